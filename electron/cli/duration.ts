@@ -1,0 +1,20 @@
+import { invalidInput } from '../core/errors';
+
+const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "90s", "30m", "2h", "7d", or a bare number of minutes → milliseconds. */
+export function parseDuration(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$/i.exec(text);
+  if (!match?.[1]) throw invalidInput(`"${text}" is not a duration: use e.g. 90s, 30m, 2h or 7d`);
+  const unit = (match[2] || 'm').toLowerCase();
+  return Math.round(Number(match[1]) * (UNITS[unit] ?? 60_000));
+}
+
+/** Seconds as given on the command line (may be fractional) → milliseconds. */
+export function parseSeconds(text: string, what: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0 || value > 86_400) {
+    throw invalidInput(`${what} must be a number of seconds from 0 to 86400, not "${text}"`);
+  }
+  return Math.round(value * 1000);
+}

@@ -1,0 +1,211 @@
+import { byText } from '../../../shared/order';
+import { mkdirSync, readdirSync, unlinkSync } from 'node:fs';
+import path from 'node:path';
+import {
+  CONTEXT_HISTORY_LIMIT,
+  ContextUpdateSchema,
+  SessionContextSchema,
+  type ContextStatus,
+  type ContextUpdate,
+  type FileConflict,
+  type Session,
+  type SessionContext,
+  type SessionContextView,
+  type TaskSummary,
+} from '../../../shared/models';
+import { describeIssue } from '../../../shared/validation';
+import { invalidInput } from '../errors';
+import { FileLocks } from '../locks/file-locks';
+import { readJsonOrNull, withMutex, writeJson } from '../state/json-store';
+import { contextFile, type StatePaths } from '../state/paths';
+import type { Workspace } from '../workspace';
+
+/**
+ * Shared context: one status file per session (what it is doing, on which file, how far), written
+ * by whoever knows (agent hooks, runners, the user) and read by everyone. Reads never throw on a
+ * bad file: a corrupt or half-written record reads as the session's default.
+ */
+
+const MESSAGE_MAX = 2000;
+
+function initial(session: Pick<Session, 'id' | 'agent' | 'task'>, now: string): SessionContext {
+  return {
+    sessionId: session.id,
+    agent: session.agent,
+    task: session.task,
+    status: 'waiting',
+    currentFile: null,
+    progress: null,
+    message: null,
+    blockedReason: null,
+    blockedOn: null,
+    updatedAt: now,
+    history: [{ status: 'waiting', at: now, message: 'session created' }],
+  };
+}
+
+/** Called once by session creation, before anyone else can know the id. */
+export function writeInitialContext(paths: StatePaths, session: Session): void {
+  mkdirSync(paths.contextDir, { recursive: true });
+  writeJson(contextFile(paths, session.id), initial(session, session.createdAt), 'rename-only');
+}
+
+export class ContextStore {
+  private readonly locks: FileLocks;
+
+  constructor(private readonly ws: Workspace) {
+    this.locks = new FileLocks(ws);
+  }
+
+  private stored(session: Session): SessionContext {
+    return readJsonOrNull(contextFile(this.ws.paths, session.id), SessionContextSchema) ?? initial(session, session.createdAt);
+  }
+
+  private view(context: SessionContext, lockedBy: Map<string, string[]>, now: number): SessionContextView {
+    const staleMs = this.ws.settings().staleAfterMinutes * 60_000;
+    const active = context.status === 'working' || context.status === 'waiting' || context.status === 'blocked';
+    return {
+      ...context,
+      filesLocked: lockedBy.get(context.sessionId) ?? [],
+      stale: active && now - Date.parse(context.updatedAt) > staleMs,
+    };
+  }
+
+  private lockedBySession(): Map<string, string[]> {
+    const map = new Map<string, string[]>();
+    for (const lock of this.locks.list()) {
+      const list = map.get(lock.sessionId) ?? [];
+      list.push(lock.path);
+      map.set(lock.sessionId, list);
+    }
+    return map;
+  }
+
+  get(sessionId: string): SessionContextView {
+    const session = this.ws.registry.resolve(sessionId);
+    return this.view(this.stored(session), this.lockedBySession(), Date.now());
+  }
+
+  all(): SessionContextView[] {
+    const locked = this.lockedBySession();
+    const now = Date.now();
+    return this.ws.registry.all().map((s) => this.view(this.stored(s), locked, now));
+  }
+
+  /**
+   * Changes some fields of a session's context. A status change is added to the history; a path
+   * in `currentFile` is normalized like a lock path (repo-relative) when it can be.
+   */
+  async update(sessionId: string, patch: ContextUpdate, options: { cwd?: string } = {}): Promise<SessionContextView> {
+    const checked = ContextUpdateSchema.safeParse(patch);
+    if (!checked.success) {
+      throw invalidInput(`bad context update: ${describeIssue(checked.error, 'update')}`);
+    }
+    const changes = { ...checked.data };
+    for (const key of ['message', 'progress', 'blockedReason'] as const) {
+      const value = changes[key];
+      if (typeof value === 'string' && value.length > MESSAGE_MAX) changes[key] = value.slice(0, MESSAGE_MAX);
+    }
+    if (changes.currentFile) changes.currentFile = this.normalizeFile(changes.currentFile, options.cwd);
+    if (changes.blockedOn) changes.blockedOn = this.normalizeFile(changes.blockedOn, options.cwd);
+    const session = this.ws.registry.resolve(sessionId);
+    const file = contextFile(this.ws.paths, session.id);
+    mkdirSync(this.ws.paths.contextDir, { recursive: true });
+    const next = await withMutex(file, () => {
+      const current = readJsonOrNull(file, SessionContextSchema) ?? initial(session, session.createdAt);
+      const now = new Date().toISOString();
+      const merged: SessionContext = { ...current, ...stripUndefined(changes), updatedAt: now };
+      if (changes.status && changes.status !== 'blocked' && changes.blockedReason === undefined) {
+        merged.blockedReason = null;
+        merged.blockedOn = null;
+      }
+      if (changes.status && changes.status !== current.status) {
+        merged.history = [...current.history, { status: changes.status, at: now, message: merged.message }].slice(-CONTEXT_HISTORY_LIMIT);
+      }
+      writeJson(file, merged, 'rename-only');
+      return merged;
+    });
+    return this.view(next, this.lockedBySession(), Date.now());
+  }
+
+  /** Marks a session blocked, with why and (optionally) on which file. */
+  markBlocked(sessionId: string, reason: string, on?: string, options: { cwd?: string } = {}): Promise<SessionContextView> {
+    if (!reason.trim()) throw invalidInput('a blocked session needs a reason');
+    return this.update(sessionId, { status: 'blocked', blockedReason: reason.trim(), blockedOn: on ?? null, message: reason.trim() }, options);
+  }
+
+  private normalizeFile(input: string, cwd?: string): string {
+    return this.locks.normalize(input, cwd);
+  }
+
+  /**
+   * Files more than one active session is on: the same current file, or a current file locked by
+   * another session. Sessions that are done or failed no longer count.
+   */
+  fileConflicts(): FileConflict[] {
+    const active = this.all().filter((c) => c.status !== 'done' && c.status !== 'failed');
+    const byFile = new Map<string, Set<string>>();
+    for (const c of active) {
+      if (!c.currentFile) continue;
+      const set = byFile.get(c.currentFile) ?? new Set();
+      set.add(c.sessionId);
+      byFile.set(c.currentFile, set);
+    }
+    const owners = new Map(this.locks.list().map((l) => [l.path, l.sessionId]));
+    const conflicts: FileConflict[] = [];
+    for (const [file, ids] of byFile) {
+      const owner = owners.get(file) ?? null;
+      if (owner) ids.add(owner);
+      if (ids.size < 2) continue;
+      conflicts.push({ path: file, sessionIds: [...ids].sort(), lockOwner: owner });
+    }
+    return conflicts.sort((a, b) => byText(a.path, b.path));
+  }
+
+  summary(): TaskSummary {
+    const byStatus: Record<ContextStatus, number> = { working: 0, blocked: 0, waiting: 0, done: 0, failed: 0 };
+    const all = this.all();
+    for (const c of all) byStatus[c.status]++;
+    return { total: all.length, byStatus };
+  }
+
+  /**
+   * Deletes context records whose session is gone (always) — records of live sessions are kept
+   * however old, since the session may resume; they show as `stale` instead. Returns the ids of
+   * records removed and of live sessions that are stale.
+   */
+  cleanupStale(): { removed: string[]; stale: string[] } {
+    const removed: string[] = [];
+    let names: string[] = [];
+    try {
+      names = readdirSync(this.ws.paths.contextDir);
+    } catch {
+      // no context folder yet
+    }
+    for (const name of names) {
+      const id = path.basename(name, '.json');
+      if (!name.endsWith('.json') || this.ws.registry.find(id)) continue;
+      try {
+        unlinkSync(path.join(this.ws.paths.contextDir, name));
+        removed.push(id);
+      } catch {
+        // removed by someone else meanwhile
+      }
+    }
+    return { removed: removed.sort(), stale: this.all().filter((c) => c.stale).map((c) => c.sessionId) };
+  }
+
+  /** Deletes one session's record (session removal). */
+  remove(sessionId: string): void {
+    try {
+      unlinkSync(contextFile(this.ws.paths, sessionId));
+    } catch {
+      // not there
+    }
+  }
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+

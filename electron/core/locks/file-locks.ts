@@ -1,0 +1,279 @@
+import { byText } from '../../../shared/order';
+import { createHash } from 'node:crypto';
+import { linkSync, mkdirSync, readdirSync, unlinkSync, watch, type FSWatcher } from 'node:fs';
+import path from 'node:path';
+import { FileLockSchema, type FileLock, type Session } from '../../../shared/models';
+import { CouncilError, conflict, invalidInput } from '../errors';
+import { readJsonOrNull, withMutex, writeFileAtomicSync } from '../state/json-store';
+import type { Workspace } from '../workspace';
+import { normalizeLockPath } from './lock-paths';
+
+/**
+ * Per-file locks: a session's logical checkout of a path, kept until released or until the
+ * session goes away, whatever process took it.
+ *
+ * Each lock is one small file, `locks/<sha1 of path>.json`, created with `link()` from a complete
+ * temp file. `link` fails if the name exists, atomically, on every OS and across processes: that is
+ * the mutual exclusion, and a reader never sees a half-written lock. Taking a lock needs no mutex;
+ * removing one does (the owner's per-session mutex, proper-lockfile), so that two processes acting
+ * for the same session cannot both read "mine" and the second delete a lock someone else took in
+ * between. A lock whose session is no longer in the registry is an orphan and is taken over.
+ */
+
+export type TryAcquireResult = { acquired: true; lock: FileLock; already: boolean } | { acquired: false; owner: FileLock };
+
+export interface AcquireOptions {
+  /** How long to wait for a busy lock; 0 (default) answers at once. */
+  timeoutMs?: number;
+  /** Where a relative path is relative to (default: the process's cwd). */
+  cwd?: string;
+}
+
+let tempCounter = 0;
+
+export class FileLocks {
+  readonly dir: string;
+
+  constructor(private readonly ws: Workspace) {
+    this.dir = path.join(ws.paths.dir, 'locks');
+  }
+
+  /** Every checkout root a path may be given in: the main checkout and each session's worktree. */
+  roots(): string[] {
+    return [this.ws.repo.mainRoot, this.ws.repo.worktreeRoot, ...this.ws.registry.all().map((s) => s.worktreePath)];
+  }
+
+  normalize(input: string, cwd: string = process.cwd()): string {
+    return normalizeLockPath(input, cwd, this.roots());
+  }
+
+  private fileFor(relPath: string): string {
+    return path.join(this.dir, `${createHash('sha1').update(relPath).digest('hex')}.json`);
+  }
+
+  private sessionMutex(sessionId: string): string {
+    return path.join(this.dir, `session-${sessionId}`);
+  }
+
+  private liveSession(sessionIdOrPrefix: string): Session {
+    const session = this.ws.registry.resolve(sessionIdOrPrefix);
+    if (session.state !== 'ready') {
+      throw invalidInput(`session ${session.id} is ${session.state === 'creating' ? 'still being created' : 'being removed'}; it cannot take locks`);
+    }
+    return session;
+  }
+
+  private isOrphan(lock: FileLock): boolean {
+    return this.ws.registry.find(lock.sessionId) === undefined;
+  }
+
+  /** Takes the lock at once or says who holds it. Re-taking your own lock succeeds. */
+  async tryAcquire(input: string, sessionId: string, options: AcquireOptions = {}): Promise<TryAcquireResult> {
+    const session = this.liveSession(sessionId);
+    const relPath = this.normalize(input, options.cwd);
+    return this.tryAcquireNormalized(relPath, session.id);
+  }
+
+  private async tryAcquireNormalized(relPath: string, sessionId: string): Promise<TryAcquireResult> {
+    const file = this.fileFor(relPath);
+    for (;;) {
+      const lock: FileLock = { path: relPath, sessionId, acquiredAt: new Date().toISOString() };
+      const temp = `${file}.${process.pid}.${++tempCounter}.tmp`;
+      try {
+        writeFileAtomicSync(temp, JSON.stringify(lock), 'rename-only');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        mkdirSync(this.dir, { recursive: true });
+        continue;
+      }
+      try {
+        linkSync(temp, file);
+        return { acquired: true, lock, already: false };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      } finally {
+        unlinkSync(temp);
+      }
+      const owner = readJsonOrNull(file, FileLockSchema);
+      if (!owner) continue; // released (or unreadable) between our link and our read: try again
+      if (owner.sessionId === sessionId) return { acquired: true, lock: owner, already: true };
+      if (!this.isOrphan(owner)) return { acquired: false, owner };
+      await this.dropIfOwnedBy(file, owner.sessionId);
+    }
+  }
+
+  /** Takes the lock, waiting up to `timeoutMs` for its holder to release it. */
+  async acquire(input: string, sessionId: string, options: AcquireOptions = {}): Promise<FileLock> {
+    const session = this.liveSession(sessionId);
+    const relPath = this.normalize(input, options.cwd);
+    const timeoutMs = options.timeoutMs ?? 0;
+    const first = await this.tryAcquireNormalized(relPath, session.id);
+    if (first.acquired) return first.lock;
+    if (timeoutMs <= 0) throw this.busy(first.owner);
+    const deadline = Date.now() + timeoutMs;
+    const changes = new ChangeSignal(this.dir);
+    try {
+      for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) break;
+        await changes.next(Math.min(wait, remaining));
+        const result = await this.tryAcquireNormalized(relPath, session.id);
+        if (result.acquired) return result.lock;
+        if (Date.now() >= deadline) throw this.busy(result.owner);
+      }
+      const last = await this.tryAcquireNormalized(relPath, session.id);
+      if (last.acquired) return last.lock;
+      throw this.busy(last.owner, timeoutMs);
+    } finally {
+      changes.close();
+    }
+  }
+
+  private busy(owner: FileLock, waitedMs?: number): CouncilError {
+    const holder = this.ws.registry.find(owner.sessionId);
+    const who = holder ? `session ${holder.id} (${holder.agent ? `${holder.agent}: ` : ''}${holder.task})` : `session ${owner.sessionId}`;
+    const waited = waitedMs ? ` (waited ${(waitedMs / 1000).toFixed(1)} s)` : '';
+    return new CouncilError('lock-busy', `${owner.path} is locked by ${who} since ${owner.acquiredAt}${waited}`, {
+      path: owner.path,
+      owner: owner.sessionId,
+      since: owner.acquiredAt,
+    });
+  }
+
+  /** Releases one lock. Releasing a path you do not hold is a no-op; someone else's is refused. */
+  async release(input: string, sessionId: string, options: { cwd?: string } = {}): Promise<{ released: boolean; path: string }> {
+    const session = this.ws.registry.resolve(sessionId);
+    const relPath = this.normalize(input, options.cwd);
+    const file = this.fileFor(relPath);
+    return withMutex(this.sessionMutex(session.id), () => {
+      const current = readJsonOrNull(file, FileLockSchema);
+      if (!current) return { released: false, path: relPath };
+      if (current.sessionId !== session.id) {
+        throw conflict(`${relPath} is locked by session ${current.sessionId}, not by ${session.id}; it was left locked`, {
+          path: relPath,
+          owner: current.sessionId,
+        });
+      }
+      unlinkSync(file);
+      return { released: true, path: relPath };
+    });
+  }
+
+  /** Releases every lock a session holds (by exact id: also for sessions already gone). */
+  async releaseAll(sessionId: string): Promise<string[]> {
+    return withMutex(this.sessionMutex(sessionId), () => {
+      const released: string[] = [];
+      for (const { file, lock } of this.records()) {
+        if (lock.sessionId !== sessionId) continue;
+        try {
+          unlinkSync(file);
+          released.push(lock.path);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        }
+      }
+      return released.sort();
+    });
+  }
+
+  /** Removes a lock file only if it is still owned by `owner`, under that owner's mutex. */
+  private async dropIfOwnedBy(file: string, owner: string): Promise<void> {
+    await withMutex(this.sessionMutex(owner), () => {
+      const current = readJsonOrNull(file, FileLockSchema);
+      if (current?.sessionId === owner) {
+        try {
+          unlinkSync(file);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        }
+      }
+    });
+  }
+
+  private records(): { file: string; lock: FileLock }[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return [];
+    }
+    const out: { file: string; lock: FileLock }[] = [];
+    for (const name of names) {
+      if (!name.endsWith('.json')) continue;
+      const file = path.join(this.dir, name);
+      const lock = readJsonOrNull(file, FileLockSchema);
+      if (lock) out.push({ file, lock });
+    }
+    return out;
+  }
+
+  /** Who holds a path (null when free, or held by a session that no longer exists). */
+  who(input: string, options: { cwd?: string } = {}): FileLock | null {
+    const relPath = this.normalize(input, options.cwd);
+    const lock = readJsonOrNull(this.fileFor(relPath), FileLockSchema);
+    return lock && !this.isOrphan(lock) ? lock : null;
+  }
+
+  /** Every live lock, by path. */
+  list(): FileLock[] {
+    return this.records()
+      .map((r) => r.lock)
+      .filter((lock) => !this.isOrphan(lock))
+      .sort((a, b) => byText(a.path, b.path));
+  }
+
+  /** Drops locks of sessions that no longer exist; returns their paths. */
+  async dropOrphans(): Promise<string[]> {
+    const dropped: string[] = [];
+    for (const { file, lock } of this.records()) {
+      if (!this.isOrphan(lock)) continue;
+      await this.dropIfOwnedBy(file, lock.sessionId);
+      dropped.push(lock.path);
+    }
+    return dropped.sort();
+  }
+}
+
+/** Resolves `next()` when the locks folder changes (inotify / FSEvents / ReadDirectoryChangesW),
+ * or after the given pause at the latest, so a waiter also makes progress where watching fails. */
+class ChangeSignal {
+  private watcher: FSWatcher | null = null;
+  private wake: (() => void) | null = null;
+  private changed = false;
+
+  constructor(dir: string) {
+    try {
+      this.watcher = watch(dir, { persistent: false }, () => {
+        this.changed = true;
+        this.wake?.();
+      });
+      this.watcher.on('error', () => this.close());
+    } catch {
+      this.watcher = null;
+    }
+  }
+
+  next(maxWaitMs: number): Promise<void> {
+    if (this.changed) {
+      this.changed = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, maxWaitMs);
+      const self = this;
+      function done(): void {
+        clearTimeout(timer);
+        self.wake = null;
+        self.changed = false;
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  close(): void {
+    this.watcher?.close();
+    this.watcher = null;
+    this.wake?.();
+  }
+}

@@ -1,0 +1,128 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Session } from '../../../shared/models';
+import { CouncilError, invalidInput, notFound } from '../errors';
+import { git } from '../git/git';
+import { branchRef, currentBranch, hasAnyCommit, resolveCommit } from '../git/refs';
+import type { Workspace } from '../workspace';
+import { writeInitialContext } from '../context/context';
+import { newSessionId, sessionBranch, taskSlug } from './naming';
+
+export interface CreateSessionOptions {
+  task: string;
+  agent?: string | null;
+  /** Base branch; default: the branch the main checkout is on. */
+  base?: string;
+  /** How many sessions on the same task (default 1). */
+  count?: number;
+}
+
+export const TASK_MAX_LENGTH = 4000;
+export const COUNT_MAX = 50;
+
+/** Git says this when two processes touch the same lock file at once; worth one more try. */
+const TRANSIENT = /\.lock': File exists|Unable to create .*\.lock|cannot lock ref|could not lock config file/i;
+
+function validate(options: CreateSessionOptions): { task: string; count: number } {
+  const task = options.task.trim();
+  if (!task) throw invalidInput('the task is empty: say what the session should do, e.g. --task "add login form"');
+  if (task.length > TASK_MAX_LENGTH) throw invalidInput(`the task is ${task.length} characters long; the limit is ${TASK_MAX_LENGTH}`);
+  const count = options.count ?? 1;
+  if (!Number.isInteger(count) || count < 1 || count > COUNT_MAX) {
+    throw invalidInput(`count must be a whole number from 1 to ${COUNT_MAX}, not ${String(options.count)}`);
+  }
+  if (options.agent !== undefined && options.agent !== null && !/^[\w.@/+-]{1,64}$/.test(options.agent)) {
+    throw invalidInput(`agent name "${options.agent}" is not valid: use letters, digits and . _ - @ / +`);
+  }
+  return { task, count };
+}
+
+async function resolveBase(ws: Workspace, requested: string | undefined): Promise<{ branch: string; commit: string }> {
+  const cwd = ws.repo.mainRoot;
+  const branch = requested?.trim() || currentBranch(ws.repo.commonDir);
+  if (!branch) {
+    throw invalidInput('the main checkout is on a detached HEAD, so there is no current branch to start from: pass --base BRANCH');
+  }
+  const commit = await resolveCommit(cwd, branchRef(branch));
+  if (commit) return { branch, commit };
+  if (!(await hasAnyCommit(cwd))) {
+    throw new CouncilError('not-a-repo', `${ws.repo.mainRoot} has no commits yet: make a first commit, then create sessions`);
+  }
+  throw notFound(`unknown base branch "${branch}": no local branch has that name`);
+}
+
+/** Creates one session: registry entry first (as `creating`), then git, then `ready`. A process
+ * killed in between leaves a `creating` record that reconcile finishes or rolls back. */
+async function createOne(ws: Workspace, task: string, agent: string | null, base: { branch: string; commit: string }): Promise<Session> {
+  const slug = taskSlug(task);
+  const root = ws.worktreeRoot();
+  const session = await ws.registry.update((file) => {
+    let id = newSessionId();
+    while (file.sessions[id]) id = newSessionId();
+    const s: Session = {
+      id,
+      task,
+      agent,
+      branch: sessionBranch(slug, id),
+      worktreePath: path.join(root, `${slug}-${id}`),
+      baseBranch: base.branch,
+      baseCommit: base.commit,
+      createdAt: new Date().toISOString(),
+      state: 'creating',
+    };
+    return { next: { ...file, sessions: { ...file.sessions, [id]: s } }, result: s };
+  });
+  try {
+    mkdirSync(root, { recursive: true });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await git(['worktree', 'add', '-b', session.branch, session.worktreePath, session.baseCommit], { cwd: ws.repo.mainRoot });
+        break;
+      } catch (err) {
+        const stderr = String((err as CouncilError).details?.stderr ?? '');
+        if (attempt >= 4 || !TRANSIENT.test(stderr)) throw err;
+        await new Promise((r) => setTimeout(r, 20 * (attempt + 1) * (0.5 + Math.random())));
+      }
+    }
+  } catch (err) {
+    await rollback(ws, session);
+    throw err;
+  }
+  writeInitialContext(ws.paths, session);
+  return ws.registry.update((file) => {
+    const ready: Session = { ...session, state: 'ready' };
+    return { next: { ...file, sessions: { ...file.sessions, [session.id]: ready } }, result: ready };
+  });
+}
+
+/** Undoes a half-made session: its worktree folder and branch if git got that far (neither holds
+ * any work yet: the branch still points at the base commit), then the registry entry. */
+export async function rollback(ws: Workspace, session: Session): Promise<void> {
+  const cwd = ws.repo.mainRoot;
+  await git(['worktree', 'remove', '--force', session.worktreePath], { cwd, okExitCodes: [128] });
+  await git(['worktree', 'prune'], { cwd });
+  const tip = await resolveCommit(cwd, branchRef(session.branch));
+  if (tip === session.baseCommit) {
+    await git(['update-ref', '-d', branchRef(session.branch), tip], { cwd, okExitCodes: [1, 128] });
+  }
+  await ws.registry.update((file) => {
+    if (!file.sessions[session.id]) return { next: null, result: undefined };
+    const sessions = { ...file.sessions };
+    delete sessions[session.id];
+    return { next: { ...file, sessions }, result: undefined };
+  });
+}
+
+export async function createSessions(ws: Workspace, options: CreateSessionOptions): Promise<Session[]> {
+  const { task, count } = validate(options);
+  const base = await resolveBase(ws, options.base);
+  const agent = options.agent ?? null;
+  const results = await Promise.allSettled(Array.from({ length: count }, () => createOne(ws, task, agent, base)));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    // All or nothing: a partial batch would leave the caller unsure what exists.
+    for (const r of results) if (r.status === 'fulfilled') await rollback(ws, r.value);
+    throw failed.reason;
+  }
+  return results.map((r) => (r as PromiseFulfilledResult<Session>).value);
+}

@@ -1,0 +1,47 @@
+import { byText } from '../../../shared/order';
+import { RegistryFileSchema, type RegistryFile, type Session } from '../../../shared/models';
+import { invalidInput, notFound } from '../errors';
+import { CachedJson, updateJson } from '../state/json-store';
+import type { StatePaths } from '../state/paths';
+
+const empty = (): RegistryFile => ({ version: 1, sessions: {} });
+
+/**
+ * The ownership registry: which sessions exist, their branch and worktree. One JSON file in the
+ * git common dir, so every worktree and every process sees the same sessions.
+ */
+export class Registry {
+  private readonly cache: CachedJson<typeof RegistryFileSchema>;
+
+  constructor(private readonly paths: StatePaths) {
+    this.cache = new CachedJson(paths.registry, RegistryFileSchema, empty);
+  }
+
+  all(): Session[] {
+    return Object.values(this.cache.read().sessions).sort((a, b) => byText(a.createdAt, b.createdAt) || byText(a.id, b.id));
+  }
+
+  find(id: string): Session | undefined {
+    return this.cache.read().sessions[id];
+  }
+
+  /** Resolves a full id or a unique prefix of one. */
+  resolve(idOrPrefix: string): Session {
+    const wanted = idOrPrefix.trim().toLowerCase();
+    if (!/^[0-9a-f]{1,12}$/.test(wanted)) {
+      throw invalidInput(`"${idOrPrefix}" is not a session id (ids are hex, like 3f2a1b)`);
+    }
+    const sessions = this.cache.read().sessions;
+    const exact = sessions[wanted];
+    if (exact) return exact;
+    const matches = Object.values(sessions).filter((s) => s.id.startsWith(wanted));
+    if (matches.length === 1 && matches[0]) return matches[0];
+    if (matches.length === 0) throw notFound(`no session with id ${idOrPrefix}`);
+    throw invalidInput(`session id prefix ${idOrPrefix} is ambiguous: ${matches.map((s) => s.id).join(', ')}`);
+  }
+
+  /** Changes the registry under its mutex; durable (fsync), since it is the record of everyone's work. */
+  update<R>(change: (file: RegistryFile) => { next: RegistryFile | null; result: R }): Promise<R> {
+    return updateJson(this.paths.registry, RegistryFileSchema, empty, 'fsync', change);
+  }
+}

@@ -1,0 +1,99 @@
+import { existsSync } from 'node:fs';
+import type { Session } from '../../../shared/models';
+import { ContextStore } from '../context/context';
+import { conflict } from '../errors';
+import { git } from '../git/git';
+import { branchRef, resolveCommit } from '../git/refs';
+import { FileLocks } from '../locks/file-locks';
+import type { Workspace } from '../workspace';
+import { inspectWork, snapshotWorktree, type SessionWork } from './inspect';
+import { archiveRef } from './naming';
+
+export interface RemoveResult {
+  id: string;
+  branch: string;
+  worktreePath: string;
+  /** Where the session's last state is kept when it had work that was not merged (force only). */
+  archivedAs: string | null;
+  /** The commit kept there: the branch tip, or a snapshot of uncommitted work on top of it. */
+  archivedCommit: string | null;
+  locksReleased: string[];
+}
+
+function describeWork(work: SessionWork): string {
+  const parts: string[] = [];
+  if (work.unmergedCommits > 0) parts.push(`${work.unmergedCommits} unmerged commit${work.unmergedCommits === 1 ? '' : 's'}`);
+  if (work.uncommitted.length > 0) parts.push(`uncommitted changes in ${work.uncommitted.length} file${work.uncommitted.length === 1 ? '' : 's'}`);
+  return parts.join(' and ');
+}
+
+/**
+ * Removes a session: worktree, branch, locks, context, registry entry. Refuses when the session
+ * holds work its base branch does not have (commits or uncommitted changes) unless `force`; then
+ * that work is first kept under `refs/council/archive/<id>-<time>` (uncommitted changes as a
+ * snapshot commit on top of the tip), and only after that is anything deleted.
+ */
+export async function removeSession(ws: Workspace, idOrPrefix: string, options: { force?: boolean } = {}): Promise<RemoveResult> {
+  const session = ws.registry.resolve(idOrPrefix);
+  // Marked first, so that from now on the session takes no new locks (agents' hooks are refused)
+  // while we look at its work.
+  await setState(ws, session, 'removing');
+  const work = await inspectWork(ws, session);
+  const hasWork = work.unmergedCommits > 0 || work.uncommitted.length > 0;
+  if (hasWork && !options.force) {
+    await setState(ws, session, session.state === 'removing' ? 'ready' : session.state);
+    throw conflict(
+      `session ${session.id} has ${describeWork(work)}; nothing was removed. Merge it first, or remove it with --force (its work is then kept under refs/council/archive/${session.id}-…)`,
+      { unmergedCommits: work.unmergedCommits, uncommitted: work.uncommitted.slice(0, 50) },
+    );
+  }
+  let archivedAs: string | null = null;
+  let archivedCommit: string | null = null;
+  if (hasWork) {
+    archivedCommit = work.branchTip;
+    if (work.uncommitted.length > 0 && work.worktreeExists) {
+      archivedCommit = await snapshotWorktree(session.worktreePath, `council: uncommitted work of session ${session.id} (${session.task}), kept at removal`);
+    }
+    if (archivedCommit) {
+      archivedAs = archiveRef(session.id, new Date());
+      await git(['update-ref', '-m', `council: archive of session ${session.id}`, archivedAs, archivedCommit, ''], { cwd: ws.repo.mainRoot });
+    }
+  }
+  await deleteSessionGitState(ws, session, work.branchTip);
+  const locksReleased = await new FileLocks(ws).releaseAll(session.id);
+  new ContextStore(ws).remove(session.id);
+  await ws.registry.update((file) => {
+    const sessions = { ...file.sessions };
+    delete sessions[session.id];
+    return { next: { ...file, sessions }, result: undefined };
+  });
+  return { id: session.id, branch: session.branch, worktreePath: session.worktreePath, archivedAs, archivedCommit, locksReleased };
+}
+
+async function setState(ws: Workspace, session: Session, state: Session['state']): Promise<void> {
+  await ws.registry.update((file) => {
+    const current = file.sessions[session.id];
+    if (!current || current.state === state) return { next: null, result: undefined };
+    return { next: { ...file, sessions: { ...file.sessions, [session.id]: { ...current, state } } }, result: undefined };
+  });
+}
+
+/**
+ * Deletes the branch, then the worktree. Only called once the work is merged or archived. The
+ * branch is deleted only if it still points where it did when the work was inspected
+ * (`expectedTip`): a commit made in between makes git refuse, and nothing is deleted.
+ */
+export async function deleteSessionGitState(ws: Workspace, session: Session, expectedTip: string | null): Promise<void> {
+  const cwd = ws.repo.mainRoot;
+  const tip = await resolveCommit(cwd, branchRef(session.branch));
+  if (tip) {
+    if (expectedTip && tip !== expectedTip) {
+      throw conflict(`session ${session.id}'s branch ${session.branch} moved while it was being removed (a new commit); nothing was deleted — look at it, then remove it again`);
+    }
+    await git(['update-ref', '-d', branchRef(session.branch), tip], { cwd });
+  }
+  if (existsSync(session.worktreePath)) {
+    await git(['worktree', 'remove', '--force', '--force', session.worktreePath], { cwd, okExitCodes: [128] });
+  }
+  await git(['worktree', 'prune'], { cwd });
+}

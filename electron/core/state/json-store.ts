@@ -1,0 +1,195 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import type * as z from 'zod/mini';
+import { CouncilError } from '../errors';
+
+/**
+ * JSON files shared by every process (app, CLI, agents' hooks): read with schema validation,
+ * written atomically (temp file + rename, so a reader never sees half a file), and changed only
+ * under a cross-process mutex (proper-lockfile: an atomic `mkdir`, kept fresh while held, taken
+ * over as stale when its holder died).
+ *
+ * Critical sections are synchronous on purpose: a read-modify-write holds its mutex for a fraction
+ * of a millisecond with no event-loop turn in between, which keeps the lock hot path inside its
+ * budget (every agent edit goes through it) and means a frozen event loop can never hold a mutex.
+ */
+
+/** A holder that stops refreshing its mutex (killed, or frozen) loses it after this long. */
+export const MUTEX_STALE_MS = 3000;
+/** How long a caller waits for a busy mutex before giving up with `lock-busy`. */
+const MUTEX_WAIT_MS = 15_000;
+
+export type Durability = 'fsync' | 'rename-only';
+
+let tempCounter = 0;
+
+/**
+ * Writes a file so that readers see the old or the new content, never a mix. Not
+ * write-file-atomic: its sync path costs 0.3–0.4 ms (realpath, stat, chmod, chown) where the whole
+ * lock acquire+release budget is 0.5 ms; this is the same temp-then-rename with nothing else.
+ */
+export function writeFileAtomicSync(file: string, text: string, durability: Durability): void {
+  const temp = `${file}.${process.pid}.${++tempCounter}.tmp`;
+  const fd = openSync(temp, 'w', 0o644);
+  try {
+    writeSync(fd, text);
+    if (durability === 'fsync') fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    renameSync(temp, file);
+  } catch (err) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // the temp file is already gone; nothing to clean
+    }
+    throw err;
+  }
+}
+
+export function writeJson(file: string, value: unknown, durability: Durability): void {
+  writeFileAtomicSync(file, JSON.stringify(value, null, 1) + '\n', durability);
+}
+
+function parse(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** Reads and validates a file; `fallback()` when it does not exist. A corrupt file is an error
+ * (never silently replaced: it may be the only record of someone's sessions). */
+export function readJson<S extends z.ZodMiniType>(file: string, schema: S, fallback: () => z.infer<S>): z.infer<S> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return fallback();
+    throw err;
+  }
+  const parsed = parse(text);
+  const checked = parsed.ok ? schema.safeParse(parsed.value) : null;
+  if (!checked?.success) {
+    throw new CouncilError(
+      'internal',
+      `${file} is corrupt (${parsed.ok ? 'it does not match its schema' : 'it is not JSON'}); it was left as it is for you to inspect`,
+      { file },
+    );
+  }
+  return checked.data;
+}
+
+/** For records where a bad file must not stop the reader (context, lock records): a missing,
+ * corrupt or foreign file reads as null. */
+export function readJsonOrNull<S extends z.ZodMiniType>(file: string, schema: S): z.infer<S> | null {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+  const parsed = parse(text);
+  if (!parsed.ok) return null;
+  const checked = schema.safeParse(parsed.value);
+  return checked.success ? checked.data : null;
+}
+
+/**
+ * A reader's cache for a file that is read far more often than written (the registry is read on
+ * every lock call). Every write replaces the file through rename, so a new inode, change time and
+ * size tell a changed file; an unchanged one is not parsed or validated again.
+ */
+export class CachedJson<S extends z.ZodMiniType> {
+  private key = '';
+  private value: z.infer<S> | undefined;
+
+  constructor(
+    readonly file: string,
+    private readonly schema: S,
+    private readonly fallback: () => z.infer<S>,
+  ) {}
+
+  read(): z.infer<S> {
+    let key: string;
+    try {
+      const s = statSync(this.file, { bigint: true });
+      key = `${s.ino}:${s.ctimeNs}:${s.mtimeNs}:${s.size}`;
+    } catch {
+      key = 'missing';
+    }
+    if (key !== this.key || this.value === undefined) {
+      this.value = readJson(this.file, this.schema, this.fallback);
+      this.key = key;
+    }
+    return this.value;
+  }
+}
+
+/** Loaded on first use, like simple-git: a read-only CLI call never needs it. */
+let lockfileModule: Promise<typeof import('proper-lockfile')> | null = null;
+export const loadLockfile = async (): Promise<typeof import('proper-lockfile')> => {
+  const module = await (lockfileModule ??= import('proper-lockfile'));
+  return (module as { default?: typeof import('proper-lockfile') }).default ?? module;
+};
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs the synchronous `fn` while holding the cross-process mutex named by `file` (a folder
+ * `file + '.mutex'`). Waits with short, growing, jittered pauses while another process holds it.
+ */
+export async function withMutex<T>(file: string, fn: () => T): Promise<T> {
+  const lockfile = await loadLockfile();
+  const deadline = Date.now() + MUTEX_WAIT_MS;
+  for (let attempt = 0; ; attempt++) {
+    let release: (() => void) | null = null;
+    try {
+      release = lockfile.lockSync(file, {
+        realpath: false,
+        lockfilePath: `${file}.mutex`,
+        stale: MUTEX_STALE_MS,
+        update: MUTEX_STALE_MS / 3,
+        // A sync critical section cannot be overrun by the refresh timer; this only fires when a
+        // holder really stalled, and then the section's own result is still returned below.
+        onCompromised: () => undefined,
+      });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') {
+        mkdirSync(path.dirname(file), { recursive: true });
+        continue;
+      }
+      if (code !== 'ELOCKED') throw err;
+      if (Date.now() > deadline) {
+        throw new CouncilError('lock-busy', `${path.basename(file)} has been busy for ${MUTEX_WAIT_MS / 1000} s; another process holds its mutex (${file}.mutex)`);
+      }
+      await sleep(Math.min(1 + attempt, 20) * (0.5 + Math.random()));
+      continue;
+    }
+    try {
+      return fn();
+    } finally {
+      release();
+    }
+  }
+}
+
+/** Read-modify-write of one JSON file under its mutex. `change` returns the new value (or null to
+ * leave the file alone) and the caller's result. */
+export async function updateJson<S extends z.ZodMiniType, R>(
+  file: string,
+  schema: S,
+  fallback: () => z.infer<S>,
+  durability: Durability,
+  change: (current: z.infer<S>) => { next: z.infer<S> | null; result: R },
+): Promise<R> {
+  return withMutex(file, () => {
+    const { next, result } = change(readJson(file, schema, fallback));
+    if (next !== null) writeJson(file, next, durability);
+    return result;
+  });
+}

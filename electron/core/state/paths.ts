@@ -1,0 +1,36 @@
+import { createHash } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import type { RepoLocation } from '../git/repo';
+
+/** The files of one repository's shared state, all under `<git common dir>/council/`. */
+export interface StatePaths {
+  dir: string;
+  registry: string;
+  locks: string;
+  settings: string;
+  contextDir: string;
+  merge: string;
+}
+
+export function statePaths(repo: RepoLocation): StatePaths {
+  const dir = path.join(repo.commonDir, 'council');
+  return {
+    dir,
+    registry: path.join(dir, 'sessions.json'),
+    locks: path.join(dir, 'locks.json'),
+    settings: path.join(dir, 'settings.json'),
+    contextDir: path.join(dir, 'context'),
+    merge: path.join(dir, 'merge'),
+  };
+}
+
+export const contextFile = (paths: StatePaths, sessionId: string): string => path.join(paths.contextDir, `${sessionId}.json`);
+
+/** Default home of a repository's session worktrees: outside the user's working tree, one folder
+ * per repository (its name plus a hash of its git dir, so two clones named alike never mix). */
+export function defaultWorktreeRoot(repo: RepoLocation): string {
+  const hash = createHash('sha256').update(repo.commonDir).digest('hex').slice(0, 8);
+  const name = path.basename(repo.mainRoot).replace(/[^A-Za-z0-9._-]+/g, '-') || 'repo';
+  return path.join(os.homedir(), '.council', 'worktrees', `${name}-${hash}`);
+}

@@ -1,0 +1,36 @@
+import * as z from 'zod/mini';
+
+/**
+ * The closed set of error codes every command can fail with. Errors are values (Electron keeps only
+ * an Error's message across `invoke`), so the renderer, the browser host and the CLI all see these.
+ */
+export const ErrorCodeSchema = z.enum([
+  'invalid-input', // the caller's input is wrong: bad arguments, odd names, a path outside the repo
+  'not-found', // an id, branch or file that does not exist
+  'not-a-repo', // the folder is not a usable git repository (not a repo, bare, no commits)
+  'conflict', // refused because of someone else's claim: unmerged work, a merge conflict
+  'lock-busy', // a file lock or the merge lock is held by another session
+  'git-failed', // git itself failed unexpectedly
+  'internal', // a bug or an unexpected environment failure
+]);
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
+
+export const CouncilErrorDataSchema = z.object({
+  code: ErrorCodeSchema,
+  message: z.string(),
+  details: z.optional(z.record(z.string(), z.unknown())),
+});
+export type CouncilErrorData = z.infer<typeof CouncilErrorDataSchema>;
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: CouncilErrorData };
+
+/** Exit status of the `council` CLI for each error code (0 is success). */
+export const EXIT_CODE_BY_ERROR: Record<ErrorCode, 1 | 2 | 3> = {
+  'invalid-input': 2,
+  'not-found': 2,
+  'not-a-repo': 2,
+  conflict: 3,
+  'lock-busy': 3,
+  'git-failed': 1,
+  internal: 1,
+};
