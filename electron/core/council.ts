@@ -8,6 +8,7 @@ import { createSessions, type CreateSessionOptions } from './sessions/create';
 import { sessionStats } from './sessions/inspect';
 import { reconcile } from './sessions/reconcile';
 import { removeSession } from './sessions/remove';
+import { watchState, type StateChange } from './state/watch';
 import { Workspace } from './workspace';
 
 /**
@@ -58,6 +59,11 @@ export class Council {
 
   reconcile(): ReturnType<typeof reconcile> {
     return reconcile(this.ws);
+  }
+
+  /** Calls `onChange` when any process changes this repository's shared state. */
+  watch(onChange: (changes: StateChange[]) => void, options?: { debounceMs?: number }): () => Promise<void> {
+    return watchState(this.ws.paths, onChange, options);
   }
 
   withMergeLock<T>(fn: (lost: () => boolean) => Promise<T>, options?: MergeLockOptions): Promise<T> {

@@ -110,20 +110,18 @@ export class FileLocks {
     const first = await this.tryAcquireNormalized(relPath, session.id);
     if (first.acquired) return first.lock;
     if (timeoutMs <= 0) throw this.busy(first.owner);
+    let owner = first.owner;
     const deadline = Date.now() + timeoutMs;
-    const changes = new ChangeSignal(this.dir);
+    const changes = new ChangeSignal(this.dir, path.basename(this.fileFor(relPath)));
     try {
-      for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
+      for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
         const remaining = deadline - Date.now();
-        if (remaining <= 0) break;
-        await changes.next(Math.min(wait, remaining));
+        if (remaining <= 0) throw this.busy(owner, timeoutMs);
+        await changes.next(Math.min(pause, remaining));
         const result = await this.tryAcquireNormalized(relPath, session.id);
         if (result.acquired) return result.lock;
-        if (Date.now() >= deadline) throw this.busy(result.owner);
+        owner = result.owner;
       }
-      const last = await this.tryAcquireNormalized(relPath, session.id);
-      if (last.acquired) return last.lock;
-      throw this.busy(last.owner, timeoutMs);
     } finally {
       changes.close();
     }
@@ -234,16 +232,21 @@ export class FileLocks {
   }
 }
 
-/** Resolves `next()` when the locks folder changes (inotify / FSEvents / ReadDirectoryChangesW),
- * or after the given pause at the latest, so a waiter also makes progress where watching fails. */
+/**
+ * Resolves `next()` when one lock file changes (inotify / FSEvents / ReadDirectoryChangesW), or
+ * after the given pause at the latest, so a waiter also makes progress where watching fails.
+ * Only events for that file count: the waiter's own attempts create and delete temp files in the
+ * same folder, and reacting to those would spin the waiter and starve the event loop.
+ */
 class ChangeSignal {
   private watcher: FSWatcher | null = null;
   private wake: (() => void) | null = null;
   private changed = false;
 
-  constructor(dir: string) {
+  constructor(dir: string, fileName: string) {
     try {
-      this.watcher = watch(dir, { persistent: false }, () => {
+      this.watcher = watch(dir, { persistent: false }, (_event, name) => {
+        if (name !== null && name !== fileName) return;
         this.changed = true;
         this.wake?.();
       });
@@ -259,14 +262,13 @@ class ChangeSignal {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, maxWaitMs);
-      const self = this;
-      function done(): void {
+      const done = (): void => {
         clearTimeout(timer);
-        self.wake = null;
-        self.changed = false;
+        this.wake = null;
+        this.changed = false;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, maxWaitMs);
       this.wake = done;
     });
   }

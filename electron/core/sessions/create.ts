@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Session } from '../../../shared/models';
 import { CouncilError, invalidInput, notFound } from '../errors';
 import { git } from '../git/git';
+import { withWorktreeAdmin } from '../git/worktree-admin';
 import { branchRef, currentBranch, hasAnyCommit, resolveCommit } from '../git/refs';
 import type { Workspace } from '../workspace';
 import { writeInitialContext } from '../context/context';
@@ -19,9 +20,6 @@ export interface CreateSessionOptions {
 
 export const TASK_MAX_LENGTH = 4000;
 export const COUNT_MAX = 50;
-
-/** Git says this when two processes touch the same lock file at once; worth one more try. */
-const TRANSIENT = /\.lock': File exists|Unable to create .*\.lock|cannot lock ref|could not lock config file/i;
 
 function validate(options: CreateSessionOptions): { task: string; count: number } {
   const task = options.task.trim();
@@ -74,16 +72,9 @@ async function createOne(ws: Workspace, task: string, agent: string | null, base
   });
   try {
     mkdirSync(root, { recursive: true });
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await git(['worktree', 'add', '-b', session.branch, session.worktreePath, session.baseCommit], { cwd: ws.repo.mainRoot });
-        break;
-      } catch (err) {
-        const stderr = String((err as CouncilError).details?.stderr ?? '');
-        if (attempt >= 4 || !TRANSIENT.test(stderr)) throw err;
-        await new Promise((r) => setTimeout(r, 20 * (attempt + 1) * (0.5 + Math.random())));
-      }
-    }
+    await withWorktreeAdmin(ws, `create session ${session.id}`, () =>
+      git(['worktree', 'add', '-b', session.branch, session.worktreePath, session.baseCommit], { cwd: ws.repo.mainRoot }),
+    );
   } catch (err) {
     await rollback(ws, session);
     throw err;
@@ -99,8 +90,10 @@ async function createOne(ws: Workspace, task: string, agent: string | null, base
  * any work yet: the branch still points at the base commit), then the registry entry. */
 export async function rollback(ws: Workspace, session: Session): Promise<void> {
   const cwd = ws.repo.mainRoot;
-  await git(['worktree', 'remove', '--force', session.worktreePath], { cwd, okExitCodes: [128] });
-  await git(['worktree', 'prune'], { cwd });
+  await withWorktreeAdmin(ws, `roll back session ${session.id}`, async () => {
+    await git(['worktree', 'remove', '--force', session.worktreePath], { cwd, okExitCodes: [128] });
+    await git(['worktree', 'prune'], { cwd });
+  });
   const tip = await resolveCommit(cwd, branchRef(session.branch));
   if (tip === session.baseCommit) {
     await git(['update-ref', '-d', branchRef(session.branch), tip], { cwd, okExitCodes: [1, 128] });

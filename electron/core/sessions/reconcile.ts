@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Session } from '../../../shared/models';
 import { ContextStore } from '../context/context';
 import { git } from '../git/git';
+import { withWorktreeAdmin } from '../git/worktree-admin';
 import { parseWorktreeList, type WorktreeEntry } from '../git/parse';
 import { branchRef, currentBranch, resolveCommit } from '../git/refs';
 import { FileLocks } from '../locks/file-locks';
@@ -57,7 +58,7 @@ export async function reconcile(ws: Workspace): Promise<ReconcileReport> {
   let worktrees = await listWorktrees(ws);
   const prunable = worktrees.filter((w) => w.prunable || (!w.bare && !existsSync(w.path)));
   if (prunable.length > 0) {
-    await git(['worktree', 'prune'], { cwd });
+    await withWorktreeAdmin(ws, 'reconcile: prune', () => git(['worktree', 'prune'], { cwd }));
     report.pruned = prunable.map((w) => w.path);
     worktrees = await listWorktrees(ws);
   }
@@ -94,7 +95,7 @@ export async function reconcile(ws: Workspace): Promise<ReconcileReport> {
     }
     if (entry) continue;
     if (tip) {
-      await git(['worktree', 'add', session.worktreePath, session.branch], { cwd });
+      await withWorktreeAdmin(ws, `reconcile: restore session ${session.id}`, () => git(['worktree', 'add', session.worktreePath, session.branch], { cwd }));
       report.restoredWorktrees.push(session.id);
     } else {
       await forget(ws, session.id);
@@ -102,6 +103,8 @@ export async function reconcile(ws: Workspace): Promise<ReconcileReport> {
     }
   }
 
+  // Listed again: the loop above may have removed or recreated worktrees.
+  worktrees = await listWorktrees(ws);
   const known = new Set(ws.registry.all().map((s) => path.resolve(s.worktreePath)));
   for (const w of worktrees) {
     if (!w.branch?.startsWith('refs/heads/council/') || known.has(path.resolve(w.path)) || !w.head) continue;

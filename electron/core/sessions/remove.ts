@@ -3,6 +3,7 @@ import type { Session } from '../../../shared/models';
 import { ContextStore } from '../context/context';
 import { conflict } from '../errors';
 import { git } from '../git/git';
+import { withWorktreeAdmin } from '../git/worktree-admin';
 import { branchRef, resolveCommit } from '../git/refs';
 import { FileLocks } from '../locks/file-locks';
 import type { Workspace } from '../workspace';
@@ -92,8 +93,10 @@ export async function deleteSessionGitState(ws: Workspace, session: Session, exp
     }
     await git(['update-ref', '-d', branchRef(session.branch), tip], { cwd });
   }
-  if (existsSync(session.worktreePath)) {
-    await git(['worktree', 'remove', '--force', '--force', session.worktreePath], { cwd, okExitCodes: [128] });
-  }
-  await git(['worktree', 'prune'], { cwd });
+  await withWorktreeAdmin(ws, `remove session ${session.id}`, async () => {
+    if (existsSync(session.worktreePath)) {
+      await git(['worktree', 'remove', '--force', '--force', session.worktreePath], { cwd, okExitCodes: [128] });
+    }
+    await git(['worktree', 'prune'], { cwd });
+  });
 }

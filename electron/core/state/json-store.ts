@@ -146,7 +146,7 @@ export async function withMutex<T>(file: string, fn: () => T): Promise<T> {
   const lockfile = await loadLockfile();
   const deadline = Date.now() + MUTEX_WAIT_MS;
   for (let attempt = 0; ; attempt++) {
-    let release: (() => void) | null = null;
+    let release: () => void;
     try {
       release = lockfile.lockSync(file, {
         realpath: false,

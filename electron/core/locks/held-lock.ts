@@ -1,0 +1,66 @@
+import { mkdirSync, unlinkSync } from 'node:fs';
+import path from 'node:path';
+import * as z from 'zod/mini';
+import { CouncilError } from '../errors';
+import { loadLockfile, readJsonOrNull, writeJson } from '../state/json-store';
+
+/**
+ * A cross-process lock held for as long as a slow operation takes (a merge, a `git worktree add`
+ * on a large repository). Unlike the short file-store mutexes it is refreshed in the background
+ * while held, and a holder that dies loses it after `staleMs`. Whoever finds it busy learns who
+ * holds it (pid, purpose, since), from a small holder file written next to it.
+ */
+const HolderSchema = z.object({ pid: z.number(), purpose: z.string(), since: z.string() });
+export type LockHolder = z.infer<typeof HolderSchema>;
+
+export interface HeldLockOptions {
+  /** How long to wait for the current holder; 0 answers at once. */
+  timeoutMs?: number;
+  /** Shown to whoever finds the lock busy, e.g. "merge of session 3f2a1b". */
+  purpose?: string;
+}
+
+export const holderOf = (lockPath: string): LockHolder | null => readJsonOrNull(`${lockPath}.holder.json`, HolderSchema);
+
+export async function withHeldLock<T>(
+  lockPath: string,
+  what: string,
+  staleMs: number,
+  fn: (lost: () => boolean) => Promise<T>,
+  options: HeldLockOptions = {},
+): Promise<T> {
+  mkdirSync(path.dirname(lockPath), { recursive: true });
+  const lockfile = await loadLockfile();
+  const timeoutMs = options.timeoutMs ?? 0;
+  let lost = false;
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(lockPath, {
+      realpath: false,
+      lockfilePath: `${lockPath}.lock`,
+      stale: staleMs,
+      update: Math.max(1000, staleMs / 5),
+      retries: timeoutMs > 0 ? { retries: Math.ceil(timeoutMs / 25), minTimeout: 5, maxTimeout: 50, factor: 1.5 } : 0,
+      onCompromised: () => {
+        lost = true;
+      },
+    });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
+    const holder = holderOf(lockPath);
+    const by = holder ? ` by process ${holder.pid} (${holder.purpose}, since ${holder.since})` : '';
+    throw new CouncilError('lock-busy', `${what} is held${by}`, holder ? { ...holder } : undefined);
+  }
+  const holderFile = `${lockPath}.holder.json`;
+  try {
+    writeJson(holderFile, { pid: process.pid, purpose: options.purpose ?? what, since: new Date().toISOString() }, 'rename-only');
+    return await fn(() => lost);
+  } finally {
+    try {
+      unlinkSync(holderFile);
+    } catch {
+      // already gone
+    }
+    await release().catch(() => undefined);
+  }
+}

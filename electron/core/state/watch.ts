@@ -1,0 +1,63 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import type { StatePaths } from './paths';
+
+export type StateChangeKind = 'sessions' | 'locks' | 'context' | 'settings';
+
+export interface StateChange {
+  kind: StateChangeKind;
+  /** For `context`: the session whose record changed. */
+  sessionId?: string;
+}
+
+/** Which part of the shared state a changed file belongs to (null: temp files, mutexes, others). */
+export function classifyStatePath(paths: StatePaths, file: string): StateChange | null {
+  const rel = path.relative(paths.dir, file).split(path.sep);
+  const [first, second] = rel;
+  if (!first || first.endsWith('.tmp') || first.endsWith('.mutex')) return null;
+  if (rel.length === 1) {
+    if (first === path.basename(paths.registry)) return { kind: 'sessions' };
+    if (first === path.basename(paths.settings)) return { kind: 'settings' };
+    return null;
+  }
+  if (!second || second.endsWith('.tmp') || second.endsWith('.mutex') || !second.endsWith('.json')) return null;
+  if (first === 'locks') return { kind: 'locks' };
+  if (first === path.basename(paths.contextDir)) return { kind: 'context', sessionId: path.basename(second, '.json') };
+  return null;
+}
+
+/**
+ * Tells `onChange` when another process (the CLI, an agent's hook, a second window) changes the
+ * shared state. Changes are coalesced for `debounceMs`: a burst of lock writes is one event per
+ * kind (and per session for context). Returns a function that stops watching.
+ */
+export function watchState(paths: StatePaths, onChange: (changes: StateChange[]) => void, options: { debounceMs?: number } = {}): () => Promise<void> {
+  const debounceMs = options.debounceMs ?? 30;
+  const pending = new Map<string, StateChange>();
+  let timer: NodeJS.Timeout | null = null;
+  const flush = (): void => {
+    timer = null;
+    const changes = [...pending.values()];
+    pending.clear();
+    if (changes.length) onChange(changes);
+  };
+  const note = (file: string): void => {
+    const change = classifyStatePath(paths, file);
+    if (!change) return;
+    pending.set(`${change.kind}:${change.sessionId ?? ''}`, change);
+    timer ??= setTimeout(flush, debounceMs);
+  };
+  mkdirSync(paths.dir, { recursive: true });
+  const watcher: FSWatcher = watch(paths.dir, {
+    ignoreInitial: true,
+    depth: 1,
+    // Mutex folders and temp files come and go on every write; they are never interesting.
+    ignored: (p: string) => p.endsWith('.mutex') || p.includes('.mutex' + path.sep) || p.endsWith('.tmp'),
+  });
+  watcher.on('add', note).on('change', note).on('unlink', note);
+  return async () => {
+    if (timer) clearTimeout(timer);
+    await watcher.close();
+  };
+}

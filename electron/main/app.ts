@@ -1,0 +1,93 @@
+import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { contentSecurityPolicy, DEV_CSP_NONCE_ENV } from './csp';
+import type { HandlerTable } from '../core/dispatch';
+import { createAppHandlers } from './handlers';
+import { registerInvokeHandler } from './ipc';
+import { denyAllPermissions, hardenWebContents, installCsp } from './security';
+import { createMainWindow, type RendererPage } from './window';
+
+export interface StartOptions {
+  /** Folder of the built main bundle (out/main); the preload and renderer are found beside it. */
+  mainDir?: string;
+  /** Environment to read `ELECTRON_RENDERER_URL` (set by `electron-vite dev`) from. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Extra command handlers (the core's), served alongside main's own. */
+  handlers?: HandlerTable;
+}
+
+/** The locations main loads, derived from where the main bundle lives. */
+export function resolvePages(mainDir: string, devServerUrl: string | undefined) {
+  const preloadPath = join(mainDir, '../preload/index.cjs');
+  if (devServerUrl) {
+    const page: RendererPage = { kind: 'url', url: devServerUrl };
+    return { preloadPath, page, allowedPages: [new URL(devServerUrl).origin] };
+  }
+  const file = join(mainDir, '../renderer/index.html');
+  const page: RendererPage = { kind: 'file', path: file };
+  return { preloadPath, page, allowedPages: [pathToFileURL(file).href] };
+}
+
+/** Wires the app's lifecycle. index.ts calls it; tests call it with a stand-in `electron`. */
+export function startApp(options: StartOptions = {}): void {
+  const env = options.env ?? process.env;
+  // The dev server is only honoured when running from source; a packaged app always loads its files.
+  const devServerUrl = app.isPackaged ? undefined : env['ELECTRON_RENDERER_URL'] || undefined;
+  const { preloadPath, page, allowedPages } = resolvePages(options.mainDir ?? import.meta.dirname, devServerUrl);
+  const policy = contentSecurityPolicy(
+    devServerUrl
+      ? { delivery: 'header', devServerOrigin: new URL(devServerUrl).origin, nonce: env[DEV_CSP_NONCE_ENV] }
+      : { delivery: 'header' },
+  );
+
+  if (!app.requestSingleInstanceLock()) {
+    // Another instance owns the app; it gets a `second-instance` event and focuses itself.
+    app.quit();
+    return;
+  }
+  app.enableSandbox();
+
+  let mainWindow: BrowserWindow | null = null;
+  const openWindow = (): void => {
+    const window = createMainWindow({ preloadPath, page });
+    window.on('closed', () => {
+      if (mainWindow === window) mainWindow = null;
+    });
+    mainWindow = window;
+  };
+
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+  app.on('second-instance', () => {
+    if (mainWindow === null) {
+      if (app.isReady()) openWindow();
+      return;
+    }
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.show();
+    mainWindow.focus();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => {
+    if (app.isReady() && BrowserWindow.getAllWindows().length === 0) openWindow();
+  });
+
+  app
+    .whenReady()
+    .then(() => {
+      installCsp(session.defaultSession, allowedPages, policy);
+      denyAllPermissions(session.defaultSession);
+      const handlers: HandlerTable = {
+        ...createAppHandlers({ version: app.getVersion(), platform: process.platform }),
+        ...options.handlers,
+      };
+      registerInvokeHandler(ipcMain, { allowedPages, handlers });
+      openWindow();
+    })
+    .catch((error: unknown) => {
+      console.error('[main] failed to start:', error);
+      app.exit(1);
+    });
+}

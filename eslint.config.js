@@ -1,0 +1,154 @@
+import js from '@eslint/js';
+import { defineConfig, globalIgnores } from 'eslint/config';
+import globals from 'globals';
+import { builtinModules } from 'node:module';
+import tseslint from 'typescript-eslint';
+
+/**
+ * Layer rules from ARCHITECTURE.md ("folder decides what a file may import"), enforced with
+ * no-restricted-imports. ESLint does not merge one rule's options across config objects (the last
+ * match wins), so each folder gets exactly one complete set, built from the pieces below.
+ * The matchers look at the import string, not the resolved file: a segment named `renderer` or
+ * `electron` in a relative path is taken to mean that folder.
+ */
+
+const nodeBuiltinNames = builtinModules.filter((name) => !name.startsWith('_'));
+
+const noNodeBuiltins = {
+  paths: nodeBuiltinNames.map((name) => ({ name, message: 'This layer runs without Node: no Node built-ins.' })),
+  patterns: [{ group: ['node:*'], message: 'This layer runs without Node: no Node built-ins.' }],
+};
+const noElectron = {
+  paths: [],
+  patterns: [
+    { regex: '^electron(/|$)', message: 'Only electron/main and electron/preload may import Electron.' },
+  ],
+};
+const noRenderer = {
+  paths: [],
+  patterns: [{ regex: '(^|/)renderer(/|$)', message: 'Nothing outside renderer/ may import the renderer.' }],
+};
+const noElectronFolder = {
+  paths: [],
+  patterns: [
+    { regex: '(^|/)electron(/|$)', message: 'The renderer reaches main only through window.api, never electron/.' },
+  ],
+};
+const noMainOrPreload = {
+  paths: [],
+  patterns: [
+    {
+      regex: '^(\\.\\./)+(main|preload)(/|$)|^\\.\\.?/(.*/)?electron/(main|preload)(/|$)',
+      message: 'The core and the CLI must not depend on the Electron shell (electron/main, electron/preload).',
+    },
+  ],
+};
+const noCli = {
+  paths: [],
+  patterns: [{ regex: '^(\\.\\./)+cli(/|$)|^\\.\\.?/(.*/)?electron/cli(/|$)', message: 'The core must not depend on the CLI.' }],
+};
+const sharedMessage =
+  'shared/ may import only zod and other shared/ files: no Node built-ins, Electron, React, other packages or folders.';
+const onlyZodInShared = {
+  paths: [],
+  patterns: [
+    { regex: '^(?!zod(/|$))[^./]', message: sharedMessage },
+    { regex: '^\\.\\.?/(.*/)?(electron|renderer|tests|bench|scripts|bin)(/|$)', message: sharedMessage },
+  ],
+};
+const noIpcRendererImport = {
+  paths: [
+    { name: 'electron', importNames: ['ipcRenderer'], message: 'Only electron/preload may use ipcRenderer.' },
+    { name: 'electron/renderer', message: 'Only electron/preload may use renderer-side Electron APIs.' },
+  ],
+  patterns: [],
+};
+
+/** @param {...{ paths: object[], patterns: object[] }} parts */
+function restrictImports(...parts) {
+  return [
+    'error',
+    { paths: parts.flatMap((part) => part.paths), patterns: parts.flatMap((part) => part.patterns) },
+  ];
+}
+
+const noIpcRendererAccess = [
+  'error',
+  {
+    selector: "MemberExpression[property.name='ipcRenderer']",
+    message: 'Only electron/preload may use ipcRenderer.',
+  },
+];
+
+const domGlobals = ['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'location'].map((name) => ({
+  name,
+  message: 'This code runs in Node, not in a page.',
+}));
+const nodeGlobals = ['process', 'require', 'module', 'Buffer', 'global', '__dirname', '__filename', 'setImmediate'].map(
+  (name) => ({ name, message: 'The renderer runs without Node.' }),
+);
+
+export default defineConfig(
+  globalIgnores(['out/', 'dist/', 'release/', 'node_modules/', 'coverage/', 'test-results/', 'artifacts/']),
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  {
+    languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['shared/**'],
+    rules: {
+      'no-restricted-imports': restrictImports(onlyZodInShared),
+      'no-restricted-globals': ['error', ...domGlobals, ...nodeGlobals],
+      'no-restricted-syntax': noIpcRendererAccess,
+    },
+  },
+  {
+    files: ['electron/core/**'],
+    rules: {
+      'no-restricted-imports': restrictImports(noElectron, noRenderer, noMainOrPreload, noCli),
+      'no-restricted-globals': ['error', ...domGlobals],
+      'no-restricted-syntax': noIpcRendererAccess,
+    },
+  },
+  {
+    files: ['electron/cli/**'],
+    rules: {
+      'no-restricted-imports': restrictImports(noElectron, noRenderer, noMainOrPreload),
+      'no-restricted-globals': ['error', ...domGlobals],
+      'no-restricted-syntax': noIpcRendererAccess,
+    },
+  },
+  {
+    files: ['electron/main/**'],
+    rules: {
+      'no-restricted-imports': restrictImports(noRenderer, noIpcRendererImport),
+      'no-restricted-globals': ['error', ...domGlobals],
+      'no-restricted-syntax': noIpcRendererAccess,
+    },
+  },
+  {
+    files: ['electron/preload/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': restrictImports(noRenderer),
+    },
+  },
+  {
+    files: ['renderer/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': restrictImports(noElectronFolder, noNodeBuiltins),
+      'no-restricted-globals': ['error', ...nodeGlobals],
+      'no-restricted-syntax': noIpcRendererAccess,
+    },
+  },
+);

@@ -1,0 +1,28 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * Isolates git and HOME for a test process: a fresh HOME (so session worktrees land in a temp
+ * folder), a global git config with a known identity, and no system config. Child processes
+ * (the CLI, workers) inherit it through process.env.
+ */
+export function isolateGitEnvironment(): string {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'council-home-'));
+  mkdirSync(home, { recursive: true });
+  const config = path.join(home, '.gitconfig');
+  writeFileSync(
+    config,
+    ['[user]', '\tname = Council Test', '\temail = test@council.invalid', '[init]', '\tdefaultBranch = main', '[commit]', '\tgpgsign = false', ''].join('\n'),
+  );
+  process.env.HOME = home;
+  process.env.USERPROFILE = home;
+  process.env.GIT_CONFIG_GLOBAL = config;
+  process.env.GIT_CONFIG_NOSYSTEM = '1';
+  delete process.env.COUNCIL_WORKTREE_ROOT;
+  delete process.env.COUNCIL_SESSION_ID;
+  for (const key of Object.keys(process.env)) {
+    if (key.startsWith('GIT_') && !['GIT_CONFIG_GLOBAL', 'GIT_CONFIG_NOSYSTEM'].includes(key)) delete process.env[key];
+  }
+  return home;
+}
