@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// `npm test`: the whole suite, the way CI runs it. Type-checks, lints, builds the app (the tests
+// load the built preload and the bundled CLI), runs every vitest test, and ends with one plain line
+// "N passed, N failed, N skipped" (read by CI). Exit status 0 only when every step passed.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = (name) => path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name);
+
+function step(title, command, args) {
+  console.log(`\n▶ ${title}`);
+  const started = Date.now();
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', shell: false });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (result.status !== 0) {
+    console.error(`✖ ${title} failed (exit ${result.status ?? result.signal}) after ${seconds} s`);
+    return false;
+  }
+  console.log(`✔ ${title} (${seconds} s)`);
+  return true;
+}
+
+if (!existsSync(bin('vitest'))) {
+  console.error('Dependencies are not installed: run `npm install` first (the README\'s test command does both).');
+  process.exit(1);
+}
+
+const results = path.join(root, 'test-results');
+mkdirSync(results, { recursive: true });
+const report = path.join(results, 'vitest.json');
+
+let ok = step('Type-check', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
+ok = step('Lint', bin('eslint'), ['.']) && ok;
+ok = step('Build (electron-vite + CLI bundle)', process.execPath, [path.join(root, 'scripts', 'build.mjs')]) && ok;
+const extra = process.argv.slice(2);
+const testsOk = step('Tests (vitest)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extra]);
+ok = testsOk && ok;
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+if (existsSync(report)) {
+  const json = JSON.parse(readFileSync(report, 'utf8'));
+  passed = json.numPassedTests ?? 0;
+  failed = json.numFailedTests ?? 0;
+  skipped = (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
+}
+if (!testsOk && failed === 0) failed = 1; // vitest itself failed (a suite crashed before counting)
+console.log(`\n${ok ? 'All checks passed.' : 'Some checks failed (see ✖ above).'}`);
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(ok ? 0 : 1);
