@@ -1,3 +1,4 @@
+import { createCoreHandlers } from '../core/handlers';
 import { startApp } from './app';
 
-startApp();
+startApp({ handlers: createCoreHandlers() });
