@@ -1,25 +1,160 @@
 import * as z from 'zod/mini';
-import { SessionSchema } from './models';
+import {
+  CONTEXT_STATUSES,
+  ChangedFileSchema,
+  FileDiffSchema,
+  FileLockSchema,
+  RecentRepoSchema,
+  RemoveResultSchema,
+  RepoInfoSchema,
+  SessionContextViewSchema,
+  SessionIdSchema,
+  SessionSchema,
+  SessionStatsSchema,
+  SessionWorkSchema,
+  SettingsSchema,
+} from './models';
 
 /**
- * The one contract between the renderer (or the browser host, or the CLI) and the core.
- * Every command takes one object and resolves to a `Result`; every event carries one object.
+ * The one contract between the renderer (through Electron's preload, or the browser host) and the
+ * core. Every command takes one object and resolves to a `Result`; every event carries one object.
  * TypeScript types are derived from these schemas; nothing is hand-written in parallel.
+ *
+ * Inputs are strict objects: an unknown field is refused, so a typo never silently does nothing.
  */
+
+const path = () => z.string().check(z.minLength(1), z.maxLength(4096));
+/** Every repository-scoped command names its repository by an absolute path of its main checkout. */
+const repo = path;
+const id = () => z.string().check(z.minLength(1), z.maxLength(12));
+
+export const SessionCardSchema = z.object({ session: SessionSchema, context: SessionContextViewSchema });
+export type SessionCard = z.infer<typeof SessionCardSchema>;
+
 export const commands = {
   'app.info': {
     input: z.strictObject({}),
-    output: z.object({ version: z.string(), platform: z.string() }),
+    output: z.object({
+      version: z.string(),
+      platform: z.string(),
+      /** Which front end serves this renderer: the desktop app, or the browser host. */
+      host: z.enum(['electron', 'browser']),
+    }),
   },
+  /** Opens a repository (any folder inside it); remembers it among the recent ones. */
+  'repo.open': {
+    input: z.strictObject({ path: path() }),
+    output: RepoInfoSchema,
+  },
+  'repo.recent': {
+    input: z.strictObject({}),
+    output: z.array(RecentRepoSchema),
+  },
+  /** The native folder picker (desktop app only). null when the user cancelled. */
+  'repo.pickFolder': {
+    input: z.strictObject({}),
+    output: z.object({ path: z.nullable(z.string()) }),
+  },
+  'settings.get': {
+    input: z.strictObject({ repo: repo() }),
+    output: SettingsSchema,
+  },
+  'settings.update': {
+    input: z.strictObject({
+      repo: repo(),
+      worktreeRoot: z.optional(z.nullable(path())),
+      staleAfterMinutes: z.optional(z.int().check(z.gte(1), z.lte(60 * 24 * 30))),
+    }),
+    output: SettingsSchema,
+  },
+  /** Every session with its context (no git calls: fast enough for a board of 100). */
   'sessions.list': {
-    input: z.strictObject({ repo: z.string().check(z.minLength(1)) }),
+    input: z.strictObject({ repo: repo() }),
+    output: z.array(SessionCardSchema),
+  },
+  'sessions.create': {
+    input: z.strictObject({
+      repo: repo(),
+      task: z.string().check(z.maxLength(4000)),
+      agent: z.optional(z.nullable(z.string().check(z.maxLength(64)))),
+      base: z.optional(z.string().check(z.minLength(1), z.maxLength(255))),
+      count: z.optional(z.int().check(z.gte(1), z.lte(50))),
+    }),
     output: z.array(SessionSchema),
+  },
+  /** What removing a session now would lose (asked before a removal). */
+  'sessions.work': {
+    input: z.strictObject({ repo: repo(), id: id() }),
+    output: SessionWorkSchema,
+  },
+  'sessions.remove': {
+    input: z.strictObject({ repo: repo(), id: id(), force: z.optional(z.boolean()) }),
+    output: RemoveResultSchema,
+  },
+  'sessions.stats': {
+    input: z.strictObject({ repo: repo(), id: id() }),
+    output: SessionStatsSchema,
+  },
+  /** The session's changed files since its branch left the base, uncommitted work included. */
+  'sessions.changes': {
+    input: z.strictObject({ repo: repo(), id: id() }),
+    output: z.array(ChangedFileSchema),
+  },
+  'sessions.fileDiff': {
+    input: z.strictObject({ repo: repo(), id: id(), path: path() }),
+    output: FileDiffSchema,
+  },
+  'context.update': {
+    input: z.strictObject({
+      repo: repo(),
+      id: id(),
+      status: z.optional(z.enum(CONTEXT_STATUSES)),
+      message: z.optional(z.nullable(z.string().check(z.maxLength(2000)))),
+    }),
+    output: SessionContextViewSchema,
+  },
+  'locks.list': {
+    input: z.strictObject({ repo: repo() }),
+    output: z.array(FileLockSchema),
+  },
+  /** Starts sending this window `state.changed` for the repository (sessions, locks, context). */
+  'watch.repo': {
+    input: z.strictObject({ repo: repo() }),
+    output: z.object({ watching: z.boolean() }),
+  },
+  /**
+   * Starts sending this window `worktree.changed` for one session: answers with a snapshot of its
+   * changed files and the sequence number the following deltas continue from.
+   */
+  'watch.session': {
+    input: z.strictObject({ repo: repo(), id: id() }),
+    output: z.object({ seq: z.int(), files: z.array(ChangedFileSchema) }),
+  },
+  'watch.stop': {
+    input: z.strictObject({ repo: repo(), id: z.optional(id()) }),
+    output: z.object({ stopped: z.boolean() }),
   },
 } as const;
 
 export const events = {
-  /** Something under the repo's shared state changed (sessions, locks or context). */
-  'state.changed': z.object({ repo: z.string(), kind: z.enum(['sessions', 'locks', 'context', 'settings']) }),
+  /** Something in the repository's shared state changed (any process: the app, the CLI, a hook). */
+  'state.changed': z.object({
+    repo: z.string(),
+    kind: z.enum(['sessions', 'locks', 'context', 'settings']),
+    sessionId: z.optional(SessionIdSchema),
+  }),
+  /**
+   * Files changed in a session's worktree. Batched (one event per burst), numbered per session:
+   * a gap in `seq` means an event was missed and the snapshot should be fetched again.
+   */
+  'worktree.changed': z.object({
+    repo: z.string(),
+    sessionId: SessionIdSchema,
+    seq: z.int(),
+    /** Repo-relative paths that changed in this batch (capped; `overflow` when more changed). */
+    paths: z.array(z.string()),
+    overflow: z.boolean(),
+  }),
 } as const;
 
 export type CommandName = keyof typeof commands;
@@ -34,3 +169,5 @@ export const EVENT_NAMES = Object.keys(events) as EventName[];
 /** IPC channel names: one for all commands (the command name travels in the message), one per event. */
 export const INVOKE_CHANNEL = 'council:invoke';
 export const eventChannel = (name: EventName): string => `council:event:${name}`;
+
+export { SessionIdSchema };

@@ -136,3 +136,58 @@ export const SessionStatsSchema = z.object({
   dirty: z.boolean(),
 });
 export type SessionStats = z.infer<typeof SessionStatsSchema>;
+
+/** One changed file of a session, against the point where its branch left the base: committed and
+ * uncommitted work together, untracked files included, ignored files not. */
+export const CHANGE_KINDS = ['added', 'modified', 'deleted', 'renamed', 'untracked'] as const;
+export const ChangedFileSchema = z.object({
+  path: z.string(),
+  origPath: z.nullable(z.string()),
+  kind: z.enum(CHANGE_KINDS),
+  /** null for binary files. */
+  insertions: z.nullable(z.int()),
+  deletions: z.nullable(z.int()),
+  binary: z.boolean(),
+});
+export type ChangedFile = z.infer<typeof ChangedFileSchema>;
+
+/** The diff of one file as a unified patch (git's), or why there is none to show. */
+export const FileDiffSchema = z.object({
+  path: z.string(),
+  patch: z.string(),
+  binary: z.boolean(),
+  /** The patch was over the size limit and is not included. */
+  tooLarge: z.boolean(),
+  size: z.int(),
+});
+export type FileDiff = z.infer<typeof FileDiffSchema>;
+
+/** What would be lost by removing a session now. */
+export const SessionWorkSchema = z.object({
+  unmergedCommits: z.int(),
+  uncommitted: z.array(z.string()),
+});
+export type SessionWork = z.infer<typeof SessionWorkSchema>;
+
+export const RemoveResultSchema = z.object({
+  id: SessionIdSchema,
+  branch: z.string(),
+  worktreePath: z.string(),
+  archivedAs: z.nullable(z.string()),
+  archivedCommit: z.nullable(z.string()),
+  locksReleased: z.array(z.string()),
+});
+export type RemoveResult = z.infer<typeof RemoveResultSchema>;
+
+export const RepoInfoSchema = z.object({
+  /** The main checkout's top folder. */
+  root: z.string(),
+  name: z.string(),
+  /** The branch the main checkout is on; null when detached. */
+  branch: z.nullable(z.string()),
+});
+export type RepoInfo = z.infer<typeof RepoInfoSchema>;
+
+export const RecentRepoSchema = z.object({ root: z.string(), name: z.string(), openedAt: z.string() });
+export type RecentRepo = z.infer<typeof RecentRepoSchema>;
+export const RecentFileSchema = z.object({ version: z.literal(1), repos: z.array(RecentRepoSchema) });

@@ -19,7 +19,15 @@ export type ParsedInput<C extends CommandName> = z.output<(typeof commands)[C]['
  */
 export type CommandHandler<C extends CommandName> = (
   input: ParsedInput<C>,
+  context: HandlerContext,
 ) => CommandOutput<C> | Promise<CommandOutput<C>>;
+
+/** Who is asking: the window (Electron) or socket (browser host) that events go back to. */
+export interface HandlerContext {
+  clientId: string;
+}
+
+const NO_CLIENT: HandlerContext = { clientId: '' };
 
 /** Commands a process actually serves. Not every contract command has to be registered. */
 export type HandlerTable = { readonly [C in CommandName]?: CommandHandler<C> };
@@ -29,12 +37,12 @@ export const InvokeMessageSchema = z.strictObject({ command: z.string(), input: 
 export type InvokeMessage = z.infer<typeof InvokeMessageSchema>;
 
 /** Validates the `{ command, input }` envelope, then dispatches it. */
-export async function dispatchMessage(message: unknown, handlers: HandlerTable): Promise<Result<unknown>> {
+export async function dispatchMessage(message: unknown, handlers: HandlerTable, context: HandlerContext = NO_CLIENT): Promise<Result<unknown>> {
   const envelope = InvokeMessageSchema.safeParse(message);
   if (!envelope.success) {
     return invalidInput(`malformed message: ${describeIssue(envelope.error, 'message')}`, envelope.error.issues);
   }
-  return dispatch(envelope.data.command, envelope.data.input, handlers);
+  return dispatch(envelope.data.command, envelope.data.input, handlers, context);
 }
 
 /**
@@ -42,9 +50,9 @@ export async function dispatchMessage(message: unknown, handlers: HandlerTable):
  * malformed input are `invalid-input`; a handler's failure is mapped by the core's `toErrorData`; a
  * handler returning something its output schema rejects is `internal` (a bug on our side).
  */
-export async function dispatch(command: string, input: unknown, handlers: HandlerTable): Promise<Result<unknown>> {
+export async function dispatch(command: string, input: unknown, handlers: HandlerTable, context: HandlerContext = NO_CLIENT): Promise<Result<unknown>> {
   if (!isCommandName(command)) return unknownCommand(command);
-  const handler = Object.hasOwn(handlers, command) ? (handlers[command] as ((input: unknown) => unknown) | undefined) : undefined;
+  const handler = Object.hasOwn(handlers, command) ? (handlers[command] as ((input: unknown, context: HandlerContext) => unknown) | undefined) : undefined;
   if (typeof handler !== 'function') return unknownCommand(command);
 
   const spec = commands[command];
@@ -54,7 +62,7 @@ export async function dispatch(command: string, input: unknown, handlers: Handle
   }
   let value: unknown;
   try {
-    value = await handler(parsed.data);
+    value = await handler(parsed.data, context);
   } catch (error) {
     return { ok: false, error: toErrorData(error) };
   }

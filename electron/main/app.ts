@@ -2,8 +2,9 @@ import { app, BrowserWindow, ipcMain, session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { contentSecurityPolicy, DEV_CSP_NONCE_ENV } from './csp';
-import type { HandlerTable } from '../core/dispatch';
-import { createAppHandlers } from './handlers';
+import { AppCore } from '../core/app/app-core';
+import { sendEvent } from './events';
+import { pickFolder } from './folder-picker';
 import { registerInvokeHandler } from './ipc';
 import { denyAllPermissions, hardenWebContents, installCsp } from './security';
 import { createMainWindow, type RendererPage } from './window';
@@ -13,8 +14,8 @@ export interface StartOptions {
   mainDir?: string;
   /** Environment to read `ELECTRON_RENDERER_URL` (set by `electron-vite dev`) from. */
   env?: Readonly<Record<string, string | undefined>>;
-  /** Extra command handlers (the core's), served alongside main's own. */
-  handlers?: HandlerTable;
+  /** The core front end to serve (tests pass their own); by default one for this app's user data. */
+  core?: AppCore;
 }
 
 /** The locations main loads, derived from where the main bundle lives. */
@@ -49,8 +50,15 @@ export function startApp(options: StartOptions = {}): void {
   app.enableSandbox();
 
   let mainWindow: BrowserWindow | null = null;
+  let core: AppCore | null = null;
   const openWindow = (): void => {
     const window = createMainWindow({ preloadPath, page });
+    // Each window is a client of the core: it gets the events it subscribed to, and its
+    // subscriptions end with it (never send to a destroyed window).
+    const contents = window.webContents;
+    const clientId = String(contents.id);
+    core?.addClient(clientId, (event, payload) => sendEvent(contents, event, payload));
+    contents.once('destroyed', () => core?.removeClient(clientId));
     window.on('closed', () => {
       if (mainWindow === window) mainWindow = null;
     });
@@ -67,6 +75,9 @@ export function startApp(options: StartOptions = {}): void {
     mainWindow.show();
     mainWindow.focus();
   });
+  app.on('will-quit', () => {
+    void core?.close();
+  });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
@@ -79,11 +90,15 @@ export function startApp(options: StartOptions = {}): void {
     .then(() => {
       installCsp(session.defaultSession, allowedPages, policy);
       denyAllPermissions(session.defaultSession);
-      const handlers: HandlerTable = {
-        ...createAppHandlers({ version: app.getVersion(), platform: process.platform }),
-        ...options.handlers,
-      };
-      registerInvokeHandler(ipcMain, { allowedPages, handlers });
+      core =
+        options.core ??
+        new AppCore({
+          userDataDir: app.getPath('userData'),
+          host: 'electron',
+          version: app.getVersion(),
+          pickFolder: () => pickFolder(mainWindow),
+        });
+      registerInvokeHandler(ipcMain, { allowedPages, handlers: core.handlers });
       openWindow();
     })
     .catch((error: unknown) => {

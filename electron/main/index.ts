@@ -1,4 +1,3 @@
-import { createCoreHandlers } from '../core/handlers';
 import { startApp } from './app';
 
-startApp({ handlers: createCoreHandlers() });
+startApp();

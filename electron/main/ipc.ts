@@ -17,7 +17,7 @@ export function registerInvokeHandler(ipcMain: Pick<IpcMain, 'handle'>, options:
 
 /** Checks the sender frame first, then lets `dispatchMessage` validate the payload. */
 export async function handleInvoke(
-  event: Pick<IpcMainInvokeEvent, 'senderFrame'>,
+  event: Pick<IpcMainInvokeEvent, 'senderFrame'> & { sender?: { id: number } },
   message: unknown,
   options: InvokeOptions,
 ): Promise<Result<unknown>> {
@@ -29,7 +29,8 @@ export async function handleInvoke(
       error: { code: 'invalid-input', message: 'refused: the message did not come from the app\'s own page' },
     };
   }
-  return dispatchMessage(message, options.handlers);
+  // The window asking is the client its subscriptions belong to.
+  return dispatchMessage(message, options.handlers, { clientId: String(event.sender?.id ?? '') });
 }
 
 function senderUrl(event: Pick<IpcMainInvokeEvent, 'senderFrame'>): string | null {

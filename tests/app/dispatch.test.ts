@@ -1,19 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { CouncilError } from '../../electron/core/errors';
 import { dispatch, dispatchMessage, type HandlerTable } from '../../electron/core/dispatch';
-import { createAppHandlers } from '../../electron/main/handlers';
 
-const appHandlers = createAppHandlers({ version: '0.1.0', platform: 'linux' });
+/** A stand-in for a front end's table: app.info answers from fixed values. */
+const appHandlers: HandlerTable = { 'app.info': () => ({ version: '0.1.0', platform: 'linux', host: 'electron' }) };
 
 /** A table that also serves sessions.list, so input validation of a command with fields is covered. */
 const withSessions: HandlerTable = { ...appHandlers, 'sessions.list': () => [] };
 
 describe('dispatch: good input', () => {
-  it('answers app.info with the version and platform main passed in', async () => {
+  it('returns the handler value validated against the output schema', async () => {
     await expect(dispatch('app.info', {}, appHandlers)).resolves.toEqual({
       ok: true,
-      value: { version: '0.1.0', platform: 'linux' },
+      value: { version: '0.1.0', platform: 'linux', host: 'electron' },
     });
+  });
+
+  it('passes the asking client to the handler', async () => {
+    const seen: string[] = [];
+    const handlers: HandlerTable = {
+      'watch.repo': (_input, context) => {
+        seen.push(context.clientId);
+        return { watching: true };
+      },
+    };
+    await dispatch('watch.repo', { repo: '/r' }, handlers, { clientId: 'window-7' });
+    expect(seen).toEqual(['window-7']);
   });
 
   it('hands the handler the parsed input and returns its value', async () => {

@@ -26,7 +26,17 @@ const holder = vi.hoisted(() => {
     }
   }
 
+  let nextWebContentsId = 1;
   class FakeWebContents extends Emitter {
+    readonly id = nextWebContentsId++;
+    readonly sent: { channel: string; payload: unknown }[] = [];
+    destroyed = false;
+    send(channel: string, payload: unknown): void {
+      this.sent.push({ channel, payload });
+    }
+    isDestroyed(): boolean {
+      return this.destroyed;
+    }
     windowOpenHandler: ((details: { url: string }) => unknown) | undefined;
     setWindowOpenHandler(handler: (details: { url: string }) => unknown): void {
       this.windowOpenHandler = handler;
@@ -54,6 +64,7 @@ const holder = vi.hoisted(() => {
       whenReady: (): Promise<void> => Promise.resolve(),
       isReady: (): boolean => true,
       getVersion: (): string => '7.7.7-test',
+      getPath: (name: string): string => `/nonexistent/council-test/${name}`,
     });
 
     const windows: FakeBrowserWindow[] = [];
@@ -155,6 +166,9 @@ vi.mock('electron', () => {
     get ipcMain() {
       return current().ipcMain;
     },
+    dialog: {
+      showOpenDialog: () => Promise.resolve({ canceled: true, filePaths: [] }),
+    },
   };
 });
 
@@ -248,7 +262,7 @@ describe('IPC', () => {
     const fakes = await start();
     await expect(invoke(fakes, pageUrl, { command: 'app.info', input: {} })).resolves.toEqual({
       ok: true,
-      value: { version: '7.7.7-test', platform: process.platform },
+      value: { version: '7.7.7-test', platform: process.platform, host: 'electron' },
     });
   });
 
@@ -260,11 +274,16 @@ describe('IPC', () => {
     }
   });
 
-  it('validates the message: unregistered command, unexpected field', async () => {
+  it('validates the message: unknown command, unexpected field; serves the core', async () => {
     const fakes = await start();
-    await expect(invoke(fakes, pageUrl, { command: 'sessions.list', input: { repo: '/r' } })).resolves.toMatchObject({
+    await expect(invoke(fakes, pageUrl, { command: 'sessions.nuke', input: { repo: '/r' } })).resolves.toMatchObject({
       ok: false,
-      error: { code: 'invalid-input', message: 'unknown command "sessions.list"' },
+      error: { code: 'invalid-input', message: 'unknown command "sessions.nuke"' },
+    });
+    // The core's handlers are wired: a folder that is no repository is the core's not-a-repo.
+    await expect(invoke(fakes, pageUrl, { command: 'sessions.list', input: { repo: '/nonexistent/repo' } })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'not-a-repo' },
     });
     await expect(invoke(fakes, pageUrl, { command: 'app.info', input: { extra: 1 } })).resolves.toMatchObject({
       ok: false,

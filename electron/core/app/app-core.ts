@@ -1,0 +1,189 @@
+import path from 'node:path';
+import type { SessionCard } from '../../../shared/contract';
+import type { RepoInfo } from '../../../shared/models';
+import { Council } from '../council';
+import type { HandlerContext, HandlerTable } from '../dispatch';
+import { invalidInput } from '../errors';
+import { currentBranch } from '../git/refs';
+import { sessionChanges, sessionFileDiff } from '../sessions/changes';
+import { inspectWork } from '../sessions/inspect';
+import { EventHub, type Send } from './event-hub';
+import { RecentRepos } from './recent';
+import { watchWorktree } from './worktree-watch';
+
+export interface AppCoreOptions {
+  /** Where per-user app state lives (recent repositories): Electron's userData, or ~/.council. */
+  userDataDir: string;
+  host: 'electron' | 'browser';
+  version: string;
+  /** The native folder picker; only the desktop app has one. */
+  pickFolder?: () => Promise<string | null>;
+}
+
+/**
+ * Everything a front end (Electron main, the browser host) serves: the command handlers for the
+ * contract, and the events they start. One per process; clients (windows, sockets) come and go.
+ */
+export class AppCore {
+  readonly hub = new EventHub();
+  readonly handlers: HandlerTable;
+  private readonly councils = new Map<string, Promise<Council>>();
+  private readonly repoWatches = new Map<string, () => Promise<void>>();
+  private readonly sessionWatches = new Map<string, () => Promise<void>>();
+  private readonly recent: RecentRepos;
+
+  constructor(private readonly options: AppCoreOptions) {
+    this.recent = new RecentRepos(options.userDataDir);
+    this.handlers = this.createHandlers();
+  }
+
+  addClient(id: string, send: Send): void {
+    this.hub.addClient(id, send);
+  }
+
+  /** A window closed or a socket dropped: its subscriptions end, and watchers nobody needs stop. */
+  removeClient(id: string): void {
+    const { repos, sessions } = this.hub.removeClient(id);
+    for (const repo of repos) void this.stopRepoWatch(repo);
+    for (const [repo, session] of sessions) void this.stopSessionWatch(repo, session);
+  }
+
+  /**
+   * Opens a repository once per process: the first open reconciles its registry with
+   * `git worktree list` (the start-up check that repairs what a crash or a manual change left).
+   * Keyed by the main checkout, whatever folder inside it was named.
+   */
+  async council(repoPath: string): Promise<Council> {
+    if (!path.isAbsolute(repoPath)) throw invalidInput(`the repository path must be absolute, not "${repoPath}"`);
+    const probe = Council.open(repoPath);
+    const key = probe.ws.repo.mainRoot;
+    let council = this.councils.get(key);
+    if (!council) {
+      council = probe.reconcile().then(() => probe);
+      council.catch(() => this.councils.delete(key));
+      this.councils.set(key, council);
+    }
+    return council;
+  }
+
+  private async startRepoWatch(repo: string): Promise<void> {
+    if (this.repoWatches.has(repo)) return;
+    const council = await this.council(repo);
+    this.repoWatches.set(
+      repo,
+      council.watch((changes) => {
+        for (const change of changes) this.hub.publishState({ repo, kind: change.kind, ...(change.sessionId ? { sessionId: change.sessionId } : {}) });
+      }),
+    );
+  }
+
+  private async stopRepoWatch(repo: string): Promise<void> {
+    const stop = this.repoWatches.get(repo);
+    this.repoWatches.delete(repo);
+    await stop?.();
+  }
+
+  private async startSessionWatch(repo: string, sessionId: string, worktree: string): Promise<void> {
+    const key = `${repo}\0${sessionId}`;
+    if (this.sessionWatches.has(key)) return;
+    this.sessionWatches.set(key, watchWorktree(worktree, (paths) => this.hub.publishWorktree(repo, sessionId, paths)));
+  }
+
+  private async stopSessionWatch(repo: string, sessionId: string): Promise<void> {
+    const key = `${repo}\0${sessionId}`;
+    const stop = this.sessionWatches.get(key);
+    this.sessionWatches.delete(key);
+    await stop?.();
+  }
+
+  private async cards(council: Council): Promise<SessionCard[]> {
+    const contexts = new Map(council.context.all().map((c) => [c.sessionId, c]));
+    return council.listSessions().flatMap((session) => {
+      const context = contexts.get(session.id);
+      return context ? [{ session, context }] : [];
+    });
+  }
+
+  private repoInfo(council: Council): RepoInfo {
+    const root = council.ws.repo.mainRoot;
+    return { root, name: path.basename(root), branch: currentBranch(council.ws.repo.commonDir) };
+  }
+
+  private createHandlers(): HandlerTable {
+    const session = async (repo: string, id: string) => {
+      const council = await this.council(repo);
+      return { council, session: council.session(id) };
+    };
+    return {
+      'app.info': () => ({ version: this.options.version, platform: process.platform, host: this.options.host }),
+      'repo.open': async ({ path: p }) => {
+        const info = this.repoInfo(await this.council(p));
+        await this.recent.add(info.root, info.name);
+        return info;
+      },
+      'repo.recent': () => this.recent.list(),
+      'repo.pickFolder': async () => {
+        if (!this.options.pickFolder) throw invalidInput('there is no folder picker in the browser: type the repository path instead');
+        return { path: await this.options.pickFolder() };
+      },
+      'settings.get': async ({ repo }) => (await this.council(repo)).ws.settings(),
+      'settings.update': async ({ repo, ...patch }) => (await this.council(repo)).ws.updateSettings(patch),
+      'sessions.list': async ({ repo }) => this.cards(await this.council(repo)),
+      'sessions.create': async ({ repo, task, agent, base, count }) =>
+        (await this.council(repo)).createSessions({ task, agent: agent ?? null, base, count }),
+      'sessions.work': async ({ repo, id }) => {
+        const { council, session: s } = await session(repo, id);
+        const work = await inspectWork(council.ws, s);
+        return { unmergedCommits: work.unmergedCommits, uncommitted: work.uncommitted };
+      },
+      'sessions.remove': async ({ repo, id, force }) => {
+        const council = await this.council(repo);
+        const result = await council.removeSession(id, { force: force ?? false });
+        await this.stopSessionWatch(repo, result.id);
+        return result;
+      },
+      'sessions.stats': async ({ repo, id }) => (await this.council(repo)).stats(id),
+      'sessions.changes': async ({ repo, id }) => {
+        const { council, session: s } = await session(repo, id);
+        return sessionChanges(council.ws, s);
+      },
+      'sessions.fileDiff': async ({ repo, id, path: p }) => {
+        const { council, session: s } = await session(repo, id);
+        return sessionFileDiff(council.ws, s, p);
+      },
+      'context.update': async ({ repo, id, status, message }) => (await this.council(repo)).context.update(id, { status, message }),
+      'locks.list': async ({ repo }) => (await this.council(repo)).locks.list(),
+      'watch.repo': async ({ repo }, ctx: HandlerContext) => {
+        await this.council(repo);
+        if (this.hub.subscribeRepo(ctx.clientId, repo)) await this.startRepoWatch(repo);
+        return { watching: true };
+      },
+      'watch.session': async ({ repo, id }, ctx: HandlerContext) => {
+        const { council, session: s } = await session(repo, id);
+        const { first, seq } = this.hub.subscribeSession(ctx.clientId, repo, s.id);
+        if (first) await this.startSessionWatch(repo, s.id, s.worktreePath);
+        return { seq, files: await sessionChanges(council.ws, s) };
+      },
+      'watch.stop': async ({ repo, id }, ctx: HandlerContext) => {
+        const ids = id ? [(await this.council(repo)).session(id).id] : this.hub.sessionsOf(ctx.clientId, repo);
+        let stopped = false;
+        for (const sid of ids) {
+          stopped = true;
+          if (this.hub.unsubscribeSession(ctx.clientId, repo, sid)) await this.stopSessionWatch(repo, sid);
+        }
+        if (!id && this.hub.unsubscribeRepo(ctx.clientId, repo)) {
+          stopped = true;
+          await this.stopRepoWatch(repo);
+        }
+        return { stopped };
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    this.hub.close();
+    await Promise.all([...this.repoWatches.values(), ...this.sessionWatches.values()].map((stop) => stop()));
+    this.repoWatches.clear();
+    this.sessionWatches.clear();
+  }
+}

@@ -1,0 +1,138 @@
+import type { EventName, EventPayload } from '../../../shared/contract';
+
+/** Sends one event to one client (a window, a browser socket); returns false if it is gone. */
+export type Send = <E extends EventName>(event: E, payload: EventPayload<E>) => boolean;
+
+const BATCH_MS = 16;
+const MAX_PATHS = 500;
+
+interface PendingBatch {
+  paths: Set<string>;
+  overflow: boolean;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * Who gets which events. A client subscribes to a repository (state changes) and to sessions
+ * (worktree file changes); events go only to subscribers, never to a client that is gone.
+ * Worktree changes are high-volume: they are coalesced per session for BATCH_MS and numbered, so
+ * a client that sees a gap in `seq` knows to take a fresh snapshot.
+ */
+export class EventHub {
+  private readonly clients = new Map<string, Send>();
+  private readonly repoSubs = new Map<string, Set<string>>(); // repo → clients
+  private readonly sessionSubs = new Map<string, Set<string>>(); // repo\0session → clients
+  private readonly seqs = new Map<string, number>();
+  private readonly pending = new Map<string, PendingBatch>();
+
+  addClient(id: string, send: Send): void {
+    this.clients.set(id, send);
+  }
+
+  /** Forgets a client and every subscription it had; returns the keys that lost their last subscriber. */
+  removeClient(id: string): { repos: string[]; sessions: [string, string][] } {
+    this.clients.delete(id);
+    const repos: string[] = [];
+    const sessions: [string, string][] = [];
+    for (const [repo, set] of this.repoSubs) if (set.delete(id) && set.size === 0) repos.push(repo);
+    for (const [key, set] of this.sessionSubs) if (set.delete(id) && set.size === 0) sessions.push(splitKey(key));
+    for (const repo of repos) this.repoSubs.delete(repo);
+    for (const [repo, session] of sessions) this.sessionSubs.delete(joinKey(repo, session));
+    return { repos, sessions };
+  }
+
+  /** Returns true when this is the repository's first subscriber (start watching it). */
+  subscribeRepo(clientId: string, repo: string): boolean {
+    const set = this.repoSubs.get(repo) ?? new Set();
+    const first = set.size === 0;
+    set.add(clientId);
+    this.repoSubs.set(repo, set);
+    return first;
+  }
+
+  /** Returns true when this was the repository's last subscriber (stop watching it). */
+  unsubscribeRepo(clientId: string, repo: string): boolean {
+    const set = this.repoSubs.get(repo);
+    if (!set?.delete(clientId)) return false;
+    if (set.size > 0) return false;
+    this.repoSubs.delete(repo);
+    return true;
+  }
+
+  subscribeSession(clientId: string, repo: string, sessionId: string): { first: boolean; seq: number } {
+    const key = joinKey(repo, sessionId);
+    const set = this.sessionSubs.get(key) ?? new Set();
+    const first = set.size === 0;
+    set.add(clientId);
+    this.sessionSubs.set(key, set);
+    return { first, seq: this.seqs.get(key) ?? 0 };
+  }
+
+  unsubscribeSession(clientId: string, repo: string, sessionId: string): boolean {
+    const key = joinKey(repo, sessionId);
+    const set = this.sessionSubs.get(key);
+    if (!set?.delete(clientId)) return false;
+    if (set.size > 0) return false;
+    this.sessionSubs.delete(key);
+    return true;
+  }
+
+  sessionsOf(clientId: string, repo: string): string[] {
+    const ids: string[] = [];
+    for (const [key, set] of this.sessionSubs) {
+      const [r, s] = splitKey(key);
+      if (r === repo && set.has(clientId)) ids.push(s);
+    }
+    return ids;
+  }
+
+  publishState(payload: EventPayload<'state.changed'>): void {
+    for (const clientId of this.repoSubs.get(payload.repo) ?? []) this.send(clientId, 'state.changed', payload);
+  }
+
+  /** Queues changed paths of a session's worktree; one numbered event per burst goes out. */
+  publishWorktree(repo: string, sessionId: string, paths: readonly string[]): void {
+    const key = joinKey(repo, sessionId);
+    if (!this.sessionSubs.get(key)?.size) return;
+    let batch = this.pending.get(key);
+    if (!batch) {
+      batch = { paths: new Set(), overflow: false, timer: setTimeout(() => this.flush(repo, sessionId), BATCH_MS) };
+      this.pending.set(key, batch);
+    }
+    for (const p of paths) {
+      if (batch.paths.size >= MAX_PATHS) {
+        batch.overflow = true;
+        break;
+      }
+      batch.paths.add(p);
+    }
+  }
+
+  private flush(repo: string, sessionId: string): void {
+    const key = joinKey(repo, sessionId);
+    const batch = this.pending.get(key);
+    if (!batch) return;
+    this.pending.delete(key);
+    const seq = (this.seqs.get(key) ?? 0) + 1;
+    this.seqs.set(key, seq);
+    const payload = { repo, sessionId, seq, paths: [...batch.paths].sort(), overflow: batch.overflow };
+    for (const clientId of this.sessionSubs.get(key) ?? []) this.send(clientId, 'worktree.changed', payload);
+  }
+
+  private send<E extends EventName>(clientId: string, event: E, payload: EventPayload<E>): void {
+    const send = this.clients.get(clientId);
+    if (!send) return;
+    if (!send(event, payload)) this.removeClient(clientId);
+  }
+
+  close(): void {
+    for (const batch of this.pending.values()) clearTimeout(batch.timer);
+    this.pending.clear();
+  }
+}
+
+const joinKey = (repo: string, session: string): string => `${repo}\0${session}`;
+const splitKey = (key: string): [string, string] => {
+  const i = key.indexOf('\0');
+  return [key.slice(0, i), key.slice(i + 1)];
+};
