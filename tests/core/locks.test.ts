@@ -3,18 +3,10 @@ import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Session } from '../../shared/models';
 import { Council } from '../../electron/core/council';
-import { CouncilError } from '../../electron/core/errors';
+import type { CouncilError } from '../../electron/core/errors';
+import { rejection } from '../helpers/errors';
 import { makeRepo, tempDir, type TestRepo } from '../helpers/repo';
 
-async function rejection(p: Promise<unknown>): Promise<CouncilError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof CouncilError) return err;
-    throw err;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('file locks', () => {
   let repo: TestRepo;

@@ -2,18 +2,9 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Council } from '../../electron/core/council';
-import { CouncilError } from '../../electron/core/errors';
+import { rejection } from '../helpers/errors';
 import { gitSync, makeRepo, tempDir, writeIn } from '../helpers/repo';
 
-async function rejection(p: Promise<unknown>): Promise<CouncilError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof CouncilError) return err;
-    throw err;
-  }
-  throw new Error('expected the call to fail');
-}
 
 const worktreePaths = (root: string): string[] =>
   gitSync(root, 'worktree', 'list', '--porcelain')

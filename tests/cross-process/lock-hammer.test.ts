@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Council } from '../../electron/core/council';
 import { makeRepo, tempDir } from '../helpers/repo';
-import { startWorker, type RunningWorker } from '../helpers/workers';
+import { startWorker, stopWorkers } from '../helpers/workers';
 
 /**
  * Layer 2 (ARCHITECTURE.md, "Tests, in layers"): mutual exclusion of file locks, checked from six
@@ -24,22 +24,13 @@ interface HammerRecord {
   inconsistencies: number;
 }
 
-const running: RunningWorker[] = [];
-afterEach(async () => {
-  for (const w of running.splice(0)) {
-    if (w.child.exitCode === null && w.child.signalCode === null) {
-      w.child.kill('SIGKILL');
-      await w.done;
-    }
-  }
-});
+afterEach(stopWorkers);
 
 /** Starts the hammer workers, releases them all at once, and returns each one's exit and record. */
 async function hammer(repo: string, labels: string[], iterations: number, mode: 'lock' | 'no-lock') {
   const markers = tempDir('council-markers-');
   const workers = labels.map((label) => {
     const w = startWorker('lock-hammer', [repo, label, markers, String(iterations), PATHS.join(','), mode]);
-    running.push(w);
     return w;
   });
   await Promise.all(workers.map((w) => w.waitFor('ready')));

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Council } from '../../electron/core/council';
 import { council as cli, councilAsync, councilJson } from '../helpers/cli';
 import { makeRepo } from '../helpers/repo';
-import { startWorker, type RunningWorker } from '../helpers/workers';
+import { startWorker, stopWorkers, type RunningWorker } from '../helpers/workers';
 
 /**
  * Layer 2: a file lock is a session's logical checkout, not a property of the process that took
@@ -10,19 +10,10 @@ import { startWorker, type RunningWorker } from '../helpers/workers';
  * another process promptly.
  */
 
-const running: RunningWorker[] = [];
-afterEach(async () => {
-  for (const w of running.splice(0)) {
-    if (w.child.exitCode === null && w.child.signalCode === null) {
-      w.child.kill('SIGKILL');
-      await w.done;
-    }
-  }
-});
+afterEach(stopWorkers);
 
 function start(name: string, args: string[]): RunningWorker & { out: () => string } {
   const w = startWorker(name, args);
-  running.push(w);
   let out = '';
   w.child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   return { ...w, out: () => out };

@@ -4,23 +4,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Council } from '../../electron/core/council';
 import { CouncilError } from '../../electron/core/errors';
 import { makeRepo, tempDir } from '../helpers/repo';
-import { startWorker, type RunningWorker } from '../helpers/workers';
+import { startWorker, stopWorkers, type RunningWorker } from '../helpers/workers';
 
 /** Layer 2: one merge at a time per repository, across OS processes. */
 
-const running: RunningWorker[] = [];
-afterEach(async () => {
-  for (const w of running.splice(0)) {
-    if (w.child.exitCode === null && w.child.signalCode === null) {
-      w.child.kill('SIGKILL');
-      await w.done;
-    }
-  }
-});
+afterEach(stopWorkers);
 
 function start(args: string[]): RunningWorker {
   const w = startWorker('merge-step', args);
-  running.push(w);
   return w;
 }
 

@@ -5,7 +5,7 @@ import { Council } from '../../electron/core/council';
 import { MUTEX_STALE_MS } from '../../electron/core/state/json-store';
 import { councilAsync, councilJson } from '../helpers/cli';
 import { makeRepo } from '../helpers/repo';
-import { startWorker, type RunningWorker } from '../helpers/workers';
+import { startWorker, stopWorkers } from '../helpers/workers';
 
 /**
  * Layer 2: a process SIGKILLed inside one of the core's short mutexes (proper-lockfile folders that
@@ -16,20 +16,11 @@ import { startWorker, type RunningWorker } from '../helpers/workers';
 
 const BOUND_MS = 6000;
 
-const running: RunningWorker[] = [];
-afterEach(async () => {
-  for (const w of running.splice(0)) {
-    if (w.child.exitCode === null && w.child.signalCode === null) {
-      w.child.kill('SIGKILL');
-      await w.done;
-    }
-  }
-});
+afterEach(stopWorkers);
 
 /** Starts hold-mutex, waits until it is inside the critical section, and SIGKILLs it. */
 async function holdAndKill(args: string[], mutexDir: string): Promise<{ heldAt: number; killedAt: number }> {
   const w = startWorker('hold-mutex', args);
-  running.push(w);
   await w.waitFor('holding');
   const heldAt = Date.now();
   expect(existsSync(mutexDir), `${mutexDir} exists while the worker holds it`).toBe(true);

@@ -13,7 +13,19 @@ export interface RunningWorker {
   waitFor(text: string, timeoutMs?: number): Promise<void>;
 }
 
-/** Starts a worker as a real OS process. */
+const running: RunningWorker[] = [];
+
+/** Kills (SIGKILL) every worker still running and waits for it: call it in afterEach. */
+export async function stopWorkers(): Promise<void> {
+  for (const w of running.splice(0)) {
+    if (w.child.exitCode === null && w.child.signalCode === null) {
+      w.child.kill('SIGKILL');
+      await w.done;
+    }
+  }
+}
+
+/** Starts a worker as a real OS process (tracked for stopWorkers). */
 export function startWorker(name: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): RunningWorker {
   const child = spawn(process.execPath, [workerPath(name), ...args], { cwd: options.cwd, env: { ...process.env, ...options.env } });
   let stdout = '';
@@ -32,7 +44,7 @@ export function startWorker(name: string, args: string[], options: { cwd?: strin
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
-  return {
+  const worker: RunningWorker = {
     child,
     done,
     waitFor(text, timeoutMs = 20_000) {
@@ -49,4 +61,6 @@ export function startWorker(name: string, args: string[], options: { cwd?: strin
       });
     },
   };
+  running.push(worker);
+  return worker;
 }

@@ -5,12 +5,9 @@
 // stdout: "acquired <epoch ms>", and after "release": "released <epoch ms>" (taken right after
 //   release() returned).
 import { writeSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { say, waitForLine } from '../helpers/worker-io';
 import { Council } from '../../electron/core/council';
 
-const say = (line: string): void => {
-  writeSync(1, `${line}\n`);
-};
 
 async function main(): Promise<void> {
   const [repo, sessionId, file] = process.argv.slice(2);
@@ -18,20 +15,8 @@ async function main(): Promise<void> {
   const council = Council.open(repo);
   const lock = await council.locks.acquire(file, sessionId, { cwd: repo });
   say(`acquired ${Date.now()} ${lock.path} ${lock.sessionId}`);
-  await new Promise<void>((resolve) => {
-    const rl = createInterface({ input: process.stdin });
-    let asked = false;
-    rl.on('line', (line) => {
-      if (line.trim() !== 'release') return;
-      asked = true;
-      rl.close();
-      resolve();
-    });
-    // The test went away: do not linger as an orphan (the lock stays: it outlives its process).
-    rl.on('close', () => {
-      if (!asked) process.exit(2);
-    });
-  });
+  // The lock stays if the test goes away: it outlives its process.
+  await waitForLine('release');
   const result = await council.locks.release(file, sessionId, { cwd: repo });
   say(`released ${Date.now()} ${String(result.released)}`);
 }

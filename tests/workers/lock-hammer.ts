@@ -10,32 +10,12 @@
 import { createHash } from 'node:crypto';
 import { openSync, closeSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
+import { say, sleep, waitForLine } from '../helpers/worker-io';
 import { Council } from '../../electron/core/council';
 import { CouncilError } from '../../electron/core/errors';
 
-const say = (line: string): void => {
-  writeSync(1, `${line}\n`);
-};
 
-function waitForLine(text: string): Promise<void> {
-  return new Promise((resolve) => {
-    const rl = createInterface({ input: process.stdin });
-    let seen = false;
-    rl.on('line', (line) => {
-      if (line.trim() !== text) return;
-      seen = true;
-      rl.close();
-      resolve();
-    });
-    // The test went away: do not linger as an orphan.
-    rl.on('close', () => {
-      if (!seen) process.exit(2);
-    });
-  });
-}
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)] as T;
 
 async function main(): Promise<void> {

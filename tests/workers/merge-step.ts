@@ -6,30 +6,11 @@
 //       <repo> <log file> <timeoutMs> hold   takes the merge lock, prints "holding <pid>", and keeps
 //                                             it until "done" arrives on stdin.
 import { appendFileSync, writeSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { say, sleep, waitForLine } from '../helpers/worker-io';
 import { Council } from '../../electron/core/council';
 
-const say = (line: string): void => {
-  writeSync(1, `${line}\n`);
-};
 
-function waitForLine(text: string): Promise<void> {
-  return new Promise((resolve) => {
-    const rl = createInterface({ input: process.stdin });
-    let seen = false;
-    rl.on('line', (line) => {
-      if (line.trim() !== text) return;
-      seen = true;
-      rl.close();
-      resolve();
-    });
-    rl.on('close', () => {
-      if (!seen) process.exit(2);
-    });
-  });
-}
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
   const [repo, log, timeoutText, mode] = process.argv.slice(2);

@@ -4,11 +4,9 @@
 // stdout: "busy <owner session>" (the first, immediate try), "waiting <epoch ms>" just before the
 //   waiting acquire() starts, then "acquired <epoch ms>" taken the moment acquire() resolved.
 import { writeSync } from 'node:fs';
+import { say } from '../helpers/worker-io';
 import { Council } from '../../electron/core/council';
 
-const say = (line: string): void => {
-  writeSync(1, `${line}\n`);
-};
 
 async function main(): Promise<void> {
   const [repo, sessionId, file, timeoutText] = process.argv.slice(2);

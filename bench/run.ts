@@ -1,0 +1,107 @@
+// `npm run bench`: builds the CLI, then measures the core against its speed targets on generated
+// repositories in a temp folder, with an isolated HOME and git config. Prints one table per
+// measurement and a summary. Exits 0 even when a target is missed, unless --strict.
+//   --quick   fewer iterations (a fast look; p99s are then rough)
+//   --strict  exit 1 when any target is missed
+//   --keep    leave the temp folder (repos, worktrees) in place and print where it is
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Council } from '../electron/core/council';
+import { isolateGitEnvironment } from '../tests/helpers/git-env';
+import { loadAverage, machineTable } from './machine';
+import { measureContext } from './measure-context';
+import { measureHandoff } from './measure-handoff';
+import { measureLockCli } from './measure-lock-cli';
+import { measureLockInProcess } from './measure-lock-inprocess';
+import { measureSessionCreate } from './measure-session-create';
+import { generateRepo } from './repo-gen';
+import { summaryCells, summaryHeader, type BenchConfig, type SummaryRow } from './result';
+import { formatMs, renderTable } from './table';
+
+const args = new Set(process.argv.slice(2));
+const quick = args.has('--quick');
+const strict = args.has('--strict');
+const keep = args.has('--keep');
+for (const a of args) {
+  if (!['--quick', '--strict', '--keep'].includes(a)) {
+    process.stderr.write(`bench: unknown option ${a} (use --quick, --strict, --keep)\n`);
+    process.exit(2);
+  }
+}
+
+/** Iterations per measurement: full runs aim for stable p50/p99 in a few minutes on 2 cores. */
+const COUNTS = quick
+  ? { createSmall: 3, createLarge: 2, lock: { warmup: 50, iterations: 300 }, cli: { warmup: 1, iterations: 6 }, handoff: { warmup: 1, rounds: 8 }, context: { updateRounds: 1, allIterations: 40, lockIterations: 200 } }
+  : { createSmall: 10, createLarge: 5, lock: { warmup: 200, iterations: 2000 }, cli: { warmup: 2, iterations: 20 }, handoff: { warmup: 2, rounds: 30 }, context: { updateRounds: 5, allIterations: 200, lockIterations: 1000 } };
+
+const SMALL_FILES = 700;
+const LARGE_FILES = 10_000;
+
+async function main(): Promise<number> {
+  const home = isolateGitEnvironment();
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'council-bench-'));
+  const started = performance.now();
+  const cfg: BenchConfig = {
+    quick,
+    tmp,
+    log: (line) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}\n`),
+    print: (table) => process.stdout.write(`${table}\n`),
+  };
+  const rows: SummaryRow[] = [];
+  try {
+    cfg.print(machineTable());
+
+    cfg.log(`generating repositories of ${SMALL_FILES} and ${LARGE_FILES} files in ${tmp}`);
+    const small = generateRepo(tmp, `repo-${SMALL_FILES}`, SMALL_FILES);
+    const large = generateRepo(tmp, `repo-${LARGE_FILES}`, LARGE_FILES);
+    cfg.print(
+      renderTable(
+        'Generated repositories (one commit each)',
+        ['repository', 'files', 'write + git add -A + commit'],
+        [small, large].map((r) => [r.root, r.files, formatMs(r.generateMs)]),
+        [`mode: ${quick ? '--quick (fewer iterations)' : 'full'}; HOME and git config isolated in ${home}`],
+      ),
+    );
+
+    cfg.log(`1. session create vs git worktree add, ${SMALL_FILES} files`);
+    rows.push(...(await measureSessionCreate(cfg, small, COUNTS.createSmall)));
+    cfg.log(`1. session create vs git worktree add, ${LARGE_FILES} files`);
+    rows.push(...(await measureSessionCreate(cfg, large, COUNTS.createLarge)));
+
+    const council = Council.open(small.root);
+    const [waiter, holder] = await council.createSessions({ task: 'bench locks', count: 2 });
+    if (!waiter || !holder) throw new Error('could not create the lock sessions');
+
+    cfg.log('2. in-process lock acquire + release');
+    rows.push(...(await measureLockInProcess(cfg, council, waiter.id, small.samplePaths, COUNTS.lock)).rows);
+    cfg.log('3. council lock acquire as a process vs node -e 0');
+    rows.push(...measureLockCli(cfg, small.root, waiter.id, small.samplePaths[5] as string, COUNTS.cli));
+    cfg.log('4. contended hand-off between processes');
+    rows.push(...(await measureHandoff(cfg, council, holder.id, waiter.id, small.samplePaths[6] as string, COUNTS.handoff)));
+    cfg.log('5. shared context at 100 sessions');
+    rows.push(...(await measureContext(cfg, council, small.samplePaths, COUNTS.context)));
+
+    cfg.print(renderTable('Summary', summaryHeader, rows.map(summaryCells), [
+      'pass/fail applies the targets above; "info" rows have no target of their own',
+      `load average at the end: ${loadAverage()} (1 / 5 / 15 min; ${os.cpus().length} cpus)`,
+      `whole run: ${((performance.now() - started) / 1000).toFixed(1)} s${strict ? ' (--strict: a FAIL exits 1)' : ' (exit 0 even on FAIL; pass --strict to make misses fail the run)'}`,
+    ]));
+  } finally {
+    if (keep) cfg.log(`kept ${tmp} and ${home}`);
+    else {
+      rmSync(tmp, { recursive: true, force: true });
+      rmSync(home, { recursive: true, force: true });
+    }
+  }
+  const missed = rows.filter((r) => r.pass === false).length;
+  return strict && missed > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);
