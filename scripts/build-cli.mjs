@@ -15,9 +15,15 @@ await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
+  // import() becomes a lazy require(): the compile cache (v8-compile-cache on Node 20) runs the
+  // bundle through vm.Script, where a native import() has no loader and fails.
+  supported: { 'dynamic-import': false },
   sourcemap: 'linked',
   minify: true,
   keepNames: false,
   legalComments: 'none',
+  // ws (the browser host's socket) loads these native speed-ups if installed and works without them
+  // (in try/catch); leaving them out of the bundle keeps that behaviour instead of failing the build.
+  external: ['bufferutil', 'utf-8-validate'],
   logLevel: quiet ? 'warning' : 'info',
 });

@@ -221,8 +221,8 @@ export function lockCommands(program: Command, run: Run): void {
     .description('who holds a file')
     .argument('<path>', 'file path')
     .action(
-      run((out, council, file) => {
-        const owner = council().locks.who(String(file));
+      run(async (out, council, file) => {
+        const owner = await council().locks.who(String(file));
         out.done(owner, () => (owner ? `${owner.path} is locked by session ${owner.sessionId} since ${owner.acquiredAt}` : `${String(file)} is not locked`));
       }),
     );
@@ -242,12 +242,14 @@ export function contextCommands(program: Command, run: Run): void {
     .action(
       run(async (out, council, opts) => {
         const o = opts as { session?: string; status?: ContextStatus; file?: string; progress?: string; message?: string };
-        const updated = await council().context.update(requireSession(o.session), {
+        const c = council();
+        const stored = await c.context.update(requireSession(o.session), {
           status: o.status,
           currentFile: o.file,
           progress: o.progress,
           message: o.message,
         });
+        const updated = c.context.get(stored.sessionId);
         out.done(updated, () => contextLines(updated));
       }),
     );
@@ -278,7 +280,9 @@ export function contextCommands(program: Command, run: Run): void {
     .action(
       run(async (out, council, opts) => {
         const o = opts as { session?: string; reason: string; on?: string };
-        const updated = await council().context.markBlocked(requireSession(o.session), o.reason, o.on);
+        const c = council();
+        const stored = await c.context.markBlocked(requireSession(o.session), o.reason, o.on);
+        const updated = c.context.get(stored.sessionId);
         out.done(updated, () => contextLines(updated));
       }),
     );

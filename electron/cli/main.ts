@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { Council } from '../core/council';
 import { contextCommands, lockCommands, sessionCommands, statusCommand, type GlobalOptions, type Run } from './commands';
 import { createOutput, reportFailure } from './output';
+import { serveCommand } from './serve';
 
 /**
  * `council`: the CLI for scripts and agents' hooks, on the same core as the app.
@@ -30,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
   lockCommands(program, run);
   contextCommands(program, run);
   statusCommand(program, run);
+  serveCommand(program, run);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

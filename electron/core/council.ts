@@ -62,7 +62,7 @@ export class Council {
   }
 
   /** Calls `onChange` when any process changes this repository's shared state. */
-  watch(onChange: (changes: StateChange[]) => void, options?: { debounceMs?: number }): () => Promise<void> {
+  watch(onChange: (changes: StateChange[]) => void, options?: { debounceMs?: number }): Promise<() => Promise<void>> {
     return watchState(this.ws.paths, onChange, options);
   }
 

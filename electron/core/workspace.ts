@@ -36,7 +36,7 @@ export class Workspace {
   }
 
   /** Where new session worktrees go: the setting, else `COUNCIL_WORKTREE_ROOT`, else the default. */
-  worktreeRoot(): string {
+  async worktreeRoot(): Promise<string> {
     const configured = this.settings().worktreeRoot ?? process.env.COUNCIL_WORKTREE_ROOT;
     if (configured) return path.resolve(this.repo.mainRoot, configured);
     return defaultWorktreeRoot(this.repo);

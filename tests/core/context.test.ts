@@ -97,7 +97,7 @@ describe('shared context', () => {
 
   it('tells a watcher within a second when another process changes sessions, locks or context', async () => {
     const seen: StateChange[] = [];
-    const stop = council.watch((changes) => seen.push(...changes));
+    const stop = await council.watch((changes) => seen.push(...changes));
     try {
       await new Promise((r) => setTimeout(r, 300)); // let the watcher settle
       const started = Date.now();

@@ -23,10 +23,10 @@ describe('file locks', () => {
   it('acquires and releases a lock; who and list show it while held', async () => {
     const lock = await council.locks.acquire('src/a.ts', a.id, { cwd: repo.root });
     expect(lock).toMatchObject({ path: 'src/a.ts', sessionId: a.id });
-    expect(council.locks.who('src/a.ts', { cwd: repo.root })).toEqual(lock);
+    expect(await council.locks.who('src/a.ts', { cwd: repo.root })).toEqual(lock);
     expect(council.locks.list()).toEqual([lock]);
     expect(await council.locks.release('src/a.ts', a.id, { cwd: repo.root })).toEqual({ released: true, path: 'src/a.ts' });
-    expect(council.locks.who('src/a.ts', { cwd: repo.root })).toBeNull();
+    expect(await council.locks.who('src/a.ts', { cwd: repo.root })).toBeNull();
     expect(council.locks.list()).toEqual([]);
     expect(await council.locks.release('src/a.ts', a.id, { cwd: repo.root })).toEqual({ released: false, path: 'src/a.ts' });
   });
@@ -42,14 +42,14 @@ describe('file locks', () => {
     // b cannot release a's lock.
     const notYours = await rejection(council.locks.release('src/a.ts', b.id, { cwd: repo.root }));
     expect(notYours.code).toBe('conflict');
-    expect(council.locks.who('src/a.ts', { cwd: repo.root })?.sessionId).toBe(a.id);
+    expect((await council.locks.who('src/a.ts', { cwd: repo.root }))?.sessionId).toBe(a.id);
   });
 
   it('keys a path the same from the main checkout, from a session worktree (absolute or relative), and from a subfolder', async () => {
     await council.locks.acquire(path.join(a.worktreePath, 'src', 'a.ts'), a.id);
-    expect(council.locks.who(path.join(repo.root, 'src', 'a.ts'))?.sessionId).toBe(a.id);
-    expect(council.locks.who('a.ts', { cwd: path.join(b.worktreePath, 'src') })?.sessionId).toBe(a.id);
-    expect(council.locks.who('./src/../src/a.ts', { cwd: repo.root })?.sessionId).toBe(a.id);
+    expect((await council.locks.who(path.join(repo.root, 'src', 'a.ts')))?.sessionId).toBe(a.id);
+    expect((await council.locks.who('a.ts', { cwd: path.join(b.worktreePath, 'src') }))?.sessionId).toBe(a.id);
+    expect((await council.locks.who('./src/../src/a.ts', { cwd: repo.root }))?.sessionId).toBe(a.id);
     expect((await council.locks.tryAcquire('src/a.ts', b.id, { cwd: b.worktreePath })).acquired).toBe(false);
     // A file that does not exist yet can be locked (an agent about to create it).
     expect((await council.locks.acquire('src/new/file.ts', b.id, { cwd: repo.root })).path).toBe('src/new/file.ts');
@@ -105,7 +105,7 @@ describe('file locks', () => {
   it('treats a lock of a session that no longer exists as free, and takes it over', async () => {
     await council.locks.acquire('src/a.ts', a.id, { cwd: repo.root });
     await council.removeSession(a.id);
-    expect(council.locks.who('src/a.ts', { cwd: repo.root })).toBeNull();
+    expect(await council.locks.who('src/a.ts', { cwd: repo.root })).toBeNull();
     expect((await council.locks.acquire('src/a.ts', b.id, { cwd: repo.root })).sessionId).toBe(b.id);
   });
 });

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { archiveRef, newSessionId, sessionBranch, taskSlug } from '../../electron/core/sessions/naming';
+import { archiveRef, newSessionIds, sessionBranch, taskSlug } from '../../electron/core/sessions/naming';
 
 const checkRefFormat = (branch: string): boolean => {
   try {
@@ -33,7 +33,7 @@ describe('task slugs and branch names', () => {
     const slug = taskSlug(task);
     expect(slug).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
     expect(slug.length).toBeLessThanOrEqual(32);
-    const branch = sessionBranch(slug, newSessionId());
+    const branch = sessionBranch(slug, 'abc123');
     expect(checkRefFormat(branch)).toBe(true);
   });
 
@@ -43,8 +43,8 @@ describe('task slugs and branch names', () => {
     expect(taskSlug('日本語のタスク')).toBe('task');
   });
 
-  it('makes distinct six-digit hex ids', () => {
-    const ids = new Set(Array.from({ length: 200 }, () => newSessionId()));
+  it('makes distinct six-digit hex ids', async () => {
+    const ids = new Set(await newSessionIds(200));
     expect(ids.size).toBeGreaterThan(195);
     for (const id of ids) expect(id).toMatch(/^[0-9a-f]{6}$/);
   });

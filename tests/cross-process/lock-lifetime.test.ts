@@ -92,7 +92,7 @@ describe('hand-off between processes', () => {
     expect(acquiredAt).toBeGreaterThanOrEqual(releaseStarted);
     // … and got it promptly once the lock was gone (negative when it won before the CLI exited).
     expect(afterReturn).toBeLessThan(1000);
-    expect(council.locks.who('src/b.ts', { cwd: root })?.sessionId).toBe(b);
+    expect((await council.locks.who('src/b.ts', { cwd: root }))?.sessionId).toBe(b);
   });
 
   it('a waiting process gets the lock promptly when its holder releases it', async () => {
@@ -115,6 +115,6 @@ describe('hand-off between processes', () => {
     console.log(`hand-off between workers: W2 held the lock ${handOff} ms after W1's release() returned`);
     expect(acquiredAt).toBeGreaterThanOrEqual(asked);
     expect(handOff).toBeLessThan(1000);
-    expect(council.locks.who('src/b.ts', { cwd: root })?.sessionId).toBe(b);
+    expect((await council.locks.who('src/b.ts', { cwd: root }))?.sessionId).toBe(b);
   });
 });

@@ -48,7 +48,7 @@ describe('a process killed while holding a mutex', () => {
     const doneAt = Date.now();
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({ ok: true, value: { released: true, path: 'README.md' } });
-    expect(council.locks.who('README.md', { cwd: repo.root })).toBeNull();
+    expect(await council.locks.who('README.md', { cwd: repo.root })).toBeNull();
 
     const reclaimMs = doneAt - killedAt;
     console.log(`session mutex: CLI release succeeded ${reclaimMs} ms after the SIGKILL (${doneAt - heldAt} ms after the mutex was taken)`);

@@ -69,12 +69,11 @@ export class AppCore {
   private async startRepoWatch(repo: string): Promise<void> {
     if (this.repoWatches.has(repo)) return;
     const council = await this.council(repo);
-    this.repoWatches.set(
-      repo,
-      council.watch((changes) => {
-        for (const change of changes) this.hub.publishState({ repo, kind: change.kind, ...(change.sessionId ? { sessionId: change.sessionId } : {}) });
-      }),
-    );
+    const stop = await council.watch((changes) => {
+      for (const change of changes) this.hub.publishState({ repo, kind: change.kind, ...(change.sessionId ? { sessionId: change.sessionId } : {}) });
+    });
+    if (this.repoWatches.has(repo)) await stop(); // another subscriber started it meanwhile
+    else this.repoWatches.set(repo, stop);
   }
 
   private async stopRepoWatch(repo: string): Promise<void> {
@@ -86,7 +85,9 @@ export class AppCore {
   private async startSessionWatch(repo: string, sessionId: string, worktree: string): Promise<void> {
     const key = `${repo}\0${sessionId}`;
     if (this.sessionWatches.has(key)) return;
-    this.sessionWatches.set(key, watchWorktree(worktree, (paths) => this.hub.publishWorktree(repo, sessionId, paths)));
+    const stop = await watchWorktree(worktree, (paths) => this.hub.publishWorktree(repo, sessionId, paths));
+    if (this.sessionWatches.has(key)) await stop();
+    else this.sessionWatches.set(key, stop);
   }
 
   private async stopSessionWatch(repo: string, sessionId: string): Promise<void> {
@@ -151,7 +152,11 @@ export class AppCore {
         const { council, session: s } = await session(repo, id);
         return sessionFileDiff(council.ws, s, p);
       },
-      'context.update': async ({ repo, id, status, message }) => (await this.council(repo)).context.update(id, { status, message }),
+      'context.update': async ({ repo, id, status, message }) => {
+        const council = await this.council(repo);
+        const stored = await council.context.update(id, { status, message });
+        return council.context.get(stored.sessionId);
+      },
       'locks.list': async ({ repo }) => (await this.council(repo)).locks.list(),
       'watch.repo': async ({ repo }, ctx: HandlerContext) => {
         await this.council(repo);

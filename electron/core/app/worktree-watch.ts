@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
 
 /**
  * Folders never watched inside a worktree: git's own, and dependency and build folders that hold
@@ -9,7 +9,8 @@ import { watch, type FSWatcher } from 'chokidar';
 export const UNWATCHED_DIRS = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', 'target', 'dist', 'build', 'out', '.next', '.cache', '.turbo', 'coverage']);
 
 /** Calls `onChange` with repo-relative paths (forward slashes) of files that changed in `root`. */
-export function watchWorktree(root: string, onChange: (paths: string[]) => void): () => Promise<void> {
+export async function watchWorktree(root: string, onChange: (paths: string[]) => void): Promise<() => Promise<void>> {
+  const { watch } = await import('chokidar');
   const watcher: FSWatcher = watch(root, {
     ignoreInitial: true,
     ignored: (p: string) => {

@@ -61,8 +61,7 @@ export class ContextStore {
     return readJsonOrNull(contextFile(this.ws.paths, session.id), SessionContextSchema) ?? initial(session, session.createdAt);
   }
 
-  private view(context: SessionContext, lockedBy: Map<string, string[]>, now: number): SessionContextView {
-    const staleMs = this.ws.settings().staleAfterMinutes * 60_000;
+  private view(context: SessionContext, lockedBy: Map<string, string[]>, now: number, staleMs: number): SessionContextView {
     const active = context.status === 'working' || context.status === 'waiting' || context.status === 'blocked';
     return {
       ...context,
@@ -83,20 +82,26 @@ export class ContextStore {
 
   get(sessionId: string): SessionContextView {
     const session = this.ws.registry.resolve(sessionId);
-    return this.view(this.stored(session), this.lockedBySession(), Date.now());
+    return this.view(this.stored(session), this.lockedBySession(), Date.now(), this.staleMs());
+  }
+
+  private staleMs(): number {
+    return this.ws.settings().staleAfterMinutes * 60_000;
   }
 
   all(): SessionContextView[] {
     const locked = this.lockedBySession();
     const now = Date.now();
-    return this.ws.registry.all().map((s) => this.view(this.stored(s), locked, now));
+    const staleMs = this.staleMs();
+    return this.ws.registry.all().map((s) => this.view(this.stored(s), locked, now, staleMs));
   }
 
   /**
-   * Changes some fields of a session's context. A status change is added to the history; a path
-   * in `currentFile` is normalized like a lock path (repo-relative) when it can be.
+   * Changes some fields of a session's context and returns the stored record. A status change is
+   * added to the history; `currentFile` and `blockedOn` are normalized like lock paths. (The record,
+   * not the view: agents' hooks call this on every tool use, and the view would read every lock.)
    */
-  async update(sessionId: string, patch: ContextUpdate, options: { cwd?: string } = {}): Promise<SessionContextView> {
+  async update(sessionId: string, patch: ContextUpdate, options: { cwd?: string } = {}): Promise<SessionContext> {
     const checked = ContextUpdateSchema.safeParse(patch);
     if (!checked.success) {
       throw invalidInput(`bad context update: ${describeIssue(checked.error, 'update')}`);
@@ -111,7 +116,7 @@ export class ContextStore {
     const session = this.ws.registry.resolve(sessionId);
     const file = contextFile(this.ws.paths, session.id);
     mkdirSync(this.ws.paths.contextDir, { recursive: true });
-    const next = await withMutex(file, () => {
+    return withMutex(file, () => {
       const current = readJsonOrNull(file, SessionContextSchema) ?? initial(session, session.createdAt);
       const now = new Date().toISOString();
       const merged: SessionContext = { ...current, ...stripUndefined(changes), updatedAt: now };
@@ -125,11 +130,10 @@ export class ContextStore {
       writeJson(file, merged, 'rename-only');
       return merged;
     });
-    return this.view(next, this.lockedBySession(), Date.now());
   }
 
   /** Marks a session blocked, with why and (optionally) on which file. */
-  markBlocked(sessionId: string, reason: string, on?: string, options: { cwd?: string } = {}): Promise<SessionContextView> {
+  markBlocked(sessionId: string, reason: string, on?: string, options: { cwd?: string } = {}): Promise<SessionContext> {
     if (!reason.trim()) throw invalidInput('a blocked session needs a reason');
     return this.update(sessionId, { status: 'blocked', blockedReason: reason.trim(), blockedOn: on ?? null, message: reason.trim() }, options);
   }

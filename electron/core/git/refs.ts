@@ -9,6 +9,46 @@ export function currentBranch(commonDir: string): string | null {
   return match?.[1] ?? null;
 }
 
+const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+/** Branch names we read from disk ourselves; anything unusual goes to git, which validates it. */
+const PLAIN_BRANCH = /^(?!.*\.\.)(?!.*\/\/)[A-Za-z0-9._\/-]{1,200}$/;
+
+/**
+ * A branch's commit read from the files git keeps (a loose ref, else packed-refs), the way git
+ * itself does, saving a `git rev-parse` process (~4 ms) on every session create. Returns
+ * `undefined` whenever it cannot be sure (reftable storage, a symbolic ref, an unusual name), and
+ * the caller then asks git; `null` when the branch does not exist.
+ */
+export function readBranchCommit(commonDir: string, branch: string): string | null | undefined {
+  if (!PLAIN_BRANCH.test(branch) || branch.startsWith('/') || branch.endsWith('/') || branch.endsWith('.lock')) return undefined;
+  try {
+    if (/^\s*refstorage\s*=/im.test(readFileSync(path.join(commonDir, 'config'), 'utf8'))) return undefined;
+  } catch {
+    return undefined;
+  }
+  const ref = `refs/heads/${branch}`;
+  try {
+    const loose = readFileSync(path.join(commonDir, ...ref.split('/')), 'utf8').trim();
+    return SHA.test(loose) ? loose : undefined;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') return undefined;
+  }
+  let packed: string;
+  try {
+    packed = readFileSync(path.join(commonDir, 'packed-refs'), 'utf8');
+  } catch {
+    return null;
+  }
+  for (const line of packed.split('\n')) {
+    if (line.endsWith(` ${ref}`)) {
+      const sha = line.slice(0, line.indexOf(' '));
+      return SHA.test(sha) ? sha : undefined;
+    }
+  }
+  return null;
+}
+
 /** The commit a ref points at, or null when it does not exist. */
 export async function resolveCommit(cwd: string, ref: string): Promise<string | null> {
   const out = await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], { cwd, okExitCodes: [1, 128] });

@@ -1,12 +1,11 @@
 import { byText } from '../../../shared/order';
-import { createHash } from 'node:crypto';
 import { linkSync, mkdirSync, readdirSync, unlinkSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { FileLockSchema, type FileLock, type Session } from '../../../shared/models';
 import { CouncilError, conflict, invalidInput } from '../errors';
 import { readJsonOrNull, withMutex, writeFileAtomicSync } from '../state/json-store';
 import type { Workspace } from '../workspace';
-import { normalizeLockPath } from './lock-paths';
+import { normalizeLockPath, safeRealpath } from './lock-paths';
 
 /**
  * Per-file locks: a session's logical checkout of a path, kept until released or until the
@@ -38,17 +37,38 @@ export class FileLocks {
     this.dir = path.join(ws.paths.dir, 'locks');
   }
 
-  /** Every checkout root a path may be given in: the main checkout and each session's worktree. */
-  roots(): string[] {
-    return [this.ws.repo.mainRoot, this.ws.repo.worktreeRoot, ...this.ws.registry.all().map((s) => s.worktreePath)];
+  private rootsCache: { version: string; realRoots: string[] } | null = null;
+
+  /**
+   * Every checkout root a path may be given in (the main checkout and each session's worktree), as
+   * real paths, longest first. Resolving them costs a few syscalls per session, so they are kept
+   * until the registry changes: at 100 sessions that was most of a lock call.
+   */
+  realRoots(): string[] {
+    const version = this.ws.registry.version;
+    if (this.rootsCache?.version !== version) {
+      const roots = [this.ws.repo.mainRoot, this.ws.repo.worktreeRoot, ...this.ws.registry.all().map((s) => s.worktreePath)];
+      const realRoots = [...new Set(roots.map(safeRealpath))].sort((a, b) => b.length - a.length);
+      this.rootsCache = { version, realRoots };
+    }
+    return this.rootsCache.realRoots;
   }
 
   normalize(input: string, cwd: string = process.cwd()): string {
-    return normalizeLockPath(input, cwd, this.roots());
+    return normalizeLockPath(input, cwd, this.realRoots());
   }
 
-  private fileFor(relPath: string): string {
-    return path.join(this.dir, `${createHash('sha1').update(relPath).digest('hex')}.json`);
+  /**
+   * The lock file of a path: its UTF-8 bytes in hex when that fits a file name (`p<hex>.json`, any
+   * path up to 100 bytes), else a SHA-1 of it (`h<sha1>.json`, node:crypto loaded only then: it
+   * costs ~5 ms of start-up, a tenth of a hook's whole budget). Hex, so case-insensitive file
+   * systems cannot merge two names.
+   */
+  private async fileFor(relPath: string): Promise<string> {
+    const bytes = Buffer.from(relPath, 'utf8');
+    if (bytes.length <= 100) return path.join(this.dir, `p${bytes.toString('hex')}.json`);
+    const { createHash } = await import('node:crypto');
+    return path.join(this.dir, `h${createHash('sha1').update(bytes).digest('hex')}.json`);
   }
 
   private sessionMutex(sessionId: string): string {
@@ -75,7 +95,7 @@ export class FileLocks {
   }
 
   private async tryAcquireNormalized(relPath: string, sessionId: string): Promise<TryAcquireResult> {
-    const file = this.fileFor(relPath);
+    const file = await this.fileFor(relPath);
     for (;;) {
       const lock: FileLock = { path: relPath, sessionId, acquiredAt: new Date().toISOString() };
       const temp = `${file}.${process.pid}.${++tempCounter}.tmp`;
@@ -112,7 +132,7 @@ export class FileLocks {
     if (timeoutMs <= 0) throw this.busy(first.owner);
     let owner = first.owner;
     const deadline = Date.now() + timeoutMs;
-    const changes = new ChangeSignal(this.dir, path.basename(this.fileFor(relPath)));
+    const changes = new ChangeSignal(this.dir, path.basename(await this.fileFor(relPath)));
     try {
       for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
         const remaining = deadline - Date.now();
@@ -142,7 +162,7 @@ export class FileLocks {
   async release(input: string, sessionId: string, options: { cwd?: string } = {}): Promise<{ released: boolean; path: string }> {
     const session = this.ws.registry.resolve(sessionId);
     const relPath = this.normalize(input, options.cwd);
-    const file = this.fileFor(relPath);
+    const file = await this.fileFor(relPath);
     return withMutex(this.sessionMutex(session.id), () => {
       const current = readJsonOrNull(file, FileLockSchema);
       if (!current) return { released: false, path: relPath };
@@ -206,9 +226,9 @@ export class FileLocks {
   }
 
   /** Who holds a path (null when free, or held by a session that no longer exists). */
-  who(input: string, options: { cwd?: string } = {}): FileLock | null {
+  async who(input: string, options: { cwd?: string } = {}): Promise<FileLock | null> {
     const relPath = this.normalize(input, options.cwd);
-    const lock = readJsonOrNull(this.fileFor(relPath), FileLockSchema);
+    const lock = readJsonOrNull(await this.fileFor(relPath), FileLockSchema);
     return lock && !this.isOrphan(lock) ? lock : null;
   }
 

@@ -18,7 +18,8 @@ function realpathOfExisting(p: string): string {
   }
 }
 
-function safeRealpath(p: string): string {
+/** The real path of a checkout root (a missing one as written): roots are compared with real paths. */
+export function safeRealpath(p: string): string {
   try {
     return realpathSync.native(p);
   } catch {
@@ -37,14 +38,14 @@ const inside = (root: string, target: string): string | null => {
  * checkout or any session worktree) into the repo-relative form locks are keyed by, with forward
  * slashes. Refuses anything that is, or resolves through a symlink to, a place outside every
  * checkout of the repository, the checkout's root itself, and git's own folder.
+ * `realRoots`: every checkout root as a real path, longest first (see FileLocks.realRoots).
  */
-export function normalizeLockPath(input: string, cwd: string, roots: readonly string[]): string {
+export function normalizeLockPath(input: string, cwd: string, realRoots: readonly string[]): string {
   if (!input.trim()) throw invalidInput('the path is empty');
   if (input.includes('\0')) throw invalidInput('the path contains a NUL character');
   const absolute = path.resolve(cwd, input);
   const real = realpathOfExisting(absolute);
-  // Longest root first: a session worktree configured inside the main checkout must win.
-  const realRoots = roots.map(safeRealpath).sort((a, b) => b.length - a.length);
+  // `realRoots` are real paths, longest first: a session worktree inside the main checkout must win.
   for (const root of realRoots) {
     const rel = inside(root, real);
     if (rel === null) continue;

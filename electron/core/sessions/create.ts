@@ -4,10 +4,10 @@ import type { Session } from '../../../shared/models';
 import { CouncilError, invalidInput, notFound } from '../errors';
 import { git } from '../git/git';
 import { withWorktreeAdmin } from '../git/worktree-admin';
-import { branchRef, currentBranch, hasAnyCommit, resolveCommit } from '../git/refs';
+import { branchRef, currentBranch, hasAnyCommit, readBranchCommit, resolveCommit } from '../git/refs';
 import type { Workspace } from '../workspace';
 import { writeInitialContext } from '../context/context';
-import { newSessionId, sessionBranch, taskSlug } from './naming';
+import { newSessionIds, sessionBranch, taskSlug } from './naming';
 
 export interface CreateSessionOptions {
   task: string;
@@ -41,7 +41,8 @@ async function resolveBase(ws: Workspace, requested: string | undefined): Promis
   if (!branch) {
     throw invalidInput('the main checkout is on a detached HEAD, so there is no current branch to start from: pass --base BRANCH');
   }
-  const commit = await resolveCommit(cwd, branchRef(branch));
+  const fast = readBranchCommit(ws.repo.commonDir, branch);
+  const commit = fast === undefined ? await resolveCommit(cwd, branchRef(branch)) : fast;
   if (commit) return { branch, commit };
   if (!(await hasAnyCommit(cwd))) {
     throw new CouncilError('not-a-repo', `${ws.repo.mainRoot} has no commits yet: make a first commit, then create sessions`);
@@ -53,10 +54,10 @@ async function resolveBase(ws: Workspace, requested: string | undefined): Promis
  * killed in between leaves a `creating` record that reconcile finishes or rolls back. */
 async function createOne(ws: Workspace, task: string, agent: string | null, base: { branch: string; commit: string }): Promise<Session> {
   const slug = taskSlug(task);
-  const root = ws.worktreeRoot();
+  const [root, candidates] = await Promise.all([ws.worktreeRoot(), newSessionIds(8)]);
   const session = await ws.registry.update((file) => {
-    let id = newSessionId();
-    while (file.sessions[id]) id = newSessionId();
+    const id = candidates.find((c) => !file.sessions[c]);
+    if (!id) throw new CouncilError('internal', 'could not find a free session id (8 random tries collided)');
     const s: Session = {
       id,
       task,

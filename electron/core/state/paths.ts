@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import type { RepoLocation } from '../git/repo';
@@ -29,7 +28,8 @@ export const contextFile = (paths: StatePaths, sessionId: string): string => pat
 
 /** Default home of a repository's session worktrees: outside the user's working tree, one folder
  * per repository (its name plus a hash of its git dir, so two clones named alike never mix). */
-export function defaultWorktreeRoot(repo: RepoLocation): string {
+export async function defaultWorktreeRoot(repo: RepoLocation): Promise<string> {
+  const { createHash } = await import('node:crypto');
   const hash = createHash('sha256').update(repo.commonDir).digest('hex').slice(0, 8);
   const name = path.basename(repo.mainRoot).replace(/[^A-Za-z0-9._-]+/g, '-') || 'repo';
   return path.join(os.homedir(), '.council', 'worktrees', `${name}-${hash}`);

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
 import type { StatePaths } from './paths';
 
 export type StateChangeKind = 'sessions' | 'locks' | 'context' | 'settings';
@@ -32,7 +32,13 @@ export function classifyStatePath(paths: StatePaths, file: string): StateChange 
  * shared state. Changes are coalesced for `debounceMs`: a burst of lock writes is one event per
  * kind (and per session for context). Returns a function that stops watching.
  */
-export function watchState(paths: StatePaths, onChange: (changes: StateChange[]) => void, options: { debounceMs?: number } = {}): () => Promise<void> {
+export async function watchState(
+  paths: StatePaths,
+  onChange: (changes: StateChange[]) => void,
+  options: { debounceMs?: number } = {},
+): Promise<() => Promise<void>> {
+  // Loaded on first use: CLI calls never watch, and chokidar pulls in fs/promises and streams.
+  const { watch } = await import('chokidar');
   const debounceMs = options.debounceMs ?? 30;
   const pending = new Map<string, StateChange>();
   let timer: NodeJS.Timeout | null = null;

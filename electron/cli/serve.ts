@@ -1,0 +1,137 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { CouncilError, invalidInput } from '../core/errors';
+import type { Output } from './output';
+import type { Run } from './commands';
+
+/**
+ * `council serve`: the app in a browser, for a machine where Electron's window cannot run (a
+ * headless box, a container). The host module (HTTP server, WebSocket, the whole app core) is
+ * imported only here, lazily: every other command, `lock acquire` before each agent edit above all,
+ * must not pay for evaluating it.
+ */
+
+export interface ServeOptions {
+  port: string;
+  host?: string;
+  open: boolean;
+}
+
+/** Where the app's files are, seen from the running CLI bundle (out/cli/council.cjs). */
+export interface AppFiles {
+  rendererDir: string;
+  packageJson: string;
+}
+
+export function appFiles(bundleDir: string = __dirname): AppFiles {
+  return { rendererDir: path.join(bundleDir, '..', 'renderer'), packageJson: path.join(bundleDir, '..', '..', 'package.json') };
+}
+
+function parsePort(text: string): number {
+  if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) throw invalidInput(`--port must be a number from 0 to 65535 (0: any free port), not "${text}"`);
+  return Number(text);
+}
+
+function readVersion(packageJson: string): string {
+  try {
+    const version = (JSON.parse(readFileSync(packageJson, 'utf8')) as { version?: unknown }).version;
+    return typeof version === 'string' ? version : '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/** Starts the host and runs until SIGINT or SIGTERM; then closes it and resolves. */
+export async function serve(out: Output, options: ServeOptions, files: AppFiles = appFiles()): Promise<void> {
+  const port = parsePort(options.port);
+  if (!existsSync(path.join(files.rendererDir, 'index.html'))) {
+    throw new CouncilError('internal', `the app's web files are missing (${path.join(files.rendererDir, 'index.html')}): build the app first: npm run build`);
+  }
+  const { startHost, DEFAULT_HOST } = await import('../host/server');
+  const { isLoopback } = await import('../host/guard');
+  const host = options.host ?? DEFAULT_HOST;
+  const userDataDir = path.join(os.homedir(), '.council');
+
+  const running = await startHost({ port, host, rendererDir: files.rendererDir, userDataDir, version: readVersion(files.packageJson) }).catch(
+    (error: unknown) => {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE') throw invalidInput(`port ${port} is already in use: pick another with --port (0: any free port)`);
+      if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw invalidInput(`cannot listen on "${host}": not an address of this machine`);
+      throw error;
+    },
+  );
+
+  if (!isLoopback(host)) {
+    process.stderr.write(
+      [
+        '',
+        `WARNING: listening on ${host}, not only on this machine (127.0.0.1).`,
+        'Anyone who can reach that address and has the URL below (its token) can control your repositories:',
+        'create and remove sessions and worktrees, read every file. Use it only on a network you trust.',
+        '',
+      ].join('\n'),
+    );
+  }
+  if (out.json) process.stdout.write(`${JSON.stringify({ ok: true, value: { url: running.url, port: running.port } })}\n`);
+  else {
+    process.stdout.write(`CLI Council is serving on ${running.url}\n`);
+    process.stderr.write('Open that address in a browser (the token in it is the key: do not share it). Ctrl+C stops the server.\n');
+  }
+  const opened = options.open ? openBrowser(running.url, userDataDir) : null;
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  // A second Ctrl+C while closing means: stop now.
+  const force = (): never => process.exit(1);
+  process.once('SIGINT', force);
+  process.once('SIGTERM', force);
+  if (!out.json) process.stderr.write(`${signal === 'SIGINT' ? '\n' : ''}Stopping the server…\n`);
+  await running.close();
+  if (opened !== null) rmSync(opened, { force: true });
+  // Should anything still hold the event loop open (a watcher being slow to let go), do not hang.
+  setTimeout(() => process.exit(process.exitCode ?? 0), 2000).unref();
+}
+
+/**
+ * Opens the page in the desktop's browser, when there is a desktop. The token is not put on a
+ * command line (other users can read those): the browser gets a private file that redirects to it.
+ * Returns that file (removed when the server stops), or null when no browser was started.
+ */
+function openBrowser(url: string, userDataDir: string): string | null {
+  const headless = process.platform === 'linux' && !process.env['DISPLAY'] && !process.env['WAYLAND_DISPLAY'];
+  if (headless) return null;
+  try {
+    mkdirSync(userDataDir, { recursive: true, mode: 0o700 });
+    const file = path.join(userDataDir, 'open-in-browser.html');
+    const escaped = url.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+    writeFileSync(file, `<!doctype html><meta http-equiv="refresh" content="0;url=${escaped}"><a href="${escaped}">CLI Council</a>\n`, { mode: 0o600 });
+    const [command, args] =
+      process.platform === 'darwin' ? ['open', [file]] : process.platform === 'win32' ? ['explorer.exe', [file]] : ['xdg-open', [file]];
+    const child = spawn(command as string, args as string[], { stdio: 'ignore', detached: true });
+    child.on('error', () => undefined);
+    child.unref();
+    return file;
+  } catch {
+    // Opening a browser is a convenience; the URL is printed either way.
+    return null;
+  }
+}
+
+export function serveCommand(program: Command, run: Run): void {
+  program
+    .command('serve')
+    .description('serve the app in a browser on this machine (for where the desktop window cannot run)')
+    .option('-p, --port <n>', 'port to listen on (0: any free port)', '0')
+    .option('--host <address>', 'address to listen on; anything but 127.0.0.1 exposes your repositories to that network', undefined)
+    .option('--no-open', 'do not open a browser')
+    .action(
+      run(async (out, _council, opts) => {
+        await serve(out, opts as ServeOptions);
+      }),
+    );
+}

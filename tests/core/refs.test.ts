@@ -1,0 +1,32 @@
+import { appendFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { currentBranch, readBranchCommit } from '../../electron/core/git/refs';
+import { gitSync, makeRepo } from '../helpers/repo';
+
+describe('reading refs from git’s files', () => {
+  it('reads loose and packed branches like git does, and says "ask git" when unsure', () => {
+    const repo = makeRepo();
+    const common = path.join(repo.root, '.git');
+    const head = gitSync(repo.root, 'rev-parse', 'HEAD');
+    gitSync(repo.root, 'branch', 'feature/deep/name');
+    expect(readBranchCommit(common, 'main')).toBe(head);
+    expect(readBranchCommit(common, 'feature/deep/name')).toBe(head);
+    expect(readBranchCommit(common, 'missing')).toBeNull();
+
+    gitSync(repo.root, 'pack-refs', '--all');
+    expect(readBranchCommit(common, 'main')).toBe(head);
+    expect(readBranchCommit(common, 'feature/deep/name')).toBe(head);
+    // A loose ref written after packing wins over the packed one.
+    repo.write('x.txt', 'x\n');
+    const next = repo.commitAll('next');
+    expect(readBranchCommit(common, 'main')).toBe(next);
+    expect(readBranchCommit(common, 'missing')).toBeNull();
+
+    for (const odd of ['../config', 'a..b', '/abs', 'trailing/', 'x.lock', 'sp ace', 'ünï']) expect(readBranchCommit(common, odd)).toBeUndefined();
+    expect(currentBranch(common)).toBe('main');
+
+    appendFileSync(path.join(common, 'config'), '[extensions]\n\trefStorage = reftable\n');
+    expect(readBranchCommit(common, 'main')).toBeUndefined();
+  });
+});
