@@ -43,6 +43,20 @@ const noMainOrPreload = {
     },
   ],
 };
+/**
+ * The browser host (electron/host) is a front end like main, but without Electron: the core and
+ * shared/ only. One exception, by name: electron/main/csp.ts, the single written-once CSP, which is
+ * Electron-free (the vite config imports it too) and must stay identical for the window and the page.
+ */
+const noMainOrPreloadButCsp = {
+  paths: [],
+  patterns: [
+    {
+      regex: '^(\\.\\./)+(main(?!/csp$)|preload)(/|$)|^\\.\\.?/(.*/)?electron/(main(?!/csp$)|preload)(/|$)',
+      message: 'The browser host must not depend on the Electron shell (electron/main, electron/preload); only main/csp is shared.',
+    },
+  ],
+};
 const noCli = {
   paths: [],
   patterns: [{ regex: '^(\\.\\./)+cli(/|$)|^\\.\\.?/(.*/)?electron/cli(/|$)', message: 'The core must not depend on the CLI.' }],
@@ -123,6 +137,14 @@ export default defineConfig(
     files: ['electron/cli/**'],
     rules: {
       'no-restricted-imports': restrictImports(noElectron, noRenderer, noMainOrPreload),
+      'no-restricted-globals': ['error', ...domGlobals],
+      'no-restricted-syntax': noIpcRendererAccess,
+    },
+  },
+  {
+    files: ['electron/host/**'],
+    rules: {
+      'no-restricted-imports': restrictImports(noElectron, noRenderer, noMainOrPreloadButCsp, noCli),
       'no-restricted-globals': ['error', ...domGlobals],
       'no-restricted-syntax': noIpcRendererAccess,
     },

@@ -102,27 +102,49 @@ function downloadElectron(packageDir) {
   });
 }
 
+/** Switches meant for Electron's Chromium (see the note in main()); the browser host has no use for them. */
+const ELECTRON_ONLY_ARGS = new Set(['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage']);
+
+/** The `council serve` command line for the arguments `npm start -- …` was given. */
+export function serveArgs(args) {
+  return [join(repoRoot, 'bin', 'council.cjs'), 'serve', ...args.filter((arg) => !ELECTRON_ONLY_ARGS.has(arg))];
+}
+
 /**
- * What `npm start` does when Electron cannot run here. For now: explain and fail. Once the browser
- * host exists, this is where it starts instead (same build, same core, served on 127.0.0.1).
+ * What `npm start` does when Electron cannot run here: the browser host (`council serve`), the same
+ * build and the same core, served on 127.0.0.1. Runs until it is stopped (Ctrl+C) and exits with its
+ * status: 0 after a clean stop, non-zero when it could not start.
  */
-export function startWithoutElectron(reason) {
+export function startWithoutElectron(reason, args = process.argv.slice(2)) {
   console.error(
     [
       '',
-      `CLI Council cannot start its window: ${reason}.`,
+      `CLI Council's desktop window cannot start here: ${reason}.`,
       '',
-      'The desktop app needs Electron\'s binary, which npm downloads from GitHub on first use.',
-      'This machine could not get it (no network access to the download, or it is blocked).',
-      'The app has been built (out/); the CLI works without Electron: npm run council -- --help',
+      'So the same app is being served to your browser instead: open the address printed below.',
+      'By default only this machine can reach it, and the token in it is the key: do not share it.',
+      'Ctrl+C stops it.',
       '',
-      'To get the window: on a machine with internet access run `node node_modules/electron/install.js`,',
+      'To get the desktop window: on a machine with internet access run `node node_modules/electron/install.js`,',
       'or point ELECTRON_OVERRIDE_DIST_PATH at an unpacked Electron of the same version.',
-      'A browser-based fallback (the browser host) will start here once it exists.',
       '',
     ].join('\n'),
   );
-  process.exit(1);
+  const child = spawn(process.execPath, serveArgs(args), { stdio: 'inherit', cwd: repoRoot });
+  // Ctrl+C in a terminal reaches both processes; a signal sent to this one alone is passed on.
+  // Either way the server stops cleanly and its exit status becomes ours.
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    });
+  }
+  return new Promise(() => {
+    child.on('error', (error) => {
+      console.error(`Could not start the browser host: ${error.message}`);
+      process.exit(1);
+    });
+    child.on('close', (status, signal) => process.exit(status ?? (signal ? 1 : 0)));
+  });
 }
 
 async function main() {

@@ -10,10 +10,10 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = (name) => path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name);
 
-function step(title, command, args) {
+function step(title, command, args, env = process.env) {
   console.log(`\n▶ ${title}`);
   const started = Date.now();
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', shell: false });
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', shell: false, env });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (result.status !== 0) {
     console.error(`✖ ${title} failed (exit ${result.status ?? result.signal}) after ${seconds} s`);
@@ -27,6 +27,27 @@ if (!existsSync(bin('vitest'))) {
   console.error('Dependencies are not installed: run `npm install` first (the README\'s test command does both).');
   process.exit(1);
 }
+
+/**
+ * The browser tests need Debian's Chromium (Playwright cannot download its own browsers on our
+ * machines). Installed here when missing and we may (root on Debian); otherwise the browser tests
+ * skip with a loud message naming what is missing.
+ */
+function ensureChromium() {
+  const chromium = process.env.COUNCIL_CHROMIUM ?? '/usr/bin/chromium';
+  if (existsSync(chromium)) return;
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!root || !existsSync('/usr/bin/apt-get')) {
+    console.warn(`⚠ ${chromium} is missing and cannot be installed here (needs root on Debian): the browser tests will be skipped.`);
+    return;
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  if (step('Update the package lists (apt-get)', 'apt-get', ['update', '-qq'], env)) {
+    step('Install Chromium for the browser tests (apt-get)', 'apt-get', ['install', '-y', '-qq', 'chromium'], env);
+  }
+}
+
+ensureChromium();
 
 const results = path.join(root, 'test-results');
 mkdirSync(results, { recursive: true });

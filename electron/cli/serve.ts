@@ -82,14 +82,23 @@ export async function serve(out: Output, options: ServeOptions, files: AppFiles 
   }
   const opened = options.open ? openBrowser(running.url, userDataDir) : null;
 
+  // The handlers stay until the process ends. `once` would not do: proper-lockfile's signal-exit
+  // re-raises a signal when it finds itself the only listener left, killing the process mid-close.
+  // Another signal more than a second into closing means "stop now"; one right after the first is
+  // the same Ctrl+C delivered twice (to `npm start` and to us, and passed on by it).
+  let stoppingSince: number | null = null;
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
+    const onSignal = (received: NodeJS.Signals): void => {
+      if (stoppingSince !== null) {
+        if (Date.now() - stoppingSince > 1000) process.exit(1);
+        return;
+      }
+      stoppingSince = Date.now();
+      resolve(received);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
   });
-  // A second Ctrl+C while closing means: stop now.
-  const force = (): never => process.exit(1);
-  process.once('SIGINT', force);
-  process.once('SIGTERM', force);
   if (!out.json) process.stderr.write(`${signal === 'SIGINT' ? '\n' : ''}Stopping the server…\n`);
   await running.close();
   if (opened !== null) rmSync(opened, { force: true });

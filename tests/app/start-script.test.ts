@@ -4,12 +4,13 @@
  * Electron are replaced by small executables through the variables the script honours
  * (npm_execpath, ELECTRON_OVERRIDE_DIST_PATH); POSIX only (shebang scripts).
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ensureRendererBuild } from '../host/renderer-build';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 const startScript = join(repoRoot, 'scripts', 'start.mjs');
@@ -109,5 +110,59 @@ describe('npm start', () => {
     expect(run.code).toBe(3);
     expect(run.stderr).toContain('The build failed');
     await expect(readFile(join(dir, 'electron-args.json'), 'utf8')).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('npm start where Electron cannot run', () => {
+  // The browser host serves the real renderer build (`npm run build` makes it; the fake npm here does not).
+  beforeAll(async () => {
+    await ensureRendererBuild();
+  }, 300_000);
+
+  /** No Electron binary, and a download that fails at once (a mirror nobody listens on). */
+  async function noElectronEnv(): Promise<Record<string, string>> {
+    const emptyDist = join(dir, 'no-electron');
+    await mkdir(emptyDist);
+    return {
+      PATH: process.env['PATH'] ?? '',
+      HOME: dir,
+      npm_execpath: await fakeNpm(0),
+      ELECTRON_OVERRIDE_DIST_PATH: emptyDist,
+      ELECTRON_MIRROR: 'http://127.0.0.1:9/',
+    };
+  }
+
+  it('says why, serves the same app in the browser instead, and stops with 0 on Ctrl+C', async () => {
+    // --no-sandbox is meant for Electron: it must not trip up the browser host.
+    const child = spawn(process.execPath, [startScript, '--port', '0', '--no-open', '--no-sandbox'], { cwd: repoRoot, env: await noElectronEnv() });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        const match = /CLI Council is serving on (\S+)\n/.exec(stdout);
+        if (match?.[1]) resolve(match[1]);
+      });
+      child.once('exit', (code) => reject(new Error(`npm start exited (${code}) without serving:\n${stdout}\n${stderr}`)));
+    });
+
+    expect(stderr).toContain("CLI Council's desktop window cannot start here: the download failed");
+    expect(stderr).toContain('served to your browser instead');
+    expect(stderr).toContain('Ctrl+C stops it');
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}$/);
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root"></div>');
+
+    child.kill('SIGINT');
+    expect(await exit).toBe(0);
+  });
+
+  it('passes on the failure when the browser host cannot start either', async () => {
+    const run = await runStart(await noElectronEnv(), ['--port', 'eighty']);
+    expect(run.stderr).toContain('--port must be a number');
+    expect(run.code).toBe(2);
   });
 });

@@ -25,7 +25,8 @@ export interface AppCoreOptions {
  * contract, and the events they start. One per process; clients (windows, sockets) come and go.
  */
 export class AppCore {
-  readonly hub = new EventHub();
+  /** A client whose send fails is removed like one that said goodbye: its watchers stop too. */
+  readonly hub = new EventHub((clientId) => this.removeClient(clientId));
   readonly handlers: HandlerTable;
   private readonly councils = new Map<string, Promise<Council>>();
   private readonly repoWatches = new Map<string, () => Promise<void>>();
@@ -159,11 +160,13 @@ export class AppCore {
       },
       'locks.list': async ({ repo }) => (await this.council(repo)).locks.list(),
       'watch.repo': async ({ repo }, ctx: HandlerContext) => {
+        requireClient(ctx);
         await this.council(repo);
         if (this.hub.subscribeRepo(ctx.clientId, repo)) await this.startRepoWatch(repo);
         return { watching: true };
       },
       'watch.session': async ({ repo, id }, ctx: HandlerContext) => {
+        requireClient(ctx);
         const { council, session: s } = await session(repo, id);
         const { first, seq } = this.hub.subscribeSession(ctx.clientId, repo, s.id);
         if (first) await this.startSessionWatch(repo, s.id, s.worktreePath);
@@ -191,4 +194,9 @@ export class AppCore {
     this.repoWatches.clear();
     this.sessionWatches.clear();
   }
+}
+
+/** Subscriptions belong to a client that events can reach; without one they would never end. */
+function requireClient(ctx: HandlerContext): void {
+  if (!ctx.clientId) throw invalidInput('watching needs a connected client (a window, or a browser socket that said hello)');
 }

@@ -19,6 +19,9 @@ interface PendingBatch {
  * a client that sees a gap in `seq` knows to take a fresh snapshot.
  */
 export class EventHub {
+  /** `onLost`: a client whose send failed (window destroyed, socket gone) — its owner cleans up. */
+  constructor(private readonly onLost: (clientId: string) => void = () => undefined) {}
+
   private readonly clients = new Map<string, Send>();
   private readonly repoSubs = new Map<string, Set<string>>(); // repo → clients
   private readonly sessionSubs = new Map<string, Set<string>>(); // repo\0session → clients
@@ -122,7 +125,7 @@ export class EventHub {
   private send<E extends EventName>(clientId: string, event: E, payload: EventPayload<E>): void {
     const send = this.clients.get(clientId);
     if (!send) return;
-    if (!send(event, payload)) this.removeClient(clientId);
+    if (!send(event, payload)) this.onLost(clientId);
   }
 
   close(): void {

@@ -22,5 +22,7 @@ export async function watchWorktree(root: string, onChange: (paths: string[]) =>
   const note = (p: string): void => onChange([path.relative(root, p).split(path.sep).join('/')]);
   watcher.on('add', note).on('change', note).on('unlink', note).on('unlinkDir', note);
   watcher.on('error', () => undefined);
+  // Ready means the watches are in place: the snapshot a subscriber gets is followed by every change.
+  await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   return () => watcher.close();
 }

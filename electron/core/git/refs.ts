@@ -11,7 +11,7 @@ export function currentBranch(commonDir: string): string | null {
 
 const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 /** Branch names we read from disk ourselves; anything unusual goes to git, which validates it. */
-const PLAIN_BRANCH = /^(?!.*\.\.)(?!.*\/\/)[A-Za-z0-9._\/-]{1,200}$/;
+const PLAIN_BRANCH = /^(?!.*\.\.)(?!.*\/\/)[A-Za-z0-9._/-]{1,200}$/;
 
 /**
  * A branch's commit read from the files git keeps (a loose ref, else packed-refs), the way git

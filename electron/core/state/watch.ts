@@ -62,6 +62,9 @@ export async function watchState(
     ignored: (p: string) => p.endsWith('.mutex') || p.includes('.mutex' + path.sep) || p.endsWith('.tmp'),
   });
   watcher.on('add', note).on('change', note).on('unlink', note);
+  // Only once chokidar has set up its watches is a change guaranteed to be seen: a caller told
+  // "watching" earlier could miss the very next change.
+  await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   return async () => {
     if (timer) clearTimeout(timer);
     await watcher.close();
