@@ -34,6 +34,9 @@ export default defineConfig({
     plugins: [react(), cspMetaPlugin()],
     build: {
       outDir: fromRoot('out/renderer'),
+      // electron-vite leaves the renderer unminified by default; minified it is ~60% smaller,
+      // which is load time for the browser host and for every window.
+      minify: true,
       rolldownOptions: {
         input: { index: fromRoot('renderer/index.html') },
       },

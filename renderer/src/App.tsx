@@ -1,54 +1,67 @@
 import { useEffect, useState } from 'react';
-import type { CommandOutput } from '../../shared/contract';
+import { appInfo, loadAppInfo } from './app/app-info';
+import { ConnectionBanner } from './app/ConnectionBanner';
+import { RepoWorkspace } from './app/RepoWorkspace';
+import { ThemeToggle } from './app/ThemeToggle';
+import { Notices } from './components/Notices';
+import { OpenRepoScreen } from './features/repo/OpenRepoScreen';
+import { repoStore, restoreLastRepo } from './features/repo/repo-store';
+import { useStore } from './lib/create-store';
 
-type AppInfoState =
-  | { status: 'loading' }
-  | { status: 'ready'; info: CommandOutput<'app.info'> }
-  | { status: 'failed'; message: string }
-  | { status: 'no-api' };
-
-/** Placeholder page: proves the renderer → preload → main round trip. The real UI replaces it. */
+/**
+ * The whole app: ask which front end serves us (`app.info`), reopen the last repository, then
+ * either the open screen or the repository's workspace.
+ */
 export function App() {
-  const [state, setState] = useState<AppInfoState>(() => (window.api ? { status: 'loading' } : { status: 'no-api' }));
+  const info = useStore(appInfo);
+  const { current } = useStore(repoStore);
+  const [restoring, setRestoring] = useState(true);
 
   useEffect(() => {
-    const api = window.api;
-    if (!api) return;
     let live = true;
-    api
-      .invoke('app.info', {})
-      .then((result) => {
-        if (!live) return;
-        setState(result.ok ? { status: 'ready', info: result.value } : { status: 'failed', message: result.error.message });
-      })
-      .catch((error: unknown) => {
-        if (live) setState({ status: 'failed', message: error instanceof Error ? error.message : String(error) });
-      });
+    void (async () => {
+      if (await loadAppInfo()) await restoreLastRepo();
+      if (live) setRestoring(false);
+    })();
     return () => {
       live = false;
     };
   }, []);
 
   return (
-    <main className="placeholder" data-testid="app-root">
-      <h1>CLI Council</h1>
-      <p className="tagline">Many coding agents, one repository.</p>
-      <p className="app-info" data-testid="app-info" aria-live="polite">
-        {describe(state)}
-      </p>
-    </main>
+    <>
+      <ConnectionBanner />
+      {info.status === 'failed' ? (
+        <StartError message={info.message} />
+      ) : info.status === 'loading' || restoring ? (
+        <main className="splash" aria-busy="true">
+          <p className="muted">Connecting…</p>
+        </main>
+      ) : current !== null ? (
+        <RepoWorkspace key={current.root} repo={current} />
+      ) : (
+        <OpenRepoScreen host={info.info.host} />
+      )}
+      <Notices />
+    </>
   );
 }
 
-function describe(state: AppInfoState): string {
-  switch (state.status) {
-    case 'loading':
-      return 'Connecting…';
-    case 'ready':
-      return `Version ${state.info.version} on ${state.info.platform}`;
-    case 'failed':
-      return `Could not reach the app: ${state.message}`;
-    case 'no-api':
-      return 'Not connected to the app (no window.api).';
-  }
+function StartError({ message }: { message: string }) {
+  return (
+    <main className="splash">
+      <div className="open-topbar">
+        <ThemeToggle />
+      </div>
+      <div className="start-error">
+        <h1 className="open-title">CLI Council</h1>
+        <p className="error-message" role="alert" data-testid="start-error">
+          Could not reach the app: {message}
+        </p>
+        <button type="button" className="button primary" onClick={() => void loadAppInfo().then((ok) => (ok ? restoreLastRepo() : undefined))}>
+          Try again
+        </button>
+      </div>
+    </main>
+  );
 }

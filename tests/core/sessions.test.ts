@@ -64,17 +64,19 @@ describe('session worktrees', () => {
 
     writeIn(s!.worktreePath, 'src/a.ts', 'export const a = 10;\nexport const a2 = 11;\n');
     writeIn(s!.worktreePath, 'src/new.ts', 'one\ntwo\nthree\n');
-    expect(await council.stats(id)).toEqual({ ahead: 0, behind: 0, filesChanged: 2, insertions: 5, deletions: 1, dirty: true });
+    writeIn(s!.worktreePath, 'logo.png', '\x89PNG\r\n\x1a\n\0\0\0\rIHDR\n\n\n');
+    // The binary file counts as a changed file, its "lines" do not.
+    expect(await council.stats(id)).toEqual({ ahead: 0, behind: 0, filesChanged: 3, insertions: 5, deletions: 1, dirty: true });
 
-    const commit = await council.commit(id, 'change a, add new');
+    const commit = await council.commit(id, 'change a, add new, add a logo');
     expect(commit.commit).toMatch(/^[0-9a-f]{40}$/);
-    expect(commit.files).toBe(2);
-    expect(gitSync(s!.worktreePath, 'log', '-1', '--format=%s')).toBe('change a, add new');
+    expect(commit.files).toBe(3);
+    expect(gitSync(s!.worktreePath, 'log', '-1', '--format=%s')).toBe('change a, add new, add a logo');
     expect(await council.commit(id, 'again')).toEqual({ id, commit: null, files: 0 });
 
     repo.write('README.md', '# changed on main\n');
     repo.commitAll('main moves on');
-    expect(await council.stats(id)).toEqual({ ahead: 1, behind: 1, filesChanged: 2, insertions: 5, deletions: 1, dirty: false });
+    expect(await council.stats(id)).toEqual({ ahead: 1, behind: 1, filesChanged: 3, insertions: 5, deletions: 1, dirty: false });
   });
 
   it('refuses bad input with a message that names the problem', async () => {

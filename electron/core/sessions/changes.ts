@@ -6,7 +6,7 @@ import { git } from '../git/git';
 import { parseNumstat } from '../git/parse';
 import { branchRef, resolveCommit } from '../git/refs';
 import type { Workspace } from '../workspace';
-import { worktreeStatus } from './inspect';
+import { worktreeStatus } from '../git/status';
 
 /** Patches above this size are not sent to the UI (the file list still shows the counts). */
 export const MAX_PATCH_BYTES = 512 * 1024;

@@ -1,7 +1,7 @@
 import { invalidInput } from '../errors';
 import { git } from '../git/git';
 import type { Workspace } from '../workspace';
-import { worktreeStatus } from './inspect';
+import { worktreeStatus } from '../git/status';
 
 export interface CommitResult {
   id: string;

@@ -1,9 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Session, SessionStats } from '../../../shared/models';
 import { git } from '../git/git';
-import { parseLeftRight, parseNumstat, parseStatusV2, type StatusEntry } from '../git/parse';
+import { parseLeftRight } from '../git/parse';
+import { worktreeStatus } from '../git/status';
+import { sessionChanges } from './changes';
 import { branchRef, resolveCommit } from '../git/refs';
 import type { Workspace } from '../workspace';
 
@@ -23,13 +25,6 @@ async function mergeTarget(ws: Workspace, s: Session): Promise<string> {
   return (await resolveCommit(ws.repo.mainRoot, branchRef(s.baseBranch))) ?? s.baseCommit;
 }
 
-export async function worktreeStatus(worktree: string): Promise<StatusEntry[]> {
-  const out = await git(['status', '--porcelain=v2', '-z', '--untracked-files=all'], {
-    cwd: worktree,
-    env: { GIT_OPTIONAL_LOCKS: '0' },
-  });
-  return parseStatusV2(out.stdout).filter((e) => e.kind !== 'ignored');
-}
 
 export async function inspectWork(ws: Workspace, s: Session): Promise<SessionWork> {
   const worktreeExists = existsSync(path.join(s.worktreePath, '.git'));
@@ -46,59 +41,24 @@ export async function inspectWork(ws: Workspace, s: Session): Promise<SessionWor
   return { branchTip, worktreeExists, unmergedCommits, uncommitted: status.map((e) => e.path) };
 }
 
-/** Lines in a file git does not track yet, as `diff` would count them (binary and huge files: 0). */
-function countLines(file: string): number {
-  try {
-    if (statSync(file).size > 4 * 1024 * 1024) return 0;
-    const text = readFileSync(file);
-    if (text.includes(0)) return 0;
-    let lines = 0;
-    for (const byte of text) if (byte === 10) lines++;
-    return text.length > 0 && text[text.length - 1] !== 10 ? lines + 1 : lines;
-  } catch {
-    return 0;
-  }
-}
-
-/** Ahead/behind the base branch, and the change since the fork point including uncommitted work. */
+/** Ahead/behind the base branch, and the change since the fork point including uncommitted work
+ * (the same file list the diff view shows, summed). */
 export async function sessionStats(ws: Workspace, s: Session): Promise<SessionStats> {
   const target = await mergeTarget(ws, s);
-  const cwd = existsSync(path.join(s.worktreePath, '.git')) ? s.worktreePath : null;
-  const [counts, mergeBase] = await Promise.all([
+  const worktreeExists = existsSync(path.join(s.worktreePath, '.git'));
+  const [counts, files, status] = await Promise.all([
     git(['rev-list', '--left-right', '--count', `${target}...${branchRef(s.branch)}`], { cwd: ws.repo.mainRoot }),
-    git(['merge-base', target, branchRef(s.branch)], { cwd: ws.repo.mainRoot, okExitCodes: [1] }),
+    sessionChanges(ws, s),
+    worktreeExists ? worktreeStatus(s.worktreePath) : Promise.resolve([]),
   ]);
   const [behind, ahead] = parseLeftRight(counts.stdout);
-  const base = mergeBase.stdout.trim() || s.baseCommit;
-  let filesChanged = 0;
   let insertions = 0;
   let deletions = 0;
-  let dirty = false;
-  if (cwd) {
-    const [numstat, status] = await Promise.all([
-      git(['diff', '--numstat', '-z', base, '--'], { cwd }),
-      worktreeStatus(cwd),
-    ]);
-    for (const entry of parseNumstat(numstat.stdout)) {
-      filesChanged++;
-      insertions += entry.insertions ?? 0;
-      deletions += entry.deletions ?? 0;
-    }
-    dirty = status.length > 0;
-    for (const entry of status) {
-      if (entry.kind !== 'untracked') continue;
-      filesChanged++;
-      insertions += countLines(path.join(cwd, entry.path));
-    }
-  } else {
-    const numstat = await git(['diff', '--numstat', '-z', base, branchRef(s.branch), '--'], { cwd: ws.repo.mainRoot });
-    for (const entry of parseNumstat(numstat.stdout)) {
-      filesChanged++;
-      insertions += entry.insertions ?? 0;
-      deletions += entry.deletions ?? 0;
-    }
+  for (const file of files) {
+    insertions += file.insertions ?? 0;
+    deletions += file.deletions ?? 0;
   }
-  return { ahead, behind, filesChanged, insertions, deletions, dirty };
+  return { ahead, behind, filesChanged: files.length, insertions, deletions, dirty: status.length > 0 };
 }
 
 /** Fixed identity for commits the tool makes on its own (snapshots), so they never fail for want of

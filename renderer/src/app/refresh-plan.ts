@@ -1,0 +1,25 @@
+import type { EventPayload } from '../../../shared/contract';
+
+export type StateKind = EventPayload<'state.changed'>['kind'];
+
+/** What to fetch again after a frame's worth of `state.changed` kinds. */
+export interface RefreshPlan {
+  sessions: boolean;
+  locks: boolean;
+  settings: boolean;
+}
+
+/**
+ * sessions/context → the board (`sessions.list`); locks → the locks table and the board (cards
+ * show how many locks each session holds); settings → settings (the stale threshold also changes
+ * the board's stale markers, so the board too).
+ */
+export function planRefresh(kinds: Iterable<StateKind>): RefreshPlan {
+  const plan: RefreshPlan = { sessions: false, locks: false, settings: false };
+  for (const kind of kinds) {
+    if (kind === 'sessions' || kind === 'context') plan.sessions = true;
+    if (kind === 'locks') plan.locks = plan.sessions = true;
+    if (kind === 'settings') plan.settings = plan.sessions = true;
+  }
+  return plan;
+}

@@ -1,0 +1,79 @@
+import { useMemo, useState, type KeyboardEvent } from 'react';
+import { EmptyState } from '../../components/EmptyState';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { useStore } from '../../lib/create-store';
+import { columnsOf, nextCardIndex } from './board-navigation';
+import { NewSessionDialog } from './NewSessionDialog';
+import { SessionCard } from './SessionCard';
+import { countByStatus } from './card-list';
+import { sessionsStore, statusFilter } from './sessions-store';
+import { StatusFilters } from './StatusFilters';
+
+/** The sessions board: a card per session, filter chips by status, and "New session". */
+export function BoardScreen({ repo }: { repo: string }) {
+  const { status, cards, error } = useStore(sessionsStore);
+  const filter = useStore(statusFilter);
+  const [creating, setCreating] = useState(false);
+  const counts = useMemo(() => countByStatus(cards), [cards]);
+  const shown = useMemo(() => (filter === 'all' ? cards : cards.filter((card) => card.context.status === filter)), [cards, filter]);
+
+  return (
+    <section className="board" aria-labelledby="board-heading">
+      <div className="screen-header">
+        <h1 id="board-heading" className="screen-title">
+          Sessions <span className="count-badge">{cards.length}</span>
+        </h1>
+        <button type="button" className="button primary" data-testid="new-session-button" onClick={() => setCreating(true)}>
+          + New session
+        </button>
+      </div>
+      {cards.length > 0 ? <StatusFilters counts={counts} active={filter} onChange={statusFilter.set} /> : null}
+      <ErrorMessage message={status === 'error' ? `Could not load the sessions: ${error}` : null} testId="board-error" />
+
+      {status === 'loading' ? (
+        <p className="muted loading" aria-busy="true">
+          Loading sessions…
+        </p>
+      ) : cards.length === 0 && status === 'ready' ? (
+        <EmptyState>
+          No sessions yet — create one with <strong>New session</strong>, or from a terminal:{' '}
+          <code>council session create --task …</code>
+        </EmptyState>
+      ) : shown.length === 0 && cards.length > 0 ? (
+        <EmptyState
+          action={
+            <button type="button" className="button" onClick={() => statusFilter.set('all')}>
+              Show all sessions
+            </button>
+          }
+        >
+          No session is {filter} right now.
+        </EmptyState>
+      ) : (
+        <div className="card-grid" role="list" aria-label="Sessions" onKeyDown={moveFocus}>
+          {shown.map((card, index) => (
+            <div role="listitem" key={card.session.id} className="card-cell">
+              <SessionCard card={card} index={index} />
+            </div>
+          ))}
+        </div>
+      )}
+      {creating ? <NewSessionDialog repo={repo} onClose={() => setCreating(false)} /> : null}
+    </section>
+  );
+}
+
+/** Arrow keys move between cards (focus goes to each card's title button). */
+function moveFocus(event: KeyboardEvent<HTMLDivElement>): void {
+  const target = event.target as HTMLElement;
+  if (!target.matches('[data-card-focus]')) return;
+  const focusables = [...event.currentTarget.querySelectorAll<HTMLElement>('[data-card-focus]')];
+  const index = focusables.indexOf(target);
+  if (index === -1) return;
+  const tops = [...event.currentTarget.querySelectorAll<HTMLElement>('.card-cell')].slice(0, 24).map((cell) => cell.offsetTop);
+  const next = nextCardIndex(index, event.key, columnsOf(tops), focusables.length);
+  if (next === null) return;
+  event.preventDefault();
+  focusables[next]?.focus();
+  focusables[next]?.scrollIntoView({ block: 'nearest' });
+}

@@ -1,0 +1,144 @@
+import { useRef, type KeyboardEvent } from 'react';
+import type { SessionCard } from '../../../../shared/contract';
+import { navigate, openSession, type SessionTab } from '../../app/navigation';
+import { EmptyState } from '../../components/EmptyState';
+import { StatusChip } from '../../components/StatusChip';
+import { Elapsed } from '../../components/TimeSince';
+import { useStore } from '../../lib/create-store';
+import { findCard } from '../board/card-list';
+import { sessionsStore } from '../board/sessions-store';
+import { DiffTab } from '../diff/DiffTab';
+import { ContextTab } from './ContextTab';
+import { SessionLocksTab } from './SessionLocksTab';
+import { requestRemove } from './remove-request';
+
+const TABS: { id: SessionTab; label: string }[] = [
+  { id: 'diff', label: 'Diff' },
+  { id: 'context', label: 'Context' },
+  { id: 'locks', label: 'Locks' },
+];
+
+/** One session: what it is (task, branch, worktree, base) and its diff, context and locks. */
+export function SessionView({ repo, sessionId, tab }: { repo: string; sessionId: string; tab: SessionTab }) {
+  const { cards, status } = useStore(sessionsStore);
+  const card = findCard(cards, sessionId);
+
+  if (card === undefined) {
+    return (
+      <section className="session-view" data-testid="session-view">
+        <BackButton />
+        {status === 'ready' || status === 'error' ? (
+          <EmptyState action={<BackButton label="Back to the board" />}>Session {sessionId} no longer exists.</EmptyState>
+        ) : (
+          <p className="muted">Loading…</p>
+        )}
+      </section>
+    );
+  }
+  return (
+    <section className="session-view" data-testid="session-view" aria-labelledby="session-heading">
+      <SessionHeader card={card} />
+      <Tabs sessionId={sessionId} active={tab} />
+      <div className="tab-panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {/* The diff stays mounted across tabs: it holds the live watch of the worktree. */}
+        <div hidden={tab !== 'diff'}>
+          <DiffTab repo={repo} sessionId={sessionId} />
+        </div>
+        {tab === 'context' ? <ContextTab card={card} /> : null}
+        {tab === 'locks' ? <SessionLocksTab card={card} /> : null}
+      </div>
+    </section>
+  );
+}
+
+function BackButton({ label = '← Board' }: { label?: string }) {
+  return (
+    <button type="button" className="button ghost back-button" data-testid="session-back" onClick={() => navigate({ view: 'board' })}>
+      {label}
+    </button>
+  );
+}
+
+function SessionHeader({ card }: { card: SessionCard }) {
+  const { session, context } = card;
+  return (
+    <header className="session-header">
+      <div className="session-header-top">
+        <BackButton />
+        <StatusChip status={context.status} testId="session-view-status" />
+        {context.stale ? <span className="stale-badge">stale</span> : null}
+        <span className="muted">
+          <Elapsed since={session.createdAt} label="Running for" />
+        </span>
+        <span className="spacer" />
+        <button type="button" className="button small danger-ghost" data-testid={`session-remove-${session.id}`} aria-label={`Remove session ${session.id}`} onClick={() => requestRemove(session.id)}>
+          Remove session
+        </button>
+      </div>
+      <h1 id="session-heading" className="session-title" data-testid="session-task">
+        {session.task}
+      </h1>
+      <dl className="session-facts">
+        <div>
+          <dt>Branch</dt>
+          <dd className="mono" data-testid="session-branch">
+            {session.branch}
+          </dd>
+        </div>
+        <div>
+          <dt>Base</dt>
+          <dd className="mono">{session.baseBranch}</dd>
+        </div>
+        <div>
+          <dt>Agent</dt>
+          <dd>{session.agent ?? context.agent ?? '—'}</dd>
+        </div>
+        <div className="fact-wide">
+          <dt>Worktree</dt>
+          <dd className="mono" data-testid="session-worktree">
+            {session.worktreePath}
+          </dd>
+        </div>
+      </dl>
+    </header>
+  );
+}
+
+/** WAI-ARIA tabs: one tab stop; arrow keys, Home and End move between them. */
+function Tabs({ sessionId, active }: { sessionId: string; active: SessionTab }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const onKeyDown = (event: KeyboardEvent) => {
+    const index = TABS.findIndex((t) => t.id === active);
+    const next =
+      event.key === 'ArrowRight' ? (index + 1) % TABS.length
+      : event.key === 'ArrowLeft' ? (index - 1 + TABS.length) % TABS.length
+      : event.key === 'Home' ? 0
+      : event.key === 'End' ? TABS.length - 1
+      : null;
+    if (next === null) return;
+    event.preventDefault();
+    const tab = TABS[next]!;
+    openSession(sessionId, tab.id);
+    ref.current?.querySelector<HTMLElement>(`#tab-${tab.id}`)?.focus();
+  };
+  return (
+    <div className="tabs" role="tablist" aria-label="Session details" ref={ref} onKeyDown={onKeyDown}>
+      {TABS.map((t) => (
+        <button
+          key={t.id}
+          id={`tab-${t.id}`}
+          type="button"
+          role="tab"
+          className="tab"
+          data-testid={`tab-${t.id}`}
+          aria-selected={active === t.id}
+          aria-controls={`panel-${t.id}`}
+          tabIndex={active === t.id ? 0 : -1}
+          onClick={() => openSession(sessionId, t.id)}
+        >
+          {t.label}
+        </button>
+      ))}
+    </div>
+  );
+}
