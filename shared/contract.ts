@@ -136,7 +136,13 @@ export const commands = {
   },
 } as const;
 
+/** What the desktop app's menu and keyboard shortcuts ask the window to do. */
+export const APP_COMMANDS = ['open-repository', 'new-session', 'show-board', 'show-locks', 'show-settings', 'toggle-theme'] as const;
+export type AppCommand = (typeof APP_COMMANDS)[number];
+
 export const events = {
+  /** A menu item or its keyboard shortcut, in the desktop app. */
+  'app.command': z.object({ command: z.enum(APP_COMMANDS) }),
   /** Something in the repository's shared state changed (any process: the app, the CLI, a hook). */
   'state.changed': z.object({
     repo: z.string(),

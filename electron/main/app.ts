@@ -1,10 +1,12 @@
-import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { contentSecurityPolicy, DEV_CSP_NONCE_ENV } from './csp';
 import { AppCore } from '../core/app/app-core';
 import { sendEvent } from './events';
 import { pickFolder } from './folder-picker';
+import { menuTemplate } from './menu';
+import { showNotification } from './notifications';
 import { registerInvokeHandler } from './ipc';
 import { denyAllPermissions, hardenWebContents, installCsp } from './security';
 import { createMainWindow, type RendererPage } from './window';
@@ -97,8 +99,22 @@ export function startApp(options: StartOptions = {}): void {
           host: 'electron',
           version: app.getVersion(),
           pickFolder: () => pickFolder(mainWindow),
+          notify: showNotification,
         });
       registerInvokeHandler(ipcMain, { allowedPages, handlers: core.handlers });
+      Menu.setApplicationMenu(
+        Menu.buildFromTemplate(
+          menuTemplate({
+            isMac: process.platform === 'darwin',
+            isDev: !app.isPackaged,
+            appName: app.name,
+            run: (command) => {
+              const target = BrowserWindow.getFocusedWindow() ?? mainWindow;
+              if (target) sendEvent(target.webContents, 'app.command', { command });
+            },
+          }),
+        ),
+      );
       openWindow();
     })
     .catch((error: unknown) => {

@@ -65,10 +65,14 @@ const holder = vi.hoisted(() => {
       isReady: (): boolean => true,
       getVersion: (): string => '7.7.7-test',
       getPath: (name: string): string => `/nonexistent/council-test/${name}`,
+      name: 'CLI Council',
     });
 
     const windows: FakeBrowserWindow[] = [];
     class FakeBrowserWindow extends Emitter {
+      static getFocusedWindow(): FakeBrowserWindow | null {
+        return null;
+      }
       static getAllWindows(): FakeBrowserWindow[] {
         return [...windows];
       }
@@ -141,7 +145,15 @@ const holder = vi.hoisted(() => {
       },
     };
 
-    return { app, windows, BrowserWindow: FakeBrowserWindow, session: { defaultSession }, ipcMain, FakeWebContents };
+    const Menu = {
+      installed: null as unknown,
+      buildFromTemplate: (template: unknown) => ({ template }),
+      setApplicationMenu(menu: unknown): void {
+        Menu.installed = menu;
+      },
+    };
+
+    return { app, windows, BrowserWindow: FakeBrowserWindow, session: { defaultSession }, ipcMain, FakeWebContents, Menu };
   }
 
   return { createFakes, current: undefined as ReturnType<typeof createFakes> | undefined };
@@ -168,6 +180,14 @@ vi.mock('electron', () => {
     },
     dialog: {
       showOpenDialog: () => Promise.resolve({ canceled: true, filePaths: [] }),
+    },
+    get Menu() {
+      return current().Menu;
+    },
+    Notification: class {
+      static isSupported(): boolean {
+        return false;
+      }
     },
   };
 });
@@ -359,5 +379,18 @@ describe('single instance', () => {
     expect(fakes.app.calls.quit).toBe(1);
     expect(fakes.windows).toHaveLength(0);
     expect(fakes.ipcMain.handlers.size).toBe(0);
+  });
+});
+
+describe('application menu', () => {
+  it('installs a menu whose shortcuts send app.command events to the window', async () => {
+    const fakes = await start();
+    const installed = fakes.Menu.installed as { template: { label?: string; submenu?: { label?: string; accelerator?: string; click?: () => void }[] }[] };
+    const file = installed.template.find((entry) => entry.label === 'File');
+    const newSession = file?.submenu?.find((entry) => entry.label === 'New Session…');
+    expect(newSession?.accelerator).toBe('CmdOrCtrl+N');
+    newSession?.click?.();
+    const [window] = fakes.windows;
+    expect(window?.webContents.sent).toContainEqual({ channel: 'council:event:app.command', payload: { command: 'new-session' } });
   });
 });

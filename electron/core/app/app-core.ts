@@ -9,6 +9,7 @@ import { sessionChanges, sessionFileDiff } from '../sessions/changes';
 import { inspectWork } from '../sessions/inspect';
 import { EventHub, type Send } from './event-hub';
 import { RecentRepos } from './recent';
+import { StatusNotifier, type Notice } from './status-notifier';
 import { watchWorktree } from './worktree-watch';
 
 export interface AppCoreOptions {
@@ -18,6 +19,8 @@ export interface AppCoreOptions {
   version: string;
   /** The native folder picker; only the desktop app has one. */
   pickFolder?: () => Promise<string | null>;
+  /** Shows a notice when a watched session becomes done, failed or blocked (OS notifications). */
+  notify?: (notice: Notice) => void;
 }
 
 /**
@@ -32,9 +35,11 @@ export class AppCore {
   private readonly repoWatches = new Map<string, () => Promise<void>>();
   private readonly sessionWatches = new Map<string, () => Promise<void>>();
   private readonly recent: RecentRepos;
+  private readonly notifier: StatusNotifier | null;
 
   constructor(private readonly options: AppCoreOptions) {
     this.recent = new RecentRepos(options.userDataDir);
+    this.notifier = options.notify ? new StatusNotifier(options.notify) : null;
     this.handlers = this.createHandlers();
   }
 
@@ -70,8 +75,21 @@ export class AppCore {
   private async startRepoWatch(repo: string): Promise<void> {
     if (this.repoWatches.has(repo)) return;
     const council = await this.council(repo);
+    const notifier = this.notifier;
+    const observe = (sessionId: string): void => {
+      try {
+        const c = council.context.get(sessionId);
+        notifier?.observe(repo, { id: c.sessionId, task: c.task, status: c.status, message: c.message });
+      } catch {
+        notifier?.forget(repo, sessionId); // removed meanwhile
+      }
+    };
+    if (notifier) for (const c of council.context.all()) notifier.observe(repo, { id: c.sessionId, task: c.task, status: c.status, message: c.message });
     const stop = await council.watch((changes) => {
-      for (const change of changes) this.hub.publishState({ repo, kind: change.kind, ...(change.sessionId ? { sessionId: change.sessionId } : {}) });
+      for (const change of changes) {
+        this.hub.publishState({ repo, kind: change.kind, ...(change.sessionId ? { sessionId: change.sessionId } : {}) });
+        if (notifier && change.kind === 'context' && change.sessionId) observe(change.sessionId);
+      }
     });
     if (this.repoWatches.has(repo)) await stop(); // another subscriber started it meanwhile
     else this.repoWatches.set(repo, stop);

@@ -1,4 +1,5 @@
-import { useMemo, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
+import { newSessionRequested } from '../../app/menu-commands';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useStore } from '../../lib/create-store';
@@ -14,6 +15,14 @@ export function BoardScreen({ repo }: { repo: string }) {
   const { status, cards, error } = useStore(sessionsStore);
   const filter = useStore(statusFilter);
   const [creating, setCreating] = useState(false);
+  // The menu's "New Session…" (Ctrl/Cmd+N) asks for the dialog, also when it was chosen on another
+  // screen (it navigates here first).
+  const requested = useStore(newSessionRequested);
+  useEffect(() => {
+    if (!requested) return;
+    newSessionRequested.set(false);
+    setCreating(true);
+  }, [requested]);
   const counts = useMemo(() => countByStatus(cards), [cards]);
   const shown = useMemo(() => (filter === 'all' ? cards : cards.filter((card) => card.context.status === filter)), [cards, filter]);
 

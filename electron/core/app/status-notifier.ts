@@ -1,0 +1,45 @@
+import type { ContextStatus } from '../../../shared/models';
+
+export interface Notice {
+  title: string;
+  body: string;
+  repo: string;
+  sessionId: string;
+}
+
+/** Statuses worth interrupting the user for: the session needs them, or is finished. */
+const NOTIFY: Partial<Record<ContextStatus, string>> = {
+  done: 'is done',
+  failed: 'failed',
+  blocked: 'is blocked',
+};
+
+/**
+ * Turns status changes into notices (the desktop app shows them as OS notifications). Only a
+ * change counts: the first status seen for a session is remembered, not announced, so opening a
+ * repository does not replay every finished session.
+ */
+export class StatusNotifier {
+  private readonly last = new Map<string, ContextStatus>();
+
+  constructor(private readonly notify: (notice: Notice) => void) {}
+
+  observe(repo: string, session: { id: string; task: string; status: ContextStatus; message: string | null }): void {
+    const key = `${repo}\0${session.id}`;
+    const before = this.last.get(key);
+    this.last.set(key, session.status);
+    if (before === undefined || before === session.status) return;
+    const what = NOTIFY[session.status];
+    if (!what) return;
+    this.notify({
+      repo,
+      sessionId: session.id,
+      title: `Session ${session.id} ${what}`,
+      body: session.message ? `${session.task} — ${session.message}` : session.task,
+    });
+  }
+
+  forget(repo: string, sessionId: string): void {
+    this.last.delete(`${repo}\0${sessionId}`);
+  }
+}
