@@ -15,9 +15,12 @@ import { measureHandoff } from './measure-handoff';
 import { measureLockCli } from './measure-lock-cli';
 import { measureLockInProcess } from './measure-lock-inprocess';
 import { measureSessionCreate } from './measure-session-create';
+import { measureUiBoard } from './measure-ui-board';
+import { measureUiDiff } from './measure-ui-diff';
 import { generateRepo } from './repo-gen';
 import { summaryCells, summaryHeader, type BenchConfig, type SummaryRow } from './result';
 import { formatMs, renderTable } from './table';
+import { startUi, uiUnavailable } from './ui-harness';
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
@@ -32,8 +35,8 @@ for (const a of args) {
 
 /** Iterations per measurement: full runs aim for stable p50/p99 in a few minutes on 2 cores. */
 const COUNTS = quick
-  ? { createSmall: 3, createLarge: 2, lock: { warmup: 50, iterations: 300 }, cli: { warmup: 1, iterations: 6 }, handoff: { warmup: 1, rounds: 8 }, context: { updateRounds: 1, allIterations: 40, lockIterations: 200 } }
-  : { createSmall: 10, createLarge: 5, lock: { warmup: 200, iterations: 2000 }, cli: { warmup: 2, iterations: 20 }, handoff: { warmup: 2, rounds: 30 }, context: { updateRounds: 5, allIterations: 200, lockIterations: 1000 } };
+  ? { createSmall: 3, createLarge: 2, lock: { warmup: 50, iterations: 300 }, cli: { warmup: 1, iterations: 6 }, handoff: { warmup: 1, rounds: 8 }, context: { updateRounds: 1, allIterations: 40, lockIterations: 200 }, uiBoardRounds: 3, uiDiff: { editsPerVariant: 20, rounds: 1 } }
+  : { createSmall: 10, createLarge: 5, lock: { warmup: 200, iterations: 2000 }, cli: { warmup: 2, iterations: 20 }, handoff: { warmup: 2, rounds: 30 }, context: { updateRounds: 5, allIterations: 200, lockIterations: 1000 }, uiBoardRounds: 5, uiDiff: { editsPerVariant: 40, rounds: 2 } };
 
 const SMALL_FILES = 700;
 const LARGE_FILES = 10_000;
@@ -81,6 +84,20 @@ async function main(): Promise<number> {
     rows.push(...(await measureHandoff(cfg, council, holder.id, waiter.id, small.samplePaths[6] as string, COUNTS.handoff)));
     cfg.log('5. shared context at 100 sessions');
     rows.push(...(await measureContext(cfg, council, small.samplePaths, COUNTS.context)));
+
+    const noBrowser = uiUnavailable();
+    if (noBrowser) cfg.log(`6–7. SKIPPED the UI measurements: ${noBrowser}`);
+    else {
+      const ui = await startUi(cfg);
+      try {
+        cfg.log('6. board with 100 sessions in the browser: time until usable');
+        rows.push(...(await measureUiBoard(cfg, ui, council, small, COUNTS.uiBoardRounds)));
+        cfg.log('7. edit → diff visible while 20 sessions are edited');
+        rows.push(...(await measureUiDiff(cfg, ui, council, small, COUNTS.uiDiff)));
+      } finally {
+        await ui.close();
+      }
+    }
 
     cfg.print(renderTable('Summary', summaryHeader, rows.map(summaryCells), [
       'pass/fail applies the targets above; "info" rows have no target of their own',

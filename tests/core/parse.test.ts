@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseLeftRight, parseNumstat, parseStatusV2, parseWorktreeList } from '../../electron/core/git/parse';
+import { parseLeftRight, parseNumstat, parseRawNumstat, parseStatusV2, parseWorktreeList } from '../../electron/core/git/parse';
 import { gitSync, makeRepo, tempDir } from '../helpers/repo';
 
 const raw = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, encoding: 'utf8' });
@@ -78,6 +78,24 @@ describe('git output parsers, on output from real git', () => {
     expect(entries).toContainEqual({ path: 'new name.txt', origPath: 'old name.txt', insertions: 0, deletions: 0 });
     expect(entries).toContainEqual({ path: 'bin.dat', origPath: null, insertions: null, deletions: null });
     expect(entries).toHaveLength(3);
+  });
+
+  it('parses diff --merge-base --raw --numstat -z: status, renames, counts and binaries in one pass', () => {
+    const repo = makeRepo({ 'keep.txt': 'one\ntwo\n', 'old name.txt': 'x\ny\nz\nw\nv\nu\n', 'gone.txt': 'bye\n' });
+    gitSync(repo.root, 'checkout', '-q', '-b', 'feature');
+    repo.write('keep.txt', 'one\nTWO\nthree\n');
+    renameSync(path.join(repo.root, 'old name.txt'), path.join(repo.root, 'new name.txt'));
+    rmSync(path.join(repo.root, 'gone.txt'));
+    writeFileSync(path.join(repo.root, 'bin.dat'), Buffer.from([0, 1, 2, 0]));
+    repo.commitAll('feature work');
+    repo.write('keep.txt', 'one\nTWO\nthree\nfour\n'); // uncommitted on top
+    const entries = parseRawNumstat(raw(repo.root, 'diff', '--merge-base', 'main', '--raw', '--numstat', '-z', '-M', '--'));
+    expect(entries).toEqual([
+      { path: 'bin.dat', origPath: null, status: 'A', insertions: null, deletions: null },
+      { path: 'gone.txt', origPath: null, status: 'D', insertions: 0, deletions: 1 },
+      { path: 'keep.txt', origPath: null, status: 'M', insertions: 3, deletions: 1 },
+      { path: 'new name.txt', origPath: 'old name.txt', status: 'R', insertions: 0, deletions: 0 },
+    ]);
   });
 
   it('parses rev-list --left-right --count', () => {

@@ -132,3 +132,46 @@ export function parseLeftRight(output: string): [number, number] {
   const [left, right] = output.trim().split(/\s+/).map(Number);
   return [left ?? 0, right ?? 0];
 }
+
+export interface RawNumstatEntry {
+  path: string;
+  origPath: string | null;
+  /** git's status letter: A, M, D, R, C, T. */
+  status: string;
+  /** null for binary files. */
+  insertions: number | null;
+  deletions: number | null;
+}
+
+/**
+ * `git diff --raw --numstat -z`: the raw records (`:modes shas STATUS\0path\0`, or for renames and
+ * copies `…R100\0from\0to\0`) then the numstat records for the same files; joined by path.
+ * One git process instead of two (`--name-status` and `--numstat` separately).
+ */
+export function parseRawNumstat(output: string): RawNumstatEntry[] {
+  const fields = output.split('\0');
+  const entries: RawNumstatEntry[] = [];
+  const byPath = new Map<string, RawNumstatEntry>();
+  let i = 0;
+  for (; i < fields.length && fields[i]?.startsWith(':'); i++) {
+    const status = (fields[i] ?? '').split(' ')[4]?.[0] ?? 'M';
+    const renamed = status === 'R' || status === 'C';
+    const entry: RawNumstatEntry = {
+      path: (renamed ? fields[i + 2] : fields[i + 1]) ?? '',
+      origPath: renamed ? (fields[i + 1] ?? null) : null,
+      status,
+      insertions: null,
+      deletions: null,
+    };
+    i += renamed ? 2 : 1;
+    entries.push(entry);
+    byPath.set(entry.path, entry);
+  }
+  for (const stat of parseNumstat(fields.slice(i).join('\0'))) {
+    const entry = byPath.get(stat.path);
+    if (!entry) continue;
+    entry.insertions = stat.insertions;
+    entry.deletions = stat.deletions;
+  }
+  return entries;
+}

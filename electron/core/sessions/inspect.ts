@@ -5,8 +5,8 @@ import type { Session, SessionStats } from '../../../shared/models';
 import { git } from '../git/git';
 import { parseLeftRight } from '../git/parse';
 import { worktreeStatus } from '../git/status';
-import { sessionChanges } from './changes';
-import { branchRef, resolveCommit } from '../git/refs';
+import { collectChanges } from './changes';
+import { branchRef, readBranchCommit, resolveCommit } from '../git/refs';
 import type { Workspace } from '../workspace';
 
 /** What would be lost if a session's branch and worktree went away. */
@@ -22,6 +22,8 @@ export interface SessionWork {
 /** The session branch's commits are compared with the base branch, or with the commit the
  * session started from when the base branch is gone. */
 async function mergeTarget(ws: Workspace, s: Session): Promise<string> {
+  const known = readBranchCommit(ws.repo.commonDir, s.baseBranch);
+  if (known !== undefined) return known ?? s.baseCommit;
   return (await resolveCommit(ws.repo.mainRoot, branchRef(s.baseBranch))) ?? s.baseCommit;
 }
 
@@ -45,11 +47,9 @@ export async function inspectWork(ws: Workspace, s: Session): Promise<SessionWor
  * (the same file list the diff view shows, summed). */
 export async function sessionStats(ws: Workspace, s: Session): Promise<SessionStats> {
   const target = await mergeTarget(ws, s);
-  const worktreeExists = existsSync(path.join(s.worktreePath, '.git'));
-  const [counts, files, status] = await Promise.all([
+  const [counts, { files, uncommitted }] = await Promise.all([
     git(['rev-list', '--left-right', '--count', `${target}...${branchRef(s.branch)}`], { cwd: ws.repo.mainRoot }),
-    sessionChanges(ws, s),
-    worktreeExists ? worktreeStatus(s.worktreePath) : Promise.resolve([]),
+    collectChanges(ws, s),
   ]);
   const [behind, ahead] = parseLeftRight(counts.stdout);
   let insertions = 0;
@@ -58,7 +58,7 @@ export async function sessionStats(ws: Workspace, s: Session): Promise<SessionSt
     insertions += file.insertions ?? 0;
     deletions += file.deletions ?? 0;
   }
-  return { ahead, behind, filesChanged: files.length, insertions, deletions, dirty: status.length > 0 };
+  return { ahead, behind, filesChanged: files.length, insertions, deletions, dirty: uncommitted.length > 0 };
 }
 
 /** Fixed identity for commits the tool makes on its own (snapshots), so they never fail for want of
