@@ -1,7 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleProgram } from './bundle';
 import type { Council } from '../electron/core/council';
 import { sharedNow } from './clock';
 import type { BenchConfig, SummaryRow } from './result';
@@ -14,20 +13,6 @@ const OLD_POLL_MS = 100;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Bundles the holder like the CLI is bundled (one CommonJS file), for a realistic process. */
-async function bundleHolder(cfg: BenchConfig): Promise<string> {
-  const outfile = path.join(cfg.tmp, 'handoff-holder.cjs');
-  await build({
-    entryPoints: [path.join(path.dirname(fileURLToPath(import.meta.url)), 'handoff-holder.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    logLevel: 'warning',
-  });
-  return outfile;
-}
 
 /** The holder process, driven line by line. */
 class Holder {
@@ -132,7 +117,7 @@ export async function measureHandoff(
   file: string,
   counts: { warmup: number; rounds: number },
 ): Promise<SummaryRow[]> {
-  const bundle = await bundleHolder(cfg);
+  const bundle = await bundleProgram(cfg, 'handoff-holder');
   const repo = council.ws.repo.mainRoot;
   const absolute = path.join(repo, file);
   const holder = await Holder.start(bundle, repo, holderSession, file);

@@ -2,8 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleProgram } from './bundle';
 import type { Page } from 'playwright-core';
 import type { Council } from '../electron/core/council';
 import type { DriverConfig } from './edit-driver';
@@ -26,20 +25,6 @@ const SETTLE_TIMEOUT_MS = 5000;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Bundles the driver like the CLI is bundled (one CommonJS file), for a plain `node` process. */
-async function bundleDriver(cfg: BenchConfig): Promise<string> {
-  const outfile = path.join(cfg.tmp, 'edit-driver.cjs');
-  await build({
-    entryPoints: [path.join(path.dirname(fileURLToPath(import.meta.url)), 'edit-driver.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    logLevel: 'warning',
-  });
-  return outfile;
-}
 
 interface Written {
   path: string;
@@ -141,7 +126,7 @@ export async function measureUiDiff(
     rmSync(path.join(s.worktreePath, 'src'), { recursive: true, force: true });
     mkdirSync(path.join(s.worktreePath, 'src'), { recursive: true });
   }
-  const bundle = await bundleDriver(cfg);
+  const bundle = await bundleProgram(cfg, 'edit-driver');
 
   const variants: Variant[] = [
     { key: 'alone', label: 'only the watched session edited (baseline)', load: 0, contextEveryMs: 0 },

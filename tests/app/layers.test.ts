@@ -2,27 +2,9 @@
  * eslint.config.js enforces ARCHITECTURE.md's layer table. Each case lints a one-line file placed
  * in a layer's folder (the file need not exist) and checks which imports are refused.
  */
-import { ESLint } from 'eslint';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const eslint = new ESLint({ cwd: join(import.meta.dirname, '..', '..') });
-
-/** The import sources ESLint refuses in `code` when it lives at `filePath`. */
-async function refusedImports(filePath: string, code: string): Promise<string[]> {
-  const [result] = await eslint.lintText(code, { filePath });
-  if (result === undefined) throw new Error('eslint returned no result');
-  const fatal = result.messages.filter((message) => message.fatal);
-  if (fatal.length > 0) throw new Error(fatal.map((message) => message.message).join('\n'));
-  return result.messages
-    .filter((message) => message.ruleId === 'no-restricted-imports')
-    .map((message) => /'([^']+)' import/.exec(message.message)?.[1] ?? message.message);
-}
-
-function importsOf(sources: string[]): string {
-  return sources.map((source, index) => `import * as m${index} from '${source}';`).join('\n') +
-    `\nexport const all = [${sources.map((_, index) => `m${index}`).join(', ')}];\n`;
-}
+import { eslint, importsOf, refusedImports } from '../helpers/eslint-layers';
 
 describe('layer rules', () => {
   it('shared/ may import zod and shared/, nothing else', async () => {
