@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { Council } from '../electron/core/council';
 import { timed } from './clock';
@@ -16,6 +17,17 @@ export const CREATE_RATIO_TARGET = 1.15;
  * raw …) so that disk-cache effects hit both alike. Each run's worktree is removed before the next
  * run starts; removal is not timed.
  */
+/**
+ * Lets the previous run's removal (hundreds or thousands of deleted files) reach the disk before
+ * the next timed run, so neither side pays for the other's clean-up. (On our build VMs, whose disk
+ * is mounted `discard`, checkout times still swing 70–900 ms from one run to the next — for raw git
+ * run from a shell too — so read the ratio together with both columns.)
+ */
+async function settleDisk(): Promise<void> {
+  spawnSync('sync');
+  await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
 export async function measureSessionCreate(cfg: BenchConfig, repo: GeneratedRepo, runs: number): Promise<SummaryRow[]> {
   const council = Council.open(repo.root);
   const rawRoot = path.join(cfg.tmp, 'raw-worktrees', path.basename(repo.root));
@@ -24,6 +36,7 @@ export async function measureSessionCreate(cfg: BenchConfig, repo: GeneratedRepo
   const ours = async (): Promise<number> => {
     const { ms, value } = await timed(() => council.createSessions({ task: 'bench session create', count: 1 }));
     for (const s of value) await council.removeSession(s.id, { force: true });
+    await settleDisk();
     return ms;
   };
   const raw = async (): Promise<number> => {
@@ -33,6 +46,7 @@ export async function measureSessionCreate(cfg: BenchConfig, repo: GeneratedRepo
     const { ms } = await timed(() => rawGit(repo.root, ['worktree', 'add', '-b', branch, worktree, 'HEAD']));
     await rawGit(repo.root, ['worktree', 'remove', '--force', worktree]);
     await rawGit(repo.root, ['branch', '-D', branch]);
+    await settleDisk();
     return ms;
   };
 
