@@ -62,3 +62,12 @@ export async function hasAnyCommit(cwd: string): Promise<boolean> {
   const out = await git(['rev-list', '-n', '1', '--all'], { cwd });
   return out.stdout.trim() !== '';
 }
+
+/**
+ * A local branch's commit, or null when it does not exist: read from git's files when that is
+ * certain (no process), else asked of git. Reconcile and stats call this for every session.
+ */
+export async function branchCommit(commonDir: string, cwd: string, branch: string): Promise<string | null> {
+  const known = readBranchCommit(commonDir, branch);
+  return known === undefined ? resolveCommit(cwd, branchRef(branch)) : known;
+}

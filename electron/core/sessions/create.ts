@@ -4,7 +4,7 @@ import type { Session } from '../../../shared/models';
 import { CouncilError, invalidInput, notFound } from '../errors';
 import { git } from '../git/git';
 import { withWorktreeAdmin } from '../git/worktree-admin';
-import { branchRef, currentBranch, hasAnyCommit, readBranchCommit, resolveCommit } from '../git/refs';
+import { branchCommit, branchRef, currentBranch, hasAnyCommit } from '../git/refs';
 import type { Workspace } from '../workspace';
 import { writeInitialContext } from '../context/context';
 import { newSessionIds, sessionBranch, taskSlug } from './naming';
@@ -41,8 +41,7 @@ async function resolveBase(ws: Workspace, requested: string | undefined): Promis
   if (!branch) {
     throw invalidInput('the main checkout is on a detached HEAD, so there is no current branch to start from: pass --base BRANCH');
   }
-  const fast = readBranchCommit(ws.repo.commonDir, branch);
-  const commit = fast === undefined ? await resolveCommit(cwd, branchRef(branch)) : fast;
+  const commit = await branchCommit(ws.repo.commonDir, cwd, branch);
   if (commit) return { branch, commit };
   if (!(await hasAnyCommit(cwd))) {
     throw new CouncilError('not-a-repo', `${ws.repo.mainRoot} has no commits yet: make a first commit, then create sessions`);
@@ -95,7 +94,7 @@ export async function rollback(ws: Workspace, session: Session): Promise<void> {
     await git(['worktree', 'remove', '--force', session.worktreePath], { cwd, okExitCodes: [128] });
     await git(['worktree', 'prune'], { cwd });
   });
-  const tip = await resolveCommit(cwd, branchRef(session.branch));
+  const tip = await branchCommit(ws.repo.commonDir, cwd, session.branch);
   if (tip === session.baseCommit) {
     await git(['update-ref', '-d', branchRef(session.branch), tip], { cwd, okExitCodes: [1, 128] });
   }

@@ -6,7 +6,7 @@ import { git } from '../git/git';
 import { parseLeftRight } from '../git/parse';
 import { worktreeStatus } from '../git/status';
 import { collectChanges } from './changes';
-import { branchRef, readBranchCommit, resolveCommit } from '../git/refs';
+import { branchCommit, branchRef } from '../git/refs';
 import type { Workspace } from '../workspace';
 
 /** What would be lost if a session's branch and worktree went away. */
@@ -22,16 +22,14 @@ export interface SessionWork {
 /** The session branch's commits are compared with the base branch, or with the commit the
  * session started from when the base branch is gone. */
 async function mergeTarget(ws: Workspace, s: Session): Promise<string> {
-  const known = readBranchCommit(ws.repo.commonDir, s.baseBranch);
-  if (known !== undefined) return known ?? s.baseCommit;
-  return (await resolveCommit(ws.repo.mainRoot, branchRef(s.baseBranch))) ?? s.baseCommit;
+  return (await branchCommit(ws.repo.commonDir, ws.repo.mainRoot, s.baseBranch)) ?? s.baseCommit;
 }
 
 
 export async function inspectWork(ws: Workspace, s: Session): Promise<SessionWork> {
   const worktreeExists = existsSync(path.join(s.worktreePath, '.git'));
   const [branchTip, target, status] = await Promise.all([
-    resolveCommit(ws.repo.mainRoot, branchRef(s.branch)),
+    branchCommit(ws.repo.commonDir, ws.repo.mainRoot, s.branch),
     mergeTarget(ws, s),
     worktreeExists ? worktreeStatus(s.worktreePath) : Promise.resolve([]),
   ]);

@@ -5,7 +5,7 @@ import { ContextStore } from '../context/context';
 import { git } from '../git/git';
 import { withWorktreeAdmin } from '../git/worktree-admin';
 import { parseWorktreeList, type WorktreeEntry } from '../git/parse';
-import { branchRef, currentBranch, resolveCommit } from '../git/refs';
+import { branchCommit, branchRef, currentBranch, resolveCommit } from '../git/refs';
 import { FileLocks } from '../locks/file-locks';
 import type { Workspace } from '../workspace';
 import { rollback } from './create';
@@ -66,7 +66,7 @@ export async function reconcile(ws: Workspace): Promise<ReconcileReport> {
 
   for (const session of ws.registry.all()) {
     const entry = byPath(session.worktreePath);
-    const tip = await resolveCommit(cwd, branchRef(session.branch));
+    const tip = await branchCommit(ws.repo.commonDir, cwd, session.branch);
     if (session.state === 'creating') {
       if (entry && tip) {
         await setReady(ws, session);
@@ -81,7 +81,7 @@ export async function reconcile(ws: Workspace): Promise<ReconcileReport> {
       // A removal only starts deleting after the work is merged or archived, and it deletes the
       // branch before the folder; a branch that still has unmerged commits was never cleared for
       // deletion, so the session goes back to ready instead.
-      const base = (await resolveCommit(cwd, branchRef(session.baseBranch))) ?? session.baseCommit;
+      const base = (await branchCommit(ws.repo.commonDir, cwd, session.baseBranch)) ?? session.baseCommit;
       const unmerged = tip ? Number((await git(['rev-list', '--count', tip, '--not', base], { cwd })).stdout.trim()) : 0;
       const archived = await archivedTips(ws, session.id);
       if (tip && unmerged > 0 && !archived.has(tip)) {

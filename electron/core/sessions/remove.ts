@@ -4,7 +4,7 @@ import { ContextStore } from '../context/context';
 import { conflict } from '../errors';
 import { git } from '../git/git';
 import { withWorktreeAdmin } from '../git/worktree-admin';
-import { branchRef, resolveCommit } from '../git/refs';
+import { branchCommit, branchRef } from '../git/refs';
 import { FileLocks } from '../locks/file-locks';
 import type { Workspace } from '../workspace';
 import { inspectWork, snapshotWorktree, type SessionWork } from './inspect';
@@ -86,7 +86,7 @@ async function setState(ws: Workspace, session: Session, state: Session['state']
  */
 export async function deleteSessionGitState(ws: Workspace, session: Session, expectedTip: string | null): Promise<void> {
   const cwd = ws.repo.mainRoot;
-  const tip = await resolveCommit(cwd, branchRef(session.branch));
+  const tip = await branchCommit(ws.repo.commonDir, cwd, session.branch);
   if (tip) {
     if (expectedTip && tip !== expectedTip) {
       throw conflict(`session ${session.id}'s branch ${session.branch} moved while it was being removed (a new commit); nothing was deleted — look at it, then remove it again`);
