@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { Council } from '../core/council';
 import { contextCommands, lockCommands, sessionCommands, statusCommand, type GlobalOptions, type Run } from './commands';
+import { hookCommands } from './hook';
 import { createOutput, reportFailure } from './output';
 import { serveCommand } from './serve';
 
@@ -32,6 +33,7 @@ export async function main(argv: string[]): Promise<number> {
   contextCommands(program, run);
   statusCommand(program, run);
   serveCommand(program, run);
+  hookCommands(program);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

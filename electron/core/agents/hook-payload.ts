@@ -1,0 +1,81 @@
+import path from 'node:path';
+
+/**
+ * What an agent CLI's pre-tool hook receives on stdin, reduced to what the lock hook needs: the
+ * folder the agent works in and the files the tool call is about to change. Pure functions: no
+ * file system, no repository (see tests/support/model-server/fixtures/*-hook-payload.json for the
+ * real payloads of each CLI).
+ */
+
+export const HOOK_AGENTS = ['claude', 'codex', 'gemini'] as const;
+export type HookAgent = (typeof HOOK_AGENTS)[number];
+
+export function isHookAgent(value: string): value is HookAgent {
+  return (HOOK_AGENTS as readonly string[]).includes(value);
+}
+
+export interface HookTarget {
+  /** The agent's working folder, as the CLI reported it. */
+  cwd: string;
+  /** The tool that is about to run. */
+  tool: string;
+  /** Every file the call will create, change, delete or move to, as absolute paths. */
+  files: string[];
+}
+
+export class HookPayloadError extends Error {}
+
+const CLAUDE_EDIT_TOOLS = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit']);
+const GEMINI_EDIT_TOOLS = new Set(['write_file', 'replace']);
+const CODEX_EDIT_TOOLS = new Set(['apply_patch']);
+
+function record(value: unknown, what: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HookPayloadError(`${what} is not a JSON object`);
+  return value as Record<string, unknown>;
+}
+
+function text(value: unknown, what: string): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new HookPayloadError(`${what} is missing or not a string`);
+  return value;
+}
+
+/**
+ * The files an apply_patch text (Codex's edit format) touches: every `*** Add File:`,
+ * `*** Update File:`, `*** Delete File:` and `*** Move to:` line, in order, without duplicates,
+ * as written (relative to the agent's cwd, or absolute).
+ */
+export function patchFiles(patch: string): string[] {
+  const files: string[] = [];
+  for (const raw of patch.split(/\r?\n/)) {
+    const match = /^\*\*\* (?:Add File|Update File|Delete File|Move to): (.*)$/.exec(raw.trimStart());
+    const file = match?.[1]?.trim();
+    if (file && !files.includes(file)) files.push(file);
+  }
+  return files;
+}
+
+/**
+ * The edit a payload describes. Throws HookPayloadError when the payload is not what that CLI
+ * sends (the caller fails closed on it). A tool that edits nothing we know of gives `files: []`.
+ */
+export function parseHookPayload(agent: HookAgent, payload: unknown): HookTarget {
+  const p = record(payload, 'the hook payload');
+  const cwd = text(p.cwd, 'cwd');
+  if (!path.isAbsolute(cwd)) throw new HookPayloadError(`cwd is not an absolute path: ${cwd}`);
+  const tool = text(p.tool_name, 'tool_name');
+  const input = record(p.tool_input ?? {}, 'tool_input');
+  const resolve = (file: string) => path.resolve(cwd, file);
+
+  let files: string[] = [];
+  if (agent === 'claude' && CLAUDE_EDIT_TOOLS.has(tool)) {
+    files = [text(tool === 'NotebookEdit' ? input.notebook_path : input.file_path, tool === 'NotebookEdit' ? 'tool_input.notebook_path' : 'tool_input.file_path')];
+  } else if (agent === 'gemini' && GEMINI_EDIT_TOOLS.has(tool)) {
+    files = [text(input.file_path, 'tool_input.file_path')];
+  } else if (agent === 'codex' && CODEX_EDIT_TOOLS.has(tool)) {
+    const patch = text(input.command, 'tool_input.command');
+    files = patchFiles(patch);
+    // A patch that names no file is one we cannot read: refuse rather than let it through unlocked.
+    if (files.length === 0) throw new HookPayloadError('the apply_patch text names no file');
+  }
+  return { cwd, tool, files: [...new Set(files.map(resolve))] };
+}

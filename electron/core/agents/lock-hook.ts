@@ -1,0 +1,96 @@
+import { realpathSync } from 'node:fs';
+import path from 'node:path';
+import type { Session } from '../../../shared/models';
+import { Council } from '../council';
+import { safeRealpath } from '../locks/lock-paths';
+import { parseHookPayload, type HookAgent } from './hook-payload';
+
+/**
+ * The lock hook's decision: before an agent edits files, take a lock on each for its session; if
+ * another session holds one, refuse the edit with a reason the model can act on.
+ */
+
+export type HookDecision = { decision: 'allow' } | { decision: 'deny'; reason: string };
+
+export interface LockHookOptions {
+  /** The hook's environment (COUNCIL_SESSION_ID); default process.env. */
+  env?: Record<string, string | undefined>;
+  /** An already-open Council (tests); default: the repository that contains the payload's cwd. */
+  council?: Council;
+}
+
+const ALLOW: HookDecision = { decision: 'allow' };
+
+/** Resolves the deepest existing part of `p` through symlinks and keeps the rest as written. */
+function realOfExisting(p: string): string {
+  const rest: string[] = [];
+  for (let current = path.resolve(p); ; current = path.dirname(current)) {
+    try {
+      return path.join(realpathSync.native(current), ...rest.reverse());
+    } catch {
+      if (path.dirname(current) === current) return path.resolve(p);
+      rest.push(path.basename(current));
+    }
+  }
+}
+
+const within = (root: string, target: string): boolean => {
+  const rel = path.relative(root, target);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+};
+
+/** The registered session whose worktree contains `cwd` (the deepest one), if any. */
+export function sessionForCwd(council: Council, cwd: string): Session | undefined {
+  const real = realOfExisting(cwd);
+  return council.ws.registry
+    .all()
+    .map((session) => ({ session, root: safeRealpath(session.worktreePath) }))
+    .filter(({ root }) => within(root, real))
+    .sort((a, b) => b.root.length - a.root.length)[0]?.session;
+}
+
+function describe(council: Council, sessionId: string): string {
+  const holder = council.ws.registry.find(sessionId);
+  if (!holder) return `session ${sessionId}`;
+  return `session ${holder.id} (${holder.agent ? `${holder.agent}: ` : ''}${holder.task})`;
+}
+
+/**
+ * Decides one pre-tool call. Throws on anything unexpected (a malformed payload, an unknown
+ * session, a path the lock store refuses): the CLI turns every throw into a denial.
+ */
+export async function decideLockHook(agent: HookAgent, payload: unknown, options: LockHookOptions = {}): Promise<HookDecision> {
+  const target = parseHookPayload(agent, payload);
+  if (target.files.length === 0) return ALLOW; // a tool that edits no file: nothing to lock
+  const env = options.env ?? process.env;
+  const council = options.council ?? Council.open(target.cwd);
+
+  const fromEnv = env.COUNCIL_SESSION_ID?.trim();
+  const session = fromEnv ? council.session(fromEnv) : sessionForCwd(council, target.cwd);
+  // An agent working outside every session (e.g. in the main checkout, started by hand) has no
+  // session to take locks for and nobody to coordinate with: its edits are allowed.
+  if (!session) return ALLOW;
+
+  // Files outside every checkout of the repository (say /tmp/notes.md) are no other session's
+  // business either. Lexically outside, after resolving symlinks of the existing part: a path that
+  // only looks inside but resolves out is left to the lock store, which refuses it (→ deny).
+  const roots = council.locks.realRoots();
+  const files = target.files.filter((file) => roots.some((root) => within(root, realOfExisting(file))));
+
+  const taken: string[] = [];
+  const refusals: string[] = [];
+  for (const file of files) {
+    const result = await council.locks.tryAcquire(file, session.id, { cwd: target.cwd });
+    if (result.acquired) {
+      if (!result.already) taken.push(result.lock.path);
+      continue;
+    }
+    refusals.push(`${result.owner.path} is being edited by ${describe(council, result.owner.sessionId)}`);
+  }
+  if (refusals.length === 0) return ALLOW;
+
+  // The edit will not happen: give back the locks this call took, so a refused multi-file edit
+  // does not keep the files it could have had.
+  for (const rel of taken) await council.locks.release(rel, session.id, { cwd: council.ws.repo.mainRoot });
+  return { decision: 'deny', reason: `${refusals.join('; ')}; work on another file or wait` };
+}
