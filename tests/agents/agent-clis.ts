@@ -15,14 +15,17 @@ export type AgentName = 'claude' | 'codex' | 'gemini';
 /** Our stand-in lock hook (records its stdin, then denies, allows, crashes or hangs). */
 export const LOCK_HOOK = path.join(REPO_ROOT, 'tests', 'support', 'model-server', 'hooks', 'lock-hook.mjs');
 
-export interface HookSpec {
-  mode: 'deny' | 'deny-json' | 'allow' | 'crash' | 'hang';
-  reason?: string;
-  /** File the hook appends the JSON it received to (one line per call). */
-  log: string;
-  /** The CLI's timeout for the hook. */
-  timeoutSeconds: number;
-}
+/** Our stand-in hook in one of its modes, or any other hook command line (e.g. `council hook …`). */
+export type HookSpec =
+  | {
+      mode: 'deny' | 'deny-json' | 'allow' | 'crash' | 'hang';
+      reason?: string;
+      /** File the hook appends the JSON it received to (one line per call). */
+      log: string;
+      /** The CLI's timeout for the hook. */
+      timeoutSeconds: number;
+    }
+  | { command: string; timeoutSeconds: number };
 
 /** Where Gemini CLI gets its BeforeTool hook from (we must not replace the user's HOME in the app). */
 export type GeminiHookPlacement = 'project' | 'home' | 'gemini-cli-home' | 'system-settings-env';
@@ -37,6 +40,8 @@ export interface AgentRunOptions {
   codexTrustHooks?: boolean;
   /** Kill the CLI after this long (the test then fails on `timedOut`). */
   timeoutMs?: number;
+  /** Extra environment for the CLI (and so for its hooks), e.g. COUNCIL_SESSION_ID. */
+  env?: Record<string, string>;
 }
 
 export interface AgentRun {
@@ -55,7 +60,13 @@ const quote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
 
 /** The shell command line each CLI runs for the hook. */
 export function hookCommand(hook: HookSpec): string {
-  return [process.execPath, LOCK_HOOK, hook.mode, hook.reason ?? '', hook.log].map(quote).join(' ');
+  if ('command' in hook) return hook.command;
+  return shellCommand([process.execPath, LOCK_HOOK, hook.mode, hook.reason ?? '', hook.log]);
+}
+
+/** A command line for a hook, quoted for the shell the CLIs run hooks through. */
+export function shellCommand(argv: readonly string[]): string {
+  return argv.map(quote).join(' ');
 }
 
 /** Only what a CLI needs from our environment: never the developer's API keys or proxies. */
@@ -170,7 +181,9 @@ const invocations: Record<AgentName, (options: AgentRunOptions, home: string) =>
 /** Runs one CLI to the end with stdin closed (as `</dev/null`), in a fresh HOME. */
 export function runAgent(name: AgentName, options: AgentRunOptions): Promise<AgentRun> {
   const home = tempDir(`council-${name}-home-`);
-  const { command, args, env } = invocations[name](options, home);
+  const invocation = invocations[name](options, home);
+  const { command, args } = invocation;
+  const env = { ...invocation.env, ...options.env };
   const started = Date.now();
   return new Promise((resolve, reject) => {
     // Its own process group, so a timeout kills the whole tree: `codex` is a Node wrapper around a

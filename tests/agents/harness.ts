@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach } from 'vitest';
+import type { Session } from '../../shared/models';
+import { Council } from '../../electron/core/council';
 import { REPO_ROOT } from '../helpers/cli';
 import { makeRepo, type TestRepo } from '../helpers/repo';
 import { type ModelServer, type Script, startModelServer, type ToolResult } from '../support/model-server/index';
@@ -74,4 +76,20 @@ export function requireCli(name: AgentName): void {
 /** Events of one `type` (Claude, Gemini) from a CLI's JSON lines. */
 export function ofType(events: Record<string, unknown>[], type: string): Record<string, unknown>[] {
   return events.filter((event) => event.type === type);
+}
+
+/** Two sessions on a real repo, the first holding TARGET: what every lock-hook test starts from. */
+export interface HeldFile {
+  repo: TestRepo;
+  council: Council;
+  holder: Session;
+  writer: Session;
+}
+
+export async function heldFile(): Promise<HeldFile> {
+  const repo = makeRepo();
+  const council = Council.open(repo.root);
+  const [holder, writer] = (await council.createSessions({ task: 'add auth', agent: 'codex', count: 2 })) as [Session, Session];
+  await council.locks.acquire(TARGET, holder.id, { cwd: repo.root });
+  return { repo, council, holder, writer };
 }

@@ -1,62 +1,27 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../shared/models';
 import { Council } from '../../electron/core/council';
-import { COUNCIL_BIN, REPO_ROOT } from '../helpers/cli';
-import { makeRepo, tempDir } from '../helpers/repo';
+import { COUNCIL_BIN } from '../helpers/cli';
+import { makeRepo } from '../helpers/repo';
 import { startModelServer } from '../support/model-server/index';
-import { parseJsonLines } from './agent-clis';
+import { parseJsonLines, runAgent, shellCommand } from './agent-clis';
 import { CONTENT, requireCli, TARGET, WRITE_SCRIPT, writeResult } from './harness';
 
 // The real Claude Code with the real lock hook (`council hook pre-tool --agent claude`) in its
 // settings, working in a session's worktree while another session holds the file it wants.
 
-const quote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
-
-/** Claude Code headless, as tests/agents/agent-clis.ts runs it, plus COUNCIL_SESSION_ID. */
-function runClaude(options: { serverUrl: string; cwd: string; prompt: string; sessionId: string }) {
-  const home = tempDir('council-claude-home-');
-  const configDir = path.join(home, '.claude');
-  mkdirSync(path.join(home, 'tmp'), { recursive: true });
-  mkdirSync(configDir, { recursive: true });
-  const command = [process.execPath, COUNCIL_BIN, 'hook', 'pre-tool', '--agent', 'claude'].map(quote).join(' ');
-  const settings = { hooks: { PreToolUse: [{ matcher: 'Write|Edit|MultiEdit|NotebookEdit', hooks: [{ type: 'command', command, timeout: 15 }] }] } };
-  const env: Record<string, string> = {
-    HOME: home,
-    TMPDIR: path.join(home, 'tmp'),
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    LANG: 'C.UTF-8',
-    TERM: 'dumb',
-    NO_COLOR: '1',
-    ANTHROPIC_BASE_URL: options.serverUrl,
-    ANTHROPIC_API_KEY: 'scripted-model-key',
-    CLAUDE_CONFIG_DIR: configDir,
-    DISABLE_TELEMETRY: '1',
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-    DISABLE_AUTOUPDATER: '1',
-    DISABLE_ERROR_REPORTING: '1',
-    CLAUDE_CODE_MAX_RETRIES: '0',
-    COUNCIL_SESSION_ID: options.sessionId,
-  };
-  for (const key of ['GIT_CONFIG_GLOBAL', 'GIT_CONFIG_NOSYSTEM']) if (process.env[key]) env[key] = process.env[key];
-  const args = ['-p', options.prompt, '--output-format', 'stream-json', '--verbose', '--permission-mode', 'acceptEdits', '--settings', JSON.stringify(settings)];
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(path.join(REPO_ROOT, 'node_modules', '.bin', 'claude'), args, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.pid && process.kill(-child.pid, 'SIGKILL'), 60_000);
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      rmSync(home, { recursive: true, force: true });
-      resolve({ code, stdout, stderr });
-    });
+/** Claude Code headless (tests/agents/agent-clis.ts) with `council hook pre-tool` as its hook. */
+const runClaude = (options: { serverUrl: string; cwd: string; prompt: string; sessionId: string }) =>
+  runAgent('claude', {
+    serverUrl: options.serverUrl,
+    cwd: options.cwd,
+    prompt: options.prompt,
+    // Above the hook's own 10 s deadline, so the hook (which denies then) answers first.
+    hook: { command: shellCommand([process.execPath, COUNCIL_BIN, 'hook', 'pre-tool', '--agent', 'claude']), timeoutSeconds: 15 },
+    env: { COUNCIL_SESSION_ID: options.sessionId },
   });
-}
 
 describe.sequential('Claude Code with the real lock hook', () => {
   beforeAll(() => requireCli('claude'));

@@ -4,7 +4,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Session } from '../../shared/models';
 import { Council } from '../../electron/core/council';
 import { COUNCIL_BIN } from '../helpers/cli';
-import { makeRepo, type TestRepo } from '../helpers/repo';
+import type { TestRepo } from '../helpers/repo';
+import { heldFile } from './harness';
 
 /** `council hook pre-tool` as the agent CLIs run it: its own process, the payload on stdin. */
 function hook(agent: string, input: string, options: { cwd: string; env?: Record<string, string> }) {
@@ -23,10 +24,7 @@ describe('council hook pre-tool (a real process)', () => {
   let writer: Session;
 
   beforeEach(async () => {
-    repo = makeRepo();
-    council = Council.open(repo.root);
-    [holder, writer] = (await council.createSessions({ task: 'add auth', agent: 'codex', count: 2 })) as [Session, Session];
-    await council.locks.acquire('src/x.ts', holder.id, { cwd: repo.root });
+    ({ repo, council, holder, writer } = await heldFile());
   });
 
   it('denies a file held by another session: exit 2, the reason on stderr and as {"decision":"block"}', () => {

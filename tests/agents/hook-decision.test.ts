@@ -3,7 +3,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Session } from '../../shared/models';
 import { decideLockHook } from '../../electron/core/agents/lock-hook';
 import { Council } from '../../electron/core/council';
-import { makeRepo, type TestRepo } from '../helpers/repo';
+import type { TestRepo } from '../helpers/repo';
+import { heldFile } from './harness';
 
 const write = (cwd: string, file: string) => ({ cwd, hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: { file_path: path.join(cwd, file), content: 'x' } });
 const patch = (cwd: string, ...files: string[]) => ({
@@ -20,10 +21,7 @@ describe('lock hook decision', () => {
   let writer: Session;
 
   beforeEach(async () => {
-    repo = makeRepo();
-    council = Council.open(repo.root);
-    [holder, writer] = (await council.createSessions({ task: 'add auth', agent: 'codex', count: 2 })) as [Session, Session];
-    await council.locks.acquire('src/x.ts', holder.id, { cwd: repo.root });
+    ({ repo, council, holder, writer } = await heldFile());
   });
 
   it('denies a file held by another session, naming the holder and what to do', async () => {
