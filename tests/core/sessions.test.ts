@@ -12,6 +12,13 @@ const worktreePaths = (root: string): string[] =>
     .filter((l) => l.startsWith('worktree '))
     .map((l) => l.slice('worktree '.length));
 
+/** Edits the registry file behind the core's back, as a crash, an old backup or a user would. */
+function editRegistry(council: Council, change: (registry: { sessions: Record<string, Record<string, unknown>> }) => void): void {
+  const registry = JSON.parse(readFileSync(council.ws.paths.registry, 'utf8'));
+  change(registry);
+  writeFileSync(council.ws.paths.registry, JSON.stringify(registry));
+}
+
 describe('session worktrees', () => {
   it('creates a session: its own worktree outside the working tree, on council/<slug>-<id>, from the current branch', async () => {
     const repo = makeRepo();
@@ -108,10 +115,10 @@ describe('session worktrees', () => {
     expect(council.session(s!.id.slice(0, 3)).id).toBe(s!.id);
     expect(council.session(s!.id.toUpperCase()).id).toBe(s!.id);
     // Two registered ids sharing a prefix (ids are random, so the registry is written directly).
-    const registry = JSON.parse(readFileSync(council.ws.paths.registry, 'utf8'));
-    registry.sessions.abc123 = { ...registry.sessions[s!.id], id: 'abc123' };
-    registry.sessions.abc456 = { ...registry.sessions[s!.id], id: 'abc456' };
-    writeFileSync(council.ws.paths.registry, JSON.stringify(registry));
+    editRegistry(council, (registry) => {
+      registry.sessions.abc123 = { ...registry.sessions[s!.id], id: 'abc123' };
+      registry.sessions.abc456 = { ...registry.sessions[s!.id], id: 'abc456' };
+    });
     expect(() => council.session('abc')).toThrow('session id prefix abc is ambiguous: abc123, abc456');
     expect(council.session('abc4').id).toBe('abc456');
   });
@@ -251,9 +258,7 @@ describe('cleanup and reconcile', () => {
     gitSync(repo.root, 'worktree', 'remove', '--force', gone!.worktreePath);
     gitSync(repo.root, 'branch', '-D', gone!.branch);
     // Lose the registry entry of `unknown` (as if the registry were restored from an old copy).
-    const registry = JSON.parse(readFileSync(council.ws.paths.registry, 'utf8'));
-    delete registry.sessions[unknown!.id];
-    writeFileSync(council.ws.paths.registry, JSON.stringify(registry));
+    editRegistry(council, (registry) => delete registry.sessions[unknown!.id]);
 
     const report = await council.reconcile();
     expect(report.droppedEntries).toEqual([gone!.id]);
@@ -271,10 +276,9 @@ describe('cleanup and reconcile', () => {
     const [made, notMade] = await council.createSessions({ task: 'crash', count: 2 });
     gitSync(repo.root, 'worktree', 'remove', '--force', notMade!.worktreePath);
     gitSync(repo.root, 'branch', '-D', notMade!.branch);
-    const registry = JSON.parse(readFileSync(council.ws.paths.registry, 'utf8'));
-    registry.sessions[made!.id].state = 'creating';
-    registry.sessions[notMade!.id].state = 'creating';
-    writeFileSync(council.ws.paths.registry, JSON.stringify(registry));
+    editRegistry(council, (registry) => {
+      for (const id of [made!.id, notMade!.id]) registry.sessions[id]!.state = 'creating';
+    });
 
     const report = await council.reconcile();
     expect(report.finishedCreating).toEqual([made!.id]);
@@ -291,10 +295,9 @@ describe('cleanup and reconcile', () => {
     gitSync(repo.root, 'update-ref', `refs/council/archive/${archived!.id}-20260101T000000Z`, a.commit!);
     writeIn(unarchived!.worktreePath, 'b.txt', 'b\n');
     await council.commit(unarchived!.id, 'b');
-    const registry = JSON.parse(readFileSync(council.ws.paths.registry, 'utf8'));
-    registry.sessions[archived!.id].state = 'removing';
-    registry.sessions[unarchived!.id].state = 'removing';
-    writeFileSync(council.ws.paths.registry, JSON.stringify(registry));
+    editRegistry(council, (registry) => {
+      for (const id of [archived!.id, unarchived!.id]) registry.sessions[id]!.state = 'removing';
+    });
 
     const report = await council.reconcile();
     expect(report.finishedRemoving).toEqual([archived!.id]);
