@@ -176,4 +176,3 @@ export const EVENT_NAMES = Object.keys(events) as EventName[];
 export const INVOKE_CHANNEL = 'council:invoke';
 export const eventChannel = (name: EventName): string => `council:event:${name}`;
 
-export { SessionIdSchema };

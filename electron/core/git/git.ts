@@ -131,9 +131,3 @@ export async function git(args: readonly string[], call: GitCall): Promise<GitOu
   }
   return { stdout, stderr: '', exitCode: 0 };
 }
-
-/** Convenience: stdout of a call that must succeed, trailing newline removed. */
-export async function gitText(args: readonly string[], call: GitCall): Promise<string> {
-  const { stdout } = await git(args, call);
-  return stdout.replace(/\n$/, '');
-}
