@@ -14,6 +14,14 @@ import {
   SessionWorkSchema,
   SettingsSchema,
 } from './models';
+import {
+  AgentEventSchema,
+  AgentPresetIdSchema,
+  AgentPresetInfoSchema,
+  AgentRunSchema,
+  CompareRowSchema,
+  RunModeSchema,
+} from './agents';
 
 /**
  * The one contract between the renderer (through Electron's preload, or the browser host) and the
@@ -64,6 +72,14 @@ export const commands = {
       repo: repo(),
       worktreeRoot: z.optional(z.nullable(path())),
       staleAfterMinutes: z.optional(z.int().check(z.gte(1), z.lte(60 * 24 * 30))),
+      worktreeInclude: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(1000))).check(z.maxLength(200))),
+      setupCommand: z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(4000)))),
+      setupTimeoutSeconds: z.optional(z.int().check(z.gte(1), z.lte(24 * 3600))),
+      checkCommand: z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(4000)))),
+      customCommand: z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(4000)))),
+      defaultAgent: z.optional(z.nullable(AgentPresetIdSchema)),
+      concurrency: z.optional(z.int().check(z.gte(1), z.lte(64))),
+      maxRetries: z.optional(z.int().check(z.gte(0), z.lte(10))),
     }),
     output: SettingsSchema,
   },
@@ -79,6 +95,8 @@ export const commands = {
       agent: z.optional(z.nullable(z.string().check(z.maxLength(64)))),
       base: z.optional(z.string().check(z.minLength(1), z.maxLength(255))),
       count: z.optional(z.int().check(z.gte(1), z.lte(50))),
+      /** With an agent preset: how it runs (default interactive). The agent starts at once. */
+      mode: z.optional(RunModeSchema),
     }),
     output: z.array(SessionSchema),
   },
@@ -112,6 +130,62 @@ export const commands = {
       message: z.optional(z.nullable(z.string().check(z.maxLength(2000)))),
     }),
     output: SessionContextViewSchema,
+  },
+  /** The agent presets, found on this machine or not (with the reason and the fix). */
+  'agents.list': {
+    input: z.strictObject({ repo: repo() }),
+    output: z.array(AgentPresetInfoSchema),
+  },
+  /** Starts the session's agent (its preset unless another is named); `resume` continues its last run. */
+  'agent.start': {
+    input: z.strictObject({ repo: repo(), id: id(), preset: z.optional(AgentPresetIdSchema), mode: z.optional(RunModeSchema), resume: z.optional(z.boolean()) }),
+    output: AgentRunSchema,
+  },
+  /** Stops the session's agent and everything it started. */
+  'agent.stop': {
+    input: z.strictObject({ repo: repo(), id: id() }),
+    output: z.nullable(AgentRunSchema),
+  },
+  /** Keystrokes for an interactive agent's terminal. */
+  'agent.input': {
+    input: z.strictObject({ repo: repo(), id: id(), data: z.string().check(z.maxLength(65536)) }),
+    output: z.object({ written: z.boolean() }),
+  },
+  'agent.resize': {
+    input: z.strictObject({ repo: repo(), id: id(), cols: z.int().check(z.gte(2), z.lte(1000)), rows: z.int().check(z.gte(1), z.lte(500)) }),
+    output: z.object({ resized: z.boolean() }),
+  },
+  /**
+   * Starts sending this client `agent.output` for the session and answers with the scrollback so
+   * far; the events continue from `seq`. `truncated` when older output was dropped from the buffer.
+   */
+  'agent.attach': {
+    input: z.strictObject({ repo: repo(), id: id() }),
+    output: z.object({ run: z.nullable(AgentRunSchema), seq: z.int(), data: z.string(), truncated: z.boolean() }),
+  },
+  'agent.detach': {
+    input: z.strictObject({ repo: repo(), id: id() }),
+    output: z.object({ stopped: z.boolean() }),
+  },
+  /** A session's runs (newest first), or every session's latest run. */
+  'agent.runs': {
+    input: z.strictObject({ repo: repo(), id: z.optional(id()) }),
+    output: z.array(AgentRunSchema),
+  },
+  /** The normalized events of the session's latest run. */
+  'agent.events': {
+    input: z.strictObject({ repo: repo(), id: id() }),
+    output: z.array(AgentEventSchema),
+  },
+  /** Best-of-N: the sessions side by side (files, lines, status, and the check command's result). */
+  'compare.sessions': {
+    input: z.strictObject({ repo: repo(), ids: z.array(id()).check(z.minLength(1), z.maxLength(50)), check: z.optional(z.boolean()) }),
+    output: z.array(CompareRowSchema),
+  },
+  /** Keeps one session and removes the others; their work is archived under refs/council/archive first. */
+  'compare.pick': {
+    input: z.strictObject({ repo: repo(), keep: id(), discard: z.array(id()).check(z.minLength(1), z.maxLength(50)) }),
+    output: z.array(RemoveResultSchema),
   },
   'locks.list': {
     input: z.strictObject({ repo: repo() }),
@@ -161,6 +235,12 @@ export const events = {
     paths: z.array(z.string()),
     overflow: z.boolean(),
   }),
+  /** Terminal output of a session's agent, for clients attached to it; `seq` has no gaps per run. */
+  'agent.output': z.object({ repo: z.string(), sessionId: SessionIdSchema, runId: z.string(), seq: z.int(), data: z.string() }),
+  /** A run started, changed state or ended (any client watching the repository). */
+  'agent.run': z.object({ repo: z.string(), run: AgentRunSchema }),
+  /** A normalized event of a run (any client watching the repository). */
+  'agent.event': z.object({ repo: z.string(), sessionId: SessionIdSchema, runId: z.string(), event: AgentEventSchema }),
 } as const;
 
 export type CommandName = keyof typeof commands;

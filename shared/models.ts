@@ -6,9 +6,10 @@ import * as z from 'zod/mini';
  * against ~4 ms for what these schemas use of zod/mini.
  */
 
-/** Short session id: lower-case hex. A unique prefix of it is accepted wherever an id is asked for. */
-export const SessionIdSchema = z.string().check(z.regex(/^[0-9a-f]{4,12}$/, 'a session id is 4 to 12 hex digits'));
-export type SessionId = z.infer<typeof SessionIdSchema>;
+import { SessionIdSchema } from './ids';
+import { AgentOverrideSchema } from './agents';
+
+export { SessionIdSchema, type SessionId } from './ids';
 
 /** A session's life on disk. `creating` and `removing` are intents written before git runs, so a
  * process killed half-way leaves a record that reconcile can finish or roll back. */
@@ -121,10 +122,28 @@ export const SettingsSchema = z.object({
   worktreeRoot: z.nullable(z.string()),
   /** Sessions (and context records) not updated for this long are stale. */
   staleAfterMinutes: z.int().check(z.positive()),
+  /** Files copied from the main checkout into each new worktree (gitignore syntax), in addition to
+   * the patterns of a `.worktreeinclude` file at the top of the main checkout. */
+  worktreeInclude: z._default(z.array(z.string()), []),
+  /** Run in each new worktree before its agent starts (through the user's shell, with a timeout). */
+  setupCommand: z._default(z.nullable(z.string()), null),
+  setupTimeoutSeconds: z._default(z.int().check(z.gte(1), z.lte(24 * 3600)), 600),
+  /** Shown beside each session in a best-of-N comparison (and the merge queue's gate, later). */
+  checkCommand: z._default(z.nullable(z.string()), null),
+  /** The custom preset's command template: {task}, {worktree}, {session} are filled in. */
+  customCommand: z._default(z.nullable(z.string()), null),
+  /** Per-preset overrides: program path, extra arguments and environment. */
+  agents: z._default(z.record(z.string(), AgentOverrideSchema), {}),
+  /** The preset the new-session dialog and `council run` start with. */
+  defaultAgent: z._default(z.nullable(z.string()), null),
+  /** How many agents the executor runs at once, and how often it retries one that failed before
+   * doing any work. */
+  concurrency: z._default(z.int().check(z.gte(1), z.lte(64)), 4),
+  maxRetries: z._default(z.int().check(z.gte(0), z.lte(10)), 2),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
-export const DEFAULT_SETTINGS: Settings = { worktreeRoot: null, staleAfterMinutes: 30 };
+export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({ worktreeRoot: null, staleAfterMinutes: 30 });
 
 /** A session joined with what git says about its worktree. */
 export const SessionStatsSchema = z.object({

@@ -1,0 +1,77 @@
+import type { AgentEventInput, AgentOverride, AgentPresetId, LockEnforcement, RunMode } from '../../../shared/agents';
+import type { Session } from '../../../shared/models';
+
+/**
+ * The one interface every agent preset implements: how its program is found and versioned, how it
+ * starts (interactive or headless) in a session's worktree, its environment, how its structured
+ * output maps to our events, and how our hooks are installed for one session without touching the
+ * user's own configuration.
+ */
+
+/** How to start the `council` CLI from an agent's hook: argv (already absolute) plus environment. */
+export interface CouncilCommand {
+  argv: string[];
+  env: Record<string, string>;
+}
+
+/** Everything a preset needs to build one launch. */
+export interface LaunchContext {
+  session: Session;
+  /** The main checkout's top folder. */
+  repoRoot: string;
+  task: string;
+  mode: RunMode;
+  /** The environment the agent inherits: the user's, plus COUNCIL_SESSION_ID, COUNCIL_REPO, PORT. */
+  env: Record<string, string>;
+  /** The settings' override for this preset (program path, extra args/env, Ollama driver/model). */
+  override: AgentOverride;
+  /** The custom preset's template from the settings. */
+  customTemplate: string | null;
+  /** How a hook starts `council` (for `council hook pre-tool|post-tool|notify|stop --agent …`). */
+  council: CouncilCommand;
+  /** A private folder for this session's agent files (a CLI's own config home, when one is needed). */
+  privateDir: string;
+  /** The user's home folder (the presets link the user's own CLI settings from here). */
+  userHome: string;
+  /** Resume the CLI's own conversation, when the preset supports it and an id is known. */
+  resume: { agentSessionId: string | null } | null;
+}
+
+export interface Launch {
+  command: string;
+  args: string[];
+  /** The full environment of the agent process. */
+  env: Record<string, string>;
+  cwd: string;
+  /** Headless: how stdout lines become events (null when the CLI has no structured output). */
+  parser: OutputParser | null;
+}
+
+/** Turns a CLI's structured output into normalized events; one parser per run (it may keep state). */
+export interface OutputParser {
+  /** One line of stdout (without its newline). */
+  line(text: string): AgentEventInput[];
+  /** One line of stderr (some CLIs report hook denials only there). */
+  errorLine?(text: string): AgentEventInput[];
+}
+
+export interface Detection {
+  path: string | null;
+  version: string | null;
+  /** Why the preset cannot start, naming the preset and the fix; null when it can. */
+  problem: string | null;
+}
+
+export interface AgentPreset {
+  id: AgentPresetId;
+  label: string;
+  /** The program's default name on PATH. */
+  binary: string;
+  locks: LockEnforcement;
+  modes: RunMode[];
+  /** Finds the program (override path or PATH), asks its version, and checks what it depends on
+   * (for Ollama: the server). Never hangs: every probe has a timeout. */
+  detect(options: { env: Record<string, string>; override: AgentOverride; customTemplate: string | null }): Promise<Detection>;
+  /** Builds the process to start. May write files under `ctx.privateDir` (a CLI's config home). */
+  launch(ctx: LaunchContext): Promise<Launch>;
+}
