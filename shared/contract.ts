@@ -220,7 +220,7 @@ export const events = {
   /** Something in the repository's shared state changed (any process: the app, the CLI, a hook). */
   'state.changed': z.object({
     repo: z.string(),
-    kind: z.enum(['sessions', 'locks', 'context', 'settings']),
+    kind: z.enum(['sessions', 'locks', 'context', 'settings', 'runs']),
     sessionId: z.optional(SessionIdSchema),
   }),
   /**

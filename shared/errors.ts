@@ -11,6 +11,7 @@ export const ErrorCodeSchema = z.enum([
   'conflict', // refused because of someone else's claim: unmerged work, a merge conflict
   'lock-busy', // a file lock or the merge lock is held by another session
   'git-failed', // git itself failed unexpectedly
+  'command-failed', // a program the user configured failed: an agent, the setup or check command
   'internal', // a bug or an unexpected environment failure
 ]);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
@@ -32,5 +33,6 @@ export const EXIT_CODE_BY_ERROR: Record<ErrorCode, 1 | 2 | 3> = {
   conflict: 3,
   'lock-busy': 3,
   'git-failed': 1,
+  'command-failed': 1,
   internal: 1,
 };

@@ -1,6 +1,10 @@
 import { Command, Option } from 'commander';
 import { CONTEXT_STATUSES, type ContextStatus, type SessionContextView } from '../../shared/models';
+import type { Session } from '../../shared/models';
+import { createAndBootstrap } from '../core/agents/launch-sessions';
+import { AgentManager } from '../core/agents/manager';
 import { Council } from '../core/council';
+import { createWithAgent } from './agents';
 import { invalidInput } from '../core/errors';
 import { parseDuration, parseSeconds } from './duration';
 import { ago, table, type Output } from './output';
@@ -39,23 +43,31 @@ function contextLines(c: SessionContextView): string {
   return lines.join('\n');
 }
 
-export function sessionCommands(program: Command, run: Run): void {
+export function sessionCommands(program: Command, run: Run): Command {
   const session = program.command('session').description('create, inspect and remove sessions (a worktree and a branch each)');
 
   session
     .command('create')
     .description('create sessions: each gets its own worktree and branch council/<task>-<id>')
     .requiredOption('-t, --task <text>', 'what the session is for')
-    .option('-a, --agent <name>', 'the agent that will work in it')
+    .option('-a, --agent <name>', 'the agent preset that works in it, started at once (see `council agents`)')
     .option('-b, --base <branch>', "base branch (default: the main checkout's current branch)")
     .option('-n, --count <n>', 'how many sessions on this task', '1')
+    .option('--headless', 'run the agent in the background with structured output (default: interactive, in this terminal)')
+    .option('--no-start', 'with --agent: create the sessions but do not start the agent')
     .action(
       run(async (out, council, options) => {
-        const opts = options as { task: string; agent?: string; base?: string; count: string };
+        const opts = options as { task: string; agent?: string; base?: string; count: string; headless?: boolean; start: boolean };
         const count = Number(opts.count);
         if (!/^\d+$/.test(opts.count)) throw invalidInput(`--count must be a whole number, not "${opts.count}"`);
-        const created = await council().createSessions({ task: opts.task, agent: opts.agent ?? null, base: opts.base, count });
-        out.done(created, () => table(['ID', 'BRANCH', 'WORKTREE'], created.map((s) => [s.id, s.branch, s.worktreePath])));
+        const sessionTable = (created: Session[]): string => table(['ID', 'BRANCH', 'WORKTREE'], created.map((s) => [s.id, s.branch, s.worktreePath]));
+        if (!opts.agent || !opts.start) {
+          const { sessions: created, setupFailures } = await createAndBootstrap(new AgentManager(council()), { task: opts.task, agent: opts.agent ?? null, base: opts.base, count });
+          out.done(created, () => [sessionTable(created), ...setupFailures.values()].join('\n'));
+          return;
+        }
+        const { sessions, note, runs } = await createWithAgent(council(), { task: opts.task, agent: opts.agent, base: opts.base, count, headless: opts.headless });
+        out.done({ sessions, runs }, () => [sessionTable(sessions), note].filter(Boolean).join('\n'));
       }),
     );
 
@@ -162,6 +174,7 @@ export function sessionCommands(program: Command, run: Run): void {
         });
       }),
     );
+  return session;
 }
 
 export function lockCommands(program: Command, run: Run): void {

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { Council } from '../core/council';
 import { contextCommands, lockCommands, sessionCommands, statusCommand, type GlobalOptions, type Run } from './commands';
+import { agentCommands } from './agents';
 import { hookCommands } from './hook';
 import { createOutput, reportFailure } from './output';
 import { serveCommand } from './serve';
@@ -28,7 +29,7 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = reportFailure(err, Boolean(json));
     }
   };
-  sessionCommands(program, run);
+  agentCommands(program, sessionCommands(program, run), run);
   lockCommands(program, run);
   contextCommands(program, run);
   statusCommand(program, run);

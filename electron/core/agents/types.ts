@@ -45,6 +45,8 @@ export interface Launch {
   cwd: string;
   /** Headless: how stdout lines become events (null when the CLI has no structured output). */
   parser: OutputParser | null;
+  /** Interactive: typed into the terminal once the program is up (for CLIs that take no prompt argument). */
+  initialInput?: string;
 }
 
 /** Turns a CLI's structured output into normalized events; one parser per run (it may keep state). */

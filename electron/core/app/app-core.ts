@@ -1,9 +1,14 @@
 import path from 'node:path';
 import type { SessionCard } from '../../../shared/contract';
 import type { RepoInfo } from '../../../shared/models';
+import { compareSessions, pickSession } from '../agents/compare';
+import { createAndBootstrap } from '../agents/launch-sessions';
+import { AgentManager } from '../agents/manager';
+import { detectPresets } from '../agents/presets/index';
+import { isLive } from '../agents/run-store';
 import { Council } from '../council';
 import type { HandlerContext, HandlerTable } from '../dispatch';
-import { invalidInput } from '../errors';
+import { conflict, invalidInput } from '../errors';
 import { currentBranch } from '../git/refs';
 import { sessionChanges, sessionFileDiff } from '../sessions/changes';
 import { inspectWork } from '../sessions/inspect';
@@ -34,6 +39,9 @@ export class AppCore {
   private readonly councils = new Map<string, Promise<Council>>();
   private readonly repoWatches = new Map<string, () => Promise<void>>();
   private readonly sessionWatches = new Map<string, () => Promise<void>>();
+  private readonly managers = new Map<string, AgentManager>();
+  /** Attached terminals: `client\0repo\0session` → unsubscribe. */
+  private readonly attachments = new Map<string, () => void>();
   private readonly recent: RecentRepos;
   private readonly notifier: StatusNotifier | null;
 
@@ -49,6 +57,11 @@ export class AppCore {
 
   /** A window closed or a socket dropped: its subscriptions end, and watchers nobody needs stop. */
   removeClient(id: string): void {
+    for (const [key, unsubscribe] of this.attachments) {
+      if (!key.startsWith(`${id}\0`)) continue;
+      unsubscribe();
+      this.attachments.delete(key);
+    }
     const { repos, sessions } = this.hub.removeClient(id);
     for (const repo of repos) void this.stopRepoWatch(repo);
     for (const [repo, session] of sessions) void this.stopSessionWatch(repo, session);
@@ -70,6 +83,25 @@ export class AppCore {
       this.councils.set(key, council);
     }
     return council;
+  }
+
+  /** The agents of one repository run by this process (one manager per repository). */
+  async agents(repoPath: string): Promise<AgentManager> {
+    const council = await this.council(repoPath);
+    const key = council.ws.repo.mainRoot;
+    let manager = this.managers.get(key);
+    if (!manager) {
+      manager = new AgentManager(council, {
+        listener: {
+          run: (run) => this.hub.publishRepo(key, 'agent.run', { repo: key, run }),
+          event: (run, event) => this.hub.publishRepo(key, 'agent.event', { repo: key, sessionId: run.sessionId, runId: run.id, event }),
+        },
+      });
+      this.managers.set(key, manager);
+      // Runs whose app or CLI died are marked interrupted (their work stays; they can be resumed).
+      await manager.reconcile();
+    }
+    return manager;
   }
 
   private async startRepoWatch(repo: string): Promise<void> {
@@ -149,8 +181,19 @@ export class AppCore {
       'settings.get': async ({ repo }) => (await this.council(repo)).ws.settings(),
       'settings.update': async ({ repo, ...patch }) => (await this.council(repo)).ws.updateSettings(patch),
       'sessions.list': async ({ repo }) => this.cards(await this.council(repo)),
-      'sessions.create': async ({ repo, task, agent, base, count }) =>
-        (await this.council(repo)).createSessions({ task, agent: agent ?? null, base, count }),
+      'sessions.create': async ({ repo, task, agent, base, count, mode }) => {
+        const manager = await this.agents(repo);
+        const { sessions, setupFailures } = await createAndBootstrap(manager, { task, agent: agent ?? null, base, count });
+        if (!agent) return sessions;
+        // Started in the background: the dialog closes at once, each card follows its run.
+        for (const s of sessions) {
+          if (setupFailures.has(s.id)) continue;
+          manager.start(s.id, { mode: mode ?? 'interactive' }).catch((err: Error) => {
+            void manager.council.context.update(s.id, { status: 'failed', message: err.message.slice(0, 2000) }).catch(() => undefined);
+          });
+        }
+        return sessions;
+      },
       'sessions.work': async ({ repo, id }) => {
         const { council, session: s } = await session(repo, id);
         const work = await inspectWork(council.ws, s);
@@ -158,6 +201,11 @@ export class AppCore {
       },
       'sessions.remove': async ({ repo, id, force }) => {
         const council = await this.council(repo);
+        const manager = await this.agents(repo);
+        if (isLive(manager.store.latest(council.session(id).id))) {
+          if (!force) throw conflict(`session ${council.session(id).id} has a running agent; stop it first (or remove with force, which stops it)`);
+          await manager.stop(id);
+        }
         const result = await council.removeSession(id, { force: force ?? false });
         await this.stopSessionWatch(repo, result.id);
         return result;
@@ -177,6 +225,36 @@ export class AppCore {
         return council.context.get(stored.sessionId);
       },
       'locks.list': async ({ repo }) => (await this.council(repo)).locks.list(),
+      'agents.list': async ({ repo }) => detectPresets((await this.council(repo)).ws.settings(), process.env as Record<string, string>),
+      'agent.start': async ({ repo, id, preset, mode, resume }) => (await this.agents(repo)).start(id, { preset, mode, resume }),
+      'agent.stop': async ({ repo, id }) => (await this.agents(repo)).stop(id),
+      'agent.input': async ({ repo, id, data }) => ({ written: (await this.agents(repo)).write(id, data) }),
+      'agent.resize': async ({ repo, id, cols, rows }) => ({ resized: (await this.agents(repo)).resize(id, cols, rows) }),
+      'agent.attach': async ({ repo, id }, ctx: HandlerContext) => {
+        requireClient(ctx);
+        const manager = await this.agents(repo);
+        const sessionId = manager.council.session(id).id;
+        const key = `${ctx.clientId}\0${manager.council.ws.repo.mainRoot}\0${sessionId}`;
+        this.attachments.get(key)?.();
+        const root = manager.council.ws.repo.mainRoot;
+        const { unsubscribe, ...snapshot } = manager.attach(sessionId, (run, chunk) =>
+          this.hub.sendTo(ctx.clientId, 'agent.output', { repo: root, sessionId, runId: run.id, seq: chunk.seq, data: chunk.data }),
+        );
+        this.attachments.set(key, unsubscribe);
+        return snapshot;
+      },
+      'agent.detach': async ({ repo, id }, ctx: HandlerContext) => {
+        const manager = await this.agents(repo);
+        const key = `${ctx.clientId}\0${manager.council.ws.repo.mainRoot}\0${manager.council.session(id).id}`;
+        const unsubscribe = this.attachments.get(key);
+        this.attachments.delete(key);
+        unsubscribe?.();
+        return { stopped: Boolean(unsubscribe) };
+      },
+      'agent.runs': async ({ repo, id }) => (await this.agents(repo)).runs(id),
+      'agent.events': async ({ repo, id }) => (await this.agents(repo)).events(id),
+      'compare.sessions': async ({ repo, ids, check }) => compareSessions(await this.agents(repo), ids, { check }),
+      'compare.pick': async ({ repo, keep, discard }) => pickSession(await this.agents(repo), keep, discard),
       'watch.repo': async ({ repo }, ctx: HandlerContext) => {
         requireClient(ctx);
         await this.council(repo);
@@ -208,6 +286,9 @@ export class AppCore {
 
   async close(): Promise<void> {
     this.hub.close();
+    for (const unsubscribe of this.attachments.values()) unsubscribe();
+    this.attachments.clear();
+    await Promise.all([...this.managers.values()].map((manager) => manager.stopAll()));
     await Promise.all([...this.repoWatches.values(), ...this.sessionWatches.values()].map((stop) => stop()));
     this.repoWatches.clear();
     this.sessionWatches.clear();

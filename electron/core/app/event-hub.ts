@@ -90,7 +90,17 @@ export class EventHub {
   }
 
   publishState(payload: EventPayload<'state.changed'>): void {
-    for (const clientId of this.repoSubs.get(payload.repo) ?? []) this.send(clientId, 'state.changed', payload);
+    this.publishRepo(payload.repo, 'state.changed', payload);
+  }
+
+  /** Sends an event to every client watching the repository. */
+  publishRepo<E extends EventName>(repo: string, event: E, payload: EventPayload<E>): void {
+    for (const clientId of this.repoSubs.get(repo) ?? []) this.send(clientId, event, payload);
+  }
+
+  /** Sends an event to one client (its own subscriptions, such as an attached terminal). */
+  sendTo<E extends EventName>(clientId: string, event: E, payload: EventPayload<E>): void {
+    this.send(clientId, event, payload);
   }
 
   /** Queues changed paths of a session's worktree; one numbered event per burst goes out. */

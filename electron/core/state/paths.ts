@@ -10,6 +10,10 @@ export interface StatePaths {
   settings: string;
   contextDir: string;
   merge: string;
+  /** Agent runs: `<session>.<run>.json` records, their output logs and event files. */
+  runs: string;
+  /** Per-session private agent files (a CLI's own config home, when one is needed). */
+  agents: string;
 }
 
 export function statePaths(repo: RepoLocation): StatePaths {
@@ -21,6 +25,8 @@ export function statePaths(repo: RepoLocation): StatePaths {
     settings: path.join(dir, 'settings.json'),
     contextDir: path.join(dir, 'context'),
     merge: path.join(dir, 'merge'),
+    runs: path.join(dir, 'runs'),
+    agents: path.join(dir, 'agents'),
   };
 }
 

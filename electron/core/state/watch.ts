@@ -3,11 +3,11 @@ import path from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import type { StatePaths } from './paths';
 
-export type StateChangeKind = 'sessions' | 'locks' | 'context' | 'settings';
+export type StateChangeKind = 'sessions' | 'locks' | 'context' | 'settings' | 'runs';
 
 export interface StateChange {
   kind: StateChangeKind;
-  /** For `context`: the session whose record changed. */
+  /** For `context` and `runs`: the session whose record changed. */
   sessionId?: string;
 }
 
@@ -24,6 +24,7 @@ export function classifyStatePath(paths: StatePaths, file: string): StateChange 
   if (!second || second.endsWith('.tmp') || second.endsWith('.mutex') || !second.endsWith('.json')) return null;
   if (first === 'locks') return { kind: 'locks' };
   if (first === path.basename(paths.contextDir)) return { kind: 'context', sessionId: path.basename(second, '.json') };
+  if (first === path.basename(paths.runs)) return { kind: 'runs', sessionId: second.split('.')[0] ?? '' };
   return null;
 }
 

@@ -1,0 +1,54 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { CouncilError } from '../errors';
+import type { CouncilCommand } from './types';
+
+/**
+ * How an agent's hook starts `council`: the Node that runs us (Electron's own binary in the
+ * desktop app, as plain Node through ELECTRON_RUN_AS_NODE) and the CLI bundle. Checked before an
+ * agent starts: every agent CLI treats a hook that fails to start as "allow", so a missing bundle
+ * would silently switch the locks off.
+ */
+
+let configured: string | null = null;
+
+/** The desktop app names its bundle (inside the app's resources) at start-up. */
+export function configureCouncilCli(file: string): void {
+  configured = file;
+}
+
+function candidates(): string[] {
+  const found: string[] = [];
+  if (process.env.COUNCIL_CLI) found.push(process.env.COUNCIL_CLI);
+  if (configured) found.push(configured);
+  const script = process.argv[1];
+  if (script && /council\.c?js$/.test(script)) found.push(path.resolve(script));
+  // The source tree or an installed package: out/cli/council.cjs above the script or the cwd.
+  for (const start of [script ? path.dirname(script) : null, process.cwd()]) {
+    if (!start) continue;
+    for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+      found.push(path.join(dir, 'out', 'cli', 'council.cjs'));
+      if (path.dirname(dir) === dir) break;
+    }
+  }
+  return found;
+}
+
+export function councilCommand(): CouncilCommand {
+  const cli = candidates().find((file) => existsSync(file));
+  if (!cli) {
+    throw new CouncilError(
+      'internal',
+      "the council CLI bundle (out/cli/council.cjs) was not found, and agents' lock hooks need it: build it with `npm run build:cli`, or set COUNCIL_CLI to its path",
+    );
+  }
+  const electron = Boolean(process.versions.electron);
+  return { argv: [process.execPath, cli], env: electron ? { ELECTRON_RUN_AS_NODE: '1' } : {} };
+}
+
+/** A command line for `sh -c` (how agent CLIs run hooks): every argument single-quoted. */
+export function shellLine(command: CouncilCommand, args: readonly string[]): string {
+  const quote = (arg: string): string => `'${arg.replace(/'/g, `'\\''`)}'`;
+  const env = Object.entries(command.env).map(([key, value]) => `${key}=${quote(value)}`);
+  return [...env, ...[...command.argv, ...args].map(quote)].join(' ');
+}

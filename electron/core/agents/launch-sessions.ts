@@ -1,0 +1,75 @@
+import type { RunMode } from '../../../shared/agents';
+import type { Session } from '../../../shared/models';
+import { CouncilError } from '../errors';
+import { copyIncludedFiles, runSetupCommand, sessionEnvironment } from '../sessions/bootstrap';
+import type { AgentManager } from './manager';
+import { presetFor } from './presets/index';
+
+/**
+ * A new session ready for its agent: the worktree, the files `.worktreeinclude` brings over from
+ * the main checkout, and the settings' setup command (its progress in the session's context).
+ * A setup that fails leaves the session (the worktree is there to look at) marked failed, with
+ * the command's last lines, and its agent not started.
+ */
+
+export interface LaunchOptions {
+  task: string;
+  agent: string | null;
+  base?: string;
+  count?: number;
+  mode?: RunMode;
+  /** Each line the setup command prints, per session. */
+  onSetupOutput?: (sessionId: string, text: string) => void;
+}
+
+export async function bootstrapSession(manager: AgentManager, session: Session, onOutput?: (text: string) => void): Promise<void> {
+  const { council } = manager;
+  const settings = council.ws.settings();
+  const copied = await copyIncludedFiles(council.ws.repo.mainRoot, session.worktreePath, settings.worktreeInclude);
+  if (copied.length) await council.context.update(session.id, { progress: `copied ${copied.length} file(s) from the main checkout` });
+  const command = settings.setupCommand;
+  if (!command) return;
+  await council.context.update(session.id, { status: 'working', progress: `setup: ${command}` });
+  let lastNote = 0;
+  const env = { ...(process.env as Record<string, string>), ...(await sessionEnvironment({ session, repoRoot: council.ws.repo.mainRoot })) };
+  const result = await runSetupCommand({
+    command,
+    cwd: session.worktreePath,
+    env,
+    timeoutMs: settings.setupTimeoutSeconds * 1000,
+    onOutput: (text) => {
+      onOutput?.(text);
+      const now = Date.now();
+      const line = text.trim().split('\n').at(-1);
+      if (line && now - lastNote > 250) {
+        lastNote = now;
+        void council.context.update(session.id, { progress: `setup: ${line.slice(0, 300)}` }).catch(() => undefined);
+      }
+    },
+  });
+  if (result.exitCode === 0 && !result.timedOut) {
+    await council.context.update(session.id, { status: 'waiting', progress: `setup done in ${(result.durationMs / 1000).toFixed(1)} s` });
+    return;
+  }
+  const how = result.timedOut ? `did not finish within ${settings.setupTimeoutSeconds} s and was stopped` : `failed with exit code ${result.exitCode ?? result.signal ?? '?'}`;
+  const tail = result.output.trim().split('\n').slice(-5).join('\n');
+  const message = `the setup command \`${command}\` ${how}${tail ? `:\n${tail}` : ''}`;
+  await council.context.update(session.id, { status: 'failed', message: message.slice(0, 2000), progress: null });
+  throw new CouncilError('command-failed', `session ${session.id}: ${message}`);
+}
+
+/** Creates the sessions and bootstraps each. Returns them with the bootstrap failures by id. */
+export async function createAndBootstrap(manager: AgentManager, options: LaunchOptions): Promise<{ sessions: Session[]; setupFailures: Map<string, string> }> {
+  // An unknown preset is refused before anything is created.
+  if (options.agent) presetFor(options.agent);
+  const sessions = await manager.council.createSessions({ task: options.task, agent: options.agent, base: options.base, count: options.count ?? 1 });
+  const setupFailures = new Map<string, string>();
+  await Promise.all(
+    sessions.map((session) =>
+      bootstrapSession(manager, session, (text) => options.onSetupOutput?.(session.id, text)).catch((err: Error) => {
+        setupFailures.set(session.id, err.message);
+      }),
+    ),
+  );
+  return { sessions, setupFailures };
+}

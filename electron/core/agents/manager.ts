@@ -1,0 +1,478 @@
+import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AgentEvent, AgentEventInput, AgentPresetId, AgentRun, OutputChunk, RunMode, RunState } from '../../../shared/agents';
+import type { ContextUpdate, Session } from '../../../shared/models';
+import type { Council } from '../council';
+import { CouncilError, invalidInput } from '../errors';
+import { sessionEnvironment } from '../sessions/bootstrap';
+import { councilCommand } from './council-command';
+import { createParser, hasParser } from './parsers/index';
+import { presetFor } from './presets/index';
+import { isAlive, killTree } from './runner/process-tree';
+import { startAgentProcess, type AgentProcess } from './runner/agent-process';
+import { isLive, RunStore } from './run-store';
+import { renderEvent } from './render-event';
+import type { Launch, OutputParser } from './types';
+import { watchActivity } from './worktree-activity';
+
+/**
+ * Starts, watches and stops the agents of one repository's sessions, in this process. Every run
+ * is recorded in the shared state (RunStore), so other processes see it, follow its log, ask it to
+ * stop, and mark it interrupted when this process is gone. Headless output is parsed into
+ * normalized events; events and the worktree watcher keep the session's context current.
+ */
+
+export interface ManagerListener {
+  run?(run: AgentRun): void;
+  event?(run: AgentRun, event: AgentEvent): void;
+}
+
+export interface StartOptions {
+  preset?: AgentPresetId;
+  mode?: RunMode;
+  /** Continue the session's latest run (its task, and the CLI's own conversation when known). */
+  resume?: boolean;
+  attempt?: number;
+  /** Use this run id (a supervisor started by the CLI is told the id it printed). */
+  runId?: string;
+}
+
+export interface ManagerOptions {
+  /** The environment agents inherit (default: this process's). */
+  env?: Record<string, string | undefined>;
+  /** The user's home (default: os.homedir()). */
+  userHome?: string;
+  listener?: ManagerListener;
+  /** How long a stopped agent gets before SIGKILL. */
+  stopGraceMs?: number;
+  cols?: number;
+  rows?: number;
+}
+
+interface LiveRun {
+  run: AgentRun;
+  process: AgentProcess | null;
+  parser: OutputParser | null;
+  stopWatch: (() => Promise<void>) | null;
+  outcome: { state: 'done' | 'failed'; reason: string | null } | null;
+  stopping: boolean;
+  ended: Promise<AgentRun>;
+  stderrTail: string[];
+  /** Last time the watcher moved the context's current file (throttled). */
+  lastFileNote: number;
+}
+
+const FILES_TOUCHED_LIMIT = 500;
+const STDERR_TAIL = 20;
+
+function cleanEnv(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (typeof value === 'string') out[key] = value;
+  return out;
+}
+
+export class AgentManager {
+  readonly store: RunStore;
+  private readonly live = new Map<string, LiveRun>();
+  private readonly outputListeners = new Map<string, Set<(run: AgentRun, chunk: OutputChunk) => void>>();
+
+  constructor(
+    readonly council: Council,
+    private readonly options: ManagerOptions = {},
+  ) {
+    this.store = new RunStore(council.ws.paths);
+  }
+
+  private session(ref: string): Session {
+    return this.council.session(ref);
+  }
+
+  /** The live run of a session in this process, if any. */
+  liveRun(sessionId: string): AgentRun | null {
+    return this.live.get(sessionId)?.run ?? null;
+  }
+
+  async start(ref: string, options: StartOptions = {}): Promise<AgentRun> {
+    const session = this.session(ref);
+    if (session.state !== 'ready') throw invalidInput(`session ${session.id} is ${session.state}; its agent cannot start now`);
+    const previous = this.store.latest(session.id);
+    if (this.live.has(session.id) || (previous && isLive(previous) && this.hostAlive(previous))) {
+      throw new CouncilError('conflict', `session ${session.id} already has a running agent (run ${previous?.id ?? '?'}); stop it first`);
+    }
+    const presetId = options.preset ?? (options.resume ? previous?.preset : undefined) ?? session.agent;
+    const preset = presetFor(presetId);
+    const mode: RunMode = options.mode ?? (options.resume ? previous?.mode : undefined) ?? 'interactive';
+    if (!preset.modes.includes(mode)) throw invalidInput(`${preset.label} (preset ${preset.id}) cannot run ${mode}`);
+    const settings = this.council.ws.settings();
+    const userEnv = cleanEnv(this.options.env ?? process.env);
+    const resume = options.resume ? { agentSessionId: previous?.agentSessionId ?? null } : null;
+    const task = session.task;
+
+    const privateDir = path.join(this.council.ws.paths.agents, session.id);
+    mkdirSync(privateDir, { recursive: true });
+    const sessionEnv = await sessionEnvironment({ session, repoRoot: this.council.ws.repo.mainRoot });
+    // Checked before anything starts: a hook that cannot start counts as "allow" in every CLI.
+    const council = councilCommand();
+    const launch: Launch = await preset.launch({
+      session,
+      repoRoot: this.council.ws.repo.mainRoot,
+      task: resume ? `${task}\n\n(Continue: an earlier run of this task was interrupted; its work so far is in this folder.)` : task,
+      mode,
+      env: { ...userEnv, ...sessionEnv },
+      override: settings.agents[preset.id] ?? {},
+      customTemplate: settings.customCommand,
+      council,
+      privateDir,
+      userHome: this.options.userHome ?? os.homedir(),
+      resume,
+    });
+
+    const now = new Date().toISOString();
+    const run: AgentRun = this.store.write({
+      id: options.runId ?? this.store.newId(),
+      sessionId: session.id,
+      preset: preset.id,
+      mode,
+      task,
+      state: 'starting',
+      attempt: options.attempt ?? 1,
+      pid: null,
+      hostPid: process.pid,
+      startedAt: now,
+      endedAt: null,
+      exitCode: null,
+      signal: null,
+      reason: null,
+      agentSessionId: null,
+      filesTouched: [],
+      didWork: false,
+      costUsd: null,
+      inputTokens: null,
+      outputTokens: null,
+      denials: 0,
+      outputBytes: 0,
+    });
+    const parser = mode === 'headless' ? (launch.parser ?? (hasParser(preset.id, settings.agents[preset.id]?.driver) ? createParser(preset.id, { worktree: session.worktreePath, driver: settings.agents[preset.id]?.driver }) : null)) : null;
+    let resolveEnded!: (run: AgentRun) => void;
+    const live: LiveRun = {
+      run,
+      process: null,
+      parser,
+      stopWatch: null,
+      outcome: null,
+      stopping: false,
+      ended: new Promise((resolve) => (resolveEnded = resolve)),
+      stderrTail: [],
+      lastFileNote: 0,
+    };
+    this.live.set(session.id, live);
+    this.emitRun(run);
+
+    try {
+      live.process = await startAgentProcess({
+        command: launch.command,
+        args: launch.args,
+        cwd: launch.cwd,
+        env: launch.env,
+        mode: mode === 'interactive' ? 'pty' : 'pipe',
+        cols: this.options.cols ?? 120,
+        rows: this.options.rows ?? 32,
+        logFile: this.store.logFile(run),
+      });
+    } catch (err) {
+      const reason = `${preset.label} (preset ${preset.id}) could not start: ${(err as Error).message}`;
+      live.outcome = { state: 'failed', reason };
+      const ended = await this.finish(live, { code: null, signal: null });
+      resolveEnded(ended);
+      return ended;
+    }
+    const proc = live.process;
+    live.run = await this.patch(live, { state: 'running', pid: proc.pid });
+    await this.context(session.id, { status: 'working', agent: preset.id, message: `${preset.label} started (${mode})`, currentFile: null });
+    this.apply(live, { kind: 'started', agentSessionId: null, model: null }, false);
+
+    proc.output.subscribe((chunk) => {
+      for (const listener of this.outputListeners.get(session.id) ?? []) listener(live.run, chunk);
+    });
+    if (mode === 'headless') {
+      proc.onStdoutLine((line) => {
+        if (!parser) {
+          proc.output.append(`${line}\r\n`);
+          return;
+        }
+        for (const event of parser.line(line)) this.apply(live, event, true);
+      });
+      proc.onStderrLine((line) => {
+        live.stderrTail.push(line);
+        if (live.stderrTail.length > STDERR_TAIL) live.stderrTail.shift();
+        proc.output.append(`${line}\r\n`);
+        for (const event of parser?.errorLine?.(line) ?? []) this.apply(live, event, true);
+      });
+    } else if (launch.initialInput) {
+      // Typed once the program had a moment to draw its prompt.
+      setTimeout(() => proc.write(launch.initialInput ?? ''), 500).unref();
+    }
+    watchActivity(session.worktreePath, (files) => this.noteFiles(live, files))
+      .then((stop) => {
+        if (this.live.get(session.id) === live) live.stopWatch = stop;
+        else void stop();
+      })
+      .catch(() => undefined);
+
+    void proc.exited.then(async (exit) => {
+      const ended = await this.finish(live, exit);
+      resolveEnded(ended);
+    });
+    return live.run;
+  }
+
+  /** Waits until the session's live run (in this process) ends. */
+  async waitForEnd(ref: string): Promise<AgentRun | null> {
+    const session = this.session(ref);
+    const live = this.live.get(session.id);
+    return live ? live.ended : this.store.latest(session.id);
+  }
+
+  /**
+   * Stops the session's agent and everything it started. A run hosted by another process (the
+   * app, a `council` supervisor) is stopped through its process group; that process records it.
+   */
+  async stop(ref: string): Promise<AgentRun | null> {
+    const session = this.session(ref);
+    const live = this.live.get(session.id);
+    if (live) {
+      live.stopping = true;
+      this.store.requestStop(live.run);
+      await live.process?.stop({ graceMs: this.options.stopGraceMs ?? 3000 });
+      return live.ended;
+    }
+    const run = this.store.latest(session.id);
+    if (!run || !isLive(run)) return run;
+    this.store.requestStop(run);
+    if (run.pid) await killTree(run.pid, { graceMs: this.options.stopGraceMs ?? 3000 });
+    if (!this.hostAlive(run)) return this.store.update(run, (current) => ({ ...current, state: 'stopped', endedAt: new Date().toISOString(), reason: 'stopped by the user' }));
+    // Its host records the end; wait for that (briefly), then report what is on disk.
+    for (let waited = 0; waited < 5000; waited += 50) {
+      const now = this.store.get(run.sessionId, run.id);
+      if (now && !isLive(now)) return now;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return this.store.get(run.sessionId, run.id);
+  }
+
+  write(ref: string, data: string): boolean {
+    const live = this.live.get(this.session(ref).id);
+    if (!live?.process || live.run.mode !== 'interactive') return false;
+    live.process.write(data);
+    return true;
+  }
+
+  resize(ref: string, cols: number, rows: number): boolean {
+    const live = this.live.get(this.session(ref).id);
+    if (!live?.process) return false;
+    return live.process.resize(cols, rows);
+  }
+
+  /** The scrollback so far and a subscription to what follows (`unsubscribe` ends it). */
+  attach(ref: string, onChunk: (run: AgentRun, chunk: OutputChunk) => void): { run: AgentRun | null; seq: number; data: string; truncated: boolean; unsubscribe: () => void } {
+    const session = this.session(ref);
+    const listeners = this.outputListeners.get(session.id) ?? new Set();
+    this.outputListeners.set(session.id, listeners);
+    listeners.add(onChunk);
+    const unsubscribe = (): void => {
+      listeners.delete(onChunk);
+    };
+    const live = this.live.get(session.id);
+    if (live?.process) {
+      const snap = live.process.output.snapshot();
+      return { run: live.run, seq: snap.seq, data: snap.data, truncated: snap.truncated, unsubscribe };
+    }
+    const run = this.store.latest(session.id);
+    return { run, seq: 0, ...(run ? this.logTail(run) : { data: '', truncated: false }), unsubscribe };
+  }
+
+  /** The end of a run's log (another process's run, or a finished one). */
+  logTail(run: AgentRun, maxBytes = 2 * 1024 * 1024): { data: string; truncated: boolean } {
+    return readTail(this.store.logFile(run), maxBytes);
+  }
+
+  runs(ref?: string): AgentRun[] {
+    return ref ? this.store.list(this.session(ref).id) : this.store.latestPerSession();
+  }
+
+  events(ref: string): AgentEvent[] {
+    const run = this.store.latest(this.session(ref).id);
+    return run ? this.store.events(run) : [];
+  }
+
+  /**
+   * After a restart: runs whose host process is gone are marked interrupted (their work stays in
+   * the worktree; `start(…, { resume: true })` continues). An agent that outlived its host is
+   * stopped: nobody would record what it does.
+   */
+  async reconcile(): Promise<AgentRun[]> {
+    const marked: AgentRun[] = [];
+    for (const run of this.store.latestPerSession()) {
+      if (!isLive(run) || this.live.has(run.sessionId) || this.hostAlive(run)) continue;
+      if (run.pid && isAlive(run.pid)) await killTree(run.pid, { graceMs: 1000 });
+      const updated = await this.store.update(run, (current) =>
+        isLive(current) ? { ...current, state: 'interrupted', endedAt: new Date().toISOString(), reason: `the process that ran it (pid ${current.hostPid}) is gone; its work is in the worktree — resume to continue` } : current,
+      );
+      if (updated.state === 'interrupted') {
+        marked.push(updated);
+        await this.context(run.sessionId, { status: 'waiting', message: 'agent interrupted (the app or CLI that ran it stopped); resume to continue' }).catch(() => undefined);
+        this.emitRun(updated);
+      }
+    }
+    return marked;
+  }
+
+  /** Stops every agent this process runs (app quit). */
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.live.values()].map((live) => this.stop(live.run.sessionId).catch(() => null)));
+  }
+
+  private hostAlive(run: AgentRun): boolean {
+    if (run.hostPid === process.pid) return this.live.has(run.sessionId);
+    return isAlive(run.hostPid);
+  }
+
+  private apply(live: LiveRun, input: AgentEventInput, record: boolean): void {
+    const event = { ...input, at: new Date().toISOString() } as AgentEvent;
+    if (record) this.store.appendEvent(live.run, event);
+    const run = live.run;
+    const changes: Partial<AgentRun> = {};
+    let context: ContextUpdate | null = null;
+    switch (event.kind) {
+      case 'started':
+        if (event.agentSessionId) changes.agentSessionId = event.agentSessionId;
+        break;
+      case 'tool':
+        changes.didWork = true;
+        if (event.path) context = { currentFile: event.path, status: 'working' };
+        break;
+      case 'file-changed':
+        changes.didWork = true;
+        if (!run.filesTouched.includes(event.path) && run.filesTouched.length < FILES_TOUCHED_LIMIT) changes.filesTouched = [...run.filesTouched, event.path];
+        context = { currentFile: event.path };
+        break;
+      case 'message':
+        context = { message: event.text.slice(0, 2000) };
+        break;
+      case 'denied':
+        changes.denials = run.denials + 1;
+        context = { status: 'blocked', blockedReason: event.reason.slice(0, 2000), blockedOn: event.path, message: `denied: ${event.reason}`.slice(0, 2000) };
+        break;
+      case 'needs-input':
+        context = { status: 'waiting', message: event.text ?? 'needs your input' };
+        break;
+      case 'usage':
+        changes.costUsd = event.costUsd ?? run.costUsd;
+        changes.inputTokens = event.inputTokens ?? run.inputTokens;
+        changes.outputTokens = event.outputTokens ?? run.outputTokens;
+        break;
+      case 'done':
+        live.outcome = { state: 'done', reason: null };
+        break;
+      case 'failed':
+        live.outcome = { state: 'failed', reason: event.reason };
+        break;
+    }
+    if (record && live.run.mode === 'headless') live.process?.output.append(renderEvent(event));
+    if (Object.keys(changes).length) {
+      live.run = { ...live.run, ...changes };
+      this.store.write(live.run);
+      this.emitRun(live.run);
+    }
+    if (context) void this.context(run.sessionId, context).catch(() => undefined);
+    this.options.listener?.event?.(live.run, event);
+  }
+
+  /** Files the watcher saw change: the run's touched files, the context's current file. */
+  private noteFiles(live: LiveRun, files: string[]): void {
+    const fresh = files.filter((file) => !live.run.filesTouched.includes(file));
+    if (fresh.length && live.run.filesTouched.length < FILES_TOUCHED_LIMIT) {
+      live.run = { ...live.run, filesTouched: [...live.run.filesTouched, ...fresh].slice(0, FILES_TOUCHED_LIMIT), didWork: true };
+      this.store.write(live.run);
+      this.emitRun(live.run);
+    }
+    const now = Date.now();
+    const last = files.at(-1);
+    if (last && now - live.lastFileNote > 500) {
+      live.lastFileNote = now;
+      void this.context(live.run.sessionId, { currentFile: last }).catch(() => undefined);
+    }
+  }
+
+  private async finish(live: LiveRun, exit: { code: number | null; signal: string | null }): Promise<AgentRun> {
+    const sessionId = live.run.sessionId;
+    if (live.stopWatch) await live.stopWatch().catch(() => undefined);
+    live.process?.output.flush();
+    const stopped = live.stopping || this.store.stopRequested(live.run);
+    let state: RunState;
+    let reason: string | null;
+    if (stopped) {
+      state = 'stopped';
+      reason = 'stopped by the user';
+    } else if (live.outcome?.state === 'failed') {
+      state = 'failed';
+      reason = live.outcome.reason;
+    } else if (exit.code === 0) {
+      state = 'done';
+      reason = null;
+    } else {
+      state = 'failed';
+      const tail = live.stderrTail.slice(-3).join(' | ').trim();
+      const how = exit.signal ? `was killed by ${exit.signal}` : exit.code === null ? 'did not start' : `exited with code ${exit.code}`;
+      reason = live.outcome?.reason ?? `${live.run.preset} ${how}${tail ? `: ${tail.slice(0, 500)}` : ''}`;
+    }
+    const ended = await this.patch(live, {
+      state,
+      reason,
+      exitCode: exit.code,
+      signal: exit.signal,
+      endedAt: new Date().toISOString(),
+      outputBytes: this.store.logSize(live.run),
+    });
+    this.live.delete(sessionId);
+    const status = state === 'done' ? 'done' : state === 'failed' ? 'failed' : 'waiting';
+    const message = state === 'done' ? `${ended.preset} finished` : state === 'failed' ? `${ended.preset} failed: ${reason ?? ''}` : 'agent stopped';
+    await this.context(sessionId, { status, message: message.slice(0, 2000) }).catch(() => undefined);
+    return ended;
+  }
+
+  private async patch(live: LiveRun, changes: Partial<AgentRun>): Promise<AgentRun> {
+    live.run = { ...live.run, ...changes };
+    this.store.write(live.run);
+    this.emitRun(live.run);
+    return live.run;
+  }
+
+  private emitRun(run: AgentRun): void {
+    this.options.listener?.run?.(run);
+  }
+
+  private async context(sessionId: string, update: ContextUpdate): Promise<void> {
+    if (!this.council.ws.registry.find(sessionId)) return;
+    await this.council.context.update(sessionId, update);
+  }
+}
+
+function readTail(file: string, maxBytes: number): { data: string; truncated: boolean } {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    return { data: '', truncated: false };
+  }
+  const start = Math.max(0, size - maxBytes);
+  const buffer = Buffer.alloc(size - start);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, buffer, 0, buffer.length, start);
+  } finally {
+    closeSync(fd);
+  }
+  return { data: buffer.toString('utf8'), truncated: start > 0 };
+}

@@ -1,0 +1,43 @@
+import path from 'node:path';
+import type { AgentPreset, LaunchContext } from '../types';
+import { detectProgram, findProgram } from './detect';
+import { launchEnv, programPath } from './shared-launch';
+
+/**
+ * Auto-Claude (github.com/AndyMik90/Auto-Claude), its own CLI run on the session's task: it
+ * writes a spec for the task and builds it with Claude Code. It has no single installed command:
+ * point the preset at its backend's `spec_runner.py` (agents.auto-claude.path) or put an
+ * `auto-claude` wrapper on PATH. We run it with `--task "<task>" --project-dir <worktree>`, as
+ * its CLI-USAGE guide documents, and its own worktree isolation off (`--direct`): the session
+ * already is the isolated worktree. Built from its documentation; it cannot run on this machine
+ * (it needs Python packages from PyPI and a Claude login). Locks: Claude Code inside it reads the
+ * worktree's own `.claude/settings.json` only, so they are advisory.
+ */
+
+function command(ctx: Pick<LaunchContext, 'override' | 'env'>): { command: string; prefix: string[] } {
+  const target = ctx.override.path ?? 'auto-claude';
+  if (target.endsWith('.py')) return { command: findProgram('python3', ctx.env) ?? 'python3', prefix: [path.resolve(target)] };
+  return { command: programPath('auto-claude', ctx.override, ctx.env), prefix: [] };
+}
+
+export const autoClaudePreset: AgentPreset = {
+  id: 'auto-claude',
+  label: 'Auto-Claude',
+  binary: 'auto-claude',
+  locks: 'advisory',
+  modes: ['interactive', 'headless'],
+  async detect({ env, override }) {
+    const spec = { id: 'auto-claude', label: 'Auto-Claude', binary: 'auto-claude', install: 'clone github.com/AndyMik90/Auto-Claude and set agents.auto-claude.path to apps/backend/spec_runner.py', versionArgs: ['--help'] };
+    if (!override.path?.endsWith('.py')) return detectProgram(spec, { env, override });
+    const python = findProgram('python3', env);
+    if (!python) return { path: null, version: null, problem: 'Auto-Claude (preset auto-claude): python3 is not on PATH, and the configured spec_runner.py needs it.' };
+    const found = await detectProgram({ ...spec, binary: 'python3', install: 'install Python 3.10+' }, { env, override: { ...override, path: python } });
+    return { ...found, path: override.path, version: null, problem: found.problem };
+  },
+  launch(ctx) {
+    const { command: program, prefix } = command(ctx);
+    const worktree = ctx.session.worktreePath;
+    const args = [...prefix, '--task', ctx.task, '--project-dir', worktree, '--direct', ...(ctx.mode === 'headless' ? ['--auto-continue'] : []), ...(ctx.override.args ?? [])];
+    return Promise.resolve({ command: program, args, env: launchEnv(ctx), cwd: worktree, parser: null });
+  },
+};

@@ -1,0 +1,98 @@
+import { execFile } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
+import path from 'node:path';
+import type { AgentOverride } from '../../../../shared/agents';
+import type { Detection } from '../types';
+
+/**
+ * Finding an agent's program and asking its version. Never through a shell, never without a
+ * timeout: a CLI that hangs on `--version` (waiting for a login, say) is a problem to report,
+ * not a reason to hang the new-session dialog.
+ */
+
+const isWindows = process.platform === 'win32';
+
+function executable(file: string): boolean {
+  try {
+    if (!statSync(file).isFile()) return false;
+    accessSync(file, isWindows ? constants.F_OK : constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The absolute path of `name` on `env.PATH`, or of `name` itself when it is a path; null if absent. */
+export function findProgram(name: string, env: Record<string, string | undefined>): string | null {
+  if (name.includes('/') || (isWindows && name.includes('\\'))) {
+    const absolute = path.resolve(name);
+    return executable(absolute) ? absolute : null;
+  }
+  const extensions = isWindows ? (env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';') : [''];
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    for (const ext of extensions) {
+      const candidate = path.join(dir, name + ext);
+      if (executable(candidate)) return candidate;
+    }
+  }
+  return null;
+}
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  error: string | null;
+}
+
+/** Runs a program briefly (argument array, no shell), with a timeout that kills it. */
+export function runBriefly(file: string, args: string[], options: { env: Record<string, string | undefined>; timeoutMs?: number; cwd?: string }): Promise<RunResult> {
+  return new Promise((resolve) => {
+    execFile(
+      file,
+      args,
+      { env: options.env as NodeJS.ProcessEnv, cwd: options.cwd, timeout: options.timeoutMs ?? 5000, killSignal: 'SIGKILL', maxBuffer: 1024 * 1024, windowsHide: true },
+      (error, stdout, stderr) => {
+        const err = error as (NodeJS.ErrnoException & { killed?: boolean; code?: number | string }) | null;
+        const timedOut = Boolean(err?.killed);
+        const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
+        resolve({ code, stdout: String(stdout), stderr: String(stderr), timedOut, error: err && !timedOut && typeof err.code !== 'number' ? err.message : null });
+      },
+    );
+  });
+}
+
+/** The first thing that looks like a version number in a CLI's `--version` output. */
+export function parseVersion(output: string): string | null {
+  const match = /\d+\.\d+(?:\.\d+)?(?:[-+][0-9A-Za-z.-]+)?/.exec(output);
+  return match ? match[0] : null;
+}
+
+export interface ProgramSpec {
+  /** The preset's name in messages ("Claude Code"). */
+  label: string;
+  /** The preset id, for the settings hint ("agents.claude.path"). */
+  id: string;
+  binary: string;
+  versionArgs?: string[];
+  /** How to install it, said in the error when it is missing. */
+  install: string;
+}
+
+/** Finds the program (the settings' path wins over PATH) and asks its version. */
+export async function detectProgram(spec: ProgramSpec, options: { env: Record<string, string | undefined>; override: AgentOverride }): Promise<Detection> {
+  const wanted = options.override.path ?? spec.binary;
+  const found = findProgram(wanted, options.env);
+  if (!found) {
+    const where = options.override.path ? `the configured path ${options.override.path} is not an executable file` : `"${spec.binary}" is not on PATH`;
+    return { path: null, version: null, problem: `${spec.label} (preset ${spec.id}): ${where}. Install it (${spec.install}) or set its path in Settings → Agents (agents.${spec.id}.path).` };
+  }
+  const result = await runBriefly(found, spec.versionArgs ?? ['--version'], { env: options.env });
+  if (result.timedOut) return { path: found, version: null, problem: `${spec.label} (preset ${spec.id}): \`${found} ${(spec.versionArgs ?? ['--version']).join(' ')}\` did not answer within 5 s; run it by hand to see what it waits for.` };
+  if (result.error) return { path: found, version: null, problem: `${spec.label} (preset ${spec.id}): ${found} could not be started: ${result.error}` };
+  const version = parseVersion(`${result.stdout}\n${result.stderr}`);
+  if (result.code !== 0) return { path: found, version, problem: `${spec.label} (preset ${spec.id}): \`${found} --version\` failed with exit ${result.code}: ${(result.stderr || result.stdout).trim().slice(0, 300)}` };
+  return { path: found, version, problem: null };
+}
