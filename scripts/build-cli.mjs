@@ -22,8 +22,9 @@ await build({
   minify: true,
   keepNames: false,
   legalComments: 'none',
+  // node-pty is a native module: loaded from node_modules at run time, never bundled.
   // ws (the browser host's socket) loads these native speed-ups if installed and works without them
   // (in try/catch); leaving them out of the bundle keeps that behaviour instead of failing the build.
-  external: ['bufferutil', 'utf-8-validate'],
+  external: ['bufferutil', 'utf-8-validate', 'node-pty'],
   logLevel: quiet ? 'warning' : 'info',
 });

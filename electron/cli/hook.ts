@@ -1,4 +1,7 @@
+import { appendFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import type { StatusHookKind } from '../core/agents/hooks/command';
+import { recordHookStatus } from '../core/agents/hooks/status';
 import { isHookAgent, HOOK_AGENTS } from '../core/agents/hook-payload';
 import { decideLockHook } from '../core/agents/lock-hook';
 
@@ -13,9 +16,14 @@ import { decideLockHook } from '../core/agents/lock-hook';
  * Allow: exit 0, no output. Deny: exit 2, the reason on stderr AND stdout
  * `{"decision":"block","reason":…}`. Exit 2 alone is understood by all three CLIs (tests/agents),
  * but Claude then shows the model "PreToolUse:Write hook error: [<command line>]: <reason>"; with
- * the JSON on stdout as well it shows the reason alone (tests/agents/hook-claude.test.ts). Codex
- * shows "Command blocked by PreToolUse hook: <reason>", Gemini "Tool execution blocked: <reason>"
- * (measured with exit 2 + stderr and with exit 0 + JSON; not yet with both at once).
+ * the JSON on stdout as well it shows the reason alone (tests/agents/hook-claude.test.ts). With
+ * both at once, Codex shows the model "Command blocked by PreToolUse hook: <reason>. Command:
+ * <the patch>" and Gemini "Tool execution blocked: <reason>" (tests/agents/preset-*.test.ts, the
+ * real CLIs through their presets). A denial is also written to the session's context (blocked,
+ * on which file, why).
+ *
+ * The other hooks (post-tool, notify, stop, prompt: statusHook below) only report status and FAIL
+ * OPEN. COUNCIL_HOOK_LOG=<file> logs every payload any of them receives (a diagnostic).
  */
 
 /** How long the hook may take before it denies on its own (the CLIs' own timeouts are longer). */
@@ -47,11 +55,26 @@ function readStdin(): Promise<string> {
   });
 }
 
+/**
+ * COUNCIL_HOOK_LOG=<file>: appends every payload a hook receives to that file, one JSON line each
+ * ({kind, agent, payload}), to see what a CLI version really sends. Best effort: never fails a hook.
+ */
+function logPayload(kind: string, agent: string | undefined, payload: string): void {
+  const file = process.env.COUNCIL_HOOK_LOG;
+  if (!file) return;
+  try {
+    appendFileSync(file, `${JSON.stringify({ kind, agent: agent ?? null, payload })}\n`);
+  } catch {
+    // a diagnostic, nothing more
+  }
+}
+
 export async function preToolHook(agent: string | undefined): Promise<void> {
   const timer = setTimeout(() => answer('the council lock hook did not answer in time; try the edit again in a moment'), deadlineMs());
   try {
     if (!agent || !isHookAgent(agent)) throw new Error(`unknown agent "${agent ?? ''}" (expected ${HOOK_AGENTS.join(', ')})`);
     const input = await readStdin();
+    logPayload('pre-tool', agent, input);
     let payload: unknown;
     try {
       payload = JSON.parse(input);
@@ -67,6 +90,47 @@ export async function preToolHook(agent: string | undefined): Promise<void> {
   }
 }
 
+/** How long a status hook may take before it gives up (and lets the agent go on). */
+const STATUS_DEADLINE_MS = 5_000;
+
+/**
+ * `council hook post-tool|notify|stop|prompt --agent …`: writes what the agent just did to its
+ * session's context. It FAILS OPEN and says nothing: exit 0 with no output, always and quickly,
+ * whatever goes wrong (a status hook must never stop an agent, and every CLI reads a hook's
+ * stdout: Claude adds a UserPromptSubmit hook's output to the prompt, a Stop hook's JSON can keep
+ * the turn going). COUNCIL_HOOK_DEBUG=1 writes errors to stderr.
+ */
+export async function statusHook(kind: StatusHookKind, agent: string | undefined): Promise<void> {
+  const finish = (err?: unknown) => {
+    if (err !== undefined && process.env.COUNCIL_HOOK_DEBUG === '1') {
+      process.stderr.write(`council hook ${kind}: ${err instanceof Error ? err.message : String(err)}\n`, () => process.exit(0));
+      return;
+    }
+    process.exit(0);
+  };
+  const value = Number(process.env.COUNCIL_HOOK_DEADLINE_MS);
+  const timer = setTimeout(() => finish(new Error('gave up at the deadline')), Number.isFinite(value) && value > 0 ? value : STATUS_DEADLINE_MS);
+  try {
+    const input = await readStdin();
+    logPayload(kind, agent, input);
+    if (!agent || !isHookAgent(agent)) throw new Error(`unknown agent "${agent ?? ''}" (expected ${HOOK_AGENTS.join(', ')})`);
+    const payload: unknown = JSON.parse(input);
+    await recordHookStatus(agent, kind, payload);
+    clearTimeout(timer);
+    finish();
+  } catch (err) {
+    clearTimeout(timer);
+    finish(err);
+  }
+}
+
+const STATUS_HOOKS: [StatusHookKind, string][] = [
+  ['post-tool', "after an edit: the session is working on that file (and no longer blocked); never blocks the agent"],
+  ['notify', 'the agent waits for the user (a permission prompt, a question): the session is waiting; never blocks the agent'],
+  ['stop', "the agent's turn ended: the session is done; never blocks the agent"],
+  ['prompt', 'a prompt starts a turn: the session is working again; never blocks the agent'],
+];
+
 export function hookCommands(program: Command): void {
   const hook = program.command('hook').description("agent CLIs' hooks (they read the hook's JSON on stdin)");
   hook
@@ -76,4 +140,13 @@ export function hookCommands(program: Command): void {
     .action(async (opts: { agent?: string }) => {
       await preToolHook(opts.agent);
     });
+  for (const [kind, description] of STATUS_HOOKS) {
+    hook
+      .command(kind)
+      .description(description)
+      .option('-a, --agent <name>', `which CLI sends the payload: ${HOOK_AGENTS.join('|')}`)
+      .action(async (opts: { agent?: string }) => {
+        await statusHook(kind, opts.agent);
+      });
+  }
 }

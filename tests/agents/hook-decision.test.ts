@@ -60,4 +60,16 @@ describe('lock hook decision', () => {
     expect(await decideLockHook('claude', { ...write(writer.worktreePath, 'x'), tool_input: { file_path: '/tmp/council-scratch.md' } }, { env: noEnv })).toEqual({ decision: 'allow' });
     await expect(decideLockHook('claude', { cwd: writer.worktreePath }, { env: noEnv })).rejects.toThrow();
   });
+
+  it("records a denial in the writer's context: blocked, on the held file, with the reason; an allow records nothing", async () => {
+    const before = council.context.get(writer.id);
+    expect(await decideLockHook('claude', write(writer.worktreePath, 'src/y.ts'), { env: noEnv })).toEqual({ decision: 'allow' });
+    expect(council.context.get(writer.id)).toEqual({ ...before, filesLocked: ['src/y.ts'] });
+
+    const decision = await decideLockHook('codex', patch(writer.worktreePath, 'src/a.ts', 'src/x.ts'), { env: noEnv });
+    const reason = `src/x.ts is being edited by session ${holder.id} (codex: add auth); work on another file or wait`;
+    expect(decision).toEqual({ decision: 'deny', reason });
+    expect(council.context.get(writer.id)).toMatchObject({ status: 'blocked', blockedOn: 'src/x.ts', blockedReason: reason, message: reason });
+    expect(council.context.get(holder.id).status).toBe('waiting');
+  });
 });

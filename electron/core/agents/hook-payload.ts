@@ -1,9 +1,10 @@
 import path from 'node:path';
 
 /**
- * What an agent CLI's pre-tool hook receives on stdin, reduced to what the lock hook needs: the
- * folder the agent works in and the files the tool call is about to change. Pure functions: no
- * file system, no repository (see tests/support/model-server/fixtures/*-hook-payload.json for the
+ * What an agent CLI's hooks receive on stdin, reduced to what we need: for the lock hook, the
+ * folder the agent works in and the files the tool call is about to change; for the status hooks,
+ * the file just edited, the notification's text, the last message. Pure functions: no file
+ * system, no repository (see tests/support/model-server/fixtures/<cli>-*-payload.json for the
  * real payloads of each CLI).
  */
 
@@ -54,14 +55,19 @@ export function patchFiles(patch: string): string[] {
   return files;
 }
 
+function payloadCwd(p: Record<string, unknown>): string {
+  const cwd = text(p.cwd, 'cwd');
+  if (!path.isAbsolute(cwd)) throw new HookPayloadError(`cwd is not an absolute path: ${cwd}`);
+  return cwd;
+}
+
 /**
  * The edit a payload describes. Throws HookPayloadError when the payload is not what that CLI
  * sends (the caller fails closed on it). A tool that edits nothing we know of gives `files: []`.
  */
 export function parseHookPayload(agent: HookAgent, payload: unknown): HookTarget {
   const p = record(payload, 'the hook payload');
-  const cwd = text(p.cwd, 'cwd');
-  if (!path.isAbsolute(cwd)) throw new HookPayloadError(`cwd is not an absolute path: ${cwd}`);
+  const cwd = payloadCwd(p);
   const tool = text(p.tool_name, 'tool_name');
   const input = record(p.tool_input ?? {}, 'tool_input');
   const resolve = (file: string) => path.resolve(cwd, file);
@@ -78,4 +84,68 @@ export function parseHookPayload(agent: HookAgent, payload: unknown): HookTarget
     if (files.length === 0) throw new HookPayloadError('the apply_patch text names no file');
   }
   return { cwd, tool, files: [...new Set(files.map(resolve))] };
+}
+
+/*
+ * Status hooks: what happened, for the shared context. Events per CLI (payloads in the fixtures):
+ *
+ *   kind        Claude Code        Codex               Gemini CLI
+ *   post-tool   PostToolUse        PostToolUse         AfterTool
+ *   notify      Notification       PermissionRequest   Notification (ToolPermission)
+ *   stop        Stop               Stop                AfterAgent
+ *   prompt      UserPromptSubmit   UserPromptSubmit    BeforeAgent
+ */
+
+export type StatusReport =
+  /** An edit went through: `files` are absolute (empty when the tool is not one we know). */
+  | { kind: 'post-tool'; cwd: string; tool: string; files: string[] }
+  /** The agent waits for the user (a permission prompt, a question). */
+  | { kind: 'notify'; cwd: string; text: string | null }
+  /** The agent's turn ended; `text` is its last message when the CLI gives it. */
+  | { kind: 'stop'; cwd: string; text: string | null }
+  /** A prompt starts a turn. */
+  | { kind: 'prompt'; cwd: string; text: string | null };
+
+export type StatusReportKind = StatusReport['kind'];
+
+const optionalText = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value : null);
+
+/** Claude's notifications that do not mean "it waits for you to decide something". */
+const CLAUDE_QUIET_NOTIFICATIONS = new Set(['idle_prompt', 'auth_success']);
+
+/**
+ * What a status hook's payload reports, or null when it is nothing worth a status change (Claude's
+ * "still waiting for your input" reminder after a finished turn, say). Throws HookPayloadError on
+ * a payload that is not a JSON object with an absolute cwd (the status hooks ignore it then).
+ */
+export function parseStatusPayload(agent: HookAgent, kind: StatusReportKind, payload: unknown): StatusReport | null {
+  const p = record(payload, 'the hook payload');
+  const cwd = payloadCwd(p);
+  switch (kind) {
+    case 'post-tool': {
+      const tool = optionalText(p.tool_name) ?? '';
+      let files: string[] = [];
+      try {
+        files = parseHookPayload(agent, payload).files;
+      } catch {
+        // an edit we cannot read the files of is still activity
+      }
+      return { kind, cwd, tool, files };
+    }
+    case 'notify': {
+      if (agent === 'claude' && CLAUDE_QUIET_NOTIFICATIONS.has(String(p.notification_type))) return null;
+      if (agent === 'codex') {
+        // PermissionRequest: the tool that asks, and what for (a shell command's justification).
+        const input = typeof p.tool_input === 'object' && p.tool_input !== null ? (p.tool_input as Record<string, unknown>) : {};
+        const what = optionalText(input.description) ?? optionalText(input.command);
+        const tool = optionalText(p.tool_name) ?? 'a tool';
+        return { kind, cwd, text: `Codex asks for approval: ${tool}${what ? `: ${what}` : ''}` };
+      }
+      return { kind, cwd, text: optionalText(p.message) };
+    }
+    case 'stop':
+      return { kind, cwd, text: optionalText(agent === 'gemini' ? p.prompt_response : p.last_assistant_message) };
+    case 'prompt':
+      return { kind, cwd, text: optionalText(p.prompt) };
+  }
 }

@@ -49,6 +49,16 @@ export function sessionForCwd(council: Council, cwd: string): Session | undefine
     .sort((a, b) => b.root.length - a.root.length)[0]?.session;
 }
 
+/**
+ * The session a hook acts for: COUNCIL_SESSION_ID (set for every agent the app starts; an
+ * unknown id throws), else the session whose worktree contains the agent's cwd; none when the
+ * agent works outside every session.
+ */
+export function hookSession(council: Council, env: Record<string, string | undefined>, cwd: string): Session | undefined {
+  const fromEnv = env.COUNCIL_SESSION_ID?.trim();
+  return fromEnv ? council.session(fromEnv) : sessionForCwd(council, cwd);
+}
+
 function describe(council: Council, sessionId: string): string {
   const holder = council.ws.registry.find(sessionId);
   if (!holder) return `session ${sessionId}`;
@@ -65,8 +75,7 @@ export async function decideLockHook(agent: HookAgent, payload: unknown, options
   const env = options.env ?? process.env;
   const council = options.council ?? Council.open(target.cwd);
 
-  const fromEnv = env.COUNCIL_SESSION_ID?.trim();
-  const session = fromEnv ? council.session(fromEnv) : sessionForCwd(council, target.cwd);
+  const session = hookSession(council, env, target.cwd);
   // An agent working outside every session (e.g. in the main checkout, started by hand) has no
   // session to take locks for and nobody to coordinate with: its edits are allowed.
   if (!session) return ALLOW;
@@ -79,12 +88,14 @@ export async function decideLockHook(agent: HookAgent, payload: unknown, options
 
   const taken: string[] = [];
   const refusals: string[] = [];
+  const refused: string[] = [];
   for (const file of files) {
     const result = await council.locks.tryAcquire(file, session.id, { cwd: target.cwd });
     if (result.acquired) {
       if (!result.already) taken.push(result.lock.path);
       continue;
     }
+    refused.push(result.owner.path);
     refusals.push(`${result.owner.path} is being edited by ${describe(council, result.owner.sessionId)}`);
   }
   if (refusals.length === 0) return ALLOW;
@@ -92,5 +103,20 @@ export async function decideLockHook(agent: HookAgent, payload: unknown, options
   // The edit will not happen: give back the locks this call took, so a refused multi-file edit
   // does not keep the files it could have had.
   for (const rel of taken) await council.locks.release(rel, session.id, { cwd: council.ws.repo.mainRoot });
-  return { decision: 'deny', reason: `${refusals.join('; ')}; work on another file or wait` };
+  const reason = `${refusals.join('; ')}; work on another file or wait`;
+  await recordDenial(council, session.id, refused[0] as string, reason);
+  return { decision: 'deny', reason };
+}
+
+/**
+ * Shows the refusal in the session's context: blocked, on which file, why (the next edit that goes
+ * through, `council hook post-tool`, makes it `working` again). The decision stands whatever
+ * happens here: a context that cannot be written must not turn a denial into an allow or a crash.
+ */
+async function recordDenial(council: Council, sessionId: string, file: string, reason: string): Promise<void> {
+  try {
+    await council.context.markBlocked(sessionId, reason, file, { cwd: council.ws.repo.mainRoot });
+  } catch {
+    // the denial itself is what matters
+  }
 }

@@ -76,6 +76,7 @@ export class AgentManager {
   readonly store: RunStore;
   private readonly live = new Map<string, LiveRun>();
   private readonly outputListeners = new Map<string, Set<(run: AgentRun, chunk: OutputChunk) => void>>();
+  private readonly contextQueue = new Map<string, Promise<void>>();
 
   constructor(
     readonly council: Council,
@@ -453,9 +454,24 @@ export class AgentManager {
     this.options.listener?.run?.(run);
   }
 
-  private async context(sessionId: string, update: ContextUpdate): Promise<void> {
-    if (!this.council.ws.registry.find(sessionId)) return;
-    await this.council.context.update(sessionId, update);
+  /**
+   * Context updates of one session, in the order they were asked for (each waits for the one
+   * before: the mutex alone does not keep their order, and a late "working" must not overwrite
+   * "done"). Paths are the agent's, relative to its worktree.
+   */
+  private context(sessionId: string, update: ContextUpdate): Promise<void> {
+    const previous = this.contextQueue.get(sessionId) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      const session = this.council.ws.registry.find(sessionId);
+      if (!session) return;
+      await this.council.context.update(sessionId, update, { cwd: session.worktreePath });
+    });
+    const settled = next.catch(() => undefined);
+    this.contextQueue.set(sessionId, settled);
+    void settled.then(() => {
+      if (this.contextQueue.get(sessionId) === settled) this.contextQueue.delete(sessionId);
+    });
+    return next;
   }
 }
 

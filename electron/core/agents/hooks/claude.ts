@@ -1,0 +1,47 @@
+import type { CouncilCommand } from '../types';
+import { hookCommandLine, PRE_TOOL_TIMEOUT_SECONDS, STATUS_TIMEOUT_SECONDS, type HookKind } from './command';
+
+/**
+ * Claude Code's hooks for one session, passed as `--settings '<json>'`: Claude merges those
+ * settings over the user's own (~/.claude/settings.json and the project's), so nothing is
+ * written anywhere and the user's hooks keep running beside ours.
+ *
+ * Events (Claude Code 2.1): PreToolUse (the lock, fails closed), PostToolUse (after a successful
+ * edit only), Notification (a permission prompt or question, interactive only; an idle reminder
+ * is ignored by the hook), Stop (the turn ended), UserPromptSubmit (the user sent a prompt).
+ */
+
+/** Every tool Claude Code edits files with. */
+export const CLAUDE_EDIT_MATCHER = 'Write|Edit|MultiEdit|NotebookEdit';
+
+interface ClaudeHookGroup {
+  matcher?: string;
+  hooks: { type: 'command'; command: string; timeout: number }[];
+}
+
+export interface ClaudeHookSettings {
+  hooks: Record<'PreToolUse' | 'PostToolUse' | 'Notification' | 'Stop' | 'UserPromptSubmit', ClaudeHookGroup[]>;
+}
+
+export function claudeHookSettings(council: CouncilCommand): ClaudeHookSettings {
+  const group = (kind: HookKind, matcher?: string): ClaudeHookGroup[] => [
+    {
+      ...(matcher ? { matcher } : {}),
+      hooks: [{ type: 'command', command: hookCommandLine(council, kind, 'claude'), timeout: kind === 'pre-tool' ? PRE_TOOL_TIMEOUT_SECONDS : STATUS_TIMEOUT_SECONDS }],
+    },
+  ];
+  return {
+    hooks: {
+      PreToolUse: group('pre-tool', CLAUDE_EDIT_MATCHER),
+      PostToolUse: group('post-tool', CLAUDE_EDIT_MATCHER),
+      Notification: group('notify'),
+      Stop: group('stop'),
+      UserPromptSubmit: group('prompt'),
+    },
+  };
+}
+
+/** The arguments that install them: `--settings <json>`. */
+export function claudeHookArgs(council: CouncilCommand): string[] {
+  return ['--settings', JSON.stringify(claudeHookSettings(council))];
+}

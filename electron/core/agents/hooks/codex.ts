@@ -1,0 +1,42 @@
+import type { CouncilCommand } from '../types';
+import { hookCommandLine, PRE_TOOL_TIMEOUT_SECONDS, STATUS_TIMEOUT_SECONDS, type HookKind } from './command';
+
+/**
+ * Codex's hooks for one session, as `-c hooks.<Event>=[…]` overrides on its command line (a
+ * "session flags" config layer: the user's ~/.codex/config.toml and hooks.json are not touched,
+ * and their own hooks still run beside ours), plus `--dangerously-bypass-hook-trust`: without it
+ * Codex silently skips every hook nobody has reviewed in its TUI.
+ *
+ * Events (Codex 0.169): PreToolUse on `apply_patch` (the lock, fails closed; the files are in the
+ * patch text), PostToolUse on `apply_patch`, PermissionRequest (Codex is about to ask for an
+ * approval: our "needs input"; a hook that says nothing leaves the normal prompt in place),
+ * UserPromptSubmit and Stop. Codex has no Notification event.
+ */
+
+export const CODEX_EDIT_MATCHER = 'apply_patch';
+
+/** A TOML basic string. JSON's escapes are all valid TOML; DEL is the one character TOML wants escaped and JSON does not. */
+export function tomlString(value: string): string {
+  return JSON.stringify(value).replace(/\x7f/g, '\\u007F');
+}
+
+function hookTable(council: CouncilCommand, kind: HookKind, matcher: string | null): string {
+  const timeout = kind === 'pre-tool' ? PRE_TOOL_TIMEOUT_SECONDS : STATUS_TIMEOUT_SECONDS;
+  const handler = `{type="command",command=${tomlString(hookCommandLine(council, kind, 'codex'))},timeout=${timeout}}`;
+  return `[{${matcher ? `matcher=${tomlString(matcher)},` : ''}hooks=[${handler}]}]`;
+}
+
+/** The arguments that install the hooks (valid for `codex`, `codex exec`, and both `resume`s). */
+export function codexHookArgs(council: CouncilCommand): string[] {
+  const events: [string, HookKind, string | null][] = [
+    ['PreToolUse', 'pre-tool', CODEX_EDIT_MATCHER],
+    ['PostToolUse', 'post-tool', CODEX_EDIT_MATCHER],
+    ['PermissionRequest', 'notify', null],
+    ['UserPromptSubmit', 'prompt', null],
+    ['Stop', 'stop', null],
+  ];
+  const args: string[] = [];
+  for (const [event, kind, matcher] of events) args.push('-c', `hooks.${event}=${hookTable(council, kind, matcher)}`);
+  args.push('--dangerously-bypass-hook-trust');
+  return args;
+}

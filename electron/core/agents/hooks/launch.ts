@@ -1,0 +1,43 @@
+import { invalidInput, notFound } from '../../errors';
+import { findProgram, type ProgramSpec } from '../presets/detect';
+import type { LaunchContext } from '../types';
+
+/**
+ * What the hook-enforced presets (Claude Code, Codex, Gemini CLI) share when they build a launch:
+ * the program, the environment, and the task as an argument.
+ */
+
+/** The program's absolute path (the settings' path wins over PATH), or an error naming the fix. */
+export function resolveProgram(spec: ProgramSpec, ctx: LaunchContext): string {
+  const wanted = ctx.override.path ?? spec.binary;
+  const found = findProgram(wanted, { ...ctx.env, ...ctx.override.env });
+  if (found) return found;
+  const where = ctx.override.path ? `the configured path ${ctx.override.path} is not an executable file` : `"${spec.binary}" is not on PATH`;
+  throw notFound(`${spec.label} (preset ${spec.id}): ${where}. Install it (${spec.install}) or set its path in Settings → Agents (agents.${spec.id}.path).`);
+}
+
+/**
+ * The agent's environment: the user's (ctx.env: HOME, their gateway and keys, COUNCIL_SESSION_ID
+ * …) with the settings' extra variables on top. Nothing of the user's is replaced or dropped.
+ */
+export function agentEnv(ctx: LaunchContext, extra: Record<string, string> = {}): Record<string, string> {
+  return { ...ctx.env, ...(ctx.override.env ?? {}), ...extra };
+}
+
+/** The settings' extra arguments for this preset. */
+export function overrideArgs(ctx: LaunchContext): string[] {
+  return [...(ctx.override.args ?? [])];
+}
+
+/** The task, required in headless mode (there is nobody to type it), optional in the TUI. */
+export function taskText(ctx: LaunchContext): string | null {
+  const task = ctx.task.trim() === '' ? null : ctx.task;
+  if (task === null && ctx.mode === 'headless') throw invalidInput('a headless agent run needs a task');
+  return task;
+}
+
+/** The CLI's conversation id to resume, when asked for and known. */
+export function resumeId(ctx: LaunchContext): string | null {
+  const id = ctx.resume?.agentSessionId?.trim();
+  return id ? id : null;
+}

@@ -1,0 +1,43 @@
+import { codexHookArgs } from '../hooks/codex';
+import { agentEnv, overrideArgs, resolveProgram, resumeId, taskText } from '../hooks/launch';
+import type { AgentPreset, Launch, LaunchContext } from '../types';
+import { detectProgram, type ProgramSpec } from './detect';
+
+/**
+ * Codex (`codex`). Interactive: its TUI with the task as the first prompt (`codex resume <id>` to
+ * go on with a conversation). Headless: `codex exec --json --dangerously-bypass-approvals-and-sandbox`
+ * (`codex exec resume <id>`). The runner must start it with stdin CLOSED (not a pipe left open):
+ * `codex exec` reads stdin to the end and appends it to the prompt, and waits for it until then.
+ *
+ * Our hooks come in as `-c hooks.…` overrides plus `--dangerously-bypass-hook-trust` (see
+ * ../hooks/codex.ts); the user's CODEX_HOME / ~/.codex/config.toml (their provider, model, keys)
+ * applies as it would in their own terminal.
+ */
+
+const SPEC: ProgramSpec = { label: 'Codex', id: 'codex', binary: 'codex', install: 'npm i -g @openai/codex' };
+
+export const codexPreset: AgentPreset = {
+  id: 'codex',
+  label: SPEC.label,
+  binary: SPEC.binary,
+  locks: 'enforced',
+  modes: ['interactive', 'headless'],
+
+  detect({ env, override }) {
+    return detectProgram(SPEC, { env: { ...env, ...override.env }, override });
+  },
+
+  async launch(ctx: LaunchContext): Promise<Launch> {
+    const command = resolveProgram(SPEC, ctx);
+    const task = taskText(ctx);
+    const resume = resumeId(ctx);
+    const args: string[] = [];
+    if (ctx.mode === 'headless') args.push('exec', ...(resume ? ['resume'] : []), '--json', '--dangerously-bypass-approvals-and-sandbox');
+    else if (resume) args.push('resume');
+    args.push(...codexHookArgs(ctx.council), ...overrideArgs(ctx));
+    // Positionals after `--`: [SESSION_ID] [PROMPT].
+    const positionals = [...(resume ? [resume] : []), ...(task !== null ? [task] : [])];
+    if (positionals.length > 0) args.push('--', ...positionals);
+    return { command, args, env: agentEnv(ctx), cwd: ctx.session.worktreePath, parser: null };
+  },
+};

@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import type { AgentPresetId } from '../../shared/agents';
+import type { Session } from '../../shared/models';
+import { AgentManager, type ManagerListener } from '../../electron/core/agents/manager';
+import { Council } from '../../electron/core/council';
+import { REPO_ROOT } from '../helpers/cli';
+import { makeRepo, type TestRepo } from '../helpers/repo';
+
+/**
+ * The deterministic fake agent (tests/support/fake-agent.mjs) standing in for a preset's program:
+ * the settings point the preset at it, and its script comes through the preset's environment —
+ * the same way a user points a preset at their own build of a CLI.
+ */
+
+export const FAKE_AGENT = path.join(REPO_ROOT, 'tests', 'support', 'fake-agent.mjs');
+
+export type Step = Record<string, unknown>;
+
+/** Steps of a Claude-like run that writes `file` and finishes. */
+export const claudeWrites = (file: string, content = 'x\n'): Step[] => [
+  { claude: 'init', sessionId: 'fake-session-1' },
+  { claude: 'write', path: file, content },
+  { claude: 'result', text: 'done', costUsd: 0.0123 },
+];
+
+export interface FakeScene {
+  repo: TestRepo;
+  council: Council;
+  manager: AgentManager;
+}
+
+/** A repository whose `preset` runs the fake agent with `script` (replace it per test with `useScript`). */
+export async function fakeScene(preset: AgentPresetId = 'claude', script: Step[] = [], listener?: ManagerListener): Promise<FakeScene> {
+  const repo = makeRepo();
+  const council = Council.open(repo.root);
+  await useScript(council, preset, script);
+  const manager = new AgentManager(council, { listener, stopGraceMs: 1000 });
+  return { repo, council, manager };
+}
+
+export async function useScript(council: Council, preset: AgentPresetId, script: Step[]): Promise<void> {
+  const agents = { ...council.ws.settings().agents, [preset]: { path: FAKE_AGENT, env: { FAKE_AGENT_SCRIPT: JSON.stringify(script) } } };
+  await council.ws.updateSettings({ agents });
+}
+
+export async function sessions(council: Council, count: number, agent: AgentPresetId = 'claude', task = 'fake task'): Promise<Session[]> {
+  return council.createSessions({ task, agent, count });
+}
+
+/** The pid of a process that has just exited (for a run whose host is gone). */
+export function deadPid(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', '0']);
+    child.on('error', reject);
+    child.on('exit', () => resolve(child.pid as number));
+  });
+}
+
+export const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export async function waitUntil(predicate: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

@@ -1,0 +1,240 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AgentEvent, AgentRun } from '../../shared/agents';
+import { AgentManager } from '../../electron/core/agents/manager';
+import { runSessions, allSucceeded } from '../../electron/core/agents/executor';
+import { claudeWrites, deadPid, fakeScene, isAlive, sessions, useScript, waitUntil, type FakeScene } from './fake-agents';
+
+// The agent manager and the parallel executor on real processes (the fake agent standing in for
+// Claude Code's headless stream-json), real worktrees and the real shared state.
+
+const scenes: FakeScene[] = [];
+afterEach(async () => {
+  await Promise.all(scenes.splice(0).map((scene) => scene.manager.stopAll()));
+});
+
+async function scene(...args: Parameters<typeof fakeScene>): Promise<FakeScene> {
+  const made = await fakeScene(...args);
+  scenes.push(made);
+  return made;
+}
+
+describe('a headless run', () => {
+  it('parses the stream into events, records the run, and leaves the context done', async () => {
+    const events: AgentEvent[] = [];
+    const { council, manager } = await scene('claude', claudeWrites('src/new.ts', 'export const n = 1;\n'), { event: (_run, event) => events.push(event) });
+    const [s] = await sessions(council, 1);
+    const started = await manager.start(s!.id, { mode: 'headless' });
+    expect(started).toMatchObject({ state: 'running', preset: 'claude', mode: 'headless', hostPid: process.pid });
+    const ended = (await manager.waitForEnd(s!.id)) as AgentRun;
+
+    expect(ended).toMatchObject({ state: 'done', exitCode: 0, reason: null, didWork: true, filesTouched: ['src/new.ts'], costUsd: 0.0123, agentSessionId: 'fake-session-1' });
+    expect(readFileSync(path.join(s!.worktreePath, 'src/new.ts'), 'utf8')).toBe('export const n = 1;\n');
+    expect(events.map((e) => e.kind)).toEqual(expect.arrayContaining(['started', 'tool', 'file-changed', 'usage', 'done']));
+    expect(manager.events(s!.id).map((e) => e.kind)).toEqual(events.filter((e) => e.kind !== 'started' || e.agentSessionId).map((e) => e.kind));
+    expect(council.context.get(s!.id)).toMatchObject({ status: 'done', currentFile: 'src/new.ts' });
+    // Another process reads the same record and the rendered log.
+    const again = new AgentManager(council);
+    expect(again.runs(s!.id)[0]).toEqual(ended);
+    expect(readFileSync(again.store.logFile(ended), 'utf8')).toContain('Write src/new.ts');
+    expect(ended.outputBytes).toBeGreaterThan(0);
+  });
+
+  it('ends failed with the reason the CLI gave when the model endpoint is dead', async () => {
+    const { council, manager } = await scene('claude', [
+      { claude: 'init' },
+      { claude: 'result', error: true, text: 'API Error: Unable to connect to API (ConnectionRefused)' },
+      { exit: 1 },
+    ]);
+    const [s] = await sessions(council, 1);
+    await manager.start(s!.id, { mode: 'headless' });
+    const ended = (await manager.waitForEnd(s!.id)) as AgentRun;
+    expect(ended).toMatchObject({ state: 'failed', didWork: false, reason: 'API Error: Unable to connect to API (ConnectionRefused)' });
+    expect(council.context.get(s!.id)).toMatchObject({ status: 'failed', message: expect.stringContaining('ConnectionRefused') });
+  });
+
+  it('names the preset, the program and the fix when the program is missing', async () => {
+    const { council, manager } = await scene('claude');
+    await council.ws.updateSettings({ agents: { claude: { path: '/nonexistent/claude' } } });
+    const [s] = await sessions(council, 1);
+    await expect(manager.start(s!.id, { mode: 'headless' })).rejects.toMatchObject({
+      code: 'not-found',
+      message: expect.stringMatching(/Claude Code \(preset claude\).*\/nonexistent\/claude.*npm i -g @anthropic-ai\/claude-code/),
+    });
+    expect(manager.runs(s!.id)).toEqual([]);
+  });
+
+  it('fails the run, naming the program, when it cannot be executed', async () => {
+    const { council, manager, repo } = await scene('claude');
+    const notExecutable = path.join(repo.root, 'README.md');
+    await council.ws.updateSettings({ agents: { claude: { path: notExecutable } } });
+    const [s] = await sessions(council, 1);
+    await expect(manager.start(s!.id, { mode: 'headless' })).rejects.toMatchObject({ message: expect.stringContaining(notExecutable) });
+  });
+
+  it('records a denial in the run, its events and the context', async () => {
+    const { council, manager } = await scene('claude', [
+      { claude: 'init' },
+      { claude: 'write', path: 'src/a.ts', content: 'nope', deny: 'src/a.ts is being edited by session 3f2a (codex: add auth); work on another file or wait' },
+      { claude: 'result', text: 'could not write' },
+    ]);
+    const [s] = await sessions(council, 1);
+    await manager.start(s!.id, { mode: 'headless' });
+    const ended = (await manager.waitForEnd(s!.id)) as AgentRun;
+    expect(ended.denials).toBeGreaterThanOrEqual(1);
+    expect(manager.events(s!.id)).toContainEqual(expect.objectContaining({ kind: 'denied', path: 'src/a.ts', reason: expect.stringContaining('session 3f2a') }));
+    expect(council.context.get(s!.id).history.map((h) => h.status)).toContain('blocked');
+  });
+});
+
+describe('stop', () => {
+  it('kills the agent and everything it started, and records the run as stopped', async () => {
+    const { council, manager } = await scene('claude', [{ claude: 'init' }, { spawnChild: { pidFile: 'grandchild.pid' } }, { sleep: 60_000 }]);
+    const [s] = await sessions(council, 1);
+    await manager.start(s!.id, { mode: 'headless' });
+    const pidFile = path.join(s!.worktreePath, 'grandchild.pid');
+    await waitUntil(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '', 'the grandchild');
+    const grandchild = Number(readFileSync(pidFile, 'utf8'));
+    expect(isAlive(grandchild)).toBe(true);
+
+    const stopped = await manager.stop(s!.id);
+    expect(stopped).toMatchObject({ state: 'stopped', reason: 'stopped by the user' });
+    await waitUntil(() => !isAlive(grandchild), 'the grandchild to be gone', 5000);
+    expect(council.context.get(s!.id).status).toBe('waiting');
+  });
+
+  it('stops a run hosted by another process through its process group', async () => {
+    const { council, manager } = await scene('claude', [{ claude: 'init' }, { sleep: 60_000 }]);
+    const [s] = await sessions(council, 1);
+    const run = await manager.start(s!.id, { mode: 'headless' });
+    // A second manager (as the CLI would be) sees the run as someone else's and stops it.
+    const other = new AgentManager(council);
+    (other as unknown as { hostAlive: () => boolean }).hostAlive = () => true;
+    const stopped = await other.stop(s!.id);
+    expect(stopped).toMatchObject({ id: run.id, state: 'stopped' });
+    expect(isAlive(run.pid as number)).toBe(false);
+  });
+});
+
+describe('an interactive run', () => {
+  it('runs in a terminal: typed input reaches the agent, output reaches attached clients in order', async () => {
+    const { council, manager } = await scene('claude', [{ print: 'ready\n' }, { echoStdin: true }]);
+    const [s] = await sessions(council, 1);
+    await manager.start(s!.id, { mode: 'interactive' });
+    const seen: { seq: number; data: string }[] = [];
+    const attached = manager.attach(s!.id, (_run, chunk) => seen.push(chunk));
+    await waitUntil(() => (attached.data + seen.map((c) => c.data).join('')).includes('ready'), 'the prompt');
+    expect(manager.write(s!.id, 'hello there\r')).toBe(true);
+    await waitUntil(() => seen.map((c) => c.data).join('').includes('echo: hello there'), 'the echo');
+    expect(seen.map((c) => c.seq)).toEqual(seen.map((_c, i) => attached.seq + i + 1));
+    expect(manager.resize(s!.id, 100, 40)).toBe(true);
+    manager.write(s!.id, 'end\r');
+    const ended = (await manager.waitForEnd(s!.id)) as AgentRun;
+    expect(ended).toMatchObject({ state: 'done', mode: 'interactive', exitCode: 0 });
+    attached.unsubscribe();
+  });
+});
+
+describe('after a restart', () => {
+  it('marks runs whose host is gone as interrupted, keeps the work, and resumes them', async () => {
+    const { council, manager } = await scene('claude', [{ printArgv: true }]);
+    const [s] = await sessions(council, 1);
+    const dead = await deadPid();
+    manager.store.write({
+      id: 'abcdef0123',
+      sessionId: s!.id,
+      preset: 'claude',
+      mode: 'headless',
+      task: s!.task,
+      state: 'running',
+      attempt: 1,
+      pid: dead,
+      hostPid: dead,
+      startedAt: new Date(Date.now() - 60_000).toISOString(),
+      endedAt: null,
+      exitCode: null,
+      signal: null,
+      reason: null,
+      agentSessionId: 'claude-conversation-7',
+      filesTouched: ['src/a.ts'],
+      didWork: true,
+      costUsd: null,
+      inputTokens: null,
+      outputTokens: null,
+      denials: 0,
+      outputBytes: 0,
+    });
+    const marked = await manager.reconcile();
+    expect(marked.map((r) => r.id)).toEqual(['abcdef0123']);
+    expect(manager.store.latest(s!.id)).toMatchObject({ state: 'interrupted', reason: expect.stringContaining('resume to continue') });
+    expect(council.context.get(s!.id).message).toContain('interrupted');
+
+    await manager.start(s!.id, { resume: true });
+    const resumed = (await manager.waitForEnd(s!.id)) as AgentRun;
+    expect(resumed).toMatchObject({ state: 'done', mode: 'headless', preset: 'claude' });
+    const log = readFileSync(manager.store.logFile(resumed), 'utf8');
+    expect(log).toContain('--resume=claude-conversation-7');
+    expect(manager.runs(s!.id).map((r) => r.state)).toEqual(['done', 'interrupted']);
+  });
+});
+
+describe('the parallel executor', () => {
+  it('runs N sessions with at most `concurrency` agents at once and reports each result', async () => {
+    const running = new Set<string>();
+    let most = 0;
+    const { council, manager } = await scene('claude', [...claudeWrites('out.txt'), { sleep: 200 }], {
+      run: (run) => {
+        if (run.state === 'starting' || run.state === 'running') running.add(run.id);
+        else running.delete(run.id);
+        most = Math.max(most, running.size);
+      },
+    });
+    const made = await sessions(council, 4);
+    const results = await runSessions(manager, made.map((s) => s.id), { concurrency: 2, maxRetries: 0 });
+    expect(allSucceeded(results)).toBe(true);
+    expect(results.map((r) => r.sessionId)).toEqual(made.map((s) => s.id));
+    expect(results.every((r) => r.state === 'done' && r.filesChanged.includes('out.txt') && r.attempts === 1 && r.costUsd === 0.0123)).toBe(true);
+    expect(most).toBe(2);
+  });
+
+  it('retries an agent that failed before doing any work, with backoff, up to the limit', async () => {
+    const { council, manager } = await scene('claude', [{ claude: 'init' }, { claude: 'result', error: true, text: 'API Error: 500' }, { exit: 1 }]);
+    const [s] = await sessions(council, 1);
+    const started = Date.now();
+    const [result] = await runSessions(manager, [s!.id], { concurrency: 1, maxRetries: 2, backoffMs: 50 });
+    expect(result).toMatchObject({ state: 'failed', attempts: 3, reason: 'API Error: 500' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(50 + 100);
+    expect(manager.runs(s!.id).map((r) => r.attempt)).toEqual([3, 2, 1]);
+  });
+
+  it('does not retry an agent that failed after it had done work', async () => {
+    const { council, manager } = await scene('claude', [{ claude: 'init' }, { claude: 'write', path: 'half.txt', content: 'half' }, { exit: 3 }]);
+    const [s] = await sessions(council, 1);
+    const [result] = await runSessions(manager, [s!.id], { concurrency: 1, maxRetries: 3, backoffMs: 10 });
+    expect(result).toMatchObject({ state: 'failed', attempts: 1, exitCode: 3, filesChanged: ['half.txt'] });
+  });
+
+  it('cancel stops the running agents and starts no more', async () => {
+    const { council, manager } = await scene('claude', [{ claude: 'init' }, { sleep: 60_000 }]);
+    const made = await sessions(council, 3);
+    const abort = new AbortController();
+    const pending = runSessions(manager, made.map((s) => s.id), { concurrency: 1, maxRetries: 0, signal: abort.signal });
+    await waitUntil(() => manager.liveRun(made[0]!.id)?.state === 'running', 'the first agent');
+    abort.abort();
+    const results = await pending;
+    expect(results.map((r) => r.state)).toEqual(['stopped', 'stopped', 'stopped']);
+    expect(manager.runs(made[1]!.id)).toEqual([]);
+    expect(allSucceeded(results)).toBe(false);
+  });
+});
+
+describe('sessions and their agents', () => {
+  it('refuses a second agent in a session that has one running', async () => {
+    const { council, manager } = await scene('claude', [{ sleep: 60_000 }]);
+    const [s] = await sessions(council, 1);
+    await manager.start(s!.id, { mode: 'headless' });
+    await expect(manager.start(s!.id, { mode: 'headless' })).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('already has a running agent') });
+    await useScript(council, 'claude', []);
+  });
+});

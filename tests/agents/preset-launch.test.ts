@@ -1,0 +1,167 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Session } from '../../shared/models';
+import { hookCommandLine } from '../../electron/core/agents/hooks/command';
+import { claudePreset } from '../../electron/core/agents/presets/claude';
+import { codexPreset } from '../../electron/core/agents/presets/codex';
+import { geminiPreset } from '../../electron/core/agents/presets/gemini';
+import type { AgentPreset, LaunchContext } from '../../electron/core/agents/types';
+import { REPO_ROOT } from '../helpers/cli';
+import { tempDir } from '../helpers/repo';
+
+// What each preset's launch() builds, without running the agent: the command line per mode and
+// resume, the user's environment passed on whole, and the hook command lines, quoted for sh.
+
+const bin = (name: string) => path.join(REPO_ROOT, 'node_modules', '.bin', name);
+const session: Session = {
+  id: 'a1b2c3',
+  task: 'add y',
+  agent: 'claude',
+  branch: 'council/add-y',
+  worktreePath: '/work/trees/add-y',
+  baseBranch: 'main',
+  baseCommit: '0'.repeat(40),
+  createdAt: '2026-11-24T00:00:00.000Z',
+  state: 'ready',
+};
+const council = { argv: ['/Applications/CLI Council.app/Contents/MacOS/CLI Council', "/opt/it's/council.cjs"], env: { ELECTRON_RUN_AS_NODE: '1' } };
+const userEnv = { HOME: '/home/ann', PATH: '/usr/bin:/bin', ANTHROPIC_BASE_URL: 'https://gateway.corp.example/anthropic', OPENAI_API_KEY: 'sk-ann', COUNCIL_SESSION_ID: 'a1b2c3' };
+
+function ctx(id: 'claude' | 'codex' | 'gemini', over: Partial<LaunchContext> = {}): LaunchContext {
+  return {
+    session: { ...session, agent: id },
+    repoRoot: '/work/repo',
+    task: '-- fix the "login" bug',
+    mode: 'headless',
+    env: userEnv,
+    override: { path: bin(id), args: ['--model', 'big'], env: { EXTRA: '1' } },
+    customTemplate: null,
+    council,
+    privateDir: tempDir('council-private-'),
+    userHome: tempDir('council-user-'),
+    resume: null,
+    ...over,
+  };
+}
+
+const hookLine = (kind: string, agent: string) =>
+  `ELECTRON_RUN_AS_NODE='1' '/Applications/CLI Council.app/Contents/MacOS/CLI Council' '/opt/it'\\''s/council.cjs' 'hook' '${kind}' '--agent' '${agent}'`;
+
+describe('the hook command line', () => {
+  it('is read back by sh as exactly the argv and environment it was built from', () => {
+    const weird = "it's a \"path\" with $HOME, `ticks`, \\ and spaces";
+    const script = 'console.log(JSON.stringify({ argv: process.argv.slice(1), weird: process.env.WEIRD, electron: process.env.ELECTRON_RUN_AS_NODE }))';
+    const line = hookCommandLine({ argv: [process.execPath, '-e', script, weird], env: { ELECTRON_RUN_AS_NODE: '1', WEIRD: "a'b $c" } }, 'pre-tool', 'claude');
+    const printed = JSON.parse(execFileSync('sh', ['-c', line], { encoding: 'utf8' })) as unknown;
+    expect(printed).toEqual({ argv: [weird, 'hook', 'pre-tool', '--agent', 'claude'], weird: "a'b $c", electron: '1' });
+  });
+
+  it('refuses an environment name sh would not take as an assignment', () => {
+    expect(() => hookCommandLine({ argv: ['council'], env: { 'BAD NAME': '1' } }, 'stop', 'codex')).toThrow(/cannot assign/);
+    expect(() => hookCommandLine({ argv: [], env: {} }, 'stop', 'codex')).toThrow(/empty/);
+  });
+});
+
+describe('Claude Code preset launch', () => {
+  it('headless: -p with stream-json, acceptEdits, our hooks in --settings, the extra args, then the task after --', async () => {
+    const launch = await claudePreset.launch(ctx('claude'));
+    expect(launch.command).toBe(bin('claude'));
+    expect(launch.cwd).toBe(session.worktreePath);
+    expect(launch.parser).toBeNull();
+    expect(launch.args).toEqual(['-p', '--output-format', 'stream-json', '--verbose', '--permission-mode', 'acceptEdits', '--settings', expect.any(String), '--model', 'big', '--', '-- fix the "login" bug']);
+    const settings = JSON.parse(launch.args[7] as string) as unknown;
+    const edit = 'Write|Edit|MultiEdit|NotebookEdit';
+    expect(settings).toEqual({
+      hooks: {
+        PreToolUse: [{ matcher: edit, hooks: [{ type: 'command', command: hookLine('pre-tool', 'claude'), timeout: 15 }] }],
+        PostToolUse: [{ matcher: edit, hooks: [{ type: 'command', command: hookLine('post-tool', 'claude'), timeout: 10 }] }],
+        Notification: [{ hooks: [{ type: 'command', command: hookLine('notify', 'claude'), timeout: 10 }] }],
+        Stop: [{ hooks: [{ type: 'command', command: hookLine('stop', 'claude'), timeout: 10 }] }],
+        UserPromptSubmit: [{ hooks: [{ type: 'command', command: hookLine('prompt', 'claude'), timeout: 10 }] }],
+      },
+    });
+    // The user's environment whole (their gateway, their HOME), the settings' extra variables on top.
+    expect(launch.env).toEqual({ ...userEnv, EXTRA: '1' });
+  });
+
+  it('interactive: the TUI with the task as its first prompt; resume: --resume=<id>', async () => {
+    const interactive = await claudePreset.launch(ctx('claude', { mode: 'interactive', resume: { agentSessionId: '5e0c9a7e-1111-2222-3333-444455556666' } }));
+    expect(interactive.args).toEqual(['--resume=5e0c9a7e-1111-2222-3333-444455556666', '--settings', expect.any(String), '--model', 'big', '--', '-- fix the "login" bug']);
+    const noTask = await claudePreset.launch(ctx('claude', { mode: 'interactive', task: '  ', resume: { agentSessionId: null } }));
+    expect(noTask.args).toEqual(['--settings', expect.any(String), '--model', 'big']);
+  });
+});
+
+describe('Codex preset launch', () => {
+  const hookArgs = [
+    '-c',
+    `hooks.PreToolUse=[{matcher="apply_patch",hooks=[{type="command",command=${JSON.stringify(hookLine('pre-tool', 'codex'))},timeout=15}]}]`,
+    '-c',
+    `hooks.PostToolUse=[{matcher="apply_patch",hooks=[{type="command",command=${JSON.stringify(hookLine('post-tool', 'codex'))},timeout=10}]}]`,
+    '-c',
+    `hooks.PermissionRequest=[{hooks=[{type="command",command=${JSON.stringify(hookLine('notify', 'codex'))},timeout=10}]}]`,
+    '-c',
+    `hooks.UserPromptSubmit=[{hooks=[{type="command",command=${JSON.stringify(hookLine('prompt', 'codex'))},timeout=10}]}]`,
+    '-c',
+    `hooks.Stop=[{hooks=[{type="command",command=${JSON.stringify(hookLine('stop', 'codex'))},timeout=10}]}]`,
+    '--dangerously-bypass-hook-trust',
+  ];
+
+  it('headless: exec --json without approvals or sandbox, our hooks as -c overrides trusted for this run, the task after --', async () => {
+    const launch = await codexPreset.launch(ctx('codex'));
+    expect(launch.command).toBe(bin('codex'));
+    expect(launch.args).toEqual(['exec', '--json', '--dangerously-bypass-approvals-and-sandbox', ...hookArgs, '--model', 'big', '--', '-- fix the "login" bug']);
+    expect(launch.env).toEqual({ ...userEnv, EXTRA: '1' });
+    expect(launch.cwd).toBe(session.worktreePath);
+  });
+
+  it('resume: exec resume <id> headless, resume <id> in the TUI; interactive: the task as the first prompt', async () => {
+    const resume = { agentSessionId: '01a20b43-79fd-79a1-aadb-53c2866bd821' };
+    expect((await codexPreset.launch(ctx('codex', { resume }))).args).toEqual(['exec', 'resume', '--json', '--dangerously-bypass-approvals-and-sandbox', ...hookArgs, '--model', 'big', '--', resume.agentSessionId, '-- fix the "login" bug']);
+    expect((await codexPreset.launch(ctx('codex', { mode: 'interactive', resume }))).args).toEqual(['resume', ...hookArgs, '--model', 'big', '--', resume.agentSessionId, '-- fix the "login" bug']);
+    expect((await codexPreset.launch(ctx('codex', { mode: 'interactive' }))).args).toEqual([...hookArgs, '--model', 'big', '--', '-- fix the "login" bug']);
+  });
+});
+
+describe('Gemini CLI preset launch', () => {
+  it("headless: --prompt=<task> with stream-json, yolo, skip-trust; its own GEMINI_CLI_HOME, the user's HOME unchanged", async () => {
+    const context = ctx('gemini');
+    const launch = await geminiPreset.launch(context);
+    expect(launch.command).toBe(bin('gemini'));
+    expect(launch.args).toEqual(['--prompt=-- fix the "login" bug', '--output-format', 'stream-json', '--yolo', '--skip-trust', '--model', 'big']);
+    expect(launch.env).toEqual({ ...userEnv, EXTRA: '1', GEMINI_CLI_HOME: path.join(context.privateDir, 'gemini-home') });
+  });
+
+  it("interactive: --prompt-interactive=<task>; resume: --resume=<id>; the user's own GEMINI_CLI_HOME is where their settings come from", async () => {
+    const theirs = tempDir('council-their-gemini-home-');
+    const context = ctx('gemini', { mode: 'interactive', resume: { agentSessionId: 'ed921121-468b-4b7d-9189-ffbaf999f04e' }, env: { ...userEnv, GEMINI_CLI_HOME: theirs } });
+    mkdirSync(path.join(theirs, '.gemini'));
+    writeFileSync(path.join(theirs, '.gemini', 'settings.json'), '{"model":{"name":"gemini-9"}}');
+    const launch = await geminiPreset.launch(context);
+    expect(launch.args).toEqual(['--prompt-interactive=-- fix the "login" bug', '--resume=ed921121-468b-4b7d-9189-ffbaf999f04e', '--model', 'big']);
+    expect(launch.env.GEMINI_CLI_HOME).toBe(path.join(context.privateDir, 'gemini-home'));
+    const merged = JSON.parse(readFileSync(path.join(context.privateDir, 'gemini-home', '.gemini', 'settings.json'), 'utf8')) as { model: unknown };
+    expect(merged.model).toEqual({ name: 'gemini-9' });
+  });
+});
+
+describe.each<[string, AgentPreset, string]>([
+  ['claude', claudePreset, 'npm i -g @anthropic-ai/claude-code'],
+  ['codex', codexPreset, 'npm i -g @openai/codex'],
+  ['gemini', geminiPreset, 'npm i -g @google/gemini-cli'],
+])('%s preset: detection and refusals', (id, preset, install) => {
+  it('detects the installed CLI and its version; a missing one names the install command', async () => {
+    const found = await preset.detect({ env: { PATH: '/usr/bin:/bin' }, override: { path: bin(id) }, customTemplate: null });
+    expect(found).toMatchObject({ path: bin(id), version: expect.stringMatching(/^\d+\.\d+\.\d+/), problem: null });
+    const missing = await preset.detect({ env: { PATH: tempDir('council-empty-path-') }, override: {}, customTemplate: null });
+    expect(missing).toMatchObject({ path: null, problem: expect.stringContaining(install) });
+    expect(preset).toMatchObject({ locks: 'enforced', modes: ['interactive', 'headless'], binary: id });
+  });
+
+  it('refuses a headless run without a task, and a launch whose program is missing', async () => {
+    await expect(preset.launch(ctx(id as 'claude', { task: ' ' }))).rejects.toMatchObject({ code: 'invalid-input' });
+    await expect(preset.launch(ctx(id as 'claude', { override: {}, env: { ...userEnv, PATH: tempDir('council-empty-path-') } }))).rejects.toMatchObject({ code: 'not-found', message: expect.stringContaining(install) });
+  });
+});
