@@ -84,10 +84,11 @@ describe('board', () => {
 
 describe('live refresh plan', () => {
   it('maps what changed to what is fetched again', () => {
-    expect(planRefresh(['context'])).toEqual({ sessions: true, locks: false, settings: false });
-    expect(planRefresh(['locks'])).toEqual({ sessions: true, locks: true, settings: false });
-    expect(planRefresh(['settings'])).toEqual({ sessions: true, locks: false, settings: true });
-    expect(planRefresh([])).toEqual({ sessions: false, locks: false, settings: false });
+    expect(planRefresh(['context'])).toEqual({ sessions: true, locks: false, settings: false, runs: false });
+    expect(planRefresh(['locks'])).toEqual({ sessions: true, locks: true, settings: false, runs: false });
+    expect(planRefresh(['settings'])).toEqual({ sessions: true, locks: false, settings: true, runs: false });
+    expect(planRefresh(['runs'])).toEqual({ sessions: false, locks: false, settings: false, runs: true });
+    expect(planRefresh([])).toEqual({ sessions: false, locks: false, settings: false, runs: false });
   });
 });
 

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import type { RepoInfo } from '../../../shared/models';
 import { ErrorBoundary } from '../components/ErrorBoundary';
 import { BoardScreen } from '../features/board/BoardScreen';
+import { CompareScreen } from '../features/compare/CompareScreen';
 import { LocksScreen } from '../features/locks/LocksScreen';
 import { closeRepo } from '../features/repo/repo-store';
 import { RemoveSessionDialog } from '../features/session/RemoveSessionDialog';
@@ -53,6 +54,7 @@ export function RepoWorkspace({ repo }: { repo: RepoInfo }) {
           {route.view === 'locks' ? <LocksScreen /> : null}
           {route.view === 'settings' ? <SettingsScreen /> : null}
           {route.view === 'session' ? <SessionView key={route.sessionId} repo={repo.root} sessionId={route.sessionId} tab={route.tab} /> : null}
+          {route.view === 'compare' ? <CompareScreen key={route.ids.join(',')} repo={repo.root} ids={route.ids} /> : null}
         </ErrorBoundary>
       </main>
       {removing !== null ? <RemoveSessionDialog repo={repo.root} sessionId={removing} onClose={cancelRemove} /> : null}
@@ -61,7 +63,7 @@ export function RepoWorkspace({ repo }: { repo: RepoInfo }) {
 }
 
 function NavButton({ route, to, label }: { route: Route; to: 'board' | 'locks' | 'settings'; label: string }) {
-  const current = route.view === to || (to === 'board' && route.view === 'session');
+  const current = route.view === to || (to === 'board' && (route.view === 'session' || route.view === 'compare'));
   return (
     <button type="button" className="nav-item" data-testid={`nav-${to}`} aria-current={current ? 'page' : undefined} onClick={() => navigate({ view: to })}>
       {label}

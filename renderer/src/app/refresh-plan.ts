@@ -7,19 +7,22 @@ export interface RefreshPlan {
   sessions: boolean;
   locks: boolean;
   settings: boolean;
+  /** Agent runs (`agent.runs`): a run record changed outside this window's events (a CLI supervisor). */
+  runs: boolean;
 }
 
 /**
  * sessions/context → the board (`sessions.list`); locks → the locks table and the board (cards
  * show how many locks each session holds); settings → settings (the stale threshold also changes
- * the board's stale markers, so the board too).
+ * the board's stale markers, so the board too); runs → every session's latest agent run.
  */
 export function planRefresh(kinds: Iterable<StateKind>): RefreshPlan {
-  const plan: RefreshPlan = { sessions: false, locks: false, settings: false };
+  const plan: RefreshPlan = { sessions: false, locks: false, settings: false, runs: false };
   for (const kind of kinds) {
     if (kind === 'sessions' || kind === 'context') plan.sessions = true;
     if (kind === 'locks') plan.locks = plan.sessions = true;
     if (kind === 'settings') plan.settings = plan.sessions = true;
+    if (kind === 'runs') plan.runs = true;
   }
   return plan;
 }

@@ -7,6 +7,8 @@ interface DialogProps {
   testId?: string;
   /** While true, Escape and the backdrop do not close (e.g. a removal in progress). */
   busy?: boolean;
+  /** A wider dialog, for forms with lists (the new-session dialog). */
+  wide?: boolean;
 }
 
 /**
@@ -14,7 +16,7 @@ interface DialogProps {
  * turns Escape into `cancel`, which closes it through `onClose`. Focus goes back to whatever had it
  * before the dialog opened.
  */
-export function Dialog({ title, onClose, children, testId, busy = false }: DialogProps) {
+export function Dialog({ title, onClose, children, testId, busy = false, wide = false }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const onCloseRef = useRef(onClose);
@@ -42,7 +44,7 @@ export function Dialog({ title, onClose, children, testId, busy = false }: Dialo
   return (
     <dialog
       ref={ref}
-      className="dialog"
+      className={wide ? 'dialog dialog-wide' : 'dialog'}
       aria-labelledby={titleId}
       data-testid={testId}
       onClick={(event) => {

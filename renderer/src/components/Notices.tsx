@@ -12,6 +12,19 @@ export function Notices() {
             <strong>{notice.title}</strong>
             {notice.detail ? <span className="notice-detail">{notice.detail}</span> : null}
           </div>
+          {notice.action ? (
+            <button
+              type="button"
+              className="button small"
+              data-testid={notice.testId ? `${notice.testId}-action` : undefined}
+              onClick={() => {
+                dismissNotice(notice.id);
+                notice.action?.run();
+              }}
+            >
+              {notice.action.label}
+            </button>
+          ) : null}
           <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => dismissNotice(notice.id)}>
             ×
           </button>

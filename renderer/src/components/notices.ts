@@ -12,6 +12,10 @@ export interface Notice {
   /** Stays until dismissed. */
   sticky: boolean;
   testId?: string;
+  /** A button on the notice (e.g. "Open session"); the notice goes away when it is used. */
+  action?: { label: string; run: () => void };
+  /** A later notice with the same key replaces this one (one "needs input" per session). */
+  key?: string;
 }
 
 export const notices = createStore<Notice[]>([]);
@@ -20,7 +24,10 @@ const TOAST_MS = 6000;
 
 export function notify(notice: Omit<Notice, 'id' | 'sticky'> & { sticky?: boolean }): number {
   const id = nextId++;
-  notices.set((list) => [...list.slice(-4), { ...notice, id, sticky: notice.sticky ?? false }]);
+  notices.set((list) => {
+    const others = notice.key === undefined ? list : list.filter((n) => n.key !== notice.key);
+    return [...others.slice(-4), { ...notice, id, sticky: notice.sticky ?? false }];
+  });
   if (!notice.sticky) setTimeout(() => dismissNotice(id), TOAST_MS);
   return id;
 }

@@ -3,7 +3,9 @@ import { newSessionRequested } from '../../app/menu-commands';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useStore } from '../../lib/create-store';
+import { compareSelection, keepExisting, startSelecting, stopSelecting } from '../compare/compare-selection';
 import { columnsOf, nextCardIndex } from './board-navigation';
+import { CompareBar } from './CompareBar';
 import { NewSessionDialog } from './NewSessionDialog';
 import { SessionCard } from './SessionCard';
 import { countByStatus } from './card-list';
@@ -23,6 +25,9 @@ export function BoardScreen({ repo }: { repo: string }) {
     newSessionRequested.set(false);
     setCreating(true);
   }, [requested]);
+  const selecting = useStore(compareSelection).active;
+  useEffect(() => keepExisting(new Set(cards.map((card) => card.session.id))), [cards]);
+  useEffect(() => stopSelecting, []);
   const counts = useMemo(() => countByStatus(cards), [cards]);
   const shown = useMemo(() => (filter === 'all' ? cards : cards.filter((card) => card.context.status === filter)), [cards, filter]);
 
@@ -32,11 +37,18 @@ export function BoardScreen({ repo }: { repo: string }) {
         <h1 id="board-heading" className="screen-title">
           Sessions <span className="count-badge">{cards.length}</span>
         </h1>
+        <span className="spacer" />
+        {cards.length > 1 ? (
+          <button type="button" className="button" data-testid="compare-select-button" aria-pressed={selecting} onClick={selecting ? stopSelecting : startSelecting}>
+            {selecting ? 'Done selecting' : 'Select to compare'}
+          </button>
+        ) : null}
         <button type="button" className="button primary" data-testid="new-session-button" onClick={() => setCreating(true)}>
           + New session
         </button>
       </div>
       {cards.length > 0 ? <StatusFilters counts={counts} active={filter} onChange={statusFilter.set} /> : null}
+      <CompareBar cards={cards} />
       <ErrorMessage message={status === 'error' ? `Could not load the sessions: ${error}` : null} testId="board-error" />
 
       {status === 'loading' ? (

@@ -1,109 +1,172 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent, type KeyboardEvent } from 'react';
+import type { RunMode } from '../../../../shared/agents';
 import { call } from '../../api';
+import { openCompare } from '../../app/navigation';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { notify } from '../../components/notices';
+import { useStore } from '../../lib/create-store';
 import { plural } from '../../lib/format';
+import { loadPresets, presetsStore } from '../agents/presets-store';
+import { refreshRuns } from '../agents/runs-store';
+import { settingsStore } from '../settings/settings-store';
+import { buildCreateInput, defaultAgentProblem, initialPreset, MAX_COUNT, modeFor, submitLabel, type NewSessionForm } from './new-session-form';
+import { PresetPicker } from './PresetPicker';
 import { refreshSessions } from './sessions-store';
 
-const MAX_COUNT = 10;
-
 /**
- * Creates sessions (`sessions.create`). The task is required; agent and base are optional (the
- * base defaults to the main checkout's branch); up to ten sessions of the same task at once.
- * Enter submits, Escape closes; the core's error stays in the dialog.
+ * Creates sessions (`sessions.create`): a task; an agent preset (detected version, or why it cannot
+ * run), interactive or headless; how many (more than one is a best-of-N run of the same task, to
+ * compare and keep one); a base branch (default: the main checkout's). With a preset the core
+ * starts the agent at once; "No agent" is a plain worktree. Ctrl/Cmd+Enter submits, Escape closes;
+ * the core's error stays in the dialog.
  */
 export function NewSessionDialog({ repo, onClose }: { repo: string; onClose: () => void }) {
-  const [task, setTask] = useState('');
-  const [agent, setAgent] = useState('');
-  const [base, setBase] = useState('');
-  const [count, setCount] = useState('1');
+  const presets = useStore(presetsStore);
+  const defaultAgent = useStore(settingsStore).settings?.defaultAgent ?? null;
+  const [form, setForm] = useState<NewSessionForm>({ task: '', agent: '', base: '', count: '1', mode: 'interactive' });
+  const [agentTouched, setAgentTouched] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const ids = { task: useId(), agent: useId(), base: useId(), count: useId(), error: useId() };
+  const ids = { task: useId(), agent: useId(), base: useId(), count: useId(), error: useId(), help: useId() };
+  const set = (patch: Partial<NewSessionForm>) => setForm((previous) => ({ ...previous, ...patch }));
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  useEffect(() => {
+    void loadPresets();
+  }, []);
+  // Preselects the default agent once the presets are known, unless the user already chose.
+  useEffect(() => {
+    if (agentTouched || presets.status !== 'ready') return;
+    setForm((previous) => ({ ...previous, agent: initialPreset(presets.presets, defaultAgent) ?? '' }));
+  }, [presets, defaultAgent, agentTouched]);
+
+  const chosen = presets.presets.find((preset) => preset.id === form.agent);
+  const withAgent = chosen !== undefined;
+  const listed = presets.status === 'ready';
+  const many = Number(form.count) > 1;
+
+  const submit = async (event?: FormEvent) => {
+    event?.preventDefault();
     if (busy) return;
-    if (task.trim() === '') {
-      setError('Describe the task: every session needs one.');
-      return;
-    }
-    const n = Number(count);
-    if (!Number.isInteger(n) || n < 1 || n > MAX_COUNT) {
-      setError(`Count must be a whole number from 1 to ${MAX_COUNT}.`);
+    const built = buildCreateInput(repo, { ...form, mode: modeFor(chosen, form.mode) });
+    if (!built.ok) {
+      setError(built.error);
       return;
     }
     setBusy(true);
     setError(null);
-    const result = await call('sessions.create', {
-      repo,
-      task: task.trim(),
-      agent: agent.trim() === '' ? null : agent.trim(),
-      ...(base.trim() === '' ? {} : { base: base.trim() }),
-      count: n,
-    });
+    const result = await call('sessions.create', built.input);
     setBusy(false);
     if (!result.ok) {
       setError(result.error.message);
       return;
     }
+    const created = result.value;
     void refreshSessions();
-    notify({ tone: 'success', title: `Created ${plural(result.value.length, 'session')}`, detail: result.value.map((s) => s.branch).join(', ') });
+    if (withAgent) void refreshRuns();
+    notify({
+      tone: 'success',
+      title: withAgent ? `Started ${plural(created.length, `${chosen.label} session`)}` : `Created ${plural(created.length, 'session')}`,
+      detail: created.map((s) => s.branch).join(', '),
+      ...(created.length > 1 ? { action: { label: 'Compare them', run: () => openCompare(created.map((s) => s.id)) } } : {}),
+    });
     onClose();
   };
 
+  const submitOnCtrlEnter = (event: KeyboardEvent) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) void submit();
+  };
+
   return (
-    <Dialog title="New session" onClose={onClose} testId="new-session-dialog" busy={busy}>
-      <form className="form" noValidate onSubmit={(event) => void submit(event)} aria-describedby={error ? ids.error : undefined}>
+    <Dialog title="New session" onClose={onClose} testId="new-session-dialog" busy={busy} wide>
+      <form className="form" noValidate onSubmit={(event) => void submit(event)} onKeyDown={submitOnCtrlEnter} aria-describedby={error ? ids.error : undefined}>
         <div className="field">
           <label htmlFor={ids.task} className="field-label">
             Task <span className="required">(required)</span>
           </label>
-          <input
+          <textarea
             id={ids.task}
-            className="input"
+            className="input textarea"
             data-testid="new-session-task"
-            value={task}
-            onChange={(event) => setTask(event.target.value)}
+            value={form.task}
+            onChange={(event) => set({ task: event.target.value })}
             placeholder="Add a login form"
             maxLength={4000}
+            rows={3}
             aria-required="true"
+            aria-describedby={ids.help}
             autoFocus
             autoComplete="off"
           />
+          <p id={ids.help} className="field-help">
+            What the agent is asked to do. Ctrl+Enter creates.
+          </p>
         </div>
+
+        <fieldset className="field fieldset">
+          <legend className="field-label">Agent</legend>
+          {listed ? (
+            <PresetPicker
+              presets={presets.presets}
+              value={form.agent}
+              disabled={busy}
+              onChange={(agent) => {
+                setAgentTouched(true);
+                set({ agent });
+              }}
+            />
+          ) : presets.status === 'error' ? (
+            <>
+              <p className="error-message" role="alert" data-testid="new-session-presets-error">
+                Could not list the agents: {presets.error}
+              </p>
+              <label htmlFor={ids.agent} className="field-help">
+                Agent name (a label only; no agent is started)
+              </label>
+              <input
+                id={ids.agent}
+                className="input"
+                data-testid="new-session-agent"
+                value={form.agent}
+                onChange={(event) => set({ agent: event.target.value })}
+                placeholder="claude, codex, aider…"
+                maxLength={64}
+                autoComplete="off"
+              />
+            </>
+          ) : (
+            <p className="muted" aria-busy="true">
+              Looking for agents on this machine…
+            </p>
+          )}
+          {listed && presets.refreshing ? (
+            <p className="field-help" aria-busy="true" data-testid="new-session-presets-refreshing">
+              Checking the agents on this machine again…
+            </p>
+          ) : null}
+          {listed && !agentTouched && !presets.refreshing ? <DefaultAgentNote problem={defaultAgentProblem(presets.presets, defaultAgent)} /> : null}
+        </fieldset>
+
         <div className="field-row">
-          <div className="field">
-            <label htmlFor={ids.agent} className="field-label">
-              Agent
-            </label>
-            <input
-              id={ids.agent}
-              className="input"
-              data-testid="new-session-agent"
-              value={agent}
-              onChange={(event) => setAgent(event.target.value)}
-              placeholder="claude, codex, aider…"
-              maxLength={64}
-              autoComplete="off"
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={ids.base} className="field-label">
-              Base branch
-            </label>
-            <input
-              id={ids.base}
-              className="input mono"
-              data-testid="new-session-base"
-              value={base}
-              onChange={(event) => setBase(event.target.value)}
-              placeholder="current branch"
-              autoComplete="off"
-              spellCheck={false}
-            />
-          </div>
+          <fieldset className="field fieldset field-mode" disabled={!withAgent || busy}>
+            <legend className="field-label">Mode</legend>
+            <div className="segmented" role="radiogroup" aria-label="Mode">
+              {(['interactive', 'headless'] as RunMode[]).map((mode) => (
+                <label key={mode} className={`segment${modeFor(chosen, form.mode) === mode ? ' is-checked' : ''}`}>
+                  <input
+                    type="radio"
+                    name="run-mode"
+                    value={mode}
+                    data-testid={`new-session-mode-${mode}`}
+                    checked={modeFor(chosen, form.mode) === mode}
+                    disabled={chosen !== undefined && chosen.modes.length > 0 && !chosen.modes.includes(mode)}
+                    onChange={() => set({ mode })}
+                  />
+                  {mode}
+                </label>
+              ))}
+            </div>
+          </fieldset>
           <div className="field field-narrow">
             <label htmlFor={ids.count} className="field-label">
               Count
@@ -116,21 +179,54 @@ export function NewSessionDialog({ repo, onClose }: { repo: string; onClose: () 
               min={1}
               max={MAX_COUNT}
               step={1}
-              value={count}
-              onChange={(event) => setCount(event.target.value)}
+              value={form.count}
+              onChange={(event) => set({ count: event.target.value })}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={ids.base} className="field-label">
+              Base branch
+            </label>
+            <input
+              id={ids.base}
+              className="input mono"
+              data-testid="new-session-base"
+              value={form.base}
+              onChange={(event) => set({ base: event.target.value })}
+              placeholder="current branch"
+              autoComplete="off"
+              spellCheck={false}
             />
           </div>
         </div>
+        <p className="field-help" data-testid="new-session-summary">
+          {!withAgent
+            ? many
+              ? `${form.count} worktrees for the same task, no agent started.`
+              : 'A worktree and branch; no agent is started.'
+            : modeFor(chosen, form.mode) === 'interactive'
+              ? `The agent starts at once in a terminal you can type into${many ? `, in each of ${form.count} sessions: best of ${form.count}, to compare and keep one` : ''}.`
+              : `The agent runs on its own until done${many ? `, in each of ${form.count} sessions: best of ${form.count}, to compare and keep one` : ''}.`}
+        </p>
         <ErrorMessage message={error} testId="new-session-error" id={ids.error} />
         <div className="dialog-actions">
           <button type="button" className="button" data-testid="new-session-cancel" onClick={onClose} disabled={busy}>
             Cancel
           </button>
           <button type="submit" className="button primary" data-testid="new-session-submit" disabled={busy}>
-            {busy ? 'Creating…' : Number(count) > 1 ? `Create ${count} sessions` : 'Create session'}
+            {busy ? 'Creating…' : submitLabel(form)}
           </button>
         </div>
       </form>
     </Dialog>
+  );
+}
+
+function DefaultAgentNote({ problem }: { problem: string | null }) {
+  if (problem === null) return null;
+  return (
+    <p className="field-help preset-problem" data-testid="new-session-default-problem">
+      {problem}
+    </p>
   );
 }

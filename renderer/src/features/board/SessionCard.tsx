@@ -5,7 +5,12 @@ import { StatusChip } from '../../components/StatusChip';
 import { LockIcon } from '../../components/icons';
 import { Elapsed } from '../../components/TimeSince';
 import { plural, progressFraction } from '../../lib/format';
+import { useStoreSelector } from '../../lib/create-store';
 import { useVisibility } from '../../lib/use-visibility';
+import { isPresetId, runSummary } from '../agents/run-model';
+import { RunStateChip } from '../agents/RunStateChip';
+import { useRun } from '../agents/runs-store';
+import { compareSelection, toggleSelected } from '../compare/compare-selection';
 import { requestRemove } from '../session/remove-request';
 import { sessionStats, useSessionStats } from './session-stats';
 
@@ -23,8 +28,9 @@ export const SessionCard = memo(function SessionCard({ card, index }: { card: Se
 
   const open = (event: MouseEvent) => {
     // Buttons inside the card do their own thing; a click anywhere else opens the session.
-    if ((event.target as HTMLElement).closest('button') !== null && (event.target as HTMLElement).closest('.card-open') === null) return;
-    openSession(id);
+    const target = event.target as HTMLElement;
+    if ((target.closest('button, label, input') !== null) && target.closest('.card-open') === null) return;
+    openSession(id, isPresetId(session.agent) ? 'terminal' : 'diff');
   };
   const fraction = progressFraction(context.progress);
   const titleId = `card-title-${id}`;
@@ -40,6 +46,7 @@ export const SessionCard = memo(function SessionCard({ card, index }: { card: Se
       onClick={open}
     >
       <div className="card-top">
+        <CardSelect id={id} />
         <StatusChip status={context.status} testId={`session-card-status-${id}`} />
         {context.stale ? (
           <span className="stale-badge" data-testid={`session-card-stale-${id}`} title="No update from this session for longer than the stale threshold">
@@ -47,6 +54,7 @@ export const SessionCard = memo(function SessionCard({ card, index }: { card: Se
           </span>
         ) : null}
         {session.state !== 'ready' ? <span className="state-badge">{session.state}</span> : null}
+        <CardRun id={id} />
         <span className="card-elapsed">
           <Elapsed since={session.createdAt} label="Running for" />
         </span>
@@ -135,5 +143,25 @@ function CardStats({ id }: { id: string }) {
         </>
       ) : null}
     </span>
+  );
+}
+
+/** The live state of the session's agent run, beside its context status. */
+function CardRun({ id }: { id: string }) {
+  const run = useRun(id);
+  if (run === undefined) return null;
+  return <RunStateChip state={run.state} prefix="agent" testId={`session-card-run-${id}`} title={`Agent run: ${runSummary(run)}`} />;
+}
+
+/** In selection mode (to compare sessions), a checkbox per card. */
+function CardSelect({ id }: { id: string }) {
+  const active = useStoreSelector(compareSelection, (state) => state.active);
+  const selected = useStoreSelector(compareSelection, (state) => state.ids.includes(id));
+  if (!active) return null;
+  return (
+    <label className="card-select" title="Compare this session">
+      <input type="checkbox" data-testid={`session-select-${id}`} checked={selected} onChange={() => toggleSelected(id)} />
+      <span className="sr-only">Select session {id} to compare</span>
+    </label>
   );
 }

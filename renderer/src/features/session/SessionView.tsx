@@ -1,4 +1,4 @@
-import { useRef, type KeyboardEvent } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { SessionCard } from '../../../../shared/contract';
 import { navigate, openSession, type SessionTab } from '../../app/navigation';
 import { EmptyState } from '../../components/EmptyState';
@@ -7,21 +7,36 @@ import { Elapsed } from '../../components/TimeSince';
 import { useStore } from '../../lib/create-store';
 import { findCard } from '../board/card-list';
 import { sessionsStore } from '../board/sessions-store';
+import { EventsTab } from '../agents/EventsTab';
+import { RunControls } from '../agents/RunControls';
 import { DiffTab } from '../diff/DiffTab';
 import { ContextTab } from './ContextTab';
 import { SessionLocksTab } from './SessionLocksTab';
 import { requestRemove } from './remove-request';
 
+// xterm.js is most of a terminal's weight: loaded the first time a terminal is shown.
+const TerminalTab = lazy(() => import('../terminal/TerminalTab').then((module) => ({ default: module.TerminalTab })));
+
 const TABS: { id: SessionTab; label: string }[] = [
+  { id: 'terminal', label: 'Terminal' },
+  { id: 'events', label: 'Events' },
   { id: 'diff', label: 'Diff' },
   { id: 'context', label: 'Context' },
   { id: 'locks', label: 'Locks' },
 ];
 
-/** One session: what it is (task, branch, worktree, base) and its diff, context and locks. */
+/**
+ * One session: what it is (task, branch, worktree, base), its agent run (state, Start/Stop/Resume),
+ * and its terminal, agent events, diff, context and locks.
+ */
 export function SessionView({ repo, sessionId, tab }: { repo: string; sessionId: string; tab: SessionTab }) {
   const { cards, status } = useStore(sessionsStore);
   const card = findCard(cards, sessionId);
+  // The terminal attaches on its first showing, then stays (hidden on other tabs) until the view closes.
+  const [terminalOpened, setTerminalOpened] = useState(tab === 'terminal');
+  useEffect(() => {
+    if (tab === 'terminal') setTerminalOpened(true);
+  }, [tab]);
 
   if (card === undefined) {
     return (
@@ -37,9 +52,17 @@ export function SessionView({ repo, sessionId, tab }: { repo: string; sessionId:
   }
   return (
     <section className="session-view" data-testid="session-view" aria-labelledby="session-heading">
-      <SessionHeader card={card} />
+      <SessionHeader card={card} repo={repo} />
       <Tabs sessionId={sessionId} active={tab} />
       <div className="tab-panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {terminalOpened ? (
+          <div hidden={tab !== 'terminal'}>
+            <Suspense fallback={<p className="muted">Loading the terminal…</p>}>
+              <TerminalTab repo={repo} sessionId={sessionId} active={tab === 'terminal'} />
+            </Suspense>
+          </div>
+        ) : null}
+        {tab === 'events' ? <EventsTab repo={repo} sessionId={sessionId} /> : null}
         {/* The diff stays mounted across tabs: it holds the live watch of the worktree. */}
         <div hidden={tab !== 'diff'}>
           <DiffTab repo={repo} sessionId={sessionId} />
@@ -59,7 +82,7 @@ function BackButton({ label = '← Board' }: { label?: string }) {
   );
 }
 
-function SessionHeader({ card }: { card: SessionCard }) {
+function SessionHeader({ card, repo }: { card: SessionCard; repo: string }) {
   const { session, context } = card;
   return (
     <header className="session-header">
@@ -100,6 +123,7 @@ function SessionHeader({ card }: { card: SessionCard }) {
           </dd>
         </div>
       </dl>
+      <RunControls repo={repo} session={session} />
     </header>
   );
 }

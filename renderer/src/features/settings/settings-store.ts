@@ -1,6 +1,8 @@
+import type { CommandInput } from '../../../../shared/contract';
 import type { Settings } from '../../../../shared/models';
 import { call } from '../../api';
 import { createStore } from '../../lib/create-store';
+import { presetsSettingsChanged } from '../agents/presets-store';
 import { singleFlight } from '../../lib/single-flight';
 
 /** The open repository's settings (`settings.get`), as last read. */
@@ -28,11 +30,14 @@ export const refreshSettings = singleFlight(async () => {
 });
 
 /** Saves; the answer is the settings as stored, or the Result's error message for the form. */
-export async function saveSettings(patch: { worktreeRoot: string | null; staleAfterMinutes: number }): Promise<string | null> {
+export type SettingsPatch = Omit<CommandInput<'settings.update'>, 'repo'>;
+
+export async function saveSettings(patch: SettingsPatch): Promise<string | null> {
   const repo = settingsStore.get().repo;
   if (repo === null) return 'no repository is open';
   const result = await call('settings.update', { repo, ...patch });
   if (!result.ok) return result.error.message;
   settingsStore.set((state) => ({ ...state, status: 'ready', settings: result.value, error: null }));
+  presetsSettingsChanged();
   return null;
 }

@@ -1,0 +1,127 @@
+import { useEffect, useId, useState } from 'react';
+import { AGENT_PRESET_IDS, type AgentPresetId, type AgentRun } from '../../../../shared/agents';
+import type { Session } from '../../../../shared/models';
+import type { Result } from '../../../../shared/errors';
+import { call } from '../../api';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { notify } from '../../components/notices';
+import { useStore } from '../../lib/create-store';
+import { formatTimestamp } from '../../lib/format';
+import { loadPresets, presetsStore } from './presets-store';
+import { isPresetId, runActions, runFacts } from './run-model';
+import { RunStateChip } from './RunStateChip';
+import { applyRun, useRun } from './runs-store';
+
+/**
+ * The session's agent run in the session header: its state (with the reason, exit code and cost
+ * when it ended) and Start / Stop / Resume. A session created without a preset picks one here.
+ */
+export function RunControls({ repo, session }: { repo: string; session: Session }) {
+  const run = useRun(session.id);
+  const [preset, setPreset] = useState<AgentPresetId | ''>('');
+  const [busy, setBusy] = useState<'start' | 'stop' | 'resume' | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const selectId = useId();
+  const ownPreset = isPresetId(session.agent) ? session.agent : null;
+  const actions = runActions(run, ownPreset !== null || preset !== '');
+
+  const act = async (kind: 'start' | 'stop' | 'resume') => {
+    setBusy(kind);
+    setError(null);
+    let result: Result<AgentRun | null>;
+    if (kind === 'stop') result = await call('agent.stop', { repo, id: session.id });
+    else
+      result = await call('agent.start', {
+        repo,
+        id: session.id,
+        ...(ownPreset === null && preset !== '' ? { preset } : {}),
+        ...(kind === 'resume' ? { resume: true } : {}),
+      });
+    setBusy(null);
+    if (!result.ok) {
+      setError(`Could not ${kind} the agent: ${result.error.message}`);
+      return;
+    }
+    if (result.value !== null) applyRun(result.value);
+    if (kind === 'stop') notify({ tone: 'info', title: `Stopped the agent of session ${session.id}` });
+  };
+
+  const facts = run !== undefined ? runFacts(run) : [];
+  return (
+    <div className="run-controls" data-testid="run-controls">
+      <div className="run-line">
+        <span className="run-label">Agent run</span>
+        <RunStateChip state={run?.state ?? 'none'} testId="run-state" title={run ? `Started ${formatTimestamp(run.startedAt)}` : undefined} />
+        {run !== undefined ? (
+          <>
+            <span className="muted">{run.preset} · {run.mode}</span>
+            {facts.length > 0 ? (
+              <span className="run-facts" data-testid="run-facts">
+                {facts.join(' · ')}
+              </span>
+            ) : null}
+          </>
+        ) : null}
+        <span className="spacer" />
+        {ownPreset === null && !actions.stop ? (
+          <span className="run-preset-pick">
+            <label htmlFor={selectId} className="sr-only">
+              Agent preset
+            </label>
+            <PresetSelect id={selectId} value={preset} onChange={setPreset} />
+          </span>
+        ) : null}
+        {!actions.stop ? (
+          <button
+            type="button"
+            className="button small primary"
+            data-testid="run-start"
+            disabled={busy !== null || !actions.start}
+            title={actions.start ? undefined : 'Choose an agent first'}
+            onClick={() => void act('start')}
+          >
+            {busy === 'start' ? 'Starting…' : run !== undefined ? 'Start again' : 'Start'}
+          </button>
+        ) : null}
+        {actions.resume ? (
+          <button type="button" className="button small" data-testid="run-resume" disabled={busy !== null} onClick={() => void act('resume')} title="Continue the last run's conversation">
+            {busy === 'resume' ? 'Resuming…' : 'Resume'}
+          </button>
+        ) : null}
+        {actions.stop ? (
+          <button type="button" className="button small danger-ghost" data-testid="run-stop" disabled={busy !== null} onClick={() => void act('stop')}>
+            {busy === 'stop' ? 'Stopping…' : 'Stop'}
+          </button>
+        ) : null}
+      </div>
+      {run !== undefined && run.reason !== null && run.state !== 'done' ? (
+        <p className={`run-reason run-reason-${run.state}`} data-testid="run-reason">
+          {run.state === 'interrupted' ? 'Interrupted' : run.state === 'stopped' ? 'Stopped' : 'Failed'}: {run.reason}
+        </p>
+      ) : null}
+      <ErrorMessage message={error} testId="run-error" />
+    </div>
+  );
+}
+
+/** The presets for a session created without one; those not found here are listed but disabled. */
+function PresetSelect({ id, value, onChange }: { id: string; value: AgentPresetId | ''; onChange: (value: AgentPresetId | '') => void }) {
+  const { presets } = useStore(presetsStore);
+  useEffect(() => {
+    void loadPresets();
+  }, []);
+  const info = new Map(presets.map((preset) => [preset.id, preset]));
+  return (
+    <select id={id} className="input select small" data-testid="run-preset" value={value} onChange={(event) => onChange(event.target.value as AgentPresetId | '')}>
+      <option value="">Choose an agent…</option>
+      {AGENT_PRESET_IDS.map((presetId) => {
+        const preset = info.get(presetId);
+        return (
+          <option key={presetId} value={presetId} disabled={preset !== undefined && !preset.available}>
+            {(preset?.label ?? presetId) + (preset !== undefined && !preset.available ? ' (not available here)' : '')}
+          </option>
+        );
+      })}
+    </select>
+  );
+}

@@ -1,0 +1,47 @@
+import type { AgentRun } from '../../../../shared/agents';
+import type { SessionCard } from '../../../../shared/contract';
+import { runFacts } from './run-model';
+
+/**
+ * When to tell the user, in the window, that a session needs them: its run ended (done or failed),
+ * or its context went to `waiting`. Pure, so the rules are tested without a page.
+ */
+export interface NoticeSpec {
+  tone: 'info' | 'success' | 'error';
+  title: string;
+  detail?: string;
+}
+
+const clip = (text: string, max = 80): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/** Only a change seen live counts: a run already ended when we first heard of it says nothing. */
+export function runEndNotice(previous: AgentRun | undefined, next: AgentRun): NoticeSpec | null {
+  if (next.state !== 'done' && next.state !== 'failed') return null;
+  if (previous !== undefined && previous.id === next.id && previous.state === next.state) return null;
+  const facts = runFacts(next);
+  if (next.state === 'done') {
+    return { tone: 'success', title: `${next.preset} finished: ${clip(next.task)}`, detail: [`session ${next.sessionId}`, ...facts].join(' · ') };
+  }
+  return {
+    tone: 'error',
+    title: `${next.preset} failed: ${clip(next.task)}`,
+    detail: [clip(next.reason ?? 'no reason given', 220), `session ${next.sessionId}`, ...facts].join(' · '),
+  };
+}
+
+/** Sessions whose context is `waiting` now and was something else before (new sessions do not count). */
+export function newlyWaiting(previous: readonly SessionCard[], next: readonly SessionCard[]): SessionCard[] {
+  const before = new Map(previous.map((card) => [card.session.id, card.context.status]));
+  return next.filter((card) => {
+    const was = before.get(card.session.id);
+    return card.context.status === 'waiting' && was !== undefined && was !== 'waiting';
+  });
+}
+
+export function waitingNotice(card: SessionCard): NoticeSpec {
+  return {
+    tone: 'info',
+    title: `Needs input: ${clip(card.session.task)}`,
+    detail: card.context.message ?? `Session ${card.session.id} is waiting for you.`,
+  };
+}
