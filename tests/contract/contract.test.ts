@@ -1,10 +1,13 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { COMMAND_NAMES, type CommandName, type EventName, type EventPayload } from '../../shared/contract';
 import { AppCore } from '../../electron/core/app/app-core';
 import { dispatch } from '../../electron/core/dispatch';
 import { makeRepo, tempDir, writeIn, type TestRepo } from '../helpers/repo';
+import { AGENT_PRESET_IDS } from '../../shared/agents';
+import { DEFAULT_SETTINGS } from '../../shared/models';
+import { claudeWrites, useScript } from '../agents/fake-agents';
 
 /**
  * Every command of the contract through the real dispatch() and the real core, on a real repo:
@@ -82,13 +85,13 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
     malformed: { input: null, names: 'expected object' },
   },
   'settings.get': {
-    valid: async () => expect(await ok('settings.get', { repo: repo.root })).toEqual({ worktreeRoot: null, staleAfterMinutes: 30 }),
+    valid: async () => expect(await ok('settings.get', { repo: repo.root })).toEqual(DEFAULT_SETTINGS),
     malformed: { input: { repo: 42 }, names: 'repo: expected string' },
   },
   'settings.update': {
     valid: async () => {
-      expect(await ok('settings.update', { repo: repo.root, staleAfterMinutes: 45 })).toEqual({ worktreeRoot: null, staleAfterMinutes: 45 });
-      expect(await ok('settings.get', { repo: repo.root })).toEqual({ worktreeRoot: null, staleAfterMinutes: 45 });
+      expect(await ok('settings.update', { repo: repo.root, staleAfterMinutes: 45, checkCommand: 'npm test' })).toEqual({ ...DEFAULT_SETTINGS, staleAfterMinutes: 45, checkCommand: 'npm test' });
+      expect(await ok('settings.get', { repo: repo.root })).toEqual({ ...DEFAULT_SETTINGS, staleAfterMinutes: 45, checkCommand: 'npm test' });
     },
     malformed: { input: { repo: '/r', staleAfterMinutes: 0 }, names: 'staleAfterMinutes' },
   },
@@ -103,8 +106,14 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
   },
   'sessions.create': {
     valid: async () => {
-      const created = await ok<unknown[]>('sessions.create', { repo: repo.root, task: 'two of them', agent: 'claude', count: 2 });
+      const created = await ok<unknown[]>('sessions.create', { repo: repo.root, task: 'two of them', count: 2 });
       expect(created).toHaveLength(2);
+      // With a preset, its agent starts in each session (here the fake agent stands in for it).
+      await useScript(await core.council(repo.root), 'claude', claudeWrites('made.txt'));
+      const [withAgent] = await ok<{ id: string }[]>('sessions.create', { repo: repo.root, task: 'with an agent', agent: 'claude', mode: 'headless' });
+      const manager = await core.agents(repo.root);
+      await waitFor(() => manager.runs(withAgent!.id)[0]?.state === 'done');
+      expect(await call('sessions.create', { repo: repo.root, task: 'x', agent: 'nobody' })).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('unknown agent preset "nobody"') } });
       expect(await call('sessions.create', { repo: repo.root, task: ' ' })).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('task is empty') } });
     },
     malformed: { input: { repo: '/r', task: 'x', count: 'two' }, names: 'count' },
@@ -165,6 +174,133 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
       expect(await ok('context.update', { repo: repo.root, id, status: 'done', message: 'merged by hand' })).toMatchObject({ status: 'done', message: 'merged by hand' });
     },
     malformed: { input: { repo: '/r', id: 'abc', status: 'sleeping' }, names: 'status' },
+  },
+  'agents.list': {
+    valid: async () => {
+      const presets = await ok<{ id: string; available: boolean; problem: string | null }[]>('agents.list', { repo: repo.root });
+      expect(presets.map((p) => p.id)).toEqual([...AGENT_PRESET_IDS]);
+      // The custom preset has no template yet: unavailable, saying how to fix it.
+      expect(presets.find((p) => p.id === 'custom')).toMatchObject({ available: false, problem: expect.stringContaining('no command template is set') });
+    },
+    malformed: { input: { repo: '/r', verbose: true }, names: 'unknown field verbose' },
+  },
+  'agent.start': {
+    valid: async () => {
+      const id = await oneSession();
+      await useScript(await core.council(repo.root), 'claude', claudeWrites('started.txt'));
+      expect(await ok('agent.start', { repo: repo.root, id, preset: 'claude', mode: 'headless' })).toMatchObject({ sessionId: id, preset: 'claude', mode: 'headless', state: 'running' });
+      const manager = await core.agents(repo.root);
+      await waitFor(() => manager.runs(id)[0]?.state === 'done');
+      expect(readFileSync(path.join(manager.council.session(id).worktreePath, 'started.txt'), 'utf8')).toBe('x\n');
+      expect(await call('agent.start', { repo: repo.root, id: 'ffffff', preset: 'claude' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    },
+    malformed: { input: { repo: '/r', id: 'abc', preset: 'vim' }, names: 'preset' },
+  },
+  'agent.stop': {
+    valid: async () => {
+      const id = await oneSession();
+      expect(await ok('agent.stop', { repo: repo.root, id })).toBeNull();
+      await useScript(await core.council(repo.root), 'claude', [{ sleep: 60_000 }]);
+      await ok('agent.start', { repo: repo.root, id, preset: 'claude', mode: 'headless' });
+      expect(await ok('agent.stop', { repo: repo.root, id })).toMatchObject({ state: 'stopped', reason: 'stopped by the user' });
+    },
+    malformed: { input: { repo: '/r' }, names: 'id' },
+  },
+  'agent.input': {
+    valid: async () => {
+      const id = await oneSession();
+      expect(await ok('agent.input', { repo: repo.root, id, data: 'hello\r' })).toEqual({ written: false });
+      await useScript(await core.council(repo.root), 'claude', [{ echoStdin: true }]);
+      await ok('agent.start', { repo: repo.root, id, preset: 'claude', mode: 'interactive' });
+      await ok('agent.attach', { repo: repo.root, id });
+      expect(await ok('agent.input', { repo: repo.root, id, data: 'hello\r' })).toEqual({ written: true });
+      await waitFor(() => received.some((e) => e.event === 'agent.output' && (e.payload as { data: string }).data.includes('echo: hello')));
+    },
+    malformed: { input: { repo: '/r', id: 'abc', data: 7 }, names: 'data' },
+  },
+  'agent.resize': {
+    valid: async () => {
+      const id = await oneSession();
+      expect(await ok('agent.resize', { repo: repo.root, id, cols: 100, rows: 30 })).toEqual({ resized: false });
+      await useScript(await core.council(repo.root), 'claude', [{ sleep: 60_000 }]);
+      await ok('agent.start', { repo: repo.root, id, preset: 'claude', mode: 'interactive' });
+      expect(await ok('agent.resize', { repo: repo.root, id, cols: 100, rows: 30 })).toEqual({ resized: true });
+    },
+    malformed: { input: { repo: '/r', id: 'abc', cols: 1, rows: 10 }, names: 'cols' },
+  },
+  'agent.attach': {
+    valid: async () => {
+      const id = await oneSession();
+      expect(await ok('agent.attach', { repo: repo.root, id })).toEqual({ run: null, seq: 0, data: '', truncated: false });
+      await useScript(await core.council(repo.root), 'claude', [{ print: 'first\n' }, { sleep: 300 }, { print: 'second\n' }, { sleep: 60_000 }]);
+      await ok('agent.start', { repo: repo.root, id, preset: 'claude', mode: 'interactive' });
+      await waitFor(() => received.some((e) => e.event === 'agent.output' && (e.payload as { data: string }).data.includes('second')));
+      const output = received.filter((e) => e.event === 'agent.output').map((e) => e.payload as { sessionId: string; seq: number; data: string });
+      expect(output.every((o) => o.sessionId === id)).toBe(true);
+      expect(output.map((o) => o.seq)).toEqual(output.map((_o, i) => i + 1));
+      const again = await ok<{ seq: number; data: string }>('agent.attach', { repo: repo.root, id });
+      expect(again.data).toContain('first');
+      expect(again.seq).toBe(output.at(-1)!.seq);
+    },
+    malformed: { input: { repo: '/r', id: 'abc', since: 3 }, names: 'unknown field since' },
+  },
+  'agent.detach': {
+    valid: async () => {
+      const id = await oneSession();
+      expect(await ok('agent.detach', { repo: repo.root, id })).toEqual({ stopped: false });
+      await ok('agent.attach', { repo: repo.root, id });
+      expect(await ok('agent.detach', { repo: repo.root, id })).toEqual({ stopped: true });
+    },
+    malformed: { input: { repo: '/r', id: '' }, names: 'id' },
+  },
+  'agent.runs': {
+    valid: async () => {
+      const id = await oneSession();
+      expect(await ok('agent.runs', { repo: repo.root, id })).toEqual([]);
+      await useScript(await core.council(repo.root), 'claude', claudeWrites('r.txt'));
+      await ok('agent.start', { repo: repo.root, id, preset: 'claude', mode: 'headless' });
+      const manager = await core.agents(repo.root);
+      await waitFor(() => manager.runs(id)[0]?.state === 'done');
+      expect(await ok('agent.runs', { repo: repo.root })).toEqual([expect.objectContaining({ sessionId: id, state: 'done', filesTouched: ['r.txt'] })]);
+    },
+    malformed: { input: { repo: '/r', id: 12 }, names: 'id' },
+  },
+  'agent.events': {
+    valid: async () => {
+      const id = await oneSession();
+      await useScript(await core.council(repo.root), 'claude', claudeWrites('e.txt'));
+      await ok('agent.start', { repo: repo.root, id, preset: 'claude', mode: 'headless' });
+      const manager = await core.agents(repo.root);
+      await waitFor(() => manager.runs(id)[0]?.state === 'done');
+      const events = await ok<{ kind: string }[]>('agent.events', { repo: repo.root, id });
+      expect(events.map((e) => e.kind)).toEqual(expect.arrayContaining(['tool', 'file-changed', 'done']));
+    },
+    malformed: { input: { repo: '/r' }, names: 'id' },
+  },
+  'compare.sessions': {
+    valid: async () => {
+      const [a, b] = await ok<{ id: string; worktreePath: string }[]>('sessions.create', { repo: repo.root, task: 'best of two', count: 2 });
+      writeIn(a!.worktreePath, 'src/a.ts', 'export const a = 10;\nexport const more = 1;\n');
+      writeIn(b!.worktreePath, 'src/b.ts', 'export const b = 20;\n');
+      await ok('settings.update', { repo: repo.root, checkCommand: 'test -f src/b.ts && grep -q 20 src/b.ts' });
+      const rows = await ok<{ sessionId: string; filesChanged: number; insertions: number; deletions: number; files: string[]; check: { passed: boolean } | null }[]>('compare.sessions', { repo: repo.root, ids: [a!.id, b!.id], check: true });
+      expect(rows).toEqual([
+        expect.objectContaining({ sessionId: a!.id, filesChanged: 1, insertions: 2, deletions: 1, files: ['src/a.ts'], check: expect.objectContaining({ passed: false }) }),
+        expect.objectContaining({ sessionId: b!.id, filesChanged: 1, insertions: 1, deletions: 1, files: ['src/b.ts'], check: expect.objectContaining({ passed: true, exitCode: 0 }) }),
+      ]);
+    },
+    malformed: { input: { repo: '/r', ids: [] }, names: 'ids' },
+  },
+  'compare.pick': {
+    valid: async () => {
+      const [a, b] = await ok<{ id: string; worktreePath: string }[]>('sessions.create', { repo: repo.root, task: 'best of two', count: 2 });
+      writeIn(b!.worktreePath, 'src/b.ts', 'export const b = 20;\n');
+      const removed = await ok<{ id: string; archivedAs: string | null }[]>('compare.pick', { repo: repo.root, keep: a!.id, discard: [b!.id] });
+      expect(removed).toEqual([expect.objectContaining({ id: b!.id, archivedAs: expect.stringMatching(/^refs\/council\/archive\//) })]);
+      expect((await ok<{ session: { id: string } }[]>('sessions.list', { repo: repo.root })).map((c) => c.session.id)).toEqual([a!.id]);
+      expect(await call('compare.pick', { repo: repo.root, keep: a!.id, discard: [a!.id] })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    },
+    malformed: { input: { repo: '/r', keep: 'abc', discard: 'def' }, names: 'discard' },
   },
   'locks.list': {
     valid: async () => {
