@@ -17,6 +17,7 @@ import { measureLockInProcess } from './measure-lock-inprocess';
 import { measureSessionCreate } from './measure-session-create';
 import { measureUiBoard } from './measure-ui-board';
 import { measureUiDiff } from './measure-ui-diff';
+import { measureOutputBurst } from './output-burst';
 import { generateRepo } from './repo-gen';
 import { summaryCells, summaryHeader, type BenchConfig, type SummaryRow } from './result';
 import { formatMs, renderTable } from './table';
@@ -35,8 +36,8 @@ for (const a of args) {
 
 /** Iterations per measurement: full runs aim for stable p50/p99 in a few minutes on 2 cores. */
 const COUNTS = quick
-  ? { createSmall: 3, createLarge: 2, lock: { warmup: 50, iterations: 300 }, cli: { warmup: 1, iterations: 6 }, handoff: { warmup: 1, rounds: 8 }, context: { updateRounds: 1, allIterations: 40, lockIterations: 200 }, uiBoardRounds: 3, uiDiff: { editsPerVariant: 20, rounds: 1 } }
-  : { createSmall: 10, createLarge: 5, lock: { warmup: 200, iterations: 2000 }, cli: { warmup: 2, iterations: 20 }, handoff: { warmup: 2, rounds: 30 }, context: { updateRounds: 5, allIterations: 200, lockIterations: 1000 }, uiBoardRounds: 5, uiDiff: { editsPerVariant: 40, rounds: 2 } };
+  ? { createSmall: 3, createLarge: 2, lock: { warmup: 50, iterations: 300 }, cli: { warmup: 1, iterations: 6 }, handoff: { warmup: 1, rounds: 8 }, context: { updateRounds: 1, allIterations: 40, lockIterations: 200 }, uiBoardRounds: 3, uiDiff: { editsPerVariant: 20, rounds: 1 }, burstRounds: 3 }
+  : { createSmall: 10, createLarge: 5, lock: { warmup: 200, iterations: 2000 }, cli: { warmup: 2, iterations: 20 }, handoff: { warmup: 2, rounds: 30 }, context: { updateRounds: 5, allIterations: 200, lockIterations: 1000 }, uiBoardRounds: 5, uiDiff: { editsPerVariant: 40, rounds: 2 }, burstRounds: 8 };
 
 const SMALL_FILES = 700;
 const LARGE_FILES = 10_000;
@@ -98,6 +99,9 @@ async function main(): Promise<number> {
         await ui.close();
       }
     }
+
+    cfg.log('8. a 10 MB agent output burst through the pty and pipe runners');
+    rows.push(...(await measureOutputBurst(cfg, COUNTS.burstRounds)));
 
     cfg.print(renderTable('Summary', summaryHeader, rows.map(summaryCells), [
       'pass/fail applies the targets above; "info" rows have no target of their own',

@@ -34,12 +34,25 @@ function describeRun(run: AgentRun | null): string {
   return `${run.preset} ${run.mode} run ${run.id}: ${run.state}${run.reason ? ` (${run.reason})` : ''}${cost}`;
 }
 
-/** Starts a background `council agent-host` for headless runs of these sessions; it outlives us. */
-function startHost(council: Council, sessions: Session[], preset: AgentPresetId, concurrency: number): void {
+/**
+ * Starts a background `council agent-host` for headless runs of these sessions (it outlives us),
+ * and waits until the first of them is recorded, so `session logs` and `session stop` work the
+ * moment we return. A host that dies before that is an error, with what it said.
+ */
+async function startHost(council: Council, sessions: Session[], preset: AgentPresetId, concurrency: number): Promise<void> {
   const command = councilCommand();
   const [program, ...prefix] = command.argv as [string, ...string[]];
   const args = [...prefix, '--repo', council.ws.repo.mainRoot, 'agent-host', '--sessions', sessions.map((s) => s.id).join(','), '--agent', preset, '--concurrency', String(concurrency)];
-  const child = spawn(program, args, { cwd: council.ws.repo.mainRoot, env: { ...process.env, ...command.env }, detached: true, stdio: 'ignore' });
+  const child = spawn(program, args, { cwd: council.ws.repo.mainRoot, env: { ...process.env, ...command.env }, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  let exited: number | null = null;
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.on('exit', (code) => (exited = code ?? 1));
+  const manager = new AgentManager(council);
+  const first = sessions[0] as Session;
+  for (let waited = 0; waited < 15_000 && exited === null && !manager.store.latest(first.id); waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+  if (!manager.store.latest(first.id) && exited !== null && exited !== 0) throw new CouncilError('command-failed', `the background agent host stopped at once: ${stderr.trim() || `exit ${exited}`}`);
+  child.stderr.destroy();
   child.unref();
 }
 
@@ -181,7 +194,7 @@ export function agentCommands(program: Command, session: Command, run: Run): voi
         const { sessions, setupFailures } = await createAndBootstrap(manager, { task: o.task, agent: preset, base: o.base, count: countOf(o.count) });
         const ready = sessions.filter((s) => !setupFailures.has(s.id));
         if (!o.wait) {
-          if (ready.length) startHost(c, ready, preset, concurrency);
+          if (ready.length) await startHost(c, ready, preset, concurrency);
           out.done({ sessions, setupFailures: Object.fromEntries(setupFailures) }, () =>
             [table(['ID', 'BRANCH', 'WORKTREE'], sessions.map((s) => [s.id, s.branch, s.worktreePath])), ...[...setupFailures.values()], `\n${preset} started headless in ${ready.length} session(s); follow with: council session logs ID --follow`].join('\n'),
           );
@@ -246,7 +259,7 @@ export async function createWithAgent(council: Council, o: { task: string; agent
   const ready = sessions.filter((s) => !setupFailures.has(s.id));
   const failures = [...setupFailures.values()].join('\n');
   if (mode === 'headless') {
-    if (ready.length) startHost(council, ready, preset, council.ws.settings().concurrency);
+    if (ready.length) await startHost(council, ready, preset, council.ws.settings().concurrency);
     return { sessions, runs: [], note: `${failures ? `${failures}\n` : ''}${preset} started headless in ${ready.length} session(s); follow with: council session logs ID --follow` };
   }
   const only = ready[0];

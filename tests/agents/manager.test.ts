@@ -145,7 +145,7 @@ describe('after a restart', () => {
       id: 'abcdef0123',
       sessionId: s!.id,
       preset: 'claude',
-      mode: 'headless',
+      mode: 'interactive',
       task: s!.task,
       state: 'running',
       attempt: 1,
@@ -172,7 +172,7 @@ describe('after a restart', () => {
 
     await manager.start(s!.id, { resume: true });
     const resumed = (await manager.waitForEnd(s!.id)) as AgentRun;
-    expect(resumed).toMatchObject({ state: 'done', mode: 'headless', preset: 'claude' });
+    expect(resumed).toMatchObject({ state: 'done', mode: 'interactive', preset: 'claude' });
     const log = readFileSync(manager.store.logFile(resumed), 'utf8');
     expect(log).toContain('--resume=claude-conversation-7');
     expect(manager.runs(s!.id).map((r) => r.state)).toEqual(['done', 'interrupted']);

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readlinkSync, readSync, realpathSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AgentEvent, AgentEventInput, AgentPresetId, AgentRun, OutputChunk, RunMode, RunState } from '../../../shared/agents';
@@ -177,6 +177,8 @@ export class AgentManager {
         cwd: launch.cwd,
         env: launch.env,
         mode: mode === 'interactive' ? 'pty' : 'pipe',
+        // Headless: the terminal view shows rendered events and stderr, not the raw JSON stream.
+        rawOutput: mode === 'interactive',
         cols: this.options.cols ?? 120,
         rows: this.options.rows ?? 32,
         logFile: this.store.logFile(run),
@@ -199,7 +201,7 @@ export class AgentManager {
     if (mode === 'headless') {
       proc.onStdoutLine((line) => {
         if (!parser) {
-          proc.output.append(`${line}\r\n`);
+          if (!proc.output.isClosed) proc.output.append(`${line}\r\n`);
           return;
         }
         for (const event of parser.line(line)) this.apply(live, event, true);
@@ -207,7 +209,7 @@ export class AgentManager {
       proc.onStderrLine((line) => {
         live.stderrTail.push(line);
         if (live.stderrTail.length > STDERR_TAIL) live.stderrTail.shift();
-        proc.output.append(`${line}\r\n`);
+        if (!proc.output.isClosed) proc.output.append(`${line}\r\n`);
         for (const event of parser?.errorLine?.(line) ?? []) this.apply(live, event, true);
       });
     } else if (launch.initialInput) {
@@ -316,7 +318,9 @@ export class AgentManager {
     const marked: AgentRun[] = [];
     for (const run of this.store.latestPerSession()) {
       if (!isLive(run) || this.live.has(run.sessionId) || this.hostAlive(run)) continue;
-      if (run.pid && isAlive(run.pid)) await killTree(run.pid, { graceMs: 1000 });
+      // Only what is provably the agent (a process working in the session's worktree): the pid
+      // may have been reused by something unrelated since.
+      if (run.pid && isAlive(run.pid) && this.worksIn(run.pid, run.sessionId)) await killTree(run.pid, { graceMs: 1000 });
       const updated = await this.store.update(run, (current) =>
         isLive(current) ? { ...current, state: 'interrupted', endedAt: new Date().toISOString(), reason: `the process that ran it (pid ${current.hostPid}) is gone; its work is in the worktree — resume to continue` } : current,
       );
@@ -332,6 +336,19 @@ export class AgentManager {
   /** Stops every agent this process runs (app quit). */
   async stopAll(): Promise<void> {
     await Promise.all([...this.live.values()].map((live) => this.stop(live.run.sessionId).catch(() => null)));
+  }
+
+  /** Whether `pid` works inside the session's worktree (Linux: its cwd); false when unknown. */
+  private worksIn(pid: number, sessionId: string): boolean {
+    const session = this.council.ws.registry.find(sessionId);
+    if (!session) return false;
+    try {
+      const cwd = readlinkSync(`/proc/${pid}/cwd`);
+      const root = realpathSync(session.worktreePath);
+      return cwd === root || cwd.startsWith(`${root}${path.sep}`);
+    } catch {
+      return false;
+    }
   }
 
   private hostAlive(run: AgentRun): boolean {
@@ -380,7 +397,8 @@ export class AgentManager {
         live.outcome = { state: 'failed', reason: event.reason };
         break;
     }
-    if (record && live.run.mode === 'headless') live.process?.output.append(renderEvent(event));
+    const output = live.process?.output;
+    if (record && live.run.mode === 'headless' && output && !output.isClosed) output.append(renderEvent(event));
     if (Object.keys(changes).length) {
       live.run = { ...live.run, ...changes };
       this.store.write(live.run);
@@ -409,6 +427,8 @@ export class AgentManager {
   private async finish(live: LiveRun, exit: { code: number | null; signal: string | null }): Promise<AgentRun> {
     const sessionId = live.run.sessionId;
     if (live.stopWatch) await live.stopWatch().catch(() => undefined);
+    // What the agent left running in its process group (a dev server, a hung tool) goes with it.
+    if (live.process && live.run.pid) await killTree(live.run.pid, { graceMs: 1000 }).catch(() => undefined);
     live.process?.output.flush();
     const stopped = live.stopping || this.store.stopRequested(live.run);
     let state: RunState;

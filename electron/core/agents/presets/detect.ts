@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AgentOverride } from '../../../../shared/agents';
 import type { Detection } from '../types';
@@ -89,7 +90,8 @@ export async function detectProgram(spec: ProgramSpec, options: { env: Record<st
     const where = options.override.path ? `the configured path ${options.override.path} is not an executable file` : `"${spec.binary}" is not on PATH`;
     return { path: null, version: null, problem: `${spec.label} (preset ${spec.id}): ${where}. Install it (${spec.install}) or set its path in Settings → Agents (agents.${spec.id}.path).` };
   }
-  const result = await runBriefly(found, spec.versionArgs ?? ['--version'], { env: options.env });
+  // In the temp folder: a `--version` that does more than print must not do it in someone's checkout.
+  const result = await runBriefly(found, spec.versionArgs ?? ['--version'], { env: options.env, cwd: tmpdir() });
   if (result.timedOut) return { path: found, version: null, problem: `${spec.label} (preset ${spec.id}): \`${found} ${(spec.versionArgs ?? ['--version']).join(' ')}\` did not answer within 5 s; run it by hand to see what it waits for.` };
   if (result.error) return { path: found, version: null, problem: `${spec.label} (preset ${spec.id}): ${found} could not be started: ${result.error}` };
   const version = parseVersion(`${result.stdout}\n${result.stderr}`);

@@ -1,0 +1,118 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { AgentPresetInfo, RunResult } from '../../shared/agents';
+import { Council } from '../../electron/core/council';
+import { claudeWrites, isAlive, useScript, waitUntil } from '../agents/fake-agents';
+import { council, councilAsync, councilJson } from '../helpers/cli';
+import { makeRepo, writeIn } from '../helpers/repo';
+
+// The agent verbs of the real `council` CLI (a separate OS process each), with the fake agent as
+// the claude preset's program.
+
+async function repoWithScript(script: Record<string, unknown>[]): Promise<{ root: string; c: Council }> {
+  const repo = makeRepo();
+  const c = Council.open(repo.root);
+  await useScript(c, 'claude', script);
+  return { root: repo.root, c };
+}
+
+describe('council agents', () => {
+  it('lists every preset with what was found, and how to fix what was not', async () => {
+    const { root, c } = await repoWithScript([]);
+    await c.ws.updateSettings({ agents: { aider: { path: '/nowhere/aider' } } });
+    const result = councilJson<AgentPresetInfo[]>(['agents'], { cwd: root, env: { PATH: '/usr/bin:/bin' } });
+    expect(result.code).toBe(0);
+    if (!result.result.ok) throw new Error(result.result.error.message);
+    const byId = new Map(result.result.value.map((p) => [p.id, p]));
+    expect([...byId.keys()]).toEqual(['claude', 'codex', 'gemini', 'opencode', 'aider', 'ollama', 'auto-claude', 'custom']);
+    expect(byId.get('aider')).toMatchObject({ available: false, problem: expect.stringContaining('the configured path /nowhere/aider is not an executable file') });
+    expect(byId.get('codex')).toMatchObject({ available: false, problem: expect.stringContaining('"codex" is not on PATH. Install it (npm i -g @openai/codex)') });
+    const text = council(['agents'], { cwd: root, env: { PATH: '/usr/bin:/bin' } });
+    expect(text.stdout).toMatch(/PRESET\s+VERSION\s+LOCKS\s+PATH/);
+    expect(text.stdout).toContain('codex');
+  });
+});
+
+describe('council run', () => {
+  it('--wait runs N headless agents and prints the results; exit 0 when all succeeded', async () => {
+    const { root, c } = await repoWithScript(claudeWrites('made.txt'));
+    const result = councilJson<RunResult[]>(['run', '--agent', 'claude', '--task', 'make a file', '--count', '2', '--wait'], { cwd: root });
+    expect(result.code, result.stderr).toBe(0);
+    if (!result.result.ok) throw new Error(result.result.error.message);
+    expect(result.result.value).toEqual([
+      expect.objectContaining({ preset: 'claude', state: 'done', attempts: 1, filesChanged: ['made.txt'], costUsd: 0.0123 }),
+      expect.objectContaining({ preset: 'claude', state: 'done', attempts: 1, filesChanged: ['made.txt'] }),
+    ]);
+    expect(c.listSessions()).toHaveLength(2);
+  });
+
+  it('--wait exits 1 naming what failed when an agent fails', async () => {
+    const { root } = await repoWithScript([{ claude: 'init' }, { claude: 'result', error: true, text: 'API Error: Unable to connect to API (ConnectionRefused)' }, { exit: 1 }]);
+    const text = council(['run', '--agent', 'claude', '--task', 'fail', '--wait'], { cwd: root });
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/failed\s+3\s/); // 1 try + the default 2 retries
+    expect(text.stdout).toContain('ConnectionRefused');
+    expect(text.stderr).toContain('council: 1 of 1 session(s) did not finish successfully');
+  }, 60_000);
+
+  it('refuses an unknown preset before creating anything', async () => {
+    const { root, c } = await repoWithScript([]);
+    const text = council(['run', '--agent', 'vim', '--task', 'x', '--wait'], { cwd: root });
+    expect(text.code).toBe(2);
+    expect(text.stderr).toContain('unknown agent preset "vim" (expected one of claude, codex');
+    expect(c.listSessions()).toEqual([]);
+  });
+});
+
+describe('session create --agent --headless, logs, stop', () => {
+  it('starts the agent in the background; logs --follow prints its output until it ends', async () => {
+    const { root, c } = await repoWithScript([...claudeWrites('bg.txt'), { sleep: 300 }]);
+    const created = council(['session', 'create', '--task', 'in the background', '--agent', 'claude', '--headless'], { cwd: root });
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toContain('claude started headless in 1 session(s)');
+    const [s] = c.listSessions();
+    const logs = await councilAsync(['session', 'logs', s!.id, '--follow'], { cwd: root });
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(logs.stdout).toContain('• Write bg.txt');
+    expect(logs.stdout).toContain('✔ done');
+    expect(logs.stderr).toMatch(/claude headless run [0-9a-f]+: done/);
+    expect(readFileSync(path.join(s!.worktreePath, 'bg.txt'), 'utf8')).toBe('x\n');
+  });
+
+  it('session stop kills an agent another process runs, and everything it started', async () => {
+    const { root, c } = await repoWithScript([{ claude: 'init' }, { spawnChild: { pidFile: 'child.pid' } }, { sleep: 60_000 }]);
+    expect(council(['session', 'create', '--task', 'long', '--agent', 'claude', '--headless'], { cwd: root }).code).toBe(0);
+    const [s] = c.listSessions();
+    const pidFile = path.join(s!.worktreePath, 'child.pid');
+    await waitUntil(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '', 'the agent to start its child', 15_000);
+    const child = Number(readFileSync(pidFile, 'utf8'));
+    const stopped = council(['session', 'stop', s!.id], { cwd: root });
+    expect(stopped.code, stopped.stderr).toBe(0);
+    expect(stopped.stdout).toMatch(/claude headless run [0-9a-f]+: stopped \(stopped by the user\)/);
+    await waitUntil(() => !isAlive(child), 'the child to be gone', 5000);
+  });
+
+  it('an interactive agent needs a terminal: without one it says to use --headless, and creates nothing', async () => {
+    const { root, c } = await repoWithScript([]);
+    const result = council(['session', 'create', '--task', 'x', '--agent', 'claude'], { cwd: root });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('an interactive agent needs a terminal; use --headless');
+    expect(c.listSessions()).toEqual([]);
+  });
+
+  it('copies the .worktreeinclude files and fails the session clearly when its setup command fails', async () => {
+    const { root, c } = await repoWithScript(claudeWrites('never.txt'));
+    writeIn(root, '.gitignore', '.env\n');
+    writeIn(root, '.env', 'SECRET=1\n');
+    writeFileSync(path.join(root, '.worktreeinclude'), '.env\n');
+    await c.ws.updateSettings({ setupCommand: 'echo installing; echo broken >&2; exit 4' });
+    const result = council(['run', '--agent', 'claude', '--task', 'x', '--wait'], { cwd: root });
+    expect(result.code).toBe(1);
+    const [s] = c.listSessions();
+    expect(readFileSync(path.join(s!.worktreePath, '.env'), 'utf8')).toBe('SECRET=1\n');
+    expect(result.stdout).toContain('failed with exit code 4');
+    expect(c.context.get(s!.id)).toMatchObject({ status: 'failed', message: expect.stringContaining('broken') });
+    expect(existsSync(path.join(s!.worktreePath, 'never.txt'))).toBe(false);
+  });
+});
