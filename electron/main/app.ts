@@ -1,7 +1,8 @@
 import { app, BrowserWindow, ipcMain, Menu, session } from 'electron';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { contentSecurityPolicy, DEV_CSP_NONCE_ENV } from './csp';
+import { configureCouncilCli } from '../core/agents/council-command';
 import { AppCore } from '../core/app/app-core';
 import { sendEvent } from './events';
 import { pickFolder } from './folder-picker';
@@ -38,6 +39,8 @@ export function startApp(options: StartOptions = {}): void {
   // The dev server is only honoured when running from source; a packaged app always loads its files.
   const devServerUrl = app.isPackaged ? undefined : env['ELECTRON_RENDERER_URL'] || undefined;
   const { preloadPath, page, allowedPages } = resolvePages(options.mainDir ?? import.meta.dirname, devServerUrl);
+  // Agents' hooks run the bundled CLI with this app's own binary (ELECTRON_RUN_AS_NODE).
+  configureCouncilCli(join(options.mainDir ?? import.meta.dirname, '../cli/council.cjs').replace(`app.asar${sep}`, `app.asar.unpacked${sep}`));
   const policy = contentSecurityPolicy(
     devServerUrl
       ? { delivery: 'header', devServerOrigin: new URL(devServerUrl).origin, nonce: env[DEV_CSP_NONCE_ENV] }
@@ -77,8 +80,15 @@ export function startApp(options: StartOptions = {}): void {
     mainWindow.show();
     mainWindow.focus();
   });
-  app.on('will-quit', () => {
-    void core?.close();
+  // Agents running in this app's terminals are stopped (their whole process trees) before it
+  // quits; their work stays in the worktrees. Bounded, so a stuck agent cannot hold the quit.
+  let closing = false;
+  app.on('before-quit', (event) => {
+    if (closing || !core) return;
+    closing = true;
+    event.preventDefault();
+    const done = core.close().catch(() => undefined);
+    void Promise.race([done, new Promise((resolve) => setTimeout(resolve, 5000))]).then(() => app.quit());
   });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();

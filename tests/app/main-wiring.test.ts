@@ -6,6 +6,9 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { AppCore } from '../../electron/core/app/app-core';
+import { makeRepo, tempDir } from '../helpers/repo';
+import { isAlive, useScript, waitUntil } from '../agents/fake-agents';
 import { INVOKE_CHANNEL } from '../../shared/contract';
 
 const holder = vi.hoisted(() => {
@@ -196,13 +199,13 @@ const mainDir = join('/opt', 'council', 'out', 'main');
 const pageFile = join('/opt', 'council', 'out', 'renderer', 'index.html');
 const pageUrl = pathToFileURL(pageFile).href;
 
-async function start(options: { env?: Record<string, string>; packaged?: boolean; lock?: boolean } = {}) {
+async function start(options: { env?: Record<string, string>; packaged?: boolean; lock?: boolean; core?: AppCore } = {}) {
   const fakes = holder.createFakes();
   holder.current = fakes;
   const { startApp } = await import('../../electron/main/app');
   fakes.app.isPackaged = options.packaged ?? false;
   fakes.app.hasLock = options.lock ?? true;
-  startApp({ mainDir, env: options.env ?? {} });
+  startApp({ mainDir, env: options.env ?? {}, core: options.core });
   await new Promise((resolve) => setImmediate(resolve)); // let app.whenReady().then(...) run
   return fakes;
 }
@@ -379,6 +382,29 @@ describe('single instance', () => {
     expect(fakes.app.calls.quit).toBe(1);
     expect(fakes.windows).toHaveLength(0);
     expect(fakes.ipcMain.handlers.size).toBe(0);
+  });
+});
+
+describe('quitting', () => {
+  it('stops the running agents (their whole process trees) before the app quits', async () => {
+    const repo = makeRepo();
+    const core = new AppCore({ userDataDir: tempDir(), host: 'electron', version: '1' });
+    const fakes = await start({ core });
+    const council = await core.council(repo.root);
+    await useScript(council, 'claude', [{ sleep: 60_000 }]);
+    const [s] = await council.createSessions({ task: 'long', agent: 'claude' });
+    const run = await (await core.agents(repo.root)).start(s!.id, { mode: 'interactive' });
+    expect(isAlive(run.pid as number)).toBe(true);
+
+    let prevented = 0;
+    fakes.app.emit('before-quit', { preventDefault: () => (prevented += 1) });
+    expect(prevented).toBe(1);
+    await waitUntil(() => fakes.app.calls.quit === 1, 'the quit after the agents stopped');
+    expect(isAlive(run.pid as number)).toBe(false);
+    expect((await core.agents(repo.root)).runs(s!.id)[0]).toMatchObject({ state: 'stopped' });
+    // The quit it asks for goes through: no second round of stopping.
+    fakes.app.emit('before-quit', { preventDefault: () => (prevented += 1) });
+    expect(prevented).toBe(1);
   });
 });
 

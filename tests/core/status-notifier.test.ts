@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { StatusNotifier, type Notice } from '../../electron/core/app/status-notifier';
 
 describe('status notices', () => {
-  it('announces a change into done, failed or blocked — not the first status seen, not repeats', () => {
+  it('announces a change into done, failed, blocked or waiting (needs the user) — not the first status seen, not repeats', () => {
     const notices: Notice[] = [];
     const notifier = new StatusNotifier((n) => notices.push(n));
     const s = (status: 'working' | 'done' | 'failed' | 'blocked' | 'waiting', message: string | null = null) => ({ id: 'abc123', task: 'add auth', status, message });
@@ -11,11 +11,12 @@ describe('status notices', () => {
     notifier.observe('/r', s('done', 'all tests pass'));
     notifier.observe('/r', s('done'));
     notifier.observe('/r', s('blocked'));
-    notifier.observe('/r', s('waiting'));
+    notifier.observe('/r', s('waiting', 'Claude needs your permission to use Bash'));
     notifier.observe('/r', s('failed', 'model server unreachable'));
     expect(notices.map((n) => [n.title, n.body])).toEqual([
       ['Session abc123 is done', 'add auth — all tests pass'],
       ['Session abc123 is blocked', 'add auth'],
+      ['Session abc123 is waiting for you', 'add auth — Claude needs your permission to use Bash'],
       ['Session abc123 failed', 'add auth — model server unreachable'],
     ]);
   });
