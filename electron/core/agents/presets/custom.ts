@@ -62,8 +62,8 @@ export const customPreset: AgentPreset = {
     // A script need not answer --version: found is enough.
     return found.path ? { path: found.path, version: found.version, problem: null } : found;
   },
-  launch(ctx) {
+  async launch(ctx) {
     const [program, ...args] = expandTemplate(template(ctx), { task: ctx.task, worktree: ctx.session.worktreePath, session: ctx.session.id }) as [string, ...string[]];
-    return Promise.resolve({ command: programPath(program, ctx.override, ctx.env), args: [...args, ...(ctx.override.args ?? [])], env: launchEnv(ctx), cwd: ctx.session.worktreePath, parser: null });
+    return { command: programPath(program, ctx.override, ctx.env), args: [...args, ...(ctx.override.args ?? [])], env: launchEnv(ctx), cwd: ctx.session.worktreePath, parser: null };
   },
 };

@@ -36,7 +36,7 @@ export async function probeOllama(host: string, model: string): Promise<string |
   let names: string[];
   try {
     const body = (await response.json()) as { models?: { name?: string; model?: string }[] };
-    names = (body.models ?? []).flatMap((m) => [m.name, m.model]).filter((n): n is string => typeof n === 'string');
+    names = [...new Set((body.models ?? []).flatMap((m) => [m.name, m.model]).filter((n): n is string => typeof n === 'string'))];
   } catch {
     return `Ollama (preset ollama): ${host}/api/tags did not answer JSON; is that an Ollama server?`;
   }
