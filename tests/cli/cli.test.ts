@@ -14,7 +14,7 @@ const create = (cwd: string, ...extra: string[]): Session[] => {
 describe('council CLI: sessions', () => {
   it('creates, lists, shows, commits and removes sessions, in text and JSON', () => {
     const repo = makeRepo();
-    const created = council(['session', 'create', '--task', 'Add login form', '--agent', 'claude', '--count', '2'], { cwd: repo.root });
+    const created = council(['session', 'create', '--task', 'Add login form', '--agent', 'claude', '--no-start', '--count', '2'], { cwd: repo.root });
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/^ID\s+BRANCH\s+WORKTREE\n[0-9a-f]{6}\s+council\/add-login-form-[0-9a-f]{6}\s+\S+\n[0-9a-f]{6}/);
 
@@ -66,7 +66,7 @@ describe('council CLI: sessions', () => {
 describe('council CLI: locks and context', () => {
   it('acquires, refuses with the owner named (exit 3), lists, tells who, and releases', () => {
     const repo = makeRepo();
-    const [a, b] = create(repo.root, '--task', 'Lock test', '--agent', 'codex', '--count', '2');
+    const [a, b] = create(repo.root, '--task', 'Lock test', '--agent', 'codex', '--no-start', '--count', '2');
     expect(council(['lock', 'acquire', 'src/a.ts', '--session', a!.id], { cwd: repo.root })).toMatchObject({ code: 0, stdout: `locked src/a.ts for session ${a!.id}\n` });
 
     // From inside b's worktree, with an absolute path: the same file, so refused, naming a.
@@ -107,7 +107,7 @@ describe('council CLI: locks and context', () => {
 
   it('updates and shows context, marks blocked, and prints the status summary with file conflicts', () => {
     const repo = makeRepo();
-    const [a, b] = create(repo.root, '--task', 'ctx', '--agent', 'gemini', '--count', '2');
+    const [a, b] = create(repo.root, '--task', 'ctx', '--agent', 'gemini', '--no-start', '--count', '2');
     expect(council(['context', 'update', '--session', a!.id, '--status', 'working', '--file', 'src/a.ts', '--progress', '2/5', '--message', 'on it'], { cwd: repo.root }).code).toBe(0);
     council(['context', 'update', '--session', b!.id, '--status', 'working', '--file', 'src/a.ts'], { cwd: repo.root });
     const shown = councilJson<SessionContextView>(['context', 'show', a!.id], { cwd: repo.root });

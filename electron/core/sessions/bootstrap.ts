@@ -1,5 +1,4 @@
 import { chmod, copyFile, constants as fsConstants, lstat, mkdir, readFile, readlink, realpath, symlink } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import ignore from 'ignore';
 import type { Session } from '../../../shared/models';
@@ -235,7 +234,9 @@ function reserve(port: number, sessionId: string): void {
 }
 
 /** Binds 127.0.0.1:`port` (0: any), closes it again, and says which port it got; null if in use. */
-function probePort(port: number): Promise<number | null> {
+async function probePort(port: number): Promise<number | null> {
+  // Loaded here: the CLI's lock and context commands (an agent's every edit) never need the network.
+  const net = await import('node:net');
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
