@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentEvent, AgentRun } from '../../shared/agents';
 import { AgentManager } from '../../electron/core/agents/manager';
 import { runSessions, allSucceeded } from '../../electron/core/agents/executor';
-import { claudeWrites, deadPid, fakeScene, isAlive, sessions, useScript, waitUntil, type FakeScene } from './fake-agents';
+import { claudeWrites, deadPid, FAKE_AGENT, fakeScene, isAlive, sessions, useScript, waitUntil, type FakeScene } from './fake-agents';
 
 // The agent manager and the parallel executor on real processes (the fake agent standing in for
 // Claude Code's headless stream-json), real worktrees and the real shared state.
@@ -226,6 +226,25 @@ describe('the parallel executor', () => {
     expect(results.map((r) => r.state)).toEqual(['stopped', 'stopped', 'stopped']);
     expect(manager.runs(made[1]!.id)).toEqual([]);
     expect(allSucceeded(results)).toBe(false);
+  });
+});
+
+describe('advisory locks (agents without a pre-edit hook)', () => {
+  it('the watcher locks what the agent edits, and flags an edit of a file another session holds', async () => {
+    const { council, manager } = await scene('custom');
+    await council.ws.updateSettings({ customCommand: `${FAKE_AGENT} {task}` });
+    await useScript(council, 'custom', [{ write: { path: 'src/a.ts', content: 'mine\n' } }, { write: { path: 'src/new.ts', content: 'new\n' } }, { sleep: 1500 }]);
+    const [holder] = await sessions(council, 1, 'claude', 'add auth');
+    const [writer] = await sessions(council, 1, 'custom', 'refactor');
+    await council.locks.acquire('src/a.ts', holder!.id, { cwd: council.ws.repo.mainRoot });
+    await manager.start(writer!.id, { mode: 'headless' });
+    await waitUntil(() => council.context.fileConflicts().length > 0, 'the clash to be flagged');
+    expect(council.context.fileConflicts()).toEqual([{ path: 'src/a.ts', sessionIds: [holder!.id, writer!.id].sort(), lockOwner: holder!.id }]);
+    expect(council.context.get(writer!.id).message).toContain(`edited src/a.ts, which session ${holder!.id} (claude: add auth) holds — custom has no pre-edit hook`);
+    await waitUntil(() => council.locks.list().some((l) => l.path === 'src/new.ts'), 'the free file to be locked');
+    expect(council.locks.list().find((l) => l.path === 'src/new.ts')?.sessionId).toBe(writer!.id);
+    await manager.waitForEnd(writer!.id);
+    expect(manager.events(writer!.id)).toContainEqual(expect.objectContaining({ kind: 'message', text: expect.stringContaining('could not be stopped') }));
   });
 });
 

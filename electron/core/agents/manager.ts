@@ -411,6 +411,7 @@ export class AgentManager {
   /** Files the watcher saw change: the run's touched files, the context's current file. */
   private noteFiles(live: LiveRun, files: string[]): void {
     const fresh = files.filter((file) => !live.run.filesTouched.includes(file));
+    if (fresh.length && presetFor(live.run.preset).locks === 'advisory') void this.adviseLocks(live, fresh);
     if (fresh.length && live.run.filesTouched.length < FILES_TOUCHED_LIMIT) {
       live.run = { ...live.run, filesTouched: [...live.run.filesTouched, ...fresh].slice(0, FILES_TOUCHED_LIMIT), didWork: true };
       this.store.write(live.run);
@@ -421,6 +422,29 @@ export class AgentManager {
     if (last && now - live.lastFileNote > 500) {
       live.lastFileNote = now;
       void this.context(live.run.sessionId, { currentFile: last }).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Advisory locks, for agents without a usable pre-edit hook: what they edited is locked for their
+   * session when it is free, and an edit of a file another session holds is flagged (the context
+   * then shows the clash, and `council status` lists it) — it cannot be prevented.
+   */
+  private async adviseLocks(live: LiveRun, files: string[]): Promise<void> {
+    const session = this.council.ws.registry.find(live.run.sessionId);
+    if (!session) return;
+    for (const file of files) {
+      try {
+        const result = await this.council.locks.tryAcquire(file, session.id, { cwd: session.worktreePath });
+        if (result.acquired) continue;
+        const holder = this.council.ws.registry.find(result.owner.sessionId);
+        const who = holder ? `session ${holder.id} (${holder.agent ? `${holder.agent}: ` : ''}${holder.task})` : `session ${result.owner.sessionId}`;
+        const text = `edited ${result.owner.path}, which ${who} holds — ${live.run.preset} has no pre-edit hook, so this could not be stopped; coordinate before merging`;
+        this.apply(live, { kind: 'message', text }, true);
+        await this.context(session.id, { currentFile: result.owner.path, message: text });
+      } catch {
+        // A path the lock store refuses (outside the repository, say): nothing to flag.
+      }
     }
   }
 
