@@ -157,7 +157,10 @@ export const commands = {
   },
   /**
    * Starts sending this client `agent.output` for the session and answers with the scrollback so
-   * far; the events continue from `seq`. `truncated` when older output was dropped from the buffer.
+   * far. Chunks are numbered 1, 2, 3… per run; `seq` is the number of the last chunk included in
+   * `data` (0: none), so the next event is `seq + 1` — a gap means re-attach. `truncated` when
+   * older output was dropped from the bounded buffer. For a run hosted by another process (or one
+   * that ended), `data` is the end of its log and `seq` is 0.
    */
   'agent.attach': {
     input: z.strictObject({ repo: repo(), id: id() }),
