@@ -117,6 +117,22 @@ describe('stop', () => {
   });
 });
 
+describe('following a run another process hosts', () => {
+  it('attach gives the log so far, then what the other process adds', async () => {
+    const { council, manager } = await scene('claude', [{ print: 'one\n' }, { sleep: 600 }, { print: 'two\n' }, { sleep: 60_000 }]);
+    const [s] = await sessions(council, 1);
+    await manager.start(s!.id, { mode: 'interactive' });
+    await waitUntil(() => manager.logTail(manager.runs(s!.id)[0]!).data.includes('one'), 'the first line in the log');
+    const viewer = new AgentManager(council);
+    const seen: { seq: number; data: string }[] = [];
+    const attached = viewer.attach(s!.id, (_run, chunk) => seen.push(chunk));
+    expect(attached.data).toContain('one');
+    await waitUntil(() => seen.map((c) => c.data).join('').includes('two'), 'the second line, followed from the log');
+    expect(seen.map((c) => c.seq)).toEqual(seen.map((_c, i) => i + 1));
+    attached.unsubscribe();
+  });
+});
+
 describe('an interactive run', () => {
   it('runs in a terminal: typed input reaches the agent, output reaches attached clients in order', async () => {
     const { council, manager } = await scene('claude', [{ print: 'ready\n' }, { echoStdin: true }]);

@@ -292,7 +292,45 @@ export class AgentManager {
       return { run: live.run, seq: snap.seq, data: snap.data, truncated: snap.truncated, unsubscribe };
     }
     const run = this.store.latest(session.id);
-    return { run, seq: 0, ...(run ? this.logTail(run) : { data: '', truncated: false }), unsubscribe };
+    if (!run) return { run, seq: 0, data: '', truncated: false, unsubscribe };
+    const tail = this.logTail(run);
+    if (!isLive(run)) return { run, seq: 0, ...tail, unsubscribe };
+    // Hosted by another process (a `council` supervisor): follow its log file.
+    const follow = this.followLog(run, (chunk) => onChunk(run, chunk));
+    return {
+      run,
+      seq: 0,
+      ...tail,
+      unsubscribe: () => {
+        follow();
+        unsubscribe();
+      },
+    };
+  }
+
+  /** Polls a live run's log (another process writes it) and numbers what it adds, until it ends. */
+  private followLog(run: AgentRun, onChunk: (chunk: OutputChunk) => void): () => void {
+    const file = this.store.logFile(run);
+    let offset = this.store.logSize(run);
+    let seq = 0;
+    const timer = setInterval(() => {
+      const size = this.store.logSize(run);
+      if (size > offset) {
+        const fd = openSync(file, 'r');
+        try {
+          const buffer = Buffer.alloc(size - offset);
+          readSync(fd, buffer, 0, buffer.length, offset);
+          offset = size;
+          onChunk({ seq: ++seq, data: buffer.toString('utf8') });
+        } finally {
+          closeSync(fd);
+        }
+      }
+      const now = this.store.get(run.sessionId, run.id);
+      if (!now || !isLive(now)) clearInterval(timer);
+    }, 200);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   /** The end of a run's log (another process's run, or a finished one). */
