@@ -8,7 +8,7 @@ import { gitSync, makeRepo, tempDir, writeIn, type TestRepo } from '../helpers/r
 import { browserUnavailable, openApp, openRepo, screenshot, type Harness } from './browser';
 
 /**
- * End to end: the built renderer in Debian's Chromium, through the browser host, on a real repo,
+ * End to end: the built renderer in Debian’s Chromium, through a real `council serve` process, on a real repo,
  * with the real CLI changing things from outside — what a user would see and do.
  */
 const unavailable = browserUnavailable();
@@ -49,13 +49,18 @@ describe.skipIf(unavailable !== null)('the app in a browser', () => {
     const { page } = app;
     await page.getByTestId('new-session-button').click();
     await page.getByTestId('new-session-task').fill('Add a login form');
-    await page.getByTestId('new-session-agent').fill('claude');
+    // The agents this host can find: none (no agent CLI on its PATH), each saying why; "No agent"
+    // makes a plain worktree, the one this test writes into by hand.
+    await expect.poll(() => page.getByTestId('new-session-agent-claude-option').textContent()).toContain('not on PATH');
+    expect(await page.getByTestId('new-session-agent-claude').isDisabled()).toBe(true);
+    await page.getByTestId('new-session-agent-none').check();
+    await expect.poll(() => page.getByTestId('new-session-submit').textContent()).toBe('Create session');
     await page.getByTestId('new-session-submit').click();
     await expect.poll(() => sessions().length).toBe(1);
     const fromUi = sessions()[0]!;
     await card(fromUi.id).waitFor();
 
-    const created = councilJson<Session[]>(['session', 'create', '--task', 'Refactor the API', '--agent', 'codex'], { cwd: repo.root });
+    const created = councilJson<Session[]>(['session', 'create', '--task', 'Refactor the API', '--agent', 'codex', '--no-start'], { cwd: repo.root });
     if (!created.result.ok) throw new Error(created.result.error.message);
     const fromCli = created.result.value[0]!;
     // The app watches the shared state: the CLI's session shows up without a reload.
@@ -72,9 +77,11 @@ describe.skipIf(unavailable !== null)('the app in a browser', () => {
   it('shows a file written in a worktree in that session’s diff, live, in unified and split views', async () => {
     const { page } = app;
     const s = sessions().find((x) => x.task === 'Add a login form')!;
+    expect(s.agent).toBeNull();
     await card(s.id).click();
     await page.getByTestId('session-view').waitFor();
-    await page.getByTestId('tab-diff').click();
+    // A session without an agent opens on its diff.
+    expect(await page.getByTestId('tab-diff').getAttribute('aria-selected')).toBe('true');
     await expect.poll(() => page.getByTestId('empty-state').count()).toBeGreaterThan(0);
 
     const written = Date.now();

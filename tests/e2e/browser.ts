@@ -1,9 +1,8 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startHost, type RunningHost } from '../../electron/host/server';
-import { REPO_ROOT } from '../helpers/cli';
-import { tempDir } from '../helpers/repo';
+import { COUNCIL_BIN, REPO_ROOT } from '../helpers/cli';
 
 /** Debian's Chromium (scripts/test.mjs installs it); Playwright cannot download its own here. */
 export const CHROMIUM = process.env.COUNCIL_CHROMIUM ?? '/usr/bin/chromium';
@@ -23,16 +22,92 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 }
 
+/**
+ * The environment of this test process without the project's node_modules/.bin on PATH (npx and
+ * npm put it there): a host started with it finds none of the agent CLIs that are devDependencies,
+ * so nothing it does can start a real agent against the internet.
+ */
+export function envWithoutAgents(): Record<string, string> {
+  const env = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  env.PATH = (env.PATH ?? '')
+    .split(path.delimiter)
+    .filter((dir) => dir !== '' && !dir.split(path.sep).includes('node_modules'))
+    .join(path.delimiter);
+  return env;
+}
+
+/** A running `council serve`: its own OS process, as a user starts it. */
+export interface ServeProcess {
+  url: string;
+  port: number;
+  pid: number;
+  /** What it wrote on stderr so far (for failure messages). */
+  stderr(): string;
+  /** SIGTERM, as Ctrl+C would; resolves once it has exited (SIGKILL if it has not within 15 s). */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts `council --json serve --port 0 --no-open` (the built CLI, bin/council.cjs) with exactly
+ * `env` (its HOME decides ~/.council; its PATH and the repository's settings decide which agents
+ * it finds) and waits for the URL it prints.
+ */
+export function startServe(env: Record<string, string>, cwd: string = REPO_ROOT): Promise<ServeProcess> {
+  const child: ChildProcess = spawn(process.execPath, [COUNCIL_BIN, '--json', 'serve', '--port', '0', '--no-open'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`council serve printed no URL within 30 s.\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, 30_000);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`council serve exited (${code ?? signal}) before printing its URL.\nstdout: ${stdout}\nstderr: ${stderr}`));
+    });
+    child.stdout?.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      const line = stdout.split('\n').find((l) => l.startsWith('{'));
+      if (line === undefined || !stdout.includes('\n')) return;
+      clearTimeout(timer);
+      const parsed = JSON.parse(line) as { ok: boolean; value?: { url: string; port: number }; error?: { message: string } };
+      if (!parsed.ok || !parsed.value) {
+        reject(new Error(`council serve failed: ${parsed.error?.message ?? line}\n${stderr}`));
+        return;
+      }
+      const { url, port } = parsed.value;
+      resolve({
+        url,
+        port,
+        pid: child.pid as number,
+        stderr: () => stderr,
+        async close() {
+          if (child.exitCode !== null || child.signalCode !== null) return;
+          child.kill('SIGTERM');
+          const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+          await exited;
+          clearTimeout(killer);
+        },
+      });
+    });
+  });
+}
+
 export interface Harness {
   browser: Browser;
-  host: RunningHost;
+  host: ServeProcess;
   page: Page;
   close(): Promise<void>;
 }
 
-/** The real renderer in real Chromium, talking to the real core through the browser host. */
-export async function openApp(options: { colorScheme?: 'dark' | 'light' } = {}): Promise<Harness> {
-  const host = await startHost({ rendererDir: RENDERER_DIR, userDataDir: tempDir('council-userdata-'), version: '0.0.0-e2e' });
+/**
+ * The real renderer in real Chromium, talking to a real `council serve` process. `env` is the
+ * host's whole environment (default: this process's, without the agent CLIs on PATH).
+ */
+export async function openApp(options: { colorScheme?: 'dark' | 'light'; env?: Record<string, string> } = {}): Promise<Harness> {
+  const host = await startServe(options.env ?? envWithoutAgents());
   const browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: options.colorScheme ?? 'light' });
   const page = await context.newPage();

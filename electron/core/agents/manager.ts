@@ -510,6 +510,12 @@ export class AgentManager {
       const how = exit.signal ? `was killed by ${exit.signal}` : exit.code === null ? 'did not start' : `exited with code ${exit.code}`;
       reason = live.outcome?.reason ?? `${live.run.preset} ${how}${tail ? `: ${tail.slice(0, 500)}` : ''}`;
     }
+    // The session's status first, then the run's end: a board that hears "run done" and reads the
+    // context then never sees the run done beside a session still "working".
+    const status = state === 'done' ? 'done' : state === 'failed' ? 'failed' : 'waiting';
+    const preset = live.run.preset;
+    const message = state === 'done' ? `${preset} finished` : state === 'failed' ? `${preset} failed: ${reason ?? ''}` : 'agent stopped';
+    await this.context(sessionId, { status, message: message.slice(0, 2000) }).catch(() => undefined);
     const ended = await this.patch(live, {
       state,
       reason,
@@ -519,9 +525,6 @@ export class AgentManager {
       outputBytes: this.store.logSize(live.run),
     });
     this.live.delete(sessionId);
-    const status = state === 'done' ? 'done' : state === 'failed' ? 'failed' : 'waiting';
-    const message = state === 'done' ? `${ended.preset} finished` : state === 'failed' ? `${ended.preset} failed: ${reason ?? ''}` : 'agent stopped';
-    await this.context(sessionId, { status, message: message.slice(0, 2000) }).catch(() => undefined);
     return ended;
   }
 
