@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { AGENT_PRESET_IDS, RUN_MODES, type AgentPresetId, type AgentRun, type RunMode, type RunResult } from '../../shared/agents';
 import type { Session } from '../../shared/models';
@@ -8,6 +7,7 @@ import { allSucceeded, runSessions } from '../core/agents/executor';
 import { createAndBootstrap } from '../core/agents/launch-sessions';
 import { AgentManager } from '../core/agents/manager';
 import { detectPresets, presetFor } from '../core/agents/presets/index';
+import { readLog } from '../core/agents/log-file';
 import { isLive } from '../core/agents/run-store';
 import type { Council } from '../core/council';
 import { CouncilError, invalidInput } from '../core/errors';
@@ -87,24 +87,6 @@ function resultsTable(results: RunResult[]): string {
   );
 }
 
-function readFrom(file: string, offset: number): { text: string; size: number } {
-  let size: number;
-  try {
-    size = statSync(file).size;
-  } catch {
-    return { text: '', size: offset };
-  }
-  if (size <= offset) return { text: '', size };
-  const buffer = Buffer.alloc(size - offset);
-  const fd = openSync(file, 'r');
-  try {
-    readSync(fd, buffer, 0, buffer.length, offset);
-  } finally {
-    closeSync(fd);
-  }
-  return { text: buffer.toString('utf8'), size };
-}
-
 export function agentCommands(program: Command, session: Command, run: Run): void {
   program
     .command('agents')
@@ -150,12 +132,12 @@ export function agentCommands(program: Command, session: Command, run: Run): voi
         if (!first) throw new CouncilError('not-found', `session ${s.id} has no agent run yet; start one with: council session create --agent … or council run`);
         const file = manager.store.logFile(first);
         if (out.json) {
-          out.done({ run: first, log: readFrom(file, 0).text }, () => '');
+          out.done({ run: first, log: readLog(file).text }, () => '');
           return;
         }
         let offset = 0;
         const pump = (): void => {
-          const next = readFrom(file, offset);
+          const next = readLog(file, offset);
           if (next.text) process.stdout.write(next.text);
           offset = next.size;
         };

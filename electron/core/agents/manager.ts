@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readlinkSync, readSync, realpathSync, statSync } from 'node:fs';
+import { mkdirSync, readlinkSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AgentEvent, AgentEventInput, AgentPresetId, AgentRun, OutputChunk, RunMode, RunState } from '../../../shared/agents';
@@ -11,6 +11,7 @@ import { createParser, hasParser } from './parsers/index';
 import { presetFor } from './presets/index';
 import { isAlive, killTree } from './runner/process-tree';
 import { startAgentProcess, type AgentProcess } from './runner/agent-process';
+import { readLog } from './log-file';
 import { isLive, RunStore } from './run-store';
 import { renderEvent } from './render-event';
 import type { Launch, OutputParser } from './types';
@@ -314,18 +315,9 @@ export class AgentManager {
     let offset = this.store.logSize(run);
     let seq = 0;
     const timer = setInterval(() => {
-      const size = this.store.logSize(run);
-      if (size > offset) {
-        const fd = openSync(file, 'r');
-        try {
-          const buffer = Buffer.alloc(size - offset);
-          readSync(fd, buffer, 0, buffer.length, offset);
-          offset = size;
-          onChunk({ seq: ++seq, data: buffer.toString('utf8') });
-        } finally {
-          closeSync(fd);
-        }
-      }
+      const next = readLog(file, offset);
+      offset = next.size;
+      if (next.text) onChunk({ seq: ++seq, data: next.text });
       const now = this.store.get(run.sessionId, run.id);
       if (!now || !isLive(now)) clearInterval(timer);
     }, 200);
@@ -335,7 +327,8 @@ export class AgentManager {
 
   /** The end of a run's log (another process's run, or a finished one). */
   logTail(run: AgentRun, maxBytes = 2 * 1024 * 1024): { data: string; truncated: boolean } {
-    return readTail(this.store.logFile(run), maxBytes);
+    const { text, truncated } = readLog(this.store.logFile(run), 0, maxBytes);
+    return { data: text, truncated };
   }
 
   runs(ref?: string): AgentRun[] {
@@ -558,22 +551,4 @@ export class AgentManager {
     });
     return next;
   }
-}
-
-function readTail(file: string, maxBytes: number): { data: string; truncated: boolean } {
-  let size: number;
-  try {
-    size = statSync(file).size;
-  } catch {
-    return { data: '', truncated: false };
-  }
-  const start = Math.max(0, size - maxBytes);
-  const buffer = Buffer.alloc(size - start);
-  const fd = openSync(file, 'r');
-  try {
-    readSync(fd, buffer, 0, buffer.length, start);
-  } finally {
-    closeSync(fd);
-  }
-  return { data: buffer.toString('utf8'), truncated: start > 0 };
 }

@@ -1,6 +1,6 @@
 import type { AgentPreset } from '../types';
-import { detectProgram } from './detect';
-import { launchEnv, programPath } from './shared-launch';
+import type { ProgramSpec } from './detect';
+import { agentEnv, overrideArgs, programPreset, resolveProgram } from './launch';
 
 /**
  * Aider (a Python program: `pipx install aider-chat`). Headless: `aider --message "<task>"
@@ -9,24 +9,22 @@ import { launchEnv, programPath } from './shared-launch';
  * Aider commits its own edits by default; on a session's branch that is what we want. Locks are
  * advisory: Aider has no pre-edit hook.
  */
-export const aiderPreset: AgentPreset = {
-  id: 'aider',
-  label: 'Aider',
-  binary: 'aider',
+
+const SPEC: ProgramSpec = { id: 'aider', label: 'Aider', binary: 'aider', install: 'pipx install aider-chat' };
+
+export const aiderPreset: AgentPreset = programPreset(SPEC, {
   locks: 'advisory',
-  modes: ['interactive', 'headless'],
-  detect: ({ env, override }) => detectProgram({ id: 'aider', label: 'Aider', binary: 'aider', install: 'pipx install aider-chat' }, { env, override }),
-  launch(ctx) {
+  async launch(ctx) {
     const model = ctx.override.model ? ['--model', ctx.override.model] : [];
-    const common = ['--no-pretty', '--no-check-update', '--no-show-release-notes', ...model, ...(ctx.override.args ?? [])];
-    const args = ctx.mode === 'headless' ? ['--message', ctx.task, '--yes-always', '--no-stream', ...common] : [...common];
-    return Promise.resolve({
-      command: programPath('aider', ctx.override, ctx.env),
+    const common = ['--no-pretty', '--no-check-update', '--no-show-release-notes', ...model, ...overrideArgs(ctx)];
+    const args = ctx.mode === 'headless' ? ['--message', ctx.task, '--yes-always', '--no-stream', ...common] : common;
+    return {
+      command: resolveProgram(SPEC, ctx),
       args,
-      env: launchEnv(ctx),
+      env: agentEnv(ctx),
       cwd: ctx.session.worktreePath,
       parser: null,
       ...(ctx.mode === 'interactive' ? { initialInput: `${ctx.task}\r` } : {}),
-    });
+    };
   },
-};
+});

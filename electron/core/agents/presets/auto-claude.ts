@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { AgentPreset, LaunchContext } from '../types';
 import { detectProgram, findProgram } from './detect';
-import { launchEnv, programPath } from './shared-launch';
+import { agentEnv, resolveProgram } from './launch';
 
 /**
  * Auto-Claude (github.com/AndyMik90/Auto-Claude), its own CLI run on the session's task: it
@@ -14,10 +14,12 @@ import { launchEnv, programPath } from './shared-launch';
  * worktree's own `.claude/settings.json` only, so they are advisory.
  */
 
-function command(ctx: Pick<LaunchContext, 'override' | 'env'>): { command: string; prefix: string[] } {
+const SPEC = { id: 'auto-claude', label: 'Auto-Claude', binary: 'auto-claude', install: 'clone github.com/AndyMik90/Auto-Claude and set agents.auto-claude.path to apps/backend/spec_runner.py' };
+
+function command(ctx: LaunchContext): { command: string; prefix: string[] } {
   const target = ctx.override.path ?? 'auto-claude';
-  if (target.endsWith('.py')) return { command: findProgram('python3', ctx.env) ?? 'python3', prefix: [path.resolve(target)] };
-  return { command: programPath('auto-claude', ctx.override, ctx.env), prefix: [] };
+  if (target.endsWith('.py')) return { command: resolveProgram({ ...SPEC, binary: 'python3', install: 'install Python 3.10+' }, { ...ctx, override: {} }), prefix: [path.resolve(target)] };
+  return { command: resolveProgram(SPEC, ctx), prefix: [] };
 }
 
 export const autoClaudePreset: AgentPreset = {
@@ -27,7 +29,7 @@ export const autoClaudePreset: AgentPreset = {
   locks: 'advisory',
   modes: ['interactive', 'headless'],
   async detect({ env, override }) {
-    const spec = { id: 'auto-claude', label: 'Auto-Claude', binary: 'auto-claude', install: 'clone github.com/AndyMik90/Auto-Claude and set agents.auto-claude.path to apps/backend/spec_runner.py', versionArgs: ['--help'] };
+    const spec = { ...SPEC, versionArgs: ['--help'] };
     if (!override.path?.endsWith('.py')) return detectProgram(spec, { env, override });
     const python = findProgram('python3', env);
     if (!python) return { path: null, version: null, problem: 'Auto-Claude (preset auto-claude): python3 is not on PATH, and the configured spec_runner.py needs it.' };
@@ -38,6 +40,6 @@ export const autoClaudePreset: AgentPreset = {
     const { command: program, prefix } = command(ctx);
     const worktree = ctx.session.worktreePath;
     const args = [...prefix, '--task', ctx.task, '--project-dir', worktree, '--direct', ...(ctx.mode === 'headless' ? ['--auto-continue'] : []), ...(ctx.override.args ?? [])];
-    return Promise.resolve({ command: program, args, env: launchEnv(ctx), cwd: worktree, parser: null });
+    return Promise.resolve({ command: program, args, env: agentEnv(ctx), cwd: worktree, parser: null });
   },
 };

@@ -1,7 +1,7 @@
 import { claudeHookArgs } from '../hooks/claude';
-import { agentEnv, overrideArgs, resolveProgram, resumeId, taskText } from '../hooks/launch';
+import { programPreset, agentEnv, overrideArgs, resolveProgram, resumeId, taskText } from './launch';
 import type { AgentPreset, Launch, LaunchContext } from '../types';
-import { detectProgram, type ProgramSpec } from './detect';
+import type { ProgramSpec } from './detect';
 
 /**
  * Claude Code (`claude`). Interactive: its TUI with the task as the first prompt. Headless:
@@ -16,17 +16,8 @@ import { detectProgram, type ProgramSpec } from './detect';
 
 const SPEC: ProgramSpec = { label: 'Claude Code', id: 'claude', binary: 'claude', install: 'npm i -g @anthropic-ai/claude-code' };
 
-export const claudePreset: AgentPreset = {
-  id: 'claude',
-  label: SPEC.label,
-  binary: SPEC.binary,
+export const claudePreset: AgentPreset = programPreset(SPEC, {
   locks: 'enforced',
-  modes: ['interactive', 'headless'],
-
-  detect({ env, override }) {
-    return detectProgram(SPEC, { env: { ...env, ...override.env }, override });
-  },
-
   async launch(ctx: LaunchContext): Promise<Launch> {
     const command = resolveProgram(SPEC, ctx);
     const task = taskText(ctx);
@@ -38,4 +29,4 @@ export const claudePreset: AgentPreset = {
     if (task !== null) args.push('--', task);
     return { command, args, env: agentEnv(ctx), cwd: ctx.session.worktreePath, parser: null };
   },
-};
+});

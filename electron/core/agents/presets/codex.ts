@@ -1,7 +1,7 @@
 import { codexHookArgs } from '../hooks/codex';
-import { agentEnv, overrideArgs, resolveProgram, resumeId, taskText } from '../hooks/launch';
+import { programPreset, agentEnv, overrideArgs, resolveProgram, resumeId, taskText } from './launch';
 import type { AgentPreset, Launch, LaunchContext } from '../types';
-import { detectProgram, type ProgramSpec } from './detect';
+import type { ProgramSpec } from './detect';
 
 /**
  * Codex (`codex`). Interactive: its TUI with the task as the first prompt (`codex resume <id>` to
@@ -16,17 +16,8 @@ import { detectProgram, type ProgramSpec } from './detect';
 
 const SPEC: ProgramSpec = { label: 'Codex', id: 'codex', binary: 'codex', install: 'npm i -g @openai/codex' };
 
-export const codexPreset: AgentPreset = {
-  id: 'codex',
-  label: SPEC.label,
-  binary: SPEC.binary,
+export const codexPreset: AgentPreset = programPreset(SPEC, {
   locks: 'enforced',
-  modes: ['interactive', 'headless'],
-
-  detect({ env, override }) {
-    return detectProgram(SPEC, { env: { ...env, ...override.env }, override });
-  },
-
   async launch(ctx: LaunchContext): Promise<Launch> {
     const command = resolveProgram(SPEC, ctx);
     const task = taskText(ctx);
@@ -40,4 +31,4 @@ export const codexPreset: AgentPreset = {
     if (positionals.length > 0) args.push('--', ...positionals);
     return { command, args, env: agentEnv(ctx), cwd: ctx.session.worktreePath, parser: null };
   },
-};
+});

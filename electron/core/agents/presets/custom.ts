@@ -2,7 +2,7 @@ import { parse } from 'shell-quote';
 import { CouncilError } from '../../errors';
 import type { AgentPreset, LaunchContext } from '../types';
 import { detectProgram } from './detect';
-import { launchEnv, programPath } from './shared-launch';
+import { agentEnv, resolveProgram } from './launch';
 
 /**
  * Any other agent or script: a command template from the settings, such as
@@ -64,6 +64,7 @@ export const customPreset: AgentPreset = {
   },
   async launch(ctx) {
     const [program, ...args] = expandTemplate(template(ctx), { task: ctx.task, worktree: ctx.session.worktreePath, session: ctx.session.id }) as [string, ...string[]];
-    return { command: programPath(program, ctx.override, ctx.env), args: [...args, ...(ctx.override.args ?? [])], env: launchEnv(ctx), cwd: ctx.session.worktreePath, parser: null };
+    const spec = { id: 'custom', label: 'Custom command', binary: program, install: 'check the command template in Settings → Agents' };
+    return { command: resolveProgram(spec, ctx), args: [...args, ...(ctx.override.args ?? [])], env: agentEnv(ctx), cwd: ctx.session.worktreePath, parser: null };
   },
 };

@@ -1,8 +1,7 @@
 import { execFile } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { AgentOverride } from '../../../../shared/agents';
+import { lookupProgram } from '../runner/find-program';
 import type { Detection } from '../types';
 
 /**
@@ -11,33 +10,9 @@ import type { Detection } from '../types';
  * not a reason to hang the new-session dialog.
  */
 
-const isWindows = process.platform === 'win32';
-
-function executable(file: string): boolean {
-  try {
-    if (!statSync(file).isFile()) return false;
-    accessSync(file, isWindows ? constants.F_OK : constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The absolute path of `name` on `env.PATH`, or of `name` itself when it is a path; null if absent. */
 export function findProgram(name: string, env: Record<string, string | undefined>): string | null {
-  if (name.includes('/') || (isWindows && name.includes('\\'))) {
-    const absolute = path.resolve(name);
-    return executable(absolute) ? absolute : null;
-  }
-  const extensions = isWindows ? (env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';') : [''];
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    for (const ext of extensions) {
-      const candidate = path.join(dir, name + ext);
-      if (executable(candidate)) return candidate;
-    }
-  }
-  return null;
+  return lookupProgram(name, process.cwd(), { PATH: '', ...env });
 }
 
 export interface RunResult {

@@ -1,7 +1,7 @@
 import { prepareGeminiHome } from '../hooks/gemini';
-import { agentEnv, overrideArgs, resolveProgram, resumeId, taskText } from '../hooks/launch';
+import { programPreset, agentEnv, overrideArgs, resolveProgram, resumeId, taskText } from './launch';
 import type { AgentPreset, Launch, LaunchContext } from '../types';
-import { detectProgram, type ProgramSpec } from './detect';
+import type { ProgramSpec } from './detect';
 
 /**
  * Gemini CLI (`gemini`). Interactive: `gemini -i "<task>"` (its TUI, the task as the first
@@ -18,17 +18,8 @@ import { detectProgram, type ProgramSpec } from './detect';
 
 const SPEC: ProgramSpec = { label: 'Gemini CLI', id: 'gemini', binary: 'gemini', install: 'npm i -g @google/gemini-cli' };
 
-export const geminiPreset: AgentPreset = {
-  id: 'gemini',
-  label: SPEC.label,
-  binary: SPEC.binary,
+export const geminiPreset: AgentPreset = programPreset(SPEC, {
   locks: 'enforced',
-  modes: ['interactive', 'headless'],
-
-  detect({ env, override }) {
-    return detectProgram(SPEC, { env: { ...env, ...override.env }, override });
-  },
-
   async launch(ctx: LaunchContext): Promise<Launch> {
     const command = resolveProgram(SPEC, ctx);
     const task = taskText(ctx);
@@ -44,4 +35,4 @@ export const geminiPreset: AgentPreset = {
     args.push(...overrideArgs(ctx));
     return { command, args, env: agentEnv(ctx, { GEMINI_CLI_HOME: geminiHome }), cwd: ctx.session.worktreePath, parser: null };
   },
-};
+});

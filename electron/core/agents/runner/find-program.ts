@@ -24,11 +24,17 @@ export class ProgramNotFoundError extends CouncilError {
  */
 export function findProgram(command: string, cwd: string, env: Record<string, string | undefined>): string {
   if (!isDirectory(cwd)) throw new CouncilError('not-found', `Agent working folder not found: ${cwd}`, { cwd });
-  if (command === '') throw new ProgramNotFoundError(command);
+  const found = lookupProgram(command, cwd, env);
+  if (found === null) throw new ProgramNotFoundError(command);
+  return found;
+}
+
+/** The same lookup without the errors: the absolute path, or null. */
+export function lookupProgram(command: string, cwd: string, env: Record<string, string | undefined>): string | null {
+  if (command === '') return null;
   if (command.includes('/') || (isWindows && command.includes('\\'))) {
     const absolute = path.resolve(cwd, command);
-    if (isExecutable(absolute)) return absolute;
-    throw new ProgramNotFoundError(command);
+    return isExecutable(absolute) ? absolute : null;
   }
   const extensions = isWindows ? (env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';') : [''];
   for (const dir of (env.PATH ?? process.env.PATH ?? '').split(path.delimiter)) {
@@ -38,7 +44,7 @@ export function findProgram(command: string, cwd: string, env: Record<string, st
       if (isExecutable(candidate)) return candidate;
     }
   }
-  throw new ProgramNotFoundError(command);
+  return null;
 }
 
 function isDirectory(dir: string): boolean {

@@ -1,11 +1,25 @@
 import { invalidInput, notFound } from '../../errors';
-import { findProgram, type ProgramSpec } from '../presets/detect';
-import type { LaunchContext } from '../types';
+import type { LockEnforcement, RunMode } from '../../../../shared/agents';
+import { detectProgram, findProgram, type ProgramSpec } from './detect';
+import type { AgentPreset, Launch, LaunchContext } from '../types';
 
 /**
- * What the hook-enforced presets (Claude Code, Codex, Gemini CLI) share when they build a launch:
- * the program, the environment, and the task as an argument.
+ * What the presets share when they build a launch: the program, the environment, the task as an
+ * argument — and the preset itself, for one that is a program found on PATH (or at the settings'
+ * path) and asked for its version.
  */
+
+export function programPreset(spec: ProgramSpec, options: { locks: LockEnforcement; modes?: RunMode[]; launch: (ctx: LaunchContext) => Promise<Launch> }): AgentPreset {
+  return {
+    id: spec.id as AgentPreset['id'],
+    label: spec.label,
+    binary: spec.binary,
+    locks: options.locks,
+    modes: options.modes ?? ['interactive', 'headless'],
+    detect: ({ env, override }) => detectProgram(spec, { env: { ...env, ...override.env }, override }),
+    launch: options.launch,
+  };
+}
 
 /** The program's absolute path (the settings' path wins over PATH), or an error naming the fix. */
 export function resolveProgram(spec: ProgramSpec, ctx: LaunchContext): string {

@@ -1,0 +1,24 @@
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+
+/**
+ * Reading a run's output log while another process may be appending to it: from a byte offset to
+ * its current end (at most `maxBytes`, the last ones). A missing file reads as empty.
+ */
+export function readLog(file: string, from = 0, maxBytes = Number.POSITIVE_INFINITY): { text: string; size: number; truncated: boolean } {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    return { text: '', size: from, truncated: false };
+  }
+  const start = Math.max(from, size - maxBytes);
+  if (size <= start) return { text: '', size, truncated: false };
+  const buffer = Buffer.alloc(size - start);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, buffer, 0, buffer.length, start);
+  } finally {
+    closeSync(fd);
+  }
+  return { text: buffer.toString('utf8'), size, truncated: start > from };
+}
