@@ -1,8 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { coalesceRecent, inotifyWatchCount, inotifyWatchLimit, watchActivity } from '../../electron/core/agents/worktree-activity';
 import { gitSync, makeRepo, tempDir, writeIn } from '../helpers/repo';
+import { waitUntil } from '../agents/fake-agents';
+
+const waitFor = (predicate: () => boolean): Promise<void> => waitUntil(predicate, 'the watcher', 5000);
 
 /** Collects reports and lets a test wait until a path has been reported (the test's own timeout
  * bounds the wait: file events have no deadline we could honestly assert). */
@@ -105,9 +108,9 @@ describe.runIf(linux)('inotify watches (Linux)', () => {
     expect(inotifyWatchCount(2 ** 30)).toBeNull();
   });
 
-  it('grows by at least a watch per folder while watching, drops back after, and ignores node_modules and .git', async () => {
+  it('takes one watch per folder — not per file — drops back after, and ignores node_modules and .git', async () => {
     const files: Record<string, string> = {};
-    for (let i = 0; i < 30; i++) files[`pkg/mod${i}/index.ts`] = `export const m${i} = ${i};\n`;
+    for (let i = 0; i < 30; i++) for (let j = 0; j < 5; j++) files[`pkg/mod${i}/f${j}.ts`] = `export const m${i} = ${j};\n`;
     const repo = makeRepo(files);
     const before = inotifyWatchCount();
     expect(before).not.toBeNull();
@@ -115,10 +118,8 @@ describe.runIf(linux)('inotify watches (Linux)', () => {
     const stop = await watchActivity(repo.root, () => undefined);
     const watching = inotifyWatchCount()!;
     await stop();
-    expect(watching - before!).toBeGreaterThanOrEqual(30);
-    // At most one per folder and file of the tree (the root, pkg/, 30 folders, 30 files): none of
-    // the ~25 folders under .git.
-    expect(watching - before!).toBeLessThanOrEqual(2 + 30 + 30);
+    // Exactly the folders: the root, pkg/ and its 30 — not the 150 files, none of the ~25 under .git.
+    expect(watching - before!).toBe(2 + 30);
     expect(inotifyWatchCount()).toBe(before);
 
     // 50 dependency folders (and git's own, already there) cost nothing.
@@ -128,5 +129,21 @@ describe.runIf(linux)('inotify watches (Linux)', () => {
     await stopAgain();
     expect(watchingAgain).toBe(watching);
     expect(inotifyWatchCount()).toBe(before);
+  });
+
+  it('follows folders that appear and disappear while it watches', async () => {
+    const repo = makeRepo();
+    const seen: string[] = [];
+    const stop = await watchActivity(repo.root, (paths) => seen.push(...paths), { coalesceMs: 10 });
+    const before = inotifyWatchCount()!;
+    mkdirSync(path.join(repo.root, 'new', 'deep', 'er'), { recursive: true });
+    writeFileSync(path.join(repo.root, 'new', 'deep', 'er', 'file.ts'), 'x\n');
+    await waitFor(() => seen.includes('new/deep/er/file.ts'));
+    expect(inotifyWatchCount()).toBe(before + 3);
+    writeFileSync(path.join(repo.root, 'new', 'deep', 'later.ts'), 'y\n');
+    await waitFor(() => seen.includes('new/deep/later.ts'));
+    rmSync(path.join(repo.root, 'new'), { recursive: true });
+    await waitFor(() => inotifyWatchCount() === before);
+    await stop();
   });
 });

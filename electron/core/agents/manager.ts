@@ -217,7 +217,14 @@ export class AgentManager {
       // Typed once the program had a moment to draw its prompt.
       setTimeout(() => proc.write(launch.initialInput ?? ''), 500).unref();
     }
-    watchActivity(session.worktreePath, (files) => this.noteFiles(live, files))
+    let watchFailed = false;
+    const onWatchError = (err: Error): void => {
+      if (watchFailed) return;
+      watchFailed = true;
+      const hint = (err as NodeJS.ErrnoException).code === 'ENOSPC' ? ' — the OS limit on file watches is reached (Linux: raise fs.inotify.max_user_watches)' : '';
+      this.apply(live, { kind: 'message', text: `some folders of this worktree are not watched, so some edits may show late: ${err.message}${hint}` }, true);
+    };
+    watchActivity(session.worktreePath, (files) => this.noteFiles(live, files), { onError: onWatchError })
       .then((stop) => {
         if (this.live.get(session.id) === live) live.stopWatch = stop;
         else void stop();

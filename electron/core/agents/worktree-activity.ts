@@ -12,6 +12,8 @@ export interface ActivityOptions {
   coalesceMs?: number;
   /** At most this many paths per report, the most recently changed kept (default 20). */
   limit?: number;
+  /** A folder could not be watched (ENOSPC: the OS's watch limit); its edits go unseen. */
+  onError?: (error: Error) => void;
 }
 
 export const DEFAULT_COALESCE_MS = 50;
@@ -69,7 +71,7 @@ export async function watchActivity(
   options: ActivityOptions = {},
 ): Promise<() => Promise<void>> {
   const coalescer = coalesceRecent(options.coalesceMs ?? DEFAULT_COALESCE_MS, options.limit ?? DEFAULT_ACTIVITY_LIMIT, onFiles);
-  const stop = await watchWorktree(worktree, (paths) => coalescer.push(paths));
+  const stop = await watchWorktree(worktree, (paths) => coalescer.push(paths), { onError: options.onError });
   return async () => {
     coalescer.stop();
     await stop();

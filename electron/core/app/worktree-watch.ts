@@ -1,28 +1,116 @@
+import { lstatSync, readdirSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import type { FSWatcher } from 'chokidar';
 
 /**
  * Folders never watched inside a worktree: git's own, and dependency and build folders that hold
- * thousands of files nobody reviews (each watched folder costs an OS watch; see issue 4's count).
- * The diff itself always comes from git, so nothing is missed in what the UI shows.
+ * thousands of files nobody reviews. The diff itself always comes from git, so nothing is missed in
+ * what the UI shows.
  */
 export const UNWATCHED_DIRS = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', 'target', 'dist', 'build', 'out', '.next', '.cache', '.turbo', 'coverage']);
 
-/** Calls `onChange` with repo-relative paths (forward slashes) of files that changed in `root`. */
-export async function watchWorktree(root: string, onChange: (paths: string[]) => void): Promise<() => Promise<void>> {
-  const { watch } = await import('chokidar');
-  const watcher: FSWatcher = watch(root, {
-    ignoreInitial: true,
-    ignored: (p: string) => {
-      const rel = path.relative(root, p);
-      if (!rel) return false;
-      return rel.split(path.sep).some((part) => UNWATCHED_DIRS.has(part));
-    },
-  });
-  const note = (p: string): void => onChange([path.relative(root, p).split(path.sep).join('/')]);
-  watcher.on('add', note).on('change', note).on('unlink', note).on('unlinkDir', note);
-  watcher.on('error', () => undefined);
-  // Ready means the watches are in place: the snapshot a subscriber gets is followed by every change.
-  await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
-  return () => watcher.close();
+export interface WatchOptions {
+  /** The OS refused a watch (e.g. ENOSPC: the inotify limit): part of the tree goes unseen. */
+  onError?: (error: Error) => void;
+}
+
+const toRel = (root: string, p: string): string => path.relative(root, p).split(path.sep).join('/');
+const ignored = (rel: string): boolean => rel.split('/').some((part) => UNWATCHED_DIRS.has(part));
+
+/**
+ * Calls `onChange` with repo-relative paths (forward slashes) of files that changed in `root`.
+ *
+ * Linux: one inotify watch per FOLDER (a folder's watch reports its files by name), added and
+ * dropped as folders come and go. Not chokidar: it takes one watch per file as well, so a 10,000-
+ * file worktree cost ~10,500 watches and ~100 MB, and 50 such sessions ran into the per-user
+ * inotify limit (bench/agents-scale.ts) and silently saw a quarter of the edits; per folder it is
+ * ~500 watches and a few MB. macOS and Windows: the OS's own recursive watch (one handle).
+ */
+export async function watchWorktree(root: string, onChange: (paths: string[]) => void, options: WatchOptions = {}): Promise<() => Promise<void>> {
+  const report = (rel: string): void => {
+    if (rel && !ignored(rel)) onChange([rel]);
+  };
+  const fail = (err: unknown): void => options.onError?.(err instanceof Error ? err : new Error(String(err)));
+
+  if (process.platform !== 'linux') {
+    const watcher = watch(root, { recursive: true }, (_event, name) => {
+      if (name) report(String(name).split(path.sep).join('/'));
+    });
+    watcher.on('error', fail);
+    return async () => watcher.close();
+  }
+
+  const watchers = new Map<string, FSWatcher>();
+  let closed = false;
+
+  /** Watches `dir` and every folder below it; reports the files found when `announce` (a folder
+   * that appeared after we started: its files are new too). */
+  const add = (dir: string, announce: boolean): void => {
+    if (closed || watchers.has(dir)) return;
+    let watcher: FSWatcher;
+    try {
+      watcher = watch(dir, (_event, name) => {
+        if (name) changed(dir, String(name));
+      });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') fail(err);
+      return;
+    }
+    watcher.on('error', () => drop(dir));
+    watchers.set(dir, watcher);
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return; // gone meanwhile: its parent's watch reports that
+    }
+    for (const entry of entries) {
+      const child = path.join(dir, entry.name);
+      const rel = toRel(root, child);
+      if (ignored(rel)) continue;
+      // Symbolic links are not followed: a link to a folder outside would watch someone else's tree.
+      if (entry.isDirectory()) add(child, announce);
+      else if (announce) report(rel);
+    }
+  };
+
+  /** Stops watching `dir` and everything below it (it was deleted or moved away). */
+  const drop = (dir: string): void => {
+    const prefix = `${dir}${path.sep}`;
+    for (const [watched, watcher] of watchers) {
+      if (watched !== dir && !watched.startsWith(prefix)) continue;
+      watcher.close();
+      watchers.delete(watched);
+    }
+  };
+
+  const changed = (dir: string, name: string): void => {
+    const full = path.join(dir, name);
+    const rel = toRel(root, full);
+    if (ignored(rel)) return;
+    // A folder that appeared (created, or moved in) gets watched and its files reported (they may
+    // have been written before its watch existed); one that went away is dropped and reported.
+    if (isDirectory(full)) {
+      add(full, true);
+      return;
+    }
+    if (watchers.has(full)) drop(full);
+    report(rel);
+  };
+
+  add(root, false);
+  return async () => {
+    closed = true;
+    for (const watcher of watchers.values()) watcher.close();
+    watchers.clear();
+  };
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    // lstat: a symbolic link to a folder is not a folder we watch.
+    return lstatSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
