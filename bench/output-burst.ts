@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { startAgentProcess, type AgentProcessMode } from '../electron/core/agents/runner/agent-process';
 import { REPO_ROOT } from '../tests/helpers/cli';
-import { summaryCells, summaryHeader, type BenchConfig, type SummaryRow } from './result';
+import type { BenchConfig, SummaryRow } from './result';
+import { runStandaloneIfMain } from './standalone';
 import { summarize } from './stats';
 import { formatMs, formatRatio, renderTable } from './table';
 
@@ -215,24 +214,4 @@ export async function measureOutputBurst(cfg: BenchConfig, iterations: number): 
 }
 
 /** `npx tsx bench/output-burst.ts [--quick]`: this measurement alone, with its summary. */
-async function standalone(): Promise<void> {
-  const quick = process.argv.includes('--quick');
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'council-bench-burst-'));
-  try {
-    const cfg: BenchConfig = { quick, tmp, log: (line) => process.stderr.write(`[bench] ${line}\n`), print: (table) => process.stdout.write(`${table}\n`) };
-    const rows = await measureOutputBurst(cfg, quick ? 3 : 8);
-    cfg.print(renderTable('Summary', summaryHeader, rows.map(summaryCells)));
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  standalone().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exit(1);
-    },
-  );
-}
+runStandaloneIfMain(import.meta.url, 'burst', (cfg) => measureOutputBurst(cfg, cfg.quick ? 3 : 8));

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Council } from '../electron/core/council';
 import { isolateGitEnvironment } from '../tests/helpers/git-env';
+import { AGENTS_SCALE_FULL, AGENTS_SCALE_QUICK, measureAgentsScale } from './agents-scale';
 import { loadAverage, machineTable } from './machine';
 import { measureContext } from './measure-context';
 import { measureHandoff } from './measure-handoff';
@@ -102,6 +103,10 @@ async function main(): Promise<number> {
 
     cfg.log('8. a 10 MB agent output burst through the pty and pipe runners');
     rows.push(...(await measureOutputBurst(cfg, COUNTS.burstRounds)));
+
+    const scale = quick ? AGENTS_SCALE_QUICK : AGENTS_SCALE_FULL;
+    cfg.log(`9. ${scale.agents} fake agents on ${scale.files.toLocaleString('en-US')} files under one agent manager`);
+    rows.push(...(await measureAgentsScale(cfg, scale, large)));
 
     cfg.print(renderTable('Summary', summaryHeader, rows.map(summaryCells), [
       'pass/fail applies the targets above; "info" rows have no target of their own',

@@ -1,0 +1,43 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { isolateGitEnvironment } from '../tests/helpers/git-env';
+import { summaryCells, summaryHeader, type BenchConfig, type SummaryRow } from './result';
+import { renderTable } from './table';
+
+/**
+ * Runs one measurement on its own (`npx tsx bench/<file>.ts [--quick]`) when `moduleUrl` is the
+ * program being run: its tables, then its summary, in a scratch folder removed afterwards.
+ */
+export function runStandaloneIfMain(moduleUrl: string, name: string, measure: (cfg: BenchConfig) => Promise<SummaryRow[]>): void {
+  const script = process.argv[1];
+  if (script === undefined || moduleUrl !== pathToFileURL(path.resolve(script)).href) return;
+  const run = async (): Promise<void> => {
+    const quick = process.argv.includes('--quick');
+    const home = isolateGitEnvironment();
+    const tmp = mkdtempSync(path.join(os.tmpdir(), `council-bench-${name}-`));
+    const started = performance.now();
+    const cfg: BenchConfig = {
+      quick,
+      tmp,
+      log: (line) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}\n`),
+      print: (table) => process.stdout.write(`${table}\n`),
+    };
+    try {
+      const rows = await measure(cfg);
+      cfg.print(renderTable('Summary', summaryHeader, rows.map(summaryCells), [`whole run: ${((performance.now() - started) / 1000).toFixed(1)} s (before the clean-up)`]));
+    } finally {
+      cfg.log(`removing ${tmp}`);
+      rmSync(tmp, { recursive: true, force: true });
+      rmSync(home, { recursive: true, force: true });
+    }
+  };
+  run().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}
