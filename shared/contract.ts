@@ -22,6 +22,7 @@ import {
   CompareRowSchema,
   RunModeSchema,
 } from './agents';
+import { MergeStrategySchema, QueueEntryIdSchema, QueueEntrySchema, RadarSchema } from './merge';
 
 /**
  * The one contract between the renderer (through Electron's preload, or the browser host) and the
@@ -80,6 +81,10 @@ export const commands = {
       defaultAgent: z.optional(z.nullable(AgentPresetIdSchema)),
       concurrency: z.optional(z.int().check(z.gte(1), z.lte(64))),
       maxRetries: z.optional(z.int().check(z.gte(0), z.lte(10))),
+      mergeStrategy: z.optional(MergeStrategySchema),
+      gateCommand: z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(4000)))),
+      gateTimeoutSeconds: z.optional(z.int().check(z.gte(1), z.lte(24 * 3600))),
+      removeAfterMerge: z.optional(z.boolean()),
     }),
     output: SettingsSchema,
   },
@@ -190,6 +195,44 @@ export const commands = {
     input: z.strictObject({ repo: repo(), keep: id(), discard: z.array(id()).check(z.minLength(1), z.maxLength(50)) }),
     output: z.array(RemoveResultSchema),
   },
+  /** The conflict radar: overlaps and predicted conflicts between every pair of sessions and the base. */
+  'radar.get': {
+    input: z.strictObject({ repo: repo() }),
+    output: RadarSchema,
+  },
+  'queue.list': {
+    input: z.strictObject({ repo: repo() }),
+    output: z.array(QueueEntrySchema),
+  },
+  /** Puts a session in the merge queue (strategy and gate default to the settings'). */
+  'queue.enqueue': {
+    input: z.strictObject({ repo: repo(), id: id(), strategy: z.optional(MergeStrategySchema), gate: z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(4000)))) }),
+    output: QueueEntrySchema,
+  },
+  'queue.remove': {
+    input: z.strictObject({ repo: repo(), entry: QueueEntryIdSchema }),
+    output: z.object({ removed: z.boolean() }),
+  },
+  /** A parked entry goes back in line. */
+  'queue.retry': {
+    input: z.strictObject({ repo: repo(), entry: QueueEntryIdSchema }),
+    output: QueueEntrySchema,
+  },
+  /** Moves a waiting entry to a place in the line (0 = next). */
+  'queue.move': {
+    input: z.strictObject({ repo: repo(), entry: QueueEntryIdSchema, index: z.int().check(z.gte(0), z.lte(10_000)) }),
+    output: z.array(QueueEntrySchema),
+  },
+  /** Re-runs a parked entry's session agent to bring in the base and resolve the conflicting files. */
+  'queue.resolve': {
+    input: z.strictObject({ repo: repo(), entry: QueueEntryIdSchema }),
+    output: AgentRunSchema,
+  },
+  /** The end of a gate's output log. */
+  'queue.gateLog': {
+    input: z.strictObject({ repo: repo(), entry: QueueEntryIdSchema }),
+    output: z.object({ log: z.string(), truncated: z.boolean() }),
+  },
   'locks.list': {
     input: z.strictObject({ repo: repo() }),
     output: z.array(FileLockSchema),
@@ -223,7 +266,7 @@ export const events = {
   /** Something in the repository's shared state changed (any process: the app, the CLI, a hook). */
   'state.changed': z.object({
     repo: z.string(),
-    kind: z.enum(['sessions', 'locks', 'context', 'settings', 'runs']),
+    kind: z.enum(['sessions', 'locks', 'context', 'settings', 'runs', 'queue']),
     sessionId: z.optional(SessionIdSchema),
   }),
   /**
@@ -242,6 +285,8 @@ export const events = {
   'agent.output': z.object({ repo: z.string(), sessionId: SessionIdSchema, runId: z.string(), seq: z.int(), data: z.string() }),
   /** A run started, changed state or ended (any client watching the repository). */
   'agent.run': z.object({ repo: z.string(), run: AgentRunSchema }),
+  /** The radar was recomputed (any client watching the repository). */
+  'radar.changed': z.object({ repo: z.string(), radar: RadarSchema }),
   /** A normalized event of a run (any client watching the repository). */
   'agent.event': z.object({ repo: z.string(), sessionId: SessionIdSchema, runId: z.string(), event: AgentEventSchema }),
 } as const;

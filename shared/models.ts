@@ -140,6 +140,12 @@ export const SettingsSchema = z.object({
    * doing any work. */
   concurrency: z._default(z.int().check(z.gte(1), z.lte(64)), 4),
   maxRetries: z._default(z.int().check(z.gte(0), z.lte(10)), 2),
+  /** The merge queue: default strategy, the gate command run on each merged result (null: none)
+   * and its timeout, and whether a merged session's worktree is removed. */
+  mergeStrategy: z._default(z.enum(['merge', 'squash', 'rebase']), 'merge'),
+  gateCommand: z._default(z.nullable(z.string()), null),
+  gateTimeoutSeconds: z._default(z.int().check(z.gte(1), z.lte(24 * 3600)), 1800),
+  removeAfterMerge: z._default(z.boolean(), false),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

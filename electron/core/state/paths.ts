@@ -14,6 +14,9 @@ export interface StatePaths {
   runs: string;
   /** Per-session private agent files (a CLI's own config home, when one is needed). */
   agents: string;
+  /** The merge queue, and its gates' output logs. */
+  queue: string;
+  gateLogs: string;
 }
 
 export function statePaths(repo: RepoLocation): StatePaths {
@@ -27,6 +30,8 @@ export function statePaths(repo: RepoLocation): StatePaths {
     merge: path.join(dir, 'merge'),
     runs: path.join(dir, 'runs'),
     agents: path.join(dir, 'agents'),
+    queue: path.join(dir, 'queue.json'),
+    gateLogs: path.join(dir, 'gate-logs'),
   };
 }
 

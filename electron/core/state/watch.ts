@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import type { StatePaths } from './paths';
 
-export type StateChangeKind = 'sessions' | 'locks' | 'context' | 'settings' | 'runs';
+export type StateChangeKind = 'sessions' | 'locks' | 'context' | 'settings' | 'runs' | 'queue';
 
 export interface StateChange {
   kind: StateChangeKind;
@@ -19,6 +19,7 @@ export function classifyStatePath(paths: StatePaths, file: string): StateChange 
   if (rel.length === 1) {
     if (first === path.basename(paths.registry)) return { kind: 'sessions' };
     if (first === path.basename(paths.settings)) return { kind: 'settings' };
+    if (first === path.basename(paths.queue)) return { kind: 'queue' };
     return null;
   }
   if (!second || second.endsWith('.tmp') || second.endsWith('.mutex') || !second.endsWith('.json')) return null;
