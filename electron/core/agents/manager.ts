@@ -37,6 +37,8 @@ export interface StartOptions {
   attempt?: number;
   /** Use this run id (a supervisor started by the CLI is told the id it printed). */
   runId?: string;
+  /** A prompt other than the session's task (e.g. "bring in the base and resolve these files"). */
+  task?: string;
 }
 
 export interface ManagerOptions {
@@ -109,7 +111,7 @@ export class AgentManager {
     const settings = this.council.ws.settings();
     const userEnv = cleanEnv(this.options.env ?? process.env);
     const resume = options.resume ? { agentSessionId: previous?.agentSessionId ?? null } : null;
-    const task = session.task;
+    const task = options.task ?? (options.resume ? previous?.task : undefined) ?? session.task;
 
     const privateDir = path.join(this.council.ws.paths.agents, session.id);
     mkdirSync(privateDir, { recursive: true });
