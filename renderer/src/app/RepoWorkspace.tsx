@@ -1,26 +1,38 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import type { RepoInfo } from '../../../shared/models';
 import { ErrorBoundary } from '../components/ErrorBoundary';
 import { BoardScreen } from '../features/board/BoardScreen';
 import { CompareScreen } from '../features/compare/CompareScreen';
 import { LocksScreen } from '../features/locks/LocksScreen';
+import { cancelMerge, mergeRequest } from '../features/queue/merge-request';
+import { queueCounts } from '../features/queue/queue-model';
+import { queueStore } from '../features/queue/queue-store';
+import { conflictPairCount } from '../features/radar/radar-model';
+import { radarStore } from '../features/radar/radar-store';
 import { closeRepo } from '../features/repo/repo-store';
 import { RemoveSessionDialog } from '../features/session/RemoveSessionDialog';
 import { cancelRemove, removeRequest } from '../features/session/remove-request';
 import { SessionView } from '../features/session/SessionView';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
-import { useStore } from '../lib/create-store';
+import { useStore, useStoreSelector } from '../lib/create-store';
 import { startRepoLive } from './live-updates';
 import { navigate, navigation, type Route } from './navigation';
 import { ThemeToggle } from './ThemeToggle';
+
+// The radar, the queue and the enqueue dialog load on first use: the board stays as light as before.
+const RadarScreen = lazy(() => import('../features/radar/RadarScreen').then((module) => ({ default: module.RadarScreen })));
+const QueueScreen = lazy(() => import('../features/queue/QueueScreen').then((module) => ({ default: module.QueueScreen })));
+const MergeDialog = lazy(() => import('../features/queue/MergeDialog').then((module) => ({ default: module.MergeDialog })));
 
 /** An open repository: header (name, branch, nav, switch, theme), then the current screen. */
 export function RepoWorkspace({ repo }: { repo: RepoInfo }) {
   const route = useStore(navigation);
   const removing = useStore(removeRequest);
+  const merging = useStore(mergeRequest);
 
   useEffect(() => startRepoLive(repo.root), [repo.root]);
   useEffect(() => cancelRemove, [repo.root]);
+  useEffect(() => cancelMerge, [repo.root]);
 
   return (
     <div className="shell">
@@ -38,6 +50,8 @@ export function RepoWorkspace({ repo }: { repo: RepoInfo }) {
         </div>
         <nav className="app-nav" aria-label="Main">
           <NavButton route={route} to="board" label="Board" />
+          <NavButton route={route} to="radar" label="Radar" badge={<RadarNavBadge />} />
+          <NavButton route={route} to="queue" label="Queue" badge={<QueueNavBadge />} />
           <NavButton route={route} to="locks" label="Locks" />
           <NavButton route={route} to="settings" label="Settings" />
         </nav>
@@ -51,6 +65,10 @@ export function RepoWorkspace({ repo }: { repo: RepoInfo }) {
       <main className="content" id="main">
         <ErrorBoundary what="this screen" resetKey={route}>
           {route.view === 'board' ? <BoardScreen repo={repo.root} /> : null}
+          <Suspense fallback={<p className="muted">Loading…</p>}>
+            {route.view === 'radar' ? <RadarScreen focus={route.focus} /> : null}
+            {route.view === 'queue' ? <QueueScreen repo={repo.root} baseBranch={repo.branch} focus={route.focus} /> : null}
+          </Suspense>
           {route.view === 'locks' ? <LocksScreen /> : null}
           {route.view === 'settings' ? <SettingsScreen /> : null}
           {route.view === 'session' ? <SessionView key={route.sessionId} repo={repo.root} sessionId={route.sessionId} tab={route.tab} /> : null}
@@ -58,15 +76,51 @@ export function RepoWorkspace({ repo }: { repo: RepoInfo }) {
         </ErrorBoundary>
       </main>
       {removing !== null ? <RemoveSessionDialog repo={repo.root} sessionId={removing} onClose={cancelRemove} /> : null}
+      {merging !== null ? (
+        <Suspense fallback={null}>
+          <MergeDialog repo={repo.root} sessionId={merging.sessionId} baseBranch={repo.branch} onClose={cancelMerge} />
+        </Suspense>
+      ) : null}
     </div>
   );
 }
 
-function NavButton({ route, to, label }: { route: Route; to: 'board' | 'locks' | 'settings'; label: string }) {
+type NavTarget = 'board' | 'radar' | 'queue' | 'locks' | 'settings';
+
+function NavButton({ route, to, label, badge }: { route: Route; to: NavTarget; label: string; badge?: ReactNode }) {
   const current = route.view === to || (to === 'board' && (route.view === 'session' || route.view === 'compare'));
+  const go = () => navigate(to === 'radar' || to === 'queue' ? { view: to, focus: null } : { view: to });
   return (
-    <button type="button" className="nav-item" data-testid={`nav-${to}`} aria-current={current ? 'page' : undefined} onClick={() => navigate({ view: to })}>
+    <button type="button" className="nav-item" data-testid={`nav-${to}`} aria-current={current ? 'page' : undefined} onClick={go}>
       {label}
+      {badge}
     </button>
+  );
+}
+
+/** How many pairs the radar predicts to conflict (nothing when none). */
+function RadarNavBadge() {
+  const count = useStoreSelector(radarStore, (state) => conflictPairCount(state.radar));
+  if (count === 0) return null;
+  return <NavBadge text={String(count)} spoken={`${count} conflicting ${count === 1 ? 'pair' : 'pairs'}`} tone="danger" testId="nav-radar-count" />;
+}
+
+/** Entries in line or in progress, and parked ones (which turn it to a warning). */
+function QueueNavBadge() {
+  const open = useStoreSelector(queueStore, (state) => queueCounts(state.entries).open);
+  const parked = useStoreSelector(queueStore, (state) => queueCounts(state.entries).parked);
+  if (open === 0 && parked === 0) return null;
+  const spoken = `${open} in the queue${parked > 0 ? `, ${parked} parked` : ''}`;
+  return <NavBadge text={String(open + parked)} spoken={spoken} tone={parked > 0 ? 'warning' : null} testId="nav-queue-count" />;
+}
+
+function NavBadge({ text, spoken, tone, testId }: { text: string; spoken: string; tone: 'danger' | 'warning' | null; testId: string }) {
+  return (
+    <>
+      <span className={`nav-badge${tone !== null ? ` nav-badge-${tone}` : ''}`} data-testid={testId} aria-hidden="true" title={spoken}>
+        {text}
+      </span>
+      <span className="sr-only">, {spoken}</span>
+    </>
   );
 }

@@ -1,4 +1,5 @@
 import type { SessionCard } from '../../../shared/contract';
+import type { QueueEntry } from '../../../shared/merge';
 import { api, call, onReconnect } from '../api';
 import { notify } from '../components/notices';
 import { presetsSettingsChanged, resetPresets } from '../features/agents/presets-store';
@@ -8,25 +9,33 @@ import { sessionStats } from '../features/board/session-stats';
 import { refreshSessions, resetSessions, sessionsStore } from '../features/board/sessions-store';
 import { stopSelecting } from '../features/compare/compare-selection';
 import { refreshLocks, resetLocks } from '../features/locks/locks-store';
+import { mergedNotice, parkedNotice, queueTransitions } from '../features/queue/queue-model';
+import { queueStore, refreshQueue, resetQueue } from '../features/queue/queue-store';
+import { applyRadar, radarStore, refreshRadar, resetRadar } from '../features/radar/radar-store';
 import { refreshSettings, resetSettings } from '../features/settings/settings-store';
 import { createFrameBatch } from '../lib/frame-batch';
-import { openSession } from './navigation';
-import { planRefresh, type StateKind } from './refresh-plan';
+import { openQueue, openSession } from './navigation';
+import { planRefresh, refreshesQueue, type StateKind } from './refresh-plan';
 
 function refreshAll(): void {
   void refreshSessions();
   void refreshLocks();
   void refreshSettings();
   void refreshRuns();
+  void refreshQueue();
+  // The radar once per load (the board's badges); its screen asks again when opened. A host
+  // without it answers "unknown command" once, and is not asked again until the radar is opened.
+  if (radarStore.get().status !== 'unavailable') void refreshRadar();
 }
 
 /**
  * Binds the stores to one open repository: loads them, asks for `state.changed` (`watch.repo`),
  * and re-fetches what each change concerns, coalesced per animation frame. Agent runs come as
  * `agent.run` events (applied at once). A run that ends, or a session whose context turns to
- * `waiting`, raises an in-window notice. After the browser host's socket reconnects, the
- * subscription is issued again and everything reloaded (changes may have been missed). Returns
- * the teardown for when the repository is closed.
+ * `waiting`, raises an in-window notice; so does a merge-queue entry that parks or merges. The
+ * conflict radar comes whole with each `radar.changed`. After the browser host's socket
+ * reconnects, the subscription is issued again and everything reloaded (changes may have been
+ * missed). Returns the teardown for when the repository is closed.
  */
 export function startRepoLive(repo: string): () => void {
   resetSessions(repo);
@@ -34,6 +43,8 @@ export function startRepoLive(repo: string): () => void {
   resetSettings(repo);
   resetRuns(repo);
   resetPresets(repo);
+  resetQueue(repo);
+  resetRadar(repo);
   stopSelecting();
   sessionStats.reset();
 
@@ -46,6 +57,7 @@ export function startRepoLive(repo: string): () => void {
       presetsSettingsChanged();
     }
     if (plan.runs) void refreshRuns();
+    if (refreshesQueue(kinds)) void refreshQueue();
   });
 
   const watch = async () => {
@@ -57,6 +69,12 @@ export function startRepoLive(repo: string): () => void {
     if (payload.repo !== repo) return;
     batch.add(payload.kind);
     if (payload.kind === 'sessions' || payload.kind === 'context') sessionStats.invalidate(payload.sessionId);
+    // A merge changes its session's numbers; a queue change naming no session is not worth a git
+    // call per card.
+    if (payload.kind === 'queue' && payload.sessionId !== undefined) sessionStats.invalidate(payload.sessionId);
+  });
+  const offRadar = api.on('radar.changed', (payload) => {
+    if (payload.repo === repo) applyRadar(payload.radar);
   });
   const offWorktree = api.on('worktree.changed', (payload) => {
     if (payload.repo === repo) sessionStats.invalidate(payload.sessionId);
@@ -77,6 +95,7 @@ export function startRepoLive(repo: string): () => void {
     }
   });
   const offWaiting = watchWaiting();
+  const offQueue = watchQueue();
   const offReconnect = onReconnect(() => {
     sessionStats.invalidate();
     void watch().then(refreshAll);
@@ -90,6 +109,8 @@ export function startRepoLive(repo: string): () => void {
     offWorktree();
     offRun();
     offWaiting();
+    offQueue();
+    offRadar();
     offReconnect();
     batch.cancel();
     void call('watch.stop', { repo });
@@ -98,6 +119,8 @@ export function startRepoLive(repo: string): () => void {
     resetSettings(null);
     resetRuns(null);
     resetPresets(null);
+    resetQueue(null);
+    resetRadar(null);
     stopSelecting();
     sessionStats.reset();
   };
@@ -120,4 +143,43 @@ function watchWaiting(): () => void {
     }
     previous = state.cards;
   });
+}
+
+/**
+ * A notice when a merge-queue entry parks (sticky, with the reason and the conflicting files; Open
+ * shows it in the queue) or merges (a toast); not on the first load.
+ */
+function watchQueue(): () => void {
+  let previous: QueueEntry[] | null = null;
+  // Sessions as last seen: a merge may remove its session (removeAfterMerge) before the queue's
+  // answer arrives, and the notice still names its task.
+  const seen = new Map<string, { task: string; baseBranch: string }>();
+  const remember = () => {
+    for (const { session } of sessionsStore.get().cards) seen.set(session.id, { task: session.task, baseBranch: session.baseBranch });
+  };
+  const offSessions = sessionsStore.subscribe(remember);
+  const offQueue = queueStore.subscribe(() => {
+    const state = queueStore.get();
+    if (state.status !== 'ready') {
+      if (state.status === 'loading') previous = null;
+      return;
+    }
+    if (state.entries === previous) return;
+    remember();
+    for (const { kind, entry } of queueTransitions(previous, state.entries)) {
+      const known = seen.get(entry.sessionId);
+      const key = `queue-${entry.sessionId}`;
+      const action = { label: 'Open', run: () => openQueue(entry.id) };
+      if (kind === 'parked') notify({ ...parkedNotice(entry, known?.task ?? null), sticky: true, key, testId: `queue-parked-notice-${entry.sessionId}`, action });
+      else {
+        const base = known?.baseBranch ?? radarStore.get().radar?.base.branch ?? null;
+        notify({ ...mergedNotice(entry, known?.task ?? null, base), key, testId: `queue-merged-notice-${entry.sessionId}`, action });
+      }
+    }
+    previous = state.entries;
+  });
+  return () => {
+    offSessions();
+    offQueue();
+  };
 }

@@ -5,6 +5,10 @@ export type SessionTab = 'terminal' | 'events' | 'diff' | 'context' | 'locks';
 export type Route =
   | { view: 'board' }
   | { view: 'locks' }
+  /** The conflict radar; `focus` narrows it to the pairs of one session. */
+  | { view: 'radar'; focus: string | null }
+  /** The merge queue; `focus` is an entry to scroll to and highlight. */
+  | { view: 'queue'; focus: string | null }
   | { view: 'settings' }
   | { view: 'session'; sessionId: string; tab: SessionTab }
   /** Best-of-N: sessions side by side, to keep one. */
@@ -22,4 +26,12 @@ export function openSession(sessionId: string, tab: SessionTab = 'diff'): void {
 
 export function openCompare(ids: readonly string[]): void {
   navigation.set({ view: 'compare', ids: [...ids] });
+}
+
+export function openRadar(focus: string | null = null): void {
+  navigation.set({ view: 'radar', focus });
+}
+
+export function openQueue(focus: string | null = null): void {
+  navigation.set({ view: 'queue', focus });
 }

@@ -26,3 +26,13 @@ export function planRefresh(kinds: Iterable<StateKind>): RefreshPlan {
   }
   return plan;
 }
+
+/**
+ * queue → the merge queue (`queue.list`). Kept apart from the plan above, whose shape other code
+ * and tests rely on. A merge also moves the base and can remove the session: the core says so with
+ * its own `sessions` change and a `radar.changed`.
+ */
+export function refreshesQueue(kinds: Iterable<StateKind>): boolean {
+  for (const kind of kinds) if (kind === 'queue') return true;
+  return false;
+}

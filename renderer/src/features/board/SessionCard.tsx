@@ -11,6 +11,8 @@ import { isPresetId, runSummary } from '../agents/run-model';
 import { RunStateChip } from '../agents/RunStateChip';
 import { useRun } from '../agents/runs-store';
 import { compareSelection, toggleSelected } from '../compare/compare-selection';
+import { MergeButton, SessionQueueChip } from '../queue/SessionMergeControls';
+import { RadarBadge } from '../radar/RadarBadge';
 import { requestRemove } from '../session/remove-request';
 import { sessionStats, useSessionStats } from './session-stats';
 
@@ -70,6 +72,12 @@ export const SessionCard = memo(function SessionCard({ card, index }: { card: Se
         <span aria-hidden="true"> · </span>
         <span className="mono">{id}</span>
       </p>
+
+      <div className="card-flags">
+        <RadarBadge sessionId={id} />
+        <SessionQueueChip sessionId={id} />
+        <MergeButton sessionId={id} quiet />
+      </div>
 
       {context.currentFile !== null ? (
         <p className="card-file mono" title={context.currentFile}>

@@ -10,6 +10,8 @@ import { sessionsStore } from '../board/sessions-store';
 import { EventsTab } from '../agents/EventsTab';
 import { RunControls } from '../agents/RunControls';
 import { DiffTab } from '../diff/DiffTab';
+import { MergeButton, SessionQueueChip } from '../queue/SessionMergeControls';
+import { RadarBadge } from '../radar/RadarBadge';
 import { ContextTab } from './ContextTab';
 import { SessionLocksTab } from './SessionLocksTab';
 import { requestRemove } from './remove-request';
@@ -93,7 +95,10 @@ function SessionHeader({ card, repo }: { card: SessionCard; repo: string }) {
         <span className="muted">
           <Elapsed since={session.createdAt} label="Running for" />
         </span>
+        <RadarBadge sessionId={session.id} />
+        <SessionQueueChip sessionId={session.id} />
         <span className="spacer" />
+        <MergeButton sessionId={session.id} />
         <button type="button" className="button small danger-ghost" data-testid={`session-remove-${session.id}`} aria-label={`Remove session ${session.id}`} onClick={() => requestRemove(session.id)}>
           Remove session
         </button>

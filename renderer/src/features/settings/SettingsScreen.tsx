@@ -1,16 +1,24 @@
 import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
 import { AGENT_PRESET_IDS } from '../../../../shared/agents';
+import { MERGE_STRATEGIES } from '../../../../shared/merge';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useStore } from '../../lib/create-store';
+import { capitalize } from '../../lib/format';
 import { loadPresets, presetsStore } from '../agents/presets-store';
-import { formFromSettings, parseSettingsForm, type SettingsField, type SettingsForm } from './settings-form';
+import { STRATEGY_HELP } from '../queue/queue-model';
+import { isStrategy, mergeFormFromSettings, parseMergeSettingsForm, type MergeSettingsField, type MergeSettingsForm } from './merge-settings-form';
+import { formFromSettings, parseSettingsForm, type SettingsField as BaseField, type SettingsForm as BaseForm } from './settings-form';
 import { saveSettings, settingsStore } from './settings-store';
+
+type SettingsForm = BaseForm & MergeSettingsForm;
+type SettingsField = BaseField | MergeSettingsField;
 
 /**
  * The repository's settings: worktrees (where they go, files copied in, a setup command), agents
  * (the default preset, the custom preset's command), the executor (how many at once, retries) and
- * the check command best-of-N comparisons run. The core validates too; its message is shown under
- * the form.
+ * the check command best-of-N comparisons run, and the merge queue (default strategy, the gate run
+ * on each merged result and its timeout, removing merged sessions). The core validates too; its
+ * message is shown under the form.
  */
 export function SettingsScreen() {
   const { settings, status, error: loadError } = useStore(settingsStore);
@@ -26,7 +34,7 @@ export function SettingsScreen() {
   // Follows the stored settings (changed elsewhere too) until the user starts editing.
   useEffect(() => {
     if (settings === null || dirty) return;
-    setForm(formFromSettings(settings));
+    setForm({ ...formFromSettings(settings), ...mergeFormFromSettings(settings) });
   }, [settings, dirty]);
 
   const edit = (field: SettingsField) => (value: string) => {
@@ -43,9 +51,14 @@ export function SettingsScreen() {
       setError({ field: parsed.field, message: parsed.message });
       return;
     }
+    const merge = parseMergeSettingsForm(form);
+    if (!merge.ok) {
+      setError({ field: merge.field, message: merge.message });
+      return;
+    }
     setBusy(true);
     setError(null);
-    const message = await saveSettings(parsed.patch);
+    const message = await saveSettings({ ...parsed.patch, ...merge.patch });
     setBusy(false);
     if (message !== null) {
       setError({ field: null, message });
@@ -112,6 +125,24 @@ export function SettingsScreen() {
           placeholder="npm test"
           help="Run in each session's worktree when sessions are compared; its result (passed or failed, and its output) is shown beside each. Empty: no check."
           {...field('checkCommand')}
+        />
+
+        <h2 className="settings-section">Merge queue</h2>
+        <StrategyField {...field('mergeStrategy')} />
+        <TextField
+          label="Gate command"
+          testId="settings-gate-command"
+          mono
+          placeholder="npm test"
+          help="Runs on each merged result (through your shell) before the base moves; if it fails, the entry parks and the base stays as it was. The default for each entry, which can set its own. Empty: no gate."
+          {...field('gateCommand')}
+        />
+        <NumberField label="Gate timeout (seconds)" testId="settings-gate-timeout" min={1} max={24 * 3600} help="A gate still running after this long is stopped, and the entry parks." {...field('gateTimeoutSeconds')} />
+        <CheckboxField
+          label="Remove a session once merged"
+          testId="settings-remove-after-merge"
+          help="Deletes the session's worktree and branch after its merge lands (its work is in the base by then)."
+          {...field('removeAfterMerge')}
         />
 
         <ErrorMessage message={error?.message ?? null} testId="settings-error" />
@@ -224,5 +255,54 @@ function DefaultAgentField(props: FieldProps) {
         })}
       </select>
     </Field>
+  );
+}
+
+function StrategyField(props: FieldProps) {
+  const id = useId();
+  const helpId = useId();
+  const help = `The default for new entries (each can pick its own).${isStrategy(props.value) ? ` ${capitalize(props.value)}: ${STRATEGY_HELP[props.value]}` : ''}`;
+  return (
+    <Field label="Merge strategy" help={help} id={id} helpId={helpId}>
+      <select
+        id={id}
+        className="input select"
+        data-testid="settings-merge-strategy"
+        value={props.value}
+        aria-describedby={helpId}
+        aria-invalid={props.invalid || undefined}
+        onChange={(event) => props.onChange(event.target.value)}
+      >
+        {MERGE_STRATEGIES.map((strategy) => (
+          <option key={strategy} value={strategy}>
+            {strategy}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
+
+function CheckboxField(props: FieldProps & { label: string; help: string; testId: string }) {
+  const id = useId();
+  const helpId = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id} className="checkbox-label">
+        <input
+          id={id}
+          type="checkbox"
+          data-testid={props.testId}
+          checked={props.value === 'true'}
+          aria-describedby={helpId}
+          aria-invalid={props.invalid || undefined}
+          onChange={(event) => props.onChange(String(event.target.checked))}
+        />
+        <span className="field-label">{props.label}</span>
+      </label>
+      <p id={helpId} className="field-help">
+        {props.help}
+      </p>
+    </div>
   );
 }

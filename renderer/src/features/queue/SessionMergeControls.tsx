@@ -1,0 +1,56 @@
+import { openQueue } from '../../app/navigation';
+import { useStoreSelector } from '../../lib/create-store';
+import { entryChipText, entryForSession, isOpen } from './queue-model';
+import { requestMerge } from './merge-request';
+import { queueStore, useQueueEntry } from './queue-store';
+import { QueueStateChip } from './QueueStateChip';
+
+/**
+ * A session's place in the merge queue (a chip that opens the queue at its entry), for its card
+ * and its view. Nothing when it was never queued.
+ */
+export function SessionQueueChip({ sessionId }: { sessionId: string }) {
+  const entry = useQueueEntry(sessionId);
+  const text = useStoreSelector(queueStore, (state) => {
+    const found = entryForSession(state.entries, sessionId);
+    return found === undefined ? null : entryChipText(state.entries, found);
+  });
+  if (entry === undefined || text === null) return null;
+  return (
+    <button
+      type="button"
+      className="chip-button"
+      data-testid={`session-queue-${sessionId}`}
+      aria-label={`Merge queue: ${text}. Show the queue`}
+      onClick={() => openQueue(entry.id)}
+    >
+      <QueueStateChip state={entry.state} text={text} />
+    </button>
+  );
+}
+
+/**
+ * "Merge…" (opens the enqueue dialog); nothing while the session is in the queue's hands. On a
+ * card (`quiet`) only once the queue is known, so cards neither flicker nor offer what an older
+ * host cannot do; elsewhere it stays, disabled with the reason, when the host has no queue.
+ */
+export function MergeButton({ sessionId, quiet = false }: { sessionId: string; quiet?: boolean }) {
+  const entry = useQueueEntry(sessionId);
+  const status = useStoreSelector(queueStore, (state) => state.status);
+  if (entry !== undefined && isOpen(entry)) return null;
+  if (quiet && status !== 'ready') return null;
+  const unavailable = status === 'unavailable';
+  return (
+    <button
+      type="button"
+      className="button small"
+      data-testid={`session-merge-${sessionId}`}
+      aria-label={`Merge session ${sessionId}…`}
+      disabled={unavailable}
+      title={unavailable ? 'The merge queue is not available from this council yet' : 'Put this session in the merge queue'}
+      onClick={() => requestMerge(sessionId)}
+    >
+      Merge…
+    </button>
+  );
+}
