@@ -13,6 +13,7 @@ import { currentBranch } from '../git/refs';
 import { sessionChanges, sessionFileDiff } from '../sessions/changes';
 import { inspectWork } from '../sessions/inspect';
 import { EventHub, type Send } from './event-hub';
+import { RadarFeed } from './radar-feed';
 import { RecentRepos } from './recent';
 import { StatusNotifier, type Notice } from './status-notifier';
 import { watchWorktree } from './worktree-watch';
@@ -40,6 +41,7 @@ export class AppCore {
   private readonly repoWatches = new Map<string, () => Promise<void>>();
   private readonly sessionWatches = new Map<string, () => Promise<void>>();
   private readonly managers = new Map<string, AgentManager>();
+  private readonly radars = new Map<string, RadarFeed>();
   /** Attached terminals: `client\0repo\0session` → unsubscribe. */
   private readonly attachments = new Map<string, () => void>();
   private readonly recent: RecentRepos;
@@ -94,7 +96,10 @@ export class AppCore {
       manager = new AgentManager(council, {
         listener: {
           run: (run) => this.hub.publishRepo(key, 'agent.run', { repo: key, run }),
-          event: (run, event) => this.hub.publishRepo(key, 'agent.event', { repo: key, sessionId: run.sessionId, runId: run.id, event }),
+          event: (run, event) => {
+            this.hub.publishRepo(key, 'agent.event', { repo: key, sessionId: run.sessionId, runId: run.id, event });
+            if (event.kind === 'file-changed') this.radars.get(key)?.note(run.sessionId);
+          },
         },
       });
       this.managers.set(key, manager);
@@ -102,6 +107,18 @@ export class AppCore {
       await manager.reconcile();
     }
     return manager;
+  }
+
+  /** The live conflict radar of one repository (one per repository). */
+  async radar(repoPath: string): Promise<RadarFeed> {
+    const council = await this.council(repoPath);
+    const key = council.ws.repo.mainRoot;
+    let feed = this.radars.get(key);
+    if (!feed) {
+      feed = new RadarFeed(council, (radar) => this.hub.publishRepo(key, 'radar.changed', { repo: key, radar }));
+      this.radars.set(key, feed);
+    }
+    return feed;
   }
 
   private async startRepoWatch(repo: string): Promise<void> {
@@ -117,9 +134,13 @@ export class AppCore {
       }
     };
     if (notifier) for (const c of council.context.all()) notifier.observe(repo, { id: c.sessionId, task: c.task, status: c.status, message: c.message });
+    const radar = await this.radar(repo);
+    radar.start();
     const stop = await council.watch((changes) => {
       for (const change of changes) {
         this.hub.publishState({ repo, kind: change.kind, ...(change.sessionId ? { sessionId: change.sessionId } : {}) });
+        // Sessions come and go, agents edit (their context and runs say so), the base moves (queue).
+        if (change.kind !== 'settings') radar.note(change.kind === 'context' || change.kind === 'runs' ? change.sessionId : undefined);
         if (notifier && change.kind === 'context' && change.sessionId) observe(change.sessionId);
       }
     });
@@ -128,6 +149,7 @@ export class AppCore {
   }
 
   private async stopRepoWatch(repo: string): Promise<void> {
+    this.radars.get(repo)?.stop();
     const stop = this.repoWatches.get(repo);
     this.repoWatches.delete(repo);
     await stop?.();
@@ -225,6 +247,7 @@ export class AppCore {
         return council.context.get(stored.sessionId);
       },
       'locks.list': async ({ repo }) => (await this.council(repo)).locks.list(),
+      'radar.get': async ({ repo }) => (await this.radar(repo)).compute(),
       'agents.list': async ({ repo }) => detectPresets((await this.council(repo)).ws.settings(), process.env as Record<string, string>),
       'agent.start': async ({ repo, id, preset, mode, resume }) => (await this.agents(repo)).start(id, { preset, mode, resume }),
       'agent.stop': async ({ repo, id }) => (await this.agents(repo)).stop(id),
@@ -289,6 +312,7 @@ export class AppCore {
     for (const unsubscribe of this.attachments.values()) unsubscribe();
     this.attachments.clear();
     await Promise.all([...this.managers.values()].map((manager) => manager.stopAll()));
+    for (const feed of this.radars.values()) feed.stop();
     await Promise.all([...this.repoWatches.values(), ...this.sessionWatches.values()].map((stop) => stop()));
     this.repoWatches.clear();
     this.sessionWatches.clear();

@@ -1,0 +1,58 @@
+import type { Command } from 'commander';
+import { BASE_SIDE, type Radar, type RadarPair } from '../../shared/merge';
+import { RadarService } from '../core/radar/radar';
+import type { Run } from './commands';
+import { table } from './output';
+
+/**
+ * `council conflicts [--base <branch>] [--json]`: the conflict radar once — which sessions would
+ * collide if merged (with each other, and with the base as it is now), on which files and how, the
+ * uncommitted work included. A report: exit 0 whatever it finds. `--json` prints the Radar.
+ */
+
+const side = (id: string, radar: Radar): string => (id === BASE_SIDE ? `base (${radar.base.branch})` : id);
+
+function conflictCell(pair: RadarPair): string {
+  return pair.conflicts.length ? pair.conflicts.map((c) => `${c.path} (${c.kind})`).join(', ') : '-';
+}
+
+/** The radar as text: one line per pair that overlaps or conflicts, conflicts first. */
+export function renderRadar(radar: Radar): string {
+  const sessions = radar.sessions.length;
+  const against = `${sessions} session${sessions === 1 ? '' : 's'} against ${radar.base.branch}${radar.base.commit ? ` (${radar.base.commit.slice(0, 8)})` : ''}`;
+  const conflicting = radar.pairs.filter((p) => p.conflicts.length > 0);
+  if (conflicting.length === 0 && radar.pairs.length === 0) return `no predicted conflicts (${against})`;
+  const ordered = [...conflicting, ...radar.pairs.filter((p) => p.conflicts.length === 0)];
+  const lines = [
+    table(
+      ['PAIR', 'CONFLICTS', 'OVERLAP'],
+      ordered.map((p) => [`${side(p.a, radar)} × ${side(p.b, radar)}`, conflictCell(p), p.overlap.join(', ') || '-']),
+    ),
+    '',
+  ];
+  const locks = Object.entries(radar.lockOwners);
+  if (locks.length) {
+    lines.push('Locked:', ...locks.map(([file, owner]) => `  ${file}: ${owner}`), '');
+  }
+  const overlapOnly = radar.pairs.length - conflicting.length;
+  lines.push(
+    conflicting.length === 0
+      ? `no predicted conflicts; ${overlapOnly} pair${overlapOnly === 1 ? '' : 's'} change the same files (${against})`
+      : `${conflicting.length} pair${conflicting.length === 1 ? '' : 's'} would conflict, ${overlapOnly} only overlap (${against})`,
+  );
+  return lines.join('\n');
+}
+
+export function conflictsCommand(program: Command, run: Run): void {
+  program
+    .command('conflicts')
+    .description('predicted merge conflicts between sessions, and with the base branch, uncommitted work included (a report: exit 0)')
+    .option('-b, --base <branch>', 'compare with this branch (default: the base branch most sessions were made from)')
+    .action(
+      run(async (out, council, options) => {
+        const opts = options as { base?: string };
+        const radar = await new RadarService(council(), { baseBranch: opts.base }).compute();
+        out.done(radar, () => renderRadar(radar));
+      }),
+    );
+}

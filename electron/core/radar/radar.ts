@@ -1,0 +1,319 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { BASE_SIDE, type PredictedConflict, type Radar, type RadarPair, type RadarSession } from '../../../shared/merge';
+import type { Session } from '../../../shared/models';
+import { byText } from '../../../shared/order';
+import type { Council } from '../council';
+import { notFound } from '../errors';
+import { branchCommit, currentBranch, readBranchCommit, resolveCommit } from '../git/refs';
+import { mapLimit } from './limit';
+import type { NameStatus } from './parse';
+import { mergeBasesMany } from './merge-bases';
+import { changedFilesMany, mayConflict, overlapOf, predictMerge, type DiffRequest } from './predict';
+import { readWorktreeHead, SnapshotStore, type Snapshot } from './snapshot';
+
+/**
+ * The conflict radar: which sessions would collide if merged, with each other and with the base
+ * branch as it is now, computed incrementally.
+ *
+ * Each session is one commit (its snapshot: the branch tip, or a commit of the uncommitted work,
+ * see snapshot.ts). Every pair of sessions, and every session with the base, is a "pair". A pair's
+ * answer depends only on its two commits, so it is cached by them; after one edit in one session
+ * only that session's pairs (N-1 with the others, 1 with the base) are evaluated again. For a pair
+ * that is evaluated, the files each side changed since the two meet (merge-base) decide whether
+ * git needs to merge at all (`mayConflict`, predict.ts); only then does `git merge-tree` run.
+ *
+ * Which sessions are looked at again: those `invalidate()` named since the last compute, those not
+ * seen before, and those whose HEAD moved (read from git's files: a commit is noticed without being
+ * told). One `git status` each; the others cost nothing. The base branch's tip is read every time.
+ */
+
+export interface RadarOptions {
+  /** The branch sessions are compared with. Default: the base branch most sessions were made from
+   * (ties: the main checkout's branch), or the main checkout's branch when there are none. */
+  baseBranch?: string;
+  /** git processes at a time (default 4; the machine's cores do the work, this keeps them busy). */
+  concurrency?: number;
+}
+
+/** What the last compute did, for the bench and for tests. */
+export interface RadarRunStats {
+  /** Sessions whose worktree was read again (one `git status` each). */
+  sessionsChecked: number;
+  /** Snapshot commits built (uncommitted work that changed). */
+  snapshotsBuilt: number;
+  /** Pairs of distinct commits whose merge base was not known (found with mergeBasesMany: two git
+   * processes, more only for criss-cross histories). */
+  mergeBases: number;
+  /** Diffs asked of the one `git diff-tree --stdin` process (0: no process). */
+  diffs: number;
+  /** Pairs evaluated (not from the cache), and of those, how many needed `git merge-tree`. */
+  computedPairs: number;
+  mergeTrees: number;
+  durationMs: number;
+  /** Wall time of each step: snapshots, merge-bases, the diff, merge-trees (ms). */
+  phases: { snapshots: number; mergeBases: number; diffs: number; mergeTrees: number };
+}
+
+interface Side {
+  /** Session id, or "base". */
+  id: string;
+  /** The name in git's messages: the session's branch, or the base branch. */
+  label: string;
+  tip: string;
+  commit: string;
+}
+
+interface PairAnswer {
+  overlap: string[];
+  /** As git said them: the sides named by commit id (labels are put in when the radar is built). */
+  conflicts: PredictedConflict[];
+}
+
+interface SessionState {
+  snapshot: Snapshot;
+  /** HEAD as read from git's files when the snapshot was taken (null: could not be read). */
+  head: string | null;
+}
+
+type Invalidation = Set<string> | 'all';
+
+const DEFAULT_CONCURRENCY = 4;
+
+/** The base branch most sessions were made from; ties go to the main checkout's branch, then by name. */
+export function defaultBaseBranch(sessions: readonly Session[], checkedOut: string | null): string | null {
+  const counts = new Map<string, number>();
+  for (const s of sessions) counts.set(s.baseBranch, (counts.get(s.baseBranch) ?? 0) + 1);
+  const best = Math.max(0, ...counts.values());
+  const tied = [...counts.entries()].filter(([, n]) => n === best).map(([b]) => b).sort(byText);
+  if (tied.length === 0) return checkedOut;
+  return checkedOut !== null && tied.includes(checkedOut) ? checkedOut : (tied[0] as string);
+}
+
+const pairKey = (a: Side, b: Side): string => `${a.commit} ${b.commit}`;
+const tipsKey = (a: string, b: string): string => (a < b ? `${a} ${b}` : `${b} ${a}`);
+const diffKey = (from: string, to: string): string => `${from} ${to}`;
+
+export class RadarService {
+  private readonly snapshots: SnapshotStore;
+  private readonly sessions = new Map<string, SessionState>();
+  private readonly mergeBases = new Map<string, string | null>();
+  private readonly diffs = new Map<string, NameStatus[]>();
+  private pairs = new Map<string, PairAnswer>();
+  private pending: Invalidation = 'all';
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly concurrency: number;
+  /** What the last compute did (null before the first). */
+  lastStats: RadarRunStats | null = null;
+
+  constructor(
+    private readonly council: Pick<Council, 'ws' | 'locks'>,
+    private readonly options: RadarOptions = {},
+  ) {
+    this.snapshots = new SnapshotStore(council.ws.repo.commonDir, council.ws.repo.mainRoot);
+    this.concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
+  }
+
+  /** Marks one session's worktree (or, without an id, every session) as possibly changed: the next
+   * compute reads it again. Call it when a worktree watcher sees files change. */
+  invalidate(sessionId?: string): void {
+    if (sessionId === undefined) this.pending = 'all';
+    else if (this.pending !== 'all') this.pending.add(sessionId);
+  }
+
+  /** Brings the radar up to date. Calls are serialized: one computes while the next waits. */
+  compute(): Promise<Radar> {
+    const run = this.queue.then(
+      () => this.run(),
+      () => this.run(),
+    );
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private get cwd(): string {
+    return this.council.ws.repo.mainRoot;
+  }
+
+  private needsCheck(s: Session, pending: Invalidation): boolean {
+    if (pending === 'all' || pending.has(s.id)) return true;
+    const known = this.sessions.get(s.id);
+    if (!known) return true;
+    const head = this.currentHead(s);
+    return head === null || head !== known.head;
+  }
+
+  /** HEAD of the session's worktree, or its branch tip when the worktree is gone, from git's files. */
+  private currentHead(s: Session): string | null {
+    const { commonDir } = this.council.ws.repo;
+    if (existsSync(path.join(s.worktreePath, '.git'))) return readWorktreeHead(s.worktreePath, commonDir);
+    return readBranchCommit(commonDir, s.branch) ?? null;
+  }
+
+  private async run(): Promise<Radar> {
+    const started = performance.now();
+    const pending = this.pending;
+    this.pending = new Set();
+    const stats: RadarRunStats = {
+      sessionsChecked: 0,
+      snapshotsBuilt: 0,
+      mergeBases: 0,
+      diffs: 0,
+      computedPairs: 0,
+      mergeTrees: 0,
+      durationMs: 0,
+      phases: { snapshots: 0, mergeBases: 0, diffs: 0, mergeTrees: 0 },
+    };
+    try {
+      return await this.evaluate(pending, stats, started);
+    } catch (err) {
+      // Whatever was not finished is looked at again next time.
+      if (pending === 'all') this.invalidate();
+      else for (const id of pending) this.invalidate(id);
+      throw err;
+    }
+  }
+
+  private async evaluate(pending: Invalidation, stats: RadarRunStats, started: number): Promise<Radar> {
+    const { ws } = this.council;
+    const all = ws.registry.all().filter((s) => s.state === 'ready');
+    const baseBranch = this.options.baseBranch ?? defaultBaseBranch(all, currentBranch(ws.repo.commonDir));
+    const baseTip = baseBranch === null ? await resolveCommit(this.cwd, 'HEAD') : await branchCommit(ws.repo.commonDir, this.cwd, baseBranch);
+    if (baseTip === null) {
+      if (all.length === 0) return this.finish({ branch: baseBranch ?? 'HEAD', commit: '' }, [], [], {}, stats, started);
+      throw notFound(`the base branch ${baseBranch ?? 'HEAD'} does not exist: pick another base`);
+    }
+    const base: Side = { id: BASE_SIDE, label: baseBranch ?? 'HEAD', tip: baseTip, commit: baseTip };
+
+    // 1. Snapshots of the sessions that may have changed.
+    const toCheck = all.filter((s) => this.needsCheck(s, pending));
+    stats.sessionsChecked = toCheck.length;
+    const builtBefore = this.snapshots.built;
+    let mark = performance.now();
+    const lap = (): number => {
+      const now = performance.now();
+      const ms = now - mark;
+      mark = now;
+      return ms;
+    };
+    await mapLimit(toCheck, this.concurrency, async (s) => {
+      const head = this.currentHead(s);
+      const snapshot = await this.snapshots.take(s);
+      if (snapshot) this.sessions.set(s.id, { snapshot, head });
+      else this.sessions.delete(s.id);
+    });
+    stats.snapshotsBuilt = this.snapshots.built - builtBefore;
+    stats.phases.snapshots = lap();
+    const live = new Set(all.map((s) => s.id));
+    for (const id of this.sessions.keys()) if (!live.has(id)) this.sessions.delete(id);
+    this.snapshots.retain(live);
+    const sides: Side[] = [];
+    for (const s of all) {
+      const state = this.sessions.get(s.id);
+      if (state) sides.push({ id: s.id, label: s.branch, tip: state.snapshot.tip, commit: state.snapshot.commit });
+    }
+
+    // 2. Every pair: sessions with each other (in registry order), each session with the base.
+    const pairs: [Side, Side][] = [];
+    for (let i = 0; i < sides.length; i++) {
+      const a = sides[i] as Side;
+      pairs.push([a, base]);
+      for (let j = i + 1; j < sides.length; j++) pairs.push([a, sides[j] as Side]);
+    }
+    const fresh = pairs.filter(([a, b]) => !this.pairs.has(pairKey(a, b)));
+    stats.computedPairs = fresh.length;
+
+    // 3. Where the sides of new pairs meet, and where each session meets the base (its files).
+    const wantedTips = new Map<string, [string, string]>();
+    for (const [a, b] of [...fresh, ...sides.map((s): [Side, Side] => [s, base])]) wantedTips.set(tipsKey(a.tip, b.tip), [a.tip, b.tip]);
+    const missingTips = [...wantedTips].filter(([key]) => !this.mergeBases.has(key));
+    stats.mergeBases = missingTips.filter(([, [x, y]]) => x !== y).length;
+    const found = await mergeBasesMany(this.cwd, missingTips.map(([, tips]) => tips), this.concurrency);
+    missingTips.forEach(([key], i) => this.mergeBases.set(key, found[i] ?? null));
+    stats.phases.mergeBases = lap();
+    const meet = (a: Side, b: Side): string | null => this.mergeBases.get(tipsKey(a.tip, b.tip)) ?? null;
+
+    // 4. What each side changed since then: one diff-tree process for every diff not known yet.
+    const wantedDiffs = new Map<string, DiffRequest>();
+    const want = (from: string | null, to: string): void => {
+      if (from !== null && from !== to) wantedDiffs.set(diffKey(from, to), { from, to });
+    };
+    for (const [a, b] of fresh) {
+      const mb = meet(a, b);
+      want(mb, a.commit);
+      want(mb, b.commit);
+    }
+    for (const s of sides) want(meet(s, base), s.commit);
+    const missingDiffs = [...wantedDiffs].filter(([key]) => !this.diffs.has(key));
+    stats.diffs = missingDiffs.length;
+    const answers = await changedFilesMany(this.cwd, missingDiffs.map(([, r]) => r));
+    missingDiffs.forEach(([key], i) => this.diffs.set(key, answers[i] ?? []));
+    stats.phases.diffs = lap();
+    const changed = (from: string | null, to: string): NameStatus[] => (from === null || from === to ? [] : (this.diffs.get(diffKey(from, to)) ?? []));
+
+    // 5. The new pairs: overlap, and git's merge where a conflict is possible.
+    const nextPairs = new Map<string, PairAnswer>();
+    for (const [a, b] of pairs) {
+      const known = this.pairs.get(pairKey(a, b));
+      if (known) nextPairs.set(pairKey(a, b), known);
+    }
+    await mapLimit(fresh, this.concurrency, async ([a, b]) => {
+      const mb = meet(a, b);
+      const filesA = changed(mb, a.commit);
+      const filesB = changed(mb, b.commit);
+      let conflicts: PredictedConflict[] = [];
+      if (mb !== null && mayConflict(filesA, filesB)) {
+        stats.mergeTrees++;
+        conflicts = await predictMerge(this.cwd, a.commit, b.commit);
+      }
+      nextPairs.set(pairKey(a, b), { overlap: overlapOf(filesA, filesB), conflicts });
+    });
+    stats.phases.mergeTrees = lap();
+
+    // Keep only what the current sessions and base can ask for again: pairs of current commits,
+    // merge bases of current tips, diffs to current commits.
+    this.pairs = nextPairs;
+    const tips = new Set([base.tip, ...sides.map((s) => s.tip)]);
+    const commits = new Set([base.commit, ...sides.map((s) => s.commit)]);
+    for (const key of this.mergeBases.keys()) if (!key.split(' ').every((t) => tips.has(t))) this.mergeBases.delete(key);
+    for (const key of this.diffs.keys()) if (!commits.has(key.split(' ')[1] ?? '')) this.diffs.delete(key);
+
+    const sessions: RadarSession[] = sides.map((s) => ({
+      sessionId: s.id,
+      snapshot: s.commit,
+      files: [...new Set(changed(meet(s, base), s.commit).map((f) => f.path))].sort(),
+    }));
+    const result: RadarPair[] = [];
+    for (const [a, b] of pairs) {
+      const answer = nextPairs.get(pairKey(a, b));
+      if (!answer || (answer.overlap.length === 0 && answer.conflicts.length === 0)) continue;
+      result.push({ a: a.id, b: b.id, overlap: answer.overlap, conflicts: answer.conflicts.map((c) => ({ ...c, message: labelled(c.message, a, b) })) });
+    }
+    return this.finish({ branch: base.label, commit: base.commit }, sessions, result, this.lockOwners(result), stats, started);
+  }
+
+  /** The current lock owner of every file in an overlap or a conflict. */
+  private lockOwners(pairs: readonly RadarPair[]): Record<string, string> {
+    const files = new Set<string>();
+    for (const p of pairs) {
+      for (const f of p.overlap) files.add(f);
+      for (const c of p.conflicts) files.add(c.path);
+    }
+    const owners: Record<string, string> = {};
+    if (files.size === 0) return owners;
+    for (const lock of this.council.locks.list()) if (files.has(lock.path)) owners[lock.path] = lock.sessionId;
+    return owners;
+  }
+
+  private finish(base: Radar['base'], sessions: RadarSession[], pairs: RadarPair[], lockOwners: Record<string, string>, stats: RadarRunStats, started: number): Radar {
+    const durationMs = performance.now() - started;
+    this.lastStats = { ...stats, durationMs };
+    return { computedAt: new Date().toISOString(), base, sessions, pairs, lockOwners, durationMs, computedPairs: stats.computedPairs };
+  }
+}
+
+/** git names the sides of a merge by what it was given (here, commit ids); put the branch names
+ * back, so the line reads as `git merge` would print it for those branches. */
+function labelled(message: string, a: Side, b: Side): string {
+  return message.split(a.commit).join(a.label).split(b.commit).join(b.label);
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { RadarSchema, type Radar } from '../../shared/merge';
+import type { Session } from '../../shared/models';
+import { Council } from '../../electron/core/council';
+import { council, councilJson } from '../helpers/cli';
+import { gitSync, makeRepo, writeIn } from '../helpers/repo';
+
+// `council conflicts` as its own OS process (the built CLI), on a real repository.
+
+async function twoSessions(): Promise<{ root: string; c: Council; s1: Session; s2: Session }> {
+  const repo = makeRepo();
+  const c = Council.open(repo.root);
+  await c.createSessions({ task: 'conflicts', count: 2 });
+  const [s1, s2] = c.listSessions() as [Session, Session];
+  return { root: repo.root, c, s1, s2 };
+}
+
+describe('council conflicts', () => {
+  it('says so when nothing would conflict (exit 0)', async () => {
+    const { root, s1 } = await twoSessions();
+    writeIn(s1.worktreePath, 'src/a.ts', 'export const a = 10;\n');
+    const text = council(['conflicts'], { cwd: root });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toBe(`no predicted conflicts (2 sessions against main (${gitSync(root, 'rev-parse', 'main').slice(0, 8)}))\n`);
+  });
+
+  it('prints each pair that conflicts (with the base, with another session) and the lock owners; still exit 0', async () => {
+    const { root, c, s1, s2 } = await twoSessions();
+    writeIn(s1.worktreePath, 'src/a.ts', 'export const a = 10;\n');
+    writeIn(s1.worktreePath, 'README.md', '# demo\n\nmore\n');
+    writeIn(s2.worktreePath, 'src/a.ts', 'export const a = 20;\n');
+    writeIn(root, 'README.md', '# changed on main\n');
+    gitSync(root, 'commit', '-q', '-am', 'main moves');
+    await c.locks.acquire('src/a.ts', s2.id, { cwd: root });
+
+    const text = council(['conflicts'], { cwd: s1.worktreePath });
+    expect(text.code, text.stderr).toBe(0);
+    const lines = text.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^PAIR\s+CONFLICTS\s+OVERLAP$/);
+    expect(lines[1]).toMatch(new RegExp(`^${s1.id} × base \\(main\\)\\s+README\\.md \\(content\\)\\s+README\\.md$`));
+    expect(lines[2]).toMatch(new RegExp(`^${s1.id} × ${s2.id}\\s+src/a\\.ts \\(content\\)\\s+src/a\\.ts$`));
+    expect(lines.slice(3)).toEqual(['', 'Locked:', `  src/a.ts: ${s2.id}`, '', `2 pairs would conflict, 0 only overlap (2 sessions against main (${gitSync(root, 'rev-parse', 'main').slice(0, 8)}))`]);
+  });
+
+  it('--json prints the radar', async () => {
+    const { root, s1, s2 } = await twoSessions();
+    writeIn(s1.worktreePath, 'src/b.ts', 'export const b = 1;\n');
+    writeIn(s2.worktreePath, 'src/b.ts', 'export const b = 3;\n');
+    // The global --json, before or after the command.
+    for (const args of [['--json', 'conflicts'], ['conflicts', '--json']]) {
+      const result = council(args, { cwd: root });
+      expect(result.code, result.stderr).toBe(0);
+      const printed = JSON.parse(result.stdout) as { ok: boolean; value: unknown };
+      expect(printed.ok).toBe(true);
+      const radar = RadarSchema.parse(printed.value);
+      expect(radar.base).toEqual({ branch: 'main', commit: gitSync(root, 'rev-parse', 'main') });
+      expect(radar.sessions.map((s) => [s.sessionId, s.files])).toEqual([
+        [s1.id, ['src/b.ts']],
+        [s2.id, ['src/b.ts']],
+      ]);
+      expect(radar.pairs).toEqual([{ a: s1.id, b: s2.id, overlap: ['src/b.ts'], conflicts: [{ path: 'src/b.ts', kind: 'content', message: 'CONFLICT (content): Merge conflict in src/b.ts' }] }]);
+      expect(radar.computedPairs).toBe(3);
+    }
+  });
+
+  it('--base compares with another branch; an unknown one is an error (exit 2)', async () => {
+    const { root, s1 } = await twoSessions();
+    gitSync(root, 'branch', 'release');
+    writeIn(s1.worktreePath, 'src/a.ts', 'export const a = 5;\n');
+    const ok = councilJson<Radar>(['conflicts', '--base', 'release'], { cwd: root });
+    expect(ok.code, ok.stderr).toBe(0);
+    if (!ok.result.ok) throw new Error(ok.result.error.message);
+    expect(ok.result.value.base.branch).toBe('release');
+    const missing = council(['conflicts', '--base', 'nope'], { cwd: root });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('council: the base branch nope does not exist');
+  });
+});

@@ -1,0 +1,343 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Radar } from '../../shared/merge';
+import type { Session } from '../../shared/models';
+import { Council } from '../../electron/core/council';
+import { RadarService } from '../../electron/core/radar/radar';
+import { MAX_UNTRACKED_BYTES, SnapshotStore, worktreeGitDir } from '../../electron/core/radar/snapshot';
+import { gitSync, makeRepo, writeIn, type TestRepo } from '../helpers/repo';
+
+// The conflict radar on real repositories: sessions in their own worktrees, edited (committed or
+// not) the way agents do, predicted with git merge-tree.
+
+const LINES = Array.from({ length: 30 }, (_, i) => `line ${i + 1}`);
+const FILES = { 'README.md': '# demo\n', 'src/a.ts': LINES.join('\n') + '\n', 'src/b.ts': 'export const b = 2;\n', '.gitignore': '*.log\n' };
+
+/** `src/a.ts` with line `n` (1-based) replaced. */
+const aWith = (n: number, text: string): string => LINES.map((l, i) => (i === n - 1 ? text : l)).join('\n') + '\n';
+
+async function setup(count: number): Promise<{ repo: TestRepo; council: Council; sessions: Session[]; radar: RadarService }> {
+  const repo = makeRepo(FILES);
+  const council = Council.open(repo.root);
+  await council.createSessions({ task: 'radar', count });
+  // In registry order (creation time, then id): the radar orients each pair that way.
+  const sessions = council.listSessions();
+  return { repo, council, sessions, radar: new RadarService(council) };
+}
+
+function commitIn(s: Session, message: string): string {
+  gitSync(s.worktreePath, 'add', '-A');
+  gitSync(s.worktreePath, 'commit', '-q', '-m', message);
+  return gitSync(s.worktreePath, 'rev-parse', 'HEAD');
+}
+
+const pairOf = (radar: Radar, a: string, b: string) => radar.pairs.find((p) => p.a === a && p.b === b);
+
+describe('conflict radar: what would collide', () => {
+  it('two sessions changing the same lines: a content conflict for the pair; each alone merges cleanly into the base', async () => {
+    const { sessions, radar } = await setup(2);
+    const [s1, s2] = sessions as [Session, Session];
+    writeIn(s1.worktreePath, 'src/a.ts', aWith(10, 'one'));
+    commitIn(s1, 'one');
+    writeIn(s2.worktreePath, 'src/a.ts', aWith(10, 'two'));
+    commitIn(s2, 'two');
+
+    const result = await radar.compute();
+    expect(result.pairs).toEqual([
+      { a: s1.id, b: s2.id, overlap: ['src/a.ts'], conflicts: [{ path: 'src/a.ts', kind: 'content', message: 'CONFLICT (content): Merge conflict in src/a.ts' }] },
+    ]);
+    expect(result.sessions).toEqual([
+      { sessionId: s1.id, snapshot: gitSync(s1.worktreePath, 'rev-parse', 'HEAD'), files: ['src/a.ts'] },
+      { sessionId: s2.id, snapshot: gitSync(s2.worktreePath, 'rev-parse', 'HEAD'), files: ['src/a.ts'] },
+    ]);
+    expect(result.base).toEqual({ branch: 'main', commit: s1.baseCommit });
+    expect(result.computedPairs).toBe(3);
+    expect(result.lockOwners).toEqual({});
+  });
+
+  it('the same file changed in different places: an overlap, no conflict', async () => {
+    const { sessions, radar } = await setup(2);
+    const [s1, s2] = sessions as [Session, Session];
+    writeIn(s1.worktreePath, 'src/a.ts', aWith(2, 'top'));
+    commitIn(s1, 'top');
+    writeIn(s2.worktreePath, 'src/a.ts', aWith(28, 'bottom'));
+    commitIn(s2, 'bottom');
+
+    const result = await radar.compute();
+    expect(result.pairs).toEqual([{ a: s1.id, b: s2.id, overlap: ['src/a.ts'], conflicts: [] }]);
+    expect(radar.lastStats?.mergeTrees).toBe(1);
+  });
+
+  it('files changed on one side only: nothing listed, and git merge-tree is not run at all', async () => {
+    const { sessions, radar } = await setup(2);
+    const [s1, s2] = sessions as [Session, Session];
+    writeIn(s1.worktreePath, 'src/a.ts', aWith(2, 'x'));
+    commitIn(s1, 'a');
+    writeIn(s2.worktreePath, 'src/b.ts', 'export const b = 3;\n');
+    commitIn(s2, 'b');
+
+    const result = await radar.compute();
+    expect(result.pairs).toEqual([]);
+    expect(result.computedPairs).toBe(3);
+    expect(radar.lastStats).toMatchObject({ computedPairs: 3, mergeTrees: 0 });
+    expect(result.sessions.map((s) => s.files)).toEqual([['src/a.ts'], ['src/b.ts']]);
+  });
+
+  it('add/add: both sessions add the same new file with different content', async () => {
+    const { sessions, radar } = await setup(2);
+    const [s1, s2] = sessions as [Session, Session];
+    writeIn(s1.worktreePath, 'src/new.ts', 'export const n = 1;\n');
+    commitIn(s1, 'add 1');
+    writeIn(s2.worktreePath, 'src/new.ts', 'export const n = 2;\n');
+    commitIn(s2, 'add 2');
+
+    const pair = pairOf(await radar.compute(), s1.id, s2.id);
+    expect(pair).toEqual({ a: s1.id, b: s2.id, overlap: ['src/new.ts'], conflicts: [{ path: 'src/new.ts', kind: 'add/add', message: 'CONFLICT (add/add): Merge conflict in src/new.ts' }] });
+  });
+
+  it('modify/delete: git names the sides by their branches', async () => {
+    const { sessions, radar } = await setup(2);
+    const [s1, s2] = sessions as [Session, Session];
+    gitSync(s1.worktreePath, 'rm', '-q', 'src/b.ts');
+    commitIn(s1, 'delete b');
+    writeIn(s2.worktreePath, 'src/b.ts', 'export const b = 42;\n');
+    commitIn(s2, 'modify b');
+
+    const pair = pairOf(await radar.compute(), s1.id, s2.id);
+    expect(pair?.conflicts).toEqual([
+      {
+        path: 'src/b.ts',
+        kind: 'modify/delete',
+        message: `CONFLICT (modify/delete): src/b.ts deleted in ${s1.branch} and modified in ${s2.branch}.  Version ${s2.branch} of src/b.ts left in tree.`,
+      },
+    ]);
+    expect(pair?.overlap).toEqual(['src/b.ts']);
+  });
+
+  it('renames: renamed on one side and deleted on the other; renamed differently on both', async () => {
+    const { sessions, radar } = await setup(4);
+    const [s1, s2, s3, s4] = sessions as [Session, Session, Session, Session];
+    gitSync(s1.worktreePath, 'mv', 'src/a.ts', 'src/renamed.ts');
+    commitIn(s1, 'rename a');
+    gitSync(s2.worktreePath, 'rm', '-q', 'src/a.ts');
+    commitIn(s2, 'delete a');
+    gitSync(s3.worktreePath, 'mv', 'src/a.ts', 'src/other-name.ts');
+    commitIn(s3, 'rename a elsewhere');
+    writeIn(s4.worktreePath, 'src/a.ts', aWith(5, 'edited'));
+    commitIn(s4, 'edit a');
+
+    const result = await radar.compute();
+    expect(pairOf(result, s1.id, s2.id)?.conflicts).toEqual([
+      { path: 'src/renamed.ts', kind: 'rename', message: `CONFLICT (rename/delete): src/a.ts renamed to src/renamed.ts in ${s1.branch}, but deleted in ${s2.branch}.` },
+    ]);
+    expect(pairOf(result, s1.id, s3.id)?.conflicts).toEqual([
+      { path: 'src/a.ts', kind: 'rename', message: `CONFLICT (rename/rename): src/a.ts renamed to src/renamed.ts in ${s1.branch} and to src/other-name.ts in ${s3.branch}.` },
+    ]);
+    // A rename on one side and an edit on the other merge cleanly (git carries the edit over).
+    expect(pairOf(result, s1.id, s4.id)).toEqual({ a: s1.id, b: s4.id, overlap: ['src/a.ts'], conflicts: [] });
+  });
+
+  it('a folder renamed on one side while the other adds a file to it: no common path, still a conflict', async () => {
+    const { sessions, radar } = await setup(2);
+    const [s1, s2] = sessions as [Session, Session];
+    gitSync(s1.worktreePath, 'mv', 'src', 'lib');
+    commitIn(s1, 'src → lib');
+    writeIn(s2.worktreePath, 'src/added.ts', 'export const added = true;\n');
+    commitIn(s2, 'add to src');
+
+    const pair = pairOf(await radar.compute(), s1.id, s2.id);
+    expect(pair?.overlap).toEqual([]);
+    expect(pair?.conflicts).toEqual([{ path: 'lib/added.ts', kind: 'rename', message: expect.stringMatching(/^CONFLICT \(file location\): src\/added\.ts added in .* inside a directory that was renamed in /) }]);
+  });
+
+  it('a session conflicting with a base that moved on: the base pair says so', async () => {
+    const { repo, sessions, radar } = await setup(2);
+    const [s1, s2] = sessions as [Session, Session];
+    writeIn(s1.worktreePath, 'src/a.ts', aWith(7, 'session'));
+    commitIn(s1, 'session edit');
+    repo.write('src/a.ts', aWith(7, 'main moved'));
+    const mainTip = repo.commitAll('main edit');
+
+    const result = await radar.compute();
+    expect(result.base).toEqual({ branch: 'main', commit: mainTip });
+    expect(result.pairs).toEqual([
+      { a: s1.id, b: 'base', overlap: ['src/a.ts'], conflicts: [{ path: 'src/a.ts', kind: 'content', message: 'CONFLICT (content): Merge conflict in src/a.ts' }] },
+    ]);
+    // s2 changed nothing: behind the base, but nothing to merge.
+    expect(pairOf(result, s2.id, 'base')).toBeUndefined();
+    expect(result.sessions.find((s) => s.sessionId === s1.id)?.files).toEqual(['src/a.ts']);
+  });
+
+  it('names the lock owner of a conflicting file', async () => {
+    const { repo, council, sessions, radar } = await setup(2);
+    const [s1, s2] = sessions as [Session, Session];
+    writeIn(s1.worktreePath, 'src/a.ts', aWith(10, 'one'));
+    writeIn(s2.worktreePath, 'src/a.ts', aWith(10, 'two'));
+    await council.locks.acquire('src/a.ts', s2.id, { cwd: repo.root });
+    await council.locks.acquire('src/b.ts', s1.id, { cwd: repo.root });
+
+    const result = await radar.compute();
+    expect(pairOf(result, s1.id, s2.id)?.conflicts.map((c) => c.kind)).toEqual(['content']);
+    expect(result.lockOwners).toEqual({ 'src/a.ts': s2.id });
+  });
+});
+
+describe('conflict radar: uncommitted work', () => {
+  /** What a user would check to be sure a worktree was left alone. */
+  function worktreeState(s: Session): Record<string, string> {
+    const index = path.join(worktreeGitDir(s.worktreePath), 'index');
+    // Without optional locks: a plain `git status` refreshes (rewrites) the index itself.
+    const status = execFileSync('git', ['status', '--porcelain=v2', '--untracked-files=all'], { cwd: s.worktreePath, encoding: 'utf8', env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } });
+    return {
+      status,
+      head: gitSync(s.worktreePath, 'rev-parse', 'HEAD'),
+      refs: gitSync(s.worktreePath, 'for-each-ref'),
+      stash: gitSync(s.worktreePath, 'stash', 'list'),
+      indexHash: createHash('sha1').update(readFileSync(index)).digest('hex'),
+      indexMtime: String(statSync(index, { bigint: true }).mtimeNs),
+      a: readFileSync(path.join(s.worktreePath, 'src/a.ts'), 'utf8'),
+      added: readFileSync(path.join(s.worktreePath, 'src/new.ts'), 'utf8'),
+    };
+  }
+
+  it('includes unstaged, staged and untracked changes, not ignored files, and leaves index, HEAD, refs and files as they were', async () => {
+    const { sessions, radar } = await setup(2);
+    const [s1, s2] = sessions as [Session, Session];
+    writeIn(s1.worktreePath, 'src/a.ts', aWith(10, 'one, not committed'));
+    writeIn(s1.worktreePath, 'src/new.ts', 'export const untracked = 1;\n');
+    writeIn(s1.worktreePath, 'debug.log', 'ignored\n');
+    gitSync(s1.worktreePath, 'rm', '-q', '--cached', 'src/b.ts'); // staged deletion, file still there
+    rmSync(path.join(s1.worktreePath, 'src/b.ts'));
+    writeIn(s2.worktreePath, 'src/a.ts', aWith(10, 'two, staged'));
+    gitSync(s2.worktreePath, 'add', 'src/a.ts');
+    writeIn(s2.worktreePath, 'src/new.ts', 'export const untracked = 2;\n');
+    const before = [worktreeState(s1), worktreeState(s2)];
+
+    const result = await radar.compute();
+    expect(pairOf(result, s1.id, s2.id)).toEqual({
+      a: s1.id,
+      b: s2.id,
+      overlap: ['src/a.ts', 'src/new.ts'],
+      conflicts: [
+        { path: 'src/a.ts', kind: 'content', message: 'CONFLICT (content): Merge conflict in src/a.ts' },
+        { path: 'src/new.ts', kind: 'add/add', message: 'CONFLICT (add/add): Merge conflict in src/new.ts' },
+      ],
+    });
+    const snap1 = result.sessions[0]?.snapshot as string;
+    expect(result.sessions[0]).toEqual({ sessionId: s1.id, snapshot: snap1, files: ['src/a.ts', 'src/b.ts', 'src/new.ts'] });
+    // The snapshot is a commit on top of HEAD holding the worktree as it is, ignored files left out.
+    expect(gitSync(s1.worktreePath, 'rev-parse', `${snap1}^`)).toBe(s1.baseCommit);
+    expect(gitSync(s1.worktreePath, 'show', `${snap1}:src/a.ts`)).toContain('one, not committed');
+    expect(gitSync(s1.worktreePath, 'ls-tree', '-r', '--name-only', snap1).split('\n')).toEqual(['.gitignore', 'README.md', 'src/a.ts', 'src/new.ts']);
+
+    expect([worktreeState(s1), worktreeState(s2)]).toEqual(before);
+    expect(gitSync(s1.worktreePath, 'branch', '--list', '--contains', snap1)).toBe('');
+  });
+
+  it('a clean session is its branch tip; the same work gives the same snapshot commit', async () => {
+    const { council, sessions } = await setup(1);
+    const [s] = sessions as [Session];
+    const store = new SnapshotStore(council.ws.repo.commonDir, council.ws.repo.mainRoot);
+    expect(await store.take(s)).toEqual({ tip: s.baseCommit, commit: s.baseCommit, dirty: false });
+
+    const file = writeIn(s.worktreePath, 'src/b.ts', 'export const b = 3;\n');
+    const first = await store.take(s);
+    expect(first).toMatchObject({ tip: s.baseCommit, dirty: true });
+    expect(first?.commit).not.toBe(s.baseCommit);
+    expect(store.built).toBe(1);
+    // Touched but unchanged: rebuilt (the metadata changed), and the same commit comes out.
+    utimesSync(file, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    expect(await store.take(s)).toEqual(first);
+    expect(store.built).toBe(2);
+    // Untouched since (and no longer racily new): not rebuilt.
+    expect(await store.take(s)).toEqual(first);
+    expect(store.built).toBe(2);
+  });
+});
+
+describe('conflict radar: snapshot limits', () => {
+  it('leaves untracked files over the size limit out of the snapshot', async () => {
+    const { council, sessions } = await setup(1);
+    const [s] = sessions as [Session];
+    const store = new SnapshotStore(council.ws.repo.commonDir, council.ws.repo.mainRoot);
+    writeIn(s.worktreePath, 'data/big.bin', 'x'.repeat(MAX_UNTRACKED_BYTES + 1));
+    expect(await store.take(s)).toEqual({ tip: s.baseCommit, commit: s.baseCommit, dirty: false });
+    writeIn(s.worktreePath, 'data/small.txt', 'small\n');
+    const snapshot = await store.take(s);
+    expect(snapshot?.dirty).toBe(true);
+    expect(gitSync(s.worktreePath, 'ls-tree', '-r', '--name-only', snapshot?.commit ?? '')).toContain('data/small.txt');
+    expect(gitSync(s.worktreePath, 'ls-tree', '-r', '--name-only', snapshot?.commit ?? '')).not.toContain('data/big.bin');
+  });
+});
+
+describe('conflict radar: incremental', () => {
+  it('recomputes only the pairs of the session that changed; nothing when nothing changed', async () => {
+    const { sessions, radar } = await setup(3);
+    const [s1, s2, s3] = sessions as [Session, Session, Session];
+    writeIn(s1.worktreePath, 'src/a.ts', aWith(3, 'one'));
+    writeIn(s2.worktreePath, 'src/a.ts', aWith(3, 'two'));
+    writeIn(s3.worktreePath, 'README.md', '# three\n');
+
+    const first = await radar.compute();
+    expect(first.computedPairs).toBe(6); // 3 session pairs + 3 base pairs
+    expect(first.pairs.map((p) => [p.a, p.b, p.conflicts.length])).toEqual([[s1.id, s2.id, 1]]);
+
+    const again = await radar.compute();
+    expect(again.computedPairs).toBe(0);
+    expect(radar.lastStats).toMatchObject({ sessionsChecked: 0, mergeBases: 0, diffs: 0, mergeTrees: 0 });
+    expect(again.pairs).toEqual(first.pairs);
+
+    // s2 resolves its side (same line as s1 now) and adds a change to README.md, which s3 changed too.
+    writeIn(s2.worktreePath, 'src/a.ts', aWith(3, 'one'));
+    writeIn(s2.worktreePath, 'README.md', '# two\n');
+    radar.invalidate(s2.id);
+    const edited = await radar.compute();
+    expect(edited.computedPairs).toBe(3); // s1×s2, s2×s3, s2×base
+    expect(radar.lastStats?.sessionsChecked).toBe(1);
+    expect(edited.pairs.map((p) => [p.a, p.b, p.overlap, p.conflicts.map((c) => c.path)])).toEqual([
+      [s1.id, s2.id, ['src/a.ts'], []],
+      [s2.id, s3.id, ['README.md'], ['README.md']],
+    ]);
+
+    // Everything looked at again, nothing changed: one status per session, no pair recomputed.
+    radar.invalidate();
+    const rechecked = await radar.compute();
+    expect(rechecked.computedPairs).toBe(0);
+    expect(radar.lastStats?.sessionsChecked).toBe(3);
+    expect(rechecked.pairs).toEqual(edited.pairs);
+  });
+
+  it('notices a commit in a session, and the base moving, without being told', async () => {
+    const { repo, sessions, radar } = await setup(3);
+    const [, , s3] = sessions as [Session, Session, Session];
+    await radar.compute();
+
+    writeIn(s3.worktreePath, 'src/b.ts', 'export const b = 33;\n');
+    commitIn(s3, 'b');
+    const afterCommit = await radar.compute();
+    expect(afterCommit.computedPairs).toBe(3);
+    expect(radar.lastStats?.sessionsChecked).toBe(1);
+
+    repo.write('src/b.ts', 'export const b = 0;\n');
+    const mainTip = repo.commitAll('main changes b');
+    const afterBase = await radar.compute();
+    expect(afterBase.base.commit).toBe(mainTip);
+    expect(afterBase.computedPairs).toBe(3); // every base pair
+    expect(afterBase.pairs).toEqual([{ a: s3.id, b: 'base', overlap: ['src/b.ts'], conflicts: [expect.objectContaining({ path: 'src/b.ts', kind: 'content' })] }]);
+  });
+
+  it('drops a removed session and its pairs', async () => {
+    const { council, sessions, radar } = await setup(2);
+    const [s1, s2] = sessions as [Session, Session];
+    writeIn(s1.worktreePath, 'src/a.ts', aWith(1, 'x'));
+    writeIn(s2.worktreePath, 'src/a.ts', aWith(1, 'y'));
+    expect((await radar.compute()).pairs).toHaveLength(1);
+    await council.removeSession(s2.id, { force: true });
+    const result = await radar.compute();
+    expect(result.sessions.map((s) => s.sessionId)).toEqual([s1.id]);
+    expect(result.pairs).toEqual([]);
+  });
+});
