@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { COMMAND_NAMES, type CommandName, type EventName, type EventPayload } from '../../shared/contract';
 import { AppCore } from '../../electron/core/app/app-core';
 import { dispatch } from '../../electron/core/dispatch';
-import { makeRepo, tempDir, writeIn, type TestRepo } from '../helpers/repo';
+import { gitSync, makeRepo, tempDir, writeIn, type TestRepo } from '../helpers/repo';
 import { AGENT_PRESET_IDS } from '../../shared/agents';
 import { DEFAULT_SETTINGS } from '../../shared/models';
 import { claudeWrites, useScript } from '../agents/fake-agents';
@@ -53,6 +53,28 @@ const waitFor = async (predicate: () => boolean, ms = 5000): Promise<void> => {
     await new Promise((r) => setTimeout(r, 20));
   }
 };
+
+function readQueue(): { id: string; state: string }[] {
+  const file = path.join(repo.root, '.git', 'council', 'queue.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { entries: { id: string; state: string }[] }).entries : [];
+}
+
+const gitShow = (spec: string): string => gitSync(repo.root, 'show', spec);
+
+let gateFlag = '';
+
+/** A session with an agent preset and work, whose merge parked on a failing gate (it passes once
+ * the file `gateFlag` exists). */
+async function parkedEntry(): Promise<{ id: string }> {
+  // Made through the core: the contract's sessions.create would start the preset's agent at once.
+  const [s] = await (await core.council(repo.root)).createSessions({ task: 'gated', agent: 'claude' });
+  writeIn(s!.worktreePath, 'src/gated.ts', 'x\n');
+  gateFlag = path.join(tempDir(), 'gate-ok');
+  await ok('settings.update', { repo: repo.root, gateCommand: `test -f '${gateFlag}' || { echo gate says no; exit 1; }` });
+  const entry = await ok<{ id: string }>('queue.enqueue', { repo: repo.root, id: s!.id });
+  await waitFor(() => readQueue().some((e) => e.id === entry.id && e.state === 'parked'), 20_000);
+  return entry;
+}
 
 /** For each command: a valid call with what it must answer, and a malformed input with the field the error must name. */
 const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { input: unknown; names: string } }> = {
@@ -301,6 +323,76 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
       expect(await call('compare.pick', { repo: repo.root, keep: a!.id, discard: [a!.id] })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
     },
     malformed: { input: { repo: '/r', keep: 'abc', discard: 'def' }, names: 'discard' },
+  },
+  'radar.get': {
+    valid: async () => {
+      const [a, b] = await ok<{ id: string; worktreePath: string }[]>('sessions.create', { repo: repo.root, task: 'collide', count: 2 });
+      writeIn(a!.worktreePath, 'src/a.ts', 'export const a = "from a";\n');
+      writeIn(b!.worktreePath, 'src/a.ts', 'export const a = "from b";\n');
+      const radar = await ok<{ pairs: { a: string; b: string; conflicts: { path: string; kind: string }[] }[] }>('radar.get', { repo: repo.root });
+      expect(radar.pairs).toContainEqual(expect.objectContaining({ a: a!.id, b: b!.id, conflicts: [expect.objectContaining({ path: 'src/a.ts', kind: 'content' })] }));
+    },
+    malformed: { input: { repo: '/r', id: 'abc' }, names: 'unknown field id' },
+  },
+  'queue.list': {
+    valid: async () => expect(await ok('queue.list', { repo: repo.root })).toEqual([]),
+    malformed: { input: {}, names: 'repo' },
+  },
+  'queue.enqueue': {
+    valid: async () => {
+      const [s] = await ok<{ id: string; worktreePath: string }[]>('sessions.create', { repo: repo.root, task: 'merge me' });
+      writeIn(s!.worktreePath, 'src/merged.ts', 'export const merged = true;\n');
+      const entry = await ok<{ id: string; state: string; strategy: string }>('queue.enqueue', { repo: repo.root, id: s!.id, strategy: 'squash' });
+      expect(entry).toMatchObject({ state: 'queued', strategy: 'squash' });
+      await waitFor(() => readQueue().some((e) => e.id === entry.id && e.state === 'merged'), 20_000);
+      expect(gitShow('main:src/merged.ts')).toBe('export const merged = true;');
+      expect(await call('queue.enqueue', { repo: repo.root, id: 'ffffff' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    },
+    malformed: { input: { repo: '/r', id: 'abc', strategy: 'octopus' }, names: 'strategy' },
+  },
+  'queue.remove': {
+    valid: async () => {
+      const entry = await parkedEntry();
+      expect(await ok('queue.remove', { repo: repo.root, entry: entry.id })).toEqual({ removed: true });
+      expect(await ok('queue.list', { repo: repo.root })).toEqual([]);
+    },
+    malformed: { input: { repo: '/r', entry: 'xyz' }, names: 'entry' },
+  },
+  'queue.retry': {
+    valid: async () => {
+      const entry = await parkedEntry();
+      // What the gate wanted is there now: the retry merges.
+      writeFileSync(gateFlag, 'ok');
+      const retried = await ok<{ state: string; attempts: number }>('queue.retry', { repo: repo.root, entry: entry.id });
+      expect(retried).toMatchObject({ state: 'queued', attempts: 2 });
+      await waitFor(() => readQueue().some((e) => e.id === entry.id && e.state === 'merged'), 20_000);
+    },
+    malformed: { input: { repo: '/r' }, names: 'entry' },
+  },
+  'queue.move': {
+    valid: async () => {
+      // Nothing waits: moving a parked entry is refused with a reason.
+      const entry = await parkedEntry();
+      expect(await call('queue.move', { repo: repo.root, entry: entry.id, index: 0 })).toMatchObject({ ok: false });
+    },
+    malformed: { input: { repo: '/r', entry: 'abcdef12', index: -1 }, names: 'index' },
+  },
+  'queue.resolve': {
+    valid: async () => {
+      const entry = await parkedEntry();
+      await useScript(await core.council(repo.root), 'claude', [{ printArgv: true }]);
+      const run = await ok<{ task: string; preset: string }>('queue.resolve', { repo: repo.root, entry: entry.id });
+      expect(run.preset).toBe('claude');
+      expect(run.task).toContain('git merge main');
+    },
+    malformed: { input: { repo: '/r', entry: 7 }, names: 'entry' },
+  },
+  'queue.gateLog': {
+    valid: async () => {
+      const entry = await parkedEntry();
+      expect(await ok('queue.gateLog', { repo: repo.root, entry: entry.id })).toEqual({ log: expect.stringContaining('gate says no'), truncated: false });
+    },
+    malformed: { input: { repo: '/r', entry: 'abcdef12', tail: 1 }, names: 'unknown field tail' },
   },
   'locks.list': {
     valid: async () => {

@@ -14,6 +14,8 @@ import { sessionChanges, sessionFileDiff } from '../sessions/changes';
 import { inspectWork } from '../sessions/inspect';
 import { EventHub, type Send } from './event-hub';
 import { RadarFeed } from './radar-feed';
+import { MergeQueue, processQueue } from '../merge/index';
+import { resolvePrompt } from '../agents/resolve-prompt';
 import { RecentRepos } from './recent';
 import { StatusNotifier, type Notice } from './status-notifier';
 import { watchWorktree } from './worktree-watch';
@@ -42,6 +44,8 @@ export class AppCore {
   private readonly sessionWatches = new Map<string, () => Promise<void>>();
   private readonly managers = new Map<string, AgentManager>();
   private readonly radars = new Map<string, RadarFeed>();
+  /** Repositories whose merge queue this process is working through right now. */
+  private readonly merging = new Map<string, Promise<void>>();
   /** Attached terminals: `client\0repo\0session` → unsubscribe. */
   private readonly attachments = new Map<string, () => void>();
   private readonly recent: RecentRepos;
@@ -119,6 +123,31 @@ export class AppCore {
       this.radars.set(key, feed);
     }
     return feed;
+  }
+
+  /**
+   * Works through a repository's merge queue in the background (one merge at a time across
+   * processes: another process holding the merge lock drains it instead). An entry that parks is
+   * announced like a blocked session.
+   */
+  private kickQueue(council: Council): void {
+    const key = council.ws.repo.mainRoot;
+    if (this.merging.has(key)) {
+      void this.merging.get(key)?.then(() => this.kickQueue(council));
+      return;
+    }
+    const run = processQueue(council, {
+      waitForLock: true,
+      onEvent: (event) => {
+        if (event.step === 'parked' && event.entry) {
+          this.options.notify?.({ repo: key, sessionId: event.entry.sessionId, title: `Merge of session ${event.entry.sessionId} parked`, body: event.entry.reason ?? event.message });
+        }
+      },
+    })
+      .then(() => undefined)
+      .catch(() => undefined)
+      .finally(() => this.merging.delete(key));
+    this.merging.set(key, run);
   }
 
   private async startRepoWatch(repo: string): Promise<void> {
@@ -248,6 +277,34 @@ export class AppCore {
       },
       'locks.list': async ({ repo }) => (await this.council(repo)).locks.list(),
       'radar.get': async ({ repo }) => (await this.radar(repo)).compute(),
+      'queue.list': async ({ repo }) => new MergeQueue((await this.council(repo)).ws).list(),
+      'queue.enqueue': async ({ repo, id, strategy, gate }) => {
+        const council = await this.council(repo);
+        const entry = await new MergeQueue(council.ws).enqueue(id, { strategy, gate });
+        this.kickQueue(council);
+        return entry;
+      },
+      'queue.remove': async ({ repo, entry }) => {
+        await new MergeQueue((await this.council(repo)).ws).remove(entry);
+        return { removed: true };
+      },
+      'queue.retry': async ({ repo, entry }) => {
+        const council = await this.council(repo);
+        const retried = await new MergeQueue(council.ws).retry(entry);
+        this.kickQueue(council);
+        return retried;
+      },
+      'queue.move': async ({ repo, entry, index }) => new MergeQueue((await this.council(repo)).ws).move(entry, index),
+      'queue.resolve': async ({ repo, entry }) => {
+        const manager = await this.agents(repo);
+        const parked = new MergeQueue(manager.council.ws).get(entry);
+        if (parked.state !== 'parked') throw invalidInput(`entry ${parked.id} is ${parked.state}; only a parked entry needs resolving`);
+        const session = manager.council.session(parked.sessionId);
+        if (!session.agent) throw invalidInput(`session ${session.id} has no agent preset to resolve with; start one from its terminal tab`);
+        const task = resolvePrompt({ task: session.task, baseBranch: session.baseBranch, files: parked.files, reason: parked.reason });
+        return manager.start(session.id, { task, mode: manager.store.latest(session.id)?.mode ?? 'headless' });
+      },
+      'queue.gateLog': async ({ repo, entry }) => new MergeQueue((await this.council(repo)).ws).gateLog(entry),
       'agents.list': async ({ repo }) => detectPresets((await this.council(repo)).ws.settings(), process.env as Record<string, string>),
       'agent.start': async ({ repo, id, preset, mode, resume }) => (await this.agents(repo)).start(id, { preset, mode, resume }),
       'agent.stop': async ({ repo, id }) => (await this.agents(repo)).stop(id),
@@ -282,6 +339,9 @@ export class AppCore {
         requireClient(ctx);
         await this.council(repo);
         if (this.hub.subscribeRepo(ctx.clientId, repo)) await this.startRepoWatch(repo);
+        // The queue resumes after a restart: what was waiting (or cut off mid-merge) goes on.
+        const council = await this.council(repo);
+        if (new MergeQueue(council.ws).hasWork()) this.kickQueue(council);
         return { watching: true };
       },
       'watch.session': async ({ repo, id }, ctx: HandlerContext) => {
