@@ -18,7 +18,9 @@ import { measureLockInProcess } from './measure-lock-inprocess';
 import { measureSessionCreate } from './measure-session-create';
 import { measureUiBoard } from './measure-ui-board';
 import { measureUiDiff } from './measure-ui-diff';
+import { MERGE_FULL, MERGE_QUICK, measureMerge } from './merge';
 import { measureOutputBurst } from './output-burst';
+import { measureRadar, RADAR_FULL, RADAR_QUICK } from './radar';
 import { generateRepo } from './repo-gen';
 import { summaryCells, summaryHeader, type BenchConfig, type SummaryRow } from './result';
 import { formatMs, renderTable } from './table';
@@ -107,6 +109,14 @@ async function main(): Promise<number> {
     const scale = quick ? AGENTS_SCALE_QUICK : AGENTS_SCALE_FULL;
     cfg.log(`9. ${scale.agents} fake agents on ${scale.files.toLocaleString('en-US')} files under one agent manager`);
     rows.push(...(await measureAgentsScale(cfg, scale, large)));
+
+    const radar = quick ? RADAR_QUICK : RADAR_FULL;
+    cfg.log(`10. conflict radar: ${radar.sessions} sessions on ${radar.files.toLocaleString('en-US')} files`);
+    rows.push(...(await measureRadar(cfg, radar)));
+
+    const merges = quick ? MERGE_QUICK : MERGE_FULL;
+    cfg.log(`11. merge queue: ${merges.merges} merges × ${merges.rounds} vs raw git merge --no-ff`);
+    rows.push(...(await measureMerge(cfg, merges)));
 
     cfg.print(renderTable('Summary', summaryHeader, rows.map(summaryCells), [
       'pass/fail applies the targets above; "info" rows have no target of their own',

@@ -2,7 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { Council } from '../core/council';
 import { contextCommands, lockCommands, sessionCommands, statusCommand, type GlobalOptions, type Run } from './commands';
 import { agentCommands } from './agents';
+import { conflictsCommand } from './conflicts';
 import { hookCommands } from './hook';
+import { mergeCommands } from './merge';
 import { createOutput, reportFailure } from './output';
 import { serveCommand } from './serve';
 
@@ -33,6 +35,8 @@ export async function main(argv: string[]): Promise<number> {
   lockCommands(program, run);
   contextCommands(program, run);
   statusCommand(program, run);
+  mergeCommands(program, run);
+  conflictsCommand(program, run);
   serveCommand(program, run);
   hookCommands(program);
 

@@ -1,0 +1,512 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import type { QueueEntry } from '../../../shared/merge';
+import type { Session } from '../../../shared/models';
+import { isLive, RunStore } from '../agents/run-store';
+import { isAlive } from '../agents/runner/process-tree';
+import type { Council } from '../council';
+import { CouncilError } from '../errors';
+import { branchCommit, branchRef } from '../git/refs';
+import { holderOf, type LockHolder } from '../locks/held-lock';
+import { withMergeLock } from '../locks/merge-lock';
+import { commitSession } from '../sessions/commit';
+import { inspectWork } from '../sessions/inspect';
+import type { Workspace } from '../workspace';
+import { computeCandidate, type Candidate } from './candidate';
+import { bringAlong, findCheckout, prepareCheckoutLock, releaseCheckout, repairCheckout, type BaseCheckout } from './checkout';
+import { runGate } from './gate';
+import { deleteJournal, readJournal, writeJournal, type MergeJournal } from './journal';
+import { isAncestor, mergeTree, pendingChanges, treeOf, updateRefCas } from './merge-git';
+import { MergeQueue } from './queue-store';
+import { addTempWorktree, cleanupTempWorktrees, removeTempWorktree, tempRoot } from './temp-worktree';
+
+/*
+ * THE MERGE QUEUE ENGINE
+ *
+ * Finished sessions are brought into their base branch one at a time, in queue order, by whichever
+ * process runs `processQueue` (the app, `council merge --wait`, a background `council queue run`).
+ *
+ * One at a time. Everything below runs under the repository's merge lock (locks/merge-lock.ts: a
+ * cross-process lock, refreshed while held, taken over 10 s after its holder died). A process that
+ * finds it busy returns (or, with `waitForLock`, polls): the holder re-reads the queue after
+ * releasing the lock and takes the lock again if anything is waiting, so an entry queued while the
+ * lock was held is never stranded.
+ *
+ * Per entry (state `checking` from the moment it is claimed):
+ *  1. Preconditions: the session exists and is ready, and its agent is not running (a live run
+ *     whose host process is alive): otherwise it parks, "the agent is still running". Its pending
+ *     work is committed (commitSession, with its task as the message).
+ *  2. The candidate, without touching any checkout (candidate.ts): merge = `git merge-tree
+ *     --write-tree` + commit-tree with parents [base, session]; squash = that tree with parent
+ *     [base]; rebase = cherry-pick of base..session in a scratch detached worktree (or the session's
+ *     own commits when it already starts from the base). A conflict parks the entry with the files
+ *     and git's conflict lines; the base is not touched. When the base already has everything the
+ *     entry is merged with nothing to do.
+ *  3. The gate, if any (gate.ts): run on the candidate in a scratch worktree, output kept in
+ *     gate-logs/<entry>.log; a failure or timeout parks the entry. Scratch worktrees are always
+ *     removed (and after a crash, by recovery).
+ *  4. The base moves by compare-and-swap (`git update-ref <ref> <candidate> <old>`), so it is only
+ *     ever the old commit or the candidate. If the base branch is checked out (the user's main
+ *     checkout, or a linked worktree of theirs), that checkout is brought along in the same step
+ *     (checkout.ts: our own hold on its index.lock, a two-tree `read-tree -m -u` through a
+ *     temporary index, the index swapped in, then the CAS). A file the merge changes that has
+ *     local changes there parks the entry with those files named, and nothing is touched; local
+ *     changes to other files stay as they are (what `git checkout`/`git pull --ff-only` do). A
+ *     merge, rebase, cherry-pick or revert in progress there parks it too. When the CAS fails
+ *     because someone else moved the base meanwhile, the entry is computed again on the new base
+ *     (the gate too), up to three times.
+ *  5. Bookkeeping: the session's locks are released, its context set to done ("merged into <base>
+ *     as <sha>"), the entry marked merged (resultCommit), and with the setting removeAfterMerge the
+ *     session removed (never forced: a merge-strategy session is then fully in the base; a squashed
+ *     or rebased one is removed only when the base provably has its content, its tip archived).
+ *
+ * Crash safety. Before anything irreversible, the journal (journal.ts, fsync'd) records the entry,
+ * the base branch, its old commit, the candidate and any checkout being brought along (with the
+ * inode of our index.lock); the entry is marked `merging` with baseBefore and resultCommit. After a
+ * crash, `recoverQueue` (run first by every processQueue, and by the app when it opens a repo)
+ * decides from git's state, never from hope:
+ *  - the base is the candidate, or contains it: the merge happened; the bookkeeping is finished
+ *    and the entry marked merged;
+ *  - the base is still the old commit: it did not happen; a half-updated checkout is repaired
+ *    first (finished when its new index was already in place, else the files we wrote are put
+ *    back), then the entry goes back in line (`queued`);
+ *  - entries caught `checking` (nothing irreversible done) go back in line; scratch worktrees are
+ *    removed.
+ * The session's branch is never rewritten or deleted by the queue (only committed to), so all of
+ * its commits stay reachable from it or, once merged, from the base.
+ */
+
+export type MergeStep =
+  | 'recovered'
+  | 'claimed'
+  | 'committed'
+  | 'candidate'
+  | 'gate-started'
+  | 'gate-output'
+  | 'gate-finished'
+  | 'journal-written'
+  | 'checkout-locked'
+  | 'checkout-updated'
+  | 'base-moved'
+  | 'base-raced'
+  | 'merged'
+  | 'parked'
+  | 'removed'
+  | 'warning';
+
+export interface MergeEvent {
+  step: MergeStep;
+  entryId: string | null;
+  sessionId: string | null;
+  message: string;
+  /** The entry as stored after this step, when it changed. */
+  entry?: QueueEntry;
+}
+
+export interface ProcessOptions {
+  /** Progress, synchronously, at each step (a listener's exception is ignored). */
+  onEvent?: (event: MergeEvent) => void;
+  /** When another process holds the merge lock: keep trying while anything is waiting (that
+   * process normally drains the queue; a dead one loses the lock after 10 s). Default: return. */
+  waitForLock?: boolean;
+  lockPollMs?: number;
+  /** Stop after the entry in hand. */
+  signal?: AbortSignal;
+}
+
+export interface RecoveryReport {
+  entryId: string;
+  outcome: 'merged' | 'requeued' | 'left';
+  note: string;
+}
+
+export interface ProcessResult {
+  /** Entries this call settled, in order (merged or parked). */
+  settled: QueueEntry[];
+  /** Set when another process held the merge lock and this call returned without waiting. */
+  busy: LockHolder | null;
+  recovery: RecoveryReport[];
+}
+
+/** How often an entry is computed again when someone else keeps moving the base under it. */
+const MAX_ROUNDS = 3;
+
+class Parked extends Error {
+  constructor(
+    readonly reason: string,
+    readonly files: string[] = [],
+  ) {
+    super(reason);
+  }
+}
+/** The entry was removed from the queue while it was being checked. */
+class EntryGone extends Error {}
+/** The merge lock was lost (its holder froze past the stale time): another process may be merging. */
+class LockLost extends Error {}
+
+interface RunContext {
+  council: Council;
+  ws: Workspace;
+  queue: MergeQueue;
+  emit: (event: MergeEvent) => void;
+  lost: () => boolean;
+  trees: Map<string, string>;
+}
+
+const shortSha = (sha: string): string => sha.slice(0, 12);
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+function emitter(onEvent: ProcessOptions['onEvent']): (event: MergeEvent) => void {
+  return (event) => {
+    try {
+      onEvent?.(event);
+    } catch {
+      // a listener's failure must not stop a merge half-way
+    }
+  };
+}
+
+/**
+ * Processes the queue until nothing is waiting: takes the merge lock, recovers what a crashed
+ * process left, then merges or parks each waiting entry in order.
+ */
+export async function processQueue(council: Council, options: ProcessOptions = {}): Promise<ProcessResult> {
+  const ws = council.ws;
+  const queue = new MergeQueue(ws);
+  const emit = emitter(options.onEvent);
+  const settled: QueueEntry[] = [];
+  const recovery: RecoveryReport[] = [];
+  const trees = new Map<string, string>();
+  while (queue.hasWork() || readJournal(ws)) {
+    if (options.signal?.aborted) break;
+    try {
+      await withMergeLock(
+        ws,
+        async (lost) => {
+          const ctx: RunContext = { council, ws, queue, emit, lost, trees };
+          recovery.push(...(await recoverLocked(ctx)));
+          for (;;) {
+            if (options.signal?.aborted || lost()) return;
+            const entry = await queue.claimNext();
+            if (!entry) return;
+            emit({ step: 'claimed', entryId: entry.id, sessionId: entry.sessionId, message: `checking session ${entry.sessionId} (${entry.strategy})`, entry });
+            const done = await runEntry(ctx, entry);
+            if (done) settled.push(done);
+          }
+        },
+        { timeoutMs: 0, purpose: `merge queue run by process ${process.pid}` },
+      );
+    } catch (err) {
+      if (!(err instanceof CouncilError && err.code === 'lock-busy')) throw err;
+      if (!options.waitForLock) return { settled, busy: holderOf(ws.paths.merge), recovery };
+      await sleep(options.lockPollMs ?? 250);
+    }
+  }
+  return { settled, busy: null, recovery };
+}
+
+/**
+ * Finishes or undoes what a crashed merge left (see the top of this file). Takes the merge lock;
+ * when another process holds it, that process is alive and merging, and nothing is done.
+ */
+export async function recoverQueue(council: Council): Promise<{ busy: boolean; reports: RecoveryReport[] }> {
+  const ws = council.ws;
+  const queue = new MergeQueue(ws);
+  if (!needsRecovery(ws, queue)) return { busy: false, reports: [] };
+  try {
+    const reports = await withMergeLock(ws, (lost) => recoverLocked({ council, ws, queue, emit: () => undefined, lost, trees: new Map() }), {
+      timeoutMs: 0,
+      purpose: `merge queue recovery by process ${process.pid}`,
+    });
+    return { busy: false, reports };
+  } catch (err) {
+    if (err instanceof CouncilError && err.code === 'lock-busy') return { busy: true, reports: [] };
+    throw err;
+  }
+}
+
+function needsRecovery(ws: Workspace, queue: MergeQueue): boolean {
+  if (readJournal(ws)) return true;
+  if (queue.list().some((e) => e.state === 'checking' || e.state === 'merging')) return true;
+  try {
+    return readdirSync(tempRoot(ws)).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+async function recoverLocked(ctx: RunContext): Promise<RecoveryReport[]> {
+  const { ws, queue } = ctx;
+  if (!needsRecovery(ws, queue)) return [];
+  const reports: RecoveryReport[] = [];
+  const journal = readJournal(ws);
+  if (journal) reports.push(await recoverJournal(ctx, journal, 'requeue'));
+  for (const entry of queue.list()) {
+    if (entry.state !== 'checking' && entry.state !== 'merging') continue;
+    // No journal for it: nothing irreversible was under way (or it was all recorded already).
+    const session = ws.registry.find(entry.sessionId);
+    const base = session ? await branchCommit(ws.repo.commonDir, ws.repo.mainRoot, session.baseBranch) : null;
+    if (entry.state === 'merging' && session && base && entry.resultCommit && (await isAncestor(ws.repo.mainRoot, entry.resultCommit, base))) {
+      await finishMerged(ctx, { entryId: entry.id, sessionId: entry.sessionId, baseBranch: session.baseBranch, baseBefore: entry.baseBefore ?? base, commit: entry.resultCommit, strategy: entry.strategy });
+      reports.push({ entryId: entry.id, outcome: 'merged', note: 'its merge had happened; the bookkeeping was finished' });
+      continue;
+    }
+    await requeue(queue, entry.id);
+    reports.push({ entryId: entry.id, outcome: 'requeued', note: `it was ${entry.state} when its process stopped; back in line` });
+  }
+  await cleanupTempWorktrees(ws);
+  for (const r of reports) ctx.emit({ step: 'recovered', entryId: r.entryId, sessionId: null, message: `${r.outcome}: ${r.note}` });
+  return reports;
+}
+
+function requeue(queue: MergeQueue, id: string): Promise<QueueEntry | null> {
+  return queue.patch(id, (e) => (e.state === 'checking' || e.state === 'merging' ? { ...e, state: 'queued', baseBefore: null, resultCommit: null } : null));
+}
+
+/** Settles the merge a journal describes: finished when the base has the candidate, else not done. */
+async function recoverJournal(ctx: RunContext, journal: MergeJournal, otherwise: 'requeue' | 'leave'): Promise<RecoveryReport> {
+  const { ws, queue } = ctx;
+  let base = await branchCommit(ws.repo.commonDir, ws.repo.mainRoot, journal.baseBranch);
+  let note = '';
+  if (journal.checkout) {
+    const repair = await repairCheckout(ws, journal, base);
+    base = repair.base;
+    note = repair.note;
+  }
+  const done = base !== null && (await isAncestor(ws.repo.mainRoot, journal.candidate, base));
+  if (done) {
+    await finishMerged(ctx, { entryId: journal.entryId, sessionId: journal.sessionId, baseBranch: journal.baseBranch, baseBefore: journal.baseBefore, commit: journal.candidate, strategy: journal.strategy });
+    return { entryId: journal.entryId, outcome: 'merged', note: note || `${journal.baseBranch} had moved to the merged result; the bookkeeping was finished` };
+  }
+  if (otherwise === 'requeue') await requeue(queue, journal.entryId);
+  deleteJournal(ws);
+  return { entryId: journal.entryId, outcome: otherwise === 'requeue' ? 'requeued' : 'left', note: note || `${journal.baseBranch} had not moved; nothing of the merge happened` };
+}
+
+function agentRunning(ws: Workspace, session: Session): boolean {
+  const run = new RunStore(ws.paths).latest(session.id);
+  if (!run || !isLive(run)) return false;
+  return run.hostPid === process.pid || isAlive(run.hostPid);
+}
+
+async function runEntry(ctx: RunContext, claimed: QueueEntry): Promise<QueueEntry | null> {
+  const temps: string[] = [];
+  try {
+    return await attemptEntry(ctx, claimed, temps);
+  } catch (err) {
+    if (err instanceof EntryGone || err instanceof LockLost) return null;
+    const journal = readJournal(ctx.ws);
+    if (journal && journal.entryId === claimed.id) {
+      // Stopped during the move: settle it exactly as crash recovery would, then say why.
+      const report = await recoverJournal(ctx, journal, 'leave');
+      if (report.outcome === 'merged') return ctx.queue.find(claimed.id) ?? null;
+    }
+    if (err instanceof Parked) return park(ctx, claimed, err.reason, err.files);
+    return park(ctx, claimed, `the merge failed unexpectedly: ${messageOf(err)}`, []);
+  } finally {
+    for (const dir of temps) await removeTempWorktree(ctx.ws, dir).catch(() => undefined);
+  }
+}
+
+async function park(ctx: RunContext, claimed: QueueEntry, reason: string, files: string[]): Promise<QueueEntry | null> {
+  const parked = await ctx.queue.patch(claimed.id, (e) => (e.state === 'merged' ? null : { ...e, state: 'parked', reason, files, baseBefore: null, resultCommit: null }));
+  ctx.emit({ step: 'parked', entryId: claimed.id, sessionId: claimed.sessionId, message: reason, entry: parked ?? undefined });
+  return parked;
+}
+
+async function attemptEntry(ctx: RunContext, claimed: QueueEntry, temps: string[]): Promise<QueueEntry | null> {
+  const { ws, queue } = ctx;
+  const session = ws.registry.find(claimed.sessionId);
+  if (!session) throw new Parked(`session ${claimed.sessionId} no longer exists`);
+  if (session.state !== 'ready') throw new Parked(`session ${session.id} is ${session.state}`);
+  if (agentRunning(ws, session)) {
+    throw new Parked(`the agent is still running in session ${session.id}; let it finish, or stop it (council session stop ${session.id}), then retry`);
+  }
+  const cwd = ws.repo.mainRoot;
+  // The usual case is a session with nothing left to commit: its merge is computed while its
+  // worktree is looked at (merge and squash only: they touch no working tree), and used if the
+  // session's branch and the base are still where they were.
+  const [base0, tip0] = await Promise.all([branchCommit(ws.repo.commonDir, cwd, session.baseBranch), branchCommit(ws.repo.commonDir, cwd, session.branch)]);
+  let early: Promise<Candidate | null> | null = null;
+  if (claimed.strategy !== 'rebase' && base0 && tip0) {
+    early = computeCandidate({ ws, entryId: claimed.id, session, strategy: claimed.strategy, base: base0, tip: tip0, trees: ctx.trees, temps }).catch(() => null);
+  }
+  if (existsSync(path.join(session.worktreePath, '.git'))) {
+    const pending = await pendingChanges(session.worktreePath);
+    if (pending.length > 0) {
+      let commit: string | null;
+      try {
+        commit = (await commitSession(ws, session.id, session.task)).commit;
+      } catch (err) {
+        throw new Parked(`the session's uncommitted work could not be committed: ${messageOf(err)}`);
+      }
+      early = null;
+      ctx.emit({ step: 'committed', entryId: claimed.id, sessionId: session.id, message: `committed the session's pending work (${pending.length} file(s)) as ${shortSha(commit ?? '')}` });
+    }
+  }
+  for (let round = 1; ; round++) {
+    const old = await branchCommit(ws.repo.commonDir, cwd, session.baseBranch);
+    if (!old) throw new Parked(`the base branch ${session.baseBranch} no longer exists`);
+    const tip = await branchCommit(ws.repo.commonDir, cwd, session.branch);
+    if (!tip) throw new Parked(`the session's branch ${session.branch} no longer exists`);
+    const computed = round === 1 && early && old === base0 && tip === tip0 ? await early : null;
+    const candidate = computed ?? (await computeCandidate({ ws, entryId: claimed.id, session, strategy: claimed.strategy, base: old, tip, trees: ctx.trees, temps }));
+    if (candidate.kind === 'conflict') throw new Parked(candidate.reason, candidate.files);
+    if (candidate.kind === 'nothing') {
+      return finishMerged(ctx, { entryId: claimed.id, sessionId: session.id, baseBranch: session.baseBranch, baseBefore: old, commit: old, strategy: claimed.strategy, nothing: true });
+    }
+    const checking = await queue.patch(claimed.id, (e) => (e.state === 'checking' ? { ...e, baseBefore: old, resultCommit: candidate.commit } : null));
+    if (checking?.state !== 'checking') throw new EntryGone();
+    ctx.emit({ step: 'candidate', entryId: claimed.id, sessionId: session.id, message: `candidate ${shortSha(candidate.commit)} on ${session.baseBranch} at ${shortSha(old)}`, entry: checking });
+
+    if (claimed.gate) {
+      let worktree = candidate.worktree;
+      if (!worktree) {
+        worktree = await addTempWorktree(ws, claimed.id, 'gate', candidate.commit);
+        temps.push(worktree);
+      }
+      ctx.emit({ step: 'gate-started', entryId: claimed.id, sessionId: session.id, message: `gate: ${claimed.gate}` });
+      const gate = await runGate({
+        ws,
+        entryId: claimed.id,
+        sessionId: session.id,
+        command: claimed.gate,
+        baseBranch: session.baseBranch,
+        candidate: candidate.commit,
+        worktree,
+        onOutput: (text) => ctx.emit({ step: 'gate-output', entryId: claimed.id, sessionId: session.id, message: text }),
+      });
+      const recorded = await queue.patch(claimed.id, (e) => ({ ...e, gateLog: gate.log, gateExitCode: gate.exitCode }));
+      ctx.emit({ step: 'gate-finished', entryId: claimed.id, sessionId: session.id, message: gate.passed ? 'the gate passed' : (gate.reason ?? 'the gate failed'), entry: recorded ?? undefined });
+      if (!gate.passed) throw new Parked(gate.reason ?? 'the gate failed');
+    }
+    for (const dir of temps.splice(0)) await removeTempWorktree(ws, dir);
+
+    if (ctx.lost()) throw new LockLost();
+    const lookup = await findCheckout(ws, session.baseBranch);
+    if (lookup.busy) throw new Parked(lookup.busy);
+    const moved = await moveBase(ctx, claimed, session, old, candidate.commit, lookup.checkout);
+    if (moved === 'raced') {
+      if (round >= MAX_ROUNDS) throw new Parked(`the base branch ${session.baseBranch} kept moving while this entry was being merged (${MAX_ROUNDS} tries); retry it`);
+      ctx.emit({ step: 'base-raced', entryId: claimed.id, sessionId: session.id, message: `${session.baseBranch} moved meanwhile; merging again on its new commit` });
+      continue;
+    }
+    return finishMerged(ctx, { entryId: claimed.id, sessionId: session.id, baseBranch: session.baseBranch, baseBefore: old, commit: candidate.commit, strategy: claimed.strategy });
+  }
+}
+
+/** Step 4: journal, entry `merging`, then the base (and its checkout) moves by compare-and-swap. */
+async function moveBase(ctx: RunContext, entry: QueueEntry, session: Session, old: string, candidate: string, checkout: BaseCheckout | null): Promise<'moved' | 'raced'> {
+  const { ws, queue } = ctx;
+  const journal: MergeJournal = {
+    version: 1,
+    entryId: entry.id,
+    sessionId: session.id,
+    strategy: entry.strategy,
+    baseBranch: session.baseBranch,
+    baseBefore: old,
+    candidate,
+    startedAt: new Date().toISOString(),
+    checkout: checkout ? prepareCheckoutLock(checkout, entry.id) : null,
+  };
+  writeJournal(ws, journal);
+  // Not fsync'd: the journal, just written with fsync, is what recovery goes by.
+  const merging = await queue.patch(entry.id, (e) => (e.state === 'checking' ? { ...e, state: 'merging', baseBefore: old, resultCommit: candidate } : null));
+  if (merging?.state !== 'merging') {
+    if (journal.checkout) releaseCheckout(journal.checkout);
+    deleteJournal(ws);
+    throw new EntryGone();
+  }
+  ctx.emit({ step: 'journal-written', entryId: entry.id, sessionId: session.id, message: `moving ${session.baseBranch} from ${shortSha(old)} to ${shortSha(candidate)}`, entry: merging });
+  const reflog = `council: merge queue entry ${entry.id} (session ${session.id}, ${entry.strategy})`;
+  let outcome: 'moved' | 'raced';
+  if (journal.checkout && checkout) {
+    const result = await bringAlong({
+      ws,
+      journal: { ...journal, checkout: journal.checkout },
+      checkout,
+      reflog,
+      step: (step) => ctx.emit({ step, entryId: entry.id, sessionId: session.id, message: step === 'checkout-locked' ? `holding ${checkout.worktree}'s index` : `${checkout.worktree} shows the merged result` }),
+    });
+    if (result.kind === 'refused') throw new Parked(result.reason, result.files);
+    outcome = result.kind === 'moved' ? 'moved' : 'raced';
+  } else {
+    outcome = (await updateRefCas(ws.repo.mainRoot, branchRef(session.baseBranch), candidate, old, reflog)) ? 'moved' : 'raced';
+  }
+  if (outcome === 'raced') {
+    await queue.patch(entry.id, (e) => (e.state === 'merging' ? { ...e, state: 'checking', baseBefore: null, resultCommit: null } : null));
+    deleteJournal(ws);
+    return 'raced';
+  }
+  ctx.emit({ step: 'base-moved', entryId: entry.id, sessionId: session.id, message: `${session.baseBranch} is now ${shortSha(candidate)}` });
+  return 'moved';
+}
+
+interface Finish {
+  entryId: string;
+  sessionId: string;
+  baseBranch: string;
+  baseBefore: string;
+  commit: string;
+  strategy: QueueEntry['strategy'];
+  /** The base already had everything; it did not move. */
+  nothing?: boolean;
+}
+
+/**
+ * Step 5, idempotent (recovery runs it again after a crash part-way): locks released, context
+ * done, entry merged, journal gone; then, with removeAfterMerge, the session removed.
+ */
+async function finishMerged(ctx: RunContext, f: Finish): Promise<QueueEntry | null> {
+  const { council, ws, queue } = ctx;
+  const session = ws.registry.find(f.sessionId);
+  const warn = (message: string): void => ctx.emit({ step: 'warning', entryId: f.entryId, sessionId: f.sessionId, message });
+  if (session) {
+    await council.locks.releaseAll(session.id).catch((err: unknown) => warn(`its file locks could not be released: ${messageOf(err)}`));
+    const message = f.nothing ? `merged into ${f.baseBranch}: it already had this work (${shortSha(f.commit)})` : `merged into ${f.baseBranch} as ${shortSha(f.commit)}`;
+    await council.context.update(session.id, { status: 'done', message }).catch((err: unknown) => warn(`its context could not be updated: ${messageOf(err)}`));
+  }
+  const merged = await queue.patch(f.entryId, (e) => ({ ...e, state: 'merged', baseBefore: f.baseBefore, resultCommit: f.commit, reason: null, files: [] }));
+  const journal = readJournal(ws);
+  if (journal?.entryId === f.entryId) deleteJournal(ws);
+  ctx.emit({
+    step: 'merged',
+    entryId: f.entryId,
+    sessionId: f.sessionId,
+    message: f.nothing ? `${f.baseBranch} already had everything of session ${f.sessionId}` : `session ${f.sessionId} merged into ${f.baseBranch} as ${shortSha(f.commit)}`,
+    entry: merged ?? undefined,
+  });
+  if (session && ws.settings().removeAfterMerge) {
+    try {
+      const note = await removeMerged(ctx, session);
+      ctx.emit({ step: note.removed ? 'removed' : 'warning', entryId: f.entryId, sessionId: f.sessionId, message: note.message });
+    } catch (err) {
+      warn(`session ${session.id} was merged but not removed: ${messageOf(err)}`);
+    }
+  }
+  return merged;
+}
+
+/**
+ * removeAfterMerge: a session whose commits are all in the base is removed like any merged one.
+ * After a squash or a rebase its commits are not ancestors of the base; it is removed (its tip kept
+ * under refs/council/archive) only when merging it again would change nothing.
+ */
+async function removeMerged(ctx: RunContext, session: Session): Promise<{ removed: boolean; message: string }> {
+  const { council, ws } = ctx;
+  const work = await inspectWork(ws, session);
+  if (work.uncommitted.length > 0) return { removed: false, message: `session ${session.id} was not removed: it has new uncommitted work` };
+  if (work.unmergedCommits === 0) {
+    await council.removeSession(session.id);
+    return { removed: true, message: `removed session ${session.id}` };
+  }
+  const base = await branchCommit(ws.repo.commonDir, ws.repo.mainRoot, session.baseBranch);
+  if (!base || !work.branchTip) return { removed: false, message: `session ${session.id} was not removed: its base or branch is gone` };
+  const again = await mergeTree(ws.repo.mainRoot, base, work.branchTip);
+  if (!again.clean || again.tree !== (await treeOf(ws.repo.mainRoot, base))) {
+    return { removed: false, message: `session ${session.id} was not removed: it has commits whose changes are not in ${session.baseBranch}` };
+  }
+  const removed = await council.removeSession(session.id, { force: true });
+  return { removed: true, message: `removed session ${session.id} (its commits, merged by ${removed.archivedAs ? 'content' : 'ancestry'}, are kept under ${removed.archivedAs ?? 'the base'})` };
+}

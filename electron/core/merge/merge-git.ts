@@ -1,0 +1,156 @@
+import { CouncilError } from '../errors';
+import { git } from '../git/git';
+import { parseStatusV2, type StatusEntry } from '../git/parse';
+import { COUNCIL_IDENTITY } from '../sessions/inspect';
+
+/*
+ * The git verbs the merge queue needs, each a thin call through git/git.ts (argument arrays,
+ * declared exit codes), and the pure parsers of their output.
+ */
+
+export interface MergeTreeResult {
+  /** The merged tree (with conflict markers in it when there were conflicts). */
+  tree: string;
+  clean: boolean;
+  /** Files with conflicts, each once, in git's order. */
+  files: string[];
+  /** git's conflict lines, e.g. "CONFLICT (content): Merge conflict in src/a.ts". */
+  conflicts: string[];
+}
+
+/**
+ * `git merge-tree --write-tree -z --name-only --messages` output: the tree, the conflicted files
+ * (NUL-terminated), an empty field, then messages as `<count>\0<path>…\0<type>\0<text>\0`.
+ */
+export function parseMergeTree(stdout: string, exitCode: number): MergeTreeResult {
+  const fields = stdout.split('\0');
+  const tree = fields[0]?.trim() ?? '';
+  const files: string[] = [];
+  let i = 1;
+  for (; i < fields.length && fields[i] !== ''; i++) {
+    const file = fields[i] as string;
+    if (!files.includes(file)) files.push(file);
+  }
+  i++;
+  const conflicts: string[] = [];
+  while (i < fields.length) {
+    const count = Number(fields[i]);
+    if (!Number.isInteger(count) || count < 0) break;
+    const type = fields[i + 1 + count] ?? '';
+    const text = (fields[i + 2 + count] ?? '').trim();
+    if (type.startsWith('CONFLICT') && text) conflicts.push(text);
+    i += count + 3;
+  }
+  return { tree, clean: exitCode === 0, files, conflicts };
+}
+
+export async function mergeTree(cwd: string, ours: string, theirs: string): Promise<MergeTreeResult> {
+  const out = await git(['merge-tree', '--write-tree', '-z', '--name-only', '--messages', ours, theirs], { cwd, okExitCodes: [1] });
+  return parseMergeTree(out.stdout, out.exitCode);
+}
+
+/**
+ * A worktree's uncommitted changes (tracked and untracked, ignored files left out), like
+ * git/status.ts's worktreeStatus, with the branch headers asked for too: the output is then never
+ * empty, which spares the 50 ms simple-git waits after a git command that printed nothing.
+ */
+export async function pendingChanges(worktree: string): Promise<StatusEntry[]> {
+  const out = await git(['status', '--porcelain=v2', '-z', '--branch', '--untracked-files=all'], { cwd: worktree, env: { GIT_OPTIONAL_LOCKS: '0' } });
+  return parseStatusV2(out.stdout).filter((e) => e.kind !== 'ignored');
+}
+
+/** GIT_TRACE lines ("12:00:00.000000 git.c:460 trace: built-in: …") out of a command's stderr. */
+export const withoutTrace = (stderr: string): string =>
+  stderr
+    .split('\n')
+    .filter((line) => !/^\d\d:\d\d:\d\d\.\d+ \S+\s+trace: /.test(line))
+    .join('\n');
+
+export async function treeOf(cwd: string, commit: string): Promise<string> {
+  return (await git(['rev-parse', '--verify', `${commit}^{tree}`], { cwd })).stdout.trim();
+}
+
+/** Whether `ancestor` is `descendant` or one of its ancestors. */
+export async function isAncestor(cwd: string, ancestor: string, descendant: string): Promise<boolean> {
+  if (ancestor === descendant) return true;
+  const out = await git(['merge-base', '--is-ancestor', ancestor, descendant], { cwd, okExitCodes: [1] });
+  return out.exitCode === 0;
+}
+
+const NO_IDENTITY = /Please tell me who you are|empty ident name|unable to auto-detect email|Author identity unknown|Committer identity unknown/i;
+
+/** True for git's complaint that no user name or email is configured. */
+export const isIdentityError = (err: unknown): boolean =>
+  err instanceof CouncilError && NO_IDENTITY.test(`${err.message}\n${String(err.details?.stderr ?? '')}`);
+
+/**
+ * A commit of `tree` with these parents and message. The user's identity when git has one (a
+ * merge the user asked for is theirs); the tool's own when none is configured, rather than failing.
+ */
+export async function commitTree(cwd: string, tree: string, parents: readonly string[], message: string): Promise<string> {
+  const args = ['commit-tree', tree, ...parents.flatMap((p) => ['-p', p]), '-F', '-'];
+  try {
+    return (await git(args, { cwd, input: message })).stdout.trim();
+  } catch (err) {
+    if (!isIdentityError(err)) throw err;
+    return (await git(args, { cwd, input: message, env: COUNCIL_IDENTITY })).stdout.trim();
+  }
+}
+
+/**
+ * Moves a branch from `expected` to `next` only if it is still at `expected` (git's own
+ * compare-and-swap: the ref is locked, checked and written as one step). False when the branch
+ * has moved; anything else that goes wrong throws.
+ *
+ * Written as an explicit `update-ref --stdin` transaction (start, update, prepare, commit): the
+ * same single ref update, and git answers each step on stdout. (That answer also matters for
+ * speed: simple-git waits an extra 50 ms after a git command that printed nothing.)
+ */
+export async function updateRefCas(cwd: string, branchRefName: string, next: string, expected: string, reason: string): Promise<boolean> {
+  if (/[\n\0]/.test(reason)) throw new CouncilError('internal', 'a reflog message must be one line');
+  const input = `start\nupdate ${branchRefName} ${next} ${expected}\nprepare\ncommit\n`;
+  const out = await git(['update-ref', '-m', reason, '--stdin'], { cwd, input, okExitCodes: [128, 1] });
+  if (out.exitCode === 0) return true;
+  if (/is at .* but expected|cannot lock ref|reference already exists|unable to resolve reference/i.test(out.stderr)) return false;
+  throw new CouncilError('git-failed', `git update-ref failed: ${out.stderr.trim() || `exit status ${out.exitCode}`}`, { exitCode: out.exitCode, stderr: out.stderr });
+}
+
+export interface TreeChange {
+  path: string;
+  /** Mode and blob on each side; null where the path does not exist on that side. */
+  before: { mode: string; oid: string } | null;
+  after: { mode: string; oid: string } | null;
+}
+
+const ZERO_OID = /^0+$/;
+
+/** `git diff-tree -r -z --no-renames <a> <b>`: `:<mode a> <mode b> <oid a> <oid b> <status>\0<path>\0`. */
+export function parseDiffTree(stdout: string): TreeChange[] {
+  const fields = stdout.split('\0');
+  const changes: TreeChange[] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const meta = fields[i] as string;
+    const file = fields[i + 1] as string;
+    if (!meta.startsWith(':')) break;
+    const [modeA, modeB, oidA, oidB] = meta.slice(1).split(' ');
+    if (!modeA || !modeB || !oidA || !oidB) continue;
+    changes.push({
+      path: file,
+      before: ZERO_OID.test(oidA) || /^0+$/.test(modeA) ? null : { mode: modeA, oid: oidA },
+      after: ZERO_OID.test(oidB) || /^0+$/.test(modeB) ? null : { mode: modeB, oid: oidB },
+    });
+  }
+  return changes;
+}
+
+/** Every path that differs between two commits, with both sides' blobs. */
+export async function treeChanges(cwd: string, from: string, to: string): Promise<TreeChange[]> {
+  const out = await git(['diff-tree', '-r', '-z', '--no-renames', '--no-commit-id', from, to], { cwd });
+  return parseDiffTree(out.stdout);
+}
+
+/** The first line of a task, for a commit subject. */
+export function subjectOf(task: string, max = 100): string {
+  const line = (task.split(/\r?\n/).find((l) => l.trim()) ?? task).trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}

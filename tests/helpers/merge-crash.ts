@@ -1,0 +1,67 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync, statSync, utimesSync } from 'node:fs';
+import path from 'node:path';
+import { tempRoot } from '../../electron/core/merge/temp-worktree';
+import type { Workspace } from '../../electron/core/workspace';
+import { gitSync } from './repo';
+
+/**
+ * For crash tests of the merge queue: after the test has killed the only process that could hold
+ * the repository's locks, it ages their lock folders past any stale time instead of waiting it out
+ * (the merge lock is taken over 10 s after its holder stops refreshing it, the worktree-list lock
+ * after 15 s). Only the clock is skipped; the takeover is the locks' own.
+ */
+export function ageLocksOfDeadHolder(ws: Workspace): string[] {
+  const aged: string[] = [];
+  const old = new Date(Date.now() - 120_000);
+  const walk = (dir: string, depth: number): void => {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const full = path.join(dir, name);
+      if (name.endsWith('.lock') || name.endsWith('.mutex')) {
+        try {
+          if (statSync(full).isDirectory()) {
+            utimesSync(full, old, old);
+            aged.push(full);
+          }
+        } catch {
+          // gone meanwhile
+        }
+      } else if (depth > 0) {
+        try {
+          if (statSync(full).isDirectory()) walk(full, depth - 1);
+        } catch {
+          // gone meanwhile
+        }
+      }
+    }
+  };
+  walk(ws.paths.dir, 2);
+  return aged;
+}
+
+/** `git fsck --no-dangling`: its complaints, or '' when the repository is sound. */
+export function fsck(root: string): string {
+  try {
+    execFileSync('git', ['fsck', '--no-dangling', '--no-progress'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return '';
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string; status?: number };
+    return `exit ${e.status}: ${e.stdout ?? ''}${e.stderr ?? ''}`.trim();
+  }
+}
+
+/** Worktrees git lists under the merge queue's scratch folder. */
+export function scratchWorktrees(ws: Workspace): string[] {
+  const root = tempRoot(ws);
+  return gitSync(ws.repo.mainRoot, 'worktree', 'list', '--porcelain')
+    .split('\n')
+    .filter((l) => l.startsWith('worktree '))
+    .map((l) => l.slice('worktree '.length))
+    .filter((p) => p.startsWith(root));
+}
