@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { MERGE_STRATEGIES, type MergeStrategy, type QueueEntry } from '../../shared/merge';
@@ -55,7 +55,14 @@ async function startQueueRunner(council: Council): Promise<number | null> {
   const command = councilCommand();
   const [program, ...prefix] = command.argv as [string, ...string[]];
   const logFile = path.join(council.ws.paths.dir, 'queue-runner.log');
-  const fd = openSync(logFile, 'a');
+  let size = 0;
+  try {
+    size = statSync(logFile).size;
+  } catch {
+    // no log yet
+  }
+  // Appended to by every runner; started afresh once it passes a megabyte.
+  const fd = openSync(logFile, size > 1024 * 1024 ? 'w' : 'a');
   let child;
   try {
     child = spawn(program, [...prefix, '--repo', council.ws.repo.mainRoot, 'queue', 'run'], {

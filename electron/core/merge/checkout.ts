@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, linkSync, lstatSync, readdirSync, readFileSync, readlinkSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, copyFileSync, existsSync, linkSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { git } from '../git/git';
 import { parseWorktreeList } from '../git/parse';
@@ -156,15 +156,26 @@ export function prepareCheckoutLock(checkout: BaseCheckout, tag: string): Checko
   } catch {
     // no leftover
   }
-  writeFileSync(lockTemp, '', { flag: 'wx' });
+  // A token inside, as well as the inode: an inode number is reused once freed, and a git command's
+  // own index.lock (which holds index data) may get it after ours is gone.
+  const lockToken = `council merge queue ${tag} ${randomBytes(8).toString('hex')}`;
+  writeFileSync(lockTemp, lockToken, { flag: 'wx' });
   const lockIno = statSync(lockTemp, { bigint: true }).ino.toString();
-  return { worktree: checkout.worktree, gitDir: checkout.gitDir, lockFile, lockTemp, lockIno, tempIndex: path.join(checkout.gitDir, `index.council-${tag}`) };
+  return { worktree: checkout.worktree, gitDir: checkout.gitDir, lockFile, lockTemp, lockIno, lockToken, tempIndex: path.join(checkout.gitDir, `index.council-${tag}`) };
 }
 
 /** Is the checkout's index.lock the very file we created? */
 function lockIsOurs(intent: CheckoutIntent): boolean {
   try {
-    return statSync(intent.lockFile, { bigint: true }).ino.toString() === intent.lockIno;
+    if (statSync(intent.lockFile, { bigint: true }).ino.toString() !== intent.lockIno) return false;
+    const fd = openSync(intent.lockFile, 'r');
+    try {
+      const buffer = Buffer.alloc(intent.lockToken.length + 1);
+      const read = readSync(fd, buffer, 0, buffer.length, 0);
+      return buffer.subarray(0, read).toString('utf8') === intent.lockToken;
+    } finally {
+      closeSync(fd);
+    }
   } catch {
     return false;
   }

@@ -21,11 +21,13 @@ const CheckoutIntentSchema = z.object({
    * checkout, `.git/worktrees/<name>` of a linked one). */
   worktree: z.string(),
   gitDir: z.string(),
-  /** Our hold on the checkout's `index.lock`: the inode of the file we link there (so recovery
-   * removes that lock only if it is still ours), and the name it was created under. */
+  /** Our hold on the checkout's `index.lock`: the inode of the file we link there and the token
+   * written in it (so recovery removes that lock only if it is still ours), and the name it was
+   * created under. */
   lockFile: z.string(),
   lockTemp: z.string(),
   lockIno: z.string(),
+  lockToken: z.string(),
   /** The temporary index the checkout is updated through before it replaces the real one. */
   tempIndex: z.string(),
 });
