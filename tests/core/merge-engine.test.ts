@@ -89,7 +89,7 @@ describe('conflicts and gates', () => {
     const parked = queue.get(eb.id);
     expect(parked).toMatchObject({ state: 'parked', files: ['README.md'] });
     expect(parked.reason).toContain('conflicts in README.md');
-    expect(parked.reason).toContain('CONFLICT (content)');
+    expect(parked.reason).toContain('conflicts in README.md (content)');
     expect(gitSync(repo.root, 'rev-parse', 'main')).toBe(afterFirst.resultCommit);
     expect(readFileSync(`${repo.root}/README.md`, 'utf8')).toBe('# from a\n');
     expect(gitSync(repo.root, 'status', '--porcelain')).toBe('');

@@ -194,7 +194,7 @@ describe.skipIf(unavailable !== null)('the conflict radar and the merge queue in
     expect(await parked.locator(`[data-session="${C.id}"]`).count()).toBe(1);
     const entryId = (await row.getAttribute('data-testid'))?.replace('queue-entry-', '') ?? '';
     const reason = page.getByTestId(`queue-reason-${entryId}`);
-    expect(await reason.locator('.queue-reason').textContent()).toBe(`merging into main conflicts in ${SHARED} (CONFLICT (content): Merge conflict in ${SHARED})`);
+    expect(await reason.locator('.queue-reason').textContent()).toBe(`merging into main conflicts in ${SHARED} (content)`);
     expect(await reason.getByRole('list', { name: 'Conflicting files' }).getByRole('listitem').allTextContents()).toEqual([SHARED]);
     expect(await page.getByTestId(`queue-state-${entryId}`).textContent()).toContain('parked');
     // What a parked conflict offers.

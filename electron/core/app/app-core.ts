@@ -145,7 +145,10 @@ export class AppCore {
       },
     })
       .then(() => undefined)
-      .catch(() => undefined)
+      .catch((err: unknown) => {
+        // Outside any entry (a corrupt queue file, git gone): nobody would see it otherwise.
+        this.options.notify?.({ repo: key, sessionId: '', title: 'The merge queue stopped', body: err instanceof Error ? err.message : String(err) });
+      })
       .finally(() => this.merging.delete(key));
     this.merging.set(key, run);
   }

@@ -56,7 +56,9 @@ export async function computeCandidate(input: CandidateInput): Promise<Candidate
   const merged = await mergeTree(cwd, base, tip);
   if (!merged.clean) {
     const files = merged.files;
-    const detail = merged.conflicts.length ? ` (${merged.conflicts.slice(0, 3).join('; ')})` : '';
+    // git's lines repeat the file names; the kinds are what the reason adds ("content", "modify/delete").
+    const kinds = [...new Set(merged.conflicts.map((line) => /^CONFLICT \(([^)]+)\)/.exec(line)?.[1]).filter((kind): kind is string => Boolean(kind)))];
+    const detail = kinds.length ? ` (${kinds.join(', ')})` : '';
     return { kind: 'conflict', reason: `merging into ${session.baseBranch} conflicts in ${list(files)}${detail}`, files };
   }
   if (merged.tree === (await knownTree(input, base))) return { kind: 'nothing' };
