@@ -20,5 +20,8 @@ export function readLog(file: string, from = 0, maxBytes = Number.POSITIVE_INFIN
   } finally {
     closeSync(fd);
   }
-  return { text: buffer.toString('utf8'), size, truncated: start > from };
+  // A cut-off start may fall inside a UTF-8 character: begin at the next whole one.
+  let skip = 0;
+  while (start > from && skip < buffer.length && skip < 4 && ((buffer[skip] ?? 0) & 0xc0) === 0x80) skip++;
+  return { text: buffer.subarray(skip).toString('utf8'), size, truncated: start > from };
 }

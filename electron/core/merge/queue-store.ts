@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readSync, statSync, unlinkSync } from 'node:fs';
+import { unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { QueueFileSchema, type MergeStrategy, type QueueEntry, type QueueFile, MERGE_STRATEGIES } from '../../../shared/merge';
+import { readLog } from '../agents/log-file';
 import { conflict, invalidInput, notFound } from '../errors';
 import { branchCommit } from '../git/refs';
 import { readJson, updateJson, type Durability } from '../state/json-store';
@@ -200,7 +201,8 @@ export class MergeQueue {
   /** The end of an entry's gate log. */
   gateLog(ref: string, maxBytes = GATE_LOG_TAIL_BYTES): { log: string; truncated: boolean } {
     const entry = this.get(ref);
-    return readTail(entry.gateLog ?? gateLogFile(this.ws, entry.id), maxBytes);
+    const { text, truncated } = readLog(entry.gateLog ?? gateLogFile(this.ws, entry.id), 0, maxBytes);
+    return { log: text, truncated };
   }
 }
 
@@ -244,25 +246,4 @@ export function resolveEntry(entries: readonly QueueEntry[], ref: string): Queue
   if (bySession.length === 1 && bySession[0]) return bySession[0];
   if (bySession.length > 1) throw invalidInput(`${ref} matches the entries of several sessions: ${bySession.map((e) => `${e.id} (session ${e.sessionId})`).join(', ')}`);
   throw notFound(`no merge queue entry ${ref}`);
-}
-
-function readTail(file: string, maxBytes: number): { log: string; truncated: boolean } {
-  let size: number;
-  try {
-    size = statSync(file).size;
-  } catch {
-    return { log: '', truncated: false };
-  }
-  const start = Math.max(0, size - maxBytes);
-  const buffer = Buffer.alloc(size - start);
-  const fd = openSync(file, 'r');
-  try {
-    readSync(fd, buffer, 0, buffer.length, start);
-  } finally {
-    closeSync(fd);
-  }
-  let from = 0;
-  // Cut on a character boundary when the start was cut off.
-  while (start > 0 && from < buffer.length && from < 4 && ((buffer[from] ?? 0) & 0xc0) === 0x80) from++;
-  return { log: buffer.subarray(from).toString('utf8'), truncated: start > 0 };
 }
