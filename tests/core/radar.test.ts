@@ -341,3 +341,20 @@ describe('conflict radar: incremental', () => {
     expect(result.pairs).toEqual([]);
   });
 });
+
+describe('an edit that git could take for unchanged', () => {
+  it('a same-size rewrite in the same second as the checkout is in the snapshot (racily clean files)', async () => {
+    // Checked out and rewritten within one second (same size: only the content tells), then the
+    // radar runs in a later second — when a copy of the index no longer marks the file as racy.
+    for (let round = 0; round < 2; round++) {
+      const repo = makeRepo({ 'src/b.ts': 'export const b = 2;\n' });
+      const council = Council.open(repo.root);
+      await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000)));
+      const [s] = (await council.createSessions({ task: `racy ${round}` })) as [Session];
+      writeIn(s.worktreePath, 'src/b.ts', 'export const b = 1;\n');
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const radar = await new RadarService(council).compute();
+      expect(radar.sessions.find((x) => x.sessionId === s.id)?.files).toEqual(['src/b.ts']);
+    }
+  });
+});

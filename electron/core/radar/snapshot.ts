@@ -163,14 +163,24 @@ export class SnapshotStore {
       } catch {
         await git(['read-tree', head], { cwd: worktree, env });
       }
+      // The changed paths leave the copy first, so every one is hashed afresh: in the copy (a new
+      // file, a new mtime) git's "racily clean" check no longer applies, and a file rewritten in
+      // the same second as the checkout with the same size would look unchanged by its stat data.
       // --verbose: prints each path (see the status call about silent commands). --no-split-index:
       // never write a shared index into the session's git dir. --replace: a file where a folder
       // was, or the other way round.
-      await git(['update-index', '--add', '--remove', '--replace', '--no-split-index', '--verbose', '-z', '--stdin'], {
-        cwd: worktree,
-        env,
-        input: paths.map((p) => `${p}\0`).join(''),
+      await git(['update-index', '--force-remove', '--no-split-index', '--verbose', '-z', '--stdin'], { cwd: worktree, env, input: paths.map((p) => `${p}\0`).join('') });
+      const present = paths.filter((p) => {
+        try {
+          lstatSync(path.join(worktree, p));
+          return true;
+        } catch {
+          return false;
+        }
       });
+      if (present.length) {
+        await git(['update-index', '--add', '--replace', '--no-split-index', '--verbose', '-z', '--stdin'], { cwd: worktree, env, input: present.map((p) => `${p}\0`).join('') });
+      }
       const tree = (await git(['write-tree'], { cwd: worktree, env })).stdout.trim();
       const date = await this.tipDate(worktree, head);
       const out = await git(['commit-tree', tree, '-p', head, '-m', SNAPSHOT_MESSAGE], {
