@@ -11,10 +11,11 @@ import { createParser, hasParser } from './parsers/index';
 import { presetFor } from './presets/index';
 import { isAlive, killTree } from './runner/process-tree';
 import { startAgentProcess, type AgentProcess } from './runner/agent-process';
+import { eventEffects, FILES_TOUCHED_LIMIT } from './event-effects';
 import { readLog } from './log-file';
 import { isLive, RunStore } from './run-store';
 import { renderEvent } from './render-event';
-import type { Launch, OutputParser } from './types';
+import type { Launch } from './types';
 import { watchActivity } from './worktree-activity';
 
 /**
@@ -56,7 +57,6 @@ export interface ManagerOptions {
 interface LiveRun {
   run: AgentRun;
   process: AgentProcess | null;
-  parser: OutputParser | null;
   stopWatch: (() => Promise<void>) | null;
   outcome: { state: 'done' | 'failed'; reason: string | null } | null;
   stopping: boolean;
@@ -66,7 +66,6 @@ interface LiveRun {
   lastFileNote: number;
 }
 
-const FILES_TOUCHED_LIMIT = 500;
 const STDERR_TAIL = 20;
 
 function cleanEnv(env: Record<string, string | undefined>): Record<string, string> {
@@ -162,7 +161,6 @@ export class AgentManager {
     const live: LiveRun = {
       run,
       process: null,
-      parser,
       stopWatch: null,
       outcome: null,
       stopping: false,
@@ -399,52 +397,16 @@ export class AgentManager {
   private apply(live: LiveRun, input: AgentEventInput, record: boolean): void {
     const event = { ...input, at: new Date().toISOString() } as AgentEvent;
     if (record) this.store.appendEvent(live.run, event);
-    const run = live.run;
-    const changes: Partial<AgentRun> = {};
-    let context: ContextUpdate | null = null;
-    switch (event.kind) {
-      case 'started':
-        if (event.agentSessionId) changes.agentSessionId = event.agentSessionId;
-        break;
-      case 'tool':
-        changes.didWork = true;
-        if (event.path) context = { currentFile: event.path, status: 'working' };
-        break;
-      case 'file-changed':
-        changes.didWork = true;
-        if (!run.filesTouched.includes(event.path) && run.filesTouched.length < FILES_TOUCHED_LIMIT) changes.filesTouched = [...run.filesTouched, event.path];
-        context = { currentFile: event.path };
-        break;
-      case 'message':
-        context = { message: event.text.slice(0, 2000) };
-        break;
-      case 'denied':
-        changes.denials = run.denials + 1;
-        context = { status: 'blocked', blockedReason: event.reason.slice(0, 2000), blockedOn: event.path, message: `denied: ${event.reason}`.slice(0, 2000) };
-        break;
-      case 'needs-input':
-        context = { status: 'waiting', message: event.text ?? 'needs your input' };
-        break;
-      case 'usage':
-        changes.costUsd = event.costUsd ?? run.costUsd;
-        changes.inputTokens = event.inputTokens ?? run.inputTokens;
-        changes.outputTokens = event.outputTokens ?? run.outputTokens;
-        break;
-      case 'done':
-        live.outcome = { state: 'done', reason: null };
-        break;
-      case 'failed':
-        live.outcome = { state: 'failed', reason: event.reason };
-        break;
-    }
+    const effects = eventEffects(live.run, event);
+    if (effects.outcome) live.outcome = effects.outcome;
     const output = live.process?.output;
     if (record && live.run.mode === 'headless' && output && !output.isClosed) output.append(renderEvent(event));
-    if (Object.keys(changes).length) {
-      live.run = { ...live.run, ...changes };
+    if (Object.keys(effects.run).length) {
+      live.run = { ...live.run, ...effects.run };
       this.store.write(live.run);
       this.emitRun(live.run);
     }
-    if (context) void this.context(run.sessionId, context).catch(() => undefined);
+    if (effects.context) void this.context(live.run.sessionId, effects.context).catch(() => undefined);
     this.options.listener?.event?.(live.run, event);
   }
 
