@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Session } from '../../shared/models';
@@ -93,6 +93,25 @@ describe('the main checkout on the base branch', () => {
     expect(events.map((e) => e.step)).toEqual(expect.arrayContaining(['journal-written', 'checkout-locked', 'checkout-updated', 'base-moved', 'merged']));
     // The branch's reflog says who moved it.
     expect(gitSync(repo.root, 'reflog', '-1', '--format=%gs', 'main')).toBe(`council: merge queue entry ${entry.id} (session ${s.id}, merge)`);
+  });
+
+  it('a file the merge changes that was rewritten with the same content (new stat data, say by an editor) is brought along, not refused', async () => {
+    const repo = mergeRepo(3);
+    const council = Council.open(repo.root);
+    const s = await oneSession(council, { 'src/f0.ts': 'export const f0 = "merged";\n' });
+    const file = path.join(repo.root, 'src/f0.ts');
+    const same = readFileSync(file, 'utf8');
+    const later = new Date(Date.now() + 5_000);
+    writeFileSync(file, same);
+    utimesSync(file, later, later);
+    // git itself sees the stat change (without a refresh, read-tree refuses it as "not uptodate").
+    expect(execFileSync('git', ['diff-files', '--name-only'], { cwd: repo.root, encoding: 'utf8' }).trim()).toBe('src/f0.ts');
+    const queue = new MergeQueue(council.ws);
+    const entry = await queue.enqueue(s.id);
+    await processQueue(council);
+    expect(queue.get(entry.id)).toMatchObject({ state: 'merged', reason: null });
+    expect(readFileSync(file, 'utf8')).toBe('export const f0 = "merged";\n');
+    expect(gitSync(repo.root, 'status', '--porcelain', '--untracked-files=all')).toBe('');
   });
 
   it('keeps local changes to files the merge does not touch, byte for byte (staged ones staged)', async () => {

@@ -228,11 +228,15 @@ async function twoTreeUpdate(intent: CheckoutIntent, from: string, to: string): 
   // GIT_TRACE only makes read-tree say something (one trace line): simple-git waits an extra 50 ms
   // after a git command that printed nothing, and read-tree prints nothing when it succeeds.
   const env = { GIT_INDEX_FILE: intent.tempIndex, GIT_TRACE: '1' };
-  // read-tree refuses an entry whose stat data changed even when its content did not (a file put
-  // back by recovery after a crash, or touched by an editor): refresh the copy's stat data first.
-  // Files whose content really changed stay "needs update", and read-tree then refuses them.
-  await git(['update-index', '-q', '--refresh'], { cwd: intent.worktree, env, okExitCodes: [1] });
-  const out = await git(['read-tree', '-m', '-u', from, to], { cwd: intent.worktree, env, okExitCodes: [128, 1] });
+  let out = await git(['read-tree', '-m', '-u', from, to], { cwd: intent.worktree, env, okExitCodes: [128, 1] });
+  if (out.exitCode !== 0 && /not uptodate/i.test(out.stderr)) {
+    // read-tree refuses an entry whose stat data changed even when its content did not (a file put
+    // back by recovery after a crash, or touched by an editor): refresh the copy's stat data and
+    // try once more. Files whose content really changed stay "needs update" and are refused again.
+    // (A refused read-tree writes neither the index copy nor any file.)
+    await git(['update-index', '-q', '--refresh'], { cwd: intent.worktree, env, okExitCodes: [1] });
+    out = await git(['read-tree', '-m', '-u', from, to], { cwd: intent.worktree, env, okExitCodes: [128, 1] });
+  }
   if (out.exitCode !== 0) {
     removeQuietly(intent.tempIndex);
     removeQuietly(`${intent.tempIndex}.lock`);

@@ -16,6 +16,7 @@ import { computeCandidate, type Candidate } from './candidate';
 import { bringAlong, findCheckout, prepareCheckoutLock, releaseCheckout, repairCheckout, type BaseCheckout } from './checkout';
 import { runGate } from './gate';
 import { deleteJournal, readJournal, writeJournal, type MergeJournal } from './journal';
+import { lookAhead, usableLookAhead, type LookAhead } from './look-ahead';
 import { isAncestor, mergeTree, pendingChanges, treeOf, updateRefCas } from './merge-git';
 import { MergeQueue } from './queue-store';
 import { addTempWorktree, cleanupTempWorktrees, removeTempWorktree, tempRoot } from './temp-worktree';
@@ -151,6 +152,8 @@ interface RunContext {
   emit: (event: MergeEvent) => void;
   lost: () => boolean;
   trees: Map<string, string>;
+  /** The next entry's answers, computed while the current one's base moved (look-ahead.ts). */
+  ahead: LookAhead | null;
 }
 
 const shortSha = (sha: string): string => sha.slice(0, 12);
@@ -184,7 +187,7 @@ export async function processQueue(council: Council, options: ProcessOptions = {
       await withMergeLock(
         ws,
         async (lost) => {
-          const ctx: RunContext = { council, ws, queue, emit, lost, trees };
+          const ctx: RunContext = { council, ws, queue, emit, lost, trees, ahead: null };
           recovery.push(...(await recoverLocked(ctx)));
           for (;;) {
             if (options.signal?.aborted || lost()) return;
@@ -215,7 +218,7 @@ export async function recoverQueue(council: Council): Promise<{ busy: boolean; r
   const queue = new MergeQueue(ws);
   if (!needsRecovery(ws, queue)) return { busy: false, reports: [] };
   try {
-    const reports = await withMergeLock(ws, (lost) => recoverLocked({ council, ws, queue, emit: () => undefined, lost, trees: new Map() }), {
+    const reports = await withMergeLock(ws, (lost) => recoverLocked({ council, ws, queue, emit: () => undefined, lost, trees: new Map(), ahead: null }), {
       timeoutMs: 0,
       purpose: `merge queue recovery by process ${process.pid}`,
     });
@@ -328,12 +331,14 @@ async function attemptEntry(ctx: RunContext, claimed: QueueEntry, temps: string[
   // worktree is looked at (merge and squash only: they touch no working tree), and used if the
   // session's branch and the base are still where they were.
   const [base0, tip0] = await Promise.all([branchCommit(ws.repo.commonDir, cwd, session.baseBranch), branchCommit(ws.repo.commonDir, cwd, session.branch)]);
-  let early: Promise<Candidate | null> | null = null;
-  if (claimed.strategy !== 'rebase' && base0 && tip0) {
+  const ahead = usableLookAhead(ctx.ahead, claimed.id, base0, tip0);
+  ctx.ahead = null;
+  let early: Promise<Candidate | null> | null = ahead?.candidate ?? null;
+  if (!early && claimed.strategy !== 'rebase' && base0 && tip0) {
     early = computeCandidate({ ws, entryId: claimed.id, session, strategy: claimed.strategy, base: base0, tip: tip0, trees: ctx.trees, temps }).catch(() => null);
   }
   if (existsSync(path.join(session.worktreePath, '.git'))) {
-    const pending = await pendingChanges(session.worktreePath);
+    const pending = (await ahead?.pending) ?? (await pendingChanges(session.worktreePath));
     if (pending.length > 0) {
       let commit: string | null;
       try {
@@ -356,8 +361,10 @@ async function attemptEntry(ctx: RunContext, claimed: QueueEntry, temps: string[
     if (candidate.kind === 'nothing') {
       return finishMerged(ctx, { entryId: claimed.id, sessionId: session.id, baseBranch: session.baseBranch, baseBefore: old, commit: old, strategy: claimed.strategy, nothing: true });
     }
-    const checking = await queue.patch(claimed.id, (e) => (e.state === 'checking' ? { ...e, baseBefore: old, resultCommit: candidate.commit } : null));
-    if (checking?.state !== 'checking') throw new EntryGone();
+    // Recorded on the entry only when a gate will run on it (the screens show what is being checked
+    // meanwhile); without one the entry is recorded `merging` with it a moment later (moveBase).
+    const checking = claimed.gate ? await queue.patch(claimed.id, (e) => (e.state === 'checking' ? { ...e, baseBefore: old, resultCommit: candidate.commit } : null)) : undefined;
+    if (checking !== undefined && checking?.state !== 'checking') throw new EntryGone();
     ctx.emit({ step: 'candidate', entryId: claimed.id, sessionId: session.id, message: `candidate ${shortSha(candidate.commit)} on ${session.baseBranch} at ${shortSha(old)}`, entry: checking });
 
     if (claimed.gate) {
@@ -384,6 +391,7 @@ async function attemptEntry(ctx: RunContext, claimed: QueueEntry, temps: string[
     for (const dir of temps.splice(0)) await removeTempWorktree(ws, dir);
 
     if (ctx.lost()) throw new LockLost();
+    ctx.ahead = await lookAhead({ ws, currentId: claimed.id, baseBranch: session.baseBranch, predictedBase: candidate.commit, trees: ctx.trees }, queue.waiting());
     const lookup = await findCheckout(ws, session.baseBranch);
     if (lookup.busy) throw new Parked(lookup.busy);
     const moved = await moveBase(ctx, claimed, session, old, candidate.commit, lookup.checkout);
@@ -463,9 +471,12 @@ async function finishMerged(ctx: RunContext, f: Finish): Promise<QueueEntry | nu
   const session = ws.registry.find(f.sessionId);
   const warn = (message: string): void => ctx.emit({ step: 'warning', entryId: f.entryId, sessionId: f.sessionId, message });
   if (session) {
-    await council.locks.releaseAll(session.id).catch((err: unknown) => warn(`its file locks could not be released: ${messageOf(err)}`));
     const message = f.nothing ? `merged into ${f.baseBranch}: it already had this work (${shortSha(f.commit)})` : `merged into ${f.baseBranch} as ${shortSha(f.commit)}`;
-    await council.context.update(session.id, { status: 'done', message }).catch((err: unknown) => warn(`its context could not be updated: ${messageOf(err)}`));
+    // Independent files with mutexes of their own: both at once.
+    await Promise.all([
+      council.locks.releaseAll(session.id).catch((err: unknown) => warn(`its file locks could not be released: ${messageOf(err)}`)),
+      council.context.update(session.id, { status: 'done', message }).catch((err: unknown) => warn(`its context could not be updated: ${messageOf(err)}`)),
+    ]);
   }
   const merged = await queue.patch(f.entryId, (e) => ({ ...e, state: 'merged', baseBefore: f.baseBefore, resultCommit: f.commit, reason: null, files: [] }));
   const journal = readJournal(ws);
