@@ -38,6 +38,8 @@ export const RadarSessionSchema = z.object({
   /** The commit the prediction used: the branch tip, or a snapshot of it with the uncommitted work. */
   snapshot: z.string(),
   files: z.array(z.string()),
+  /** Everything it has is in the base already (merged, and nothing new since): it is in no pair. */
+  merged: z.boolean(),
 });
 export type RadarSession = z.infer<typeof RadarSessionSchema>;
 

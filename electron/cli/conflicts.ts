@@ -19,7 +19,8 @@ function conflictCell(pair: RadarPair): string {
 /** The radar as text: one line per pair that overlaps or conflicts, conflicts first. */
 export function renderRadar(radar: Radar): string {
   const sessions = radar.sessions.length;
-  const against = `${sessions} session${sessions === 1 ? '' : 's'} against ${radar.base.branch}${radar.base.commit ? ` (${radar.base.commit.slice(0, 8)})` : ''}`;
+  const merged = radar.sessions.filter((s) => s.merged).length;
+  const against = `${sessions} session${sessions === 1 ? '' : 's'}${merged ? ` (${merged} merged already)` : ''} against ${radar.base.branch}${radar.base.commit ? ` (${radar.base.commit.slice(0, 8)})` : ''}`;
   const conflicting = radar.pairs.filter((p) => p.conflicts.length > 0);
   if (conflicting.length === 0 && radar.pairs.length === 0) return `no predicted conflicts (${against})`;
   const ordered = [...conflicting, ...radar.pairs.filter((p) => p.conflicts.length === 0)];

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Radar } from '../../shared/merge';
 import type { Session } from '../../shared/models';
 import { Council } from '../../electron/core/council';
+import { MergeQueue, processQueue } from '../../electron/core/merge/index';
 import { RadarService } from '../../electron/core/radar/radar';
 import { MAX_UNTRACKED_BYTES, SnapshotStore, worktreeGitDir } from '../../electron/core/radar/snapshot';
 import { gitSync, makeRepo, writeIn, type TestRepo } from '../helpers/repo';
@@ -50,8 +51,8 @@ describe('conflict radar: what would collide', () => {
       { a: s1.id, b: s2.id, overlap: ['src/a.ts'], conflicts: [{ path: 'src/a.ts', kind: 'content', message: 'CONFLICT (content): Merge conflict in src/a.ts' }] },
     ]);
     expect(result.sessions).toEqual([
-      { sessionId: s1.id, snapshot: gitSync(s1.worktreePath, 'rev-parse', 'HEAD'), files: ['src/a.ts'] },
-      { sessionId: s2.id, snapshot: gitSync(s2.worktreePath, 'rev-parse', 'HEAD'), files: ['src/a.ts'] },
+      { sessionId: s1.id, snapshot: gitSync(s1.worktreePath, 'rev-parse', 'HEAD'), files: ['src/a.ts'], merged: false },
+      { sessionId: s2.id, snapshot: gitSync(s2.worktreePath, 'rev-parse', 'HEAD'), files: ['src/a.ts'], merged: false },
     ]);
     expect(result.base).toEqual({ branch: 'main', commit: s1.baseCommit });
     expect(result.computedPairs).toBe(3);
@@ -227,7 +228,7 @@ describe('conflict radar: uncommitted work', () => {
       ],
     });
     const snap1 = result.sessions[0]?.snapshot as string;
-    expect(result.sessions[0]).toEqual({ sessionId: s1.id, snapshot: snap1, files: ['src/a.ts', 'src/b.ts', 'src/new.ts'] });
+    expect(result.sessions[0]).toEqual({ sessionId: s1.id, snapshot: snap1, files: ['src/a.ts', 'src/b.ts', 'src/new.ts'], merged: false });
     // The snapshot is a commit on top of HEAD holding the worktree as it is, ignored files left out.
     expect(gitSync(s1.worktreePath, 'rev-parse', `${snap1}^`)).toBe(s1.baseCommit);
     expect(gitSync(s1.worktreePath, 'show', `${snap1}:src/a.ts`)).toContain('one, not committed');
@@ -339,6 +340,56 @@ describe('conflict radar: incremental', () => {
     const result = await radar.compute();
     expect(result.sessions.map((s) => s.sessionId)).toEqual([s1.id]);
     expect(result.pairs).toEqual([]);
+  });
+});
+
+describe('merged sessions', () => {
+  async function threeColliding(): Promise<{ council: Council; radar: RadarService; s: [Session, Session, Session] }> {
+    const { council, sessions, radar } = await setup(3);
+    const s = sessions as [Session, Session, Session];
+    writeIn(s[0].worktreePath, 'src/a.ts', aWith(5, 'first'));
+    commitIn(s[0], 'first');
+    writeIn(s[1].worktreePath, 'src/b.ts', 'export const b = "second";\n');
+    commitIn(s[1], 'second');
+    writeIn(s[2].worktreePath, 'src/a.ts', aWith(5, 'third'));
+    commitIn(s[2], 'third');
+    return { council, radar, s };
+  }
+
+  for (const strategy of ['merge', 'squash'] as const) {
+    it(`a session the queue merged (${strategy}) is in no pair any more; the one it collided with now collides with the base`, async () => {
+      const { council, radar, s } = await threeColliding();
+      expect((await radar.compute()).pairs.map((p) => [p.a, p.b])).toEqual([[s[0].id, s[2].id]]);
+      const queue = new MergeQueue(council.ws);
+      await queue.enqueue(s[0].id, { strategy, gate: null });
+      expect((await processQueue(council)).settled.map((e) => e.state)).toEqual(['merged']);
+
+      const after = await radar.compute();
+      expect(after.pairs.map((p) => [p.a, p.b])).toEqual([[s[2].id, 'base']]);
+      expect(after.sessions.map((x) => [x.sessionId, x.merged, x.files])).toEqual([
+        [s[0].id, true, []],
+        [s[1].id, false, ['src/b.ts']],
+        [s[2].id, false, ['src/a.ts']],
+      ]);
+    });
+  }
+
+  it('a merged session with new work is back in its pairs; a session with no work of its own is not "merged"', async () => {
+    const { council, radar, s } = await threeColliding();
+    const [fresh] = await council.createSessions({ task: 'nothing yet' });
+    await new MergeQueue(council.ws).enqueue(s[0].id, { strategy: 'merge', gate: null });
+    await processQueue(council);
+    expect((await radar.compute()).sessions.find((x) => x.sessionId === fresh?.id)?.merged).toBe(false);
+    writeIn(s[0].worktreePath, 'src/b.ts', 'export const b = "again";\n');
+    radar.invalidate(s[0].id); // as the worktree watcher does
+    const after = await radar.compute();
+    expect(after.sessions.find((x) => x.sessionId === s[0].id)).toMatchObject({ merged: false, files: ['src/b.ts'] });
+    // Pairwise it still has the merged change to src/a.ts since it and the third session met.
+    expect(after.pairs.map((p) => [p.a, p.b])).toEqual([
+      [s[0].id, s[1].id],
+      [s[0].id, s[2].id],
+      [s[2].id, 'base'],
+    ]);
   });
 });
 

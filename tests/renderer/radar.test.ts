@@ -28,7 +28,7 @@ function radar(pairs: RadarPair[], extra: Partial<Radar> = {}): Radar {
   return {
     computedAt: '2026-01-01T10:00:00.000Z',
     base: { branch: 'main', commit: 'c'.repeat(40) },
-    sessions: ['3f2a', '9b1c', 'aa11', 'bb22'].map((sessionId) => ({ sessionId, snapshot: 'd'.repeat(40), files: [] })),
+    sessions: ['3f2a', '9b1c', 'aa11', 'bb22'].map((sessionId) => ({ sessionId, snapshot: 'd'.repeat(40), files: [], merged: false })),
     pairs,
     lockOwners: {},
     durationMs: 420,

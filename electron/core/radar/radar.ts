@@ -6,6 +6,8 @@ import { byText } from '../../../shared/order';
 import type { Council } from '../council';
 import { notFound } from '../errors';
 import { branchCommit, currentBranch, readBranchCommit, resolveCommit } from '../git/refs';
+import { MergeQueue } from '../merge/queue-store';
+import { mergeTree, treeOf } from '../merge/merge-git';
 import { mapLimit } from './limit';
 import type { NameStatus } from './parse';
 import { mergeBasesMany } from './merge-bases';
@@ -62,6 +64,8 @@ interface Side {
   label: string;
   tip: string;
   commit: string;
+  /** The commit the session started from (the base's own tip for the base). */
+  start: string;
 }
 
 interface PairAnswer {
@@ -100,6 +104,8 @@ export class RadarService {
   private readonly mergeBases = new Map<string, string | null>();
   private readonly diffs = new Map<string, NameStatus[]>();
   private pairs = new Map<string, PairAnswer>();
+  /** Whether the base (first commit) already has everything of a session's snapshot (second). */
+  private readonly contained = new Map<string, boolean>();
   private pending: Invalidation = 'all';
   private queue: Promise<unknown> = Promise.resolve();
   private readonly concurrency: number;
@@ -183,7 +189,7 @@ export class RadarService {
       if (all.length === 0) return this.finish({ branch: baseBranch ?? 'HEAD', commit: '' }, [], [], {}, stats, started);
       throw notFound(`the base branch ${baseBranch ?? 'HEAD'} does not exist: pick another base`);
     }
-    const base: Side = { id: BASE_SIDE, label: baseBranch ?? 'HEAD', tip: baseTip, commit: baseTip };
+    const base: Side = { id: BASE_SIDE, label: baseBranch ?? 'HEAD', tip: baseTip, commit: baseTip, start: baseTip };
 
     // 1. Snapshots of the sessions that may have changed.
     const toCheck = all.filter((s) => this.needsCheck(s, pending));
@@ -210,7 +216,7 @@ export class RadarService {
     const sides: Side[] = [];
     for (const s of all) {
       const state = this.sessions.get(s.id);
-      if (state) sides.push({ id: s.id, label: s.branch, tip: state.snapshot.tip, commit: state.snapshot.commit });
+      if (state) sides.push({ id: s.id, label: s.branch, tip: state.snapshot.tip, commit: state.snapshot.commit, start: s.baseCommit });
     }
 
     // 2. Every pair: sessions with each other (in registry order), each session with the base.
@@ -278,18 +284,46 @@ export class RadarService {
     for (const key of this.mergeBases.keys()) if (!key.split(' ').every((t) => tips.has(t))) this.mergeBases.delete(key);
     for (const key of this.diffs.keys()) if (!commits.has(key.split(' ')[1] ?? '')) this.diffs.delete(key);
 
+    // Sessions the base already has entirely (merged) are shown in no pair.
+    const merged = await this.mergedSides(sides, base);
     const sessions: RadarSession[] = sides.map((s) => ({
       sessionId: s.id,
       snapshot: s.commit,
-      files: [...new Set(changed(meet(s, base), s.commit).map((f) => f.path))].sort(),
+      files: merged.has(s.id) ? [] : [...new Set(changed(meet(s, base), s.commit).map((f) => f.path))].sort(),
+      merged: merged.has(s.id),
     }));
     const result: RadarPair[] = [];
     for (const [a, b] of pairs) {
       const answer = nextPairs.get(pairKey(a, b));
-      if (!answer || (answer.overlap.length === 0 && answer.conflicts.length === 0)) continue;
+      if (!answer || (answer.overlap.length === 0 && answer.conflicts.length === 0) || merged.has(a.id) || merged.has(b.id)) continue;
       result.push({ a: a.id, b: b.id, overlap: answer.overlap, conflicts: answer.conflicts.map((c) => ({ ...c, message: labelled(c.message, a, b) })) });
     }
     return this.finish({ branch: base.label, commit: base.commit }, sessions, result, this.lockOwners(result), stats, started);
+  }
+
+  /**
+   * Sessions whose snapshot the base has entirely: it has commits of its own, no uncommitted work,
+   * and its tip is an ancestor of the base (merged with the merge strategy, or a fast-forward), or — for a session the queue merged, by squash or
+   * rebase — merging it again would not change the base's tree. Cached by the two commits.
+   */
+  private async mergedSides(sides: readonly Side[], base: Side): Promise<Set<string>> {
+    const merged = new Set<string>();
+    const queued = new Set(new MergeQueue(this.council.ws).list().filter((e) => e.state === 'merged').map((e) => e.sessionId));
+    const wanted = sides.filter((s) => queued.has(s.id) && !this.contained.has(`${base.commit} ${s.commit}`));
+    if (wanted.length > 0) {
+      const baseTree = await treeOf(this.cwd, base.commit);
+      await mapLimit(wanted, this.concurrency, async (s) => {
+        const again = await mergeTree(this.cwd, base.commit, s.commit);
+        this.contained.set(`${base.commit} ${s.commit}`, again.clean && again.tree === baseTree);
+      });
+    }
+    for (const s of sides) {
+      const key = `${base.commit} ${s.commit}`;
+      if (this.contained.get(key) === true || (s.commit === s.tip && s.tip !== s.start && this.mergeBases.get(tipsKey(s.tip, base.tip)) === s.tip)) merged.add(s.id);
+    }
+    const keys = new Set(sides.map((s) => `${base.commit} ${s.commit}`));
+    for (const key of this.contained.keys()) if (!keys.has(key)) this.contained.delete(key);
+    return merged;
   }
 
   /** The current lock owner of every file in an overlap or a conflict. */
