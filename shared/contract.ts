@@ -257,7 +257,7 @@ export const commands = {
 } as const;
 
 /** What the desktop app's menu and keyboard shortcuts ask the window to do. */
-export const APP_COMMANDS = ['open-repository', 'new-session', 'show-board', 'show-locks', 'show-settings', 'toggle-theme'] as const;
+export const APP_COMMANDS = ['open-repository', 'new-session', 'show-board', 'show-locks', 'show-radar', 'show-queue', 'show-settings', 'toggle-theme'] as const;
 export type AppCommand = (typeof APP_COMMANDS)[number];
 
 export const events = {

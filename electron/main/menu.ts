@@ -43,6 +43,8 @@ export function menuTemplate({ isMac, isDev, appName, run }: MenuOptions): MenuI
       submenu: [
         item('Sessions', 'CmdOrCtrl+1', 'show-board'),
         item('Locks', 'CmdOrCtrl+2', 'show-locks'),
+        item('Conflict Radar', 'CmdOrCtrl+3', 'show-radar'),
+        item('Merge Queue', 'CmdOrCtrl+4', 'show-queue'),
         item('Settings', 'CmdOrCtrl+,', 'show-settings'),
         { type: 'separator' },
         item('Toggle Dark Theme', 'CmdOrCtrl+Shift+L', 'toggle-theme'),

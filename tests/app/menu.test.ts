@@ -20,11 +20,13 @@ describe('application menu template', () => {
       'New Session…': 'CmdOrCtrl+N',
       Sessions: 'CmdOrCtrl+1',
       Locks: 'CmdOrCtrl+2',
+      'Conflict Radar': 'CmdOrCtrl+3',
+      'Merge Queue': 'CmdOrCtrl+4',
       Settings: 'CmdOrCtrl+,',
       'Toggle Dark Theme': 'CmdOrCtrl+Shift+L',
     });
     for (const i of items) i.click?.();
-    expect(sent).toEqual(['open-repository', 'new-session', 'show-board', 'show-locks', 'show-settings', 'toggle-theme']);
+    expect(sent).toEqual(['open-repository', 'new-session', 'show-board', 'show-locks', 'show-radar', 'show-queue', 'show-settings', 'toggle-theme']);
   });
 
   it('has the app menu on macOS, Quit in File elsewhere, and developer tools only in development', () => {

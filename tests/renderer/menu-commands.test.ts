@@ -32,9 +32,13 @@ beforeAll(async () => {
 });
 
 describe('menu commands in the renderer', () => {
-  it('navigates to the board, locks and settings', () => {
+  it('navigates to the board, locks, radar, queue and settings', () => {
     emit('app.command', { command: 'show-locks' });
     expect(navigation.navigation.get()).toEqual({ view: 'locks' });
+    emit('app.command', { command: 'show-radar' });
+    expect(navigation.navigation.get()).toEqual({ view: 'radar', focus: null });
+    emit('app.command', { command: 'show-queue' });
+    expect(navigation.navigation.get()).toEqual({ view: 'queue', focus: null });
     emit('app.command', { command: 'show-settings' });
     expect(navigation.navigation.get()).toEqual({ view: 'settings' });
     emit('app.command', { command: 'show-board' });

@@ -24,6 +24,12 @@ export function runAppCommand(command: AppCommand): void {
     case 'show-locks':
       navigate({ view: 'locks' });
       return;
+    case 'show-radar':
+      navigate({ view: 'radar', focus: null });
+      return;
+    case 'show-queue':
+      navigate({ view: 'queue', focus: null });
+      return;
     case 'show-settings':
       navigate({ view: 'settings' });
       return;
