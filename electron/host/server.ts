@@ -44,10 +44,20 @@ export interface RunningHost {
   host: string;
   token: string;
   server: Server;
+  /** The app core it serves (its agent managers, its watchers): for in-process benches and tests. */
+  core: AppCore;
   close(): Promise<void>;
 }
 
 export const DEFAULT_HOST = '127.0.0.1';
+
+/**
+ * The API's paths, the only ones that reach the app's data: everything else under /api/ is a 404,
+ * everything outside it a file of the renderer build. tests/security/host-access.test.ts runs its
+ * refusals (no token, wrong token, foreign Origin and Host) on each, and fails on a path written
+ * into this folder that is missing here.
+ */
+export const API_PATHS = { invoke: '/api/invoke', events: '/api/events' } as const;
 
 export async function startHost(options: HostOptions): Promise<RunningHost> {
   const bindHost = options.host ?? DEFAULT_HOST;
@@ -74,13 +84,13 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     if (urlPath === null) return sendText(res, 404, 'not found');
     const query = queryOf(req.url);
 
-    if (urlPath === '/api/invoke') {
+    if (urlPath === API_PATHS.invoke) {
       if (!guard.originAllowed(req)) return sendText(res, 403, 'forbidden: cross-origin request');
       if (req.method !== 'POST') return sendText(res, 405, 'method not allowed: use POST', { Allow: 'POST' });
       if (!guard.bearerMatches(req)) return sendText(res, 401, 'missing or wrong token', { 'WWW-Authenticate': 'Bearer' });
       return handleInvoke(req, res, invokeTarget);
     }
-    if (urlPath === '/api/events') {
+    if (urlPath === API_PATHS.events) {
       if (!guard.tokenMatches(query.get('token'))) return sendText(res, 401, 'missing or wrong token');
       return sendText(res, 426, 'upgrade required: this is a WebSocket endpoint', { Upgrade: 'websocket', Connection: 'Upgrade' });
     }
@@ -143,7 +153,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       await core.close();
     })());
 
-  return { url, port, host: bindHost, token, server, close };
+  return { url, port, host: bindHost, token, server, core, close };
 }
 
 function queryOf(rawUrl: string | undefined): URLSearchParams {
@@ -155,7 +165,7 @@ function queryOf(rawUrl: string | undefined): URLSearchParams {
 /** Why an upgrade request is refused (an HTTP status), or null to accept it. */
 function upgradeRefusal(req: IncomingMessage, guard: Guard): number | null {
   if (!guard.hostAllowed(req)) return 403;
-  if (decodeRequestPath(req.url ?? '/') !== '/api/events') return 404;
+  if (decodeRequestPath(req.url ?? '/') !== API_PATHS.events) return 404;
   if (!guard.originAllowed(req)) return 403;
   const query = queryOf(req.url);
   if (!guard.tokenMatches(query.get('token'))) return 401;

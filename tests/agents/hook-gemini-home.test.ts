@@ -8,7 +8,8 @@ import { tempDir } from '../helpers/repo';
 // our hooks merged in, rebuilt on every launch, and the user's files never touched.
 
 const council = { argv: ['/opt/council app/node', '/opt/council app/council.cjs'], env: { ELECTRON_RUN_AS_NODE: '1' } };
-const command = (kind: string) => `ELECTRON_RUN_AS_NODE='1' '/opt/council app/node' '/opt/council app/council.cjs' 'hook' '${kind}' '--agent' 'gemini'`;
+// The lock hook's line ends in `|| exit 2`: a hook that cannot run still denies (hooks/command.ts).
+const command = (kind: string) => `ELECTRON_RUN_AS_NODE='1' '/opt/council app/node' '/opt/council app/council.cjs' 'hook' '${kind}' '--agent' 'gemini'${kind === 'pre-tool' ? ' || exit 2' : ''}`;
 
 const USER_SETTINGS = `{
   // mine

@@ -46,8 +46,9 @@ function ctx(id: 'claude' | 'codex' | 'gemini', over: Partial<LaunchContext> = {
   };
 }
 
+// The lock hook's line ends in `|| exit 2`: a hook that cannot run still denies (hooks/command.ts).
 const hookLine = (kind: string, agent: string) =>
-  `ELECTRON_RUN_AS_NODE='1' '/Applications/CLI Council.app/Contents/MacOS/CLI Council' '/opt/it'\\''s/council.cjs' 'hook' '${kind}' '--agent' '${agent}'`;
+  `ELECTRON_RUN_AS_NODE='1' '/Applications/CLI Council.app/Contents/MacOS/CLI Council' '/opt/it'\\''s/council.cjs' 'hook' '${kind}' '--agent' '${agent}'${kind === 'pre-tool' ? ' || exit 2' : ''}`;
 
 describe('the hook command line', () => {
   it('is read back by sh as exactly the argv and environment it was built from', () => {

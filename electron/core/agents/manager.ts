@@ -7,6 +7,7 @@ import type { Council } from '../council';
 import { CouncilError, invalidInput } from '../errors';
 import { sessionEnvironment } from '../sessions/bootstrap';
 import { councilCommand } from './council-command';
+import { checkLockHook } from './hooks/preflight';
 import { createParser, hasParser } from './parsers/index';
 import { presetFor } from './presets/index';
 import { isAlive, killTree } from './runner/process-tree';
@@ -58,6 +59,10 @@ interface LiveRun {
   run: AgentRun;
   process: AgentProcess | null;
   stopWatch: (() => Promise<void>) | null;
+  /** Resolves true once the worktree watcher is in place, false when it never will be. */
+  watching: Promise<boolean>;
+  /** finish() has begun: a watcher that becomes ready from now on is stopped, not kept. */
+  finishing: boolean;
   outcome: { state: 'done' | 'failed'; reason: string | null } | null;
   stopping: boolean;
   ended: Promise<AgentRun>;
@@ -96,6 +101,17 @@ export class AgentManager {
     return this.live.get(sessionId)?.run ?? null;
   }
 
+  /**
+   * Whether the session's live run (in this process) has its worktree watcher in place: resolves
+   * true once it has (an edit from then on is seen, even one no event reports), false when it has
+   * none (no live run here, it ended first, or the watcher could not start). start() returns before
+   * the watcher's folder scan ends, which takes seconds on a big tree.
+   */
+  async watching(ref: string): Promise<boolean> {
+    const live = this.live.get(this.session(ref).id);
+    return live ? live.watching : false;
+  }
+
   async start(ref: string, options: StartOptions = {}): Promise<AgentRun> {
     const session = this.session(ref);
     if (session.state !== 'ready') throw invalidInput(`session ${session.id} is ${session.state}; its agent cannot start now`);
@@ -130,6 +146,10 @@ export class AgentManager {
       userHome: this.options.userHome ?? os.homedir(),
       resume,
     });
+    // The lock hook must run before the agent does: a hook that cannot is an "allow" in every CLI.
+    if (launch.lockHook) {
+      await checkLockHook({ command: launch.lockHook, env: launch.env, cwd: launch.cwd, files: council.argv, label: `${preset.label} (preset ${preset.id})` });
+    }
 
     const now = new Date().toISOString();
     const run: AgentRun = this.store.write({
@@ -162,6 +182,8 @@ export class AgentManager {
       run,
       process: null,
       stopWatch: null,
+      watching: Promise.resolve(false),
+      finishing: false,
       outcome: null,
       stopping: false,
       ended: new Promise((resolve) => (resolveEnded = resolve)),
@@ -224,12 +246,18 @@ export class AgentManager {
       const hint = (err as NodeJS.ErrnoException).code === 'ENOSPC' ? ' — the OS limit on file watches is reached (Linux: raise fs.inotify.max_user_watches)' : '';
       this.apply(live, { kind: 'message', text: `some folders of this worktree are not watched, so some edits may show late: ${err.message}${hint}` }, true);
     };
-    watchActivity(session.worktreePath, (files) => this.noteFiles(live, files), { onError: onWatchError })
-      .then((stop) => {
-        if (this.live.get(session.id) === live) live.stopWatch = stop;
-        else void stop();
-      })
-      .catch(() => undefined);
+    live.watching = watchActivity(session.worktreePath, (files) => this.noteFiles(live, files), { onError: onWatchError }).then(
+      (stop) => {
+        // A run that ended during the scan: finish() has already passed its stopWatch, so stop here.
+        if (this.live.get(session.id) === live && !live.finishing) {
+          live.stopWatch = stop;
+          return true;
+        }
+        void stop();
+        return false;
+      },
+      () => false,
+    );
 
     void proc.exited.then(async (exit) => {
       const ended = await this.finish(live, exit);
@@ -452,6 +480,7 @@ export class AgentManager {
 
   private async finish(live: LiveRun, exit: { code: number | null; signal: string | null }): Promise<AgentRun> {
     const sessionId = live.run.sessionId;
+    live.finishing = true;
     if (live.stopWatch) await live.stopWatch().catch(() => undefined);
     // What the agent left running in its process group (a dev server, a hung tool) goes with it.
     if (live.process && live.run.pid) await killTree(live.run.pid, { graceMs: 1000 }).catch(() => undefined);

@@ -47,6 +47,12 @@ export interface Launch {
   parser: OutputParser | null;
   /** Interactive: typed into the terminal once the program is up (for CLIs that take no prompt argument). */
   initialInput?: string;
+  /**
+   * The shell command line the CLI runs before each edit (the lock hook), for a preset whose locks
+   * rest on it: the manager runs it once with a self-test payload before starting the agent
+   * (hooks/preflight.ts), since every CLI reads a hook that cannot run as "allow".
+   */
+  lockHook?: string;
 }
 
 /** Turns a CLI's structured output into normalized events; one parser per run (it may keep state). */

@@ -18,10 +18,19 @@ export function isHookKind(value: string): value is HookKind {
 }
 
 /**
- * The CLI's own time limit for the lock hook, in seconds: above the hook's own 10 s deadline (after
- * which it denies by itself), because every CLI treats a hook it had to kill as "allow".
+ * The lock hook's own deadline: past it, `council hook pre-tool` denies the edit by itself
+ * (COUNCIL_HOOK_DEADLINE_MS can shorten it, never lengthen it).
+ */
+export const PRE_TOOL_DEADLINE_MS = 10_000;
+/**
+ * The CLI's own time limit for the lock hook, in seconds: above the hook's own deadline by more
+ * than a slow start of Node and the bundle takes (the CLI's clock starts at the spawn, ours once
+ * the bundle has loaded), because every CLI treats a hook it had to kill as "allow".
+ * tests/security/lock-hook-process.test.ts checks each preset's configured value against it.
  */
 export const PRE_TOOL_TIMEOUT_SECONDS = 15;
+/** How much of the CLI's limit is left for starting the hook process before its deadline counts. */
+export const HOOK_START_ALLOWANCE_MS = PRE_TOOL_TIMEOUT_SECONDS * 1000 - PRE_TOOL_DEADLINE_MS;
 /** The CLI's limit for a status hook, in seconds (the hook gives up by itself after 5 s). */
 export const STATUS_TIMEOUT_SECONDS = 10;
 
@@ -36,6 +45,12 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * `NAME='value' … 'argv0' 'argv1' … 'hook' '<kind>' '--agent' '<agent>'`: how an agent CLI starts
  * `council hook <kind>`. The name of an assignment cannot be quoted (sh would then take it for the
  * command), so it is checked instead.
+ *
+ * The lock hook's line ends in ` || exit 2`: whatever keeps `council hook pre-tool` from answering
+ * (its program or bundle gone — say a rebuild rewriting out/cli mid-run —, a crash before its own
+ * guards are in place, a signal) makes the shell exit 2, which every CLI reads as "deny", where the
+ * exit status 127, 1 or 128+n it would otherwise see counts as "allow". The status hooks fail open
+ * and keep their plain line.
  */
 export function hookCommandLine(council: CouncilCommand, kind: HookKind, agent: HookAgent): string {
   if (council.argv.length === 0) throw invalidInput('the council command for hooks is empty');
@@ -44,5 +59,6 @@ export function hookCommandLine(council: CouncilCommand, kind: HookKind, agent: 
     return `${name}=${shellQuote(value)}`;
   });
   const argv = [...council.argv, 'hook', kind, '--agent', agent].map(shellQuote);
-  return [...assignments, ...argv].join(' ');
+  const line = [...assignments, ...argv].join(' ');
+  return kind === 'pre-tool' ? `${line} || exit 2` : line;
 }

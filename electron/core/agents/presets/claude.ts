@@ -1,4 +1,5 @@
 import { claudeHookArgs } from '../hooks/claude';
+import { hookCommandLine } from '../hooks/command';
 import { programPreset, agentEnv, overrideArgs, resolveProgram, resumeId, taskText } from './launch';
 import type { AgentPreset, Launch, LaunchContext } from '../types';
 import type { ProgramSpec } from './detect';
@@ -27,6 +28,6 @@ export const claudePreset: AgentPreset = programPreset(SPEC, {
     if (resume) args.push(`--resume=${resume}`);
     args.push(...claudeHookArgs(ctx.council), ...overrideArgs(ctx));
     if (task !== null) args.push('--', task);
-    return { command, args, env: agentEnv(ctx), cwd: ctx.session.worktreePath, parser: null };
+    return { command, args, env: agentEnv(ctx), cwd: ctx.session.worktreePath, parser: null, lockHook: hookCommandLine(ctx.council, 'pre-tool', 'claude') };
   },
 });

@@ -1,4 +1,5 @@
 import { codexHookArgs } from '../hooks/codex';
+import { hookCommandLine } from '../hooks/command';
 import { programPreset, agentEnv, overrideArgs, resolveProgram, resumeId, taskText } from './launch';
 import type { AgentPreset, Launch, LaunchContext } from '../types';
 import type { ProgramSpec } from './detect';
@@ -29,6 +30,6 @@ export const codexPreset: AgentPreset = programPreset(SPEC, {
     // Positionals after `--`: [SESSION_ID] [PROMPT].
     const positionals = [...(resume ? [resume] : []), ...(task !== null ? [task] : [])];
     if (positionals.length > 0) args.push('--', ...positionals);
-    return { command, args, env: agentEnv(ctx), cwd: ctx.session.worktreePath, parser: null };
+    return { command, args, env: agentEnv(ctx), cwd: ctx.session.worktreePath, parser: null, lockHook: hookCommandLine(ctx.council, 'pre-tool', 'codex') };
   },
 });

@@ -1,4 +1,5 @@
 import { prepareGeminiHome } from '../hooks/gemini';
+import { hookCommandLine } from '../hooks/command';
 import { programPreset, agentEnv, overrideArgs, resolveProgram, resumeId, taskText } from './launch';
 import type { AgentPreset, Launch, LaunchContext } from '../types';
 import type { ProgramSpec } from './detect';
@@ -33,6 +34,6 @@ export const geminiPreset: AgentPreset = programPreset(SPEC, {
     const resume = resumeId(ctx);
     if (resume) args.push(`--resume=${resume}`);
     args.push(...overrideArgs(ctx));
-    return { command, args, env: agentEnv(ctx, { GEMINI_CLI_HOME: geminiHome }), cwd: ctx.session.worktreePath, parser: null };
+    return { command, args, env: agentEnv(ctx, { GEMINI_CLI_HOME: geminiHome }), cwd: ctx.session.worktreePath, parser: null, lockHook: hookCommandLine(ctx.council, 'pre-tool', 'gemini') };
   },
 });
