@@ -23,9 +23,33 @@ import { table } from './output';
 
 const presetOption = (): Option => new Option('-a, --agent <name>', `agent preset: ${AGENT_PRESET_IDS.join('|')}`);
 
-function countOf(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 50) throw invalidInput(`--count must be a whole number from 1 to 50, not "${value}"`);
+/** A whole number from 1 to 50 given as `flag` (--count, --concurrency). */
+function countOf(value: string, flag: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 50) throw invalidInput(`${flag} must be a whole number from 1 to 50, not "${value}"`);
   return Number(value);
+}
+
+/**
+ * A `--base` as given: a blank one is refused rather than quietly read as "the current branch"
+ * (`--base "$BASE"` with BASE unset would otherwise start sessions from whatever is checked out).
+ */
+export function baseOption(value: string | undefined): string | undefined {
+  if (value !== undefined && !value.trim()) throw invalidInput('--base is empty: name the base branch, or leave --base out for the current one');
+  return value;
+}
+
+/**
+ * The sessions `agent-host --sessions a,b` is to run, each one that exists: a list naming none, or
+ * naming one that does not exist, is refused up front (it used to end at once with exit 0, having
+ * run nothing).
+ */
+function hostedSessions(council: Council, list: string): string[] {
+  const ids = list
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
+  if (ids.length === 0) throw invalidInput(`--sessions names no session: "${list}"`);
+  return ids.map((id) => council.session(id).id);
 }
 
 function describeRun(run: AgentRun | null): string {
@@ -171,9 +195,11 @@ export function agentCommands(program: Command, session: Command, run: Run): voi
         const preset = presetFor(o.agent).id;
         const c = council();
         const settings = c.ws.settings();
-        const concurrency = o.concurrency ? countOf(o.concurrency) : settings.concurrency;
+        // An empty --concurrency is refused by countOf, not taken as "use the setting".
+        const concurrency = o.concurrency !== undefined ? countOf(o.concurrency, '--concurrency') : settings.concurrency;
+        baseOption(o.base);
         const manager = new AgentManager(c);
-        const { sessions, setupFailures } = await createAndBootstrap(manager, { task: o.task, agent: preset, base: o.base, count: countOf(o.count) });
+        const { sessions, setupFailures } = await createAndBootstrap(manager, { task: o.task, agent: preset, base: o.base, count: countOf(o.count, '--count') });
         const ready = sessions.filter((s) => !setupFailures.has(s.id));
         if (!o.wait) {
           if (ready.length) await startHost(c, ready, preset, concurrency);
@@ -221,10 +247,13 @@ export function agentCommands(program: Command, session: Command, run: Run): voi
       run(async (_out, council, opts) => {
         const o = opts as { sessions: string; agent: string; concurrency: string };
         const c = council();
+        const preset = presetFor(o.agent).id;
+        const concurrency = countOf(o.concurrency, '--concurrency');
+        const sessions = hostedSessions(c, o.sessions);
         const manager = new AgentManager(c);
         const stop = (): void => void manager.stopAll();
         process.once('SIGTERM', stop);
-        await runSessions(manager, o.sessions.split(',').filter(Boolean), { preset: presetFor(o.agent).id, mode: 'headless', concurrency: countOf(o.concurrency), maxRetries: c.ws.settings().maxRetries });
+        await runSessions(manager, sessions, { preset, mode: 'headless', concurrency, maxRetries: c.ws.settings().maxRetries });
       }),
     );
 }

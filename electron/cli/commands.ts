@@ -4,7 +4,7 @@ import type { Session } from '../../shared/models';
 import { createAndBootstrap } from '../core/agents/launch-sessions';
 import { AgentManager } from '../core/agents/manager';
 import { Council } from '../core/council';
-import { createWithAgent } from './agents';
+import { baseOption, createWithAgent } from './agents';
 import { invalidInput } from '../core/errors';
 import { parseDuration, parseSeconds } from './duration';
 import { ago, table, type Output } from './output';
@@ -60,6 +60,7 @@ export function sessionCommands(program: Command, run: Run): Command {
         const opts = options as { task: string; agent?: string; base?: string; count: string; headless?: boolean; start: boolean };
         const count = Number(opts.count);
         if (!/^\d+$/.test(opts.count)) throw invalidInput(`--count must be a whole number, not "${opts.count}"`);
+        baseOption(opts.base);
         const sessionTable = (created: Session[]): string => table(['ID', 'BRANCH', 'WORKTREE'], created.map((s) => [s.id, s.branch, s.worktreePath]));
         if (!opts.agent || !opts.start) {
           const { sessions: created, setupFailures } = await createAndBootstrap(new AgentManager(council()), { task: opts.task, agent: opts.agent ?? null, base: opts.base, count });
@@ -150,7 +151,8 @@ export function sessionCommands(program: Command, run: Run): Command {
     .action(
       run(async (out, council, opts) => {
         const { olderThan } = opts as { olderThan?: string };
-        const result = await council().cleanup(olderThan ? parseDuration(olderThan) : undefined);
+        // An empty --older-than is refused by parseDuration, not taken as "use the setting".
+        const result = await council().cleanup(olderThan !== undefined ? parseDuration(olderThan) : undefined);
         out.done(result, () =>
           [
             result.removed.length ? `removed: ${result.removed.join(', ')}` : 'removed nothing',

@@ -1,11 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { Council } from '../core/council';
+import { invalidInput } from '../core/errors';
 import { contextCommands, lockCommands, sessionCommands, statusCommand, type GlobalOptions, type Run } from './commands';
 import { agentCommands } from './agents';
 import { conflictsCommand } from './conflicts';
 import { hookCommands } from './hook';
 import { mergeCommands } from './merge';
-import { createOutput, reportFailure } from './output';
+import { createOutput, reportFailure, reportUsageError } from './output';
 import { serveCommand } from './serve';
 
 /**
@@ -13,7 +14,13 @@ import { serveCommand } from './serve';
  * Exit status: 0 ok, 1 unexpected failure, 2 bad usage or input, 3 refused (a lock held by another
  * session, unmerged work, a merge conflict).
  */
-export async function main(argv: string[]): Promise<number> {
+
+/**
+ * The whole command tree. Each action's failure is handed to `onFailure` with its exit status
+ * (commander's own usage errors are thrown from `parseAsync` instead, see `main`). Exported so the
+ * fuzz tests can walk every verb (tests/fuzz/cli-fuzz.test.ts) and cover a new one automatically.
+ */
+export function buildProgram(onFailure: (exitCode: number) => void = () => undefined): Command {
   const program = new Command('council')
     .description('Run many AI coding agents in parallel on one repository, and stay in control.')
     .option('--repo <path>', 'the repository (default: the one this folder is in)')
@@ -22,13 +29,12 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
-  let exitCode = 0;
   const run: Run = (action) => async (...args) => {
     const { json, repo } = program.opts<GlobalOptions>();
     try {
-      await action(createOutput(Boolean(json)), () => Council.open(repo ?? process.cwd()), ...args);
+      await action(createOutput(Boolean(json)), () => Council.open(repoStart(repo)), ...args);
     } catch (err) {
-      exitCode = reportFailure(err, Boolean(json));
+      onFailure(reportFailure(err, Boolean(json)));
     }
   };
   agentCommands(program, sessionCommands(program, run), run);
@@ -39,15 +45,39 @@ export async function main(argv: string[]): Promise<number> {
   conflictsCommand(program, run);
   serveCommand(program, run);
   hookCommands(program);
+  return program;
+}
 
+/**
+ * Where to look for the repository. An empty `--repo` (say `--repo "$REPO"` with REPO unset) is
+ * refused: taken literally it would resolve to this folder, and act on whatever repository that is.
+ */
+function repoStart(repo: string | undefined): string {
+  if (repo === undefined) return process.cwd();
+  if (!repo.trim()) throw invalidInput('--repo is empty: name the repository folder, or leave --repo out to use the one this folder is in');
+  return repo;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram((code) => (exitCode = code));
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
-      return 2;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+      // Help asked for (`council help`) is 0; help shown because something was missing (`council`,
+      // `council session` without a verb) is bad usage, like any other usage error.
+      if (err.code === 'commander.help' && err.exitCode === 0) return 0;
+      return reportUsageError(err, jsonRequested(argv));
     }
     return reportFailure(err, Boolean(program.opts<GlobalOptions>().json));
   }
   return exitCode;
+}
+
+/** `--json` anywhere before a `--` (commander may have stopped before parsing it). */
+function jsonRequested(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
 }

@@ -1,3 +1,4 @@
+import type { CommanderError } from 'commander';
 import { EXIT_CODE_BY_ERROR } from '../../shared/errors';
 import { toErrorData } from '../core/errors';
 
@@ -27,6 +28,19 @@ export function reportFailure(err: unknown, json: boolean): number {
   if (json) process.stdout.write(JSON.stringify({ ok: false, error }, null, 2) + '\n');
   else process.stderr.write(`council: ${error.message}\n`);
   return EXIT_CODE_BY_ERROR[error.code];
+}
+
+/**
+ * A usage error found by commander (unknown option, missing argument, bad choice…): commander has
+ * already said what is wrong on stderr; with `--json` the same answer is also the promised one
+ * object on stdout. Always exit 2.
+ */
+export function reportUsageError(err: CommanderError, json: boolean): number {
+  if (json) {
+    const message = err.code === 'commander.help' ? 'a command is missing (see the usage on stderr)' : err.message.replace(/^error: /, '');
+    process.stdout.write(JSON.stringify({ ok: false, error: { code: 'invalid-input', message } }, null, 2) + '\n');
+  }
+  return EXIT_CODE_BY_ERROR['invalid-input'];
 }
 
 /** A plain left-aligned table. */

@@ -35,6 +35,16 @@ function parsePort(text: string): number {
   return Number(text);
 }
 
+/**
+ * The address to listen on. An empty one is refused: Node reads an empty host as "every
+ * interface", so `--host ""` (or `--host "$HOST"` with HOST unset) would quietly expose the app to
+ * the network instead of keeping it on 127.0.0.1.
+ */
+function parseHost(text: string | undefined): string | undefined {
+  if (text !== undefined && !text.trim()) throw invalidInput('--host is empty: name the address to listen on, or leave --host out for 127.0.0.1');
+  return text;
+}
+
 function readVersion(packageJson: string): string {
   try {
     const version = (JSON.parse(readFileSync(packageJson, 'utf8')) as { version?: unknown }).version;
@@ -47,12 +57,13 @@ function readVersion(packageJson: string): string {
 /** Starts the host and runs until SIGINT or SIGTERM; then closes it and resolves. */
 export async function serve(out: Output, options: ServeOptions, files: AppFiles = appFiles()): Promise<void> {
   const port = parsePort(options.port);
+  const requestedHost = parseHost(options.host);
   if (!existsSync(path.join(files.rendererDir, 'index.html'))) {
     throw new CouncilError('internal', `the app's web files are missing (${path.join(files.rendererDir, 'index.html')}): build the app first: npm run build`);
   }
   const { startHost, DEFAULT_HOST } = await import('../host/server');
   const { isLoopback } = await import('../host/guard');
-  const host = options.host ?? DEFAULT_HOST;
+  const host = requestedHost ?? DEFAULT_HOST;
   const userDataDir = path.join(os.homedir(), '.council');
 
   const running = await startHost({ port, host, rendererDir: files.rendererDir, userDataDir, version: readVersion(files.packageJson) }).catch(
