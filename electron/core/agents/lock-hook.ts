@@ -81,8 +81,10 @@ export async function decideLockHook(agent: HookAgent, payload: unknown, options
   if (!session) return ALLOW;
 
   // Files outside every checkout of the repository (say /tmp/notes.md) are no other session's
-  // business either. Lexically outside, after resolving symlinks of the existing part: a path that
-  // only looks inside but resolves out is left to the lock store, which refuses it (→ deny).
+  // business either. Decided after resolving symlinks of the existing part: a path that only looks
+  // inside but resolves outside every checkout is allowed like any outside file (the lock hook
+  // guards sessions from each other; it is not a sandbox), and one that resolves into another
+  // checkout is locked there.
   const roots = council.locks.realRoots();
   const files = target.files.filter((file) => roots.some((root) => within(root, realOfExisting(file))));
 
