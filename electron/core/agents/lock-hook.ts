@@ -1,8 +1,7 @@
-import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { Session } from '../../../shared/models';
 import { Council } from '../council';
-import { safeRealpath } from '../locks/lock-paths';
+import { realpathOfExisting, safeRealpath } from '../locks/lock-paths';
 import { parseHookPayload, type HookAgent } from './hook-payload';
 
 /**
@@ -21,18 +20,6 @@ export interface LockHookOptions {
 
 const ALLOW: HookDecision = { decision: 'allow' };
 
-/** Resolves the deepest existing part of `p` through symlinks and keeps the rest as written. */
-function realOfExisting(p: string): string {
-  const rest: string[] = [];
-  for (let current = path.resolve(p); ; current = path.dirname(current)) {
-    try {
-      return path.join(realpathSync.native(current), ...rest.reverse());
-    } catch {
-      if (path.dirname(current) === current) return path.resolve(p);
-      rest.push(path.basename(current));
-    }
-  }
-}
 
 const within = (root: string, target: string): boolean => {
   const rel = path.relative(root, target);
@@ -41,7 +28,7 @@ const within = (root: string, target: string): boolean => {
 
 /** The registered session whose worktree contains `cwd` (the deepest one), if any. */
 export function sessionForCwd(council: Council, cwd: string): Session | undefined {
-  const real = realOfExisting(cwd);
+  const real = realpathOfExisting(path.resolve(cwd));
   return council.ws.registry
     .all()
     .map((session) => ({ session, root: safeRealpath(session.worktreePath) }))
@@ -86,7 +73,7 @@ export async function decideLockHook(agent: HookAgent, payload: unknown, options
   // guards sessions from each other; it is not a sandbox), and one that resolves into another
   // checkout is locked there.
   const roots = council.locks.realRoots();
-  const files = target.files.filter((file) => roots.some((root) => within(root, realOfExisting(file))));
+  const files = target.files.filter((file) => roots.some((root) => within(root, realpathOfExisting(path.resolve(file)))));
 
   const taken: string[] = [];
   const refusals: string[] = [];

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { invalidInput } from '../errors';
 
 /** Resolves the deepest part of `p` that exists through symlinks, and keeps the rest as written. */
-function realpathOfExisting(p: string): string {
+export function realpathOfExisting(p: string): string {
   const rest: string[] = [];
   let current = p;
   for (;;) {
