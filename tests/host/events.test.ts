@@ -72,6 +72,31 @@ describe('events', () => {
     await Promise.all([watcher.close(), bystander.close()]);
   });
 
+  it('watching one repository by several of its folders is one subscription: each change arrives once, named by the main checkout', async () => {
+    const repo = makeRepo();
+    const created = await invoke(host, 'sessions.create', { repo: repo.root, task: 'spellings' });
+    const [session] = created.body.value as { id: string; worktreePath: string }[];
+    const socket = await connectEvents(host);
+    const clientId = await socket.hello();
+    for (const spelling of [repo.root, `${repo.root}/`, `${repo.root}/src`, `${repo.root}/src/..`]) {
+      expect((await invoke(host, 'watch.repo', { repo: spelling }, clientId)).body).toEqual({ ok: true, value: { watching: true } });
+    }
+    expect((await invoke(host, 'watch.session', { repo: `${repo.root}/src`, id: session!.id }, clientId)).body.ok).toBe(true);
+    expect((await invoke(host, 'watch.session', { repo: repo.root, id: session!.id }, clientId)).body).toEqual({ ok: true, value: { seq: 0, files: [] } });
+
+    const cli = await councilAsync(['context', 'update', '--session', session!.id, '--status', 'working', '--message', 'once'], { cwd: repo.root });
+    expect(cli.code, cli.stderr).toBe(0);
+    writeIn(session!.worktreePath, 'docs/once.md', '# once\n');
+    await socket.next((m) => m.type === 'event' && m.event === 'worktree.changed', 2000, 'worktree.changed event');
+    await socket.next((m) => m.type === 'event' && m.event === 'state.changed', 2000, 'state.changed event');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const events = socket.messages.filter((m) => m.type === 'event') as { event: string; payload: { repo?: string; kind?: string } }[];
+    const contextEvents = events.filter((m) => m.event === 'state.changed' && m.payload.kind === 'context');
+    expect(contextEvents.map((m) => m.payload.repo)).toEqual([repo.root]);
+    expect(events.filter((m) => m.event === 'worktree.changed')).toHaveLength(1);
+    await socket.close();
+  });
+
   it("a file written in a session's worktree is announced with its path, seq 1, within 2 s", async () => {
     const repo = makeRepo();
     const created = await invoke(host, 'sessions.create', { repo: repo.root, task: 'write docs' });

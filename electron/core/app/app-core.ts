@@ -338,23 +338,27 @@ export class AppCore {
       'agent.events': async ({ repo, id }) => (await this.agents(repo)).events(id),
       'compare.sessions': async ({ repo, ids, check }) => compareSessions(await this.agents(repo), ids, { check }),
       'compare.pick': async ({ repo, keep, discard }) => pickSession(await this.agents(repo), keep, discard),
-      'watch.repo': async ({ repo }, ctx: HandlerContext) => {
+      // Watches are keyed by the repository's main checkout, whatever folder in it was named: one
+      // watcher per repository (and per session), however many spellings a client sends.
+      'watch.repo': async ({ repo: named }, ctx: HandlerContext) => {
         requireClient(ctx);
-        await this.council(repo);
+        const council = await this.council(named);
+        const repo = council.ws.repo.mainRoot;
         if (this.hub.subscribeRepo(ctx.clientId, repo)) await this.startRepoWatch(repo);
         // The queue resumes after a restart: what was waiting (or cut off mid-merge) goes on.
-        const council = await this.council(repo);
         if (new MergeQueue(council.ws).hasWork()) this.kickQueue(council);
         return { watching: true };
       },
-      'watch.session': async ({ repo, id }, ctx: HandlerContext) => {
+      'watch.session': async ({ repo: named, id }, ctx: HandlerContext) => {
         requireClient(ctx);
-        const { council, session: s } = await session(repo, id);
+        const { council, session: s } = await session(named, id);
+        const repo = council.ws.repo.mainRoot;
         const { first, seq } = this.hub.subscribeSession(ctx.clientId, repo, s.id);
         if (first) await this.startSessionWatch(repo, s.id, s.worktreePath);
         return { seq, files: await sessionChanges(council.ws, s) };
       },
-      'watch.stop': async ({ repo, id }, ctx: HandlerContext) => {
+      'watch.stop': async ({ repo: named, id }, ctx: HandlerContext) => {
+        const repo = (await this.council(named)).ws.repo.mainRoot;
         const ids = id ? [(await this.council(repo)).session(id).id] : this.hub.sessionsOf(ctx.clientId, repo);
         let stopped = false;
         for (const sid of ids) {
