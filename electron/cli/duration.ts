@@ -12,7 +12,8 @@ export function parseDuration(text: string): number {
 
 /** Seconds as given on the command line (may be fractional) → milliseconds. */
 export function parseSeconds(text: string, what: string): number {
-  const value = Number(text);
+  // A plain decimal only: Number() would also take "" and " " as 0, "0x10" as 16 and "1e2" as 100.
+  const value = /^\s*\d+(?:\.\d+)?\s*$/.test(text) ? Number(text) : NaN;
   if (!Number.isFinite(value) || value < 0 || value > 86_400) {
     throw invalidInput(`${what} must be a number of seconds from 0 to 86400, not "${text}"`);
   }
