@@ -150,11 +150,13 @@ describe('the merge queue killed at random moments', () => {
         const delay = Math.floor(Math.random() * MAX_DELAY_MS);
         const outcome = await Promise.race([runner.exited.then(() => 'exited' as const), sleep(delay).then(() => 'timer' as const)]);
         if (outcome === 'timer') {
-          process.kill(runner.child.pid as number, 'SIGKILL');
+          runner.child.kill('SIGKILL');
           const exit = await runner.exited;
-          expect(exit.signal, exit.stderr).toBe('SIGKILL');
+          // It may have finished on its own in the instant before the kill: then it must have succeeded.
+          const killed = exit.signal === 'SIGKILL';
+          expect(killed || exit.code === 0, `neither killed nor a clean exit (${exit.code} ${exit.signal}): ${exit.stderr}`).toBe(true);
           await groupGone(runner.child.pid as number);
-          kills++;
+          if (killed) kills++;
           if (process.env.COUNCIL_MERGE_CRASH_TRACE) process.stderr.write(`kill ${kills}: last ${/(step \S+)[^\n]*\n?$/.exec(exit.stdout)?.[1] ?? 'nothing'}\n`);
           check(`kill ${kills} (${delay} ms after start)`);
           ageLocksOfDeadHolder(council.ws);
