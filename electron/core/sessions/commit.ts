@@ -2,6 +2,7 @@ import { invalidInput } from '../errors';
 import { git } from '../git/git';
 import type { Workspace } from '../workspace';
 import { worktreeStatus } from '../git/status';
+import { withIndexCopy } from './index-lock';
 
 export interface CommitResult {
   id: string;
@@ -10,15 +11,23 @@ export interface CommitResult {
   files: number;
 }
 
-/** Commits everything in a session's worktree (tracked changes and new files; ignored files stay out). */
+/**
+ * Commits everything in a session's worktree (tracked changes and new files; ignored files stay
+ * out), with the user's own `git commit` (hooks and all), on a copy of the index under our own
+ * index.lock (index-lock.ts): killed at any moment, it never leaves the worktree's index locked.
+ */
 export async function commitSession(ws: Workspace, idOrPrefix: string, message: string): Promise<CommitResult> {
   const session = ws.registry.resolve(idOrPrefix);
   const text = message.trim();
   if (!text) throw invalidInput('the commit message is empty');
   const status = await worktreeStatus(session.worktreePath);
   if (status.length === 0) return { id: session.id, commit: null, files: 0 };
-  await git(['add', '--all', '--', '.'], { cwd: session.worktreePath });
-  await git(['commit', '--quiet', '--no-edit', '-m', text], { cwd: session.worktreePath });
-  const head = await git(['rev-parse', 'HEAD'], { cwd: session.worktreePath });
-  return { id: session.id, commit: head.stdout.trim(), files: status.length };
+  const cwd = session.worktreePath;
+  const commit = await withIndexCopy(cwd, async (indexCopy) => {
+    const env = { GIT_INDEX_FILE: indexCopy };
+    await git(['add', '--all', '--', '.'], { cwd, env });
+    await git(['commit', '--quiet', '--no-edit', '-m', text], { cwd, env });
+    return (await git(['rev-parse', 'HEAD'], { cwd })).stdout.trim();
+  });
+  return { id: session.id, commit, files: status.length };
 }

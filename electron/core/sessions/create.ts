@@ -7,6 +7,7 @@ import { withWorktreeAdmin } from '../git/worktree-admin';
 import { branchCommit, branchRef, currentBranch, hasAnyCommit } from '../git/refs';
 import type { Workspace } from '../workspace';
 import { writeInitialContext } from '../context/context';
+import { clearHalfMadeWorktree, dropLockOfUnfinishedBranch } from './half-made';
 import { newSessionIds, sessionBranch, taskSlug } from './naming';
 
 export interface CreateSessionOptions {
@@ -86,18 +87,18 @@ async function createOne(ws: Workspace, task: string, agent: string | null, base
   });
 }
 
-/** Undoes a half-made session: its worktree folder and branch if git got that far (neither holds
- * any work yet: the branch still points at the base commit), then the registry entry. */
+/** Undoes a half-made session: its worktree and branch however far git got (neither holds any
+ * work yet: the branch still points at the base commit; see half-made.ts), then the registry entry. */
 export async function rollback(ws: Workspace, session: Session): Promise<void> {
   const cwd = ws.repo.mainRoot;
   await withWorktreeAdmin(ws, `roll back session ${session.id}`, async () => {
-    await git(['worktree', 'remove', '--force', session.worktreePath], { cwd, okExitCodes: [128] });
-    await git(['worktree', 'prune'], { cwd });
+    await clearHalfMadeWorktree(ws, session);
+    dropLockOfUnfinishedBranch(ws, session);
+    const tip = await branchCommit(ws.repo.commonDir, cwd, session.branch);
+    if (tip === session.baseCommit) {
+      await git(['update-ref', '-d', branchRef(session.branch), tip], { cwd, okExitCodes: [1, 128] });
+    }
   });
-  const tip = await branchCommit(ws.repo.commonDir, cwd, session.branch);
-  if (tip === session.baseCommit) {
-    await git(['update-ref', '-d', branchRef(session.branch), tip], { cwd, okExitCodes: [1, 128] });
-  }
   await ws.registry.update((file) => {
     if (!file.sessions[session.id]) return { next: null, result: undefined };
     const sessions = { ...file.sessions };

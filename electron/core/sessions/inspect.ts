@@ -69,20 +69,25 @@ export const COUNCIL_IDENTITY = {
 };
 
 /**
- * Records a worktree's uncommitted work (tracked changes and untracked files, ignored files
- * excluded) as a commit on top of its HEAD, through a temporary index: the worktree's own index
- * and files are never touched.
+ * The tree of a worktree as it is now: HEAD plus its uncommitted work (tracked changes and
+ * untracked files, ignored files excluded), written through a temporary index, so the worktree's
+ * own index and files are never touched.
  */
-export async function snapshotWorktree(worktree: string, message: string): Promise<string> {
+export async function snapshotTree(worktree: string): Promise<string> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'council-index-'));
   const env = { GIT_INDEX_FILE: path.join(dir, 'index') };
   try {
     await git(['read-tree', 'HEAD'], { cwd: worktree, env });
     await git(['add', '--all', '--', '.'], { cwd: worktree, env });
-    const tree = (await git(['write-tree'], { cwd: worktree, env })).stdout.trim();
-    const out = await git(['commit-tree', tree, '-p', 'HEAD', '-m', message], { cwd: worktree, env: COUNCIL_IDENTITY });
-    return out.stdout.trim();
+    return (await git(['write-tree'], { cwd: worktree, env })).stdout.trim();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Records a worktree's uncommitted work as a commit on top of its HEAD (see snapshotTree). */
+export async function snapshotWorktree(worktree: string, message: string): Promise<string> {
+  const tree = await snapshotTree(worktree);
+  const out = await git(['commit-tree', tree, '-p', 'HEAD', '-m', message], { cwd: worktree, env: COUNCIL_IDENTITY });
+  return out.stdout.trim();
 }

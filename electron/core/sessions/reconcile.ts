@@ -9,9 +9,14 @@ import { branchCommit, branchRef, currentBranch, resolveCommit } from '../git/re
 import { FileLocks } from '../locks/file-locks';
 import type { Workspace } from '../workspace';
 import { rollback } from './create';
-import { deleteSessionGitState } from './remove';
+import { clearUnfinishedAdminFolders, unfinishedAdminFolders } from './half-made';
+import { recoverIndexLock } from './index-lock';
+import { inspectWork, snapshotTree } from './inspect';
+import { deleteSessionGitState, dropDeletionLockOfBranch, removeRemnantFolder } from './remove';
 
 export interface ReconcileReport {
+  /** Admin folders of `git worktree add`s killed before writing them out (git cannot read them). */
+  unfinishedAddsCleared: string[];
   /** `git worktree prune` ran because git listed worktrees whose folder is gone. */
   pruned: string[];
   /** Half-created sessions finished (git had made them) or rolled back (it had not). */
@@ -19,10 +24,14 @@ export interface ReconcileReport {
   rolledBack: string[];
   /** Half-removed sessions whose removal was completed (their work was already archived or merged). */
   finishedRemoving: string[];
+  /** Half-removed sessions whose work was not kept anywhere yet: back to ready, nothing deleted. */
+  removalsUndone: string[];
   /** Registered sessions whose worktree folder was gone: recreated from their branch. */
   restoredWorktrees: string[];
   /** Registered sessions with neither worktree nor branch: nothing left to lose, entry dropped. */
   droppedEntries: string[];
+  /** Sessions whose worktree index a council commit killed part-way had left locked: unlocked. */
+  indexLocksCleared: string[];
   /** Council worktrees git knows of that the registry did not: added back to the registry. */
   adopted: string[];
   /** Locks and context records of sessions that no longer exist. */
@@ -44,17 +53,24 @@ const samePath = (a: string, b: string): boolean => path.resolve(a) === path.res
  */
 export async function reconcile(ws: Workspace): Promise<ReconcileReport> {
   const report: ReconcileReport = {
+    unfinishedAddsCleared: [],
     pruned: [],
     finishedCreating: [],
     rolledBack: [],
     finishedRemoving: [],
+    removalsUndone: [],
     restoredWorktrees: [],
     droppedEntries: [],
+    indexLocksCleared: [],
     adopted: [],
     orphanLocksDropped: [],
     orphanContextsDropped: [],
   };
   const cwd = ws.repo.mainRoot;
+  // First, before any `git worktree` command: those fail while such a folder is there.
+  if (unfinishedAdminFolders(ws).length > 0) {
+    report.unfinishedAddsCleared = await withWorktreeAdmin(ws, 'reconcile: unfinished worktree adds', async () => clearUnfinishedAdminFolders(ws));
+  }
   let worktrees = await listWorktrees(ws);
   const prunable = worktrees.filter((w) => w.prunable || (!w.bare && !existsSync(w.path)));
   if (prunable.length > 0) {
@@ -68,7 +84,8 @@ export async function reconcile(ws: Workspace): Promise<ReconcileReport> {
     const entry = byPath(session.worktreePath);
     const tip = await branchCommit(ws.repo.commonDir, cwd, session.branch);
     if (session.state === 'creating') {
-      if (entry && tip) {
+      // A locked worktree is a `git worktree add` that never finished (see half-made.ts).
+      if (entry && tip && !entry.locked) {
         await setReady(ws, session);
         report.finishedCreating.push(session.id);
       } else {
@@ -78,20 +95,18 @@ export async function reconcile(ws: Workspace): Promise<ReconcileReport> {
       continue;
     }
     if (session.state === 'removing') {
-      // A removal only starts deleting after the work is merged or archived, and it deletes the
-      // branch before the folder; a branch that still has unmerged commits was never cleared for
-      // deletion, so the session goes back to ready instead.
-      const base = (await branchCommit(ws.repo.commonDir, cwd, session.baseBranch)) ?? session.baseCommit;
-      const unmerged = tip ? Number((await git(['rev-list', '--count', tip, '--not', base], { cwd })).stdout.trim()) : 0;
-      const archived = await archivedTips(ws, session.id);
-      if (tip && unmerged > 0 && !archived.has(tip)) {
-        await setReady(ws, session);
+      if (await removalLosesNothing(ws, session, tip)) {
+        dropDeletionLockOfBranch(ws, session, tip);
+        await deleteSessionGitState(ws, session, tip);
+        // The branch already gone: the removal was deleting the folder when it stopped.
+        if (!tip) await removeRemnantFolder(ws, session);
+        await forget(ws, session.id);
+        report.finishedRemoving.push(session.id);
         continue;
       }
-      await deleteSessionGitState(ws, session, tip);
-      await forget(ws, session.id);
-      report.finishedRemoving.push(session.id);
-      continue;
+      // Back to ready, and on like any ready session (its worktree restored if it is gone).
+      await setReady(ws, session);
+      report.removalsUndone.push(session.id);
     }
     if (entry) continue;
     if (tip) {
@@ -101,6 +116,10 @@ export async function reconcile(ws: Workspace): Promise<ReconcileReport> {
       await forget(ws, session.id);
       report.droppedEntries.push(session.id);
     }
+  }
+
+  for (const session of ws.registry.all()) {
+    if (await recoverIndexLock(session.worktreePath)) report.indexLocksCleared.push(session.id);
   }
 
   // Listed again: the loop above may have removed or recreated worktrees.
@@ -115,6 +134,28 @@ export async function reconcile(ws: Workspace): Promise<ReconcileReport> {
   report.orphanLocksDropped = await new FileLocks(ws).dropOrphans();
   report.orphanContextsDropped = new ContextStore(ws).cleanupStale().removed;
   return report;
+}
+
+/**
+ * May an interrupted removal be finished? A removal deletes nothing before the session's work is
+ * merged or archived, and then deletes the branch before the folder. So: with the branch gone, it
+ * had got past that point. With the branch there, its unmerged commits must be archived, and its
+ * uncommitted changes too (an archived snapshot with exactly the worktree's tree as it is now): a
+ * removal killed before that — or one that was refusing, because the work was not merged — was
+ * never cleared to delete anything, and the session goes back to ready.
+ */
+async function removalLosesNothing(ws: Workspace, session: Session, tip: string | null): Promise<boolean> {
+  if (!tip) return true;
+  const work = await inspectWork(ws, session);
+  if (work.unmergedCommits === 0 && work.uncommitted.length === 0) return true;
+  const archived = await archivedCommits(ws, session.id);
+  if (work.unmergedCommits > 0 && !archived.tips.has(tip)) return false;
+  return work.uncommitted.length === 0 || archived.trees.has(await snapshotTree(session.worktreePath));
+}
+
+async function archivedCommits(ws: Workspace, id: string): Promise<{ tips: Set<string>; trees: Set<string> }> {
+  const out = await git(['for-each-ref', '--format=%(tree)', `refs/council/archive/${id}-*`], { cwd: ws.repo.mainRoot });
+  return { tips: await archivedTips(ws, id), trees: new Set(out.stdout.split('\n').filter(Boolean)) };
 }
 
 async function archivedTips(ws: Workspace, id: string): Promise<Set<string>> {

@@ -1,8 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import path from 'node:path';
 import type { Session } from '../../../shared/models';
 import { ContextStore } from '../context/context';
 import { conflict } from '../errors';
 import { git } from '../git/git';
+import { parseWorktreeList } from '../git/parse';
 import { withWorktreeAdmin } from '../git/worktree-admin';
 import { branchCommit, branchRef } from '../git/refs';
 import { FileLocks } from '../locks/file-locks';
@@ -98,5 +100,46 @@ export async function deleteSessionGitState(ws: Workspace, session: Session, exp
       await git(['worktree', 'remove', '--force', '--force', session.worktreePath], { cwd, okExitCodes: [128] });
     }
     await git(['worktree', 'prune'], { cwd });
+  });
+}
+
+/**
+ * A removal killed inside `git update-ref -d` of the session's branch leaves the branch's lock
+ * file, and the branch can then be neither deleted nor moved by anyone. A deletion writes no value
+ * into its lock, so reconcile, finishing that removal, drops the lock when it carries no new work:
+ * empty, or holding the commit the branch already points at. A lock holding any other commit is a
+ * commit in progress (someone's git, still running) and stays.
+ */
+export function dropDeletionLockOfBranch(ws: Workspace, session: Session, tip: string | null): void {
+  const lock = `${path.join(ws.repo.commonDir, 'refs', 'heads', ...session.branch.split('/'))}.lock`;
+  let content: string;
+  try {
+    content = readFileSync(lock, 'utf8').trim();
+  } catch {
+    return;
+  }
+  if (content !== '' && content !== tip) return;
+  try {
+    unlinkSync(lock);
+  } catch {
+    // gone meanwhile
+  }
+}
+
+/**
+ * Finishes a `git worktree remove` that was killed part-way. Git deletes the folder's files first
+ * (its `.git` file among them, in no set order) and its admin folder last, so a killed one can leave
+ * a folder git no longer knows as a worktree, holding some of the session's files, which nothing
+ * would ever delete. Call it only for a removal that had deleted the session's branch: it deletes
+ * the branch before the folder, and nothing before the work is merged or archived, so what is
+ * left there is already kept. A folder git still lists as a worktree is never touched here.
+ */
+export async function removeRemnantFolder(ws: Workspace, session: Session): Promise<boolean> {
+  if (!existsSync(session.worktreePath)) return false;
+  return withWorktreeAdmin(ws, `remove what is left of session ${session.id}`, async () => {
+    const listed = parseWorktreeList((await git(['worktree', 'list', '--porcelain', '-z'], { cwd: ws.repo.mainRoot })).stdout);
+    if (listed.some((w) => path.resolve(w.path) === path.resolve(session.worktreePath))) return false;
+    rmSync(session.worktreePath, { recursive: true, force: true });
+    return true;
   });
 }

@@ -1,0 +1,189 @@
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, linkSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { CouncilError } from '../errors';
+import { git } from '../git/git';
+
+/*
+ * Changing a session worktree's index without leaving git's `index.lock` behind when we are killed.
+ *
+ * `git add` and `git commit` take `<gitdir>/index.lock`, and a git killed while it holds the file
+ * (SIGKILL of our process group, a container stopped, a power cut) leaves it there for good: from
+ * then on every git command that writes that index — the agent's own `git commit`, our next commit,
+ * a merge of the session — fails with "index.lock: File exists", and nothing tells whose file it
+ * is. (Found by the lifecycle crash loop: a merge killed while committing the session's pending work.)
+ *
+ * So we take the lock ourselves, the way git does, with a file that says it is ours: a token naming
+ * our process and the HEAD we started from, written to a temporary file and hard-linked into place
+ * (an exclusive create that is never seen half-written). While we hold it no other git command can
+ * write the index. Git works on a copy of the index (GIT_INDEX_FILE), which replaces the real one
+ * by a rename once the work is done; then we let go of the lock. A crash leaves at worst our lock
+ * and our copy, which recoverIndexLock clears once our process is dead: the copy is put in place
+ * when the commit it was made for happened (HEAD moved on, from the HEAD we recorded, to a commit of
+ * exactly the copy's tree), else dropped, leaving the index as it was before. The locks `git
+ * commit` itself takes last, on the branch and on HEAD, are cleared with it (dropRefLocksOfDeadCommit).
+ */
+
+const MARK = 'council session index';
+const TOKEN = new RegExp(`^${MARK} pid (\\d+) head ([0-9a-f]+) tag ([\\w-]+)$`);
+
+/** A worktree's own git dir (`.git/worktrees/<name>` for a linked worktree). */
+export function gitDirOf(worktree: string): string {
+  const dotGit = path.join(worktree, '.git');
+  if (statSync(dotGit).isDirectory()) return dotGit;
+  const pointer = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'))?.[1];
+  if (!pointer) throw new CouncilError('not-a-repo', `${dotGit} is not a valid .git file`);
+  return path.resolve(worktree, pointer.trim());
+}
+
+const tempIndexOf = (gitDir: string, tag: string): string => path.join(gitDir, `index.council-${tag}`);
+
+function removeQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // already gone
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function head(worktree: string): Promise<string> {
+  return (await git(['rev-parse', '--verify', 'HEAD'], { cwd: worktree })).stdout.trim();
+}
+
+/**
+ * Runs `fn` holding the worktree's index.lock (our own, see above), with the path of a copy of the
+ * index for git to work on (pass it as GIT_INDEX_FILE). When `fn` succeeds the copy becomes the
+ * index; when it fails the index is left as it was.
+ */
+export async function withIndexCopy<T>(worktree: string, fn: (indexCopy: string) => Promise<T>): Promise<T> {
+  await recoverIndexLock(worktree);
+  const gitDir = gitDirOf(worktree);
+  const tag = `session-${process.pid}-${randomBytes(6).toString('hex')}`;
+  const lockFile = path.join(gitDir, 'index.lock');
+  const lockTemp = path.join(gitDir, `index.lock.council-${tag}`);
+  const token = `${MARK} pid ${process.pid} head ${await head(worktree)} tag ${tag}`;
+  writeFileSync(lockTemp, token, { flag: 'wx' });
+  try {
+    linkSync(lockTemp, lockFile);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    throw new CouncilError('lock-busy', `another git command is working in ${worktree} (${lockFile} exists); if none is, it was left by a crashed git: delete that file`);
+  } finally {
+    removeQuietly(lockTemp);
+  }
+  const copy = tempIndexOf(gitDir, tag);
+  try {
+    try {
+      copyFileSync(path.join(gitDir, 'index'), copy);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    const result = await fn(copy);
+    renameSync(copy, path.join(gitDir, 'index'));
+    return result;
+  } finally {
+    removeQuietly(copy);
+    removeQuietly(`${copy}.lock`);
+    if (readToken(lockFile) === token) removeQuietly(lockFile);
+  }
+}
+
+function readToken(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Clears what a killed withIndexCopy left in a worktree (see the top of this file): our lock, once
+ * the process named in it is dead, and our temporary files. Never touches a lock git made (its
+ * content is index data, not our token) or one of a live process. Returns whether it cleared a lock.
+ */
+export async function recoverIndexLock(worktree: string): Promise<boolean> {
+  let gitDir: string;
+  try {
+    gitDir = gitDirOf(worktree);
+  } catch {
+    return false;
+  }
+  const lockFile = path.join(gitDir, 'index.lock');
+  const token = readToken(lockFile);
+  const match = token ? TOKEN.exec(token) : null;
+  let cleared = false;
+  if (token && match && !alive(Number(match[1]))) {
+    const [, , startHead, tag] = match as unknown as [string, string, string, string];
+    await dropRefLocksOfDeadCommit(worktree, gitDir, startHead);
+    const copy = tempIndexOf(gitDir, tag);
+    if (await commitOfCopyHappened(worktree, copy, startHead)) renameSync(copy, path.join(gitDir, 'index'));
+    // Still our token: nobody can have replaced the lock while it was held.
+    if (readToken(lockFile) === token) removeQuietly(lockFile);
+    cleared = true;
+  }
+  // Leftovers of dead processes: a lock file never linked into place, copies never put in place.
+  for (const name of safeReaddir(gitDir)) {
+    const pid = /^index(?:\.lock)?\.council-session-(\d+)-[0-9a-f]+(?:\.lock)?$/.exec(name)?.[1];
+    if (pid && !alive(Number(pid))) removeQuietly(path.join(gitDir, name));
+  }
+  return cleared;
+}
+
+/**
+ * `git commit` ends by moving the branch: it locks the branch's ref (writing the new commit into
+ * the lock) and the worktree's HEAD (to append HEAD's reflog), and killed in between it leaves
+ * either lock behind, refusing every later commit there. With our index.lock still in place no
+ * other commit, checkout or reset in this worktree can have started since, so the worktree's
+ * HEAD.lock is the dead commit's; the branch's lock is dropped only when it holds a commit made on
+ * top of the HEAD we started from (the branch is shared with no one, but the proof costs little).
+ */
+async function dropRefLocksOfDeadCommit(worktree: string, gitDir: string, startHead: string): Promise<void> {
+  removeQuietly(path.join(gitDir, 'HEAD.lock'));
+  const ref = /^ref: (refs\/heads\/\S+)$/m.exec(readToken(path.join(gitDir, 'HEAD')) ?? '')?.[1];
+  if (!ref) return;
+  let commonDir = gitDir;
+  try {
+    commonDir = path.resolve(gitDir, readFileSync(path.join(gitDir, 'commondir'), 'utf8').trim());
+  } catch {
+    // the main checkout's git dir is the common dir
+  }
+  const refLock = `${path.join(commonDir, ...ref.split('/'))}.lock`;
+  const written = readToken(refLock)?.trim();
+  if (!written || !/^[0-9a-f]{40,64}$/.test(written)) return;
+  const parent = await git(['rev-parse', '--verify', '--quiet', `${written}^1`], { cwd: worktree, okExitCodes: [1, 128] });
+  if (parent.stdout.trim() === startHead) removeQuietly(refLock);
+}
+
+/** Did the commit a copy was made for happen: HEAD moved from `startHead` to a child whose tree is the copy's? */
+async function commitOfCopyHappened(worktree: string, copy: string, startHead: string): Promise<boolean> {
+  try {
+    statSync(copy);
+  } catch {
+    return false;
+  }
+  const now = await head(worktree);
+  if (now === startHead) return false;
+  const parent = await git(['rev-parse', '--verify', '--quiet', `${now}^1`], { cwd: worktree, okExitCodes: [1, 128] });
+  if (parent.stdout.trim() !== startHead) return false;
+  // A copy cut off mid-write is not a valid index: write-tree fails, and it is dropped.
+  const tree = await git(['write-tree'], { cwd: worktree, env: { GIT_INDEX_FILE: copy }, okExitCodes: [128] });
+  const headTree = await git(['rev-parse', `${now}^{tree}`], { cwd: worktree });
+  return tree.exitCode === 0 && tree.stdout.trim() === headTree.stdout.trim();
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
