@@ -434,6 +434,12 @@ export async function repairCheckout(ws: Workspace, journal: MergeJournal, base:
   if (!intent) return { base, action: 'none', note: '' };
   const where = describeCheckout({ worktree: intent.worktree, main: path.resolve(intent.gitDir) === path.resolve(ws.repo.commonDir) });
   try {
+    // Our index.lock still there means we died before letting go of it, that is before or during
+    // the compare-and-swap: `git update-ref` locks the checkout's HEAD to append its reflog (HEAD
+    // points at the base branch), and killed then leaves HEAD.lock, refusing the user's every
+    // later commit there. While our index.lock is held no commit, checkout or reset there can have
+    // started, so a HEAD.lock now is the dead CAS's.
+    if (lockIsOurs(intent)) removeQuietly(path.join(intent.gitDir, 'HEAD.lock'));
     // Without our lock in place nothing was changed there (we never got it), or everything was
     // (we release it only after the branch moved).
     if (base !== journal.baseBefore || !lockIsOurs(intent) || !existsSync(intent.worktree)) return { base, action: 'none', note: '' };

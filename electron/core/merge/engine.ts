@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { QueueEntry } from '../../../shared/merge';
 import type { Session } from '../../../shared/models';
@@ -263,6 +263,23 @@ async function recoverLocked(ctx: RunContext): Promise<RecoveryReport[]> {
   return reports;
 }
 
+/**
+ * `git update-ref` writes the new commit into `<ref>.lock` and renames it over the ref; killed in
+ * between, the lock stays and every later move of the branch fails ("cannot lock ref"), so the
+ * queue would retry and park forever. A lock holding exactly the journal's candidate is the dead
+ * compare-and-swap's (the journal's writer held the merge lock, which we hold now): removed.
+ */
+function clearDeadBranchLock(ws: Workspace, journal: MergeJournal): void {
+  const lock = path.join(ws.repo.commonDir, `${branchRef(journal.baseBranch)}.lock`);
+  let content: string;
+  try {
+    content = readFileSync(lock, 'utf8').trim();
+  } catch {
+    return;
+  }
+  if (content === journal.candidate) rmSync(lock, { force: true });
+}
+
 function requeue(queue: MergeQueue, id: string): Promise<QueueEntry | null> {
   return queue.patch(id, (e) => (e.state === 'checking' || e.state === 'merging' ? { ...e, state: 'queued', baseBefore: null, resultCommit: null } : null));
 }
@@ -270,6 +287,7 @@ function requeue(queue: MergeQueue, id: string): Promise<QueueEntry | null> {
 /** Settles the merge a journal describes: finished when the base has the candidate, else not done. */
 async function recoverJournal(ctx: RunContext, journal: MergeJournal, otherwise: 'requeue' | 'leave'): Promise<RecoveryReport> {
   const { ws, queue } = ctx;
+  clearDeadBranchLock(ws, journal);
   let base = await branchCommit(ws.repo.commonDir, ws.repo.mainRoot, journal.baseBranch);
   let note = '';
   if (journal.checkout) {
