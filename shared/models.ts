@@ -29,6 +29,9 @@ export const SessionSchema = z.object({
   baseCommit: z.string().check(z.regex(/^[0-9a-f]{40,64}$/)),
   createdAt: z.string(),
   state: SessionStateSchema,
+  /** While `creating` or `removing`: the process doing it, and since when. Reconcile leaves such a
+   * record alone while that process lives (another process may be creating it right now). */
+  busy: z.optional(z.object({ pid: z.int(), since: z.string() })),
 });
 export type Session = z.infer<typeof SessionSchema>;
 

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -272,5 +273,72 @@ describe('reconcile after a session remove was killed', () => {
     writeFileSync(lock, `${tip}\n`);
     dropDeletionLockOfBranch(council.ws, s!, tip);
     expect(existsSync(lock)).toBe(false);
+  });
+});
+
+describe('reconcile while another process is creating or removing a session', () => {
+  /** A real process that lives until killed (standing in for a `council session create` in flight). */
+  function liveProcess(): { pid: number; stop: () => void } {
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    return { pid: child.pid as number, stop: () => child.kill('SIGKILL') };
+  }
+
+  async function markBusy(council: Council, id: string, pid: number, since = new Date()): Promise<void> {
+    await council.ws.registry.update((file) => {
+      const s = file.sessions[id] as Session;
+      return { next: { ...file, sessions: { ...file.sessions, [id]: { ...s, busy: { pid, since: since.toISOString() } } } }, result: undefined };
+    });
+  }
+
+  it('a creating record whose process is alive is left to it; once that process is dead, it is rolled back', async () => {
+    const repo = makeRepo();
+    const council = Council.open(repo.root);
+    const s = await creatingRecord(council, 'b0b0b0');
+    const creator = liveProcess();
+    try {
+      await markBusy(council, s.id, creator.pid);
+      const report = await council.reconcile();
+      expect(report.inProgress).toEqual([s.id]);
+      expect(report.rolledBack).toEqual([]);
+      expect(council.listSessions().map((x) => [x.id, x.state])).toEqual([[s.id, 'creating']]);
+    } finally {
+      creator.stop();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const later = await council.reconcile();
+    expect(later.inProgress).toEqual([]);
+    expect(later.rolledBack).toEqual([s.id]);
+    await expectNoTrace(council, s);
+  });
+
+  it('a removing record of a live process is left alone; one marked busy for over 10 minutes is taken for crashed', async () => {
+    const repo = makeRepo();
+    const council = Council.open(repo.root);
+    const [s] = await council.createSessions({ task: 'being removed' });
+    writeIn(s!.worktreePath, 'draft.txt', 'not committed\n');
+    await leaveIn(council, s!.id, 'removing');
+    const remover = liveProcess();
+    try {
+      await markBusy(council, s!.id, remover.pid);
+      expect((await council.reconcile()).inProgress).toEqual([s!.id]);
+      expect(council.listSessions().map((x) => x.state)).toEqual(['removing']);
+      await markBusy(council, s!.id, remover.pid, new Date(Date.now() - 11 * 60_000));
+      const report = await council.reconcile();
+      expect(report.inProgress).toEqual([]);
+      expect(report.removalsUndone).toEqual([s!.id]);
+      expect(council.listSessions().map((x) => x.state)).toEqual(['ready']);
+      expect(readFileSync(path.join(s!.worktreePath, 'draft.txt'), 'utf8')).toBe('not committed\n');
+    } finally {
+      remover.stop();
+    }
+  });
+
+  it('a session made by createSessions carries no busy mark once ready', async () => {
+    const repo = makeRepo();
+    const council = Council.open(repo.root);
+    const [s] = await council.createSessions({ task: 'marks' });
+    expect(council.ws.registry.resolve(s!.id).busy).toBeUndefined();
+    const registry = path.join(council.ws.repo.commonDir, 'council', 'sessions.json');
+    expect(readFileSync(registry, 'utf8')).not.toContain('"busy"');
   });
 });

@@ -68,6 +68,7 @@ async function createOne(ws: Workspace, task: string, agent: string | null, base
       baseCommit: base.commit,
       createdAt: new Date().toISOString(),
       state: 'creating',
+      busy: { pid: process.pid, since: new Date().toISOString() },
     };
     return { next: { ...file, sessions: { ...file.sessions, [id]: s } }, result: s };
   });
@@ -82,7 +83,8 @@ async function createOne(ws: Workspace, task: string, agent: string | null, base
   }
   writeInitialContext(ws.paths, session);
   return ws.registry.update((file) => {
-    const ready: Session = { ...session, state: 'ready' };
+    const { busy: _done, ...made } = session;
+    const ready: Session = { ...made, state: 'ready' };
     return { next: { ...file, sessions: { ...file.sessions, [session.id]: ready } }, result: ready };
   });
 }

@@ -46,7 +46,8 @@ function removeQuietly(file: string): void {
   }
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this id exists (EPERM: it does, someone else's). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -121,7 +122,7 @@ export async function recoverIndexLock(worktree: string): Promise<boolean> {
   const token = readToken(lockFile);
   const match = token ? TOKEN.exec(token) : null;
   let cleared = false;
-  if (token && match && !alive(Number(match[1]))) {
+  if (token && match && !processAlive(Number(match[1]))) {
     const [, , startHead, tag] = match as unknown as [string, string, string, string];
     await dropRefLocksOfDeadCommit(worktree, gitDir, startHead);
     const copy = tempIndexOf(gitDir, tag);
@@ -133,7 +134,7 @@ export async function recoverIndexLock(worktree: string): Promise<boolean> {
   // Leftovers of dead processes: a lock file never linked into place, copies never put in place.
   for (const name of safeReaddir(gitDir)) {
     const pid = /^index(?:\.lock)?\.council-session-(\d+)-[0-9a-f]+(?:\.lock)?$/.exec(name)?.[1];
-    if (pid && !alive(Number(pid))) removeQuietly(path.join(gitDir, name));
+    if (pid && !processAlive(Number(pid))) removeQuietly(path.join(gitDir, name));
   }
   return cleared;
 }

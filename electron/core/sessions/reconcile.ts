@@ -10,7 +10,7 @@ import { FileLocks } from '../locks/file-locks';
 import type { Workspace } from '../workspace';
 import { rollback } from './create';
 import { clearUnfinishedAdminFolders, unfinishedAdminFolders } from './half-made';
-import { recoverIndexLock } from './index-lock';
+import { processAlive, recoverIndexLock } from './index-lock';
 import { inspectWork, snapshotTree } from './inspect';
 import { deleteSessionGitState, dropDeletionLockOfBranch, removeRemnantFolder } from './remove';
 
@@ -34,6 +34,8 @@ export interface ReconcileReport {
   indexLocksCleared: string[];
   /** Council worktrees git knows of that the registry did not: added back to the registry. */
   adopted: string[];
+  /** Sessions another live process is creating or removing right now: left to it. */
+  inProgress: string[];
   /** Locks and context records of sessions that no longer exist. */
   orphanLocksDropped: string[];
   orphanContextsDropped: string[];
@@ -45,6 +47,17 @@ export async function listWorktrees(ws: Workspace): Promise<WorktreeEntry[]> {
 }
 
 const samePath = (a: string, b: string): boolean => path.resolve(a) === path.resolve(b);
+
+/** Creating or removing takes seconds; a record older than this is taken for crashed even if its
+ * process id is alive (the id may have been reused). */
+const BUSY_MAX_MS = 10 * 60_000;
+
+/** A `creating` or `removing` record whose process is alive (and not long ago): someone is on it. */
+function beingWorkedOn(session: Session): boolean {
+  if ((session.state !== 'creating' && session.state !== 'removing') || !session.busy) return false;
+  const age = Date.now() - Date.parse(session.busy.since);
+  return age >= 0 && age < BUSY_MAX_MS && processAlive(session.busy.pid);
+}
 
 /**
  * Brings the registry and git's own list of worktrees into agreement after a crash or a user's
@@ -63,6 +76,7 @@ export async function reconcile(ws: Workspace): Promise<ReconcileReport> {
     droppedEntries: [],
     indexLocksCleared: [],
     adopted: [],
+    inProgress: [],
     orphanLocksDropped: [],
     orphanContextsDropped: [],
   };
@@ -81,6 +95,10 @@ export async function reconcile(ws: Workspace): Promise<ReconcileReport> {
   const byPath = (p: string): WorktreeEntry | undefined => worktrees.find((w) => samePath(w.path, p));
 
   for (const session of ws.registry.all()) {
+    if (beingWorkedOn(session)) {
+      report.inProgress.push(session.id);
+      continue;
+    }
     const entry = byPath(session.worktreePath);
     const tip = await branchCommit(ws.repo.commonDir, cwd, session.branch);
     if (session.state === 'creating') {

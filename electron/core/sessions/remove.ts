@@ -77,7 +77,9 @@ async function setState(ws: Workspace, session: Session, state: Session['state']
   await ws.registry.update((file) => {
     const current = file.sessions[session.id];
     if (!current || current.state === state) return { next: null, result: undefined };
-    return { next: { ...file, sessions: { ...file.sessions, [session.id]: { ...current, state } } }, result: undefined };
+    const { busy: _before, ...rest } = current;
+    const next: Session = state === 'removing' ? { ...rest, state, busy: { pid: process.pid, since: new Date().toISOString() } } : { ...rest, state };
+    return { next: { ...file, sessions: { ...file.sessions, [session.id]: next } }, result: undefined };
   });
 }
 
