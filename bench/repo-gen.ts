@@ -16,8 +16,9 @@ const FILES_PER_FOLDER = 25;
 const FOLDERS_PER_PACKAGE = 10;
 const SAMPLE_PATHS = 100;
 
-/** `packages/pkg-07/src/mod-3/file-012.ts`: 25 files a folder, 10 folders a package. */
-function relPathOf(index: number): string {
+/** `packages/pkg-07/src/mod-3/file-012.ts`: 25 files a folder, 10 folders a package. The i-th
+ * generated file (0 ≤ i < files − 1; the last file is the README). */
+export function relPathOf(index: number): string {
   const folder = Math.floor(index / FILES_PER_FOLDER);
   const pkg = Math.floor(folder / FOLDERS_PER_PACKAGE);
   const mod = folder % FOLDERS_PER_PACKAGE;

@@ -10,10 +10,10 @@ import { renderTable } from './table';
  * Runs one measurement on its own (`npx tsx bench/<file>.ts [--quick]`) when `moduleUrl` is the
  * program being run: its tables, then its summary, in a scratch folder removed afterwards.
  */
-export function runStandaloneIfMain(moduleUrl: string, name: string, measure: (cfg: BenchConfig) => Promise<SummaryRow[]>): void {
+export function runStandaloneIfMain(moduleUrl: string, name: string, measure: (cfg: BenchConfig) => Promise<SummaryRow[]>, options: { failOnMiss?: boolean } = {}): void {
   const script = process.argv[1];
   if (script === undefined || moduleUrl !== pathToFileURL(path.resolve(script)).href) return;
-  const run = async (): Promise<void> => {
+  const run = async (): Promise<number> => {
     const quick = process.argv.includes('--quick');
     const home = isolateGitEnvironment();
     const tmp = mkdtempSync(path.join(os.tmpdir(), `council-bench-${name}-`));
@@ -26,7 +26,10 @@ export function runStandaloneIfMain(moduleUrl: string, name: string, measure: (c
     };
     try {
       const rows = await measure(cfg);
-      cfg.print(renderTable('Summary', summaryHeader, rows.map(summaryCells), [`whole run: ${((performance.now() - started) / 1000).toFixed(1)} s (before the clean-up)`]));
+      const missed = rows.filter((r) => r.pass === false).length;
+      const verdict = options.failOnMiss ? `; ${missed} target(s) missed${missed ? ': exit 1' : ''}` : '';
+      cfg.print(renderTable('Summary', summaryHeader, rows.map(summaryCells), [`whole run: ${((performance.now() - started) / 1000).toFixed(1)} s (before the clean-up)${verdict}`]));
+      return options.failOnMiss && missed > 0 ? 1 : 0;
     } finally {
       cfg.log(`removing ${tmp}`);
       rmSync(tmp, { recursive: true, force: true });
@@ -34,7 +37,7 @@ export function runStandaloneIfMain(moduleUrl: string, name: string, measure: (c
     }
   };
   run().then(
-    () => process.exit(0),
+    (code) => process.exit(code),
     (err: unknown) => {
       process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
       process.exit(1);

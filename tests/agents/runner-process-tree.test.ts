@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { descendants, isAlive, killTree } from '../../electron/core/agents/runner/process-tree';
+import { descendants, isAlive, killTree, processTable } from '../../electron/core/agents/runner/process-tree';
 import { REPO_ROOT } from '../helpers/cli';
 import { tempDir } from '../helpers/repo';
 
@@ -115,6 +115,22 @@ describe('process tree', () => {
     expect(() => process.kill(zombie, 0)).not.toThrow();
     expect(isAlive(zombie)).toBe(false);
     expect(isAlive(sh.pid as number)).toBe(true);
+  });
+
+  it.runIf(process.platform === 'linux')('reads the process table for 200 callers at once with a few file descriptors, and loses no process', async () => {
+    // Stopping 100 agents at once asks for the table ~200 times together (bench/agents-scale.ts):
+    // a file per process per caller open at once ran the app out of descriptors and crashed it.
+    const fds = (): number => readdirSync('/proc/self/fd').length;
+    const before = fds();
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, fds())), 1);
+    try {
+      const tables = await Promise.all(Array.from({ length: 200 }, () => processTable()));
+      for (const table of tables) expect(table.some((p) => p.pid === process.pid)).toBe(true);
+    } finally {
+      clearInterval(sampler);
+    }
+    expect(peak - before).toBeLessThan(100);
   });
 
   it('knows this process is alive and that no pid 0 or negative one is', () => {

@@ -180,20 +180,56 @@ function readStat(pid: number): Stat | null {
   }
 }
 
-async function linuxProcessTable(): Promise<ProcessInfo[]> {
+/** /proc/<pid>/stat files open at once while reading the table. */
+const TABLE_READERS = 32;
+
+async function readLinuxProcessTable(): Promise<ProcessInfo[]> {
   const names = (await readdir('/proc')).filter((n) => /^\d+$/.test(n));
-  const rows = await Promise.all(
-    names.map(async (name): Promise<ProcessInfo | null> => {
+  const rows: (ProcessInfo | null)[] = [];
+  let next = 0;
+  const reader = async (): Promise<void> => {
+    while (next < names.length) {
+      const name = names[next++] as string;
       try {
         const stat = parseStat(await readFile(`/proc/${name}/stat`, 'utf8'));
-        if (!stat || stat.state === 'Z') return null;
-        return { pid: Number(name), ppid: stat.ppid, pgid: stat.pgid, sid: stat.sid, start: stat.start };
+        rows.push(stat && stat.state !== 'Z' ? { pid: Number(name), ppid: stat.ppid, pgid: stat.pgid, sid: stat.sid, start: stat.start } : null);
       } catch {
-        return null; // exited while we were reading
+        rows.push(null); // exited while we were reading
       }
-    }),
-  );
+    }
+  };
+  await Promise.all(Array.from({ length: TABLE_READERS }, reader));
   return rows.filter((r): r is ProcessInfo => r !== null);
+}
+
+let reading: Promise<ProcessInfo[]> | null = null;
+let queued: Promise<ProcessInfo[]> | null = null;
+
+/**
+ * One read of the table at a time, and at most TABLE_READERS files open for it. Stopping 100
+ * agents at once (app quit, stopAll) asks for the table ~200 times together; each read used to
+ * open a file per process on the machine at once — 200 × ~1,400 files — and the process ran out
+ * of file descriptors (EMFILE), lost processes from the table (an unreadable one counted as
+ * exited), and crashed when a `git` spawn failed for want of a descriptor (bench/agents-scale.ts).
+ * A caller never gets a table read before it asked: one that asks during a read waits for the
+ * next, which everyone asking meanwhile shares.
+ */
+function linuxProcessTable(): Promise<ProcessInfo[]> {
+  const start = (): Promise<ProcessInfo[]> => {
+    const read = readLinuxProcessTable().finally(() => {
+      if (reading === read) reading = null;
+    });
+    reading = read;
+    return read;
+  };
+  if (reading === null) return start();
+  queued ??= reading
+    .catch(() => undefined)
+    .then(() => {
+      queued = null;
+      return start();
+    });
+  return queued;
 }
 
 async function psProcessTable(): Promise<ProcessInfo[]> {
