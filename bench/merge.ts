@@ -51,6 +51,15 @@ export async function measureMerge(cfg: BenchConfig, counts: MergeBenchCounts, r
       await rawGit(s.worktreePath, ['add', '-A']);
       await rawGit(s.worktreePath, ['commit', '-q', '-m', `session ${s.id}`]);
     }
+    // MERGE_BENCH_AGED=1: sessions as they are after living a second or more — their index
+    // refreshed after the second they were made in. By default they are merged fresh: made and
+    // committed within one second, so every file is "racily clean" in their index and the queue's
+    // look at each session's uncommitted work (git status) hashes all of them again (~20 ms here),
+    // which raw `git merge` of the branch never does.
+    if (process.env.MERGE_BENCH_AGED) {
+      await new Promise((r) => setTimeout(r, 1100));
+      for (const s of sessions) await rawGit(s.worktreePath, ['update-index', '-q', '--refresh']);
+    }
     const scratch = path.join(cfg.tmp, `raw-merge-${round}`);
     await rawGit(source.root, ['worktree', 'add', '-q', '-b', `bench/raw-merge-${round}`, scratch, 'HEAD']);
 
