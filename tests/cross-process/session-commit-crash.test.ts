@@ -74,6 +74,35 @@ describe('a session commit killed part-way', () => {
     expect((await council.commit(id, 'later')).commit).toMatch(/^[0-9a-f]{40}$/);
   });
 
+  it("killed inside git commit after the branch moved, before git renamed its refreshed copy (copy.lock left): reconcile still leaves the index at the commit", async () => {
+    const { council, id, worktree } = await sessionWithWork();
+    await killInside(worktree, 'after-commit');
+    // What git leaves when killed between moving HEAD and committing its index lock file.
+    const copy = leftovers(worktree).find((n) => /^index\.council-session-\d+-[0-9a-f]+$/.test(n));
+    expect(copy).toBeDefined();
+    const copyPath = path.join(gitDirOf(worktree), copy as string);
+    writeFileSync(`${copyPath}.lock`, readFileSync(copyPath));
+
+    const report = await council.reconcile();
+    expect(report.indexLocksCleared).toEqual([id]);
+    expect(gitSync(worktree, 'status', '--porcelain')).toBe('');
+    expect(leftovers(worktree)).toEqual([]);
+    writeIn(worktree, 'later.txt', 'later\n');
+    expect((await council.commit(id, 'later')).files).toBe(1);
+  });
+
+  it('killed after git committed, its index copy lost: reconcile rebuilds the index from the commit (the committed work does not show as undone)', async () => {
+    const { council, id, worktree } = await sessionWithWork();
+    await killInside(worktree, 'after-commit');
+    for (const name of leftovers(worktree)) if (/^index\.council-session-\d+-[0-9a-f]+$/.test(name)) rmSync(path.join(gitDirOf(worktree), name));
+
+    const report = await council.reconcile();
+    expect(report.indexLocksCleared).toEqual([id]);
+    expect(gitSync(worktree, 'status', '--porcelain')).toBe('');
+    expect(readFileSync(path.join(worktree, 'new.txt'), 'utf8')).toBe('new file\n');
+    expect(leftovers(worktree)).toEqual([]);
+  });
+
   it("killed inside git commit's branch update (HEAD.lock and the branch's lock held): reconcile clears them too, the work commits again", async () => {
     const { root, council, id, worktree } = await sessionWithWork();
     const before = gitSync(worktree, 'rev-parse', 'HEAD');

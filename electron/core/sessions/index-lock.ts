@@ -126,7 +126,11 @@ export async function recoverIndexLock(worktree: string): Promise<boolean> {
     const [, , startHead, tag] = match as unknown as [string, string, string, string];
     await dropRefLocksOfDeadCommit(worktree, gitDir, startHead);
     const copy = tempIndexOf(gitDir, tag);
+    // The dead git's own lock on our private copy (killed after moving HEAD, before renaming its
+    // refreshed copy into place): with it there, git cannot read the copy as an index.
+    removeQuietly(`${copy}.lock`);
     if (await commitOfCopyHappened(worktree, copy, startHead)) renameSync(copy, path.join(gitDir, 'index'));
+    else if (await commitHappened(worktree, startHead)) await indexFromHead(worktree, gitDir, copy);
     // Still our token: nobody can have replaced the lock while it was held.
     if (readToken(lockFile) === token) removeQuietly(lockFile);
     cleared = true;
@@ -162,6 +166,26 @@ async function dropRefLocksOfDeadCommit(worktree: string, gitDir: string, startH
   if (!written || !/^[0-9a-f]{40,64}$/.test(written)) return;
   const parent = await git(['rev-parse', '--verify', '--quiet', `${written}^1`], { cwd: worktree, okExitCodes: [1, 128] });
   if (parent.stdout.trim() === startHead) removeQuietly(refLock);
+}
+
+/** Did a commit on top of `startHead` happen (HEAD is a child of it)? */
+async function commitHappened(worktree: string, startHead: string): Promise<boolean> {
+  const now = await head(worktree);
+  if (now === startHead) return false;
+  const parent = await git(['rev-parse', '--verify', '--quiet', `${now}^1`], { cwd: worktree, okExitCodes: [1, 128] });
+  return parent.stdout.trim() === startHead;
+}
+
+/**
+ * The commit happened but its index copy is gone or unreadable: the worktree's index still holds
+ * the state before it, and would show the committed work as undone (and a next commit would find
+ * "nothing to commit"). Its index becomes HEAD's tree (through the copy's path, then a rename):
+ * what the commit staged is exactly what it committed, and the files are not touched.
+ */
+async function indexFromHead(worktree: string, gitDir: string, copy: string): Promise<void> {
+  removeQuietly(copy);
+  await git(['read-tree', 'HEAD'], { cwd: worktree, env: { GIT_INDEX_FILE: copy } });
+  renameSync(copy, path.join(gitDir, 'index'));
 }
 
 /** Did the commit a copy was made for happen: HEAD moved from `startHead` to a child whose tree is the copy's? */
