@@ -103,6 +103,21 @@ describe('a session commit killed part-way', () => {
     expect(leftovers(worktree)).toEqual([]);
   });
 
+  it('an index left behind its commit (the work committed, the index saying otherwise): commit finds nothing to commit and puts the index right', async () => {
+    const { council, id, worktree } = await sessionWithWork();
+    const other = path.join(gitDirOf(worktree), 'elsewhere-index');
+    writeFileSync(other, readFileSync(path.join(gitDirOf(worktree), 'index')));
+    execFileSync('git', ['add', '--all'], { cwd: worktree, env: { ...process.env, GIT_INDEX_FILE: other } });
+    execFileSync('git', ['commit', '-q', '-m', 'committed through another index'], { cwd: worktree, env: { ...process.env, GIT_INDEX_FILE: other } });
+    rmSync(other);
+    expect(gitSync(worktree, 'status', '--porcelain')).not.toBe('');
+    const head = gitSync(worktree, 'rev-parse', 'HEAD');
+
+    expect(await council.commit(id, 'nothing new')).toEqual({ id, commit: null, files: 0 });
+    expect(gitSync(worktree, 'rev-parse', 'HEAD')).toBe(head);
+    expect(gitSync(worktree, 'status', '--porcelain')).toBe('');
+  });
+
   it("killed inside git commit's branch update (HEAD.lock and the branch's lock held): reconcile clears them too, the work commits again", async () => {
     const { root, council, id, worktree } = await sessionWithWork();
     const before = gitSync(worktree, 'rev-parse', 'HEAD');

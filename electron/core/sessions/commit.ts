@@ -26,8 +26,12 @@ export async function commitSession(ws: Workspace, idOrPrefix: string, message: 
   const commit = await withIndexCopy(cwd, async (indexCopy) => {
     const env = { GIT_INDEX_FILE: indexCopy };
     await git(['add', '--all', '--', '.'], { cwd, env });
+    // The files may already be committed with an index that says otherwise (status then lists
+    // "changes" that `add` finds none of): nothing to commit, and the staged copy — which matches
+    // HEAD — becomes the index. A failing hook or anything else is still an error.
+    if (!(await git(['diff', '--cached', '--name-only', '-z'], { cwd, env })).stdout) return null;
     await git(['commit', '--quiet', '--no-edit', '-m', text], { cwd, env });
     return (await git(['rev-parse', 'HEAD'], { cwd })).stdout.trim();
   });
-  return { id: session.id, commit, files: status.length };
+  return { id: session.id, commit, files: commit ? status.length : 0 };
 }
