@@ -32,12 +32,15 @@ import { claudeWrite, holdSessionMutex, orphanLocksOf, runPreToolHook } from './
 
 const PRESETS: Record<AgentName, AgentPreset> = { claude: claudePreset, codex: codexPreset, gemini: geminiPreset };
 
-/** How each CLI tells the model its hook refused the edit, with `fragment` somewhere in the reason. */
+/** How each CLI words its hook's refusal (Claude and Gemini also mark the result an error; Codex
+ * reports it as the command's output). */
+const DENIAL_TEXT: Record<AgentName, RegExp> = { claude: /./, codex: /Command blocked by PreToolUse hook: /, gemini: /^Tool execution blocked: / };
+
+/** The CLI's refusal of the edit, with `fragment` somewhere in the reason. */
 function expectDenied(cli: AgentName, result: ToolResult | undefined, fragment: string): void {
   expect(result, 'a tool result for the refused edit').toBeDefined();
-  if (cli === 'codex') expect(result?.text).toContain('Command blocked by PreToolUse hook: ');
-  else expect(result?.isError).toBe(true);
-  if (cli === 'gemini') expect(result?.text).toMatch(/^Tool execution blocked: /);
+  expect(result?.text).toMatch(DENIAL_TEXT[cli]);
+  expect(cli === 'codex' || result?.isError === true, `${cli} marks the refusal as an error`).toBe(true);
   expect(result?.text).toContain(fragment);
 }
 
