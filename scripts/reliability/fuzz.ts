@@ -14,24 +14,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { SummaryRow } from '../../tests/fuzz/fuzz-support';
 
-interface Row {
-  target: string;
-  how: string;
-  inputs: number;
-  malformed: number;
-  hostile: number;
-  typedErrors: number;
-  answered: number;
-  crashes: number;
-  stateChanges: number;
-  ms: number;
-}
 
 interface Summary {
   name: string;
   seed: number;
-  rows: Row[];
+  rows: SummaryRow[];
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -70,7 +59,7 @@ function main(): number {
     return existsSync(file) ? [JSON.parse(readFileSync(file, 'utf8')) as Summary] : [];
   });
   const rows = summaries.flatMap((s) => s.rows);
-  const total = (key: keyof Row): number => rows.reduce((sum, r) => sum + (r[key] as number), 0);
+  const total = (key: keyof SummaryRow): number => rows.reduce((sum, r) => sum + (r[key] as number), 0);
   process.stdout.write(`\nFuzzing: ${runs} inputs per contract command and per in-process CLI verb (fewer, as real processes, where named)\n`);
   process.stdout.write(`seeds: ${summaries.map((s) => `${s.name} ${s.seed}`).join(', ')} (replay with --seed N)\n\n`);
   process.stdout.write(

@@ -5,6 +5,7 @@ import { git } from '../git/git';
 import { parseWorktreeList } from '../git/parse';
 import { branchCommit, branchRef } from '../git/refs';
 import type { Workspace } from '../workspace';
+import { removeQuietly } from '../sessions/index-lock';
 import { writeJournal, type CheckoutIntent, type MergeJournal } from './journal';
 import { pendingChanges, treeChanges, updateRefCas, withoutTrace, type TreeChange } from './merge-git';
 
@@ -178,14 +179,6 @@ function lockIsOurs(intent: CheckoutIntent): boolean {
     }
   } catch {
     return false;
-  }
-}
-
-function removeQuietly(file: string): void {
-  try {
-    unlinkSync(file);
-  } catch {
-    // already gone
   }
 }
 

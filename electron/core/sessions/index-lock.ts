@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFileSync, linkSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CouncilError } from '../errors';
+import { isAlive } from '../agents/runner/process-tree';
 import { git } from '../git/git';
 
 /*
@@ -38,21 +39,12 @@ export function gitDirOf(worktree: string): string {
 
 const tempIndexOf = (gitDir: string, tag: string): string => path.join(gitDir, `index.council-${tag}`);
 
-function removeQuietly(file: string): void {
+/** Deletes a file that may already be gone (or never made it). */
+export function removeQuietly(file: string): void {
   try {
     unlinkSync(file);
   } catch {
     // already gone
-  }
-}
-
-/** Whether a process with this id exists (EPERM: it does, someone else's). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -122,7 +114,7 @@ export async function recoverIndexLock(worktree: string): Promise<boolean> {
   const token = readToken(lockFile);
   const match = token ? TOKEN.exec(token) : null;
   let cleared = false;
-  if (token && match && !processAlive(Number(match[1]))) {
+  if (token && match && !isAlive(Number(match[1]))) {
     const [, , startHead, tag] = match as unknown as [string, string, string, string];
     await dropRefLocksOfDeadCommit(worktree, gitDir, startHead);
     const copy = tempIndexOf(gitDir, tag);
@@ -138,7 +130,7 @@ export async function recoverIndexLock(worktree: string): Promise<boolean> {
   // Leftovers of dead processes: a lock file never linked into place, copies never put in place.
   for (const name of safeReaddir(gitDir)) {
     const pid = /^index(?:\.lock)?\.council-session-(\d+)-[0-9a-f]+(?:\.lock)?$/.exec(name)?.[1];
-    if (pid && !processAlive(Number(pid))) removeQuietly(path.join(gitDir, name));
+    if (pid && !isAlive(Number(pid))) removeQuietly(path.join(gitDir, name));
   }
   return cleared;
 }

@@ -10,7 +10,8 @@ import { FileLocks } from '../locks/file-locks';
 import type { Workspace } from '../workspace';
 import { rollback } from './create';
 import { clearUnfinishedAdminFolders, unfinishedAdminFolders } from './half-made';
-import { processAlive, recoverIndexLock } from './index-lock';
+import { isAlive } from '../agents/runner/process-tree';
+import { recoverIndexLock } from './index-lock';
 import { inspectWork, snapshotTree } from './inspect';
 import { deleteSessionGitState, dropDeletionLockOfBranch, removeRemnantFolder } from './remove';
 
@@ -56,7 +57,7 @@ const BUSY_MAX_MS = 10 * 60_000;
 function beingWorkedOn(session: Session): boolean {
   if ((session.state !== 'creating' && session.state !== 'removing') || !session.busy) return false;
   const age = Date.now() - Date.parse(session.busy.since);
-  return age >= 0 && age < BUSY_MAX_MS && processAlive(session.busy.pid);
+  return age >= 0 && age < BUSY_MAX_MS && isAlive(session.busy.pid);
 }
 
 /**
