@@ -120,7 +120,8 @@ describe('the queue across restarts', () => {
     const queue = new MergeQueue(council.ws);
     for (const w of worked) await queue.enqueue(w.session.id);
     const stop = new AbortController();
-    const first = await processQueue(council, { signal: stop.signal, onEvent: (e) => e.step === 'merged' && stop.abort() });
+    // Told as soon as it has an entry in hand: it lands that one alone (no train behind it).
+    const first = await processQueue(council, { signal: stop.signal, onEvent: (e) => e.step === 'claimed' && stop.abort() });
     expect(first.settled.map((e) => e.state)).toEqual(['merged']);
     expect(queue.list().map((e) => e.state)).toEqual(['merged', 'queued', 'queued', 'queued']);
 

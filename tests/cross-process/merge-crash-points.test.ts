@@ -156,3 +156,48 @@ describe('a merge killed at each of its steps', () => {
     expect(gitSync(root, 'rev-parse', 'main')).toBe(base0);
   });
 });
+
+describe('a train killed at each step of its move', () => {
+  const TRAIN_STEPS = [
+    ['journal-written', 'queued'],
+    ['checkout-locked', 'queued'],
+    ['checkout-updated', 'merged'],
+    ['base-moved', 'merged'],
+  ] as const;
+
+  it.each(TRAIN_STEPS)('killed at %s: recovery leaves every entry of it %s, the base at the old commit or the last result; then each merges once', async (step, afterRecovery) => {
+    const repo = mergeRepo(4);
+    const council = Council.open(repo.root);
+    const sessions = await council.createSessions({ task: 'a train', count: 3 });
+    const queue = new MergeQueue(council.ws);
+    for (const [i, s] of sessions.entries()) {
+      writeIn(s.worktreePath, `src/f${i}.ts`, `export const f${i} = "train ${i}";\n`);
+      gitSync(s.worktreePath, 'add', '-A');
+      gitSync(s.worktreePath, 'commit', '-q', '-m', `train ${i}`);
+      await queue.enqueue(s.id, { strategy: 'merge', gate: null });
+    }
+    const base0 = gitSync(repo.root, 'rev-parse', 'main');
+    await killAt(repo.root, step);
+
+    expect(fsck(repo.root)).toBe('');
+    const journal = readJournal(council.ws);
+    expect(journal?.train?.map((l) => l.sessionId)).toEqual(sessions.map((s) => s.id));
+    expect([base0, journal?.candidate]).toContain(gitSync(repo.root, 'rev-parse', 'main'));
+
+    ageLocksOfDeadHolder(council.ws);
+    await recoverQueue(council);
+    expect(queue.list().map((e) => e.state)).toEqual(Array(3).fill(afterRecovery));
+    expect(readJournal(council.ws)).toBeNull();
+    expect(gitSync(repo.root, 'rev-parse', 'main')).toBe(afterRecovery === 'merged' ? journal?.candidate : base0);
+    expectCheckoutAt(repo.root, 'main');
+
+    await processQueue(council);
+    expect(queue.list().map((e) => e.state)).toEqual(Array(3).fill('merged'));
+    // Exactly one merge per session on top of the old base, in order, with all their work.
+    expect(gitSync(repo.root, 'rev-list', '--first-parent', '--reverse', `${base0}..main`).split('\n')).toEqual(queue.list().map((e) => e.resultCommit));
+    const tree = treeContents(repo.root, 'main');
+    for (let i = 0; i < 3; i++) expect(tree[`src/f${i}.ts`]).toBe(`export const f${i} = "train ${i}";\n`);
+    expectCheckoutAt(repo.root, 'main');
+    expect(fsck(repo.root)).toBe('');
+  });
+});

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { AgentEventSchema, AgentRunSchema, LIVE_RUN_STATES, type AgentEvent, type AgentRun } from '../../../shared/agents';
 import { CouncilError } from '../errors';
 import { readJsonOrNull, withMutex, writeJson } from '../state/json-store';
+import { isAlive } from './runner/process-tree';
 import type { StatePaths } from '../state/paths';
 
 /**
@@ -145,3 +146,10 @@ export class RunStore {
 }
 
 export const isLive = (run: AgentRun | null): boolean => run !== null && LIVE_RUN_STATES.includes(run.state);
+
+/** Is an agent running in the session now: its latest run is live and the process hosting it alive? */
+export function agentRunningIn(paths: StatePaths, sessionId: string): boolean {
+  const run = new RunStore(paths).latest(sessionId);
+  if (!run || !isLive(run)) return false;
+  return run.hostPid === process.pid || isAlive(run.hostPid);
+}

@@ -2,8 +2,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { QueueEntry } from '../../../shared/merge';
 import type { Session } from '../../../shared/models';
-import { isLive, RunStore } from '../agents/run-store';
-import { isAlive } from '../agents/runner/process-tree';
+import { agentRunningIn } from '../agents/run-store';
 import type { Council } from '../council';
 import { CouncilError } from '../errors';
 import { branchCommit, branchRef } from '../git/refs';
@@ -15,11 +14,12 @@ import type { Workspace } from '../workspace';
 import { computeCandidate, type Candidate } from './candidate';
 import { bringAlong, findCheckout, prepareCheckoutLock, releaseCheckout, repairCheckout, type BaseCheckout } from './checkout';
 import { runGate } from './gate';
-import { deleteJournal, readJournal, writeJournal, type MergeJournal } from './journal';
+import { deleteJournal, journalLandings, readJournal, writeJournal, type MergeJournal } from './journal';
 import { lookAhead, usableLookAhead, type LookAhead } from './look-ahead';
 import { isAncestor, mergeTree, pendingChanges, treeOf, updateRefCas } from './merge-git';
 import { MergeQueue } from './queue-store';
 import { addTempWorktree, cleanupTempWorktrees, removeTempWorktree, tempRoot } from './temp-worktree';
+import { extendTrain, firstMovedTip, type Landing } from './train';
 
 /*
  * THE MERGE QUEUE ENGINE
@@ -151,6 +151,7 @@ interface RunContext {
   queue: MergeQueue;
   emit: (event: MergeEvent) => void;
   lost: () => boolean;
+  signal?: AbortSignal;
   trees: Map<string, string>;
   /** The next entry's answers, computed while the current one's base moved (look-ahead.ts). */
   ahead: LookAhead | null;
@@ -187,15 +188,14 @@ export async function processQueue(council: Council, options: ProcessOptions = {
       await withMergeLock(
         ws,
         async (lost) => {
-          const ctx: RunContext = { council, ws, queue, emit, lost, trees, ahead: null };
+          const ctx: RunContext = { council, ws, queue, emit, lost, signal: options.signal, trees, ahead: null };
           recovery.push(...(await recoverLocked(ctx)));
           for (;;) {
             if (options.signal?.aborted || lost()) return;
             const entry = await queue.claimNext();
             if (!entry) return;
             emit({ step: 'claimed', entryId: entry.id, sessionId: entry.sessionId, message: `checking session ${entry.sessionId} (${entry.strategy})`, entry });
-            const done = await runEntry(ctx, entry);
-            if (done) settled.push(done);
+            settled.push(...(await runEntry(ctx, entry)));
           }
         },
         { timeoutMs: 0, purpose: `merge queue run by process ${process.pid}` },
@@ -251,7 +251,7 @@ async function recoverLocked(ctx: RunContext): Promise<RecoveryReport[]> {
     const session = ws.registry.find(entry.sessionId);
     const base = session ? await branchCommit(ws.repo.commonDir, ws.repo.mainRoot, session.baseBranch) : null;
     if (entry.state === 'merging' && session && base && entry.resultCommit && (await isAncestor(ws.repo.mainRoot, entry.resultCommit, base))) {
-      await finishMerged(ctx, { entryId: entry.id, sessionId: entry.sessionId, baseBranch: session.baseBranch, baseBefore: entry.baseBefore ?? base, commit: entry.resultCommit, strategy: entry.strategy });
+      await finishMerged(ctx, [{ entryId: entry.id, sessionId: entry.sessionId, baseBranch: session.baseBranch, baseBefore: entry.baseBefore ?? base, commit: entry.resultCommit, strategy: entry.strategy }]);
       reports.push({ entryId: entry.id, outcome: 'merged', note: 'its merge had happened; the bookkeeping was finished' });
       continue;
     }
@@ -296,36 +296,43 @@ async function recoverJournal(ctx: RunContext, journal: MergeJournal, otherwise:
     note = repair.note;
   }
   const done = base !== null && (await isAncestor(ws.repo.mainRoot, journal.candidate, base));
+  const landings = journalLandings(journal);
+  const others = landings.length > 1 ? ` (with ${landings.length - 1} entries landed in the same move)` : '';
   if (done) {
-    await finishMerged(ctx, { entryId: journal.entryId, sessionId: journal.sessionId, baseBranch: journal.baseBranch, baseBefore: journal.baseBefore, commit: journal.candidate, strategy: journal.strategy });
-    return { entryId: journal.entryId, outcome: 'merged', note: note || `${journal.baseBranch} had moved to the merged result; the bookkeeping was finished` };
+    await finishMerged(
+      ctx,
+      landings.map((l) => ({ entryId: l.entryId, sessionId: l.sessionId, baseBranch: journal.baseBranch, baseBefore: l.baseBefore, commit: l.candidate, strategy: l.strategy })),
+    );
+    return { entryId: journal.entryId, outcome: 'merged', note: note || `${journal.baseBranch} had moved to the merged result; the bookkeeping was finished${others}` };
   }
-  if (otherwise === 'requeue') await requeue(queue, journal.entryId);
+  if (otherwise === 'requeue') for (const l of landings) await requeue(queue, l.entryId);
   deleteJournal(ws);
-  return { entryId: journal.entryId, outcome: otherwise === 'requeue' ? 'requeued' : 'left', note: note || `${journal.baseBranch} had not moved; nothing of the merge happened` };
+  return { entryId: journal.entryId, outcome: otherwise === 'requeue' ? 'requeued' : 'left', note: note || `${journal.baseBranch} had not moved; nothing of the merge happened${others}` };
 }
 
-function agentRunning(ws: Workspace, session: Session): boolean {
-  const run = new RunStore(ws.paths).latest(session.id);
-  if (!run || !isLive(run)) return false;
-  return run.hostPid === process.pid || isAlive(run.hostPid);
-}
-
-async function runEntry(ctx: RunContext, claimed: QueueEntry): Promise<QueueEntry | null> {
+/** Settles the claimed entry (and any train it led): the entries merged or parked, in order. */
+async function runEntry(ctx: RunContext, claimed: QueueEntry): Promise<QueueEntry[]> {
   const temps: string[] = [];
+  const followers: string[] = [];
+  const found = (ids: string[]): QueueEntry[] => ids.map((id) => ctx.queue.find(id)).filter((e): e is QueueEntry => e !== undefined);
   try {
-    return await attemptEntry(ctx, claimed, temps);
+    return await attemptEntry(ctx, claimed, temps, followers);
   } catch (err) {
-    if (err instanceof EntryGone || err instanceof LockLost) return null;
+    if (err instanceof EntryGone || err instanceof LockLost) return [];
     const journal = readJournal(ctx.ws);
-    if (journal && journal.entryId === claimed.id) {
+    if (journal && journalLandings(journal).some((l) => l.entryId === claimed.id)) {
       // Stopped during the move: settle it exactly as crash recovery would, then say why.
       const report = await recoverJournal(ctx, journal, 'leave');
-      if (report.outcome === 'merged') return ctx.queue.find(claimed.id) ?? null;
+      if (report.outcome === 'merged') {
+        followers.length = 0;
+        return found(journalLandings(journal).map((l) => l.entryId));
+      }
     }
-    if (err instanceof Parked) return park(ctx, claimed, err.reason, err.files);
-    return park(ctx, claimed, `the merge failed unexpectedly: ${messageOf(err)}`, []);
+    const parked = err instanceof Parked ? await park(ctx, claimed, err.reason, err.files) : await park(ctx, claimed, `the merge failed unexpectedly: ${messageOf(err)}`, []);
+    return parked ? [parked] : [];
   } finally {
+    // Followers not landed (the move did not happen, or stopped part-way): back in line.
+    await ctx.queue.unclaim(followers).catch(() => undefined);
     for (const dir of temps) await removeTempWorktree(ctx.ws, dir).catch(() => undefined);
   }
 }
@@ -336,12 +343,16 @@ async function park(ctx: RunContext, claimed: QueueEntry, reason: string, files:
   return parked;
 }
 
-async function attemptEntry(ctx: RunContext, claimed: QueueEntry, temps: string[]): Promise<QueueEntry | null> {
+/**
+ * Merges or parks the claimed entry; without a gate, with the plain entries waiting behind it as
+ * one train (train.ts), whose ids are kept in `followers` until they have landed.
+ */
+async function attemptEntry(ctx: RunContext, claimed: QueueEntry, temps: string[], followers: string[]): Promise<QueueEntry[]> {
   const { ws, queue } = ctx;
   const session = ws.registry.find(claimed.sessionId);
   if (!session) throw new Parked(`session ${claimed.sessionId} no longer exists`);
   if (session.state !== 'ready') throw new Parked(`session ${session.id} is ${session.state}`);
-  if (agentRunning(ws, session)) {
+  if (agentRunningIn(ws.paths, session.id)) {
     throw new Parked(`the agent is still running in session ${session.id}; let it finish, or stop it (council session stop ${session.id}), then retry`);
   }
   const cwd = ws.repo.mainRoot;
@@ -368,6 +379,7 @@ async function attemptEntry(ctx: RunContext, claimed: QueueEntry, temps: string[
       ctx.emit({ step: 'committed', entryId: claimed.id, sessionId: session.id, message: `committed the session's pending work (${pending.length} file(s)) as ${shortSha(commit ?? '')}` });
     }
   }
+  let alone = false;
   for (let round = 1; ; round++) {
     const old = await branchCommit(ws.repo.commonDir, cwd, session.baseBranch);
     if (!old) throw new Parked(`the base branch ${session.baseBranch} no longer exists`);
@@ -377,7 +389,7 @@ async function attemptEntry(ctx: RunContext, claimed: QueueEntry, temps: string[
     const candidate = computed ?? (await computeCandidate({ ws, entryId: claimed.id, session, strategy: claimed.strategy, base: old, tip, trees: ctx.trees, temps }));
     if (candidate.kind === 'conflict') throw new Parked(candidate.reason, candidate.files);
     if (candidate.kind === 'nothing') {
-      return finishMerged(ctx, { entryId: claimed.id, sessionId: session.id, baseBranch: session.baseBranch, baseBefore: old, commit: old, strategy: claimed.strategy, nothing: true });
+      return finishMerged(ctx, [{ entryId: claimed.id, sessionId: session.id, baseBranch: session.baseBranch, baseBefore: old, commit: old, strategy: claimed.strategy, nothing: true }]);
     }
     // Recorded on the entry only when a gate will run on it (the screens show what is being checked
     // meanwhile); without one the entry is recorded `merging` with it a moment later (moveBase).
@@ -409,63 +421,122 @@ async function attemptEntry(ctx: RunContext, claimed: QueueEntry, temps: string[
     for (const dir of temps.splice(0)) await removeTempWorktree(ws, dir);
 
     if (ctx.lost()) throw new LockLost();
-    ctx.ahead = await lookAhead({ ws, currentId: claimed.id, baseBranch: session.baseBranch, predictedBase: candidate.commit, trees: ctx.trees }, queue.waiting());
+    const lead: Landing = { entry: claimed, session, old, tip, candidate: candidate.commit };
+    const train = alone ? [lead] : await extendTrain(ctx, lead);
+    followers.push(...train.slice(1).map((l) => l.entry.id));
+    const last = train[train.length - 1] as Landing;
+    if (ctx.lost()) throw new LockLost();
+    ctx.ahead = await lookAhead({ ws, currentId: last.entry.id, baseBranch: session.baseBranch, predictedBase: last.candidate, trees: ctx.trees }, queue.waiting());
     const lookup = await findCheckout(ws, session.baseBranch);
     if (lookup.busy) throw new Parked(lookup.busy);
-    const moved = await moveBase(ctx, claimed, session, old, candidate.commit, lookup.checkout);
-    if (moved === 'raced') {
-      if (round >= MAX_ROUNDS) throw new Parked(`the base branch ${session.baseBranch} kept moving while this entry was being merged (${MAX_ROUNDS} tries); retry it`);
-      ctx.emit({ step: 'base-raced', entryId: claimed.id, sessionId: session.id, message: `${session.baseBranch} moved meanwhile; merging again on its new commit` });
+    const moved = await moveBase(ctx, train, lookup.checkout);
+    if (moved !== 'moved') {
+      // Not moved: the followers go back in line and this entry is computed again, alone when the
+      // train as a whole could not land.
+      await queue.unclaim(followers.splice(0));
+      ctx.ahead = null;
+      if (moved === 'alone') {
+        alone = true;
+        round--;
+        continue;
+      }
+      if (round >= MAX_ROUNDS) throw new Parked(`the base branch ${session.baseBranch} or the session's branch ${session.branch} kept moving while this entry was being merged (${MAX_ROUNDS} tries); retry it`);
+      const what = moved === 'raced' ? `${session.baseBranch} moved meanwhile; merging again on its new commit` : `the session's branch ${session.branch} moved meanwhile; merging again with its new commits`;
+      ctx.emit({ step: 'base-raced', entryId: claimed.id, sessionId: session.id, message: what });
       continue;
     }
-    return finishMerged(ctx, { entryId: claimed.id, sessionId: session.id, baseBranch: session.baseBranch, baseBefore: old, commit: candidate.commit, strategy: claimed.strategy });
+    followers.length = 0;
+    return finishMerged(
+      ctx,
+      train.map((l) => ({ entryId: l.entry.id, sessionId: l.session.id, baseBranch: session.baseBranch, baseBefore: l.old, commit: l.candidate, strategy: l.entry.strategy })),
+    );
   }
 }
 
-/** Step 4: journal, entry `merging`, then the base (and its checkout) moves by compare-and-swap. */
-async function moveBase(ctx: RunContext, entry: QueueEntry, session: Session, old: string, candidate: string, checkout: BaseCheckout | null): Promise<'moved' | 'raced'> {
+/**
+ * Step 4: journal, entries `merging`, then the base (and its checkout) moves by compare-and-swap,
+ * from where the first entry of the train was built to the last one's result. Not moved:
+ * 'raced' (the base moved meanwhile), 'tip-moved' (the first entry's session got a commit since
+ * its merge was built), 'alone' (the train as a whole cannot land: a follower was removed or got a
+ * commit meanwhile, or the checkout has local changes in a file the train touches; the first entry
+ * should be tried on its own).
+ */
+async function moveBase(ctx: RunContext, train: readonly Landing[], checkout: BaseCheckout | null): Promise<'moved' | 'raced' | 'tip-moved' | 'alone'> {
   const { ws, queue } = ctx;
+  const lead = train[0] as Landing;
+  const last = train[train.length - 1] as Landing;
+  const baseBranch = lead.session.baseBranch;
   const journal: MergeJournal = {
     version: 1,
-    entryId: entry.id,
-    sessionId: session.id,
-    strategy: entry.strategy,
-    baseBranch: session.baseBranch,
-    baseBefore: old,
-    candidate,
+    entryId: last.entry.id,
+    sessionId: last.session.id,
+    strategy: last.entry.strategy,
+    baseBranch,
+    baseBefore: lead.old,
+    candidate: last.candidate,
     startedAt: new Date().toISOString(),
-    checkout: checkout ? prepareCheckoutLock(checkout, entry.id) : null,
+    checkout: checkout ? prepareCheckoutLock(checkout, last.entry.id) : null,
+    ...(train.length > 1 ? { train: train.map((l) => ({ entryId: l.entry.id, sessionId: l.session.id, strategy: l.entry.strategy, baseBefore: l.old, candidate: l.candidate })) } : {}),
   };
   writeJournal(ws, journal);
-  // Not fsync'd: the journal, just written with fsync, is what recovery goes by.
-  const merging = await queue.patch(entry.id, (e) => (e.state === 'checking' ? { ...e, state: 'merging', baseBefore: old, resultCommit: candidate } : null));
-  if (merging?.state !== 'merging') {
+  const undo = (): void => {
     if (journal.checkout) releaseCheckout(journal.checkout);
     deleteJournal(ws);
+  };
+  // One write for the whole train, and only if every entry is still ours (`checking`): one removed
+  // meanwhile must not be merged. Not fsync'd: the journal, just written with fsync, is what
+  // recovery goes by.
+  const own = new Map(train.map((l) => [l.entry.id, l]));
+  const merging = await queue.update((file) => {
+    if (!file.entries.every((e) => !own.has(e.id) || e.state === 'checking') || file.entries.filter((e) => own.has(e.id)).length !== train.length) return { next: null, result: null };
+    const now = new Date().toISOString();
+    const entries = file.entries.map((e) => {
+      const l = own.get(e.id);
+      return l ? { ...e, state: 'merging' as const, baseBefore: l.old, resultCommit: l.candidate, updatedAt: now } : e;
+    });
+    return { next: { ...file, entries }, result: entries.filter((e) => own.has(e.id)) };
+  });
+  if (!merging) {
+    undo();
+    if (train.length > 1 && queue.find(lead.entry.id)?.state === 'checking') return 'alone';
     throw new EntryGone();
   }
-  ctx.emit({ step: 'journal-written', entryId: entry.id, sessionId: session.id, message: `moving ${session.baseBranch} from ${shortSha(old)} to ${shortSha(candidate)}`, entry: merging });
-  const reflog = `council: merge queue entry ${entry.id} (session ${session.id}, ${entry.strategy})`;
-  let outcome: 'moved' | 'raced';
+  for (const entry of merging) {
+    const l = own.get(entry.id) as Landing;
+    const message = `moving ${baseBranch} from ${shortSha(lead.old)} to ${shortSha(last.candidate)}${train.length > 1 ? ` (${train.length} entries in one move; this one as ${shortSha(l.candidate)})` : ''}`;
+    ctx.emit({ step: 'journal-written', entryId: entry.id, sessionId: l.session.id, message, entry });
+  }
+  const notMoved = async (outcome: 'raced' | 'tip-moved' | 'alone'): Promise<typeof outcome> => {
+    await queue.patch(lead.entry.id, (e) => (e.state === 'merging' ? { ...e, state: 'checking', baseBefore: null, resultCommit: null } : null));
+    // The followers are put back in line by the caller (they are `merging` until then).
+    deleteJournal(ws);
+    return outcome;
+  };
+  // The last moment before anything irreversible: a commit made on a session's branch since its
+  // merge was built would be left out of a merge that marks the entry merged.
+  const movedTip = await firstMovedTip(ws, train);
+  if (movedTip !== -1) {
+    if (journal.checkout) releaseCheckout(journal.checkout);
+    return notMoved(movedTip === 0 ? 'tip-moved' : 'alone');
+  }
+  const names = train.map((l) => l.entry.id).join(', ');
+  const reflog = train.length > 1 ? `council: merge queue entries ${names} (sessions ${train.map((l) => l.session.id).join(', ')})` : `council: merge queue entry ${lead.entry.id} (session ${lead.session.id}, ${lead.entry.strategy})`;
+  let outcome: 'moved' | 'raced' | 'tip-moved' | 'alone';
   if (journal.checkout && checkout) {
     const result = await bringAlong({
       ws,
       journal: { ...journal, checkout: journal.checkout },
       checkout,
       reflog,
-      step: (step) => ctx.emit({ step, entryId: entry.id, sessionId: session.id, message: step === 'checkout-locked' ? `holding ${checkout.worktree}'s index` : `${checkout.worktree} shows the merged result` }),
+      step: (step) => ctx.emit({ step, entryId: last.entry.id, sessionId: last.session.id, message: step === 'checkout-locked' ? `holding ${checkout.worktree}'s index` : `${checkout.worktree} shows the merged result` }),
     });
-    if (result.kind === 'refused') throw new Parked(result.reason, result.files);
-    outcome = result.kind === 'moved' ? 'moved' : 'raced';
+    if (result.kind === 'refused' && train.length === 1) throw new Parked(result.reason, result.files);
+    outcome = result.kind === 'moved' ? 'moved' : result.kind === 'refused' ? 'alone' : 'raced';
   } else {
-    outcome = (await updateRefCas(ws.repo.mainRoot, branchRef(session.baseBranch), candidate, old, reflog)) ? 'moved' : 'raced';
+    outcome = (await updateRefCas(ws.repo.mainRoot, branchRef(baseBranch), last.candidate, lead.old, reflog)) ? 'moved' : 'raced';
   }
-  if (outcome === 'raced') {
-    await queue.patch(entry.id, (e) => (e.state === 'merging' ? { ...e, state: 'checking', baseBefore: null, resultCommit: null } : null));
-    deleteJournal(ws);
-    return 'raced';
-  }
-  ctx.emit({ step: 'base-moved', entryId: entry.id, sessionId: session.id, message: `${session.baseBranch} is now ${shortSha(candidate)}` });
+  if (outcome !== 'moved') return notMoved(outcome);
+  for (const l of train) ctx.emit({ step: 'base-moved', entryId: l.entry.id, sessionId: l.session.id, message: `${baseBranch} is now ${shortSha(last.candidate)}` });
   return 'moved';
 }
 
@@ -481,37 +552,56 @@ interface Finish {
 }
 
 /**
- * Step 5, idempotent (recovery runs it again after a crash part-way): locks released, context
- * done, entry merged, journal gone; then, with removeAfterMerge, the session removed.
+ * Step 5, idempotent (recovery runs it again after a crash part-way), for one entry or a train in
+ * order: locks released, contexts done, entries merged (one queue write), journal gone; then, with
+ * removeAfterMerge, the sessions removed.
  */
-async function finishMerged(ctx: RunContext, f: Finish): Promise<QueueEntry | null> {
+async function finishMerged(ctx: RunContext, finishes: readonly Finish[]): Promise<QueueEntry[]> {
   const { council, ws, queue } = ctx;
-  const session = ws.registry.find(f.sessionId);
-  const warn = (message: string): void => ctx.emit({ step: 'warning', entryId: f.entryId, sessionId: f.sessionId, message });
-  if (session) {
-    const message = f.nothing ? `merged into ${f.baseBranch}: it already had this work (${shortSha(f.commit)})` : `merged into ${f.baseBranch} as ${shortSha(f.commit)}`;
-    // Independent files with mutexes of their own: both at once.
-    await Promise.all([
-      council.locks.releaseAll(session.id).catch((err: unknown) => warn(`its file locks could not be released: ${messageOf(err)}`)),
-      council.context.update(session.id, { status: 'done', message }).catch((err: unknown) => warn(`its context could not be updated: ${messageOf(err)}`)),
-    ]);
-  }
-  const merged = await queue.patch(f.entryId, (e) => ({ ...e, state: 'merged', baseBefore: f.baseBefore, resultCommit: f.commit, reason: null, files: [] }));
-  const journal = readJournal(ws);
-  if (journal?.entryId === f.entryId) deleteJournal(ws);
-  ctx.emit({
-    step: 'merged',
-    entryId: f.entryId,
-    sessionId: f.sessionId,
-    message: f.nothing ? `${f.baseBranch} already had everything of session ${f.sessionId}` : `session ${f.sessionId} merged into ${f.baseBranch} as ${shortSha(f.commit)}`,
-    entry: merged ?? undefined,
+  const warn = (f: Finish, message: string): void => ctx.emit({ step: 'warning', entryId: f.entryId, sessionId: f.sessionId, message });
+  const sessions = finishes.map((f) => ws.registry.find(f.sessionId));
+  // Independent files with mutexes of their own: all at once.
+  await Promise.all(
+    finishes.flatMap((f, i) => {
+      if (!sessions[i]) return [];
+      const message = f.nothing ? `merged into ${f.baseBranch}: it already had this work (${shortSha(f.commit)})` : `merged into ${f.baseBranch} as ${shortSha(f.commit)}`;
+      return [
+        council.locks.releaseAll(f.sessionId).catch((err: unknown) => warn(f, `its file locks could not be released: ${messageOf(err)}`)),
+        council.context.update(f.sessionId, { status: 'done', message }).catch((err: unknown) => warn(f, `its context could not be updated: ${messageOf(err)}`)),
+      ];
+    }),
+  );
+  const byId = new Map(finishes.map((f) => [f.entryId, f]));
+  const merged = await queue.update((file) => {
+    const now = new Date().toISOString();
+    const entries = file.entries.map((e) => {
+      const f = byId.get(e.id);
+      return f ? { ...e, state: 'merged' as const, baseBefore: f.baseBefore, resultCommit: f.commit, reason: null, files: [], updatedAt: now } : e;
+    });
+    const result = entries.filter((e) => byId.has(e.id));
+    return { next: result.length > 0 ? { ...file, entries } : null, result };
   });
-  if (session && ws.settings().removeAfterMerge) {
-    try {
-      const note = await removeMerged(ctx, session);
-      ctx.emit({ step: note.removed ? 'removed' : 'warning', entryId: f.entryId, sessionId: f.sessionId, message: note.message });
-    } catch (err) {
-      warn(`session ${session.id} was merged but not removed: ${messageOf(err)}`);
+  const journal = readJournal(ws);
+  if (journal && finishes.some((f) => f.entryId === journal.entryId)) deleteJournal(ws);
+  for (const f of finishes) {
+    ctx.emit({
+      step: 'merged',
+      entryId: f.entryId,
+      sessionId: f.sessionId,
+      message: f.nothing ? `${f.baseBranch} already had everything of session ${f.sessionId}` : `session ${f.sessionId} merged into ${f.baseBranch} as ${shortSha(f.commit)}`,
+      entry: merged.find((e) => e.id === f.entryId),
+    });
+  }
+  if (ws.settings().removeAfterMerge) {
+    for (const [i, f] of finishes.entries()) {
+      const session = sessions[i];
+      if (!session) continue;
+      try {
+        const note = await removeMerged(ctx, session);
+        ctx.emit({ step: note.removed ? 'removed' : 'warning', entryId: f.entryId, sessionId: f.sessionId, message: note.message });
+      } catch (err) {
+        warn(f, `session ${session.id} was merged but not removed: ${messageOf(err)}`);
+      }
     }
   }
   return merged;

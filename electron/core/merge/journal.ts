@@ -33,6 +33,22 @@ const CheckoutIntentSchema = z.object({
 });
 export type CheckoutIntent = z.infer<typeof CheckoutIntentSchema>;
 
+/** One entry of a train (several entries landed by one move of the base, see train.ts). */
+const LandingRecordSchema = z.object({
+  entryId: z.string(),
+  sessionId: z.string(),
+  strategy: MergeStrategySchema,
+  /** The commit this entry was merged onto (the base, or the entry before it in the train). */
+  baseBefore: z.string(),
+  candidate: z.string(),
+});
+export type LandingRecord = z.infer<typeof LandingRecordSchema>;
+
+/**
+ * The move: `baseBranch` from `baseBefore` to `candidate`. For one entry, `entryId`/`sessionId`/
+ * `strategy` are that entry. For a train, `train` lists every entry in order, each with its own
+ * commit, and the top-level fields name the last one (whose candidate the base moves to).
+ */
 const JournalSchema = z.object({
   version: z.literal(1),
   entryId: z.string(),
@@ -43,10 +59,18 @@ const JournalSchema = z.object({
   candidate: z.string(),
   startedAt: z.string(),
   checkout: z.nullable(CheckoutIntentSchema),
+  train: z.optional(z.array(LandingRecordSchema)),
 });
 export type MergeJournal = z.infer<typeof JournalSchema>;
 
 export const journalFile = (ws: Workspace): string => path.join(ws.paths.dir, 'merge-journal.json');
+
+/** Every entry the journal's move lands, in order. */
+export function journalLandings(journal: MergeJournal): LandingRecord[] {
+  if (journal.train && journal.train.length > 0) return journal.train;
+  const { entryId, sessionId, strategy, baseBefore, candidate } = journal;
+  return [{ entryId, sessionId, strategy, baseBefore, candidate }];
+}
 
 export function readJournal(ws: Workspace): MergeJournal | null {
   return readJsonOrNull(journalFile(ws), JournalSchema);

@@ -185,16 +185,38 @@ export class MergeQueue {
     });
   }
 
-  /** The next waiting entry, now `checking` (the caller holds the merge lock). */
-  claimNext(): Promise<QueueEntry | null> {
+  /**
+   * The next waiting entry, now `checking` (the caller holds the merge lock). With `accept`, only
+   * when the next one passes it (read and claimed in one step): otherwise nothing changes.
+   */
+  claimNext(accept?: (entry: QueueEntry) => boolean): Promise<QueueEntry | null> {
     return this.update((file) => {
       const index = file.entries.findIndex((e) => e.state === 'queued');
       const entry = file.entries[index];
-      if (!entry) return { next: null, result: null };
+      if (!entry || (accept && !accept(entry))) return { next: null, result: null };
       const claimed: QueueEntry = { ...resetOutcome(entry), state: 'checking', updatedAt: new Date().toISOString() };
       const entries = [...file.entries];
       entries[index] = claimed;
       return { next: { ...file, entries }, result: claimed };
+    });
+  }
+
+  /**
+   * Claimed entries that did not land after all (`checking`, or `merging` when the move did not
+   * happen) go back in line where they were, first to be claimed again. The caller holds the merge lock.
+   */
+  unclaim(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return Promise.resolve();
+    const wanted = new Set(ids);
+    return this.update((file) => {
+      let changed = false;
+      const now = new Date().toISOString();
+      const entries = file.entries.map((e) => {
+        if (!wanted.has(e.id) || (e.state !== 'checking' && e.state !== 'merging')) return e;
+        changed = true;
+        return { ...resetOutcome(e), state: 'queued' as const, updatedAt: now };
+      });
+      return { next: changed ? { ...file, entries } : null, result: undefined };
     });
   }
 

@@ -1,0 +1,155 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { QueueEntry } from '../../../shared/merge';
+import type { Session } from '../../../shared/models';
+import type { StatusEntry } from '../git/parse';
+import { agentRunningIn } from '../agents/run-store';
+import { branchCommit } from '../git/refs';
+import { commitSession } from '../sessions/commit';
+import type { Workspace } from '../workspace';
+import { computeCandidate, type Candidate } from './candidate';
+import type { MergeEvent } from './engine';
+import { pendingChanges } from './merge-git';
+import type { MergeQueue } from './queue-store';
+
+/*
+ * Trains: entries waiting together land together.
+ *
+ * When the entry in hand has its merged result and no gate, the queue does not move the base yet:
+ * it claims the next waiting entries (no gate, merge or squash, onto the same base branch), one by
+ * one, and merges each on top of the one before it — exactly the commit it would have become one
+ * at a time, in the same order, with the same parents. Then the base moves once, from where it was
+ * to the last of them: one compare-and-swap, the checkout brought along once (one rewrite of the
+ * user's files instead of one per entry), one journal naming every entry (journal.ts `train`).
+ * Each entry is then marked merged with its own commit. The history is the same as one at a time;
+ * only the base's reflog shows one step. Real merge queues batch the same way (GitHub's merge
+ * groups, bors); here without the speculation: every entry in a train has already merged cleanly
+ * on the one before it, so a train never has to be split after the fact.
+ *
+ * A follower joins only when everything about it is plain: its session ready, no agent running, its
+ * pending work committed, its merge clean and non-empty. Anything else (a conflict, nothing to
+ * merge, a gate, a rebase, a failure) ends the train there and the entry goes back to the head of
+ * the line, to be handled on its own like any entry — parked with its reason, gated, and so on.
+ * If the move itself cannot happen for the whole train (the base checkout has local changes in a
+ * file some entry touches, a follower was removed meanwhile), the followers go back in line and
+ * the first entry moves alone, so an entry is only ever parked for a reason of its own.
+ *
+ * A train is at most MAX_TRAIN entries and stops growing after TRAIN_BUDGET_MS, so the first entry
+ * never waits long for the others.
+ *
+ * The followers' worktrees are looked at (`git status`, for work left uncommitted) as soon as the
+ * train starts, STATUS_LANES at a time, while the merges are chained one after the other: a
+ * status does not depend on the base. As with the look-ahead, work written after that look is
+ * left in the worktree, never lost.
+ */
+
+export const MAX_TRAIN = 10;
+export const TRAIN_BUDGET_MS = 1000;
+const STATUS_LANES = 2;
+
+/** An entry ready to land: its merged result `candidate`, built on `old` from its session's branch at `tip`. */
+export interface Landing {
+  entry: QueueEntry;
+  session: Session;
+  old: string;
+  tip: string;
+  candidate: string;
+}
+
+export interface TrainContext {
+  ws: Workspace;
+  queue: MergeQueue;
+  emit: (event: MergeEvent) => void;
+  lost: () => boolean;
+  /** Asked to stop after the entry in hand: no train is formed. */
+  signal?: AbortSignal;
+  trees: Map<string, string>;
+}
+
+const shortSha = (sha: string): string => sha.slice(0, 12);
+
+const mayFollow = (entry: QueueEntry): boolean => entry.gate === null && entry.strategy !== 'rebase';
+
+/**
+ * Claims and merges followers on top of `lead` while they are plain (see above). Returns the
+ * train, lead first; an entry that could not follow is back in line.
+ */
+export async function extendTrain(ctx: TrainContext, lead: Landing): Promise<Landing[]> {
+  const train = [lead];
+  if (!mayFollow(lead.entry)) return train;
+  const started = performance.now();
+  const statuses = lookAtFollowers(ctx, lead.session.baseBranch);
+  while (train.length < MAX_TRAIN && performance.now() - started < TRAIN_BUDGET_MS && !ctx.lost() && !ctx.signal?.aborted) {
+    const claimed = await ctx.queue.claimNext(mayFollow);
+    if (!claimed) break;
+    ctx.emit({ step: 'claimed', entryId: claimed.id, sessionId: claimed.sessionId, message: `checking session ${claimed.sessionId} (${claimed.strategy}), to land with ${lead.entry.id}`, entry: claimed });
+    const prev = train[train.length - 1] as Landing;
+    let follower: Landing | null = null;
+    try {
+      follower = await prepareFollower(ctx, claimed, lead.session.baseBranch, prev.candidate, statuses.get(claimed.id));
+    } finally {
+      if (!follower) await ctx.queue.unclaim([claimed.id]);
+    }
+    if (!follower) break;
+    train.push(follower);
+  }
+  return train;
+}
+
+type Pending = Promise<StatusEntry[] | null>;
+
+/**
+ * The first entry of the train whose session's branch is no longer at the commit its merge was
+ * built from (someone committed there meanwhile), or -1. Its merge would leave that commit out.
+ */
+export async function firstMovedTip(ws: Workspace, train: readonly Landing[]): Promise<number> {
+  for (const [i, l] of train.entries()) {
+    if ((await branchCommit(ws.repo.commonDir, ws.repo.mainRoot, l.session.branch)) !== l.tip) return i;
+  }
+  return -1;
+}
+
+/** Starts `git status` of the worktrees of the entries likely to follow, STATUS_LANES at a time. */
+function lookAtFollowers(ctx: TrainContext, baseBranch: string): Map<string, Pending> {
+  const statuses = new Map<string, Pending>();
+  const lanes: Promise<unknown>[] = Array.from({ length: STATUS_LANES }, () => Promise.resolve());
+  for (const entry of ctx.queue.waiting().slice(0, MAX_TRAIN - 1)) {
+    if (!mayFollow(entry)) break;
+    const session = ctx.ws.registry.find(entry.sessionId);
+    if (!session || session.baseBranch !== baseBranch) break;
+    const lane = statuses.size % STATUS_LANES;
+    const status = (lanes[lane] as Promise<unknown>).then(() => pendingChanges(session.worktreePath)).catch(() => null);
+    lanes[lane] = status;
+    statuses.set(entry.id, status);
+  }
+  return statuses;
+}
+
+/** The follower's merge on `onto`, or null when anything about it is not plain. */
+async function prepareFollower(ctx: TrainContext, claimed: QueueEntry, baseBranch: string, onto: string, looked: Pending | undefined): Promise<Landing | null> {
+  const { ws } = ctx;
+  const session = ws.registry.find(claimed.sessionId);
+  if (!session || session.state !== 'ready' || session.baseBranch !== baseBranch) return null;
+  if (agentRunningIn(ws.paths, session.id) || !existsSync(path.join(session.worktreePath, '.git'))) return null;
+  let tip = await branchCommit(ws.repo.commonDir, ws.repo.mainRoot, session.branch);
+  if (!tip) return null;
+  const merge = (at: string): Promise<Candidate | null> =>
+    computeCandidate({ ws, entryId: claimed.id, session, strategy: claimed.strategy, base: onto, tip: at, trees: ctx.trees, temps: [] }).catch(() => null);
+  // The merge is computed while the worktree is looked at; used when nothing was left to commit.
+  let candidate = merge(tip);
+  const pending = await (looked ?? pendingChanges(session.worktreePath).catch(() => null));
+  if (pending === null) return null;
+  if (pending.length > 0) {
+    await candidate;
+    const committed = await commitSession(ws, session.id, session.task).catch(() => null);
+    if (!committed) return null;
+    ctx.emit({ step: 'committed', entryId: claimed.id, sessionId: session.id, message: `committed the session's pending work (${pending.length} file(s)) as ${shortSha(committed.commit ?? '')}` });
+    tip = await branchCommit(ws.repo.commonDir, ws.repo.mainRoot, session.branch);
+    if (!tip) return null;
+    candidate = merge(tip);
+  }
+  const result = await candidate;
+  if (result?.kind !== 'commit') return null;
+  ctx.emit({ step: 'candidate', entryId: claimed.id, sessionId: session.id, message: `candidate ${shortSha(result.commit)} on ${shortSha(onto)}, the result of the entry before it in this train` });
+  return { entry: claimed, session, old: onto, tip, candidate: result.commit };
+}
