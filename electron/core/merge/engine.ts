@@ -55,7 +55,10 @@ import { extendTrain, firstMovedTip, type Landing } from './train';
  *     changes to other files stay as they are (what `git checkout`/`git pull --ff-only` do). A
  *     merge, rebase, cherry-pick or revert in progress there parks it too. When the CAS fails
  *     because someone else moved the base meanwhile, the entry is computed again on the new base
- *     (the gate too), up to three times.
+ *     (the gate too), up to three times. Just before the move, the session's branch must still be
+ *     where its merge was built from (else it is computed again, with the new commits).
+ *     Without a gate, the plain entries waiting behind this one join it as a train (train.ts):
+ *     each merged on the one before, then the base moves once to the last result.
  *  5. Bookkeeping: the session's locks are released, its context set to done ("merged into <base>
  *     as <sha>"), the entry marked merged (resultCommit), and with the setting removeAfterMerge the
  *     session removed (never forced: a merge-strategy session is then fully in the base; a squashed
