@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { QueueEntry } from '../../shared/merge';
 import type { Session } from '../../shared/models';
 import { Council } from '../../electron/core/council';
 import { MergeQueue, processQueue, type MergeEvent } from '../../electron/core/merge/index';
@@ -128,7 +129,7 @@ describe('trains', () => {
     const council = Council.open(repo.root);
     const sessions = await committedSessions(council, 3);
     const queue = new MergeQueue(council.ws);
-    const entries = [];
+    const entries: QueueEntry[] = [];
     for (const s of sessions) entries.push(await queue.enqueue(s.id, { strategy: 'merge', gate: null }));
     const late = sessions[1] as Session;
     let committed = false;
@@ -154,7 +155,7 @@ describe('trains', () => {
     const council = Council.open(repo.root);
     const sessions = await committedSessions(council, 3);
     const queue = new MergeQueue(council.ws);
-    const entries = [];
+    const entries: QueueEntry[] = [];
     for (const s of sessions) entries.push(await queue.enqueue(s.id, { strategy: 'merge', gate: null }));
     let removed = false;
     const run = await processQueue(council, {

@@ -251,6 +251,29 @@ describe('cleanup and reconcile', () => {
     expect(worktreePaths(repo.root)).toContain(s!.worktreePath);
   });
 
+  it("reconcile: one session it cannot repair is reported and left as it was; the others are still reconciled", async () => {
+    const repo = makeRepo();
+    const council = Council.open(repo.root);
+    const [blocked, lost] = await council.createSessions({ task: 'two lost folders', count: 2 });
+    for (const s of [blocked!, lost!]) rmSync(s.worktreePath, { recursive: true, force: true });
+    // A file where the first session's worktree must be recreated: git refuses to add it there.
+    writeFileSync(blocked!.worktreePath, 'in the way\n');
+
+    const report = await council.reconcile();
+    expect(report.restoredWorktrees).toEqual([lost!.id]);
+    expect(report.failed).toHaveLength(1);
+    expect(report.failed[0]).toMatch(new RegExp(`^${blocked!.id}: reconciling it failed: .*already exists`));
+    expect(existsSync(path.join(lost!.worktreePath, '.git'))).toBe(true);
+    // Nothing of the failed one was dropped: its record and branch are there for the next try.
+    expect(council.listSessions().map((s) => s.id).sort()).toEqual([blocked!.id, lost!.id].sort());
+    expect(gitSync(repo.root, 'rev-parse', '--verify', blocked!.branch)).toMatch(/^[0-9a-f]{40}$/);
+
+    rmSync(blocked!.worktreePath);
+    const again = await council.reconcile();
+    expect(again.failed).toEqual([]);
+    expect(again.restoredWorktrees).toEqual([blocked!.id]);
+  });
+
   it('reconcile: an entry with neither worktree nor branch is dropped; an unknown council worktree is adopted', async () => {
     const repo = makeRepo();
     const council = Council.open(repo.root);

@@ -110,6 +110,8 @@ export async function checkAfterCrash(ledger: CrashLedger, op: { merges: boolean
     // What a restarted app does: a fresh Council, reconcile on open, queue recovery before merging.
     const restarted = Council.open(ledger.root);
     reconcile = await restarted.reconcile();
+    // Reconcile carries on past a session it cannot repair; after a crash every one must be repairable.
+    for (const failed of reconcile.failed) violations.push(`reconcile could not repair session ${failed}`);
     const recovered = await recoverQueue(restarted);
     recovery = recovered.reports;
     if (recovered.busy) violations.push('recovery: the merge lock was busy with no process alive');

@@ -40,6 +40,9 @@ export interface ReconcileReport {
   /** Locks and context records of sessions that no longer exist. */
   orphanLocksDropped: string[];
   orphanContextsDropped: string[];
+  /** Sessions that could not be brought into agreement, as "<id>: <what failed>": left as they
+   * were (the others are still reconciled; a later reconcile tries again). */
+  failed: string[];
 }
 
 export async function listWorktrees(ws: Workspace): Promise<WorktreeEntry[]> {
@@ -80,6 +83,15 @@ export async function reconcile(ws: Workspace): Promise<ReconcileReport> {
     inProgress: [],
     orphanLocksDropped: [],
     orphanContextsDropped: [],
+    failed: [],
+  };
+  /** One session's trouble (a folder in the way, a git error) must not stop the others. */
+  const guarded = async (id: string, what: string, step: () => Promise<void>): Promise<void> => {
+    try {
+      await step();
+    } catch (err) {
+      report.failed.push(`${id}: ${what} failed: ${(err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').trim().slice(0, 400)}`);
+    }
   };
   const cwd = ws.repo.mainRoot;
   // First, before any `git worktree` command: those fail while such a folder is there.
@@ -100,45 +112,13 @@ export async function reconcile(ws: Workspace): Promise<ReconcileReport> {
       report.inProgress.push(session.id);
       continue;
     }
-    const entry = byPath(session.worktreePath);
-    const tip = await branchCommit(ws.repo.commonDir, cwd, session.branch);
-    if (session.state === 'creating') {
-      // A locked worktree is a `git worktree add` that never finished (see half-made.ts).
-      if (entry && tip && !entry.locked) {
-        await setReady(ws, session);
-        report.finishedCreating.push(session.id);
-      } else {
-        await rollback(ws, session);
-        report.rolledBack.push(session.id);
-      }
-      continue;
-    }
-    if (session.state === 'removing') {
-      if (await removalLosesNothing(ws, session, tip)) {
-        dropDeletionLockOfBranch(ws, session, tip);
-        await deleteSessionGitState(ws, session, tip);
-        // The branch already gone: the removal was deleting the folder when it stopped.
-        if (!tip) await removeRemnantFolder(ws, session);
-        await forget(ws, session.id);
-        report.finishedRemoving.push(session.id);
-        continue;
-      }
-      // Back to ready, and on like any ready session (its worktree restored if it is gone).
-      await setReady(ws, session);
-      report.removalsUndone.push(session.id);
-    }
-    if (entry) continue;
-    if (tip) {
-      await withWorktreeAdmin(ws, `reconcile: restore session ${session.id}`, () => git(['worktree', 'add', session.worktreePath, session.branch], { cwd }));
-      report.restoredWorktrees.push(session.id);
-    } else {
-      await forget(ws, session.id);
-      report.droppedEntries.push(session.id);
-    }
+    await guarded(session.id, 'reconciling it', () => reconcileSession(ws, session, byPath(session.worktreePath), report));
   }
 
   for (const session of ws.registry.all()) {
-    if (await recoverIndexLock(session.worktreePath)) report.indexLocksCleared.push(session.id);
+    await guarded(session.id, 'clearing its index lock', async () => {
+      if (await recoverIndexLock(session.worktreePath)) report.indexLocksCleared.push(session.id);
+    });
   }
 
   // Listed again: the loop above may have removed or recreated worktrees.
@@ -146,13 +126,54 @@ export async function reconcile(ws: Workspace): Promise<ReconcileReport> {
   const known = new Set(ws.registry.all().map((s) => path.resolve(s.worktreePath)));
   for (const w of worktrees) {
     if (!w.branch?.startsWith('refs/heads/council/') || known.has(path.resolve(w.path)) || !w.head) continue;
-    const adopted = await adopt(ws, w);
-    if (adopted) report.adopted.push(adopted);
+    await guarded(path.basename(w.path), `adopting ${w.path}`, async () => {
+      const adopted = await adopt(ws, w);
+      if (adopted) report.adopted.push(adopted);
+    });
   }
 
   report.orphanLocksDropped = await new FileLocks(ws).dropOrphans();
   report.orphanContextsDropped = new ContextStore(ws).cleanupStale().removed;
   return report;
+}
+
+/** One registered session against git's state (see reconcile). */
+async function reconcileSession(ws: Workspace, session: Session, entry: WorktreeEntry | undefined, report: ReconcileReport): Promise<void> {
+  const cwd = ws.repo.mainRoot;
+  const tip = await branchCommit(ws.repo.commonDir, cwd, session.branch);
+  if (session.state === 'creating') {
+    // A locked worktree is a `git worktree add` that never finished (see half-made.ts).
+    if (entry && tip && !entry.locked) {
+      await setReady(ws, session);
+      report.finishedCreating.push(session.id);
+    } else {
+      await rollback(ws, session);
+      report.rolledBack.push(session.id);
+    }
+    return;
+  }
+  if (session.state === 'removing') {
+    if (await removalLosesNothing(ws, session, tip)) {
+      dropDeletionLockOfBranch(ws, session, tip);
+      await deleteSessionGitState(ws, session, tip);
+      // The branch already gone: the removal was deleting the folder when it stopped.
+      if (!tip) await removeRemnantFolder(ws, session);
+      await forget(ws, session.id);
+      report.finishedRemoving.push(session.id);
+      return;
+    }
+    // Back to ready, and on like any ready session (its worktree restored if it is gone).
+    await setReady(ws, session);
+    report.removalsUndone.push(session.id);
+  }
+  if (entry) return;
+  if (tip) {
+    await withWorktreeAdmin(ws, `reconcile: restore session ${session.id}`, () => git(['worktree', 'add', session.worktreePath, session.branch], { cwd }));
+    report.restoredWorktrees.push(session.id);
+  } else {
+    await forget(ws, session.id);
+    report.droppedEntries.push(session.id);
+  }
 }
 
 /**
