@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { AgentOverride } from '../../../../shared/agents';
 import { lookupProgram } from '../runner/find-program';
@@ -57,10 +58,41 @@ export interface ProgramSpec {
   install: string;
 }
 
-/** Finds the program (the settings' path wins over PATH) and asks its version. */
+/**
+ * Answers of `--version` that worked, by program file: the same file (inode, size, modification
+ * time) answers the same, so the new-session dialog does not start every agent CLI each time it
+ * opens (a Node-based CLI takes a second or more to say its version). An upgrade replaces the
+ * file and is asked again; a failure is never remembered.
+ */
+const versions = new Map<string, Promise<Detection>>();
+
+function programKey(file: string, args: readonly string[]): string | null {
+  try {
+    const s = statSync(file, { bigint: true });
+    return `${file}\0${args.join('\0')}\0${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+  } catch {
+    return null;
+  }
+}
+
+/** Finds the program (the settings' path wins over PATH) and asks its version (remembered, see above). */
 export async function detectProgram(spec: ProgramSpec, options: { env: Record<string, string | undefined>; override: AgentOverride }): Promise<Detection> {
   const wanted = options.override.path ?? spec.binary;
   const found = findProgram(wanted, options.env);
+  const key = found ? programKey(found, spec.versionArgs ?? ['--version']) : null;
+  const known = key ? versions.get(key) : undefined;
+  if (known) return known;
+  const asked = askProgram(spec, options, found);
+  if (key) {
+    versions.set(key, asked);
+    void asked.then((d) => {
+      if (d.problem !== null) versions.delete(key);
+    });
+  }
+  return asked;
+}
+
+async function askProgram(spec: ProgramSpec, options: { env: Record<string, string | undefined>; override: AgentOverride }, found: string | null): Promise<Detection> {
   if (!found) {
     const where = options.override.path ? `the configured path ${options.override.path} is not an executable file` : `"${spec.binary}" is not on PATH`;
     return { path: null, version: null, problem: `${spec.label} (preset ${spec.id}): ${where}. Install it (${spec.install}) or set its path in Settings → Agents (agents.${spec.id}.path).` };
