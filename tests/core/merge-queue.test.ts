@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Council } from '../../electron/core/council';
 import { CouncilError } from '../../electron/core/errors';
 import { gateLogFile, MergeQueue, processQueue, recoverQueue } from '../../electron/core/merge/index';
-import { addTempWorktree } from '../../electron/core/merge/temp-worktree';
+import { addTempWorktree, tempRoot } from '../../electron/core/merge/temp-worktree';
 import { scratchWorktrees } from '../helpers/merge-crash';
 import { mergeRepo, treeContents, workedSessions } from '../helpers/merge-fixtures';
 import { gitSync, writeIn } from '../helpers/repo';
@@ -151,6 +152,33 @@ describe('the queue across restarts', () => {
     expect(scratchWorktrees(council.ws)).toEqual([]);
     await processQueue(council);
     expect(queue.get(entry.id).state).toBe('merged');
+    expect(gitSync(repo.root, 'show', 'main:src/f0.ts')).toBe('export const f0 = "done";');
+  });
+
+  it("clears a scratch worktree add killed so early its admin folder is unreadable, without a reconcile first", async () => {
+    const repo = mergeRepo(2);
+    const council = Council.open(repo.root);
+    const [s] = await council.createSessions({ task: 'merged after a crash' });
+    if (!s) throw new Error('session');
+    writeIn(s.worktreePath, 'src/f0.ts', 'export const f0 = "done";\n');
+    const queue = new MergeQueue(council.ws);
+    const entry = await queue.enqueue(s.id, { gate: 'true' });
+    // What `git worktree add` killed right after making its admin folder leaves: locked
+    // "initializing", an empty commondir. Every `git worktree` command fails on it.
+    const scratch = path.join(tempRoot(council.ws), `${entry.id}-gate-dead`);
+    const admin = path.join(council.ws.repo.commonDir, 'worktrees', path.basename(scratch));
+    mkdirSync(admin, { recursive: true });
+    writeFileSync(path.join(admin, 'locked'), 'initializing');
+    writeFileSync(path.join(admin, 'commondir'), '');
+    writeFileSync(path.join(admin, 'gitdir'), `${path.join(scratch, '.git')}\n`);
+    mkdirSync(scratch, { recursive: true });
+    writeFileSync(path.join(scratch, '.git'), `gitdir: ${admin}\n`);
+    expect(() => gitSync(repo.root, 'worktree', 'list')).toThrow(/commondir/);
+
+    const run = await processQueue(council);
+    expect(run.settled.map((e) => [e.id, e.state])).toEqual([[entry.id, 'merged']]);
+    expect(existsSync(admin)).toBe(false);
+    expect(existsSync(scratch)).toBe(false);
     expect(gitSync(repo.root, 'show', 'main:src/f0.ts')).toBe('export const f0 = "done";');
   });
 

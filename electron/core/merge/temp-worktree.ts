@@ -5,6 +5,7 @@ import path from 'node:path';
 import { git } from '../git/git';
 import { parseWorktreeList } from '../git/parse';
 import { withWorktreeAdmin } from '../git/worktree-admin';
+import { clearUnfinishedAdminFolders } from '../sessions/half-made';
 import type { Workspace } from '../workspace';
 
 /**
@@ -53,13 +54,18 @@ export async function removeTempWorktree(ws: Workspace, dir: string): Promise<vo
 /**
  * After a crash: every scratch worktree git still lists under our folder (locked ones too: a
  * `worktree add` killed half-way leaves its entry locked "initializing"), and every folder left
- * there, is removed. Returns the paths removed.
+ * there, is removed. Returns the paths removed. An add killed so early that its admin folder is
+ * unreadable (empty commondir or HEAD) makes every `git worktree` command fail, this one's first:
+ * such folders are cleared before, as reconcile does, so the queue does not depend on a
+ * reconcile having run (`council merge --wait` right after a crash).
  */
 export async function cleanupTempWorktrees(ws: Workspace): Promise<string[]> {
   const root = tempRoot(ws);
   const cwd = ws.repo.mainRoot;
   const removed: string[] = [];
   await withWorktreeAdmin(ws, 'merge queue: clean up scratch worktrees', async () => {
+    // Holding the worktree-list lock, no add is under way: an unfinished one is a dead process's.
+    for (const name of clearUnfinishedAdminFolders(ws)) removed.push(path.join(ws.repo.commonDir, 'worktrees', name));
     const listed = parseWorktreeList((await git(['worktree', 'list', '--porcelain', '-z'], { cwd })).stdout);
     const roots = existsSync(root) ? [root, realpathSync(root)] : [root];
     for (const w of listed) {
