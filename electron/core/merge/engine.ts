@@ -1,7 +1,6 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { QueueEntry } from '../../../shared/merge';
-import type { Session } from '../../../shared/models';
 import { agentRunningIn } from '../agents/run-store';
 import type { Council } from '../council';
 import { CouncilError } from '../errors';
@@ -9,17 +8,21 @@ import { branchCommit, branchRef } from '../git/refs';
 import { holderOf, type LockHolder } from '../locks/held-lock';
 import { withMergeLock } from '../locks/merge-lock';
 import { commitSession } from '../sessions/commit';
-import { inspectWork } from '../sessions/inspect';
-import type { Workspace } from '../workspace';
 import { computeCandidate, type Candidate } from './candidate';
-import { bringAlong, findCheckout, prepareCheckoutLock, releaseCheckout, repairCheckout, type BaseCheckout } from './checkout';
+import { bringAlong, findCheckout, prepareCheckoutLock, releaseCheckout, type BaseCheckout } from './checkout';
+import { finishMerged } from './finish';
 import { runGate } from './gate';
 import { deleteJournal, journalLandings, readJournal, writeJournal, type MergeJournal } from './journal';
-import { lookAhead, usableLookAhead, type LookAhead } from './look-ahead';
-import { isAncestor, mergeTree, pendingChanges, treeOf, updateRefCas } from './merge-git';
+import { lookAhead, usableLookAhead } from './look-ahead';
+import { pendingChanges, updateRefCas } from './merge-git';
 import { MergeQueue } from './queue-store';
-import { addTempWorktree, cleanupTempWorktrees, removeTempWorktree, tempRoot } from './temp-worktree';
+import { recoverJournal, recoverLocked } from './recovery';
+import { messageOf, shortSha, type MergeEvent, type RecoveryReport, type RunContext } from './run-context';
+import { addTempWorktree, removeTempWorktree } from './temp-worktree';
 import { extendTrain, firstMovedTip, type Landing } from './train';
+
+export { recoverQueue } from './recovery';
+export type { MergeEvent, MergeStep, RecoveryReport } from './run-context';
 
 /*
  * THE MERGE QUEUE ENGINE
@@ -64,7 +67,7 @@ import { extendTrain, firstMovedTip, type Landing } from './train';
  *     session removed (never forced: a merge-strategy session is then fully in the base; a squashed
  *     or rebased one is removed only when the base provably has its content, its tip archived).
  *
- * Crash safety. Before anything irreversible, the journal (journal.ts, fsync'd) records the entry,
+ * Crash safety (recovery.ts). Before anything irreversible, the journal (journal.ts, fsync'd) records the entry,
  * the base branch, its old commit, the candidate and any checkout being brought along (with the
  * inode of our index.lock); the entry is marked `merging` with baseBefore and resultCommit. After a
  * crash, `recoverQueue` (run first by every processQueue, and by the app when it opens a repo)
@@ -80,33 +83,6 @@ import { extendTrain, firstMovedTip, type Landing } from './train';
  * its commits stay reachable from it or, once merged, from the base.
  */
 
-export type MergeStep =
-  | 'recovered'
-  | 'claimed'
-  | 'committed'
-  | 'candidate'
-  | 'gate-started'
-  | 'gate-output'
-  | 'gate-finished'
-  | 'journal-written'
-  | 'checkout-locked'
-  | 'checkout-updated'
-  | 'base-moved'
-  | 'base-raced'
-  | 'merged'
-  | 'parked'
-  | 'removed'
-  | 'warning';
-
-export interface MergeEvent {
-  step: MergeStep;
-  entryId: string | null;
-  sessionId: string | null;
-  message: string;
-  /** The entry as stored after this step, when it changed. */
-  entry?: QueueEntry;
-}
-
 export interface ProcessOptions {
   /** Progress, synchronously, at each step (a listener's exception is ignored). */
   onEvent?: (event: MergeEvent) => void;
@@ -117,13 +93,6 @@ export interface ProcessOptions {
   /** Stop after the entry in hand. */
   signal?: AbortSignal;
 }
-
-export interface RecoveryReport {
-  entryId: string;
-  outcome: 'merged' | 'requeued' | 'left';
-  note: string;
-}
-
 export interface ProcessResult {
   /** Entries this call settled, in order (merged or parked). */
   settled: QueueEntry[];
@@ -147,22 +116,7 @@ class Parked extends Error {
 class EntryGone extends Error {}
 /** The merge lock was lost (its holder froze past the stale time): another process may be merging. */
 class LockLost extends Error {}
-
-interface RunContext {
-  council: Council;
-  ws: Workspace;
-  queue: MergeQueue;
-  emit: (event: MergeEvent) => void;
-  lost: () => boolean;
-  signal?: AbortSignal;
-  trees: Map<string, string>;
-  /** The next entry's answers, computed while the current one's base moved (look-ahead.ts). */
-  ahead: LookAhead | null;
-}
-
-const shortSha = (sha: string): string => sha.slice(0, 12);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 function emitter(onEvent: ProcessOptions['onEvent']): (event: MergeEvent) => void {
   return (event) => {
@@ -210,107 +164,6 @@ export async function processQueue(council: Council, options: ProcessOptions = {
     }
   }
   return { settled, busy: null, recovery };
-}
-
-/**
- * Finishes or undoes what a crashed merge left (see the top of this file). Takes the merge lock;
- * when another process holds it, that process is alive and merging, and nothing is done.
- */
-export async function recoverQueue(council: Council): Promise<{ busy: boolean; reports: RecoveryReport[] }> {
-  const ws = council.ws;
-  const queue = new MergeQueue(ws);
-  if (!needsRecovery(ws, queue)) return { busy: false, reports: [] };
-  try {
-    const reports = await withMergeLock(ws, (lost) => recoverLocked({ council, ws, queue, emit: () => undefined, lost, trees: new Map(), ahead: null }), {
-      timeoutMs: 0,
-      purpose: `merge queue recovery by process ${process.pid}`,
-    });
-    return { busy: false, reports };
-  } catch (err) {
-    if (err instanceof CouncilError && err.code === 'lock-busy') return { busy: true, reports: [] };
-    throw err;
-  }
-}
-
-function needsRecovery(ws: Workspace, queue: MergeQueue): boolean {
-  if (readJournal(ws)) return true;
-  if (queue.list().some((e) => e.state === 'checking' || e.state === 'merging')) return true;
-  try {
-    return readdirSync(tempRoot(ws)).length > 0;
-  } catch {
-    return false;
-  }
-}
-
-async function recoverLocked(ctx: RunContext): Promise<RecoveryReport[]> {
-  const { ws, queue } = ctx;
-  if (!needsRecovery(ws, queue)) return [];
-  const reports: RecoveryReport[] = [];
-  const journal = readJournal(ws);
-  if (journal) reports.push(await recoverJournal(ctx, journal, 'requeue'));
-  for (const entry of queue.list()) {
-    if (entry.state !== 'checking' && entry.state !== 'merging') continue;
-    // No journal for it: nothing irreversible was under way (or it was all recorded already).
-    const session = ws.registry.find(entry.sessionId);
-    const base = session ? await branchCommit(ws.repo.commonDir, ws.repo.mainRoot, session.baseBranch) : null;
-    if (entry.state === 'merging' && session && base && entry.resultCommit && (await isAncestor(ws.repo.mainRoot, entry.resultCommit, base))) {
-      await finishMerged(ctx, [{ entryId: entry.id, sessionId: entry.sessionId, baseBranch: session.baseBranch, baseBefore: entry.baseBefore ?? base, commit: entry.resultCommit, strategy: entry.strategy }]);
-      reports.push({ entryId: entry.id, outcome: 'merged', note: 'its merge had happened; the bookkeeping was finished' });
-      continue;
-    }
-    await requeue(queue, entry.id);
-    reports.push({ entryId: entry.id, outcome: 'requeued', note: `it was ${entry.state} when its process stopped; back in line` });
-  }
-  await cleanupTempWorktrees(ws);
-  for (const r of reports) ctx.emit({ step: 'recovered', entryId: r.entryId, sessionId: null, message: `${r.outcome}: ${r.note}` });
-  return reports;
-}
-
-/**
- * `git update-ref` writes the new commit into `<ref>.lock` and renames it over the ref; killed in
- * between, the lock stays and every later move of the branch fails ("cannot lock ref"), so the
- * queue would retry and park forever. A lock holding exactly the journal's candidate is the dead
- * compare-and-swap's (the journal's writer held the merge lock, which we hold now): removed.
- */
-function clearDeadBranchLock(ws: Workspace, journal: MergeJournal): void {
-  const lock = path.join(ws.repo.commonDir, `${branchRef(journal.baseBranch)}.lock`);
-  let content: string;
-  try {
-    content = readFileSync(lock, 'utf8').trim();
-  } catch {
-    return;
-  }
-  if (content === journal.candidate) rmSync(lock, { force: true });
-}
-
-function requeue(queue: MergeQueue, id: string): Promise<QueueEntry | null> {
-  return queue.patch(id, (e) => (e.state === 'checking' || e.state === 'merging' ? { ...e, state: 'queued', baseBefore: null, resultCommit: null } : null));
-}
-
-/** Settles the merge a journal describes: finished when the base has the candidate, else not done. */
-async function recoverJournal(ctx: RunContext, journal: MergeJournal, otherwise: 'requeue' | 'leave'): Promise<RecoveryReport> {
-  const { ws, queue } = ctx;
-  clearDeadBranchLock(ws, journal);
-  let base = await branchCommit(ws.repo.commonDir, ws.repo.mainRoot, journal.baseBranch);
-  let note = '';
-  if (journal.checkout) {
-    const repair = await repairCheckout(ws, journal, base);
-    base = repair.base;
-    note = repair.note;
-  }
-  const done = base !== null && (await isAncestor(ws.repo.mainRoot, journal.candidate, base));
-  const landings = journalLandings(journal);
-  const others = landings.length > 1 ? ` (with ${landings.length - 1} entries landed in the same move)` : '';
-  if (done) {
-    await finishMerged(
-      ctx,
-      landings.map((l) => ({ entryId: l.entryId, sessionId: l.sessionId, baseBranch: journal.baseBranch, baseBefore: l.baseBefore, commit: l.candidate, strategy: l.strategy })),
-    );
-    return { entryId: journal.entryId, outcome: 'merged', note: note || `${journal.baseBranch} had moved to the merged result; the bookkeeping was finished${others}` };
-  }
-  if (otherwise === 'requeue') for (const l of landings) await requeue(queue, l.entryId);
-  deleteJournal(ws);
-  return { entryId: journal.entryId, outcome: otherwise === 'requeue' ? 'requeued' : 'left', note: note || `${journal.baseBranch} had not moved; nothing of the merge happened${others}` };
 }
 
 /** Settles the claimed entry (and any train it led): the entries merged or parked, in order. */
@@ -541,94 +394,4 @@ async function moveBase(ctx: RunContext, train: readonly Landing[], checkout: Ba
   if (outcome !== 'moved') return notMoved(outcome);
   for (const l of train) ctx.emit({ step: 'base-moved', entryId: l.entry.id, sessionId: l.session.id, message: `${baseBranch} is now ${shortSha(last.candidate)}` });
   return 'moved';
-}
-
-interface Finish {
-  entryId: string;
-  sessionId: string;
-  baseBranch: string;
-  baseBefore: string;
-  commit: string;
-  strategy: QueueEntry['strategy'];
-  /** The base already had everything; it did not move. */
-  nothing?: boolean;
-}
-
-/**
- * Step 5, idempotent (recovery runs it again after a crash part-way), for one entry or a train in
- * order: locks released, contexts done, entries merged (one queue write), journal gone; then, with
- * removeAfterMerge, the sessions removed.
- */
-async function finishMerged(ctx: RunContext, finishes: readonly Finish[]): Promise<QueueEntry[]> {
-  const { council, ws, queue } = ctx;
-  const warn = (f: Finish, message: string): void => ctx.emit({ step: 'warning', entryId: f.entryId, sessionId: f.sessionId, message });
-  const sessions = finishes.map((f) => ws.registry.find(f.sessionId));
-  // Independent files with mutexes of their own: all at once.
-  await Promise.all(
-    finishes.flatMap((f, i) => {
-      if (!sessions[i]) return [];
-      const message = f.nothing ? `merged into ${f.baseBranch}: it already had this work (${shortSha(f.commit)})` : `merged into ${f.baseBranch} as ${shortSha(f.commit)}`;
-      return [
-        council.locks.releaseAll(f.sessionId).catch((err: unknown) => warn(f, `its file locks could not be released: ${messageOf(err)}`)),
-        council.context.update(f.sessionId, { status: 'done', message }).catch((err: unknown) => warn(f, `its context could not be updated: ${messageOf(err)}`)),
-      ];
-    }),
-  );
-  const byId = new Map(finishes.map((f) => [f.entryId, f]));
-  const merged = await queue.update((file) => {
-    const now = new Date().toISOString();
-    const entries = file.entries.map((e) => {
-      const f = byId.get(e.id);
-      return f ? { ...e, state: 'merged' as const, baseBefore: f.baseBefore, resultCommit: f.commit, reason: null, files: [], updatedAt: now } : e;
-    });
-    const result = entries.filter((e) => byId.has(e.id));
-    return { next: result.length > 0 ? { ...file, entries } : null, result };
-  });
-  const journal = readJournal(ws);
-  if (journal && finishes.some((f) => f.entryId === journal.entryId)) deleteJournal(ws);
-  for (const f of finishes) {
-    ctx.emit({
-      step: 'merged',
-      entryId: f.entryId,
-      sessionId: f.sessionId,
-      message: f.nothing ? `${f.baseBranch} already had everything of session ${f.sessionId}` : `session ${f.sessionId} merged into ${f.baseBranch} as ${shortSha(f.commit)}`,
-      entry: merged.find((e) => e.id === f.entryId),
-    });
-  }
-  if (ws.settings().removeAfterMerge) {
-    for (const [i, f] of finishes.entries()) {
-      const session = sessions[i];
-      if (!session) continue;
-      try {
-        const note = await removeMerged(ctx, session);
-        ctx.emit({ step: note.removed ? 'removed' : 'warning', entryId: f.entryId, sessionId: f.sessionId, message: note.message });
-      } catch (err) {
-        warn(f, `session ${session.id} was merged but not removed: ${messageOf(err)}`);
-      }
-    }
-  }
-  return merged;
-}
-
-/**
- * removeAfterMerge: a session whose commits are all in the base is removed like any merged one.
- * After a squash or a rebase its commits are not ancestors of the base; it is removed (its tip kept
- * under refs/council/archive) only when merging it again would change nothing.
- */
-async function removeMerged(ctx: RunContext, session: Session): Promise<{ removed: boolean; message: string }> {
-  const { council, ws } = ctx;
-  const work = await inspectWork(ws, session);
-  if (work.uncommitted.length > 0) return { removed: false, message: `session ${session.id} was not removed: it has new uncommitted work` };
-  if (work.unmergedCommits === 0) {
-    await council.removeSession(session.id);
-    return { removed: true, message: `removed session ${session.id}` };
-  }
-  const base = await branchCommit(ws.repo.commonDir, ws.repo.mainRoot, session.baseBranch);
-  if (!base || !work.branchTip) return { removed: false, message: `session ${session.id} was not removed: its base or branch is gone` };
-  const again = await mergeTree(ws.repo.mainRoot, base, work.branchTip);
-  if (!again.clean || again.tree !== (await treeOf(ws.repo.mainRoot, base))) {
-    return { removed: false, message: `session ${session.id} was not removed: it has commits whose changes are not in ${session.baseBranch}` };
-  }
-  const removed = await council.removeSession(session.id, { force: true });
-  return { removed: true, message: `removed session ${session.id} (its commits, merged by ${removed.archivedAs ? 'content' : 'ancestry'}, are kept under ${removed.archivedAs ?? 'the base'})` };
 }

@@ -8,9 +8,8 @@ import { branchCommit } from '../git/refs';
 import { commitSession } from '../sessions/commit';
 import type { Workspace } from '../workspace';
 import { computeCandidate, type Candidate } from './candidate';
-import type { MergeEvent } from './engine';
+import type { RunContext } from './run-context';
 import { pendingChanges } from './merge-git';
-import type { MergeQueue } from './queue-store';
 
 /*
  * Trains: entries waiting together land together.
@@ -56,15 +55,8 @@ export interface Landing {
   candidate: string;
 }
 
-export interface TrainContext {
-  ws: Workspace;
-  queue: MergeQueue;
-  emit: (event: MergeEvent) => void;
-  lost: () => boolean;
-  /** Asked to stop after the entry in hand: no train is formed. */
-  signal?: AbortSignal;
-  trees: Map<string, string>;
-}
+/** What a train needs of the run (run-context.ts). */
+export type TrainContext = Pick<RunContext, 'ws' | 'queue' | 'emit' | 'lost' | 'signal' | 'trees'>;
 
 const shortSha = (sha: string): string => sha.slice(0, 12);
 
