@@ -4,6 +4,8 @@ import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueueEntry } from '../../shared/merge';
 import type { Session } from '../../shared/models';
+import { Council } from '../../electron/core/council';
+import { MergeQueue, processQueue } from '../../electron/core/merge/index';
 import { council, councilJson } from '../helpers/cli';
 import { gitSync, makeRepo, writeIn, type TestRepo } from '../helpers/repo';
 import { browserUnavailable, openApp, openRepo, screenshot, type Harness } from './browser';
@@ -217,5 +219,28 @@ describe.skipIf(unavailable !== null)('the conflict radar and the merge queue in
     expect(gitSync(repo.root, 'status', '--porcelain')).toBe('');
     // C's own work is untouched.
     expect(readFileSync(path.join(C.worktreePath, SHARED), 'utf8')).toBe(C_SHARED);
+  });
+
+  it('three sessions queued together land as one train, and the screen says so in one notice, not three', async () => {
+    const { page } = app;
+    await page.getByTestId('nav-queue').click();
+    const before = rev('main');
+    const train = ['d', 'e', 'f'].map((x) => sessionWith(`Add ${x}`, { [`src/${x}.ts`]: `export const ${x} = true;\n` }));
+    // Queued together, then run by another process (what `council queue run` does).
+    const core = Council.open(repo.root);
+    const line = new MergeQueue(core.ws);
+    for (const s of train) await line.enqueue(s.id, { strategy: 'merge', gate: null });
+    const run = await processQueue(core);
+    expect(run.settled.map((e) => e.state)).toEqual(['merged', 'merged', 'merged']);
+    expect(gitSync(repo.root, 'rev-list', '--first-parent', '--count', `${before}..main`)).toBe('3');
+
+    const notice = page.getByTestId('queue-merged-together-notice');
+    await expect.poll(() => notice.textContent(), { timeout: 15_000 }).toContain('Merged 3 sessions into main');
+    expect(await notice.textContent()).toContain(`now at ${rev('main').slice(0, 7)}`);
+    for (const s of train) {
+      await expect.poll(() => entryRow(s.id).getAttribute('data-state'), { timeout: 15_000 }).toBe('merged');
+      expect(await page.getByTestId(`queue-merged-notice-${s.id}`).count()).toBe(0);
+    }
+    await screenshot(page, 'queue-train');
   });
 });

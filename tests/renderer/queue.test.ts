@@ -21,6 +21,7 @@ import {
   fileSummary,
   linePosition,
   mergedNotice,
+  mergedTogetherNotice,
   mergeFormDefaults,
   moveInLine,
   parkedNotice,
@@ -196,6 +197,12 @@ describe('queue notices', () => {
     const m = entry('aa11', 'merged', { strategy: 'squash', resultCommit: '0123456789abcdef' });
     expect(mergedNotice(m, 'Add a login form', 'main')).toEqual({ tone: 'success', title: 'Merged into main: Add a login form', detail: 'session aa11 · squash · now at 0123456' });
     expect(fileSummary(['a', 'b'])).toBe('a, b');
+  });
+
+  it('several merged in one update (a train): one notice naming a few, with where the base is now', () => {
+    const merged = ['aa11', 'bb22', 'cc33', 'dd44'].map((id, i) => ({ entry: entry(id, 'merged', { resultCommit: `${i}`.repeat(40) }), task: i === 1 ? null : `Task ${id}` }));
+    expect(mergedTogetherNotice(merged, 'main')).toEqual({ tone: 'success', title: 'Merged 4 sessions into main', detail: 'Task aa11, session bb22 and 2 more · now at 3333333' });
+    expect(mergedTogetherNotice(merged.slice(0, 2), null)).toEqual({ tone: 'success', title: 'Merged 2 sessions', detail: 'Task aa11, session bb22 · now at 1111111' });
   });
 });
 

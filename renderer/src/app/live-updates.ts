@@ -9,7 +9,7 @@ import { sessionStats } from '../features/board/session-stats';
 import { refreshSessions, resetSessions, sessionsStore } from '../features/board/sessions-store';
 import { stopSelecting } from '../features/compare/compare-selection';
 import { refreshLocks, resetLocks } from '../features/locks/locks-store';
-import { mergedNotice, parkedNotice, queueTransitions } from '../features/queue/queue-model';
+import { mergedNotice, mergedTogetherNotice, parkedNotice, queueTransitions } from '../features/queue/queue-model';
 import { queueStore, refreshQueue, resetQueue } from '../features/queue/queue-store';
 import { applyRadar, radarStore, refreshRadar, resetRadar } from '../features/radar/radar-store';
 import { refreshSettings, resetSettings } from '../features/settings/settings-store';
@@ -166,15 +166,17 @@ function watchQueue(): () => void {
     }
     if (state.entries === previous) return;
     remember();
-    for (const { kind, entry } of queueTransitions(previous, state.entries)) {
-      const known = seen.get(entry.sessionId);
-      const key = `queue-${entry.sessionId}`;
+    const transitions = queueTransitions(previous, state.entries);
+    const merged = transitions.filter((t) => t.kind === 'merged').map(({ entry }) => ({ entry, task: seen.get(entry.sessionId)?.task ?? null }));
+    const baseOf = (entry: QueueEntry): string | null => seen.get(entry.sessionId)?.baseBranch ?? radarStore.get().radar?.base.branch ?? null;
+    for (const { kind, entry } of transitions) {
       const action = { label: 'Open', run: () => openQueue(entry.id) };
-      if (kind === 'parked') notify({ ...parkedNotice(entry, known?.task ?? null), sticky: true, key, testId: `queue-parked-notice-${entry.sessionId}`, action });
-      else {
-        const base = known?.baseBranch ?? radarStore.get().radar?.base.branch ?? null;
-        notify({ ...mergedNotice(entry, known?.task ?? null, base), key, testId: `queue-merged-notice-${entry.sessionId}`, action });
-      }
+      if (kind === 'parked') notify({ ...parkedNotice(entry, seen.get(entry.sessionId)?.task ?? null), sticky: true, key: `queue-${entry.sessionId}`, testId: `queue-parked-notice-${entry.sessionId}`, action });
+      else if (merged.length === 1) notify({ ...mergedNotice(entry, merged[0]?.task ?? null, baseOf(entry)), key: `queue-${entry.sessionId}`, testId: `queue-merged-notice-${entry.sessionId}`, action });
+    }
+    const last = merged[merged.length - 1];
+    if (merged.length > 1 && last) {
+      notify({ ...mergedTogetherNotice(merged, baseOf(last.entry)), key: `queue-merged-${last.entry.id}`, testId: 'queue-merged-together-notice', action: { label: 'Open', run: () => openQueue(last.entry.id) } });
     }
     previous = state.entries;
   });

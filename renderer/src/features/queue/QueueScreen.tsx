@@ -82,8 +82,8 @@ export function QueueScreen({ repo, baseBranch, focus }: { repo: string; baseBra
       ) : (
         <>
           <p className="muted screen-lead" data-testid="queue-summary">
-            One at a time into <span className="mono">{into}</span>: each session is merged, the gate runs on the result, then {into} moves. A conflict or a failing
-            gate parks the entry. · {queueSummary(sections)}
+            In order into <span className="mono">{into}</span>: each session is merged on the one before, the gate runs on the result, then {into} moves (once
+            for several sessions without a gate waiting together). A conflict or a failing gate parks the entry. · {queueSummary(sections)}
           </p>
           <ErrorMessage message={error} testId="queue-error" />
           <ErrorMessage message={actionError} testId="queue-action-error" />

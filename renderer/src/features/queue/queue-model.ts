@@ -217,6 +217,18 @@ export function mergedNotice(entry: QueueEntry, task: string | null, baseBranch:
   };
 }
 
+/**
+ * Several entries merged in one update (a train lands them together): one notice for all of them,
+ * not a stack of toasts over the screen. `merged` in queue order, each with its task if known.
+ */
+export function mergedTogetherNotice(merged: readonly { entry: QueueEntry; task: string | null }[], baseBranch: string | null): NoticeText {
+  const into = baseBranch !== null ? ` into ${baseBranch}` : '';
+  const names = merged.map(({ entry, task }) => clip(task ?? `session ${entry.sessionId}`, 40));
+  const shown = names.length <= 3 ? names.join(', ') : `${names.slice(0, 2).join(', ')} and ${names.length - 2} more`;
+  const commit = shortCommit(merged[merged.length - 1]?.entry.resultCommit ?? null);
+  return { tone: 'success', title: `Merged ${merged.length} sessions${into}`, detail: [shown, ...(commit !== null ? [`now at ${commit}`] : [])].join(' · ') };
+}
+
 /** The enqueue dialog's form. */
 export interface MergeForm {
   strategy: MergeStrategy;
