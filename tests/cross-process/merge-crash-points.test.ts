@@ -185,7 +185,9 @@ describe('a train killed at each step of its move', () => {
     expect([base0, journal?.candidate]).toContain(gitSync(repo.root, 'rev-parse', 'main'));
 
     ageLocksOfDeadHolder(council.ws);
-    await recoverQueue(council);
+    const recovered = await recoverQueue(council);
+    // One report for every entry of the train, each saying what became of it.
+    expect(recovered.reports.map((r) => [r.entryId, r.outcome])).toEqual(queue.list().map((e) => [e.id, afterRecovery === 'merged' ? 'merged' : 'requeued']));
     expect(queue.list().map((e) => e.state)).toEqual(Array(3).fill(afterRecovery));
     expect(readJournal(council.ws)).toBeNull();
     expect(gitSync(repo.root, 'rev-parse', 'main')).toBe(afterRecovery === 'merged' ? journal?.candidate : base0);

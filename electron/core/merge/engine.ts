@@ -174,12 +174,18 @@ async function runEntry(ctx: RunContext, claimed: QueueEntry): Promise<QueueEntr
   try {
     return await attemptEntry(ctx, claimed, temps, followers);
   } catch (err) {
-    if (err instanceof EntryGone || err instanceof LockLost) return [];
+    if (err instanceof LockLost) {
+      // Another process may hold the lock now and be working on these entries: write nothing (its
+      // recovery puts back in line whatever this one left claimed).
+      followers.length = 0;
+      return [];
+    }
+    if (err instanceof EntryGone) return [];
     const journal = readJournal(ctx.ws);
     if (journal && journalLandings(journal).some((l) => l.entryId === claimed.id)) {
       // Stopped during the move: settle it exactly as crash recovery would, then say why.
-      const report = await recoverJournal(ctx, journal, 'leave');
-      if (report.outcome === 'merged') {
+      const [report] = await recoverJournal(ctx, journal, 'leave');
+      if (report?.outcome === 'merged') {
         followers.length = 0;
         return found(journalLandings(journal).map((l) => l.entryId));
       }
@@ -187,8 +193,11 @@ async function runEntry(ctx: RunContext, claimed: QueueEntry): Promise<QueueEntr
     const parked = err instanceof Parked ? await park(ctx, claimed, err.reason, err.files) : await park(ctx, claimed, `the merge failed unexpectedly: ${messageOf(err)}`, []);
     return parked ? [parked] : [];
   } finally {
-    // Followers not landed (the move did not happen, or stopped part-way): back in line.
-    await ctx.queue.unclaim(followers).catch(() => undefined);
+    // Followers not landed (the move did not happen, or stopped part-way): back in line. Not those
+    // a journal still names: the move may have happened, and recovery settles them from git.
+    const journal = readJournal(ctx.ws);
+    const moving = new Set(journal ? journalLandings(journal).map((l) => l.entryId) : []);
+    await ctx.queue.unclaim(followers.filter((id) => !moving.has(id))).catch(() => undefined);
     for (const dir of temps) await removeTempWorktree(ctx.ws, dir).catch(() => undefined);
   }
 }
@@ -278,8 +287,7 @@ async function attemptEntry(ctx: RunContext, claimed: QueueEntry, temps: string[
 
     if (ctx.lost()) throw new LockLost();
     const lead: Landing = { entry: claimed, session, old, tip, candidate: candidate.commit };
-    const train = alone ? [lead] : await extendTrain(ctx, lead);
-    followers.push(...train.slice(1).map((l) => l.entry.id));
+    const train = alone ? [lead] : await extendTrain(ctx, lead, followers);
     const last = train[train.length - 1] as Landing;
     if (ctx.lost()) throw new LockLost();
     ctx.ahead = await lookAhead({ ws, currentId: last.entry.id, baseBranch: session.baseBranch, predictedBase: last.candidate, trees: ctx.trees }, queue.waiting());

@@ -55,7 +55,7 @@ export async function recoverLocked(ctx: RunContext): Promise<RecoveryReport[]> 
   if (!needsRecovery(ws, queue)) return [];
   const reports: RecoveryReport[] = [];
   const journal = readJournal(ws);
-  if (journal) reports.push(await recoverJournal(ctx, journal, 'requeue'));
+  if (journal) reports.push(...(await recoverJournal(ctx, journal, 'requeue')));
   for (const entry of queue.list()) {
     if (entry.state !== 'checking' && entry.state !== 'merging') continue;
     // No journal for it: nothing irreversible was under way (or it was all recorded already).
@@ -96,7 +96,7 @@ function requeue(queue: MergeQueue, id: string): Promise<QueueEntry | null> {
 }
 
 /** Settles the merge a journal describes: finished when the base has the candidate, else not done. */
-export async function recoverJournal(ctx: RunContext, journal: MergeJournal, otherwise: 'requeue' | 'leave'): Promise<RecoveryReport> {
+export async function recoverJournal(ctx: RunContext, journal: MergeJournal, otherwise: 'requeue' | 'leave'): Promise<RecoveryReport[]> {
   const { ws, queue } = ctx;
   clearDeadBranchLock(ws, journal);
   let base = await branchCommit(ws.repo.commonDir, ws.repo.mainRoot, journal.baseBranch);
@@ -108,16 +108,17 @@ export async function recoverJournal(ctx: RunContext, journal: MergeJournal, oth
   }
   const done = base !== null && (await isAncestor(ws.repo.mainRoot, journal.candidate, base));
   const landings = journalLandings(journal);
-  const others = landings.length > 1 ? ` (with ${landings.length - 1} entries landed in the same move)` : '';
+  const others = landings.length > 1 ? ` (one of ${landings.length} entries moving together)` : '';
+  const each = (outcome: RecoveryReport['outcome'], text: string): RecoveryReport[] => landings.map((l) => ({ entryId: l.entryId, outcome, note: `${text}${others}` }));
   if (done) {
     await finishMerged(
       ctx,
       landings.map((l) => ({ entryId: l.entryId, sessionId: l.sessionId, baseBranch: journal.baseBranch, baseBefore: l.baseBefore, commit: l.candidate, strategy: l.strategy })),
     );
-    return { entryId: journal.entryId, outcome: 'merged', note: note || `${journal.baseBranch} had moved to the merged result; the bookkeeping was finished${others}` };
+    return each('merged', note || `${journal.baseBranch} had moved to the merged result; the bookkeeping was finished`);
   }
   if (otherwise === 'requeue') for (const l of landings) await requeue(queue, l.entryId);
   deleteJournal(ws);
-  return { entryId: journal.entryId, outcome: otherwise === 'requeue' ? 'requeued' : 'left', note: note || `${journal.baseBranch} had not moved; nothing of the merge happened${others}` };
+  return each(otherwise === 'requeue' ? 'requeued' : 'left', note || `${journal.baseBranch} had not moved; nothing of the merge happened`);
 }
 

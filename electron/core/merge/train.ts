@@ -64,25 +64,29 @@ const mayFollow = (entry: QueueEntry): boolean => entry.gate === null && entry.s
 
 /**
  * Claims and merges followers on top of `lead` while they are plain (see above). Returns the
- * train, lead first; an entry that could not follow is back in line.
+ * train, lead first; an entry that could not follow is back in line. The id of every follower is
+ * added to `claimed` the moment it is claimed (the caller puts them back in line if the train
+ * does not land, whatever stops it).
  */
-export async function extendTrain(ctx: TrainContext, lead: Landing): Promise<Landing[]> {
+export async function extendTrain(ctx: TrainContext, lead: Landing, claimed: string[]): Promise<Landing[]> {
   const train = [lead];
   if (!mayFollow(lead.entry)) return train;
   const started = performance.now();
   const statuses = lookAtFollowers(ctx, lead.session.baseBranch);
   while (train.length < MAX_TRAIN && performance.now() - started < TRAIN_BUDGET_MS && !ctx.lost() && !ctx.signal?.aborted) {
-    const claimed = await ctx.queue.claimNext(mayFollow);
-    if (!claimed) break;
-    ctx.emit({ step: 'claimed', entryId: claimed.id, sessionId: claimed.sessionId, message: `checking session ${claimed.sessionId} (${claimed.strategy}), to land with ${lead.entry.id}`, entry: claimed });
+    const next = await ctx.queue.claimNext(mayFollow);
+    if (!next) break;
+    claimed.push(next.id);
+    ctx.emit({ step: 'claimed', entryId: next.id, sessionId: next.sessionId, message: `checking session ${next.sessionId} (${next.strategy}), to land with ${lead.entry.id}`, entry: next });
     const prev = train[train.length - 1] as Landing;
-    let follower: Landing | null = null;
-    try {
-      follower = await prepareFollower(ctx, claimed, lead.session.baseBranch, prev.candidate, statuses.get(claimed.id));
-    } finally {
-      if (!follower) await ctx.queue.unclaim([claimed.id]);
+    // A follower that fails in any way is simply not plain: it goes back to the head of the line
+    // and is handled on its own (where a failure parks it, for its own reason).
+    const follower = await prepareFollower(ctx, next, lead.session.baseBranch, prev.candidate, statuses.get(next.id)).catch(() => null);
+    if (!follower) {
+      claimed.pop();
+      await ctx.queue.unclaim([next.id]);
+      break;
     }
-    if (!follower) break;
     train.push(follower);
   }
   return train;
