@@ -5,7 +5,7 @@ import type { Session } from '../../shared/models';
 import { Council } from '../../electron/core/council';
 import { MergeQueue, processQueue, type MergeEvent } from '../../electron/core/merge/index';
 import { lookAhead, usableLookAhead } from '../../electron/core/merge/look-ahead';
-import { mergeRepo, treeContents } from '../helpers/merge-fixtures';
+import { committedSessions, mergeRepo, treeContents } from '../helpers/merge-fixtures';
 import { gitSync, writeIn } from '../helpers/repo';
 
 /**
@@ -14,15 +14,7 @@ import { gitSync, writeIn } from '../helpers/repo';
  * move; otherwise the entry is computed afresh, and nothing of the guess reaches the base.
  */
 
-async function sessionsWith(council: Council, count: number): Promise<Session[]> {
-  const sessions = await council.createSessions({ task: 'look ahead', count });
-  for (const [i, s] of sessions.entries()) {
-    writeIn(s.worktreePath, `src/f${i}.ts`, `export const f${i} = "session ${i}";\n`);
-    gitSync(s.worktreePath, 'add', '-A');
-    gitSync(s.worktreePath, 'commit', '-q', '-m', `session ${i}`);
-  }
-  return sessions;
-}
+const sessionsWith = (council: Council, count: number): Promise<Session[]> => committedSessions(council, count, { task: 'look ahead' });
 
 const parents = (root: string, rev: string): string[] => gitSync(root, 'rev-list', '--parents', '-n', '1', rev).split(' ').slice(1);
 

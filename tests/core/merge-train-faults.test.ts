@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Council } from '../../electron/core/council';
 import { MergeQueue, processQueue } from '../../electron/core/merge/index';
-import { mergeRepo } from '../helpers/merge-fixtures';
-import { gitSync, writeIn } from '../helpers/repo';
+import { committedSessions, mergeRepo } from '../helpers/merge-fixtures';
+import { gitSync } from '../helpers/repo';
 
 /**
  * A follower whose check fails unexpectedly (an exception, not an answer) is one that is not
@@ -29,14 +29,9 @@ describe('a train whose follower fails', () => {
   it('lands the entries in front, then handles the failed one on its own, in order, with nothing parked', async () => {
     const repo = mergeRepo(4);
     const council = Council.open(repo.root);
-    const sessions = await council.createSessions({ task: 'train with a fault', count: 3 });
+    const sessions = await committedSessions(council, 3, { task: 'train with a fault' });
     const queue = new MergeQueue(council.ws);
-    for (const [i, s] of sessions.entries()) {
-      writeIn(s.worktreePath, `src/f${i}.ts`, `export const f${i} = "session ${i}";\n`);
-      gitSync(s.worktreePath, 'add', '-A');
-      gitSync(s.worktreePath, 'commit', '-q', '-m', `session ${i}`);
-      await queue.enqueue(s.id, { strategy: 'merge', gate: null });
-    }
+    for (const s of sessions) await queue.enqueue(s.id, { strategy: 'merge', gate: null });
     const base0 = gitSync(repo.root, 'rev-parse', 'main');
     fault.session = sessions[2]?.id ?? null;
     const run = await processQueue(council);

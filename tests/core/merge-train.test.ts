@@ -6,7 +6,7 @@ import type { Session } from '../../shared/models';
 import { Council } from '../../electron/core/council';
 import { MergeQueue, processQueue, type EnqueueOptions, type MergeEvent } from '../../electron/core/merge/index';
 import { MAX_TRAIN } from '../../electron/core/merge/train';
-import { mergeRepo, treeContents } from '../helpers/merge-fixtures';
+import { committedSessions, mergeRepo, treeContents } from '../helpers/merge-fixtures';
 import { gitSync, writeIn } from '../helpers/repo';
 
 /**
@@ -14,16 +14,6 @@ import { gitSync, writeIn } from '../helpers/repo';
  * commit it would have been one at a time. Anything not plain about a follower ends the train and
  * that entry is handled on its own; nothing about one entry may park another.
  */
-
-async function committedSessions(council: Council, count: number, file = (i: number): string => `src/f${i}.ts`): Promise<Session[]> {
-  const sessions = await council.createSessions({ task: 'train', count });
-  for (const [i, s] of sessions.entries()) {
-    writeIn(s.worktreePath, file(i), `export const f${i} = "session ${i}";\n`);
-    gitSync(s.worktreePath, 'add', '-A');
-    gitSync(s.worktreePath, 'commit', '-q', '-m', `session ${i}`);
-  }
-  return sessions;
-}
 
 interface Line {
   root: string;
@@ -38,7 +28,7 @@ interface Line {
 async function inLine(count: number, options: { file?: (i: number) => string; before?: (root: string) => void; enqueue?: (i: number) => EnqueueOptions } = {}): Promise<Line> {
   const repo = mergeRepo(Math.max(count, 4));
   const council = Council.open(repo.root);
-  const sessions = await committedSessions(council, count, options.file);
+  const sessions = await committedSessions(council, count, { task: 'train', file: options.file });
   options.before?.(repo.root);
   const queue = new MergeQueue(council.ws);
   const entries: QueueEntry[] = [];

@@ -5,7 +5,7 @@ import { Council } from '../../electron/core/council';
 import { MergeQueue, processQueue, recoverQueue } from '../../electron/core/merge/index';
 import { readJournal } from '../../electron/core/merge/journal';
 import { ageLocksOfDeadHolder, fsck, scratchWorktrees } from '../helpers/merge-crash';
-import { mergeRepo, treeContents } from '../helpers/merge-fixtures';
+import { committedSessions, mergeRepo, treeContents } from '../helpers/merge-fixtures';
 import { gitSync, writeIn } from '../helpers/repo';
 import { startWorker, stopWorkers } from '../helpers/workers';
 
@@ -168,14 +168,9 @@ describe('a train killed at each step of its move', () => {
   it.each(TRAIN_STEPS)('killed at %s: recovery leaves every entry of it %s, the base at the old commit or the last result; then each merges once', async (step, afterRecovery) => {
     const repo = mergeRepo(4);
     const council = Council.open(repo.root);
-    const sessions = await council.createSessions({ task: 'a train', count: 3 });
+    const sessions = await committedSessions(council, 3, { task: 'a train' });
     const queue = new MergeQueue(council.ws);
-    for (const [i, s] of sessions.entries()) {
-      writeIn(s.worktreePath, `src/f${i}.ts`, `export const f${i} = "train ${i}";\n`);
-      gitSync(s.worktreePath, 'add', '-A');
-      gitSync(s.worktreePath, 'commit', '-q', '-m', `train ${i}`);
-      await queue.enqueue(s.id, { strategy: 'merge', gate: null });
-    }
+    for (const s of sessions) await queue.enqueue(s.id, { strategy: 'merge', gate: null });
     const base0 = gitSync(repo.root, 'rev-parse', 'main');
     await killAt(repo.root, step);
 
@@ -198,7 +193,7 @@ describe('a train killed at each step of its move', () => {
     // Exactly one merge per session on top of the old base, in order, with all their work.
     expect(gitSync(repo.root, 'rev-list', '--first-parent', '--reverse', `${base0}..main`).split('\n')).toEqual(queue.list().map((e) => e.resultCommit));
     const tree = treeContents(repo.root, 'main');
-    for (let i = 0; i < 3; i++) expect(tree[`src/f${i}.ts`]).toBe(`export const f${i} = "train ${i}";\n`);
+    for (let i = 0; i < 3; i++) expect(tree[`src/f${i}.ts`]).toBe(`export const f${i} = "session ${i}";\n`);
     expectCheckoutAt(repo.root, 'main');
     expect(fsck(repo.root)).toBe('');
   });

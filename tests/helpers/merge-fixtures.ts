@@ -89,3 +89,17 @@ export function parentCounts(repoRoot: string, range: string, firstParent = fals
 }
 
 export const inRepo = (root: string, ...parts: string[]): string => path.join(root, ...parts);
+
+/**
+ * `count` sessions (task `task`), each with one commit writing `export const f<i> = "session <i>";`
+ * to `file(i)` (default `src/f<i>.ts`, its own file of mergeRepo's), nothing uncommitted.
+ */
+export async function committedSessions(council: Council, count: number, options: { task?: string; file?: (i: number) => string } = {}): Promise<Session[]> {
+  const sessions = await council.createSessions({ task: options.task ?? 'committed work', count });
+  for (const [i, s] of sessions.entries()) {
+    writeIn(s.worktreePath, options.file?.(i) ?? `src/f${i}.ts`, `export const f${i} = "session ${i}";\n`);
+    gitSync(s.worktreePath, 'add', '-A');
+    gitSync(s.worktreePath, 'commit', '-q', '-m', `session ${i}`);
+  }
+  return sessions;
+}
