@@ -1,10 +1,11 @@
-import { readdirSync, statSync, utimesSync } from 'node:fs';
+import { utimesSync } from 'node:fs';
 import path from 'node:path';
 import { holderOf, withHeldLock } from '../../electron/core/locks/held-lock';
 import { withMergeLock } from '../../electron/core/locks/merge-lock';
 import { withWorktreeAdmin } from '../../electron/core/git/worktree-admin';
 import { withMutex } from '../../electron/core/state/json-store';
 import type { Workspace } from '../../electron/core/workspace';
+import { walk, type WalkEntry } from './walk';
 
 /**
  * The lock half of the crash checker. The core has two kinds of cross-process lock, both folders
@@ -33,30 +34,15 @@ export interface LockDirs {
 /** Every lock folder under the repository's council state (two levels down: locks/, context/). */
 export function lockDirs(ws: Workspace): LockDirs {
   const found: LockDirs = { mutexes: [], held: [] };
-  const walk = (dir: string, depth: number): void => {
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      const full = path.join(dir, name);
-      let isDir: boolean;
-      try {
-        isDir = statSync(full).isDirectory();
-      } catch {
-        continue;
-      }
-      if (!isDir) continue;
-      if (name.endsWith('.mutex')) found.mutexes.push(full);
-      else if (name.endsWith('.lock')) found.held.push(full);
-      else if (depth > 0) walk(full, depth - 1);
-    }
-  };
-  walk(ws.paths.dir, 2);
+  for (const e of walk(ws.paths.dir, intoStateFolders)) {
+    if (e.dir && e.name.endsWith('.mutex')) found.mutexes.push(e.full);
+    else if (e.dir && e.name.endsWith('.lock')) found.held.push(e.full);
+  }
   return found;
 }
+
+/** Into the council state's folders, two levels down, but not into a lock or mutex folder. */
+export const intoStateFolders = (e: WalkEntry): boolean => e.depth < 2 && !e.name.endsWith('.mutex') && !e.name.endsWith('.lock');
 
 function pidAlive(pid: number): boolean {
   try {
@@ -143,30 +129,11 @@ export async function checkNothingWedged(ws: Workspace): Promise<string[]> {
 
 /** Git's lock files under its common dir (relative paths); our own council/ folder excluded. */
 export function gitLockFiles(commonDir: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string, relDir: string): void => {
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      if (relDir === '' && (name === 'council' || name === 'objects')) continue;
-      const full = path.join(dir, name);
-      const relPath = relDir ? `${relDir}/${name}` : name;
-      let isDir: boolean;
-      try {
-        isDir = statSync(full).isDirectory();
-      } catch {
-        continue;
-      }
-      if (isDir) walk(full, relPath);
-      else if (name.endsWith('.lock') || (relDir.startsWith('worktrees/') && name === 'locked')) out.push(relPath);
-    }
-  };
-  walk(commonDir, '');
-  return out.sort();
+  return walk(commonDir, (e) => !(e.depth === 0 && (e.name === 'council' || e.name === 'objects')))
+    .filter((e) => !e.dir && !(e.depth === 0 && (e.name === 'council' || e.name === 'objects')))
+    .filter((e) => e.name.endsWith('.lock') || (e.rel.startsWith('worktrees/') && e.depth >= 2 && e.name === 'locked'))
+    .map((e) => e.rel)
+    .sort();
 }
 
 const rel = (ws: Workspace, p: string): string => path.relative(ws.paths.dir, p);

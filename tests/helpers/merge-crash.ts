@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, statSync, utimesSync } from 'node:fs';
-import path from 'node:path';
+import { utimesSync } from 'node:fs';
 import { tempRoot } from '../../electron/core/merge/temp-worktree';
 import type { Workspace } from '../../electron/core/workspace';
+import { intoStateFolders } from './crash-locks';
 import { gitSync } from './repo';
+import { walk } from './walk';
 
 /**
  * For crash tests of the merge queue: after the test has killed the only process that could hold
@@ -14,34 +15,15 @@ import { gitSync } from './repo';
 export function ageLocksOfDeadHolder(ws: Workspace): string[] {
   const aged: string[] = [];
   const old = new Date(Date.now() - 120_000);
-  const walk = (dir: string, depth: number): void => {
-    let names: string[];
+  for (const e of walk(ws.paths.dir, intoStateFolders)) {
+    if (!e.dir || !(e.name.endsWith('.lock') || e.name.endsWith('.mutex'))) continue;
     try {
-      names = readdirSync(dir);
+      utimesSync(e.full, old, old);
+      aged.push(e.full);
     } catch {
-      return;
+      // gone meanwhile
     }
-    for (const name of names) {
-      const full = path.join(dir, name);
-      if (name.endsWith('.lock') || name.endsWith('.mutex')) {
-        try {
-          if (statSync(full).isDirectory()) {
-            utimesSync(full, old, old);
-            aged.push(full);
-          }
-        } catch {
-          // gone meanwhile
-        }
-      } else if (depth > 0) {
-        try {
-          if (statSync(full).isDirectory()) walk(full, depth - 1);
-        } catch {
-          // gone meanwhile
-        }
-      }
-    }
-  };
-  walk(ws.paths.dir, 2);
+  }
   return aged;
 }
 

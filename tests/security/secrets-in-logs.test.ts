@@ -18,7 +18,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AgentRun } from '../../shared/agents';
@@ -26,6 +26,7 @@ import type { Session } from '../../shared/models';
 import { Council } from '../../electron/core/council';
 import { council as runCouncil, COUNCIL_BIN, type CliResult } from '../helpers/cli';
 import { makeRepo, tempDir, type TestRepo } from '../helpers/repo';
+import { walk } from '../helpers/walk';
 import { claudeWrites, FAKE_AGENT, type Step } from '../agents/fake-agents';
 import { ensureRendererBuild } from '../host/renderer-build';
 import { claudeWrite } from './lock-faults';
@@ -35,23 +36,9 @@ const KEYS = { ANTHROPIC_API_KEY: secret('sk-ant-api03-'), OPENAI_API_KEY: secre
 
 /** Every regular file under `root` (symlinks are not followed), with its content. */
 function filesUnder(root: string): { file: string; text: string }[] {
-  const out: { file: string; text: string }[] = [];
-  const walk = (dir: string): void => {
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      const file = path.join(dir, name);
-      const info = lstatSync(file);
-      if (info.isDirectory()) walk(file);
-      else if (info.isFile()) out.push({ file, text: readFileSync(file).toString('latin1') });
-    }
-  };
-  walk(root);
-  return out;
+  return walk(root)
+    .filter((e) => e.file)
+    .map((e) => ({ file: e.full, text: readFileSync(e.full).toString('latin1') }));
 }
 
 /** The files under `roots` that contain `value`. */
