@@ -8,6 +8,7 @@ import { MergeQueue } from '../../electron/core/merge/index';
 import { readJournal } from '../../electron/core/merge/journal';
 import { ageLocksOfDeadHolder, fsck, scratchWorktrees } from '../helpers/merge-crash';
 import { mergeRepo, treeContents, workIn, type WorkedSession } from '../helpers/merge-fixtures';
+import { groupGone } from '../helpers/lifecycle-loop';
 import { gitSync } from '../helpers/repo';
 import { workerPath } from '../helpers/workers';
 
@@ -71,19 +72,6 @@ function startRunner(root: string): Running {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Waits until no process of the group is left (git commands the killed worker had started). */
-async function groupGone(pgid: number): Promise<void> {
-  for (let waited = 0; waited < 30_000; waited += 20) {
-    try {
-      process.kill(-pgid, 0);
-    } catch {
-      return;
-    }
-    await sleep(20);
-  }
-  throw new Error(`process group ${pgid} still has processes after 30 s`);
-}
 
 describe('the merge queue killed at random moments', () => {
   it(`survives ${KILLS} SIGKILLs: after each the base is an expected commit and nothing is lost; in the end all is merged`, async () => {

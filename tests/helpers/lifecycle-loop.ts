@@ -96,8 +96,8 @@ function startCommand(root: string, args: string[]): Started {
   return { pid: child.pid as number, begun, ended, closed };
 }
 
-/** Waits until no process of the group is left. */
-async function groupGone(pgid: number): Promise<void> {
+/** Waits until no process of the group is left (the git commands a killed process had started finish on their own). */
+export async function groupGone(pgid: number): Promise<void> {
   for (let waited = 0; waited < 30_000; waited += 20) {
     try {
       process.kill(-pgid, 0);
@@ -106,7 +106,7 @@ async function groupGone(pgid: number): Promise<void> {
     }
     await sleep(20);
   }
-  throw new Error(`process group ${pgid} still has processes 30 s after the kill`);
+  throw new Error(`process group ${pgid} still has processes after 30 s`);
 }
 
 const median = (xs: readonly number[]): number => {
