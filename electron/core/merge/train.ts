@@ -8,7 +8,7 @@ import { branchCommit } from '../git/refs';
 import { commitSession } from '../sessions/commit';
 import type { Workspace } from '../workspace';
 import { computeCandidate, type Candidate } from './candidate';
-import type { RunContext } from './run-context';
+import { shortSha, type RunContext } from './run-context';
 import { pendingChanges } from './merge-git';
 
 /*
@@ -57,8 +57,6 @@ export interface Landing {
 
 /** What a train needs of the run (run-context.ts). */
 export type TrainContext = Pick<RunContext, 'ws' | 'queue' | 'emit' | 'lost' | 'signal' | 'trees'>;
-
-const shortSha = (sha: string): string => sha.slice(0, 12);
 
 const mayFollow = (entry: QueueEntry): boolean => entry.gate === null && entry.strategy !== 'rebase';
 
