@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, linkSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { git } from '../git/git';
+import { copyIndexFile } from '../git/index-copy';
 import { parseWorktreeList } from '../git/parse';
 import { branchCommit, branchRef } from '../git/refs';
 import type { Workspace } from '../workspace';
@@ -202,18 +203,9 @@ function linkLock(intent: CheckoutIntent): boolean {
   return true;
 }
 
-/**
- * A copy of the checkout's index to update instead of the real one, with the real one's time stamp
- * (a hair earlier, never later): git treats files changed at or after its index's time as possibly
- * modified and compares their content ("racy git"), so the copy must not look newer than the
- * index it copies, or a file changed in that instant could be taken for unchanged.
- */
+/** A copy of the checkout's index to update instead of the real one (as racy as the real one). */
 function copyIndex(intent: CheckoutIntent): void {
-  const index = path.join(intent.gitDir, 'index');
-  copyFileSync(index, intent.tempIndex);
-  const s = statSync(index, { bigint: true });
-  const micros = (ns: bigint): number => Number(ns / 1000n - 1n) / 1e6;
-  utimesSync(intent.tempIndex, micros(s.atimeNs), micros(s.mtimeNs));
+  copyIndexFile(path.join(intent.gitDir, 'index'), intent.tempIndex);
 }
 
 async function twoTreeUpdate(intent: CheckoutIntent, from: string, to: string): Promise<{ ok: boolean; stderr: string }> {

@@ -7,7 +7,7 @@ import { CouncilError } from '../errors';
 import { branchCommit, branchRef } from '../git/refs';
 import { holderOf, type LockHolder } from '../locks/held-lock';
 import { withMergeLock } from '../locks/merge-lock';
-import { commitSession } from '../sessions/commit';
+import { commitSession, committedMessage } from '../sessions/commit';
 import { computeCandidate, type Candidate } from './candidate';
 import { bringAlong, findCheckout, prepareCheckoutLock, releaseCheckout, type BaseCheckout } from './checkout';
 import { finishMerged } from './finish';
@@ -241,7 +241,7 @@ async function attemptEntry(ctx: RunContext, claimed: QueueEntry, temps: string[
         throw new Parked(`the session's uncommitted work could not be committed: ${messageOf(err)}`);
       }
       early = null;
-      ctx.emit({ step: 'committed', entryId: claimed.id, sessionId: session.id, message: `committed the session's pending work (${pending.length} file(s)) as ${shortSha(commit ?? '')}` });
+      ctx.emit({ step: 'committed', entryId: claimed.id, sessionId: session.id, message: committedMessage(pending.length, commit) });
     }
   }
   let alone = false;

@@ -5,7 +5,7 @@ import type { Session } from '../../../shared/models';
 import type { StatusEntry } from '../git/parse';
 import { agentRunningIn } from '../agents/run-store';
 import { branchCommit } from '../git/refs';
-import { commitSession } from '../sessions/commit';
+import { commitSession, committedMessage } from '../sessions/commit';
 import type { Workspace } from '../workspace';
 import { computeCandidate, type Candidate } from './candidate';
 import { shortSha, type RunContext } from './run-context';
@@ -137,7 +137,7 @@ async function prepareFollower(ctx: TrainContext, claimed: QueueEntry, baseBranc
     await candidate;
     const committed = await commitSession(ws, session.id, session.task).catch(() => null);
     if (!committed) return null;
-    ctx.emit({ step: 'committed', entryId: claimed.id, sessionId: session.id, message: `committed the session's pending work (${pending.length} file(s)) as ${shortSha(committed.commit ?? '')}` });
+    ctx.emit({ step: 'committed', entryId: claimed.id, sessionId: session.id, message: committedMessage(pending.length, committed.commit) });
     tip = await branchCommit(ws.repo.commonDir, ws.repo.mainRoot, session.branch);
     if (!tip) return null;
     candidate = merge(tip);

@@ -1,4 +1,4 @@
-import { invalidInput } from '../errors';
+import { conflict, invalidInput } from '../errors';
 import { git } from '../git/git';
 import type { Workspace } from '../workspace';
 import { worktreeStatus } from '../git/status';
@@ -33,5 +33,23 @@ export async function commitSession(ws: Workspace, idOrPrefix: string, message: 
     await git(['commit', '--quiet', '--no-edit', '-m', text], { cwd, env });
     return (await git(['rev-parse', 'HEAD'], { cwd })).stdout.trim();
   });
+  // Nothing committed while status listed changes is right only when the index was merely behind
+  // HEAD (the copy, now the index, matches HEAD and status is clean). Anything status still lists
+  // is work git could not stage (a nested repository's own changes, say): said, never dropped —
+  // the merge queue parks on it instead of merging the session without it.
+  if (!commit) {
+    const left = await worktreeStatus(cwd);
+    if (left.length > 0) {
+      const names = left.slice(0, 5).map((e) => e.path).join(', ');
+      throw conflict(`${left.length} changed file(s) could not be committed (${names}${left.length > 5 ? ', …' : ''}): git staged none of them; commit them by hand in ${cwd}, then retry`);
+    }
+  }
   return { id: session.id, commit, files: commit ? status.length : 0 };
+}
+
+/** What the merge queue says after committing a session's pending work. */
+export function committedMessage(files: number, commit: string | null): string {
+  return commit
+    ? `committed the session's pending work (${files} file(s)) as ${commit.slice(0, 12)}`
+    : `nothing to commit: the ${files} change(s) git status listed were already in the session's last commit (its index was behind)`;
 }

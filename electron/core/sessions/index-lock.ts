@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, linkSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CouncilError } from '../errors';
 import { isAlive } from '../agents/runner/process-tree';
 import { git } from '../git/git';
+import { copyIndexFile } from '../git/index-copy';
 
 /*
  * Changing a session worktree's index without leaving git's `index.lock` behind when we are killed.
@@ -76,7 +77,7 @@ export async function withIndexCopy<T>(worktree: string, fn: (indexCopy: string)
   const copy = tempIndexOf(gitDir, tag);
   try {
     try {
-      copyFileSync(path.join(gitDir, 'index'), copy);
+      copyIndexFile(path.join(gitDir, 'index'), copy);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }

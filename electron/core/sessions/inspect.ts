@@ -38,7 +38,20 @@ export async function inspectWork(ws: Workspace, s: Session): Promise<SessionWor
     const out = await git(['rev-list', '--count', branchTip, '--not', target], { cwd: ws.repo.mainRoot });
     unmergedCommits = Number(out.stdout.trim());
   }
-  return { branchTip, worktreeExists, unmergedCommits, uncommitted: status.map((e) => e.path) };
+  const uncommitted = status.map((e) => e.path);
+  // A clean status is only as true as the index it read: an index whose time stamp is newer than a
+  // file's last change trusts that file's stat data, and a same-size rewrite in the same second
+  // hides (issue 12, item 0). Before anything is deleted, the worktree's content is compared with
+  // HEAD from a fresh index, which trusts no stat data.
+  if (worktreeExists && uncommitted.length === 0 && branchTip) uncommitted.push(...(await hiddenChanges(s.worktreePath)));
+  return { branchTip, worktreeExists, unmergedCommits, uncommitted };
+}
+
+/** Paths whose content differs from HEAD though the worktree's index says they do not. */
+async function hiddenChanges(worktree: string): Promise<string[]> {
+  const tree = await snapshotTree(worktree);
+  const out = await git(['diff-tree', '-r', '--name-only', '-z', '--no-renames', 'HEAD', tree], { cwd: worktree });
+  return out.stdout.split('\0').filter(Boolean);
 }
 
 /** Ahead/behind the base branch, and the change since the fork point including uncommitted work
