@@ -97,4 +97,22 @@ describe('racily clean uncommitted work (issue 12, item 0)', () => {
     expect(forced.archivedAs).toMatch(/^refs\/council\/archive\//);
     expect(gitSync(council.ws.repo.mainRoot, 'show', `${forced.archivedCommit}:f.txt`) + '\n').toBe(edit);
   });
+
+  it('the base checkout: a racily clean edit of a file the merge changes parks the entry, and the edit stays', async () => {
+    const repo = makeRepo({ 'README.md': '# racy\n', 'f.txt': 'base\n' });
+    const council = Council.open(repo.root);
+    const [s] = await council.createSessions({ task: 'change f' });
+    writeIn(s!.worktreePath, 'f.txt', 'sess\n');
+    gitSync(s!.worktreePath, 'commit', '-qam', 'session changes f');
+    const base = gitSync(repo.root, 'rev-parse', 'main');
+    const mine = await racyEdit(repo.root, 'HEAD', 'f.txt', 'mine\n');
+    const queue = new MergeQueue(council.ws);
+    const entry = await queue.enqueue(s!.id, { strategy: 'merge' });
+    await processQueue(council);
+    const parked = queue.get(entry.id);
+    expect(parked.state).toBe('parked');
+    expect(parked.files).toEqual(['f.txt']);
+    expect(gitSync(repo.root, 'rev-parse', 'main')).toBe(base);
+    expect(readFileSync(path.join(repo.root, 'f.txt'), 'utf8')).toBe(mine);
+  });
 });

@@ -36,6 +36,8 @@ export async function racyEdit(worktree: string, commit: string, file: string, c
   if (Buffer.byteLength(written) !== Buffer.byteLength(content)) throw new Error(`racyEdit: the new content must have the size of ${commit}:${file} (${Buffer.byteLength(written)} bytes)`);
   await startOfASecond();
   const second = Math.floor(Date.now() / 1000);
+  // Scribbled first, so that reset rewrites the file even when it already holds the commit's content.
+  writeFileSync(path.join(worktree, file), `${content}scribble`);
   execFileSync('git', ['reset', '-q', '--hard', commit], { cwd: worktree });
   writeFileSync(path.join(worktree, file), content);
   if (Math.floor(Date.now() / 1000) !== second) throw new Error('racyEdit: the reset and the edit fell in different seconds; the machine is too slow for this set-up');
