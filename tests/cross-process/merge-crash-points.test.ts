@@ -6,6 +6,7 @@ import { MergeQueue, processQueue, recoverQueue } from '../../electron/core/merg
 import { readJournal } from '../../electron/core/merge/journal';
 import { ageLocksOfDeadHolder, fsck, scratchWorktrees } from '../helpers/merge-crash';
 import { committedSessions, mergeRepo, treeContents } from '../helpers/merge-fixtures';
+import { racyEdit } from '../helpers/racy';
 import { gitSync, writeIn } from '../helpers/repo';
 import { startWorker, stopWorkers } from '../helpers/workers';
 
@@ -48,10 +49,13 @@ async function setup(): Promise<Setup> {
   gitSync(s.worktreePath, 'add', '-A');
   gitSync(s.worktreePath, 'commit', '-q', '-m', 'f0');
   writeIn(s.worktreePath, 'src/new.ts', 'export const fresh = true;\n');
-  gitSync(s.worktreePath, 'rm', '-q', 'src/f1.ts');
-  writeIn(s.worktreePath, 'src/f2.ts', 'export const f2 = "merged";\n');
+  // The pending edit of f2 is racily clean (same size, same second as the checkout that wrote the
+  // file: only the index's time stamp tells git to look at its content, issue 12 item 0); f1 is
+  // deleted without git, so no index write after it smudges the racy entry.
+  const f2 = await racyEdit(s.worktreePath, 'HEAD', 'src/f2.ts', 'export const f2 = 9;\n');
+  rmSync(path.join(s.worktreePath, 'src/f1.ts'));
   const base0 = gitSync(repo.root, 'rev-parse', 'main');
-  const expected: Record<string, string> = { ...treeContents(repo.root, 'main'), 'src/f0.ts': 'export const f0 = "merged";\n', 'src/new.ts': 'export const fresh = true;\n', 'src/f2.ts': 'export const f2 = "merged";\n' };
+  const expected: Record<string, string> = { ...treeContents(repo.root, 'main'), 'src/f0.ts': 'export const f0 = "merged";\n', 'src/new.ts': 'export const fresh = true;\n', 'src/f2.ts': f2 };
   delete expected['src/f1.ts'];
   const entry = await new MergeQueue(council.ws).enqueue(s.id, { gate: 'test -f src/new.ts' });
   return { root: repo.root, council, entryId: entry.id, base0, expected };
