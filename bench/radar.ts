@@ -90,7 +90,7 @@ function statsCells(s: RadarRunStats | null): string[] {
 }
 
 const phases = (s: RadarRunStats | null): string =>
-  s ? `snapshots ${formatMs(s.phases.snapshots)}, merge-bases ${formatMs(s.phases.mergeBases)}, diff ${formatMs(s.phases.diffs)}, merge-trees ${formatMs(s.phases.mergeTrees)}` : '-';
+  s ? `snapshots ${formatMs(s.phases.snapshots)}, merge-bases ${formatMs(s.phases.mergeBases)}, diff ${formatMs(s.phases.diffs)}, own changes replayed ${formatMs(s.phases.transplants)}, merge-trees ${formatMs(s.phases.mergeTrees)}` : '-';
 
 /** What the radar found, as unordered pair names: "3×5", "2×base". */
 function found(radar: Radar, ids: readonly string[]): { conflicts: string[]; overlapsOnly: string[] } {

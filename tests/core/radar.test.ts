@@ -271,6 +271,42 @@ describe('conflict radar: a pair is what the two sessions changed themselves (is
   });
 });
 
+describe('conflict radar: own changes from fork points on different lines of the base', () => {
+  it('compares them on the base: what each inherited is not held against the other; still right after an edit', async () => {
+    const { repo, sessions, radar } = await setup(2);
+    const [x, y] = sessions as [Session, Session];
+    const start = gitSync(repo.root, 'rev-parse', 'main');
+    // main gets m (line 2) and, from a side branch, s (line 28): x takes m in, y takes s in, so
+    // neither fork point descends from the other.
+    repo.write('src/a.ts', aWith(2, 'm edits line 2'));
+    const m = repo.commitAll('m');
+    gitSync(repo.root, 'checkout', '-q', '-b', 'side', start);
+    repo.write('src/a.ts', aWith(28, 's edits line 28'));
+    const side = repo.commitAll('s');
+    gitSync(repo.root, 'checkout', '-q', 'main');
+    gitSync(repo.root, 'merge', '-q', '--no-edit', 'side');
+    gitSync(x.worktreePath, 'merge', '-q', '--ff-only', m);
+    gitSync(y.worktreePath, 'merge', '-q', '--ff-only', side);
+    writeIn(x.worktreePath, 'src/a.ts', readFileSync(path.join(x.worktreePath, 'src/a.ts'), 'utf8').replace('line 10\n', 'x edits line 10\n'));
+    // y's own change rewrites line 2, which m (in the base, not in y) changed: y × base conflicts, x × y does not.
+    writeIn(y.worktreePath, 'src/a.ts', readFileSync(path.join(y.worktreePath, 'src/a.ts'), 'utf8').replace('line 2\n', 'y edits line 2\n'));
+
+    const expected = [
+      { a: x.id, b: 'base', overlap: ['src/a.ts'], conflicts: [] },
+      { a: x.id, b: y.id, overlap: ['src/a.ts'], conflicts: [] },
+      { a: y.id, b: 'base', overlap: ['src/a.ts'], conflicts: [{ path: 'src/a.ts', kind: 'content', message: 'CONFLICT (content): Merge conflict in src/a.ts' }] },
+    ];
+    expect((await radar.compute()).pairs).toEqual(expected);
+    expect(radar.lastStats?.transplants).toBe(2);
+
+    // An edit in x: only its pairs again, the same answer; y's change on the base is reused.
+    writeIn(x.worktreePath, 'src/a.ts', readFileSync(path.join(x.worktreePath, 'src/a.ts'), 'utf8').replace('line 12\n', 'x edits line 12\n'));
+    radar.invalidate(x.id);
+    expect((await radar.compute()).pairs).toEqual(expected);
+    expect(radar.lastStats).toMatchObject({ computedPairs: 2, transplants: 1 });
+  });
+});
+
 describe('conflict radar: uncommitted work', () => {
   /** What a user would check to be sure a worktree was left alone. */
   function worktreeState(s: Session): Record<string, string> {

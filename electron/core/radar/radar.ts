@@ -6,12 +6,11 @@ import { byText } from '../../../shared/order';
 import type { Council } from '../council';
 import { notFound } from '../errors';
 import { branchCommit, currentBranch, readBranchCommit, resolveCommit } from '../git/refs';
-import { MergeQueue } from '../merge/queue-store';
 import { mergeTree } from '../git/merge-tree';
-import { treeOf } from '../merge/merge-git';
 import { mapLimit } from './limit';
 import type { NameStatus } from './parse';
 import { mergeBasesMany } from './merge-bases';
+import { MergedSessions } from './merged';
 import { commonBase, Transplants } from './own-changes';
 import { changedFilesMany, mayConflict, overlapOf, type DiffRequest } from './predict';
 import { readWorktreeHead, SnapshotStore, type Snapshot } from './snapshot';
@@ -58,11 +57,12 @@ export interface RadarRunStats {
   transplants: number;
   mergeTrees: number;
   durationMs: number;
-  /** Wall time of each step: snapshots, merge-bases, the diff, merge-trees (ms). */
-  phases: { snapshots: number; mergeBases: number; diffs: number; mergeTrees: number };
+  /** Wall time of each step: snapshots, merge-bases, the diffs, own changes replayed for pairs
+   * from different fork points, merge-trees (ms). */
+  phases: { snapshots: number; mergeBases: number; diffs: number; transplants: number; mergeTrees: number };
 }
 
-interface Side {
+export interface Side {
   /** Session id, or "base". */
   id: string;
   /** The name in git's messages: the session's branch, or the base branch. */
@@ -112,8 +112,7 @@ export class RadarService {
   private readonly diffs = new Map<string, NameStatus[]>();
   private readonly transplants: Transplants;
   private pairs = new Map<string, PairAnswer>();
-  /** Whether the base (first commit) already has everything of a session's snapshot (second). */
-  private readonly contained = new Map<string, boolean>();
+  private readonly merged: MergedSessions;
   private pending: Invalidation = 'all';
   private queue: Promise<unknown> = Promise.resolve();
   private readonly concurrency: number;
@@ -127,6 +126,7 @@ export class RadarService {
     this.snapshots = new SnapshotStore(council.ws.repo.commonDir, council.ws.repo.mainRoot);
     this.concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
     this.transplants = new Transplants(council.ws.repo.mainRoot);
+    this.merged = new MergedSessions(council.ws, this.concurrency);
   }
 
   /** Marks one session's worktree (or, without an id, every session) as possibly changed: the next
@@ -178,7 +178,7 @@ export class RadarService {
       transplants: 0,
       mergeTrees: 0,
       durationMs: 0,
-      phases: { snapshots: 0, mergeBases: 0, diffs: 0, mergeTrees: 0 },
+      phases: { snapshots: 0, mergeBases: 0, diffs: 0, transplants: 0, mergeTrees: 0 },
     };
     try {
       return await this.evaluate(pending, stats, started);
@@ -275,6 +275,7 @@ export class RadarService {
     const changed = (from: string | null, to: string): NameStatus[] => (from === null || from === to ? [] : (this.diffs.get(diffKey(from, to)) ?? []));
     // A session with no change of its own is in no pair with another session.
     const ownless = new Set(sides.filter((s) => fork(s) !== null && changed(fork(s), s.commit).length === 0).map((s) => s.id));
+    stats.phases.diffs = lap();
 
     // 5. Pairs from different fork points: each side's own change on their common base, and what
     // changed there (one more diff-tree process).
@@ -292,13 +293,14 @@ export class RadarService {
       },
     );
     stats.transplants = this.transplants.made - transplantsBefore;
+    stats.phases.transplants = lap();
     const moreDiffs = new Map<string, DiffRequest>();
     for (const c of compared.values()) {
       if (c.onto !== c.a) moreDiffs.set(diffKey(c.onto, c.a), { from: c.onto, to: c.a });
       if (c.onto !== c.b) moreDiffs.set(diffKey(c.onto, c.b), { from: c.onto, to: c.b });
     }
     await this.findDiffs(moreDiffs, stats);
-    stats.phases.diffs = lap();
+    stats.phases.diffs += lap();
 
     // 6. The new pairs: overlap, and git's merge where a conflict is possible.
     await mapLimit(fresh, this.concurrency, async ([a, b]) => {
@@ -333,7 +335,7 @@ export class RadarService {
     for (const key of this.diffs.keys()) if (!commits.has(key.split(' ')[1] ?? '')) this.diffs.delete(key);
 
     // Sessions the base already has entirely (merged) are shown in no pair.
-    const merged = await this.mergedSides(sides, base);
+    const merged = await this.merged.find(sides, base, fork);
     const sessions: RadarSession[] = sides.map((s) => ({
       sessionId: s.id,
       snapshot: s.commit,
@@ -366,31 +368,6 @@ export class RadarService {
     stats.diffs += missing.length;
     const answers = await changedFilesMany(this.cwd, missing.map(([, r]) => r));
     missing.forEach(([key], i) => this.diffs.set(key, answers[i] ?? []));
-  }
-
-  /**
-   * Sessions whose snapshot the base has entirely: it has commits of its own, no uncommitted work,
-   * and its tip is an ancestor of the base (merged with the merge strategy, or a fast-forward), or — for a session the queue merged, by squash or
-   * rebase — merging it again would not change the base's tree. Cached by the two commits.
-   */
-  private async mergedSides(sides: readonly Side[], base: Side): Promise<Set<string>> {
-    const merged = new Set<string>();
-    const queued = new Set(new MergeQueue(this.council.ws).list().filter((e) => e.state === 'merged').map((e) => e.sessionId));
-    const wanted = sides.filter((s) => queued.has(s.id) && !this.contained.has(`${base.commit} ${s.commit}`));
-    if (wanted.length > 0) {
-      const baseTree = await treeOf(this.cwd, base.commit);
-      await mapLimit(wanted, this.concurrency, async (s) => {
-        const again = await mergeTree(this.cwd, base.commit, s.commit);
-        this.contained.set(`${base.commit} ${s.commit}`, again.clean && again.tree === baseTree);
-      });
-    }
-    for (const s of sides) {
-      const key = `${base.commit} ${s.commit}`;
-      if (this.contained.get(key) === true || (s.commit === s.tip && s.tip !== s.start && this.mergeBases.get(tipsKey(s.tip, base.tip)) === s.tip)) merged.add(s.id);
-    }
-    const keys = new Set(sides.map((s) => `${base.commit} ${s.commit}`));
-    for (const key of this.contained.keys()) if (!keys.has(key)) this.contained.delete(key);
-    return merged;
   }
 
   /** The current lock owner of every file in an overlap or a conflict. */
