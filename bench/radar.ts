@@ -90,7 +90,7 @@ function statsCells(s: RadarRunStats | null): string[] {
 }
 
 const phases = (s: RadarRunStats | null): string =>
-  s ? `snapshots ${formatMs(s.phases.snapshots)}, merge-bases ${formatMs(s.phases.mergeBases)}, diff ${formatMs(s.phases.diffs)}, merge-trees ${formatMs(s.phases.mergeTrees)}` : '-';
+  s ? `snapshots ${formatMs(s.phases.snapshots)}, merge-bases ${formatMs(s.phases.mergeBases)}, diff ${formatMs(s.phases.diffs)}, own changes replayed ${formatMs(s.phases.transplants)}, merge-trees ${formatMs(s.phases.mergeTrees)}` : '-';
 
 /** What the radar found, as unordered pair names: "3×5", "2×base". */
 function found(radar: Radar, ids: readonly string[]): { conflicts: string[]; overlapsOnly: string[] } {
@@ -198,6 +198,38 @@ export async function measureRadar(cfg: BenchConfig, options: RadarBenchOptions)
   }
   const recheckStats = service.lastStats;
 
+  // Different fork points (issue 12, radar 1): the sessions with nothing committed take main in
+  // (a fast-forward; not the one whose file main changed), so about half the sessions start from
+  // main's new tip and half from the old one;
+  // every pair across the two halves compares the sessions' own changes on a common base.
+  cfg.log('radar: sessions from two fork points');
+  for (const [i, s] of sessions.entries()) if (i % 2 === 1 && i !== p.baseConflict) await rawGit(s.worktreePath, ['merge', '-q', '--ff-only', 'main']);
+  await new RadarService(council).compute();
+  const forkFullMs: number[] = [];
+  let forkFullStats: RadarRunStats | null = null;
+  let forkRadar: Radar | null = null;
+  for (let i = 0; i < options.fullRuns; i++) {
+    const forkService = new RadarService(council);
+    const { ms, value } = await timed(() => forkService.compute());
+    forkFullMs.push(ms);
+    forkFullStats = forkService.lastStats;
+    forkRadar = value;
+  }
+  const forkAnswer = forkRadar ? found(forkRadar, ids) : null;
+  const forkCorrect = JSON.stringify(forkAnswer) === JSON.stringify(expected);
+  const forkService = new RadarService(council);
+  await forkService.compute();
+  const forkEditMs: number[] = [];
+  let forkEditStats: RadarRunStats | null = null;
+  for (let i = 0; i < options.editRuns; i++) {
+    editLine(editFile, 2, `export const planted = ${2000 + i};`);
+    forkService.invalidate(edited.id);
+    forkEditMs.push((await timed(() => forkService.compute())).ms);
+    forkEditStats = forkService.lastStats;
+  }
+  const forkFull = summarize(forkFullMs);
+  const forkEdit = summarize(forkEditMs);
+
   const full = summarize(fullMs);
   const edit = summarize(editMs);
   const unchanged = summarize(unchangedMs);
@@ -216,6 +248,8 @@ export async function measureRadar(cfg: BenchConfig, options: RadarBenchOptions)
         row('recompute after one edit (invalidate(session) + compute)', edit, editStats),
         row('compute, nothing changed', unchanged, unchangedStats),
         row('every session re-read (invalidate() + compute), nothing changed', recheck, recheckStats),
+        row('two fork points: full compute (new service)', forkFull, forkFullStats),
+        row('two fork points: recompute after one edit', forkEdit, forkEditStats),
         ['baseline: raw git merge-tree --write-tree, one pair', mt.n, formatMs(mt.p50), formatMs(mt.p95), formatMs(mt.min), formatMs(mt.max), '', '', '', '', '1', '1'],
         ['baseline: raw git status on one worktree', st.n, formatMs(st.p50), formatMs(st.p95), formatMs(st.min), formatMs(st.max), '1', '', '', '', '', ''],
       ],
@@ -225,6 +259,8 @@ export async function measureRadar(cfg: BenchConfig, options: RadarBenchOptions)
         `radar found: conflicts ${answer.conflicts.join(', ') || 'none'}; overlap only ${answer.overlapsOnly.join(', ') || 'none'} (planted: conflicts ${expected.conflicts.join(', ')}; overlap only ${expected.overlapsOnly.join(', ')})`,
         `half the sessions committed their work, half left it uncommitted (one with an untracked file); git processes at a time: 4`,
         `where the time went (last run): full ${phases(fullStats)}; one edit ${phases(editStats)}`,
+        `two fork points (the uncommitted half fast-forwarded to main): own changes replayed on the newer fork point ${forkFullStats?.transplants ?? 0} (full), ${forkEditStats?.transplants ?? 0} (one edit); found conflicts ${forkAnswer?.conflicts.join(', ') || 'none'}, overlap only ${forkAnswer?.overlapsOnly.join(', ') || 'none'}`,
+        `where the time went, two fork points: full ${phases(forkFullStats)}; one edit ${phases(forkEditStats)}`,
       ],
     ),
   );
@@ -252,6 +288,30 @@ export async function measureRadar(cfg: BenchConfig, options: RadarBenchOptions)
       value: correct ? 'same pairs' : 'DIFFERENT pairs',
       target: 'exactly the planted pairs',
       pass: correct,
+    },
+    {
+      measurement: `radar full compute, sessions from two fork points, ${label}`,
+      ours: `p50 ${formatMs(forkFull.p50)}`,
+      baseline: `one fork point ${formatMs(full.p50)}`,
+      value: formatRatio(forkFull.p50 / full.p50),
+      target: `≤ ${formatMs(RADAR_FULL_TARGET_MS)}`,
+      pass: forkFull.p50 <= RADAR_FULL_TARGET_MS,
+    },
+    {
+      measurement: `radar recompute after one edit, sessions from two fork points, ${label}`,
+      ours: `p50 ${formatMs(forkEdit.p50)}, p95 ${formatMs(forkEdit.p95)}`,
+      baseline: `one fork point ${formatMs(edit.p50)}`,
+      value: formatRatio(forkEdit.p50 / edit.p50),
+      target: `≤ ${formatMs(RADAR_EDIT_TARGET_MS)}`,
+      pass: forkEdit.p50 <= RADAR_EDIT_TARGET_MS,
+    },
+    {
+      measurement: `radar finds the planted conflicts, sessions from two fork points, ${label}`,
+      ours: `${forkAnswer?.conflicts.length ?? 0} conflicting, ${forkAnswer?.overlapsOnly.length ?? 0} overlap-only pairs`,
+      baseline: `planted ${expected.conflicts.length} and ${expected.overlapsOnly.length}`,
+      value: forkCorrect ? 'same pairs' : 'DIFFERENT pairs',
+      target: 'exactly the planted pairs',
+      pass: forkCorrect,
     },
     {
       measurement: `radar, every session re-read, nothing changed, ${label}`,

@@ -4,7 +4,9 @@ import type { Session } from '../../shared/models';
 import { createAndBootstrap } from '../core/agents/launch-sessions';
 import { AgentManager } from '../core/agents/manager';
 import { Council } from '../core/council';
+import { RadarService } from '../core/radar/radar';
 import { baseOption, createWithAgent } from './agents';
+import { predictedCounts, predictedLine, type PredictedCounts } from './conflicts';
 import { invalidInput } from '../core/errors';
 import { parseDuration, parseSeconds } from './duration';
 import { ago, table, type Output } from './output';
@@ -306,14 +308,23 @@ export function contextCommands(program: Command, run: Run): void {
 export function statusCommand(program: Command, run: Run): void {
   program
     .command('status')
-    .description('summary: sessions by status, and files two sessions are on')
+    .description('summary: sessions by status, files two sessions are on (from their context), and how many merge conflicts the radar predicts')
     .action(
-      run((out, council) => {
+      run(async (out, council) => {
         const c = council();
         const summary = c.context.summary();
-        const conflicts = c.context.fileConflicts();
+        // "Files two sessions are on" is what the sessions say they are working on; a conflict is
+        // what git would say merging them: the radar's word, counted as `council conflicts` does.
+        const sharedFiles = c.context.fileConflicts();
         const contexts = c.context.all();
-        out.done({ summary, conflicts, sessions: contexts }, () => {
+        let predictedConflicts: PredictedCounts | null = null;
+        let failure: string | undefined;
+        try {
+          predictedConflicts = predictedCounts(await new RadarService(c).compute());
+        } catch (err) {
+          failure = err instanceof Error ? err.message : String(err);
+        }
+        out.done({ summary, sharedFiles, predictedConflicts, sessions: contexts }, () => {
           const counts = Object.entries(summary.byStatus)
             .filter(([, n]) => n > 0)
             .map(([s, n]) => `${n} ${s}`)
@@ -328,8 +339,9 @@ export function statusCommand(program: Command, run: Run): void {
               ),
             );
           }
-          lines.push('', conflicts.length ? 'File conflicts:' : 'No file conflicts.');
-          for (const f of conflicts) lines.push(`  ${f.path}: sessions ${f.sessionIds.join(', ')}${f.lockOwner ? ` (locked by ${f.lockOwner})` : ''}`);
+          lines.push('', sharedFiles.length ? 'Files two sessions are on (from their context):' : 'Files two sessions are on (from their context): none.');
+          for (const f of sharedFiles) lines.push(`  ${f.path}: sessions ${f.sessionIds.join(', ')}${f.lockOwner ? ` (locked by ${f.lockOwner})` : ''}`);
+          lines.push(predictedLine(predictedConflicts, failure));
           return lines.join('\n');
         });
       }),

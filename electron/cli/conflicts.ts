@@ -16,6 +16,26 @@ function conflictCell(pair: RadarPair): string {
   return pair.conflicts.length ? pair.conflicts.map((c) => `${c.path} (${c.kind})`).join(', ') : '-';
 }
 
+export interface PredictedCounts {
+  /** Pairs (sessions with each other or with the base) that would conflict. */
+  pairs: number;
+  /** Of those, pairs with the base. */
+  withBase: number;
+}
+
+export function predictedCounts(radar: Radar): PredictedCounts {
+  const conflicting = radar.pairs.filter((p) => p.conflicts.length > 0);
+  return { pairs: conflicting.length, withBase: conflicting.filter((p) => p.b === BASE_SIDE).length };
+}
+
+/** `council status`'s line about the radar, in the words `council conflicts` uses. */
+export function predictedLine(counts: PredictedCounts | null, failure?: string): string {
+  if (counts === null) return `Predicted merge conflicts: not known (${failure ?? 'the radar failed'}; \`council conflicts\` tells why).`;
+  if (counts.pairs === 0) return 'Predicted merge conflicts: none (`council conflicts` checks again).';
+  const withBase = counts.withBase ? `, ${counts.withBase} with the base` : '';
+  return `Predicted merge conflicts: ${counts.pairs} pair${counts.pairs === 1 ? '' : 's'} would conflict${withBase} (\`council conflicts\` shows which files).`;
+}
+
 /** The radar as text: one line per pair that overlaps or conflicts, conflicts first. */
 export function renderRadar(radar: Radar): string {
   const sessions = radar.sessions.length;

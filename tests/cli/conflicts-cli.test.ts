@@ -42,6 +42,45 @@ describe('council conflicts', () => {
     expect(lines.slice(3)).toEqual(['', 'Locked:', `  src/a.ts: ${s2.id}`, '', `2 pairs would conflict, 0 only overlap (2 sessions against main (${gitSync(root, 'rev-parse', 'main').slice(0, 8)}))`]);
   });
 
+  it('a session made after the base moved is not blamed for what it inherited: only X × base (issue 12, radar 1)', async () => {
+    const { root, c, s1: x } = await twoSessions();
+    writeIn(x.worktreePath, 'src/a.ts', 'export const a = 10;\n');
+    gitSync(x.worktreePath, 'add', '-A');
+    gitSync(x.worktreePath, 'commit', '-q', '-m', 'x');
+    writeIn(root, 'src/a.ts', 'export const a = 30;\n');
+    gitSync(root, 'add', '-A');
+    gitSync(root, 'commit', '-q', '-m', 'main');
+    const [y] = (await c.createSessions({ task: 'later' })) as [Session];
+
+    const text = council(['conflicts'], { cwd: root });
+    expect(text.code, text.stderr).toBe(0);
+    const lines = text.stdout.trimEnd().split('\n');
+    expect(lines[1]).toMatch(new RegExp(`^${x.id} × base \\(main\\)\\s+src/a\\.ts \\(content\\)\\s+src/a\\.ts$`));
+    expect(text.stdout).not.toContain(y.id);
+    expect(lines.at(-1)).toBe(`1 pair would conflict, 0 only overlap (3 sessions against main (${gitSync(root, 'rev-parse', 'main').slice(0, 8)}))`);
+  });
+
+  it('council status counts the same predicted conflicts and says where to see them; "files two sessions are on" is its own line (issue 12, radar 3)', async () => {
+    const { root, s1, s2 } = await twoSessions();
+    writeIn(s1.worktreePath, 'src/a.ts', 'export const a = 10;\n');
+    writeIn(s2.worktreePath, 'src/a.ts', 'export const a = 20;\n');
+    const conflicts = council(['conflicts'], { cwd: root });
+    expect(conflicts.stdout.trimEnd().split('\n').at(-1)).toMatch(/^1 pair would conflict, /);
+
+    const status = council(['status'], { cwd: root });
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).not.toMatch(/no file conflicts/i);
+    expect(status.stdout).toContain('Files two sessions are on (from their context): none.');
+    expect(status.stdout).toContain('Predicted merge conflicts: 1 pair would conflict (`council conflicts` shows which files).');
+    const json = councilJson<{ sharedFiles: unknown[]; predictedConflicts: { pairs: number; withBase: number } | null }>(['status'], { cwd: root });
+    if (!json.result.ok) throw new Error(json.result.error.message);
+    expect(json.result.value.sharedFiles).toEqual([]);
+    expect(json.result.value.predictedConflicts).toEqual({ pairs: 1, withBase: 0 });
+
+    gitSync(s2.worktreePath, 'checkout', '--', 'src/a.ts');
+    expect(council(['status'], { cwd: root }).stdout).toContain('Predicted merge conflicts: none (`council conflicts` checks again).');
+  });
+
   it('--json prints the radar', async () => {
     const { root, s1, s2 } = await twoSessions();
     writeIn(s1.worktreePath, 'src/b.ts', 'export const b = 1;\n');

@@ -1,45 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseDiffTree, parseMergeTree, subjectOf } from '../../electron/core/merge/merge-git';
+import { parseDiffTree, subjectOf } from '../../electron/core/merge/merge-git';
 
 /** The merge queue's parsers of git output, on output captured from git 2.39. */
-
-const TREE = '6d63e6e871888e1199579984e55e204cde1a6b75';
-
-describe('parseMergeTree', () => {
-  it('reads the tree, each conflicted file once, and the CONFLICT lines (not the informational ones)', () => {
-    const out = [
-      TREE,
-      'a.txt',
-      'sp ace.txt',
-      'a.txt',
-      '',
-      '1',
-      'a.txt',
-      'Auto-merging',
-      'Auto-merging a.txt\n',
-      '1',
-      'a.txt',
-      'CONFLICT (contents)',
-      'CONFLICT (content): Merge conflict in a.txt\n',
-      '2',
-      'old.ts',
-      'new.ts',
-      'CONFLICT (rename/delete)',
-      'CONFLICT (rename/delete): old.ts renamed to new.ts in HEAD, but deleted in s1.\n',
-      '',
-    ].join('\0');
-    expect(parseMergeTree(out, 1)).toEqual({
-      tree: TREE,
-      clean: false,
-      files: ['a.txt', 'sp ace.txt'],
-      conflicts: ['CONFLICT (content): Merge conflict in a.txt', 'CONFLICT (rename/delete): old.ts renamed to new.ts in HEAD, but deleted in s1.'],
-    });
-  });
-
-  it('reads a clean merge: the tree and nothing else', () => {
-    expect(parseMergeTree(`${TREE}\0\0`, 0)).toEqual({ tree: TREE, clean: true, files: [], conflicts: [] });
-  });
-});
 
 describe('parseDiffTree', () => {
   it('reads added, deleted and modified paths with both sides', () => {

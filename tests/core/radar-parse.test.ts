@@ -1,56 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { conflictKind, parseDiffTreeStdin, parseMergeTree, parseStatusForSnapshot } from '../../electron/core/radar/parse';
+import { parseDiffTreeStdin, parseStatusForSnapshot } from '../../electron/core/radar/parse';
 import { mayConflict, overlapOf } from '../../electron/core/radar/predict';
 
 // The radar's pure parts: parsers of git's output (samples captured from git 2.39) and the rule
 // that decides when git merge-tree can be skipped.
 
 const z = (...fields: string[]): string => fields.map((f) => `${f}\0`).join('');
-const TREE = '21ba27b499d640d30ef65578557e18fba96563ef';
-
-describe('parseMergeTree (git merge-tree --write-tree -z --name-only)', () => {
-  it('reads a clean merge: the tree alone', () => {
-    expect(parseMergeTree(z(TREE))).toEqual({ tree: TREE, conflictedPaths: [], conflicts: [] });
-  });
-
-  it('reads every kind of conflict, one per path and kind, informational lines dropped', () => {
-    const out =
-      z(TREE, 'b.bin', 'del.txt', 'dirfile~A', 'f.txt', 'new.txt', 'newdir/three', 'r2.txt', 'ren.txt', 'renA.txt', 'renB.txt', '') +
-      z('1', 'b.bin', 'CONFLICT (binary)', 'warning: Cannot merge binary files: b.bin (A vs. B)\n') +
-      z('1', 'b.bin', 'Auto-merging', 'Auto-merging b.bin\n') +
-      z('1', 'b.bin', 'CONFLICT (contents)', 'CONFLICT (content): Merge conflict in b.bin\n') +
-      z('1', 'del.txt', 'CONFLICT (modify/delete)', 'CONFLICT (modify/delete): del.txt deleted in B and modified in A.  Version A of del.txt left in tree.\n') +
-      z('2', 'dirfile~A', 'dirfile', 'CONFLICT (file/directory)', 'CONFLICT (file/directory): directory in the way of dirfile from A; moving it to dirfile~A instead.\n') +
-      z('1', 'f.txt', 'Auto-merging', 'Auto-merging f.txt\n') +
-      z('1', 'f.txt', 'CONFLICT (contents)', 'CONFLICT (content): Merge conflict in f.txt\n') +
-      z('1', 'new.txt', 'CONFLICT (contents)', 'CONFLICT (add/add): Merge conflict in new.txt\n') +
-      z('2', 'newdir/three', 'olddir/three', 'CONFLICT (directory rename suggested)', 'CONFLICT (file location): olddir/three added in B inside a directory that was renamed in A, suggesting it should perhaps be moved to newdir/three.\n') +
-      z('2', 'r2.txt', 'r.txt', 'CONFLICT (rename/delete)', 'CONFLICT (rename/delete): r.txt renamed to r2.txt in A, but deleted in B.\n') +
-      z('3', 'ren.txt', 'renA.txt', 'renB.txt', 'CONFLICT (rename/rename)', 'CONFLICT (rename/rename): ren.txt renamed to renA.txt in A and to renB.txt in B.\n');
-    const parsed = parseMergeTree(out);
-    expect(parsed.tree).toBe(TREE);
-    expect(parsed.conflictedPaths).toEqual(['b.bin', 'del.txt', 'dirfile~A', 'f.txt', 'new.txt', 'newdir/three', 'r2.txt', 'ren.txt', 'renA.txt', 'renB.txt']);
-    expect(parsed.conflicts).toEqual([
-      { path: 'b.bin', kind: 'content', message: 'CONFLICT (content): Merge conflict in b.bin' },
-      { path: 'del.txt', kind: 'modify/delete', message: 'CONFLICT (modify/delete): del.txt deleted in B and modified in A.  Version A of del.txt left in tree.' },
-      { path: 'dirfile', kind: 'other', message: 'CONFLICT (file/directory): directory in the way of dirfile from A; moving it to dirfile~A instead.' },
-      { path: 'f.txt', kind: 'content', message: 'CONFLICT (content): Merge conflict in f.txt' },
-      { path: 'new.txt', kind: 'add/add', message: 'CONFLICT (add/add): Merge conflict in new.txt' },
-      { path: 'newdir/three', kind: 'rename', message: expect.stringContaining('CONFLICT (file location): olddir/three added in B') },
-      { path: 'r2.txt', kind: 'rename', message: 'CONFLICT (rename/delete): r.txt renamed to r2.txt in A, but deleted in B.' },
-      { path: 'ren.txt', kind: 'rename', message: 'CONFLICT (rename/rename): ren.txt renamed to renA.txt in A and to renB.txt in B.' },
-    ]);
-  });
-
-  it('maps git types to kinds', () => {
-    expect(conflictKind('Auto-merging', 'Auto-merging x')).toBeNull();
-    expect(conflictKind('Path updated due to directory rename', 'Path updated: …')).toBeNull();
-    expect(conflictKind('CONFLICT (distinct types)', 'CONFLICT (distinct types): x had different types on each side')).toBe('other');
-    expect(conflictKind('CONFLICT (submodule lacks merge base)', 'Failed to merge submodule sub')).toBe('other');
-    expect(conflictKind('CONFLICT(directory rename collision)', 'CONFLICT (implicit dir rename): …')).toBe('rename');
-    expect(conflictKind('CONFLICT (rename involved in collision)', 'CONFLICT (add/add): …')).toBe('rename');
-  });
-});
 
 describe('parseStatusForSnapshot (git status --porcelain=v2 -z --branch)', () => {
   it('takes HEAD from the header and every reported path, a rename with both sides, ignored left out', () => {

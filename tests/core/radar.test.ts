@@ -99,6 +99,16 @@ describe('conflict radar: what would collide', () => {
     expect(pair).toEqual({ a: s1.id, b: s2.id, overlap: ['src/new.ts'], conflicts: [{ path: 'src/new.ts', kind: 'add/add', message: 'CONFLICT (add/add): Merge conflict in src/new.ts' }] });
   });
 
+  it("add/add of a binary file: one conflict, git's CONFLICT line as its reason, not its binary warning (issue 12, radar 2)", async () => {
+    const { sessions, radar } = await setup(2);
+    const [s1, s2] = sessions as [Session, Session];
+    writeIn(s1.worktreePath, 'logo.png', '\0\x01one');
+    writeIn(s2.worktreePath, 'logo.png', '\0\x01two');
+
+    const pair = pairOf(await radar.compute(), s1.id, s2.id);
+    expect(pair).toEqual({ a: s1.id, b: s2.id, overlap: ['logo.png'], conflicts: [{ path: 'logo.png', kind: 'add/add', message: 'CONFLICT (add/add): Merge conflict in logo.png' }] });
+  });
+
   it('modify/delete: git names the sides by their branches', async () => {
     const { sessions, radar } = await setup(2);
     const [s1, s2] = sessions as [Session, Session];
@@ -134,9 +144,9 @@ describe('conflict radar: what would collide', () => {
     expect(pairOf(result, s1.id, s2.id)?.conflicts).toEqual([
       { path: 'src/renamed.ts', kind: 'rename', message: `CONFLICT (rename/delete): src/a.ts renamed to src/renamed.ts in ${s1.branch}, but deleted in ${s2.branch}.` },
     ]);
-    expect(pairOf(result, s1.id, s3.id)?.conflicts).toEqual([
-      { path: 'src/a.ts', kind: 'rename', message: `CONFLICT (rename/rename): src/a.ts renamed to src/renamed.ts in ${s1.branch} and to src/other-name.ts in ${s3.branch}.` },
-    ]);
+    // Every path git lists as conflicted, not only the rename's source (issue 12, radar 2).
+    const renameRename = `CONFLICT (rename/rename): src/a.ts renamed to src/renamed.ts in ${s1.branch} and to src/other-name.ts in ${s3.branch}.`;
+    expect(pairOf(result, s1.id, s3.id)?.conflicts).toEqual(['src/a.ts', 'src/other-name.ts', 'src/renamed.ts'].map((p) => ({ path: p, kind: 'rename', message: renameRename })));
     // A rename on one side and an edit on the other merge cleanly (git carries the edit over).
     expect(pairOf(result, s1.id, s4.id)).toEqual({ a: s1.id, b: s4.id, overlap: ['src/a.ts'], conflicts: [] });
   });
@@ -183,6 +193,117 @@ describe('conflict radar: what would collide', () => {
     const result = await radar.compute();
     expect(pairOf(result, s1.id, s2.id)?.conflicts.map((c) => c.kind)).toEqual(['content']);
     expect(result.lockOwners).toEqual({ 'src/a.ts': s2.id });
+  });
+});
+
+describe('conflict radar: a pair is what the two sessions changed themselves (issue 12, radar 1)', () => {
+  const CONTENT = { path: 'src/a.ts', kind: 'content', message: 'CONFLICT (content): Merge conflict in src/a.ts' };
+
+  it('sessions made after the base moved are not blamed for what they inherited: only X × base conflicts; empty sessions are in no pair', async () => {
+    const { repo, council, sessions, radar } = await setup(1);
+    const [x] = sessions as [Session];
+    writeIn(x.worktreePath, 'src/a.ts', aWith(2, 'x edits line 2'));
+    commitIn(x, 'x');
+    repo.write('src/a.ts', aWith(2, 'main edits line 2'));
+    repo.commitAll('main');
+    const fresh = await council.createSessions({ task: 'fresh', count: 4 });
+    expect(fresh.every((f) => f.baseCommit !== x.baseCommit)).toBe(true);
+
+    const result = await radar.compute();
+    expect(result.pairs).toEqual([{ a: x.id, b: 'base', overlap: ['src/a.ts'], conflicts: [CONTENT] }]);
+    for (const f of fresh) expect(result.sessions.find((s) => s.sessionId === f.id)?.files).toEqual([]);
+  });
+
+  it("same file, different lines of their own: an overlap, not the conflict the base's inherited line would make", async () => {
+    const { repo, council, sessions, radar } = await setup(1);
+    const [x] = sessions as [Session];
+    writeIn(x.worktreePath, 'src/a.ts', aWith(2, 'x edits line 2'));
+    commitIn(x, 'x');
+    repo.write('src/a.ts', aWith(2, 'main edits line 2'));
+    repo.commitAll('main');
+    const [y] = (await council.createSessions({ task: 'later' })) as [Session];
+    writeIn(y.worktreePath, 'src/a.ts', aWith(25, 'y edits line 25').replace('line 2\n', 'main edits line 2\n'));
+    expect(readFileSync(path.join(y.worktreePath, 'src/a.ts'), 'utf8')).toContain('main edits line 2');
+
+    const result = await radar.compute();
+    expect(pairOf(result, x.id, y.id)).toEqual({ a: x.id, b: y.id, overlap: ['src/a.ts'], conflicts: [] });
+    expect(pairOf(result, y.id, 'base')).toBeUndefined();
+  });
+
+  it('a real conflict between their own edits is still found, whichever side started from the newer base', async () => {
+    const { repo, council, sessions, radar } = await setup(2);
+    const [s1, s2] = sessions as [Session, Session];
+    repo.write('README.md', '# demo\n\nmain moved\n');
+    repo.commitAll('main');
+    // s1 (first in the pair) takes the base in: it now starts from a newer base commit than s2.
+    gitSync(s1.worktreePath, 'merge', '-q', '--no-edit', 'main');
+    writeIn(s1.worktreePath, 'src/a.ts', aWith(10, 'one'));
+    commitIn(s1, 'one');
+    writeIn(s2.worktreePath, 'src/a.ts', aWith(10, 'two'));
+    const [s3] = (await council.createSessions({ task: 'newest' })) as [Session];
+    writeIn(s3.worktreePath, 'src/a.ts', aWith(10, 'three'));
+
+    const result = await radar.compute();
+    expect(result.pairs).toEqual([
+      { a: s1.id, b: s2.id, overlap: ['src/a.ts'], conflicts: [CONTENT] },
+      { a: s1.id, b: s3.id, overlap: ['src/a.ts'], conflicts: [CONTENT] },
+      { a: s2.id, b: s3.id, overlap: ['src/a.ts'], conflicts: [CONTENT] },
+    ]);
+    // git names the sides by their branches, as it would merging them.
+    expect((await new RadarService(council).compute()).pairs).toEqual(result.pairs);
+  });
+
+  it('the side with the newer base first in the pair: what it inherited is not held against the other', async () => {
+    const { repo, sessions, radar } = await setup(2);
+    const [s1, s2] = sessions as [Session, Session];
+    writeIn(s2.worktreePath, 'src/a.ts', aWith(2, 's2 edits line 2'));
+    commitIn(s2, 's2');
+    repo.write('src/a.ts', aWith(2, 'main edits line 2'));
+    repo.commitAll('main');
+    gitSync(s1.worktreePath, 'merge', '-q', '--no-edit', 'main');
+    writeIn(s1.worktreePath, 'src/a.ts', aWith(2, 'main edits line 2').replace('line 25\n', 's1 edits line 25\n'));
+
+    const result = await radar.compute();
+    expect(result.pairs).toEqual([
+      { a: s1.id, b: s2.id, overlap: ['src/a.ts'], conflicts: [] },
+      { a: s2.id, b: 'base', overlap: ['src/a.ts'], conflicts: [CONTENT] },
+    ]);
+  });
+});
+
+describe('conflict radar: own changes from fork points on different lines of the base', () => {
+  it('compares them on the base: what each inherited is not held against the other; still right after an edit', async () => {
+    const { repo, sessions, radar } = await setup(2);
+    const [x, y] = sessions as [Session, Session];
+    const start = gitSync(repo.root, 'rev-parse', 'main');
+    // main gets m (line 2) and, from a side branch, s (line 28): x takes m in, y takes s in, so
+    // neither fork point descends from the other.
+    repo.write('src/a.ts', aWith(2, 'm edits line 2'));
+    const m = repo.commitAll('m');
+    gitSync(repo.root, 'checkout', '-q', '-b', 'side', start);
+    repo.write('src/a.ts', aWith(28, 's edits line 28'));
+    const side = repo.commitAll('s');
+    gitSync(repo.root, 'checkout', '-q', 'main');
+    gitSync(repo.root, 'merge', '-q', '--no-edit', 'side');
+    gitSync(x.worktreePath, 'merge', '-q', '--ff-only', m);
+    gitSync(y.worktreePath, 'merge', '-q', '--ff-only', side);
+    writeIn(x.worktreePath, 'src/a.ts', readFileSync(path.join(x.worktreePath, 'src/a.ts'), 'utf8').replace('line 10\n', 'x edits line 10\n'));
+    // y's own change rewrites line 2, which m (in the base, not in y) changed: y × base conflicts, x × y does not.
+    writeIn(y.worktreePath, 'src/a.ts', readFileSync(path.join(y.worktreePath, 'src/a.ts'), 'utf8').replace('line 2\n', 'y edits line 2\n'));
+
+    const expected = [
+      { a: x.id, b: 'base', overlap: ['src/a.ts'], conflicts: [] },
+      { a: x.id, b: y.id, overlap: ['src/a.ts'], conflicts: [] },
+      { a: y.id, b: 'base', overlap: ['src/a.ts'], conflicts: [{ path: 'src/a.ts', kind: 'content', message: 'CONFLICT (content): Merge conflict in src/a.ts' }] },
+    ];
+    expect((await radar.compute()).pairs).toEqual(expected);
+    expect(radar.lastStats?.transplants).toBe(2);
+
+    // An edit in x: only its pairs again, the same answer; y's change on the base is reused.
+    writeIn(x.worktreePath, 'src/a.ts', readFileSync(path.join(x.worktreePath, 'src/a.ts'), 'utf8').replace('line 12\n', 'x edits line 12\n'));
+    radar.invalidate(x.id);
+    expect((await radar.compute()).pairs).toEqual(expected);
+    expect(radar.lastStats).toMatchObject({ computedPairs: 2, transplants: 1 });
   });
 });
 
@@ -384,10 +505,10 @@ describe('merged sessions', () => {
     radar.invalidate(s[0].id); // as the worktree watcher does
     const after = await radar.compute();
     expect(after.sessions.find((x) => x.sessionId === s[0].id)).toMatchObject({ merged: false, files: ['src/b.ts'] });
-    // Pairwise it still has the merged change to src/a.ts since it and the third session met.
+    // Its own change now is src/b.ts alone (it meets the base at its merged tip): it overlaps the
+    // second session's src/b.ts; its merged src/a.ts is the base's, which the third collides with.
     expect(after.pairs.map((p) => [p.a, p.b])).toEqual([
       [s[0].id, s[1].id],
-      [s[0].id, s[2].id],
       [s[2].id, 'base'],
     ]);
   });

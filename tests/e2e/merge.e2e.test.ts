@@ -221,6 +221,36 @@ describe.skipIf(unavailable !== null)('the conflict radar and the merge queue in
     expect(readFileSync(path.join(C.worktreePath, SHARED), 'utf8')).toBe(C_SHARED);
   });
 
+  it('sessions made after main moved carry no badge: C conflicts with main only, not with what they inherited (issue 12, radar 1)', async () => {
+    const { page } = app;
+    // Main has A's line 2 now. D changes nothing; E adds a line to the end of the same file, on top of A's line 2.
+    const created = councilJson<Session[]>(['session', 'create', '--task', 'Nothing yet'], { cwd: repo.root });
+    if (!created.result.ok) throw new Error(created.result.error.message);
+    const D = created.result.value[0] as Session;
+    const E = sessionWith('Add four', { [SHARED]: `${A_SHARED}export const four = 4;\n` });
+
+    await page.getByTestId('nav-board').click();
+    const badgeC = page.getByTestId(`radar-badge-${C.id}`);
+    await expect.poll(() => badgeC.textContent(), { timeout: 15_000 }).toBe('⚠ conflicts with base');
+    await page.getByTestId(`session-card-${D.id}`).waitFor();
+    await page.getByTestId(`session-card-${E.id}`).waitFor();
+    // The radar has seen both new sessions (E overlaps C in src/shared.ts) before the badges are judged.
+    await page.getByTestId('nav-radar').click();
+    const overlaps = page.getByTestId('radar-overlaps');
+    await expect.poll(async () => (await overlaps.count()) > 0 && (await overlaps.locator(`[data-testid="radar-pair-${C.id}-${E.id}"]`).count()), { timeout: 15_000 }).toBe(1);
+    const pairs = page.getByTestId('radar-conflicts').locator('article');
+    await expect.poll(() => pairs.count()).toBe(1);
+    expect(await pairs.first().getAttribute('data-testid')).toBe(`radar-pair-${C.id}-base`);
+    expect(await page.getByTestId('radar-quiet').textContent()).toContain(D.id);
+    await page.getByTestId('nav-board').click();
+    await page.getByTestId(`session-card-${E.id}`).waitFor();
+    expect(await page.getByTestId(`radar-badge-${D.id}`).count()).toBe(0);
+    expect(await page.getByTestId(`radar-badge-${E.id}`).count()).toBe(0);
+    expect(await page.getByTestId('nav-radar-count').textContent()).toBe('1');
+    // Out of the way of the train below.
+    for (const s of [D, E]) expect(council(['session', 'remove', s.id, '--force'], { cwd: repo.root }).code).toBe(0);
+  });
+
   it('three sessions queued together land as one train, and the screen says so in one notice, not three', async () => {
     const { page } = app;
     await page.getByTestId('nav-queue').click();

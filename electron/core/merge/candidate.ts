@@ -3,7 +3,8 @@ import type { Session } from '../../../shared/models';
 import { git } from '../git/git';
 import { COUNCIL_IDENTITY } from '../sessions/inspect';
 import type { Workspace } from '../workspace';
-import { commitTree, isAncestor, mergeTree, subjectOf, treeOf } from './merge-git';
+import { mergeTree } from '../git/merge-tree';
+import { commitTree, isAncestor, subjectOf, treeOf } from './merge-git';
 import { addTempWorktree } from './temp-worktree';
 
 /*
@@ -57,7 +58,7 @@ export async function computeCandidate(input: CandidateInput): Promise<Candidate
   if (!merged.clean) {
     const files = merged.files;
     // git's lines repeat the file names; the kinds are what the reason adds ("content", "modify/delete").
-    const kinds = [...new Set(merged.conflicts.map((line) => /^CONFLICT \(([^)]+)\)/.exec(line)?.[1]).filter((kind): kind is string => Boolean(kind)))];
+    const kinds = [...new Set(merged.conflicts.map((c) => /^CONFLICT \(([^)]+)\)/.exec(c.message)?.[1]).filter((kind): kind is string => Boolean(kind)))];
     const detail = kinds.length ? ` (${kinds.join(', ')})` : '';
     return { kind: 'conflict', reason: `merging into ${session.baseBranch} conflicts in ${list(files)}${detail}`, files };
   }

@@ -3,7 +3,8 @@ import type { Session } from '../../../shared/models';
 import { branchCommit } from '../git/refs';
 import { inspectWork } from '../sessions/inspect';
 import { deleteJournal, readJournal } from './journal';
-import { mergeTree, treeOf } from './merge-git';
+import { mergeTree } from '../git/merge-tree';
+import { treeOf } from './merge-git';
 import { messageOf, shortSha, type RunContext } from './run-context';
 
 export interface Finish {

@@ -4,50 +4,9 @@ import { parseStatusV2, type StatusEntry } from '../git/parse';
 import { COUNCIL_IDENTITY } from '../sessions/inspect';
 
 /*
- * The git verbs the merge queue needs, each a thin call through git/git.ts (argument arrays,
+ * The git verbs the merge queue needs (merge-tree is git/merge-tree.ts, shared with the radar), each a thin call through git/git.ts (argument arrays,
  * declared exit codes), and the pure parsers of their output.
  */
-
-export interface MergeTreeResult {
-  /** The merged tree (with conflict markers in it when there were conflicts). */
-  tree: string;
-  clean: boolean;
-  /** Files with conflicts, each once, in git's order. */
-  files: string[];
-  /** git's conflict lines, e.g. "CONFLICT (content): Merge conflict in src/a.ts". */
-  conflicts: string[];
-}
-
-/**
- * `git merge-tree --write-tree -z --name-only --messages` output: the tree, the conflicted files
- * (NUL-terminated), an empty field, then messages as `<count>\0<path>…\0<type>\0<text>\0`.
- */
-export function parseMergeTree(stdout: string, exitCode: number): MergeTreeResult {
-  const fields = stdout.split('\0');
-  const tree = fields[0]?.trim() ?? '';
-  const files: string[] = [];
-  let i = 1;
-  for (; i < fields.length && fields[i] !== ''; i++) {
-    const file = fields[i] as string;
-    if (!files.includes(file)) files.push(file);
-  }
-  i++;
-  const conflicts: string[] = [];
-  while (i < fields.length) {
-    const count = Number(fields[i]);
-    if (!Number.isInteger(count) || count < 0) break;
-    const type = fields[i + 1 + count] ?? '';
-    const text = (fields[i + 2 + count] ?? '').trim();
-    if (type.startsWith('CONFLICT') && text) conflicts.push(text);
-    i += count + 3;
-  }
-  return { tree, clean: exitCode === 0, files, conflicts };
-}
-
-export async function mergeTree(cwd: string, ours: string, theirs: string): Promise<MergeTreeResult> {
-  const out = await git(['merge-tree', '--write-tree', '-z', '--name-only', '--messages', ours, theirs], { cwd, okExitCodes: [1] });
-  return parseMergeTree(out.stdout, out.exitCode);
-}
 
 /**
  * A worktree's uncommitted changes (tracked and untracked, ignored files left out), like

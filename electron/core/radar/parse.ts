@@ -1,76 +1,7 @@
-import type { ConflictKind, PredictedConflict } from '../../../shared/merge';
-
 /**
- * Pure parsers for the radar's git output. No I/O; tested on their own (tests/core/radar-parse.test.ts).
+ * Pure parsers for the radar's git output (merge-tree's is git/merge-tree.ts, shared with the merge
+ * queue). No I/O; tested on their own (tests/core/radar-parse.test.ts).
  */
-
-export interface MergeTreeResult {
-  /** The merged tree git wrote (with conflict markers where it could not merge). */
-  tree: string;
-  /** Paths git lists as conflicted (with `--name-only`), in git's order. */
-  conflictedPaths: string[];
-  conflicts: PredictedConflict[];
-}
-
-/**
- * git's short description of a message (the `-z` "conflict type") → our kind. `CONFLICT (contents)`
- * covers both "content" and "add/add": the message's own words tell them apart. Everything with a
- * rename in it (rename/delete, rename/rename, directory renames, "file location" suggestions …) is
- * a rename conflict. Non-CONFLICT types ("Auto-merging", "Path updated due to directory rename" …)
- * are informational and dropped.
- */
-export function conflictKind(type: string, message: string): ConflictKind | null {
-  if (!/^CONFLICT/.test(type)) return null;
-  if (type === 'CONFLICT (contents)') return /^CONFLICT \(add\/add\)/.test(message) ? 'add/add' : 'content';
-  // "warning: Cannot merge binary files: …" — followed by its own CONFLICT (contents) for the path.
-  if (type === 'CONFLICT (binary)') return 'content';
-  if (type === 'CONFLICT (modify/delete)') return 'modify/delete';
-  if (/rename/i.test(type) || /^CONFLICT \(file location\)/.test(message)) return 'rename';
-  return 'other';
-}
-
-/** The path a conflict is about, among those git names for it (primary first). For file/directory
- * conflicts git names the place the file was moved aside to (`x~A`) first and the path both sides
- * used last; the latter is what a person recognises. */
-function primaryPath(type: string, paths: string[]): string {
-  if (type === 'CONFLICT (file/directory)') return paths[paths.length - 1] ?? '';
-  return paths[0] ?? '';
-}
-
-/**
- * `git merge-tree --write-tree -z --name-only` (git ≥ 2.38): `<tree>\0`, then when there are
- * conflicts the conflicted paths (`<path>\0` each), an empty field, and the informational messages,
- * each `<count>\0<path>\0…<type>\0<message>\0`. A clean merge prints the tree alone.
- *
- * One conflict per (path, kind): a binary file reports "Cannot merge binary files" and then a
- * content conflict; the line that starts with CONFLICT is kept as the message.
- */
-export function parseMergeTree(output: string): MergeTreeResult {
-  const fields = output.split('\0');
-  const tree = fields[0]?.trim() ?? '';
-  const conflictedPaths: string[] = [];
-  let i = 1;
-  for (; i < fields.length && fields[i] !== ''; i++) conflictedPaths.push(fields[i] as string);
-  i++; // the empty field between the two sections
-  const byKey = new Map<string, PredictedConflict>();
-  while (i < fields.length) {
-    const countField = fields[i];
-    if (countField === undefined || !/^\d+$/.test(countField)) break;
-    const count = Number(countField);
-    const paths = fields.slice(i + 1, i + 1 + count);
-    const type = fields[i + 1 + count] ?? '';
-    const message = (fields[i + 2 + count] ?? '').trim();
-    i += count + 3;
-    const kind = conflictKind(type, message);
-    if (kind === null) continue;
-    const path = primaryPath(type, paths);
-    const key = `${kind}\0${path}`;
-    const seen = byKey.get(key);
-    if (!seen) byKey.set(key, { path, kind, message });
-    else if (!seen.message.startsWith('CONFLICT') && message.startsWith('CONFLICT')) seen.message = message;
-  }
-  return { tree, conflictedPaths, conflicts: [...byKey.values()] };
-}
 
 export interface StatusSnapshotInput {
   /** `# branch.oid`: the commit HEAD is on, or null when unborn. */

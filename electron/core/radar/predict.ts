@@ -1,11 +1,10 @@
-import type { PredictedConflict } from '../../../shared/merge';
 import { git } from '../git/git';
-import { parseDiffTreeStdin, parseMergeTree, type NameStatus } from './parse';
+import { parseDiffTreeStdin, type NameStatus } from './parse';
 
 /**
  * The radar's questions to git, each answered without touching any working tree: where two commits
  * meet (merge-base), what changed from one commit to another (diff-tree), and what merging two
- * commits would do (merge-tree --write-tree, git ≥ 2.38).
+ * commits would do (git/merge-tree.ts).
  */
 
 /** The best common ancestor of two commits, or null when they share no history. */
@@ -76,16 +75,3 @@ export function mayConflict(a: readonly NameStatus[], b: readonly NameStatus[]):
   return false;
 }
 
-/**
- * What merging `b` into `a` would conflict on: `git merge-tree --write-tree` (exit 0 clean, 1
- * conflicts; anything else is a failure and throws). The merged result is written to the object
- * database only (no ref, no index, no files). Messages name the two sides by commit id.
- */
-export async function predictMerge(cwd: string, a: string, b: string): Promise<PredictedConflict[]> {
-  const out = await git(['merge-tree', '--write-tree', '-z', '--name-only', a, b], { cwd, okExitCodes: [1] });
-  if (out.exitCode === 0) return [];
-  const result = parseMergeTree(out.stdout);
-  if (result.conflicts.length > 0) return result.conflicts;
-  // Exit 1 without a CONFLICT message we know how to read: still say which files.
-  return result.conflictedPaths.map((p) => ({ path: p, kind: 'other' as const, message: `CONFLICT: ${p}` }));
-}

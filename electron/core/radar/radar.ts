@@ -6,12 +6,13 @@ import { byText } from '../../../shared/order';
 import type { Council } from '../council';
 import { notFound } from '../errors';
 import { branchCommit, currentBranch, readBranchCommit, resolveCommit } from '../git/refs';
-import { MergeQueue } from '../merge/queue-store';
-import { mergeTree, treeOf } from '../merge/merge-git';
+import { mergeTree } from '../git/merge-tree';
 import { mapLimit } from './limit';
 import type { NameStatus } from './parse';
 import { mergeBasesMany } from './merge-bases';
-import { changedFilesMany, mayConflict, overlapOf, predictMerge, type DiffRequest } from './predict';
+import { MergedSessions } from './merged';
+import { commonBase, Transplants } from './own-changes';
+import { changedFilesMany, mayConflict, overlapOf, type DiffRequest } from './predict';
 import { readWorktreeHead, SnapshotStore, type Snapshot } from './snapshot';
 
 /**
@@ -51,13 +52,17 @@ export interface RadarRunStats {
   diffs: number;
   /** Pairs evaluated (not from the cache), and of those, how many needed `git merge-tree`. */
   computedPairs: number;
+  /** Sessions' own changes replayed on a newer base commit, for pairs from different fork points
+   * (own-changes.ts): one `git merge-tree` and one `git commit-tree` each. */
+  transplants: number;
   mergeTrees: number;
   durationMs: number;
-  /** Wall time of each step: snapshots, merge-bases, the diff, merge-trees (ms). */
-  phases: { snapshots: number; mergeBases: number; diffs: number; mergeTrees: number };
+  /** Wall time of each step: snapshots, merge-bases, the diffs, own changes replayed for pairs
+   * from different fork points, merge-trees (ms). */
+  phases: { snapshots: number; mergeBases: number; diffs: number; transplants: number; mergeTrees: number };
 }
 
-interface Side {
+export interface Side {
   /** Session id, or "base". */
   id: string;
   /** The name in git's messages: the session's branch, or the base branch. */
@@ -70,8 +75,11 @@ interface Side {
 
 interface PairAnswer {
   overlap: string[];
-  /** As git said them: the sides named by commit id (labels are put in when the radar is built). */
+  /** As git said them, the sides named by their branches. */
   conflicts: PredictedConflict[];
+  /** Set when the two sessions' own changes were compared on the base's tip (fork points that do
+   * not descend from one another): the answer holds only while the base is there. */
+  onBaseTip?: string;
 }
 
 interface SessionState {
@@ -94,7 +102,6 @@ export function defaultBaseBranch(sessions: readonly Session[], checkedOut: stri
   return checkedOut !== null && tied.includes(checkedOut) ? checkedOut : (tied[0] as string);
 }
 
-const pairKey = (a: Side, b: Side): string => `${a.commit} ${b.commit}`;
 const tipsKey = (a: string, b: string): string => (a < b ? `${a} ${b}` : `${b} ${a}`);
 const diffKey = (from: string, to: string): string => `${from} ${to}`;
 
@@ -103,9 +110,9 @@ export class RadarService {
   private readonly sessions = new Map<string, SessionState>();
   private readonly mergeBases = new Map<string, string | null>();
   private readonly diffs = new Map<string, NameStatus[]>();
+  private readonly transplants: Transplants;
   private pairs = new Map<string, PairAnswer>();
-  /** Whether the base (first commit) already has everything of a session's snapshot (second). */
-  private readonly contained = new Map<string, boolean>();
+  private readonly merged: MergedSessions;
   private pending: Invalidation = 'all';
   private queue: Promise<unknown> = Promise.resolve();
   private readonly concurrency: number;
@@ -118,6 +125,8 @@ export class RadarService {
   ) {
     this.snapshots = new SnapshotStore(council.ws.repo.commonDir, council.ws.repo.mainRoot);
     this.concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
+    this.transplants = new Transplants(council.ws.repo.mainRoot);
+    this.merged = new MergedSessions(council.ws, this.concurrency);
   }
 
   /** Marks one session's worktree (or, without an id, every session) as possibly changed: the next
@@ -166,9 +175,10 @@ export class RadarService {
       mergeBases: 0,
       diffs: 0,
       computedPairs: 0,
+      transplants: 0,
       mergeTrees: 0,
       durationMs: 0,
-      phases: { snapshots: 0, mergeBases: 0, diffs: 0, mergeTrees: 0 },
+      phases: { snapshots: 0, mergeBases: 0, diffs: 0, transplants: 0, mergeTrees: 0 },
     };
     try {
       return await this.evaluate(pending, stats, started);
@@ -219,111 +229,145 @@ export class RadarService {
       if (state) sides.push({ id: s.id, label: s.branch, tip: state.snapshot.tip, commit: state.snapshot.commit, start: s.baseCommit });
     }
 
-    // 2. Every pair: sessions with each other (in registry order), each session with the base.
+    // 2. Where each session meets the base: its fork point, from which its own change is counted.
+    const missingForks = sides.map((s): [string, string] => [s.tip, base.tip]).filter(([x, y]) => !this.mergeBases.has(tipsKey(x, y)));
+    await this.findMergeBases(missingForks, stats);
+    const meet = (x: string, y: string): string | null => (x === y ? x : (this.mergeBases.get(tipsKey(x, y)) ?? null));
+    const fork = (s: Side): string | null => meet(s.tip, base.tip);
+
+    // 3. Every pair: sessions with each other (in registry order), each session with the base. A
+    // pair's answer depends on its two commits and, for two sessions, on their fork points (see
+    // own-changes.ts); one compared on the base's tip (unrelated fork points) also on that tip.
     const pairs: [Side, Side][] = [];
     for (let i = 0; i < sides.length; i++) {
       const a = sides[i] as Side;
       pairs.push([a, base]);
       for (let j = i + 1; j < sides.length; j++) pairs.push([a, sides[j] as Side]);
     }
-    const fresh = pairs.filter(([a, b]) => !this.pairs.has(pairKey(a, b)));
+    const keyOf = ([a, b]: [Side, Side]): string => (b === base ? `${a.commit} ${b.commit}` : `${a.commit} ${b.commit} ${fork(a)} ${fork(b)}`);
+    const nextPairs = new Map<string, PairAnswer>();
+    for (const pair of pairs) {
+      const known = this.pairs.get(keyOf(pair));
+      if (known && (known.onBaseTip === undefined || known.onBaseTip === base.tip)) nextPairs.set(keyOf(pair), known);
+    }
+    const fresh = pairs.filter((pair) => !nextPairs.has(keyOf(pair)));
     stats.computedPairs = fresh.length;
-
-    // 3. Where the sides of new pairs meet, and where each session meets the base (its files).
-    const wantedTips = new Map<string, [string, string]>();
-    for (const [a, b] of [...fresh, ...sides.map((s): [Side, Side] => [s, base])]) wantedTips.set(tipsKey(a.tip, b.tip), [a.tip, b.tip]);
-    const missingTips = [...wantedTips].filter(([key]) => !this.mergeBases.has(key));
-    stats.mergeBases = missingTips.filter(([, [x, y]]) => x !== y).length;
-    const found = await mergeBasesMany(this.cwd, missingTips.map(([, tips]) => tips), this.concurrency);
-    missingTips.forEach(([key], i) => this.mergeBases.set(key, found[i] ?? null));
+    // Two sessions from the same fork point meet where git says; from different ones, the fork
+    // points' own meeting decides the common base (own-changes.ts).
+    const sameFork = ([a, b]: [Side, Side]): boolean => b === base || fork(a) === null || fork(b) === null || fork(a) === fork(b);
+    const wantedTips = fresh.map(([a, b]): [string, string] => (sameFork([a, b]) ? [a.tip, b.tip] : [fork(a) as string, fork(b) as string]));
+    await this.findMergeBases(wantedTips.filter(([x, y]) => x !== y && !this.mergeBases.has(tipsKey(x, y))), stats);
     stats.phases.mergeBases = lap();
-    const meet = (a: Side, b: Side): string | null => this.mergeBases.get(tipsKey(a.tip, b.tip)) ?? null;
 
-    // 4. What each side changed since then: one diff-tree process for every diff not known yet.
+    // 4. What each side changed: its own change (fork point → snapshot), and for new pairs of
+    // sessions from the same fork point, each side since the two meet. One diff-tree process.
     const wantedDiffs = new Map<string, DiffRequest>();
     const want = (from: string | null, to: string): void => {
       if (from !== null && from !== to) wantedDiffs.set(diffKey(from, to), { from, to });
     };
-    for (const [a, b] of fresh) {
-      const mb = meet(a, b);
+    for (const s of sides) want(fork(s), s.commit);
+    for (const [a, b] of fresh.filter(sameFork)) {
+      const mb = meet(a.tip, b.tip);
       want(mb, a.commit);
       want(mb, b.commit);
     }
-    for (const s of sides) want(meet(s, base), s.commit);
-    const missingDiffs = [...wantedDiffs].filter(([key]) => !this.diffs.has(key));
-    stats.diffs = missingDiffs.length;
-    const answers = await changedFilesMany(this.cwd, missingDiffs.map(([, r]) => r));
-    missingDiffs.forEach(([key], i) => this.diffs.set(key, answers[i] ?? []));
-    stats.phases.diffs = lap();
+    await this.findDiffs(wantedDiffs, stats);
     const changed = (from: string | null, to: string): NameStatus[] => (from === null || from === to ? [] : (this.diffs.get(diffKey(from, to)) ?? []));
+    // A session with no change of its own is in no pair with another session.
+    const ownless = new Set(sides.filter((s) => fork(s) !== null && changed(fork(s), s.commit).length === 0).map((s) => s.id));
+    stats.phases.diffs = lap();
 
-    // 5. The new pairs: overlap, and git's merge where a conflict is possible.
-    const nextPairs = new Map<string, PairAnswer>();
-    for (const [a, b] of pairs) {
-      const known = this.pairs.get(pairKey(a, b));
-      if (known) nextPairs.set(pairKey(a, b), known);
+    // 5. Pairs from different fork points: each side's own change on their common base, and what
+    // changed there (one more diff-tree process).
+    const compared = new Map<string, { a: string; b: string; onto: string; onBaseTip?: string }>();
+    const transplantsBefore = this.transplants.made;
+    await mapLimit(
+      fresh.filter((pair) => !sameFork(pair) && !ownless.has(pair[0].id) && !ownless.has(pair[1].id)),
+      this.concurrency,
+      async ([a, b]) => {
+        const fa = fork(a) as string;
+        const fb = fork(b) as string;
+        const { onto, related } = commonBase(fa, fb, meet(fa, fb), base.tip);
+        const [ca, cb] = await Promise.all([this.transplants.onto(onto, fa, a.commit), this.transplants.onto(onto, fb, b.commit)]);
+        compared.set(keyOf([a, b]), { a: ca, b: cb, onto, onBaseTip: related ? undefined : base.tip });
+      },
+    );
+    stats.transplants = this.transplants.made - transplantsBefore;
+    stats.phases.transplants = lap();
+    const moreDiffs = new Map<string, DiffRequest>();
+    for (const c of compared.values()) {
+      if (c.onto !== c.a) moreDiffs.set(diffKey(c.onto, c.a), { from: c.onto, to: c.a });
+      if (c.onto !== c.b) moreDiffs.set(diffKey(c.onto, c.b), { from: c.onto, to: c.b });
     }
+    await this.findDiffs(moreDiffs, stats);
+    stats.phases.diffs += lap();
+
+    // 6. The new pairs: overlap, and git's merge where a conflict is possible.
     await mapLimit(fresh, this.concurrency, async ([a, b]) => {
-      const mb = meet(a, b);
-      const filesA = changed(mb, a.commit);
-      const filesB = changed(mb, b.commit);
-      let conflicts: PredictedConflict[] = [];
-      if (mb !== null && mayConflict(filesA, filesB)) {
-        stats.mergeTrees++;
-        conflicts = await predictMerge(this.cwd, a.commit, b.commit);
+      if (b !== base && (ownless.has(a.id) || ownless.has(b.id))) {
+        nextPairs.set(keyOf([a, b]), { overlap: [], conflicts: [] });
+        return;
       }
-      nextPairs.set(pairKey(a, b), { overlap: overlapOf(filesA, filesB), conflicts });
+      const other = compared.get(keyOf([a, b]));
+      const from = other ? other.onto : meet(a.tip, b.tip);
+      const [ca, cb] = other ? [other.a, other.b] : [a.commit, b.commit];
+      const filesA = changed(from, ca);
+      const filesB = changed(from, cb);
+      let conflicts: PredictedConflict[] = [];
+      if (from !== null && mayConflict(filesA, filesB)) {
+        stats.mergeTrees++;
+        const names = new Map([[a.commit, a.label], [ca, a.label], [b.commit, b.label], [cb, b.label]]);
+        conflicts = (await mergeTree(this.cwd, ca, cb)).conflicts.map((c) => ({ ...c, message: labelled(c.message, names) }));
+      }
+      nextPairs.set(keyOf([a, b]), { overlap: overlapOf(filesA, filesB), conflicts, onBaseTip: other?.onBaseTip });
     });
     stats.phases.mergeTrees = lap();
 
     // Keep only what the current sessions and base can ask for again: pairs of current commits,
-    // merge bases of current tips, diffs to current commits.
+    // merge bases of current tips and fork points, diffs to current commits, transplants onto
+    // current fork points.
     this.pairs = nextPairs;
-    const tips = new Set([base.tip, ...sides.map((s) => s.tip)]);
-    const commits = new Set([base.commit, ...sides.map((s) => s.commit)]);
+    const forks = new Set(sides.map(fork).filter((f): f is string => f !== null));
+    const tips = new Set([base.tip, ...sides.map((s) => s.tip), ...forks]);
+    const commits = new Set([base.commit, ...sides.map((s) => s.commit), ...[...compared.values()].flatMap((c) => [c.a, c.b])]);
     for (const key of this.mergeBases.keys()) if (!key.split(' ').every((t) => tips.has(t))) this.mergeBases.delete(key);
+    this.transplants.retain(new Set([...forks, base.tip]), commits);
     for (const key of this.diffs.keys()) if (!commits.has(key.split(' ')[1] ?? '')) this.diffs.delete(key);
 
     // Sessions the base already has entirely (merged) are shown in no pair.
-    const merged = await this.mergedSides(sides, base);
+    const merged = await this.merged.find(sides, base, fork);
     const sessions: RadarSession[] = sides.map((s) => ({
       sessionId: s.id,
       snapshot: s.commit,
-      files: merged.has(s.id) ? [] : [...new Set(changed(meet(s, base), s.commit).map((f) => f.path))].sort(),
+      files: merged.has(s.id) ? [] : [...new Set(changed(fork(s), s.commit).map((f) => f.path))].sort(),
       merged: merged.has(s.id),
     }));
     const result: RadarPair[] = [];
     for (const [a, b] of pairs) {
-      const answer = nextPairs.get(pairKey(a, b));
+      const answer = nextPairs.get(keyOf([a, b]));
       if (!answer || (answer.overlap.length === 0 && answer.conflicts.length === 0) || merged.has(a.id) || merged.has(b.id)) continue;
-      result.push({ a: a.id, b: b.id, overlap: answer.overlap, conflicts: answer.conflicts.map((c) => ({ ...c, message: labelled(c.message, a, b) })) });
+      result.push({ a: a.id, b: b.id, overlap: answer.overlap, conflicts: answer.conflicts });
     }
     return this.finish({ branch: base.label, commit: base.commit }, sessions, result, this.lockOwners(result), stats, started);
   }
 
-  /**
-   * Sessions whose snapshot the base has entirely: it has commits of its own, no uncommitted work,
-   * and its tip is an ancestor of the base (merged with the merge strategy, or a fast-forward), or — for a session the queue merged, by squash or
-   * rebase — merging it again would not change the base's tree. Cached by the two commits.
-   */
-  private async mergedSides(sides: readonly Side[], base: Side): Promise<Set<string>> {
-    const merged = new Set<string>();
-    const queued = new Set(new MergeQueue(this.council.ws).list().filter((e) => e.state === 'merged').map((e) => e.sessionId));
-    const wanted = sides.filter((s) => queued.has(s.id) && !this.contained.has(`${base.commit} ${s.commit}`));
-    if (wanted.length > 0) {
-      const baseTree = await treeOf(this.cwd, base.commit);
-      await mapLimit(wanted, this.concurrency, async (s) => {
-        const again = await mergeTree(this.cwd, base.commit, s.commit);
-        this.contained.set(`${base.commit} ${s.commit}`, again.clean && again.tree === baseTree);
-      });
-    }
-    for (const s of sides) {
-      const key = `${base.commit} ${s.commit}`;
-      if (this.contained.get(key) === true || (s.commit === s.tip && s.tip !== s.start && this.mergeBases.get(tipsKey(s.tip, base.tip)) === s.tip)) merged.add(s.id);
-    }
-    const keys = new Set(sides.map((s) => `${base.commit} ${s.commit}`));
-    for (const key of this.contained.keys()) if (!keys.has(key)) this.contained.delete(key);
-    return merged;
+  /** Merge bases of these pairs of commits (distinct, not known yet) into the cache. */
+  private async findMergeBases(pairs: readonly (readonly [string, string])[], stats: RadarRunStats): Promise<void> {
+    const missing = new Map<string, [string, string]>();
+    for (const [x, y] of pairs) if (x !== y && !this.mergeBases.has(tipsKey(x, y))) missing.set(tipsKey(x, y), [x, y]);
+    if (missing.size === 0) return;
+    stats.mergeBases += missing.size;
+    const found = await mergeBasesMany(this.cwd, [...missing.values()], this.concurrency);
+    [...missing.keys()].forEach((key, i) => this.mergeBases.set(key, found[i] ?? null));
+  }
+
+  /** These diffs (those not known yet) into the cache, in one diff-tree process. */
+  private async findDiffs(wanted: ReadonlyMap<string, DiffRequest>, stats: RadarRunStats): Promise<void> {
+    const missing = [...wanted].filter(([key]) => !this.diffs.has(key));
+    if (missing.length === 0) return;
+    stats.diffs += missing.length;
+    const answers = await changedFilesMany(this.cwd, missing.map(([, r]) => r));
+    missing.forEach(([key], i) => this.diffs.set(key, answers[i] ?? []));
   }
 
   /** The current lock owner of every file in an overlap or a conflict. */
@@ -348,6 +392,8 @@ export class RadarService {
 
 /** git names the sides of a merge by what it was given (here, commit ids); put the branch names
  * back, so the line reads as `git merge` would print it for those branches. */
-function labelled(message: string, a: Side, b: Side): string {
-  return message.split(a.commit).join(a.label).split(b.commit).join(b.label);
+function labelled(message: string, names: ReadonlyMap<string, string>): string {
+  let text = message;
+  for (const [commit, label] of names) text = text.split(commit).join(label);
+  return text;
 }
