@@ -7,7 +7,7 @@ import { useTheme } from '../../app/theme';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useStore } from '../../lib/create-store';
 import { inlineStyles, pagePolicy } from '../../lib/csp';
-import { mirrorStyleElements } from '../../lib/style-mirror';
+import { adoptCreatedStyleElements } from '../../lib/style-mirror';
 import { runsStore } from '../agents/runs-store';
 import { createTerminalStream, type TerminalStream } from './terminal-stream';
 import { monoFont, terminalTheme } from './terminal-theme';
@@ -34,7 +34,7 @@ export function TerminalTab({ repo, sessionId, active }: { repo: string; session
     const container = host.current;
     if (container === null) return;
     const allowed = inlineStyles(pagePolicy());
-    const unmirror = allowed.elements ? () => {} : mirrorStyleElements(container);
+    const unmirror = allowed.elements ? () => {} : adoptCreatedStyleElements();
     const term = new Terminal({
       scrollback: SCROLLBACK_LINES,
       fontFamily: monoFont(),
