@@ -1,9 +1,13 @@
-import type { ConsoleMessage } from 'playwright-core';
+import { chmodSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Council } from '../../electron/core/council';
 import type { Session } from '../../shared/models';
+import { FAKE_AGENT } from '../agents/fake-agents';
 import { councilJson } from '../helpers/cli';
-import { makeRepo, type TestRepo } from '../helpers/repo';
-import { browserUnavailable, openApp, openRepo, type Harness } from './browser';
+import { makeRepo, tempDir, type TestRepo } from '../helpers/repo';
+import { browserUnavailable, openApp, openRepo, screenshot, type Harness } from './browser';
 
 /**
  * Issue 12, item 9: the terminal tab under the page's strict CSP (`style-src 'self'`), in real
@@ -19,6 +23,14 @@ describe.skipIf(unavailable !== null)('the terminal tab', () => {
 
   beforeAll(async () => {
     repo = makeRepo({ 'README.md': '# demo\n' });
+    // The claude preset's program: the fake agent, printing the terminal size it starts with, then
+    // again once the terminal view's size surely reached it.
+    const program = path.join(tempDir('council-fake-agent-'), 'fake-claude');
+    const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+    writeFileSync(program, ['#!/bin/sh', 'if [ "$1" = "--version" ]; then echo "0.0.1-fake"; exit 0; fi', `exec ${quote(process.execPath)} ${quote(FAKE_AGENT)} "$@"`, ''].join('\n'));
+    chmodSync(program, 0o755);
+    const script = [{ printSize: true }, { sleep: 1500 }, { printSize: true }, { waitForInput: 'press Enter to end\n' }];
+    await Council.open(repo.root).ws.updateSettings({ agents: { claude: { path: program, env: { FAKE_AGENT_SCRIPT: JSON.stringify(script) } } } });
     app = await openApp();
     app.page.on('console', (message: ConsoleMessage) => console.push(`${message.type()}: ${message.text()}`));
     await openRepo(app.page, repo.root);
@@ -68,4 +80,32 @@ describe.skipIf(unavailable !== null)('the terminal tab', () => {
     await page.waitForTimeout(500);
     expect(cspErrors()).toEqual([]);
   });
+
+  it('an interactive run started from the view draws its first output for the terminal on screen, not a default size', async () => {
+    const created = councilJson<Session[]>(['session', 'create', '--task', 'Draw a menu', '--agent', 'claude', '--no-start'], { cwd: repo.root });
+    if (!created.result.ok) throw new Error(created.result.error.message);
+    const session = created.result.value[0] as Session;
+    const { page } = app;
+    await page.getByTestId('nav-board').click();
+    await page.getByTestId(`session-open-${session.id}`).click();
+    await page.getByTestId('tab-terminal').click();
+    await page.locator('[data-testid="terminal"] .xterm-rows').waitFor();
+    await page.getByTestId('run-start').click();
+    await expect.poll(() => terminalText(page), { timeout: 20_000 }).toContain('press Enter to end');
+    const sizes = [...(await terminalText(page)).matchAll(/size (\d+x\d+)/g)].map((match) => match[1]);
+    expect(sizes).toHaveLength(2);
+    // The first size is the one the terminal kept (the second, printed after any resize had arrived).
+    expect(sizes[0]).toBe(sizes[1]);
+    expect(sizes[0]).not.toBe('120x32');
+    await screenshot(page, 'terminal-first-size');
+    await page.locator('[data-testid="terminal"] .xterm-helper-textarea').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('run-state').getAttribute('data-state'), { timeout: 20_000 }).toBe('done');
+  });
 });
+
+/** What the terminal shows (xterm.js renders its screen into DOM rows), one line per row. */
+async function terminalText(page: Page): Promise<string> {
+  const rows = await page.locator('[data-testid="terminal"] .xterm-rows > div').allTextContents();
+  return rows.map((row) => row.replace(/\u00a0/g, ' ').trimEnd()).join('\n');
+}
