@@ -29,7 +29,14 @@ describe.skipIf(unavailable !== null)('the terminal tab', () => {
     const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
     writeFileSync(program, ['#!/bin/sh', 'if [ "$1" = "--version" ]; then echo "0.0.1-fake"; exit 0; fi', `exec ${quote(process.execPath)} ${quote(FAKE_AGENT)} "$@"`, ''].join('\n'));
     chmodSync(program, 0o755);
-    const script = [{ printSize: true }, { sleep: 1500 }, { printSize: true }, { waitForInput: 'press Enter to end\n' }];
+    const script = [
+      // Claude Code's dark-theme highlight (a pale lavender, 24-bit), as it draws it whatever the terminal's theme.
+      { print: '\u001b[38;2;177;185;249mHighlighted option\u001b[0m\n' },
+      { printSize: true },
+      { sleep: 1500 },
+      { printSize: true },
+      { waitForInput: 'press Enter to end\n' },
+    ];
     await Council.open(repo.root).ws.updateSettings({ agents: { claude: { path: program, env: { FAKE_AGENT_SCRIPT: JSON.stringify(script) } } } });
     app = await openApp();
     app.page.on('console', (message: ConsoleMessage) => console.push(`${message.type()}: ${message.text()}`));
@@ -81,7 +88,7 @@ describe.skipIf(unavailable !== null)('the terminal tab', () => {
     expect(cspErrors()).toEqual([]);
   });
 
-  it('an interactive run started from the view draws its first output for the terminal on screen, not a default size', async () => {
+  it('an interactive run started from the view draws its first output for the terminal on screen (not a default size), and its dark-theme highlight stays readable in the light theme', async () => {
     const created = councilJson<Session[]>(['session', 'create', '--task', 'Draw a menu', '--agent', 'claude', '--no-start'], { cwd: repo.root });
     if (!created.result.ok) throw new Error(created.result.error.message);
     const session = created.result.value[0] as Session;
@@ -98,11 +105,30 @@ describe.skipIf(unavailable !== null)('the terminal tab', () => {
     expect(sizes[0]).toBe(sizes[1]);
     expect(sizes[0]).not.toBe('120x32');
     await screenshot(page, 'terminal-first-size');
+
+    // In the light theme the highlight stays readable: at least 4.5:1 against the terminal's white.
+    if ((await page.evaluate(() => document.documentElement.dataset.theme)) !== 'light') await page.getByTestId('theme-toggle').click();
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    const highlight = page.locator('[data-testid="terminal"] .xterm-rows span', { hasText: 'Highlighted option' });
+    await expect.poll(() => highlight.evaluate((el) => getComputedStyle(el).color).then(contrastWithWhite), { timeout: 5_000 }).toBeGreaterThanOrEqual(4.5);
+    await screenshot(page, 'terminal-light-highlight');
+    expect(cspErrors()).toEqual([]);
     await page.locator('[data-testid="terminal"] .xterm-helper-textarea').focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('run-state').getAttribute('data-state'), { timeout: 20_000 }).toBe('done');
   });
 });
+
+/** The contrast ratio (WCAG) of an `rgb(…)` colour against white. */
+function contrastWithWhite(css: string): number {
+  const [r = 0, g = 0, b = 0] = (css.match(/\d+(\.\d+)?/g) ?? []).map(Number);
+  const channel = (v: number) => {
+    const c = v / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  const luminance = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  return 1.05 / (luminance + 0.05);
+}
 
 /** What the terminal shows (xterm.js renders its screen into DOM rows), one line per row. */
 async function terminalText(page: Page): Promise<string> {

@@ -1,5 +1,6 @@
 /**
- * <style> elements a library creates, applied as constructable stylesheets
+ * Inline styles a library writes from script, applied through the CSSOM. <style> elements it
+ * creates become constructable stylesheets
  * (`document.adoptedStyleSheets`), which a `style-src 'self'` policy does not govern. Used for
  * xterm.js, whose DOM renderer and viewport keep their row sizes, colour classes and scrollbar
  * rules in <style> elements they create with `document.createElement('style')`, append to the
@@ -16,9 +17,6 @@
  */
 
 const TAG = 'council-adopted-style';
-
-/** How many mounted users want the redirect, per document. */
-const users = new WeakMap<Document, { count: number; restore: () => void }>();
 
 function defineElement(doc: Document): void {
   const registry = doc.defaultView?.customElements;
@@ -72,39 +70,64 @@ function defineElement(doc: Document): void {
   registry.define(TAG, AdoptedStyle);
 }
 
+/** Installed redirects, counted per document: the originals come back when the last user tears down. */
+interface Installed {
+  count: number;
+  restore: () => void;
+}
+const installed = new WeakMap<Document, Installed>();
+
 /**
- * Until the returned teardown is called, `doc.createElement('style')` makes an adopted-style
- * element instead (see above). Counted: the original comes back when the last user tears down.
+ * Null where the page cannot (no adopted stylesheets or custom elements). Until the returned
+ * teardown is called, the inline styles a library writes from script reach the
+ * page through the CSSOM, which `style-src 'self'` does not govern, instead of being refused (with a
+ * console report each time):
+ * - `doc.createElement('style')` makes an adopted-style element (see above);
+ * - `element.setAttribute('style', text)` sets `element.style.cssText` (xterm's DOM renderer writes
+ *   24-bit colours and its minimum-contrast colours as style attributes).
+ * Markup parsed into the page (innerHTML, the parser) takes neither path: its inline styles are
+ * still refused by the policy. Script could always write styles through the CSSOM.
  */
-export function adoptCreatedStyleElements(doc: Document = document): () => void {
-  if (typeof CSSStyleSheet !== 'function' || !('adoptedStyleSheets' in doc) || doc.defaultView?.customElements === undefined) return () => {};
+export function applyScriptedStylesViaCssom(doc: Document = document): (() => void) | null {
+  const view = doc.defaultView;
+  if (view === null || typeof view.CSSStyleSheet !== 'function' || !('adoptedStyleSheets' in doc) || view.customElements === undefined) return null;
   defineElement(doc);
-  const current = users.get(doc);
+  const current = installed.get(doc);
   if (current !== undefined) current.count++;
-  else {
-    const own = Object.prototype.hasOwnProperty.call(doc, 'createElement');
-    const original = doc.createElement;
-    const create = original as (this: Document, tagName: string, options?: ElementCreationOptions) => HTMLElement;
-    const redirected = function (this: Document, tagName: string, options?: ElementCreationOptions): HTMLElement {
-      const tag = String(tagName).toLowerCase() === 'style' ? TAG : tagName;
-      return create.call(this, tag, options);
-    };
-    doc.createElement = redirected as Document['createElement'];
-    users.set(doc, {
-      count: 1,
-      restore: () => {
-        if (own) doc.createElement = original;
-        else delete (doc as Partial<Pick<Document, 'createElement'>>).createElement;
-      },
-    });
-  }
+  else installed.set(doc, { count: 1, restore: install(doc, view) });
   let done = false;
   return () => {
     if (done) return;
     done = true;
-    const entry = users.get(doc);
+    const entry = installed.get(doc);
     if (entry === undefined || --entry.count > 0) return;
-    users.delete(doc);
+    installed.delete(doc);
     entry.restore();
+  };
+}
+
+function install(doc: Document, view: Window & typeof globalThis): () => void {
+  const ownCreate = Object.prototype.hasOwnProperty.call(doc, 'createElement');
+  const originalCreate = doc.createElement;
+  const create = originalCreate as (this: Document, tagName: string, options?: ElementCreationOptions) => HTMLElement;
+  doc.createElement = function (this: Document, tagName: string, options?: ElementCreationOptions): HTMLElement {
+    return create.call(this, String(tagName).toLowerCase() === 'style' ? TAG : tagName, options);
+  } as Document['createElement'];
+
+  const elementProto = view.Element.prototype;
+  const originalSetAttribute = elementProto.setAttribute;
+  const HTMLElementClass = view.HTMLElement;
+  elementProto.setAttribute = function (this: Element, name: string, value: string): void {
+    if (this instanceof HTMLElementClass && String(name).toLowerCase() === 'style') {
+      this.style.cssText = String(value);
+      return;
+    }
+    originalSetAttribute.call(this, name, value);
+  };
+
+  return () => {
+    if (ownCreate) doc.createElement = originalCreate;
+    else delete (doc as Partial<Pick<Document, 'createElement'>>).createElement;
+    elementProto.setAttribute = originalSetAttribute;
   };
 }
