@@ -160,7 +160,7 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
   'sessions.stats': {
     valid: async () => {
       const id = await oneSession();
-      expect(await ok('sessions.stats', { repo: repo.root, id })).toEqual({ ahead: 0, behind: 0, filesChanged: 0, insertions: 0, deletions: 0, dirty: false });
+      expect(await ok('sessions.stats', { repo: repo.root, id })).toEqual({ ahead: 0, behind: 0, filesChanged: 0, insertions: 0, deletions: 0, dirty: false, merged: false, mergeBlocked: expect.stringMatching(/^nothing to merge/) });
     },
     malformed: { input: { repo: '/r', id: '' }, names: 'id' },
   },

@@ -204,7 +204,7 @@ export function parkedNotice(entry: QueueEntry, task: string | null): NoticeText
   const parts = [clip(entry.reason ?? 'no reason given', 220)];
   if (entry.files.length > 0) parts.push(fileSummary(entry.files));
   parts.push(`session ${entry.sessionId}`);
-  return { tone: 'error', title: `Merge parked: ${clip(task ?? `session ${entry.sessionId}`)}`, detail: parts.join(' · ') };
+  return { tone: 'error', title: `Merge parked: ${clip(task ?? entry.task ?? `session ${entry.sessionId}`)}`, detail: parts.join(' · ') };
 }
 
 export function mergedNotice(entry: QueueEntry, task: string | null, baseBranch: string | null): NoticeText {
@@ -212,7 +212,7 @@ export function mergedNotice(entry: QueueEntry, task: string | null, baseBranch:
   const into = baseBranch !== null ? ` into ${baseBranch}` : '';
   return {
     tone: 'success',
-    title: `Merged${into}: ${clip(task ?? `session ${entry.sessionId}`)}`,
+    title: `Merged${into}: ${clip(task ?? entry.task ?? `session ${entry.sessionId}`)}`,
     detail: [`session ${entry.sessionId}`, entry.strategy, ...(commit !== null ? [`now at ${commit}`] : [])].join(' · '),
   };
 }
@@ -223,7 +223,7 @@ export function mergedNotice(entry: QueueEntry, task: string | null, baseBranch:
  */
 export function mergedTogetherNotice(merged: readonly { entry: QueueEntry; task: string | null }[], baseBranch: string | null): NoticeText {
   const into = baseBranch !== null ? ` into ${baseBranch}` : '';
-  const names = merged.map(({ entry, task }) => clip(task ?? `session ${entry.sessionId}`, 40));
+  const names = merged.map(({ entry, task }) => clip(task ?? entry.task ?? `session ${entry.sessionId}`, 40));
   const shown = names.length <= 3 ? names.join(', ') : `${names.slice(0, 2).join(', ')} and ${names.length - 2} more`;
   const commit = shortCommit(merged[merged.length - 1]?.entry.resultCommit ?? null);
   return { tone: 'success', title: `Merged ${merged.length} sessions${into}`, detail: [shown, ...(commit !== null ? [`now at ${commit}`] : [])].join(' · ') };
