@@ -267,8 +267,8 @@ const EntryItem = memo(function EntryItem({ repo, entry, focused, onError, posit
   const { cards } = useStore(sessionsStore);
   const { locks } = useStore(locksStore);
   const [busy, setBusy] = useState<Busy>(null);
-  const actions = entryActions(entry);
   const session = cards.find((card) => card.session.id === entry.sessionId)?.session;
+  const actions = entryActions(entry, session);
   const id = entry.id;
   const lockOwner = useMemo(() => new Map(locks.map((lock) => [lock.path, lock.sessionId])), [locks]);
 

@@ -3,6 +3,7 @@ import { MERGE_STRATEGIES, type MergeStrategy, type QueueEntry, type QueueState 
 import type { Settings } from '../../../../shared/models';
 import { byText } from '../../../../shared/order';
 import { plural } from '../../lib/format';
+import { resolveRefusal } from '../../../../shared/merge-policy';
 
 /**
  * The merge queue as the screens show it, pure: the sections, what each entry's state allows,
@@ -50,12 +51,15 @@ export interface EntryActions {
   move: boolean;
 }
 
-/** Retry a parked entry; remove anything but a merge in progress; resolve a conflict park; move a waiting one. */
-export function entryActions(entry: QueueEntry): EntryActions {
+/**
+ * Retry a parked entry; remove anything but a merge in progress; resolve a conflict park with the
+ * session's agent, only where the core would (shared/merge-policy.ts); move a waiting one.
+ */
+export function entryActions(entry: QueueEntry, session: { agent: string | null } | undefined): EntryActions {
   return {
     retry: entry.state === 'parked',
     remove: entry.state !== 'merging',
-    resolve: entry.state === 'parked' && entry.files.length > 0,
+    resolve: resolveRefusal(entry, session) === null,
     move: entry.state === 'queued',
   };
 }
