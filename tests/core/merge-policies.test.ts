@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Council } from '../../electron/core/council';
 import { MergeQueue, processQueue } from '../../electron/core/merge/index';
 import { gateFailureLine } from '../../electron/core/merge/gate-summary';
+import { agentRunningReason, resolveRefusal } from '../../shared/merge-policy';
 import { mergeRepo } from '../helpers/merge-fixtures';
 import { gitSync, writeIn } from '../helpers/repo';
 
@@ -102,5 +103,22 @@ describe('a merged session', () => {
     expect(stats).toMatchObject({ filesChanged: 0, merged: false });
     expect(stats.mergeBlocked).toMatch(/^nothing to merge/);
     await expect(new MergeQueue(council.ws).enqueue(s.id)).rejects.toThrow(/cannot be queued: nothing to merge/);
+  });
+});
+
+describe('the rules the app shows', () => {
+  it('"Resolve with agent" works only for a conflict park of a session that still exists and has an agent', () => {
+    const parked = { id: 'aa11bb22', state: 'parked' as const, files: ['src/a.ts'], sessionId: 'abc123' };
+    expect(resolveRefusal(parked, { agent: 'claude' })).toBeNull();
+    expect(resolveRefusal(parked, { agent: null })).toMatch(/has no agent to resolve with: resolve the files in its worktree/);
+    expect(resolveRefusal(parked, undefined)).toMatch(/no longer exists/);
+    expect(resolveRefusal({ ...parked, files: [] }, { agent: 'claude' })).toMatch(/did not park on conflicting files/);
+    expect(resolveRefusal({ ...parked, state: 'queued' }, { agent: 'claude' })).toMatch(/only a parked entry/);
+  });
+
+  it('a session parked for its running agent is told how to stop it in the app, not only with the CLI', () => {
+    const reason = agentRunningReason('abc123');
+    expect(reason).toMatch(/Stop on the session in the app/);
+    expect(reason).toContain('council session stop abc123');
   });
 });
