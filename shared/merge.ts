@@ -70,6 +70,9 @@ export const QueueEntryIdSchema = z.string().check(z.regex(/^[0-9a-f]{8,16}$/, '
 export const QueueEntrySchema = z.object({
   id: QueueEntryIdSchema,
   sessionId: SessionIdSchema,
+  /** The session's task when it was queued: the entry still names its work after the session is
+   * removed (absent in entries written before it was kept). */
+  task: z.optional(z.string()),
   strategy: MergeStrategySchema,
   /** Command run on the merged result before the base moves (null: none). */
   gate: z.nullable(z.string()),

@@ -162,6 +162,11 @@ export const SessionStatsSchema = z.object({
   insertions: z.int(),
   deletions: z.int(),
   dirty: z.boolean(),
+  /** Everything it has is in the base already, by whatever strategy it was merged: the file counts
+   * above are then 0 (nothing left to merge). */
+  merged: z.boolean(),
+  /** Why queueing it to merge cannot do anything (null: it can): already merged, or nothing of its own. */
+  mergeBlocked: z.nullable(z.string()),
 });
 export type SessionStats = z.infer<typeof SessionStatsSchema>;
 

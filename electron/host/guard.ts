@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { contentSecurityPolicy } from '../main/csp';
@@ -11,6 +11,17 @@ import { contentSecurityPolicy } from '../main/csp';
  *   127.0.0.1) is same-origin with itself, not with us, and its requests still say `Host: evil.example`;
  * - the `Origin` header, when a browser sends one, must be our own: another site open in the same
  *   browser cannot drive the API or open the event socket (WebSockets are not covered by CORS).
+ *
+ * Staying signed in across a reload or Back (issue 12, item 7): the page drops `?token=` from its
+ * address (so it stays out of history and bookmarks) and keeps the token in the tab's
+ * sessionStorage, which is scoped to this origin (port included), never sent by the browser on its
+ * own (so the API stays immune to CSRF: it takes the token only as a bearer header) and gone with
+ * the tab. The page itself (index.html, the public app shell, no data) is loaded again by the
+ * browser without the token: for that only, the token-bearing page load sets a *page cookie*
+ * (HttpOnly, SameSite=Strict, session-only). Cookies ignore ports, so another server on this host
+ * may see it: it is therefore not the token but an HMAC of it, and it opens nothing but the shell —
+ * never `/api/invoke`, never `/api/events`. A restarted server has a new token, so an old cookie no
+ * longer opens its page either.
  */
 
 /** Same policy as the Electron window (electron/main/csp.ts) and renderer/index.html's <meta>.
@@ -69,14 +80,39 @@ export function allowedHosts(bindHost: string, port: number): Set<string> {
   return hosts;
 }
 
+/** The page cookie's name: one per port, so two hosts on this machine do not overwrite each other's. */
+export function pageCookieName(port: number): string {
+  return `council-page-${port}`;
+}
+
 export class Guard {
   private readonly tokenDigest: Buffer;
+  private readonly pageCookieValue: string;
 
   constructor(
     token: string,
     private readonly hosts: ReadonlySet<string>,
+    private readonly port: number,
   ) {
     this.tokenDigest = digest(token);
+    this.pageCookieValue = createHmac('sha256', token).update('council page cookie', 'utf8').digest('base64url');
+  }
+
+  /** The `Set-Cookie` value sent with the page when it was opened with the right token. */
+  pageCookie(): string {
+    return `${pageCookieName(this.port)}=${this.pageCookieValue}; Path=/; HttpOnly; SameSite=Strict`;
+  }
+
+  /** The request carries this host's page cookie (it opens the page, nothing else). */
+  pageCookieMatches(req: IncomingMessage): boolean {
+    const wanted = pageCookieName(this.port);
+    for (const part of (req.headers.cookie ?? '').split(';')) {
+      const at = part.indexOf('=');
+      if (at === -1 || part.slice(0, at).trim() !== wanted) continue;
+      const candidate = part.slice(at + 1).trim();
+      if (candidate !== '' && timingSafeEqual(digest(candidate), digest(this.pageCookieValue))) return true;
+    }
+    return false;
   }
 
   /** The Host header names this server (DNS-rebinding protection). */

@@ -51,6 +51,11 @@ export interface RunningHost {
 
 export const DEFAULT_HOST = '127.0.0.1';
 
+/** What a browser shows for the page without a valid token: what happened, and the way in. */
+export const PAGE_REFUSED =
+  'missing or wrong token: open the address `council serve` printed (it ends in /?token=…). ' +
+  'If council serve was restarted, it has a new token (and maybe a new port): use the address it printed this time.';
+
 /**
  * The API's paths, the only ones that reach the app's data: everything else under /api/ is a 404,
  * everything outside it a file of the renderer build. tests/security/host-access.test.ts runs its
@@ -99,10 +104,13 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
     const found = await resolveStaticFile(rendererDir, urlPath === '/' ? '/index.html' : urlPath);
     if (found === null) return sendText(res, 404, 'not found');
-    // The page itself is the one thing that needs the token (whatever path reached it).
+    // The page itself is the one thing that needs the token (whatever path reached it); once opened
+    // with it, the page cookie lets the same browser reload it (see guard.ts).
     if (found.file === indexFile) {
-      if (!guard.tokenMatches(query.get('token'))) return sendText(res, 401, 'missing or wrong token');
-      return sendStaticFile(req, res, found, headers({ 'Cache-Control': 'no-store' }));
+      const token = query.get('token');
+      if (guard.tokenMatches(token)) return sendStaticFile(req, res, found, headers({ 'Cache-Control': 'no-store', 'Set-Cookie': guard.pageCookie() }));
+      if (token === null && guard.pageCookieMatches(req)) return sendStaticFile(req, res, found, headers({ 'Cache-Control': 'no-store' }));
+      return sendText(res, 401, PAGE_REFUSED);
     }
     // Vite names built assets by content hash: they never change under the same name.
     const immutable = urlPath.startsWith('/assets/');
@@ -138,7 +146,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   });
 
   const port = (server.address() as AddressInfo).port;
-  guard = new Guard(token, allowedHosts(bindHost, port));
+  guard = new Guard(token, allowedHosts(bindHost, port), port);
   const shownHost = isWildcard(bindHost) ? DEFAULT_HOST : bindHost;
   const url = `http://${hostWithPort(shownHost, port)}/?token=${encodeURIComponent(token)}`;
 

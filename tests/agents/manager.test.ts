@@ -152,6 +152,28 @@ describe('an interactive run', () => {
   });
 });
 
+// Issue 12, item 9: Claude Code drew its first screen for the PTY's default size, not the
+// terminal's on the user's screen, until a resize arrived after that first output.
+describe('the terminal size an interactive run starts with', () => {
+  it('is the size its terminal view asked for before the run started, from its first output on', async () => {
+    const { council, manager } = await scene('claude', [{ printSize: true }]);
+    const [s] = await sessions(council, 1);
+    expect(manager.resize(s!.id, 157, 29)).toBe(false); // no run yet: remembered, not applied
+    await manager.start(s!.id, { mode: 'interactive' });
+    const ended = (await manager.waitForEnd(s!.id)) as AgentRun;
+    expect(manager.logTail(ended).data).toContain('size 157x29');
+  });
+
+  it("without one for this session, is the last size any of the repository's terminals asked for", async () => {
+    const { council, manager } = await scene('claude', [{ printSize: true }]);
+    const [a, b] = await sessions(council, 2);
+    manager.resize(a!.id, 140, 33);
+    await manager.start(b!.id, { mode: 'interactive' });
+    const ended = (await manager.waitForEnd(b!.id)) as AgentRun;
+    expect(manager.logTail(ended).data).toContain('size 140x33');
+  });
+});
+
 describe('after a restart', () => {
   it('marks runs whose host is gone as interrupted, keeps the work, and resumes them', async () => {
     const { council, manager } = await scene('claude', [{ printArgv: true }]);

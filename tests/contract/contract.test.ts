@@ -76,6 +76,20 @@ async function parkedEntry(): Promise<{ id: string }> {
   return entry;
 }
 
+/** An entry parked on a conflict (what "Resolve with agent" is for), of a session with an agent. */
+async function conflictParkedEntry(): Promise<{ id: string }> {
+  const council = await core.council(repo.root);
+  const [first] = await council.createSessions({ task: 'clash first' });
+  const [second] = await council.createSessions({ task: 'clash second', agent: 'claude' });
+  writeIn(first!.worktreePath, 'src/clash.ts', 'first\n');
+  writeIn(second!.worktreePath, 'src/clash.ts', 'second\n');
+  const merged = await ok<{ id: string }>('queue.enqueue', { repo: repo.root, id: first!.id, gate: null });
+  await waitFor(() => readQueue().some((e) => e.id === merged.id && e.state === 'merged'), 20_000);
+  const entry = await ok<{ id: string }>('queue.enqueue', { repo: repo.root, id: second!.id, gate: null });
+  await waitFor(() => readQueue().some((e) => e.id === entry.id && e.state === 'parked'), 20_000);
+  return entry;
+}
+
 /** For each command: a valid call with what it must answer, and a malformed input with the field the error must name. */
 const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { input: unknown; names: string } }> = {
   'app.info': {
@@ -160,7 +174,7 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
   'sessions.stats': {
     valid: async () => {
       const id = await oneSession();
-      expect(await ok('sessions.stats', { repo: repo.root, id })).toEqual({ ahead: 0, behind: 0, filesChanged: 0, insertions: 0, deletions: 0, dirty: false });
+      expect(await ok('sessions.stats', { repo: repo.root, id })).toEqual({ ahead: 0, behind: 0, filesChanged: 0, insertions: 0, deletions: 0, dirty: false, merged: false, mergeBlocked: expect.stringMatching(/^nothing to merge/) });
     },
     malformed: { input: { repo: '/r', id: '' }, names: 'id' },
   },
@@ -381,7 +395,7 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
   },
   'queue.resolve': {
     valid: async () => {
-      const entry = await parkedEntry();
+      const entry = await conflictParkedEntry();
       await useScript(await core.council(repo.root), 'claude', [{ printArgv: true }]);
       const run = await ok<{ task: string; preset: string }>('queue.resolve', { repo: repo.root, entry: entry.id });
       expect(run.preset).toBe('claude');

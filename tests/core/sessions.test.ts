@@ -67,13 +67,13 @@ describe('session worktrees', () => {
     const council = Council.open(repo.root);
     const [s] = await council.createSessions({ task: 'stats' });
     const id = s!.id;
-    expect(await council.stats(id)).toEqual({ ahead: 0, behind: 0, filesChanged: 0, insertions: 0, deletions: 0, dirty: false });
+    expect(await council.stats(id)).toEqual({ ahead: 0, behind: 0, filesChanged: 0, insertions: 0, deletions: 0, dirty: false, merged: false, mergeBlocked: expect.stringMatching(/^nothing to merge/) });
 
     writeIn(s!.worktreePath, 'src/a.ts', 'export const a = 10;\nexport const a2 = 11;\n');
     writeIn(s!.worktreePath, 'src/new.ts', 'one\ntwo\nthree\n');
     writeIn(s!.worktreePath, 'logo.png', '\x89PNG\r\n\x1a\n\0\0\0\rIHDR\n\n\n');
     // The binary file counts as a changed file, its "lines" do not.
-    expect(await council.stats(id)).toEqual({ ahead: 0, behind: 0, filesChanged: 3, insertions: 5, deletions: 1, dirty: true });
+    expect(await council.stats(id)).toEqual({ ahead: 0, behind: 0, filesChanged: 3, insertions: 5, deletions: 1, dirty: true, merged: false, mergeBlocked: null });
 
     const commit = await council.commit(id, 'change a, add new, add a logo');
     expect(commit.commit).toMatch(/^[0-9a-f]{40}$/);
@@ -83,7 +83,7 @@ describe('session worktrees', () => {
 
     repo.write('README.md', '# changed on main\n');
     repo.commitAll('main moves on');
-    expect(await council.stats(id)).toEqual({ ahead: 1, behind: 1, filesChanged: 3, insertions: 5, deletions: 1, dirty: false });
+    expect(await council.stats(id)).toEqual({ ahead: 1, behind: 1, filesChanged: 3, insertions: 5, deletions: 1, dirty: false, merged: false, mergeBlocked: null });
   });
 
   it('refuses bad input with a message that names the problem', async () => {

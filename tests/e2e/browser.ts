@@ -48,12 +48,12 @@ export interface ServeProcess {
 }
 
 /**
- * Starts `council --json serve --port 0 --no-open` (the built CLI, bin/council.cjs) with exactly
- * `env` (its HOME decides ~/.council; its PATH and the repository's settings decide which agents
- * it finds) and waits for the URL it prints.
+ * Starts `council --json serve --port PORT --no-open` (the built CLI, bin/council.cjs; any free port
+ * unless `port` is given) with exactly `env` (its HOME decides ~/.council; its PATH and the
+ * repository's settings decide which agents it finds) and waits for the URL it prints.
  */
-export function startServe(env: Record<string, string>, cwd: string = REPO_ROOT): Promise<ServeProcess> {
-  const child: ChildProcess = spawn(process.execPath, [COUNCIL_BIN, '--json', 'serve', '--port', '0', '--no-open'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startServe(env: Record<string, string>, cwd: string = REPO_ROOT, port = 0): Promise<ServeProcess> {
+  const child: ChildProcess = spawn(process.execPath, [COUNCIL_BIN, '--json', 'serve', '--port', String(port), '--no-open'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));

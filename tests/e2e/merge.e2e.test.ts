@@ -199,9 +199,10 @@ describe.skipIf(unavailable !== null)('the conflict radar and the merge queue in
     expect(await reason.locator('.queue-reason').textContent()).toBe(`merging into main conflicts in ${SHARED} (content)`);
     expect(await reason.getByRole('list', { name: 'Conflicting files' }).getByRole('listitem').allTextContents()).toEqual([SHARED]);
     expect(await page.getByTestId(`queue-state-${entryId}`).textContent()).toContain('parked');
-    // What a parked conflict offers.
+    // What a parked conflict offers: C has no agent, so no "Resolve with agent" (it could only fail,
+    // issue 12 item 8); retry once the files are resolved in its worktree.
     await page.getByTestId(`queue-retry-${entryId}`).waitFor();
-    await page.getByTestId(`queue-resolve-${entryId}`).waitFor();
+    expect(await page.getByTestId(`queue-resolve-${entryId}`).count()).toBe(0);
     // A and B stay merged.
     expect(await entryRow(A.id).getAttribute('data-state')).toBe('merged');
     expect(await entryRow(B.id).getAttribute('data-state')).toBe('merged');

@@ -5,7 +5,7 @@
 import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RunningHost } from '../../electron/host/server';
+import { PAGE_REFUSED, type RunningHost } from '../../electron/host/server';
 import { REPO_ROOT } from '../helpers/cli';
 import { tempDir } from '../helpers/repo';
 import { origin, rawRequest, startTestHost, stubRenderer } from './host-helpers';
@@ -42,7 +42,53 @@ describe('GET / (the page)', () => {
     for (const url of [page(), page('wrong'), page(''), `${origin(host)}/index.html`, `${origin(host)}/index.html?token=${host.token}x`]) {
       const response = await fetch(url);
       expect(response.status, url).toBe(401);
-      expect(await response.text()).toBe('missing or wrong token\n');
+      expect(await response.text()).toBe(`${PAGE_REFUSED}\n`);
+    }
+    // The refusal says how to get in, a restart included.
+    expect(PAGE_REFUSED).toMatch(/^missing or wrong token: open the address `council serve` printed.*restarted/);
+  });
+
+  // Issue 12, item 7: a reload (F5) or Back drops `?token=` (the page removed it from the address).
+  it('opened with the token, sets an HttpOnly SameSite=Strict page cookie with which the same browser reloads the page', async () => {
+    const opened = await fetch(host.url);
+    expect(opened.status).toBe(200);
+    const setCookie = opened.headers.get('set-cookie') ?? '';
+    const attributes = setCookie.split(';').map((part) => part.trim());
+    expect(attributes[0]).toMatch(new RegExp(`^council-page-${host.port}=[A-Za-z0-9_-]{43}$`));
+    expect(attributes.slice(1).sort()).toEqual(['HttpOnly', 'Path=/', 'SameSite=Strict']);
+    // Not the token: a copy seen by another server on this host (cookies ignore ports) is no bearer.
+    expect(setCookie).not.toContain(host.token);
+    const cookie = attributes[0]!;
+
+    const reloaded = await fetch(page(), { headers: { Cookie: `other=1; ${cookie}` } });
+    expect(reloaded.status).toBe(200);
+    expect(reloaded.headers.get('cache-control')).toBe('no-store');
+    expect(await reloaded.text()).toBe(readFileSync(path.join(rendererDir, 'index.html'), 'utf8'));
+    expect(reloaded.headers.get('set-cookie')).toBeNull();
+    expect((await fetch(`${origin(host)}/index.html`, { headers: { Cookie: cookie } })).status).toBe(200);
+    // A wrong token in the address is still refused, cookie or not.
+    expect((await fetch(page('wrong'), { headers: { Cookie: cookie } })).status).toBe(401);
+  });
+
+  it("refuses a wrong page cookie, another host's, and one under another port's name", async () => {
+    const other = await startTestHost({ rendererDir });
+    try {
+      const otherCookie = ((await fetch(other.url)).headers.get('set-cookie') ?? '').split(';')[0]!;
+      const value = otherCookie.split('=')[1]!;
+      const ownCookie = ((await fetch(host.url)).headers.get('set-cookie') ?? '').split(';')[0]!;
+      for (const cookie of [
+        otherCookie,
+        `council-page-${host.port}=${value}`,
+        `council-page-${host.port}=`,
+        `council-page-${host.port}=${host.token}`,
+        ownCookie.replace(`council-page-${host.port}`, `council-page-${other.port}`),
+        ownCookie.toUpperCase(),
+      ]) {
+        const response = await fetch(page(), { headers: { Cookie: cookie } });
+        expect(response.status, cookie).toBe(401);
+      }
+    } finally {
+      await other.close();
     }
   });
 

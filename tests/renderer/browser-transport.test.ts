@@ -8,6 +8,7 @@ import {
   type ResponseLike,
   type SocketLike,
   type TransportEnvironment,
+  TOKEN_STORAGE_KEY,
 } from '../../renderer/src/api/browser-transport';
 
 class FakeSocket implements SocketLike {
@@ -34,7 +35,7 @@ interface Call {
   body: unknown;
 }
 
-function fakePage(href = 'http://127.0.0.1:4321/?token=s3cr%2Bt&x=1#top') {
+function fakePage(href = 'http://127.0.0.1:4321/?token=s3cr%2Bt&x=1#top', stored = new Map<string, string>()) {
   const sockets: FakeSocket[] = [];
   const calls: Call[] = [];
   const timers = new Map<number, { callback: () => void; ms: number }>();
@@ -62,9 +63,15 @@ function fakePage(href = 'http://127.0.0.1:4321/?token=s3cr%2Bt&x=1#top') {
       return id;
     },
     clearTimeout: (handle) => void timers.delete(handle as number),
+    storage: {
+      getItem: (key) => stored.get(key) ?? null,
+      setItem: (key, value) => void stored.set(key, value),
+      removeItem: (key) => void stored.delete(key),
+    },
   };
   return {
     env,
+    stored,
     sockets,
     calls,
     timers,
@@ -136,9 +143,12 @@ describe('browser transport', () => {
     page.setResponder(async () => ({ status: 401, text: async () => 'unauthorized' }));
     const refused = await api.invoke('repo.recent', {});
     expect(refused.ok).toBe(false);
-    expect(!refused.ok && refused.error.message).toMatch(/refused the access token \(HTTP 401\)/);
-    page.setResponder(async () => ({ status: 502, text: async () => '<html>bad gateway</html>' }));
-    const odd = await api.invoke('repo.recent', {});
+    expect(!refused.ok && refused.error.message).toMatch(/refused this page's access token \(HTTP 401\).*restarted.*council serve/);
+    const other = fakePage();
+    const otherApi = createBrowserTransport(other.env);
+    other.sockets[0]!.send({ type: 'hello', clientId: 'c' });
+    other.setResponder(async () => ({ status: 502, text: async () => '<html>bad gateway</html>' }));
+    const odd = await otherApi.invoke('repo.recent', {});
     expect(!odd.ok && odd.error).toEqual({ code: 'internal', message: 'the CLI Council host sent an unexpected answer (HTTP 502): <html>bad gateway</html>' });
   });
 
@@ -188,11 +198,14 @@ describe('browser transport', () => {
 
     page.sockets[0]!.drop();
     expect(api.connection()).toBe('reconnecting');
+    await tick();
     expect([...page.timers.values()].map((t) => t.ms)).toEqual([100]);
     page.fireTimers();
     page.sockets[1]!.drop();
+    await tick();
     expect([...page.timers.values()].map((t) => t.ms)).toEqual([200]);
     page.fireTimers();
+    page.calls.length = 0; // the probes
 
     // A command issued while disconnected waits for the new client id.
     const pending = api.invoke('repo.recent', {});
@@ -206,13 +219,77 @@ describe('browser transport', () => {
 
     // The backoff starts over after a successful connection.
     page.sockets[2]!.drop();
+    await tick();
     expect([...page.timers.values()].map((t) => t.ms)).toEqual([100]);
+  });
+
+  it('keeps the token in the tab storage, so a reload (no token in the address) stays signed in', async () => {
+    const first = fakePage();
+    createBrowserTransport(first.env);
+    expect(first.stored.get(TOKEN_STORAGE_KEY)).toBe('s3cr+t');
+
+    const reloaded = fakePage('http://127.0.0.1:4321/?x=1', first.stored);
+    const api = createBrowserTransport(reloaded.env);
+    expect(reloaded.replaced).toEqual([]);
+    expect(reloaded.sockets.map((s) => s.url)).toEqual(['ws://127.0.0.1:4321/api/events?token=s3cr%2Bt']);
+    reloaded.sockets[0]!.send({ type: 'hello', clientId: 'c' });
+    await api.invoke('app.info', {});
+    expect(reloaded.calls[0]?.headers.Authorization).toBe('Bearer s3cr+t');
+  });
+
+  it('a new token in the address replaces the stored one', () => {
+    const page = fakePage('http://127.0.0.1:4321/?token=new', new Map([[TOKEN_STORAGE_KEY, 'old']]));
+    createBrowserTransport(page.env);
+    expect(page.stored.get(TOKEN_STORAGE_KEY)).toBe('new');
+    expect(page.sockets[0]?.url).toBe('ws://127.0.0.1:4321/api/events?token=new');
+  });
+
+  it('when the socket drops and the host does not answer, says unreachable and keeps trying', async () => {
+    const page = fakePage();
+    const api = createBrowserTransport(page.env, { backoffMs: { initial: 100, max: 400 } });
+    page.sockets[0]!.send({ type: 'hello', clientId: 'first' });
+    page.setResponder(async () => {
+      throw new TypeError('Failed to fetch');
+    });
+    page.sockets[0]!.drop();
+    await tick();
+    expect(api.connection()).toBe('unreachable');
+    expect(page.calls.map((c) => [c.url, c.headers.Authorization, c.body])).toEqual([['/api/invoke', 'Bearer s3cr+t', { command: 'app.info', input: {} }]]);
+    expect([...page.timers.values()].map((t) => t.ms)).toEqual([100]);
+    page.fireTimers();
+    expect(page.sockets).toHaveLength(2);
+  });
+
+  it('when the host answers 401 (restarted with a new token), signs out: no more retries, the stored token forgotten, commands say how to get back in', async () => {
+    const page = fakePage();
+    const api = createBrowserTransport(page.env, { backoffMs: { initial: 100, max: 400 } });
+    page.sockets[0]!.send({ type: 'hello', clientId: 'first' });
+    page.setResponder(async () => ({ status: 401, text: async () => 'missing or wrong token' }));
+    page.sockets[0]!.drop();
+    await tick();
+    expect(api.connection()).toBe('token-refused');
+    expect(page.timers.size).toBe(0);
+    expect(page.stored.has(TOKEN_STORAGE_KEY)).toBe(false);
+    const result = await api.invoke('app.info', {});
+    expect(!result.ok && result.error.message).toMatch(/restarted.*council serve.*\?token=/);
+    expect(page.calls).toHaveLength(1); // only the probe
+  });
+
+  it('a command answered 401 signs the page out too', async () => {
+    const page = fakePage();
+    const api = createBrowserTransport(page.env);
+    page.sockets[0]!.send({ type: 'hello', clientId: 'c' });
+    page.setResponder(async () => ({ status: 401, text: async () => 'missing or wrong token' }));
+    await api.invoke('repo.recent', {});
+    expect(api.connection()).toBe('token-refused');
+    expect(page.sockets[0]!.closed).toBe(true);
   });
 
   it('without a token it says how to get one, and opens no socket', async () => {
     const page = fakePage('http://127.0.0.1:4321/');
     const api = createBrowserTransport(page.env);
     expect(page.sockets).toEqual([]);
+    expect(api.connection()).toBe('no-token');
     const result = await api.invoke('app.info', {});
     expect(!result.ok && result.error.message).toMatch(/no access token.*council serve/);
   });

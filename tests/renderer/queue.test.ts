@@ -58,12 +58,16 @@ function entry(sessionId: string, state: QueueState, patch: Partial<QueueEntry> 
 
 describe('what an entry allows', () => {
   it('retry a parked one, remove anything not merging, resolve a conflict park, move a waiting one', () => {
-    expect(entryActions(entry('aa11', 'queued'))).toEqual({ retry: false, remove: true, resolve: false, move: true });
-    expect(entryActions(entry('aa11', 'checking'))).toEqual({ retry: false, remove: true, resolve: false, move: false });
-    expect(entryActions(entry('aa11', 'merging'))).toEqual({ retry: false, remove: false, resolve: false, move: false });
-    expect(entryActions(entry('aa11', 'merged'))).toEqual({ retry: false, remove: true, resolve: false, move: false });
-    expect(entryActions(entry('aa11', 'parked', { reason: 'gate failed (exit 1)' }))).toEqual({ retry: true, remove: true, resolve: false, move: false });
-    expect(entryActions(entry('aa11', 'parked', { reason: 'conflict', files: ['src/a.ts'] }))).toEqual({ retry: true, remove: true, resolve: true, move: false });
+    const withAgent = { agent: 'claude' };
+    expect(entryActions(entry('aa11', 'queued'), withAgent)).toEqual({ retry: false, remove: true, resolve: false, move: true });
+    expect(entryActions(entry('aa11', 'checking'), withAgent)).toEqual({ retry: false, remove: true, resolve: false, move: false });
+    expect(entryActions(entry('aa11', 'merging'), withAgent)).toEqual({ retry: false, remove: false, resolve: false, move: false });
+    expect(entryActions(entry('aa11', 'merged'), withAgent)).toEqual({ retry: false, remove: true, resolve: false, move: false });
+    expect(entryActions(entry('aa11', 'parked', { reason: 'gate failed (exit 1)' }), withAgent)).toEqual({ retry: true, remove: true, resolve: false, move: false });
+    expect(entryActions(entry('aa11', 'parked', { reason: 'conflict', files: ['src/a.ts'] }), withAgent)).toEqual({ retry: true, remove: true, resolve: true, move: false });
+    // Issue 12, item 8: "Resolve with agent" only where it can work: a session with an agent, still there.
+    expect(entryActions(entry('aa11', 'parked', { reason: 'conflict', files: ['src/a.ts'] }), { agent: null }).resolve).toBe(false);
+    expect(entryActions(entry('aa11', 'parked', { reason: 'conflict', files: ['src/a.ts'] }), undefined).resolve).toBe(false);
   });
 });
 

@@ -7,7 +7,7 @@ import type { SessionStats } from '../../shared/models';
 import type { Result } from '../../shared/errors';
 import { createStatsStore } from '../../renderer/src/features/board/stats-store';
 
-const stats = (filesChanged: number): SessionStats => ({ ahead: 1, behind: 0, filesChanged, insertions: 2, deletions: 1, dirty: false });
+const stats = (filesChanged: number): SessionStats => ({ ahead: 1, behind: 0, filesChanged, insertions: 2, deletions: 1, dirty: false, merged: false, mergeBlocked: null });
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 function harness(concurrency = 2) {

@@ -145,6 +145,28 @@ describe('over HTTP, without the token', () => {
     }
     expect(open.sort()).toEqual(files.filter((file) => file !== '/index.html').sort());
   });
+
+  // Issue 12, item 7: the page cookie (set when the page is opened with the token) lets the browser
+  // reload the page, and nothing else: cookies ignore ports, so other servers on this host may see it.
+  it('the page cookie opens the page only: never the command route or the event socket', async () => {
+    const opened = await rawRequest(host, withToken('/', host.token));
+    const cookie = String(opened.headers['set-cookie'] ?? '').split(';')[0] ?? '';
+    expect(cookie).toMatch(new RegExp(`^council-page-${host.port}=`));
+    expect((await rawRequest(host, '/', { headers: { Cookie: cookie } })).status).toBe(200);
+
+    const body = JSON.stringify({ command: 'app.info', input: {} });
+    const value = cookie.slice(cookie.indexOf('=') + 1);
+    for (const method of METHODS) {
+      expectRefused(await request(API_PATHS.invoke, method, { Cookie: cookie }, method === 'GET' || method === 'HEAD' ? undefined : body), `${method} invoke with the page cookie`);
+      expectRefused(await request(API_PATHS.invoke, method, { Authorization: `Bearer ${value}` }, method === 'GET' || method === 'HEAD' ? undefined : body), `${method} invoke with the cookie's value as a bearer`);
+    }
+    expectRefused(await request(API_PATHS.events, 'GET', { Cookie: cookie }), 'GET /api/events with the page cookie', 401);
+    expectRefused(await request(withToken(API_PATHS.events, value), 'GET', { Cookie: cookie }), "GET /api/events with the cookie's value as ?token", 401);
+    const socket = await openSocket(`ws://127.0.0.1:${host.port}${API_PATHS.events}`, { headers: { Cookie: cookie, Origin: own() } });
+    expect(socket).toEqual({ kind: 'refused', status: 401 });
+    const socketWithValue = await openSocket(`ws://127.0.0.1:${host.port}${withToken(API_PATHS.events, value)}`, { headers: { Cookie: cookie } });
+    expect(socketWithValue).toEqual({ kind: 'refused', status: 401 });
+  });
 });
 
 describe('over HTTP, with the token but from elsewhere', () => {

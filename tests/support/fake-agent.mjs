@@ -241,6 +241,8 @@ async function runStep(step) {
   }
   if ('printArgv' in step) return write(process.stdout, `${JSON.stringify(process.argv.slice(2))}\n`);
   if ('printEnv' in step) return write(process.stdout, `${step.printEnv}=${process.env[step.printEnv] ?? ''}\n`);
+  // The terminal's size as the agent sees it when it starts drawing (interactive runs).
+  if ('printSize' in step) return write(process.stdout, `size ${process.stdout.columns}x${process.stdout.rows}\n`);
   return fail(`unknown step: ${JSON.stringify(step)}`);
 }
 

@@ -84,6 +84,13 @@ export class AgentManager {
   private readonly live = new Map<string, LiveRun>();
   private readonly outputListeners = new Map<string, Set<(run: AgentRun, chunk: OutputChunk) => void>>();
   private readonly contextQueue = new Map<string, Promise<void>>();
+  /**
+   * The terminal size each session's view last asked for, and the last any view asked for: an
+   * interactive run starts with it, so the agent's first screen is drawn for the terminal it is
+   * shown in (a TUI drawn for another width, then resized, stays garbled until it redraws).
+   */
+  private readonly sizes = new Map<string, { cols: number; rows: number }>();
+  private lastSize: { cols: number; rows: number } | null = null;
 
   constructor(
     readonly council: Council,
@@ -202,8 +209,8 @@ export class AgentManager {
         mode: mode === 'interactive' ? 'pty' : 'pipe',
         // Headless: the terminal view shows rendered events and stderr, not the raw JSON stream.
         rawOutput: mode === 'interactive',
-        cols: this.options.cols ?? 120,
-        rows: this.options.rows ?? 32,
+        cols: this.startSize(session.id).cols,
+        rows: this.startSize(session.id).rows,
         logFile: this.store.logFile(run),
       });
     } catch (err) {
@@ -307,10 +314,20 @@ export class AgentManager {
     return true;
   }
 
+  /** Resizes the live run's terminal; remembered for the next run either way (see `sizes`). */
   resize(ref: string, cols: number, rows: number): boolean {
-    const live = this.live.get(this.session(ref).id);
+    const id = this.session(ref).id;
+    if (isTerminalSize(cols, rows)) {
+      this.sizes.set(id, { cols, rows });
+      this.lastSize = { cols, rows };
+    }
+    const live = this.live.get(id);
     if (!live?.process) return false;
     return live.process.resize(cols, rows);
+  }
+
+  private startSize(sessionId: string): { cols: number; rows: number } {
+    return this.sizes.get(sessionId) ?? this.lastSize ?? { cols: this.options.cols ?? 120, rows: this.options.rows ?? 32 };
   }
 
   /** The scrollback so far and a subscription to what follows (`unsubscribe` ends it). */
@@ -551,4 +568,8 @@ export class AgentManager {
     });
     return next;
   }
+}
+
+function isTerminalSize(cols: number, rows: number): boolean {
+  return Number.isInteger(cols) && Number.isInteger(rows) && cols >= 2 && rows >= 1 && cols <= 1000 && rows <= 500;
 }

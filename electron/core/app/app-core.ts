@@ -19,6 +19,7 @@ import { resolvePrompt } from '../agents/resolve-prompt';
 import { RecentRepos } from './recent';
 import { StatusNotifier, type Notice } from './status-notifier';
 import { watchWorktree } from './worktree-watch';
+import { resolveRefusal } from '../../../shared/merge-policy';
 
 export interface AppCoreOptions {
   /** Where per-user app state lives (recent repositories): Electron's userData, or ~/.council. */
@@ -301,9 +302,9 @@ export class AppCore {
       'queue.resolve': async ({ repo, entry }) => {
         const manager = await this.agents(repo);
         const parked = new MergeQueue(manager.council.ws).get(entry);
-        if (parked.state !== 'parked') throw invalidInput(`entry ${parked.id} is ${parked.state}; only a parked entry needs resolving`);
+        const refusal = resolveRefusal(parked, manager.council.ws.registry.find(parked.sessionId));
+        if (refusal !== null) throw invalidInput(refusal);
         const session = manager.council.session(parked.sessionId);
-        if (!session.agent) throw invalidInput(`session ${session.id} has no agent preset to resolve with; start one from its terminal tab`);
         const task = resolvePrompt({ task: session.task, baseBranch: session.baseBranch, files: parked.files, reason: parked.reason });
         return manager.start(session.id, { task, mode: manager.store.latest(session.id)?.mode ?? 'headless' });
       },

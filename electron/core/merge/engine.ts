@@ -20,6 +20,7 @@ import { recoverJournal, recoverLocked } from './recovery';
 import { messageOf, shortSha, type MergeEvent, type RecoveryReport, type RunContext } from './run-context';
 import { addTempWorktree, removeTempWorktree } from './temp-worktree';
 import { extendTrain, firstMovedTip, type Landing } from './train';
+import { agentRunningReason } from '../../../shared/merge-policy';
 
 export { recoverQueue } from './recovery';
 export type { MergeEvent, MergeStep, RecoveryReport } from './run-context';
@@ -218,7 +219,7 @@ async function attemptEntry(ctx: RunContext, claimed: QueueEntry, temps: string[
   if (!session) throw new Parked(`session ${claimed.sessionId} no longer exists`);
   if (session.state !== 'ready') throw new Parked(`session ${session.id} is ${session.state}`);
   if (agentRunningIn(ws.paths, session.id)) {
-    throw new Parked(`the agent is still running in session ${session.id}; let it finish, or stop it (council session stop ${session.id}), then retry`);
+    throw new Parked(agentRunningReason(session.id));
   }
   const cwd = ws.repo.mainRoot;
   // The usual case is a session with nothing left to commit: its merge is computed while its

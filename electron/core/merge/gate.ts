@@ -3,6 +3,7 @@ import { copyIncludedFiles } from '../sessions/bootstrap';
 import { runSetupCommand } from '../sessions/setup-command';
 import type { Workspace } from '../workspace';
 import { gateLogFile } from './queue-store';
+import { gateFailureLine } from './gate-summary';
 
 /**
  * The gate: the user's command (tests, a build, a linter) run on the merged result before the base
@@ -71,7 +72,7 @@ export async function runGate(run: GateRun): Promise<GateOutcome> {
       ? `exited with code ${result.exitCode} after ${seconds(result.durationMs)}`
       : `was killed by ${result.signal ?? 'a signal'} after ${seconds(result.durationMs)}`;
   appendFileSync(log, `\n# the gate ${how}\n`);
-  const lastLine = result.output.trim().split(/\r?\n/).slice(-1)[0]?.trim() ?? '';
-  const reason = passed ? null : `the gate "${run.command}" ${how}${lastLine ? ` (last output: ${lastLine.slice(0, 300)})` : ''}; its log is ${log}`;
+  const failure = passed ? '' : gateFailureLine(result.output);
+  const reason = passed ? null : `the gate "${run.command}" ${how}${failure ? `: ${failure.slice(0, 300)}` : ''}; its log is ${log}`;
   return { passed, exitCode: result.exitCode, timedOut: result.timedOut, log, reason, durationMs: result.durationMs };
 }

@@ -7,6 +7,8 @@ import { conflict, invalidInput, notFound } from '../errors';
 import { branchCommit } from '../git/refs';
 import { readJson, updateJson, type Durability } from '../state/json-store';
 import type { Workspace } from '../workspace';
+import { inspectWork } from '../sessions/inspect';
+import { mergeState } from '../sessions/merge-state';
 
 /**
  * The merge queue on disk (`<git common dir>/council/queue.json`), shared by every process: the
@@ -115,6 +117,10 @@ export class MergeQueue {
     if (gate !== null && !gate.trim()) throw invalidInput('the gate command is empty: give a command, or none');
     const baseTip = await branchCommit(this.ws.repo.commonDir, this.ws.repo.mainRoot, session.baseBranch);
     if (!baseTip) throw notFound(`session ${session.id}'s base branch ${session.baseBranch} does not exist (any more); nothing to merge into`);
+    // Nothing it could do: already merged (by any strategy), or nothing of its own (issue 12, item 8).
+    const work = await inspectWork(this.ws, session);
+    const { blocked } = await mergeState(this.ws, session, { target: baseTip, ahead: work.unmergedCommits, dirty: work.uncommitted.length > 0 });
+    if (blocked !== null) throw conflict(`session ${session.id} cannot be queued: ${blocked}`);
     const now = new Date().toISOString();
     return this.update((file) => {
       const open = file.entries.find((e) => e.sessionId === session.id && e.state !== 'merged');
@@ -123,12 +129,13 @@ export class MergeQueue {
       }
       if (open) {
         // Back in line, at the end, as a new attempt.
-        const again: QueueEntry = { ...resetOutcome(open), strategy, gate, state: 'queued', attempts: open.attempts + 1, updatedAt: now };
+        const again: QueueEntry = { ...resetOutcome(open), task: session.task, strategy, gate, state: 'queued', attempts: open.attempts + 1, updatedAt: now };
         return { next: { ...file, entries: [...file.entries.filter((e) => e.id !== open.id), again] }, result: again };
       }
       const entry: QueueEntry = {
         id: newEntryId(file.entries),
         sessionId: session.id,
+        task: session.task,
         strategy,
         gate,
         state: 'queued',

@@ -6,6 +6,7 @@ import { git } from '../git/git';
 import { parseLeftRight } from '../git/parse';
 import { worktreeStatus } from '../git/status';
 import { collectChanges } from './changes';
+import { mergeState } from './merge-state';
 import { branchCommit, branchRef } from '../git/refs';
 import type { Workspace } from '../workspace';
 
@@ -21,7 +22,7 @@ export interface SessionWork {
 
 /** The session branch's commits are compared with the base branch, or with the commit the
  * session started from when the base branch is gone. */
-async function mergeTarget(ws: Workspace, s: Session): Promise<string> {
+export async function mergeTarget(ws: Workspace, s: Session): Promise<string> {
   return (await branchCommit(ws.repo.commonDir, ws.repo.mainRoot, s.baseBranch)) ?? s.baseCommit;
 }
 
@@ -63,13 +64,16 @@ export async function sessionStats(ws: Workspace, s: Session): Promise<SessionSt
     collectChanges(ws, s),
   ]);
   const [behind, ahead] = parseLeftRight(counts.stdout);
+  const dirty = uncommitted.length > 0;
+  const state = await mergeState(ws, s, { target, ahead, dirty });
+  if (state.merged) return { ahead, behind, filesChanged: 0, insertions: 0, deletions: 0, dirty, merged: true, mergeBlocked: state.blocked };
   let insertions = 0;
   let deletions = 0;
   for (const file of files) {
     insertions += file.insertions ?? 0;
     deletions += file.deletions ?? 0;
   }
-  return { ahead, behind, filesChanged: files.length, insertions, deletions, dirty: uncommitted.length > 0 };
+  return { ahead, behind, filesChanged: files.length, insertions, deletions, dirty, merged: false, mergeBlocked: state.blocked };
 }
 
 /** Fixed identity for commits the tool makes on its own (snapshots), so they never fail for want of

@@ -7,12 +7,17 @@ import type { CouncilApi } from '../env';
  * Same interface, over the host's HTTP + WebSocket protocol:
  *
  * - the page is opened as `/?token=TOKEN`; the token is read once, then removed from the address
- *   bar (and so from history and bookmarks) and kept only in memory;
+ *   bar (and so from history and bookmarks) and kept in the tab's sessionStorage, so a reload or
+ *   Back stays signed in (the host lets the page itself reload with an HttpOnly page cookie that
+ *   opens nothing else: electron/host/guard.ts says why this split is safe);
  * - events come over `ws://HOST/api/events?token=…`: first `{type:'hello', clientId}`, then
  *   `{type:'event', event, payload}`; a dropped socket is reopened with backoff, and since the new
  *   socket gets a new clientId, `onReconnect` listeners re-issue their `watch.*` subscriptions;
  * - commands are `POST /api/invoke` with the token as a bearer and the clientId in
- *   `X-Council-Client`; the JSON body is the `Result`.
+ *   `X-Council-Client`; the JSON body is the `Result`;
+ * - when the socket drops, a probe tells the three cases apart: the host is gone (`unreachable`:
+ *   still retried), the host refuses the token (`token-refused`: it was restarted with a new one;
+ *   retrying cannot help, the user must open the new address), or it is back (`reconnecting`).
  */
 export interface BrowserTransport extends CouncilApi {
   /** Called after the event socket came back with a new clientId (not on the first connection). */
@@ -22,7 +27,21 @@ export interface BrowserTransport extends CouncilApi {
   close(): void;
 }
 
-export type ConnectionState = 'connecting' | 'open' | 'reconnecting';
+/**
+ * `unreachable`: the host does not answer (stopped, or restarted on another port);
+ * `token-refused`: it answers but refuses this page's token (restarted: a new token);
+ * `no-token`: the page has no token at all (opened without `?token=`, in a new tab).
+ */
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'unreachable' | 'token-refused' | 'no-token';
+
+/** Where the tab keeps its token (sessionStorage in the page): per origin and per tab. */
+export interface TokenStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+export const TOKEN_STORAGE_KEY = 'council-token';
 
 /** What the transport touches of the page: injectable so tests can drive it without a browser. */
 export interface TransportEnvironment {
@@ -32,6 +51,8 @@ export interface TransportEnvironment {
   fetch: (url: string, init: { method: string; headers: Record<string, string>; body: string }) => Promise<ResponseLike>;
   setTimeout: (callback: () => void, ms: number) => unknown;
   clearTimeout: (handle: unknown) => void;
+  /** The tab's sessionStorage; null where the page has none (then a reload loses the token). */
+  storage: TokenStorage | null;
 }
 
 export interface SocketLike {
@@ -54,11 +75,14 @@ export interface TransportOptions {
 }
 
 const UNREACHABLE = 'the CLI Council host is not reachable';
+const NO_TOKEN = `${UNREACHABLE}: this page has no access token. Open the address \`council serve\` printed (it ends in ?token=…).`;
+const TOKEN_REFUSED =
+  "the CLI Council host refused this page's access token (HTTP 401): it was restarted and has a new one. Open the address `council serve` printed this time (it ends in ?token=…).";
 
 export function createBrowserTransport(env: TransportEnvironment, options: TransportOptions = {}): BrowserTransport {
   const helloTimeoutMs = options.helloTimeoutMs ?? 10_000;
   const backoff = options.backoffMs ?? { initial: 500, max: 10_000 };
-  const token = takeToken(env);
+  let token = takeToken(env);
   const commandNames = new Set<string>(COMMAND_NAMES);
   const eventNames = new Set<string>(EVENT_NAMES);
   const listeners = new Map<string, Set<(payload: never) => void>>();
@@ -69,7 +93,7 @@ export function createBrowserTransport(env: TransportEnvironment, options: Trans
   let helloSeen = false;
   let helloWaiters: (() => void)[] = [];
   let socket: SocketLike | null = null;
-  let state: ConnectionState = 'connecting';
+  let state: ConnectionState = token === null ? 'no-token' : 'connecting';
   let retryDelay = backoff.initial;
   let retryTimer: unknown = null;
   let closed = false;
@@ -94,9 +118,16 @@ export function createBrowserTransport(env: TransportEnvironment, options: Trans
       socket = null;
       clientId = null;
       if (closed) return;
-      setState(helloSeen ? 'reconnecting' : 'connecting');
-      retryTimer = env.setTimeout(connect, retryDelay);
-      retryDelay = Math.min(retryDelay * 2, backoff.max);
+      if (state === 'open') setState('reconnecting');
+      // A browser does not say why a socket was refused: ask the command route, which does.
+      void probe().then((outcome) => {
+        if (closed || token === null) return;
+        if (outcome === 'refused') return signOut();
+        if (outcome === 'unreachable') setState('unreachable');
+        else if (state === 'unreachable') setState(helloSeen ? 'reconnecting' : 'connecting');
+        retryTimer = env.setTimeout(connect, retryDelay);
+        retryDelay = Math.min(retryDelay * 2, backoff.max);
+      });
     };
     // An error is always followed by close, which schedules the retry.
     ws.onerror = () => {};
@@ -131,6 +162,36 @@ export function createBrowserTransport(env: TransportEnvironment, options: Trans
     }
   };
 
+  /** The host refuses our token: it was restarted (a new token). Retrying cannot help. */
+  const signOut = () => {
+    token = null;
+    env.storage?.removeItem(TOKEN_STORAGE_KEY);
+    if (retryTimer !== null) env.clearTimeout(retryTimer);
+    retryTimer = null;
+    const ws = socket;
+    socket = null;
+    ws?.close();
+    setState('token-refused');
+    const waiters = helloWaiters;
+    helloWaiters = [];
+    for (const resolve of waiters) resolve();
+  };
+
+  /** Whether the host answers, and takes our token (a harmless command, sent without a client id). */
+  const probe = async (): Promise<'ok' | 'refused' | 'unreachable'> => {
+    if (token === null) return 'refused';
+    try {
+      const response = await env.fetch('/api/invoke', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+        body: JSON.stringify({ command: 'app.info', input: {} }),
+      });
+      return response.status === 401 ? 'refused' : 'ok';
+    } catch {
+      return 'unreachable';
+    }
+  };
+
   /** Resolves once a hello gave us a clientId, or after the timeout (then without one). */
   const awaitHello = (): Promise<void> => {
     if (clientId !== null) return Promise.resolve();
@@ -154,13 +215,9 @@ export function createBrowserTransport(env: TransportEnvironment, options: Trans
       if (typeof command !== 'string' || !commandNames.has(command)) {
         return failure('invalid-input', `unknown command ${JSON.stringify(String(command))}`);
       }
-      if (token === null) {
-        return failure(
-          'internal',
-          `${UNREACHABLE}: this page has no access token. Open the address \`council serve\` printed (it ends in ?token=…); reloading the page drops the token.`,
-        );
-      }
+      if (token === null) return failure('internal', state === 'token-refused' ? TOKEN_REFUSED : NO_TOKEN);
       await awaitHello();
+      if (token === null) return failure('internal', TOKEN_REFUSED);
       const headers: Record<string, string> = { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` };
       if (clientId !== null) headers['X-Council-Client'] = clientId;
       let response: ResponseLike;
@@ -171,6 +228,7 @@ export function createBrowserTransport(env: TransportEnvironment, options: Trans
       } catch (error) {
         return failure('internal', `${UNREACHABLE}: ${describeError(error)}`);
       }
+      if (response.status === 401) signOut();
       return parseResult(response.status, body) as never;
     },
     on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void) {
@@ -207,14 +265,32 @@ export function createBrowserTransport(env: TransportEnvironment, options: Trans
   };
 }
 
-/** Reads `?token=` and strips it from the address bar, keeping the rest of the URL. */
+/**
+ * Reads `?token=` and strips it from the address bar, keeping the rest of the URL, and keeps it in
+ * the tab's storage; without one in the address, the tab's stored one (a reload, Back).
+ */
 function takeToken(env: TransportEnvironment): string | null {
   const url = new URL(env.location.href);
   const token = url.searchParams.get('token');
-  if (token === null) return null;
+  if (token === null) return readStored(env.storage);
   url.searchParams.delete('token');
   env.history.replaceState(env.history.state, '', `${url.pathname}${url.search}${url.hash}`);
-  return token === '' ? null : token;
+  if (token === '') return null;
+  try {
+    env.storage?.setItem(TOKEN_STORAGE_KEY, token);
+  } catch {
+    // Storage full or denied: signed in until the page reloads.
+  }
+  return token;
+}
+
+function readStored(storage: TokenStorage | null): string | null {
+  try {
+    const stored = storage?.getItem(TOKEN_STORAGE_KEY) ?? null;
+    return stored === '' ? null : stored;
+  } catch {
+    return null;
+  }
 }
 
 function parseResult(status: number, body: string): Result<unknown> {
@@ -228,8 +304,9 @@ function parseResult(status: number, body: string): Result<unknown> {
   if (isRecord(parsed) && parsed.ok === false && isRecord(parsed.error) && typeof parsed.error.message === 'string') {
     return { ok: false, error: parsed.error as CouncilErrorData };
   }
-  if (status === 401 || status === 403) {
-    return failure('internal', `the CLI Council host refused the access token (HTTP ${status}). Open the address \`council serve\` printed.`);
+  if (status === 401) return failure('internal', TOKEN_REFUSED);
+  if (status === 403) {
+    return failure('internal', `the CLI Council host refused the request (HTTP 403). Open the address \`council serve\` printed.`);
   }
   const excerpt = body.trim().slice(0, 200);
   return failure('internal', `the CLI Council host sent an unexpected answer (HTTP ${status})${excerpt ? `: ${excerpt}` : ''}`);

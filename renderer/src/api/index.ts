@@ -16,7 +16,19 @@ const transport: BrowserTransport | null = window.api
       fetch: (url, init) => window.fetch(url, init),
       setTimeout: (callback, ms) => window.setTimeout(callback, ms),
       clearTimeout: (handle) => window.clearTimeout(handle as number),
+      storage: sessionStorageOrNull(),
     });
+
+/** The tab's sessionStorage; reading the property itself throws where storage is denied. */
+function sessionStorageOrNull(): Storage | null {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
+export type { ConnectionState };
 
 export const api: CouncilApi = window.api ?? (transport as BrowserTransport);
 

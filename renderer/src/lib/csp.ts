@@ -1,8 +1,9 @@
 /**
  * What the page's Content Security Policy allows of inline styles. xterm.js's DOM renderer writes
  * <style> elements (its layout and palette) and `style` attributes (24-bit colours); our policy
- * (`style-src 'self'`, electron/main/csp.ts) blocks both. The terminal works around what is blocked
- * (lib/style-mirror.ts, features/terminal/truecolor.ts) and only that.
+ * (`style-src 'self'`, electron/main/csp.ts) blocks both. The terminal applies what xterm writes
+ * from script through the CSSOM instead (lib/style-mirror.ts); where that is not possible, 24-bit
+ * colours become palette colours (features/terminal/truecolor.ts).
  */
 export interface InlineStyles {
   elements: boolean;

@@ -140,7 +140,14 @@ function CardStats({ id }: { id: string }) {
       </span>
     );
   }
-  const { filesChanged, insertions, deletions, ahead } = entry.stats;
+  const { filesChanged, insertions, deletions, ahead, merged } = entry.stats;
+  if (merged) {
+    return (
+      <span className="card-stats" data-testid={`session-card-changes-${id}`} data-count={0} data-merged="true" title="Everything it has is in the base: nothing left to merge">
+        merged · nothing left
+      </span>
+    );
+  }
   return (
     <span className="card-stats" data-testid={`session-card-changes-${id}`} data-count={filesChanged} title={`${plural(ahead, 'commit')} ahead of the base`}>
       {plural(filesChanged, 'file')} changed

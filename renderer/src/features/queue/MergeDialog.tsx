@@ -5,11 +5,12 @@ import { openQueue, openRadar } from '../../app/navigation';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { notify } from '../../components/notices';
-import { useStore } from '../../lib/create-store';
+import { useStore, useStoreSelector } from '../../lib/create-store';
 import { failureText } from '../../lib/command-error';
 import { plural } from '../../lib/format';
 import { isLive } from '../agents/run-model';
-import { runsStore } from '../agents/runs-store';
+import { applyRun, runsStore } from '../agents/runs-store';
+import { sessionStats } from '../board/session-stats';
 import { findCard } from '../board/card-list';
 import { sessionsStore } from '../board/sessions-store';
 import { isBase, joinWords } from '../radar/radar-model';
@@ -58,6 +59,22 @@ export function MergeDialog({ repo, sessionId, baseBranch, onClose }: { repo: st
   const baseConflict = prediction?.conflictsWith.some(isBase) ?? false;
   const otherConflicts = prediction?.conflictsWith.filter((side) => !isBase(side)) ?? [];
   const agentLive = chosen !== '' && isLive(runs.get(chosen));
+  const [stopping, setStopping] = useState(false);
+  // The core's answer to "can queueing it do anything?" (already merged, nothing of its own).
+  const blocked = useStoreSelector(sessionStats.store, (map) => (chosen === '' ? null : (map.get(chosen)?.stats?.mergeBlocked ?? null)));
+
+  /** The queue parks a session whose agent runs (the core's rule): stop it here, then queue. */
+  const stopAgent = async () => {
+    setStopping(true);
+    setError(null);
+    const result = await call('agent.stop', { repo, id: chosen });
+    setStopping(false);
+    if (!result.ok) {
+      setError(failureText(result.error, "stop the session's agent", 'The agent', 'agent.stop'));
+      return;
+    }
+    if (result.value !== null) applyRun(result.value);
+  };
   const into = baseBranch ?? card?.session.baseBranch ?? 'the base';
 
   const submit = async (event?: FormEvent) => {
@@ -162,7 +179,7 @@ export function MergeDialog({ repo, sessionId, baseBranch, onClose }: { repo: st
           </p>
         </div>
 
-        {baseConflict || otherConflicts.length > 0 || agentLive ? (
+        {baseConflict || otherConflicts.length > 0 ? (
           <div className="warning" data-testid="merge-warnings">
             {baseConflict ? (
               <p>
@@ -178,8 +195,23 @@ export function MergeDialog({ repo, sessionId, baseBranch, onClose }: { repo: st
                 It would conflict with {joinWords(otherConflicts.map((id) => `session ${id}`))}: whichever merges second may park.
               </p>
             ) : null}
-            {agentLive ? <p>Its agent is still running: you may want to let it finish first.</p> : null}
           </div>
+        ) : null}
+        {agentLive ? (
+          <div className="warning" data-testid="merge-agent-running" role="status">
+            <p>
+              Its agent is still running: queued now, the entry would park at once. Stop the agent (its work so far stays in the worktree), or let it finish
+              first.
+            </p>
+            <button type="button" className="button small danger-ghost" data-testid="merge-stop-agent" disabled={stopping || busy} onClick={() => void stopAgent()}>
+              {stopping ? 'Stopping…' : 'Stop the agent'}
+            </button>
+          </div>
+        ) : null}
+        {blocked !== null ? (
+          <p className="warning" data-testid="merge-blocked" role="status">
+            {blocked.charAt(0).toUpperCase() + blocked.slice(1)}.
+          </p>
         ) : null}
 
         <ErrorMessage message={error} testId="merge-error" id={ids.error} />
@@ -187,7 +219,7 @@ export function MergeDialog({ repo, sessionId, baseBranch, onClose }: { repo: st
           <button type="button" className="button" onClick={onClose} disabled={busy}>
             Cancel
           </button>
-          <button type="submit" className="button primary" data-testid="merge-submit" disabled={busy || chosen === ''}>
+          <button type="submit" className="button primary" data-testid="merge-submit" disabled={busy || chosen === '' || agentLive || blocked !== null}>
             {busy ? 'Queueing…' : `Queue to merge into ${into}`}
           </button>
         </div>

@@ -267,8 +267,8 @@ const EntryItem = memo(function EntryItem({ repo, entry, focused, onError, posit
   const { cards } = useStore(sessionsStore);
   const { locks } = useStore(locksStore);
   const [busy, setBusy] = useState<Busy>(null);
-  const actions = entryActions(entry);
   const session = cards.find((card) => card.session.id === entry.sessionId)?.session;
+  const actions = entryActions(entry, session);
   const id = entry.id;
   const lockOwner = useMemo(() => new Map(locks.map((lock) => [lock.path, lock.sessionId])), [locks]);
 
@@ -344,8 +344,13 @@ const EntryItem = memo(function EntryItem({ repo, entry, focused, onError, posit
         <QueueStateChip state={entry.state} testId={`queue-state-${id}`} />
         <div className="queue-entry-title">
           <button type="button" className="link-button queue-task" onClick={() => openSession(entry.sessionId, 'diff')} title={`Open session ${entry.sessionId}`}>
-            {session?.task ?? 'Session no longer on the board'}
+            {session?.task ?? entry.task ?? 'Session no longer on the board'}
           </button>
+          {session === undefined ? (
+            <span className="queue-entry-meta" data-testid={`queue-session-gone-${id}`}>
+              session removed
+            </span>
+          ) : null}
           <span className="queue-entry-meta">
             <span className="mono">{entry.sessionId}</span>
             {entryFacts(entry).map((fact) => (

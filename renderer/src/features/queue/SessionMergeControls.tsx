@@ -1,4 +1,6 @@
+import { useId } from 'react';
 import { openQueue } from '../../app/navigation';
+import { useSessionStats } from '../board/session-stats';
 import { useStoreSelector } from '../../lib/create-store';
 import { entryChipText, entryForSession, isOpen } from './queue-model';
 import { requestMerge } from './merge-request';
@@ -37,20 +39,37 @@ export function SessionQueueChip({ sessionId }: { sessionId: string }) {
 export function MergeButton({ sessionId, quiet = false }: { sessionId: string; quiet?: boolean }) {
   const entry = useQueueEntry(sessionId);
   const status = useStoreSelector(queueStore, (state) => state.status);
+  // The core's answer to "can queueing it do anything?" (already merged, nothing of its own).
+  const stats = useSessionStats(sessionId)?.stats ?? null;
+  const reasonId = useId();
   if (entry !== undefined && isOpen(entry)) return null;
   if (quiet && status !== 'ready') return null;
   const unavailable = status === 'unavailable';
+  const blocked = stats?.mergeBlocked ?? null;
+  const reason = unavailable ? 'The merge queue is not available from this council yet' : blocked !== null ? capitalize(blocked) : null;
   return (
-    <button
-      type="button"
-      className="button small"
-      data-testid={`session-merge-${sessionId}`}
-      aria-label={`Merge session ${sessionId}…`}
-      disabled={unavailable}
-      title={unavailable ? 'The merge queue is not available from this council yet' : 'Put this session in the merge queue'}
-      onClick={() => requestMerge(sessionId)}
-    >
-      Merge…
-    </button>
+    <>
+      <button
+        type="button"
+        className="button small"
+        data-testid={`session-merge-${sessionId}`}
+        aria-label={stats?.merged ? `Session ${sessionId} is merged` : `Merge session ${sessionId}…`}
+        aria-describedby={reason !== null ? reasonId : undefined}
+        disabled={reason !== null}
+        title={reason ?? 'Put this session in the merge queue'}
+        onClick={() => requestMerge(sessionId)}
+      >
+        {stats?.merged ? 'Merged' : 'Merge…'}
+      </button>
+      {reason !== null ? (
+        <span id={reasonId} className="sr-only" data-testid={`session-merge-reason-${sessionId}`}>
+          {reason}
+        </span>
+      ) : null}
+    </>
   );
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -3,6 +3,7 @@ import { MERGE_STRATEGIES, type MergeStrategy, type QueueEntry, type QueueState 
 import type { Settings } from '../../../../shared/models';
 import { byText } from '../../../../shared/order';
 import { plural } from '../../lib/format';
+import { resolveRefusal } from '../../../../shared/merge-policy';
 
 /**
  * The merge queue as the screens show it, pure: the sections, what each entry's state allows,
@@ -50,12 +51,15 @@ export interface EntryActions {
   move: boolean;
 }
 
-/** Retry a parked entry; remove anything but a merge in progress; resolve a conflict park; move a waiting one. */
-export function entryActions(entry: QueueEntry): EntryActions {
+/**
+ * Retry a parked entry; remove anything but a merge in progress; resolve a conflict park with the
+ * session's agent, only where the core would (shared/merge-policy.ts); move a waiting one.
+ */
+export function entryActions(entry: QueueEntry, session: { agent: string | null } | undefined): EntryActions {
   return {
     retry: entry.state === 'parked',
     remove: entry.state !== 'merging',
-    resolve: entry.state === 'parked' && entry.files.length > 0,
+    resolve: resolveRefusal(entry, session) === null,
     move: entry.state === 'queued',
   };
 }
@@ -204,7 +208,7 @@ export function parkedNotice(entry: QueueEntry, task: string | null): NoticeText
   const parts = [clip(entry.reason ?? 'no reason given', 220)];
   if (entry.files.length > 0) parts.push(fileSummary(entry.files));
   parts.push(`session ${entry.sessionId}`);
-  return { tone: 'error', title: `Merge parked: ${clip(task ?? `session ${entry.sessionId}`)}`, detail: parts.join(' · ') };
+  return { tone: 'error', title: `Merge parked: ${clip(task ?? entry.task ?? `session ${entry.sessionId}`)}`, detail: parts.join(' · ') };
 }
 
 export function mergedNotice(entry: QueueEntry, task: string | null, baseBranch: string | null): NoticeText {
@@ -212,7 +216,7 @@ export function mergedNotice(entry: QueueEntry, task: string | null, baseBranch:
   const into = baseBranch !== null ? ` into ${baseBranch}` : '';
   return {
     tone: 'success',
-    title: `Merged${into}: ${clip(task ?? `session ${entry.sessionId}`)}`,
+    title: `Merged${into}: ${clip(task ?? entry.task ?? `session ${entry.sessionId}`)}`,
     detail: [`session ${entry.sessionId}`, entry.strategy, ...(commit !== null ? [`now at ${commit}`] : [])].join(' · '),
   };
 }
@@ -223,7 +227,7 @@ export function mergedNotice(entry: QueueEntry, task: string | null, baseBranch:
  */
 export function mergedTogetherNotice(merged: readonly { entry: QueueEntry; task: string | null }[], baseBranch: string | null): NoticeText {
   const into = baseBranch !== null ? ` into ${baseBranch}` : '';
-  const names = merged.map(({ entry, task }) => clip(task ?? `session ${entry.sessionId}`, 40));
+  const names = merged.map(({ entry, task }) => clip(task ?? entry.task ?? `session ${entry.sessionId}`, 40));
   const shown = names.length <= 3 ? names.join(', ') : `${names.slice(0, 2).join(', ')} and ${names.length - 2} more`;
   const commit = shortCommit(merged[merged.length - 1]?.entry.resultCommit ?? null);
   return { tone: 'success', title: `Merged ${merged.length} sessions${into}`, detail: [shown, ...(commit !== null ? [`now at ${commit}`] : [])].join(' · ') };

@@ -7,10 +7,10 @@ import { useTheme } from '../../app/theme';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useStore } from '../../lib/create-store';
 import { inlineStyles, pagePolicy } from '../../lib/csp';
-import { mirrorStyleElements } from '../../lib/style-mirror';
+import { applyScriptedStylesViaCssom } from '../../lib/style-mirror';
 import { runsStore } from '../agents/runs-store';
 import { createTerminalStream, type TerminalStream } from './terminal-stream';
-import { monoFont, terminalTheme } from './terminal-theme';
+import { minimumContrastRatio, monoFont, terminalTheme } from './terminal-theme';
 import { createTruecolorDownsampler } from './truecolor';
 
 /** Lines kept above the screen; older ones are dropped (the server keeps the full log). */
@@ -34,19 +34,23 @@ export function TerminalTab({ repo, sessionId, active }: { repo: string; session
     const container = host.current;
     if (container === null) return;
     const allowed = inlineStyles(pagePolicy());
-    const unmirror = allowed.elements ? () => {} : mirrorStyleElements(container);
+    // xterm writes <style> elements and style attributes from script: through the CSSOM they
+    // apply under our policy (lib/style-mirror.ts).
+    const cssom = allowed.elements && allowed.attributes ? null : applyScriptedStylesViaCssom();
     const term = new Terminal({
       scrollback: SCROLLBACK_LINES,
       fontFamily: monoFont(),
       fontSize: 13,
       cursorBlink: true,
       theme: terminalTheme(themeRef.current),
+      minimumContrastRatio: minimumContrastRatio(themeRef.current),
     });
     const fit = new FitAddon();
     term.loadAddon(fit);
     term.open(container);
     terminal.current = term;
-    const downsampler = allowed.attributes ? null : createTruecolorDownsampler();
+    // Without the CSSOM route, 24-bit colours (style attributes) would be refused: palette colours instead.
+    const downsampler = allowed.attributes || cssom !== null ? null : createTruecolorDownsampler();
 
     const controller = createTerminalStream(repo, sessionId, {
       invoke: (command, input) => api.invoke(command, input),
@@ -101,12 +105,14 @@ export function TerminalTab({ repo, sessionId, active }: { repo: string; session
       fitRef.current = null;
       terminal.current = null;
       term.dispose();
-      unmirror();
+      cssom?.();
     };
   }, [repo, sessionId]);
 
   useEffect(() => {
-    if (terminal.current !== null) terminal.current.options.theme = terminalTheme(theme);
+    if (terminal.current === null) return;
+    terminal.current.options.theme = terminalTheme(theme);
+    terminal.current.options.minimumContrastRatio = minimumContrastRatio(theme);
   }, [theme]);
 
   useEffect(() => {

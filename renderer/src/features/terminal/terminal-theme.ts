@@ -54,6 +54,16 @@ export function terminalTheme(theme: Theme): ITheme {
   return theme === 'dark' ? DARK : LIGHT;
 }
 
+/**
+ * How far xterm adjusts a text colour that is too close to its background. Agents draw for a dark
+ * terminal by default (Claude Code's "dark" theme: light pastel highlights), which on the light
+ * theme's white is nearly invisible; 4.5:1 (WCAG AA for text) darkens just those. The dark theme
+ * shows the agent's colours as drawn (1: no adjustment).
+ */
+export function minimumContrastRatio(theme: Theme): number {
+  return theme === 'light' ? 4.5 : 1;
+}
+
 /** The app's monospace stack (the --mono variable), for xterm, which needs it as a string. */
 export function monoFont(doc: Document = document): string {
   const value = getComputedStyle(doc.documentElement).getPropertyValue('--mono').trim();
