@@ -1,5 +1,6 @@
 import type { Session } from '../../../shared/models';
-import { mergeTree, treeOf } from '../merge/merge-git';
+import { mergeTree } from '../git/merge-tree';
+import { treeOf } from '../merge/merge-git';
 import { branchCommit } from '../git/refs';
 import type { Workspace } from '../workspace';
 
