@@ -18,6 +18,7 @@ import { isLive, RunStore } from './run-store';
 import { renderEvent } from './render-event';
 import type { Launch } from './types';
 import { watchActivity } from './worktree-activity';
+import { AdvisoryLocks } from './advisory-locks';
 
 /**
  * Starts, watches and stops the agents of one repository's sessions, in this process. Every run
@@ -69,6 +70,8 @@ interface LiveRun {
   stderrTail: string[];
   /** Last time the watcher moved the context's current file (throttled). */
   lastFileNote: number;
+  /** Advisory locks of a preset without a pre-edit hook (null when its hooks enforce the locks). */
+  advisory: AdvisoryLocks | null;
 }
 
 const STDERR_TAIL = 20;
@@ -189,9 +192,23 @@ export class AgentManager {
       ended: new Promise((resolve) => (resolveEnded = resolve)),
       stderrTail: [],
       lastFileNote: 0,
+      advisory: null,
     };
+    if (preset.locks === 'advisory') {
+      live.advisory = new AdvisoryLocks(this.council, session, async (clash) => {
+        const text = `edited ${clash.path}, which ${clash.holder} holds — ${preset.id} has no pre-edit hook, so this could not be stopped; coordinate before merging`;
+        this.apply(live, { kind: 'message', text }, true);
+        await this.context(session.id, { currentFile: clash.path, message: text });
+      });
+    }
     this.live.set(session.id, live);
     this.emitRun(run);
+    // The watcher is in place before the agent starts: a write in its first second is seen too
+    // (it used to start after the process, and a custom agent that writes at once got no lock).
+    // The session's context says so first: what the watcher flags from now on comes after it.
+    await this.context(session.id, { status: 'working', agent: preset.id, message: `${preset.label} started (${mode})`, currentFile: null });
+    live.watching = this.watch(live, session);
+    await live.watching;
 
     try {
       live.process = await startAgentProcess({
@@ -215,7 +232,6 @@ export class AgentManager {
     }
     const proc = live.process;
     live.run = await this.patch(live, { state: 'running', pid: proc.pid });
-    await this.context(session.id, { status: 'working', agent: preset.id, message: `${preset.label} started (${mode})`, currentFile: null });
     this.apply(live, { kind: 'started', agentSessionId: null, model: null }, false);
 
     proc.output.subscribe((chunk) => {
@@ -239,6 +255,15 @@ export class AgentManager {
       // Typed once the program had a moment to draw its prompt.
       setTimeout(() => proc.write(launch.initialInput ?? ''), 500).unref();
     }
+    void proc.exited.then(async (exit) => {
+      const ended = await this.finish(live, exit);
+      resolveEnded(ended);
+    });
+    return live.run;
+  }
+
+  /** Starts the worktree watcher of a run; true once it is in place, false when it could not start. */
+  private watch(live: LiveRun, session: Session): Promise<boolean> {
     let watchFailed = false;
     const onWatchError = (err: Error): void => {
       if (watchFailed) return;
@@ -246,7 +271,7 @@ export class AgentManager {
       const hint = (err as NodeJS.ErrnoException).code === 'ENOSPC' ? ' — the OS limit on file watches is reached (Linux: raise fs.inotify.max_user_watches)' : '';
       this.apply(live, { kind: 'message', text: `some folders of this worktree are not watched, so some edits may show late: ${err.message}${hint}` }, true);
     };
-    live.watching = watchActivity(session.worktreePath, (files) => this.noteFiles(live, files), { onError: onWatchError }).then(
+    return watchActivity(session.worktreePath, (files) => this.noteFiles(live, files), { onError: onWatchError }).then(
       (stop) => {
         // A run that ended during the scan: finish() has already passed its stopWatch, so stop here.
         if (this.live.get(session.id) === live && !live.finishing) {
@@ -258,12 +283,6 @@ export class AgentManager {
       },
       () => false,
     );
-
-    void proc.exited.then(async (exit) => {
-      const ended = await this.finish(live, exit);
-      resolveEnded(ended);
-    });
-    return live.run;
   }
 
   /** Waits until the session's live run (in this process) ends. */
@@ -426,6 +445,7 @@ export class AgentManager {
     const event = { ...input, at: new Date().toISOString() } as AgentEvent;
     if (record) this.store.appendEvent(live.run, event);
     const effects = eventEffects(live.run, event);
+    if (event.kind === 'file-changed') void live.advisory?.note([event.path]);
     if (effects.outcome) live.outcome = effects.outcome;
     const output = live.process?.output;
     if (record && live.run.mode === 'headless' && output && !output.isClosed) output.append(renderEvent(event));
@@ -441,7 +461,8 @@ export class AgentManager {
   /** Files the watcher saw change: the run's touched files, the context's current file. */
   private noteFiles(live: LiveRun, files: string[]): void {
     const fresh = files.filter((file) => !live.run.filesTouched.includes(file));
-    if (fresh.length && presetFor(live.run.preset).locks === 'advisory') void this.adviseLocks(live, fresh);
+    // Every changed path, also one the CLI's output reported first (AdvisoryLocks checks each once).
+    void live.advisory?.note(files);
     if (fresh.length && live.run.filesTouched.length < FILES_TOUCHED_LIMIT) {
       live.run = { ...live.run, filesTouched: [...live.run.filesTouched, ...fresh].slice(0, FILES_TOUCHED_LIMIT), didWork: true };
       this.store.write(live.run);
@@ -455,33 +476,12 @@ export class AgentManager {
     }
   }
 
-  /**
-   * Advisory locks, for agents without a usable pre-edit hook: what they edited is locked for their
-   * session when it is free, and an edit of a file another session holds is flagged (the context
-   * then shows the clash, and `council status` lists it) — it cannot be prevented.
-   */
-  private async adviseLocks(live: LiveRun, files: string[]): Promise<void> {
-    const session = this.council.ws.registry.find(live.run.sessionId);
-    if (!session) return;
-    for (const file of files) {
-      try {
-        const result = await this.council.locks.tryAcquire(file, session.id, { cwd: session.worktreePath });
-        if (result.acquired) continue;
-        const holder = this.council.ws.registry.find(result.owner.sessionId);
-        const who = holder ? `session ${holder.id} (${holder.agent ? `${holder.agent}: ` : ''}${holder.task})` : `session ${result.owner.sessionId}`;
-        const text = `edited ${result.owner.path}, which ${who} holds — ${live.run.preset} has no pre-edit hook, so this could not be stopped; coordinate before merging`;
-        this.apply(live, { kind: 'message', text }, true);
-        await this.context(session.id, { currentFile: result.owner.path, message: text });
-      } catch {
-        // A path the lock store refuses (outside the repository, say): nothing to flag.
-      }
-    }
-  }
-
   private async finish(live: LiveRun, exit: { code: number | null; signal: string | null }): Promise<AgentRun> {
     const sessionId = live.run.sessionId;
     live.finishing = true;
     if (live.stopWatch) await live.stopWatch().catch(() => undefined);
+    // Advisory locks stood for this run's edits: given back now that it is over.
+    await live.advisory?.close().catch(() => undefined);
     // What the agent left running in its process group (a dev server, a hung tool) goes with it.
     if (live.process && live.run.pid) await killTree(live.run.pid, { graceMs: 1000 }).catch(() => undefined);
     live.process?.output.flush();

@@ -32,10 +32,13 @@ export function resolveProgram(spec: ProgramSpec, ctx: LaunchContext): string {
 
 /**
  * The agent's environment: the user's (ctx.env: HOME, their gateway and keys, COUNCIL_SESSION_ID
- * …) with the settings' extra variables on top. Nothing of the user's is replaced or dropped.
+ * …) with the settings' extra variables on top, and PWD set to the session's worktree: a CLI that
+ * takes its folder from PWD (opencode does) must not work in the folder council was started from
+ * (issue 12, item 10; the runner sets it again for whatever it starts). Nothing else of the user's
+ * is replaced or dropped.
  */
 export function agentEnv(ctx: LaunchContext, extra: Record<string, string> = {}): Record<string, string> {
-  return { ...ctx.env, ...(ctx.override.env ?? {}), ...extra };
+  return { ...ctx.env, ...(ctx.override.env ?? {}), ...extra, PWD: ctx.session.worktreePath };
 }
 
 /** The settings' extra arguments for this preset. */
