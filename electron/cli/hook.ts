@@ -4,7 +4,7 @@ import { PRE_TOOL_DEADLINE_MS, type StatusHookKind } from '../core/agents/hooks/
 import { probeNonce, probeReason } from '../core/agents/hooks/probe';
 import { recordHookStatus } from '../core/agents/hooks/status';
 import { isHookAgent, HOOK_AGENTS } from '../core/agents/hook-payload';
-import { decideLockHook } from '../core/agents/lock-hook';
+import { decideLockHook, guardShellCall } from '../core/agents/lock-hook';
 
 /**
  * `council hook pre-tool --agent claude|codex|gemini`: the lock hook each agent CLI runs before
@@ -160,8 +160,16 @@ export async function statusHook(kind: StatusHookKind, agent: string | undefined
     logPayload(kind, agent, input);
     if (!agent || !isHookAgent(agent)) throw new Error(`unknown agent "${agent ?? ''}" (expected ${HOOK_AGENTS.join(', ')})`);
     const payload: unknown = JSON.parse(input);
-    await recordHookStatus(agent, kind, payload);
+    // After a shell command: a file another session holds that it changed is put back, and the
+    // agent is told (all three CLIs show a post-tool hook's {"decision":"block","reason"} to the
+    // model; tests/agents/shell-locks.test.ts). The session is then blocked, not "working".
+    const undone = kind === 'post-tool' ? await guardShellCall(agent, payload) : null;
+    if (undone === null) await recordHookStatus(agent, kind, payload);
     clearTimeout(timer);
+    if (undone !== null) {
+      process.stdout.write(`${JSON.stringify({ decision: 'block', reason: undone })}\n`, () => finish());
+      return;
+    }
     finish();
   } catch (err) {
     clearTimeout(timer);

@@ -72,6 +72,10 @@ function blockFor(action: Action, tools: string[], cwd: string): Block {
       const file = path.resolve(cwd, action.path);
       return { type: 'tool_use', id: newId('toolu_'), name, input: name === 'Read' ? { file_path: file } : { filePath: file } };
     }
+    case 'shell': {
+      const name = pickTool(tools, ['Bash', 'bash']);
+      return { type: 'tool_use', id: newId('toolu_'), name, input: { command: action.command, description: 'Scripted shell command' } };
+    }
     case 'text':
       return { type: 'text', text: action.text };
     default:
