@@ -122,10 +122,11 @@ describe('Ollama', () => {
     const codexBin = path.join(REPO_ROOT, 'node_modules', '.bin', 'codex');
     const viaCodex = await ollamaPreset.launch(ctx('headless', { host, path: codexBin }));
     expect(viaCodex.command).toBe(codexBin);
-    expect(viaCodex.args).toEqual(expect.arrayContaining(['--oss', '--local-provider', 'ollama', '-m', 'qwen3-coder']));
+    // The name the server lists (Codex compares names exactly; "qwen3-coder" would make it pull).
+    expect(viaCodex.args).toEqual(expect.arrayContaining(['--oss', '--local-provider', 'ollama', '-m', 'qwen3-coder:latest']));
     expect(viaCodex.env.CODEX_OSS_BASE_URL).toBe(`${host}/v1`);
     const viaOpencode = await ollamaPreset.launch(ctx('headless', { host, driver: 'opencode', model: 'qwen3-coder', path: FAKE_AGENT }));
-    expect(JSON.parse(viaOpencode.env.OPENCODE_CONFIG_CONTENT as string)).toMatchObject({ model: 'ollama/qwen3-coder', provider: { ollama: { options: { baseURL: `${host}/v1` } } } });
+    expect(JSON.parse(viaOpencode.env.OPENCODE_CONFIG_CONTENT as string)).toMatchObject({ model: 'ollama/qwen3-coder:latest', provider: { ollama: { options: { baseURL: `${host}/v1` } } } });
     expect(viaOpencode.args.slice(0, 3)).toEqual(['run', '--format', 'json']);
   });
 

@@ -19,6 +19,7 @@ import { renderEvent } from './render-event';
 import type { Launch } from './types';
 import { watchActivity } from './worktree-activity';
 import { AdvisoryLocks } from './advisory-locks';
+import { StderrGist } from './failure-reason';
 
 /**
  * Starts, watches and stops the agents of one repository's sessions, in this process. Every run
@@ -67,14 +68,13 @@ interface LiveRun {
   outcome: { state: 'done' | 'failed'; reason: string | null } | null;
   stopping: boolean;
   ended: Promise<AgentRun>;
-  stderrTail: string[];
+  /** What stderr says went wrong, kept apart from backtraces and other noise (failure-reason.ts). */
+  stderrGist: StderrGist;
   /** Last time the watcher moved the context's current file (throttled). */
   lastFileNote: number;
   /** Advisory locks of a preset without a pre-edit hook (null when its hooks enforce the locks). */
   advisory: AdvisoryLocks | null;
 }
-
-const STDERR_TAIL = 20;
 
 function cleanEnv(env: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -190,7 +190,7 @@ export class AgentManager {
       outcome: null,
       stopping: false,
       ended: new Promise((resolve) => (resolveEnded = resolve)),
-      stderrTail: [],
+      stderrGist: new StderrGist(),
       lastFileNote: 0,
       advisory: null,
     };
@@ -246,8 +246,7 @@ export class AgentManager {
         for (const event of parser.line(line)) this.apply(live, event, true);
       });
       proc.onStderrLine((line) => {
-        live.stderrTail.push(line);
-        if (live.stderrTail.length > STDERR_TAIL) live.stderrTail.shift();
+        live.stderrGist.push(line);
         if (!proc.output.isClosed) proc.output.append(`${line}\r\n`);
         for (const event of parser?.errorLine?.(line) ?? []) this.apply(live, event, true);
       });
@@ -499,7 +498,7 @@ export class AgentManager {
       reason = null;
     } else {
       state = 'failed';
-      const tail = live.stderrTail.slice(-3).join(' | ').trim();
+      const tail = live.stderrGist.text();
       const how = exit.signal ? `was killed by ${exit.signal}` : exit.code === null ? 'did not start' : `exited with code ${exit.code}`;
       reason = live.outcome?.reason ?? `${live.run.preset} ${how}${tail ? `: ${tail.slice(0, 500)}` : ''}`;
     }
