@@ -35,10 +35,10 @@ describe('output parsers: robustness', () => {
   });
 
   it('knows which presets print a format it parses (Ollama: through its driver)', () => {
-    expect(['claude', 'codex', 'gemini', 'opencode', 'ollama'].every((p) => hasParser(p as ParserPreset))).toBe(true);
-    expect(hasParser('aider')).toBe(false);
+    // Aider prints text for people; its parser reads only its verdict (parsers/aider.ts).
+    expect(['claude', 'codex', 'gemini', 'opencode', 'ollama', 'aider'].every((p) => hasParser(p as ParserPreset))).toBe(true);
     expect(hasParser('custom')).toBe(false);
-    expect(() => createParser('aider', { worktree: '/w/repo' })).toThrow(/aider preset has no structured output/);
+    expect(() => createParser('custom', { worktree: '/w/repo' })).toThrow(/custom preset has no structured output/);
     // Ollama runs Codex by default, opencode when told to: each gets its driver's parser.
     const codexLine = JSON.stringify({ type: 'thread.started', thread_id: 't-1' });
     const opencodeLine = JSON.stringify({ type: 'step_start', sessionID: 'ses_1', part: {} });

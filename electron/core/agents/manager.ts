@@ -239,9 +239,9 @@ export class AgentManager {
     });
     if (mode === 'headless') {
       proc.onStdoutLine((line) => {
-        if (!parser) {
+        if (!parser || parser.showsRaw) {
           if (!proc.output.isClosed) proc.output.append(`${line}\r\n`);
-          return;
+          if (!parser) return;
         }
         for (const event of parser.line(line)) this.apply(live, event, true);
       });
@@ -255,6 +255,7 @@ export class AgentManager {
       setTimeout(() => proc.write(launch.initialInput ?? ''), 500).unref();
     }
     void proc.exited.then(async (exit) => {
+      for (const event of parser?.end?.() ?? []) this.apply(live, event, true);
       const ended = await this.finish(live, exit);
       resolveEnded(ended);
     });

@@ -61,6 +61,13 @@ export interface OutputParser {
   line(text: string): AgentEventInput[];
   /** One line of stderr (some CLIs report hook denials only there). */
   errorLine?(text: string): AgentEventInput[];
+  /**
+   * Once, when the process has exited: a verdict the CLI gives only by what it printed last (Aider
+   * exits 0 after giving up on its model server).
+   */
+  end?(): AgentEventInput[];
+  /** The output is text for people (no structured events): show each line as it is, besides parsing it. */
+  readonly showsRaw?: boolean;
 }
 
 export interface Detection {
