@@ -376,14 +376,14 @@ describe('opencode run --format json', () => {
     ]);
   });
 
-  it("an HTTP 500 and a dead server: failed with opencode's message", () => {
+  it("an HTTP 500 and a dead server: failed with opencode's message, and the server's address when it gives one", () => {
     expect(parse('opencode', '/w/repo', fixtureLines('opencode-http-500.jsonl'))).toEqual([
       { kind: 'started', agentSessionId: 'ses_df4bed654ffeIX250yNUS7D5Kh', model: null },
-      { kind: 'failed', reason: 'Scripted outage' },
+      { kind: 'failed', reason: 'Scripted outage (model server: http://127.0.0.1:39079/v1/messages)' },
     ]);
     expect(parse('opencode', '/w/repo', fixtureLines('opencode-dead-server.jsonl'))).toEqual([
       { kind: 'started', agentSessionId: 'ses_df4bdbb9affe2717EaUJqAZc1D', model: null },
-      { kind: 'failed', reason: 'Cannot connect to API: Unable to connect. Is the computer able to access the url?' },
+      { kind: 'failed', reason: 'Cannot connect to API: Unable to connect. Is the computer able to access the url? (model server: http://127.0.0.1:44851/v1/messages)' },
     ]);
   });
 

@@ -83,8 +83,9 @@ describe('Claude Code preset launch', () => {
         UserPromptSubmit: [{ hooks: [{ type: 'command', command: hookLine('prompt', 'claude'), timeout: 10 }] }],
       },
     });
-    // The user's environment whole (their gateway, their HOME), the settings' extra variables on top.
-    expect(launch.env).toEqual({ ...userEnv, EXTRA: '1', PWD: session.worktreePath });
+    // The user's environment whole (their gateway, their HOME), the settings' extra variables on top;
+    // Claude Code's retries bounded (agents.claude.modelTimeoutSeconds, default 60 s).
+    expect(launch.env).toEqual({ ...userEnv, EXTRA: '1', PWD: session.worktreePath, CLAUDE_CODE_MAX_RETRIES: '2', API_TIMEOUT_MS: '18333' });
   });
 
   it('interactive: the TUI with the task as its first prompt; resume: --resume=<id>', async () => {

@@ -16,7 +16,7 @@ import { eventEffects, FILES_TOUCHED_LIMIT } from './event-effects';
 import { readLog } from './log-file';
 import { isLive, RunStore } from './run-store';
 import { renderEvent } from './render-event';
-import type { Launch } from './types';
+import type { Launch, OutputParser } from './types';
 import { watchActivity } from './worktree-activity';
 import { AdvisoryLocks } from './advisory-locks';
 import { StderrGist } from './failure-reason';
@@ -254,7 +254,9 @@ export class AgentManager {
       // Typed once the program had a moment to draw its prompt.
       setTimeout(() => proc.write(launch.initialInput ?? ''), 500).unref();
     }
+    const watchdog = mode === 'headless' && parser?.answered && launch.answerDeadlineMs ? this.answerWatchdog(live, parser, launch, preset.label, preset.id) : null;
     void proc.exited.then(async (exit) => {
+      if (watchdog) clearTimeout(watchdog);
       for (const event of parser?.end?.() ?? []) this.apply(live, event, true);
       const ended = await this.finish(live, exit);
       resolveEnded(ended);
@@ -283,6 +285,26 @@ export class AgentManager {
       },
       () => false,
     );
+  }
+
+  /**
+   * Stops a headless agent whose model has not answered within its deadline (Launch.answerDeadlineMs):
+   * the run fails naming the model server, instead of waiting out the CLI's own retries (opencode:
+   * about 70 s, and a reason without the server's address).
+   */
+  private answerWatchdog(live: LiveRun, parser: OutputParser, launch: Launch, label: string, id: string): NodeJS.Timeout {
+    const ms = launch.answerDeadlineMs ?? 0;
+    const timer = setTimeout(() => {
+      if (parser.answered?.() !== false || live.finishing || live.stopping || live.outcome) return;
+      const where = launch.modelServer ? ` at ${launch.modelServer}` : '';
+      live.outcome = {
+        state: 'failed',
+        reason: `${label} got no answer from its model server${where} within ${Math.round(ms / 1000)} s; check that the server runs and can be reached (agents.${id}.modelTimeoutSeconds sets this limit)`,
+      };
+      void live.process?.stop({ graceMs: 1000 });
+    }, ms);
+    timer.unref();
+    return timer;
   }
 
   /** Waits until the session's live run (in this process) ends. */

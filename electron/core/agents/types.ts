@@ -53,6 +53,14 @@ export interface Launch {
    * (hooks/preflight.ts), since every CLI reads a hook that cannot run as "allow".
    */
   lockHook?: string;
+  /**
+   * Headless: the agent must show its model's first answer (OutputParser.answered) within this
+   * long, or it is stopped and the run fails naming `modelServer` — for a CLI that retries a dead
+   * server for long and says nothing meanwhile (opencode).
+   */
+  answerDeadlineMs?: number;
+  /** The model server's address, for that failure's reason (null when unknown). */
+  modelServer?: string | null;
 }
 
 /** Turns a CLI's structured output into normalized events; one parser per run (it may keep state). */
@@ -68,6 +76,8 @@ export interface OutputParser {
   end?(): AgentEventInput[];
   /** The output is text for people (no structured events): show each line as it is, besides parsing it. */
   readonly showsRaw?: boolean;
+  /** Whether the output has shown an answer of the model yet (see Launch.answerDeadlineMs). */
+  answered?(): boolean;
 }
 
 export interface Detection {

@@ -62,6 +62,7 @@ function guarded(parser: OutputParser): OutputParser & Required<Pick<OutputParse
     errorLine: safely((text) => parser.errorLine?.(text) ?? []),
     end: () => safely(() => parser.end?.() ?? [])(''),
     showsRaw: parser.showsRaw === true,
+    ...(parser.answered ? { answered: () => parser.answered?.() ?? true } : {}),
   };
 }
 

@@ -58,3 +58,11 @@ export function resumeId(ctx: LaunchContext): string | null {
   const id = ctx.resume?.agentSessionId?.trim();
   return id ? id : null;
 }
+
+/** The default of agents.<id>.modelTimeoutSeconds: how long a silent model server may hold a run up. */
+export const DEFAULT_MODEL_TIMEOUT_SECONDS = 60;
+
+/** agents.<id>.modelTimeoutSeconds, in milliseconds. */
+export function modelTimeoutMs(ctx: LaunchContext): number {
+  return (ctx.override.modelTimeoutSeconds ?? DEFAULT_MODEL_TIMEOUT_SECONDS) * 1000;
+}
