@@ -194,7 +194,7 @@ export class AgentManager {
       lastFileNote: 0,
       advisory: null,
     };
-    if (preset.locks === 'advisory') {
+    if ((preset.locksFor?.(settings.agents[preset.id] ?? {}) ?? preset.locks) === 'advisory') {
       live.advisory = new AdvisoryLocks(this.council, session, async (clash) => {
         const text = `edited ${clash.path}, which ${clash.holder} holds — ${preset.id} has no pre-edit hook, so this could not be stopped; coordinate before merging`;
         this.apply(live, { kind: 'message', text }, true);

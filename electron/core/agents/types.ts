@@ -93,6 +93,8 @@ export interface AgentPreset {
   /** The program's default name on PATH. */
   binary: string;
   locks: LockEnforcement;
+  /** The locks with these settings, where they depend on them (Ollama: enforced through Codex, advisory through opencode). */
+  locksFor?(override: AgentOverride): LockEnforcement;
   modes: RunMode[];
   /** Finds the program (override path or PATH), asks its version, and checks what it depends on
    * (for Ollama: the server). Never hangs: every probe has a timeout. */

@@ -89,6 +89,8 @@ export const ollamaPreset: AgentPreset = {
   label: 'Ollama (local model)',
   binary: 'codex',
   locks: 'enforced',
+  // Codex's hooks hold for its shell writes too (tests/agents/preset-ollama.test.ts); opencode has none.
+  locksFor: (override) => (override.driver === 'opencode' ? 'advisory' : 'enforced'),
   modes: ['interactive', 'headless'],
   async detect({ env, override }): Promise<Detection> {
     const driver = override.driver ?? 'codex';
