@@ -107,8 +107,9 @@ export class AgentManager {
   /**
    * Whether the session's live run (in this process) has its worktree watcher in place: resolves
    * true once it has (an edit from then on is seen, even one no event reports), false when it has
-   * none (no live run here, it ended first, or the watcher could not start). start() returns before
-   * the watcher's folder scan ends, which takes seconds on a big tree.
+   * none (no live run here, it ended first, or the watcher could not start). start() waits for the
+   * watcher before it starts the agent (so the agent's first writes are seen), which on a big tree
+   * takes a moment.
    */
   async watching(ref: string): Promise<boolean> {
     const live = this.live.get(this.session(ref).id);
