@@ -27,8 +27,11 @@ import { decideLockHook, guardShellCall } from '../core/agents/lock-hook';
  * real CLIs through their presets). A denial is also written to the session's context (blocked,
  * on which file, why).
  *
- * The other hooks (post-tool, notify, stop, prompt: statusHook below) only report status and FAIL
- * OPEN. COUNCIL_HOOK_LOG=<file> logs every payload any of them receives (a diagnostic).
+ * The other hooks (post-tool, notify, stop, prompt: statusHook below) report status and FAIL OPEN;
+ * post-tool after a shell command also puts back a file another session holds that the command
+ * changed, and then answers {"decision":"block","reason":…} so the agent is told
+ * (agents/shell-guard.ts). COUNCIL_HOOK_LOG=<file> logs every payload any of them receives (a
+ * diagnostic).
  */
 
 /**
@@ -140,8 +143,9 @@ const STATUS_DEADLINE_MS = 5_000;
 
 /**
  * `council hook post-tool|notify|stop|prompt --agent …`: writes what the agent just did to its
- * session's context. It FAILS OPEN and says nothing: exit 0 with no output, always and quickly,
- * whatever goes wrong (a status hook must never stop an agent, and every CLI reads a hook's
+ * session's context. It FAILS OPEN and says nothing — exit 0 with no output, always and quickly,
+ * whatever goes wrong — except after a shell command that changed a file another session holds:
+ * that file is put back and the agent told, with {"decision":"block","reason"} on stdout (a status hook must never stop an agent, and every CLI reads a hook's
  * stdout: Claude adds a UserPromptSubmit hook's output to the prompt, a Stop hook's JSON can keep
  * the turn going). COUNCIL_HOOK_DEBUG=1 writes errors to stderr.
  */
