@@ -49,6 +49,12 @@ export const AgentOverrideSchema = z.object({
   model: z.optional(z.string()),
   /** Ollama preset: the server (default http://127.0.0.1:11434, or OLLAMA_HOST). */
   host: z.optional(z.string()),
+  /**
+   * How long a model server that does not answer may hold a run up before it fails with a reason
+   * naming the server (default 60 s): Claude Code's retries and request timeout are set from it
+   * (unless set in the environment), opencode (and Ollama through opencode) is stopped by a watchdog.
+   */
+  modelTimeoutSeconds: z.optional(z.int().check(z.gte(5), z.lte(3600))),
 });
 export type AgentOverride = z.infer<typeof AgentOverrideSchema>;
 

@@ -4,7 +4,7 @@ import { PRE_TOOL_DEADLINE_MS, type StatusHookKind } from '../core/agents/hooks/
 import { probeNonce, probeReason } from '../core/agents/hooks/probe';
 import { recordHookStatus } from '../core/agents/hooks/status';
 import { isHookAgent, HOOK_AGENTS } from '../core/agents/hook-payload';
-import { decideLockHook } from '../core/agents/lock-hook';
+import { decideLockHook, guardShellCall } from '../core/agents/lock-hook';
 
 /**
  * `council hook pre-tool --agent claude|codex|gemini`: the lock hook each agent CLI runs before
@@ -27,8 +27,11 @@ import { decideLockHook } from '../core/agents/lock-hook';
  * real CLIs through their presets). A denial is also written to the session's context (blocked,
  * on which file, why).
  *
- * The other hooks (post-tool, notify, stop, prompt: statusHook below) only report status and FAIL
- * OPEN. COUNCIL_HOOK_LOG=<file> logs every payload any of them receives (a diagnostic).
+ * The other hooks (post-tool, notify, stop, prompt: statusHook below) report status and FAIL OPEN;
+ * post-tool after a shell command also puts back a file another session holds that the command
+ * changed, and then answers {"decision":"block","reason":…} so the agent is told
+ * (agents/shell-guard.ts). COUNCIL_HOOK_LOG=<file> logs every payload any of them receives (a
+ * diagnostic).
  */
 
 /**
@@ -140,8 +143,9 @@ const STATUS_DEADLINE_MS = 5_000;
 
 /**
  * `council hook post-tool|notify|stop|prompt --agent …`: writes what the agent just did to its
- * session's context. It FAILS OPEN and says nothing: exit 0 with no output, always and quickly,
- * whatever goes wrong (a status hook must never stop an agent, and every CLI reads a hook's
+ * session's context. It FAILS OPEN and says nothing — exit 0 with no output, always and quickly,
+ * whatever goes wrong — except after a shell command that changed a file another session holds:
+ * that file is put back and the agent told, with {"decision":"block","reason"} on stdout (a status hook must never stop an agent, and every CLI reads a hook's
  * stdout: Claude adds a UserPromptSubmit hook's output to the prompt, a Stop hook's JSON can keep
  * the turn going). COUNCIL_HOOK_DEBUG=1 writes errors to stderr.
  */
@@ -160,8 +164,16 @@ export async function statusHook(kind: StatusHookKind, agent: string | undefined
     logPayload(kind, agent, input);
     if (!agent || !isHookAgent(agent)) throw new Error(`unknown agent "${agent ?? ''}" (expected ${HOOK_AGENTS.join(', ')})`);
     const payload: unknown = JSON.parse(input);
-    await recordHookStatus(agent, kind, payload);
+    // After a shell command: a file another session holds that it changed is put back, and the
+    // agent is told (all three CLIs show a post-tool hook's {"decision":"block","reason"} to the
+    // model; tests/agents/shell-locks.test.ts). The session is then blocked, not "working".
+    const undone = kind === 'post-tool' ? await guardShellCall(agent, payload) : null;
+    if (undone === null) await recordHookStatus(agent, kind, payload);
     clearTimeout(timer);
+    if (undone !== null) {
+      process.stdout.write(`${JSON.stringify({ decision: 'block', reason: undone })}\n`, () => finish());
+      return;
+    }
     finish();
   } catch (err) {
     clearTimeout(timer);

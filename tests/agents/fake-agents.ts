@@ -31,8 +31,7 @@ export interface FakeScene {
 }
 
 /** A repository whose `preset` runs the fake agent with `script` (replace it per test with `useScript`). */
-export async function fakeScene(preset: AgentPresetId = 'claude', script: Step[] = [], listener?: ManagerListener): Promise<FakeScene> {
-  const repo = makeRepo();
+export async function fakeScene(preset: AgentPresetId = 'claude', script: Step[] = [], listener?: ManagerListener, repo: TestRepo = makeRepo()): Promise<FakeScene> {
   const council = Council.open(repo.root);
   await useScript(council, preset, script);
   const manager = new AgentManager(council, { listener, stopGraceMs: 1000 });

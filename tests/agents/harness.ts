@@ -68,7 +68,7 @@ export function writeResult(server: ModelServer): ToolResult {
 }
 
 /** Fails loudly, naming the fix, when a CLI is not installed (never a silent skip). */
-export function requireCli(name: AgentName): void {
+export function requireCli(name: AgentName | 'opencode'): void {
   const bin = path.join(REPO_ROOT, 'node_modules', '.bin', name);
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`npm install\` (the agent CLIs are devDependencies).`);
 }
@@ -139,7 +139,7 @@ function writeText(file: string, text: string): void {
  * URL in their environment and the API key in ~/.env. Each also has one hook of their own (it
  * touches `userHookMarker` when a turn ends), which must keep working beside ours.
  */
-export function testUser(cli: AgentName, serverUrl: string): TestUser {
+export function testUser(cli: PresetCli, serverUrl: string): TestUser {
   const home = tempDir(`council-user-${cli}-`);
   const tmp = path.join(home, 'tmp');
   mkdirSync(tmp, { recursive: true });
@@ -196,6 +196,15 @@ export function testUser(cli: AgentName, serverUrl: string): TestUser {
       ].join('\n'),
     );
     configFiles.push(config);
+  } else if (cli === 'opencode') {
+    // opencode keeps its config, data, cache and state under the XDG folders; the model is a
+    // custom provider (the bundled @ai-sdk/anthropic) at the scripted server, in the user's
+    // OPENCODE_CONFIG_CONTENT (see electron/core/agents/parsers/opencode.ts).
+    for (const [name, dir] of [['XDG_CONFIG_HOME', '.config'], ['XDG_DATA_HOME', '.local/share'], ['XDG_CACHE_HOME', '.cache'], ['XDG_STATE_HOME', '.local/state']] as const) {
+      env[name] = path.join(home, dir);
+      mkdirSync(env[name], { recursive: true });
+    }
+    env.OPENCODE_CONFIG_CONTENT = JSON.stringify(opencodeConfig(serverUrl));
   } else {
     env.GOOGLE_GEMINI_BASE_URL = serverUrl;
     const settings = path.join(home, '.gemini', 'settings.json');
@@ -221,13 +230,35 @@ export function testUser(cli: AgentName, serverUrl: string): TestUser {
   return { home, env, configFiles, userHookMarker };
 }
 
+/** A CLI the preset tests run for real: the three with hooks, and opencode. */
+export type PresetCli = AgentName | 'opencode';
+
+/** opencode's configuration for a scripted Anthropic-style model server at `serverUrl`. */
+export function opencodeConfig(serverUrl: string): Record<string, unknown> {
+  return {
+    $schema: 'https://opencode.ai/config.json',
+    provider: {
+      scripted: {
+        npm: '@ai-sdk/anthropic',
+        name: 'Scripted',
+        options: { baseURL: `${serverUrl}/v1`, apiKey: 'scripted-model-key' },
+        models: { 'claude-scripted': { name: 'Scripted', tool_call: true } },
+      },
+    },
+    model: 'scripted/claude-scripted',
+    small_model: 'scripted/claude-scripted',
+    autoupdate: false,
+    share: 'disabled',
+  };
+}
+
 /** Each file's content (null when missing), to compare before and after a run. */
 export function fileContents(files: string[]): Record<string, string | null> {
   return Object.fromEntries(files.map((file) => [file, existsSync(file) ? readFileSync(file, 'utf8') : null]));
 }
 
 /** The LaunchContext the manager would build for `session` (its env: the user's plus COUNCIL_*). */
-export function launchContext(options: { cli: AgentName; repo: TestRepo; session: Session; user: TestUser; task: string; mode?: RunMode; env?: Record<string, string>; privateDir?: string }): LaunchContext {
+export function launchContext(options: { cli: PresetCli; repo: TestRepo; session: Session; user: TestUser; task: string; mode?: RunMode; env?: Record<string, string>; privateDir?: string }): LaunchContext {
   return {
     session: options.session,
     repoRoot: options.repo.root,
@@ -357,7 +388,7 @@ export const heldReason = (holder: Session) => `${TARGET} is being edited by ses
  * behind an observing proxy; a test user whose CLI config points at the proxy; and the writer's
  * LaunchContext for `cli`.
  */
-export async function presetScene(cli: AgentName, options: { mode?: RunMode; script?: Script; env?: Record<string, string> } = {}): Promise<PresetScene> {
+export async function presetScene(cli: PresetCli, options: { mode?: RunMode; script?: Script; env?: Record<string, string> } = {}): Promise<PresetScene> {
   const repo = makeRepo();
   const council = Council.open(repo.root);
   const [holder] = (await council.createSessions({ task: 'add auth', agent: 'codex' })) as [Session];

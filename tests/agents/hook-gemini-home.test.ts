@@ -57,9 +57,9 @@ describe("the session's Gemini home", () => {
     // Their hook first, ours after it; timeouts in milliseconds; the lock above its own 10 s deadline.
     expect(settings.hooks.BeforeTool).toEqual([
       { matcher: 'run_shell_command', hooks: [{ type: 'command', command: 'audit.sh', timeout: 5000 }] },
-      { matcher: 'write_file|replace', hooks: [{ type: 'command', name: 'council-pre-tool', command: command('pre-tool'), timeout: 15_000 }] },
+      { matcher: 'write_file|replace|run_shell_command', hooks: [{ type: 'command', name: 'council-pre-tool', command: command('pre-tool'), timeout: 15_000 }] },
     ]);
-    expect(settings.hooks.AfterTool).toEqual([{ matcher: 'write_file|replace', hooks: [{ type: 'command', name: 'council-post-tool', command: command('post-tool'), timeout: 10_000 }] }]);
+    expect(settings.hooks.AfterTool).toEqual([{ matcher: 'write_file|replace|run_shell_command', hooks: [{ type: 'command', name: 'council-post-tool', command: command('post-tool'), timeout: 10_000 }] }]);
     expect(commandOf(settings, 'Notification')).toBe(command('notify'));
     expect(commandOf(settings, 'BeforeAgent')).toBe(command('prompt'));
     expect(commandOf(settings, 'AfterAgent')).toBe(command('stop'));

@@ -10,11 +10,11 @@ const payload = (tool_name: string, tool_input: Record<string, unknown>, cwd = '
 describe('hook payloads: the files an edit touches', () => {
   it("reads the saved payloads of the three real CLIs", () => {
     const claude = fixture('claude-hook-payload.json');
-    expect(parseHookPayload('claude', claude)).toEqual({ cwd: claude.cwd, tool: 'Write', files: [path.join(claude.cwd as string, 'src/x.ts')] });
+    expect(parseHookPayload('claude', claude)).toEqual({ cwd: claude.cwd, tool: 'Write', files: [path.join(claude.cwd as string, 'src/x.ts')], shell: false });
     const gemini = fixture('gemini-hook-payload.json');
-    expect(parseHookPayload('gemini', gemini)).toEqual({ cwd: gemini.cwd, tool: 'write_file', files: [path.join(gemini.cwd as string, 'src/x.ts')] });
+    expect(parseHookPayload('gemini', gemini)).toEqual({ cwd: gemini.cwd, tool: 'write_file', files: [path.join(gemini.cwd as string, 'src/x.ts')], shell: false });
     const codex = fixture('codex-hook-payload.json');
-    expect(parseHookPayload('codex', codex)).toEqual({ cwd: codex.cwd, tool: 'apply_patch', files: [path.join(codex.cwd as string, 'src/x.ts')] });
+    expect(parseHookPayload('codex', codex)).toEqual({ cwd: codex.cwd, tool: 'apply_patch', files: [path.join(codex.cwd as string, 'src/x.ts')], shell: false });
   });
 
   it('Claude: file_path for Write/Edit/MultiEdit, notebook_path for NotebookEdit, relative to cwd', () => {

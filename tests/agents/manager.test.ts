@@ -276,7 +276,8 @@ describe('advisory locks (agents without a pre-edit hook)', () => {
     const [writer] = await sessions(council, 1, 'custom', 'refactor');
     await council.locks.acquire('src/a.ts', holder!.id, { cwd: council.ws.repo.mainRoot });
     await manager.start(writer!.id, { mode: 'headless' });
-    await waitUntil(() => council.context.fileConflicts().length > 0, 'the clash to be flagged');
+    // The watcher moves the current file at once; the clash message follows the lock check.
+    await waitUntil(() => council.context.fileConflicts().length > 0 && (council.context.get(writer!.id).message ?? '').includes('could not be stopped'), 'the clash to be flagged');
     expect(council.context.fileConflicts()).toEqual([{ path: 'src/a.ts', sessionIds: [holder!.id, writer!.id].sort(), lockOwner: holder!.id }]);
     expect(council.context.get(writer!.id).message).toContain(`edited src/a.ts, which session ${holder!.id} (claude: add auth) holds — custom has no pre-edit hook`);
     await waitUntil(() => council.locks.list().some((l) => l.path === 'src/new.ts'), 'the free file to be locked');

@@ -35,10 +35,10 @@ describe('output parsers: robustness', () => {
   });
 
   it('knows which presets print a format it parses (Ollama: through its driver)', () => {
-    expect(['claude', 'codex', 'gemini', 'opencode', 'ollama'].every((p) => hasParser(p as ParserPreset))).toBe(true);
-    expect(hasParser('aider')).toBe(false);
+    // Aider prints text for people; its parser reads only its verdict (parsers/aider.ts).
+    expect(['claude', 'codex', 'gemini', 'opencode', 'ollama', 'aider'].every((p) => hasParser(p as ParserPreset))).toBe(true);
     expect(hasParser('custom')).toBe(false);
-    expect(() => createParser('aider', { worktree: '/w/repo' })).toThrow(/aider preset has no structured output/);
+    expect(() => createParser('custom', { worktree: '/w/repo' })).toThrow(/custom preset has no structured output/);
     // Ollama runs Codex by default, opencode when told to: each gets its driver's parser.
     const codexLine = JSON.stringify({ type: 'thread.started', thread_id: 't-1' });
     const opencodeLine = JSON.stringify({ type: 'step_start', sessionID: 'ses_1', part: {} });
@@ -376,14 +376,14 @@ describe('opencode run --format json', () => {
     ]);
   });
 
-  it("an HTTP 500 and a dead server: failed with opencode's message", () => {
+  it("an HTTP 500 and a dead server: failed with opencode's message, and the server's address when it gives one", () => {
     expect(parse('opencode', '/w/repo', fixtureLines('opencode-http-500.jsonl'))).toEqual([
       { kind: 'started', agentSessionId: 'ses_df4bed654ffeIX250yNUS7D5Kh', model: null },
-      { kind: 'failed', reason: 'Scripted outage' },
+      { kind: 'failed', reason: 'Scripted outage (model server: http://127.0.0.1:39079/v1/messages)' },
     ]);
     expect(parse('opencode', '/w/repo', fixtureLines('opencode-dead-server.jsonl'))).toEqual([
       { kind: 'started', agentSessionId: 'ses_df4bdbb9affe2717EaUJqAZc1D', model: null },
-      { kind: 'failed', reason: 'Cannot connect to API: Unable to connect. Is the computer able to access the url?' },
+      { kind: 'failed', reason: 'Cannot connect to API: Unable to connect. Is the computer able to access the url? (model server: http://127.0.0.1:44851/v1/messages)' },
     ]);
   });
 

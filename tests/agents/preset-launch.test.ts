@@ -73,7 +73,7 @@ describe('Claude Code preset launch', () => {
     expect(launch.parser).toBeNull();
     expect(launch.args).toEqual(['-p', '--output-format', 'stream-json', '--verbose', '--permission-mode', 'acceptEdits', '--settings', expect.any(String), '--model', 'big', '--', '-- fix the "login" bug']);
     const settings = JSON.parse(launch.args[7] as string) as unknown;
-    const edit = 'Write|Edit|MultiEdit|NotebookEdit';
+    const edit = 'Write|Edit|MultiEdit|NotebookEdit|Bash';
     expect(settings).toEqual({
       hooks: {
         PreToolUse: [{ matcher: edit, hooks: [{ type: 'command', command: hookLine('pre-tool', 'claude'), timeout: 15 }] }],
@@ -83,8 +83,9 @@ describe('Claude Code preset launch', () => {
         UserPromptSubmit: [{ hooks: [{ type: 'command', command: hookLine('prompt', 'claude'), timeout: 10 }] }],
       },
     });
-    // The user's environment whole (their gateway, their HOME), the settings' extra variables on top.
-    expect(launch.env).toEqual({ ...userEnv, EXTRA: '1' });
+    // The user's environment whole (their gateway, their HOME), the settings' extra variables on top;
+    // Claude Code's retries bounded (agents.claude.modelTimeoutSeconds, default 60 s).
+    expect(launch.env).toEqual({ ...userEnv, EXTRA: '1', PWD: session.worktreePath, CLAUDE_CODE_MAX_RETRIES: '2', API_TIMEOUT_MS: '18333' });
   });
 
   it('interactive: the TUI with the task as its first prompt; resume: --resume=<id>', async () => {
@@ -98,9 +99,9 @@ describe('Claude Code preset launch', () => {
 describe('Codex preset launch', () => {
   const hookArgs = [
     '-c',
-    `hooks.PreToolUse=[{matcher="apply_patch",hooks=[{type="command",command=${JSON.stringify(hookLine('pre-tool', 'codex'))},timeout=15}]}]`,
+    `hooks.PreToolUse=[{matcher="^(apply_patch|Bash|exec_command|shell|shell_command|local_shell)$",hooks=[{type="command",command=${JSON.stringify(hookLine('pre-tool', 'codex'))},timeout=15}]}]`,
     '-c',
-    `hooks.PostToolUse=[{matcher="apply_patch",hooks=[{type="command",command=${JSON.stringify(hookLine('post-tool', 'codex'))},timeout=10}]}]`,
+    `hooks.PostToolUse=[{matcher="^(apply_patch|Bash|exec_command|shell|shell_command|local_shell)$",hooks=[{type="command",command=${JSON.stringify(hookLine('post-tool', 'codex'))},timeout=10}]}]`,
     '-c',
     `hooks.PermissionRequest=[{hooks=[{type="command",command=${JSON.stringify(hookLine('notify', 'codex'))},timeout=10}]}]`,
     '-c',
@@ -114,7 +115,7 @@ describe('Codex preset launch', () => {
     const launch = await codexPreset.launch(ctx('codex'));
     expect(launch.command).toBe(bin('codex'));
     expect(launch.args).toEqual(['exec', '--json', '--dangerously-bypass-approvals-and-sandbox', ...hookArgs, '--model', 'big', '--', '-- fix the "login" bug']);
-    expect(launch.env).toEqual({ ...userEnv, EXTRA: '1' });
+    expect(launch.env).toEqual({ ...userEnv, EXTRA: '1', PWD: session.worktreePath });
     expect(launch.cwd).toBe(session.worktreePath);
   });
 
@@ -132,7 +133,7 @@ describe('Gemini CLI preset launch', () => {
     const launch = await geminiPreset.launch(context);
     expect(launch.command).toBe(bin('gemini'));
     expect(launch.args).toEqual(['--prompt=-- fix the "login" bug', '--output-format', 'stream-json', '--yolo', '--skip-trust', '--model', 'big']);
-    expect(launch.env).toEqual({ ...userEnv, EXTRA: '1', GEMINI_CLI_HOME: path.join(context.privateDir, 'gemini-home') });
+    expect(launch.env).toEqual({ ...userEnv, EXTRA: '1', GEMINI_CLI_HOME: path.join(context.privateDir, 'gemini-home'), PWD: session.worktreePath });
   });
 
   it("interactive: --prompt-interactive=<task>; resume: --resume=<id>; the user's own GEMINI_CLI_HOME is where their settings come from", async () => {

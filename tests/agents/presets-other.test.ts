@@ -7,7 +7,7 @@ import type { Session } from '../../shared/models';
 import { aiderPreset } from '../../electron/core/agents/presets/aider';
 import { autoClaudePreset } from '../../electron/core/agents/presets/auto-claude';
 import { customPreset, expandTemplate } from '../../electron/core/agents/presets/custom';
-import { detectPresets } from '../../electron/core/agents/presets/index';
+import { detectPreset, detectPresets } from '../../electron/core/agents/presets/index';
 import { ollamaPreset, probeOllama } from '../../electron/core/agents/presets/ollama';
 import { opencodePreset } from '../../electron/core/agents/presets/opencode';
 import type { AgentPreset, LaunchContext } from '../../electron/core/agents/types';
@@ -122,11 +122,20 @@ describe('Ollama', () => {
     const codexBin = path.join(REPO_ROOT, 'node_modules', '.bin', 'codex');
     const viaCodex = await ollamaPreset.launch(ctx('headless', { host, path: codexBin }));
     expect(viaCodex.command).toBe(codexBin);
-    expect(viaCodex.args).toEqual(expect.arrayContaining(['--oss', '--local-provider', 'ollama', '-m', 'qwen3-coder']));
+    // The name the server lists (Codex compares names exactly; "qwen3-coder" would make it pull).
+    expect(viaCodex.args).toEqual(expect.arrayContaining(['--oss', '--local-provider', 'ollama', '-m', 'qwen3-coder:latest']));
     expect(viaCodex.env.CODEX_OSS_BASE_URL).toBe(`${host}/v1`);
     const viaOpencode = await ollamaPreset.launch(ctx('headless', { host, driver: 'opencode', model: 'qwen3-coder', path: FAKE_AGENT }));
-    expect(JSON.parse(viaOpencode.env.OPENCODE_CONFIG_CONTENT as string)).toMatchObject({ model: 'ollama/qwen3-coder', provider: { ollama: { options: { baseURL: `${host}/v1` } } } });
+    expect(JSON.parse(viaOpencode.env.OPENCODE_CONFIG_CONTENT as string)).toMatchObject({ model: 'ollama/qwen3-coder:latest', provider: { ollama: { options: { baseURL: `${host}/v1` } } } });
     expect(viaOpencode.args.slice(0, 3)).toEqual(['run', '--format', 'json']);
+  });
+
+  it('claims enforced locks through Codex only: through opencode they are advisory (the watcher flags clashes)', async () => {
+    const host = await ollama(['qwen3-coder:latest']);
+    const settings = (driver: 'codex' | 'opencode') => ({ ...DEFAULT_SETTINGS, agents: { ollama: { host, driver, path: FAKE_AGENT } } });
+    const [viaCodex, viaOpencode] = await Promise.all([detectPreset(ollamaPreset, settings('codex'), {}), detectPreset(ollamaPreset, settings('opencode'), {})]);
+    expect(viaCodex.locks).toBe('enforced');
+    expect(viaOpencode.locks).toBe('advisory');
   });
 
   it('detection reports the driver and the server in one problem', async () => {

@@ -18,6 +18,7 @@
 //       the file is left alone and the tool_result is an error with that reason (as after a hook's exit 2)
 //   {"claude": "result", "text"?, "error"?, "subtype"?, "costUsd"?}   the final `result` line
 //   {"write": {"path", "content"}}    writes a file relative to cwd (folders created)
+//   {"rename": {"from", "to"}}        renames a file (relative to cwd): an editor's atomic write
 //   {"sleep": ms}
 //   {"exit": code}                    exits now with that status
 //   {"spawnChild": true | {"pidFile"?, "ownSession"?, "ignoreSigterm"?, "keepOutput"?}}
@@ -39,7 +40,7 @@
 //   {"printEnv": "NAME"}              "NAME=<value>\n" (empty when unset)
 // A malformed script or an unknown step: a message on stderr and exit 2.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 function loadScript(argv) {
@@ -220,6 +221,7 @@ async function runStep(step) {
   if ('json' in step) return write(process.stdout, `${JSON.stringify(step.json)}\n`);
   if ('claude' in step) return write(process.stdout, claudeLines(step).map((line) => `${JSON.stringify(line)}\n`).join(''));
   if ('write' in step) return writeFile(step.write.path, step.write.content);
+  if ('rename' in step) return renameSync(path.resolve(step.rename.from), path.resolve(step.rename.to));
   if ('sleep' in step) return new Promise((resolve) => setTimeout(resolve, step.sleep));
   if ('exit' in step) return exit(step.exit);
   if ('spawnChild' in step) return write(process.stdout, `grandchild ${await spawnChild(step.spawnChild)}\n`);

@@ -1,10 +1,11 @@
 import path from 'node:path';
+import { shellWriteTargets } from './shell-writes';
 
 /**
  * What an agent CLI's hooks receive on stdin, reduced to what we need: for the lock hook, the
  * folder the agent works in and the files the tool call is about to change; for the status hooks,
- * the file just edited, the notification's text, the last message. Pure functions: no file
- * system, no repository (see tests/support/model-server/fixtures/<cli>-*-payload.json for the
+ * the file just edited, the notification's text, the last message. No repository, and no file
+ * system but where shell-writes.ts asks whether a `cp`/`mv` target is a folder (see tests/support/model-server/fixtures/<cli>-*-payload.json for the
  * real payloads of each CLI).
  */
 
@@ -22,6 +23,11 @@ export interface HookTarget {
   tool: string;
   /** Every file the call will create, change, delete or move to, as absolute paths. */
   files: string[];
+  /**
+   * The call runs a shell command: `files` is what a conservative reading of it found
+   * (shell-writes.ts), and it may write more; the post-tool guard checks afterwards.
+   */
+  shell: boolean;
 }
 
 export class HookPayloadError extends Error {}
@@ -29,6 +35,28 @@ export class HookPayloadError extends Error {}
 const CLAUDE_EDIT_TOOLS = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit']);
 const GEMINI_EDIT_TOOLS = new Set(['write_file', 'replace']);
 const CODEX_EDIT_TOOLS = new Set(['apply_patch']);
+
+/**
+ * The shell tools, by the name each CLI's hooks report: Claude Code's Bash; Codex's exec_command
+ * (its hooks say `Bash`, in --oss mode too, where it is the only way Codex edits); Gemini's
+ * run_shell_command.
+ */
+export const SHELL_TOOLS: Record<HookAgent, ReadonlySet<string>> = {
+  claude: new Set(['Bash']),
+  codex: new Set(['Bash', 'exec_command', 'shell', 'shell_command', 'local_shell']),
+  gemini: new Set(['run_shell_command']),
+};
+
+/** A shell tool's command line: a string, or an argv array (Codex's older `shell` tool). */
+function shellCommandOf(input: Record<string, unknown>): string {
+  const value = input.command ?? input.cmd;
+  if (Array.isArray(value) && value.every((part) => typeof part === 'string')) {
+    const argv = value as string[];
+    // ["bash", "-lc", "<script>"]: the script is what runs.
+    return argv.length === 3 && /^-[a-z]*c$/.test(argv[1] as string) ? (argv[2] as string) : argv.map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(' ');
+  }
+  return text(value, 'tool_input.command');
+}
 
 function record(value: unknown, what: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HookPayloadError(`${what} is not a JSON object`);
@@ -73,6 +101,12 @@ export function parseHookPayload(agent: HookAgent, payload: unknown): HookTarget
   const resolve = (file: string) => path.resolve(cwd, file);
 
   let files: string[] = [];
+  if (SHELL_TOOLS[agent].has(tool)) {
+    // Gemini may run the command in a folder of the workspace (dir_path); Codex in `workdir`.
+    const where = typeof input.dir_path === 'string' ? input.dir_path : typeof input.workdir === 'string' ? input.workdir : null;
+    const dir = where ? resolve(where) : cwd;
+    return { cwd, tool, files: shellWriteTargets(shellCommandOf(input), dir), shell: true };
+  }
   if (agent === 'claude' && CLAUDE_EDIT_TOOLS.has(tool)) {
     files = [text(tool === 'NotebookEdit' ? input.notebook_path : input.file_path, tool === 'NotebookEdit' ? 'tool_input.notebook_path' : 'tool_input.file_path')];
   } else if (agent === 'gemini' && GEMINI_EDIT_TOOLS.has(tool)) {
@@ -83,7 +117,7 @@ export function parseHookPayload(agent: HookAgent, payload: unknown): HookTarget
     // A patch that names no file is one we cannot read: refuse rather than let it through unlocked.
     if (files.length === 0) throw new HookPayloadError('the apply_patch text names no file');
   }
-  return { cwd, tool, files: [...new Set(files.map(resolve))] };
+  return { cwd, tool, files: [...new Set(files.map(resolve))], shell: false };
 }
 
 /*

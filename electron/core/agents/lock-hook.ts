@@ -3,6 +3,7 @@ import type { Session } from '../../../shared/models';
 import { Council } from '../council';
 import { realpathOfExisting, safeRealpath } from '../locks/lock-paths';
 import { parseHookPayload, type HookAgent } from './hook-payload';
+import { snapshotHeldFiles, toolCallId, undoHeldChanges } from './shell-guard';
 
 /**
  * The lock hook's decision: before an agent edits files, take a lock on each for its session; if
@@ -58,7 +59,7 @@ function describe(council: Council, sessionId: string): string {
  */
 export async function decideLockHook(agent: HookAgent, payload: unknown, options: LockHookOptions = {}): Promise<HookDecision> {
   const target = parseHookPayload(agent, payload);
-  if (target.files.length === 0) return ALLOW; // a tool that edits no file: nothing to lock
+  if (target.files.length === 0 && !target.shell) return ALLOW; // a tool that edits no file: nothing to lock
   const env = options.env ?? process.env;
   const council = options.council ?? Council.open(target.cwd);
 
@@ -87,7 +88,12 @@ export async function decideLockHook(agent: HookAgent, payload: unknown, options
     refused.push(result.owner.path);
     refusals.push(`${result.owner.path} is being edited by ${describe(council, result.owner.sessionId)}`);
   }
-  if (refusals.length === 0) return ALLOW;
+  if (refusals.length === 0) {
+    // A shell command may write more than its text shows: the post-tool guard compares the files
+    // other sessions hold against this copy and puts back what it changed (shell-guard.ts).
+    if (target.shell) snapshotHeldFiles(council, session, toolCallId(payload));
+    return ALLOW;
+  }
 
   // The edit will not happen: give back the locks this call took, so a refused multi-file edit
   // does not keep the files it could have had.
@@ -108,4 +114,23 @@ async function recordDenial(council: Council, sessionId: string, file: string, r
   } catch {
     // the denial itself is what matters
   }
+}
+
+/**
+ * After a shell command (`council hook post-tool`): puts back every file another session holds
+ * that the command changed in this worktree, records the session as blocked on it, and returns
+ * what to tell the agent; null when the call is no shell command or changed no held file.
+ */
+export async function guardShellCall(agent: HookAgent, payload: unknown, options: LockHookOptions = {}): Promise<string | null> {
+  const target = parseHookPayload(agent, payload);
+  if (!target.shell) return null;
+  const council = options.council ?? Council.open(target.cwd);
+  const session = hookSession(council, options.env ?? process.env, target.cwd);
+  if (!session) return null;
+  const undone = undoHeldChanges(council, session, toolCallId(payload));
+  if (undone.length === 0) return null;
+  const what = undone.map((u) => `${u.path} is being edited by ${describe(council, u.holder)} (${u.action === 'restored' ? 'its content was put back' : 'the file your command created was removed'})`);
+  const reason = `council undid part of that command: ${what.join('; ')}; work on another file or wait`;
+  await recordDenial(council, session.id, (undone[0] as { path: string }).path, reason);
+  return reason;
 }

@@ -16,8 +16,10 @@ import { eventEffects, FILES_TOUCHED_LIMIT } from './event-effects';
 import { readLog } from './log-file';
 import { isLive, RunStore } from './run-store';
 import { renderEvent } from './render-event';
-import type { Launch } from './types';
+import type { Launch, OutputParser } from './types';
 import { watchActivity } from './worktree-activity';
+import { AdvisoryLocks } from './advisory-locks';
+import { StderrGist } from './failure-reason';
 
 /**
  * Starts, watches and stops the agents of one repository's sessions, in this process. Every run
@@ -66,12 +68,13 @@ interface LiveRun {
   outcome: { state: 'done' | 'failed'; reason: string | null } | null;
   stopping: boolean;
   ended: Promise<AgentRun>;
-  stderrTail: string[];
+  /** What stderr says went wrong, kept apart from backtraces and other noise (failure-reason.ts). */
+  stderrGist: StderrGist;
   /** Last time the watcher moved the context's current file (throttled). */
   lastFileNote: number;
+  /** Advisory locks of a preset without a pre-edit hook (null when its hooks enforce the locks). */
+  advisory: AdvisoryLocks | null;
 }
-
-const STDERR_TAIL = 20;
 
 function cleanEnv(env: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -111,8 +114,9 @@ export class AgentManager {
   /**
    * Whether the session's live run (in this process) has its worktree watcher in place: resolves
    * true once it has (an edit from then on is seen, even one no event reports), false when it has
-   * none (no live run here, it ended first, or the watcher could not start). start() returns before
-   * the watcher's folder scan ends, which takes seconds on a big tree.
+   * none (no live run here, it ended first, or the watcher could not start). start() waits for the
+   * watcher before it starts the agent (so the agent's first writes are seen), which on a big tree
+   * takes a moment.
    */
   async watching(ref: string): Promise<boolean> {
     const live = this.live.get(this.session(ref).id);
@@ -194,11 +198,25 @@ export class AgentManager {
       outcome: null,
       stopping: false,
       ended: new Promise((resolve) => (resolveEnded = resolve)),
-      stderrTail: [],
+      stderrGist: new StderrGist(),
       lastFileNote: 0,
+      advisory: null,
     };
+    if ((preset.locksFor?.(settings.agents[preset.id] ?? {}) ?? preset.locks) === 'advisory') {
+      live.advisory = new AdvisoryLocks(this.council, session, async (clash) => {
+        const text = `edited ${clash.path}, which ${clash.holder} holds — ${preset.id} has no pre-edit hook, so this could not be stopped; coordinate before merging`;
+        this.apply(live, { kind: 'message', text }, true);
+        await this.context(session.id, { currentFile: clash.path, message: text });
+      });
+    }
     this.live.set(session.id, live);
     this.emitRun(run);
+    // The watcher is in place before the agent starts: a write in its first second is seen too
+    // (it used to start after the process, and a custom agent that writes at once got no lock).
+    // The session's context says so first: what the watcher flags from now on comes after it.
+    await this.context(session.id, { status: 'working', agent: preset.id, message: `${preset.label} started (${mode})`, currentFile: null });
+    live.watching = this.watch(live, session);
+    await live.watching;
 
     try {
       live.process = await startAgentProcess({
@@ -222,7 +240,6 @@ export class AgentManager {
     }
     const proc = live.process;
     live.run = await this.patch(live, { state: 'running', pid: proc.pid });
-    await this.context(session.id, { status: 'working', agent: preset.id, message: `${preset.label} started (${mode})`, currentFile: null });
     this.apply(live, { kind: 'started', agentSessionId: null, model: null }, false);
 
     proc.output.subscribe((chunk) => {
@@ -230,15 +247,14 @@ export class AgentManager {
     });
     if (mode === 'headless') {
       proc.onStdoutLine((line) => {
-        if (!parser) {
+        if (!parser || parser.showsRaw) {
           if (!proc.output.isClosed) proc.output.append(`${line}\r\n`);
-          return;
+          if (!parser) return;
         }
         for (const event of parser.line(line)) this.apply(live, event, true);
       });
       proc.onStderrLine((line) => {
-        live.stderrTail.push(line);
-        if (live.stderrTail.length > STDERR_TAIL) live.stderrTail.shift();
+        live.stderrGist.push(line);
         if (!proc.output.isClosed) proc.output.append(`${line}\r\n`);
         for (const event of parser?.errorLine?.(line) ?? []) this.apply(live, event, true);
       });
@@ -246,6 +262,18 @@ export class AgentManager {
       // Typed once the program had a moment to draw its prompt.
       setTimeout(() => proc.write(launch.initialInput ?? ''), 500).unref();
     }
+    const watchdog = mode === 'headless' && parser?.answered && launch.answerDeadlineMs ? this.answerWatchdog(live, parser, launch, preset.label, preset.id) : null;
+    void proc.exited.then(async (exit) => {
+      if (watchdog) clearTimeout(watchdog);
+      for (const event of parser?.end?.() ?? []) this.apply(live, event, true);
+      const ended = await this.finish(live, exit);
+      resolveEnded(ended);
+    });
+    return live.run;
+  }
+
+  /** Starts the worktree watcher of a run; true once it is in place, false when it could not start. */
+  private watch(live: LiveRun, session: Session): Promise<boolean> {
     let watchFailed = false;
     const onWatchError = (err: Error): void => {
       if (watchFailed) return;
@@ -253,7 +281,7 @@ export class AgentManager {
       const hint = (err as NodeJS.ErrnoException).code === 'ENOSPC' ? ' — the OS limit on file watches is reached (Linux: raise fs.inotify.max_user_watches)' : '';
       this.apply(live, { kind: 'message', text: `some folders of this worktree are not watched, so some edits may show late: ${err.message}${hint}` }, true);
     };
-    live.watching = watchActivity(session.worktreePath, (files) => this.noteFiles(live, files), { onError: onWatchError }).then(
+    return watchActivity(session.worktreePath, (files) => this.noteFiles(live, files), { onError: onWatchError }).then(
       (stop) => {
         // A run that ended during the scan: finish() has already passed its stopWatch, so stop here.
         if (this.live.get(session.id) === live && !live.finishing) {
@@ -265,12 +293,26 @@ export class AgentManager {
       },
       () => false,
     );
+  }
 
-    void proc.exited.then(async (exit) => {
-      const ended = await this.finish(live, exit);
-      resolveEnded(ended);
-    });
-    return live.run;
+  /**
+   * Stops a headless agent whose model has not answered within its deadline (Launch.answerDeadlineMs):
+   * the run fails naming the model server, instead of waiting out the CLI's own retries (opencode:
+   * about 70 s, and a reason without the server's address).
+   */
+  private answerWatchdog(live: LiveRun, parser: OutputParser, launch: Launch, label: string, id: string): NodeJS.Timeout {
+    const ms = launch.answerDeadlineMs ?? 0;
+    const timer = setTimeout(() => {
+      if (parser.answered?.() !== false || live.finishing || live.stopping || live.outcome) return;
+      const where = launch.modelServer ? ` at ${launch.modelServer}` : '';
+      live.outcome = {
+        state: 'failed',
+        reason: `${label} got no answer from its model server${where} within ${Math.round(ms / 1000)} s; check that the server runs and can be reached (agents.${id}.modelTimeoutSeconds sets this limit)`,
+      };
+      void live.process?.stop({ graceMs: 1000 });
+    }, ms);
+    timer.unref();
+    return timer;
   }
 
   /** Waits until the session's live run (in this process) ends. */
@@ -443,6 +485,7 @@ export class AgentManager {
     const event = { ...input, at: new Date().toISOString() } as AgentEvent;
     if (record) this.store.appendEvent(live.run, event);
     const effects = eventEffects(live.run, event);
+    if (event.kind === 'file-changed') void live.advisory?.note([event.path]);
     if (effects.outcome) live.outcome = effects.outcome;
     const output = live.process?.output;
     if (record && live.run.mode === 'headless' && output && !output.isClosed) output.append(renderEvent(event));
@@ -458,7 +501,8 @@ export class AgentManager {
   /** Files the watcher saw change: the run's touched files, the context's current file. */
   private noteFiles(live: LiveRun, files: string[]): void {
     const fresh = files.filter((file) => !live.run.filesTouched.includes(file));
-    if (fresh.length && presetFor(live.run.preset).locks === 'advisory') void this.adviseLocks(live, fresh);
+    // Every changed path, also one the CLI's output reported first (AdvisoryLocks checks each once).
+    void live.advisory?.note(files);
     if (fresh.length && live.run.filesTouched.length < FILES_TOUCHED_LIMIT) {
       live.run = { ...live.run, filesTouched: [...live.run.filesTouched, ...fresh].slice(0, FILES_TOUCHED_LIMIT), didWork: true };
       this.store.write(live.run);
@@ -472,33 +516,12 @@ export class AgentManager {
     }
   }
 
-  /**
-   * Advisory locks, for agents without a usable pre-edit hook: what they edited is locked for their
-   * session when it is free, and an edit of a file another session holds is flagged (the context
-   * then shows the clash, and `council status` lists it) — it cannot be prevented.
-   */
-  private async adviseLocks(live: LiveRun, files: string[]): Promise<void> {
-    const session = this.council.ws.registry.find(live.run.sessionId);
-    if (!session) return;
-    for (const file of files) {
-      try {
-        const result = await this.council.locks.tryAcquire(file, session.id, { cwd: session.worktreePath });
-        if (result.acquired) continue;
-        const holder = this.council.ws.registry.find(result.owner.sessionId);
-        const who = holder ? `session ${holder.id} (${holder.agent ? `${holder.agent}: ` : ''}${holder.task})` : `session ${result.owner.sessionId}`;
-        const text = `edited ${result.owner.path}, which ${who} holds — ${live.run.preset} has no pre-edit hook, so this could not be stopped; coordinate before merging`;
-        this.apply(live, { kind: 'message', text }, true);
-        await this.context(session.id, { currentFile: result.owner.path, message: text });
-      } catch {
-        // A path the lock store refuses (outside the repository, say): nothing to flag.
-      }
-    }
-  }
-
   private async finish(live: LiveRun, exit: { code: number | null; signal: string | null }): Promise<AgentRun> {
     const sessionId = live.run.sessionId;
     live.finishing = true;
     if (live.stopWatch) await live.stopWatch().catch(() => undefined);
+    // Advisory locks stood for this run's edits: given back now that it is over.
+    await live.advisory?.close().catch(() => undefined);
     // What the agent left running in its process group (a dev server, a hung tool) goes with it.
     if (live.process && live.run.pid) await killTree(live.run.pid, { graceMs: 1000 }).catch(() => undefined);
     live.process?.output.flush();
@@ -516,7 +539,7 @@ export class AgentManager {
       reason = null;
     } else {
       state = 'failed';
-      const tail = live.stderrTail.slice(-3).join(' | ').trim();
+      const tail = live.stderrGist.text();
       const how = exit.signal ? `was killed by ${exit.signal}` : exit.code === null ? 'did not start' : `exited with code ${exit.code}`;
       reason = live.outcome?.reason ?? `${live.run.preset} ${how}${tail ? `: ${tail.slice(0, 500)}` : ''}`;
     }

@@ -53,6 +53,14 @@ export interface Launch {
    * (hooks/preflight.ts), since every CLI reads a hook that cannot run as "allow".
    */
   lockHook?: string;
+  /**
+   * Headless: the agent must show its model's first answer (OutputParser.answered) within this
+   * long, or it is stopped and the run fails naming `modelServer` — for a CLI that retries a dead
+   * server for long and says nothing meanwhile (opencode).
+   */
+  answerDeadlineMs?: number;
+  /** The model server's address, for that failure's reason (null when unknown). */
+  modelServer?: string | null;
 }
 
 /** Turns a CLI's structured output into normalized events; one parser per run (it may keep state). */
@@ -61,6 +69,15 @@ export interface OutputParser {
   line(text: string): AgentEventInput[];
   /** One line of stderr (some CLIs report hook denials only there). */
   errorLine?(text: string): AgentEventInput[];
+  /**
+   * Once, when the process has exited: a verdict the CLI gives only by what it printed last (Aider
+   * exits 0 after giving up on its model server).
+   */
+  end?(): AgentEventInput[];
+  /** The output is text for people (no structured events): show each line as it is, besides parsing it. */
+  readonly showsRaw?: boolean;
+  /** Whether the output has shown an answer of the model yet (see Launch.answerDeadlineMs). */
+  answered?(): boolean;
 }
 
 export interface Detection {
@@ -76,6 +93,8 @@ export interface AgentPreset {
   /** The program's default name on PATH. */
   binary: string;
   locks: LockEnforcement;
+  /** The locks with these settings, where they depend on them (Ollama: enforced through Codex, advisory through opencode). */
+  locksFor?(override: AgentOverride): LockEnforcement;
   modes: RunMode[];
   /** Finds the program (override path or PATH), asks its version, and checks what it depends on
    * (for Ollama: the server). Never hangs: every probe has a timeout. */

@@ -21,6 +21,8 @@ export const DEFAULT_ACTIVITY_LIMIT = 20;
 
 export interface Coalescer {
   push(paths: readonly string[]): void;
+  /** Reports what is pending now, without waiting for the window to end. */
+  flush(): void;
   /** Drops what is pending; nothing is reported after this. */
   stop(): void;
 }
@@ -43,6 +45,10 @@ export function coalesceRecent(windowMs: number, limit: number, report: (paths: 
     report(recent);
   };
   return {
+    flush() {
+      if (timer) clearTimeout(timer);
+      flush();
+    },
     push(paths) {
       if (stopped) return;
       for (const p of paths) {
@@ -63,7 +69,8 @@ export function coalesceRecent(windowMs: number, limit: number, report: (paths: 
 /**
  * Watches `worktree` and calls `onFiles` with the repo-relative paths (forward slashes) changed in
  * each burst, most recent first. Resolves once the watches are in place; the returned function
- * stops watching (no report follows it).
+ * reports what is still pending (an agent's last write before it exited), then stops watching (no
+ * report follows it).
  */
 export async function watchActivity(
   worktree: string,
@@ -73,6 +80,7 @@ export async function watchActivity(
   const coalescer = coalesceRecent(options.coalesceMs ?? DEFAULT_COALESCE_MS, options.limit ?? DEFAULT_ACTIVITY_LIMIT, onFiles);
   const stop = await watchWorktree(worktree, (paths) => coalescer.push(paths), { onError: options.onError });
   return async () => {
+    coalescer.flush();
     coalescer.stop();
     await stop();
   };

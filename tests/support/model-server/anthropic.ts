@@ -26,8 +26,10 @@ export function anthropicHandler(script: Script): ProtocolHandler {
         reply(exchange, { kind: 'text', text: 'Scripted side answer.' }, tools, '');
         return { protocol: 'anthropic', kind: 'side', toolResults };
       }
-      const cwd = extract(textOf(body.system), /Primary working directory:\s*(.+)/);
-      if (!cwd) throw new Error('No "Primary working directory:" in the system prompt.');
+      // Claude Code: "Primary working directory: <path>"; opencode: "Working directory: <path>".
+      const system = textOf(body.system);
+      const cwd = extract(system, /Primary working directory:\s*(.+)/) ?? extract(system, /Working directory:\s*(.+)/);
+      if (!cwd) throw new Error('No "Primary working directory:" (Claude Code) or "Working directory:" (opencode) in the system prompt.');
       const modelTurns = messages.filter((m) => m.role === 'assistant').length;
       const action = conversation.next(cwd, modelTurns);
       if (!answerFailure(exchange, action)) reply(exchange, action, tools, cwd);
@@ -59,10 +61,21 @@ type Block = { type: 'text'; text: string } | { type: 'tool_use'; id: string; na
 
 function blockFor(action: Action, tools: string[], cwd: string): Block {
   switch (action.kind) {
-    case 'write':
-      return { type: 'tool_use', id: newId('toolu_'), name: pickTool(tools, ['Write']), input: { file_path: path.resolve(cwd, action.path), content: action.content } };
-    case 'read':
-      return { type: 'tool_use', id: newId('toolu_'), name: pickTool(tools, ['Read']), input: { file_path: path.resolve(cwd, action.path) } };
+    // Claude Code's tools take `file_path`; opencode's (lower-case) `filePath`.
+    case 'write': {
+      const name = pickTool(tools, ['Write', 'write']);
+      const file = path.resolve(cwd, action.path);
+      return { type: 'tool_use', id: newId('toolu_'), name, input: name === 'Write' ? { file_path: file, content: action.content } : { filePath: file, content: action.content } };
+    }
+    case 'read': {
+      const name = pickTool(tools, ['Read', 'read']);
+      const file = path.resolve(cwd, action.path);
+      return { type: 'tool_use', id: newId('toolu_'), name, input: name === 'Read' ? { file_path: file } : { filePath: file } };
+    }
+    case 'shell': {
+      const name = pickTool(tools, ['Bash', 'bash']);
+      return { type: 'tool_use', id: newId('toolu_'), name, input: { command: action.command, description: 'Scripted shell command' } };
+    }
     case 'text':
       return { type: 'text', text: action.text };
     default:

@@ -17,7 +17,8 @@ export function openaiResponsesHandler(script: Script): ProtocolHandler {
       const input: ResponseItem[] = Array.isArray(exchange.body?.input) ? exchange.body.input : [];
       const toolResults = newToolResults(input);
       const tools: string[] = Array.isArray(exchange.body?.tools) ? exchange.body.tools.map((t: { name?: string; type?: string }) => t.name ?? t.type ?? '') : [];
-      if (!tools.includes('apply_patch')) {
+      // A main turn offers apply_patch, or (Codex --oss, which has none) its shell tool.
+      if (!tools.includes('apply_patch') && !tools.includes('exec_command')) {
         reply(exchange, { kind: 'text', text: 'Scripted side answer.' }, tools, '');
         return { protocol: 'openai-responses', kind: 'side', toolResults };
       }
@@ -75,6 +76,10 @@ function itemFor(action: Action, tools: string[], cwd: string): Record<string, u
   if (action.kind === 'write') {
     const name = pickTool(tools, ['apply_patch']);
     return { type: 'custom_tool_call', id: newId('ctc_'), call_id: newId('call_'), name, input: patchFor(cwd, action.path, action.content), status: 'completed' };
+  }
+  if (action.kind === 'shell') {
+    const name = pickTool(tools, ['exec_command']);
+    return { type: 'function_call', id: newId('fc_'), call_id: newId('call_'), name, arguments: JSON.stringify({ cmd: action.command }), status: 'completed' };
   }
   if (action.kind === 'text') {
     return { type: 'message', id: newId('msg_'), role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: action.text, annotations: [] }] };

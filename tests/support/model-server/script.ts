@@ -13,6 +13,8 @@ export type ScriptStep =
   | { write: { path: string; content: string } }
   /** Read a file (Claude: Read, Gemini: read_file; Codex has no read tool: skipped). */
   | { read: { path: string } }
+  /** Run a shell command (Claude: Bash, Codex: exec_command, Gemini: run_shell_command, opencode: bash). */
+  | { shell: string }
   /** A final answer: ends the agent's turn, so it belongs last. */
   | { text: string }
   /** Fail this request, and every retry of it: an HTTP error status, or a dropped connection. */
@@ -24,6 +26,7 @@ export type Script = ScriptStep[];
 export type Action =
   | { kind: 'write'; path: string; content: string }
   | { kind: 'read'; path: string }
+  | { kind: 'shell'; command: string }
   | { kind: 'text'; text: string }
   | { kind: 'fail'; status: number; message: string }
   | { kind: 'close' };
@@ -47,6 +50,8 @@ export function planActions(script: Script, cwd: string, options: { readBeforeOv
       actions.push({ kind: 'write', path: step.write.path, content: step.write.content });
     } else if ('read' in step) {
       if (options.canRead) actions.push({ kind: 'read', path: step.read.path });
+    } else if ('shell' in step) {
+      actions.push({ kind: 'shell', command: step.shell });
     } else if ('text' in step) {
       actions.push({ kind: 'text', text: step.text });
     } else if (step.fail === 'close') {

@@ -7,12 +7,12 @@ import { hookCommandLine, PRE_TOOL_TIMEOUT_SECONDS, STATUS_TIMEOUT_SECONDS, type
  * written anywhere and the user's hooks keep running beside ours.
  *
  * Events (Claude Code 2.1): PreToolUse (the lock, fails closed), PostToolUse (after a successful
- * edit only), Notification (a permission prompt or question, interactive only; an idle reminder
+ * edit only; after a Bash command it also puts back a held file the command changed), Notification (a permission prompt or question, interactive only; an idle reminder
  * is ignored by the hook), Stop (the turn ended), UserPromptSubmit (the user sent a prompt).
  */
 
-/** Every tool Claude Code edits files with. */
-export const CLAUDE_EDIT_MATCHER = 'Write|Edit|MultiEdit|NotebookEdit';
+/** Every tool Claude Code edits files with, and its shell (Bash: see ../shell-writes.ts, ../shell-guard.ts). */
+export const CLAUDE_EDIT_MATCHER = 'Write|Edit|MultiEdit|NotebookEdit|Bash';
 
 interface ClaudeHookGroup {
   matcher?: string;

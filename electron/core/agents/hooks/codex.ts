@@ -7,13 +7,18 @@ import { hookCommandLine, PRE_TOOL_TIMEOUT_SECONDS, STATUS_TIMEOUT_SECONDS, type
  * and their own hooks still run beside ours), plus `--dangerously-bypass-hook-trust`: without it
  * Codex silently skips every hook nobody has reviewed in its TUI.
  *
- * Events (Codex 0.169): PreToolUse on `apply_patch` (the lock, fails closed; the files are in the
- * patch text), PostToolUse on `apply_patch`, PermissionRequest (Codex is about to ask for an
+ * Events (Codex 0.169): PreToolUse on `apply_patch` and the shell (the lock, fails closed; the
+ * files are in the patch text, or read from the command line), PostToolUse on the same (after a
+ * shell command it puts back a held file the command changed), PermissionRequest (Codex is about to ask for an
  * approval: our "needs input"; a hook that says nothing leaves the normal prompt in place),
  * UserPromptSubmit and Stop. Codex has no Notification event.
  */
 
-export const CODEX_EDIT_MATCHER = 'apply_patch';
+/**
+ * apply_patch, and the shell: Codex's exec_command reaches hooks as `Bash` (in --oss mode it is
+ * the only way Codex edits); the other names are its shell tool's in other modes and versions.
+ */
+export const CODEX_EDIT_MATCHER = '^(apply_patch|Bash|exec_command|shell|shell_command|local_shell)$';
 
 /** A TOML basic string. JSON's escapes are all valid TOML; DEL is the one character TOML wants escaped and JSON does not. */
 export function tomlString(value: string): string {

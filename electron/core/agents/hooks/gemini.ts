@@ -16,13 +16,13 @@ import { hookCommandLine, PRE_TOOL_TIMEOUT_SECONDS, STATUS_TIMEOUT_SECONDS, type
  *
  * so their login, gateway, model choice and history apply, and only the settings differ.
  *
- * Events (Gemini CLI 0.61): BeforeTool on write_file|replace (the lock, fails closed), AfterTool
- * (same matcher), Notification (a tool waits for the user's approval: "ToolPermission"),
+ * Events (Gemini CLI 0.61): BeforeTool on write_file|replace|run_shell_command (the lock, fails
+ * closed), AfterTool (same matcher; after a shell command it puts back a held file it changed), Notification (a tool waits for the user's approval: "ToolPermission"),
  * BeforeAgent (a prompt starts a turn) and AfterAgent (the turn ended). Timeouts are in
  * milliseconds here.
  */
 
-export const GEMINI_EDIT_MATCHER = 'write_file|replace';
+export const GEMINI_EDIT_MATCHER = 'write_file|replace|run_shell_command';
 
 interface GeminiHookGroup {
   matcher?: string;

@@ -34,8 +34,8 @@ export interface LockHookCheck {
   timeoutMs?: number;
 }
 
-/** Per-session variables (sessions/bootstrap.ts, the Gemini preset's home): they change nothing about whether the hook can run. */
-const PER_SESSION = new Set(['COUNCIL_SESSION_ID', 'COUNCIL_REPO', 'COUNCIL_WORKTREE', 'COUNCIL_BRANCH', 'PORT', 'GEMINI_CLI_HOME']);
+/** Per-session variables (sessions/bootstrap.ts, the Gemini preset's home, PWD = the worktree): they change nothing about whether the hook can run. */
+const PER_SESSION = new Set(['COUNCIL_SESSION_ID', 'COUNCIL_REPO', 'COUNCIL_WORKTREE', 'COUNCIL_BRANCH', 'PORT', 'GEMINI_CLI_HOME', 'PWD']);
 
 const passed = new Map<string, Promise<void>>();
 

@@ -12,6 +12,7 @@ import { type Json, jsonLine, list, number, record, records, repoPath, sum, text
  */
 
 const EDIT_TOOLS = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit']);
+const SHELL_TOOLS = new Set(['Bash']);
 
 /** What a refusing PreToolUse hook turns into: `PreToolUse:Write hook error: [<argv>]: <reason>`. */
 const HOOK_ERROR = /^PreToolUse:\S+ hook error: (?:\[[^\]]*\]: )?([\s\S]*)$/;
@@ -103,9 +104,11 @@ export class ClaudeParser implements OutputParser {
       if (block.type !== 'tool_result') continue;
       const id = text(block.tool_use_id);
       const call = id === null ? undefined : this.calls.get(id);
-      if (id === null || !call || !EDIT_TOOLS.has(call.tool)) continue;
+      // Bash too: the lock hook refuses a shell command that writes a held file (issue 12, item 12),
+      // and its reason (naming the holder) must show, not "permissions refused Bash".
+      if (id === null || !call || !(EDIT_TOOLS.has(call.tool) || SHELL_TOOLS.has(call.tool))) continue;
       if (block.is_error !== true) {
-        if (call.path !== null) events.push({ kind: 'file-changed', path: call.path });
+        if (call.path !== null && EDIT_TOOLS.has(call.tool)) events.push({ kind: 'file-changed', path: call.path });
         continue;
       }
       const error = cleanError(contentText(block.content));

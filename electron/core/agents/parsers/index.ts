@@ -1,5 +1,6 @@
 import type { AgentEventInput, AgentOverride, AgentPresetId } from '../../../../shared/agents';
 import type { OutputParser } from '../types';
+import { AiderParser } from './aider';
 import { ClaudeParser } from './claude';
 import { CodexParser } from './codex';
 import { GeminiParser } from './gemini';
@@ -18,7 +19,7 @@ import { OpencodeParser } from './opencode';
  *   from its exit status.
  */
 
-export const PARSER_PRESETS = ['claude', 'codex', 'gemini', 'opencode'] as const;
+export const PARSER_PRESETS = ['claude', 'codex', 'gemini', 'opencode', 'aider'] as const;
 export type ParserPreset = (typeof PARSER_PRESETS)[number];
 export type OllamaDriver = NonNullable<AgentOverride['driver']>;
 
@@ -34,6 +35,7 @@ const parsers: Record<ParserPreset, new (worktree: string) => OutputParser> = {
   codex: CodexParser,
   gemini: GeminiParser,
   opencode: OpencodeParser,
+  aider: AiderParser,
 };
 
 /** Which output format a preset prints headless; null when it has none we parse. */
@@ -47,7 +49,7 @@ export function hasParser(preset: AgentPresetId, driver?: OllamaDriver): boolean
 }
 
 /** Guards a parser so a line it cannot handle costs that line's events, never the run. */
-function guarded(parser: OutputParser): Required<OutputParser> {
+function guarded(parser: OutputParser): OutputParser & Required<Pick<OutputParser, 'line' | 'errorLine' | 'end'>> {
   const safely = (read: (text: string) => AgentEventInput[]) => (text: string) => {
     try {
       return read(text);
@@ -58,6 +60,9 @@ function guarded(parser: OutputParser): Required<OutputParser> {
   return {
     line: safely((text) => parser.line(text)),
     errorLine: safely((text) => parser.errorLine?.(text) ?? []),
+    end: () => safely(() => parser.end?.() ?? [])(''),
+    showsRaw: parser.showsRaw === true,
+    ...(parser.answered ? { answered: () => parser.answered?.() ?? true } : {}),
   };
 }
 

@@ -47,11 +47,19 @@ export class OpencodeParser implements OutputParser {
   private inputTokens: number | null = null;
   private outputTokens: number | null = null;
 
+  /** A step started or anything of one arrived: the model answered (a dead server gives only `error`). */
+  private answeredYet = false;
+
   constructor(private readonly worktree: string) {}
+
+  answered(): boolean {
+    return this.answeredYet;
+  }
 
   line(raw: string): AgentEventInput[] {
     const event = jsonLine(raw);
     if (!event) return [];
+    if (event.type === 'step_start' || event.type === 'text' || event.type === 'tool_use' || event.type === 'step_finish') this.answeredYet = true;
     const events: AgentEventInput[] = [];
     if (!this.started && text(event.sessionID) !== null) {
       this.started = true;
@@ -138,7 +146,14 @@ export class OpencodeParser implements OutputParser {
   }
 }
 
-/** `{ name: "APIError", data: { message } }`, or a plain `{ message }`, in words. */
+/**
+ * `{ name: "APIError", data: { message, metadata: { url } } }`, or a plain `{ message }`, in words —
+ * with the server's address when opencode gives it ("Cannot connect to API: Unable to connect" alone
+ * does not say which server).
+ */
 function errorMessage(error: Json | null): string {
-  return text(record(error?.data)?.message) ?? text(error?.message) ?? text(error?.name) ?? 'opencode reported an error.';
+  const data = record(error?.data);
+  const message = text(data?.message) ?? text(error?.message) ?? text(error?.name) ?? 'opencode reported an error.';
+  const url = text(record(data?.metadata)?.url);
+  return url && !message.includes(url) ? `${message} (model server: ${url})` : message;
 }

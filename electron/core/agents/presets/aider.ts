@@ -4,8 +4,9 @@ import { agentEnv, overrideArgs, programPreset, resolveProgram } from './launch'
 
 /**
  * Aider (a Python program: `pipx install aider-chat`). Headless: `aider --message "<task>"
- * --yes-always`, which does the task and exits; plain text output (no structured events: the
- * watcher reports its edits). Interactive: its chat, with the task typed in as the first message.
+ * --yes-always --no-analytics`, which does the task and exits; plain text output, shown as it is
+ * and read for its verdict (parsers/aider.ts: it exits 0 even after giving up on its model server);
+ * the watcher reports its edits. Interactive: its chat, with the task typed in as the first message.
  * Aider commits its own edits by default; on a session's branch that is what we want. Locks are
  * advisory: Aider has no pre-edit hook.
  */
@@ -16,7 +17,8 @@ export const aiderPreset: AgentPreset = programPreset(SPEC, {
   locks: 'advisory',
   async launch(ctx) {
     const model = ctx.override.model ? ['--model', ctx.override.model] : [];
-    const common = ['--no-pretty', '--no-check-update', '--no-show-release-notes', ...model, ...overrideArgs(ctx)];
+    // --no-analytics: --yes-always would otherwise also answer Aider's analytics opt-in "yes".
+    const common = ['--no-pretty', '--no-check-update', '--no-show-release-notes', '--no-analytics', ...model, ...overrideArgs(ctx)];
     const args = ctx.mode === 'headless' ? ['--message', ctx.task, '--yes-always', '--no-stream', ...common] : common;
     return {
       command: resolveProgram(SPEC, ctx),

@@ -1,6 +1,6 @@
 import { claudeHookArgs } from '../hooks/claude';
 import { hookCommandLine } from '../hooks/command';
-import { programPreset, agentEnv, overrideArgs, resolveProgram, resumeId, taskText } from './launch';
+import { programPreset, agentEnv, modelTimeoutMs, overrideArgs, resolveProgram, resumeId, taskText } from './launch';
 import type { AgentPreset, Launch, LaunchContext } from '../types';
 import type { ProgramSpec } from './detect';
 
@@ -15,6 +15,27 @@ import type { ProgramSpec } from './detect';
  * option in the settings' extra arguments (`--add-dir a b`) cannot swallow it.
  */
 
+/** Claude Code's retries of a failing model request when council bounds them (its own default: 10, ~9 minutes on a dead server). */
+export const CLAUDE_MAX_RETRIES = 2;
+
+/**
+ * Claude Code with a dead model server and its default retries fails only after about 9 minutes
+ * (issue 12, item 13). Unless the user set them (in their environment or the preset's), its retries
+ * and per-request timeout are set so a server that refuses, or never answers, fails the run within
+ * agents.claude.modelTimeoutSeconds (default 60 s): CLAUDE_MAX_RETRIES + 1 attempts, each with an
+ * equal share of that time (the timeout runs until the answer starts streaming, not through it).
+ * Measured (tests/agents/model-timeouts.test.ts): a refused connection fails in ~5 s, a server that
+ * never answers in ~20 s with a 15 s limit.
+ */
+function retryBounds(ctx: LaunchContext): Record<string, string> {
+  const set = { ...ctx.env, ...(ctx.override.env ?? {}) };
+  const bounds: Record<string, string> = {};
+  if (set.CLAUDE_CODE_MAX_RETRIES === undefined) bounds.CLAUDE_CODE_MAX_RETRIES = String(CLAUDE_MAX_RETRIES);
+  // 5 s of the budget are left for Claude Code's start and its backoff between attempts (~2 s).
+  if (set.API_TIMEOUT_MS === undefined) bounds.API_TIMEOUT_MS = String(Math.floor((modelTimeoutMs(ctx) - 5000) / (CLAUDE_MAX_RETRIES + 1)));
+  return bounds;
+}
+
 const SPEC: ProgramSpec = { label: 'Claude Code', id: 'claude', binary: 'claude', install: 'npm i -g @anthropic-ai/claude-code' };
 
 export const claudePreset: AgentPreset = programPreset(SPEC, {
@@ -28,6 +49,6 @@ export const claudePreset: AgentPreset = programPreset(SPEC, {
     if (resume) args.push(`--resume=${resume}`);
     args.push(...claudeHookArgs(ctx.council), ...overrideArgs(ctx));
     if (task !== null) args.push('--', task);
-    return { command, args, env: agentEnv(ctx), cwd: ctx.session.worktreePath, parser: null, lockHook: hookCommandLine(ctx.council, 'pre-tool', 'claude') };
+    return { command, args, env: agentEnv(ctx, retryBounds(ctx)), cwd: ctx.session.worktreePath, parser: null, lockHook: hookCommandLine(ctx.council, 'pre-tool', 'claude') };
   },
 });

@@ -47,7 +47,7 @@ export async function detectPreset(preset: AgentPreset, settings: Settings, env:
     version: found.version,
     available: found.problem === null,
     problem: found.problem,
-    locks: preset.locks,
+    locks: preset.locksFor?.(override) ?? preset.locks,
     modes: preset.modes,
   };
 }

@@ -32,10 +32,13 @@ export function resolveProgram(spec: ProgramSpec, ctx: LaunchContext): string {
 
 /**
  * The agent's environment: the user's (ctx.env: HOME, their gateway and keys, COUNCIL_SESSION_ID
- * …) with the settings' extra variables on top. Nothing of the user's is replaced or dropped.
+ * …) with the settings' extra variables on top, and PWD set to the session's worktree: a CLI that
+ * takes its folder from PWD (opencode does) must not work in the folder council was started from
+ * (issue 12, item 10; the runner sets it again for whatever it starts). Nothing else of the user's
+ * is replaced or dropped.
  */
 export function agentEnv(ctx: LaunchContext, extra: Record<string, string> = {}): Record<string, string> {
-  return { ...ctx.env, ...(ctx.override.env ?? {}), ...extra };
+  return { ...ctx.env, ...(ctx.override.env ?? {}), ...extra, PWD: ctx.session.worktreePath };
 }
 
 /** The settings' extra arguments for this preset. */
@@ -54,4 +57,12 @@ export function taskText(ctx: LaunchContext): string | null {
 export function resumeId(ctx: LaunchContext): string | null {
   const id = ctx.resume?.agentSessionId?.trim();
   return id ? id : null;
+}
+
+/** The default of agents.<id>.modelTimeoutSeconds: how long a silent model server may hold a run up. */
+export const DEFAULT_MODEL_TIMEOUT_SECONDS = 60;
+
+/** agents.<id>.modelTimeoutSeconds, in milliseconds. */
+export function modelTimeoutMs(ctx: LaunchContext): number {
+  return (ctx.override.modelTimeoutSeconds ?? DEFAULT_MODEL_TIMEOUT_SECONDS) * 1000;
 }

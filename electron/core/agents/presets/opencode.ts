@@ -1,13 +1,15 @@
 import type { AgentPreset } from '../types';
 import type { ProgramSpec } from './detect';
-import { agentEnv, overrideArgs, programPreset, resolveProgram, resumeId } from './launch';
+import { agentEnv, modelTimeoutMs, overrideArgs, programPreset, resolveProgram, resumeId } from './launch';
 
 /**
  * opencode (`opencode-ai` on npm). Headless: `opencode run --format json "<task>"` (JSON events,
  * parsed by parsers/opencode.ts); interactive: its TUI on the worktree with the task as prompt.
  * Locks are advisory: opencode's hook mechanism is a JS plugin that needs `@opencode-ai/plugin`
  * installed in its config folder (offline it hangs at start-up), so the watcher flags its edits.
- * A dead model endpoint takes opencode about 70 s of its own retries to report.
+ * A dead model endpoint takes opencode about 70 s of its own retries to report, without saying
+ * which server: the run has agents.opencode.modelTimeoutSeconds (default 60 s) to show the model's
+ * first answer, or it is stopped and fails naming the server (the manager's answer watchdog).
  */
 
 const SPEC: ProgramSpec = { id: 'opencode', label: 'opencode', binary: 'opencode', install: 'npm i -g opencode-ai' };
@@ -22,6 +24,22 @@ export const opencodePreset: AgentPreset = programPreset(SPEC, {
       ctx.mode === 'headless'
         ? ['run', '--format', 'json', ...(resume ? ['--session', resume] : []), ...model, ...overrideArgs(ctx), ctx.task]
         : [worktree, '--prompt', ctx.task, ...model, ...overrideArgs(ctx)];
-    return { command: resolveProgram(SPEC, ctx), args, env: agentEnv(ctx), cwd: worktree, parser: null };
+    const env = agentEnv(ctx);
+    return { command: resolveProgram(SPEC, ctx), args, env, cwd: worktree, parser: null, answerDeadlineMs: modelTimeoutMs(ctx), modelServer: opencodeModelServer(env) };
   },
 });
+
+/**
+ * The base URL of the provider of the model opencode will use, from OPENCODE_CONFIG_CONTENT (the
+ * user's, or the Ollama preset's); null when it is configured elsewhere (its config files).
+ */
+export function opencodeModelServer(env: Record<string, string>): string | null {
+  try {
+    const config = JSON.parse(env.OPENCODE_CONFIG_CONTENT ?? '') as { model?: unknown; provider?: Record<string, { options?: { baseURL?: unknown } }> };
+    const provider = typeof config.model === 'string' ? config.model.split('/')[0] : undefined;
+    const url = provider ? config.provider?.[provider]?.options?.baseURL : undefined;
+    return typeof url === 'string' ? url : null;
+  } catch {
+    return null;
+  }
+}

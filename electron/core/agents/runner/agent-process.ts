@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { OutputBuffer, OutputBufferOptions } from './output-buffer';
 import { startPipeProcess } from './pipe-process';
 import { startPtyProcess } from './pty-process';
@@ -88,5 +89,16 @@ export const DEFAULT_ROWS = 30;
  * naming the working folder when that is missing), before anything is spawned.
  */
 export function startAgentProcess(options: AgentProcessOptions): Promise<AgentProcess> {
-  return options.mode === 'pty' ? startPtyProcess(options) : startPipeProcess(options);
+  const started = { ...options, env: withPwd(options.env, options.cwd) };
+  return started.mode === 'pty' ? startPtyProcess(started) : startPipeProcess(started);
+}
+
+/**
+ * The environment with `PWD` set to the folder the program starts in. A shell sets PWD for what it
+ * runs; a spawn does not, so a child would inherit the parent's PWD (the folder council was started
+ * from, often the main checkout) — and opencode takes its working folder from PWD, not from its
+ * process's cwd: it wrote into the main checkout (issue 12, item 10).
+ */
+export function withPwd(env: Record<string, string>, cwd: string): Record<string, string> {
+  return { ...env, PWD: path.resolve(cwd) };
 }
