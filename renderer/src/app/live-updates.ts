@@ -68,7 +68,8 @@ export function startRepoLive(repo: string): () => void {
   const offState = api.on('state.changed', (payload) => {
     if (payload.repo !== repo) return;
     batch.add(payload.kind);
-    if (payload.kind === 'sessions' || payload.kind === 'context') sessionStats.invalidate(payload.sessionId);
+    // `worktree`: files changed in that session's worktree (whoever changed them), so its count is stale.
+    if (payload.kind === 'sessions' || payload.kind === 'context' || payload.kind === 'worktree') sessionStats.invalidate(payload.sessionId);
     // A merge changes its session's numbers; a queue change naming no session is not worth a git
     // call per card.
     if (payload.kind === 'queue' && payload.sessionId !== undefined) sessionStats.invalidate(payload.sessionId);
