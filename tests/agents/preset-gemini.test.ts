@@ -66,11 +66,11 @@ describe.sequential('the Gemini CLI preset with the real CLI', () => {
       expect(launch.args).toEqual([`--prompt-interactive=Create ${FREE}.`, ...launch.args.slice(1)]);
       expect(lstatSync(path.join(launch.env.GEMINI_CLI_HOME as string, '.gemini', 'trustedFolders.json')).isSymbolicLink()).toBe(true);
 
-      const waiting = () => council.context.get(writer.id).status === 'waiting' && loggedHookCalls(scene.hookLog).some((c) => c.kind === 'notify');
+      const waiting = () => council.context.get(writer.id).status === 'needs-input' && loggedHookCalls(scene.hookLog).some((c) => c.kind === 'notify');
       const run = await runInteractiveUntil(launch, waiting);
 
       expect(run.reached, run.output.slice(-2000)).toBe(true);
-      expect(council.context.get(writer.id)).toMatchObject({ status: 'waiting', message: `Tool Confirm Write: ${FREE} requires editing` });
+      expect(council.context.get(writer.id)).toMatchObject({ status: 'needs-input', message: `Tool Confirm Write: ${FREE} requires editing` });
       expect(await council.locks.who(FREE, { cwd: scene.repo.root })).toMatchObject({ sessionId: writer.id });
       expect(existsSync(path.join(writer.worktreePath, FREE))).toBe(false);
       expect(fileContents([...user.configFiles, trusted])).toEqual({ ...scene.configBefore, [trusted]: JSON.stringify({ [writer.worktreePath]: 'TRUST_FOLDER' }) });

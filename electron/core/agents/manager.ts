@@ -392,7 +392,7 @@ export class AgentManager {
       );
       if (updated.state === 'interrupted') {
         marked.push(updated);
-        await this.context(run.sessionId, { status: 'waiting', message: 'agent interrupted (the app or CLI that ran it stopped); resume to continue' }).catch(() => undefined);
+        await this.context(run.sessionId, { status: 'idle', message: 'agent interrupted (the app or CLI that ran it stopped); resume to continue' }).catch(() => undefined);
         this.emitRun(updated);
       }
     }
@@ -471,6 +471,7 @@ export class AgentManager {
         const who = holder ? `session ${holder.id} (${holder.agent ? `${holder.agent}: ` : ''}${holder.task})` : `session ${result.owner.sessionId}`;
         const text = `edited ${result.owner.path}, which ${who} holds — ${live.run.preset} has no pre-edit hook, so this could not be stopped; coordinate before merging`;
         this.apply(live, { kind: 'message', text }, true);
+        await this.council.context.noteClash(session.id, { path: result.owner.path, holder: result.owner.sessionId }, { cwd: session.worktreePath }).catch(() => undefined);
         await this.context(session.id, { currentFile: result.owner.path, message: text });
       } catch {
         // A path the lock store refuses (outside the repository, say): nothing to flag.
@@ -505,9 +506,13 @@ export class AgentManager {
     }
     // The session's status first, then the run's end: a board that hears "run done" and reads the
     // context then never sees the run done beside a session still "working".
-    const status = state === 'done' ? 'done' : state === 'failed' ? 'failed' : 'waiting';
+    // Stopped: nothing runs and nobody is asked anything — idle, not "needs input".
+    const status = state === 'done' ? 'done' : state === 'failed' ? 'failed' : 'idle';
     const preset = live.run.preset;
-    const message = state === 'done' ? `${preset} finished` : state === 'failed' ? `${preset} failed: ${reason ?? ''}` : 'agent stopped';
+    const ending = state === 'done' ? `${preset} finished` : state === 'failed' ? `${preset} failed: ${reason ?? ''}` : 'agent stopped by the user';
+    // An advisory lock clash stays in the message until the holder lets the file go.
+    const clashes = this.openClashes(sessionId);
+    const message = clashes.length ? `${ending} — but it edited ${clashes.map((c) => `${c.path} (held by session ${c.holder})`).join(', ')}; coordinate before merging` : ending;
     await this.context(sessionId, { status, message: message.slice(0, 2000) }).catch(() => undefined);
     const ended = await this.patch(live, {
       state,
@@ -519,6 +524,14 @@ export class AgentManager {
     });
     this.live.delete(sessionId);
     return ended;
+  }
+
+  private openClashes(sessionId: string): { path: string; holder: string }[] {
+    try {
+      return this.council.context.openClashes(sessionId);
+    } catch {
+      return []; // the session went meanwhile
+    }
   }
 
   private async patch(live: LiveRun, changes: Partial<AgentRun>): Promise<AgentRun> {

@@ -9,7 +9,7 @@ import type { StatusHookKind } from './command';
  * to its session's shared context so every other session and the UI see it live.
  *
  *   post-tool → working, currentFile = the file just edited (repo-relative), no longer blocked
- *   notify    → waiting, with the notification's text (it needs the user)
+ *   notify    → needs-input, with the notification's text (it needs the user)
  *   stop      → done, with the agent's last message
  *   prompt    → working again
  *
@@ -51,7 +51,7 @@ function updateFor(council: Council, report: StatusReport): ContextUpdate {
       return { status: 'working', blockedReason: null, blockedOn: null, ...(file ? { currentFile: file, message: `editing ${file}` } : {}) };
     }
     case 'notify':
-      return { status: 'waiting', message: clip(report.text) ?? 'waiting for your input' };
+      return { status: 'needs-input', message: clip(report.text) ?? 'waiting for your input' };
     case 'stop':
       return { status: 'done', message: clip(report.text) };
     case 'prompt':
