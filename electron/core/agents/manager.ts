@@ -2,7 +2,7 @@ import { mkdirSync, readlinkSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AgentEvent, AgentEventInput, AgentPresetId, AgentRun, OutputChunk, RunMode, RunState } from '../../../shared/agents';
-import type { ContextUpdate, Session } from '../../../shared/models';
+import type { ContextUpdate, Session, SessionContextView } from '../../../shared/models';
 import type { Council } from '../council';
 import { CouncilError, invalidInput } from '../errors';
 import { sessionEnvironment } from '../sessions/bootstrap';
@@ -16,7 +16,7 @@ import { eventEffects, FILES_TOUCHED_LIMIT } from './event-effects';
 import { readLog } from './log-file';
 import { isLive, RunStore } from './run-store';
 import { renderEvent } from './render-event';
-import type { Launch } from './types';
+import type { Launch, StartupPrompt } from './types';
 import { watchActivity } from './worktree-activity';
 
 /**
@@ -72,6 +72,8 @@ interface LiveRun {
 }
 
 const STDERR_TAIL = 20;
+/** How often a pending start-up prompt's answer is looked for (a small file read). */
+const STARTUP_POLL_MS = 250;
 
 function cleanEnv(env: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -215,8 +217,17 @@ export class AgentManager {
     }
     const proc = live.process;
     live.run = await this.patch(live, { state: 'running', pid: proc.pid });
-    await this.context(session.id, { status: 'working', agent: preset.id, message: `${preset.label} started (${mode})`, currentFile: null });
-    this.apply(live, { kind: 'started', agentSessionId: null, model: null }, false);
+    const started = `${preset.label} started (${mode})`;
+    if (mode === 'interactive' && launch.startupPrompt) {
+      // It asks the person first ("trust this folder?"): needs input, not working, until answered.
+      await this.context(session.id, { status: 'needs-input', agent: preset.id, message: launch.startupPrompt.message, currentFile: null });
+      this.apply(live, { kind: 'started', agentSessionId: null, model: null }, false);
+      this.apply(live, { kind: 'needs-input', text: launch.startupPrompt.message }, true);
+      this.followStartupPrompt(live, launch.startupPrompt, started);
+    } else {
+      await this.context(session.id, { status: 'working', agent: preset.id, message: started, currentFile: null });
+      this.apply(live, { kind: 'started', agentSessionId: null, model: null }, false);
+    }
 
     proc.output.subscribe((chunk) => {
       for (const listener of this.outputListeners.get(session.id) ?? []) listener(live.run, chunk);
@@ -264,6 +275,25 @@ export class AgentManager {
       resolveEnded(ended);
     });
     return live.run;
+  }
+
+  /**
+   * Until the start-up prompt is answered (read from the CLI's own state), the session needs input;
+   * then it works — unless a hook has moved it on meanwhile (the prompt hook says working itself).
+   */
+  private followStartupPrompt(live: LiveRun, prompt: StartupPrompt, started: string): void {
+    const sessionId = live.run.sessionId;
+    const timer = setInterval(() => {
+      if (this.live.get(sessionId) !== live || live.finishing) {
+        clearInterval(timer);
+        return;
+      }
+      if (!prompt.answered()) return;
+      clearInterval(timer);
+      const unchanged = (now: { status: string; message: string | null }) => now.status === 'needs-input' && now.message === prompt.message;
+      void this.context(sessionId, { status: 'working', message: started }, unchanged).catch(() => undefined);
+    }, STARTUP_POLL_MS);
+    timer.unref();
   }
 
   /** Waits until the session's live run (in this process) ends. */
@@ -513,7 +543,9 @@ export class AgentManager {
     // An advisory lock clash stays in the message until the holder lets the file go.
     const clashes = this.openClashes(sessionId);
     const message = clashes.length ? `${ending} — but it edited ${clashes.map((c) => `${c.path} (held by session ${c.holder})`).join(', ')}; coordinate before merging` : ending;
-    await this.context(sessionId, { status, message: message.slice(0, 2000) }).catch(() => undefined);
+    // An interactive agent stopped after its turn ended (its Stop hook said done) leaves the work done.
+    const keepsDone = (now: SessionContextView) => !(state === 'stopped' && now.status === 'done');
+    await this.context(sessionId, { status, message: message.slice(0, 2000) }, keepsDone).catch(() => undefined);
     const ended = await this.patch(live, {
       state,
       reason,
@@ -548,13 +580,15 @@ export class AgentManager {
   /**
    * Context updates of one session, in the order they were asked for (each waits for the one
    * before: the mutex alone does not keep their order, and a late "working" must not overwrite
-   * "done"). Paths are the agent's, relative to its worktree.
+   * "done"). Paths are the agent's, relative to its worktree. `only`: skipped unless the context
+   * then still is what the caller expects.
    */
-  private context(sessionId: string, update: ContextUpdate): Promise<void> {
+  private context(sessionId: string, update: ContextUpdate, only?: (current: SessionContextView) => boolean): Promise<void> {
     const previous = this.contextQueue.get(sessionId) ?? Promise.resolve();
     const next = previous.then(async () => {
       const session = this.council.ws.registry.find(sessionId);
       if (!session) return;
+      if (only && !only(this.council.context.get(sessionId))) return;
       await this.council.context.update(sessionId, update, { cwd: session.worktreePath });
     });
     const settled = next.catch(() => undefined);
