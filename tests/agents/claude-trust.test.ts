@@ -102,6 +102,13 @@ describe.sequential('the real Claude Code at its trust prompt (interactive, in a
     manager.write(id, '\r');
     await until(() => council.context.get(id).status === 'done', 'done');
     expect(council.context.get(id).history.map((h) => h.status)).toEqual(['idle', 'needs-input', 'working', 'needs-input', 'working', 'done']);
+    // The Events tab of this interactive run: what the hooks saw, recorded and sent live.
+    const kinds = (list: AgentEvent[]) => list.map((e) => (e.kind === 'tool' ? `tool:${e.tool}:${e.path}` : e.kind));
+    await until(() => kinds(events).includes('done'), 'the turn-end event live');
+    const expected = ['needs-input', 'message', 'needs-input', 'tool:Write:src/hello.ts', 'done'];
+    expect(kinds(manager.events(id))).toEqual(expected);
+    expect(kinds(events).filter((k) => k !== 'started')).toEqual(expected);
+    expect(manager.liveRun(id)).toMatchObject({ didWork: true, filesTouched: expect.arrayContaining(['src/hello.ts']) });
     // Closing the idle agent leaves the session done.
     await manager.stop(id);
     expect(council.context.get(id).status).toBe('done');

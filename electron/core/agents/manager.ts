@@ -18,6 +18,7 @@ import { isLive, RunStore } from './run-store';
 import { renderEvent } from './render-event';
 import type { Launch, StartupPrompt } from './types';
 import { watchActivity } from './worktree-activity';
+import { followRunEvents } from './hooks/run-events';
 
 /**
  * Starts, watches and stops the agents of one repository's sessions, in this process. Every run
@@ -69,6 +70,10 @@ interface LiveRun {
   stderrTail: string[];
   /** Last time the watcher moved the context's current file (throttled). */
   lastFileNote: number;
+  /** Interactive: event lines this process appended itself (the follower skips them). */
+  ownEvents: Set<string>;
+  /** Interactive: stops following the events the agent's hooks append. */
+  stopEvents: (() => void) | null;
 }
 
 const STDERR_TAIL = 20;
@@ -191,9 +196,13 @@ export class AgentManager {
       ended: new Promise((resolve) => (resolveEnded = resolve)),
       stderrTail: [],
       lastFileNote: 0,
+      ownEvents: new Set(),
+      stopEvents: null,
     };
     this.live.set(session.id, live);
     this.emitRun(run);
+    // No output to parse: the hooks say what it does (tools, questions, turns), in its events file.
+    if (mode === 'interactive') live.stopEvents = followRunEvents(this.store.eventsFile(run), live.ownEvents, (event) => this.hookEvent(live, event));
 
     try {
       live.process = await startAgentProcess({
@@ -454,7 +463,10 @@ export class AgentManager {
 
   private apply(live: LiveRun, input: AgentEventInput, record: boolean): void {
     const event = { ...input, at: new Date().toISOString() } as AgentEvent;
-    if (record) this.store.appendEvent(live.run, event);
+    if (record) {
+      if (live.stopEvents) live.ownEvents.add(JSON.stringify(event));
+      this.store.appendEvent(live.run, event);
+    }
     const effects = eventEffects(live.run, event);
     if (effects.outcome) live.outcome = effects.outcome;
     const output = live.process?.output;
@@ -465,6 +477,22 @@ export class AgentManager {
       this.emitRun(live.run);
     }
     if (effects.context) void this.context(live.run.sessionId, effects.context).catch(() => undefined);
+    this.options.listener?.event?.(live.run, event);
+  }
+
+  /**
+   * An event an interactive agent's hook recorded: shown live like any other; it counts as work in
+   * the run record. The hook has already written the session's context, and a turn's end is not
+   * the run's end.
+   */
+  private hookEvent(live: LiveRun, event: AgentEvent): void {
+    if (this.live.get(live.run.sessionId) !== live) return;
+    const { run } = eventEffects(live.run, event);
+    if (Object.keys(run).length) {
+      live.run = { ...live.run, ...run };
+      this.store.write(live.run);
+      this.emitRun(live.run);
+    }
     this.options.listener?.event?.(live.run, event);
   }
 
@@ -512,6 +540,7 @@ export class AgentManager {
   private async finish(live: LiveRun, exit: { code: number | null; signal: string | null }): Promise<AgentRun> {
     const sessionId = live.run.sessionId;
     live.finishing = true;
+    live.stopEvents?.();
     if (live.stopWatch) await live.stopWatch().catch(() => undefined);
     // What the agent left running in its process group (a dev server, a hung tool) goes with it.
     if (live.process && live.run.pid) await killTree(live.run.pid, { graceMs: 1000 }).catch(() => undefined);

@@ -2,6 +2,8 @@ import type { ContextUpdate, SessionContext } from '../../../../shared/models';
 import { Council } from '../../council';
 import { parseStatusPayload, type HookAgent, type StatusReport } from '../hook-payload';
 import { hookSession } from '../lock-hook';
+import { recordHookEvent } from './run-events';
+import type { AgentEventInput } from '../../../../shared/agents';
 import type { StatusHookKind } from './command';
 
 /**
@@ -70,5 +72,22 @@ export async function recordHookStatus(agent: HookAgent, kind: StatusHookKind, p
   const council = options.council ?? Council.open(report.cwd);
   const session = hookSession(council, options.env ?? process.env, report.cwd);
   if (!session) return null;
-  return council.context.update(session.id, updateFor(council, report), { cwd: report.cwd });
+  const update = updateFor(council, report);
+  const stored = await council.context.update(session.id, update, { cwd: report.cwd });
+  recordHookEvent(council, session.id, eventFor(report, update.currentFile ?? null));
+  return stored;
+}
+
+/** What the hook saw, as an event of the run (shown in an interactive run's Events tab). */
+function eventFor(report: StatusReport, file: string | null): AgentEventInput {
+  switch (report.kind) {
+    case 'post-tool':
+      return { kind: 'tool', tool: report.tool || 'tool', path: file };
+    case 'notify':
+      return { kind: 'needs-input', text: clip(report.text) };
+    case 'stop':
+      return { kind: 'done', text: clip(report.text) };
+    case 'prompt':
+      return { kind: 'message', text: `prompt: ${clip(report.text) ?? '(empty)'}` };
+  }
 }
