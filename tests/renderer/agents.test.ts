@@ -10,7 +10,7 @@ import { DEFAULT_SETTINGS } from '../../shared/models';
 import type { Result } from '../../shared/errors';
 import { createAgentEvents, describeEvent, matchesFilter } from '../../renderer/src/features/agents/agent-events';
 import { needsInputNotice, newlyNeedingInput, runEndNotice } from '../../renderer/src/features/agents/run-notices';
-import { formatCost, formatTokens, isPresetId, mergeRuns, pickNewer, runActions, runFacts, runSummary } from '../../renderer/src/features/agents/run-model';
+import { formatCost, formatTokens, isPresetId, mergeRuns, pickNewer, runActions, runChipLabel, runFacts, runSummary } from '../../renderer/src/features/agents/run-model';
 import { bestOfGroups, checkSummary, describePick, describeWork, liveRun } from '../../renderer/src/features/compare/compare-groups';
 import { buildCreateInput, defaultAgentProblem, initialPreset, modeFor, presetStatus, submitLabel, type NewSessionForm } from '../../renderer/src/features/board/new-session-form';
 import { formFromSettings, parseSettingsForm } from '../../renderer/src/features/settings/settings-form';
@@ -103,10 +103,19 @@ describe('notices', () => {
     expect(failed!.detail).toContain('exit 1');
   });
 
-  it('tells when a session turns to needs-input, not when it already was or is new', () => {
+  it('words a live interactive run between turns as idle beside a done or idle session, never beside working', () => {
+    expect(runChipLabel(run(), 'done')).toBe('idle');
+    expect(runChipLabel(run(), 'idle')).toBe('idle');
+    expect(runChipLabel(run(), 'working')).toBeNull();
+    expect(runChipLabel(run(), 'needs-input')).toBeNull();
+    expect(runChipLabel(run({ mode: 'headless' }), 'done')).toBeNull();
+    expect(runChipLabel(run({ state: 'done', endedAt: '2026-01-01T10:05:00Z' }), 'done')).toBeNull();
+  });
+
+  it('tells when a session turns to needs-input (or appears asking), not when it already was', () => {
     const before = [card('a', 'x', '2026-01-01T10:00:00Z'), card('b', 'y', '2026-01-01T10:00:00Z', 'needs-input')];
     const after = [card('a', 'x', '2026-01-01T10:00:00Z', 'needs-input'), card('b', 'y', '2026-01-01T10:00:00Z', 'needs-input'), card('c', 'z', '2026-01-01T10:00:00Z', 'needs-input')];
-    expect(newlyNeedingInput(before, after).map((c) => c.session.id)).toEqual(['a']);
+    expect(newlyNeedingInput(before, after).map((c) => c.session.id)).toEqual(['a', 'c']);
     expect(needsInputNotice(after[0]!).title).toBe('Needs input: x');
     // Idle (a new session, a stopped agent) is not a question for the user.
     expect(newlyNeedingInput(before, [card('a', 'x', '2026-01-01T10:00:00Z', 'idle')])).toEqual([]);

@@ -31,14 +31,16 @@ export function runEndNotice(previous: AgentRun | undefined, next: AgentRun): No
 
 /**
  * Sessions that need the user now and did not before, or need them again for something new (a
- * second question after the first was answered between two lists); new sessions do not count.
+ * second question after the first was answered between two lists). A session that appears already
+ * asking (its agent started straight into "trust this folder?") counts too: `previous` is a list
+ * seen live, not the first load.
  */
 export function newlyNeedingInput(previous: readonly SessionCard[], next: readonly SessionCard[]): SessionCard[] {
   const before = new Map(previous.map((card) => [card.session.id, card]));
   return next.filter((card) => {
     const was = before.get(card.session.id);
-    if (card.context.status !== 'needs-input' || was === undefined) return false;
-    return was.context.status !== 'needs-input' || needsInputEpisode(was) !== needsInputEpisode(card);
+    if (card.context.status !== 'needs-input') return false;
+    return was === undefined || was.context.status !== 'needs-input' || needsInputEpisode(was) !== needsInputEpisode(card);
   });
 }
 
