@@ -35,7 +35,7 @@ describe.sequential('the Gemini CLI preset with the real CLI', () => {
       expect(readFileSync(path.join(writer.worktreePath, FREE), 'utf8')).toBe(FREE_CONTENT);
       expect(await council.locks.who(FREE, { cwd: scene.repo.root })).toMatchObject({ sessionId: writer.id });
       expect(council.context.get(writer.id)).toMatchObject({ status: 'done', currentFile: FREE, blockedOn: null, blockedReason: null, message: 'Done: wrote src/y.ts.' });
-      expect(council.context.get(writer.id).history.map((h) => h.status)).toEqual(['waiting', 'working', 'blocked', 'working', 'done']);
+      expect(council.context.get(writer.id).history.map((h) => h.status)).toEqual(['idle', 'working', 'blocked', 'working', 'done']);
       expect(parseJsonLines(run.stdout).at(-1)).toMatchObject({ type: 'result', status: 'success' });
       // (3) The user's own setup applied through the session's Gemini home: settings.json (without
       // its auth type Gemini refuses to start), the key from ~/.env, and their own AfterAgent hook.
