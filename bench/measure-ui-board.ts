@@ -17,10 +17,10 @@ const SESSIONS = 100;
 const LOCKS = 10;
 const FILTER = 'working' satisfies ContextStatus;
 
-/** Status of the i-th session: 40 % working, 10 % blocked, 20 % waiting, 20 % done, 10 % failed. */
+/** Status of the i-th session: 40 % working, 10 % blocked, 10 % needs input, 10 % idle, 20 % done, 10 % failed. */
 function statusOf(i: number): ContextStatus {
   const slot = i % 10;
-  return slot < 4 ? 'working' : slot === 4 ? 'blocked' : slot < 7 ? 'waiting' : slot < 9 ? 'done' : 'failed';
+  return slot < 4 ? 'working' : slot === 4 ? 'blocked' : slot === 5 ? 'needs-input' : slot === 6 ? 'idle' : slot < 9 ? 'done' : 'failed';
 }
 
 /** Gives the 100 sessions varied context (status, current file, progress, messages) and a few locks. */
@@ -41,7 +41,7 @@ async function varyContext(council: Council, files: readonly string[]): Promise<
       s.id,
       {
         status,
-        currentFile: status === 'working' || status === 'waiting' ? file : null,
+        currentFile: status === 'working' || status === 'needs-input' ? file : null,
         progress: status === 'done' ? '10/10' : status === 'failed' ? null : `${i % 10}/10`,
         message: status === 'failed' ? 'tests failed: 3 of 120' : i % 3 === 0 ? `step ${i}: editing ${path.basename(file)}` : null,
         agent: ['claude', 'codex', 'aider'][i % 3] ?? null,

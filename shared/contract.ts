@@ -263,10 +263,14 @@ export type AppCommand = (typeof APP_COMMANDS)[number];
 export const events = {
   /** A menu item or its keyboard shortcut, in the desktop app. */
   'app.command': z.object({ command: z.enum(APP_COMMANDS) }),
-  /** Something in the repository's shared state changed (any process: the app, the CLI, a hook). */
+  /**
+   * Something in the repository's shared state changed (any process: the app, the CLI, a hook), or
+   * (kind `worktree`) files changed in a session's worktree, whoever changed them: its numbers are
+   * out of date.
+   */
   'state.changed': z.object({
     repo: z.string(),
-    kind: z.enum(['sessions', 'locks', 'context', 'settings', 'runs', 'queue']),
+    kind: z.enum(['sessions', 'locks', 'context', 'settings', 'runs', 'queue', 'worktree']),
     sessionId: z.optional(SessionIdSchema),
   }),
   /**

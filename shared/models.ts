@@ -49,9 +49,25 @@ export const FileLockSchema = z.object({
 });
 export type FileLock = z.infer<typeof FileLockSchema>;
 
-export const CONTEXT_STATUSES = ['working', 'blocked', 'waiting', 'done', 'failed'] as const;
+/**
+ * What a session is doing. `needs-input`: its agent waits for the person (a permission, a question,
+ * a start-up prompt such as "trust this folder?"); `idle`: nothing runs and nobody is asked anything
+ * (a new session, an agent that was stopped or interrupted). Before issue 12 both were `waiting`,
+ * which told a supervisor nothing at a glance; a stored `waiting` reads as `idle`.
+ */
+export const CONTEXT_STATUSES = ['working', 'needs-input', 'blocked', 'idle', 'done', 'failed'] as const;
 export const ContextStatusSchema = z.enum(CONTEXT_STATUSES);
 export type ContextStatus = z.infer<typeof ContextStatusSchema>;
+
+/** Each status in words, for people (the CLI's tables print the value itself). */
+export const CONTEXT_STATUS_LABELS: Record<ContextStatus, string> = {
+  working: 'working',
+  'needs-input': 'needs input',
+  blocked: 'blocked',
+  idle: 'idle',
+  done: 'done',
+  failed: 'failed',
+};
 
 export const StatusChangeSchema = z.object({
   status: ContextStatusSchema,
@@ -73,6 +89,12 @@ const contextShape = {
   updatedAt: z.string(),
   /** The most recent status changes, oldest first, capped (see CONTEXT_HISTORY_LIMIT). */
   history: z.array(StatusChangeSchema),
+  /**
+   * Advisory lock clashes: files this session's agent (one without a pre-edit hook) edited while
+   * another session held them. Kept whatever the status does next, so `council status` shows the
+   * clash until it is resolved (the holder lets the file go); readers show only those still held.
+   */
+  clashes: z._default(z.array(z.object({ path: nonEmpty(), holder: SessionIdSchema, at: z.string() })), []),
 };
 
 /** What one session is doing, as its agent (through hooks and structured output) last reported. */

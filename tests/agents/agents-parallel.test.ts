@@ -112,7 +112,7 @@ describe.sequential('the real agent CLIs under the agent manager', () => {
     const reason = `src/held.ts is being edited by session ${holder!.id} (claude: add auth); work on another file or wait`;
     expect(events).toContainEqual(expect.objectContaining({ kind: 'denied', path: 'src/held.ts', reason }));
     expect(manager.events(writer.id)).toContainEqual(expect.objectContaining({ kind: 'denied', reason }));
-    expect(statuses(council, writer)).toEqual(['waiting', 'working', 'blocked', 'working', 'done']);
+    expect(statuses(council, writer)).toEqual(['idle', 'working', 'blocked', 'working', 'done']);
     expect(readFileSync(manager.store.logFile(run), 'utf8')).toContain(`✖ denied apply_patch src/held.ts: ${reason}`);
   }, 120_000);
 

@@ -70,6 +70,6 @@ describe('lock hook decision', () => {
     const reason = `src/x.ts is being edited by session ${holder.id} (codex: add auth); work on another file or wait`;
     expect(decision).toEqual({ decision: 'deny', reason });
     expect(council.context.get(writer.id)).toMatchObject({ status: 'blocked', blockedOn: 'src/x.ts', blockedReason: reason, message: reason });
-    expect(council.context.get(holder.id).status).toBe('waiting');
+    expect(council.context.get(holder.id).status).toBe('idle');
   });
 });

@@ -79,7 +79,7 @@ describe('council hook post-tool|notify|stop|prompt (real processes)', () => {
     for (const agent of ['claude', 'codex', 'gemini'] as const) {
       const cwd = writer.worktreePath;
       const env = { COUNCIL_SESSION_ID: writer.id };
-      await council.context.update(writer.id, { status: 'waiting', currentFile: null, message: null });
+      await council.context.update(writer.id, { status: 'idle', currentFile: null, message: null });
       expect(hook('prompt', agent, JSON.stringify(fixture(agent, 'prompt', cwd)), { cwd, env })).toEqual(quiet);
       expect(council.context.get(writer.id)).toMatchObject({ status: 'working', message: 'Create src/y.ts.' });
       expect(hook('post-tool', agent, JSON.stringify(fixture(agent, 'post-tool', cwd)), { cwd, env })).toEqual(quiet);
@@ -93,12 +93,12 @@ describe('council hook post-tool|notify|stop|prompt (real processes)', () => {
   it.each([
     ['claude', 'Claude needs your permission'],
     ['gemini', 'Tool Confirm Write: src/y.ts requires editing'],
-  ] as const)('%s: notify → waiting, with what it waits for (Codex has no kept notify payload: see the payload test)', async (agent, message) => {
+  ] as const)('%s: notify → needs-input, with what it waits for (Codex has no kept notify payload: see the payload test)', async (agent, message) => {
     const cwd = writer.worktreePath;
     await council.context.update(writer.id, { status: 'working' });
     expect(hook('notify', agent, JSON.stringify(fixture(agent, 'notify', cwd)), { cwd, env: { COUNCIL_SESSION_ID: writer.id } })).toEqual(quiet);
-    expect(council.context.get(writer.id)).toMatchObject({ status: 'waiting', message });
-    expect(council.context.get(writer.id).history.map((h) => h.status)).toEqual(['waiting', 'working', 'waiting']);
+    expect(council.context.get(writer.id)).toMatchObject({ status: 'needs-input', message });
+    expect(council.context.get(writer.id).history.map((h) => h.status)).toEqual(['idle', 'working', 'needs-input']);
   });
 
   it('a refused edit shows as blocked (on the file, with the reason); the next edit that goes through clears it', () => {

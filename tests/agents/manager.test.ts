@@ -101,7 +101,8 @@ describe('stop', () => {
     const stopped = await manager.stop(s!.id);
     expect(stopped).toMatchObject({ state: 'stopped', reason: 'stopped by the user' });
     await waitUntil(() => !isAlive(grandchild), 'the grandchild to be gone', 5000);
-    expect(council.context.get(s!.id).status).toBe('waiting');
+    // Stopped: idle (nothing runs, nobody is asked anything), not "needs input" (issue 12, item 6).
+    expect(council.context.get(s!.id)).toMatchObject({ status: 'idle', message: 'agent stopped by the user' });
   });
 
   it('stops a run hosted by another process through its process group', async () => {
@@ -284,6 +285,12 @@ describe('advisory locks (agents without a pre-edit hook)', () => {
     expect(council.locks.list().find((l) => l.path === 'src/new.ts')?.sessionId).toBe(writer!.id);
     await manager.waitForEnd(writer!.id);
     expect(manager.events(writer!.id)).toContainEqual(expect.objectContaining({ kind: 'message', text: expect.stringContaining('could not be stopped') }));
+    // The run's end does not hide the clash (issue 12, item 6): "custom finished" says it, and
+    // `council status`'s file conflicts keep it while the holder holds the file.
+    expect(council.context.get(writer!.id)).toMatchObject({ status: 'done', message: `custom finished — but it edited src/a.ts (held by session ${holder!.id}); coordinate before merging` });
+    expect(council.context.fileConflicts()).toEqual([{ path: 'src/a.ts', sessionIds: [holder!.id, writer!.id].sort(), lockOwner: holder!.id }]);
+    await council.locks.release('src/a.ts', holder!.id, { cwd: council.ws.repo.mainRoot });
+    expect(council.context.fileConflicts()).toEqual([]);
   });
 });
 

@@ -34,7 +34,7 @@ describe.sequential('the Claude Code preset with the real CLI', () => {
       expect(readFileSync(path.join(writer.worktreePath, FREE), 'utf8')).toBe(FREE_CONTENT);
       expect(await council.locks.who(FREE, { cwd: scene.repo.root })).toMatchObject({ sessionId: writer.id });
       expect(council.context.get(writer.id)).toMatchObject({ status: 'done', currentFile: FREE, blockedOn: null, blockedReason: null, message: 'Done: wrote src/y.ts.' });
-      expect(council.context.get(writer.id).history.map((h) => h.status)).toEqual(['waiting', 'working', 'blocked', 'working', 'done']);
+      expect(council.context.get(writer.id).history.map((h) => h.status)).toEqual(['idle', 'working', 'blocked', 'working', 'done']);
       expect(parseJsonLines(run.stdout).at(-1)).toMatchObject({ type: 'result', is_error: false });
       // (3) The user's own setup applied: their ANTHROPIC_BASE_URL (the model answered) and their own Stop hook.
       expect(server.requests.some((r) => r.kind === 'turn')).toBe(true);
@@ -64,11 +64,11 @@ describe.sequential('the Claude Code preset with the real CLI', () => {
       expect(launch.args).not.toContain('-p');
       expect(launch.args.slice(-2)).toEqual(['--', `Create ${FREE}.`]);
 
-      const waiting = () => council.context.get(writer.id).status === 'waiting' && loggedHookCalls(scene.hookLog).some((c) => c.kind === 'notify');
+      const waiting = () => council.context.get(writer.id).status === 'needs-input' && loggedHookCalls(scene.hookLog).some((c) => c.kind === 'notify');
       const run = await runInteractiveUntil(launch, waiting);
 
       expect(run.reached, run.output.slice(-2000)).toBe(true);
-      expect(council.context.get(writer.id)).toMatchObject({ status: 'waiting', message: 'Claude needs your permission' });
+      expect(council.context.get(writer.id)).toMatchObject({ status: 'needs-input', message: 'Claude needs your permission' });
       // The lock hook ran before the prompt: the writer holds the file it asks to write (not written yet).
       expect(await council.locks.who(FREE, { cwd: scene.repo.root })).toMatchObject({ sessionId: writer.id });
       expect(existsSync(path.join(writer.worktreePath, FREE))).toBe(false);

@@ -36,7 +36,7 @@ describe.sequential('the Codex preset with the real CLI', () => {
       expect(readFileSync(path.join(writer.worktreePath, FREE), 'utf8')).toBe(FREE_CONTENT);
       expect(await council.locks.who(FREE, { cwd: scene.repo.root })).toMatchObject({ sessionId: writer.id });
       expect(council.context.get(writer.id)).toMatchObject({ status: 'done', currentFile: FREE, blockedOn: null, blockedReason: null, message: 'Done: wrote src/y.ts.' });
-      expect(council.context.get(writer.id).history.map((h) => h.status)).toEqual(['waiting', 'working', 'blocked', 'working', 'done']);
+      expect(council.context.get(writer.id).history.map((h) => h.status)).toEqual(['idle', 'working', 'blocked', 'working', 'done']);
       expect(parseJsonLines(run.stdout).at(-1)).toMatchObject({ type: 'turn.completed' });
       // (3) The user's own config applied: their provider (the model answered) and their own Stop hook.
       expect(server.requests.some((r) => r.kind === 'turn')).toBe(true);

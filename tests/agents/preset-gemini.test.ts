@@ -35,7 +35,7 @@ describe.sequential('the Gemini CLI preset with the real CLI', () => {
       expect(readFileSync(path.join(writer.worktreePath, FREE), 'utf8')).toBe(FREE_CONTENT);
       expect(await council.locks.who(FREE, { cwd: scene.repo.root })).toMatchObject({ sessionId: writer.id });
       expect(council.context.get(writer.id)).toMatchObject({ status: 'done', currentFile: FREE, blockedOn: null, blockedReason: null, message: 'Done: wrote src/y.ts.' });
-      expect(council.context.get(writer.id).history.map((h) => h.status)).toEqual(['waiting', 'working', 'blocked', 'working', 'done']);
+      expect(council.context.get(writer.id).history.map((h) => h.status)).toEqual(['idle', 'working', 'blocked', 'working', 'done']);
       expect(parseJsonLines(run.stdout).at(-1)).toMatchObject({ type: 'result', status: 'success' });
       // (3) The user's own setup applied through the session's Gemini home: settings.json (without
       // its auth type Gemini refuses to start), the key from ~/.env, and their own AfterAgent hook.
@@ -66,11 +66,11 @@ describe.sequential('the Gemini CLI preset with the real CLI', () => {
       expect(launch.args).toEqual([`--prompt-interactive=Create ${FREE}.`, ...launch.args.slice(1)]);
       expect(lstatSync(path.join(launch.env.GEMINI_CLI_HOME as string, '.gemini', 'trustedFolders.json')).isSymbolicLink()).toBe(true);
 
-      const waiting = () => council.context.get(writer.id).status === 'waiting' && loggedHookCalls(scene.hookLog).some((c) => c.kind === 'notify');
+      const waiting = () => council.context.get(writer.id).status === 'needs-input' && loggedHookCalls(scene.hookLog).some((c) => c.kind === 'notify');
       const run = await runInteractiveUntil(launch, waiting);
 
       expect(run.reached, run.output.slice(-2000)).toBe(true);
-      expect(council.context.get(writer.id)).toMatchObject({ status: 'waiting', message: `Tool Confirm Write: ${FREE} requires editing` });
+      expect(council.context.get(writer.id)).toMatchObject({ status: 'needs-input', message: `Tool Confirm Write: ${FREE} requires editing` });
       expect(await council.locks.who(FREE, { cwd: scene.repo.root })).toMatchObject({ sessionId: writer.id });
       expect(existsSync(path.join(writer.worktreePath, FREE))).toBe(false);
       expect(fileContents([...user.configFiles, trusted])).toEqual({ ...scene.configBefore, [trusted]: JSON.stringify({ [writer.worktreePath]: 'TRUST_FOLDER' }) });

@@ -124,7 +124,7 @@ describe('council CLI: locks and context', () => {
 
     const all = councilJson<SessionContextView[]>(['context', 'show'], { cwd: repo.root });
     expect(all.result.ok && all.result.value.map((c) => c.status).sort()).toEqual(['blocked', 'working']);
-    expect(council(['context', 'update', '--session', a!.id, '--status', 'sleeping'], { cwd: repo.root })).toMatchObject({ code: 2, stderr: expect.stringContaining("Allowed choices are working, blocked, waiting, done, failed") });
+    expect(council(['context', 'update', '--session', a!.id, '--status', 'sleeping'], { cwd: repo.root })).toMatchObject({ code: 2, stderr: expect.stringContaining("Allowed choices are working, needs-input, blocked, idle, done, failed") });
   });
 });
 

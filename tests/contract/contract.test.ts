@@ -135,7 +135,7 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
     valid: async () => {
       const id = await oneSession();
       expect(await ok('sessions.list', { repo: repo.root })).toEqual([
-        { session: expect.objectContaining({ id, task: 'contract', state: 'ready' }), context: expect.objectContaining({ sessionId: id, status: 'waiting' }) },
+        { session: expect.objectContaining({ id, task: 'contract', state: 'ready' }), context: expect.objectContaining({ sessionId: id, status: 'idle' }) },
       ]);
     },
     malformed: { input: {}, names: 'repo' },

@@ -21,14 +21,14 @@ describe('shared context', () => {
   });
 
   it('starts as waiting, takes updates, and keeps a history of status changes', async () => {
-    expect(council.context.get(a.id)).toMatchObject({ sessionId: a.id, agent: 'claude', task: 'context', status: 'waiting', stale: false, filesLocked: [] });
+    expect(council.context.get(a.id)).toMatchObject({ sessionId: a.id, agent: 'claude', task: 'context', status: 'idle', stale: false, filesLocked: [] });
     await council.context.update(a.id, { status: 'working', currentFile: 'src/a.ts', progress: '1/3', message: 'editing' }, { cwd: repo.root });
     await council.context.update(a.id, { progress: '2/3' });
     await council.locks.acquire('src/a.ts', a.id, { cwd: repo.root });
     await council.context.update(a.id, { status: 'done', message: 'finished' });
     const view = council.context.get(a.id);
     expect(view).toMatchObject({ status: 'done', currentFile: 'src/a.ts', progress: '2/3', message: 'finished', filesLocked: ['src/a.ts'] });
-    expect(view.history.map((h) => h.status)).toEqual(['waiting', 'working', 'done']);
+    expect(view.history.map((h) => h.status)).toEqual(['idle', 'working', 'done']);
     expect(view.history[2]?.message).toBe('finished');
   });
 
@@ -36,7 +36,7 @@ describe('shared context', () => {
     const updated = await council.context.update(a.id, { currentFile: path.join(a.worktreePath, 'src', 'b.ts') });
     expect(updated.currentFile).toBe('src/b.ts');
     await expect(council.context.update(a.id, { currentFile: '/etc/passwd' })).rejects.toThrow(/outside the repository/);
-    await expect(council.context.update(a.id, { status: 'sleeping' as never })).rejects.toThrow(/status: must be one of "working", "blocked", "waiting", "done", "failed"/);
+    await expect(council.context.update(a.id, { status: 'sleeping' as never })).rejects.toThrow(/status: must be one of "working", "needs-input", "blocked", "idle", "done", "failed"/);
     await expect(council.context.update(a.id, { bogus: 1 } as never)).rejects.toThrow(/unknown field bogus/);
   });
 
@@ -67,13 +67,35 @@ describe('shared context', () => {
   it('summarizes sessions by status', async () => {
     await council.context.update(a.id, { status: 'working' });
     await council.context.update(b.id, { status: 'done' });
-    expect(council.context.summary()).toEqual({ total: 3, byStatus: { working: 1, blocked: 0, waiting: 1, done: 1, failed: 0 } });
+    expect(council.context.summary()).toEqual({ total: 3, byStatus: { working: 1, 'needs-input': 0, blocked: 0, idle: 1, done: 1, failed: 0 } });
+  });
+
+  it('tells "needs your input" from idle: a new session is idle; a record written before (status "waiting") reads as idle, history and message kept', async () => {
+    expect(council.context.get(a.id).status).toBe('idle');
+    await council.context.update(a.id, { status: 'needs-input', message: 'Claude needs your permission' });
+    expect(council.context.get(a.id)).toMatchObject({ status: 'needs-input', message: 'Claude needs your permission' });
+    const file = path.join(council.ws.paths.contextDir, `${b.id}.json`);
+    const { clashes: _clashes, ...record } = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...record, status: 'waiting', message: 'agent stopped', history: [{ status: 'waiting', at: '2026-01-01T00:00:00.000Z', message: 'session created' }] }));
+    expect(council.context.get(b.id)).toMatchObject({ status: 'idle', message: 'agent stopped', history: [{ status: 'idle', message: 'session created' }], clashes: [] });
+    expect((await council.context.update(b.id, { progress: '1/2' })).status).toBe('idle');
+  });
+
+  it('keeps an advisory lock clash in the file conflicts after the session is done, until the holder lets the file go (issue 12, item 6)', async () => {
+    await council.locks.acquire('src/a.ts', b.id, { cwd: repo.root });
+    await council.context.noteClash(a.id, { path: 'src/a.ts', holder: b.id }, { cwd: repo.root });
+    await council.context.update(a.id, { status: 'done', currentFile: 'src/b.ts', message: 'codex finished' }, { cwd: repo.root });
+    expect(council.context.fileConflicts()).toEqual([{ path: 'src/a.ts', sessionIds: [a.id, b.id].sort(), lockOwner: b.id }]);
+    expect(council.context.openClashes(a.id)).toMatchObject([{ path: 'src/a.ts', holder: b.id }]);
+    await council.locks.release('src/a.ts', b.id, { cwd: repo.root });
+    expect(council.context.fileConflicts()).toEqual([]);
+    expect(council.context.openClashes(a.id)).toEqual([]);
   });
 
   it('never crashes a reader on a corrupt or half-written record', async () => {
     const file = path.join(council.ws.paths.contextDir, `${a.id}.json`);
     writeFileSync(file, '{"sessionId": "' + a.id + '", "status": "work');
-    expect(council.context.get(a.id)).toMatchObject({ sessionId: a.id, status: 'waiting' });
+    expect(council.context.get(a.id)).toMatchObject({ sessionId: a.id, status: 'idle' });
     expect(council.context.all()).toHaveLength(3);
     writeFileSync(file, JSON.stringify({ sessionId: a.id, status: 'exploded' }));
     expect(council.context.summary().total).toBe(3);

@@ -2,21 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { StatusNotifier, type Notice } from '../../electron/core/app/status-notifier';
 
 describe('status notices', () => {
-  it('announces a change into done, failed, blocked or waiting (needs the user) — not the first status seen, not repeats', () => {
+  it('announces a change into done, failed, blocked or needs-input — not idle, not the first status seen, not repeats', () => {
     const notices: Notice[] = [];
     const notifier = new StatusNotifier((n) => notices.push(n));
-    const s = (status: 'working' | 'done' | 'failed' | 'blocked' | 'waiting', message: string | null = null) => ({ id: 'abc123', task: 'add auth', status, message });
+    const s = (status: 'working' | 'done' | 'failed' | 'blocked' | 'needs-input' | 'idle', message: string | null = null) => ({ id: 'abc123', task: 'add auth', status, message });
     notifier.observe('/r', s('done')); // first sight: remembered, not announced
     notifier.observe('/r', s('working'));
     notifier.observe('/r', s('done', 'all tests pass'));
     notifier.observe('/r', s('done'));
     notifier.observe('/r', s('blocked'));
-    notifier.observe('/r', s('waiting', 'Claude needs your permission to use Bash'));
+    notifier.observe('/r', s('needs-input', 'Claude needs your permission to use Bash'));
+    notifier.observe('/r', s('idle', 'agent stopped by the user'));
     notifier.observe('/r', s('failed', 'model server unreachable'));
     expect(notices.map((n) => [n.title, n.body])).toEqual([
       ['Session abc123 is done', 'add auth — all tests pass'],
       ['Session abc123 is blocked', 'add auth'],
-      ['Session abc123 is waiting for you', 'add auth — Claude needs your permission to use Bash'],
+      ['Session abc123 needs your input', 'add auth — Claude needs your permission to use Bash'],
       ['Session abc123 failed', 'add auth — model server unreachable'],
     ]);
   });

@@ -51,7 +51,7 @@ describe('full parallel workflow', () => {
       await council.locks.releaseAll(s.id);
       await council.context.update(s.id, { status: 'done' });
     }
-    expect(council.context.summary()).toEqual({ total: 3, byStatus: { working: 0, blocked: 0, waiting: 0, done: 3, failed: 0 } });
+    expect(council.context.summary()).toEqual({ total: 3, byStatus: { working: 0, 'needs-input': 0, blocked: 0, idle: 0, done: 3, failed: 0 } });
     for (const s of [api, ui, db]) expect((await council.stats(s.id)).ahead).toBe(1);
 
     // Merge all three into main (the merge queue comes later; plain git here), then remove them.

@@ -114,7 +114,7 @@ describe.skipIf(unavailable !== null)('an agent driven from the app', () => {
     // It works on the task, and asks before creating the file (the session waits for the user,
     // through the notification hook): Enter allows it.
     await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('Do you want to create hello.ts?');
-    await expect.poll(() => page.getByTestId('session-view-status').textContent(), { timeout: 30_000 }).toBe('waiting');
+    await expect.poll(() => page.getByTestId('session-view-status').textContent(), { timeout: 30_000 }).toBe('needs input');
     expect(existsSync(path.join(session.worktreePath, file))).toBe(false);
     await screenshot(page, 'agent-terminal-permission');
     await page.keyboard.press('Enter');

@@ -9,8 +9,8 @@ import type { EventPayload, SessionCard } from '../../shared/contract';
 import { DEFAULT_SETTINGS } from '../../shared/models';
 import type { Result } from '../../shared/errors';
 import { createAgentEvents, describeEvent, matchesFilter } from '../../renderer/src/features/agents/agent-events';
-import { newlyWaiting, runEndNotice, waitingNotice } from '../../renderer/src/features/agents/run-notices';
-import { formatCost, formatTokens, isPresetId, mergeRuns, pickNewer, runActions, runFacts, runSummary } from '../../renderer/src/features/agents/run-model';
+import { needsInputNotice, newlyNeedingInput, runEndNotice } from '../../renderer/src/features/agents/run-notices';
+import { formatCost, formatTokens, isPresetId, mergeRuns, pickNewer, runActions, runChipLabel, runFacts, runSummary } from '../../renderer/src/features/agents/run-model';
 import { bestOfGroups, checkSummary, describePick, describeWork, liveRun } from '../../renderer/src/features/compare/compare-groups';
 import { buildCreateInput, defaultAgentProblem, initialPreset, modeFor, presetStatus, submitLabel, type NewSessionForm } from '../../renderer/src/features/board/new-session-form';
 import { formFromSettings, parseSettingsForm } from '../../renderer/src/features/settings/settings-form';
@@ -32,7 +32,7 @@ function card(id: string, task: string, createdAt: string, status: SessionCard['
     session: { id, task, agent: 'claude', branch: `council/${id}`, worktreePath: `/w/${id}`, baseBranch: 'main', baseCommit: 'a'.repeat(40), createdAt, state: 'ready' },
     context: {
       sessionId: id, agent: 'claude', task, status, currentFile: null, progress: null, message: null,
-      blockedReason: null, blockedOn: null, updatedAt: createdAt, history: [], filesLocked: [], stale: false,
+      blockedReason: null, blockedOn: null, updatedAt: createdAt, history: [], clashes: [], filesLocked: [], stale: false,
     },
   };
 }
@@ -103,11 +103,22 @@ describe('notices', () => {
     expect(failed!.detail).toContain('exit 1');
   });
 
-  it('tells when a session turns to waiting, not when it already was or is new', () => {
-    const before = [card('a', 'x', '2026-01-01T10:00:00Z'), card('b', 'y', '2026-01-01T10:00:00Z', 'waiting')];
-    const after = [card('a', 'x', '2026-01-01T10:00:00Z', 'waiting'), card('b', 'y', '2026-01-01T10:00:00Z', 'waiting'), card('c', 'z', '2026-01-01T10:00:00Z', 'waiting')];
-    expect(newlyWaiting(before, after).map((c) => c.session.id)).toEqual(['a']);
-    expect(waitingNotice(after[0]!).title).toBe('Needs input: x');
+  it('words a live interactive run between turns as idle beside a done or idle session, never beside working', () => {
+    expect(runChipLabel(run(), 'done')).toBe('idle');
+    expect(runChipLabel(run(), 'idle')).toBe('idle');
+    expect(runChipLabel(run(), 'working')).toBeNull();
+    expect(runChipLabel(run(), 'needs-input')).toBeNull();
+    expect(runChipLabel(run({ mode: 'headless' }), 'done')).toBeNull();
+    expect(runChipLabel(run({ state: 'done', endedAt: '2026-01-01T10:05:00Z' }), 'done')).toBeNull();
+  });
+
+  it('tells when a session turns to needs-input (or appears asking), not when it already was', () => {
+    const before = [card('a', 'x', '2026-01-01T10:00:00Z'), card('b', 'y', '2026-01-01T10:00:00Z', 'needs-input')];
+    const after = [card('a', 'x', '2026-01-01T10:00:00Z', 'needs-input'), card('b', 'y', '2026-01-01T10:00:00Z', 'needs-input'), card('c', 'z', '2026-01-01T10:00:00Z', 'needs-input')];
+    expect(newlyNeedingInput(before, after).map((c) => c.session.id)).toEqual(['a', 'c']);
+    expect(needsInputNotice(after[0]!).title).toBe('Needs input: x');
+    // Idle (a new session, a stopped agent) is not a question for the user.
+    expect(newlyNeedingInput(before, [card('a', 'x', '2026-01-01T10:00:00Z', 'idle')])).toEqual([]);
   });
 });
 

@@ -21,7 +21,7 @@ function card(id: string, createdAt: string, status: SessionCard['context']['sta
     session: { id, task: `task ${id}`, agent: null, branch: `council/t-${id}`, worktreePath: `/w/${id}`, baseBranch: 'main', baseCommit: 'a'.repeat(40), createdAt, state: 'ready' },
     context: {
       sessionId: id, agent: null, task: `task ${id}`, status, currentFile: null, progress: null, message: null,
-      blockedReason: null, blockedOn: null, updatedAt: createdAt, history: [], filesLocked: [], stale: false,
+      blockedReason: null, blockedOn: null, updatedAt: createdAt, history: [], clashes: [], filesLocked: [], stale: false,
     },
   };
 }
@@ -62,7 +62,7 @@ describe('board', () => {
   it('orders newest first, ties by id, and counts per status', () => {
     const cards = [card('b2', '2026-01-01T10:00:00Z', 'done'), card('a1', '2026-01-01T10:00:00Z', 'working'), card('c3', '2026-01-02T10:00:00Z', 'working')];
     expect(sortCards(cards).map((c) => c.session.id)).toEqual(['c3', 'a1', 'b2']);
-    expect(countByStatus(cards)).toEqual({ all: 3, working: 2, blocked: 0, waiting: 0, done: 1, failed: 0 });
+    expect(countByStatus(cards)).toEqual({ all: 3, working: 2, blocked: 0, 'needs-input': 0, idle: 0, done: 1, failed: 0 });
   });
 
   it('arrow keys move through the grid by columns and rows', () => {

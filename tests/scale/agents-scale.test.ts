@@ -6,7 +6,7 @@ import { missingEdits } from '../../bench/scale/edit-tracker';
 import { planEdits } from '../../bench/scale/fleet';
 import { watchCoverage, type WatchCoverage } from '../../bench/scale/inotify';
 import { MB } from '../../bench/scale/meter';
-import { ScaleScene } from '../../bench/scale/scene';
+import { BENCH_CLIENT, ScaleScene } from '../../bench/scale/scene';
 import { generateRepo, relPathOf } from '../../bench/repo-gen';
 import { browserUnavailable } from '../e2e/browser';
 import { tempDir } from '../helpers/repo';
@@ -63,7 +63,11 @@ describe.skipIf(unavailable !== null)('8 fake-agent sessions under the browser h
 
   it('sees every edit, watches each folder of every live worktree once, shows every card; stops clean', async () => {
     const worktrees = scene.sessions.map((s) => s.worktreePath);
-    expect(watchCoverage(worktrees)).toMatchObject({ foldersWatched: 0, filesWatched: 0 });
+    // The scene's client watches the repository like a window: every session's worktree is watched
+    // already (a card's count follows edits made outside any agent: issue 12, item 4), once per
+    // folder; the agents' own watchers then add no watch of their own (one inotify watch per path).
+    const idle = await settledCoverage(worktrees, 5000);
+    expect(idle).toMatchObject({ foldersWatched: idle?.folders, filesWatched: 0, unwatchedExamples: [] });
 
     const { runs } = await scene.startAgents();
     expect(runs.map((r) => r.state)).toEqual(Array(AGENTS).fill('running'));
@@ -104,7 +108,10 @@ describe.skipIf(unavailable !== null)('8 fake-agent sessions under the browser h
     expect(scene.running()).toBe(AGENTS);
 
     await scene.stopAgents();
-    expect(watchCoverage(worktrees)).toMatchObject({ foldersWatched: 0, filesWatched: 0 });
+    // The window still watches the board; once it goes, nothing is left watched.
+    expect(watchCoverage(worktrees)).toMatchObject({ foldersWatched: coverage?.folders, filesWatched: 0 });
+    scene.core.removeClient(BENCH_CLIENT);
+    await expect.poll(() => watchCoverage(worktrees), { timeout: 5000 }).toMatchObject({ foldersWatched: 0, filesWatched: 0 });
     expect(await Promise.all(scene.ids.map((sid) => scene.manager.watching(sid)))).toEqual(Array(AGENTS).fill(false));
     const ended = scene.ids.map((sid) => scene.manager.runs(sid)[0] as AgentRun);
     expect(ended.map((r) => r.state)).toEqual(Array(AGENTS).fill('stopped'));

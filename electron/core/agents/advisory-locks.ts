@@ -63,6 +63,8 @@ export interface Clash {
   path: string;
   /** The holder in words: `session <id> (<agent>: <task>)`. */
   holder: string;
+  /** The holding session's id. */
+  holderId: string;
 }
 
 export class AdvisoryLocks {
@@ -104,7 +106,7 @@ export class AdvisoryLocks {
           if (!result.already) this.taken.add(result.lock.path);
           continue;
         }
-        await this.onClash({ path: result.owner.path, holder: describeSession(this.council, result.owner.sessionId) });
+        await this.onClash({ path: result.owner.path, holder: describeSession(this.council, result.owner.sessionId), holderId: result.owner.sessionId });
       } catch {
         // A path the lock store refuses (outside the repository, say): nothing to flag.
       }

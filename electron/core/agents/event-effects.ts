@@ -37,7 +37,7 @@ export function eventEffects(run: AgentRun, event: AgentEvent): EventEffects {
     case 'denied':
       return { run: { denials: run.denials + 1 }, context: { status: 'blocked', blockedReason: event.reason, blockedOn: event.path, message: `denied: ${event.reason}` }, outcome: null };
     case 'needs-input':
-      return { run: changes, context: { status: 'waiting', message: event.text ?? 'needs your input' }, outcome: null };
+      return { run: changes, context: { status: 'needs-input', message: event.text ?? 'needs your input' }, outcome: null };
     case 'usage':
       return { run: { costUsd: event.costUsd ?? run.costUsd, inputTokens: event.inputTokens ?? run.inputTokens, outputTokens: event.outputTokens ?? run.outputTokens }, context: null, outcome: null };
     case 'done':

@@ -48,7 +48,7 @@ export async function bootstrapSession(manager: AgentManager, session: Session, 
     },
   });
   if (result.exitCode === 0 && !result.timedOut) {
-    await council.context.update(session.id, { status: 'waiting', progress: `setup done in ${(result.durationMs / 1000).toFixed(1)} s` });
+    await council.context.update(session.id, { status: 'idle', progress: `setup done in ${(result.durationMs / 1000).toFixed(1)} s` });
     return;
   }
   const how = result.timedOut ? `did not finish within ${settings.setupTimeoutSeconds} s and was stopped` : `failed with exit code ${result.exitCode ?? result.signal ?? '?'}`;

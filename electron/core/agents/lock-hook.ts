@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { recordHookEvent } from './hooks/run-events';
 import type { Session } from '../../../shared/models';
 import { Council } from '../council';
 import { realpathOfExisting, safeRealpath } from '../locks/lock-paths';
@@ -100,6 +101,7 @@ export async function decideLockHook(agent: HookAgent, payload: unknown, options
   for (const rel of taken) await council.locks.release(rel, session.id, { cwd: council.ws.repo.mainRoot });
   const reason = `${refusals.join('; ')}; work on another file or wait`;
   await recordDenial(council, session.id, refused[0] as string, reason);
+  recordHookEvent(council, session.id, { kind: 'denied', tool: target.tool, path: refused[0] ?? null, reason });
   return { decision: 'deny', reason };
 }
 

@@ -2,7 +2,7 @@ import { mkdirSync, readlinkSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AgentEvent, AgentEventInput, AgentPresetId, AgentRun, OutputChunk, RunMode, RunState } from '../../../shared/agents';
-import type { ContextUpdate, Session } from '../../../shared/models';
+import type { ContextUpdate, Session, SessionContextView } from '../../../shared/models';
 import type { Council } from '../council';
 import { CouncilError, invalidInput } from '../errors';
 import { sessionEnvironment } from '../sessions/bootstrap';
@@ -16,10 +16,11 @@ import { eventEffects, FILES_TOUCHED_LIMIT } from './event-effects';
 import { readLog } from './log-file';
 import { isLive, RunStore } from './run-store';
 import { renderEvent } from './render-event';
-import type { Launch, OutputParser } from './types';
+import type { Launch, OutputParser, StartupPrompt } from './types';
 import { watchActivity } from './worktree-activity';
 import { AdvisoryLocks } from './advisory-locks';
 import { StderrGist } from './failure-reason';
+import { followRunEvents } from './hooks/run-events';
 
 /**
  * Starts, watches and stops the agents of one repository's sessions, in this process. Every run
@@ -74,7 +75,14 @@ interface LiveRun {
   lastFileNote: number;
   /** Advisory locks of a preset without a pre-edit hook (null when its hooks enforce the locks). */
   advisory: AdvisoryLocks | null;
+  /** Interactive: event lines this process appended itself (the follower skips them). */
+  ownEvents: Set<string>;
+  /** Interactive: stops following the events the agent's hooks append. */
+  stopEvents: (() => void) | null;
 }
+
+/** How often a pending start-up prompt's answer is looked for (a small file read). */
+const STARTUP_POLL_MS = 250;
 
 function cleanEnv(env: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -201,11 +209,15 @@ export class AgentManager {
       stderrGist: new StderrGist(),
       lastFileNote: 0,
       advisory: null,
+      ownEvents: new Set(),
+      stopEvents: null,
     };
     if ((preset.locksFor?.(settings.agents[preset.id] ?? {}) ?? preset.locks) === 'advisory') {
       live.advisory = new AdvisoryLocks(this.council, session, async (clash) => {
         const text = `edited ${clash.path}, which ${clash.holder} holds — ${preset.id} has no pre-edit hook, so this could not be stopped; coordinate before merging`;
         this.apply(live, { kind: 'message', text }, true);
+        // Kept in the context until resolved: a later "finished" message must not hide it.
+        await this.council.context.noteClash(session.id, { path: clash.path, holder: clash.holderId }, { cwd: session.worktreePath }).catch(() => undefined);
         await this.context(session.id, { currentFile: clash.path, message: text });
       });
     }
@@ -214,9 +226,15 @@ export class AgentManager {
     // The watcher is in place before the agent starts: a write in its first second is seen too
     // (it used to start after the process, and a custom agent that writes at once got no lock).
     // The session's context says so first: what the watcher flags from now on comes after it.
-    await this.context(session.id, { status: 'working', agent: preset.id, message: `${preset.label} started (${mode})`, currentFile: null });
+    // An interactive agent that first asks the person something ("trust this folder?") needs input,
+    // not work, until that is answered.
+    const started = `${preset.label} started (${mode})`;
+    const asksFirst = mode === 'interactive' ? (launch.startupPrompt ?? null) : null;
+    await this.context(session.id, asksFirst ? { status: 'needs-input', agent: preset.id, message: asksFirst.message, currentFile: null } : { status: 'working', agent: preset.id, message: started, currentFile: null });
     live.watching = this.watch(live, session);
     await live.watching;
+    // No output to parse: the hooks say what it does (tools, questions, turns), in its events file.
+    if (mode === 'interactive') live.stopEvents = followRunEvents(this.store.eventsFile(run), live.ownEvents, (event) => this.hookEvent(live, event));
 
     try {
       live.process = await startAgentProcess({
@@ -241,6 +259,10 @@ export class AgentManager {
     const proc = live.process;
     live.run = await this.patch(live, { state: 'running', pid: proc.pid });
     this.apply(live, { kind: 'started', agentSessionId: null, model: null }, false);
+    if (asksFirst) {
+      this.apply(live, { kind: 'needs-input', text: asksFirst.message }, true);
+      this.followStartupPrompt(live, asksFirst, started);
+    }
 
     proc.output.subscribe((chunk) => {
       for (const listener of this.outputListeners.get(session.id) ?? []) listener(live.run, chunk);
@@ -313,6 +335,25 @@ export class AgentManager {
     }, ms);
     timer.unref();
     return timer;
+  }
+
+  /**
+   * Until the start-up prompt is answered (read from the CLI's own state), the session needs input;
+   * then it works — unless a hook has moved it on meanwhile (the prompt hook says working itself).
+   */
+  private followStartupPrompt(live: LiveRun, prompt: StartupPrompt, started: string): void {
+    const sessionId = live.run.sessionId;
+    const timer = setInterval(() => {
+      if (this.live.get(sessionId) !== live || live.finishing) {
+        clearInterval(timer);
+        return;
+      }
+      if (!prompt.answered()) return;
+      clearInterval(timer);
+      const unchanged = (now: { status: string; message: string | null }) => now.status === 'needs-input' && now.message === prompt.message;
+      void this.context(sessionId, { status: 'working', message: started }, unchanged).catch(() => undefined);
+    }, STARTUP_POLL_MS);
+    timer.unref();
   }
 
   /** Waits until the session's live run (in this process) ends. */
@@ -451,7 +492,7 @@ export class AgentManager {
       );
       if (updated.state === 'interrupted') {
         marked.push(updated);
-        await this.context(run.sessionId, { status: 'waiting', message: 'agent interrupted (the app or CLI that ran it stopped); resume to continue' }).catch(() => undefined);
+        await this.context(run.sessionId, { status: 'idle', message: 'agent interrupted (the app or CLI that ran it stopped); resume to continue' }).catch(() => undefined);
         this.emitRun(updated);
       }
     }
@@ -483,7 +524,10 @@ export class AgentManager {
 
   private apply(live: LiveRun, input: AgentEventInput, record: boolean): void {
     const event = { ...input, at: new Date().toISOString() } as AgentEvent;
-    if (record) this.store.appendEvent(live.run, event);
+    if (record) {
+      if (live.stopEvents) live.ownEvents.add(JSON.stringify(event));
+      this.store.appendEvent(live.run, event);
+    }
     const effects = eventEffects(live.run, event);
     if (event.kind === 'file-changed') void live.advisory?.note([event.path]);
     if (effects.outcome) live.outcome = effects.outcome;
@@ -495,6 +539,22 @@ export class AgentManager {
       this.emitRun(live.run);
     }
     if (effects.context) void this.context(live.run.sessionId, effects.context).catch(() => undefined);
+    this.options.listener?.event?.(live.run, event);
+  }
+
+  /**
+   * An event an interactive agent's hook recorded: shown live like any other; it counts as work in
+   * the run record. The hook has already written the session's context, and a turn's end is not
+   * the run's end.
+   */
+  private hookEvent(live: LiveRun, event: AgentEvent): void {
+    if (this.live.get(live.run.sessionId) !== live) return;
+    const { run } = eventEffects(live.run, event);
+    if (Object.keys(run).length) {
+      live.run = { ...live.run, ...run };
+      this.store.write(live.run);
+      this.emitRun(live.run);
+    }
     this.options.listener?.event?.(live.run, event);
   }
 
@@ -519,6 +579,7 @@ export class AgentManager {
   private async finish(live: LiveRun, exit: { code: number | null; signal: string | null }): Promise<AgentRun> {
     const sessionId = live.run.sessionId;
     live.finishing = true;
+    live.stopEvents?.();
     if (live.stopWatch) await live.stopWatch().catch(() => undefined);
     // Advisory locks stood for this run's edits: given back now that it is over.
     await live.advisory?.close().catch(() => undefined);
@@ -545,10 +606,16 @@ export class AgentManager {
     }
     // The session's status first, then the run's end: a board that hears "run done" and reads the
     // context then never sees the run done beside a session still "working".
-    const status = state === 'done' ? 'done' : state === 'failed' ? 'failed' : 'waiting';
+    // Stopped: nothing runs and nobody is asked anything — idle, not "needs input".
+    const status = state === 'done' ? 'done' : state === 'failed' ? 'failed' : 'idle';
     const preset = live.run.preset;
-    const message = state === 'done' ? `${preset} finished` : state === 'failed' ? `${preset} failed: ${reason ?? ''}` : 'agent stopped';
-    await this.context(sessionId, { status, message: message.slice(0, 2000) }).catch(() => undefined);
+    const ending = state === 'done' ? `${preset} finished` : state === 'failed' ? `${preset} failed: ${reason ?? ''}` : 'agent stopped by the user';
+    // An advisory lock clash stays in the message until the holder lets the file go.
+    const clashes = this.openClashes(sessionId);
+    const message = clashes.length ? `${ending} — but it edited ${clashes.map((c) => `${c.path} (held by session ${c.holder})`).join(', ')}; coordinate before merging` : ending;
+    // An interactive agent stopped after its turn ended (its Stop hook said done) leaves the work done.
+    const keepsDone = (now: SessionContextView) => !(state === 'stopped' && now.status === 'done');
+    await this.context(sessionId, { status, message: message.slice(0, 2000) }, keepsDone).catch(() => undefined);
     const ended = await this.patch(live, {
       state,
       reason,
@@ -559,6 +626,14 @@ export class AgentManager {
     });
     this.live.delete(sessionId);
     return ended;
+  }
+
+  private openClashes(sessionId: string): { path: string; holder: string }[] {
+    try {
+      return this.council.context.openClashes(sessionId);
+    } catch {
+      return []; // the session went meanwhile
+    }
   }
 
   private async patch(live: LiveRun, changes: Partial<AgentRun>): Promise<AgentRun> {
@@ -575,13 +650,15 @@ export class AgentManager {
   /**
    * Context updates of one session, in the order they were asked for (each waits for the one
    * before: the mutex alone does not keep their order, and a late "working" must not overwrite
-   * "done"). Paths are the agent's, relative to its worktree.
+   * "done"). Paths are the agent's, relative to its worktree. `only`: skipped unless the context
+   * then still is what the caller expects.
    */
-  private context(sessionId: string, update: ContextUpdate): Promise<void> {
+  private context(sessionId: string, update: ContextUpdate, only?: (current: SessionContextView) => boolean): Promise<void> {
     const previous = this.contextQueue.get(sessionId) ?? Promise.resolve();
     const next = previous.then(async () => {
       const session = this.council.ws.registry.find(sessionId);
       if (!session) return;
+      if (only && !only(this.council.context.get(sessionId))) return;
       await this.council.context.update(sessionId, update, { cwd: session.worktreePath });
     });
     const settled = next.catch(() => undefined);

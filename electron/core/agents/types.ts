@@ -61,6 +61,17 @@ export interface Launch {
   answerDeadlineMs?: number;
   /** The model server's address, for that failure's reason (null when unknown). */
   modelServer?: string | null;
+  /**
+   * Interactive: the program will first ask the person something before it reads its task (Claude
+   * Code's "Do you trust the files in this folder?"), known from the CLI's own state, not its
+   * screen. The session shows `needs-input` with `message` until `answered()` says so.
+   */
+  startupPrompt?: StartupPrompt;
+}
+
+export interface StartupPrompt {
+  message: string;
+  answered(): boolean;
 }
 
 /** Turns a CLI's structured output into normalized events; one parser per run (it may keep state). */

@@ -18,8 +18,8 @@ import { MergeQueue, processQueue } from '../merge/index';
 import { resolvePrompt } from '../agents/resolve-prompt';
 import { RecentRepos } from './recent';
 import { StatusNotifier, type Notice } from './status-notifier';
-import { watchWorktree } from './worktree-watch';
 import { resolveRefusal } from '../../../shared/merge-policy';
+import { WorktreeWatches } from './worktree-watches';
 
 export interface AppCoreOptions {
   /** Where per-user app state lives (recent repositories): Electron's userData, or ~/.council. */
@@ -42,7 +42,12 @@ export class AppCore {
   readonly handlers: HandlerTable;
   private readonly councils = new Map<string, Promise<Council>>();
   private readonly repoWatches = new Map<string, () => Promise<void>>();
-  private readonly sessionWatches = new Map<string, () => Promise<void>>();
+  /** Session worktrees watched for the board (every session of a watched repository) and for diff views. */
+  private readonly worktrees = new WorktreeWatches((repo, sessionId, paths) => {
+    this.hub.publishWorktree(repo, sessionId, paths);
+    this.hub.publishTouched(repo, sessionId);
+    this.radars.get(repo)?.note(sessionId);
+  });
   private readonly managers = new Map<string, AgentManager>();
   private readonly radars = new Map<string, RadarFeed>();
   /** Repositories whose merge queue this process is working through right now. */
@@ -171,14 +176,19 @@ export class AppCore {
     radar.start();
     const stop = await council.watch((changes) => {
       for (const change of changes) {
+        if (change.kind === 'sessions') void this.syncBoardWatches(repo, council);
         this.hub.publishState({ repo, kind: change.kind, ...(change.sessionId ? { sessionId: change.sessionId } : {}) });
         // Sessions come and go, agents edit (their context and runs say so), the base moves (queue).
         if (change.kind !== 'settings') radar.note(change.kind === 'context' || change.kind === 'runs' ? change.sessionId : undefined);
         if (notifier && change.kind === 'context' && change.sessionId) observe(change.sessionId);
       }
     });
-    if (this.repoWatches.has(repo)) await stop(); // another subscriber started it meanwhile
-    else this.repoWatches.set(repo, stop);
+    if (this.repoWatches.has(repo)) {
+      await stop(); // another subscriber started it meanwhile
+      return;
+    }
+    this.repoWatches.set(repo, stop);
+    await this.syncBoardWatches(repo, council);
   }
 
   private async stopRepoWatch(repo: string): Promise<void> {
@@ -186,21 +196,32 @@ export class AppCore {
     const stop = this.repoWatches.get(repo);
     this.repoWatches.delete(repo);
     await stop?.();
+    await Promise.all(this.worktrees.heldBy(repo, 'board').map((id) => this.worktrees.release(repo, id, 'board')));
+  }
+
+  /**
+   * While a repository is watched, every session's worktree is too: a card's changed-file count
+   * follows an edit whoever made it (a person in a shell, an agent without hooks), not only what
+   * hooks and runs report. Sessions that came are watched, sessions that went are dropped.
+   */
+  private async syncBoardWatches(repo: string, council: Council): Promise<void> {
+    if (!this.repoWatches.has(repo)) return;
+    const ready = council.listSessions().filter((s) => s.state === 'ready');
+    const ids = new Set(ready.map((s) => s.id));
+    await Promise.all([
+      ...this.worktrees.heldBy(repo, 'board').filter((id) => !ids.has(id)).map((id) => this.worktrees.release(repo, id, 'board')),
+      ...ready.map((s) => this.worktrees.hold(repo, s.id, s.worktreePath, 'board')),
+    ]);
+    // Stopped meanwhile: what was just added goes too.
+    if (!this.repoWatches.has(repo)) await Promise.all(this.worktrees.heldBy(repo, 'board').map((id) => this.worktrees.release(repo, id, 'board')));
   }
 
   private async startSessionWatch(repo: string, sessionId: string, worktree: string): Promise<void> {
-    const key = `${repo}\0${sessionId}`;
-    if (this.sessionWatches.has(key)) return;
-    const stop = await watchWorktree(worktree, (paths) => this.hub.publishWorktree(repo, sessionId, paths));
-    if (this.sessionWatches.has(key)) await stop();
-    else this.sessionWatches.set(key, stop);
+    await this.worktrees.hold(repo, sessionId, worktree, 'diff');
   }
 
   private async stopSessionWatch(repo: string, sessionId: string): Promise<void> {
-    const key = `${repo}\0${sessionId}`;
-    const stop = this.sessionWatches.get(key);
-    this.sessionWatches.delete(key);
-    await stop?.();
+    await this.worktrees.release(repo, sessionId, 'diff');
   }
 
   private async cards(council: Council): Promise<SessionCard[]> {
@@ -381,9 +402,9 @@ export class AppCore {
     this.attachments.clear();
     await Promise.all([...this.managers.values()].map((manager) => manager.stopAll()));
     for (const feed of this.radars.values()) feed.stop();
-    await Promise.all([...this.repoWatches.values(), ...this.sessionWatches.values()].map((stop) => stop()));
+    await Promise.all([...this.repoWatches.values()].map((stop) => stop()));
     this.repoWatches.clear();
-    this.sessionWatches.clear();
+    await this.worktrees.close();
   }
 }
 

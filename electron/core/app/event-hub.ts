@@ -5,6 +5,8 @@ export type Send = <E extends EventName>(event: E, payload: EventPayload<E>) => 
 
 const BATCH_MS = 16;
 const MAX_PATHS = 500;
+/** At most one `state.changed` kind `worktree` per session this often (each costs a card a git call). */
+const TOUCH_MS = 150;
 
 interface PendingBatch {
   paths: Set<string>;
@@ -27,6 +29,7 @@ export class EventHub {
   private readonly sessionSubs = new Map<string, Set<string>>(); // repo\0session → clients
   private readonly seqs = new Map<string, number>();
   private readonly pending = new Map<string, PendingBatch>();
+  private readonly touched = new Map<string, NodeJS.Timeout>();
 
   addClient(id: string, send: Send): void {
     this.clients.set(id, send);
@@ -121,6 +124,20 @@ export class EventHub {
     }
   }
 
+  /**
+   * Files changed in a session's worktree, for everyone watching the repository (the board's
+   * changed-file counts): one `state.changed` kind `worktree` per session per TOUCH_MS at most.
+   */
+  publishTouched(repo: string, sessionId: string): void {
+    const key = joinKey(repo, sessionId);
+    if (this.touched.has(key) || !this.repoSubs.get(repo)?.size) return;
+    const timer = setTimeout(() => {
+      this.touched.delete(key);
+      this.publishState({ repo, kind: 'worktree', sessionId });
+    }, TOUCH_MS);
+    this.touched.set(key, timer);
+  }
+
   private flush(repo: string, sessionId: string): void {
     const key = joinKey(repo, sessionId);
     const batch = this.pending.get(key);
@@ -141,6 +158,8 @@ export class EventHub {
   close(): void {
     for (const batch of this.pending.values()) clearTimeout(batch.timer);
     this.pending.clear();
+    for (const timer of this.touched.values()) clearTimeout(timer);
+    this.touched.clear();
   }
 }
 

@@ -12,8 +12,8 @@ const NOTIFY: Partial<Record<ContextStatus, string>> = {
   done: 'is done',
   failed: 'failed',
   blocked: 'is blocked',
-  // From working: its agent asks for something (a permission, an answer), or stopped.
-  waiting: 'is waiting for you',
+  // Its agent asks for something (a permission, an answer, "trust this folder?"). Idle is not news.
+  'needs-input': 'needs your input',
 };
 
 /**

@@ -1,10 +1,13 @@
+import * as z from 'zod/mini';
 import { byText } from '../../../shared/order';
 import { mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import {
   CONTEXT_HISTORY_LIMIT,
+  CONTEXT_STATUSES,
   ContextUpdateSchema,
   SessionContextSchema,
+  StatusChangeSchema,
   type ContextStatus,
   type ContextUpdate,
   type FileConflict,
@@ -33,14 +36,15 @@ function initial(session: Pick<Session, 'id' | 'agent' | 'task'>, now: string): 
     sessionId: session.id,
     agent: session.agent,
     task: session.task,
-    status: 'waiting',
+    status: 'idle',
     currentFile: null,
     progress: null,
     message: null,
     blockedReason: null,
     blockedOn: null,
     updatedAt: now,
-    history: [{ status: 'waiting', at: now, message: 'session created' }],
+    history: [{ status: 'idle', at: now, message: 'session created' }],
+    clashes: [],
   };
 }
 
@@ -58,11 +62,11 @@ export class ContextStore {
   }
 
   private stored(session: Session): SessionContext {
-    return readJsonOrNull(contextFile(this.ws.paths, session.id), SessionContextSchema) ?? initial(session, session.createdAt);
+    return readContext(contextFile(this.ws.paths, session.id)) ?? initial(session, session.createdAt);
   }
 
   private view(context: SessionContext, lockedBy: Map<string, string[]>, now: number, staleMs: number): SessionContextView {
-    const active = context.status === 'working' || context.status === 'waiting' || context.status === 'blocked';
+    const active = context.status !== 'done' && context.status !== 'failed';
     return {
       ...context,
       filesLocked: lockedBy.get(context.sessionId) ?? [],
@@ -117,7 +121,7 @@ export class ContextStore {
     const file = contextFile(this.ws.paths, session.id);
     mkdirSync(this.ws.paths.contextDir, { recursive: true });
     return withMutex(file, () => {
-      const current = readJsonOrNull(file, SessionContextSchema) ?? initial(session, session.createdAt);
+      const current = readContext(file) ?? initial(session, session.createdAt);
       const now = new Date().toISOString();
       const merged: SessionContext = { ...current, ...stripUndefined(changes), updatedAt: now };
       if (changes.status && changes.status !== 'blocked' && changes.blockedReason === undefined) {
@@ -132,6 +136,30 @@ export class ContextStore {
     });
   }
 
+  /**
+   * Records that the session edited `path` while `holder` held it (an advisory lock: it could not
+   * be stopped). It stays listed by fileConflicts() until `holder` no longer holds the file.
+   */
+  async noteClash(sessionId: string, clash: { path: string; holder: string }, options: { cwd?: string } = {}): Promise<SessionContext> {
+    const session = this.ws.registry.resolve(sessionId);
+    const rel = this.normalizeFile(clash.path, options.cwd);
+    const file = contextFile(this.ws.paths, session.id);
+    mkdirSync(this.ws.paths.contextDir, { recursive: true });
+    return withMutex(file, () => {
+      const current = readContext(file) ?? initial(session, session.createdAt);
+      if (current.clashes.some((c) => c.path === rel && c.holder === clash.holder)) return current;
+      const merged: SessionContext = { ...current, clashes: [...current.clashes, { path: rel, holder: clash.holder, at: new Date().toISOString() }].slice(-100), updatedAt: new Date().toISOString() };
+      writeJson(file, merged, 'rename-only');
+      return merged;
+    });
+  }
+
+  /** The session's recorded clashes whose file its holder still holds (the unresolved ones). */
+  openClashes(sessionId: string): SessionContext['clashes'] {
+    const owners = new Map(this.locks.list().map((l) => [l.path, l.sessionId]));
+    return this.get(sessionId).clashes.filter((c) => owners.get(c.path) === c.holder);
+  }
+
   /** Marks a session blocked, with why and (optionally) on which file. */
   markBlocked(sessionId: string, reason: string, on?: string, options: { cwd?: string } = {}): Promise<SessionContext> {
     if (!reason.trim()) throw invalidInput('a blocked session needs a reason');
@@ -144,10 +172,13 @@ export class ContextStore {
 
   /**
    * Files more than one active session is on: the same current file, or a current file locked by
-   * another session. Sessions that are done or failed no longer count.
+   * another session (sessions that are done or failed no longer count); and, whatever their status,
+   * advisory lock clashes whose file the holder still holds (issue 12: "X finished" must not hide
+   * an edit of a file another session holds).
    */
   fileConflicts(): FileConflict[] {
-    const active = this.all().filter((c) => c.status !== 'done' && c.status !== 'failed');
+    const all = this.all();
+    const active = all.filter((c) => c.status !== 'done' && c.status !== 'failed');
     const byFile = new Map<string, Set<string>>();
     for (const c of active) {
       if (!c.currentFile) continue;
@@ -156,6 +187,14 @@ export class ContextStore {
       byFile.set(c.currentFile, set);
     }
     const owners = new Map(this.locks.list().map((l) => [l.path, l.sessionId]));
+    for (const c of all) {
+      for (const clash of c.clashes) {
+        if (owners.get(clash.path) !== clash.holder) continue; // resolved: the holder let it go
+        const set = byFile.get(clash.path) ?? new Set();
+        set.add(c.sessionId);
+        byFile.set(clash.path, set);
+      }
+    }
     const conflicts: FileConflict[] = [];
     for (const [file, ids] of byFile) {
       const owner = owners.get(file) ?? null;
@@ -167,7 +206,7 @@ export class ContextStore {
   }
 
   summary(): TaskSummary {
-    const byStatus: Record<ContextStatus, number> = { working: 0, blocked: 0, waiting: 0, done: 0, failed: 0 };
+    const byStatus = Object.fromEntries(CONTEXT_STATUSES.map((s) => [s, 0])) as Record<ContextStatus, number>;
     const all = this.all();
     for (const c of all) byStatus[c.status]++;
     return { total: all.length, byStatus };
@@ -208,6 +247,23 @@ export class ContextStore {
     }
   }
 }
+
+/**
+ * A stored record, or null. Records written before issue 12 may say `waiting` (then both "idle" and
+ * "needs your input"): read as `idle`, the one that claims nothing.
+ */
+function readContext(file: string): SessionContext | null {
+  const raw = readJsonOrNull(file, LegacyContextSchema);
+  if (!raw) return null;
+  const status = (s: ContextStatus | 'waiting'): ContextStatus => (s === 'waiting' ? 'idle' : s);
+  return SessionContextSchema.parse({ ...raw, status: status(raw.status), history: raw.history.map((h) => ({ ...h, status: status(h.status) })) });
+}
+
+const LegacyStatusSchema = z.enum([...CONTEXT_STATUSES, 'waiting']);
+const LegacyContextSchema = z.extend(SessionContextSchema, {
+  status: LegacyStatusSchema,
+  history: z.array(z.extend(StatusChangeSchema, { status: LegacyStatusSchema })),
+});
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;

@@ -1,21 +1,20 @@
-import type { SessionCard } from '../../../shared/contract';
-import type { QueueEntry } from '../../../shared/merge';
 import { api, call, onReconnect } from '../api';
-import { notify } from '../components/notices';
+import { clearNotices, notify } from '../components/notices';
 import { presetsSettingsChanged, resetPresets } from '../features/agents/presets-store';
-import { newlyWaiting, runEndNotice, waitingNotice } from '../features/agents/run-notices';
+import { runEndNotice } from '../features/agents/run-notices';
+import { isLive } from '../features/agents/run-model';
 import { applyRun, refreshRuns, resetRuns } from '../features/agents/runs-store';
 import { sessionStats } from '../features/board/session-stats';
 import { refreshSessions, resetSessions, sessionsStore } from '../features/board/sessions-store';
 import { stopSelecting } from '../features/compare/compare-selection';
 import { refreshLocks, resetLocks } from '../features/locks/locks-store';
-import { mergedNotice, mergedTogetherNotice, parkedNotice, queueTransitions } from '../features/queue/queue-model';
 import { queueStore, refreshQueue, resetQueue } from '../features/queue/queue-store';
 import { applyRadar, radarStore, refreshRadar, resetRadar } from '../features/radar/radar-store';
 import { refreshSettings, resetSettings } from '../features/settings/settings-store';
 import { createFrameBatch } from '../lib/frame-batch';
 import { openQueue, openSession } from './navigation';
 import { planRefresh, refreshesQueue, type StateKind } from './refresh-plan';
+import { runKey, watchNeedsInput, watchQueueNotices } from './state-notices';
 
 function refreshAll(): void {
   void refreshSessions();
@@ -68,7 +67,8 @@ export function startRepoLive(repo: string): () => void {
   const offState = api.on('state.changed', (payload) => {
     if (payload.repo !== repo) return;
     batch.add(payload.kind);
-    if (payload.kind === 'sessions' || payload.kind === 'context') sessionStats.invalidate(payload.sessionId);
+    // `worktree`: files changed in that session's worktree (whoever changed them), so its count is stale.
+    if (payload.kind === 'sessions' || payload.kind === 'context' || payload.kind === 'worktree') sessionStats.invalidate(payload.sessionId);
     // A merge changes its session's numbers; a queue change naming no session is not worth a git
     // call per card.
     if (payload.kind === 'queue' && payload.sessionId !== undefined) sessionStats.invalidate(payload.sessionId);
@@ -84,18 +84,21 @@ export function startRepoLive(repo: string): () => void {
     const previous = applyRun(payload.run);
     const notice = runEndNotice(previous, payload.run);
     const id = payload.run.sessionId;
+    // A new run makes the last one's notice (say "failed") old news.
+    if (isLive(payload.run)) clearNotices((key) => key === runKey(id));
     if (notice !== null) {
       notify({
         ...notice,
         sticky: notice.tone === 'error',
-        key: `run-${id}`,
+        key: runKey(id),
         testId: `run-notice-${id}`,
         action: { label: 'Open', run: () => openSession(id, 'terminal') },
       });
     }
   });
-  const offWaiting = watchWaiting();
-  const offQueue = watchQueue();
+  const actions = { openSession: (id: string) => openSession(id, 'terminal'), openQueue: (entry: string) => openQueue(entry) };
+  const offWaiting = watchNeedsInput(sessionsStore, actions);
+  const offQueue = watchQueueNotices(queueStore, sessionsStore, () => radarStore.get().radar?.base.branch ?? null, actions);
   const offReconnect = onReconnect(() => {
     sessionStats.invalidate();
     void watch().then(refreshAll);
@@ -123,65 +126,5 @@ export function startRepoLive(repo: string): () => void {
     resetRadar(null);
     stopSelecting();
     sessionStats.reset();
-  };
-}
-
-/** A notice when a session's context turns to `waiting` (the agent needs input); not on the first load. */
-function watchWaiting(): () => void {
-  let previous: SessionCard[] | null = null;
-  return sessionsStore.subscribe(() => {
-    const state = sessionsStore.get();
-    if (state.status !== 'ready') {
-      if (state.status === 'loading') previous = null;
-      return;
-    }
-    if (previous !== null && state.cards !== previous) {
-      for (const card of newlyWaiting(previous, state.cards)) {
-        const id = card.session.id;
-        notify({ ...waitingNotice(card), sticky: true, key: `waiting-${id}`, testId: `waiting-notice-${id}`, action: { label: 'Open', run: () => openSession(id, 'terminal') } });
-      }
-    }
-    previous = state.cards;
-  });
-}
-
-/**
- * A notice when a merge-queue entry parks (sticky, with the reason and the conflicting files; Open
- * shows it in the queue) or merges (a toast); not on the first load.
- */
-function watchQueue(): () => void {
-  let previous: QueueEntry[] | null = null;
-  // Sessions as last seen: a merge may remove its session (removeAfterMerge) before the queue's
-  // answer arrives, and the notice still names its task.
-  const seen = new Map<string, { task: string; baseBranch: string }>();
-  const remember = () => {
-    for (const { session } of sessionsStore.get().cards) seen.set(session.id, { task: session.task, baseBranch: session.baseBranch });
-  };
-  const offSessions = sessionsStore.subscribe(remember);
-  const offQueue = queueStore.subscribe(() => {
-    const state = queueStore.get();
-    if (state.status !== 'ready') {
-      if (state.status === 'loading') previous = null;
-      return;
-    }
-    if (state.entries === previous) return;
-    remember();
-    const transitions = queueTransitions(previous, state.entries);
-    const merged = transitions.filter((t) => t.kind === 'merged').map(({ entry }) => ({ entry, task: seen.get(entry.sessionId)?.task ?? null }));
-    const baseOf = (entry: QueueEntry): string | null => seen.get(entry.sessionId)?.baseBranch ?? radarStore.get().radar?.base.branch ?? null;
-    for (const { kind, entry } of transitions) {
-      const action = { label: 'Open', run: () => openQueue(entry.id) };
-      if (kind === 'parked') notify({ ...parkedNotice(entry, seen.get(entry.sessionId)?.task ?? null), sticky: true, key: `queue-${entry.sessionId}`, testId: `queue-parked-notice-${entry.sessionId}`, action });
-      else if (merged.length === 1) notify({ ...mergedNotice(entry, merged[0]?.task ?? null, baseOf(entry)), key: `queue-${entry.sessionId}`, testId: `queue-merged-notice-${entry.sessionId}`, action });
-    }
-    const last = merged[merged.length - 1];
-    if (merged.length > 1 && last) {
-      notify({ ...mergedTogetherNotice(merged, baseOf(last.entry)), key: `queue-merged-${last.entry.id}`, testId: 'queue-merged-together-notice', action: { label: 'Open', run: () => openQueue(last.entry.id) } });
-    }
-    previous = state.entries;
-  });
-  return () => {
-    offSessions();
-    offQueue();
   };
 }

@@ -2,6 +2,8 @@ import type { ContextUpdate, SessionContext } from '../../../../shared/models';
 import { Council } from '../../council';
 import { parseStatusPayload, type HookAgent, type StatusReport } from '../hook-payload';
 import { hookSession } from '../lock-hook';
+import { recordHookEvent } from './run-events';
+import type { AgentEventInput } from '../../../../shared/agents';
 import type { StatusHookKind } from './command';
 
 /**
@@ -9,7 +11,7 @@ import type { StatusHookKind } from './command';
  * to its session's shared context so every other session and the UI see it live.
  *
  *   post-tool → working, currentFile = the file just edited (repo-relative), no longer blocked
- *   notify    → waiting, with the notification's text (it needs the user)
+ *   notify    → needs-input, with the notification's text (it needs the user)
  *   stop      → done, with the agent's last message
  *   prompt    → working again
  *
@@ -51,7 +53,7 @@ function updateFor(council: Council, report: StatusReport): ContextUpdate {
       return { status: 'working', blockedReason: null, blockedOn: null, ...(file ? { currentFile: file, message: `editing ${file}` } : {}) };
     }
     case 'notify':
-      return { status: 'waiting', message: clip(report.text) ?? 'waiting for your input' };
+      return { status: 'needs-input', message: clip(report.text) ?? 'waiting for your input' };
     case 'stop':
       return { status: 'done', message: clip(report.text) };
     case 'prompt':
@@ -70,5 +72,22 @@ export async function recordHookStatus(agent: HookAgent, kind: StatusHookKind, p
   const council = options.council ?? Council.open(report.cwd);
   const session = hookSession(council, options.env ?? process.env, report.cwd);
   if (!session) return null;
-  return council.context.update(session.id, updateFor(council, report), { cwd: report.cwd });
+  const update = updateFor(council, report);
+  const stored = await council.context.update(session.id, update, { cwd: report.cwd });
+  recordHookEvent(council, session.id, eventFor(report, update.currentFile ?? null));
+  return stored;
+}
+
+/** What the hook saw, as an event of the run (shown in an interactive run's Events tab). */
+function eventFor(report: StatusReport, file: string | null): AgentEventInput {
+  switch (report.kind) {
+    case 'post-tool':
+      return { kind: 'tool', tool: report.tool || 'tool', path: file };
+    case 'notify':
+      return { kind: 'needs-input', text: clip(report.text) };
+    case 'stop':
+      return { kind: 'done', text: clip(report.text) };
+    case 'prompt':
+      return { kind: 'message', text: `prompt: ${clip(report.text) ?? '(empty)'}` };
+  }
 }

@@ -1,4 +1,5 @@
 import { claudeHookArgs } from '../hooks/claude';
+import { claudeConfigFile, claudeStartupPrompt } from './claude-startup';
 import { hookCommandLine } from '../hooks/command';
 import { programPreset, agentEnv, modelTimeoutMs, overrideArgs, resolveProgram, resumeId, taskText } from './launch';
 import type { AgentPreset, Launch, LaunchContext } from '../types';
@@ -49,6 +50,10 @@ export const claudePreset: AgentPreset = programPreset(SPEC, {
     if (resume) args.push(`--resume=${resume}`);
     args.push(...claudeHookArgs(ctx.council), ...overrideArgs(ctx));
     if (task !== null) args.push('--', task);
-    return { command, args, env: agentEnv(ctx, retryBounds(ctx)), cwd: ctx.session.worktreePath, parser: null, lockHook: hookCommandLine(ctx.council, 'pre-tool', 'claude') };
+    const env = agentEnv(ctx, retryBounds(ctx));
+    const cwd = ctx.session.worktreePath;
+    // Interactive: a new worktree is a new folder, which Claude asks to trust before anything else.
+    const startupPrompt = ctx.mode === 'interactive' ? claudeStartupPrompt(claudeConfigFile(env, ctx.userHome), cwd, { bypass: args.includes('--dangerously-skip-permissions') }) : null;
+    return { command, args, env, cwd, parser: null, lockHook: hookCommandLine(ctx.council, 'pre-tool', 'claude'), ...(startupPrompt ? { startupPrompt } : {}) };
   },
 });

@@ -1,6 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import { AGENT_PRESET_IDS, type AgentPresetId, type AgentRun } from '../../../../shared/agents';
-import type { Session } from '../../../../shared/models';
+import type { ContextStatus, Session } from '../../../../shared/models';
 import type { Result } from '../../../../shared/errors';
 import { call } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -8,7 +8,7 @@ import { notify } from '../../components/notices';
 import { useStore } from '../../lib/create-store';
 import { formatTimestamp } from '../../lib/format';
 import { loadPresets, presetsStore } from './presets-store';
-import { isPresetId, runActions, runFacts } from './run-model';
+import { isPresetId, runActions, runChipLabel, runFacts } from './run-model';
 import { RunStateChip } from './RunStateChip';
 import { applyRun, useRun } from './runs-store';
 
@@ -16,7 +16,7 @@ import { applyRun, useRun } from './runs-store';
  * The session's agent run in the session header: its state (with the reason, exit code and cost
  * when it ended) and Start / Stop / Resume. A session created without a preset picks one here.
  */
-export function RunControls({ repo, session }: { repo: string; session: Session }) {
+export function RunControls({ repo, session, status }: { repo: string; session: Session; status?: ContextStatus }) {
   const run = useRun(session.id);
   const [preset, setPreset] = useState<AgentPresetId | ''>('');
   const [busy, setBusy] = useState<'start' | 'stop' | 'resume' | null>(null);
@@ -51,7 +51,12 @@ export function RunControls({ repo, session }: { repo: string; session: Session 
     <div className="run-controls" data-testid="run-controls">
       <div className="run-line">
         <span className="run-label">Agent run</span>
-        <RunStateChip state={run?.state ?? 'none'} testId="run-state" title={run ? `Started ${formatTimestamp(run.startedAt)}` : undefined} />
+        <RunStateChip
+          state={run?.state ?? 'none'}
+          label={run && status !== undefined ? (runChipLabel(run, status) ?? undefined) : undefined}
+          testId="run-state"
+          title={run ? `Started ${formatTimestamp(run.startedAt)}` : undefined}
+        />
         {run !== undefined ? (
           <>
             <span className="muted">{run.preset} · {run.mode}</span>

@@ -1,4 +1,5 @@
 import { AGENT_PRESET_IDS, LIVE_RUN_STATES, type AgentPresetId, type AgentRun, type RunState } from '../../../../shared/agents';
+import type { ContextStatus } from '../../../../shared/models';
 import { plural } from '../../lib/format';
 
 /** Agent runs as the screens show them: pure, tested in tests/renderer/agents.test.ts. */
@@ -52,6 +53,15 @@ export interface RunActions {
 export function runActions(run: AgentRun | null | undefined, canStart: boolean): RunActions {
   if (isLive(run)) return { start: false, stop: true, resume: false };
   return { start: canStart, stop: false, resume: run != null && RESUMABLE.includes(run.state) };
+}
+
+/**
+ * How a card words its live run beside the session's status: an interactive agent whose turn is
+ * over (the session is done or idle) still runs, waiting in its terminal — "agent idle", not
+ * "agent running" beside "done". null: the run's own state says it.
+ */
+export function runChipLabel(run: AgentRun, status: ContextStatus): string | null {
+  return isLive(run) && run.mode === 'interactive' && (status === 'done' || status === 'idle') ? 'idle' : null;
 }
 
 /** "$0.42", "<$0.01", "$12.30"; null when unknown. */

@@ -29,16 +29,28 @@ export function runEndNotice(previous: AgentRun | undefined, next: AgentRun): No
   };
 }
 
-/** Sessions whose context is `waiting` now and was something else before (new sessions do not count). */
-export function newlyWaiting(previous: readonly SessionCard[], next: readonly SessionCard[]): SessionCard[] {
-  const before = new Map(previous.map((card) => [card.session.id, card.context.status]));
+/**
+ * Sessions that need the user now and did not before, or need them again for something new (a
+ * second question after the first was answered between two lists). A session that appears already
+ * asking (its agent started straight into "trust this folder?") counts too: `previous` is a list
+ * seen live, not the first load.
+ */
+export function newlyNeedingInput(previous: readonly SessionCard[], next: readonly SessionCard[]): SessionCard[] {
+  const before = new Map(previous.map((card) => [card.session.id, card]));
   return next.filter((card) => {
     const was = before.get(card.session.id);
-    return card.context.status === 'waiting' && was !== undefined && was !== 'waiting';
+    if (card.context.status !== 'needs-input') return false;
+    return was === undefined || was.context.status !== 'needs-input' || needsInputEpisode(was) !== needsInputEpisode(card);
   });
 }
 
-export function waitingNotice(card: SessionCard): NoticeSpec {
+/** Which time the session asked: when its status last turned to needs-input. */
+export function needsInputEpisode(card: SessionCard): string {
+  const last = card.context.history.findLast((change) => change.status === 'needs-input');
+  return last?.at ?? card.context.updatedAt;
+}
+
+export function needsInputNotice(card: SessionCard): NoticeSpec {
   return {
     tone: 'info',
     title: `Needs input: ${clip(card.session.task)}`,

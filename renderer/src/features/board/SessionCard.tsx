@@ -7,7 +7,7 @@ import { Elapsed } from '../../components/TimeSince';
 import { plural, progressFraction } from '../../lib/format';
 import { useStoreSelector } from '../../lib/create-store';
 import { useVisibility } from '../../lib/use-visibility';
-import { isPresetId, runSummary } from '../agents/run-model';
+import { isPresetId, runChipLabel, runSummary } from '../agents/run-model';
 import { RunStateChip } from '../agents/RunStateChip';
 import { useRun } from '../agents/runs-store';
 import { compareSelection, toggleSelected } from '../compare/compare-selection';
@@ -56,7 +56,7 @@ export const SessionCard = memo(function SessionCard({ card, index }: { card: Se
           </span>
         ) : null}
         {session.state !== 'ready' ? <span className="state-badge">{session.state}</span> : null}
-        <CardRun id={id} />
+        <CardRun id={id} status={context.status} />
         <span className="card-elapsed">
           <Elapsed since={session.createdAt} label="Running for" />
         </span>
@@ -162,10 +162,11 @@ function CardStats({ id }: { id: string }) {
 }
 
 /** The live state of the session's agent run, beside its context status. */
-function CardRun({ id }: { id: string }) {
+function CardRun({ id, status }: { id: string; status: SessionCardData['context']['status'] }) {
   const run = useRun(id);
   if (run === undefined) return null;
-  return <RunStateChip state={run.state} prefix="agent" testId={`session-card-run-${id}`} title={`Agent run: ${runSummary(run)}`} />;
+  const label = runChipLabel(run, status);
+  return <RunStateChip state={run.state} prefix="agent" label={label ?? undefined} testId={`session-card-run-${id}`} title={`Agent run: ${runSummary(run)}`} />;
 }
 
 /** In selection mode (to compare sessions), a checkbox per card. */

@@ -1,4 +1,4 @@
-import { CONTEXT_STATUSES } from '../../../../shared/models';
+import { CONTEXT_STATUS_LABELS, CONTEXT_STATUSES } from '../../../../shared/models';
 import type { StatusFilter } from './card-list';
 
 const FILTERS: StatusFilter[] = ['all', ...CONTEXT_STATUSES];
@@ -16,7 +16,7 @@ export function StatusFilters({ counts, active, onChange }: { counts: Record<Sta
           aria-pressed={active === filter}
           onClick={() => onChange(filter)}
         >
-          {filter === 'all' ? 'All' : filter}
+          {filter === 'all' ? 'All' : CONTEXT_STATUS_LABELS[filter]}
           <span className="filter-count">{counts[filter]}</span>
         </button>
       ))}

@@ -128,7 +128,7 @@ function SessionHeader({ card, repo }: { card: SessionCard; repo: string }) {
           </dd>
         </div>
       </dl>
-      <RunControls repo={repo} session={session} />
+      <RunControls repo={repo} session={session} status={context.status} />
     </header>
   );
 }

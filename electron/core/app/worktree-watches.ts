@@ -1,0 +1,67 @@
+import { watchWorktree } from './worktree-watch';
+
+/**
+ * One file watcher per session worktree, shared by whoever needs it: the board of a watched
+ * repository (its cards' changed-file counts follow edits made anywhere — an agent without hooks,
+ * a person in a shell: issue 12, item 4) and the diff views subscribed to that session. A watcher
+ * starts with its first holder and stops with its last.
+ */
+
+export type WatchHolder = 'board' | 'diff';
+
+type OnChange = (repo: string, sessionId: string, paths: string[]) => void;
+
+interface Entry {
+  holders: Set<WatchHolder>;
+  /** Resolves to the watcher's stop, once it is in place (null when it could not start). */
+  stop: Promise<(() => Promise<void>) | null>;
+}
+
+const key = (repo: string, sessionId: string): string => `${repo}\0${sessionId}`;
+
+export class WorktreeWatches {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly onChange: OnChange,
+    private readonly onError: (repo: string, sessionId: string, error: Error) => void = () => undefined,
+  ) {}
+
+  /** Keeps `worktree` watched for `holder`; resolves once its watches are in place. */
+  async hold(repo: string, sessionId: string, worktree: string, holder: WatchHolder): Promise<void> {
+    const k = key(repo, sessionId);
+    const existing = this.entries.get(k);
+    if (existing) {
+      existing.holders.add(holder);
+      await existing.stop;
+      return;
+    }
+    const entry: Entry = {
+      holders: new Set([holder]),
+      stop: watchWorktree(worktree, (paths) => this.onChange(repo, sessionId, paths), { onError: (err) => this.onError(repo, sessionId, err) }).catch(() => null),
+    };
+    this.entries.set(k, entry);
+    await entry.stop;
+  }
+
+  /** `holder` no longer needs the session's worktree watched; the last one out stops the watcher. */
+  async release(repo: string, sessionId: string, holder: WatchHolder): Promise<void> {
+    const k = key(repo, sessionId);
+    const entry = this.entries.get(k);
+    if (!entry?.holders.delete(holder) || entry.holders.size > 0) return;
+    this.entries.delete(k);
+    await (await entry.stop)?.();
+  }
+
+  /** The sessions of `repo` that `holder` keeps watched. */
+  heldBy(repo: string, holder: WatchHolder): string[] {
+    const prefix = `${repo}\0`;
+    return [...this.entries].filter(([k, entry]) => k.startsWith(prefix) && entry.holders.has(holder)).map(([k]) => k.slice(prefix.length));
+  }
+
+  async close(): Promise<void> {
+    const entries = [...this.entries.values()];
+    this.entries.clear();
+    await Promise.all(entries.map(async (entry) => (await entry.stop)?.()));
+  }
+}
