@@ -40,7 +40,9 @@ export async function fakeScene(preset: AgentPresetId = 'claude', script: Step[]
 }
 
 export async function useScript(council: Council, preset: AgentPresetId, script: Step[]): Promise<void> {
-  const agents = { ...council.ws.settings().agents, [preset]: { path: FAKE_AGENT, env: { FAKE_AGENT_SCRIPT: JSON.stringify(script) } } };
+  // The custom preset's program is its template's (customCommand); it has no path setting.
+  const program = preset === 'custom' ? {} : { path: FAKE_AGENT };
+  const agents = { ...council.ws.settings().agents, [preset]: { ...program, env: { FAKE_AGENT_SCRIPT: JSON.stringify(script) } } };
   await council.ws.updateSettings({ agents });
 }
 

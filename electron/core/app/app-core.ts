@@ -17,6 +17,7 @@ import { RadarFeed } from './radar-feed';
 import { MergeQueue, processQueue } from '../merge/index';
 import { resolvePrompt } from '../agents/resolve-prompt';
 import { RecentRepos } from './recent';
+import { settingsHandlers } from '../settings/handlers';
 import { StatusNotifier, type Notice } from './status-notifier';
 import { watchWorktree } from './worktree-watch';
 
@@ -234,6 +235,7 @@ export class AppCore {
       },
       'settings.get': async ({ repo }) => (await this.council(repo)).ws.settings(),
       'settings.update': async ({ repo, ...patch }) => (await this.council(repo)).ws.updateSettings(patch),
+      ...settingsHandlers(async (repo) => (await this.council(repo)).ws),
       'sessions.list': async ({ repo }) => this.cards(await this.council(repo)),
       'sessions.create': async ({ repo, task, agent, base, count, mode }) => {
         const manager = await this.agents(repo);
