@@ -239,7 +239,7 @@ export class AppCore {
       'sessions.list': async ({ repo }) => this.cards(await this.council(repo)),
       'sessions.create': async ({ repo, task, agent, base, count, mode }) => {
         const manager = await this.agents(repo);
-        const { sessions, setupFailures } = await createAndBootstrap(manager, { task, agent: agent ?? null, base, count });
+        const { sessions, setupFailures } = await createAndBootstrap(manager, { task, agent: agent ?? null, base, count, startAgent: Boolean(agent) });
         if (!agent) return sessions;
         // Started in the background: the dialog closes at once, each card follows its run.
         for (const s of sessions) {

@@ -1,6 +1,6 @@
 import { claudeHookArgs } from '../hooks/claude';
 import { hookCommandLine } from '../hooks/command';
-import { programPreset, agentEnv, overrideArgs, resolveProgram, resumeId, taskText } from './launch';
+import { programPreset, agentEnv, modelArgs, overrideArgs, resolveProgram, resumeId, taskText } from './launch';
 import type { AgentPreset, Launch, LaunchContext } from '../types';
 import type { ProgramSpec } from './detect';
 
@@ -26,7 +26,7 @@ export const claudePreset: AgentPreset = programPreset(SPEC, {
     if (ctx.mode === 'headless') args.push('-p', '--output-format', 'stream-json', '--verbose', '--permission-mode', 'acceptEdits');
     const resume = resumeId(ctx);
     if (resume) args.push(`--resume=${resume}`);
-    args.push(...claudeHookArgs(ctx.council), ...overrideArgs(ctx));
+    args.push(...claudeHookArgs(ctx.council), ...modelArgs(ctx), ...overrideArgs(ctx));
     if (task !== null) args.push('--', task);
     return { command, args, env: agentEnv(ctx), cwd: ctx.session.worktreePath, parser: null, lockHook: hookCommandLine(ctx.council, 'pre-tool', 'claude') };
   },

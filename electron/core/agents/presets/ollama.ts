@@ -69,10 +69,10 @@ export const ollamaPreset: AgentPreset = {
   binary: 'codex',
   locks: 'enforced',
   modes: ['interactive', 'headless'],
-  async detect({ env, override, customTemplate }): Promise<Detection> {
+  async detect({ env, override, customTemplate, locateOnly }): Promise<Detection> {
     const driver = override.driver ?? 'codex';
     const { host: _host, model: _model, driver: _driver, ...driverOverride } = override;
-    const found = await (driver === 'opencode' ? opencodePreset : codexPreset).detect({ env, override: driverOverride, customTemplate });
+    const found = await (driver === 'opencode' ? opencodePreset : codexPreset).detect({ env, override: driverOverride, customTemplate, locateOnly });
     if (found.problem) return { ...found, problem: `Ollama (preset ollama) runs through ${driver}: ${found.problem}` };
     const problem = await probeOllama(ollamaHost(override, env), modelOf(override));
     return { ...found, problem };
