@@ -3,7 +3,8 @@ import type { AgentPreset } from '../../electron/core/agents/types';
 import { claudePreset } from '../../electron/core/agents/presets/claude';
 import { codexPreset } from '../../electron/core/agents/presets/codex';
 import { geminiPreset } from '../../electron/core/agents/presets/gemini';
-import { presetScene, requireCli, runLaunch, type AgentName } from './harness';
+import type { AgentName } from './agent-clis';
+import { presetScene, requireCli, runLaunch } from './harness';
 
 // agents.<preset>.model (issue 12, item 14: each preset's model is a setting): the real CLI, started
 // the way the app starts it, asks the scripted model server for that model.

@@ -18,6 +18,7 @@ import { MergeQueue, processQueue } from '../merge/index';
 import { resolvePrompt } from '../agents/resolve-prompt';
 import { RecentRepos } from './recent';
 import { settingsHandlers } from '../settings/handlers';
+import { watchUserSettings } from '../settings/watch-user';
 import { StatusNotifier, type Notice } from './status-notifier';
 import { watchWorktree } from './worktree-watch';
 
@@ -169,7 +170,7 @@ export class AppCore {
     if (notifier) for (const c of council.context.all()) notifier.observe(repo, { id: c.sessionId, task: c.task, status: c.status, message: c.message });
     const radar = await this.radar(repo);
     radar.start();
-    const stop = await council.watch((changes) => {
+    const stopState = await council.watch((changes) => {
       for (const change of changes) {
         this.hub.publishState({ repo, kind: change.kind, ...(change.sessionId ? { sessionId: change.sessionId } : {}) });
         // Sessions come and go, agents edit (their context and runs say so), the base moves (queue).
@@ -177,6 +178,11 @@ export class AppCore {
         if (notifier && change.kind === 'context' && change.sessionId) observe(change.sessionId);
       }
     });
+    // The user's settings apply to this repository too: a change to them is a change of its settings.
+    const stopUser = await watchUserSettings(council.ws.settingsScopes.user.file, () => this.hub.publishState({ repo, kind: 'settings' }));
+    const stop = async (): Promise<void> => {
+      await Promise.all([stopState(), stopUser()]);
+    };
     if (this.repoWatches.has(repo)) await stop(); // another subscriber started it meanwhile
     else this.repoWatches.set(repo, stop);
   }
