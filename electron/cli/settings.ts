@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { parseSettingText, type SettingEntry, type SettingSource, type SettingsView } from '../../shared/settings';
+import type { SettingEntry, SettingSource, SettingsView } from '../../shared/settings';
+import { parseSettingText } from '../../shared/settings-text';
 import type { Council } from '../core/council';
 import { CouncilError, invalidInput } from '../core/errors';
 import { settingsHandlers } from '../core/settings/handlers';

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SettingEntry, SettingsView } from '../../shared/settings';
@@ -123,16 +123,23 @@ describe('council settings', () => {
     expect(refused.stderr).toContain('is not inside a git repository: run this inside one (or name it with --repo), or add --user');
   });
 
-  it('concurrent writers from separate processes lose nothing, and every write replaces the file whole', async () => {
+  it('concurrent writers from separate processes lose nothing, and a reader never sees half a file', async () => {
     const { env, a, userFile } = world();
     expect(council(['settings', 'set', 'agents.claude.env.V0', '0', '--user'], { cwd: a, env }).code).toBe(0);
-    const inode = statSync(userFile).ino;
-    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => councilAsync(['settings', 'set', `agents.claude.env.V${i + 1}`, String(i + 1), '--user'], { cwd: a, env })));
-    for (const r of results) expect(r.code, r.stderr).toBe(0);
+    let done = false;
+    const writers = Promise.all(Array.from({ length: 8 }, (_, i) => councilAsync(['settings', 'set', `agents.claude.env.V${i + 1}`, String(i + 1), '--user'], { cwd: a, env }))).finally(() => (done = true));
+    // Read while they write: every read is a whole, valid file (writes go to a temp file, then rename).
+    const seen: string[] = [];
+    while (!done) {
+      const text = readFileSync(userFile, 'utf8');
+      seen.push(text);
+      expect(() => JSON.parse(text), text).not.toThrow();
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    for (const r of await writers) expect(r.code, r.stderr).toBe(0);
+    expect(seen.length).toBeGreaterThan(10);
     const stored = JSON.parse(readFileSync(userFile, 'utf8')) as { agents: { claude: { env: Record<string, string> } } };
     expect(stored.agents.claude.env).toEqual(Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`V${i}`, String(i)])));
-    // Written by rename (a new file), never in place; no temp files left beside it.
-    expect(statSync(userFile).ino).not.toBe(inode);
     expect(readdirSync(path.dirname(userFile))).toEqual(['settings.json']);
   });
 });
