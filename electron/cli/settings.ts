@@ -105,7 +105,7 @@ export function settingsCommands(program: Command, run: Run): void {
           throw new CouncilError('not-found', `${entry.key} is not set in the user settings; its effective value is ${showValue(entry.effective)} (from ${SOURCE_WORDS[entry.source]})`);
         }
         const value = user ? entry.user : entry.effective;
-        out.done(user ? { ...entry, effective: value } : entry, () => (value === null ? '' : showValue(value)));
+        out.done(entry, () => (value === null ? '' : showValue(value)));
       }),
     );
 
