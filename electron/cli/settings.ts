@@ -3,10 +3,10 @@ import type { SettingEntry, SettingSource, SettingsView } from '../../shared/set
 import { parseSettingText } from '../../shared/settings-text';
 import type { Council } from '../core/council';
 import { CouncilError, invalidInput } from '../core/errors';
-import { settingsHandlers } from '../core/settings/handlers';
+import type { CommandInput, CommandName, CommandOutput } from '../../shared/contract';
+import type { HandlerTable } from '../core/dispatch';
 import { Workspace } from '../core/workspace';
 import type { GlobalOptions, Run } from './commands';
-import { callCore } from './core-call';
 import { table } from './output';
 
 /**
@@ -16,7 +16,18 @@ import { table } from './output';
  * settings here only); with --user to the user's settings, for every repository.
  */
 
-const handlers = settingsHandlers(async (repo) => Workspace.open(repo));
+let handlers: HandlerTable | null = null;
+
+/**
+ * Through the contract's dispatch(), loaded on first use (like `serve`'s host): every other command
+ * — `council lock acquire` before each agent edit above all — must not pay for evaluating the
+ * whole contract.
+ */
+async function call<C extends CommandName>(command: C, input: CommandInput<C>): Promise<CommandOutput<C>> {
+  const [{ settingsHandlers }, { callCore }] = await Promise.all([import('../core/settings/handlers'), import('./core-call')]);
+  handlers ??= settingsHandlers(async (repo) => Workspace.open(repo));
+  return callCore(handlers, command, input);
+}
 
 const SOURCE_WORDS: Record<SettingSource, string> = { default: 'default', user: 'user', repository: 'repository' };
 
@@ -72,7 +83,7 @@ export function settingsCommands(program: Command, run: Run): void {
       run(async (out, council, options) => {
         const o = options as { user?: boolean; all?: boolean };
         const repo = repoOf(program, council);
-        const view = await callCore(handlers, 'settings.list', repo === undefined ? {} : { repo });
+        const view = await call('settings.list', repo === undefined ? {} : { repo });
         if (o.user) {
           const set = view.entries.filter((e) => e.user !== undefined);
           out.done({ file: view.files.user, settings: view.user }, () =>
@@ -100,7 +111,7 @@ export function settingsCommands(program: Command, run: Run): void {
       run(async (out, council, key, options) => {
         const user = Boolean((options as { user?: boolean }).user);
         const repo = repoOf(program, council);
-        const entry = await callCore(handlers, 'settings.key', { ...(repo === undefined ? {} : { repo }), key: String(key) });
+        const entry = await call('settings.key', { ...(repo === undefined ? {} : { repo }), key: String(key) });
         if (user && entry.user === undefined) {
           throw new CouncilError('not-found', `${entry.key} is not set in the user settings; its effective value is ${showValue(entry.effective)} (from ${SOURCE_WORDS[entry.source]})`);
         }
@@ -124,8 +135,8 @@ export function settingsCommands(program: Command, run: Run): void {
         const parsed = parseSettingText(name, values);
         if (!parsed.ok) throw invalidInput(parsed.message);
         const repo = requireRepo(program, council, user);
-        const view = await callCore(handlers, 'settings.change', { ...(repo === undefined ? {} : { repo }), scope: user ? 'user' : 'repository', set: { [name]: parsed.value } });
-        const entry = await callCore(handlers, 'settings.key', { ...(repo === undefined ? {} : { repo }), key: name });
+        const view = await call('settings.change', { ...(repo === undefined ? {} : { repo }), scope: user ? 'user' : 'repository', set: { [name]: parsed.value } });
+        const entry = await call('settings.key', { ...(repo === undefined ? {} : { repo }), key: name });
         const file = user ? view.files.user : view.files.repository;
         out.done(entry, () => `${name} = ${showValue(parsed.value)}  (${user ? 'user' : 'repository'} settings: ${file})${shadowNote(entry)}`);
       }),
@@ -141,8 +152,8 @@ export function settingsCommands(program: Command, run: Run): void {
         const user = Boolean((options as { user?: boolean }).user);
         const name = String(key);
         const repo = requireRepo(program, council, user);
-        await callCore(handlers, 'settings.change', { ...(repo === undefined ? {} : { repo }), scope: user ? 'user' : 'repository', unset: [name] });
-        const entry = await callCore(handlers, 'settings.key', { ...(repo === undefined ? {} : { repo }), key: name });
+        await call('settings.change', { ...(repo === undefined ? {} : { repo }), scope: user ? 'user' : 'repository', unset: [name] });
+        const entry = await call('settings.key', { ...(repo === undefined ? {} : { repo }), key: name });
         out.done(entry, () => `${name} unset in the ${user ? 'user' : 'repository'} settings; now ${showValue(entry.effective)} (from ${SOURCE_WORDS[entry.source]})`);
       }),
     );
