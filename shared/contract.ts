@@ -23,6 +23,7 @@ import {
   RunModeSchema,
 } from './agents';
 import { MergeStrategySchema, QueueEntryIdSchema, QueueEntrySchema, RadarSchema } from './merge';
+import { SettingEntrySchema, SettingsScopeSchema, SettingsViewSchema } from './settings';
 
 /**
  * The one contract between the renderer (through Electron's preload, or the browser host) and the
@@ -87,6 +88,33 @@ export const commands = {
       removeAfterMerge: z.optional(z.boolean()),
     }),
     output: SettingsSchema,
+  },
+  /**
+   * Both scopes of settings (the user's, for every repository, and the repository's overrides),
+   * every key's effective value and where it comes from. Without `repo`: the user's scope alone.
+   */
+  'settings.list': {
+    input: z.strictObject({ repo: z.optional(repo()) }),
+    output: SettingsViewSchema,
+  },
+  /** One key (`agents.claude.path`, `agents.claude.env.NAME` …): effective value, source, each scope's. */
+  'settings.key': {
+    input: z.strictObject({ repo: z.optional(repo()), key: z.string().check(z.minLength(1), z.maxLength(300)) }),
+    output: SettingEntrySchema,
+  },
+  /**
+   * Sets and unsets keys in one scope, in one atomic write, validated as a whole: an unknown key or
+   * a wrong value is refused naming the key and what it accepts. `unset` hands a key back to the
+   * scope below (the user's settings, or the default).
+   */
+  'settings.change': {
+    input: z.strictObject({
+      repo: z.optional(repo()),
+      scope: SettingsScopeSchema,
+      set: z.optional(z.record(z.string().check(z.minLength(1), z.maxLength(300)), z.unknown())),
+      unset: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(300))).check(z.maxLength(500))),
+    }),
+    output: SettingsViewSchema,
   },
   /** Every session with its context (no git calls: fast enough for a board of 100). */
   'sessions.list': {

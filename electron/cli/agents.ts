@@ -199,7 +199,7 @@ export function agentCommands(program: Command, session: Command, run: Run): voi
         const concurrency = o.concurrency !== undefined ? countOf(o.concurrency, '--concurrency') : settings.concurrency;
         baseOption(o.base);
         const manager = new AgentManager(c);
-        const { sessions, setupFailures } = await createAndBootstrap(manager, { task: o.task, agent: preset, base: o.base, count: countOf(o.count, '--count') });
+        const { sessions, setupFailures } = await createAndBootstrap(manager, { task: o.task, agent: preset, base: o.base, count: countOf(o.count, '--count'), startAgent: true });
         const ready = sessions.filter((s) => !setupFailures.has(s.id));
         if (!o.wait) {
           if (ready.length) await startHost(c, ready, preset, concurrency);
@@ -266,7 +266,7 @@ export async function createWithAgent(council: Council, o: { task: string; agent
   if (mode === 'interactive' && o.count > 1) throw invalidInput('interactive agents run one per terminal: use --headless for --count above 1 (or the app, which shows each terminal)');
   if (mode === 'interactive' && !process.stdin.isTTY) throw invalidInput('an interactive agent needs a terminal; use --headless here (or the app)');
   const manager = new AgentManager(council);
-  const { sessions, setupFailures } = await createAndBootstrap(manager, { task: o.task, agent: preset, base: o.base, count: o.count });
+  const { sessions, setupFailures } = await createAndBootstrap(manager, { task: o.task, agent: preset, base: o.base, count: o.count, startAgent: true });
   const ready = sessions.filter((s) => !setupFailures.has(s.id));
   const failures = [...setupFailures.values()].join('\n');
   if (mode === 'headless') {

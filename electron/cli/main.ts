@@ -8,6 +8,8 @@ import { hookCommands } from './hook';
 import { mergeCommands } from './merge';
 import { createOutput, reportFailure, reportUsageError } from './output';
 import { serveCommand } from './serve';
+import { settingsCommands } from './settings';
+import { COUNCIL_VERSION } from './version';
 
 /**
  * `council`: the CLI for scripts and agents' hooks, on the same core as the app.
@@ -25,6 +27,7 @@ export function buildProgram(onFailure: (exitCode: number) => void = () => undef
     .description('Run many AI coding agents in parallel on one repository, and stay in control.')
     .option('--repo <path>', 'the repository (default: the one this folder is in)')
     .option('--json', 'print one JSON object: {"ok":true,"value":…} or {"ok":false,"error":{code,message}}')
+    .version(COUNCIL_VERSION, '-V, --version', "print council's version")
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
@@ -44,6 +47,7 @@ export function buildProgram(onFailure: (exitCode: number) => void = () => undef
   mergeCommands(program, run);
   conflictsCommand(program, run);
   serveCommand(program, run);
+  settingsCommands(program, run);
   hookCommands(program);
   return program;
 }

@@ -1,8 +1,9 @@
 import path from 'node:path';
-import { DEFAULT_SETTINGS, SettingsSchema, type Settings } from '../../shared/models';
+import type { Settings } from '../../shared/models';
 import { discoverRepo, type RepoLocation } from './git/repo';
 import { Registry } from './sessions/registry';
-import { CachedJson, updateJson } from './state/json-store';
+import { SettingsLayerFile } from './settings/layer-file';
+import { SettingsScopes, userLayerFile } from './settings/scopes';
 import { defaultWorktreeRoot, statePaths, type StatePaths } from './state/paths';
 
 /**
@@ -12,27 +13,40 @@ import { defaultWorktreeRoot, statePaths, type StatePaths } from './state/paths'
 export class Workspace {
   readonly paths: StatePaths;
   readonly registry: Registry;
-  private readonly settingsCache: CachedJson<typeof SettingsSchema>;
+  /** The user's settings and this repository's (which override them). */
+  readonly settingsScopes: SettingsScopes;
 
   constructor(readonly repo: RepoLocation) {
     this.paths = statePaths(repo);
     this.registry = new Registry(this.paths);
-    this.settingsCache = new CachedJson(this.paths.settings, SettingsSchema, () => DEFAULT_SETTINGS);
+    this.settingsScopes = new SettingsScopes(userLayerFile(), new SettingsLayerFile(this.paths.settings, 'the repository settings'));
   }
 
   static open(start: string): Workspace {
     return new Workspace(discoverRepo(start));
   }
 
+  /** The effective settings: this repository's, else the user's, else the defaults, key by key. */
   settings(): Settings {
-    return this.settingsCache.read();
+    return this.settingsScopes.effective();
   }
 
-  updateSettings(patch: Partial<Settings>): Promise<Settings> {
-    return updateJson(this.paths.settings, SettingsSchema, () => DEFAULT_SETTINGS, 'fsync', (current) => {
-      const next = SettingsSchema.parse({ ...current, ...patch });
-      return { next, result: next };
-    });
+  /**
+   * Sets keys in this repository's scope (only those named; the rest keep coming from the user's
+   * settings or the defaults). `agents`, when given, replaces the repository's preset overrides as
+   * a whole. Answers with the effective settings.
+   */
+  async updateSettings(patch: Partial<Settings>): Promise<Settings> {
+    const { agents, ...rest } = patch;
+    const set: Record<string, unknown> = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
+    const unset: string[] = [];
+    if (agents !== undefined) {
+      const current = this.settingsScopes.repository?.read().agents ?? {};
+      for (const [preset, fields] of Object.entries(current)) for (const field of Object.keys(fields ?? {})) unset.push(`agents.${preset}.${field}`);
+      for (const [preset, fields] of Object.entries(agents)) for (const [field, value] of Object.entries(fields)) if (value !== undefined) set[`agents.${preset}.${field}`] = value;
+    }
+    await this.settingsScopes.change('repository', { set, unset });
+    return this.settings();
   }
 
   /** Where new session worktrees go: the setting, else `COUNCIL_WORKTREE_ROOT`, else the default. */

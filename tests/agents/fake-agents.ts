@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
+import { chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AgentPresetId } from '../../shared/agents';
 import type { Session } from '../../shared/models';
 import { AgentManager, type ManagerListener } from '../../electron/core/agents/manager';
 import { Council } from '../../electron/core/council';
 import { REPO_ROOT } from '../helpers/cli';
-import { makeRepo, type TestRepo } from '../helpers/repo';
+import { makeRepo, tempDir, type TestRepo } from '../helpers/repo';
 
 /**
  * The deterministic fake agent (tests/support/fake-agent.mjs) standing in for a preset's program:
@@ -16,6 +17,18 @@ import { makeRepo, type TestRepo } from '../helpers/repo';
 export const FAKE_AGENT = path.join(REPO_ROOT, 'tests', 'support', 'fake-agent.mjs');
 
 export type Step = Record<string, unknown>;
+
+/**
+ * The fake agent behind a program of its own that answers `--version` like a real CLI ("0.0.1-fake"),
+ * for a preset's program path: detection then finds a version, and the run follows the script.
+ */
+export function fakeAgentProgram(): string {
+  const file = path.join(tempDir('council-fake-agent-'), 'fake-claude');
+  const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+  writeFileSync(file, ['#!/bin/sh', 'if [ "$1" = "--version" ]; then echo "0.0.1-fake (fake agent)"; exit 0; fi', `exec ${quote(process.execPath)} ${quote(FAKE_AGENT)} "$@"`, ''].join('\n'));
+  chmodSync(file, 0o755);
+  return file;
+}
 
 /** Steps of a Claude-like run that writes `file` and finishes. */
 export const claudeWrites = (file: string, content = 'x\n'): Step[] => [
@@ -39,7 +52,9 @@ export async function fakeScene(preset: AgentPresetId = 'claude', script: Step[]
 }
 
 export async function useScript(council: Council, preset: AgentPresetId, script: Step[]): Promise<void> {
-  const agents = { ...council.ws.settings().agents, [preset]: { path: FAKE_AGENT, env: { FAKE_AGENT_SCRIPT: JSON.stringify(script) } } };
+  // The custom preset's program is its template's (customCommand); it has no path setting.
+  const program = preset === 'custom' ? {} : { path: FAKE_AGENT };
+  const agents = { ...council.ws.settings().agents, [preset]: { ...program, env: { FAKE_AGENT_SCRIPT: JSON.stringify(script) } } };
   await council.ws.updateSettings({ agents });
 }
 

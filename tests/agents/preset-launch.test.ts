@@ -157,13 +157,15 @@ describe.each<[string, AgentPreset, string]>([
   it('detects the installed CLI and its version; a missing one names the install command', async () => {
     const found = await preset.detect({ env: { PATH: '/usr/bin:/bin' }, override: { path: bin(id) }, customTemplate: null });
     expect(found).toMatchObject({ path: bin(id), version: expect.stringMatching(/^\d+\.\d+\.\d+/), problem: null });
-    const missing = await preset.detect({ env: { PATH: tempDir('council-empty-path-') }, override: {}, customTemplate: null });
+    // COUNCIL_APP_BIN empty: not even the app's own node_modules/.bin (where these are installed).
+    const missing = await preset.detect({ env: { PATH: tempDir('council-empty-path-'), COUNCIL_APP_BIN: '' }, override: {}, customTemplate: null });
     expect(missing).toMatchObject({ path: null, problem: expect.stringContaining(install) });
+    expect(missing.problem).toContain(`set its path: \`council settings set agents.${id}.path /path/to/${id} --user\``);
     expect(preset).toMatchObject({ locks: 'enforced', modes: ['interactive', 'headless'], binary: id });
   });
 
   it('refuses a headless run without a task, and a launch whose program is missing', async () => {
     await expect(preset.launch(ctx(id as 'claude', { task: ' ' }))).rejects.toMatchObject({ code: 'invalid-input' });
-    await expect(preset.launch(ctx(id as 'claude', { override: {}, env: { ...userEnv, PATH: tempDir('council-empty-path-') } }))).rejects.toMatchObject({ code: 'not-found', message: expect.stringContaining(install) });
+    await expect(preset.launch(ctx(id as 'claude', { override: {}, env: { ...userEnv, PATH: tempDir('council-empty-path-'), COUNCIL_APP_BIN: '' } }))).rejects.toMatchObject({ code: 'not-found', message: expect.stringContaining(install) });
   });
 });

@@ -89,7 +89,9 @@ describe('custom command template', () => {
 
   it('is unavailable without a template, naming the fix; launches the template when set', async () => {
     const found = await customPreset.detect({ env: { PATH: '/usr/bin:/bin' }, override: {}, customTemplate: null });
-    expect(found.problem).toBe('Custom command (preset custom): no command template is set. Set one in Settings → Agents, e.g. `my-agent --dir {worktree} --prompt {task}`.');
+    expect(found.problem).toBe(
+      "Custom command (preset custom): no command template is set. Set one: `council settings set customCommand 'my-agent --dir {worktree} --prompt {task}'` (in the app: Settings → Agents → Custom agent command).",
+    );
     await expect(customPreset.launch(ctx('headless'))).rejects.toThrow('no command template is set');
     const launch = await customPreset.launch(ctx('headless', {}, { customTemplate: `${FAKE_AGENT} --session {session} {task}` }));
     expect(launch).toMatchObject({ command: FAKE_AGENT, args: ['--session', 'abc123', 'add auth; "quoted" & $HOME'], cwd: session.worktreePath });
@@ -140,7 +142,7 @@ describe('Ollama', () => {
 
   it('detection reports the driver and the server in one problem', async () => {
     const dead = await deadServerUrl();
-    const found = await ollamaPreset.detect({ env: { PATH: '/nowhere' }, override: { host: dead }, customTemplate: null });
+    const found = await ollamaPreset.detect({ env: { PATH: '/nowhere', COUNCIL_APP_BIN: '' }, override: { host: dead }, customTemplate: null });
     expect(found.problem).toMatch(/^Ollama \(preset ollama\) runs through codex: Codex.*not on PATH/);
   });
 });
@@ -181,7 +183,7 @@ describe('command lines', () => {
 
 describe('detection of every preset', () => {
   it('answers for all eight at once without hanging, each missing one naming its install command', async () => {
-    const presets = await detectPresets({ ...DEFAULT_SETTINGS, agents: { ollama: { host: await deadServerUrl() } } }, { PATH: '/nowhere' });
+    const presets = await detectPresets({ ...DEFAULT_SETTINGS, agents: { ollama: { host: await deadServerUrl() } } }, { PATH: '/nowhere', COUNCIL_APP_BIN: '' });
     expect(presets.filter((p) => p.available)).toEqual([]);
     const problems = Object.fromEntries(presets.map((p) => [p.id, p.problem]));
     expect(problems.claude).toContain('npm i -g @anthropic-ai/claude-code');

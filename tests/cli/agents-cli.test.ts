@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { AgentPresetInfo, RunResult } from '../../shared/agents';
 import { Council } from '../../electron/core/council';
 import { claudeWrites, isAlive, useScript, waitUntil } from '../agents/fake-agents';
-import { council, councilAsync, councilJson } from '../helpers/cli';
-import { makeRepo, writeIn } from '../helpers/repo';
+import { council, councilAsync, councilJson, REPO_ROOT } from '../helpers/cli';
+import { gitSync, makeRepo, writeIn } from '../helpers/repo';
 
 // The agent verbs of the real `council` CLI (a separate OS process each), with the fake agent as
 // the claude preset's program.
@@ -26,8 +26,14 @@ describe('council agents', () => {
     if (!result.result.ok) throw new Error(result.result.error.message);
     const byId = new Map(result.result.value.map((p) => [p.id, p]));
     expect([...byId.keys()]).toEqual(['claude', 'codex', 'gemini', 'opencode', 'aider', 'ollama', 'auto-claude', 'custom']);
-    expect(byId.get('aider')).toMatchObject({ available: false, problem: expect.stringContaining('the configured path /nowhere/aider is not an executable file') });
-    expect(byId.get('codex')).toMatchObject({ available: false, problem: expect.stringContaining('"codex" is not on PATH. Install it (npm i -g @openai/codex)') });
+    expect(byId.get('aider')).toMatchObject({ available: false, problem: expect.stringContaining('the configured path /nowhere/aider (agents.aider.path) is not an executable file') });
+    // Not on PATH, but in the app's own node_modules/.bin (issue 12, item 14: `council serve` from a
+    // shell without it on PATH found no agent at all).
+    expect(byId.get('codex')).toMatchObject({ available: true, path: path.join(REPO_ROOT, 'node_modules', '.bin', 'codex'), version: expect.stringMatching(/^\d+\.\d+/) });
+    expect(byId.get('auto-claude')).toMatchObject({
+      available: false,
+      problem: expect.stringContaining(`"auto-claude" is not on PATH (/usr/bin:/bin) nor in the app's own ${path.join(REPO_ROOT, 'node_modules', '.bin')}.`),
+    });
     const text = council(['agents'], { cwd: root, env: { PATH: '/usr/bin:/bin' } });
     expect(text.stdout).toMatch(/PRESET\s+VERSION\s+LOCKS\s+PATH/);
     expect(text.stdout).toContain('codex');
@@ -55,6 +61,27 @@ describe('council run', () => {
     expect(text.stdout).toContain('ConnectionRefused');
     expect(text.stderr).toContain('council: 1 of 1 session(s) did not finish successfully');
   }, 60_000);
+
+  it('refuses an agent whose program is missing before creating anything, naming the fix', async () => {
+    const { root, c } = await repoWithScript([]);
+    await c.ws.updateSettings({ agents: { claude: { path: '/nowhere/claude' } } });
+    const branchesBefore = gitSync(root, 'branch', '--list');
+    for (const args of [
+      ['run', '--agent', 'claude', '--task', 'x', '--wait'],
+      ['run', '--agent', 'claude', '--task', 'x', '--count', '3'],
+      ['session', 'create', '--task', 'x', '--agent', 'claude', '--headless'],
+    ]) {
+      const result = council(args, { cwd: root });
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toContain('the configured path /nowhere/claude (agents.claude.path) is not an executable file');
+      expect(result.stderr).toContain('`council settings set agents.claude.path /path/to/claude --user` (in the app: Settings → Agents → Claude Code → Program path). Nothing was created.');
+    }
+    // Nothing half-done: no session in the registry, no worktree, no branch.
+    expect(c.listSessions()).toEqual([]);
+    expect(councilJson(['session', 'list'], { cwd: root }).result).toEqual({ ok: true, value: [] });
+    expect(gitSync(root, 'worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree '))).toEqual([`worktree ${root}`]);
+    expect(gitSync(root, 'branch', '--list')).toBe(branchesBefore);
+  });
 
   it('refuses an unknown preset before creating anything', async () => {
     const { root, c } = await repoWithScript([]);

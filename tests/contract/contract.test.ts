@@ -131,6 +131,38 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
     },
     malformed: { input: { repo: '/r', staleAfterMinutes: 0 }, names: 'staleAfterMinutes' },
   },
+  'settings.list': {
+    valid: async () => {
+      await ok('settings.change', { scope: 'user', set: { concurrency: 6 } });
+      const view = await ok<{ files: { repository: string | null }; entries: { key: string; effective: unknown; source: string }[] }>('settings.list', { repo: repo.root });
+      expect(view.files.repository).toBe(path.join(repo.root, '.git', 'council', 'settings.json'));
+      expect(view.entries.find((e) => e.key === 'concurrency')).toMatchObject({ effective: 6, source: 'user' });
+      expect(await ok('settings.list', {})).toMatchObject({ files: { repository: null }, repository: null });
+    },
+    malformed: { input: { repo: '' }, names: 'repo' },
+  },
+  'settings.key': {
+    valid: async () => {
+      await ok('settings.change', { repo: repo.root, scope: 'repository', set: { 'agents.claude.model': 'opus' } });
+      expect(await ok('settings.key', { repo: repo.root, key: 'agents.claude.model' })).toMatchObject({ effective: 'opus', source: 'repository', repository: 'opus' });
+      expect(await call('settings.key', { repo: repo.root, key: 'agents.claude.colour' })).toMatchObject({
+        ok: false,
+        error: { code: 'invalid-input', message: expect.stringContaining('agents.claude.path, agents.claude.model, agents.claude.args, agents.claude.env') },
+      });
+    },
+    malformed: { input: { key: '' }, names: 'key' },
+  },
+  'settings.change': {
+    valid: async () => {
+      await ok('settings.change', { repo: repo.root, scope: 'repository', set: { concurrency: 3 }, unset: [] });
+      expect(await ok('settings.get', { repo: repo.root })).toMatchObject({ concurrency: 3 });
+      expect(await call('settings.change', { repo: repo.root, scope: 'user', set: { concurrency: 'many' } })).toMatchObject({
+        ok: false,
+        error: { code: 'invalid-input', message: 'concurrency: "many" is not allowed; it takes a whole number from 1 to 64' },
+      });
+    },
+    malformed: { input: { scope: 'everywhere' }, names: 'scope' },
+  },
   'sessions.list': {
     valid: async () => {
       const id = await oneSession();

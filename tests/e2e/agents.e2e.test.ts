@@ -1,12 +1,12 @@
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../shared/models';
 import { Council } from '../../electron/core/council';
 import { REPO_ROOT, councilJson } from '../helpers/cli';
-import { gitSync, makeRepo, tempDir, type TestRepo } from '../helpers/repo';
-import { FAKE_AGENT, claudeWrites } from '../agents/fake-agents';
+import { gitSync, makeRepo, type TestRepo } from '../helpers/repo';
+import { claudeWrites, fakeAgentProgram } from '../agents/fake-agents';
 import { requireCli, testUser } from '../agents/harness';
 import { startModelServer, type ModelServer } from '../support/model-server/index';
 import { browserUnavailable, envWithoutAgents, openApp, openRepo, screenshot, type Harness } from './browser';
@@ -52,14 +52,6 @@ async function terminalText(page: Page): Promise<string> {
  * dialog's detection) and hands every other call to tests/support/fake-agent.mjs, which follows
  * FAKE_AGENT_SCRIPT from the preset's environment.
  */
-function fakeAgentProgram(): string {
-  const file = path.join(tempDir('council-fake-agent-'), 'fake-claude');
-  const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
-  writeFileSync(file, ['#!/bin/sh', 'if [ "$1" = "--version" ]; then echo "0.0.1-fake (fake agent)"; exit 0; fi', `exec ${quote(process.execPath)} ${quote(FAKE_AGENT)} "$@"`, ''].join('\n'));
-  chmodSync(file, 0o755);
-  return file;
-}
-
 describe.skipIf(unavailable !== null)('an agent driven from the app', () => {
   beforeAll(() => requireCli('claude'));
 
@@ -79,7 +71,7 @@ describe.skipIf(unavailable !== null)('an agent driven from the app', () => {
 
     // The host gets the user's environment, as when they run `council serve` in their terminal; its
     // PATH has none of the agent CLIs (only the settings' path finds Claude Code).
-    app = await openApp({ env: { ...user.env, PATH: envWithoutAgents().PATH as string, TERM: 'xterm-256color' } });
+    app = await openApp({ env: { ...user.env, PATH: envWithoutAgents().PATH as string, COUNCIL_APP_BIN: '', TERM: 'xterm-256color' } });
     const { page } = app;
     await openRepo(page, repo.root);
     await page.getByTestId('new-session-button').click();

@@ -24,16 +24,23 @@ export function launchChromium(): Promise<Browser> {
 
 /**
  * The environment of this test process without the project's node_modules/.bin on PATH (npx and
- * npm put it there): a host started with it finds none of the agent CLIs that are devDependencies,
- * so nothing it does can start a real agent against the internet.
+ * npm put it there), and with the app's own node_modules/.bin switched off (COUNCIL_APP_BIN empty;
+ * a host looks there after PATH): a host started with it finds none of the agent CLIs that are
+ * devDependencies, so nothing it does can start a real agent against the internet.
  */
 export function envWithoutAgents(): Record<string, string> {
   const env = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-  env.PATH = (env.PATH ?? '')
+  env.PATH = pathWithoutNodeModules(env.PATH);
+  env.COUNCIL_APP_BIN = '';
+  return env;
+}
+
+/** A PATH without any node_modules/.bin folder on it (as in a shell outside npm). */
+export function pathWithoutNodeModules(value: string | undefined): string {
+  return (value ?? '')
     .split(path.delimiter)
     .filter((dir) => dir !== '' && !dir.split(path.sep).includes('node_modules'))
     .join(path.delimiter);
-  return env;
 }
 
 /** A running `council serve`: its own OS process, as a user starts it. */

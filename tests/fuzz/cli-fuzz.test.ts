@@ -224,7 +224,8 @@ interface Parts {
   defects: string[];
 }
 
-const GLOBAL_FLAGS = ['--repo', '--json'];
+// --version (-V) is global like --help: it prints the version wherever it appears.
+const GLOBAL_FLAGS = ['--repo', '--json', '--version', '-V'];
 const ALL_FLAGS = [...new Set(VERBS.flatMap((v) => v.command.options.flatMap((o) => [o.long, o.short].filter((f): f is string => Boolean(f)))))];
 
 function knownFlags(verb: Verb): Set<string> {

@@ -22,6 +22,8 @@ export type Shape =
   | { kind: 'boolean' }
   | { kind: 'enum'; values: string[] }
   | { kind: 'array'; element: SchemaNode; min: number; max: number }
+  | { kind: 'record'; key: SchemaNode; value: SchemaNode }
+  | { kind: 'unknown' }
   | { kind: 'optional'; inner: SchemaNode }
   | { kind: 'nullable'; inner: SchemaNode };
 
@@ -44,6 +46,8 @@ interface NodeDef {
   innerType?: SchemaNode;
   element?: SchemaNode;
   entries?: Record<string, string | number>;
+  keyType?: SchemaNode;
+  valueType?: SchemaNode;
 }
 
 const defOf = (node: SchemaNode): NodeDef => (node as unknown as { _zod: { def: NodeDef } })._zod.def;
@@ -91,6 +95,12 @@ export function shapeOf(node: SchemaNode): Shape {
       const max = Math.min(100_000, ...checks.filter((c) => c.check === 'max_length').map((c) => c.maximum ?? Infinity));
       return { kind: 'array', element: def.element, min, max };
     }
+    case 'record':
+      known([]);
+      if (!def.keyType || !def.valueType) throw new UnsupportedSchema('record without key and value schemas');
+      return { kind: 'record', key: def.keyType, value: def.valueType };
+    case 'unknown':
+      return { kind: 'unknown' };
     case 'optional':
     case 'nullable':
       if (!def.innerType) throw new UnsupportedSchema(`${def.type} without an inner schema`);
@@ -213,6 +223,12 @@ export function invalidValue(node: SchemaNode): fc.Arbitrary<unknown> {
     case 'object':
       own = [fc.constantFrom(null, [], 'object')];
       break;
+    case 'record':
+      // Not an object, or an object with a key its key schema refuses.
+      own = [fc.constantFrom(null, [], 'record'), invalidValue(shape.key).filter((k): k is string => typeof k === 'string').map((k) => Object.fromEntries([[k, validValue(shape.value)]]))];
+      break;
+    case 'unknown':
+      throw new UnsupportedSchema('an unknown value takes anything: there is no invalid one');
   }
   return fc.oneof(wrongType, ...own).filter(notAccepted(node));
 }
@@ -238,6 +254,10 @@ export function validValue(node: SchemaNode): unknown {
       return null;
     case 'object':
       return Object.fromEntries(Object.entries(shape.fields).map(([k, v]) => [k, validValue(v)]));
+    case 'record':
+      return {};
+    case 'unknown':
+      return null;
   }
 }
 
@@ -270,6 +290,12 @@ export function oddValidValue(node: SchemaNode): fc.Arbitrary<unknown> {
       break;
     case 'object':
       arb = fc.constant(validValue(node));
+      break;
+    case 'record':
+      arb = fc.dictionary(oddValidValue(shape.key).filter((k): k is string => typeof k === 'string'), oddValidValue(shape.value), { maxKeys: 4 });
+      break;
+    case 'unknown':
+      arb = fc.jsonValue({ maxDepth: 2 });
       break;
   }
   return arb.filter((v) => accepts(node, v));

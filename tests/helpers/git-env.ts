@@ -20,6 +20,10 @@ export function isolateGitEnvironment(): string {
   process.env.GIT_CONFIG_GLOBAL = config;
   process.env.GIT_CONFIG_NOSYSTEM = '1';
   delete process.env.COUNCIL_WORKTREE_ROOT;
+  // The user settings then live under this HOME (~/.config/cli-council/settings.json), never the
+  // real user's.
+  delete process.env.COUNCIL_USER_SETTINGS;
+  delete process.env.XDG_CONFIG_HOME;
   delete process.env.COUNCIL_SESSION_ID;
   for (const key of Object.keys(process.env)) {
     if (key.startsWith('GIT_') && !['GIT_CONFIG_GLOBAL', 'GIT_CONFIG_NOSYSTEM'].includes(key)) delete process.env[key];

@@ -72,6 +72,19 @@ describe('events', () => {
     await Promise.all([watcher.close(), bystander.close()]);
   });
 
+  it("a change of the user's settings (council settings set --user) reaches a socket watching a repository as a settings change", async () => {
+    const repo = makeRepo();
+    const watcher = await connectEvents(host);
+    const clientId = await watcher.hello();
+    expect((await invoke(host, 'watch.repo', { repo: repo.root }, clientId)).body).toEqual({ ok: true, value: { watching: true } });
+    const cli = await councilAsync(['settings', 'set', 'concurrency', '7', '--user'], { cwd: repo.root });
+    expect(cli.code, cli.stderr).toBe(0);
+    const event = await watcher.next((m) => m.type === 'event' && m.event === 'state.changed', 2000, 'state.changed event');
+    expect(event.payload).toEqual({ repo: repo.root, kind: 'settings' });
+    expect((await invoke(host, 'settings.get', { repo: repo.root })).body).toMatchObject({ ok: true, value: { concurrency: 7 } });
+    await watcher.close();
+  });
+
   it('watching one repository by several of its folders is one subscription: each change arrives once, named by the main checkout', async () => {
     const repo = makeRepo();
     const created = await invoke(host, 'sessions.create', { repo: repo.root, task: 'spellings' });

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COUNCIL_BIN, REPO_ROOT } from '../helpers/cli';
 import { makeRepo, tempDir } from '../helpers/repo';
+import { envWithoutAgents, startServe } from '../e2e/browser';
 import { ensureRendererBuild } from './renderer-build';
 
 beforeAll(async () => {
@@ -160,6 +161,33 @@ describe('council serve', () => {
     expect(serving.stderr()).toContain('build the app first: npm run build');
     expect(serving.stdout()).toBe('');
   });
+});
+
+describe('council serve and the agents installed with the app', () => {
+  it("started from a shell without node_modules/.bin on PATH, finds them in the app's own node_modules/.bin", async () => {
+    const repo = makeRepo();
+    // A plain shell's PATH (no node_modules/.bin), and nothing else said about where agents are.
+    const env = { ...envWithoutAgents() };
+    delete env.COUNCIL_APP_BIN;
+    const host = await startServe(env, tempDir('council-serve-cwd-'));
+    try {
+      const url = new URL(host.url);
+      const response = await fetch(`${url.origin}/api/invoke`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${url.searchParams.get('token') ?? ''}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ command: 'agents.list', input: { repo: repo.root } }),
+      });
+      const result = (await response.json()) as { ok: boolean; value: { id: string; available: boolean; path: string | null; problem: string | null }[] };
+      const bin = path.join(REPO_ROOT, 'node_modules', '.bin');
+      const found = Object.fromEntries(result.value.map((p) => [p.id, p]));
+      for (const id of ['claude', 'codex', 'gemini', 'opencode']) expect(found[id]?.path, JSON.stringify(found[id])).toBe(path.join(bin, id));
+      // (Gemini CLI can take longer than the 5 s detection allows to print its version on a busy
+      // machine; found is what this is about.)
+      for (const id of ['claude', 'codex']) expect(found[id], id).toMatchObject({ available: true, problem: null });
+    } finally {
+      await host.close();
+    }
+  }, 60_000);
 });
 
 describe('the other commands stay light', () => {

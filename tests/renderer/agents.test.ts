@@ -6,14 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentEvent, AgentPresetInfo, AgentRun, CompareRow } from '../../shared/agents';
 import type { EventPayload, SessionCard } from '../../shared/contract';
-import { DEFAULT_SETTINGS } from '../../shared/models';
 import type { Result } from '../../shared/errors';
 import { createAgentEvents, describeEvent, matchesFilter } from '../../renderer/src/features/agents/agent-events';
 import { needsInputNotice, newlyNeedingInput, runEndNotice } from '../../renderer/src/features/agents/run-notices';
 import { formatCost, formatTokens, isPresetId, mergeRuns, pickNewer, runActions, runChipLabel, runFacts, runSummary } from '../../renderer/src/features/agents/run-model';
 import { bestOfGroups, checkSummary, describePick, describeWork, liveRun } from '../../renderer/src/features/compare/compare-groups';
 import { buildCreateInput, defaultAgentProblem, initialPreset, modeFor, presetStatus, submitLabel, type NewSessionForm } from '../../renderer/src/features/board/new-session-form';
-import { formFromSettings, parseSettingsForm } from '../../renderer/src/features/settings/settings-form';
 import { dismissNotice, notices, notify } from '../../renderer/src/components/notices';
 import { inlineStyles } from '../../renderer/src/lib/csp';
 import type { CouncilApi } from '../../renderer/src/env';
@@ -244,31 +242,6 @@ describe('new-session form', () => {
     expect(submitLabel(form())).toBe('Start claude');
     expect(submitLabel(form({ count: '3' }))).toBe('Start 3 × claude (best of 3)');
     expect(submitLabel(form({ agent: '', count: '2' }))).toBe('Create 2 sessions');
-  });
-});
-
-describe('settings form', () => {
-  it('round-trips the stored settings', () => {
-    const settings = { ...DEFAULT_SETTINGS, worktreeInclude: ['.env', 'config/*.json'], checkCommand: 'npm test', defaultAgent: 'claude' };
-    const parsed = parseSettingsForm(formFromSettings(settings));
-    expect(parsed).toEqual({
-      ok: true,
-      patch: {
-        worktreeRoot: null, staleAfterMinutes: 30, worktreeInclude: ['.env', 'config/*.json'], setupCommand: null, setupTimeoutSeconds: 600,
-        checkCommand: 'npm test', customCommand: null, defaultAgent: 'claude', concurrency: 4, maxRetries: 2,
-      },
-    });
-  });
-
-  it('points at the first wrong field', () => {
-    const form = formFromSettings(DEFAULT_SETTINGS);
-    expect(parseSettingsForm({ ...form, concurrency: '65' })).toMatchObject({ ok: false, field: 'concurrency' });
-    expect(parseSettingsForm({ ...form, maxRetries: '-1' })).toMatchObject({ ok: false, field: 'maxRetries' });
-    expect(parseSettingsForm({ ...form, setupTimeoutSeconds: 'soon' })).toMatchObject({ ok: false, field: 'setupTimeoutSeconds' });
-    expect(parseSettingsForm({ ...form, defaultAgent: 'my-bot' })).toMatchObject({ ok: false, field: 'defaultAgent' });
-    expect(parseSettingsForm({ ...form, worktreeInclude: Array.from({ length: 201 }, (_, i) => `f${i}`).join('\n') })).toMatchObject({ ok: false, field: 'worktreeInclude' });
-    const blankLines = parseSettingsForm({ ...form, worktreeInclude: '\n .env \n\n', setupCommand: '  ' });
-    expect(blankLines).toMatchObject({ ok: true, patch: { worktreeInclude: ['.env'], setupCommand: null } });
   });
 });
 

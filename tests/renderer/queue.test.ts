@@ -32,7 +32,6 @@ import {
   stepIndex,
   waitingLine,
 } from '../../renderer/src/features/queue/queue-model';
-import { mergeFormFromSettings, parseMergeSettingsForm } from '../../renderer/src/features/settings/merge-settings-form';
 
 let n = 0;
 function entry(sessionId: string, state: QueueState, patch: Partial<QueueEntry> = {}): QueueEntry {
@@ -221,25 +220,6 @@ describe('the enqueue form', () => {
     expect(buildEnqueueInput('/r', 'aa11', { strategy: 'merge', gate: '   ' })).toEqual({ ok: true, input: { repo: '/r', id: 'aa11', strategy: 'merge', gate: null } });
     expect(buildEnqueueInput('/r', '', { strategy: 'merge', gate: '' })).toMatchObject({ ok: false });
     expect(buildEnqueueInput('/r', 'aa11', { strategy: 'merge', gate: 'x'.repeat(4001) })).toMatchObject({ ok: false, error: expect.stringContaining('4000') });
-  });
-});
-
-describe('merge-queue settings', () => {
-  it('round-trip the stored settings', () => {
-    const settings = { ...DEFAULT_SETTINGS, mergeStrategy: 'squash' as const, gateCommand: 'npm test', gateTimeoutSeconds: 900, removeAfterMerge: true };
-    const form = mergeFormFromSettings(settings);
-    expect(form).toEqual({ mergeStrategy: 'squash', gateCommand: 'npm test', gateTimeoutSeconds: '900', removeAfterMerge: 'true' });
-    expect(parseMergeSettingsForm(form)).toEqual({ ok: true, patch: { mergeStrategy: 'squash', gateCommand: 'npm test', gateTimeoutSeconds: 900, removeAfterMerge: true } });
-  });
-
-  it('an empty gate is none; a bad strategy or timeout points at its field', () => {
-    const form = mergeFormFromSettings(DEFAULT_SETTINGS);
-    expect(parseMergeSettingsForm({ ...form, gateCommand: '  ' })).toMatchObject({ ok: true, patch: { gateCommand: null, removeAfterMerge: false, gateTimeoutSeconds: 1800 } });
-    expect(parseMergeSettingsForm({ ...form, mergeStrategy: 'octopus' })).toMatchObject({ ok: false, field: 'mergeStrategy' });
-    expect(parseMergeSettingsForm({ ...form, gateTimeoutSeconds: '0' })).toMatchObject({ ok: false, field: 'gateTimeoutSeconds' });
-    expect(parseMergeSettingsForm({ ...form, gateTimeoutSeconds: '1.5' })).toMatchObject({ ok: false, field: 'gateTimeoutSeconds' });
-    expect(parseMergeSettingsForm({ ...form, gateTimeoutSeconds: '86401' })).toMatchObject({ ok: false, field: 'gateTimeoutSeconds' });
-    expect(parseMergeSettingsForm({ ...form, gateCommand: 'x'.repeat(4001) })).toMatchObject({ ok: false, field: 'gateCommand' });
   });
 });
 

@@ -17,6 +17,11 @@ export function configureCouncilCli(file: string): void {
   configured = file;
 }
 
+/** The bundle the desktop app named, if it did (where the app lives). */
+export function configuredCouncilCli(): string | null {
+  return configured;
+}
+
 function candidates(): string[] {
   const found: string[] = [];
   if (process.env.COUNCIL_CLI) found.push(process.env.COUNCIL_CLI);

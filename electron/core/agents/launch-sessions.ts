@@ -3,7 +3,7 @@ import type { Session } from '../../../shared/models';
 import { CouncilError } from '../errors';
 import { copyIncludedFiles, runSetupCommand, sessionEnvironment } from '../sessions/bootstrap';
 import type { AgentManager } from './manager';
-import { presetFor } from './presets/index';
+import { detectPreset, presetFor } from './presets/index';
 
 /**
  * A new session ready for its agent: the worktree, the files `.worktreeinclude` brings over from
@@ -18,6 +18,8 @@ export interface LaunchOptions {
   base?: string;
   count?: number;
   mode?: RunMode;
+  /** The agent is started once they are made: it must be able to start here, checked before anything is created. */
+  startAgent?: boolean;
   /** Each line the setup command prints, per session. */
   onSetupOutput?: (sessionId: string, text: string) => void;
 }
@@ -58,10 +60,22 @@ export async function bootstrapSession(manager: AgentManager, session: Session, 
   throw new CouncilError('command-failed', `session ${session.id}: ${message}`);
 }
 
+/**
+ * Refuses an agent that could not start here — its program missing, its server down — with the
+ * same finding (and fix) `council agents` shows; its version is not asked (a program need not
+ * answer --version to start, and the start should not wait for it). Asked before a session is created, so a start that
+ * is bound to fail leaves no half-made session and worktree behind (issue 12, item 14).
+ */
+export async function requireLaunchable(manager: AgentManager, presetId: string): Promise<void> {
+  const info = await detectPreset(presetFor(presetId), manager.council.ws.settings(), manager.userEnv(), { locateOnly: true });
+  if (!info.available) throw new CouncilError('not-found', `${info.problem ?? `${info.label} (preset ${info.id}) cannot start here.`} Nothing was created.`);
+}
+
 /** Creates the sessions and bootstraps each. Returns them with the bootstrap failures by id. */
 export async function createAndBootstrap(manager: AgentManager, options: LaunchOptions): Promise<{ sessions: Session[]; setupFailures: Map<string, string> }> {
-  // An unknown preset is refused before anything is created.
+  // An unknown preset, or one that cannot start here, is refused before anything is created.
   if (options.agent) presetFor(options.agent);
+  if (options.agent && options.startAgent) await requireLaunchable(manager, options.agent);
   const sessions = await manager.council.createSessions({ task: options.task, agent: options.agent, base: options.base, count: options.count ?? 1 });
   const setupFailures = new Map<string, string>();
   await Promise.all(

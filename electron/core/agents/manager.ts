@@ -114,6 +114,11 @@ export class AgentManager {
     return this.council.session(ref);
   }
 
+  /** The environment this manager's agents start from (the user's). */
+  userEnv(): Record<string, string> {
+    return cleanEnv(this.options.env ?? process.env);
+  }
+
   /** The live run of a session in this process, if any. */
   liveRun(sessionId: string): AgentRun | null {
     return this.live.get(sessionId)?.run ?? null;
@@ -143,7 +148,7 @@ export class AgentManager {
     const mode: RunMode = options.mode ?? (options.resume ? previous?.mode : undefined) ?? 'interactive';
     if (!preset.modes.includes(mode)) throw invalidInput(`${preset.label} (preset ${preset.id}) cannot run ${mode}`);
     const settings = this.council.ws.settings();
-    const userEnv = cleanEnv(this.options.env ?? process.env);
+    const userEnv = this.userEnv();
     const resume = options.resume ? { agentSessionId: previous?.agentSessionId ?? null } : null;
     const task = options.task ?? (options.resume ? previous?.task : undefined) ?? session.task;
 

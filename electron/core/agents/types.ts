@@ -98,6 +98,13 @@ export interface Detection {
   problem: string | null;
 }
 
+export interface DetectOptions {
+  env: Record<string, string>;
+  override: AgentOverride;
+  customTemplate: string | null;
+  locateOnly?: boolean;
+}
+
 export interface AgentPreset {
   id: AgentPresetId;
   label: string;
@@ -108,8 +115,9 @@ export interface AgentPreset {
   locksFor?(override: AgentOverride): LockEnforcement;
   modes: RunMode[];
   /** Finds the program (override path or PATH), asks its version, and checks what it depends on
-   * (for Ollama: the server). Never hangs: every probe has a timeout. */
-  detect(options: { env: Record<string, string>; override: AgentOverride; customTemplate: string | null }): Promise<Detection>;
+   * (for Ollama: the server). Never hangs: every probe has a timeout. With `locateOnly` the version
+   * is not asked (a program need not answer --version to start): the check before a start. */
+  detect(options: DetectOptions): Promise<Detection>;
   /** Builds the process to start. May write files under `ctx.privateDir` (a CLI's config home). */
   launch(ctx: LaunchContext): Promise<Launch>;
 }

@@ -17,6 +17,8 @@ import { RadarFeed } from './radar-feed';
 import { MergeQueue, processQueue } from '../merge/index';
 import { resolvePrompt } from '../agents/resolve-prompt';
 import { RecentRepos } from './recent';
+import { settingsHandlers } from '../settings/handlers';
+import { watchUserSettings } from '../settings/watch-user';
 import { StatusNotifier, type Notice } from './status-notifier';
 import { resolveRefusal } from '../../../shared/merge-policy';
 import { WorktreeWatches } from './worktree-watches';
@@ -174,7 +176,7 @@ export class AppCore {
     if (notifier) for (const c of council.context.all()) notifier.observe(repo, { id: c.sessionId, task: c.task, status: c.status, message: c.message });
     const radar = await this.radar(repo);
     radar.start();
-    const stop = await council.watch((changes) => {
+    const stopState = await council.watch((changes) => {
       for (const change of changes) {
         if (change.kind === 'sessions') void this.syncBoardWatches(repo, council);
         this.hub.publishState({ repo, kind: change.kind, ...(change.sessionId ? { sessionId: change.sessionId } : {}) });
@@ -183,11 +185,16 @@ export class AppCore {
         if (notifier && change.kind === 'context' && change.sessionId) observe(change.sessionId);
       }
     });
+    // The user's settings apply to this repository too: a change to them is a change of its settings.
+    const stopUser = await watchUserSettings(council.ws.settingsScopes.user.file, () => this.hub.publishState({ repo, kind: 'settings' }));
+    const stopBoth = async (): Promise<void> => {
+      await Promise.all([stopState(), stopUser()]);
+    };
     if (this.repoWatches.has(repo)) {
-      await stop(); // another subscriber started it meanwhile
+      await stopBoth(); // another subscriber started it meanwhile
       return;
     }
-    this.repoWatches.set(repo, stop);
+    this.repoWatches.set(repo, stopBoth);
     await this.syncBoardWatches(repo, council);
   }
 
@@ -256,10 +263,11 @@ export class AppCore {
       },
       'settings.get': async ({ repo }) => (await this.council(repo)).ws.settings(),
       'settings.update': async ({ repo, ...patch }) => (await this.council(repo)).ws.updateSettings(patch),
+      ...settingsHandlers(async (repo) => (await this.council(repo)).ws),
       'sessions.list': async ({ repo }) => this.cards(await this.council(repo)),
       'sessions.create': async ({ repo, task, agent, base, count, mode }) => {
         const manager = await this.agents(repo);
-        const { sessions, setupFailures } = await createAndBootstrap(manager, { task, agent: agent ?? null, base, count });
+        const { sessions, setupFailures } = await createAndBootstrap(manager, { task, agent: agent ?? null, base, count, startAgent: Boolean(agent) });
         if (!agent) return sessions;
         // Started in the background: the dialog closes at once, each card follows its run.
         for (const s of sessions) {

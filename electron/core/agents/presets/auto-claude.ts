@@ -28,12 +28,12 @@ export const autoClaudePreset: AgentPreset = {
   binary: 'auto-claude',
   locks: 'advisory',
   modes: ['interactive', 'headless'],
-  async detect({ env, override }) {
+  async detect({ env, override, locateOnly }) {
     const spec = { ...SPEC, versionArgs: ['--help'] };
-    if (!override.path?.endsWith('.py')) return detectProgram(spec, { env, override });
+    if (!override.path?.endsWith('.py')) return detectProgram(spec, { env, override, locateOnly });
     const python = findProgram('python3', env);
     if (!python) return { path: null, version: null, problem: 'Auto-Claude (preset auto-claude): python3 is not on PATH, and the configured spec_runner.py needs it.' };
-    const found = await detectProgram({ ...spec, binary: 'python3', install: 'install Python 3.10+' }, { env, override: { ...override, path: python } });
+    const found = await detectProgram({ ...spec, binary: 'python3', install: 'install Python 3.10+' }, { env, override: { ...override, path: python }, locateOnly });
     return { ...found, path: override.path, version: null, problem: found.problem };
   },
   launch(ctx) {

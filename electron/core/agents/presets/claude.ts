@@ -1,7 +1,7 @@
 import { claudeHookArgs } from '../hooks/claude';
 import { claudeConfigFile, claudeStartupPrompt } from './claude-startup';
 import { hookCommandLine } from '../hooks/command';
-import { programPreset, agentEnv, modelTimeoutMs, overrideArgs, resolveProgram, resumeId, taskText } from './launch';
+import { programPreset, agentEnv, modelArgs, modelTimeoutMs, overrideArgs, resolveProgram, resumeId, taskText } from './launch';
 import type { AgentPreset, Launch, LaunchContext } from '../types';
 import type { ProgramSpec } from './detect';
 
@@ -48,7 +48,7 @@ export const claudePreset: AgentPreset = programPreset(SPEC, {
     if (ctx.mode === 'headless') args.push('-p', '--output-format', 'stream-json', '--verbose', '--permission-mode', 'acceptEdits');
     const resume = resumeId(ctx);
     if (resume) args.push(`--resume=${resume}`);
-    args.push(...claudeHookArgs(ctx.council), ...overrideArgs(ctx));
+    args.push(...claudeHookArgs(ctx.council), ...modelArgs(ctx), ...overrideArgs(ctx));
     if (task !== null) args.push('--', task);
     const env = agentEnv(ctx, retryBounds(ctx));
     const cwd = ctx.session.worktreePath;

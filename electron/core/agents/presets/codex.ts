@@ -1,6 +1,6 @@
 import { codexHookArgs } from '../hooks/codex';
 import { hookCommandLine } from '../hooks/command';
-import { programPreset, agentEnv, overrideArgs, resolveProgram, resumeId, taskText } from './launch';
+import { programPreset, agentEnv, modelArgs, overrideArgs, resolveProgram, resumeId, taskText } from './launch';
 import type { AgentPreset, Launch, LaunchContext } from '../types';
 import type { ProgramSpec } from './detect';
 
@@ -26,7 +26,7 @@ export const codexPreset: AgentPreset = programPreset(SPEC, {
     const args: string[] = [];
     if (ctx.mode === 'headless') args.push('exec', ...(resume ? ['resume'] : []), '--json', '--dangerously-bypass-approvals-and-sandbox');
     else if (resume) args.push('resume');
-    args.push(...codexHookArgs(ctx.council), ...overrideArgs(ctx));
+    args.push(...codexHookArgs(ctx.council), ...modelArgs(ctx), ...overrideArgs(ctx));
     // Positionals after `--`: [SESSION_ID] [PROMPT].
     const positionals = [...(resume ? [resume] : []), ...(task !== null ? [task] : [])];
     if (positionals.length > 0) args.push('--', ...positionals);

@@ -11,6 +11,9 @@ import { agentEnv, resolveProgram } from './launch';
  * argument whatever it contains, and pipes or redirections are refused with a clear error.
  */
 
+const NO_TEMPLATE =
+  "Custom command (preset custom): no command template is set. Set one: `council settings set customCommand 'my-agent --dir {worktree} --prompt {task}'` (in the app: Settings → Agents → Custom agent command).";
+
 export const PLACEHOLDERS = ['task', 'worktree', 'session'] as const;
 
 /** Splits a template into argv and fills in the placeholders. Throws on shell syntax. */
@@ -39,7 +42,7 @@ export function expandTemplate(template: string, values: Record<(typeof PLACEHOL
 
 function template(ctx: Pick<LaunchContext, 'customTemplate'>): string {
   if (!ctx.customTemplate?.trim()) {
-    throw new CouncilError('invalid-input', 'Custom command (preset custom): no command template is set. Set one in Settings → Agents, e.g. `my-agent --dir {worktree} --prompt {task}`.');
+    throw new CouncilError('invalid-input', NO_TEMPLATE);
   }
   return ctx.customTemplate;
 }
@@ -50,15 +53,15 @@ export const customPreset: AgentPreset = {
   binary: '(template)',
   locks: 'advisory',
   modes: ['interactive', 'headless'],
-  async detect({ env, override, customTemplate }) {
-    if (!customTemplate?.trim()) return { path: null, version: null, problem: 'Custom command (preset custom): no command template is set. Set one in Settings → Agents, e.g. `my-agent --dir {worktree} --prompt {task}`.' };
+  async detect({ env, override, customTemplate, locateOnly }) {
+    if (!customTemplate?.trim()) return { path: null, version: null, problem: NO_TEMPLATE };
     let program: string;
     try {
       program = expandTemplate(customTemplate, { task: '', worktree: '', session: '' })[0] as string;
     } catch (err) {
       return { path: null, version: null, problem: (err as Error).message };
     }
-    const found = await detectProgram({ id: 'custom', label: 'Custom command', binary: program, install: 'check the command template in Settings → Agents', versionArgs: ['--version'] }, { env, override });
+    const found = await detectProgram({ id: 'custom', label: 'Custom command', binary: program, install: 'check the command template in Settings → Agents', versionArgs: ['--version'] }, { env, override, locateOnly });
     // A script need not answer --version: found is enough.
     return found.path ? { path: found.path, version: found.version, problem: null } : found;
   },

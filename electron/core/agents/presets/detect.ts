@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { AgentOverride } from '../../../../shared/agents';
 import { lookupProgram } from '../runner/find-program';
 import type { Detection } from '../types';
+import { appBinDirs } from './app-bin';
 
 /**
  * Finding an agent's program and asking its version. Never through a shell, never without a
@@ -11,9 +13,39 @@ import type { Detection } from '../types';
  * not a reason to hang the new-session dialog.
  */
 
-/** The absolute path of `name` on `env.PATH`, or of `name` itself when it is a path; null if absent. */
+/**
+ * The folders searched after PATH for a bare program name: `COUNCIL_APP_BIN` when it is set (a
+ * PATH-style list; empty: none), else the app's own node_modules/.bin (see app-bin.ts).
+ */
+export function extraProgramDirs(env: Record<string, string | undefined>): string[] {
+  if (env.COUNCIL_APP_BIN !== undefined) return env.COUNCIL_APP_BIN.split(path.delimiter).filter(Boolean);
+  return appBinDirs();
+}
+
+/** The absolute path of `name` on `env.PATH`, then in the app's own node_modules/.bin, or of `name`
+ * itself when it is a path; null if absent. */
 export function findProgram(name: string, env: Record<string, string | undefined>): string | null {
-  return lookupProgram(name, process.cwd(), { PATH: '', ...env });
+  const onPath = lookupProgram(name, process.cwd(), { PATH: '', ...env });
+  if (onPath !== null || /[\\/]/.test(name)) return onPath;
+  const extra = extraProgramDirs(env);
+  return extra.length ? lookupProgram(name, process.cwd(), { ...env, PATH: extra.join(path.delimiter) }) : null;
+}
+
+const clip = (text: string, max = 600): string => (text.length > max ? `${text.slice(0, max)}…` : text);
+
+/**
+ * Why a preset's program was not found, where we looked, and the two ways to fix it: install it,
+ * or set its path (the CLI command and the Settings screen's field, both real).
+ */
+export function missingProgram(spec: Pick<ProgramSpec, 'id' | 'label' | 'binary' | 'install'>, configuredPath: string | undefined, env: Record<string, string | undefined>): string {
+  const extra = extraProgramDirs(env);
+  const where = configuredPath
+    ? `the configured path ${configuredPath} (agents.${spec.id}.path) is not an executable file`
+    : `"${spec.binary}" is not on PATH (${clip(env.PATH ?? '') || 'empty'})${extra.length ? ` nor in the app's own ${extra.join(', ')}` : ''}`;
+  if (spec.id === 'custom') {
+    return `${spec.label} (preset custom): ${where}. Fix the command template: \`council settings set customCommand '<program> {task}'\` (in the app: Settings → Agents → Custom agent command).`;
+  }
+  return `${spec.label} (preset ${spec.id}): ${where}. Install it (${spec.install}), or set its path: \`council settings set agents.${spec.id}.path /path/to/${path.basename(spec.binary)} --user\` (in the app: Settings → Agents → ${spec.label} → Program path).`;
 }
 
 export interface RunResult {
@@ -76,9 +108,10 @@ function programKey(file: string, args: readonly string[]): string | null {
 }
 
 /** Finds the program (the settings' path wins over PATH) and asks its version (remembered, see above). */
-export async function detectProgram(spec: ProgramSpec, options: { env: Record<string, string | undefined>; override: AgentOverride }): Promise<Detection> {
+export async function detectProgram(spec: ProgramSpec, options: { env: Record<string, string | undefined>; override: AgentOverride; locateOnly?: boolean }): Promise<Detection> {
   const wanted = options.override.path ?? spec.binary;
   const found = findProgram(wanted, options.env);
+  if (options.locateOnly) return found ? { path: found, version: null, problem: null } : { path: null, version: null, problem: missingProgram(spec, options.override.path, options.env) };
   const key = found ? programKey(found, spec.versionArgs ?? ['--version']) : null;
   const known = key ? versions.get(key) : undefined;
   if (known) return known;
@@ -93,10 +126,7 @@ export async function detectProgram(spec: ProgramSpec, options: { env: Record<st
 }
 
 async function askProgram(spec: ProgramSpec, options: { env: Record<string, string | undefined>; override: AgentOverride }, found: string | null): Promise<Detection> {
-  if (!found) {
-    const where = options.override.path ? `the configured path ${options.override.path} is not an executable file` : `"${spec.binary}" is not on PATH`;
-    return { path: null, version: null, problem: `${spec.label} (preset ${spec.id}): ${where}. Install it (${spec.install}) or set its path in Settings → Agents (agents.${spec.id}.path).` };
-  }
+  if (!found) return { path: null, version: null, problem: missingProgram(spec, options.override.path, options.env) };
   // In the temp folder: a `--version` that does more than print must not do it in someone's checkout.
   const result = await runBriefly(found, spec.versionArgs ?? ['--version'], { env: options.env, cwd: tmpdir() });
   if (result.timedOut) return { path: found, version: null, problem: `${spec.label} (preset ${spec.id}): \`${found} ${(spec.versionArgs ?? ['--version']).join(' ')}\` did not answer within 5 s; run it by hand to see what it waits for.` };

@@ -1,6 +1,6 @@
 import { prepareGeminiHome } from '../hooks/gemini';
 import { hookCommandLine } from '../hooks/command';
-import { programPreset, agentEnv, overrideArgs, resolveProgram, resumeId, taskText } from './launch';
+import { programPreset, agentEnv, modelArgs, overrideArgs, resolveProgram, resumeId, taskText } from './launch';
 import type { AgentPreset, Launch, LaunchContext } from '../types';
 import type { ProgramSpec } from './detect';
 
@@ -33,7 +33,7 @@ export const geminiPreset: AgentPreset = programPreset(SPEC, {
     else if (task !== null) args.push(`--prompt-interactive=${task}`);
     const resume = resumeId(ctx);
     if (resume) args.push(`--resume=${resume}`);
-    args.push(...overrideArgs(ctx));
+    args.push(...modelArgs(ctx), ...overrideArgs(ctx));
     return { command, args, env: agentEnv(ctx, { GEMINI_CLI_HOME: geminiHome }), cwd: ctx.session.worktreePath, parser: null, lockHook: hookCommandLine(ctx.council, 'pre-tool', 'gemini') };
   },
 });

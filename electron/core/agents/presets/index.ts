@@ -35,10 +35,10 @@ export function presetFor(name: string | null | undefined): AgentPreset {
   return PRESETS[name];
 }
 
-/** Detects one preset with the settings' override applied. */
-export async function detectPreset(preset: AgentPreset, settings: Settings, env: Record<string, string>): Promise<AgentPresetInfo> {
+/** Detects one preset with the settings' override applied (`locateOnly`: without asking its version). */
+export async function detectPreset(preset: AgentPreset, settings: Settings, env: Record<string, string>, options: { locateOnly?: boolean } = {}): Promise<AgentPresetInfo> {
   const override = settings.agents[preset.id] ?? {};
-  const found = await preset.detect({ env, override, customTemplate: settings.customCommand });
+  const found = await preset.detect({ env, override, customTemplate: settings.customCommand, locateOnly: options.locateOnly });
   return {
     id: preset.id,
     label: preset.label,

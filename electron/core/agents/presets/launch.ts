@@ -1,6 +1,6 @@
 import { invalidInput, notFound } from '../../errors';
 import type { LockEnforcement, RunMode } from '../../../../shared/agents';
-import { detectProgram, findProgram, type ProgramSpec } from './detect';
+import { detectProgram, findProgram, missingProgram, type ProgramSpec } from './detect';
 import type { AgentPreset, Launch, LaunchContext } from '../types';
 
 /**
@@ -16,7 +16,7 @@ export function programPreset(spec: ProgramSpec, options: { locks: LockEnforceme
     binary: spec.binary,
     locks: options.locks,
     modes: options.modes ?? ['interactive', 'headless'],
-    detect: ({ env, override }) => detectProgram(spec, { env: { ...env, ...override.env }, override }),
+    detect: ({ env, override, locateOnly }) => detectProgram(spec, { env: { ...env, ...override.env }, override, locateOnly }),
     launch: options.launch,
   };
 }
@@ -24,10 +24,10 @@ export function programPreset(spec: ProgramSpec, options: { locks: LockEnforceme
 /** The program's absolute path (the settings' path wins over PATH), or an error naming the fix. */
 export function resolveProgram(spec: ProgramSpec, ctx: LaunchContext): string {
   const wanted = ctx.override.path ?? spec.binary;
-  const found = findProgram(wanted, { ...ctx.env, ...ctx.override.env });
+  const env = { ...ctx.env, ...ctx.override.env };
+  const found = findProgram(wanted, env);
   if (found) return found;
-  const where = ctx.override.path ? `the configured path ${ctx.override.path} is not an executable file` : `"${spec.binary}" is not on PATH`;
-  throw notFound(`${spec.label} (preset ${spec.id}): ${where}. Install it (${spec.install}) or set its path in Settings → Agents (agents.${spec.id}.path).`);
+  throw notFound(missingProgram(spec, ctx.override.path, env));
 }
 
 /**
@@ -39,6 +39,12 @@ export function resolveProgram(spec: ProgramSpec, ctx: LaunchContext): string {
  */
 export function agentEnv(ctx: LaunchContext, extra: Record<string, string> = {}): Record<string, string> {
   return { ...ctx.env, ...(ctx.override.env ?? {}), ...extra, PWD: ctx.session.worktreePath };
+}
+
+/** The settings' model for this preset (agents.<preset>.model), as `--model <name>`: the flag
+ * Claude Code, Codex, Gemini CLI, opencode and Aider all take. */
+export function modelArgs(ctx: LaunchContext): string[] {
+  return ctx.override.model ? ['--model', ctx.override.model] : [];
 }
 
 /** The settings' extra arguments for this preset. */

@@ -92,10 +92,11 @@ export const ollamaPreset: AgentPreset = {
   // Codex's hooks hold for its shell writes too (tests/agents/preset-ollama.test.ts); opencode has none.
   locksFor: (override) => (override.driver === 'opencode' ? 'advisory' : 'enforced'),
   modes: ['interactive', 'headless'],
-  async detect({ env, override }): Promise<Detection> {
+  async detect({ env, override, locateOnly }): Promise<Detection> {
     const driver = override.driver ?? 'codex';
     const { host: _host, model: _model, driver: _driver, ...driverOverride } = override;
-    const found = await detectProgram(driver === 'opencode' ? OPENCODE_DRIVER : CODEX_DRIVER, { env: { ...env, ...driverOverride.env }, override: driverOverride });
+    // Found here, not through the driver's own preset: a missing program names agents.ollama.path.
+    const found = await detectProgram(driver === 'opencode' ? OPENCODE_DRIVER : CODEX_DRIVER, { env: { ...env, ...driverOverride.env }, override: driverOverride, locateOnly });
     if (found.problem) return { ...found, problem: `Ollama (preset ollama) runs through ${driver}: ${found.problem}` };
     const problem = await probeOllama(ollamaHost(override, env), modelOf(override));
     return { ...found, problem };

@@ -1,76 +1,87 @@
 import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
-import { AGENT_PRESET_IDS } from '../../../../shared/agents';
-import { MERGE_STRATEGIES } from '../../../../shared/merge';
+import { AGENT_PRESET_IDS, type AgentPresetInfo } from '../../../../shared/agents';
+import { TOP_LEVEL_SETTING_KEYS, type AgentSettingField, type SettingEntry, type SettingsScope, type SettingsView } from '../../../../shared/settings';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useStore } from '../../lib/create-store';
 import { capitalize } from '../../lib/format';
 import { loadPresets, presetsStore } from '../agents/presets-store';
 import { STRATEGY_HELP } from '../queue/queue-model';
-import { isStrategy, mergeFormFromSettings, parseMergeSettingsForm, type MergeSettingsField, type MergeSettingsForm } from './merge-settings-form';
-import { formFromSettings, parseSettingsForm, type SettingsField as BaseField, type SettingsForm as BaseForm } from './settings-form';
-import { saveSettings, settingsStore } from './settings-store';
-
-type SettingsForm = BaseForm & MergeSettingsForm;
-type SettingsField = BaseField | MergeSettingsField;
+import { agentFieldText, FIELD_TEXT, SECTIONS, type FieldText } from './field-text';
+import { effectiveLine, formFor, inheritedValue, NONE, scopeChange, showValue, SOURCE_WORDS, type ScopeForm } from './scope-form';
+import { refreshSettings, saveSettings, settingsStore } from './settings-store';
 
 /**
- * The repository's settings: worktrees (where they go, files copied in, a setup command), agents
- * (the default preset, the custom preset's command), the executor (how many at once, retries) and
- * the check command best-of-N comparisons run, and the merge queue (default strategy, the gate run
- * on each merged result and its timeout, removing merged sessions). The core validates too; its
- * message is shown under the form.
+ * Settings in two scopes: this repository's (overrides) and the user's (every repository on this
+ * machine). The form edits one scope at a time; each field shows what that scope holds (empty: not
+ * set there, the scope below applies), and under it the value in effect in this repository and
+ * where it comes from. Agents: the default preset, the custom command, and for each preset its
+ * program path, model, extra arguments and environment. Only the fields changed are saved, in one
+ * atomic write; the core validates again and its message is shown under the form.
  */
 export function SettingsScreen() {
-  const { settings, status, error: loadError } = useStore(settingsStore);
-  const [form, setForm] = useState<SettingsForm | null>(null);
+  const { view, status, error: loadError } = useStore(settingsStore);
+  const [scope, setScope] = useState<SettingsScope>('repository');
+  const [initial, setInitial] = useState<ScopeForm | null>(null);
+  const [form, setForm] = useState<ScopeForm | null>(null);
   const [dirty, setDirty] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<{ field: SettingsField | null; message: string } | null>(null);
+  const [error, setError] = useState<{ key: string | null; message: string } | null>(null);
   const [saved, setSaved] = useState(false);
 
   useEffect(() => {
+    // The user's file may have been changed from the command line meanwhile.
+    void refreshSettings();
     void loadPresets();
   }, []);
   // Follows the stored settings (changed elsewhere too) until the user starts editing.
   useEffect(() => {
-    if (settings === null || dirty) return;
-    setForm({ ...formFromSettings(settings), ...mergeFormFromSettings(settings) });
-  }, [settings, dirty]);
+    if (view === null || dirty) return;
+    const next = formFor(view, scope);
+    setInitial(next);
+    setForm(next);
+  }, [view, scope, dirty]);
 
-  const edit = (field: SettingsField) => (value: string) => {
-    setForm((previous) => (previous === null ? previous : { ...previous, [field]: value }));
+  const switchScope = (next: SettingsScope) => {
+    setScope(next);
+    setDirty(false);
+    setError(null);
+    setSaved(false);
+  };
+
+  const edit = (key: string) => (value: string) => {
+    setForm((previous) => (previous === null ? previous : { ...previous, [key]: value }));
     setDirty(true);
     setSaved(false);
   };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (form === null) return;
-    const parsed = parseSettingsForm(form);
-    if (!parsed.ok) {
-      setError({ field: parsed.field, message: parsed.message });
-      return;
-    }
-    const merge = parseMergeSettingsForm(form);
-    if (!merge.ok) {
-      setError({ field: merge.field, message: merge.message });
+    if (form === null || initial === null || view === null) return;
+    const change = scopeChange(view, initial, form);
+    if (!change.ok) {
+      setError({ key: change.key, message: change.message });
       return;
     }
     setBusy(true);
     setError(null);
-    const message = await saveSettings({ ...parsed.patch, ...merge.patch });
+    const message = await saveSettings(scope, change);
     setBusy(false);
     if (message !== null) {
-      setError({ field: null, message });
+      setError({ key: null, message });
       return;
     }
     setDirty(false);
     setSaved(true);
   };
 
-  if (status === 'loading' || (status === 'idle' && settings === null)) return <p className="muted">Loading settings…</p>;
-  if (settings === null || form === null) return <ErrorMessage message={`Could not load the settings: ${loadError}`} />;
-  const field = (name: SettingsField) => ({ value: form[name], onChange: edit(name), invalid: error?.field === name });
+  if (status === 'loading' || (status === 'idle' && view === null)) return <p className="muted">Loading settings…</p>;
+  if (view === null || form === null) return <ErrorMessage message={`Could not load the settings: ${loadError}`} />;
+  const entries = new Map(view.entries.map((entry) => [entry.key, entry]));
+  const field = (entry: SettingEntry, text: FieldText, choices?: Choice[]) => (
+    <SettingField key={entry.key} entry={entry} scope={scope} text={text} value={form[entry.key] ?? ''} onChange={edit(entry.key)} invalid={error?.key === entry.key} choices={choices} />
+  );
+  const listed = new Set<string>(SECTIONS.flatMap((section) => section.keys));
+  const others = TOP_LEVEL_SETTING_KEYS.filter((key) => !listed.has(key));
 
   return (
     <section className="settings-screen" aria-labelledby="settings-heading">
@@ -80,75 +91,32 @@ export function SettingsScreen() {
         </h1>
       </div>
       <form className="form settings-form" noValidate onSubmit={(event) => void submit(event)}>
-        <h2 className="settings-section">Worktrees</h2>
-        <TextField
-          label="Worktree location"
-          testId="settings-worktree-root"
-          mono
-          placeholder="Default: ~/.council/worktrees/<repo>-<hash>/"
-          help="Where new sessions' worktrees go (a relative path is taken from the repository's top folder). Empty uses the default, outside your working tree. Existing sessions stay where they are."
-          {...field('worktreeRoot')}
-        />
-        <NumberField label="Stale after (minutes)" testId="settings-stale-minutes" min={1} help="A session with no update for this long is marked stale, and idle cleanup may remove it." {...field('staleAfterMinutes')} />
-        <TextField
-          label="Files to copy into each worktree"
-          testId="settings-worktree-include"
-          mono
-          multiline
-          placeholder={'.env\nconfig/local.json'}
-          help="One pattern per line (gitignore syntax): ignored files such as .env that a new worktree needs. Added to the patterns of a .worktreeinclude file at the top of the repository."
-          {...field('worktreeInclude')}
-        />
-        <TextField label="Setup command" testId="settings-setup-command" mono placeholder="npm ci" help="Runs in each new worktree, through your shell, before its agent starts. Empty: none." {...field('setupCommand')} />
-        <NumberField label="Setup timeout (seconds)" testId="settings-setup-timeout" min={1} help="The setup command is stopped after this long, and the session's agent does not start." {...field('setupTimeoutSeconds')} />
-
-        <h2 className="settings-section">Agents</h2>
-        <DefaultAgentField {...field('defaultAgent')} />
-        <TextField
-          label="Custom agent command"
-          testId="settings-custom-command"
-          mono
-          placeholder="my-agent --task {task}"
-          help="What the custom preset runs: {task}, {worktree} and {session} are filled in. Empty: the custom preset is unavailable."
-          {...field('customCommand')}
-        />
-        <div className="field-row">
-          <NumberField label="Agents at once" testId="settings-concurrency" min={1} max={64} help="How many agents the executor (council run) runs at the same time." {...field('concurrency')} />
-          <NumberField label="Retries" testId="settings-max-retries" min={0} max={10} help="How often an agent that failed before doing any work is started again." {...field('maxRetries')} />
-        </div>
-
-        <h2 className="settings-section">Best-of-N</h2>
-        <TextField
-          label="Check command"
-          testId="settings-check-command"
-          mono
-          placeholder="npm test"
-          help="Run in each session's worktree when sessions are compared; its result (passed or failed, and its output) is shown beside each. Empty: no check."
-          {...field('checkCommand')}
-        />
-
-        <h2 className="settings-section">Merge queue</h2>
-        <StrategyField {...field('mergeStrategy')} />
-        <TextField
-          label="Gate command"
-          testId="settings-gate-command"
-          mono
-          placeholder="npm test"
-          help="Runs on each merged result (through your shell) before the base moves; if it fails, the entry parks and the base stays as it was. The default for each entry, which can set its own. Empty: no gate."
-          {...field('gateCommand')}
-        />
-        <NumberField label="Gate timeout (seconds)" testId="settings-gate-timeout" min={1} max={24 * 3600} help="A gate still running after this long is stopped, and the entry parks." {...field('gateTimeoutSeconds')} />
-        <CheckboxField
-          label="Remove a session once merged"
-          testId="settings-remove-after-merge"
-          help="Deletes the session's worktree and branch after its merge lands (its work is in the base by then)."
-          {...field('removeAfterMerge')}
-        />
+        <ScopeSwitch scope={scope} view={view} onChange={switchScope} />
+        {SECTIONS.map((section) => (
+          <div key={section.title} className="settings-group">
+            <h2 className="settings-section">{section.title}</h2>
+            {section.keys.map((key) => {
+              const entry = entries.get(key);
+              if (!entry) return null;
+              return field(entry, FIELD_TEXT[key]);
+            })}
+            {section.title === 'Agents' ? <PresetsSettings entries={entries} field={field} /> : null}
+          </div>
+        ))}
+        {others.length ? (
+          <div className="settings-group">
+            <h2 className="settings-section">Other</h2>
+            {others.map((key) => {
+              const entry = entries.get(key);
+              return entry ? field(entry, { label: key, help: entry.about, testId: `settings-${key}` }) : null;
+            })}
+          </div>
+        ) : null}
 
         <ErrorMessage message={error?.message ?? null} testId="settings-error" />
         <div className="form-actions">
           <button type="submit" className="button primary" data-testid="settings-save" disabled={busy}>
-            {busy ? 'Saving…' : 'Save'}
+            {busy ? 'Saving…' : scope === 'user' ? 'Save for all repositories' : 'Save for this repository'}
           </button>
           {saved ? (
             <span className="saved" role="status" data-testid="settings-saved">
@@ -161,148 +129,154 @@ export function SettingsScreen() {
   );
 }
 
-interface FieldProps {
-  value: string;
-  onChange: (value: string) => void;
-  invalid: boolean;
-}
-
-function Field({ label, help, children, id, helpId }: { label: string; help: string; children: ReactNode; id: string; helpId: string }) {
+function ScopeSwitch({ scope, view, onChange }: { scope: SettingsScope; view: SettingsView; onChange: (scope: SettingsScope) => void }) {
+  const options: { scope: SettingsScope; label: string }[] = [
+    { scope: 'repository', label: 'This repository' },
+    { scope: 'user', label: 'All repositories (user)' },
+  ];
+  const file = scope === 'user' ? view.files.user : view.files.repository;
   return (
-    <div className="field">
-      <label htmlFor={id} className="field-label">
-        {label}
-      </label>
-      {children}
-      <p id={helpId} className="field-help">
-        {help}
+    <div className="settings-scope">
+      <div className="segmented" role="radiogroup" aria-label="Which settings to edit">
+        {options.map((option) => (
+          <label key={option.scope} className={`segment scope-segment${scope === option.scope ? ' is-checked' : ''}`}>
+            <input type="radio" name="settings-scope" value={option.scope} data-testid={`settings-scope-${option.scope}`} checked={scope === option.scope} onChange={() => onChange(option.scope)} />
+            {option.label}
+          </label>
+        ))}
+      </div>
+      <p className="field-help" data-testid="settings-scope-help">
+        {scope === 'user'
+          ? 'For every repository on this machine, unless a repository sets its own. '
+          : 'For this repository only: a value set here overrides your user settings. An empty field is not set here. '}
+        Saved in <code className="mono">{file}</code>.
       </p>
     </div>
   );
 }
 
-function TextField(props: FieldProps & { label: string; help: string; testId: string; placeholder?: string; mono?: boolean; multiline?: boolean }) {
-  const id = useId();
-  const helpId = useId();
-  const common = {
-    id,
-    className: `input${props.mono ? ' mono' : ''}${props.multiline ? ' textarea' : ''}`,
-    'data-testid': props.testId,
-    value: props.value,
-    placeholder: props.placeholder,
-    'aria-describedby': helpId,
-    'aria-invalid': props.invalid || undefined,
-    spellCheck: false,
-    autoComplete: 'off',
-  };
-  return (
-    <Field label={props.label} help={props.help} id={id} helpId={helpId}>
-      {props.multiline ? <textarea {...common} rows={3} onChange={(event) => props.onChange(event.target.value)} /> : <input {...common} onChange={(event) => props.onChange(event.target.value)} />}
-    </Field>
-  );
-}
-
-function NumberField(props: FieldProps & { label: string; help: string; testId: string; min?: number; max?: number }) {
-  const id = useId();
-  const helpId = useId();
-  return (
-    <div className="field-medium">
-      <Field label={props.label} help={props.help} id={id} helpId={helpId}>
-        <input
-          id={id}
-          className="input"
-          data-testid={props.testId}
-          type="number"
-          min={props.min}
-          max={props.max}
-          step={1}
-          value={props.value}
-          aria-describedby={helpId}
-          aria-invalid={props.invalid || undefined}
-          onChange={(event) => props.onChange(event.target.value)}
-        />
-      </Field>
-    </div>
-  );
-}
+/** An option of a select ('' for "not set here" and NONE are added by the field). */
+type Choice = { value: string; label: string };
 
 /** The presets, each with whether it was found here (when `agents.list` answered). */
-function DefaultAgentField(props: FieldProps) {
-  const { presets } = useStore(presetsStore);
-  const id = useId();
-  const helpId = useId();
+function presetChoices(presets: AgentPresetInfo[]): Choice[] {
   const info = new Map(presets.map((preset) => [preset.id, preset]));
-  return (
-    <Field label="Default agent" help="Preselected in the new-session dialog, and what council run starts when no agent is named." id={id} helpId={helpId}>
-      <select
-        id={id}
-        className="input select"
-        data-testid="settings-default-agent"
-        value={props.value}
-        aria-describedby={helpId}
-        aria-invalid={props.invalid || undefined}
-        onChange={(event) => props.onChange(event.target.value)}
-      >
-        <option value="">None (no agent preselected)</option>
-        {AGENT_PRESET_IDS.map((presetId) => {
-          const preset = info.get(presetId);
-          const note = preset === undefined ? '' : preset.available ? (preset.version !== null ? ` — ${preset.version}` : '') : ' — not available here';
-          return (
-            <option key={presetId} value={presetId}>
-              {(preset?.label ?? presetId) + note}
-            </option>
-          );
-        })}
-      </select>
-    </Field>
-  );
+  return AGENT_PRESET_IDS.map((id) => {
+    const preset = info.get(id);
+    const note = preset === undefined ? '' : preset.available ? (preset.version !== null ? ` — ${preset.version}` : '') : ' — not available here';
+    return { value: id, label: (preset?.label ?? id) + note };
+  });
 }
 
-function StrategyField(props: FieldProps) {
+function SettingField(props: { entry: SettingEntry; scope: SettingsScope; text: FieldText; value: string; onChange: (value: string) => void; invalid: boolean; choices?: Choice[] }) {
+  const { entry, scope, text } = props;
   const id = useId();
   const helpId = useId();
-  const help = `The default for new entries (each can pick its own).${isStrategy(props.value) ? ` ${capitalize(props.value)}: ${STRATEGY_HELP[props.value]}` : ''}`;
-  return (
-    <Field label="Merge strategy" help={help} id={id} helpId={helpId}>
-      <select
-        id={id}
-        className="input select"
-        data-testid="settings-merge-strategy"
-        value={props.value}
-        aria-describedby={helpId}
-        aria-invalid={props.invalid || undefined}
-        onChange={(event) => props.onChange(event.target.value)}
-      >
-        {MERGE_STRATEGIES.map((strategy) => (
-          <option key={strategy} value={strategy}>
-            {strategy}
+  const { presets } = useStore(presetsStore);
+  const inherited = inheritedValue(entry, scope);
+  const inheritLabel = inherited ? `${showValue(inherited.value)} — from ${SOURCE_WORDS[inherited.from]}` : null;
+  const common = {
+    id,
+    'data-testid': text.testId,
+    value: props.value,
+    'aria-describedby': helpId,
+    'aria-invalid': props.invalid || undefined,
+  };
+  let control: ReactNode;
+  if (entry.kind === 'boolean' || entry.kind === 'enum' || entry.kind === 'nullable-enum') {
+    const choices = entry.key === 'defaultAgent' ? presetChoices(presets) : props.choices ? props.choices : entry.kind === 'boolean' ? [{ value: 'true', label: 'Yes' }, { value: 'false', label: 'No' }] : (entry.values ?? []).map((value) => ({ value, label: value }));
+    const label = (value: string) => choices.find((choice) => choice.value === value)?.label ?? value;
+    const inheritText = inherited ? `${entry.kind === 'boolean' ? (inherited.value ? 'Yes' : 'No') : inherited.value === null ? 'None' : label(String(inherited.value))} — from ${SOURCE_WORDS[inherited.from]}` : 'nothing';
+    control = (
+      <select {...common} className="input select" onChange={(event) => props.onChange(event.target.value)}>
+        <option value="">Not set here (inherits {inheritText})</option>
+        {entry.kind === 'nullable-enum' ? <option value={NONE}>None</option> : null}
+        {choices.map((choice) => (
+          <option key={choice.value} value={choice.value}>
+            {choice.label}
           </option>
         ))}
       </select>
-    </Field>
+    );
+  } else if (entry.kind === 'list' || entry.kind === 'map') {
+    control = (
+      <textarea
+        {...common}
+        className={`input textarea${text.mono ? ' mono' : ''}`}
+        rows={3}
+        spellCheck={false}
+        placeholder={inheritLabel ? `Not set here (inherits ${inheritLabel})` : text.placeholder}
+        onChange={(event) => props.onChange(event.target.value)}
+      />
+    );
+  } else {
+    control = (
+      <input
+        {...common}
+        className={`input${text.mono ? ' mono' : ''}`}
+        inputMode={entry.kind === 'int' ? 'numeric' : undefined}
+        spellCheck={false}
+        autoComplete="off"
+        placeholder={
+          entry.kind === 'int'
+            ? inherited
+              ? `${showValue(inherited.value)} (${inherited.from === 'user' ? 'user' : 'default'})`
+              : undefined
+            : inheritLabel
+              ? `Not set here (inherits ${inheritLabel})`
+              : text.placeholder
+                ? `Not set here (e.g. ${text.placeholder})`
+                : 'Not set here'
+        }
+        onChange={(event) => props.onChange(event.target.value)}
+      />
+    );
+  }
+  return (
+    <div className={`field${entry.kind === 'int' ? ' field-medium' : ''}`}>
+      <label htmlFor={id} className="field-label">
+        {text.label}
+      </label>
+      {control}
+      <p id={helpId} className="field-help">
+        {text.help}
+        {entry.key === 'mergeStrategy' && typeof entry.effective === 'string' ? ` ${capitalize(entry.effective)}: ${STRATEGY_HELP[entry.effective as keyof typeof STRATEGY_HELP] ?? ''}` : ''}
+      </p>
+      <p className={`field-effective source-${entry.source}`} data-testid={`${text.testId}-effective`}>
+        {effectiveLine(entry, scope)}
+      </p>
+    </div>
   );
 }
 
-function CheckboxField(props: FieldProps & { label: string; help: string; testId: string }) {
-  const id = useId();
-  const helpId = useId();
+/** Every preset's own settings, each in a fold with whether its program is found here. */
+function PresetsSettings({ entries, field }: { entries: Map<string, SettingEntry>; field: (entry: SettingEntry, text: FieldText) => ReactNode }) {
+  const { presets, refreshing } = useStore(presetsStore);
+  const info = new Map(presets.map((preset) => [preset.id, preset]));
   return (
-    <div className="field">
-      <label htmlFor={id} className="checkbox-label">
-        <input
-          id={id}
-          type="checkbox"
-          data-testid={props.testId}
-          checked={props.value === 'true'}
-          aria-describedby={helpId}
-          aria-invalid={props.invalid || undefined}
-          onChange={(event) => props.onChange(String(event.target.checked))}
-        />
-        <span className="field-label">{props.label}</span>
-      </label>
-      <p id={helpId} className="field-help">
-        {props.help}
-      </p>
+    <div className="preset-settings-list">
+      <p className="field-help">Each preset's program, model, extra arguments and environment. A change here is checked at once: the status beside each preset follows it.</p>
+      {AGENT_PRESET_IDS.map((id) => {
+        const preset = info.get(id);
+        const own = [...entries.values()].filter((entry) => entry.key.startsWith(`agents.${id}.`));
+        const status = preset === undefined ? (refreshing ? 'checking…' : '') : preset.available ? `found: ${preset.path ?? preset.binary}${preset.version ? ` (${preset.version})` : ''}` : 'not available here';
+        return (
+          <details key={id} className="preset-settings" data-testid={`settings-preset-${id}`} open={own.some((entry) => entry.source !== 'default') || undefined}>
+            <summary>
+              <span className="preset-settings-name">{preset?.label ?? id}</span>
+              <span className={`preset-settings-status${preset && !preset.available ? ' preset-problem' : ''}`} data-testid={`settings-preset-status-${id}`}>
+                {status}
+              </span>
+            </summary>
+            {preset?.problem ? (
+              <p className="field-help preset-problem" data-testid={`settings-preset-problem-${id}`}>
+                {preset.problem}
+              </p>
+            ) : null}
+            <div className="preset-settings-body">{own.map((entry) => field(entry, agentFieldText(id, entry.key.split('.')[2] as AgentSettingField)))}</div>
+          </details>
+        );
+      })}
     </div>
   );
 }
