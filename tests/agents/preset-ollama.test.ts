@@ -96,10 +96,10 @@ describe.sequential('the Ollama preset with the real Codex --oss', () => {
     const s = await scene([{ text: 'never reached' }]);
     await s.council.ws.updateSettings({ agents: { ollama: { host: s.ollama.url, path: '/nowhere/codex' } } });
     const found = await ollamaPreset.detect({ env: { PATH: '/usr/bin:/bin' }, override: { host: s.ollama.url, path: '/nowhere/codex' }, customTemplate: null });
-    expect(found.problem).toContain('set its path in Settings → Agents (agents.ollama.path)');
+    expect(found.problem).toContain('`council settings set agents.ollama.path /path/to/codex --user` (in the app: Settings → Agents → Ollama (local model) → Program path)');
     await expect(s.manager.start(s.session.id, { mode: 'headless' })).rejects.toThrow('(agents.ollama.path)');
-    const onPath = await ollamaPreset.detect({ env: { PATH: '/nowhere' }, override: { host: s.ollama.url }, customTemplate: null });
-    expect(onPath.problem).toMatch(/^Ollama \(preset ollama\) runs through codex: Codex \(preset ollama\): "codex" is not on PATH\. .*\(agents\.ollama\.path\)\.$/);
+    const onPath = await ollamaPreset.detect({ env: { PATH: '/nowhere', COUNCIL_APP_BIN: '' }, override: { host: s.ollama.url }, customTemplate: null });
+    expect(onPath.problem).toMatch(/^Ollama \(preset ollama\) runs through codex: Codex \(preset ollama\): "codex" is not on PATH .*`council settings set agents\.ollama\.path .*Settings → Agents → Ollama \(local model\) → Program path\)\.$/);
   });
 });
 

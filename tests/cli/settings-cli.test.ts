@@ -92,7 +92,7 @@ describe('council settings', () => {
       [['set', 'concurrency', 'many', '--user'], 'concurrency: "many" is not allowed; it takes a whole number from 1 to 64'],
       [['set', 'concurrency', '65'], 'concurrency: 65 is not allowed; it takes a whole number from 1 to 64'],
       [['set', 'mergeStrategy', 'octopus'], 'mergeStrategy: "octopus" is not allowed; it takes one of merge, squash, rebase'],
-      [['set', 'agents.claude.colour', 'red'], 'unknown setting "agents.claude.colour": the claude preset has the fields agents.claude.path, agents.claude.model, agents.claude.args, agents.claude.env'],
+      [['set', 'agents.claude.colour', 'red'], 'unknown setting "agents.claude.colour": the claude preset has the fields agents.claude.path, agents.claude.model, agents.claude.modelTimeoutSeconds, agents.claude.args, agents.claude.env'],
       [['set', 'agents.vim.path', '/usr/bin/vim'], 'unknown setting "agents.vim.path" (no preset "vim")'],
       [['set', 'agents.custom.path', '/bin/x'], 'the custom preset has the fields agents.custom.args, agents.custom.env'],
       [['set', 'agents.claude.path', 'bin/claude', '--user'], 'agents.claude.path: "bin/claude" is not allowed; it takes an absolute path to the program, or a program name looked up on PATH'],

@@ -147,7 +147,7 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
       expect(await ok('settings.key', { repo: repo.root, key: 'agents.claude.model' })).toMatchObject({ effective: 'opus', source: 'repository', repository: 'opus' });
       expect(await call('settings.key', { repo: repo.root, key: 'agents.claude.colour' })).toMatchObject({
         ok: false,
-        error: { code: 'invalid-input', message: expect.stringContaining('agents.claude.path, agents.claude.model, agents.claude.args, agents.claude.env') },
+        error: { code: 'invalid-input', message: expect.stringContaining('agents.claude.path, agents.claude.model, agents.claude.modelTimeoutSeconds, agents.claude.args, agents.claude.env') },
       });
     },
     malformed: { input: { key: '' }, names: 'key' },

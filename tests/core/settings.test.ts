@@ -82,7 +82,7 @@ describe('validation', () => {
       [{ defaultAgent: 'vim' }, 'defaultAgent: "vim" is not allowed; it takes one of claude, codex, gemini, opencode, aider, ollama, auto-claude, custom, or empty for none'],
       [{ 'agents.claude.args': '--verbose' }, 'agents.claude.args: "--verbose" is not allowed; it takes a list of arguments (at most 100)'],
       [{ 'agents.claude.env': { 'BAD NAME': '1' } }, 'agents.claude.env: {"BAD NAME":"1"} is not allowed; it takes NAME=value pairs'],
-      [{ 'agents.claude.host': 'http://x' }, 'the claude preset has the fields agents.claude.path, agents.claude.model, agents.claude.args, agents.claude.env'],
+      [{ 'agents.claude.host': 'http://x' }, 'the claude preset has the fields agents.claude.path, agents.claude.model, agents.claude.modelTimeoutSeconds, agents.claude.args, agents.claude.env'],
       [{ 'agents.claude.path': './claude' }, 'it takes an absolute path to the program, or a program name looked up on PATH'],
       [{ concurrency: 5, worktreeRoot: 7 }, 'worktreeRoot: 7 is not allowed'],
     ];

@@ -37,7 +37,7 @@ const clip = (text: string, max = 600): string => (text.length > max ? `${text.s
  * Why a preset's program was not found, where we looked, and the two ways to fix it: install it,
  * or set its path (the CLI command and the Settings screen's field, both real).
  */
-export function missingProgram(spec: Pick<ProgramSpec, 'id' | 'label' | 'binary' | 'install'>, configuredPath: string | undefined, env: Record<string, string | undefined>): string {
+export function missingProgram(spec: Pick<ProgramSpec, 'id' | 'label' | 'binary' | 'install' | 'settingsLabel'>, configuredPath: string | undefined, env: Record<string, string | undefined>): string {
   const extra = extraProgramDirs(env);
   const where = configuredPath
     ? `the configured path ${configuredPath} (agents.${spec.id}.path) is not an executable file`
@@ -45,7 +45,7 @@ export function missingProgram(spec: Pick<ProgramSpec, 'id' | 'label' | 'binary'
   if (spec.id === 'custom') {
     return `${spec.label} (preset custom): ${where}. Fix the command template: \`council settings set customCommand '<program> {task}'\` (in the app: Settings → Agents → Custom agent command).`;
   }
-  return `${spec.label} (preset ${spec.id}): ${where}. Install it (${spec.install}), or set its path: \`council settings set agents.${spec.id}.path /path/to/${path.basename(spec.binary)} --user\` (in the app: Settings → Agents → ${spec.label} → Program path).`;
+  return `${spec.label} (preset ${spec.id}): ${where}. Install it (${spec.install}), or set its path: \`council settings set agents.${spec.id}.path /path/to/${path.basename(spec.binary)} --user\` (in the app: Settings → Agents → ${spec.settingsLabel ?? spec.label} → Program path).`;
 }
 
 export interface RunResult {
@@ -88,6 +88,8 @@ export interface ProgramSpec {
   versionArgs?: string[];
   /** How to install it, said in the error when it is missing. */
   install: string;
+  /** The preset's fold in Settings → Agents, when it is not `label` (a driver of another preset). */
+  settingsLabel?: string;
 }
 
 /**

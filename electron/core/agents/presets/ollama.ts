@@ -63,8 +63,8 @@ export async function resolveOllamaModel(host: string, model: string): Promise<{
 }
 
 /** Codex as the Ollama preset's program: found at agents.ollama.path (the key this preset reads) or on PATH. */
-const CODEX_DRIVER: ProgramSpec = { id: 'ollama', label: 'Codex', binary: 'codex', install: 'npm i -g @openai/codex' };
-const OPENCODE_DRIVER: ProgramSpec = { id: 'ollama', label: 'opencode', binary: 'opencode', install: 'npm i -g opencode-ai' };
+const CODEX_DRIVER: ProgramSpec = { id: 'ollama', label: 'Codex', binary: 'codex', install: 'npm i -g @openai/codex', settingsLabel: 'Ollama (local model)' };
+const OPENCODE_DRIVER: ProgramSpec = { id: 'ollama', label: 'opencode', binary: 'opencode', install: 'npm i -g opencode-ai', settingsLabel: 'Ollama (local model)' };
 
 function driverLaunch(ctx: LaunchContext, model: string): ReturnType<AgentPreset['launch']> {
   const host = ollamaHost(ctx.override, ctx.env);
