@@ -23,12 +23,13 @@ function defineElement(doc: Document): void {
   if (registry === undefined || registry.get(TAG) !== undefined) return;
 
   class AdoptedStyle extends HTMLElement {
-    readonly #sheet = new CSSStyleSheet();
-    #adopted = false;
+    // Plain private members, not #fields: the security scan's parser (Electronegativity) cannot read those.
+    private readonly councilSheet = new CSSStyleSheet();
+    private councilAdopted = false;
 
     /** What a <style> offers that xterm (and VS Code's base it includes) uses. */
     get sheet(): CSSStyleSheet {
-      return this.#sheet;
+      return this.councilSheet;
     }
     type = 'text/css';
     media = '';
@@ -38,7 +39,7 @@ function defineElement(doc: Document): void {
     }
     override set textContent(value: string | null) {
       super.textContent = value;
-      this.#apply(value ?? '');
+      this.councilApply(value ?? '');
     }
     override get innerText(): string {
       return this.textContent;
@@ -49,19 +50,19 @@ function defineElement(doc: Document): void {
 
     connectedCallback(): void {
       const owner = this.ownerDocument;
-      if (!this.#adopted) owner.adoptedStyleSheets = [...owner.adoptedStyleSheets, this.#sheet];
-      this.#adopted = true;
+      if (!this.councilAdopted) owner.adoptedStyleSheets = [...owner.adoptedStyleSheets, this.councilSheet];
+      this.councilAdopted = true;
     }
 
     disconnectedCallback(): void {
       const owner = this.ownerDocument;
-      owner.adoptedStyleSheets = owner.adoptedStyleSheets.filter((sheet) => sheet !== this.#sheet);
-      this.#adopted = false;
+      owner.adoptedStyleSheets = owner.adoptedStyleSheets.filter((sheet) => sheet !== this.councilSheet);
+      this.councilAdopted = false;
     }
 
-    #apply(text: string): void {
+    private councilApply(text: string): void {
       try {
-        this.#sheet.replaceSync(text);
+        this.councilSheet.replaceSync(text);
       } catch (error) {
         console.warn('could not apply a terminal stylesheet', error);
       }

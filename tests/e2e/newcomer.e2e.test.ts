@@ -8,25 +8,32 @@ import { REPO_ROOT, councilJson } from '../helpers/cli';
 import { makeRepo, type TestRepo } from '../helpers/repo';
 import { requireCli, testUser } from '../agents/harness';
 import { startModelServer, type ModelServer } from '../support/model-server/index';
-import { browserUnavailable, envWithoutAgents, openApp, openRepo, screenshot, type Harness } from './browser';
+import { browserUnavailable, envWithoutAgents, openApp, openRepo, screenshot, startServe, type Harness, type ServeProcess } from './browser';
 
 /**
- * Issue 12, the live picture in the browser (items 4–6): a card's count follows an edit made from a
- * shell; Claude Code at its trust prompt shows "needs input", answered it works and ends done, and
- * its notice goes. The built renderer in Chromium, a real `council serve`, the real Claude Code.
+ * Issue 12: the newcomer's 25 minutes in miniature, in one sitting — the built renderer in Chromium,
+ * a real `council serve`, real git, the real Claude Code against our scripted model server:
+ * a plain session edited from a shell has its card's count follow within a second; a session made
+ * after the base moved carries no radar badge (only the one that really collides with the base
+ * does); Claude Code at its trust prompt shows "needs input" with a notice, answered it works and
+ * ends done, and its notice goes; Stop leaves the work done; a reload keeps the tab signed in; a
+ * restarted server is said plainly, with the way back in.
  */
 const unavailable = browserUnavailable();
-if (unavailable) console.warn(`\n⚠ SKIPPING the live-picture browser tests: ${unavailable}\n`);
+if (unavailable) console.warn(`\n⚠ SKIPPING the newcomer's browser journey: ${unavailable}\n`);
 
 const CLAUDE_BIN = path.join(REPO_ROOT, 'node_modules', '.bin', 'claude');
 
 let app: Harness | null = null;
+let restarted: ServeProcess | null = null;
 let server: ModelServer | null = null;
 afterEach(async () => {
   try {
     await app?.close();
+    await restarted?.close();
   } finally {
     app = null;
+    restarted = null;
     await server?.close();
     server = null;
   }
@@ -44,33 +51,18 @@ function contextOf(repo: TestRepo, id: string): SessionContextView {
   return run.result.value;
 }
 
-describe.skipIf(unavailable !== null)('the live picture in the browser', () => {
-  it("a plain session edited from a shell: its card's count follows within a second", async () => {
-    const repo = makeRepo();
-    app = await openApp();
-    const { page } = app;
-    await openRepo(page, repo.root);
-    const created = councilJson<Session[]>(['session', 'create', '--task', 'Edit by hand'], { cwd: repo.root });
-    if (!created.result.ok) throw new Error(created.result.error.message);
-    const session = created.result.value[0] as Session;
-    const count = page.getByTestId(`session-card-changes-${session.id}`);
-    await expect.poll(() => count.getAttribute('data-count'), { timeout: 10_000 }).toBe('0');
-    expect(await page.getByTestId(`session-card-status-${session.id}`).textContent()).toBe('idle');
+function plainSession(repo: TestRepo, task: string): Session {
+  const created = councilJson<Session[]>(['session', 'create', '--task', task], { cwd: repo.root });
+  if (!created.result.ok) throw new Error(created.result.error.message);
+  return created.result.value[0] as Session;
+}
 
-    const editedAt = Date.now();
-    execFileSync('sh', ['-c', 'printf "one more line\\n" >> README.md && printf "new\\n" > notes.txt'], { cwd: session.worktreePath });
-    await expect.poll(() => count.getAttribute('data-count'), { timeout: 1000, interval: 20 }).toBe('2');
-    const took = Date.now() - editedAt;
-    expect(took).toBeLessThan(1000);
-    expect(await count.textContent()).toMatch(/2 files changed\s*\+2\s*−0/);
-    await screenshot(page, 'live-count-after-shell-edit');
+const inShell = (cwd: string, script: string): void => {
+  execFileSync('sh', ['-c', script], { cwd });
+};
 
-    // And back, when the edit is undone from the shell.
-    execFileSync('sh', ['-c', 'rm notes.txt'], { cwd: session.worktreePath });
-    await expect.poll(() => count.getAttribute('data-count'), { timeout: 1000, interval: 20 }).toBe('1');
-  }, 60_000);
-
-  it('Claude Code at its trust prompt: the card says needs input (with a notice); answered, it works, then is done and the notice is gone', async () => {
+describe.skipIf(unavailable !== null)("the newcomer's first minutes, in the browser", () => {
+  it('shell edits counted live, no badge for what a session inherited, Claude at its trust prompt needs input then is done, signed in after a reload, a restart said plainly', async () => {
     requireCli('claude');
     const model = await startModelServer([{ write: { path: 'src/hello.ts', content: 'export const hello = 1;\n' } }, { text: 'Done.' }]);
     server = model;
@@ -78,25 +70,58 @@ describe.skipIf(unavailable !== null)('the live picture in the browser', () => {
     // Claude used before (onboarding done, key approved); a new worktree is a folder it never trusted.
     const apiKey = user.env.ANTHROPIC_API_KEY as string;
     writeFileSync(path.join(user.home, '.claude.json'), JSON.stringify({ hasCompletedOnboarding: true, theme: 'light', customApiKeyResponses: { approved: [apiKey.slice(-20)], rejected: [] } }));
-    const repo = makeRepo();
+    const repo = makeRepo({ 'README.md': '# demo\n', 'f.txt': 'one\ntwo\nthree\n' });
     await Council.open(repo.root).ws.updateSettings({ agents: { claude: { path: CLAUDE_BIN } } });
-    app = await openApp({ env: { ...user.env, PATH: envWithoutAgents().PATH as string, TERM: 'xterm-256color' } });
+    const hostEnv = { ...user.env, PATH: envWithoutAgents().PATH as string, COUNCIL_APP_BIN: '', TERM: 'xterm-256color' };
+    app = await openApp({ env: hostEnv });
     const { page } = app;
     await openRepo(page, repo.root);
 
+    // 1. A plain session, edited from a shell: its card follows within a second, both ways.
+    const plain = plainSession(repo, 'Edit by hand');
+    const count = page.getByTestId(`session-card-changes-${plain.id}`);
+    await expect.poll(() => count.getAttribute('data-count'), { timeout: 10_000 }).toBe('0');
+    expect(await page.getByTestId(`session-card-status-${plain.id}`).textContent()).toBe('idle');
+    const editedAt = Date.now();
+    inShell(plain.worktreePath, 'printf "one more line\\n" >> README.md && printf "new\\n" > notes.txt');
+    await expect.poll(() => count.getAttribute('data-count'), { timeout: 1000, interval: 20 }).toBe('2');
+    expect(Date.now() - editedAt).toBeLessThan(1000);
+    expect(await count.textContent()).toMatch(/2 files changed\s*\+2\s*−0/);
+    await screenshot(page, 'live-count-after-shell-edit');
+    inShell(plain.worktreePath, 'rm notes.txt');
+    await expect.poll(() => count.getAttribute('data-count'), { timeout: 1000, interval: 20 }).toBe('1');
+
+    // 2. X changes line 2 of f.txt and commits; then main changes the same line; then Y is made
+    // (no change of its own). Only X × base is a conflict: Y inherited main's line, and the plain
+    // session's README line is its own, touching nothing of theirs.
+    const x = plainSession(repo, 'Change line two');
+    inShell(x.worktreePath, 'printf "one\\nTWO by x\\nthree\\n" > f.txt && git commit -qam "x: line two"');
+    inShell(repo.root, 'printf "one\\n2 on main\\nthree\\n" > f.txt && git commit -qam "main: line two"');
+    const y = plainSession(repo, 'Start after main moved');
+    await expect.poll(() => page.getByTestId(`radar-badge-${x.id}`).textContent(), { timeout: 15_000 }).toBe('⚠ conflicts with base');
+    await page.getByTestId(`session-card-${y.id}`).waitFor();
+    await page.getByTestId('nav-radar').click();
+    const pairs = page.getByTestId('radar-conflicts').locator('article');
+    await expect.poll(() => pairs.count(), { timeout: 15_000 }).toBe(1);
+    expect(await pairs.first().getAttribute('data-testid')).toBe(`radar-pair-${x.id}-base`);
+    await page.getByTestId('nav-board').click();
+    await page.getByTestId(`session-card-${y.id}`).waitFor();
+    expect(await page.getByTestId(`radar-badge-${y.id}`).count()).toBe(0);
+    expect(await page.getByTestId(`radar-badge-${plain.id}`).count()).toBe(0);
+    await screenshot(page, 'newcomer-no-inherited-badge');
+
+    // 3. Claude Code, interactive, from the new-session dialog: its trust prompt needs the person.
     await page.getByTestId('new-session-button').click();
     await page.getByTestId('new-session-task').fill('Create src/hello.ts');
     await expect.poll(() => page.getByTestId('new-session-agent-claude-option').textContent()).toContain('Claude');
     await page.getByTestId('new-session-agent-claude').check();
     await page.getByTestId('new-session-mode-interactive').check();
     await page.getByTestId('new-session-submit').click();
-    await expect.poll(() => sessionsOf(repo).length).toBe(1);
-    const session = sessionsOf(repo)[0] as Session;
+    await expect.poll(() => sessionsOf(repo).filter((s) => s.agent === 'claude').length).toBe(1);
+    const session = sessionsOf(repo).find((s) => s.agent === 'claude') as Session;
     const id = session.id;
     const card = page.getByTestId(`session-card-${id}`);
     const notice = page.getByTestId(`waiting-notice-${id}`);
-
-    // At the trust prompt: needs input, at a glance — not "working".
     await expect.poll(() => card.getAttribute('data-status'), { timeout: 30_000 }).toBe('needs-input');
     expect(await page.getByTestId(`session-card-status-${id}`).textContent()).toBe('needs input');
     expect(await card.textContent()).toContain('trust the files in this folder');
@@ -127,7 +152,7 @@ describe.skipIf(unavailable !== null)('the live picture in the browser', () => {
     await expect.poll(() => page.getByTestId('events-list').textContent(), { timeout: 10_000 }).toContain('src/hello.ts');
     await screenshot(page, 'live-events-interactive');
 
-    // On the board: done, the agent idle in its terminal (not "running"), the count live, no notice left.
+    // On the board: done, the agent idle in its terminal, the count live, no notice left.
     await page.getByTestId('nav-board').click();
     await expect.poll(() => card.getAttribute('data-status')).toBe('done');
     expect(await page.getByTestId(`session-card-run-${id}`).textContent()).toBe('agent idle');
@@ -144,5 +169,27 @@ describe.skipIf(unavailable !== null)('the live picture in the browser', () => {
     await expect.poll(() => card.getAttribute('data-status')).toBe('done');
     expect(await page.getByText(/Needs input:/).count()).toBe(0);
     await screenshot(page, 'live-stopped-board');
-  }, 180_000);
+
+    // 4. F5: still signed in, the board as it was.
+    await page.reload();
+    await page.getByTestId('nav-board').waitFor();
+    expect(await page.locator('body').innerText()).not.toContain('missing or wrong token');
+    expect(page.url()).not.toContain('token');
+    await expect.poll(() => card.getAttribute('data-status'), { timeout: 10_000 }).toBe('done');
+    await expect.poll(() => count.getAttribute('data-count'), { timeout: 10_000 }).toBe('1');
+
+    // 5. The server restarts (a new token): the tab says so and how to get back in.
+    const port = app.host.port;
+    await app.host.close();
+    restarted = await startServe(hostEnv, undefined, port);
+    const banner = page.getByTestId('connection-banner');
+    await expect.poll(() => banner.getAttribute('data-state'), { timeout: 30_000 }).toBe('token-refused');
+    expect(await banner.innerText()).toMatch(/restarted/);
+    expect(await banner.innerText()).toMatch(/council serve/);
+    await screenshot(page, 'newcomer-server-restarted');
+    // The new address gets back in, to the repository this tab had open.
+    await page.goto(restarted.url);
+    await page.getByTestId('nav-board').waitFor();
+    await expect.poll(() => page.getByTestId(`session-card-${id}`).getAttribute('data-status'), { timeout: 10_000 }).toBe('done');
+  }, 240_000);
 });
