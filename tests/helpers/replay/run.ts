@@ -1,0 +1,182 @@
+import path from 'node:path';
+import { BASE_SIDE, type MergeStrategy, type Radar } from '../../../shared/merge';
+import type { Session } from '../../../shared/models';
+import { Council } from '../../../electron/core/council';
+import { MergeQueue, processQueue, type MergeEvent } from '../../../electron/core/merge/index';
+import { RadarService } from '../../../electron/core/radar/radar';
+import { racyEdit } from '../racy';
+import { gitSync, tempDir, writeIn } from '../repo';
+import { blob, BUNDLE_TIP, loadHistory, treeOfCommit, type History } from './history';
+import type { ReplayCase } from './cases';
+import { gitAnswer, gitLine, type Answer } from './reference';
+
+/*
+ * One replay case through CLI Council's real core — sessions (Council), the conflict radar
+ * (RadarService) and the merge queue (MergeQueue + processQueue, the main checkout on the base
+ * branch and brought along) — each answer checked against git's own (reference.ts).
+ *
+ * Checks, each a line in the result:
+ *  - radar: each session × base, and each pair of sessions: conflict or not, and exactly the files
+ *    git leaves conflicted;
+ *  - queue: each entry merged where git merges cleanly, parked where git conflicts, naming exactly
+ *    git's conflicted files (rebase of a topic with merge commits: parked, as designed);
+ *  - the base: the tree git's merges end with (not moved at all when nothing merged), the main
+ *    checkout on it and clean;
+ *  - nothing lost: every session's worktree clean afterwards (its pending work committed) and its
+ *    branch holding the topic's tree; a racy edit committed (the event names its commit).
+ */
+
+export interface Check {
+  what: string;
+  ok: boolean;
+  /** git's answer and CLI Council's, when they differ. */
+  detail: string;
+}
+
+export interface CaseRun {
+  name: string;
+  strategy: MergeStrategy;
+  racy: boolean;
+  /** git's merge of the case conflicts (for pairs: the two topics, or either with the base). */
+  conflicting: boolean;
+  checks: Check[];
+  ms: number;
+}
+
+export const mismatches = (run: CaseRun): Check[] => run.checks.filter((c) => !c.ok);
+
+/** The repository CLI Council works on: the history's objects, `main` checked out. */
+export interface Replayer {
+  h: History;
+  council: Council;
+  root: string;
+}
+
+export function openReplayer(h: History): Replayer {
+  const root = path.join(tempDir('council-replay-'), 'flask');
+  loadHistory(root, h.bundle);
+  gitSync(root, 'checkout', '-q', '-B', 'main', BUNDLE_TIP);
+  return { h, council: Council.open(root), root };
+}
+
+const list = (files: readonly string[]): string => (files.length ? files.join(', ') : 'none');
+
+/** Two file lists compared as sets: "" when equal, else what one has and the other lacks. */
+function fileDiff(git: readonly string[], ours: readonly string[]): string {
+  const g = new Set(git);
+  const o = new Set(ours);
+  const missing = [...g].filter((f) => !o.has(f));
+  const extra = [...o].filter((f) => !g.has(f));
+  if (missing.length === 0 && extra.length === 0) return '';
+  return `git: ${g.size} file(s), council: ${o.size}${missing.length ? `; missing ${list(missing)}` : ''}${extra.length ? `; extra ${list(extra)}` : ''}`;
+}
+
+const conflictFiles = (a: Answer): string[] => (a.kind === 'conflict' ? a.files : []);
+
+function radarFiles(radar: Radar, a: string, b: string): string[] {
+  const pair = radar.pairs.find((p) => (p.a === a && p.b === b) || (p.a === b && p.b === a));
+  return [...new Set((pair?.conflicts ?? []).map((c) => c.path))].sort();
+}
+
+/** The first session's branch: its topic, then a change to `file`, then that change undone by an
+ * uncommitted, racily clean edit (the worktree then holds exactly the topic's tree). */
+async function racyTopic(r: Replayer, worktree: string, tip: string, file: string): Promise<void> {
+  const real = blob(r.h, tip, file);
+  gitSync(worktree, 'reset', '-q', '--hard', tip);
+  writeIn(worktree, file, 'x'.repeat(real.length - 1) + '\n');
+  gitSync(worktree, 'commit', '-q', '-a', '-m', `replay: a change of ${file} that the racy edit undoes`);
+  const changed = gitSync(worktree, 'rev-parse', 'HEAD');
+  gitSync(worktree, 'reset', '-q', '--hard', tip);
+  await racyEdit(worktree, changed, file, real.toString('utf8'));
+}
+
+export async function replayCase(r: Replayer, c: ReplayCase, strategy: MergeStrategy): Promise<CaseRun> {
+  const started = Date.now();
+  const { council, root, h } = r;
+  const checks: Check[] = [];
+  const check = (what: string, detail: string): void => {
+    checks.push({ what, ok: detail === '', detail });
+  };
+
+  // Sessions start where the case starts; each gets its topic; the base moves on.
+  gitSync(root, 'reset', '-q', '--hard', c.start);
+  const sessions: Session[] = [];
+  for (const [i, tip] of c.tips.entries()) {
+    const [s] = await council.createSessions({ task: `replay ${c.name}, topic ${i + 1} (${strategy})` });
+    if (!s) throw new Error('no session was created');
+    sessions.push(s);
+    if (i === 0 && c.racyFile) await racyTopic(r, s.worktreePath, tip, c.racyFile);
+    else gitSync(s.worktreePath, 'reset', '-q', '--hard', tip);
+  }
+  gitSync(root, 'reset', '-q', '--hard', c.base);
+
+  // The radar, against git's merge of the same two sides.
+  const radar = await new RadarService(council).compute();
+  let conflicting = false;
+  for (const [i, s] of sessions.entries()) {
+    const git = gitAnswer(h, 'merge', c.base, c.tips[i] as string);
+    conflicting ||= git.kind === 'conflict';
+    check(`radar session ${i + 1} × base`, fileDiff(conflictFiles(git), radarFiles(radar, s.id, BASE_SIDE)));
+  }
+  for (let i = 0; i < sessions.length; i++) {
+    for (let j = i + 1; j < sessions.length; j++) {
+      const git = gitAnswer(h, 'merge', c.tips[i] as string, c.tips[j] as string);
+      conflicting ||= git.kind === 'conflict';
+      check(`radar pair ${i + 1} × ${j + 1}`, fileDiff(conflictFiles(git), radarFiles(radar, (sessions[i] as Session).id, (sessions[j] as Session).id)));
+    }
+  }
+
+  // The queue, against git's merges of the topics in turn.
+  const expected = gitLine(h, strategy, c.base, c.tips);
+  const queue = new MergeQueue(council.ws);
+  const entries = [];
+  for (const s of sessions) entries.push(await queue.enqueue(s.id, { strategy, gate: null }));
+  const events: MergeEvent[] = [];
+  await processQueue(council, { onEvent: (e) => events.push(e) });
+  for (const [i, e] of entries.entries()) {
+    const entry = queue.get(e.id);
+    const git = expected[i] as Answer;
+    const what = `queue ${strategy} entry ${i + 1}`;
+    if (git.kind === 'clean') check(what, entry.state === 'merged' ? '' : `git merges cleanly; the entry is ${entry.state}: ${entry.reason ?? ''}`);
+    else if (git.kind === 'refused') check(what, entry.state === 'parked' && /merge commit/.test(entry.reason ?? '') ? '' : `the topic has ${git.merges} merge commit(s), which a rebase must refuse; the entry is ${entry.state}: ${entry.reason ?? ''}`);
+    else if (entry.state !== 'parked') check(what, `git conflicts in ${list(git.files)}; the entry is ${entry.state}`);
+    else check(what, fileDiff(git.files, entry.files));
+  }
+  const landed = [...expected].reverse().find((a): a is Extract<Answer, { kind: 'clean' }> => a.kind === 'clean');
+  const baseNow = gitSync(root, 'rev-parse', 'main');
+  if (landed) check('base tree', treeOfCommit(root, baseNow) === landed.tree ? '' : `git's tree ${landed.tree}, the base's ${treeOfCommit(root, baseNow)}`);
+  else check('base not moved', baseNow === c.base ? '' : `nothing merges, yet main moved from ${c.base} to ${baseNow}`);
+  const status = gitSync(root, 'status', '--porcelain');
+  const onMain = gitSync(root, 'rev-parse', '--abbrev-ref', 'HEAD');
+  check('main checkout', status === '' && onMain === 'main' ? '' : `the main checkout is on ${onMain} with ${status ? `changes: ${status.split('\n').slice(0, 5).join('; ')}` : 'no changes'}`);
+
+  // Nothing lost: the work is committed on the session's branch, whatever happened to the entry.
+  for (const [i, s] of sessions.entries()) {
+    const left = gitSync(s.worktreePath, 'status', '--porcelain');
+    const tree = treeOfCommit(root, s.branch);
+    const want = treeOfCommit(root, c.tips[i] as string);
+    check(`session ${i + 1} work kept`, left === '' && tree === want ? '' : `${left ? `uncommitted: ${left.split('\n').slice(0, 5).join('; ')}; ` : ''}${tree === want ? '' : `its branch holds tree ${tree}, the topic ${want}`}`);
+  }
+  if (c.racyFile) {
+    const first = sessions[0] as Session;
+    const committed = events.find((e) => e.step === 'committed' && e.sessionId === first.id);
+    check('racy edit committed', committed && / as [0-9a-f]{12}$/.test(committed.message) ? '' : `the queue said: ${committed?.message ?? 'nothing about committing it'}`);
+  }
+
+  // Removed: without --force where the merge strategy merged it (the base has all of it), which
+  // also proves no work hides in its worktree; with --force otherwise (its tip is archived).
+  for (const [i, s] of sessions.entries()) {
+    const merged = strategy === 'merge' && queue.get((entries[i] as { id: string }).id).state === 'merged';
+    if (merged) {
+      try {
+        await council.removeSession(s.id);
+        check(`session ${i + 1} removed`, '');
+        continue;
+      } catch (err) {
+        check(`session ${i + 1} removed`, `merged, yet removal refused: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    await council.removeSession(s.id, { force: true });
+  }
+  return { name: c.name, strategy, racy: c.racyFile !== null, conflicting, checks, ms: Date.now() - started };
+}
