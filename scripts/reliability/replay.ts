@@ -15,7 +15,7 @@ import { MERGE_STRATEGIES, type MergeStrategy } from '../../shared/merge';
 import { isolateGitEnvironment } from '../../tests/helpers/git-env';
 import { consecutivePairs, mergeCase, mergesNamed, pairCase, type ReplayCase } from '../../tests/helpers/replay/cases';
 import { bundleMissing, openHistory, realMerges } from '../../tests/helpers/replay/history';
-import { mismatches, openReplayer, replayCase, type CaseRun } from '../../tests/helpers/replay/run';
+import { mismatches, openReplayer, replayCase, type CaseRun, type Replayer } from '../../tests/helpers/replay/run';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -47,6 +47,13 @@ function strategies(): MergeStrategy[] {
   return wanted as MergeStrategy[];
 }
 
+/** A run that threw (not an answer to compare): counted as a mismatch, its sessions removed. */
+async function failedRun(r: Replayer, c: ReplayCase, strategy: MergeStrategy, err: unknown): Promise<CaseRun> {
+  for (const s of r.council.listSessions()) await r.council.removeSession(s.id, { force: true }).catch(() => undefined);
+  const detail = err instanceof Error ? err.message : String(err);
+  return { name: c.name, strategy, racy: c.racyFile !== null, conflicting: false, checks: [{ what: 'the run failed', ok: false, detail }], ms: 0 };
+}
+
 async function main(): Promise<number> {
   const missing = bundleMissing();
   if (missing) {
@@ -75,7 +82,7 @@ async function main(): Promise<number> {
   const chosen = strategies();
   for (const [i, c] of cases.entries()) {
     for (const strategy of chosen) {
-      const run = await replayCase(r, c, strategy);
+      const run = await replayCase(r, c, strategy).catch(async (err: unknown) => failedRun(r, c, strategy, err));
       runs.push(run);
       const bad = mismatches(run);
       if (!quiet || bad.length) process.stdout.write(`${String(i + 1).padStart(4)}/${cases.length} ${c.name.padEnd(30)} ${strategy.padEnd(7)} ${run.racy ? 'racy ' : '     '}${run.conflicting ? 'conflict' : 'clean   '} ${bad.length ? `MISMATCH ${bad.map((b) => `${b.what}: ${b.detail}`).join(' | ')}` : 'agrees'} (${run.ms} ms)\n`);

@@ -78,16 +78,26 @@ function radarFiles(radar: Radar, a: string, b: string): string[] {
   return [...new Set((pair?.conflicts ?? []).map((c) => c.path))].sort();
 }
 
-/** The first session's branch: its topic, then a change to `file`, then that change undone by an
- * uncommitted, racily clean edit (the worktree then holds exactly the topic's tree). */
-async function racyTopic(r: Replayer, worktree: string, tip: string, file: string): Promise<void> {
+/**
+ * The first session's branch: its topic, then a change to `file`, then that change undone by an
+ * uncommitted, racily clean edit (the worktree then holds exactly the topic's tree). racyEdit needs
+ * two steps in one second; on a machine too loaded for that it is tried again from the start.
+ */
+async function racyTopic(r: Replayer, worktree: string, tip: string, file: string, tries = 3): Promise<void> {
   const real = blob(r.h, tip, file);
-  gitSync(worktree, 'reset', '-q', '--hard', tip);
-  writeIn(worktree, file, 'x'.repeat(real.length - 1) + '\n');
-  gitSync(worktree, 'commit', '-q', '-a', '-m', `replay: a change of ${file} that the racy edit undoes`);
-  const changed = gitSync(worktree, 'rev-parse', 'HEAD');
-  gitSync(worktree, 'reset', '-q', '--hard', tip);
-  await racyEdit(worktree, changed, file, real.toString('utf8'));
+  for (let attempt = 1; ; attempt++) {
+    gitSync(worktree, 'reset', '-q', '--hard', tip);
+    writeIn(worktree, file, 'x'.repeat(real.length - 1) + '\n');
+    gitSync(worktree, 'commit', '-q', '-a', '-m', `replay: a change of ${file} that the racy edit undoes`);
+    const changed = gitSync(worktree, 'rev-parse', 'HEAD');
+    gitSync(worktree, 'reset', '-q', '--hard', tip);
+    try {
+      await racyEdit(worktree, changed, file, real.toString('utf8'));
+      return;
+    } catch (err) {
+      if (attempt >= tries || !(err instanceof Error && /different seconds/.test(err.message))) throw err;
+    }
+  }
 }
 
 export async function replayCase(r: Replayer, c: ReplayCase, strategy: MergeStrategy): Promise<CaseRun> {
