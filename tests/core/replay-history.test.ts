@@ -26,18 +26,16 @@ interface Planned {
 const ALL: MergeStrategy[] = ['merge', 'squash', 'rebase'];
 
 const PLAN: Record<string, Planned> = {
-  // "Merge branch '1.0.x'": 21 files in conflict — content, add/add, binary, modify/delete,
+  // "Merge branch '1.0.x'": ~20 files in conflict (21 with git 2.39) — content, add/add, binary, modify/delete,
   // rename/delete and rename/rename (docs/_static/flask-logo-sidebar.png) — with a racy edit.
-  'release branch, every kind of conflict': { merges: ['1351d0a5'], racy: true, strategies: ALL, conflicting: true },
+  'release branch, every kind of conflict': { merges: ['1351d0a5'], racy: true, strategies: ['merge', 'rebase'], conflicting: true },
   // A linear topic of 4 commits conflicting with the base in CHANGES and flask/app.py.
-  'linear topic in conflict': { merges: ['81bde0db'], strategies: ALL, conflicting: true },
+  'linear topic in conflict': { merges: ['81bde0db'], strategies: ['merge', 'rebase'], conflicting: true },
   // modify/delete, and a topic with merge commits (a rebase must refuse it).
   'modify/delete, merges in the topic': { merges: ['216151c8'], strategies: ['merge', 'rebase'], conflicting: true },
   'add/add': { merges: ['953284a8'], strategies: ['squash'], conflicting: true },
   // Clean, linear topic of 3 commits, the base 2 ahead; its last change left racily clean.
   'clean topic with a racy edit': { merges: ['5e158505'], racy: true, strategies: ALL, conflicting: false },
-  // Clean, 27 files, the base 102 commits ahead.
-  'clean topic, base far ahead': { merges: ['7132feb1'], strategies: ['rebase'], conflicting: false },
   // Two topics merged one after the other into master that conflict with each other.
   'two topics in conflict': { merges: ['d4b688bd', '29111a32'], strategies: ['merge'], conflicting: true },
 };
