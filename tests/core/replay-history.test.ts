@@ -29,9 +29,9 @@ const PLAN: Record<string, Planned> = {
   // "Merge branch '1.0.x'": ~20 files in conflict (21 with git 2.39) — content, add/add, binary, modify/delete,
   // rename/delete and rename/rename (docs/_static/flask-logo-sidebar.png) — with a racy edit.
   'release branch, every kind of conflict': { merges: ['1351d0a5'], racy: true, strategies: ['merge', 'rebase'], conflicting: true },
-  // A linear topic of 4 commits conflicting with the base in CHANGES and flask/app.py.
+  // A linear topic of 4 commits, the base 627 ahead: conflicts in CHANGES.rst and flask/__init__.py.
   'linear topic in conflict': { merges: ['81bde0db'], strategies: ['merge', 'rebase'], conflicting: true },
-  // modify/delete, and a topic with merge commits (a rebase must refuse it).
+  // 14 files, modify/delete among them, and a topic with merge commits (a rebase must refuse it).
   'modify/delete, merges in the topic': { merges: ['216151c8'], strategies: ['merge', 'rebase'], conflicting: true },
   'add/add': { merges: ['953284a8'], strategies: ['squash'], conflicting: true },
   // Clean, linear topic of 3 commits, the base 2 ahead; its last change left racily clean.
