@@ -173,10 +173,13 @@ export async function replayCase(r: Replayer, c: ReplayCase, strategy: MergeStra
     check('racy edit committed', committed && / as [0-9a-f]{12}$/.test(committed.message) ? '' : `the queue said: ${committed?.message ?? 'nothing about committing it'}`);
   }
 
-  // Removed: without --force where the merge strategy merged it (the base has all of it), which
-  // also proves no work hides in its worktree; with --force otherwise (its tip is archived).
+  // Removed: without --force where the merge strategy merged it with a merge commit (the base has
+  // all of its commits), which also proves no work hides in its worktree; with --force otherwise
+  // (its tip is archived) — also where the base already had the same changes under other commits
+  // (the queue merged "nothing": removal then rightly counts the session's commits as unmerged).
   for (const [i, s] of sessions.entries()) {
-    const merged = strategy === 'merge' && queue.get((entries[i] as { id: string }).id).state === 'merged';
+    const entry = queue.get((entries[i] as { id: string }).id);
+    const merged = strategy === 'merge' && entry.state === 'merged' && entry.resultCommit !== entry.baseBefore;
     if (merged) {
       try {
         await council.removeSession(s.id);
