@@ -1,12 +1,13 @@
 // A replay of real history at full count (issue 12):
 //
-//   npx tsx scripts/reliability/replay.ts [--limit N] [--pairs N] [--racy-every N] [--strategies merge,squash,rebase] [--only SHA,…] [--quiet]
+//   npx tsx scripts/reliability/replay.ts [--limit N] [--pairs N] [--racy-every N] [--strategies merge,squash,rebase] [--only SHA,…] [--via core|cli] [--quiet]
 //
 // Every two-parent merge of the history bundle (tests/fixtures/history/, flask up to 2019-06-23:
 // 939 merges) replayed through CLI Council's sessions, conflict radar and merge queue with each
 // strategy, plus pairs of topics merged one after the other into the same branch, each answer
 // checked against git's own (tests/helpers/replay/). Every N-th merge (default 10) carries a racily
-// clean uncommitted edit. Prints the counts and every mismatch; writes test-results/replay/summary.json;
+// clean uncommitted edit. `--via cli` asks the built CLI (`council conflicts --json`, `council merge
+// --wait`; build it first: node scripts/build-cli.mjs) instead of the core API. Prints the counts and every mismatch; writes test-results/replay/summary.json;
 // exits 1 on any mismatch. `npm test` replays a handful (tests/core/replay-history.test.ts).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -66,6 +67,11 @@ async function main(): Promise<number> {
   const racyEvery = count('racy-every', 10);
   const quiet = process.argv.includes('--quiet');
   const only = value('only')?.split(',').filter(Boolean);
+  const via = value('via') ?? 'core';
+  if (via !== 'core' && via !== 'cli') {
+    process.stderr.write(`--via takes core or cli, not "${via}"\n`);
+    return 2;
+  }
   const h = openHistory();
   const merges = only ? mergesNamed(h, only) : realMerges(h).slice(0, limit);
   const cases: ReplayCase[] = merges.map((m, i) => mergeCase(h, m, racyEvery > 0 && i % racyEvery === 0));
@@ -82,7 +88,7 @@ async function main(): Promise<number> {
   const chosen = strategies();
   for (const [i, c] of cases.entries()) {
     for (const strategy of chosen) {
-      const run = await replayCase(r, c, strategy).catch(async (err: unknown) => failedRun(r, c, strategy, err));
+      const run = await replayCase(r, c, strategy, via).catch(async (err: unknown) => failedRun(r, c, strategy, err));
       runs.push(run);
       const bad = mismatches(run);
       if (!quiet || bad.length) process.stdout.write(`${String(i + 1).padStart(4)}/${cases.length} ${c.name.padEnd(30)} ${strategy.padEnd(7)} ${run.racy ? 'racy ' : '     '}${run.conflicting ? 'conflict' : 'clean   '} ${bad.length ? `MISMATCH ${bad.map((b) => `${b.what}: ${b.detail}`).join(' | ')}` : 'agrees'} (${run.ms} ms)\n`);

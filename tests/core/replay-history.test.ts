@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { MergeStrategy } from '../../shared/merge';
 import { mergeCase, mergesNamed, pairCase, type ReplayCase } from '../helpers/replay/cases';
 import { bundleMissing, openHistory, type History } from '../helpers/replay/history';
-import { mismatches, openReplayer, replayCase, type Replayer } from '../helpers/replay/run';
+import { mismatches, openReplayer, replayCase, type Replayer, type ReplayVia } from '../helpers/replay/run';
 
 /*
  * Issue 12: real merges of a public repository's history (flask, tests/fixtures/history/) replayed
@@ -19,6 +19,8 @@ interface Planned {
   merges: string[];
   racy?: boolean;
   strategies: MergeStrategy[];
+  /** Through the built `council` CLI (conflicts --json, merge --wait) instead of the core API. */
+  via?: ReplayVia;
   /** What the case is for: it must still be that (a case that silently became trivial would prove nothing). */
   conflicting: boolean;
 }
@@ -33,7 +35,8 @@ const PLAN: Record<string, Planned> = {
   'linear topic in conflict': { merges: ['81bde0db'], strategies: ['merge', 'rebase'], conflicting: true },
   // 14 files, modify/delete among them, and a topic with merge commits (a rebase must refuse it).
   'modify/delete, merges in the topic': { merges: ['216151c8'], strategies: ['merge', 'rebase'], conflicting: true },
-  'add/add': { merges: ['953284a8'], strategies: ['squash'], conflicting: true },
+  // Through the CLI: `council conflicts --json` and `council merge --wait`, each its own process.
+  'add/add, through the CLI': { merges: ['953284a8'], strategies: ['squash'], conflicting: true, via: 'cli' },
   // Clean, linear topic of 3 commits, the base 2 ahead; its last change left racily clean.
   'clean topic with a racy edit': { merges: ['5e158505'], racy: true, strategies: ALL, conflicting: false },
   // Two topics merged one after the other into master that conflict with each other.
@@ -60,7 +63,7 @@ describe.skipIf(missing !== null)('replaying real merges of flask (issue 12)', (
   const runs = Object.entries(PLAN).flatMap(([name, plan]) => plan.strategies.map((strategy) => [name, strategy] as const));
   it.each(runs)('%s, %s: the radar and the queue give git’s answer, and nothing is lost', async (name, strategy) => {
     const plan = PLAN[name]!;
-    const run = await replayCase(r, cases.get(name)!, strategy);
+    const run = await replayCase(r, cases.get(name)!, strategy, plan.via);
     expect(run.conflicting).toBe(plan.conflicting);
     expect(run.checks.some((c) => c.what === 'racy edit committed')).toBe(plan.racy === true);
     expect(run.checks.some((c) => c.what.startsWith('queue'))).toBe(true);

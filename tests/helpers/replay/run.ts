@@ -4,6 +4,7 @@ import type { Session } from '../../../shared/models';
 import { Council } from '../../../electron/core/council';
 import { MergeQueue, processQueue, type MergeEvent } from '../../../electron/core/merge/index';
 import { RadarService } from '../../../electron/core/radar/radar';
+import { council as runCli, councilJson } from '../cli';
 import { racyEdit } from '../racy';
 import { gitSync, tempDir, writeIn } from '../repo';
 import { blob, BUNDLE_TIP, loadHistory, treeOfCommit, type History } from './history';
@@ -100,7 +101,33 @@ async function racyTopic(r: Replayer, worktree: string, tip: string, file: strin
   }
 }
 
-export async function replayCase(r: Replayer, c: ReplayCase, strategy: MergeStrategy): Promise<CaseRun> {
+/** `council conflicts --json`, the built CLI as its own process. */
+function radarByCli(root: string): Radar {
+  const out = councilJson<Radar>(['conflicts'], { cwd: root });
+  if (!out.result.ok) throw new Error(`council conflicts failed (exit ${out.code}): ${out.result.error.message}`);
+  return out.result.value;
+}
+
+/** `council merge <id> --wait --strategy <s>` for each session in turn; the entries as the CLI left
+ * them on disk, and what it printed on stderr. Exit 0 is merged, 3 parked; anything else throws. */
+function mergeByCli(r: Replayer, sessions: readonly Session[], strategy: MergeStrategy): { ids: string[]; stderr: string[] } {
+  const ids: string[] = [];
+  const stderr: string[] = [];
+  for (const s of sessions) {
+    const out = runCli(['merge', s.id, '--wait', '--strategy', strategy], { cwd: r.root });
+    if (out.code !== 0 && out.code !== 3) throw new Error(`council merge ${s.id} --wait exited ${out.code}: ${out.stderr.trim()}`);
+    const entry = new MergeQueue(r.council.ws).list().filter((e) => e.sessionId === s.id).pop();
+    if (!entry) throw new Error(`council merge ${s.id} left no queue entry`);
+    ids.push(entry.id);
+    stderr.push(out.stderr);
+  }
+  return { ids, stderr };
+}
+
+/** Through the core API (in this process) or the built `council` CLI (its own processes). */
+export type ReplayVia = 'core' | 'cli';
+
+export async function replayCase(r: Replayer, c: ReplayCase, strategy: MergeStrategy, via: ReplayVia = 'core'): Promise<CaseRun> {
   const started = Date.now();
   const { council, root, h } = r;
   const checks: Check[] = [];
@@ -121,7 +148,7 @@ export async function replayCase(r: Replayer, c: ReplayCase, strategy: MergeStra
   gitSync(root, 'reset', '-q', '--hard', c.base);
 
   // The radar, against git's merge of the same two sides.
-  const radar = await new RadarService(council).compute();
+  const radar = via === 'cli' ? radarByCli(root) : await new RadarService(council).compute();
   let conflicting = false;
   for (const [i, s] of sessions.entries()) {
     const git = gitAnswer(h, 'merge', c.base, c.tips[i] as string);
@@ -139,12 +166,21 @@ export async function replayCase(r: Replayer, c: ReplayCase, strategy: MergeStra
   // The queue, against git's merges of the topics in turn.
   const expected = gitLine(h, strategy, c.base, c.tips);
   const queue = new MergeQueue(council.ws);
-  const entries = [];
-  for (const s of sessions) entries.push(await queue.enqueue(s.id, { strategy, gate: null }));
-  const events: MergeEvent[] = [];
-  await processQueue(council, { onEvent: (e) => events.push(e) });
-  for (const [i, e] of entries.entries()) {
-    const entry = queue.get(e.id);
+  const entries: string[] = [];
+  /** What the queue said it did with the first session's pending work. */
+  let committed: string | undefined;
+  if (via === 'cli') {
+    const merged = mergeByCli(r, sessions, strategy);
+    entries.push(...merged.ids);
+    committed = /committed the session's pending work.*/.exec(merged.stderr[0] ?? '')?.[0];
+  } else {
+    for (const s of sessions) entries.push((await queue.enqueue(s.id, { strategy, gate: null })).id);
+    const events: MergeEvent[] = [];
+    await processQueue(council, { onEvent: (e) => events.push(e) });
+    committed = events.find((e) => e.step === 'committed' && e.sessionId === (sessions[0] as Session).id)?.message;
+  }
+  for (const [i, id] of entries.entries()) {
+    const entry = queue.get(id);
     const git = expected[i] as Answer;
     const what = `queue ${strategy} entry ${i + 1}`;
     if (git.kind === 'clean') check(what, entry.state === 'merged' ? '' : `git merges cleanly; the entry is ${entry.state}: ${entry.reason ?? ''}`);
@@ -168,9 +204,7 @@ export async function replayCase(r: Replayer, c: ReplayCase, strategy: MergeStra
     check(`session ${i + 1} work kept`, left === '' && tree === want ? '' : `${left ? `uncommitted: ${left.split('\n').slice(0, 5).join('; ')}; ` : ''}${tree === want ? '' : `its branch holds tree ${tree}, the topic ${want}`}`);
   }
   if (c.racyFile) {
-    const first = sessions[0] as Session;
-    const committed = events.find((e) => e.step === 'committed' && e.sessionId === first.id);
-    check('racy edit committed', committed && / as [0-9a-f]{12}$/.test(committed.message) ? '' : `the queue said: ${committed?.message ?? 'nothing about committing it'}`);
+    check('racy edit committed', committed && / as [0-9a-f]{12}$/.test(committed) ? '' : `the queue said: ${committed ?? 'nothing about committing it'}`);
   }
 
   // Removed: without --force where the merge strategy merged it with a merge commit (the base has
@@ -178,7 +212,7 @@ export async function replayCase(r: Replayer, c: ReplayCase, strategy: MergeStra
   // (its tip is archived) — also where the base already had the same changes under other commits
   // (the queue merged "nothing": removal then rightly counts the session's commits as unmerged).
   for (const [i, s] of sessions.entries()) {
-    const entry = queue.get((entries[i] as { id: string }).id);
+    const entry = queue.get(entries[i] as string);
     const merged = strategy === 'merge' && entry.state === 'merged' && entry.resultCommit !== entry.baseBefore;
     if (merged) {
       try {
