@@ -4,7 +4,7 @@
 //   npm run reliability [-- --only crash-loop,lock-soak]
 //
 // The same measurements run with small counts in `npm test`; these are the counts the document
-// quotes. On a 2-core machine the whole set takes roughly 30–45 minutes.
+// quotes. On a 2-core machine the whole set takes roughly 1.5–2 hours (the replay ~50–90 minutes).
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,6 +1,6 @@
 // A replay of real history at full count (issue 12):
 //
-//   npx tsx scripts/reliability/replay.ts [--limit N] [--pairs N] [--racy-every N] [--strategies merge,squash,rebase] [--only SHA,…] [--via core|cli] [--quiet]
+//   npx tsx scripts/reliability/replay.ts [--skip N] [--limit N] [--pairs N] [--racy-every N] [--strategies merge,squash,rebase] [--only SHA,…] [--via core|cli] [--quiet]
 //
 // Every two-parent merge of the history bundle (tests/fixtures/history/, flask up to 2019-06-23:
 // 939 merges) replayed through CLI Council's sessions, conflict radar and merge queue with each
@@ -62,6 +62,7 @@ async function main(): Promise<number> {
     return 2;
   }
   isolateGitEnvironment();
+  const skip = count('skip', 0);
   const limit = count('limit', Number.MAX_SAFE_INTEGER);
   const pairLimit = count('pairs', 50);
   const racyEvery = count('racy-every', 10);
@@ -73,8 +74,8 @@ async function main(): Promise<number> {
     return 2;
   }
   const h = openHistory();
-  const merges = only ? mergesNamed(h, only) : realMerges(h).slice(0, limit);
-  const cases: ReplayCase[] = merges.map((m, i) => mergeCase(h, m, racyEvery > 0 && i % racyEvery === 0));
+  const merges = only ? mergesNamed(h, only) : realMerges(h).slice(skip, skip + limit);
+  const cases: ReplayCase[] = merges.map((m, i) => mergeCase(h, m, racyEvery > 0 && (skip + i) % racyEvery === 0));
   if (!only) {
     for (const [a, b] of consecutivePairs(h, realMerges(h))) {
       if (cases.filter((c) => c.kind === 'pair').length >= pairLimit) break;
