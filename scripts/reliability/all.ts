@@ -4,7 +4,7 @@
 //   npm run reliability [-- --only crash-loop,lock-soak]
 //
 // The same measurements run with small counts in `npm test`; these are the counts the document
-// quotes. On a 2-core machine the whole set takes roughly 30–45 minutes.
+// quotes. On a 2-core machine the whole set takes roughly 1.5–2 hours (the replay ~50–90 minutes).
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,7 @@ const STEPS: Step[] = [
   { id: 'lock-soak', title: 'Lock soak: 8 processes × 1,000 operations with SIGKILLs', command: tsx, args: ['scripts/reliability/lock-soak.ts', '--procs', '8', '--ops', '1000'] },
   { id: 'fuzz', title: 'Fuzzing: 1,000 malformed inputs per contract command and CLI verb', command: tsx, args: ['scripts/reliability/fuzz.ts', '--runs', '1000'] },
   { id: 'security', title: 'Security: window settings, host access, fail-closed hooks, secrets, electronegativity', command: vitest, args: ['run', 'tests/security'] },
+  { id: 'replay', title: 'Replay: every merge of real history (flask) through the radar and the queue, against git', command: tsx, args: ['scripts/reliability/replay.ts', '--quiet'] },
   { id: 'scale', title: 'Scale: 100 fake agents on a 10,000-file repository', command: tsx, args: ['bench/agents-scale.ts'] },
 ];
 
