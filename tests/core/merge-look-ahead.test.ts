@@ -29,7 +29,7 @@ describe('look-ahead', () => {
     const predicted = gitSync(repo.root, 'rev-parse', (a as Session).branch);
     const tip = gitSync(repo.root, 'rev-parse', (b as Session).branch);
 
-    const ahead = await lookAhead({ ws: council.ws, currentId: ea.id, baseBranch: 'main', predictedBase: predicted, trees: new Map() }, queue.waiting());
+    const ahead = await lookAhead({ ws: council.ws, currentId: ea.id, baseBranch: 'main', currentBase: gitSync(repo.root, 'rev-parse', 'main'), predictedBase: predicted, trees: new Map() }, queue.waiting());
     expect(ahead).toMatchObject({ entryId: eb.id, base: predicted, tip });
     const candidate = await ahead?.candidate;
     expect(candidate?.kind).toBe('commit');
@@ -51,7 +51,7 @@ describe('look-ahead', () => {
     const queue = new MergeQueue(council.ws);
     const ea = await queue.enqueue((a as Session).id, { strategy: 'merge', gate: null });
     await queue.enqueue((b as Session).id, { strategy: 'rebase', gate: null });
-    const input = { ws: council.ws, currentId: ea.id, baseBranch: 'main', predictedBase: gitSync(repo.root, 'rev-parse', 'main'), trees: new Map<string, string>() };
+    const input = { ws: council.ws, currentId: ea.id, baseBranch: 'main', currentBase: gitSync(repo.root, 'rev-parse', 'main'), predictedBase: gitSync(repo.root, 'rev-parse', 'main'), trees: new Map<string, string>() };
     expect(await lookAhead(input, queue.waiting())).toBeNull();
     await queue.remove((b as Session).id);
     await queue.enqueue((b as Session).id, { strategy: 'squash', gate: null });

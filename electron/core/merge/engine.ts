@@ -291,7 +291,7 @@ async function attemptEntry(ctx: RunContext, claimed: QueueEntry, temps: string[
     const train = alone ? [lead] : await extendTrain(ctx, lead, followers);
     const last = train[train.length - 1] as Landing;
     if (ctx.lost()) throw new LockLost();
-    ctx.ahead = await lookAhead({ ws, currentId: last.entry.id, baseBranch: session.baseBranch, predictedBase: last.candidate, trees: ctx.trees }, queue.waiting());
+    ctx.ahead = await lookAhead({ ws, currentId: last.entry.id, baseBranch: session.baseBranch, currentBase: old, predictedBase: last.candidate, trees: ctx.trees }, queue.waiting());
     const lookup = await findCheckout(ws, session.baseBranch);
     if (lookup.busy) throw new Parked(lookup.busy);
     const moved = await moveBase(ctx, train, lookup.checkout);

@@ -5,7 +5,7 @@ import { branchCommit } from '../git/refs';
 import type { StatusEntry } from '../git/parse';
 import type { Workspace } from '../workspace';
 import { computeCandidate, type Candidate } from './candidate';
-import { pendingChanges } from './merge-git';
+import { changesGitAttributes, pendingChanges } from './merge-git';
 
 /*
  * Look-ahead: while one entry's base moves (the checkout brought along, the compare-and-swap, the
@@ -38,7 +38,8 @@ export interface LookAheadInput {
   /** The entry being merged now (never looked at twice). */
   currentId: string;
   baseBranch: string;
-  /** What the base becomes when the current entry's merge lands. */
+  /** Where the base is now, and what it becomes when the current entry's merge lands. */
+  currentBase: string;
   predictedBase: string;
   trees: Map<string, string>;
 }
@@ -53,7 +54,12 @@ export async function lookAhead(input: LookAheadInput, waiting: readonly QueueEn
   if (!existsSync(path.join(session.worktreePath, '.git'))) return null;
   const tip = await branchCommit(ws.repo.commonDir, ws.repo.mainRoot, session.branch);
   if (!tip) return null;
-  const candidate = computeCandidate({ ws, entryId: next.id, session, strategy: next.strategy, base: input.predictedBase, tip, trees: input.trees, temps: [] }).catch(() => null);
+  // A merge computed now reads merge attributes from the checkout as it is before the move: not
+  // usable when the move changes them (merge-git.ts changesGitAttributes); the entry asks again.
+  const candidate = Promise.all([
+    computeCandidate({ ws, entryId: next.id, session, strategy: next.strategy, base: input.predictedBase, tip, trees: input.trees, temps: [] }).catch(() => null),
+    changesGitAttributes(ws.repo.mainRoot, input.currentBase, input.predictedBase).catch(() => true),
+  ]).then(([merged, attributes]) => (attributes ? null : merged));
   const pending = pendingChanges(session.worktreePath).catch(() => null);
   return { entryId: next.id, base: input.predictedBase, tip, pending, candidate };
 }

@@ -113,3 +113,16 @@ export function subjectOf(task: string, max = 100): string {
   const line = (task.split(/\r?\n/).find((l) => l.trim()) ?? task).trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
+
+/**
+ * Whether going from `from` to `to` changes a `.gitattributes` file (at any depth). Merges read
+ * attributes (merge=union, custom drivers) from the checkout's working tree, not from the commits
+ * being merged, so a train must not merge anything on top of an entry that changes them before the
+ * checkout holds them (found by the replay of flask's history: CHANGES.rst merge=union).
+ */
+export async function changesGitAttributes(cwd: string, from: string, to: string): Promise<boolean> {
+  // GIT_TRACE: diff-tree prints nothing when nothing matches, and simple-git waits 50 ms after a
+  // command that printed nothing (see checkout.ts).
+  const out = await git(['diff-tree', '-r', '--name-only', '-z', '--no-renames', from, to, '--', '.gitattributes', ':(glob)**/.gitattributes'], { cwd, env: { GIT_TRACE: '1' } });
+  return out.stdout.length > 0;
+}

@@ -9,7 +9,7 @@ import { commitSession, committedMessage } from '../sessions/commit';
 import type { Workspace } from '../workspace';
 import { computeCandidate, type Candidate } from './candidate';
 import { shortSha, type RunContext } from './run-context';
-import { pendingChanges } from './merge-git';
+import { changesGitAttributes, pendingChanges } from './merge-git';
 
 /*
  * Trains: entries waiting together land together.
@@ -78,9 +78,14 @@ export async function extendTrain(ctx: TrainContext, lead: Landing, claimed: str
     ctx.emit({ step: 'claimed', entryId: next.id, sessionId: next.sessionId, message: `checking session ${next.sessionId} (${next.strategy}), to land with ${lead.entry.id}`, entry: next });
     const prev = train[train.length - 1] as Landing;
     // A follower that fails in any way is simply not plain: it goes back to the head of the line
-    // and is handled on its own (where a failure parks it, for its own reason).
-    const follower = await prepareFollower(ctx, next, lead.session.baseBranch, prev.candidate, statuses.get(next.id)).catch(() => null);
-    if (!follower) {
+    // and is handled on its own (where a failure parks it, for its own reason). Nor does anything
+    // follow an entry that changes merge attributes: git reads them from the checkout, which holds
+    // the new ones only once the base has moved (merge-git.ts changesGitAttributes).
+    const [follower, attributes] = await Promise.all([
+      prepareFollower(ctx, next, lead.session.baseBranch, prev.candidate, statuses.get(next.id)).catch(() => null),
+      changesGitAttributes(ctx.ws.repo.mainRoot, prev.old, prev.candidate).catch(() => true),
+    ]);
+    if (!follower || attributes) {
       claimed.pop();
       await ctx.queue.unclaim([next.id]);
       break;

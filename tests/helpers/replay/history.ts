@@ -31,18 +31,22 @@ export function bundleMissing(file = bundlePath()): string | null {
 export interface History {
   /** A plain repository with a working tree, used for git's own answers (merge, rebase). */
   root: string;
+  /** Where the history comes from: the bundle, or a repository's own folder (ownHistory). */
   bundle: string;
+  /** What is fetched from it (a branch of the bundle, or HEAD) and the commit that must be. */
+  ref: string;
+  tip: string;
   /** git's answers already asked (reference.ts), by strategy, base and topic. */
   answers: Map<string, Answer>;
 }
 
 /** A fresh repository with the bundle's objects fetched into it, at `refs/replay/main`. */
-export function loadHistory(target: string, bundle = bundlePath()): void {
+export function loadHistory(target: string, bundle = bundlePath(), ref = `refs/heads/${BUNDLE_BRANCH}`, expectedTip = BUNDLE_TIP): void {
   mkdirSync(target, { recursive: true });
   gitSync(target, 'init', '-q', '-b', 'replay-main');
-  gitSync(target, 'fetch', '-q', '--no-tags', bundle, `+refs/heads/${BUNDLE_BRANCH}:refs/replay/main`);
+  gitSync(target, 'fetch', '-q', '--no-tags', bundle, `+${ref}:refs/replay/main`);
   const tip = gitSync(target, 'rev-parse', 'refs/replay/main');
-  if (tip !== BUNDLE_TIP) throw new Error(`the history bundle ${bundle} ends at ${tip}, not ${BUNDLE_TIP}: the cases name commits of that history`);
+  if (tip !== expectedTip) throw new Error(`the history ${bundle} ends at ${tip}, not ${expectedTip}: the cases name commits of that history`);
 }
 
 export function openHistory(bundle = bundlePath()): History {
@@ -51,7 +55,29 @@ export function openHistory(bundle = bundlePath()): History {
   const root = path.join(tempDir('council-replay-git-'), 'reference');
   loadHistory(root, bundle);
   gitSync(root, 'checkout', '-q', '--detach', BUNDLE_TIP);
-  return { root, bundle, answers: new Map() };
+  return { root, bundle, ref: `refs/heads/${BUNDLE_BRANCH}`, tip: BUNDLE_TIP, answers: new Map() };
+}
+
+/**
+ * Why CLI Council's own history cannot be replayed here (not a git checkout, or a shallow clone
+ * without the merges), or null. Its history is real, public and ours: it runs wherever the suite
+ * runs, where the flask bundle may not be (the tool library's rules keep fetched code out of commits).
+ */
+export function ownHistoryMissing(needs: readonly string[]): string | null {
+  if (!existsSync(path.join(REPO_ROOT, '.git'))) return `${REPO_ROOT} is not a git checkout: its own history cannot be replayed`;
+  for (const commit of needs) {
+    if (spawnSync('git', ['cat-file', '-e', `${commit}^{commit}`], { cwd: REPO_ROOT }).status !== 0) return `${REPO_ROOT} does not have commit ${commit} (a shallow clone?): its own history cannot be replayed`;
+  }
+  return null;
+}
+
+/** CLI Council's own history, up to HEAD, as a History. */
+export function openOwnHistory(): History {
+  const tip = gitSync(REPO_ROOT, 'rev-parse', 'HEAD');
+  const root = path.join(tempDir('council-replay-own-'), 'reference');
+  loadHistory(root, REPO_ROOT, 'HEAD', tip);
+  gitSync(root, 'checkout', '-q', '--detach', tip);
+  return { root, bundle: REPO_ROOT, ref: 'HEAD', tip, answers: new Map() };
 }
 
 /** A real merge of the history: the merge commit and its two parents. */

@@ -8,7 +8,7 @@ import { RadarService } from '../../../electron/core/radar/radar';
 import { council as runCli, councilJson } from '../cli';
 import { racyEdit } from '../racy';
 import { gitSync, tempDir, writeIn } from '../repo';
-import { blob, BUNDLE_TIP, loadHistory, treeOfCommit, type History } from './history';
+import { blob, loadHistory, treeOfCommit, type History } from './history';
 import type { ReplayCase } from './cases';
 import { gitAnswer, gitLine, type Answer } from './reference';
 
@@ -56,8 +56,8 @@ export interface Replayer {
 
 export function openReplayer(h: History): Replayer {
   const root = path.join(tempDir('council-replay-'), 'flask');
-  loadHistory(root, h.bundle);
-  gitSync(root, 'checkout', '-q', '-B', 'main', BUNDLE_TIP);
+  loadHistory(root, h.bundle, h.ref, h.tip);
+  gitSync(root, 'checkout', '-q', '-B', 'main', h.tip);
   return { h, council: Council.open(root), root };
 }
 
