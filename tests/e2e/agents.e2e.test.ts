@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../shared/models';
 import { Council } from '../../electron/core/council';
-import { REPO_ROOT, councilJson } from '../helpers/cli';
+import { REPO_ROOT, sessionsIn } from '../helpers/cli';
 import { gitSync, makeRepo, type TestRepo } from '../helpers/repo';
 import { claudeWrites, fakeAgentProgram } from '../agents/fake-agents';
 import { requireCli, testUser } from '../agents/harness';
@@ -35,11 +35,7 @@ afterEach(async () => {
   }
 });
 
-function sessionsOf(repo: TestRepo): Session[] {
-  const run = councilJson<Session[]>(['session', 'list'], { cwd: repo.root });
-  if (!run.result.ok) throw new Error(run.result.error.message);
-  return run.result.value;
-}
+const sessionsOf = (repo: TestRepo): Session[] => sessionsIn<Session>(repo.root);
 
 /** What the terminal shows (xterm.js renders its screen into DOM rows), one line per row. */
 async function terminalText(page: Page): Promise<string> {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionContextView, Session } from '../../shared/models';
 import { Council } from '../../electron/core/council';
-import { REPO_ROOT, councilJson } from '../helpers/cli';
+import { REPO_ROOT, councilJson, sessionsIn } from '../helpers/cli';
 import { makeRepo, type TestRepo } from '../helpers/repo';
 import { requireCli, testUser } from '../agents/harness';
 import { startModelServer, type ModelServer } from '../support/model-server/index';
@@ -39,11 +39,7 @@ afterEach(async () => {
   }
 });
 
-function sessionsOf(repo: TestRepo): Session[] {
-  const run = councilJson<Session[]>(['session', 'list'], { cwd: repo.root });
-  if (!run.result.ok) throw new Error(run.result.error.message);
-  return run.result.value;
-}
+const sessionsOf = (repo: TestRepo): Session[] => sessionsIn<Session>(repo.root);
 
 function contextOf(repo: TestRepo, id: string): SessionContextView {
   const run = councilJson<SessionContextView>(['context', 'show', id], { cwd: repo.root });

@@ -47,3 +47,10 @@ export function councilJson<T = unknown>(args: string[], options: { cwd: string;
   }
   return { ...run, result };
 }
+
+/** The sessions of a repository, as `council session list --json` gives them. */
+export function sessionsIn<T = { id: string; agent: string | null }>(root: string): T[] {
+  const run = councilJson<T[]>(['session', 'list'], { cwd: root });
+  if (!run.result.ok) throw new Error(run.result.error.message);
+  return run.result.value;
+}

@@ -1,9 +1,9 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { changeLayer, describeLayerIssue, SettingsLayerSchema, upgradeLegacyLayer, type SettingsLayer } from '../../../shared/settings';
 import { CouncilError, invalidInput } from '../errors';
-import { withMutex, writeJson } from '../state/json-store';
+import { fileVersion, withMutex, writeJson } from '../state/json-store';
 
 /**
  * One scope's settings file: the user's (every repository) or a repository's (in its git common
@@ -34,13 +34,7 @@ export class SettingsLayerFile {
   ) {}
 
   read(): SettingsLayer {
-    let key: string;
-    try {
-      const s = statSync(this.file, { bigint: true });
-      key = `${s.ino}:${s.ctimeNs}:${s.mtimeNs}:${s.size}`;
-    } catch {
-      key = 'missing';
-    }
+    const key = fileVersion(this.file);
     if (key !== this.key) {
       this.value = readLayer(this.file, this.label);
       this.key = key;

@@ -103,6 +103,16 @@ export function readJsonOrNull<S extends z.ZodMiniType>(file: string, schema: S)
  * every lock call). Every write replaces the file through rename, so a new inode, change time and
  * size tell a changed file; an unchanged one is not parsed or validated again.
  */
+/** A key that changes whenever a file does (inode, times, size), or 'missing': for caching what it holds. */
+export function fileVersion(file: string): string {
+  try {
+    const s = statSync(file, { bigint: true });
+    return `${s.ino}:${s.ctimeNs}:${s.mtimeNs}:${s.size}`;
+  } catch {
+    return 'missing';
+  }
+}
+
 export class CachedJson<S extends z.ZodMiniType> {
   private key = '';
   private value: z.infer<S> | undefined;
@@ -119,13 +129,7 @@ export class CachedJson<S extends z.ZodMiniType> {
   }
 
   read(): z.infer<S> {
-    let key: string;
-    try {
-      const s = statSync(this.file, { bigint: true });
-      key = `${s.ino}:${s.ctimeNs}:${s.mtimeNs}:${s.size}`;
-    } catch {
-      key = 'missing';
-    }
+    const key = fileVersion(this.file);
     if (key !== this.key || this.value === undefined) {
       this.value = readJson(this.file, this.schema, this.fallback);
       this.key = key;
