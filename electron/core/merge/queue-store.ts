@@ -117,10 +117,18 @@ export class MergeQueue {
     if (gate !== null && !gate.trim()) throw invalidInput('the gate command is empty: give a command, or none');
     const baseTip = await branchCommit(this.ws.repo.commonDir, this.ws.repo.mainRoot, session.baseBranch);
     if (!baseTip) throw notFound(`session ${session.id}'s base branch ${session.baseBranch} does not exist (any more); nothing to merge into`);
-    // Nothing it could do: already merged (by any strategy), or nothing of its own (issue 12, item 8).
-    const work = await inspectWork(this.ws, session);
-    const { blocked } = await mergeState(this.ws, session, { target: baseTip, ahead: work.unmergedCommits, dirty: work.uncommitted.length > 0 });
-    if (blocked !== null) throw conflict(`session ${session.id} cannot be queued: ${blocked}`);
+    // Nothing it could do: already merged by the queue (any strategy), or nothing of its own at all
+    // (issue 12, item 8). Looked at only where it can be so — a session the queue merged before, or
+    // one whose branch never left the commit it started from — so the usual enqueue costs no git
+    // process (the merge bench counts it). A session merged by hand outside the queue is found at
+    // merge time instead ("nothing to merge").
+    const tip = await branchCommit(this.ws.repo.commonDir, this.ws.repo.mainRoot, session.branch);
+    const mergedBefore = this.list().some((e) => e.sessionId === session.id && e.state === 'merged');
+    if (mergedBefore || tip === session.baseCommit) {
+      const work = await inspectWork(this.ws, session, { proveClean: false });
+      const { blocked } = await mergeState(this.ws, session, { target: baseTip, ahead: work.unmergedCommits, dirty: work.uncommitted.length > 0 });
+      if (blocked !== null) throw conflict(`session ${session.id} cannot be queued: ${blocked}`);
+    }
     const now = new Date().toISOString();
     return this.update((file) => {
       const open = file.entries.find((e) => e.sessionId === session.id && e.state !== 'merged');

@@ -27,7 +27,12 @@ export async function mergeTarget(ws: Workspace, s: Session): Promise<string> {
 }
 
 
-export async function inspectWork(ws: Workspace, s: Session): Promise<SessionWork> {
+/**
+ * What the session holds that its base does not. `proveClean` (the default, for anything that may
+ * delete): a clean status is checked against the worktree's content (hiddenChanges below), which
+ * hashes every file; callers that only ask "is there anything to merge" pass false.
+ */
+export async function inspectWork(ws: Workspace, s: Session, options: { proveClean?: boolean } = {}): Promise<SessionWork> {
   const worktreeExists = existsSync(path.join(s.worktreePath, '.git'));
   const [branchTip, target, status] = await Promise.all([
     branchCommit(ws.repo.commonDir, ws.repo.mainRoot, s.branch),
@@ -44,7 +49,7 @@ export async function inspectWork(ws: Workspace, s: Session): Promise<SessionWor
   // file's last change trusts that file's stat data, and a same-size rewrite in the same second
   // hides (issue 12, item 0). Before anything is deleted, the worktree's content is compared with
   // HEAD from a fresh index, which trusts no stat data.
-  if (worktreeExists && uncommitted.length === 0 && branchTip) uncommitted.push(...(await hiddenChanges(s.worktreePath)));
+  if ((options.proveClean ?? true) && worktreeExists && uncommitted.length === 0 && branchTip) uncommitted.push(...(await hiddenChanges(s.worktreePath)));
   return { branchTip, worktreeExists, unmergedCommits, uncommitted };
 }
 
