@@ -8,7 +8,8 @@ import type { Session } from '../../shared/models';
 import { Council } from '../../electron/core/council';
 import { MergeQueue, processQueue } from '../../electron/core/merge/index';
 import { RadarService } from '../../electron/core/radar/radar';
-import { MAX_UNTRACKED_BYTES, SnapshotStore, worktreeGitDir } from '../../electron/core/radar/snapshot';
+import { MAX_UNTRACKED_BYTES, SnapshotStore } from '../../electron/core/radar/snapshot';
+import { worktreeGitDir } from '../../electron/core/git/worktree-dir';
 import { gitSync, makeRepo, writeIn, type TestRepo } from '../helpers/repo';
 
 // The conflict radar on real repositories: sessions in their own worktrees, edited (committed or

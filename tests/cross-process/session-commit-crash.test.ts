@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Council } from '../../electron/core/council';
-import { gitDirOf } from '../../electron/core/sessions/index-lock';
+import { worktreeGitDir as gitDirOf } from '../../electron/core/git/worktree-dir';
 import { COUNCIL_BIN, councilJson } from '../helpers/cli';
 import { gitSync, makeRepo, writeIn } from '../helpers/repo';
 import { startWorker, stopWorkers } from '../helpers/workers';

@@ -8,7 +8,8 @@ import { branchCommit, branchRef } from '../git/refs';
 import type { Workspace } from '../workspace';
 import { removeQuietly } from '../sessions/index-lock';
 import { writeJournal, type CheckoutIntent, type MergeJournal } from './journal';
-import { pendingChanges, treeChanges, updateRefCas, withoutTrace, type TreeChange } from './merge-git';
+import { treeChanges, updateRefCas, withoutTrace, type TreeChange } from './merge-git';
+import { worktreeStatus } from '../git/status';
 
 /*
  * The base branch's checkout, when it has one: the user's main checkout (or a linked worktree of
@@ -297,7 +298,7 @@ export async function bringAlong(options: BringAlongOptions): Promise<BringAlong
 async function describeRefusal(ws: Workspace, checkout: BaseCheckout, old: string, candidate: string, stderr: string): Promise<{ reason: string; files: string[] }> {
   const where = describeCheckout(checkout);
   const touched = new Set((await treeChanges(ws.repo.mainRoot, old, candidate)).map((c) => c.path));
-  const status = await pendingChanges(checkout.worktree);
+  const status = await worktreeStatus(checkout.worktree);
   const underTouched = (p: string): boolean => touched.has(p) || [...touched].some((t) => t.startsWith(`${p.replace(/\/$/, '')}/`) || p.startsWith(`${t}/`));
   const files = status.filter((e) => underTouched(e.path) || (e.origPath !== null && underTouched(e.origPath))).map((e) => e.path);
   if (files.length > 0) {

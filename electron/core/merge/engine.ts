@@ -14,7 +14,8 @@ import { finishMerged } from './finish';
 import { runGate } from './gate';
 import { deleteJournal, journalLandings, readJournal, writeJournal, type MergeJournal } from './journal';
 import { lookAhead, usableLookAhead } from './look-ahead';
-import { pendingChanges, updateRefCas } from './merge-git';
+import { updateRefCas } from './merge-git';
+import { worktreeStatus } from '../git/status';
 import { MergeQueue } from './queue-store';
 import { recoverJournal, recoverLocked } from './recovery';
 import { messageOf, shortSha, type MergeEvent, type RecoveryReport, type RunContext } from './run-context';
@@ -233,7 +234,7 @@ async function attemptEntry(ctx: RunContext, claimed: QueueEntry, temps: string[
     early = computeCandidate({ ws, entryId: claimed.id, session, strategy: claimed.strategy, base: base0, tip: tip0, trees: ctx.trees, temps }).catch(() => null);
   }
   if (existsSync(path.join(session.worktreePath, '.git'))) {
-    const pending = (await ahead?.pending) ?? (await pendingChanges(session.worktreePath));
+    const pending = (await ahead?.pending) ?? (await worktreeStatus(session.worktreePath));
     if (pending.length > 0) {
       let commit: string | null;
       try {

@@ -5,7 +5,8 @@ import { branchCommit } from '../git/refs';
 import type { StatusEntry } from '../git/parse';
 import type { Workspace } from '../workspace';
 import { computeCandidate, type Candidate } from './candidate';
-import { changesGitAttributes, pendingChanges } from './merge-git';
+import { changesGitAttributes } from './merge-git';
+import { worktreeStatus } from '../git/status';
 
 /*
  * Look-ahead: while one entry's base moves (the checkout brought along, the compare-and-swap, the
@@ -60,7 +61,7 @@ export async function lookAhead(input: LookAheadInput, waiting: readonly QueueEn
     computeCandidate({ ws, entryId: next.id, session, strategy: next.strategy, base: input.predictedBase, tip, trees: input.trees, temps: [] }).catch(() => null),
     changesGitAttributes(ws.repo.mainRoot, input.currentBase, input.predictedBase).catch(() => true),
   ]).then(([merged, attributes]) => (attributes ? null : merged));
-  const pending = pendingChanges(session.worktreePath).catch(() => null);
+  const pending = worktreeStatus(session.worktreePath).catch(() => null);
   return { entryId: next.id, base: input.predictedBase, tip, pending, candidate };
 }
 

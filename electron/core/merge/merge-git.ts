@@ -1,22 +1,11 @@
 import { CouncilError } from '../errors';
 import { git } from '../git/git';
-import { parseStatusV2, type StatusEntry } from '../git/parse';
 import { COUNCIL_IDENTITY } from '../sessions/inspect';
 
 /*
  * The git verbs the merge queue needs (merge-tree is git/merge-tree.ts, shared with the radar), each a thin call through git/git.ts (argument arrays,
  * declared exit codes), and the pure parsers of their output.
  */
-
-/**
- * A worktree's uncommitted changes (tracked and untracked, ignored files left out), like
- * git/status.ts's worktreeStatus, with the branch headers asked for too: the output is then never
- * empty, which spares the 50 ms simple-git waits after a git command that printed nothing.
- */
-export async function pendingChanges(worktree: string): Promise<StatusEntry[]> {
-  const out = await git(['status', '--porcelain=v2', '-z', '--branch', '--untracked-files=all'], { cwd: worktree, env: { GIT_OPTIONAL_LOCKS: '0' } });
-  return parseStatusV2(out.stdout).filter((e) => e.kind !== 'ignored');
-}
 
 /** GIT_TRACE lines ("12:00:00.000000 git.c:460 trace: built-in: …") out of a command's stderr. */
 export const withoutTrace = (stderr: string): string =>

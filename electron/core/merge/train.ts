@@ -9,7 +9,8 @@ import { commitSession, committedMessage } from '../sessions/commit';
 import type { Workspace } from '../workspace';
 import { computeCandidate, type Candidate } from './candidate';
 import { shortSha, type RunContext } from './run-context';
-import { changesGitAttributes, pendingChanges } from './merge-git';
+import { changesGitAttributes } from './merge-git';
+import { worktreeStatus } from '../git/status';
 
 /*
  * Trains: entries waiting together land together.
@@ -117,7 +118,7 @@ function lookAtFollowers(ctx: TrainContext, baseBranch: string): Map<string, Pen
     const session = ctx.ws.registry.find(entry.sessionId);
     if (!session || session.baseBranch !== baseBranch) break;
     const lane = statuses.size % STATUS_LANES;
-    const status = (lanes[lane] as Promise<unknown>).then(() => pendingChanges(session.worktreePath)).catch(() => null);
+    const status = (lanes[lane] as Promise<unknown>).then(() => worktreeStatus(session.worktreePath)).catch(() => null);
     lanes[lane] = status;
     statuses.set(entry.id, status);
   }
@@ -136,7 +137,7 @@ async function prepareFollower(ctx: TrainContext, claimed: QueueEntry, baseBranc
     computeCandidate({ ws, entryId: claimed.id, session, strategy: claimed.strategy, base: onto, tip: at, trees: ctx.trees, temps: [] }).catch(() => null);
   // The merge is computed while the worktree is looked at; used when nothing was left to commit.
   let candidate = merge(tip);
-  const pending = await (looked ?? pendingChanges(session.worktreePath).catch(() => null));
+  const pending = await (looked ?? worktreeStatus(session.worktreePath).catch(() => null));
   if (pending === null) return null;
   if (pending.length > 0) {
     await candidate;

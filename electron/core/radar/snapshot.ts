@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Session } from '../../../shared/models';
 import { git } from '../git/git';
+import { worktreeGitDir } from '../git/worktree-dir';
 import { branchCommit, readBranchCommit } from '../git/refs';
 import { COUNCIL_IDENTITY } from '../sessions/inspect';
 import { parseStatusForSnapshot } from './parse';
@@ -49,15 +50,6 @@ const RACY_MARGIN_MS = 2_000;
 /** Untracked files above this size stay out of snapshots: hashing a stray database or build output
  * into the object store on every change would cost more than it tells (such files rarely merge). */
 export const MAX_UNTRACKED_BYTES = 8 * 1024 * 1024;
-
-/** The git dir of a worktree (`.git` is a folder, or a file `gitdir: …` in a linked worktree). */
-export function worktreeGitDir(worktree: string): string {
-  const dotGit = path.join(worktree, '.git');
-  if (statSync(dotGit).isDirectory()) return dotGit;
-  const match = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'));
-  if (!match?.[1]) throw new Error(`${dotGit} is not a valid .git file`);
-  return path.resolve(worktree, match[1].trim());
-}
 
 /**
  * The commit a worktree's HEAD is on, read from git's files (no process): null when it cannot be

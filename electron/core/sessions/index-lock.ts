@@ -4,6 +4,7 @@ import path from 'node:path';
 import { CouncilError } from '../errors';
 import { isAlive } from '../agents/runner/process-tree';
 import { git } from '../git/git';
+import { worktreeGitDir } from '../git/worktree-dir';
 import { copyIndexFile } from '../git/index-copy';
 
 /*
@@ -29,15 +30,6 @@ import { copyIndexFile } from '../git/index-copy';
 const MARK = 'council session index';
 const TOKEN = new RegExp(`^${MARK} pid (\\d+) head ([0-9a-f]+) tag ([\\w-]+)$`);
 
-/** A worktree's own git dir (`.git/worktrees/<name>` for a linked worktree). */
-export function gitDirOf(worktree: string): string {
-  const dotGit = path.join(worktree, '.git');
-  if (statSync(dotGit).isDirectory()) return dotGit;
-  const pointer = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'))?.[1];
-  if (!pointer) throw new CouncilError('not-a-repo', `${dotGit} is not a valid .git file`);
-  return path.resolve(worktree, pointer.trim());
-}
-
 const tempIndexOf = (gitDir: string, tag: string): string => path.join(gitDir, `index.council-${tag}`);
 
 /** Deletes a file that may already be gone (or never made it). */
@@ -60,7 +52,7 @@ async function head(worktree: string): Promise<string> {
  */
 export async function withIndexCopy<T>(worktree: string, fn: (indexCopy: string) => Promise<T>): Promise<T> {
   await recoverIndexLock(worktree);
-  const gitDir = gitDirOf(worktree);
+  const gitDir = worktreeGitDir(worktree);
   const tag = `session-${process.pid}-${randomBytes(6).toString('hex')}`;
   const lockFile = path.join(gitDir, 'index.lock');
   const lockTemp = path.join(gitDir, `index.lock.council-${tag}`);
@@ -107,7 +99,7 @@ function readToken(file: string): string | null {
 export async function recoverIndexLock(worktree: string): Promise<boolean> {
   let gitDir: string;
   try {
-    gitDir = gitDirOf(worktree);
+    gitDir = worktreeGitDir(worktree);
   } catch {
     return false;
   }
