@@ -144,10 +144,11 @@ const STATUS_DEADLINE_MS = 5_000;
 /**
  * `council hook post-tool|notify|stop|prompt --agent …`: writes what the agent just did to its
  * session's context. It FAILS OPEN and says nothing — exit 0 with no output, always and quickly,
- * whatever goes wrong — except after a shell command that changed a file another session holds:
- * that file is put back and the agent told, with {"decision":"block","reason"} on stdout (a status hook must never stop an agent, and every CLI reads a hook's
- * stdout: Claude adds a UserPromptSubmit hook's output to the prompt, a Stop hook's JSON can keep
- * the turn going). COUNCIL_HOOK_DEBUG=1 writes errors to stderr.
+ * whatever goes wrong (a status hook must never stop an agent, and every CLI reads a hook's stdout:
+ * Claude adds a UserPromptSubmit hook's output to the prompt, a Stop hook's JSON can keep the turn
+ * going). The one exception: after a shell command that changed a file another session holds, that
+ * file is put back and the agent told, with {"decision":"block","reason"} on stdout.
+ * COUNCIL_HOOK_DEBUG=1 writes errors to stderr.
  */
 export async function statusHook(kind: StatusHookKind, agent: string | undefined): Promise<void> {
   const finish = (err?: unknown) => {

@@ -21,6 +21,7 @@ import { watchActivity } from './worktree-activity';
 import { AdvisoryLocks } from './advisory-locks';
 import { StderrGist } from './failure-reason';
 import { followRunEvents } from './hooks/run-events';
+import { TerminalSizes } from './runner/terminal-sizes';
 
 /**
  * Starts, watches and stops the agents of one repository's sessions, in this process. Every run
@@ -95,19 +96,14 @@ export class AgentManager {
   private readonly live = new Map<string, LiveRun>();
   private readonly outputListeners = new Map<string, Set<(run: AgentRun, chunk: OutputChunk) => void>>();
   private readonly contextQueue = new Map<string, Promise<void>>();
-  /**
-   * The terminal size each session's view last asked for, and the last any view asked for: an
-   * interactive run starts with it, so the agent's first screen is drawn for the terminal it is
-   * shown in (a TUI drawn for another width, then resized, stays garbled until it redraws).
-   */
-  private readonly sizes = new Map<string, { cols: number; rows: number }>();
-  private lastSize: { cols: number; rows: number } | null = null;
+  private readonly sizes: TerminalSizes;
 
   constructor(
     readonly council: Council,
     private readonly options: ManagerOptions = {},
   ) {
     this.store = new RunStore(council.ws.paths);
+    this.sizes = new TerminalSizes({ cols: options.cols ?? 120, rows: options.rows ?? 32 });
   }
 
   private session(ref: string): Session {
@@ -250,8 +246,7 @@ export class AgentManager {
         mode: mode === 'interactive' ? 'pty' : 'pipe',
         // Headless: the terminal view shows rendered events and stderr, not the raw JSON stream.
         rawOutput: mode === 'interactive',
-        cols: this.startSize(session.id).cols,
-        rows: this.startSize(session.id).rows,
+        ...this.sizes.startSize(session.id),
         logFile: this.store.logFile(run),
       });
     } catch (err) {
@@ -402,20 +397,13 @@ export class AgentManager {
     return true;
   }
 
-  /** Resizes the live run's terminal; remembered for the next run either way (see `sizes`). */
+  /** Resizes the live run's terminal; remembered for the next run either way (runner/terminal-sizes.ts). */
   resize(ref: string, cols: number, rows: number): boolean {
     const id = this.session(ref).id;
-    if (isTerminalSize(cols, rows)) {
-      this.sizes.set(id, { cols, rows });
-      this.lastSize = { cols, rows };
-    }
+    this.sizes.note(id, cols, rows);
     const live = this.live.get(id);
     if (!live?.process) return false;
     return live.process.resize(cols, rows);
-  }
-
-  private startSize(sessionId: string): { cols: number; rows: number } {
-    return this.sizes.get(sessionId) ?? this.lastSize ?? { cols: this.options.cols ?? 120, rows: this.options.rows ?? 32 };
   }
 
   /** The scrollback so far and a subscription to what follows (`unsubscribe` ends it). */
@@ -673,8 +661,4 @@ export class AgentManager {
     });
     return next;
   }
-}
-
-function isTerminalSize(cols: number, rows: number): boolean {
-  return Number.isInteger(cols) && Number.isInteger(rows) && cols >= 2 && rows >= 1 && cols <= 1000 && rows <= 500;
 }
