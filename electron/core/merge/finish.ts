@@ -81,7 +81,9 @@ export async function finishMerged(ctx: RunContext, finishes: readonly Finish[])
  */
 async function removeMerged(ctx: RunContext, session: Session): Promise<{ removed: boolean; message: string }> {
   const { council, ws } = ctx;
-  const work = await inspectWork(ws, session);
+  // removeSession proves the worktree clean by content itself before deleting anything (and
+  // refuses, or archives when forced); proving it here too would hash every file twice.
+  const work = await inspectWork(ws, session, { proveClean: false });
   if (work.uncommitted.length > 0) return { removed: false, message: `session ${session.id} was not removed: it has new uncommitted work` };
   if (work.unmergedCommits === 0) {
     await council.removeSession(session.id);
