@@ -2,12 +2,14 @@ import * as z from 'zod/mini';
 import { commands, type CommandName, type CommandOutput } from '../../shared/contract';
 import type { Result } from '../../shared/errors';
 import { describeIssue } from '../../shared/validation';
-import { toErrorData } from './errors';
+import { dispatchIn, invalidInput, type HandlerContext } from './dispatch-in';
 
 /**
- * The one place a command is validated and run. Electron-free: main's IPC handler (and, once they
- * move to it, the CLI and the browser host) pass plain values in and get a `Result` back, so the
- * contract can be tested in plain Node without the Electron binary.
+ * The one place a command is validated and run, against the whole contract. Electron-free: every
+ * way in (main's IPC handler, the browser host, the CLI) passes plain values in and gets a `Result`
+ * back, so the contract can be tested in plain Node without the Electron binary. The running itself
+ * is dispatch-in.ts, which takes the command table as an argument: a process serving a few
+ * commands (the CLI's lock verbs) loads only their part of the contract.
  */
 
 /** What a handler receives: the command's input after its schema parsed it. */
@@ -22,10 +24,7 @@ export type CommandHandler<C extends CommandName> = (
   context: HandlerContext,
 ) => CommandOutput<C> | Promise<CommandOutput<C>>;
 
-/** Who is asking: the window (Electron) or socket (browser host) that events go back to. */
-export interface HandlerContext {
-  clientId: string;
-}
+export type { HandlerContext } from './dispatch-in';
 
 const NO_CLIENT: HandlerContext = { clientId: '' };
 
@@ -51,45 +50,9 @@ export async function dispatchMessage(message: unknown, handlers: HandlerTable, 
  * handler returning something its output schema rejects is `internal` (a bug on our side).
  */
 export async function dispatch(command: string, input: unknown, handlers: HandlerTable, context: HandlerContext = NO_CLIENT): Promise<Result<unknown>> {
-  if (!isCommandName(command)) return unknownCommand(command);
-  const handler = Object.hasOwn(handlers, command) ? (handlers[command] as ((input: unknown, context: HandlerContext) => unknown) | undefined) : undefined;
-  if (typeof handler !== 'function') return unknownCommand(command);
-
-  const spec = commands[command];
-  const parsed = spec.input.safeParse(input);
-  if (!parsed.success) {
-    return invalidInput(`invalid input for "${command}": ${describeIssue(parsed.error)}`, parsed.error.issues);
-  }
-  let value: unknown;
-  try {
-    value = await handler(parsed.data, context);
-  } catch (error) {
-    return { ok: false, error: toErrorData(error) };
-  }
-  const output = spec.output.safeParse(value);
-  if (!output.success) {
-    return {
-      ok: false,
-      error: { code: 'internal', message: `"${command}" produced a malformed result: ${describeIssue(output.error, 'result')}` },
-    };
-  }
-  return { ok: true, value: output.data };
+  return dispatchIn(commands, command, input, handlers, context);
 }
 
 export function isCommandName(name: unknown): name is CommandName {
   return typeof name === 'string' && Object.hasOwn(commands, name);
-}
-
-function unknownCommand(command: string): Result<never> {
-  return { ok: false, error: { code: 'invalid-input', message: `unknown command ${JSON.stringify(command)}`, details: { command } } };
-}
-
-/** `details.issues` lets a form point at every bad field, not only the first one the message names. */
-function invalidInput(message: string, issues: readonly z.core.$ZodIssue[]): Result<never> {
-  const fields = issues.flatMap((issue): { path: string; code: string }[] =>
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ path: [...issue.path, key].map(String).join('.'), code: issue.code }))
-      : [{ path: issue.path.map(String).join('.'), code: issue.code }],
-  );
-  return { ok: false, error: { code: 'invalid-input', message, details: { issues: fields } } };
 }

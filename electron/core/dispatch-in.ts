@@ -1,0 +1,69 @@
+import type * as z from 'zod/mini';
+import type { Result } from '../../shared/errors';
+import { describeIssue } from '../../shared/validation';
+import { toErrorData } from './errors';
+
+/** What a command is: the schema of its input and of its output (one entry of shared/commands/*). */
+export interface CommandSpec {
+  input: z.ZodMiniType;
+  output: z.ZodMiniType;
+}
+
+/** Who is asking: the window (Electron) or socket (browser host) that events go back to. */
+export interface HandlerContext {
+  clientId: string;
+}
+
+type AnyHandler = (input: unknown, context: HandlerContext) => unknown;
+
+/**
+ * Runs `command` with `input` against `handlers`, with the command's schemas taken from `specs`
+ * (the whole contract, or one domain of it). Never throws: unknown or unregistered commands and
+ * malformed input are `invalid-input`; a handler's failure is mapped by the core's `toErrorData`; a
+ * handler returning something its output schema rejects is `internal` (a bug on our side).
+ */
+export async function dispatchIn(
+  specs: Readonly<Record<string, CommandSpec>>,
+  command: string,
+  input: unknown,
+  handlers: object,
+  context: HandlerContext,
+): Promise<Result<unknown>> {
+  if (!Object.hasOwn(specs, command)) return unknownCommand(command);
+  const handler = Object.hasOwn(handlers, command) ? (handlers as Record<string, AnyHandler | undefined>)[command] : undefined;
+  if (typeof handler !== 'function') return unknownCommand(command);
+
+  const spec = specs[command] as CommandSpec;
+  const parsed = spec.input.safeParse(input);
+  if (!parsed.success) {
+    return invalidInput(`invalid input for "${command}": ${describeIssue(parsed.error)}`, parsed.error.issues);
+  }
+  let value: unknown;
+  try {
+    value = await handler(parsed.data, context);
+  } catch (error) {
+    return { ok: false, error: toErrorData(error) };
+  }
+  const output = spec.output.safeParse(value);
+  if (!output.success) {
+    return {
+      ok: false,
+      error: { code: 'internal', message: `"${command}" produced a malformed result: ${describeIssue(output.error, 'result')}` },
+    };
+  }
+  return { ok: true, value: output.data };
+}
+
+export function unknownCommand(command: string): Result<never> {
+  return { ok: false, error: { code: 'invalid-input', message: `unknown command ${JSON.stringify(command)}`, details: { command } } };
+}
+
+/** `details.issues` lets a form point at every bad field, not only the first one the message names. */
+export function invalidInput(message: string, issues: readonly z.core.$ZodIssue[]): Result<never> {
+  const fields = issues.flatMap((issue): { path: string; code: string }[] =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: [...issue.path, key].map(String).join('.'), code: issue.code }))
+      : [{ path: issue.path.map(String).join('.'), code: issue.code }],
+  );
+  return { ok: false, error: { code: 'invalid-input', message, details: { issues: fields } } };
+}
