@@ -4,9 +4,7 @@ import { parseStatusV2, type StatusEntry } from './parse';
 /** A worktree's uncommitted changes (tracked and untracked; ignored files left out). Does not take
  * git's optional index lock, so it never gets in the way of an agent committing at the same time. */
 export async function worktreeStatus(worktree: string): Promise<StatusEntry[]> {
-  // --branch: git then prints a header even for a clean worktree; simple-git waits an extra 50 ms
-  // after a command that printed nothing (issue 13). The parser skips the header lines.
-  const out = await git(['status', '--porcelain=v2', '-z', '--branch', '--untracked-files=all'], {
+  const out = await git(['status', '--porcelain=v2', '-z', '--untracked-files=all'], {
     cwd: worktree,
     env: { GIT_OPTIONAL_LOCKS: '0' },
   });

@@ -8,7 +8,7 @@ import { branchCommit, branchRef } from '../git/refs';
 import type { Workspace } from '../workspace';
 import { removeQuietly } from '../sessions/index-lock';
 import { writeJournal, type CheckoutIntent, type MergeJournal } from './journal';
-import { treeChanges, updateRefCas, withoutTrace, type TreeChange } from './merge-git';
+import { treeChanges, updateRefCas, type TreeChange } from './merge-git';
 import { worktreeStatus } from '../git/status';
 
 /*
@@ -211,9 +211,7 @@ function copyIndex(intent: CheckoutIntent): void {
 
 async function twoTreeUpdate(intent: CheckoutIntent, from: string, to: string): Promise<{ ok: boolean; stderr: string }> {
   copyIndex(intent);
-  // GIT_TRACE only makes read-tree say something (one trace line): simple-git waits an extra 50 ms
-  // after a git command that printed nothing, and read-tree prints nothing when it succeeds.
-  const env = { GIT_INDEX_FILE: intent.tempIndex, GIT_TRACE: '1' };
+  const env = { GIT_INDEX_FILE: intent.tempIndex };
   let out = await git(['read-tree', '-m', '-u', from, to], { cwd: intent.worktree, env, okExitCodes: [128, 1] });
   if (out.exitCode !== 0 && /not uptodate/i.test(out.stderr)) {
     // read-tree refuses an entry whose stat data changed even when its content did not (a file put
@@ -226,7 +224,7 @@ async function twoTreeUpdate(intent: CheckoutIntent, from: string, to: string): 
   if (out.exitCode !== 0) {
     removeQuietly(intent.tempIndex);
     removeQuietly(`${intent.tempIndex}.lock`);
-    return { ok: false, stderr: withoutTrace(out.stderr) };
+    return { ok: false, stderr: out.stderr };
   }
   renameSync(intent.tempIndex, path.join(intent.gitDir, 'index'));
   return { ok: true, stderr: '' };

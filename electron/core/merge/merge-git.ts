@@ -7,13 +7,6 @@ import { COUNCIL_IDENTITY } from '../sessions/inspect';
  * declared exit codes), and the pure parsers of their output.
  */
 
-/** GIT_TRACE lines ("12:00:00.000000 git.c:460 trace: built-in: …") out of a command's stderr. */
-export const withoutTrace = (stderr: string): string =>
-  stderr
-    .split('\n')
-    .filter((line) => !/^\d\d:\d\d:\d\d\.\d+ \S+\s+trace: /.test(line))
-    .join('\n');
-
 export async function treeOf(cwd: string, commit: string): Promise<string> {
   return (await git(['rev-parse', '--verify', `${commit}^{tree}`], { cwd })).stdout.trim();
 }
@@ -49,15 +42,10 @@ export async function commitTree(cwd: string, tree: string, parents: readonly st
  * Moves a branch from `expected` to `next` only if it is still at `expected` (git's own
  * compare-and-swap: the ref is locked, checked and written as one step). False when the branch
  * has moved; anything else that goes wrong throws.
- *
- * Written as an explicit `update-ref --stdin` transaction (start, update, prepare, commit): the
- * same single ref update, and git answers each step on stdout. (That answer also matters for
- * speed: simple-git waits an extra 50 ms after a git command that printed nothing.)
  */
 export async function updateRefCas(cwd: string, branchRefName: string, next: string, expected: string, reason: string): Promise<boolean> {
   if (/[\n\0]/.test(reason)) throw new CouncilError('internal', 'a reflog message must be one line');
-  const input = `start\nupdate ${branchRefName} ${next} ${expected}\nprepare\ncommit\n`;
-  const out = await git(['update-ref', '-m', reason, '--stdin'], { cwd, input, okExitCodes: [128, 1] });
+  const out = await git(['update-ref', '-m', reason, branchRefName, next, expected], { cwd, okExitCodes: [128, 1] });
   if (out.exitCode === 0) return true;
   if (/is at .* but expected|cannot lock ref|reference already exists|unable to resolve reference/i.test(out.stderr)) return false;
   throw new CouncilError('git-failed', `git update-ref failed: ${out.stderr.trim() || `exit status ${out.exitCode}`}`, { exitCode: out.exitCode, stderr: out.stderr });
@@ -110,8 +98,6 @@ export function subjectOf(task: string, max = 100): string {
  * checkout holds them (found by the replay of flask's history: CHANGES.rst merge=union).
  */
 export async function changesGitAttributes(cwd: string, from: string, to: string): Promise<boolean> {
-  // GIT_TRACE: diff-tree prints nothing when nothing matches, and simple-git waits 50 ms after a
-  // command that printed nothing (see checkout.ts).
-  const out = await git(['diff-tree', '-r', '--name-only', '-z', '--no-renames', from, to, '--', '.gitattributes', ':(glob)**/.gitattributes'], { cwd, env: { GIT_TRACE: '1' } });
+  const out = await git(['diff-tree', '-r', '--name-only', '-z', '--no-renames', from, to, '--', '.gitattributes', ':(glob)**/.gitattributes'], { cwd });
   return out.stdout.length > 0;
 }

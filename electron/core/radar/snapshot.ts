@@ -128,8 +128,7 @@ export class SnapshotStore {
 
   private async snapshotWorktree(worktree: string, previous: CacheEntry | undefined): Promise<CacheEntry | null> {
     const startedAt = Date.now();
-    // --branch also makes git print something on a clean worktree: the git wrapper (simple-git)
-    // waits an extra 50 ms for any command that prints nothing.
+    // --branch: the header gives HEAD's commit, saving a rev-parse.
     const status = await git(['status', '--porcelain=v2', '-z', '--branch', '--untracked-files=all', '--no-renames'], {
       cwd: worktree,
       env: { GIT_OPTIONAL_LOCKS: '0' },
@@ -158,10 +157,9 @@ export class SnapshotStore {
       // The changed paths leave the copy first, so every one is hashed afresh: in the copy (a new
       // file, a new mtime) git's "racily clean" check no longer applies, and a file rewritten in
       // the same second as the checkout with the same size would look unchanged by its stat data.
-      // --verbose: prints each path (see the status call about silent commands). --no-split-index:
-      // never write a shared index into the session's git dir. --replace: a file where a folder
-      // was, or the other way round.
-      await git(['update-index', '--force-remove', '--no-split-index', '--verbose', '-z', '--stdin'], { cwd: worktree, env, input: paths.map((p) => `${p}\0`).join('') });
+      // --no-split-index: never write a shared index into the session's git dir. --replace: a file
+      // where a folder was, or the other way round.
+      await git(['update-index', '--force-remove', '--no-split-index', '-z', '--stdin'], { cwd: worktree, env, input: paths.map((p) => `${p}\0`).join('') });
       const present = paths.filter((p) => {
         try {
           lstatSync(path.join(worktree, p));
@@ -171,7 +169,7 @@ export class SnapshotStore {
         }
       });
       if (present.length) {
-        await git(['update-index', '--add', '--replace', '--no-split-index', '--verbose', '-z', '--stdin'], { cwd: worktree, env, input: present.map((p) => `${p}\0`).join('') });
+        await git(['update-index', '--add', '--replace', '--no-split-index', '-z', '--stdin'], { cwd: worktree, env, input: present.map((p) => `${p}\0`).join('') });
       }
       const tree = (await git(['write-tree'], { cwd: worktree, env })).stdout.trim();
       const date = await this.tipDate(worktree, head);
