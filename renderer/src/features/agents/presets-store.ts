@@ -1,7 +1,6 @@
 import type { AgentPresetInfo } from '../../../../shared/agents';
 import { call } from '../../api';
-import { createStore } from '../../lib/create-store';
-import { singleFlight } from '../../lib/single-flight';
+import { createRepoStore } from '../../lib/repo-store';
 
 /**
  * The agent presets as detected on this machine (`agents.list`): loaded when the new-session
@@ -16,24 +15,18 @@ export interface PresetsState {
   refreshing: boolean;
 }
 
-export const presetsStore = createStore<PresetsState>({ repo: null, status: 'idle', presets: [], error: null, refreshing: false });
-
-export function resetPresets(repo: string | null): void {
-  presetsStore.set({ repo, status: 'idle', presets: [], error: null, refreshing: false });
-}
-
-export const loadPresets = singleFlight(async () => {
-  const repo = presetsStore.get().repo;
-  if (repo === null) return;
-  presetsStore.set((state) => (state.status === 'ready' ? { ...state, refreshing: true } : { ...state, status: 'loading', error: null }));
-  const result = await call('agents.list', { repo });
-  if (presetsStore.get().repo !== repo) return;
-  presetsStore.set((state) =>
-    result.ok
-      ? { ...state, status: 'ready', presets: result.value, error: null, refreshing: false }
-      : { ...state, status: 'error', presets: [], error: result.error.message, refreshing: false },
-  );
+const presets = createRepoStore<PresetsState, AgentPresetInfo[]>({
+  initial: (start) => ({ ...start, presets: [], refreshing: false }),
+  lazy: true,
+  load: (repo) => call('agents.list', { repo }),
+  starting: (state) => (state.status === 'ready' ? { ...state, refreshing: true } : { ...state, status: 'loading', error: null }),
+  loaded: (state, value) => ({ ...state, status: 'ready', presets: value, error: null, refreshing: false }),
+  failed: (state, error) => ({ ...state, status: 'error', presets: [], error: error.message, refreshing: false }),
 });
+
+export const presetsStore = presets.store;
+export const resetPresets = presets.reset;
+export const loadPresets = presets.refresh;
 
 /** The settings changed (a program path, the custom command): detect again if anyone has looked. */
 export function presetsSettingsChanged(): void {

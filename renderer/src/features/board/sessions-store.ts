@@ -1,8 +1,8 @@
 import type { SessionCard } from '../../../../shared/contract';
 import { call } from '../../api';
 import { createStore } from '../../lib/create-store';
+import { createRepoStore } from '../../lib/repo-store';
 import { reuseUnchanged } from '../../lib/same-json';
-import { singleFlight } from '../../lib/single-flight';
 import { sortCards, type StatusFilter } from './card-list';
 
 /** The board's data: every session of the open repository with its context (`sessions.list`). */
@@ -13,25 +13,20 @@ export interface SessionsState {
   error: string | null;
 }
 
-export const sessionsStore = createStore<SessionsState>({ repo: null, status: 'idle', cards: [], error: null });
+const sessions = createRepoStore<SessionsState, SessionCard[]>({
+  initial: (start) => ({ ...start, cards: [] }),
+  load: (repo) => call('sessions.list', { repo }),
+  loaded(state, value) {
+    const cards = reuseUnchanged(state.cards, sortCards(value), (card) => card.session.id);
+    return cards === state.cards && state.status === 'ready' ? state : { ...state, status: 'ready', cards, error: null };
+  },
+});
+
+export const sessionsStore = sessions.store;
+export const refreshSessions = sessions.refresh;
 export const statusFilter = createStore<StatusFilter>('all');
 
 export function resetSessions(repo: string | null): void {
-  sessionsStore.set({ repo, status: repo === null ? 'idle' : 'loading', cards: [], error: null });
+  sessions.reset(repo);
   statusFilter.set('all');
 }
-
-export const refreshSessions = singleFlight(async () => {
-  const repo = sessionsStore.get().repo;
-  if (repo === null) return;
-  const result = await call('sessions.list', { repo });
-  if (sessionsStore.get().repo !== repo) return;
-  if (!result.ok) {
-    sessionsStore.set((state) => ({ ...state, status: 'error', error: result.error.message }));
-    return;
-  }
-  sessionsStore.set((state) => {
-    const cards = reuseUnchanged(state.cards, sortCards(result.value), (card) => card.session.id);
-    return cards === state.cards && state.status === 'ready' ? state : { ...state, status: 'ready', cards, error: null };
-  });
-});

@@ -1,8 +1,8 @@
 import type { Radar } from '../../../../shared/merge';
 import { call } from '../../api';
-import { createStore, useStoreSelector } from '../../lib/create-store';
+import { useStoreSelector } from '../../lib/create-store';
 import { isUnknownCommand, unavailableText } from '../../lib/command-error';
-import { singleFlight } from '../../lib/single-flight';
+import { createRepoStore } from '../../lib/repo-store';
 import { newerRadar, reindex, type SessionRadar } from './radar-model';
 
 /**
@@ -23,40 +23,38 @@ export interface RadarState {
 
 const EMPTY: ReadonlyMap<string, SessionRadar> = new Map();
 
-export const radarStore = createStore<RadarState>({ repo: null, status: 'idle', radar: null, bySession: EMPTY, error: null, refreshing: false });
-
-export function resetRadar(repo: string | null): void {
-  radarStore.set({ repo, status: repo === null ? 'idle' : 'loading', radar: null, bySession: EMPTY, error: null, refreshing: false });
+/** A radar taken in: an older or unchanged one keeps the state (a card's badge then stays as it is). */
+function withRadar(state: RadarState, radar: Radar): RadarState {
+  const kept = newerRadar(state.radar, radar);
+  if (kept === state.radar && state.status === 'ready') return state;
+  return { ...state, status: 'ready', radar: kept, bySession: reindex(state.bySession, kept), error: null };
 }
 
-/** A radar from `radar.changed` or a `radar.get` answer. */
-export function applyRadar(radar: Radar): void {
-  radarStore.set((state) => {
-    const kept = newerRadar(state.radar, radar);
-    if (kept === state.radar && state.status === 'ready') return state;
-    return { ...state, status: 'ready', radar: kept, bySession: reindex(state.bySession, kept), error: null };
-  });
-}
-
-export const refreshRadar = singleFlight(async () => {
-  const repo = radarStore.get().repo;
-  if (repo === null) return;
-  radarStore.set((state) => ({ ...state, refreshing: true }));
-  const result = await call('radar.get', { repo });
-  if (radarStore.get().repo !== repo) return;
-  radarStore.set((state) => ({ ...state, refreshing: false }));
-  if (result.ok) {
-    applyRadar(result.value);
-    return;
-  }
-  const unavailable = isUnknownCommand(result.error);
-  radarStore.set((state) => ({
-    ...state,
-    // A radar already shown stays (marked with the error) rather than blanking the screen.
-    status: unavailable ? 'unavailable' : state.radar !== null ? 'ready' : 'error',
-    error: unavailable ? unavailableText('The conflict radar', 'radar.get') : result.error.message,
-  }));
+const radar = createRepoStore<RadarState, Radar>({
+  initial: (start) => ({ ...start, radar: null, bySession: EMPTY, refreshing: false }),
+  load: (repo) => call('radar.get', { repo }),
+  starting: (state) => ({ ...state, refreshing: true }),
+  loaded: (state, value) => withRadar({ ...state, refreshing: false }, value),
+  failed(state, error) {
+    const unavailable = isUnknownCommand(error);
+    return {
+      ...state,
+      refreshing: false,
+      // A radar already shown stays (marked with the error) rather than blanking the screen.
+      status: unavailable ? 'unavailable' : state.radar !== null ? 'ready' : 'error',
+      error: unavailable ? unavailableText('The conflict radar', 'radar.get') : error.message,
+    };
+  },
 });
+
+export const radarStore = radar.store;
+export const refreshRadar = radar.refresh;
+export const resetRadar = radar.reset;
+
+/** A radar from `radar.changed`. */
+export function applyRadar(value: Radar): void {
+  radarStore.set((state) => withRadar(state, value));
+}
 
 export function useSessionRadar(sessionId: string): SessionRadar | undefined {
   return useStoreSelector(radarStore, (state) => state.bySession.get(sessionId));
