@@ -26,23 +26,23 @@ const ok = (value: unknown): Result<unknown> => ({ ok: true, value });
 const fail = (message: string, code: 'git-failed' | 'invalid-input' = 'git-failed'): Result<unknown> => ({ ok: false, error: { code, message } });
 const unknownCommand = (command: string) => fail(`unknown command "${command}"`, 'invalid-input');
 
-let sessions: typeof import('../../renderer/src/features/board/sessions-store');
-let locks: typeof import('../../renderer/src/features/locks/locks-store');
-let settings: typeof import('../../renderer/src/features/settings/settings-store');
-let runs: typeof import('../../renderer/src/features/agents/runs-store');
-let presets: typeof import('../../renderer/src/features/agents/presets-store');
-let queue: typeof import('../../renderer/src/features/queue/queue-store');
-let radar: typeof import('../../renderer/src/features/radar/radar-store');
+let sessions: typeof import('../../renderer/src/app/stores/sessions-store');
+let locks: typeof import('../../renderer/src/app/stores/locks-store');
+let settings: typeof import('../../renderer/src/app/stores/settings-store');
+let runs: typeof import('../../renderer/src/app/stores/runs-store');
+let presets: typeof import('../../renderer/src/app/stores/presets-store');
+let queue: typeof import('../../renderer/src/app/stores/queue-store');
+let radar: typeof import('../../renderer/src/app/stores/radar-store');
 
 beforeAll(async () => {
   (globalThis as { window?: unknown }).window = { api: fakeApi };
-  sessions = await import('../../renderer/src/features/board/sessions-store');
-  locks = await import('../../renderer/src/features/locks/locks-store');
-  settings = await import('../../renderer/src/features/settings/settings-store');
-  runs = await import('../../renderer/src/features/agents/runs-store');
-  presets = await import('../../renderer/src/features/agents/presets-store');
-  queue = await import('../../renderer/src/features/queue/queue-store');
-  radar = await import('../../renderer/src/features/radar/radar-store');
+  sessions = await import('../../renderer/src/app/stores/sessions-store');
+  locks = await import('../../renderer/src/app/stores/locks-store');
+  settings = await import('../../renderer/src/app/stores/settings-store');
+  runs = await import('../../renderer/src/app/stores/runs-store');
+  presets = await import('../../renderer/src/app/stores/presets-store');
+  queue = await import('../../renderer/src/app/stores/queue-store');
+  radar = await import('../../renderer/src/app/stores/radar-store');
 });
 
 beforeEach(() => {

@@ -4,7 +4,7 @@ import { useStoreSelector } from '../../lib/create-store';
 import { failureText, isUnknownCommand, unavailableText } from '../../lib/command-error';
 import { createRepoStore } from '../../lib/repo-store';
 import { reuseUnchanged } from '../../lib/same-json';
-import { appendEntry, applyLine, applyMove, entryForSession } from './queue-model';
+import { appendEntry, applyLine, applyMove, entryForSession } from '../../models/queue-model';
 
 /**
  * The open repository's merge queue (`queue.list`), loaded with the repository and fetched again

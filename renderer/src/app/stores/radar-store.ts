@@ -3,7 +3,7 @@ import { call } from '../../api';
 import { useStoreSelector } from '../../lib/create-store';
 import { isUnknownCommand, unavailableText } from '../../lib/command-error';
 import { createRepoStore } from '../../lib/repo-store';
-import { newerRadar, reindex, type SessionRadar } from './radar-model';
+import { newerRadar, reindex, type SessionRadar } from '../../models/radar-model';
 
 /**
  * The open repository's conflict radar: `radar.get` when the repository opens and when the radar

@@ -3,7 +3,7 @@ import { call } from '../../api';
 import { createStore } from '../../lib/create-store';
 import { createRepoStore } from '../../lib/repo-store';
 import { reuseUnchanged } from '../../lib/same-json';
-import { sortCards, type StatusFilter } from './card-list';
+import { sortCards, type StatusFilter } from '../../models/card-list';
 
 /** The board's data: every session of the open repository with its context (`sessions.list`). */
 export interface SessionsState {

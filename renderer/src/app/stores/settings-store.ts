@@ -1,7 +1,7 @@
 import type { Settings } from '../../../../shared/models';
 import type { SettingsScope, SettingsView } from '../../../../shared/settings';
 import { call } from '../../api';
-import { presetsSettingsChanged } from '../agents/presets-store';
+import { presetsSettingsChanged } from './presets-store';
 import { createRepoStore } from '../../lib/repo-store';
 
 /**

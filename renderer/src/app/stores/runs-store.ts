@@ -2,7 +2,7 @@ import type { AgentRun } from '../../../../shared/agents';
 import { call } from '../../api';
 import { useStoreSelector } from '../../lib/create-store';
 import { createRepoStore } from '../../lib/repo-store';
-import { mergeRuns } from './run-model';
+import { mergeRuns } from '../../models/run-model';
 
 /**
  * Every session's latest agent run in the open repository: `agent.runs` (no id) on load, then
