@@ -78,6 +78,23 @@ const noIpcRendererImport = {
   patterns: [],
 };
 
+/**
+ * Renderer features (renderer/src/features/<name>/) share state through app-level stores
+ * (renderer/src/app/stores) or events, and logic through renderer/src/models and components, never
+ * through each other's stores. A module holding a store is named `*-store`, and features are flat
+ * folders (tests/renderer/feature-boundaries.test.ts checks both), so from a feature's file
+ * `../<other>/…-store` (or a path through `features/<other>/`) is exactly another feature's store.
+ */
+const featureStoreMessage =
+  "A feature may not import another feature's store: move the shared state to renderer/src/app/stores (or send an event), and shared pure logic to renderer/src/models.";
+const noOtherFeatureStore = {
+  paths: [],
+  patterns: [
+    { regex: '^\\.\\./[^./][^/]*/(.*/)?[^/]*-store(\\.tsx?)?$', message: featureStoreMessage },
+    { regex: '^(\\.\\./)+features/[^/]+/(.*/)?[^/]*-store(\\.tsx?)?$', message: featureStoreMessage },
+  ],
+};
+
 /** @param {...{ paths: object[], patterns: object[] }} parts */
 function restrictImports(...parts) {
   return [
@@ -171,6 +188,12 @@ export default defineConfig(
       'no-restricted-imports': restrictImports(noElectronFolder, noNodeBuiltins),
       'no-restricted-globals': ['error', ...nodeGlobals],
       'no-restricted-syntax': noIpcRendererAccess,
+    },
+  },
+  {
+    files: ['renderer/src/features/**'],
+    rules: {
+      'no-restricted-imports': restrictImports(noElectronFolder, noNodeBuiltins, noOtherFeatureStore),
     },
   },
 );
