@@ -73,7 +73,7 @@ describe('git output parsers, on output from real git', () => {
     } catch {
       // the conflict is the point
     }
-    const entries = parseStatusV2(raw(repo.root, 'status', '--porcelain=v2', '-z'));
+    const { entries } = parseStatusV2(raw(repo.root, 'status', '--porcelain=v2', '-z'));
     expect(entries).toEqual([{ kind: 'unmerged', xy: 'UU', path: 'f.txt', origPath: null }]);
   });
 
