@@ -61,6 +61,20 @@ const noCli = {
   paths: [],
   patterns: [{ regex: '^(\\.\\./)+cli(/|$)|^\\.\\.?/(.*/)?electron/cli(/|$)', message: 'The core must not depend on the CLI.' }],
 };
+/**
+ * One git layer (issue 13): only electron/core/git/ may import the git runner (git/git.ts); every
+ * other file calls the named verbs there (worktree.ts, refs.ts, diff.ts …). Its own tests
+ * (tests/core/git/) are the one other exception.
+ */
+const noGitRunner = {
+  paths: [],
+  patterns: [
+    {
+      regex: '(^|/)git/git(\\.[cm]?[jt]s)?$',
+      message: 'Only electron/core/git/ runs git: call (or add) a named function in electron/core/git/ instead of git().',
+    },
+  ],
+};
 const sharedMessage =
   'shared/ may import only zod and other shared/ files: no Node built-ins, Electron, React, other packages or folders.';
 const onlyZodInShared = {
@@ -145,15 +159,21 @@ export default defineConfig(
   {
     files: ['electron/core/**'],
     rules: {
-      'no-restricted-imports': restrictImports(noElectron, noRenderer, noMainOrPreload, noCli),
+      'no-restricted-imports': restrictImports(noElectron, noRenderer, noMainOrPreload, noCli, noGitRunner),
       'no-restricted-globals': ['error', ...domGlobals],
       'no-restricted-syntax': noIpcRendererAccess,
     },
   },
   {
+    files: ['electron/core/git/**'],
+    rules: {
+      'no-restricted-imports': restrictImports(noElectron, noRenderer, noMainOrPreload, noCli),
+    },
+  },
+  {
     files: ['electron/cli/**'],
     rules: {
-      'no-restricted-imports': restrictImports(noElectron, noRenderer, noMainOrPreload),
+      'no-restricted-imports': restrictImports(noElectron, noRenderer, noMainOrPreload, noGitRunner),
       'no-restricted-globals': ['error', ...domGlobals],
       'no-restricted-syntax': noIpcRendererAccess,
     },
@@ -161,7 +181,7 @@ export default defineConfig(
   {
     files: ['electron/host/**'],
     rules: {
-      'no-restricted-imports': restrictImports(noElectron, noRenderer, noMainOrPreloadButCsp, noCli),
+      'no-restricted-imports': restrictImports(noElectron, noRenderer, noMainOrPreloadButCsp, noCli, noGitRunner),
       'no-restricted-globals': ['error', ...domGlobals],
       'no-restricted-syntax': noIpcRendererAccess,
     },
@@ -169,7 +189,7 @@ export default defineConfig(
   {
     files: ['electron/main/**'],
     rules: {
-      'no-restricted-imports': restrictImports(noRenderer, noIpcRendererImport),
+      'no-restricted-imports': restrictImports(noRenderer, noIpcRendererImport, noGitRunner),
       'no-restricted-globals': ['error', ...domGlobals],
       'no-restricted-syntax': noIpcRendererAccess,
     },
@@ -178,7 +198,14 @@ export default defineConfig(
     files: ['electron/preload/**'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      'no-restricted-imports': restrictImports(noRenderer),
+      'no-restricted-imports': restrictImports(noRenderer, noGitRunner),
+    },
+  },
+  {
+    files: ['tests/**', 'bench/**', 'scripts/**'],
+    ignores: ['tests/core/git/**'],
+    rules: {
+      'no-restricted-imports': restrictImports(noGitRunner),
     },
   },
   {
