@@ -28,7 +28,14 @@ export const mergeCommands = {
    */
   'queue.merge': {
     input: z.strictObject({ repo: repo(), id: id(), strategy: z.optional(MergeStrategySchema), gate: z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(4000)))), wait: z.optional(z.boolean()) }),
-    output: z.object({ entry: QueueEntrySchema, runner: z.nullable(z.int()) }),
+    output: z.object({
+      entry: QueueEntrySchema,
+      /** The branch it merges into. */
+      baseBranch: z.string(),
+      /** Its place in line when queued (0 = next; null once it is no longer waiting). */
+      place: z.nullable(z.int()),
+      runner: z.nullable(z.int()),
+    }),
   },
   'queue.remove': {
     input: z.strictObject({ repo: repo(), entry: entryRef() }),

@@ -507,7 +507,7 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
       writeIn(s!.worktreePath, 'src/now.ts', 'export const now = true;');
       const lines: string[] = [];
       const merged = await dispatch('queue.merge', { repo: repo.root, id: s!.id, gate: null, wait: true }, core.handlers, { ...client, progress: (text) => lines.push(text) });
-      expect(merged).toMatchObject({ ok: true, value: { entry: { sessionId: s!.id, state: 'merged' }, runner: null } });
+      expect(merged).toMatchObject({ ok: true, value: { entry: { sessionId: s!.id, state: 'merged' }, baseBranch: 'main', place: null, runner: null } });
       expect(gitShow('main:src/now.ts')).toBe('export const now = true;');
       expect(lines.join('')).toContain('merged');
       // Parked: a conflict naming why.

@@ -51,13 +51,17 @@ export function queueHandlers({ repos, background }: HandlerDeps) {
       const council = await repos.open(repo);
       const session = council.session(id);
       const entry = await council.queue.enqueue(session.id, { strategy, gate });
-      if (!wait) return { entry, runner: await background.drainQueue(council) };
+      const baseBranch = session.baseBranch;
+      if (!wait) {
+        const place = placeOf(council.queue.list(), entry.id);
+        return { entry, baseBranch, place, runner: await background.drainQueue(council) };
+      }
       const onEvent = ctx.progress ? progressOf(entry.id, ctx.progress) : undefined;
       for (;;) {
         await council.processQueue({ waitForLock: true, signal: ctx.signal, onEvent });
         const now = council.queue.find(entry.id);
         if (!now) throw new CouncilError('not-found', `entry ${entry.id} was removed from the queue before it was merged`);
-        if (now.state === 'merged') return { entry: now, runner: null };
+        if (now.state === 'merged') return { entry: now, baseBranch, place: null, runner: null };
         if (now.state === 'parked') throw parkedError(now);
         if (ctx.signal?.aborted) throw new CouncilError('command-failed', `stopped waiting for entry ${entry.id}: it is ${now.state}`);
         // Another process has it in hand: wait for its outcome.
