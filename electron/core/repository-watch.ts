@@ -89,6 +89,11 @@ export class RepositoryWatch {
     return this.worktrees.release(this.council.root, sessionId, 'diff');
   }
 
+  /** The sessions whose worktree is watched for `holder` (the board, or a diff view). */
+  heldBy(holder: 'board' | 'diff'): string[] {
+    return this.worktrees.heldBy(this.council.root, holder);
+  }
+
   async close(): Promise<void> {
     await this.unwatchRepository();
     await this.worktrees.close();
