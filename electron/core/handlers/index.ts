@@ -24,6 +24,6 @@ export function repositoryHandlers(deps: HandlerDeps): HandlerTable {
     ...compareHandlers(deps),
     ...radarHandlers(deps),
     ...queueHandlers(deps),
-    ...lockHandlers(deps),
+    ...lockHandlers((repo) => deps.repos.open(repo)),
   };
 }
