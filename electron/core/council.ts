@@ -231,12 +231,13 @@ export class Council {
     return this.watchers;
   }
 
-  /** Stops everything this owner started: agents it runs, the radar, the watchers. Idempotent. */
+  /** Stops everything this owner started: agents it runs, the radar, the watchers; no new background merge starts. Idempotent. */
   async close(): Promise<void> {
     this.closed = true;
     const [manager, feed, watch] = await Promise.all([this.agentManager, this.radarFeed, this.watchers].map((p) => p?.catch(() => null) ?? null));
     (feed as RadarFeed | null)?.stop();
     await Promise.all([(manager as AgentManager | null)?.stopAll(), (watch as RepositoryWatch | null)?.close()]);
-    await this.merging?.catch(() => undefined);
+    // A merge under way is not waited for (its gate may run for minutes): the merge lock and the
+    // journal make it safe to cut off, and the next process to open the queue recovers it.
   }
 }
