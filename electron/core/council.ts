@@ -54,6 +54,7 @@ export class Council {
   private readonly listeners: Listeners = { agentRun: new Set(), agentEvent: new Set(), radar: new Set(), state: new Set(), worktree: new Set(), mergeNotice: new Set() };
   private queueStore: MergeQueue | null = null;
   private agentManager: Promise<AgentManager> | null = null;
+  private adopted: Promise<void> | null = null;
   private radarFeed: Promise<RadarFeed> | null = null;
   private watchers: Promise<RepositoryWatch> | null = null;
   /** The merge this process is working through right now (the app's background merge). */
@@ -150,13 +151,23 @@ export class Council {
     return this.queueStore;
   }
 
-  /**
-   * The agents this process runs in the repository's sessions. Made on first use; that first use
-   * marks interrupted the runs whose host process is gone (their work stays; they can be resumed).
-   */
+  /** The agents this process runs in the repository's sessions (made on first use). */
   agents(): Promise<AgentManager> {
     this.agentManager ??= this.makeAgents();
     return this.agentManager;
+  }
+
+  /**
+   * Once per owner: runs whose host process is gone are marked interrupted (their work stays; they
+   * can be resumed), and an agent that outlived its host is stopped. The app does it when it opens
+   * the repository; a CLI verb does not (it reads every run record, and `session create` on a
+   * repository of 500 sessions must cost what git costs).
+   */
+  adoptRuns(): Promise<void> {
+    this.adopted ??= this.agents().then(async (manager) => {
+      await manager.reconcile().catch(() => undefined);
+    });
+    return this.adopted;
   }
 
   private async makeAgents(): Promise<AgentManager> {
@@ -170,7 +181,6 @@ export class Council {
         },
       },
     });
-    await manager.reconcile().catch(() => undefined);
     return manager;
   }
 

@@ -78,8 +78,8 @@ export class AppCore {
 
   /**
    * Opens a repository once per process: the first open reconciles its registry with
-   * `git worktree list` (the start-up check that repairs what a crash or a manual change left), and
-   * routes what happens in it to the clients watching it. Keyed by the main checkout, whatever
+   * `git worktree list` (the start-up check that repairs what a crash or a manual change left) and
+   * its agents' runs, and routes what happens in it to the clients watching it. Keyed by the main checkout, whatever
    * folder inside it was named.
    */
   async council(repoPath: string): Promise<Council> {
@@ -88,7 +88,11 @@ export class AppCore {
     const key = probe.root;
     let council = this.repositories.get(key);
     if (!council) {
-      council = probe.reconcile().then(() => this.route(probe));
+      // Then runs whose app or CLI died are marked interrupted (their work stays; they can be resumed).
+      council = probe
+        .reconcile()
+        .then(() => probe.adoptRuns())
+        .then(() => this.route(probe));
       council.catch(() => this.repositories.delete(key));
       this.repositories.set(key, council);
     }
