@@ -1,24 +1,17 @@
-import { spawn } from 'node:child_process';
 import { Command, Option } from 'commander';
-import { AGENT_PRESET_IDS, RUN_MODES, type AgentPresetId, type AgentRun, type RunMode, type RunResult } from '../../shared/agents';
+import { AGENT_PRESET_IDS, LIVE_RUN_STATES, type AgentRun, type RunResult } from '../../shared/agents';
 import type { Session } from '../../shared/models';
-import { councilCommand } from '../core/agents/council-command';
-import { allSucceeded, runSessions } from '../core/agents/executor';
-import { createAndBootstrap } from '../core/agents/launch-sessions';
-import { AgentManager } from '../core/agents/manager';
-import { detectPresets, presetFor } from '../core/agents/presets/index';
-import { readLog } from '../core/agents/log-file';
-import { isLive } from '../core/agents/run-store';
-import type { Council } from '../core/council';
+import type { AgentManager } from '../core/agents/manager';
 import { CouncilError, invalidInput } from '../core/errors';
-import type { Run } from './commands';
+import { sessionTable } from './commands';
+import type { Door, Face } from './core-call';
 import { table } from './output';
 
 /**
  * The agent verbs: `council agents`, `session create --agent` (starts it), `session stop`,
- * `session logs [--follow]`, `run [--wait]`, and the hidden `agent-host` that a headless start
- * leaves running in the background (it hosts the runs, records their output and events, and ends
- * when they do).
+ * `session logs [--follow]`, `run [--wait]` — each one contract command through the front door —
+ * and the hidden `agent-host` (plumbing, plumbing.ts) that a headless start leaves running in the
+ * background (it hosts the runs, records their output and events, and ends when they do).
  */
 
 const presetOption = (): Option => new Option('-a, --agent <name>', `agent preset: ${AGENT_PRESET_IDS.join('|')}`);
@@ -38,19 +31,7 @@ export function baseOption(value: string | undefined): string | undefined {
   return value;
 }
 
-/**
- * The sessions `agent-host --sessions a,b` is to run, each one that exists: a list naming none, or
- * naming one that does not exist, is refused up front (it used to end at once with exit 0, having
- * run nothing).
- */
-function hostedSessions(council: Council, list: string): string[] {
-  const ids = list
-    .split(',')
-    .map((id) => id.trim())
-    .filter(Boolean);
-  if (ids.length === 0) throw invalidInput(`--sessions names no session: "${list}"`);
-  return ids.map((id) => council.session(id).id);
-}
+const isLive = (run: AgentRun | null): boolean => run !== null && LIVE_RUN_STATES.includes(run.state);
 
 function describeRun(run: AgentRun | null): string {
   if (!run) return 'no agent has run in this session';
@@ -58,33 +39,11 @@ function describeRun(run: AgentRun | null): string {
   return `${run.preset} ${run.mode} run ${run.id}: ${run.state}${run.reason ? ` (${run.reason})` : ''}${cost}`;
 }
 
-/**
- * Starts a background `council agent-host` for headless runs of these sessions (it outlives us),
- * and waits until the first of them is recorded, so `session logs` and `session stop` work the
- * moment we return. A host that dies before that is an error, with what it said.
- */
-async function startHost(council: Council, sessions: Session[], preset: AgentPresetId, concurrency: number): Promise<void> {
-  const command = councilCommand();
-  const [program, ...prefix] = command.argv as [string, ...string[]];
-  const args = [...prefix, '--repo', council.ws.repo.mainRoot, 'agent-host', '--sessions', sessions.map((s) => s.id).join(','), '--agent', preset, '--concurrency', String(concurrency)];
-  const child = spawn(program, args, { cwd: council.ws.repo.mainRoot, env: { ...process.env, ...command.env }, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  let exited: number | null = null;
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  child.on('exit', (code) => (exited = code ?? 1));
-  const manager = new AgentManager(council);
-  const first = sessions[0] as Session;
-  for (let waited = 0; waited < 15_000 && exited === null && !manager.store.latest(first.id); waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
-  if (!manager.store.latest(first.id) && exited !== null && exited !== 0) throw new CouncilError('command-failed', `the background agent host stopped at once: ${stderr.trim() || `exit ${exited}`}`);
-  child.stderr.destroy();
-  child.unref();
-}
-
 /** Runs one interactive agent in this terminal: keystrokes in, its screen out, until it exits. */
-async function foreground(manager: AgentManager, session: Session, preset: AgentPresetId): Promise<AgentRun> {
+async function foreground(manager: AgentManager, session: Session): Promise<AgentRun> {
   const stdin = process.stdin;
   const rawBefore = stdin.isTTY ? stdin.isRaw : false;
-  const run = await manager.start(session.id, { preset, mode: 'interactive' });
+  const run = await manager.start(session.id, { mode: 'interactive' });
   const attached = manager.attach(session.id, (_run, chunk) => process.stdout.write(chunk.data));
   process.stdout.write(attached.data);
   const onData = (data: Buffer): void => void manager.write(session.id, data.toString('utf8'));
@@ -111,14 +70,47 @@ function resultsTable(results: RunResult[]): string {
   );
 }
 
-export function agentCommands(program: Command, session: Command, run: Run): void {
+const startedNote = (preset: string, ready: number): string => `${preset} started headless in ${ready} session(s); follow with: council session logs ID --follow`;
+
+/**
+ * `session create`: sessions.launch, with the agent (if any) not started (`--no-start`), started
+ * headless in the background (`--headless`), or checked and then run here, in this terminal —
+ * the terminal being this face's own.
+ */
+export async function createWithAgent(face: Face, o: { task: string; agent?: string; base?: string; count: number; headless?: boolean; start: boolean }): Promise<void> {
+  const { out, call, repo } = face;
+  const run = !o.agent || !o.start ? 'no' : o.headless ? 'background' : 'here';
+  // More than one interactive agent is the core's refusal; no terminal here is this face's.
+  if (run === 'here' && o.count <= 1 && !process.stdin.isTTY) throw invalidInput('an interactive agent needs a terminal; use --headless here (or the app)');
+  const launched = await call('sessions.launch', { repo: repo(), task: o.task, agent: o.agent ?? null, ...(o.base !== undefined ? { base: o.base } : {}), count: o.count, run });
+  const { sessions } = launched;
+  const failures = Object.values(launched.setupFailures);
+  if (run === 'no') {
+    out.done(sessions, () => [sessionTable(sessions), ...failures].join('\n'));
+    return;
+  }
+  const preset = sessions[0]?.agent ?? String(o.agent);
+  const ready = sessions.filter((s) => !(s.id in launched.setupFailures));
+  let note: string;
+  const runs: AgentRun[] = [];
+  if (run === 'background') note = `${failures.length ? `${failures.join('\n')}\n` : ''}${startedNote(preset, ready.length)}`;
+  else if (!ready[0]) note = failures.join('\n');
+  else {
+    const { openRepository } = await import('./cli-handlers');
+    const ended = await foreground(await (await openRepository(repo())).agents(), ready[0]);
+    runs.push(ended);
+    note = `\n${describeRun(ended)}`;
+  }
+  out.done({ sessions, runs }, () => [sessionTable(sessions), note].filter(Boolean).join('\n'));
+}
+
+export function agentCommands(program: Command, session: Command, door: Door): void {
   program
     .command('agents')
     .description('the agent presets: found on this machine or not, their versions, and how to fix a missing one')
     .action(
-      run(async (out, council) => {
-        const c = council();
-        const presets = await detectPresets(c.ws.settings(), process.env as Record<string, string>);
+      door(async ({ out, call, repo }) => {
+        const presets = await call('agents.list', { repo: repo() });
         out.done(presets, () =>
           [
             table(
@@ -136,9 +128,8 @@ export function agentCommands(program: Command, session: Command, run: Run): voi
     .description("stop a session's agent and every process it started (its work stays in the worktree)")
     .argument('<id>', 'session id or prefix')
     .action(
-      run(async (out, council, id) => {
-        const manager = new AgentManager(council());
-        const stopped = await manager.stop(String(id));
+      door(async ({ out, call, repo }, id) => {
+        const stopped = await call('agent.stop', { repo: repo(), id: String(id) });
         out.done(stopped, () => describeRun(stopped));
       }),
     );
@@ -149,34 +140,24 @@ export function agentCommands(program: Command, session: Command, run: Run): voi
     .argument('<id>', 'session id or prefix')
     .option('-f, --follow', 'keep printing new output until the run ends')
     .action(
-      run(async (out, council, id, opts) => {
-        const manager = new AgentManager(council());
-        const s = manager.council.session(String(id));
-        const first = manager.store.latest(s.id);
-        if (!first) throw new CouncilError('not-found', `session ${s.id} has no agent run yet; start one with: council session create --agent … or council run`);
-        const file = manager.store.logFile(first);
+      door(async ({ out, call, repo }, id, opts) => {
+        const input = { repo: repo(), id: String(id) };
+        let page = await call('agent.log', input);
         if (out.json) {
-          out.done({ run: first, log: readLog(file).text }, () => '');
+          out.done({ run: page.run, log: page.log }, () => '');
           return;
         }
-        let offset = 0;
-        const pump = (): void => {
-          const next = readLog(file, offset);
-          if (next.text) process.stdout.write(next.text);
-          offset = next.size;
-        };
-        pump();
+        // The same command again from where the last read ended, while the run lasts.
+        process.stdout.write(page.log);
+        const runId = page.run.id;
         if ((opts as { follow?: boolean }).follow) {
-          for (;;) {
-            const current = manager.store.get(first.sessionId, first.id);
-            if (!current || !isLive(current)) break;
+          while (isLive(page.run) && page.run.id === runId) {
             await new Promise((resolve) => setTimeout(resolve, 100));
-            pump();
+            page = await call('agent.log', { ...input, offset: page.size });
+            if (page.run.id === runId) process.stdout.write(page.log);
           }
-          pump();
         }
-        const last = manager.store.get(first.sessionId, first.id);
-        process.stderr.write(`\n[${describeRun(last)}]\n`);
+        process.stderr.write(`\n[${describeRun(page.run)}]\n`);
       }),
     );
 
@@ -190,22 +171,17 @@ export function agentCommands(program: Command, session: Command, run: Run): voi
     .option('-c, --concurrency <n>', 'agents at once (default: the setting)')
     .option('-w, --wait', 'wait for every agent and print the results')
     .action(
-      run(async (out, council, opts) => {
+      door(async ({ out, call, repo }, opts) => {
         const o = opts as { agent: string; task: string; count: string; base?: string; concurrency?: string; wait?: boolean };
-        const preset = presetFor(o.agent).id;
-        const c = council();
-        const settings = c.ws.settings();
         // An empty --concurrency is refused by countOf, not taken as "use the setting".
-        const concurrency = o.concurrency !== undefined ? countOf(o.concurrency, '--concurrency') : settings.concurrency;
+        const concurrency = o.concurrency !== undefined ? countOf(o.concurrency, '--concurrency') : undefined;
+        const count = countOf(o.count, '--count');
         baseOption(o.base);
-        const manager = new AgentManager(c);
-        const { sessions, setupFailures } = await createAndBootstrap(manager, { task: o.task, agent: preset, base: o.base, count: countOf(o.count, '--count'), startAgent: true });
-        const ready = sessions.filter((s) => !setupFailures.has(s.id));
+        const input = { repo: repo(), task: o.task, agent: o.agent, count, ...(o.base !== undefined ? { base: o.base } : {}), ...(concurrency !== undefined ? { concurrency } : {}) };
         if (!o.wait) {
-          if (ready.length) await startHost(c, ready, preset, concurrency);
-          out.done({ sessions, setupFailures: Object.fromEntries(setupFailures) }, () =>
-            [table(['ID', 'BRANCH', 'WORKTREE'], sessions.map((s) => [s.id, s.branch, s.worktreePath])), ...[...setupFailures.values()], `\n${preset} started headless in ${ready.length} session(s); follow with: council session logs ID --follow`].join('\n'),
-          );
+          const { sessions, setupFailures } = await call('sessions.launch', { ...input, run: 'background' });
+          const ready = sessions.filter((s) => !(s.id in setupFailures)).length;
+          out.done({ sessions, setupFailures }, () => [sessionTable(sessions), ...Object.values(setupFailures), `\n${startedNote(sessions[0]?.agent ?? o.agent, ready)}`].join('\n'));
           return;
         }
         const abort = new AbortController();
@@ -213,23 +189,15 @@ export function agentCommands(program: Command, session: Command, run: Run): voi
         process.once('SIGINT', onSignal);
         process.once('SIGTERM', onSignal);
         try {
-          const results = await runSessions(manager, ready.map((s) => s.id), {
-            preset,
-            mode: 'headless',
-            concurrency,
-            maxRetries: settings.maxRetries,
-            signal: abort.signal,
-            onProgress: (id, r, note) => {
-              if (!out.json) process.stderr.write(`[${id}] ${note}${r.reason && r.state !== 'running' ? `: ${r.reason}` : ''}\n`);
-            },
-          });
-          for (const [id, reason] of setupFailures) results.push({ sessionId: id, preset, state: 'failed', attempts: 0, exitCode: null, reason, filesChanged: [], commits: 0, durationMs: 0, costUsd: null });
-          if (!allSucceeded(results)) {
-            if (!out.json) process.stdout.write(`${resultsTable(results)}\n`);
-            const failed = results.filter((r) => r.state !== 'done').length;
-            throw new CouncilError('command-failed', `${failed} of ${results.length} session(s) did not finish successfully`, { results });
+          const progress = out.json ? undefined : (text: string): void => void process.stderr.write(text);
+          const { results } = await call('sessions.launch', { ...input, run: 'wait' }, { progress, signal: abort.signal });
+          const all = results ?? [];
+          if (all.length === 0 || !all.every((r) => r.state === 'done')) {
+            if (!out.json) process.stdout.write(`${resultsTable(all)}\n`);
+            const failed = all.filter((r) => r.state !== 'done').length;
+            throw new CouncilError('command-failed', `${failed} of ${all.length} session(s) did not finish successfully`, { results: all });
           }
-          out.done(results, () => resultsTable(results));
+          out.done(all, () => resultsTable(all));
         } finally {
           process.off('SIGINT', onSignal);
           process.off('SIGTERM', onSignal);
@@ -244,38 +212,31 @@ export function agentCommands(program: Command, session: Command, run: Run): voi
     .addOption(presetOption().makeOptionMandatory())
     .option('--concurrency <n>', 'agents at once', '4')
     .action(
-      run(async (_out, council, opts) => {
+      door(async ({ repo }, opts) => {
         const o = opts as { sessions: string; agent: string; concurrency: string };
-        const c = council();
+        const [{ openRepository }, { presetFor }, { runSessions }] = await Promise.all([import('./cli-handlers'), import('../core/agents/presets/index'), import('../core/agents/executor')]);
+        const council = await openRepository(repo());
         const preset = presetFor(o.agent).id;
         const concurrency = countOf(o.concurrency, '--concurrency');
-        const sessions = hostedSessions(c, o.sessions);
-        const manager = new AgentManager(c);
+        const sessions = hostedSessions(o.sessions, (id) => council.session(id).id);
+        const manager = await council.agents();
         const stop = (): void => void manager.stopAll();
         process.once('SIGTERM', stop);
-        await runSessions(manager, sessions, { preset, mode: 'headless', concurrency, maxRetries: c.ws.settings().maxRetries });
+        await runSessions(manager, sessions, { preset, mode: 'headless', concurrency, maxRetries: council.ws.settings().maxRetries });
       }),
     );
 }
 
-/** `session create` with an agent: what to start, and how. */
-export async function createWithAgent(council: Council, o: { task: string; agent: string; base?: string; count: number; headless?: boolean; mode?: string }): Promise<{ sessions: Session[]; note: string; runs: AgentRun[] }> {
-  const preset = presetFor(o.agent).id;
-  const mode: RunMode = o.headless ? 'headless' : ((o.mode as RunMode | undefined) ?? 'interactive');
-  if (!RUN_MODES.includes(mode)) throw invalidInput(`--mode must be one of ${RUN_MODES.join(', ')}`);
-  if (mode === 'interactive' && o.count > 1) throw invalidInput('interactive agents run one per terminal: use --headless for --count above 1 (or the app, which shows each terminal)');
-  if (mode === 'interactive' && !process.stdin.isTTY) throw invalidInput('an interactive agent needs a terminal; use --headless here (or the app)');
-  const manager = new AgentManager(council);
-  const { sessions, setupFailures } = await createAndBootstrap(manager, { task: o.task, agent: preset, base: o.base, count: o.count, startAgent: true });
-  const ready = sessions.filter((s) => !setupFailures.has(s.id));
-  const failures = [...setupFailures.values()].join('\n');
-  if (mode === 'headless') {
-    if (ready.length) await startHost(council, ready, preset, council.ws.settings().concurrency);
-    return { sessions, runs: [], note: `${failures ? `${failures}\n` : ''}${preset} started headless in ${ready.length} session(s); follow with: council session logs ID --follow` };
-  }
-  const only = ready[0];
-  if (!only) return { sessions, runs: [], note: failures };
-  const ended = await foreground(manager, only, preset);
-  return { sessions, runs: [ended], note: `\n${describeRun(ended)}` };
+/**
+ * The sessions `agent-host --sessions a,b` is to run, each one that exists: a list naming none, or
+ * naming one that does not exist, is refused up front (it used to end at once with exit 0, having
+ * run nothing).
+ */
+function hostedSessions(list: string, resolve: (id: string) => string): string[] {
+  const ids = list
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
+  if (ids.length === 0) throw invalidInput(`--sessions names no session: "${list}"`);
+  return ids.map(resolve);
 }
-

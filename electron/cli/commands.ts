@@ -1,13 +1,12 @@
+import path from 'node:path';
 import { Command, Option } from 'commander';
 import { CONTEXT_STATUSES, type ContextStatus, type SessionContextView } from '../../shared/models';
 import type { Session } from '../../shared/models';
-import { createAndBootstrap } from '../core/agents/launch-sessions';
-import { AgentManager } from '../core/agents/manager';
 import { Council } from '../core/council';
-import { RadarService } from '../core/radar/radar';
 import { baseOption, createWithAgent } from './agents';
-import { predictedCounts, predictedLine, type PredictedCounts } from './conflicts';
+import { predictedLine } from './conflicts';
 import { invalidInput } from '../core/errors';
+import type { Door } from './core-call';
 import { parseDuration, parseSeconds } from './duration';
 import { ago, table, type Output } from './output';
 
@@ -17,7 +16,8 @@ export interface GlobalOptions {
 }
 
 /** A command's body: the output, a way to open the repository (lazily: `--help` needs none), then
- * what commander passes — positional arguments, then the options object. */
+ * what commander passes — positional arguments, then the options object. The lock verbs' (until
+ * they go through the front door, core-call.ts, like every other verb). */
 export type Action = (out: Output, council: () => Council, ...args: unknown[]) => Promise<void> | void;
 export type Run = (action: Action) => (...args: unknown[]) => Promise<void>;
 
@@ -28,6 +28,9 @@ function requireSession(value: string | undefined): string {
   if (!value) throw invalidInput('which session? pass --session ID (or set COUNCIL_SESSION_ID)');
   return value;
 }
+
+/** A file named on the command line is relative to where the command runs. */
+const fromHere = (file: string | undefined): string | undefined => (file ? path.resolve(file) : file);
 
 const statusList = CONTEXT_STATUSES.join('|');
 
@@ -45,7 +48,9 @@ function contextLines(c: SessionContextView): string {
   return lines.join('\n');
 }
 
-export function sessionCommands(program: Command, run: Run): Command {
+export const sessionTable = (created: Session[]): string => table(['ID', 'BRANCH', 'WORKTREE'], created.map((s) => [s.id, s.branch, s.worktreePath]));
+
+export function sessionCommands(program: Command, door: Door): Command {
   const session = program.command('session').description('create, inspect and remove sessions (a worktree and a branch each)');
 
   session
@@ -58,19 +63,12 @@ export function sessionCommands(program: Command, run: Run): Command {
     .option('--headless', 'run the agent in the background with structured output (default: interactive, in this terminal)')
     .option('--no-start', 'with --agent: create the sessions but do not start the agent')
     .action(
-      run(async (out, council, options) => {
+      door(async (face, options) => {
         const opts = options as { task: string; agent?: string; base?: string; count: string; headless?: boolean; start: boolean };
         const count = Number(opts.count);
         if (!/^\d+$/.test(opts.count)) throw invalidInput(`--count must be a whole number, not "${opts.count}"`);
         baseOption(opts.base);
-        const sessionTable = (created: Session[]): string => table(['ID', 'BRANCH', 'WORKTREE'], created.map((s) => [s.id, s.branch, s.worktreePath]));
-        if (!opts.agent || !opts.start) {
-          const { sessions: created, setupFailures } = await createAndBootstrap(new AgentManager(council()), { task: opts.task, agent: opts.agent ?? null, base: opts.base, count });
-          out.done(created, () => [sessionTable(created), ...setupFailures.values()].join('\n'));
-          return;
-        }
-        const { sessions, note, runs } = await createWithAgent(council(), { task: opts.task, agent: opts.agent, base: opts.base, count, headless: opts.headless });
-        out.done({ sessions, runs }, () => [sessionTable(sessions), note].filter(Boolean).join('\n'));
+        await createWithAgent(face, { task: opts.task, agent: opts.agent, base: opts.base, count, headless: opts.headless, start: opts.start });
       }),
     );
 
@@ -78,16 +76,15 @@ export function sessionCommands(program: Command, run: Run): Command {
     .command('list')
     .description('list sessions')
     .action(
-      run((out, council) => {
-        const c = council();
-        const sessions = c.listSessions();
-        const contexts = new Map(c.context.all().map((x) => [x.sessionId, x]));
+      door(async ({ out, call, repo }) => {
+        const cards = await call('sessions.list', { repo: repo() });
+        const sessions = cards.map((c) => c.session);
         out.done(sessions, () =>
           sessions.length === 0
             ? 'No sessions yet. Create one with: council session create --task "…"'
             : table(
                 ['ID', 'STATUS', 'AGENT', 'BRANCH', 'TASK'],
-                sessions.map((s) => [s.id, s.state === 'ready' ? (contexts.get(s.id)?.status ?? '-') : s.state, s.agent ?? '-', s.branch, s.task]),
+                cards.map(({ session: s, context }) => [s.id, s.state === 'ready' ? context.status : s.state, s.agent ?? '-', s.branch, s.task]),
               ),
         );
       }),
@@ -98,11 +95,9 @@ export function sessionCommands(program: Command, run: Run): Command {
     .description('one session: where it is, its changes against the base, its context and locks')
     .argument('<id>', 'session id or prefix')
     .action(
-      run(async (out, council, id) => {
-        const c = council();
-        const s = c.session(String(id));
-        const [stats, context] = [await c.stats(s.id), c.context.get(s.id)];
-        const value = { session: s, stats, context };
+      door(async ({ out, call, repo }, id) => {
+        const value = await call('sessions.show', { repo: repo(), id: String(id) });
+        const { session: s, stats, context } = value;
         out.done(value, () =>
           [
             `id        ${s.id}`,
@@ -121,20 +116,20 @@ export function sessionCommands(program: Command, run: Run): Command {
     .argument('<id>', 'session id or prefix')
     .requiredOption('-m, --message <text>', 'commit message')
     .action(
-      run(async (out, council, id, opts) => {
-        const result = await council().commit(String(id), (opts as { message: string }).message);
+      door(async ({ out, call, repo }, id, opts) => {
+        const result = await call('sessions.commit', { repo: repo(), id: String(id), message: (opts as { message: string }).message });
         out.done(result, () => (result.commit ? `committed ${result.files} file(s) as ${result.commit.slice(0, 10)}` : 'nothing to commit'));
       }),
     );
 
   session
     .command('remove')
-    .description('remove a session; refuses when it holds unmerged work unless --force (which archives it first)')
+    .description('remove a session; refuses when it holds unmerged work, or while its agent runs, unless --force (which stops the agent and archives the work first)')
     .argument('<id>', 'session id or prefix')
-    .option('-f, --force', 'remove even with unmerged work; the work is kept under refs/council/archive/')
+    .option('-f, --force', 'remove even with unmerged work or a running agent; the agent is stopped, the work kept under refs/council/archive/')
     .action(
-      run(async (out, council, id, opts) => {
-        const result = await council().removeSession(String(id), { force: Boolean((opts as { force?: boolean }).force) });
+      door(async ({ out, call, repo }, id, opts) => {
+        const result = await call('sessions.remove', { repo: repo(), id: String(id), force: Boolean((opts as { force?: boolean }).force) });
         out.done(result, () =>
           [
             `removed session ${result.id} (${result.branch})`,
@@ -151,10 +146,10 @@ export function sessionCommands(program: Command, run: Run): Command {
     .description('remove idle sessions whose removal loses nothing (no unmerged commits, no uncommitted changes, no locks)')
     .option('--older-than <duration>', 'idle for at least this long, e.g. 30m, 2h, 7d (default: the stale setting)')
     .action(
-      run(async (out, council, opts) => {
+      door(async ({ out, call, repo }, opts) => {
         const { olderThan } = opts as { olderThan?: string };
         // An empty --older-than is refused by parseDuration, not taken as "use the setting".
-        const result = await council().cleanup(olderThan !== undefined ? parseDuration(olderThan) : undefined);
+        const result = await call('sessions.cleanup', { repo: repo(), ...(olderThan !== undefined ? { olderThanMs: parseDuration(olderThan) } : {}) });
         out.done(result, () =>
           [
             result.removed.length ? `removed: ${result.removed.join(', ')}` : 'removed nothing',
@@ -168,12 +163,12 @@ export function sessionCommands(program: Command, run: Run): Command {
     .command('reconcile')
     .description("bring the registry and git's worktree list into agreement (after a crash or manual changes)")
     .action(
-      run(async (out, council) => {
-        const report = await council().reconcile();
+      door(async ({ out, call, repo }) => {
+        const report = await call('sessions.reconcile', { repo: repo() });
         out.done(report, () => {
           const lines = Object.entries(report)
-            .filter(([, ids]) => (ids as string[]).length > 0)
-            .map(([what, ids]) => `${what}: ${(ids as string[]).join(', ')}`);
+            .filter(([, ids]) => ids.length > 0)
+            .map(([what, ids]) => `${what}: ${ids.join(', ')}`);
           return lines.length ? lines.join('\n') : 'everything agrees';
         });
       }),
@@ -245,7 +240,7 @@ export function lockCommands(program: Command, run: Run): void {
     );
 }
 
-export function contextCommands(program: Command, run: Run): void {
+export function contextCommands(program: Command, door: Door): void {
   const context = program.command('context').description('what each session is doing');
 
   context
@@ -257,16 +252,16 @@ export function contextCommands(program: Command, run: Run): void {
     .option('--progress <text>', 'how far along, e.g. "3/5 tests pass"')
     .option('--message <text>', 'a short note')
     .action(
-      run(async (out, council, opts) => {
+      door(async ({ out, call, repo }, opts) => {
         const o = opts as { session?: string; status?: ContextStatus; file?: string; progress?: string; message?: string };
-        const c = council();
-        const stored = await c.context.update(requireSession(o.session), {
-          status: o.status,
-          currentFile: o.file,
-          progress: o.progress,
-          message: o.message,
+        const updated = await call('context.update', {
+          repo: repo(),
+          id: requireSession(o.session),
+          ...(o.status !== undefined ? { status: o.status } : {}),
+          ...(o.file !== undefined ? { currentFile: fromHere(o.file) } : {}),
+          ...(o.progress !== undefined ? { progress: o.progress } : {}),
+          ...(o.message !== undefined ? { message: o.message } : {}),
         });
-        const updated = c.context.get(stored.sessionId);
         out.done(updated, () => contextLines(updated));
       }),
     );
@@ -276,15 +271,14 @@ export function contextCommands(program: Command, run: Run): void {
     .description('one session, or all')
     .argument('[id]', 'session id or prefix')
     .action(
-      run((out, council, id) => {
-        const c = council();
+      door(async ({ out, call, repo }, id) => {
+        const views = await call('context.show', { repo: repo(), ...(typeof id === 'string' ? { id } : {}) });
         if (typeof id === 'string') {
-          const one = c.context.get(id);
+          const one = views[0] as SessionContextView;
           out.done(one, () => contextLines(one));
           return;
         }
-        const all = c.context.all();
-        out.done(all, () => (all.length ? all.map(contextLines).join('\n\n') : 'no sessions'));
+        out.done(views, () => (views.length ? views.map(contextLines).join('\n\n') : 'no sessions'));
       }),
     );
 
@@ -295,36 +289,23 @@ export function contextCommands(program: Command, run: Run): void {
     .requiredOption('--reason <text>', 'why it cannot go on')
     .option('--on <path>', 'the file it is waiting for')
     .action(
-      run(async (out, council, opts) => {
+      door(async ({ out, call, repo }, opts) => {
         const o = opts as { session?: string; reason: string; on?: string };
-        const c = council();
-        const stored = await c.context.markBlocked(requireSession(o.session), o.reason, o.on);
-        const updated = c.context.get(stored.sessionId);
+        const updated = await call('context.blocked', { repo: repo(), id: requireSession(o.session), reason: o.reason, ...(o.on !== undefined ? { on: fromHere(o.on) } : {}) });
         out.done(updated, () => contextLines(updated));
       }),
     );
 }
 
-export function statusCommand(program: Command, run: Run): void {
+export function statusCommand(program: Command, door: Door): void {
   program
     .command('status')
     .description('summary: sessions by status, files two sessions are on (from their context), and how many merge conflicts the radar predicts')
     .action(
-      run(async (out, council) => {
-        const c = council();
-        const summary = c.context.summary();
-        // "Files two sessions are on" is what the sessions say they are working on; a conflict is
-        // what git would say merging them: the radar's word, counted as `council conflicts` does.
-        const sharedFiles = c.context.fileConflicts();
-        const contexts = c.context.all();
-        let predictedConflicts: PredictedCounts | null = null;
-        let failure: string | undefined;
-        try {
-          predictedConflicts = predictedCounts(await new RadarService(c).compute());
-        } catch (err) {
-          failure = err instanceof Error ? err.message : String(err);
-        }
-        out.done({ summary, sharedFiles, predictedConflicts, sessions: contexts }, () => {
+      door(async ({ out, call, repo }) => {
+        const { radarFailure, ...value } = await call('status.get', { repo: repo() });
+        const { summary, sharedFiles, predictedConflicts, sessions: contexts } = value;
+        out.done(value, () => {
           const counts = Object.entries(summary.byStatus)
             .filter(([, n]) => n > 0)
             .map(([s, n]) => `${n} ${s}`)
@@ -341,7 +322,7 @@ export function statusCommand(program: Command, run: Run): void {
           }
           lines.push('', sharedFiles.length ? 'Files two sessions are on (from their context):' : 'Files two sessions are on (from their context): none.');
           for (const f of sharedFiles) lines.push(`  ${f.path}: sessions ${f.sessionIds.join(', ')}${f.lockOwner ? ` (locked by ${f.lockOwner})` : ''}`);
-          lines.push(predictedLine(predictedConflicts, failure));
+          lines.push(predictedLine(predictedConflicts, radarFailure));
           return lines.join('\n');
         });
       }),

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { BASE_SIDE, type Radar, type RadarPair } from '../../shared/merge';
-import { RadarService } from '../core/radar/radar';
-import type { Run } from './commands';
+import type { Door } from './core-call';
 import { table } from './output';
 
 /**
@@ -21,11 +20,6 @@ export interface PredictedCounts {
   pairs: number;
   /** Of those, pairs with the base. */
   withBase: number;
-}
-
-export function predictedCounts(radar: Radar): PredictedCounts {
-  const conflicting = radar.pairs.filter((p) => p.conflicts.length > 0);
-  return { pairs: conflicting.length, withBase: conflicting.filter((p) => p.b === BASE_SIDE).length };
 }
 
 /** `council status`'s line about the radar, in the words `council conflicts` uses. */
@@ -64,15 +58,15 @@ export function renderRadar(radar: Radar): string {
   return lines.join('\n');
 }
 
-export function conflictsCommand(program: Command, run: Run): void {
+export function conflictsCommand(program: Command, door: Door): void {
   program
     .command('conflicts')
     .description('predicted merge conflicts between sessions, and with the base branch, uncommitted work included (a report: exit 0)')
     .option('-b, --base <branch>', 'compare with this branch (default: the base branch most sessions were made from)')
     .action(
-      run(async (out, council, options) => {
-        const opts = options as { base?: string };
-        const radar = await new RadarService(council(), { baseBranch: opts.base }).compute();
+      door(async ({ out, call, repo }, options) => {
+        const { base } = options as { base?: string };
+        const radar = await call('radar.get', { repo: repo(), ...(base !== undefined ? { base } : {}) });
         out.done(radar, () => renderRadar(radar));
       }),
     );

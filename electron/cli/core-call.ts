@@ -1,14 +1,62 @@
+import path from 'node:path';
 import type { CommandInput, CommandName, CommandOutput } from '../../shared/contract';
-import { dispatch, type HandlerTable } from '../core/dispatch';
-import { CouncilError } from '../core/errors';
+import type { HandlerContext, HandlerTable } from '../core/dispatch';
+import { CouncilError, invalidInput } from '../core/errors';
+import type { Output } from './output';
 
 /**
- * A CLI verb as a face over the contract: its input goes through the real dispatch() (validated by
- * the command's schema, run by the core's handler), and a failure comes back as the same typed
- * error every face gets, so the exit status follows its code.
+ * The CLI's front door: a verb parses its arguments into one contract command, calls it here —
+ * through the real dispatch() (validated by the command's schema, run by the core's handler, where
+ * every policy lives) — and renders the Result. A failure comes back as the same typed error every
+ * face gets, so the exit status follows its code. Verbs that are only local plumbing are listed in
+ * plumbing.ts.
  */
-export async function callCore<C extends CommandName>(handlers: HandlerTable, command: C, input: CommandInput<C>): Promise<CommandOutput<C>> {
-  const result = await dispatch(command, input, handlers);
-  if (!result.ok) throw new CouncilError(result.error.code, result.error.message, result.error.details);
-  return result.value as CommandOutput<C>;
+
+/** Progress lines (stderr) and Ctrl+C for a long command run in this process. */
+export type CallContext = Pick<HandlerContext, 'progress' | 'signal'>;
+
+export type Call = <C extends CommandName>(command: C, input: CommandInput<C>, context?: CallContext) => Promise<CommandOutput<C>>;
+
+/** Where the handlers come from: the core's, by default (cli-handlers.ts, loaded on first use). */
+export type HandlerSource = () => Promise<HandlerTable>;
+
+const coreHandlers: HandlerSource = async () => (await import('./cli-handlers')).cliHandlers();
+
+export function coreCaller(source: HandlerSource = coreHandlers): Call {
+  return async function call<C extends CommandName>(command: C, input: CommandInput<C>, context: CallContext = {}): Promise<CommandOutput<C>> {
+    const [{ dispatch }, handlers] = await Promise.all([import('../core/dispatch'), source()]);
+    const result = await dispatch(command, input, handlers, { clientId: '', ...context });
+    if (!result.ok) throw new CouncilError(result.error.code, result.error.message, result.error.details);
+    return result.value as CommandOutput<C>;
+  };
 }
+
+/** Kept for callers that pass their own table (settings' tests). */
+export async function callCore<C extends CommandName>(handlers: HandlerTable, command: C, input: CommandInput<C>): Promise<CommandOutput<C>> {
+  return coreCaller(async () => handlers)(command, input);
+}
+
+/** What a verb's body gets: where its answer goes, the door, and the repository it names. */
+export interface Face {
+  out: Output;
+  call: Call;
+  /** The repository as the contract names it: --repo, or this folder, made absolute. */
+  repo(): string;
+  /** --repo as given (undefined: none was). */
+  repoOption: string | undefined;
+}
+
+export type DoorAction = (face: Face, ...args: unknown[]) => Promise<void> | void;
+export type Door = (action: DoorAction) => (...args: unknown[]) => Promise<void>;
+
+/**
+ * Where to look for the repository. An empty `--repo` (say `--repo "$REPO"` with REPO unset) is
+ * refused: taken literally it would resolve to this folder, and act on whatever repository that is.
+ */
+export function repoStart(repo: string | undefined): string {
+  if (repo === undefined) return process.cwd();
+  if (!repo.trim()) throw invalidInput('--repo is empty: name the repository folder, or leave --repo out to use the one this folder is in');
+  return repo;
+}
+
+export const repoPath = (repo: string | undefined): string => path.resolve(repoStart(repo));

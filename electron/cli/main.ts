@@ -1,9 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { Council } from '../core/council';
-import { invalidInput } from '../core/errors';
 import { contextCommands, lockCommands, sessionCommands, statusCommand, type GlobalOptions, type Run } from './commands';
 import { agentCommands } from './agents';
 import { conflictsCommand } from './conflicts';
+import { coreCaller, repoPath, repoStart, type Door, type HandlerSource } from './core-call';
 import { hookCommands } from './hook';
 import { mergeCommands } from './merge';
 import { createOutput, reportFailure, reportUsageError } from './output';
@@ -22,7 +22,7 @@ import { COUNCIL_VERSION } from './version';
  * (commander's own usage errors are thrown from `parseAsync` instead, see `main`). Exported so the
  * fuzz tests can walk every verb (tests/fuzz/cli-fuzz.test.ts) and cover a new one automatically.
  */
-export function buildProgram(onFailure: (exitCode: number) => void = () => undefined): Command {
+export function buildProgram(onFailure: (exitCode: number) => void = () => undefined, options: { handlers?: HandlerSource } = {}): Command {
   const program = new Command('council')
     .description('Run many AI coding agents in parallel on one repository, and stay in control.')
     .option('--repo <path>', 'the repository (default: the one this folder is in)')
@@ -40,26 +40,27 @@ export function buildProgram(onFailure: (exitCode: number) => void = () => undef
       onFailure(reportFailure(err, Boolean(json)));
     }
   };
-  agentCommands(program, sessionCommands(program, run), run);
+  // The front door (core-call.ts): a verb's body gets its output, the one call into dispatch(),
+  // and the repository it names.
+  const call = coreCaller(options.handlers);
+  const door: Door = (action) => async (...args) => {
+    const { json, repo } = program.opts<GlobalOptions>();
+    try {
+      await action({ out: createOutput(Boolean(json)), call, repo: () => repoPath(repo), repoOption: repo }, ...args);
+    } catch (err) {
+      onFailure(reportFailure(err, Boolean(json)));
+    }
+  };
+  agentCommands(program, sessionCommands(program, door), door);
   lockCommands(program, run);
-  contextCommands(program, run);
-  statusCommand(program, run);
-  mergeCommands(program, run);
-  conflictsCommand(program, run);
-  serveCommand(program, run);
-  settingsCommands(program, run);
+  contextCommands(program, door);
+  statusCommand(program, door);
+  mergeCommands(program, door);
+  conflictsCommand(program, door);
+  serveCommand(program, door);
+  settingsCommands(program, door);
   hookCommands(program);
   return program;
-}
-
-/**
- * Where to look for the repository. An empty `--repo` (say `--repo "$REPO"` with REPO unset) is
- * refused: taken literally it would resolve to this folder, and act on whatever repository that is.
- */
-function repoStart(repo: string | undefined): string {
-  if (repo === undefined) return process.cwd();
-  if (!repo.trim()) throw invalidInput('--repo is empty: name the repository folder, or leave --repo out to use the one this folder is in');
-  return repo;
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,29 +1,25 @@
-import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { Command, Option } from 'commander';
 import { MERGE_STRATEGIES, type MergeStrategy, type QueueEntry } from '../../shared/merge';
-import { councilCommand } from '../core/agents/council-command';
-import type { Council } from '../core/council';
-import { CouncilError, invalidInput } from '../core/errors';
-import { MergeQueue, processQueue, type MergeEvent } from '../core/merge/index';
-import type { Run } from './commands';
+import { invalidInput } from '../core/errors';
+import type { Door } from './core-call';
 import { ago, table } from './output';
 
 /**
- * The merge queue's verbs: `council merge ID [--strategy S] [--gate CMD | --no-gate] [--wait]`,
- * `council queue [list] [--json]`, `queue remove|retry|log ENTRY`, `queue move ENTRY INDEX`, and the
- * hidden `queue run` that `council merge` (without --wait) leaves running in the background to work
+ * The merge queue's verbs, each one contract command through the front door: `council merge ID
+ * [--strategy S] [--gate CMD | --no-gate] [--wait]` (queue.merge), `council queue [list] [--json]`,
+ * `queue remove|retry|log ENTRY`, `queue move ENTRY INDEX`; and the hidden `queue run` (plumbing,
+ * plumbing.ts) that `council merge` (without --wait) leaves running in the background to work
  * through the queue. Exit status of `merge --wait`: 0 merged, 3 parked (the reason is printed).
  */
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const short = (sha: string | null): string => (sha ? sha.slice(0, 12) : '-');
 
 function placeOf(entries: readonly QueueEntry[], entry: QueueEntry): string {
-  const index = entries.filter((e) => e.state === 'queued').findIndex((e) => e.id === entry.id);
-  return index === -1 ? entry.state : `#${index + 1} in line`;
+  return placeWords(entries.filter((e) => e.state === 'queued').findIndex((e) => e.id === entry.id), entry);
 }
+
+/** A place in line as a person reads it (0 = next = #1); the state when it is not waiting. */
+const placeWords = (place: number | null, entry: QueueEntry): string => (place === null || place === -1 ? entry.state : `#${place + 1} in line`);
 
 function outcomeOf(entries: readonly QueueEntry[], e: QueueEntry): string {
   switch (e.state) {
@@ -46,79 +42,13 @@ export function queueTable(entries: readonly QueueEntry[]): string {
   );
 }
 
-/**
- * Starts a background `council queue run` (it outlives us) that works through the queue; its
- * output goes to `queue-runner.log` beside the queue. One that dies at once is an error, with what
- * it said; one that finds another process merging simply waits its turn or ends.
- */
-async function startQueueRunner(council: Council): Promise<number | null> {
-  const command = councilCommand();
-  const [program, ...prefix] = command.argv as [string, ...string[]];
-  const logFile = path.join(council.ws.paths.dir, 'queue-runner.log');
-  let size = 0;
-  try {
-    size = statSync(logFile).size;
-  } catch {
-    // no log yet
-  }
-  // Appended to by every runner; started afresh once it passes a megabyte.
-  const fd = openSync(logFile, size > 1024 * 1024 ? 'w' : 'a');
-  let child;
-  try {
-    child = spawn(program, [...prefix, '--repo', council.ws.repo.mainRoot, 'queue', 'run'], {
-      cwd: council.ws.repo.mainRoot,
-      env: { ...process.env, ...command.env },
-      detached: true,
-      stdio: ['ignore', fd, fd],
-      windowsHide: true,
-    });
-  } finally {
-    closeSync(fd);
-  }
-  let exited: number | null = null;
-  let failedToStart: Error | null = null;
-  child.on('exit', (code) => (exited = code ?? 1));
-  child.on('error', (err) => (failedToStart = err));
-  for (let waited = 0; waited < 300 && exited === null && !failedToStart; waited += 25) await sleep(25);
-  if (failedToStart) throw new CouncilError('internal', `could not start the background merge queue runner: ${(failedToStart as Error).message}`);
-  if (exited !== null && exited !== 0) {
-    let said = '';
-    try {
-      said = readFileSync(logFile, 'utf8').trim().split('\n').slice(-5).join('\n');
-    } catch {
-      // no log
-    }
-    throw new CouncilError('command-failed', `the background merge queue runner stopped at once (exit ${exited})${said ? `:\n${said}` : ''}`);
-  }
-  child.unref();
-  return child.pid ?? null;
-}
-
 function strategyOf(value: string | undefined): MergeStrategy | undefined {
   if (value === undefined) return undefined;
   if (!(MERGE_STRATEGIES as readonly string[]).includes(value)) throw invalidInput(`--strategy must be one of ${MERGE_STRATEGIES.join(', ')}, not "${value}"`);
   return value as MergeStrategy;
 }
 
-/** Progress lines for a person, on stderr (stdout keeps the result). */
-function progress(entryId: string): (event: MergeEvent) => void {
-  return (event) => {
-    if (event.step === 'gate-output') {
-      if (event.entryId === entryId) process.stderr.write(event.message);
-      return;
-    }
-    if (['journal-written', 'checkout-locked', 'checkout-updated', 'base-moved'].includes(event.step)) return;
-    process.stderr.write(`[${event.entryId ?? 'queue'}] ${event.message.trimEnd()}\n`);
-  };
-}
-
-function parkedError(entry: QueueEntry): CouncilError {
-  const files = entry.files.length ? `\nconflicting files: ${entry.files.join(', ')}` : '';
-  const log = entry.gateLog && entry.gateExitCode !== 0 ? `\ngate log: ${entry.gateLog}` : '';
-  return new CouncilError('conflict', `entry ${entry.id} (session ${entry.sessionId}) is parked: ${entry.reason ?? 'no reason recorded'}${files}${log}\nfix it, then: council queue retry ${entry.id}`, { entry });
-}
-
-export function mergeCommands(program: Command, run: Run): void {
+export function mergeCommands(program: Command, door: Door): void {
   program
     .command('merge')
     .description('put a session in the merge queue (its pending work is committed, then it is merged into its base branch); --wait merges now and waits for the outcome')
@@ -128,37 +58,25 @@ export function mergeCommands(program: Command, run: Run): void {
     .option('--no-gate', 'no gate, whatever the setting says')
     .option('-w, --wait', 'merge in this process and wait: exit 0 merged, 3 parked (the reason is printed)')
     .action(
-      run(async (out, council, id, opts) => {
+      door(async ({ out, call, repo }, id, opts) => {
         const o = opts as { strategy?: string; gate?: string | false; wait?: boolean };
-        const c = council();
-        const session = c.session(String(id));
-        const queue = new MergeQueue(c.ws);
+        const strategy = strategyOf(o.strategy);
         const gate = o.gate === false ? null : o.gate;
-        const entry = await queue.enqueue(session.id, { strategy: strategyOf(o.strategy), gate });
+        const input = { repo: repo(), id: String(id), ...(strategy ? { strategy } : {}), ...(gate !== undefined ? { gate } : {}) };
         if (!o.wait) {
-          const pid = await startQueueRunner(c);
-          out.done({ entry, runner: pid }, () =>
-            [`queued session ${session.id} as entry ${entry.id} (${entry.strategy}${entry.gate ? `, gate: ${entry.gate}` : ''}; ${placeOf(queue.list(), entry)})`, `merging into ${session.baseBranch} in the background; follow with: council queue`].join('\n'),
+          const { entry, baseBranch, place, runner } = await call('queue.merge', input);
+          out.done({ entry, runner }, () =>
+            [`queued session ${entry.sessionId} as entry ${entry.id} (${entry.strategy}${entry.gate ? `, gate: ${entry.gate}` : ''}; ${placeWords(place, entry)})`, `merging into ${baseBranch} in the background; follow with: council queue`].join('\n'),
           );
           return;
         }
-        const onEvent = out.json ? undefined : progress(entry.id);
-        for (;;) {
-          await processQueue(c, { waitForLock: true, onEvent });
-          const now = queue.find(entry.id);
-          if (!now) throw new CouncilError('not-found', `entry ${entry.id} was removed from the queue before it was merged`);
-          if (now.state === 'merged') {
-            out.done(now, () =>
-              now.resultCommit === now.baseBefore
-                ? `session ${session.id}: ${session.baseBranch} already had all of its work (${short(now.resultCommit)})`
-                : `merged session ${session.id} into ${session.baseBranch} as ${short(now.resultCommit)}`,
-            );
-            return;
-          }
-          if (now.state === 'parked') throw parkedError(now);
-          // Another process has it in hand: wait for its outcome.
-          await sleep(200);
-        }
+        const progress = out.json ? undefined : (text: string): void => void process.stderr.write(text);
+        const { entry: now, baseBranch } = await call('queue.merge', { ...input, wait: true }, { progress });
+        out.done(now, () =>
+          now.resultCommit === now.baseBefore
+            ? `session ${now.sessionId}: ${baseBranch} already had all of its work (${short(now.resultCommit)})`
+            : `merged session ${now.sessionId} into ${baseBranch} as ${short(now.resultCommit)}`,
+        );
       }),
     );
 
@@ -168,8 +86,8 @@ export function mergeCommands(program: Command, run: Run): void {
     .command('list', { isDefault: true })
     .description('the entries in queue order: waiting, in progress, parked (with why), merged')
     .action(
-      run((out, council) => {
-        const entries = new MergeQueue(council().ws).list();
+      door(async ({ out, call, repo }) => {
+        const entries = await call('queue.list', { repo: repo() });
         out.done(entries, () => queueTable(entries));
       }),
     );
@@ -179,9 +97,9 @@ export function mergeCommands(program: Command, run: Run): void {
     .description('take an entry out of the queue (not while it is merging)')
     .argument('<entry>', 'entry id or prefix (or the session id)')
     .action(
-      run(async (out, council, ref) => {
-        const removed = await new MergeQueue(council().ws).remove(String(ref));
-        out.done({ removed: true, entry: removed }, () => `removed entry ${removed.id} (session ${removed.sessionId}, ${removed.state})`);
+      door(async ({ out, call, repo }, ref) => {
+        const removed = await call('queue.remove', { repo: repo(), entry: String(ref) });
+        out.done(removed, () => `removed entry ${removed.entry.id} (session ${removed.entry.sessionId}, ${removed.entry.state})`);
       }),
     );
 
@@ -190,10 +108,9 @@ export function mergeCommands(program: Command, run: Run): void {
     .description('put a parked entry back in line')
     .argument('<entry>', 'entry id or prefix (or the session id)')
     .action(
-      run(async (out, council, ref) => {
-        const q = new MergeQueue(council().ws);
-        const entry = await q.retry(String(ref));
-        out.done(entry, () => `entry ${entry.id} is back in line (${placeOf(q.list(), entry)}, attempt ${entry.attempts}); run it with: council queue run, or council merge ${entry.sessionId} --wait`);
+      door(async ({ out, call, repo }, ref) => {
+        const { place, ...entry } = await call('queue.retry', { repo: repo(), entry: String(ref) });
+        out.done(entry, () => `entry ${entry.id} is back in line (${placeWords(place, entry)}, attempt ${entry.attempts}); run it with: council queue run, or council merge ${entry.sessionId} --wait`);
       }),
     );
 
@@ -203,10 +120,10 @@ export function mergeCommands(program: Command, run: Run): void {
     .argument('<entry>', 'entry id or prefix (or the session id)')
     .argument('<index>', 'the place in line, 0 = next')
     .action(
-      run(async (out, council, ref, index) => {
+      door(async ({ out, call, repo }, ref, index) => {
         const text = String(index);
         if (!/^\d+$/.test(text)) throw invalidInput(`the place in line must be a whole number from 0, not "${text}"`);
-        const line = await new MergeQueue(council().ws).move(String(ref), Number(text));
+        const line = await call('queue.move', { repo: repo(), entry: String(ref), index: Number(text) });
         out.done(line, () => queueTable(line));
       }),
     );
@@ -216,12 +133,9 @@ export function mergeCommands(program: Command, run: Run): void {
     .description("an entry's gate output (its end)")
     .argument('<entry>', 'entry id or prefix (or the session id)')
     .action(
-      run((out, council, ref) => {
-        const q = new MergeQueue(council().ws);
-        const entry = q.get(String(ref));
-        const { log, truncated } = q.gateLog(entry.id);
-        if (!entry.gate && !log) throw new CouncilError('not-found', `entry ${entry.id} has no gate`);
-        out.done({ entry: entry.id, log, truncated }, () => `${truncated ? '[…]\n' : ''}${log}`);
+      door(async ({ out, call, repo }, ref) => {
+        const value = await call('queue.gateLog', { repo: repo(), entry: String(ref) });
+        out.done(value, () => `${value.truncated ? '[…]\n' : ''}${value.log}`);
       }),
     );
 
@@ -229,13 +143,15 @@ export function mergeCommands(program: Command, run: Run): void {
     .command('run', { hidden: true })
     .description('(internal) works through the merge queue until nothing is waiting; started in the background by `council merge`')
     .action(
-      run(async (out, council) => {
+      door(async ({ out, repo }) => {
+        const { openRepository } = await import('./cli-handlers');
+        const council = await openRepository(repo());
         const abort = new AbortController();
         const stop = (): void => abort.abort();
         process.once('SIGTERM', stop);
         process.once('SIGINT', stop);
         try {
-          const result = await processQueue(council(), {
+          const result = await council.processQueue({
             waitForLock: true,
             signal: abort.signal,
             onEvent: (e) => {

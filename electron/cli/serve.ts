@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { CouncilError, invalidInput } from '../core/errors';
 import type { Output } from './output';
-import type { Run } from './commands';
+import type { Door } from './core-call';
 
 /**
  * `council serve`: the app in a browser, for a machine where Electron's window cannot run (a
@@ -142,7 +142,7 @@ function openBrowser(url: string, userDataDir: string): string | null {
   }
 }
 
-export function serveCommand(program: Command, run: Run): void {
+export function serveCommand(program: Command, door: Door): void {
   program
     .command('serve')
     .description('serve the app in a browser on this machine (for where the desktop window cannot run)')
@@ -150,7 +150,7 @@ export function serveCommand(program: Command, run: Run): void {
     .option('--host <address>', 'address to listen on; anything but 127.0.0.1 exposes your repositories to that network', undefined)
     .option('--no-open', 'do not open a browser')
     .action(
-      run(async (out, _council, opts) => {
+      door(async ({ out }, opts) => {
         await serve(out, opts as ServeOptions);
       }),
     );

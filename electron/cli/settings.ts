@@ -1,33 +1,18 @@
 import type { Command } from 'commander';
-import type { SettingEntry, SettingSource, SettingsView } from '../../shared/settings';
+import { settingEntry, type SettingEntry, type SettingSource, type SettingsView } from '../../shared/settings';
 import { parseSettingText } from '../../shared/settings-text';
-import type { Council } from '../core/council';
+import { discoverRepo } from '../core/git/repo';
 import { CouncilError, invalidInput } from '../core/errors';
-import type { CommandInput, CommandName, CommandOutput } from '../../shared/contract';
-import type { HandlerTable } from '../core/dispatch';
-import { Workspace } from '../core/workspace';
-import type { GlobalOptions, Run } from './commands';
+import type { Door, Face } from './core-call';
 import { table } from './output';
 
 /**
  * `council settings list|get|set|unset [--user]`: both scopes of settings from the command line,
  * through the same contract commands as the Settings screen (settings.list, settings.key,
- * settings.change). Without --user a change goes to this repository (overriding the user's
- * settings here only); with --user to the user's settings, for every repository.
+ * settings.change), one per verb, through the front door (core-call.ts). Without --user a change
+ * goes to this repository (overriding the user's settings here only); with --user to the user's
+ * settings, for every repository.
  */
-
-let handlers: HandlerTable | null = null;
-
-/**
- * Through the contract's dispatch(), loaded on first use (like `serve`'s host): every other command
- * — `council lock acquire` before each agent edit above all — must not pay for evaluating the
- * whole contract.
- */
-async function call<C extends CommandName>(command: C, input: CommandInput<C>): Promise<CommandOutput<C>> {
-  const [{ settingsHandlers }, { callCore }] = await Promise.all([import('../core/settings/handlers'), import('./core-call')]);
-  handlers ??= settingsHandlers(async (repo) => Workspace.open(repo));
-  return callCore(handlers, command, input);
-}
 
 const SOURCE_WORDS: Record<SettingSource, string> = { default: 'default', user: 'user', repository: 'repository' };
 
@@ -40,18 +25,18 @@ export function showValue(value: unknown): string {
 
 /** The repository in question: --repo, or the one this folder is in; none (user scope only) when
  * there is none here and none was named. A named one that is no repository is an error. */
-function repoOf(program: Command, council: () => Council): string | undefined {
+function repoOf(face: Face): string | undefined {
   try {
-    return council().ws.repo.mainRoot;
+    return discoverRepo(face.repo()).mainRoot;
   } catch (err) {
-    if (err instanceof CouncilError && err.code === 'not-a-repo' && program.opts<GlobalOptions>().repo === undefined) return undefined;
+    if (err instanceof CouncilError && err.code === 'not-a-repo' && face.repoOption === undefined) return undefined;
     throw err;
   }
 }
 
-function requireRepo(program: Command, council: () => Council, user: boolean): string | undefined {
-  if (user) return repoOf(program, council);
-  const repo = repoOf(program, council);
+function requireRepo(face: Face, user: boolean): string | undefined {
+  if (user) return repoOf(face);
+  const repo = repoOf(face);
   if (repo === undefined) throw new CouncilError('not-a-repo', `${process.cwd()} is not inside a git repository: run this inside one (or name it with --repo), or add --user to change the user settings, which every repository shares`);
   return repo;
 }
@@ -65,7 +50,7 @@ function shadowNote(entry: SettingEntry): string {
   return `\nnote: this repository sets ${entry.key} itself (${showValue(entry.repository)}), which wins here; \`council settings unset ${entry.key}\` hands it back to the user settings`;
 }
 
-export function settingsCommands(program: Command, run: Run): void {
+export function settingsCommands(program: Command, door: Door): void {
   const settings = program
     .command('settings')
     .description('settings in two scopes: the user\'s (every repository; --user) and this repository\'s (overrides)')
@@ -80,9 +65,10 @@ export function settingsCommands(program: Command, run: Run): void {
     .option('--user', 'only what the user settings hold')
     .option('--all', "also the presets' keys that are not set anywhere, with what each accepts")
     .action(
-      run(async (out, council, options) => {
+      door(async (face, options) => {
+        const { out, call } = face;
         const o = options as { user?: boolean; all?: boolean };
-        const repo = repoOf(program, council);
+        const repo = repoOf(face);
         const view = await call('settings.list', repo === undefined ? {} : { repo });
         if (o.user) {
           const set = view.entries.filter((e) => e.user !== undefined);
@@ -108,9 +94,10 @@ export function settingsCommands(program: Command, run: Run): void {
     .argument('<key>', 'e.g. concurrency, agents.claude.path, agents.claude.env.ANTHROPIC_BASE_URL')
     .option('--user', 'the value in the user settings, not the effective one')
     .action(
-      run(async (out, council, key, options) => {
+      door(async (face, key, options) => {
+        const { out, call } = face;
         const user = Boolean((options as { user?: boolean }).user);
-        const repo = repoOf(program, council);
+        const repo = repoOf(face);
         const entry = await call('settings.key', { ...(repo === undefined ? {} : { repo }), key: String(key) });
         if (user && entry.user === undefined) {
           throw new CouncilError('not-found', `${entry.key} is not set in the user settings; its effective value is ${showValue(entry.effective)} (from ${SOURCE_WORDS[entry.source]})`);
@@ -127,16 +114,18 @@ export function settingsCommands(program: Command, run: Run): void {
     .argument('[value...]', "the value: a list key takes each word as an element (after --), an env key NAME=value pairs, an empty '' clears a command")
     .option('--user', 'in the user settings (every repository), not this repository')
     .action(
-      run(async (out, council, key, words, options) => {
+      door(async (face, key, words, options) => {
+        const { out, call } = face;
         const user = Boolean((options as { user?: boolean }).user);
         const name = String(key);
         const values = (words as string[] | undefined) ?? [];
         if (values.length === 0) throw invalidInput(`council settings set ${name}: the value is missing (to remove the setting: council settings unset ${name}${user ? ' --user' : ''})`);
         const parsed = parseSettingText(name, values);
         if (!parsed.ok) throw invalidInput(parsed.message);
-        const repo = requireRepo(program, council, user);
+        const repo = requireRepo(face, user);
         const view = await call('settings.change', { ...(repo === undefined ? {} : { repo }), scope: user ? 'user' : 'repository', set: { [name]: parsed.value } });
-        const entry = await call('settings.key', { ...(repo === undefined ? {} : { repo }), key: name });
+        // The key as it stands now, read from the picture the change answers with.
+        const entry = settingEntry(name, view.user, view.repository);
         const file = user ? view.files.user : view.files.repository;
         out.done(entry, () => `${name} = ${showValue(parsed.value)}  (${user ? 'user' : 'repository'} settings: ${file})${shadowNote(entry)}`);
       }),
@@ -148,12 +137,13 @@ export function settingsCommands(program: Command, run: Run): void {
     .argument('<key>', 'e.g. agents.claude.path')
     .option('--user', 'from the user settings, not this repository')
     .action(
-      run(async (out, council, key, options) => {
+      door(async (face, key, options) => {
+        const { out, call } = face;
         const user = Boolean((options as { user?: boolean }).user);
         const name = String(key);
-        const repo = requireRepo(program, council, user);
-        await call('settings.change', { ...(repo === undefined ? {} : { repo }), scope: user ? 'user' : 'repository', unset: [name] });
-        const entry = await call('settings.key', { ...(repo === undefined ? {} : { repo }), key: name });
+        const repo = requireRepo(face, user);
+        const view = await call('settings.change', { ...(repo === undefined ? {} : { repo }), scope: user ? 'user' : 'repository', unset: [name] });
+        const entry = settingEntry(name, view.user, view.repository);
         out.done(entry, () => `${name} unset in the ${user ? 'user' : 'repository'} settings; now ${showValue(entry.effective)} (from ${SOURCE_WORDS[entry.source]})`);
       }),
     );

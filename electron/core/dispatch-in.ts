@@ -12,6 +12,13 @@ export interface CommandSpec {
 /** Who is asking: the window (Electron) or socket (browser host) that events go back to. */
 export interface HandlerContext {
   clientId: string;
+  /**
+   * Where a long command (a merge or agents waited for) tells its progress as lines of text while
+   * it runs: the CLI's stderr. Nowhere when absent (the app follows state events instead).
+   */
+  progress?: (text: string) => void;
+  /** Aborts a long command that runs in this process (the CLI's Ctrl+C). */
+  signal?: AbortSignal;
 }
 
 type AnyHandler = (input: unknown, context: HandlerContext) => unknown;

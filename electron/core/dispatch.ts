@@ -6,10 +6,11 @@ import { dispatchIn, invalidInput, type HandlerContext } from './dispatch-in';
 
 /**
  * The one place a command is validated and run, against the whole contract. Electron-free: every
- * way in (main's IPC handler, the browser host, the CLI) passes plain values in and gets a `Result`
- * back, so the contract can be tested in plain Node without the Electron binary. The running itself
- * is dispatch-in.ts, which takes the command table as an argument: a process serving a few
- * commands (the CLI's lock verbs) loads only their part of the contract.
+ * way in (main's IPC handler, the browser host, each `council` verb through cli/core-call.ts)
+ * passes plain values in and gets a `Result` back, so the contract can be tested in plain Node
+ * without the Electron binary. The handlers are the core's (core/handlers/, one file per domain).
+ * The running itself is dispatch-in.ts, which takes the command table as an argument: a process
+ * serving a few commands (the CLI's lock verbs) loads only their part of the contract.
  */
 
 /** What a handler receives: the command's input after its schema parsed it. */
@@ -31,7 +32,7 @@ const NO_CLIENT: HandlerContext = { clientId: '' };
 /** Commands a process actually serves. Not every contract command has to be registered. */
 export type HandlerTable = { readonly [C in CommandName]?: CommandHandler<C> };
 
-/** What travels over IPC (and, later, the browser host's socket): one command and its input. */
+/** What travels over IPC and the browser host's HTTP invoke: one command and its input. */
 export const InvokeMessageSchema = z.strictObject({ command: z.string(), input: z.optional(z.unknown()) });
 export type InvokeMessage = z.infer<typeof InvokeMessageSchema>;
 

@@ -50,6 +50,11 @@ export const agentCommands = {
     input: z.strictObject({ repo: repo(), id: z.optional(id()) }),
     output: z.array(AgentRunSchema),
   },
+  /** The log of the session's latest run from `offset` (bytes; `size` is where the next read starts). */
+  'agent.log': {
+    input: z.strictObject({ repo: repo(), id: id(), offset: z.optional(z.int().check(z.gte(0))) }),
+    output: z.object({ run: AgentRunSchema, log: z.string(), size: z.int() }),
+  },
   /** The normalized events of the session's latest run. */
   'agent.events': {
     input: z.strictObject({ repo: repo(), id: id() }),

@@ -1,14 +1,15 @@
 import * as z from 'zod/mini';
 import { AgentRunSchema } from '../agents';
 import { MergeStrategySchema, QueueEntryIdSchema, QueueEntrySchema, RadarSchema } from '../merge';
-import { repo, id } from './fields';
+import { branch, entryRef, repo, id } from './fields';
 
 /** The conflict radar and the merge queue. */
 
 export const mergeCommands = {
   /** The conflict radar: overlaps and predicted conflicts between every pair of sessions and the base. */
   'radar.get': {
-    input: z.strictObject({ repo: repo() }),
+    /** `base`: compare with this branch (default: the one most sessions were made from). */
+    input: z.strictObject({ repo: repo(), base: z.optional(branch()) }),
     output: RadarSchema,
   },
   'queue.list': {
@@ -20,18 +21,34 @@ export const mergeCommands = {
     input: z.strictObject({ repo: repo(), id: id(), strategy: z.optional(MergeStrategySchema), gate: z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(4000)))) }),
     output: QueueEntrySchema,
   },
-  'queue.remove': {
-    input: z.strictObject({ repo: repo(), entry: QueueEntryIdSchema }),
-    output: z.object({ removed: z.boolean() }),
+  /**
+   * Puts a session in the queue and has it merged: by the face's background worker (`runner`: its
+   * pid when that is another process), or with `wait` in this process, answering with the outcome
+   * (a parked entry is a `conflict` naming why). Progress is told to the caller as it goes.
+   */
+  'queue.merge': {
+    input: z.strictObject({ repo: repo(), id: id(), strategy: z.optional(MergeStrategySchema), gate: z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(4000)))), wait: z.optional(z.boolean()) }),
+    output: z.object({
+      entry: QueueEntrySchema,
+      /** The branch it merges into. */
+      baseBranch: z.string(),
+      /** Its place in line when queued (0 = next; null once it is no longer waiting). */
+      place: z.nullable(z.int()),
+      runner: z.nullable(z.int()),
+    }),
   },
-  /** A parked entry goes back in line. */
+  'queue.remove': {
+    input: z.strictObject({ repo: repo(), entry: entryRef() }),
+    output: z.object({ removed: z.boolean(), entry: QueueEntrySchema }),
+  },
+  /** A parked entry goes back in line; `place` is where (0 = next). */
   'queue.retry': {
-    input: z.strictObject({ repo: repo(), entry: QueueEntryIdSchema }),
-    output: QueueEntrySchema,
+    input: z.strictObject({ repo: repo(), entry: entryRef() }),
+    output: z.extend(QueueEntrySchema, { place: z.nullable(z.int()) }),
   },
   /** Moves a waiting entry to a place in the line (0 = next). */
   'queue.move': {
-    input: z.strictObject({ repo: repo(), entry: QueueEntryIdSchema, index: z.int().check(z.gte(0), z.lte(10_000)) }),
+    input: z.strictObject({ repo: repo(), entry: entryRef(), index: z.int().check(z.gte(0), z.lte(10_000)) }),
     output: z.array(QueueEntrySchema),
   },
   /** Re-runs a parked entry's session agent to bring in the base and resolve the conflicting files. */
@@ -39,9 +56,9 @@ export const mergeCommands = {
     input: z.strictObject({ repo: repo(), entry: QueueEntryIdSchema }),
     output: AgentRunSchema,
   },
-  /** The end of a gate's output log. */
+  /** The end of a gate's output log (an entry that has no gate has none: not-found). */
   'queue.gateLog': {
-    input: z.strictObject({ repo: repo(), entry: QueueEntryIdSchema }),
-    output: z.object({ log: z.string(), truncated: z.boolean() }),
+    input: z.strictObject({ repo: repo(), entry: entryRef() }),
+    output: z.object({ entry: QueueEntryIdSchema, log: z.string(), truncated: z.boolean() }),
   },
 } as const;

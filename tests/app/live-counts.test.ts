@@ -70,7 +70,7 @@ describe('live changed-file counts (the board)', () => {
     await call('sessions.remove', { repo: repo.root, id: later!.id, force: true });
     await new Promise((r) => setTimeout(r, 500));
     // The worktree is gone; the core holds no watcher on it any more.
-    expect((core as unknown as { worktrees: { heldBy(repo: string, holder: string): string[] } }).worktrees.heldBy(repo.root, 'board')).toEqual([]);
+    expect((await (await core!.council(repo.root)).watcher()).heldBy('board')).toEqual([]);
   });
 
   it('a burst of edits is a few events, not one per file', async () => {

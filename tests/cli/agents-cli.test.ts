@@ -2,10 +2,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AgentPresetInfo, RunResult } from '../../shared/agents';
+import { agentRunningIn } from '../../electron/core/agents/run-store';
 import { Council } from '../../electron/core/council';
 import { claudeWrites, isAlive, useScript, waitUntil } from '../agents/fake-agents';
 import { council, councilAsync, councilJson, REPO_ROOT } from '../helpers/cli';
-import { gitSync, makeRepo, writeIn } from '../helpers/repo';
+import { gitSync, makeRepo, tempDir, writeIn } from '../helpers/repo';
 
 // The agent verbs of the real `council` CLI (a separate OS process each), with the fake agent as
 // the claude preset's program.
@@ -118,6 +119,31 @@ describe('session create --agent --headless, logs, stop', () => {
     expect(stopped.code, stopped.stderr).toBe(0);
     expect(stopped.stdout).toMatch(/claude headless run [0-9a-f]+: stopped \(stopped by the user\)/);
     await waitUntil(() => !isAlive(child), 'the child to be gone', 5000);
+  });
+
+  it('session remove is refused while the agent runs (exit 3, nothing removed); --force stops the agent and everything it started, then removes (issue 13: one removal rule)', async () => {
+    // The child's pid is written outside the worktree: nothing uncommitted, so only the agent can stop the removal.
+    const pidFile = path.join(tempDir('council-remove-live-'), 'child.pid');
+    const { root, c } = await repoWithScript([{ claude: 'init' }, { spawnChild: { pidFile } }, { sleep: 60_000 }]);
+    expect(council(['session', 'create', '--task', 'busy', '--agent', 'claude', '--headless'], { cwd: root }).code).toBe(0);
+    const [s] = c.listSessions();
+    await waitUntil(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '', 'the agent to start its child', 15_000);
+    const child = Number(readFileSync(pidFile, 'utf8'));
+    expect(agentRunningIn(c.ws.paths, s!.id)).toBe(true);
+
+    const refused = council(['session', 'remove', s!.id], { cwd: root });
+    expect(refused.code, refused.stderr).toBe(3);
+    expect(refused.stderr).toContain(`session ${s!.id} has a running agent; stop it first`);
+    expect(existsSync(s!.worktreePath)).toBe(true);
+    expect(c.listSessions().map((x) => x.id)).toEqual([s!.id]);
+    expect(isAlive(child)).toBe(true);
+
+    const forced = councilJson<{ id: string }>(['session', 'remove', s!.id, '--force'], { cwd: root });
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.result).toMatchObject({ ok: true, value: { id: s!.id } });
+    expect(existsSync(s!.worktreePath)).toBe(false);
+    expect(c.listSessions()).toEqual([]);
+    await waitUntil(() => !isAlive(child), 'the agent to be gone', 5000);
   });
 
   it('an interactive agent needs a terminal: without one it says to use --headless, and creates nothing', async () => {

@@ -236,12 +236,115 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
     },
     malformed: { input: { repo: '/r', id: 'abc' }, names: 'path' },
   },
+  'sessions.show': {
+    valid: async () => {
+      const id = await oneSession();
+      expect(await ok('sessions.show', { repo: repo.root, id })).toMatchObject({ session: { id, task: 'contract' }, stats: { ahead: 0, dirty: false }, context: { sessionId: id, status: 'idle' } });
+      expect(await call('sessions.show', { repo: repo.root, id: 'ffffff' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    },
+    malformed: { input: { repo: '/r', id: 'x'.repeat(13) }, names: 'id' },
+  },
+  'sessions.commit': {
+    valid: async () => {
+      const id = await oneSession();
+      const s = (await ok<{ session: { worktreePath: string } }[]>('sessions.list', { repo: repo.root }))[0]!.session;
+      expect(await ok('sessions.commit', { repo: repo.root, id, message: 'nothing yet' })).toEqual({ id, commit: null, files: 0 });
+      writeIn(s.worktreePath, 'src/new.ts', 'export const n = 1;\n');
+      const done = await ok<{ commit: string; files: number }>('sessions.commit', { repo: repo.root, id, message: 'add new' });
+      expect(done.files).toBe(1);
+      expect(gitSync(s.worktreePath, 'log', '-1', '--format=%H %s')).toBe(`${done.commit} add new`);
+    },
+    malformed: { input: { repo: '/r', id: 'abc', message: '' }, names: 'message' },
+  },
+  'sessions.cleanup': {
+    valid: async () => {
+      const idle = await oneSession();
+      const s = (await ok<{ session: { id: string; worktreePath: string } }[]>('sessions.list', { repo: repo.root }))[0]!.session;
+      const [busy] = await ok<{ id: string; worktreePath: string }[]>('sessions.create', { repo: repo.root, task: 'has work' });
+      writeIn(busy!.worktreePath, 'src/work.ts', 'work\n');
+      const result = await ok<{ removed: string[]; kept: { id: string; reason: string }[] }>('sessions.cleanup', { repo: repo.root, olderThanMs: 0 });
+      expect(result.removed).toEqual([idle]);
+      expect(result.kept).toEqual([{ id: busy!.id, reason: expect.stringContaining('uncommitted') }]);
+      expect(existsSync(s.worktreePath)).toBe(false);
+    },
+    malformed: { input: { repo: '/r', olderThanMs: -1 }, names: 'olderThanMs' },
+  },
+  'sessions.reconcile': {
+    valid: async () => {
+      const id = await oneSession();
+      const s = (await ok<{ session: { worktreePath: string } }[]>('sessions.list', { repo: repo.root }))[0]!.session;
+      gitSync(repo.root, 'worktree', 'remove', '--force', s.worktreePath);
+      const report = await ok<Record<string, string[]>>('sessions.reconcile', { repo: repo.root });
+      expect(Object.values(report).flat()).toContain(id);
+      expect(existsSync(s.worktreePath)).toBe(true);
+    },
+    malformed: { input: { repo: '/r', dryRun: true }, names: 'unknown field dryRun' },
+  },
+  'sessions.launch': {
+    valid: async () => {
+      const made = await ok<{ sessions: { id: string; agent: string | null }[]; setupFailures: Record<string, string>; results: null }>('sessions.launch', { repo: repo.root, task: 'launched', count: 2 });
+      expect(made.sessions).toHaveLength(2);
+      expect(made).toMatchObject({ setupFailures: {}, results: null });
+      await useScript(await core.council(repo.root), 'claude', claudeWrites('waited.txt'));
+      const waited = await ok<{ sessions: { id: string; worktreePath: string }[]; results: { state: string; filesChanged: string[] }[] }>('sessions.launch', { repo: repo.root, task: 'waited', agent: 'claude', run: 'wait' });
+      expect(waited.results).toEqual([expect.objectContaining({ state: 'done', filesChanged: ['waited.txt'] })]);
+      expect(existsSync(path.join(waited.sessions[0]!.worktreePath, 'waited.txt'))).toBe(true);
+      expect(await call('sessions.launch', { repo: repo.root, task: 'x', run: 'wait' })).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('needs an agent') } });
+      expect(await call('sessions.launch', { repo: repo.root, task: 'x', agent: 'claude', run: 'here', count: 2 })).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('one per terminal') } });
+    },
+    malformed: { input: { repo: '/r', task: 'x', run: 'later' }, names: 'run' },
+  },
+  'context.show': {
+    valid: async () => {
+      const a = await oneSession();
+      const b = await oneSession();
+      expect((await ok<{ sessionId: string }[]>('context.show', { repo: repo.root })).map((c) => c.sessionId).sort()).toEqual([a, b].sort());
+      expect(await ok('context.show', { repo: repo.root, id: a })).toEqual([expect.objectContaining({ sessionId: a, task: 'contract' })]);
+    },
+    malformed: { input: { repo: '/r', id: 5 }, names: 'id' },
+  },
+  'context.blocked': {
+    valid: async () => {
+      const id = await oneSession();
+      expect(await ok('context.blocked', { repo: repo.root, id, reason: 'waiting for review', on: 'src/a.ts' })).toMatchObject({ status: 'blocked', blockedReason: 'waiting for review', blockedOn: 'src/a.ts' });
+    },
+    malformed: { input: { repo: '/r', id: 'abc', reason: '' }, names: 'reason' },
+  },
+  'status.get': {
+    valid: async () => {
+      const id = await oneSession();
+      await ok('context.update', { repo: repo.root, id, status: 'working' });
+      expect(await ok('status.get', { repo: repo.root })).toMatchObject({
+        summary: { total: 1, byStatus: { working: 1 } },
+        sharedFiles: [],
+        predictedConflicts: { pairs: 0, withBase: 0 },
+        sessions: [expect.objectContaining({ sessionId: id, status: 'working' })],
+      });
+    },
+    malformed: { input: { repo: 7 }, names: 'repo' },
+  },
   'context.update': {
     valid: async () => {
       const id = await oneSession();
       expect(await ok('context.update', { repo: repo.root, id, status: 'done', message: 'merged by hand' })).toMatchObject({ status: 'done', message: 'merged by hand' });
     },
     malformed: { input: { repo: '/r', id: 'abc', status: 'sleeping' }, names: 'status' },
+  },
+  'agent.log': {
+    valid: async () => {
+      await useScript(await core.council(repo.root), 'claude', claudeWrites('logged.txt'));
+      const id = await oneSession();
+      expect(await call('agent.log', { repo: repo.root, id })).toMatchObject({ ok: false, error: { code: 'not-found', message: expect.stringContaining('has no agent run yet') } });
+      const manager = await core.agents(repo.root);
+      await manager.start(id, { preset: 'claude', mode: 'headless' });
+      await manager.waitForEnd(id);
+      const all = await ok<{ run: { state: string }; log: string; size: number }>('agent.log', { repo: repo.root, id });
+      expect(all.run.state).toBe('done');
+      expect(all.log).toContain('Write logged.txt');
+      expect(all.size).toBe(Buffer.byteLength(all.log));
+      expect(await ok('agent.log', { repo: repo.root, id, offset: all.size })).toMatchObject({ log: '', size: all.size });
+    },
+    malformed: { input: { repo: '/r', id: 'abc', offset: -1 }, names: 'offset' },
   },
   'agents.list': {
     valid: async () => {
@@ -398,10 +501,27 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
     },
     malformed: { input: { repo: '/r', id: 'abc', strategy: 'octopus' }, names: 'strategy' },
   },
+  'queue.merge': {
+    valid: async () => {
+      const [s] = await ok<{ id: string; worktreePath: string }[]>('sessions.create', { repo: repo.root, task: 'merge now' });
+      writeIn(s!.worktreePath, 'src/now.ts', 'export const now = true;');
+      const lines: string[] = [];
+      const merged = await dispatch('queue.merge', { repo: repo.root, id: s!.id, gate: null, wait: true }, core.handlers, { ...client, progress: (text) => lines.push(text) });
+      expect(merged).toMatchObject({ ok: true, value: { entry: { sessionId: s!.id, state: 'merged' }, baseBranch: 'main', place: null, runner: null } });
+      expect(gitShow('main:src/now.ts')).toBe('export const now = true;');
+      expect(lines.join('')).toContain('merged');
+      // Parked: a conflict naming why.
+      gateFlag = path.join(tempDir(), 'never');
+      const [t] = await ok<{ id: string; worktreePath: string }[]>('sessions.create', { repo: repo.root, task: 'gated now' });
+      writeIn(t!.worktreePath, 'src/gated.ts', 'x\n');
+      expect(await call('queue.merge', { repo: repo.root, id: t!.id, gate: 'exit 3', wait: true })).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringContaining('is parked') } });
+    },
+    malformed: { input: { repo: '/r', id: 'abc', wait: 'yes' }, names: 'wait' },
+  },
   'queue.remove': {
     valid: async () => {
       const entry = await parkedEntry();
-      expect(await ok('queue.remove', { repo: repo.root, entry: entry.id })).toEqual({ removed: true });
+      expect(await ok('queue.remove', { repo: repo.root, entry: entry.id })).toEqual({ removed: true, entry: expect.objectContaining({ id: entry.id, state: 'parked' }) });
       expect(await ok('queue.list', { repo: repo.root })).toEqual([]);
     },
     malformed: { input: { repo: '/r', entry: 'xyz' }, names: 'entry' },
@@ -412,7 +532,7 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
       // What the gate wanted is there now: the retry merges.
       writeFileSync(gateFlag, 'ok');
       const retried = await ok<{ state: string; attempts: number }>('queue.retry', { repo: repo.root, entry: entry.id });
-      expect(retried).toMatchObject({ state: 'queued', attempts: 2 });
+      expect(retried).toMatchObject({ state: 'queued', attempts: 2, place: 0 });
       await waitFor(() => readQueue().some((e) => e.id === entry.id && e.state === 'merged'), 20_000);
     },
     malformed: { input: { repo: '/r' }, names: 'entry' },
@@ -438,7 +558,7 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
   'queue.gateLog': {
     valid: async () => {
       const entry = await parkedEntry();
-      expect(await ok('queue.gateLog', { repo: repo.root, entry: entry.id })).toEqual({ log: expect.stringContaining('gate says no'), truncated: false });
+      expect(await ok('queue.gateLog', { repo: repo.root, entry: entry.id })).toEqual({ entry: entry.id, log: expect.stringContaining('gate says no'), truncated: false });
     },
     malformed: { input: { repo: '/r', entry: 'abcdef12', tail: 1 }, names: 'unknown field tail' },
   },

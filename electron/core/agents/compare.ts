@@ -5,7 +5,7 @@ import { sessionChanges } from '../sessions/changes';
 import { sessionStats } from '../sessions/inspect';
 import { runSetupCommand } from '../sessions/bootstrap';
 import type { AgentManager } from './manager';
-import { isLive } from './run-store';
+import { removeSessionSafely } from './removal';
 
 /**
  * Best-of-N: the same task done by several sessions, side by side — what each changed, how its
@@ -50,16 +50,14 @@ export async function compareSessions(manager: AgentManager, ids: string[], opti
   );
 }
 
-/** Keeps `keep`, removes the others (force: their work is archived, never lost). */
+/** Keeps `keep`, removes the others (forced: their agents stopped, their work archived, never lost). */
 export async function pickSession(manager: AgentManager, keep: string, discard: string[]): Promise<RemoveResult[]> {
   const { council } = manager;
   const kept = council.session(keep);
   const losers = discard.map((id) => council.session(id));
   if (losers.some((session) => session.id === kept.id)) throw invalidInput(`session ${kept.id} is both kept and discarded`);
-  for (const session of losers) {
-    if (isLive(manager.store.latest(session.id))) await manager.stop(session.id);
-  }
+  // Discarding is a forced removal under the one removal rule: a running agent is stopped first.
   const results: RemoveResult[] = [];
-  for (const session of losers) results.push(await council.removeSession(session.id, { force: true }));
+  for (const session of losers) results.push(await removeSessionSafely(council, session.id, { force: true, agents: manager }));
   return results;
 }

@@ -1,4 +1,5 @@
 import type { EventName, EventPayload } from '../../../shared/contract';
+import { PerSession } from './per-session';
 
 /** Sends one event to one client (a window, a browser socket); returns false if it is gone. */
 export type Send = <E extends EventName>(event: E, payload: EventPayload<E>) => boolean;
@@ -26,10 +27,10 @@ export class EventHub {
 
   private readonly clients = new Map<string, Send>();
   private readonly repoSubs = new Map<string, Set<string>>(); // repo → clients
-  private readonly sessionSubs = new Map<string, Set<string>>(); // repo\0session → clients
-  private readonly seqs = new Map<string, number>();
-  private readonly pending = new Map<string, PendingBatch>();
-  private readonly touched = new Map<string, NodeJS.Timeout>();
+  private readonly sessionSubs = new PerSession<Set<string>>(); // (repo, session) → clients
+  private readonly seqs = new PerSession<number>();
+  private readonly pending = new PerSession<PendingBatch>();
+  private readonly touched = new PerSession<NodeJS.Timeout>();
 
   addClient(id: string, send: Send): void {
     this.clients.set(id, send);
@@ -41,9 +42,9 @@ export class EventHub {
     const repos: string[] = [];
     const sessions: [string, string][] = [];
     for (const [repo, set] of this.repoSubs) if (set.delete(id) && set.size === 0) repos.push(repo);
-    for (const [key, set] of this.sessionSubs) if (set.delete(id) && set.size === 0) sessions.push(splitKey(key));
+    for (const [repo, session, set] of this.sessionSubs.entries()) if (set.delete(id) && set.size === 0) sessions.push([repo, session]);
     for (const repo of repos) this.repoSubs.delete(repo);
-    for (const [repo, session] of sessions) this.sessionSubs.delete(joinKey(repo, session));
+    for (const [repo, session] of sessions) this.sessionSubs.delete(repo, session);
     return { repos, sessions };
   }
 
@@ -66,30 +67,26 @@ export class EventHub {
   }
 
   subscribeSession(clientId: string, repo: string, sessionId: string): { first: boolean; seq: number } {
-    const key = joinKey(repo, sessionId);
-    const set = this.sessionSubs.get(key) ?? new Set();
+    const set = this.sessionSubs.get(repo, sessionId) ?? new Set();
     const first = set.size === 0;
     set.add(clientId);
-    this.sessionSubs.set(key, set);
-    return { first, seq: this.seqs.get(key) ?? 0 };
+    this.sessionSubs.set(repo, sessionId, set);
+    return { first, seq: this.seqs.get(repo, sessionId) ?? 0 };
   }
 
   unsubscribeSession(clientId: string, repo: string, sessionId: string): boolean {
-    const key = joinKey(repo, sessionId);
-    const set = this.sessionSubs.get(key);
+    const set = this.sessionSubs.get(repo, sessionId);
     if (!set?.delete(clientId)) return false;
     if (set.size > 0) return false;
-    this.sessionSubs.delete(key);
+    this.sessionSubs.delete(repo, sessionId);
     return true;
   }
 
   sessionsOf(clientId: string, repo: string): string[] {
-    const ids: string[] = [];
-    for (const [key, set] of this.sessionSubs) {
-      const [r, s] = splitKey(key);
-      if (r === repo && set.has(clientId)) ids.push(s);
-    }
-    return ids;
+    return this.sessionSubs
+      .of(repo)
+      .filter(([, set]) => set.has(clientId))
+      .map(([sessionId]) => sessionId);
   }
 
   publishState(payload: EventPayload<'state.changed'>): void {
@@ -108,12 +105,11 @@ export class EventHub {
 
   /** Queues changed paths of a session's worktree; one numbered event per burst goes out. */
   publishWorktree(repo: string, sessionId: string, paths: readonly string[]): void {
-    const key = joinKey(repo, sessionId);
-    if (!this.sessionSubs.get(key)?.size) return;
-    let batch = this.pending.get(key);
+    if (!this.sessionSubs.get(repo, sessionId)?.size) return;
+    let batch = this.pending.get(repo, sessionId);
     if (!batch) {
       batch = { paths: new Set(), overflow: false, timer: setTimeout(() => this.flush(repo, sessionId), BATCH_MS) };
-      this.pending.set(key, batch);
+      this.pending.set(repo, sessionId, batch);
     }
     for (const p of paths) {
       if (batch.paths.size >= MAX_PATHS) {
@@ -129,24 +125,22 @@ export class EventHub {
    * changed-file counts): one `state.changed` kind `worktree` per session per TOUCH_MS at most.
    */
   publishTouched(repo: string, sessionId: string): void {
-    const key = joinKey(repo, sessionId);
-    if (this.touched.has(key) || !this.repoSubs.get(repo)?.size) return;
+    if (this.touched.has(repo, sessionId) || !this.repoSubs.get(repo)?.size) return;
     const timer = setTimeout(() => {
-      this.touched.delete(key);
+      this.touched.delete(repo, sessionId);
       this.publishState({ repo, kind: 'worktree', sessionId });
     }, TOUCH_MS);
-    this.touched.set(key, timer);
+    this.touched.set(repo, sessionId, timer);
   }
 
   private flush(repo: string, sessionId: string): void {
-    const key = joinKey(repo, sessionId);
-    const batch = this.pending.get(key);
+    const batch = this.pending.get(repo, sessionId);
     if (!batch) return;
-    this.pending.delete(key);
-    const seq = (this.seqs.get(key) ?? 0) + 1;
-    this.seqs.set(key, seq);
+    this.pending.delete(repo, sessionId);
+    const seq = (this.seqs.get(repo, sessionId) ?? 0) + 1;
+    this.seqs.set(repo, sessionId, seq);
     const payload = { repo, sessionId, seq, paths: [...batch.paths].sort(), overflow: batch.overflow };
-    for (const clientId of this.sessionSubs.get(key) ?? []) this.send(clientId, 'worktree.changed', payload);
+    for (const clientId of this.sessionSubs.get(repo, sessionId) ?? []) this.send(clientId, 'worktree.changed', payload);
   }
 
   private send<E extends EventName>(clientId: string, event: E, payload: EventPayload<E>): void {
@@ -162,9 +156,3 @@ export class EventHub {
     this.touched.clear();
   }
 }
-
-const joinKey = (repo: string, session: string): string => `${repo}\0${session}`;
-const splitKey = (key: string): [string, string] => {
-  const i = key.indexOf('\0');
-  return [key.slice(0, i), key.slice(i + 1)];
-};

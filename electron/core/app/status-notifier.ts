@@ -1,4 +1,5 @@
 import type { ContextStatus } from '../../../shared/models';
+import { PerSession } from './per-session';
 
 export interface Notice {
   title: string;
@@ -22,14 +23,13 @@ const NOTIFY: Partial<Record<ContextStatus, string>> = {
  * repository does not replay every finished session.
  */
 export class StatusNotifier {
-  private readonly last = new Map<string, ContextStatus>();
+  private readonly last = new PerSession<ContextStatus>();
 
   constructor(private readonly notify: (notice: Notice) => void) {}
 
   observe(repo: string, session: { id: string; task: string; status: ContextStatus; message: string | null }): void {
-    const key = `${repo}\0${session.id}`;
-    const before = this.last.get(key);
-    this.last.set(key, session.status);
+    const before = this.last.get(repo, session.id);
+    this.last.set(repo, session.id, session.status);
     if (before === undefined || before === session.status) return;
     const what = NOTIFY[session.status];
     if (!what) return;
@@ -42,6 +42,6 @@ export class StatusNotifier {
   }
 
   forget(repo: string, sessionId: string): void {
-    this.last.delete(`${repo}\0${sessionId}`);
+    this.last.delete(repo, sessionId);
   }
 }

@@ -16,7 +16,6 @@ import { deleteJournal, journalLandings, readJournal, writeJournal, type MergeJo
 import { lookAhead, usableLookAhead } from './look-ahead';
 import { updateRefCas } from '../git/refs';
 import { worktreeStatus } from '../git/status';
-import { MergeQueue } from './queue-store';
 import { recoverJournal, recoverLocked } from './recovery';
 import { messageOf, shortSha, type MergeEvent, type RecoveryReport, type RunContext } from './run-context';
 import { addTempWorktree, removeTempWorktree } from './temp-worktree';
@@ -136,7 +135,7 @@ function emitter(onEvent: ProcessOptions['onEvent']): (event: MergeEvent) => voi
  */
 export async function processQueue(council: Council, options: ProcessOptions = {}): Promise<ProcessResult> {
   const ws = council.ws;
-  const queue = new MergeQueue(ws);
+  const queue = council.queue;
   const emit = emitter(options.onEvent);
   const settled: QueueEntry[] = [];
   const recovery: RecoveryReport[] = [];

@@ -26,7 +26,7 @@ import { cleanupTempWorktrees, tempRoot } from './temp-worktree';
  */
 export async function recoverQueue(council: Council): Promise<{ busy: boolean; reports: RecoveryReport[] }> {
   const ws = council.ws;
-  const queue = new MergeQueue(ws);
+  const queue = council.queue;
   if (!needsRecovery(ws, queue)) return { busy: false, reports: [] };
   try {
     const reports = await withMergeLock(ws, (lost) => recoverLocked({ council, ws, queue, emit: () => undefined, lost, trees: new Map(), ahead: null }), {

@@ -1,0 +1,29 @@
+import type { HandlerTable } from '../dispatch';
+import { agentHandlers } from './agents';
+import { compareHandlers } from './compare';
+import { contextHandlers } from './context';
+import type { HandlerDeps } from './deps';
+import { lockHandlers } from './locks';
+import { queueHandlers } from './queue';
+import { radarHandlers } from './radar';
+import { sessionHandlers } from './sessions';
+import { settingsHandlers } from './settings';
+
+export type { Background, ClientSide, HandlerDeps, Repositories } from './deps';
+
+/**
+ * Every repository command's handler, for any face: what the app core serves (with its own app and
+ * watch handlers on top), and what the CLI dispatches to.
+ */
+export function repositoryHandlers(deps: HandlerDeps): HandlerTable {
+  return {
+    ...settingsHandlers(deps),
+    ...sessionHandlers(deps),
+    ...contextHandlers(deps),
+    ...agentHandlers(deps),
+    ...compareHandlers(deps),
+    ...radarHandlers(deps),
+    ...queueHandlers(deps),
+    ...lockHandlers((repo) => deps.repos.open(repo)),
+  };
+}

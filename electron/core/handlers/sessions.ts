@@ -1,0 +1,89 @@
+import type { SessionCard } from '../../../shared/contract';
+import type { RunResult } from '../../../shared/agents';
+import { runSessions } from '../agents/executor';
+import { createAndBootstrap } from '../agents/launch-sessions';
+import { presetFor } from '../agents/presets/index';
+import { removeSessionSafely } from '../agents/removal';
+import type { Council } from '../council';
+import type { HandlerTable } from '../dispatch';
+import { invalidInput } from '../errors';
+import { sessionChanges, sessionFileDiff } from '../sessions/changes';
+import { inspectWork } from '../sessions/inspect';
+import type { HandlerDeps } from './deps';
+
+/** Sessions: create (and launch agents in them), inspect, commit, remove, clean up, reconcile. */
+
+function cards(council: Council): SessionCard[] {
+  const contexts = new Map(council.context.all().map((c) => [c.sessionId, c]));
+  return council.listSessions().flatMap((session) => {
+    const context = contexts.get(session.id);
+    return context ? [{ session, context }] : [];
+  });
+}
+
+export function sessionHandlers({ repos, background }: HandlerDeps) {
+  return {
+    'sessions.list': async ({ repo }) => cards(await repos.open(repo)),
+    'sessions.create': async ({ repo, task, agent, base, count, mode }) => {
+      const council = await repos.open(repo);
+      const manager = await council.agents();
+      const { sessions, setupFailures } = await createAndBootstrap(manager, { task, agent: agent ?? null, base, count, startAgent: Boolean(agent) });
+      if (!agent) return sessions;
+      // Started in the background: the dialog closes at once, each card follows its run.
+      for (const s of sessions) {
+        if (setupFailures.has(s.id)) continue;
+        manager.start(s.id, { mode: mode ?? 'interactive' }).catch((err: Error) => {
+          void council.context.update(s.id, { status: 'failed', message: err.message.slice(0, 2000) }).catch(() => undefined);
+        });
+      }
+      return sessions;
+    },
+    'sessions.launch': async ({ repo, task, agent, base, count, run = 'no', concurrency }, ctx) => {
+      const council = await repos.open(repo);
+      if (run !== 'no' && !agent) throw invalidInput(`run "${run}" needs an agent: name its preset`);
+      if (run === 'here' && (count ?? 1) > 1) throw invalidInput('interactive agents run one per terminal: use --headless for --count above 1 (or the app, which shows each terminal)');
+      const preset = agent ? presetFor(agent).id : null;
+      const manager = await council.agents();
+      const { sessions, setupFailures } = await createAndBootstrap(manager, { task, agent: preset, base, count, startAgent: run !== 'no' });
+      const ready = sessions.filter((s) => !setupFailures.has(s.id)).map((s) => s.id);
+      const settings = council.ws.settings();
+      let results: RunResult[] | null = null;
+      if (preset && run === 'background' && ready.length) await background.startAgents(council, ready, preset, concurrency ?? settings.concurrency);
+      if (preset && run === 'wait') {
+        results = await runSessions(manager, ready, {
+          preset,
+          mode: 'headless',
+          concurrency: concurrency ?? settings.concurrency,
+          maxRetries: settings.maxRetries,
+          signal: ctx.signal,
+          onProgress: (id, r, note) => ctx.progress?.(`[${id}] ${note}${r.reason && r.state !== 'running' ? `: ${r.reason}` : ''}\n`),
+        });
+        for (const [id, reason] of setupFailures) results.push({ sessionId: id, preset, state: 'failed', attempts: 0, exitCode: null, reason, filesChanged: [], commits: 0, durationMs: 0, costUsd: null });
+      }
+      return { sessions, setupFailures: Object.fromEntries(setupFailures), results };
+    },
+    'sessions.work': async ({ repo, id }) => {
+      const council = await repos.open(repo);
+      const work = await inspectWork(council.ws, council.session(id));
+      return { unmergedCommits: work.unmergedCommits, uncommitted: work.uncommitted };
+    },
+    'sessions.remove': async ({ repo, id, force }) => removeSessionSafely(await repos.open(repo), id, { force }),
+    'sessions.stats': async ({ repo, id }) => (await repos.open(repo)).stats(id),
+    'sessions.show': async ({ repo, id }) => {
+      const council = await repos.open(repo);
+      const session = council.session(id);
+      return { session, stats: await council.stats(session.id), context: council.context.get(session.id) };
+    },
+    'sessions.changes': async ({ repo, id }) => {
+      const council = await repos.open(repo);
+      return sessionChanges(council.ws, council.session(id));
+    },
+    'sessions.fileDiff': async ({ repo, id, path }) => {
+      const council = await repos.open(repo);
+      return sessionFileDiff(council.ws, council.session(id), path);
+    },
+    'sessions.commit': async ({ repo, id, message }) => (await repos.open(repo)).commit(id, message),
+    'sessions.cleanup': async ({ repo, olderThanMs }) => (await repos.open(repo)).cleanup(olderThanMs),
+    'sessions.reconcile': async ({ repo }) => ({ ...(await (await repos.open(repo)).reconcile()) }),
+  } satisfies HandlerTable;
+}

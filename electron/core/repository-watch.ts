@@ -1,0 +1,101 @@
+import { WorktreeWatches } from './app/worktree-watches';
+import type { Council } from './council';
+import { watchUserSettings } from './settings/watch-user';
+
+/**
+ * One repository's watchers, owned by its Council: the shared state (any process's changes), the
+ * user's settings (they apply here too), and the session worktrees — every ready session's while
+ * the repository is watched (the board's counts follow an edit whoever made it), and those a diff
+ * view holds. What they see goes out as the owner's events; the radar is told what changed.
+ * `watchRepository()` / `unwatchRepository()` are called by the face when its first subscriber
+ * comes and its last goes; `close()` stops everything.
+ */
+export class RepositoryWatch {
+  private stopState: (() => Promise<void>) | null = null;
+  private starting: Promise<void> | null = null;
+  private readonly worktrees: WorktreeWatches;
+
+  constructor(private readonly council: Council) {
+    this.worktrees = new WorktreeWatches((_repo, sessionId, paths) => {
+      council.emit('worktree', sessionId, paths);
+      council.emit('state', { kind: 'worktree', sessionId });
+      void council.radarIfMade()?.then((feed) => feed.note(sessionId));
+    });
+  }
+
+  get watching(): boolean {
+    return this.stopState !== null;
+  }
+
+  /** Starts watching the repository (idempotent); the radar's slow sweep runs while it is watched. */
+  watchRepository(): Promise<void> {
+    this.starting ??= this.start().finally(() => (this.starting = null));
+    return this.starting;
+  }
+
+  private async start(): Promise<void> {
+    if (this.stopState) return;
+    const council = this.council;
+    const radar = await council.radar();
+    radar.start();
+    const stopState = await council.watch((changes) => {
+      for (const change of changes) {
+        if (change.kind === 'sessions') void this.syncBoard();
+        council.emit('state', change.sessionId ? { kind: change.kind, sessionId: change.sessionId } : { kind: change.kind });
+        // Sessions come and go, agents edit (their context and runs say so), the base moves (queue).
+        if (change.kind !== 'settings') radar.note(change.kind === 'context' || change.kind === 'runs' ? change.sessionId : undefined);
+      }
+    });
+    const stopUser = await watchUserSettings(council.ws.settingsScopes.user.file, () => council.emit('state', { kind: 'settings' }));
+    this.stopState = async () => {
+      await Promise.all([stopState(), stopUser()]);
+    };
+    await this.syncBoard();
+  }
+
+  /** Stops watching the repository: the state watchers, the radar's sweep, the board's worktrees. */
+  async unwatchRepository(): Promise<void> {
+    await this.starting?.catch(() => undefined);
+    const stop = this.stopState;
+    this.stopState = null;
+    (await this.council.radarIfMade())?.stop();
+    await stop?.();
+    await Promise.all(this.worktrees.heldBy(this.council.root, 'board').map((id) => this.worktrees.release(this.council.root, id, 'board')));
+  }
+
+  /**
+   * While the repository is watched, every ready session's worktree is too. Sessions that came are
+   * watched, sessions that went are dropped.
+   */
+  private async syncBoard(): Promise<void> {
+    if (!this.stopState) return;
+    const repo = this.council.root;
+    const ready = this.council.listSessions().filter((s) => s.state === 'ready');
+    const ids = new Set(ready.map((s) => s.id));
+    await Promise.all([
+      ...this.worktrees.heldBy(repo, 'board').filter((id) => !ids.has(id)).map((id) => this.worktrees.release(repo, id, 'board')),
+      ...ready.map((s) => this.worktrees.hold(repo, s.id, s.worktreePath, 'board')),
+    ]);
+    // Stopped meanwhile: what was just added goes too.
+    if (!this.stopState) await Promise.all(this.worktrees.heldBy(repo, 'board').map((id) => this.worktrees.release(repo, id, 'board')));
+  }
+
+  /** A diff view needs the session's worktree watched; resolves once it is. */
+  holdSession(sessionId: string, worktree: string): Promise<void> {
+    return this.worktrees.hold(this.council.root, sessionId, worktree, 'diff');
+  }
+
+  releaseSession(sessionId: string): Promise<void> {
+    return this.worktrees.release(this.council.root, sessionId, 'diff');
+  }
+
+  /** The sessions whose worktree is watched for `holder` (the board, or a diff view). */
+  heldBy(holder: 'board' | 'diff'): string[] {
+    return this.worktrees.heldBy(this.council.root, holder);
+  }
+
+  async close(): Promise<void> {
+    await this.unwatchRepository();
+    await this.worktrees.close();
+  }
+}
