@@ -1,7 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { Council } from '../core/council';
-import { invalidInput } from '../core/errors';
-import { contextCommands, lockCommands, sessionCommands, statusCommand, type GlobalOptions, type Run } from './commands';
+import { contextCommands, sessionCommands, statusCommand, type GlobalOptions, type Run } from './commands';
+import { repoStart } from './inputs';
+import { lockCommands } from './locks';
 import { agentCommands } from './agents';
 import { conflictsCommand } from './conflicts';
 import { hookCommands } from './hook';
@@ -50,16 +51,6 @@ export function buildProgram(onFailure: (exitCode: number) => void = () => undef
   settingsCommands(program, run);
   hookCommands(program);
   return program;
-}
-
-/**
- * Where to look for the repository. An empty `--repo` (say `--repo "$REPO"` with REPO unset) is
- * refused: taken literally it would resolve to this folder, and act on whatever repository that is.
- */
-function repoStart(repo: string | undefined): string {
-  if (repo === undefined) return process.cwd();
-  if (!repo.trim()) throw invalidInput('--repo is empty: name the repository folder, or leave --repo out to use the one this folder is in');
-  return repo;
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -18,6 +18,7 @@ import { MergeQueue, processQueue } from '../merge/index';
 import { resolvePrompt } from '../agents/resolve-prompt';
 import { RecentRepos } from './recent';
 import { settingsHandlers } from '../settings/handlers';
+import { lockHandlers } from '../handlers/locks';
 import { watchUserSettings } from '../settings/watch-user';
 import { StatusNotifier, type Notice } from './status-notifier';
 import { resolveRefusal } from '../../../shared/merge-policy';
@@ -308,7 +309,7 @@ export class AppCore {
         const stored = await council.context.update(id, { status, message });
         return council.context.get(stored.sessionId);
       },
-      'locks.list': async ({ repo }) => (await this.council(repo)).locks.list(),
+      ...lockHandlers((repo) => this.council(repo)),
       'radar.get': async ({ repo }) => (await this.radar(repo)).compute(),
       'queue.list': async ({ repo }) => new MergeQueue((await this.council(repo)).ws).list(),
       'queue.enqueue': async ({ repo, id, strategy, gate }) => {
