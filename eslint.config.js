@@ -61,6 +61,20 @@ const noCli = {
   paths: [],
   patterns: [{ regex: '^(\\.\\./)+cli(/|$)|^\\.\\.?/(.*/)?electron/cli(/|$)', message: 'The core must not depend on the CLI.' }],
 };
+/**
+ * One git layer (issue 13): only electron/core/git/ may import the git runner (git/git.ts); every
+ * other file calls the named verbs there (worktree.ts, refs.ts, diff.ts …). Its own tests
+ * (tests/core/git/) are the one other exception.
+ */
+const noGitRunner = {
+  paths: [],
+  patterns: [
+    {
+      regex: '(^|/)git/git(\\.[cm]?[jt]s)?$',
+      message: 'Only electron/core/git/ runs git: call (or add) a named function in electron/core/git/ instead of git().',
+    },
+  ],
+};
 const sharedMessage =
   'shared/ may import only zod and other shared/ files: no Node built-ins, Electron, React, other packages or folders.';
 const onlyZodInShared = {
@@ -76,6 +90,23 @@ const noIpcRendererImport = {
     { name: 'electron/renderer', message: 'Only electron/preload may use renderer-side Electron APIs.' },
   ],
   patterns: [],
+};
+
+/**
+ * Renderer features (renderer/src/features/<name>/) share state through app-level stores
+ * (renderer/src/app/stores) or events, and logic through renderer/src/models and components, never
+ * through each other's stores. A module holding a store is named `*-store`, and features are flat
+ * folders (tests/renderer/feature-boundaries.test.ts checks both), so from a feature's file
+ * `../<other>/…-store` (or a path through `features/<other>/`) is exactly another feature's store.
+ */
+const featureStoreMessage =
+  "A feature may not import another feature's store: move the shared state to renderer/src/app/stores (or send an event), and shared pure logic to renderer/src/models.";
+const noOtherFeatureStore = {
+  paths: [],
+  patterns: [
+    { regex: '^\\.\\./[^./][^/]*/(.*/)?[^/]*-store(\\.tsx?)?$', message: featureStoreMessage },
+    { regex: '^(\\.\\./)+features/[^/]+/(.*/)?[^/]*-store(\\.tsx?)?$', message: featureStoreMessage },
+  ],
 };
 
 /** @param {...{ paths: object[], patterns: object[] }} parts */
@@ -128,15 +159,21 @@ export default defineConfig(
   {
     files: ['electron/core/**'],
     rules: {
-      'no-restricted-imports': restrictImports(noElectron, noRenderer, noMainOrPreload, noCli),
+      'no-restricted-imports': restrictImports(noElectron, noRenderer, noMainOrPreload, noCli, noGitRunner),
       'no-restricted-globals': ['error', ...domGlobals],
       'no-restricted-syntax': noIpcRendererAccess,
     },
   },
   {
+    files: ['electron/core/git/**'],
+    rules: {
+      'no-restricted-imports': restrictImports(noElectron, noRenderer, noMainOrPreload, noCli),
+    },
+  },
+  {
     files: ['electron/cli/**'],
     rules: {
-      'no-restricted-imports': restrictImports(noElectron, noRenderer, noMainOrPreload),
+      'no-restricted-imports': restrictImports(noElectron, noRenderer, noMainOrPreload, noGitRunner),
       'no-restricted-globals': ['error', ...domGlobals],
       'no-restricted-syntax': noIpcRendererAccess,
     },
@@ -144,7 +181,7 @@ export default defineConfig(
   {
     files: ['electron/host/**'],
     rules: {
-      'no-restricted-imports': restrictImports(noElectron, noRenderer, noMainOrPreloadButCsp, noCli),
+      'no-restricted-imports': restrictImports(noElectron, noRenderer, noMainOrPreloadButCsp, noCli, noGitRunner),
       'no-restricted-globals': ['error', ...domGlobals],
       'no-restricted-syntax': noIpcRendererAccess,
     },
@@ -152,7 +189,7 @@ export default defineConfig(
   {
     files: ['electron/main/**'],
     rules: {
-      'no-restricted-imports': restrictImports(noRenderer, noIpcRendererImport),
+      'no-restricted-imports': restrictImports(noRenderer, noIpcRendererImport, noGitRunner),
       'no-restricted-globals': ['error', ...domGlobals],
       'no-restricted-syntax': noIpcRendererAccess,
     },
@@ -161,7 +198,14 @@ export default defineConfig(
     files: ['electron/preload/**'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      'no-restricted-imports': restrictImports(noRenderer),
+      'no-restricted-imports': restrictImports(noRenderer, noGitRunner),
+    },
+  },
+  {
+    files: ['tests/**', 'bench/**', 'scripts/**'],
+    ignores: ['tests/core/git/**'],
+    rules: {
+      'no-restricted-imports': restrictImports(noGitRunner),
     },
   },
   {
@@ -171,6 +215,12 @@ export default defineConfig(
       'no-restricted-imports': restrictImports(noElectronFolder, noNodeBuiltins),
       'no-restricted-globals': ['error', ...nodeGlobals],
       'no-restricted-syntax': noIpcRendererAccess,
+    },
+  },
+  {
+    files: ['renderer/src/features/**'],
+    rules: {
+      'no-restricted-imports': restrictImports(noElectronFolder, noNodeBuiltins, noOtherFeatureStore),
     },
   },
 );

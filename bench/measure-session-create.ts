@@ -50,7 +50,7 @@ export async function measureSessionCreate(cfg: BenchConfig, repo: GeneratedRepo
     return ms;
   };
 
-  // Warm-up pair (discarded): loads simple-git, fills the page cache with the repository's objects.
+  // Warm-up pair (discarded): loads the core's modules, fills the page cache with the repository's objects.
   await ours();
   await raw();
   const oursMs: number[] = [];

@@ -14,7 +14,7 @@ describe('layer rules', () => {
   });
 
   it('electron/core may import node and shared/, not electron, the renderer, main, preload or the CLI', async () => {
-    const allowed = ['node:fs', 'simple-git', '../../shared/contract', './main-loop'];
+    const allowed = ['node:fs', 'chokidar', '../../shared/contract', './main-loop'];
     expect(await refusedImports('electron/core/git/run.ts', importsOf(allowed))).toEqual([]);
     const banned = ['electron', '../../../renderer/src/App', '../../main/app', '../../preload/index', '../../cli/program'];
     expect(await refusedImports('electron/core/git/run.ts', importsOf(banned))).toEqual(banned);

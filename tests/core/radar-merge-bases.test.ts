@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mergeBasesInGraph, mergeBasesMany, parseRevListParents } from '../../electron/core/radar/merge-bases';
+import { mergeBasesInGraph, mergeBasesMany } from '../../electron/core/radar/merge-bases';
+import { parseRevListParents } from '../../electron/core/git/parse';
 import { gitSync, makeRepo, type TestRepo } from '../helpers/repo';
 
 // Many merge bases at once (two git processes), against `git merge-base` itself.

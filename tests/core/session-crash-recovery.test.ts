@@ -208,7 +208,7 @@ describe('reconcile after a session remove was killed', () => {
     writeIn(s!.worktreePath, 'draft.txt', 'not committed\n');
     await leaveIn(council, s!.id, 'removing');
     // What removeSession --force does before it deletes anything: the snapshot, under an archive ref.
-    const { snapshotWorktree } = await import('../../electron/core/sessions/inspect');
+    const { snapshotWorktree } = await import('../../electron/core/git/index-file');
     const snapshot = await snapshotWorktree(s!.worktreePath, 'snapshot');
     gitSync(repo.root, 'update-ref', `refs/council/archive/${s!.id}-20260101T000000Z`, snapshot);
 
@@ -227,7 +227,7 @@ describe('reconcile after a session remove was killed', () => {
     await leaveIn(council, s!.id, 'removing');
     // What removeSession --force had done: archived the work, deleted the branch; then git was
     // deleting the folder (its .git file already gone, src/ not yet) when it was killed.
-    const { snapshotWorktree } = await import('../../electron/core/sessions/inspect');
+    const { snapshotWorktree } = await import('../../electron/core/git/index-file');
     const snapshot = await snapshotWorktree(s!.worktreePath, 'snapshot');
     gitSync(repo.root, 'update-ref', `refs/council/archive/${s!.id}-20260101T000000Z`, snapshot);
     gitSync(repo.root, 'update-ref', '-d', `refs/heads/${s!.branch}`);

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionCard } from '../../shared/contract';
 import { columnsOf, nextCardIndex } from '../../renderer/src/features/board/board-navigation';
-import { countByStatus, sortCards } from '../../renderer/src/features/board/card-list';
+import { countByStatus, sortCards } from '../../renderer/src/models/card-list';
 import { describeWorkAtRisk, hasWork } from '../../renderer/src/features/session/remove-wording';
 import { planRefresh } from '../../renderer/src/app/refresh-plan';
 import { createStore } from '../../renderer/src/lib/create-store';

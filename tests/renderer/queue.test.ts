@@ -1,5 +1,5 @@
 /**
- * The merge queue as the renderer shows it (renderer/src/features/queue/queue-model.ts): sections,
+ * The merge queue as the renderer shows it (renderer/src/models/queue-model.ts): sections,
  * what each state allows, reordering the line (steps, drops, the optimistic move), the card's chip,
  * the notices for parked and merged entries, the enqueue form; the merge-queue settings; and the
  * refresh on `state.changed` kind `queue`.
@@ -31,7 +31,7 @@ import {
   queueTransitions,
   stepIndex,
   waitingLine,
-} from '../../renderer/src/features/queue/queue-model';
+} from '../../renderer/src/models/queue-model';
 
 let n = 0;
 function entry(sessionId: string, state: QueueState, patch: Partial<QueueEntry> = {}): QueueEntry {

@@ -1,5 +1,5 @@
 /**
- * The conflict radar as the renderer shows it (renderer/src/features/radar/radar-model.ts): pair
+ * The conflict radar as the renderer shows it (renderer/src/models/radar-model.ts): pair
  * files with lock owners, grouping (conflicts, clean overlaps, quiet sessions), focus on one
  * session, the card badge, which radar wins when two cross — and how an older host's "unknown
  * command" is worded (renderer/src/lib/command-error.ts).
@@ -19,7 +19,7 @@ import {
   radarSessionIds,
   reindex,
   sessionIndex,
-} from '../../renderer/src/features/radar/radar-model';
+} from '../../renderer/src/models/radar-model';
 import { failureText, isUnknownCommand, unavailableText } from '../../renderer/src/lib/command-error';
 
 const conflict = (path: string, kind: RadarPair['conflicts'][number]['kind'] = 'content') => ({ path, kind, message: `CONFLICT (${kind}): Merge conflict in ${path}` });

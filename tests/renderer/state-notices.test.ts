@@ -4,8 +4,8 @@ import type { ContextStatus } from '../../shared/models';
 import type { QueueEntry } from '../../shared/merge';
 import { dismissNotice, notices } from '../../renderer/src/components/notices';
 import { watchNeedsInput, watchQueueNotices } from '../../renderer/src/app/state-notices';
-import type { SessionsState } from '../../renderer/src/features/board/sessions-store';
-import type { QueueStoreState } from '../../renderer/src/features/queue/queue-store';
+import type { SessionsState } from '../../renderer/src/app/stores/sessions-store';
+import type { QueueStoreState } from '../../renderer/src/app/stores/queue-store';
 import { createStore } from '../../renderer/src/lib/create-store';
 
 /*

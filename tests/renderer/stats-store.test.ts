@@ -1,11 +1,11 @@
 /**
- * The board's lazy git stats (renderer/src/features/board/stats-store.ts): fetched only for cards
+ * The board's lazy git stats (renderer/src/lib/stats-store.ts): fetched only for cards
  * on screen, a few at a time, refetched when their session changes.
  */
 import { describe, expect, it } from 'vitest';
 import type { SessionStats } from '../../shared/models';
 import type { Result } from '../../shared/errors';
-import { createStatsStore } from '../../renderer/src/features/board/stats-store';
+import { createStatsStore } from '../../renderer/src/lib/stats-store';
 
 const stats = (filesChanged: number): SessionStats => ({ ahead: 1, behind: 0, filesChanged, insertions: 2, deletions: 1, dirty: false, merged: false, mergeBlocked: null });
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));

@@ -6,16 +6,16 @@
 //   (no event-loop turn: nothing more happens) until the test kills it.
 import { writeSync } from 'node:fs';
 import { say } from '../helpers/worker-io';
-import { git } from '../../electron/core/git/git';
+import { commitIndex } from '../../electron/core/git/commit';
+import { addAll } from '../../electron/core/git/index-file';
 import { withIndexCopy } from '../../electron/core/sessions/index-lock';
 
 async function main(): Promise<void> {
   const [worktree, when] = process.argv.slice(2);
   if (!worktree || (when !== 'before-commit' && when !== 'after-commit')) throw new Error('usage: hold-index <worktree> before-commit|after-commit');
   await withIndexCopy(worktree, async (copy) => {
-    const env = { GIT_INDEX_FILE: copy };
-    await git(['add', '--all', '--', '.'], { cwd: worktree, env });
-    if (when === 'after-commit') await git(['commit', '--quiet', '-m', 'frozen commit'], { cwd: worktree, env });
+    await addAll(worktree, copy);
+    if (when === 'after-commit') await commitIndex(worktree, 'frozen commit', copy);
     say('holding');
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000);
   });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Session } from '../../../shared/models';
 import type { Council } from '../council';
-import { git } from '../git/git';
+import { ignoredAmong, trackedAmong } from '../git/files';
 
 /**
  * Advisory locks for one run of an agent without a pre-edit hook (issue 12, item 12): what its
@@ -33,28 +33,15 @@ export function scratchReason(rel: string): string | null {
   return null;
 }
 
-/** Of `rels` (worktree-relative), those git ignores in `worktree` (tracked files never are). */
-export async function gitIgnored(worktree: string, rels: readonly string[]): Promise<Set<string>> {
-  if (rels.length === 0) return new Set();
-  // Exit 1: none of them is ignored.
-  const out = await git(['check-ignore', '-z', '--stdin'], { cwd: worktree, input: `${rels.join('\0')}\0`, okExitCodes: [1] });
-  return new Set(out.stdout.split('\0').filter(Boolean));
-}
-
-/** Of `rels`, those in git's index of `worktree` (a tracked file that is gone was deleted: an edit). */
-async function tracked(worktree: string, rels: readonly string[]): Promise<Set<string>> {
-  if (rels.length === 0) return new Set();
-  const out = await git(['ls-files', '-z', '--', ...rels.map((rel) => `:(literal)${rel}`)], { cwd: worktree });
-  return new Set(out.stdout.split('\0').filter(Boolean));
-}
 
 /** The paths of `rels` worth an advisory lock (see the file's comment). */
 export async function lockablePaths(worktree: string, rels: readonly string[]): Promise<string[]> {
   const candidates = [...new Set(rels)].filter((rel) => scratchReason(rel) === null);
-  const ignored = await gitIgnored(worktree, candidates);
+  const ignored = await ignoredAmong(worktree, candidates);
   const kept = candidates.filter((rel) => !ignored.has(rel));
   const gone = kept.filter((rel) => !existsSync(path.join(worktree, rel)));
-  const deletions = await tracked(worktree, gone);
+  // A tracked file that is gone was deleted: an edit.
+  const deletions = await trackedAmong(worktree, gone);
   return kept.filter((rel) => !gone.includes(rel) || deletions.has(rel));
 }
 

@@ -1,5 +1,5 @@
 import type { AgentPresetId, AgentRun, RunMode, RunResult } from '../../../shared/agents';
-import { git } from '../git/git';
+import { countCommits } from '../git/history';
 import { branchRef } from '../git/refs';
 import { sessionChanges } from '../sessions/changes';
 import type { AgentManager } from './manager';
@@ -34,8 +34,7 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
 
 async function commitsAhead(manager: AgentManager, sessionId: string): Promise<number> {
   const session = manager.council.session(sessionId);
-  const out = await git(['rev-list', '--count', branchRef(session.branch), '--not', session.baseCommit], { cwd: manager.council.ws.repo.mainRoot });
-  return Number(out.stdout.trim()) || 0;
+  return (await countCommits(manager.council.ws.repo.mainRoot, branchRef(session.branch), session.baseCommit)) || 0;
 }
 
 async function runOne(manager: AgentManager, sessionId: string, options: ExecutorOptions): Promise<RunResult> {

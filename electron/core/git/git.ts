@@ -1,15 +1,16 @@
-import type { SimpleGitOptions } from 'simple-git';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { CouncilError } from '../errors';
 
 /**
- * The one place that starts git. Arguments are always an array (never a shell string); the
- * environment is hand-picked; every call declares which exit codes it expects.
+ * The one place that starts git. Arguments are always an array (never a shell string, shell:false);
+ * the environment is hand-picked; every call declares which exit codes it expects.
  *
- * simple-git runs the process. Its default error handling resolves a non-zero exit with an empty
- * stderr as success and hides the exit code, so each call installs its own `errors` hook that
- * records the exit (code and both streams) and rejects; we then decide here whether that exit was
- * expected. (simple-git wraps whatever the hook returns in its own GitError, so the record is kept
- * in the call's closure rather than on the thrown object.)
+ * git is started with node's own spawn. It used to go through simple-git, whose completion plugin
+ * waits 50 ms after every git process that printed nothing (`if (silent) await delay(50)`), with no
+ * option to turn the wait off (simple-git 4.0.2 and 4.1.0; the plugin list is built privately in its
+ * factory). Silent commands are common (update-ref, config, read-tree, a clean diff), so that cost
+ * up to 50 ms each and had to be dodged by making git print something (issue 13).
  */
 export interface GitCall {
   cwd: string;
@@ -17,9 +18,9 @@ export interface GitCall {
   okExitCodes?: readonly number[];
   /** Extra environment for this call only, e.g. `GIT_INDEX_FILE` for a temporary index. */
   env?: Readonly<Record<string, string>>;
-  /** Text fed to git's standard input. */
+  /** Text fed to git's standard input (which is otherwise empty). */
   input?: string;
-  /** Kill git if it is silent for this long. */
+  /** Stop git (SIGINT, so it removes its lock files) if it prints nothing for this long. */
   timeoutMs?: number;
 }
 
@@ -27,12 +28,6 @@ export interface GitOutput {
   stdout: string;
   stderr: string;
   exitCode: number;
-}
-
-interface GitExit {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
 }
 
 /** Variables of the user's environment that are about identity, config and transport: kept.
@@ -55,79 +50,164 @@ const PASS_THROUGH = [
   'GIT_TRACE',
 ] as const;
 
-/** Variables we set ourselves on some calls. */
+/** Variables we set ourselves on some calls (through `GitCall.env`). */
 const OWN = ['GIT_INDEX_FILE', 'GIT_TERMINAL_PROMPT', 'GIT_OPTIONAL_LOCKS', 'GIT_MERGE_AUTOEDIT', 'LC_ALL'] as const;
 
 /** Never handed to git: we never want an editor or a pager to start (every call is non-interactive). */
 const DROPPED = new Set(['EDITOR', 'VISUAL', 'PAGER', 'SSH_ASKPASS', 'PREFIX']);
 
+const KEPT: ReadonlySet<string> = new Set<string>(PASS_THROUGH);
+const SETTABLE: ReadonlySet<string> = new Set<string>([...PASS_THROUGH, ...OWN]);
+
 function environment(extra: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  for (const key of Object.keys(extra ?? {})) {
+    if ((key.startsWith('GIT_') && !SETTABLE.has(key)) || DROPPED.has(key.toUpperCase())) {
+      throw new CouncilError('internal', `git() does not set ${key}: add it to the variables in core/git/git.ts if a call needs it`);
+    }
+  }
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (value === undefined) continue;
-    if (key.startsWith('GIT_') && !(PASS_THROUGH as readonly string[]).includes(key)) continue;
+    if (key.startsWith('GIT_') && !KEPT.has(key)) continue;
     if (DROPPED.has(key.toUpperCase())) continue;
     env[key] = value;
   }
   env.GIT_TERMINAL_PROMPT = '0';
   env.GIT_MERGE_AUTOEDIT = 'no';
   env.LC_ALL = 'C';
+  // git refuses an abbreviated long option (`--verb` for `--verbose`), so a call cannot come to
+  // mean something else when a later git adds an option (simple-git set this too).
+  env.GIT_TEST_DISALLOW_ABBREVIATED_OPTIONS = 'true';
   return { ...env, ...extra };
 }
 
-/** Loaded on first use: the CLI's lock and context commands never start git, and skipping the
- * module keeps their start-up short (they run before every agent edit). */
-let simpleGitModule: Promise<typeof import('simple-git')> | null = null;
+/** How long to wait for git's output streams to close once git itself has exited. They close at
+ * once unless something git started (a hook's background child) still holds them; then we stop
+ * waiting and keep what git printed. */
+const EXIT_GRACE_MS = 50;
+
+interface GitExit {
+  /** null when a signal ended git. */
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** Stopped by us: silent for longer than `timeoutMs`. */
+  timedOut: boolean;
+}
+
+function run(args: readonly string[], call: GitCall, env: Record<string, string>): Promise<GitExit> {
+  return new Promise((resolve, reject) => {
+    let child: ChildProcess;
+    try {
+      child = spawn('git', [...args], {
+        cwd: call.cwd,
+        env,
+        stdio: [call.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+        shell: false,
+        windowsHide: true,
+      });
+    } catch (err) {
+      reject(err);
+      return;
+    }
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let timedOut = false;
+    let silence: NodeJS.Timeout | undefined;
+    let grace: NodeJS.Timeout | undefined;
+    let exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+    let settled = false;
+
+    const settle = (outcome: Error | null): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(silence);
+      clearTimeout(grace);
+      if (outcome) {
+        reject(outcome);
+        return;
+      }
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      resolve({
+        exitCode: exited?.code ?? null,
+        signal: exited?.signal ?? null,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        timedOut,
+      });
+    };
+    const stopWhenSilent = (): void => {
+      if (!call.timeoutMs || exited) return;
+      clearTimeout(silence);
+      silence = setTimeout(() => {
+        timedOut = true;
+        child.kill('SIGINT');
+      }, call.timeoutMs);
+    };
+
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out.push(chunk);
+      stopWhenSilent();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      err.push(chunk);
+      stopWhenSilent();
+    });
+    child.on('error', (error) => settle(error));
+    child.on('exit', (code, signal) => {
+      exited = { code, signal };
+      clearTimeout(silence);
+      grace = setTimeout(() => settle(null), EXIT_GRACE_MS);
+    });
+    child.on('close', (code, signal) => {
+      exited ??= { code, signal };
+      settle(null);
+    });
+    if (call.input !== undefined && child.stdin) {
+      // git may exit without reading all of it (EPIPE): its exit code tells what happened.
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(call.input, 'utf8');
+    }
+    stopWhenSilent();
+  });
+}
+
+function isFolder(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Why a spawn failed, in words: git missing, or the folder to run it in missing. */
+function spawnFailure(args: readonly string[], cwd: string, error: unknown): CouncilError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    if (!isFolder(cwd)) {
+      return new CouncilError('git-failed', `git ${args[0] ?? ''} failed: the folder ${cwd} does not exist`, { args: [...args] });
+    }
+    return new CouncilError('internal', 'git was not found on PATH: install git 2.38 or newer');
+  }
+  return new CouncilError('git-failed', `git ${args[0] ?? ''} failed: ${message}`, { args: [...args] });
+}
 
 export async function git(args: readonly string[], call: GitCall): Promise<GitOutput> {
-  const { simpleGit } = await (simpleGitModule ??= import('simple-git'));
-  let exit: GitExit | undefined;
-  const options: Partial<SimpleGitOptions> = {
-    baseDir: call.cwd,
-    allowEnvironment: [...PASS_THROUGH, ...OWN],
-    // simple-git guards against untrusted callers; these variables come from the user's own
-    // environment (identity, config files, ssh), which is exactly what git should see.
-    unsafe: {
-      allowUnsafeConfigPaths: true,
-      allowUnsafeSshCommand: true,
-      allowUnsafeAskPass: true,
-      allowUnsafeExec: true,
-    },
-    errors: (error, result) => {
-      if (result.exitCode === 0) return undefined;
-      exit = {
-        exitCode: result.exitCode,
-        stdout: Buffer.concat(result.stdOut).toString('utf8'),
-        stderr: Buffer.concat(result.stdErr).toString('utf8'),
-      };
-      return error ?? Buffer.concat(result.stdErr);
-    },
-  };
-  if (call.input !== undefined) {
-    const input = call.input;
-    options.input = () => input;
-  }
-  if (call.timeoutMs) options.timeout = { block: call.timeoutMs };
-  let stdout: string;
+  const env = environment(call.env);
+  let exit: GitExit;
   try {
-    stdout = await simpleGit(options).env(environment(call.env)).raw([...args]);
-  } catch (err) {
-    if (exit) {
-      if (call.okExitCodes?.includes(exit.exitCode)) {
-        return { stdout: exit.stdout, stderr: exit.stderr, exitCode: exit.exitCode };
-      }
-      const said = exit.stderr.trim() || exit.stdout.trim() || `exit status ${exit.exitCode}`;
-      throw new CouncilError('git-failed', `git ${args[0] ?? ''} failed: ${said}`, {
-        args: [...args],
-        exitCode: exit.exitCode,
-        stderr: exit.stderr,
-      });
-    }
-    const message = err instanceof Error ? err.message : String(err);
-    if (/ENOENT|spawn git/i.test(message)) {
-      throw new CouncilError('internal', 'git was not found on PATH: install git 2.38 or newer');
-    }
-    throw new CouncilError('git-failed', `git ${args[0] ?? ''} failed: ${message}`, { args: [...args] });
+    exit = await run(args, call, env);
+  } catch (error) {
+    throw spawnFailure(args, call.cwd, error);
   }
-  return { stdout, stderr: '', exitCode: 0 };
+  const { exitCode, stdout, stderr } = exit;
+  if (exitCode === 0) return { stdout, stderr, exitCode };
+  if (exitCode !== null && !exit.timedOut && call.okExitCodes?.includes(exitCode)) return { stdout, stderr, exitCode };
+  const said = exit.timedOut
+    ? `stopped after printing nothing for ${call.timeoutMs} ms`
+    : stderr.trim() || stdout.trim() || (exitCode === null ? `ended by ${exit.signal ?? 'a signal'}` : `exit status ${exitCode}`);
+  throw new CouncilError('git-failed', `git ${args[0] ?? ''} failed: ${said}`, { args: [...args], exitCode, stderr });
 }

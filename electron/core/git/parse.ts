@@ -53,15 +53,25 @@ export interface StatusEntry {
   origPath: string | null;
 }
 
-/** `git status --porcelain=v2 -z` (without --branch headers). */
-export function parseStatusV2(output: string): StatusEntry[] {
+export interface StatusV2 {
+  /** `# branch.oid` (with --branch): the commit HEAD is on; null when unborn or without --branch. */
+  head: string | null;
+  entries: StatusEntry[];
+}
+
+/** `git status --porcelain=v2 -z`, with or without --branch (the one status parser). */
+export function parseStatusV2(output: string): StatusV2 {
   const fields = output.split('\0');
   const entries: StatusEntry[] = [];
+  let head: string | null = null;
   for (let i = 0; i < fields.length; i++) {
     const field = fields[i];
     if (!field) continue;
     const type = field[0];
-    if (type === '1') {
+    if (type === '#') {
+      const oid = /^# branch\.oid (\S+)$/.exec(field)?.[1];
+      if (oid) head = /^[0-9a-f]{40,64}$/.test(oid) ? oid : null;
+    } else if (type === '1') {
       // 1 XY sub mH mI mW hH hI path
       const parts = splitN(field, 9);
       entries.push({ kind: 'changed', xy: parts[1] ?? '', path: parts[8] ?? '', origPath: null });
@@ -80,7 +90,7 @@ export function parseStatusV2(output: string): StatusEntry[] {
       entries.push({ kind: 'ignored', xy: '!!', path: field.slice(2), origPath: null });
     }
   }
-  return entries;
+  return { head, entries };
 }
 
 /** Splits on the first n-1 spaces; the last part keeps its spaces (paths may contain them). */
@@ -174,4 +184,101 @@ export function parseRawNumstat(output: string): RawNumstatEntry[] {
     entry.deletions = stat.deletions;
   }
   return entries;
+}
+
+/** NUL-separated names (`-z` name lists: ls-files, check-ignore, diff --name-only), empty ones dropped. */
+export function parseNulList(output: string): string[] {
+  return output.split('\0').filter(Boolean);
+}
+
+export interface TreeChange {
+  path: string;
+  /** Mode and blob on each side; null where the path does not exist on that side. */
+  before: { mode: string; oid: string } | null;
+  after: { mode: string; oid: string } | null;
+}
+
+const ZERO_OID = /^0+$/;
+
+/** `git diff-tree -r -z --no-renames <a> <b>`: `:<mode a> <mode b> <oid a> <oid b> <status>\0<path>\0`. */
+export function parseDiffTree(stdout: string): TreeChange[] {
+  const fields = stdout.split('\0');
+  const changes: TreeChange[] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const meta = fields[i] as string;
+    const file = fields[i + 1] as string;
+    if (!meta.startsWith(':')) break;
+    const [modeA, modeB, oidA, oidB] = meta.slice(1).split(' ');
+    if (!modeA || !modeB || !oidA || !oidB) continue;
+    changes.push({
+      path: file,
+      before: ZERO_OID.test(oidA) || /^0+$/.test(modeA) ? null : { mode: modeA, oid: oidA },
+      after: ZERO_OID.test(oidB) || /^0+$/.test(modeB) ? null : { mode: modeB, oid: oidB },
+    });
+  }
+  return changes;
+}
+
+export interface NameStatus {
+  /** git's letter: A, M, D, T (renames are off: a rename is a D and an A). */
+  status: string;
+  path: string;
+}
+
+/**
+ * `git diff-tree --stdin --always -r -z --name-status --no-renames --format=>%H` fed one
+ * `<to> <from>` line per request: every request prints a header (`>sha`, thanks to --always even
+ * when nothing changed), then `<status>\0<path>\0` pairs; the first status after a header carries a
+ * leading newline. Returns one list per request, in order.
+ */
+export function parseDiffTreeStdin(output: string, requests: number): NameStatus[][] {
+  const fields = output.split('\0');
+  const result: NameStatus[][] = [];
+  let current: NameStatus[] | null = null;
+  for (let i = 0; i < fields.length; i++) {
+    const field = (fields[i] as string).replace(/^\n/, '');
+    if (field === '') continue;
+    if (field.startsWith('>')) {
+      current = [];
+      result.push(current);
+      continue;
+    }
+    if (!current) continue;
+    const path = fields[i + 1];
+    i++;
+    if (path === undefined) break;
+    current.push({ status: field[0] ?? 'M', path });
+  }
+  if (result.length !== requests) {
+    throw new Error(`git diff-tree answered ${result.length} of ${requests} requests`);
+  }
+  return result;
+}
+
+/** `git rev-list --parents`: one line per commit, `<commit> <parent>…` (in git's order). */
+export function parseRevListParents(output: string): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const line of output.split('\n')) {
+    const [commit, ...parents] = line.trim().split(' ');
+    if (commit) graph.set(commit, parents);
+  }
+  return graph;
+}
+
+export interface IndexEntry {
+  mode: string;
+  oid: string;
+}
+
+/** The stage-0 entries of `git ls-files -s -z` (`<mode> <oid> <stage>\t<path>\0`), by path. */
+export function parseStagedEntries(output: string): Map<string, IndexEntry> {
+  const map = new Map<string, IndexEntry>();
+  for (const record of output.split('\0')) {
+    const tab = record.indexOf('\t');
+    if (tab === -1) continue;
+    const [mode, oid, stage] = record.slice(0, tab).split(' ');
+    if (!mode || !oid || stage !== '0') continue;
+    map.set(record.slice(tab + 1), { mode, oid });
+  }
+  return map;
 }

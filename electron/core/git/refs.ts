@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { CouncilError } from '../errors';
 import { git } from './git';
 
 /** The branch the main checkout is on (read from its HEAD file), or null when detached. */
@@ -7,6 +8,22 @@ export function currentBranch(commonDir: string): string | null {
   const head = readFileSync(path.join(commonDir, 'HEAD'), 'utf8').trim();
   const match = /^ref: refs\/heads\/(.+)$/.exec(head);
   return match?.[1] ?? null;
+}
+
+/**
+ * Whether git keeps this repository's refs as files (loose refs, packed-refs, HEAD files) that we
+ * may read ourselves. False for reftable, for any other `extensions.refStorage`, and when the
+ * config cannot be read: then ask git. The one reftable check.
+ */
+export function refsInFiles(commonDir: string): boolean {
+  let config: string;
+  try {
+    config = readFileSync(path.join(commonDir, 'config'), 'utf8');
+  } catch {
+    return false;
+  }
+  const storage = /^\s*refstorage\s*=\s*(\S*)/im.exec(config)?.[1];
+  return storage === undefined || storage.toLowerCase() === 'files';
 }
 
 const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
@@ -21,11 +38,7 @@ const PLAIN_BRANCH = /^(?!.*\.\.)(?!.*\/\/)[A-Za-z0-9._/-]{1,200}$/;
  */
 export function readBranchCommit(commonDir: string, branch: string): string | null | undefined {
   if (!PLAIN_BRANCH.test(branch) || branch.startsWith('/') || branch.endsWith('/') || branch.endsWith('.lock')) return undefined;
-  try {
-    if (/^\s*refstorage\s*=/im.test(readFileSync(path.join(commonDir, 'config'), 'utf8'))) return undefined;
-  } catch {
-    return undefined;
-  }
+  if (!refsInFiles(commonDir)) return undefined;
   const ref = `refs/heads/${branch}`;
   try {
     const loose = readFileSync(path.join(commonDir, ...ref.split('/')), 'utf8').trim();
@@ -70,4 +83,65 @@ export async function hasAnyCommit(cwd: string): Promise<boolean> {
 export async function branchCommit(commonDir: string, cwd: string, branch: string): Promise<string | null> {
   const known = readBranchCommit(commonDir, branch);
   return known === undefined ? resolveCommit(cwd, branchRef(branch)) : known;
+}
+
+/** The commit HEAD is on (fails when HEAD is unborn). */
+export async function headCommit(cwd: string): Promise<string> {
+  return (await git(['rev-parse', '--verify', 'HEAD'], { cwd })).stdout.trim();
+}
+
+/** A commit's first parent, or null when it has none (or is unknown). */
+export async function firstParent(cwd: string, commit: string): Promise<string | null> {
+  const out = await git(['rev-parse', '--verify', '--quiet', `${commit}^1`], { cwd, okExitCodes: [1, 128] });
+  return out.exitCode === 0 ? out.stdout.trim() : null;
+}
+
+/** The tree of a commit. */
+export async function treeOf(cwd: string, commit: string): Promise<string> {
+  return (await git(['rev-parse', '--verify', `${commit}^{tree}`], { cwd })).stdout.trim();
+}
+
+/** The full name of the branch HEAD is on (refs/heads/…), or null when detached. */
+export async function symbolicHead(cwd: string): Promise<string | null> {
+  const out = await git(['symbolic-ref', '-q', 'HEAD'], { cwd, okExitCodes: [1, 128] });
+  return out.exitCode === 0 ? out.stdout.trim() : null;
+}
+
+/** The git dir of the worktree at `cwd`, asked of git. */
+export async function absoluteGitDir(cwd: string): Promise<string> {
+  return (await git(['rev-parse', '--absolute-git-dir'], { cwd })).stdout.trim();
+}
+
+/** `git for-each-ref --format=<format> <pattern>`: one line per ref. */
+export async function forEachRef(cwd: string, format: string, pattern: string): Promise<string[]> {
+  const out = await git(['for-each-ref', `--format=${format}`, pattern], { cwd });
+  return out.stdout.split('\n').filter(Boolean);
+}
+
+/** Creates `ref` at `commit`; fails if it already exists. */
+export async function createRef(cwd: string, ref: string, commit: string, reason: string): Promise<void> {
+  await git(['update-ref', '-m', reason, ref, commit, ''], { cwd });
+}
+
+/** Deletes `ref` if it still points at `expected`; anything else (it moved, it is locked) throws. */
+export async function deleteRef(cwd: string, ref: string, expected: string): Promise<void> {
+  await git(['update-ref', '-d', ref, expected], { cwd });
+}
+
+/** Deletes `ref` if it still points at `expected`: false when git refused (moved, locked, gone). */
+export async function tryDeleteRef(cwd: string, ref: string, expected: string): Promise<boolean> {
+  return (await git(['update-ref', '-d', ref, expected], { cwd, okExitCodes: [1, 128] })).exitCode === 0;
+}
+
+/**
+ * Moves a branch from `expected` to `next` only if it is still at `expected` (git's own
+ * compare-and-swap: the ref is locked, checked and written as one step). False when the branch
+ * has moved; anything else that goes wrong throws.
+ */
+export async function updateRefCas(cwd: string, branchRefName: string, next: string, expected: string, reason: string): Promise<boolean> {
+  if (/[\n\0]/.test(reason)) throw new CouncilError('internal', 'a reflog message must be one line');
+  const out = await git(['update-ref', '-m', reason, branchRefName, next, expected], { cwd, okExitCodes: [128, 1] });
+  if (out.exitCode === 0) return true;
+  if (/is at .* but expected|cannot lock ref|reference already exists|unable to resolve reference/i.test(out.stderr)) return false;
+  throw new CouncilError('git-failed', `git update-ref failed: ${out.stderr.trim() || `exit status ${out.exitCode}`}`, { exitCode: out.exitCode, stderr: out.stderr });
 }

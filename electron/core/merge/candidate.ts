@@ -1,10 +1,12 @@
 import type { MergeStrategy } from '../../../shared/merge';
 import type { Session } from '../../../shared/models';
-import { git } from '../git/git';
-import { COUNCIL_IDENTITY } from '../sessions/inspect';
-import type { Workspace } from '../workspace';
+import { abortCherryPick, cherryPick, commitTree, COUNCIL_IDENTITY, hasCommitterIdentity } from '../git/commit';
+import { unmergedPaths } from '../git/diff';
+import { commitsToReplay, countCommits, isAncestor, subjectsBetween } from '../git/history';
 import { mergeTree } from '../git/merge-tree';
-import { commitTree, isAncestor, subjectOf, treeOf } from './merge-git';
+import { headCommit, treeOf } from '../git/refs';
+import type { Workspace } from '../workspace';
+import { subjectOf } from './subject';
 import { addTempWorktree } from './temp-worktree';
 
 /*
@@ -57,8 +59,8 @@ export async function computeCandidate(input: CandidateInput): Promise<Candidate
   const merged = await mergeTree(cwd, base, tip);
   if (!merged.clean) {
     const files = merged.files;
-    // git's lines repeat the file names; the kinds are what the reason adds ("content", "modify/delete").
-    const kinds = [...new Set(merged.conflicts.map((c) => /^CONFLICT \(([^)]+)\)/.exec(c.message)?.[1]).filter((kind): kind is string => Boolean(kind)))];
+    // git's lines repeat the file names; the kinds (the radar's, shared/merge.ts) are what the reason adds.
+    const kinds = [...new Set(merged.conflicts.map((c) => c.kind))];
     const detail = kinds.length ? ` (${kinds.join(', ')})` : '';
     return { kind: 'conflict', reason: `merging into ${session.baseBranch} conflicts in ${list(files)}${detail}`, files };
   }
@@ -70,7 +72,7 @@ export async function computeCandidate(input: CandidateInput): Promise<Candidate
     input.trees.set(commit, merged.tree);
     return { kind: 'commit', commit, tree: merged.tree, worktree: null, commits: 1 };
   }
-  const subjects = (await git(['log', '--format=%s', '--reverse', tip, '--not', base], { cwd })).stdout.trim().split('\n').filter(Boolean);
+  const subjects = await subjectsBetween(cwd, base, tip);
   const body = subjects.length ? `\n\nSquashed from session ${session.id} (${session.branch}):\n${subjects.map((s) => `* ${s}`).join('\n')}\n` : `\n\nSquashed from session ${session.id} (${session.branch}).\n`;
   const commit = await commitTree(cwd, merged.tree, [base], `${subject}${body}`);
   input.trees.set(commit, merged.tree);
@@ -80,17 +82,16 @@ export async function computeCandidate(input: CandidateInput): Promise<Candidate
 async function rebaseCandidate(input: CandidateInput): Promise<Candidate> {
   const { ws, session, base, tip } = input;
   const cwd = ws.repo.mainRoot;
-  const all = await git(['rev-list', '--count', tip, '--not', base], { cwd });
-  if (Number(all.stdout.trim()) === 0) return { kind: 'nothing' };
+  const all = await countCommits(cwd, tip, base);
+  if (all === 0) return { kind: 'nothing' };
   if (await isAncestor(cwd, base, tip)) {
     // Already on top of the base: the session's own commits are the result.
-    return { kind: 'commit', commit: tip, tree: null, worktree: null, commits: Number(all.stdout.trim()) };
+    return { kind: 'commit', commit: tip, tree: null, worktree: null, commits: all };
   }
   // The commits to replay, oldest first, leaving out those whose change the base already has
   // (`--cherry-pick`, as git rebase does): a session merged before by rebase and merged again
   // would otherwise replay its old commits as empty ones.
-  const out = await git(['rev-list', '--reverse', '--topo-order', '--parents', '--cherry-pick', '--right-only', `${base}...${tip}`], { cwd });
-  const commits = out.stdout.trim().split('\n').filter(Boolean).map((line) => line.split(' '));
+  const commits = await commitsToReplay(cwd, base, tip);
   if (commits.length === 0) return { kind: 'nothing' };
   const merges = commits.filter((c) => c.length > 2);
   if (merges.length > 0) {
@@ -102,13 +103,13 @@ async function rebaseCandidate(input: CandidateInput): Promise<Candidate> {
   }
   const worktree = await addTempWorktree(ws, input.entryId, 'rebase', base);
   input.temps.push(worktree);
-  const identity = await hasIdentity(worktree);
+  const identity = await hasCommitterIdentity(worktree);
   const env = identity ? undefined : { GIT_COMMITTER_NAME: COUNCIL_IDENTITY.GIT_COMMITTER_NAME, GIT_COMMITTER_EMAIL: COUNCIL_IDENTITY.GIT_COMMITTER_EMAIL };
-  const picked = await git(['cherry-pick', '--allow-empty', '--keep-redundant-commits', ...commits.map((c) => c[0] as string)], { cwd: worktree, okExitCodes: [1], env });
-  if (picked.exitCode !== 0) {
-    const unmerged = (await git(['diff', '--name-only', '-z', '--diff-filter=U'], { cwd: worktree })).stdout.split('\0').filter(Boolean);
+  const picked = await cherryPick(worktree, commits.map((c) => c[0] as string), env);
+  if (!picked.ok) {
+    const unmerged = await unmergedPaths(worktree);
     const failed = /could not apply ([0-9a-f]+)\.\.\.\s*(.*)/.exec(picked.stderr);
-    await git(['cherry-pick', '--abort'], { cwd: worktree, okExitCodes: [128] });
+    await abortCherryPick(worktree);
     const at = failed ? ` while replaying ${failed[1]} (${(failed[2] ?? '').trim()})` : '';
     const files = unmerged;
     return {
@@ -117,11 +118,6 @@ async function rebaseCandidate(input: CandidateInput): Promise<Candidate> {
       files,
     };
   }
-  const head = (await git(['rev-parse', 'HEAD'], { cwd: worktree })).stdout.trim();
+  const head = await headCommit(worktree);
   return { kind: 'commit', commit: head, tree: null, worktree, commits: commits.length };
-}
-
-async function hasIdentity(cwd: string): Promise<boolean> {
-  const out = await git(['var', 'GIT_COMMITTER_IDENT'], { cwd, okExitCodes: [128, 1] });
-  return out.exitCode === 0;
 }

@@ -1,14 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, linkSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { git } from '../git/git';
+import { treeChanges } from '../git/diff';
 import { copyIndexFile } from '../git/index-copy';
-import { parseWorktreeList } from '../git/parse';
-import { branchCommit, branchRef } from '../git/refs';
+import { checkoutFromIndex, hashFiles, refreshIndex, stagedEntries, switchTrees } from '../git/index-file';
+import type { IndexEntry, TreeChange } from '../git/parse';
+import { absoluteGitDir, branchCommit, branchRef, refsInFiles, symbolicHead, updateRefCas } from '../git/refs';
+import { listWorktrees } from '../git/worktree';
 import type { Workspace } from '../workspace';
 import { removeQuietly } from '../sessions/index-lock';
 import { writeJournal, type CheckoutIntent, type MergeJournal } from './journal';
-import { treeChanges, updateRefCas, withoutTrace, type TreeChange } from './merge-git';
 import { worktreeStatus } from '../git/status';
 
 /*
@@ -91,20 +92,18 @@ function worktreesFromFiles(ws: Workspace): BaseCheckout[] {
 }
 
 async function worktreesFromGit(ws: Workspace): Promise<BaseCheckout[]> {
-  const listed = parseWorktreeList((await git(['worktree', 'list', '--porcelain', '-z'], { cwd: ws.repo.mainRoot })).stdout);
+  const listed = await listWorktrees(ws.repo.mainRoot);
   const all: BaseCheckout[] = [];
   for (const w of listed) {
     if (w.bare || w.prunable || !existsSync(w.path)) continue;
-    const gitDir = (await git(['rev-parse', '--absolute-git-dir'], { cwd: w.path })).stdout.trim();
+    const gitDir = await absoluteGitDir(w.path);
     all.push({ worktree: w.path, gitDir, main: path.resolve(gitDir) === path.resolve(ws.repo.commonDir) });
   }
   return all;
 }
 
 /** The refs backend keeps HEAD in git's own files unless the repository uses reftable. */
-function usesReftable(ws: Workspace): boolean {
-  return /^\s*refstorage\s*=\s*reftable/im.test(readText(path.join(ws.repo.commonDir, 'config')) ?? '');
-}
+const usesReftable = (ws: Workspace): boolean => !refsInFiles(ws.repo.commonDir);
 
 const IN_PROGRESS: [string, string][] = [
   ['MERGE_HEAD', 'a merge'],
@@ -144,8 +143,7 @@ export async function findCheckout(ws: Workspace, branch: string): Promise<Check
 }
 
 async function headBranch(t: BaseCheckout): Promise<string | null> {
-  const out = await git(['symbolic-ref', '-q', 'HEAD'], { cwd: t.worktree, okExitCodes: [1, 128] });
-  return out.exitCode === 0 ? out.stdout.trim() : null;
+  return symbolicHead(t.worktree);
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -211,22 +209,19 @@ function copyIndex(intent: CheckoutIntent): void {
 
 async function twoTreeUpdate(intent: CheckoutIntent, from: string, to: string): Promise<{ ok: boolean; stderr: string }> {
   copyIndex(intent);
-  // GIT_TRACE only makes read-tree say something (one trace line): simple-git waits an extra 50 ms
-  // after a git command that printed nothing, and read-tree prints nothing when it succeeds.
-  const env = { GIT_INDEX_FILE: intent.tempIndex, GIT_TRACE: '1' };
-  let out = await git(['read-tree', '-m', '-u', from, to], { cwd: intent.worktree, env, okExitCodes: [128, 1] });
-  if (out.exitCode !== 0 && /not uptodate/i.test(out.stderr)) {
+  let out = await switchTrees(intent.worktree, from, to, intent.tempIndex);
+  if (!out.ok && /not uptodate/i.test(out.stderr)) {
     // read-tree refuses an entry whose stat data changed even when its content did not (a file put
     // back by recovery after a crash, or touched by an editor): refresh the copy's stat data and
     // try once more. Files whose content really changed stay "needs update" and are refused again.
     // (A refused read-tree writes neither the index copy nor any file.)
-    await git(['update-index', '-q', '--refresh'], { cwd: intent.worktree, env, okExitCodes: [1] });
-    out = await git(['read-tree', '-m', '-u', from, to], { cwd: intent.worktree, env, okExitCodes: [128, 1] });
+    await refreshIndex(intent.worktree, intent.tempIndex);
+    out = await switchTrees(intent.worktree, from, to, intent.tempIndex);
   }
-  if (out.exitCode !== 0) {
+  if (!out.ok) {
     removeQuietly(intent.tempIndex);
     removeQuietly(`${intent.tempIndex}.lock`);
-    return { ok: false, stderr: withoutTrace(out.stderr) };
+    return { ok: false, stderr: out.stderr };
   }
   renameSync(intent.tempIndex, path.join(intent.gitDir, 'index'));
   return { ok: true, stderr: '' };
@@ -316,25 +311,6 @@ async function describeRefusal(ws: Workspace, checkout: BaseCheckout, old: strin
 // ---------------------------------------------------------------------------------------------
 // Recovery
 
-interface IndexEntry {
-  mode: string;
-  oid: string;
-}
-
-/** The stage-0 entries of a checkout's index (`git ls-files -s -z`). */
-async function readIndex(worktree: string): Promise<Map<string, IndexEntry>> {
-  const out = await git(['ls-files', '-s', '-z'], { cwd: worktree });
-  const map = new Map<string, IndexEntry>();
-  for (const record of out.stdout.split('\0')) {
-    const tab = record.indexOf('\t');
-    if (tab === -1) continue;
-    const [mode, oid, stage] = record.slice(0, tab).split(' ');
-    if (!mode || !oid || stage !== '0') continue;
-    map.set(record.slice(tab + 1), { mode, oid });
-  }
-  return map;
-}
-
 type Side = 'before' | 'after';
 
 /** Does the index hold one side of every change (for each touched path, that side's blob, or nothing)? */
@@ -389,8 +365,7 @@ async function undoHalfUpdate(worktree: string, changes: readonly TreeChange[]):
     }
   }
   if (regular.length > 0) {
-    const out = await git(['hash-object', '--stdin-paths'], { cwd: worktree, input: regular.map((c) => c.path).join('\n') + '\n' });
-    const ids = out.stdout.trim().split('\n');
+    const ids = await hashFiles(worktree, regular.map((c) => c.path));
     regular.forEach((c, i) => {
       const id = ids[i];
       if (id === c.before?.oid && c.before?.mode === c.after?.mode) return; // already the old content
@@ -400,7 +375,7 @@ async function undoHalfUpdate(worktree: string, changes: readonly TreeChange[]):
   }
   const toCheckout = ours.filter((c) => c.before).map((c) => c.path);
   for (const c of ours) if (!c.before) removeQuietly(path.join(worktree, ...c.path.split('/')));
-  if (toCheckout.length > 0) await git(['checkout-index', '-f', '-z', '--stdin'], { cwd: worktree, input: toCheckout.join('\0') + '\0' });
+  if (toCheckout.length > 0) await checkoutFromIndex(worktree, toCheckout);
   return { restored: ours.map((c) => c.path), leftAlone };
 }
 
@@ -430,7 +405,7 @@ export async function repairCheckout(ws: Workspace, journal: MergeJournal, base:
     // (we release it only after the branch moved).
     if (base !== journal.baseBefore || !lockIsOurs(intent) || !existsSync(intent.worktree)) return { base, action: 'none', note: '' };
     const changes = await treeChanges(ws.repo.mainRoot, journal.baseBefore, journal.candidate);
-    const index = await readIndex(intent.worktree);
+    const index = await stagedEntries(intent.worktree);
     if (indexMatches(index, changes, 'after')) {
       // The new index was in place: only the branch had not moved yet.
       const moved = await updateRefCas(ws.repo.mainRoot, branchRef(journal.baseBranch), journal.candidate, journal.baseBefore, `council: merge queue entry ${journal.entryId} (finished after an interruption)`);

@@ -14,7 +14,7 @@ import { finishMerged } from './finish';
 import { runGate } from './gate';
 import { deleteJournal, journalLandings, readJournal, writeJournal, type MergeJournal } from './journal';
 import { lookAhead, usableLookAhead } from './look-ahead';
-import { updateRefCas } from './merge-git';
+import { updateRefCas } from '../git/refs';
 import { worktreeStatus } from '../git/status';
 import { MergeQueue } from './queue-store';
 import { recoverJournal, recoverLocked } from './recovery';

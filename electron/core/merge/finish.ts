@@ -4,7 +4,7 @@ import { branchCommit } from '../git/refs';
 import { inspectWork } from '../sessions/inspect';
 import { deleteJournal, readJournal } from './journal';
 import { mergeTree } from '../git/merge-tree';
-import { treeOf } from './merge-git';
+import { treeOf } from '../git/refs';
 import { messageOf, shortSha, type RunContext } from './run-context';
 
 export interface Finish {

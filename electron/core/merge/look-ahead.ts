@@ -5,7 +5,7 @@ import { branchCommit } from '../git/refs';
 import type { StatusEntry } from '../git/parse';
 import type { Workspace } from '../workspace';
 import { computeCandidate, type Candidate } from './candidate';
-import { changesGitAttributes } from './merge-git';
+import { changesGitAttributes } from '../git/diff';
 import { worktreeStatus } from '../git/status';
 
 /*
@@ -56,7 +56,7 @@ export async function lookAhead(input: LookAheadInput, waiting: readonly QueueEn
   const tip = await branchCommit(ws.repo.commonDir, ws.repo.mainRoot, session.branch);
   if (!tip) return null;
   // A merge computed now reads merge attributes from the checkout as it is before the move: not
-  // usable when the move changes them (merge-git.ts changesGitAttributes); the entry asks again.
+  // usable when the move changes them (git/diff.ts changesGitAttributes); the entry asks again.
   const candidate = Promise.all([
     computeCandidate({ ws, entryId: next.id, session, strategy: next.strategy, base: input.predictedBase, tip, trees: input.trees, temps: [] }).catch(() => null),
     changesGitAttributes(ws.repo.mainRoot, input.currentBase, input.predictedBase).catch(() => true),

@@ -9,7 +9,7 @@ import type { Workspace } from '../workspace';
 import { repairCheckout } from './checkout';
 import { finishMerged } from './finish';
 import { deleteJournal, journalLandings, readJournal, type MergeJournal } from './journal';
-import { isAncestor } from './merge-git';
+import { isAncestor } from '../git/history';
 import { MergeQueue } from './queue-store';
 import type { RecoveryReport, RunContext } from './run-context';
 import { cleanupTempWorktrees, tempRoot } from './temp-worktree';

@@ -2,8 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { git } from '../git/git';
-import { parseWorktreeList } from '../git/parse';
+import { addDetachedWorktreeNoCheckout, listWorktrees, pruneWorktrees, removeWorktree, resetHard, unlockWorktree } from '../git/worktree';
 import { withWorktreeAdmin } from '../git/worktree-admin';
 import { clearUnfinishedAdminFolders } from '../sessions/half-made';
 import type { Workspace } from '../workspace';
@@ -17,7 +16,7 @@ import type { Workspace } from '../workspace';
  *
  * A scratch worktree is made without a checkout, then filled by `git reset --hard`: git runs the
  * user's post-checkout hook on `worktree add` (husky and friends install dependencies there), which
- * has no business in a scratch copy; reset runs no hook. (simple-git refuses `-c core.hooksPath`.)
+ * has no business in a scratch copy; reset runs no hook.
  */
 
 export function tempRoot(ws: Workspace): string {
@@ -36,18 +35,18 @@ export async function addTempWorktree(ws: Workspace, entryId: string, purpose: s
   mkdirSync(root, { recursive: true });
   const dir = path.join(root, `${entryId}-${purpose}-${randomBytes(2).toString('hex')}`);
   await withWorktreeAdmin(ws, `merge queue: scratch worktree for entry ${entryId}`, () =>
-    git(['worktree', 'add', '--detach', '--no-checkout', dir, commit], { cwd: ws.repo.mainRoot }),
+    addDetachedWorktreeNoCheckout(ws.repo.mainRoot, dir, commit),
   );
-  await git(['reset', '--hard'], { cwd: dir });
+  await resetHard(dir);
   return dir;
 }
 
 /** Removes a scratch worktree, whatever is in it; already gone is fine. */
 export async function removeTempWorktree(ws: Workspace, dir: string): Promise<void> {
   await withWorktreeAdmin(ws, 'merge queue: remove a scratch worktree', async () => {
-    const out = await git(['worktree', 'remove', '--force', '--force', dir], { cwd: ws.repo.mainRoot, okExitCodes: [128] });
+    const removed = await removeWorktree(ws.repo.mainRoot, dir);
     rmSync(dir, { recursive: true, force: true });
-    if (out.exitCode !== 0) await git(['worktree', 'prune'], { cwd: ws.repo.mainRoot });
+    if (!removed) await pruneWorktrees(ws.repo.mainRoot);
   });
 }
 
@@ -66,12 +65,12 @@ export async function cleanupTempWorktrees(ws: Workspace): Promise<string[]> {
   await withWorktreeAdmin(ws, 'merge queue: clean up scratch worktrees', async () => {
     // Holding the worktree-list lock, no add is under way: an unfinished one is a dead process's.
     for (const name of clearUnfinishedAdminFolders(ws)) removed.push(path.join(ws.repo.commonDir, 'worktrees', name));
-    const listed = parseWorktreeList((await git(['worktree', 'list', '--porcelain', '-z'], { cwd })).stdout);
+    const listed = await listWorktrees(cwd);
     const roots = existsSync(root) ? [root, realpathSync(root)] : [root];
     for (const w of listed) {
       if (!roots.some((r) => isWithin(r, w.path))) continue;
-      if (w.locked) await git(['worktree', 'unlock', w.path], { cwd, okExitCodes: [128] });
-      await git(['worktree', 'remove', '--force', '--force', w.path], { cwd, okExitCodes: [128] });
+      if (w.locked) await unlockWorktree(cwd, w.path);
+      await removeWorktree(cwd, w.path);
       rmSync(w.path, { recursive: true, force: true });
       removed.push(w.path);
     }
@@ -82,7 +81,7 @@ export async function cleanupTempWorktrees(ws: Workspace): Promise<string[]> {
         rmSync(dir, { recursive: true, force: true });
       }
     }
-    if (removed.length) await git(['worktree', 'prune'], { cwd });
+    if (removed.length) await pruneWorktrees(cwd);
   });
   return removed;
 }

@@ -9,7 +9,7 @@ import { commitSession, committedMessage } from '../sessions/commit';
 import type { Workspace } from '../workspace';
 import { computeCandidate, type Candidate } from './candidate';
 import { shortSha, type RunContext } from './run-context';
-import { changesGitAttributes } from './merge-git';
+import { changesGitAttributes } from '../git/diff';
 import { worktreeStatus } from '../git/status';
 
 /*
@@ -81,7 +81,7 @@ export async function extendTrain(ctx: TrainContext, lead: Landing, claimed: str
     // A follower that fails in any way is simply not plain: it goes back to the head of the line
     // and is handled on its own (where a failure parks it, for its own reason). Nor does anything
     // follow an entry that changes merge attributes: git reads them from the checkout, which holds
-    // the new ones only once the base has moved (merge-git.ts changesGitAttributes).
+    // the new ones only once the base has moved (git/diff.ts changesGitAttributes).
     const [follower, attributes] = await Promise.all([
       prepareFollower(ctx, next, lead.session.baseBranch, prev.candidate, statuses.get(next.id)).catch(() => null),
       changesGitAttributes(ctx.ws.repo.mainRoot, prev.old, prev.candidate).catch(() => true),

@@ -1,6 +1,5 @@
-import { git } from '../git/git';
+import { graphAbove, mergeBase, octopusMergeBases } from '../git/history';
 import { mapLimit } from './limit';
-import { mergeBase } from './predict';
 
 /**
  * Where many pairs of commits meet, in two git processes instead of one `git merge-base` per pair
@@ -16,16 +15,6 @@ import { mergeBase } from './predict';
  * `git merge-base` after all, so the answer is git's own. X not unique, or no common ancestor at
  * all: every pair is asked of git.
  */
-
-/** `git rev-list --parents`: one line per commit, `<commit> <parent>…`. */
-export function parseRevListParents(output: string): Map<string, string[]> {
-  const graph = new Map<string, string[]>();
-  for (const line of output.split('\n')) {
-    const [commit, ...parents] = line.trim().split(' ');
-    if (commit) graph.set(commit, parents);
-  }
-  return graph;
-}
 
 /**
  * The best common ancestor of each pair within `graph` (commits above `bottom`, parents listed),
@@ -82,15 +71,14 @@ export async function mergeBasesMany(cwd: string, pairs: readonly (readonly [str
     return result as (string | null)[];
   }
   const commits = [...new Set(open.flatMap(([[a, b]]) => [a, b]))];
-  const octopus = await git(['merge-base', '--octopus', '--all', ...commits], { cwd, okExitCodes: [1] });
-  const bottoms = octopus.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
-  if (octopus.exitCode !== 0 || bottoms.length !== 1) {
+  const bottoms = await octopusMergeBases(cwd, commits);
+  if (bottoms.length !== 1) {
     await askGit(open);
     return result as (string | null)[];
   }
   const bottom = bottoms[0] as string;
   const above = commits.filter((c) => c !== bottom);
-  const graph = above.length ? parseRevListParents((await git(['rev-list', '--parents', ...above, '--not', bottom], { cwd })).stdout) : new Map<string, string[]>();
+  const graph = above.length ? await graphAbove(cwd, above, bottom) : new Map<string, string[]>();
   const answers = mergeBasesInGraph(graph, bottom, open.map(([p]) => p));
   const ambiguous: (readonly [readonly [string, string], number])[] = [];
   open.forEach((entry, k) => {

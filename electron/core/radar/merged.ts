@@ -1,6 +1,6 @@
 import { mergeTree } from '../git/merge-tree';
 import { MergeQueue } from '../merge/queue-store';
-import { treeOf } from '../merge/merge-git';
+import { treeOf } from '../git/refs';
 import type { Workspace } from '../workspace';
 import { mapLimit } from './limit';
 import type { Side } from './radar';

@@ -1,6 +1,6 @@
-import { git } from '../git/git';
+import { councilCommit } from '../git/commit';
+import { commitDate } from '../git/history';
 import { mergeTree } from '../git/merge-tree';
-import { COUNCIL_IDENTITY } from '../sessions/inspect';
 
 /**
  * A pair of sessions is judged on what the two sessions changed themselves: a session's own change
@@ -79,18 +79,14 @@ export class Transplants {
 
   private async make(onto: string, commit: string): Promise<string> {
     const [{ tree }, date] = await Promise.all([mergeTree(this.cwd, onto, commit), this.dateOf(onto)]);
-    const out = await git(['commit-tree', tree, '-p', onto, '-m', MESSAGE], {
-      cwd: this.cwd,
-      env: { ...COUNCIL_IDENTITY, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
-    });
-    return out.stdout.trim();
+    return councilCommit(this.cwd, tree, onto, MESSAGE, date);
   }
 
   /** Dated like its parent (see snapshot.ts on why not 1970). */
   private dateOf(commit: string): Promise<string> {
     let date = this.dates.get(commit);
     if (!date) {
-      date = git(['show', '-s', '--format=%ct +0000', commit], { cwd: this.cwd }).then((out) => out.stdout.trim());
+      date = commitDate(this.cwd, commit);
       date.catch(() => this.dates.delete(commit));
       this.dates.set(commit, date);
     }

@@ -1,38 +1,9 @@
-import { git } from '../git/git';
-import { parseDiffTreeStdin, type NameStatus } from './parse';
+import type { NameStatus } from '../git/parse';
 
 /**
- * The radar's questions to git, each answered without touching any working tree: where two commits
- * meet (merge-base), what changed from one commit to another (diff-tree), and what merging two
- * commits would do (git/merge-tree.ts).
+ * What the radar concludes from changed-file lists, before asking git merge-tree (the questions
+ * to git themselves are in git/: history.ts mergeBase, diff.ts changedFilesMany, merge-tree.ts).
  */
-
-/** The best common ancestor of two commits, or null when they share no history. */
-export async function mergeBase(cwd: string, a: string, b: string): Promise<string | null> {
-  if (a === b) return a;
-  const out = await git(['merge-base', a, b], { cwd, okExitCodes: [1] });
-  return out.exitCode === 0 ? out.stdout.trim() : null;
-}
-
-export interface DiffRequest {
-  from: string;
-  to: string;
-}
-
-/**
- * The files changed between each request's two commits (renames off: a rename is a deletion and an
- * addition), all in one `git diff-tree --stdin` process. Each input line is read as "a commit and
- * its parents", so `<to> <from>` diffs from → to; --always prints a header even for an empty diff,
- * which is what keeps the answers in step with the requests.
- */
-export async function changedFilesMany(cwd: string, requests: readonly DiffRequest[]): Promise<NameStatus[][]> {
-  if (requests.length === 0) return [];
-  const out = await git(['diff-tree', '--stdin', '--always', '-r', '-z', '--name-status', '--no-renames', '--format=>%H'], {
-    cwd,
-    input: requests.map((r) => `${r.to} ${r.from}\n`).join(''),
-  });
-  return parseDiffTreeStdin(out.stdout, requests.length);
-}
 
 /** Every leading folder of a path (`a/b/c.ts` → `a`, `a/b`); the top folder is left out. */
 function foldersOf(file: string): string[] {

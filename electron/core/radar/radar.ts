@@ -8,11 +8,12 @@ import { notFound } from '../errors';
 import { branchCommit, currentBranch, readBranchCommit, resolveCommit } from '../git/refs';
 import { mergeTree } from '../git/merge-tree';
 import { mapLimit } from './limit';
-import type { NameStatus } from './parse';
+import { changedFilesMany, type DiffRequest } from '../git/diff';
+import type { NameStatus } from '../git/parse';
 import { mergeBasesMany } from './merge-bases';
 import { MergedSessions } from './merged';
 import { commonBase, Transplants } from './own-changes';
-import { changedFilesMany, mayConflict, overlapOf, type DiffRequest } from './predict';
+import { mayConflict, overlapOf } from './predict';
 import { readWorktreeHead, SnapshotStore, type Snapshot } from './snapshot';
 
 /**

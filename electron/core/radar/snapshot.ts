@@ -3,11 +3,12 @@ import { copyFileSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync 
 import os from 'node:os';
 import path from 'node:path';
 import type { Session } from '../../../shared/models';
-import { git } from '../git/git';
-import { worktreeGitDir } from '../git/worktree-dir';
+import { councilCommit } from '../git/commit';
+import { commitDate } from '../git/history';
+import { readTree, stagePaths, unstagePaths, writeTree } from '../git/index-file';
 import { branchCommit, readBranchCommit } from '../git/refs';
-import { COUNCIL_IDENTITY } from '../sessions/inspect';
-import { parseStatusForSnapshot } from './parse';
+import { statusWithHead } from '../git/status';
+import { worktreeGitDir } from '../git/worktree-dir';
 
 /**
  * A session's work as one commit, now: the worktree's HEAD when nothing is uncommitted, else a
@@ -128,16 +129,14 @@ export class SnapshotStore {
 
   private async snapshotWorktree(worktree: string, previous: CacheEntry | undefined): Promise<CacheEntry | null> {
     const startedAt = Date.now();
-    // --branch also makes git print something on a clean worktree: the git wrapper (simple-git)
-    // waits an extra 50 ms for any command that prints nothing.
-    const status = await git(['status', '--porcelain=v2', '-z', '--branch', '--untracked-files=all', '--no-renames'], {
-      cwd: worktree,
-      env: { GIT_OPTIONAL_LOCKS: '0' },
-    });
-    const { head, paths, untracked } = parseStatusForSnapshot(status.stdout);
+    const status = await statusWithHead(worktree);
+    const { head } = status;
+    // Every path status reports (tracked changes staged or not, deletions, untracked files).
+    const paths = status.entries.flatMap((e) => (e.origPath ? [e.path, e.origPath] : [e.path]));
+    const untracked = status.entries.filter((e) => e.kind === 'untracked').map((e) => e.path);
     if (head === null) return null;
     if (paths.length === 0) return { tip: head, commit: head, dirty: false, fingerprint: '', racy: false };
-    const { fingerprint, racy, tooLarge } = fingerprintOf(worktree, status.stdout, paths, new Set(untracked), startedAt);
+    const { fingerprint, racy, tooLarge } = fingerprintOf(worktree, status.raw, paths, new Set(untracked), startedAt);
     if (previous && previous.tip === head && previous.fingerprint === fingerprint && !previous.racy) return previous;
     const wanted = tooLarge.size ? paths.filter((p) => !tooLarge.has(p)) : paths;
     if (wanted.length === 0) return { tip: head, commit: head, dirty: false, fingerprint, racy };
@@ -147,21 +146,20 @@ export class SnapshotStore {
 
   private async buildSnapshot(worktree: string, head: string, paths: readonly string[]): Promise<string> {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'council-radar-'));
-    const env = { GIT_INDEX_FILE: path.join(dir, 'index') };
+    const index = path.join(dir, 'index');
     try {
       try {
         // A read-only copy: git replaces its index by rename, so the copy is one whole version.
-        copyFileSync(path.join(worktreeGitDir(worktree), 'index'), env.GIT_INDEX_FILE);
+        copyFileSync(path.join(worktreeGitDir(worktree), 'index'), index);
       } catch {
-        await git(['read-tree', head], { cwd: worktree, env });
+        await readTree(worktree, head, index);
       }
       // The changed paths leave the copy first, so every one is hashed afresh: in the copy (a new
       // file, a new mtime) git's "racily clean" check no longer applies, and a file rewritten in
       // the same second as the checkout with the same size would look unchanged by its stat data.
-      // --verbose: prints each path (see the status call about silent commands). --no-split-index:
-      // never write a shared index into the session's git dir. --replace: a file where a folder
-      // was, or the other way round.
-      await git(['update-index', '--force-remove', '--no-split-index', '--verbose', '-z', '--stdin'], { cwd: worktree, env, input: paths.map((p) => `${p}\0`).join('') });
+      // --no-split-index: never write a shared index into the session's git dir. --replace: a file
+      // where a folder was, or the other way round.
+      await unstagePaths(worktree, paths, index);
       const present = paths.filter((p) => {
         try {
           lstatSync(path.join(worktree, p));
@@ -171,16 +169,13 @@ export class SnapshotStore {
         }
       });
       if (present.length) {
-        await git(['update-index', '--add', '--replace', '--no-split-index', '--verbose', '-z', '--stdin'], { cwd: worktree, env, input: present.map((p) => `${p}\0`).join('') });
+        await stagePaths(worktree, present, index);
       }
-      const tree = (await git(['write-tree'], { cwd: worktree, env })).stdout.trim();
+      const tree = await writeTree(worktree, index);
       const date = await this.tipDate(worktree, head);
-      const out = await git(['commit-tree', tree, '-p', head, '-m', SNAPSHOT_MESSAGE], {
-        cwd: worktree,
-        env: { ...COUNCIL_IDENTITY, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
-      });
+      const commit = await councilCommit(worktree, tree, head, SNAPSHOT_MESSAGE, date);
       this.built++;
-      return out.stdout.trim();
+      return commit;
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -190,7 +185,7 @@ export class SnapshotStore {
   private tipDate(cwd: string, tip: string): Promise<string> {
     let date = this.tipDates.get(tip);
     if (!date) {
-      date = git(['show', '-s', '--format=%ct +0000', tip], { cwd }).then((out) => out.stdout.trim());
+      date = commitDate(cwd, tip);
       date.catch(() => this.tipDates.delete(tip));
       this.tipDates.set(tip, date);
     }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import ignore from 'ignore';
 import type { Session } from '../../../shared/models';
 import { CouncilError, invalidInput } from '../errors';
-import { git } from '../git/git';
+import { ignoredEntries, ignoredFilesIn, untrackedFiles } from '../git/files';
 
 export { runSetupCommand, setupFailure, SETUP_OUTPUT_TAIL_BYTES, type SetupCommandOptions, type SetupCommandResult } from './setup-command';
 
@@ -58,29 +58,26 @@ function worthListing(dir: string, matcher: ReturnType<typeof ignore>, prefixes:
   return prefixes.some((prefix) => prefix === dir || prefix.startsWith(`${dir}/`) || dir.startsWith(`${prefix}/`));
 }
 
-const splitZ = (stdout: string): string[] => stdout.split('\0').filter((entry) => entry.length > 0);
-
 /** Untracked files of the main checkout that could be copied: git does the walking (and stops at
  * ignored folders it reports as a whole, which we only open when a pattern points into them). */
 async function untrackedCandidates(mainRoot: string, matcher: ReturnType<typeof ignore>, prefixes: readonly string[]): Promise<Set<string>> {
   const [others, ignored] = await Promise.all([
-    git(['ls-files', '--others', '--exclude-standard', '-z'], { cwd: mainRoot }),
-    git(['ls-files', '--others', '--ignored', '--exclude-standard', '--directory', '-z'], { cwd: mainRoot }),
+    untrackedFiles(mainRoot),
+    ignoredEntries(mainRoot),
   ]);
   const files = new Set<string>();
   const openDirs: string[] = [];
   // Entries ending in '/' are folders git did not descend into: nested repositories in the first
   // listing (never copied), ignored folders in the second.
-  for (const entry of splitZ(others.stdout)) if (!entry.endsWith('/')) files.add(entry);
-  for (const entry of splitZ(ignored.stdout)) {
+  for (const entry of others) if (!entry.endsWith('/')) files.add(entry);
+  for (const entry of ignored) {
     if (!entry.endsWith('/')) files.add(entry);
     else if (worthListing(entry.slice(0, -1), matcher, prefixes)) openDirs.push(entry.slice(0, -1));
   }
   // Batched so a long list of folders stays well under the command-line length limit.
   for (let i = 0; i < openDirs.length; i += 100) {
-    const specs = openDirs.slice(i, i + 100).map((dir) => `:(literal)${dir}/`);
-    const inside = await git(['ls-files', '--others', '--ignored', '--exclude-standard', '-z', '--', ...specs], { cwd: mainRoot });
-    for (const entry of splitZ(inside.stdout)) if (!entry.endsWith('/')) files.add(entry);
+    const inside = await ignoredFilesIn(mainRoot, openDirs.slice(i, i + 100));
+    for (const entry of inside) if (!entry.endsWith('/')) files.add(entry);
   }
   return files;
 }

@@ -2,8 +2,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ChangedFile, FileDiff, Session } from '../../../shared/models';
 import { invalidInput } from '../errors';
-import { git } from '../git/git';
-import { parseRawNumstat, type StatusEntry } from '../git/parse';
+import { diffPatch, diffSummary, newFilePatch } from '../git/diff';
+import type { StatusEntry } from '../git/parse';
 import { branchRef, readBranchCommit } from '../git/refs';
 import type { Workspace } from '../workspace';
 import { worktreeStatus } from '../git/status';
@@ -68,10 +68,10 @@ export async function collectChanges(ws: Workspace, s: Session): Promise<{ files
   const inWorktree = existsSync(path.join(s.worktreePath, '.git'));
   const cwd = inWorktree ? s.worktreePath : ws.repo.mainRoot;
   const [diff, status] = await Promise.all([
-    git(['diff', ...diffArgs(ws, s, inWorktree), '--raw', '--numstat', '-z', '-M', '--'], { cwd }),
+    diffSummary(cwd, diffArgs(ws, s, inWorktree)),
     inWorktree ? worktreeStatus(s.worktreePath) : Promise.resolve([]),
   ]);
-  const files: ChangedFile[] = parseRawNumstat(diff.stdout).map((entry) => ({
+  const files: ChangedFile[] = diff.map((entry) => ({
     path: entry.path,
     origPath: entry.origPath,
     kind: KIND[entry.status] ?? 'modified',
@@ -96,12 +96,10 @@ export async function sessionFileDiff(ws: Workspace, s: Session, relPath: string
   const inWorktree = existsSync(path.join(s.worktreePath, '.git'));
   let patch: string;
   if (file.kind === 'untracked') {
-    const out = await git(['diff', '--no-index', '--', '/dev/null', relPath], { cwd: s.worktreePath, okExitCodes: [1] });
-    patch = out.stdout;
+    patch = await newFilePatch(s.worktreePath, relPath);
   } else {
     const paths = file.origPath ? [file.origPath, file.path] : [file.path];
-    const out = await git(['diff', ...diffArgs(ws, s, inWorktree), '-M', '--', ...paths], { cwd: inWorktree ? s.worktreePath : ws.repo.mainRoot });
-    patch = out.stdout;
+    patch = await diffPatch(inWorktree ? s.worktreePath : ws.repo.mainRoot, diffArgs(ws, s, inWorktree), paths);
   }
   const size = Buffer.byteLength(patch);
   const binary = file.binary || /^Binary files .* differ$/m.test(patch);

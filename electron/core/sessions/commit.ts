@@ -1,5 +1,7 @@
 import { conflict, invalidInput } from '../errors';
-import { git } from '../git/git';
+import { commitIndex } from '../git/commit';
+import { addAll, stagedPaths } from '../git/index-file';
+import { headCommit } from '../git/refs';
 import type { Workspace } from '../workspace';
 import { worktreeStatus } from '../git/status';
 import { withIndexCopy } from './index-lock';
@@ -24,14 +26,13 @@ export async function commitSession(ws: Workspace, idOrPrefix: string, message: 
   if (status.length === 0) return { id: session.id, commit: null, files: 0 };
   const cwd = session.worktreePath;
   const commit = await withIndexCopy(cwd, async (indexCopy) => {
-    const env = { GIT_INDEX_FILE: indexCopy };
-    await git(['add', '--all', '--', '.'], { cwd, env });
+    await addAll(cwd, indexCopy);
     // The files may already be committed with an index that says otherwise (status then lists
     // "changes" that `add` finds none of): nothing to commit, and the staged copy — which matches
     // HEAD — becomes the index. A failing hook or anything else is still an error.
-    if (!(await git(['diff', '--cached', '--name-only', '-z'], { cwd, env })).stdout) return null;
-    await git(['commit', '--quiet', '--no-edit', '-m', text], { cwd, env });
-    return (await git(['rev-parse', 'HEAD'], { cwd })).stdout.trim();
+    if ((await stagedPaths(cwd, indexCopy)).length === 0) return null;
+    await commitIndex(cwd, text, indexCopy);
+    return headCommit(cwd);
   });
   // Nothing committed while status listed changes is right only when the index was merely behind
   // HEAD (the copy, now the index, matches HEAD and status is clean). Anything status still lists

@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Session } from '../../../shared/models';
 import { CouncilError, invalidInput, notFound } from '../errors';
-import { git } from '../git/git';
+import { addWorktreeWithBranch } from '../git/worktree';
 import { withWorktreeAdmin } from '../git/worktree-admin';
-import { branchCommit, branchRef, currentBranch, hasAnyCommit } from '../git/refs';
+import { branchCommit, branchRef, currentBranch, hasAnyCommit, tryDeleteRef } from '../git/refs';
 import type { Workspace } from '../workspace';
 import { writeInitialContext } from '../context/context';
 import { clearHalfMadeWorktree, dropLockOfUnfinishedBranch } from './half-made';
@@ -75,7 +75,7 @@ async function createOne(ws: Workspace, task: string, agent: string | null, base
   try {
     mkdirSync(root, { recursive: true });
     await withWorktreeAdmin(ws, `create session ${session.id}`, () =>
-      git(['worktree', 'add', '-b', session.branch, session.worktreePath, session.baseCommit], { cwd: ws.repo.mainRoot }),
+      addWorktreeWithBranch(ws.repo.mainRoot, session.worktreePath, session.branch, session.baseCommit),
     );
   } catch (err) {
     await rollback(ws, session);
@@ -98,7 +98,7 @@ export async function rollback(ws: Workspace, session: Session): Promise<void> {
     dropLockOfUnfinishedBranch(ws, session);
     const tip = await branchCommit(ws.repo.commonDir, cwd, session.branch);
     if (tip === session.baseCommit) {
-      await git(['update-ref', '-d', branchRef(session.branch), tip], { cwd, okExitCodes: [1, 128] });
+      await tryDeleteRef(cwd, branchRef(session.branch), tip);
     }
   });
   await ws.registry.update((file) => {

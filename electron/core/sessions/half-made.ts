@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, realpathSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { Session } from '../../../shared/models';
-import { git } from '../git/git';
+import { pruneWorktrees, removeWorktree } from '../git/worktree';
 import type { Workspace } from '../workspace';
 
 /*
@@ -89,11 +89,11 @@ function madeByGit(folder: string, admin: readonly string[]): boolean {
 export async function clearHalfMadeWorktree(ws: Workspace, session: Session): Promise<void> {
   const cwd = ws.repo.mainRoot;
   // Twice forced: also a worktree still locked "initializing".
-  await git(['worktree', 'remove', '--force', '--force', session.worktreePath], { cwd, okExitCodes: [128] });
+  await removeWorktree(cwd, session.worktreePath);
   const admin = adminFolders(ws, session);
   if (exists(session.worktreePath) && madeByGit(session.worktreePath, admin)) rmSync(session.worktreePath, { recursive: true, force: true });
   for (const folder of admin) rmSync(folder, { recursive: true, force: true });
-  await git(['worktree', 'prune'], { cwd });
+  await pruneWorktrees(cwd);
 }
 
 /**

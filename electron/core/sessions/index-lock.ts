@@ -3,7 +3,8 @@ import { linkSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, 
 import path from 'node:path';
 import { CouncilError } from '../errors';
 import { isAlive } from '../agents/runner/process-tree';
-import { git } from '../git/git';
+import { readTree, tryWriteTree } from '../git/index-file';
+import { firstParent, headCommit, treeOf } from '../git/refs';
 import { worktreeGitDir } from '../git/worktree-dir';
 import { copyIndexFile } from '../git/index-copy';
 
@@ -41,10 +42,6 @@ export function removeQuietly(file: string): void {
   }
 }
 
-async function head(worktree: string): Promise<string> {
-  return (await git(['rev-parse', '--verify', 'HEAD'], { cwd: worktree })).stdout.trim();
-}
-
 /**
  * Runs `fn` holding the worktree's index.lock (our own, see above), with the path of a copy of the
  * index for git to work on (pass it as GIT_INDEX_FILE). When `fn` succeeds the copy becomes the
@@ -56,7 +53,7 @@ export async function withIndexCopy<T>(worktree: string, fn: (indexCopy: string)
   const tag = `session-${process.pid}-${randomBytes(6).toString('hex')}`;
   const lockFile = path.join(gitDir, 'index.lock');
   const lockTemp = path.join(gitDir, `index.lock.council-${tag}`);
-  const token = `${MARK} pid ${process.pid} head ${await head(worktree)} tag ${tag}`;
+  const token = `${MARK} pid ${process.pid} head ${await headCommit(worktree)} tag ${tag}`;
   writeFileSync(lockTemp, token, { flag: 'wx' });
   try {
     linkSync(lockTemp, lockFile);
@@ -149,16 +146,14 @@ async function dropRefLocksOfDeadCommit(worktree: string, gitDir: string, startH
   const refLock = `${path.join(commonDir, ...ref.split('/'))}.lock`;
   const written = readToken(refLock)?.trim();
   if (!written || !/^[0-9a-f]{40,64}$/.test(written)) return;
-  const parent = await git(['rev-parse', '--verify', '--quiet', `${written}^1`], { cwd: worktree, okExitCodes: [1, 128] });
-  if (parent.stdout.trim() === startHead) removeQuietly(refLock);
+  if ((await firstParent(worktree, written)) === startHead) removeQuietly(refLock);
 }
 
 /** Did a commit on top of `startHead` happen (HEAD is a child of it)? */
 async function commitHappened(worktree: string, startHead: string): Promise<boolean> {
-  const now = await head(worktree);
+  const now = await headCommit(worktree);
   if (now === startHead) return false;
-  const parent = await git(['rev-parse', '--verify', '--quiet', `${now}^1`], { cwd: worktree, okExitCodes: [1, 128] });
-  return parent.stdout.trim() === startHead;
+  return (await firstParent(worktree, now)) === startHead;
 }
 
 /**
@@ -169,7 +164,7 @@ async function commitHappened(worktree: string, startHead: string): Promise<bool
  */
 async function indexFromHead(worktree: string, gitDir: string, copy: string): Promise<void> {
   removeQuietly(copy);
-  await git(['read-tree', 'HEAD'], { cwd: worktree, env: { GIT_INDEX_FILE: copy } });
+  await readTree(worktree, 'HEAD', copy);
   renameSync(copy, path.join(gitDir, 'index'));
 }
 
@@ -180,14 +175,12 @@ async function commitOfCopyHappened(worktree: string, copy: string, startHead: s
   } catch {
     return false;
   }
-  const now = await head(worktree);
+  const now = await headCommit(worktree);
   if (now === startHead) return false;
-  const parent = await git(['rev-parse', '--verify', '--quiet', `${now}^1`], { cwd: worktree, okExitCodes: [1, 128] });
-  if (parent.stdout.trim() !== startHead) return false;
+  if ((await firstParent(worktree, now)) !== startHead) return false;
   // A copy cut off mid-write is not a valid index: write-tree fails, and it is dropped.
-  const tree = await git(['write-tree'], { cwd: worktree, env: { GIT_INDEX_FILE: copy }, okExitCodes: [128] });
-  const headTree = await git(['rev-parse', `${now}^{tree}`], { cwd: worktree });
-  return tree.exitCode === 0 && tree.stdout.trim() === headTree.stdout.trim();
+  const tree = await tryWriteTree(worktree, copy);
+  return tree !== null && tree === (await treeOf(worktree, now));
 }
 
 function safeReaddir(dir: string): string[] {

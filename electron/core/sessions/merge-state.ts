@@ -1,6 +1,6 @@
 import type { Session } from '../../../shared/models';
 import { mergeTree } from '../git/merge-tree';
-import { treeOf } from '../merge/merge-git';
+import { treeOf } from '../git/refs';
 import { branchCommit } from '../git/refs';
 import type { Workspace } from '../workspace';
 

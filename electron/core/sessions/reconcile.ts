@@ -2,17 +2,19 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Session } from '../../../shared/models';
 import { ContextStore } from '../context/context';
-import { git } from '../git/git';
+import { mergeBase } from '../git/history';
+import { snapshotTree } from '../git/index-file';
+import type { WorktreeEntry } from '../git/parse';
+import { branchCommit, branchRef, currentBranch, forEachRef, resolveCommit } from '../git/refs';
+import { addWorktree, listWorktrees as gitWorktrees, pruneWorktrees } from '../git/worktree';
 import { withWorktreeAdmin } from '../git/worktree-admin';
-import { parseWorktreeList, type WorktreeEntry } from '../git/parse';
-import { branchCommit, branchRef, currentBranch, resolveCommit } from '../git/refs';
 import { FileLocks } from '../locks/file-locks';
 import type { Workspace } from '../workspace';
 import { rollback } from './create';
 import { clearUnfinishedAdminFolders, unfinishedAdminFolders } from './half-made';
 import { isAlive } from '../agents/runner/process-tree';
 import { recoverIndexLock } from './index-lock';
-import { inspectWork, snapshotTree } from './inspect';
+import { inspectWork } from './inspect';
 import { deleteSessionGitState, dropDeletionLockOfBranch, removeRemnantFolder } from './remove';
 
 export interface ReconcileReport {
@@ -45,9 +47,8 @@ export interface ReconcileReport {
   failed: string[];
 }
 
-export async function listWorktrees(ws: Workspace): Promise<WorktreeEntry[]> {
-  const out = await git(['worktree', 'list', '--porcelain', '-z'], { cwd: ws.repo.mainRoot });
-  return parseWorktreeList(out.stdout);
+export function listWorktrees(ws: Workspace): Promise<WorktreeEntry[]> {
+  return gitWorktrees(ws.repo.mainRoot);
 }
 
 const samePath = (a: string, b: string): boolean => path.resolve(a) === path.resolve(b);
@@ -101,7 +102,7 @@ export async function reconcile(ws: Workspace): Promise<ReconcileReport> {
   let worktrees = await listWorktrees(ws);
   const prunable = worktrees.filter((w) => w.prunable || (!w.bare && !existsSync(w.path)));
   if (prunable.length > 0) {
-    await withWorktreeAdmin(ws, 'reconcile: prune', () => git(['worktree', 'prune'], { cwd }));
+    await withWorktreeAdmin(ws, 'reconcile: prune', () => pruneWorktrees(cwd));
     report.pruned = prunable.map((w) => w.path);
     worktrees = await listWorktrees(ws);
   }
@@ -168,7 +169,7 @@ async function reconcileSession(ws: Workspace, session: Session, entry: Worktree
   }
   if (entry) return;
   if (tip) {
-    await withWorktreeAdmin(ws, `reconcile: restore session ${session.id}`, () => git(['worktree', 'add', session.worktreePath, session.branch], { cwd }));
+    await withWorktreeAdmin(ws, `reconcile: restore session ${session.id}`, () => addWorktree(cwd, session.worktreePath, session.branch));
     report.restoredWorktrees.push(session.id);
   } else {
     await forget(ws, session.id);
@@ -194,14 +195,14 @@ async function removalLosesNothing(ws: Workspace, session: Session, tip: string 
 }
 
 async function archivedCommits(ws: Workspace, id: string): Promise<{ tips: Set<string>; trees: Set<string> }> {
-  const out = await git(['for-each-ref', '--format=%(tree)', `refs/council/archive/${id}-*`], { cwd: ws.repo.mainRoot });
-  return { tips: await archivedTips(ws, id), trees: new Set(out.stdout.split('\n').filter(Boolean)) };
+  const trees = await forEachRef(ws.repo.mainRoot, '%(tree)', `refs/council/archive/${id}-*`);
+  return { tips: await archivedTips(ws, id), trees: new Set(trees) };
 }
 
 async function archivedTips(ws: Workspace, id: string): Promise<Set<string>> {
-  const out = await git(['for-each-ref', '--format=%(objectname) %(*objectname)', `refs/council/archive/${id}-*`], { cwd: ws.repo.mainRoot });
+  const lines = await forEachRef(ws.repo.mainRoot, '%(objectname) %(*objectname)', `refs/council/archive/${id}-*`);
   const tips = new Set<string>();
-  for (const line of out.stdout.split('\n')) for (const sha of line.split(' ')) if (sha) tips.add(sha);
+  for (const line of lines) for (const sha of line.split(' ')) if (sha) tips.add(sha);
   // A snapshot commit's parent is the tip it was taken on.
   for (const sha of [...tips]) {
     const parent = await resolveCommit(ws.repo.mainRoot, `${sha}^`);
@@ -236,8 +237,7 @@ async function adopt(ws: Workspace, w: WorktreeEntry): Promise<string | null> {
   if (!match?.[1] || !w.head) return null;
   const id = match[1];
   const baseBranch = currentBranch(ws.repo.commonDir) ?? 'main';
-  const forkPoint = await git(['merge-base', branchRef(baseBranch), w.head], { cwd: ws.repo.mainRoot, okExitCodes: [1, 128] });
-  const baseCommit = forkPoint.exitCode === 0 ? forkPoint.stdout.trim() : w.head;
+  const baseCommit = (await mergeBase(ws.repo.mainRoot, branchRef(baseBranch), w.head, { unknownIsNull: true })) ?? w.head;
   return ws.registry.update((file) => {
     if (file.sessions[id]) return { next: null, result: null };
     const session: Session = {

@@ -3,13 +3,13 @@ import path from 'node:path';
 import type { Session } from '../../../shared/models';
 import { ContextStore } from '../context/context';
 import { conflict } from '../errors';
-import { git } from '../git/git';
-import { parseWorktreeList } from '../git/parse';
+import { snapshotWorktree } from '../git/index-file';
+import { listWorktrees, pruneWorktrees, removeWorktree } from '../git/worktree';
 import { withWorktreeAdmin } from '../git/worktree-admin';
-import { branchCommit, branchRef } from '../git/refs';
+import { branchCommit, branchRef, createRef, deleteRef } from '../git/refs';
 import { FileLocks } from '../locks/file-locks';
 import type { Workspace } from '../workspace';
-import { inspectWork, snapshotWorktree, type SessionWork } from './inspect';
+import { inspectWork, type SessionWork } from './inspect';
 import { archiveRef } from './naming';
 
 export interface RemoveResult {
@@ -59,7 +59,7 @@ export async function removeSession(ws: Workspace, idOrPrefix: string, options: 
     }
     if (archivedCommit) {
       archivedAs = archiveRef(session.id, new Date());
-      await git(['update-ref', '-m', `council: archive of session ${session.id}`, archivedAs, archivedCommit, ''], { cwd: ws.repo.mainRoot });
+      await createRef(ws.repo.mainRoot, archivedAs, archivedCommit, `council: archive of session ${session.id}`);
     }
   }
   await deleteSessionGitState(ws, session, work.branchTip);
@@ -95,13 +95,13 @@ export async function deleteSessionGitState(ws: Workspace, session: Session, exp
     if (expectedTip && tip !== expectedTip) {
       throw conflict(`session ${session.id}'s branch ${session.branch} moved while it was being removed (a new commit); nothing was deleted — look at it, then remove it again`);
     }
-    await git(['update-ref', '-d', branchRef(session.branch), tip], { cwd });
+    await deleteRef(cwd, branchRef(session.branch), tip);
   }
   await withWorktreeAdmin(ws, `remove session ${session.id}`, async () => {
     if (existsSync(session.worktreePath)) {
-      await git(['worktree', 'remove', '--force', '--force', session.worktreePath], { cwd, okExitCodes: [128] });
+      await removeWorktree(cwd, session.worktreePath);
     }
-    await git(['worktree', 'prune'], { cwd });
+    await pruneWorktrees(cwd);
   });
 }
 
@@ -139,7 +139,7 @@ export function dropDeletionLockOfBranch(ws: Workspace, session: Session, tip: s
 export async function removeRemnantFolder(ws: Workspace, session: Session): Promise<boolean> {
   if (!existsSync(session.worktreePath)) return false;
   return withWorktreeAdmin(ws, `remove what is left of session ${session.id}`, async () => {
-    const listed = parseWorktreeList((await git(['worktree', 'list', '--porcelain', '-z'], { cwd: ws.repo.mainRoot })).stdout);
+    const listed = await listWorktrees(ws.repo.mainRoot);
     if (listed.some((w) => path.resolve(w.path) === path.resolve(session.worktreePath))) return false;
     rmSync(session.worktreePath, { recursive: true, force: true });
     return true;

@@ -138,7 +138,7 @@ export class CachedJson<S extends z.ZodMiniType> {
   }
 }
 
-/** Loaded on first use, like simple-git: a read-only CLI call never needs it. */
+/** Loaded on first use: a read-only CLI call never needs it. */
 let lockfileModule: Promise<typeof import('proper-lockfile')> | null = null;
 export const loadLockfile = async (): Promise<typeof import('proper-lockfile')> => {
   const module = await (lockfileModule ??= import('proper-lockfile'));

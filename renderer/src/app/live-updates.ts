@@ -1,17 +1,17 @@
 import { api, call, onReconnect } from '../api';
 import { clearNotices, notify } from '../components/notices';
-import { presetsSettingsChanged, resetPresets } from '../features/agents/presets-store';
 import { runEndNotice } from '../features/agents/run-notices';
-import { isLive } from '../features/agents/run-model';
-import { applyRun, refreshRuns, resetRuns } from '../features/agents/runs-store';
-import { sessionStats } from '../features/board/session-stats';
-import { refreshSessions, resetSessions, sessionsStore } from '../features/board/sessions-store';
-import { stopSelecting } from '../features/compare/compare-selection';
-import { refreshLocks, resetLocks } from '../features/locks/locks-store';
-import { queueStore, refreshQueue, resetQueue } from '../features/queue/queue-store';
-import { applyRadar, radarStore, refreshRadar, resetRadar } from '../features/radar/radar-store';
-import { refreshSettings, resetSettings } from '../features/settings/settings-store';
 import { createFrameBatch } from '../lib/frame-batch';
+import { isLive } from '../models/run-model';
+import { refreshLocks } from './stores/locks-store';
+import { resetRepoStores } from './stores/open-repo';
+import { presetsSettingsChanged } from './stores/presets-store';
+import { queueStore, refreshQueue } from './stores/queue-store';
+import { applyRadar, radarStore, refreshRadar } from './stores/radar-store';
+import { applyRun, refreshRuns } from './stores/runs-store';
+import { sessionStats } from './stores/session-stats-store';
+import { refreshSessions, sessionsStore } from './stores/sessions-store';
+import { refreshSettings } from './stores/settings-store';
 import { openQueue, openSession } from './navigation';
 import { planRefresh, refreshesQueue, type StateKind } from './refresh-plan';
 import { runKey, watchNeedsInput, watchQueueNotices } from './state-notices';
@@ -37,15 +37,7 @@ function refreshAll(): void {
  * missed). Returns the teardown for when the repository is closed.
  */
 export function startRepoLive(repo: string): () => void {
-  resetSessions(repo);
-  resetLocks(repo);
-  resetSettings(repo);
-  resetRuns(repo);
-  resetPresets(repo);
-  resetQueue(repo);
-  resetRadar(repo);
-  stopSelecting();
-  sessionStats.reset();
+  resetRepoStores(repo);
 
   const batch = createFrameBatch<StateKind>((kinds) => {
     const plan = planRefresh(kinds);
@@ -117,14 +109,6 @@ export function startRepoLive(repo: string): () => void {
     offReconnect();
     batch.cancel();
     void call('watch.stop', { repo });
-    resetSessions(null);
-    resetLocks(null);
-    resetSettings(null);
-    resetRuns(null);
-    resetPresets(null);
-    resetQueue(null);
-    resetRadar(null);
-    stopSelecting();
-    sessionStats.reset();
+    resetRepoStores(null);
   };
 }

@@ -1,9 +1,9 @@
 import type { QueueEntry } from '../../../shared/merge';
 import { clearNotices, notify } from '../components/notices';
 import { needsInputEpisode, needsInputNotice, newlyNeedingInput } from '../features/agents/run-notices';
-import type { SessionsState } from '../features/board/sessions-store';
-import { mergedNotice, mergedTogetherNotice, parkedNotice, queueTransitions } from '../features/queue/queue-model';
-import type { QueueStoreState } from '../features/queue/queue-store';
+import type { SessionsState } from './stores/sessions-store';
+import { mergedNotice, mergedTogetherNotice, parkedNotice, queueTransitions } from '../models/queue-model';
+import type { QueueStoreState } from './stores/queue-store';
 import type { Store } from '../lib/create-store';
 
 /*

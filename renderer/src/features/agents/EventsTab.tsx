@@ -5,7 +5,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { useStore } from '../../lib/create-store';
 import { formatTimestamp } from '../../lib/format';
 import { createAgentEvents, describeEvent, matchesFilter, type AgentEvents, type EventFilter } from './agent-events';
-import { useRun } from './runs-store';
+import { useRun } from '../../app/stores/runs-store';
 
 const FILTERS: { id: EventFilter; label: string }[] = [
   { id: 'all', label: 'All' },

@@ -7,10 +7,10 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { notify } from '../../components/notices';
 import { useStore } from '../../lib/create-store';
 import { formatTimestamp } from '../../lib/format';
-import { loadPresets, presetsStore } from './presets-store';
-import { isPresetId, runActions, runChipLabel, runFacts } from './run-model';
+import { loadPresets, presetsStore } from '../../app/stores/presets-store';
+import { isPresetId, runActions, runChipLabel, runFacts } from '../../models/run-model';
 import { RunStateChip } from './RunStateChip';
-import { applyRun, useRun } from './runs-store';
+import { applyRun, useRun } from '../../app/stores/runs-store';
 
 /**
  * The session's agent run in the session header: its state (with the reason, exit code and cost

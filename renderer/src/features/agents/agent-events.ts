@@ -2,7 +2,7 @@ import type { AgentEvent } from '../../../../shared/agents';
 import type { EventPayload } from '../../../../shared/contract';
 import type { CouncilApi } from '../../env';
 import { createStore } from '../../lib/create-store';
-import { formatCost, formatTokens } from './run-model';
+import { formatCost, formatTokens } from '../../models/run-model';
 
 /**
  * A session's agent events, live: `agent.events` (the latest run's, so far), then `agent.event`

@@ -1,6 +1,6 @@
 import type { AgentRun } from '../../../../shared/agents';
 import type { SessionCard } from '../../../../shared/contract';
-import { runFacts } from './run-model';
+import { runFacts } from '../../models/run-model';
 
 /**
  * When to tell the user, in the window, that a session needs them: its run ended (done or failed),

@@ -3,13 +3,13 @@ import { newSessionRequested } from '../../app/menu-commands';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useStore } from '../../lib/create-store';
-import { compareSelection, keepExisting, startSelecting, stopSelecting } from '../compare/compare-selection';
+import { compareSelection, keepExisting, startSelecting, stopSelecting } from '../../app/stores/compare-selection-store';
 import { columnsOf, nextCardIndex } from './board-navigation';
 import { CompareBar } from './CompareBar';
 import { NewSessionDialog } from './NewSessionDialog';
 import { SessionCard } from './SessionCard';
-import { countByStatus } from './card-list';
-import { sessionsStore, statusFilter } from './sessions-store';
+import { countByStatus } from '../../models/card-list';
+import { sessionsStore, statusFilter } from '../../app/stores/sessions-store';
 import { StatusFilters } from './StatusFilters';
 
 /** The sessions board: a card per session, filter chips by status, and "New session". */

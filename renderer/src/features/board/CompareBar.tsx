@@ -3,8 +3,8 @@ import type { SessionCard } from '../../../../shared/contract';
 import { openCompare } from '../../app/navigation';
 import { useStore } from '../../lib/create-store';
 import { plural } from '../../lib/format';
-import { bestOfGroups } from '../compare/compare-groups';
-import { compareSelection, stopSelecting } from '../compare/compare-selection';
+import { bestOfGroups } from '../../models/compare-groups';
+import { compareSelection, stopSelecting } from '../../app/stores/compare-selection-store';
 
 const GROUPS_SHOWN = 6;
 

@@ -7,12 +7,12 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { notify } from '../../components/notices';
 import { useStore } from '../../lib/create-store';
 import { plural } from '../../lib/format';
-import { loadPresets, presetsStore } from '../agents/presets-store';
-import { refreshRuns } from '../agents/runs-store';
-import { settingsStore } from '../settings/settings-store';
+import { loadPresets, presetsStore } from '../../app/stores/presets-store';
+import { refreshRuns } from '../../app/stores/runs-store';
+import { settingsStore } from '../../app/stores/settings-store';
 import { buildCreateInput, defaultAgentProblem, initialPreset, MAX_COUNT, modeFor, submitLabel, type NewSessionForm } from './new-session-form';
 import { PresetPicker } from './PresetPicker';
-import { refreshSessions } from './sessions-store';
+import { refreshSessions } from '../../app/stores/sessions-store';
 
 /**
  * Creates sessions (`sessions.create`): a task; an agent preset (detected version, or why it cannot

@@ -7,14 +7,14 @@ import { Elapsed } from '../../components/TimeSince';
 import { plural, progressFraction } from '../../lib/format';
 import { useStoreSelector } from '../../lib/create-store';
 import { useVisibility } from '../../lib/use-visibility';
-import { isPresetId, runChipLabel, runSummary } from '../agents/run-model';
+import { isPresetId, runChipLabel, runSummary } from '../../models/run-model';
 import { RunStateChip } from '../agents/RunStateChip';
-import { useRun } from '../agents/runs-store';
-import { compareSelection, toggleSelected } from '../compare/compare-selection';
+import { useRun } from '../../app/stores/runs-store';
+import { compareSelection, toggleSelected } from '../../app/stores/compare-selection-store';
 import { MergeButton, SessionQueueChip } from '../queue/SessionMergeControls';
 import { RadarBadge } from '../radar/RadarBadge';
-import { requestRemove } from '../session/remove-request';
-import { sessionStats, useSessionStats } from './session-stats';
+import { requestRemove } from '../../app/stores/remove-request-store';
+import { sessionStats, useSessionStats } from '../../app/stores/session-stats-store';
 
 /**
  * One session on the board. Memoized: the store keeps a card's object while its data is the same,

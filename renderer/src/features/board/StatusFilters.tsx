@@ -1,5 +1,5 @@
 import { CONTEXT_STATUS_LABELS, CONTEXT_STATUSES } from '../../../../shared/models';
-import type { StatusFilter } from './card-list';
+import type { StatusFilter } from '../../models/card-list';
 
 const FILTERS: StatusFilter[] = ['all', ...CONTEXT_STATUSES];
 

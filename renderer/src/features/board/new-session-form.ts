@@ -1,6 +1,6 @@
 import type { AgentPresetId, AgentPresetInfo, RunMode } from '../../../../shared/agents';
 import type { CommandInput } from '../../../../shared/contract';
-import { isPresetId } from '../agents/run-model';
+import { isPresetId } from '../../models/run-model';
 
 /** The new-session dialog's logic, pure: the default preset, what each preset says, validation. */
 export const MAX_COUNT = 50;

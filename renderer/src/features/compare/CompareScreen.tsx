@@ -7,12 +7,12 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { useStore } from '../../lib/create-store';
 import { plural } from '../../lib/format';
 import { RunStateChip } from '../agents/RunStateChip';
-import { isLive, runFacts } from '../agents/run-model';
-import { runsStore, useRun } from '../agents/runs-store';
-import { findCard } from '../board/card-list';
-import { sessionsStore } from '../board/sessions-store';
-import { settingsStore } from '../settings/settings-store';
-import { checkSummary, describeWork, liveRun, type PickTarget } from './compare-groups';
+import { isLive, runFacts } from '../../models/run-model';
+import { runsStore, useRun } from '../../app/stores/runs-store';
+import { findCard } from '../../models/card-list';
+import { sessionsStore } from '../../app/stores/sessions-store';
+import { settingsStore } from '../../app/stores/settings-store';
+import { checkSummary, describeWork, liveRun, type PickTarget } from '../../models/compare-groups';
 import { PickDialog } from './PickDialog';
 
 type Load = { status: 'loading' } | { status: 'ready'; rows: CompareRow[] } | { status: 'error'; message: string };

@@ -4,9 +4,9 @@ import { Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { notify } from '../../components/notices';
 import { plural } from '../../lib/format';
-import { refreshSessions } from '../board/sessions-store';
-import { refreshLocks } from '../locks/locks-store';
-import { describePick, type PickTarget } from './compare-groups';
+import { refreshSessions } from '../../app/stores/sessions-store';
+import { refreshLocks } from '../../app/stores/locks-store';
+import { describePick, type PickTarget } from '../../models/compare-groups';
 
 /** Confirms keeping one session of a comparison: names every session that goes, and where its work is kept. */
 export function PickDialog({ repo, keep, discard, onClose, onPicked }: { repo: string; keep: string; discard: PickTarget[]; onClose: () => void; onPicked: () => void }) {

@@ -5,7 +5,7 @@ import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useStore } from '../../lib/create-store';
 import { formatKilobytes } from '../../lib/format';
-import { diffMode, setDiffMode, type DiffMode } from './diff-mode';
+import { diffMode, setDiffMode, type DiffMode } from './diff-mode-store';
 import type { SelectedDiff } from './session-diff';
 
 /** The selected file's diff, rendered by react-diff-view, unified or split. */

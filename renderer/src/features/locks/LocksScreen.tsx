@@ -4,8 +4,8 @@ import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Relative } from '../../components/TimeSince';
 import { useStore } from '../../lib/create-store';
-import { sessionsStore } from '../board/sessions-store';
-import { locksStore } from './locks-store';
+import { sessionsStore } from '../../app/stores/sessions-store';
+import { locksStore } from '../../app/stores/locks-store';
 
 /** Every file lock in the repository: which session holds it, since when. */
 export function LocksScreen() {

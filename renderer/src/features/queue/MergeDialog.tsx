@@ -8,16 +8,16 @@ import { notify } from '../../components/notices';
 import { useStore, useStoreSelector } from '../../lib/create-store';
 import { failureText } from '../../lib/command-error';
 import { plural } from '../../lib/format';
-import { isLive } from '../agents/run-model';
-import { applyRun, runsStore } from '../agents/runs-store';
-import { sessionStats } from '../board/session-stats';
-import { findCard } from '../board/card-list';
-import { sessionsStore } from '../board/sessions-store';
-import { isBase, joinWords } from '../radar/radar-model';
-import { radarStore } from '../radar/radar-store';
-import { settingsStore } from '../settings/settings-store';
-import { buildEnqueueInput, fileSummary, GATE_MAX, isInLine, linePosition, mergeFormDefaults, STRATEGY_HELP, type MergeForm } from './queue-model';
-import { applyEntry, queueStore, refreshQueue } from './queue-store';
+import { isLive } from '../../models/run-model';
+import { applyRun, runsStore } from '../../app/stores/runs-store';
+import { sessionStats } from '../../app/stores/session-stats-store';
+import { findCard } from '../../models/card-list';
+import { sessionsStore } from '../../app/stores/sessions-store';
+import { isBase, joinWords } from '../../models/radar-model';
+import { radarStore } from '../../app/stores/radar-store';
+import { settingsStore } from '../../app/stores/settings-store';
+import { buildEnqueueInput, fileSummary, GATE_MAX, isInLine, linePosition, mergeFormDefaults, STRATEGY_HELP, type MergeForm } from '../../models/queue-model';
+import { applyEntry, queueStore, refreshQueue } from '../../app/stores/queue-store';
 
 /**
  * Puts a session in the merge queue (`queue.enqueue`): the strategy (merge, squash, rebase; the

@@ -1,5 +1,5 @@
 import type { QueueState } from '../../../../shared/merge';
-import { QUEUE_STATE_HELP } from './queue-model';
+import { QUEUE_STATE_HELP } from '../../models/queue-model';
 
 /** A queue entry's state as a chip, coloured by `.qs-<state>` (styles/merge.css). */
 export function QueueStateChip({ state, text, testId }: { state: QueueState; text?: string; testId?: string }) {

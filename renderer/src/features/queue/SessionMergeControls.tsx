@@ -1,10 +1,10 @@
 import { useId } from 'react';
 import { openQueue } from '../../app/navigation';
-import { useSessionStats } from '../board/session-stats';
+import { useSessionStats } from '../../app/stores/session-stats-store';
 import { useStoreSelector } from '../../lib/create-store';
-import { entryChipText, entryForSession, isOpen } from './queue-model';
-import { requestMerge } from './merge-request';
-import { queueStore, useQueueEntry } from './queue-store';
+import { entryChipText, entryForSession, isOpen } from '../../models/queue-model';
+import { requestMerge } from '../../app/stores/merge-request-store';
+import { queueStore, useQueueEntry } from '../../app/stores/queue-store';
 import { QueueStateChip } from './QueueStateChip';
 
 /**

@@ -1,6 +1,6 @@
 import { openRadar } from '../../app/navigation';
-import { badgeText, badgeTitle } from './radar-model';
-import { useSessionRadar } from './radar-store';
+import { badgeText, badgeTitle } from '../../models/radar-model';
+import { useSessionRadar } from '../../app/stores/radar-store';
 
 /** "⚠ conflicts with 3f2a" on a session's card and view; opens the radar focused on the session. */
 export function RadarBadge({ sessionId }: { sessionId: string }) {

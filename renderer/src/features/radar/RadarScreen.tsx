@@ -6,10 +6,10 @@ import { Relative } from '../../components/TimeSince';
 import { Unavailable } from '../../components/Unavailable';
 import { useStore } from '../../lib/create-store';
 import { plural } from '../../lib/format';
-import { sessionsStore } from '../board/sessions-store';
+import { sessionsStore } from '../../app/stores/sessions-store';
 import { MergeButton } from '../queue/SessionMergeControls';
-import { computeFacts, CONFLICT_KIND_HELP, groupRadar, isBase, type PairFile, type PairView } from './radar-model';
-import { radarStore, refreshRadar } from './radar-store';
+import { computeFacts, CONFLICT_KIND_HELP, groupRadar, isBase, type PairFile, type PairView } from '../../models/radar-model';
+import { radarStore, refreshRadar } from '../../app/stores/radar-store';
 
 /**
  * The conflict radar: every pair of sessions (and each session against the base) that changes the

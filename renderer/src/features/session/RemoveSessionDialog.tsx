@@ -5,9 +5,9 @@ import { navigation, navigate } from '../../app/navigation';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { notify } from '../../components/notices';
-import { findCard } from '../board/card-list';
-import { refreshSessions, sessionsStore } from '../board/sessions-store';
-import { refreshLocks } from '../locks/locks-store';
+import { findCard } from '../../models/card-list';
+import { refreshSessions, sessionsStore } from '../../app/stores/sessions-store';
+import { refreshLocks } from '../../app/stores/locks-store';
 import { describeWorkAtRisk, hasWork } from './remove-wording';
 
 type Check = { status: 'checking' } | { status: 'ready'; work: SessionWork } | { status: 'error'; message: string };

@@ -2,7 +2,7 @@ import type { SessionCard } from '../../../../shared/contract';
 import { EmptyState } from '../../components/EmptyState';
 import { Relative } from '../../components/TimeSince';
 import { useStore } from '../../lib/create-store';
-import { locksStore } from '../locks/locks-store';
+import { locksStore } from '../../app/stores/locks-store';
 
 /** The files this session holds locks on; "since" comes from the repository's lock list. */
 export function SessionLocksTab({ card }: { card: SessionCard }) {

@@ -5,8 +5,8 @@ import { EmptyState } from '../../components/EmptyState';
 import { StatusChip } from '../../components/StatusChip';
 import { Elapsed } from '../../components/TimeSince';
 import { useStore } from '../../lib/create-store';
-import { findCard } from '../board/card-list';
-import { sessionsStore } from '../board/sessions-store';
+import { findCard } from '../../models/card-list';
+import { sessionsStore } from '../../app/stores/sessions-store';
 import { EventsTab } from '../agents/EventsTab';
 import { RunControls } from '../agents/RunControls';
 import { DiffTab } from '../diff/DiffTab';
@@ -14,7 +14,7 @@ import { MergeButton, SessionQueueChip } from '../queue/SessionMergeControls';
 import { RadarBadge } from '../radar/RadarBadge';
 import { ContextTab } from './ContextTab';
 import { SessionLocksTab } from './SessionLocksTab';
-import { requestRemove } from './remove-request';
+import { requestRemove } from '../../app/stores/remove-request-store';
 
 // xterm.js is most of a terminal's weight: loaded the first time a terminal is shown.
 const TerminalTab = lazy(() => import('../terminal/TerminalTab').then((module) => ({ default: module.TerminalTab })));

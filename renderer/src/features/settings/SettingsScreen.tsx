@@ -4,11 +4,11 @@ import { TOP_LEVEL_SETTING_KEYS, type AgentSettingField, type SettingEntry, type
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useStore } from '../../lib/create-store';
 import { capitalize } from '../../lib/format';
-import { loadPresets, presetsStore } from '../agents/presets-store';
-import { STRATEGY_HELP } from '../queue/queue-model';
+import { loadPresets, presetsStore } from '../../app/stores/presets-store';
+import { STRATEGY_HELP } from '../../models/queue-model';
 import { agentFieldText, FIELD_TEXT, SECTIONS, type FieldText } from './field-text';
 import { effectiveLine, formFor, inheritedValue, NONE, scopeChange, showValue, SOURCE_WORDS, type ScopeForm } from './scope-form';
-import { refreshSettings, saveSettings, settingsStore } from './settings-store';
+import { refreshSettings, saveSettings, settingsStore } from '../../app/stores/settings-store';
 
 /**
  * Settings in two scopes: this repository's (overrides) and the user's (every repository on this

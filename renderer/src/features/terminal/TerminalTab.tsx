@@ -8,7 +8,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { useStore } from '../../lib/create-store';
 import { inlineStyles, pagePolicy } from '../../lib/csp';
 import { applyScriptedStylesViaCssom } from '../../lib/style-mirror';
-import { runsStore } from '../agents/runs-store';
+import { runsStore } from '../../app/stores/runs-store';
 import { createTerminalStream, type TerminalStream } from './terminal-stream';
 import { minimumContrastRatio, monoFont, terminalTheme } from './terminal-theme';
 import { createTruecolorDownsampler } from './truecolor';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { conflictKind, mergeTree, parseMergeTree } from '../../electron/core/git/merge-tree';
-import { gitSync, makeRepo, writeIn } from '../helpers/repo';
+import { conflictKind, mergeTree, parseMergeTree } from '../../../electron/core/git/merge-tree';
+import { gitSync, makeRepo, writeIn } from '../../helpers/repo';
 
 // The one reader of `git merge-tree --write-tree` (the merge queue's and the radar's): on output
 // captured from git 2.39, and on real merges checked against what `git merge` itself leaves.

@@ -1,6 +1,6 @@
-import { BASE_SIDE, type ConflictKind, type Radar, type RadarPair } from '../../../../shared/merge';
-import { byText } from '../../../../shared/order';
-import { plural } from '../../lib/format';
+import { BASE_SIDE, type ConflictKind, type Radar, type RadarPair } from '../../../shared/merge';
+import { byText } from '../../../shared/order';
+import { plural } from '../lib/format';
 
 /**
  * The conflict radar as the screens show it, pure: each pair's files (predicted conflicts first,

@@ -1,5 +1,5 @@
-import type { SessionCard } from '../../../../shared/contract';
-import { CONTEXT_STATUSES, type ContextStatus } from '../../../../shared/models';
+import type { SessionCard } from '../../../shared/contract';
+import { CONTEXT_STATUSES, type ContextStatus } from '../../../shared/models';
 
 /** The board's list logic, pure: order, counts per status, lookup. */
 export type StatusFilter = ContextStatus | 'all';

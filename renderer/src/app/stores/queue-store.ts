@@ -1,10 +1,10 @@
 import type { QueueEntry } from '../../../../shared/merge';
 import { call } from '../../api';
-import { createStore, useStoreSelector } from '../../lib/create-store';
+import { useStoreSelector } from '../../lib/create-store';
 import { failureText, isUnknownCommand, unavailableText } from '../../lib/command-error';
+import { createRepoStore } from '../../lib/repo-store';
 import { reuseUnchanged } from '../../lib/same-json';
-import { singleFlight } from '../../lib/single-flight';
-import { appendEntry, applyLine, applyMove, entryForSession } from './queue-model';
+import { appendEntry, applyLine, applyMove, entryForSession } from '../../models/queue-model';
 
 /**
  * The open repository's merge queue (`queue.list`), loaded with the repository and fetched again
@@ -18,37 +18,35 @@ export interface QueueStoreState {
   error: string | null;
 }
 
-export const queueStore = createStore<QueueStoreState>({ repo: null, status: 'idle', entries: [], error: null });
-
-export function resetQueue(repo: string | null): void {
-  queueStore.set({ repo, status: repo === null ? 'idle' : 'loading', entries: [], error: null });
-}
-
 const QUEUE = 'The merge queue';
 
-function setEntries(entries: readonly QueueEntry[]): void {
-  queueStore.set((state) => {
-    const kept = reuseUnchanged(state.entries, entries, (entry) => entry.id);
-    return kept === state.entries && state.status === 'ready' && state.error === null ? state : { ...state, status: 'ready', entries: kept, error: null };
-  });
+/** The queue the core answered: a list unchanged keeps its objects, so nothing re-renders. */
+function withEntries(state: QueueStoreState, entries: readonly QueueEntry[]): QueueStoreState {
+  const kept = reuseUnchanged(state.entries, entries, (entry) => entry.id);
+  return kept === state.entries && state.status === 'ready' && state.error === null ? state : { ...state, status: 'ready', entries: kept, error: null };
 }
 
-export const refreshQueue = singleFlight(async () => {
-  const repo = queueStore.get().repo;
-  if (repo === null) return;
-  const result = await call('queue.list', { repo });
-  if (queueStore.get().repo !== repo) return;
-  if (result.ok) {
-    setEntries(result.value);
-    return;
-  }
-  const unavailable = isUnknownCommand(result.error);
-  queueStore.set((state) => ({
-    ...state,
-    status: unavailable ? 'unavailable' : state.status === 'ready' ? 'ready' : 'error',
-    error: unavailable ? unavailableText(QUEUE, 'queue.list') : `Could not load the merge queue: ${result.error.message}`,
-  }));
+const queue = createRepoStore<QueueStoreState, QueueEntry[]>({
+  initial: (start) => ({ ...start, entries: [] }),
+  load: (repo) => call('queue.list', { repo }),
+  loaded: withEntries,
+  failed(state, error) {
+    const unavailable = isUnknownCommand(error);
+    return {
+      ...state,
+      status: unavailable ? 'unavailable' : state.status === 'ready' ? 'ready' : 'error',
+      error: unavailable ? unavailableText(QUEUE, 'queue.list') : `Could not load the merge queue: ${error.message}`,
+    };
+  },
 });
+
+export const queueStore = queue.store;
+export const refreshQueue = queue.refresh;
+export const resetQueue = queue.reset;
+
+function setEntries(entries: readonly QueueEntry[]): void {
+  queueStore.set((state) => withEntries(state, entries));
+}
 
 /** An entry from a command's answer (enqueue, retry): shown at once, the list confirms it later. */
 export function applyEntry(entry: QueueEntry): void {

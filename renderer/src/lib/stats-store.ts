@@ -1,6 +1,6 @@
-import type { SessionStats } from '../../../../shared/models';
-import type { Result } from '../../../../shared/errors';
-import { createStore } from '../../lib/create-store';
+import type { SessionStats } from '../../../shared/models';
+import type { Result } from '../../../shared/errors';
+import { createStore } from './create-store';
 
 /**
  * Per-session git stats (`sessions.stats`: changed files, +/-), fetched lazily: only for cards on

@@ -1,6 +1,6 @@
-import { AGENT_PRESET_IDS, LIVE_RUN_STATES, type AgentPresetId, type AgentRun, type RunState } from '../../../../shared/agents';
-import type { ContextStatus } from '../../../../shared/models';
-import { plural } from '../../lib/format';
+import { AGENT_PRESET_IDS, LIVE_RUN_STATES, type AgentPresetId, type AgentRun, type RunState } from '../../../shared/agents';
+import type { ContextStatus } from '../../../shared/models';
+import { plural } from '../lib/format';
 
 /** Agent runs as the screens show them: pure, tested in tests/renderer/agents.test.ts. */
 

@@ -1,8 +1,8 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { currentBranch, readBranchCommit } from '../../electron/core/git/refs';
-import { gitSync, makeRepo } from '../helpers/repo';
+import { currentBranch, readBranchCommit, refsInFiles } from '../../../electron/core/git/refs';
+import { gitSync, makeRepo, tempDir } from '../../helpers/repo';
 
 describe('reading refs from git’s files', () => {
   it('reads loose and packed branches like git does, and says "ask git" when unsure', () => {
@@ -28,5 +28,19 @@ describe('reading refs from git’s files', () => {
 
     appendFileSync(path.join(common, 'config'), '[extensions]\n\trefStorage = reftable\n');
     expect(readBranchCommit(common, 'main')).toBeUndefined();
+  });
+
+  it('one reftable check: refs are read from files only when git keeps them there', () => {
+    const repo = makeRepo();
+    const common = path.join(repo.root, '.git');
+    expect(refsInFiles(common)).toBe(true);
+    const files = tempDir();
+    mkdirSync(path.join(files, 'x'));
+    writeFileSync(path.join(files, 'x', 'config'), '[core]\n\tbare = false\n[extensions]\n\trefStorage = files\n');
+    expect(refsInFiles(path.join(files, 'x'))).toBe(true);
+    writeFileSync(path.join(files, 'x', 'config'), '[extensions]\n  RefStorage=reftable\n');
+    expect(refsInFiles(path.join(files, 'x'))).toBe(false);
+    // No readable config: git is asked.
+    expect(refsInFiles(path.join(files, 'missing'))).toBe(false);
   });
 });

@@ -2,8 +2,19 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseLeftRight, parseNumstat, parseRawNumstat, parseStatusV2, parseWorktreeList } from '../../electron/core/git/parse';
-import { gitSync, makeRepo, tempDir } from '../helpers/repo';
+import {
+  parseDiffTree,
+  parseDiffTreeStdin,
+  parseLeftRight,
+  parseNulList,
+  parseNumstat,
+  parseRawNumstat,
+  parseRevListParents,
+  parseStagedEntries,
+  parseStatusV2,
+  parseWorktreeList,
+} from '../../../electron/core/git/parse';
+import { gitSync, makeRepo, tempDir } from '../../helpers/repo';
 
 const raw = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, encoding: 'utf8' });
 
@@ -39,7 +50,8 @@ describe('git output parsers, on output from real git', () => {
     writeFileSync(path.join(repo.root, 'new dir', 'line\nbreak.txt'), 'x');
     writeFileSync(path.join(repo.root, 'dir', 'c d.txt'), 'changed\n');
 
-    const entries = parseStatusV2(raw(repo.root, 'status', '--porcelain=v2', '-z', '--untracked-files=all'));
+    const { head, entries } = parseStatusV2(raw(repo.root, 'status', '--porcelain=v2', '-z', '--untracked-files=all'));
+    expect(head).toBeNull();
     const byPath = new Map(entries.map((e) => [e.path, e]));
     expect(byPath.get('a.txt')).toMatchObject({ kind: 'changed', xy: '.M' });
     expect(byPath.get('b2.txt')).toMatchObject({ kind: 'renamed', origPath: 'b.txt' });
@@ -61,7 +73,7 @@ describe('git output parsers, on output from real git', () => {
     } catch {
       // the conflict is the point
     }
-    const entries = parseStatusV2(raw(repo.root, 'status', '--porcelain=v2', '-z'));
+    const { entries } = parseStatusV2(raw(repo.root, 'status', '--porcelain=v2', '-z'));
     expect(entries).toEqual([{ kind: 'unmerged', xy: 'UU', path: 'f.txt', origPath: null }]);
   });
 
@@ -100,5 +112,94 @@ describe('git output parsers, on output from real git', () => {
 
   it('parses rev-list --left-right --count', () => {
     expect(parseLeftRight('3\t5\n')).toEqual([3, 5]);
+  });
+});
+
+// Samples captured from git 2.39 (the parsers the merge queue and the radar share).
+const z = (...fields: string[]): string => fields.map((f) => `${f}\0`).join('');
+
+describe('parseStatusV2 with --branch', () => {
+  it('takes HEAD from the header and every entry, a rename with both sides', () => {
+    const head = 'a'.repeat(40);
+    const out =
+      z(`# branch.oid ${head}`, '# branch.head council/x-1') +
+      z('1 .M N... 100644 100644 100644 aaaa bbbb src/with space.ts') +
+      z('1 D. N... 100644 000000 000000 aaaa 0000 gone.ts') +
+      z('2 R. N... 100644 100644 100644 aaaa aaaa R100 new name.ts', 'old name.ts') +
+      z('u UU N... 100644 100644 100644 100644 a b c both.ts') +
+      z('? untracked/file.txt', '! ignored.log');
+    expect(parseStatusV2(out)).toEqual({
+      head,
+      entries: [
+        { kind: 'changed', xy: '.M', path: 'src/with space.ts', origPath: null },
+        { kind: 'changed', xy: 'D.', path: 'gone.ts', origPath: null },
+        { kind: 'renamed', xy: 'R.', path: 'new name.ts', origPath: 'old name.ts' },
+        { kind: 'unmerged', xy: 'UU', path: 'both.ts', origPath: null },
+        { kind: 'untracked', xy: '??', path: 'untracked/file.txt', origPath: null },
+        { kind: 'ignored', xy: '!!', path: 'ignored.log', origPath: null },
+      ],
+    });
+  });
+
+  it('reads an unborn HEAD as null, from real git too', () => {
+    expect(parseStatusV2(z('# branch.oid (initial)', '# branch.head main', '? a'))).toEqual({
+      head: null,
+      entries: [{ kind: 'untracked', xy: '??', path: 'a', origPath: null }],
+    });
+    const repo = makeRepo();
+    const out = raw(repo.root, 'status', '--porcelain=v2', '-z', '--branch');
+    expect(parseStatusV2(out)).toEqual({ head: gitSync(repo.root, 'rev-parse', 'HEAD'), entries: [] });
+  });
+});
+
+describe('parseDiffTree (git diff-tree -r -z --no-renames)', () => {
+  it('reads added, deleted and modified paths with both sides', () => {
+    const a = '1'.repeat(40);
+    const b = '2'.repeat(40);
+    const zero = '0'.repeat(40);
+    const out = [`:000000 100644 ${zero} ${a} A`, 'new file.ts', `:100644 000000 ${a} ${zero} D`, 'gone.ts', `:100644 100755 ${a} ${b} M`, 'dir/run.sh', ''].join('\0');
+    expect(parseDiffTree(out)).toEqual([
+      { path: 'new file.ts', before: null, after: { mode: '100644', oid: a } },
+      { path: 'gone.ts', before: { mode: '100644', oid: a }, after: null },
+      { path: 'dir/run.sh', before: { mode: '100644', oid: a }, after: { mode: '100755', oid: b } },
+    ]);
+    expect(parseDiffTree('')).toEqual([]);
+  });
+});
+
+describe('parseDiffTreeStdin (git diff-tree --stdin --always --format=>%H)', () => {
+  it('splits the answers by header, an empty diff included', () => {
+    const out = `>${'9'.repeat(40)}\0\nM\0f\0>${'8'.repeat(40)}\0>${'7'.repeat(40)}\0\nD\0g\0A\0>odd name\0`;
+    expect(parseDiffTreeStdin(out, 3)).toEqual([[{ status: 'M', path: 'f' }], [], [{ status: 'D', path: 'g' }, { status: 'A', path: '>odd name' }]]);
+  });
+
+  it('refuses an answer that does not match the requests', () => {
+    expect(() => parseDiffTreeStdin(`>${'9'.repeat(40)}\0`, 2)).toThrow('answered 1 of 2 requests');
+  });
+});
+
+describe('parseRevListParents, parseStagedEntries, parseNulList', () => {
+  it('reads commits with their parents in order, a root commit with none', () => {
+    expect([...parseRevListParents('c b\nm p q\nroot\n')]).toEqual([
+      ['c', ['b']],
+      ['m', ['p', 'q']],
+      ['root', []],
+    ]);
+  });
+
+  it('reads stage-0 index entries by path (paths with spaces and tabs), skipping conflict stages', () => {
+    const a = 'a'.repeat(40);
+    const out = z(`100644 ${a} 0\tsrc/with space.ts`, `120000 ${a} 0\tlink\tname`, `100644 ${a} 2\tconflicted.ts`);
+    expect([...parseStagedEntries(out)]).toEqual([
+      ['src/with space.ts', { mode: '100644', oid: a }],
+      ['link\tname', { mode: '120000', oid: a }],
+    ]);
+    const repo = makeRepo({ 'x y.txt': 'x\n' });
+    expect([...parseStagedEntries(raw(repo.root, 'ls-files', '-s', '-z'))]).toEqual([['x y.txt', { mode: '100644', oid: gitSync(repo.root, 'rev-parse', 'HEAD:x y.txt') }]]);
+  });
+
+  it('splits a -z name list, dropping the empty end', () => {
+    expect(parseNulList(z('a', 'b c', 'new\nline'))).toEqual(['a', 'b c', 'new\nline']);
+    expect(parseNulList('')).toEqual([]);
   });
 });

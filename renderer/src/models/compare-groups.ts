@@ -1,7 +1,7 @@
-import type { AgentRun, CompareRow } from '../../../../shared/agents';
-import type { SessionCard } from '../../../../shared/contract';
-import type { Session } from '../../../../shared/models';
-import { plural } from '../../lib/format';
+import type { AgentRun, CompareRow } from '../../../shared/agents';
+import type { SessionCard } from '../../../shared/contract';
+import type { Session } from '../../../shared/models';
+import { plural } from '../lib/format';
 
 /**
  * Best-of-N, pure: which sessions were started together on one task (the same task, created within

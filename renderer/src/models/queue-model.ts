@@ -1,9 +1,9 @@
-import type { CommandInput } from '../../../../shared/contract';
-import { MERGE_STRATEGIES, type MergeStrategy, type QueueEntry, type QueueState } from '../../../../shared/merge';
-import type { Settings } from '../../../../shared/models';
-import { byText } from '../../../../shared/order';
-import { plural } from '../../lib/format';
-import { resolveRefusal } from '../../../../shared/merge-policy';
+import type { CommandInput } from '../../../shared/contract';
+import { MERGE_STRATEGIES, type MergeStrategy, type QueueEntry, type QueueState } from '../../../shared/merge';
+import type { Settings } from '../../../shared/models';
+import { byText } from '../../../shared/order';
+import { plural } from '../lib/format';
+import { resolveRefusal } from '../../../shared/merge-policy';
 
 /**
  * The merge queue as the screens show it, pure: the sections, what each entry's state allows,

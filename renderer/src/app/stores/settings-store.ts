@@ -1,9 +1,8 @@
 import type { Settings } from '../../../../shared/models';
 import type { SettingsScope, SettingsView } from '../../../../shared/settings';
 import { call } from '../../api';
-import { createStore } from '../../lib/create-store';
-import { presetsSettingsChanged } from '../agents/presets-store';
-import { singleFlight } from '../../lib/single-flight';
+import { presetsSettingsChanged } from './presets-store';
+import { createRepoStore } from '../../lib/repo-store';
 
 /**
  * The open repository's settings as last read (`settings.list`): both scopes — the user's, for
@@ -18,21 +17,15 @@ export interface SettingsState {
   error: string | null;
 }
 
-export const settingsStore = createStore<SettingsState>({ repo: null, status: 'idle', settings: null, view: null, error: null });
-
-export function resetSettings(repo: string | null): void {
-  settingsStore.set({ repo, status: repo === null ? 'idle' : 'loading', settings: null, view: null, error: null });
-}
-
-export const refreshSettings = singleFlight(async () => {
-  const repo = settingsStore.get().repo;
-  if (repo === null) return;
-  const result = await call('settings.list', { repo });
-  if (settingsStore.get().repo !== repo) return;
-  settingsStore.set((state) =>
-    result.ok ? { ...state, status: 'ready', settings: result.value.effective, view: result.value, error: null } : { ...state, status: 'error', error: result.error.message },
-  );
+const settings = createRepoStore<SettingsState, SettingsView>({
+  initial: (start) => ({ ...start, settings: null, view: null }),
+  load: (repo) => call('settings.list', { repo }),
+  loaded: (state, view) => ({ ...state, status: 'ready', settings: view.effective, view, error: null }),
 });
+
+export const settingsStore = settings.store;
+export const refreshSettings = settings.refresh;
+export const resetSettings = settings.reset;
 
 /** Sets and unsets keys in one scope; null when saved, else the Result's error message for the form. */
 export async function saveSettings(scope: SettingsScope, change: { set: Record<string, unknown>; unset: string[] }): Promise<string | null> {

@@ -1,8 +1,8 @@
 import type { AgentRun } from '../../../../shared/agents';
 import { call } from '../../api';
-import { createStore, useStoreSelector } from '../../lib/create-store';
-import { singleFlight } from '../../lib/single-flight';
-import { mergeRuns } from './run-model';
+import { useStoreSelector } from '../../lib/create-store';
+import { createRepoStore } from '../../lib/repo-store';
+import { mergeRuns } from '../../models/run-model';
 
 /**
  * Every session's latest agent run in the open repository: `agent.runs` (no id) on load, then
@@ -16,26 +16,18 @@ export interface RunsState {
   error: string | null;
 }
 
-export const runsStore = createStore<RunsState>({ repo: null, status: 'idle', bySession: new Map(), error: null });
-
-export function resetRuns(repo: string | null): void {
-  runsStore.set({ repo, status: repo === null ? 'idle' : 'loading', bySession: new Map(), error: null });
-}
-
-export const refreshRuns = singleFlight(async () => {
-  const repo = runsStore.get().repo;
-  if (repo === null) return;
-  const result = await call('agent.runs', { repo });
-  if (runsStore.get().repo !== repo) return;
-  if (!result.ok) {
-    runsStore.set((state) => ({ ...state, status: 'error', error: result.error.message }));
-    return;
-  }
-  runsStore.set((state) => {
-    const bySession = mergeRuns(state.bySession, result.value);
+const runs = createRepoStore<RunsState, AgentRun[]>({
+  initial: (start) => ({ ...start, bySession: new Map() }),
+  load: (repo) => call('agent.runs', { repo }),
+  loaded(state, value) {
+    const bySession = mergeRuns(state.bySession, value);
     return bySession === state.bySession && state.status === 'ready' ? state : { ...state, status: 'ready', bySession, error: null };
-  });
+  },
 });
+
+export const runsStore = runs.store;
+export const refreshRuns = runs.refresh;
+export const resetRuns = runs.reset;
 
 /** An `agent.run` event (or a command's answer carrying a run): returns the run it replaced. */
 export function applyRun(run: AgentRun): AgentRun | undefined {
