@@ -82,8 +82,8 @@ async function main(): Promise<number> {
 
     cfg.log('2. in-process lock acquire + release');
     rows.push(...(await measureLockInProcess(cfg, council, waiter.id, small.samplePaths, COUNTS.lock)).rows);
-    cfg.log('3. council lock acquire as a process vs node -e 0');
-    rows.push(...measureLockCli(cfg, small.root, waiter.id, small.samplePaths[5] as string, COUNTS.cli));
+    cfg.log('3. council hook pre-tool, lock acquire and lock who as processes vs node -e 0');
+    rows.push(...measureLockCli(cfg, small.root, waiter, small.samplePaths.slice(5, 60), COUNTS.cli));
     cfg.log('4. contended hand-off between processes');
     rows.push(...(await measureHandoff(cfg, council, holder.id, waiter.id, small.samplePaths[6] as string, COUNTS.handoff)));
     cfg.log('5. shared context at 100 sessions');

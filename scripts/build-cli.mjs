@@ -1,6 +1,10 @@
-// Bundles the `council` CLI into one CommonJS file, out/cli/council.cjs.
-// One file matters: `council lock acquire` runs before every agent edit, and resolving and loading
-// hundreds of module files would cost more than the work itself.
+// Bundles the `council` CLI into CommonJS files: out/cli/council.cjs (the whole CLI) and
+// out/cli/hot.cjs (electron/cli/hot.ts: `council lock …` and `council hook pre-tool`, which run
+// before every agent edit, with the lock domain alone; bin/council.cjs tries it first for them).
+// One file each matters: resolving and loading hundreds of module files would cost more than the
+// work itself. The hot bundle's metafile (out/cli/hot.meta.json) lists every module it holds, so a
+// test can keep heavy ones out (tests/cli/hot-entry.test.ts).
+import { writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -8,9 +12,7 @@ import path from 'node:path';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const quiet = process.argv.includes('--quiet');
 
-await build({
-  entryPoints: [path.join(root, 'electron/cli/entry.ts')],
-  outfile: path.join(root, 'out/cli/council.cjs'),
+const common = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -27,4 +29,19 @@ await build({
   // (in try/catch); leaving them out of the bundle keeps that behaviour instead of failing the build.
   external: ['bufferutil', 'utf-8-validate', 'node-pty'],
   logLevel: quiet ? 'warning' : 'info',
+};
+
+await build({ ...common, entryPoints: [path.join(root, 'electron/cli/entry.ts')], outfile: path.join(root, 'out/cli/council.cjs') });
+// Two of proper-lockfile's dependencies are lighter stand-ins here (each loads streams and net at
+// start-up, ~3–5 ms, when a hook releases a lock or records a denial): graceful-fs is plain node:fs
+// (it copies every property of fs, fs.promises included, for EMFILE retries a process that holds one
+// mutex at a time never needs; FileLocks hands lockSync its own fs calls anyway), and signal-exit's
+// `assert` is scripts/hot-shims/assert.cjs (the real one opens process.stderr for its colours).
+const hot = await build({
+  ...common,
+  entryPoints: [path.join(root, 'electron/cli/hot.ts')],
+  outfile: path.join(root, 'out/cli/hot.cjs'),
+  alias: { 'graceful-fs': 'node:fs', assert: path.join(root, 'scripts/hot-shims/assert.cjs') },
+  metafile: true,
 });
+writeFileSync(path.join(root, 'out/cli/hot.meta.json'), JSON.stringify(hot.metafile));

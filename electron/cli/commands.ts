@@ -2,32 +2,21 @@ import path from 'node:path';
 import { Command, Option } from 'commander';
 import { CONTEXT_STATUSES, type ContextStatus, type SessionContextView } from '../../shared/models';
 import type { Session } from '../../shared/models';
-import { Council } from '../core/council';
 import { baseOption, createWithAgent } from './agents';
 import { predictedLine } from './conflicts';
 import { invalidInput } from '../core/errors';
 import type { Door } from './core-call';
-import { parseDuration, parseSeconds } from './duration';
-import { ago, table, type Output } from './output';
+import { parseDuration } from './duration';
+import { requireSession } from './inputs';
+import { ago, table } from './output';
 
 export interface GlobalOptions {
   repo?: string;
   json?: boolean;
 }
 
-/** A command's body: the output, a way to open the repository (lazily: `--help` needs none), then
- * what commander passes — positional arguments, then the options object. The lock verbs' (until
- * they go through the front door, core-call.ts, like every other verb). */
-export type Action = (out: Output, council: () => Council, ...args: unknown[]) => Promise<void> | void;
-export type Run = (action: Action) => (...args: unknown[]) => Promise<void>;
-
 const sessionOption = (): Option =>
   new Option('-s, --session <id>', 'session id or a unique prefix of it (default: $COUNCIL_SESSION_ID)').env('COUNCIL_SESSION_ID');
-
-function requireSession(value: string | undefined): string {
-  if (!value) throw invalidInput('which session? pass --session ID (or set COUNCIL_SESSION_ID)');
-  return value;
-}
 
 /** A file named on the command line is relative to where the command runs. */
 const fromHere = (file: string | undefined): string | undefined => (file ? path.resolve(file) : file);
@@ -174,70 +163,6 @@ export function sessionCommands(program: Command, door: Door): Command {
       }),
     );
   return session;
-}
-
-export function lockCommands(program: Command, run: Run): void {
-  const lock = program.command('lock').description("per-file locks: a session's checkout of a file");
-
-  lock
-    .command('acquire')
-    .description('lock a file for a session; when it is held by another session, say who (exit 3)')
-    .argument('<path>', 'file path (relative to here, or absolute, in the repo or any session worktree)')
-    .addOption(sessionOption())
-    .option('--timeout <seconds>', 'wait up to this long for the holder to release it', '0')
-    .action(
-      run(async (out, council, file, opts) => {
-        const { session, timeout } = opts as { session?: string; timeout: string };
-        const result = await council().locks.acquire(String(file), requireSession(session), { timeoutMs: parseSeconds(timeout, '--timeout') });
-        out.done(result, () => `locked ${result.path} for session ${result.sessionId}`);
-      }),
-    );
-
-  lock
-    .command('release')
-    .description("release a session's lock on a file")
-    .argument('<path>', 'file path')
-    .addOption(sessionOption())
-    .action(
-      run(async (out, council, file, opts) => {
-        const result = await council().locks.release(String(file), requireSession((opts as { session?: string }).session));
-        out.done(result, () => (result.released ? `released ${result.path}` : `${result.path} was not locked`));
-      }),
-    );
-
-  lock
-    .command('release-all')
-    .description('release every lock a session holds')
-    .addOption(sessionOption())
-    .action(
-      run(async (out, council, opts) => {
-        const c = council();
-        const s = c.session(requireSession((opts as { session?: string }).session));
-        const released = await c.locks.releaseAll(s.id);
-        out.done(released, () => (released.length ? `released ${released.join(', ')}` : 'no locks held'));
-      }),
-    );
-
-  lock
-    .command('list')
-    .description('every lock in the repository')
-    .action(
-      run((out, council) => {
-        const locks = council().locks.list();
-        out.done(locks, () => (locks.length ? table(['PATH', 'SESSION', 'SINCE'], locks.map((l) => [l.path, l.sessionId, ago(l.acquiredAt)])) : 'no locks'));
-      }),
-    );
-
-  lock
-    .command('who')
-    .description('who holds a file')
-    .argument('<path>', 'file path')
-    .action(
-      run(async (out, council, file) => {
-        const owner = await council().locks.who(String(file));
-        out.done(owner, () => (owner ? `${owner.path} is locked by session ${owner.sessionId} since ${owner.acquiredAt}` : `${String(file)} is not locked`));
-      }),
-    );
 }
 
 export function contextCommands(program: Command, door: Door): void {

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { CommandInput, CommandName, CommandOutput } from '../../shared/contract';
 import type { HandlerContext, HandlerTable } from '../core/dispatch';
-import { CouncilError, invalidInput } from '../core/errors';
+import { CouncilError } from '../core/errors';
+import { repoStart } from './inputs';
 import type { Output } from './output';
 
 /**
@@ -48,15 +49,5 @@ export interface Face {
 
 export type DoorAction = (face: Face, ...args: unknown[]) => Promise<void> | void;
 export type Door = (action: DoorAction) => (...args: unknown[]) => Promise<void>;
-
-/**
- * Where to look for the repository. An empty `--repo` (say `--repo "$REPO"` with REPO unset) is
- * refused: taken literally it would resolve to this folder, and act on whatever repository that is.
- */
-export function repoStart(repo: string | undefined): string {
-  if (repo === undefined) return process.cwd();
-  if (!repo.trim()) throw invalidInput('--repo is empty: name the repository folder, or leave --repo out to use the one this folder is in');
-  return repo;
-}
 
 export const repoPath = (repo: string | undefined): string => path.resolve(repoStart(repo));

@@ -1,142 +1,14 @@
-import { appendFileSync, writeSync } from 'node:fs';
 import type { Command } from 'commander';
-import { PRE_TOOL_DEADLINE_MS, type StatusHookKind } from '../core/agents/hooks/command';
-import { probeNonce, probeReason } from '../core/agents/hooks/probe';
+import type { StatusHookKind } from '../core/agents/hooks/command';
 import { recordHookStatus } from '../core/agents/hooks/status';
 import { isHookAgent, HOOK_AGENTS } from '../core/agents/hook-payload';
-import { decideLockHook, guardShellCall } from '../core/agents/lock-hook';
+import { guardShellCall } from '../core/agents/lock-hook';
+import { logPayload, preToolHook, readStdin } from './hook-pre-tool';
 
 /**
- * `council hook pre-tool --agent claude|codex|gemini`: the lock hook each agent CLI runs before
- * an edit, with the tool call as JSON on stdin.
- *
- * It FAILS CLOSED: a malformed payload, an unknown agent, any exception (caught, uncaught, or an
- * unhandled rejection), an exit without a decision, or no answer within the deadline all deny the
- * edit. (A hook that crashes or times out counts as "allow" in all three CLIs, see
- * tests/agents/*.test.ts, so we must never leave that to them; tests/security/ proves each of these
- * with the real CLIs and with this process alone.) What happens before this code runs (no Node, no
- * bundle) is covered by the command line the CLIs run (`… || exit 2`, hooks/command.ts) and by the
- * preflight before an agent starts (hooks/preflight.ts).
- *
- * Allow: exit 0, no output. Deny: exit 2, the reason on stderr AND stdout
- * `{"decision":"block","reason":…}`. Exit 2 alone is understood by all three CLIs (tests/agents),
- * but Claude then shows the model "PreToolUse:Write hook error: [<command line>]: <reason>"; with
- * the JSON on stdout as well it shows the reason alone (tests/agents/hook-claude.test.ts). With
- * both at once, Codex shows the model "Command blocked by PreToolUse hook: <reason>. Command:
- * <the patch>" and Gemini "Tool execution blocked: <reason>" (tests/agents/preset-*.test.ts, the
- * real CLIs through their presets). A denial is also written to the session's context (blocked,
- * on which file, why).
- *
- * The other hooks (post-tool, notify, stop, prompt: statusHook below) report status and FAIL OPEN;
- * post-tool after a shell command also puts back a file another session holds that the command
- * changed, and then answers {"decision":"block","reason":…} so the agent is told
- * (agents/shell-guard.ts). COUNCIL_HOOK_LOG=<file> logs every payload any of them receives (a
- * diagnostic).
+ * `council hook …`: the agents' hooks. `pre-tool`, the lock hook, is its own module
+ * (./hook-pre-tool.ts): it runs before every edit, so the lean entry (./hot.ts) loads it alone.
  */
-
-/**
- * How long the hook may take before it denies on its own. COUNCIL_HOOK_DEADLINE_MS may shorten it,
- * never lengthen it: past the CLIs' own limit (PRE_TOOL_TIMEOUT_SECONDS) they would kill the hook
- * first, and a killed hook is an "allow".
- */
-function deadlineMs(): number {
-  const value = Number(process.env.COUNCIL_HOOK_DEADLINE_MS);
-  return Number.isFinite(value) && value > 0 ? Math.min(value, PRE_TOOL_DEADLINE_MS) : PRE_TOOL_DEADLINE_MS;
-}
-
-/** What this process answered: nothing yet, an allow, or a denial. */
-let decided: 'allow' | 'deny' | null = null;
-
-const oneLine = (reason: string): string => reason.replace(/\s+/g, ' ').trim() || 'the council lock hook refused this edit';
-const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
-
-/** Writes the answer once (the deadline and the decision may race) and ends the process. */
-function answer(reason: string | null): void {
-  if (decided !== null) return;
-  decided = reason === null ? 'allow' : 'deny';
-  if (reason === null) process.exit(0);
-  const text = oneLine(reason);
-  process.stderr.write(`${text}\n`);
-  process.stdout.write(`${JSON.stringify({ decision: 'block', reason: text })}\n`, () => process.exit(2));
-}
-
-/**
- * The last line of defence: an exception nobody caught (in a callback, an event handler), a
- * rejection nobody handled, or an exit nobody decided (a `process.exit(0)` somewhere, an event loop
- * that ran dry) all end as a denial, exit 2. Only an explicit allow exits 0.
- */
-function failClosedOnAnyExit(): void {
-  const refuse = (what: string) => (err: unknown) => answer(`the council lock hook failed (${what}: ${messageOf(err)}), so this edit is refused`);
-  process.on('uncaughtException', refuse('an uncaught exception'));
-  process.on('unhandledRejection', refuse('an unhandled rejection'));
-  process.on('exit', () => {
-    if (decided === 'allow') return;
-    if (decided === null) {
-      decided = 'deny';
-      const text = 'the council lock hook ended without a decision, so this edit is refused';
-      try {
-        writeSync(2, `${text}\n`);
-        writeSync(1, `${JSON.stringify({ decision: 'block', reason: text })}\n`);
-      } catch {
-        // the exit status alone still denies
-      }
-    }
-    process.exitCode = 2;
-  });
-}
-
-function readStdin(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    process.stdin.on('data', (chunk: Buffer) => chunks.push(chunk));
-    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    process.stdin.on('error', reject);
-  });
-}
-
-/**
- * COUNCIL_HOOK_LOG=<file>: appends every payload a hook receives to that file, one JSON line each
- * ({kind, agent, payload}), to see what a CLI version really sends. Best effort: never fails a hook.
- */
-function logPayload(kind: string, agent: string | undefined, payload: string): void {
-  const file = process.env.COUNCIL_HOOK_LOG;
-  if (!file) return;
-  try {
-    appendFileSync(file, `${JSON.stringify({ kind, agent: agent ?? null, payload })}\n`);
-  } catch {
-    // a diagnostic, nothing more
-  }
-}
-
-export async function preToolHook(agent: string | undefined): Promise<void> {
-  failClosedOnAnyExit();
-  const timer = setTimeout(() => answer('the council lock hook did not answer in time; try the edit again in a moment'), deadlineMs());
-  try {
-    if (!agent || !isHookAgent(agent)) throw new Error(`unknown agent "${agent ?? ''}" (expected ${HOOK_AGENTS.join(', ')})`);
-    const input = await readStdin();
-    let payload: unknown;
-    try {
-      payload = JSON.parse(input);
-    } catch {
-      logPayload('pre-tool', agent, input);
-      throw new Error('the hook input is not valid JSON');
-    }
-    // The preflight's self-test (hooks/probe.ts): answered before anything is read or written.
-    const probe = probeNonce(payload);
-    if (probe !== null) {
-      clearTimeout(timer);
-      answer(probeReason(probe));
-      return;
-    }
-    logPayload('pre-tool', agent, input);
-    const decision = await decideLockHook(agent, payload);
-    clearTimeout(timer);
-    answer(decision.decision === 'allow' ? null : decision.reason);
-  } catch (err) {
-    clearTimeout(timer);
-    answer(`the council lock hook could not check this edit, so it is refused: ${messageOf(err)}`);
-  }
-}
 
 /** How long a status hook may take before it gives up (and lets the agent go on). */
 const STATUS_DEADLINE_MS = 5_000;

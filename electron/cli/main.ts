@@ -1,9 +1,9 @@
 import { Command, CommanderError } from 'commander';
-import { Council } from '../core/council';
-import { contextCommands, lockCommands, sessionCommands, statusCommand, type GlobalOptions, type Run } from './commands';
+import { contextCommands, sessionCommands, statusCommand, type GlobalOptions } from './commands';
 import { agentCommands } from './agents';
 import { conflictsCommand } from './conflicts';
-import { coreCaller, repoPath, repoStart, type Door, type HandlerSource } from './core-call';
+import { coreCaller, repoPath, type Door, type HandlerSource } from './core-call';
+import { lockCommands } from './locks';
 import { hookCommands } from './hook';
 import { mergeCommands } from './merge';
 import { createOutput, reportFailure, reportUsageError } from './output';
@@ -32,14 +32,6 @@ export function buildProgram(onFailure: (exitCode: number) => void = () => undef
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
-  const run: Run = (action) => async (...args) => {
-    const { json, repo } = program.opts<GlobalOptions>();
-    try {
-      await action(createOutput(Boolean(json)), () => Council.open(repoStart(repo)), ...args);
-    } catch (err) {
-      onFailure(reportFailure(err, Boolean(json)));
-    }
-  };
   // The front door (core-call.ts): a verb's body gets its output, the one call into dispatch(),
   // and the repository it names.
   const call = coreCaller(options.handlers);
@@ -52,7 +44,7 @@ export function buildProgram(onFailure: (exitCode: number) => void = () => undef
     }
   };
   agentCommands(program, sessionCommands(program, door), door);
-  lockCommands(program, run);
+  lockCommands(program, door);
   contextCommands(program, door);
   statusCommand(program, door);
   mergeCommands(program, door);

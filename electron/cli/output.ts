@@ -1,6 +1,32 @@
+import { writeSync } from 'node:fs';
 import type { CommanderError } from 'commander';
 import { EXIT_CODE_BY_ERROR } from '../../shared/errors';
 import { toErrorData } from '../core/errors';
+
+/** Where an answer's text goes: stdout (1) or stderr (2). */
+export type Write = (fd: 1 | 2, text: string) => void;
+
+/** Through process.stdout and process.stderr: what every verb of the full CLI uses. */
+export const streamWrite: Write = (fd, text) => void (fd === 1 ? process.stdout : process.stderr).write(text);
+
+/**
+ * Straight to the file descriptor, all of it, before going on: for the lean entry (hot.ts), whose
+ * verbs write nothing else. For a pipe or a socket (how agents' hooks and scripts run `council`)
+ * process.stdout is a net.Socket, and loading net and its streams costs ~3 ms of every `council
+ * lock …` (bench/measure-lock-cli.ts). Synchronous, as process.stdout is on Linux for pipes anyway.
+ */
+export const writeAll: Write = (fd, text) => {
+  const bytes = Buffer.from(text, 'utf8');
+  for (let offset = 0; offset < bytes.length; ) {
+    try {
+      offset += writeSync(fd, bytes, offset);
+    } catch (err) {
+      // A non-blocking descriptor with a full buffer: wait a moment for the reader.
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    }
+  }
+};
 
 /** Where a command's answer goes: JSON (one `Result` object on stdout) or text for a person. */
 export interface Output {
@@ -9,24 +35,24 @@ export interface Output {
   done(value: unknown, human: () => string): void;
 }
 
-export function createOutput(json: boolean): Output {
+export function createOutput(json: boolean, write: Write = streamWrite): Output {
   return {
     json,
     done(value, human) {
-      if (json) process.stdout.write(JSON.stringify({ ok: true, value }, null, 2) + '\n');
+      if (json) write(1, JSON.stringify({ ok: true, value }, null, 2) + '\n');
       else {
         const text = human();
-        if (text) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+        if (text) write(1, text.endsWith('\n') ? text : `${text}\n`);
       }
     },
   };
 }
 
 /** Prints a failure and returns the exit status: 2 bad input, 3 refused (conflict or busy), 1 otherwise. */
-export function reportFailure(err: unknown, json: boolean): number {
+export function reportFailure(err: unknown, json: boolean, write: Write = streamWrite): number {
   const error = toErrorData(err);
-  if (json) process.stdout.write(JSON.stringify({ ok: false, error }, null, 2) + '\n');
-  else process.stderr.write(`council: ${error.message}\n`);
+  if (json) write(1, JSON.stringify({ ok: false, error }, null, 2) + '\n');
+  else write(2, `council: ${error.message}\n`);
   return EXIT_CODE_BY_ERROR[error.code];
 }
 

@@ -571,6 +571,50 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
     },
     malformed: { input: { repo: ['/r'] }, names: 'repo' },
   },
+  'locks.acquire': {
+    valid: async () => {
+      const [a, b] = await ok<{ id: string; worktreePath: string }[]>('sessions.create', { repo: repo.root, task: 'locks', count: 2 });
+      // A relative path is relative to the main checkout unless a cwd says otherwise.
+      expect(await ok('locks.acquire', { repo: repo.root, id: a!.id, path: 'README.md' })).toEqual({ path: 'README.md', sessionId: a!.id, acquiredAt: expect.any(String) });
+      expect(await ok('locks.acquire', { repo: repo.root, id: a!.id.slice(0, 4), path: 'a.ts', cwd: path.join(a!.worktreePath, 'src') })).toMatchObject({ path: 'src/a.ts', sessionId: a!.id });
+      expect(await call('locks.acquire', { repo: repo.root, id: b!.id, path: 'README.md' })).toMatchObject({
+        ok: false,
+        error: { code: 'lock-busy', details: { owner: a!.id, path: 'README.md' } },
+      });
+      expect(await call('locks.acquire', { repo: repo.root, id: b!.id, path: '../outside.txt' })).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('outside the repository') } });
+    },
+    malformed: { input: { repo: '/r', id: 'abc', path: 'x', timeoutMs: -1 }, names: 'timeoutMs' },
+  },
+  'locks.release': {
+    valid: async () => {
+      const [a, b] = await ok<{ id: string }[]>('sessions.create', { repo: repo.root, task: 'locks', count: 2 });
+      await ok('locks.acquire', { repo: repo.root, id: a!.id, path: 'README.md' });
+      expect(await call('locks.release', { repo: repo.root, id: b!.id, path: 'README.md' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+      expect(await ok('locks.release', { repo: repo.root, id: a!.id, path: 'README.md' })).toEqual({ released: true, path: 'README.md' });
+      expect(await ok('locks.release', { repo: repo.root, id: a!.id, path: 'README.md' })).toEqual({ released: false, path: 'README.md' });
+    },
+    malformed: { input: { repo: '/r', id: 'abc' }, names: 'path' },
+  },
+  'locks.releaseAll': {
+    valid: async () => {
+      const id = await oneSession();
+      await ok('locks.acquire', { repo: repo.root, id, path: 'src/a.ts' });
+      await ok('locks.acquire', { repo: repo.root, id, path: 'README.md' });
+      expect(await ok('locks.releaseAll', { repo: repo.root, id: id.slice(0, 5) })).toEqual(['README.md', 'src/a.ts']);
+      expect(await ok('locks.list', { repo: repo.root })).toEqual([]);
+      expect(await call('locks.releaseAll', { repo: repo.root, id: 'ffffff' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    },
+    malformed: { input: { repo: '/r', id: '' }, names: 'id' },
+  },
+  'locks.who': {
+    valid: async () => {
+      const id = await oneSession();
+      expect(await ok('locks.who', { repo: repo.root, path: 'README.md' })).toBeNull();
+      await ok('locks.acquire', { repo: repo.root, id, path: 'README.md' });
+      expect(await ok('locks.who', { repo: repo.root, path: 'README.md' })).toEqual({ path: 'README.md', sessionId: id, acquiredAt: expect.any(String) });
+    },
+    malformed: { input: { repo: '/r', path: 'x', id: 'abc' }, names: 'unknown field id' },
+  },
   'watch.repo': {
     valid: async () => {
       expect(await ok('watch.repo', { repo: repo.root })).toEqual({ watching: true });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { recordHookEvent } from './hooks/run-events';
 import type { Session } from '../../../shared/models';
-import { Council } from '../council';
+import { openLockScope, type LockScope } from '../locks/repo-locks';
 import { realpathOfExisting, safeRealpath } from '../locks/lock-paths';
 import { parseHookPayload, type HookAgent } from './hook-payload';
 import { snapshotHeldFiles, toolCallId, undoHeldChanges } from './shell-guard';
@@ -16,8 +16,9 @@ export type HookDecision = { decision: 'allow' } | { decision: 'deny'; reason: s
 export interface LockHookOptions {
   /** The hook's environment (COUNCIL_SESSION_ID); default process.env. */
   env?: Record<string, string | undefined>;
-  /** An already-open Council (tests); default: the repository that contains the payload's cwd. */
-  council?: Council;
+  /** An already-open repository (a Council, in tests); default: the lock domain of the repository
+   * that contains the payload's cwd, which loads no git, agent, merge or radar code. */
+  council?: LockScope;
 }
 
 const ALLOW: HookDecision = { decision: 'allow' };
@@ -29,7 +30,7 @@ const within = (root: string, target: string): boolean => {
 };
 
 /** The registered session whose worktree contains `cwd` (the deepest one), if any. */
-export function sessionForCwd(council: Council, cwd: string): Session | undefined {
+export function sessionForCwd(council: LockScope, cwd: string): Session | undefined {
   const real = realpathOfExisting(path.resolve(cwd));
   return council.ws.registry
     .all()
@@ -43,12 +44,12 @@ export function sessionForCwd(council: Council, cwd: string): Session | undefine
  * unknown id throws), else the session whose worktree contains the agent's cwd; none when the
  * agent works outside every session.
  */
-export function hookSession(council: Council, env: Record<string, string | undefined>, cwd: string): Session | undefined {
+export function hookSession(council: LockScope, env: Record<string, string | undefined>, cwd: string): Session | undefined {
   const fromEnv = env.COUNCIL_SESSION_ID?.trim();
-  return fromEnv ? council.session(fromEnv) : sessionForCwd(council, cwd);
+  return fromEnv ? council.ws.registry.resolve(fromEnv) : sessionForCwd(council, cwd);
 }
 
-function describe(council: Council, sessionId: string): string {
+function describe(council: LockScope, sessionId: string): string {
   const holder = council.ws.registry.find(sessionId);
   if (!holder) return `session ${sessionId}`;
   return `session ${holder.id} (${holder.agent ? `${holder.agent}: ` : ''}${holder.task})`;
@@ -62,7 +63,7 @@ export async function decideLockHook(agent: HookAgent, payload: unknown, options
   const target = parseHookPayload(agent, payload);
   if (target.files.length === 0 && !target.shell) return ALLOW; // a tool that edits no file: nothing to lock
   const env = options.env ?? process.env;
-  const council = options.council ?? Council.open(target.cwd);
+  const council = options.council ?? openLockScope(target.cwd);
 
   const session = hookSession(council, env, target.cwd);
   // An agent working outside every session (e.g. in the main checkout, started by hand) has no
@@ -92,7 +93,7 @@ export async function decideLockHook(agent: HookAgent, payload: unknown, options
   if (refusals.length === 0) {
     // A shell command may write more than its text shows: the post-tool guard compares the files
     // other sessions hold against this copy and puts back what it changed (shell-guard.ts).
-    if (target.shell) snapshotHeldFiles(council, session, toolCallId(payload));
+    if (target.shell) await snapshotHeldFiles(council, session, toolCallId(payload));
     return ALLOW;
   }
 
@@ -110,7 +111,7 @@ export async function decideLockHook(agent: HookAgent, payload: unknown, options
  * through, `council hook post-tool`, makes it `working` again). The decision stands whatever
  * happens here: a context that cannot be written must not turn a denial into an allow or a crash.
  */
-async function recordDenial(council: Council, sessionId: string, file: string, reason: string): Promise<void> {
+async function recordDenial(council: LockScope, sessionId: string, file: string, reason: string): Promise<void> {
   try {
     await council.context.markBlocked(sessionId, reason, file, { cwd: council.ws.repo.mainRoot });
   } catch {
@@ -126,10 +127,10 @@ async function recordDenial(council: Council, sessionId: string, file: string, r
 export async function guardShellCall(agent: HookAgent, payload: unknown, options: LockHookOptions = {}): Promise<string | null> {
   const target = parseHookPayload(agent, payload);
   if (!target.shell) return null;
-  const council = options.council ?? Council.open(target.cwd);
+  const council = options.council ?? openLockScope(target.cwd);
   const session = hookSession(council, options.env ?? process.env, target.cwd);
   if (!session) return null;
-  const undone = undoHeldChanges(council, session, toolCallId(payload));
+  const undone = await undoHeldChanges(council, session, toolCallId(payload));
   if (undone.length === 0) return null;
   const what = undone.map((u) => `${u.path} is being edited by ${describe(council, u.holder)} (${u.action === 'restored' ? 'its content was put back' : 'the file your command created was removed'})`);
   const reason = `council undid part of that command: ${what.join('; ')}; work on another file or wait`;

@@ -1,6 +1,5 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { AgentEventSchema, AgentRunSchema, LIVE_RUN_STATES, type AgentEvent, type AgentRun } from '../../../shared/agents';
 import { CouncilError } from '../errors';
 import { readJsonOrNull, withMutex, writeJson } from '../state/json-store';
@@ -37,8 +36,10 @@ export class RunStore {
     return `${this.base(run.sessionId, run.id)}.stop`;
   }
 
+  /** Web Crypto's getRandomValues, not node:crypto's randomBytes: importing node:crypto costs ~5 ms
+   * of start-up in every process that loads this module, the lock hook's included. */
   newId(): string {
-    return randomBytes(5).toString('hex');
+    return Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(5))).toString('hex');
   }
 
   write(run: AgentRun): AgentRun {

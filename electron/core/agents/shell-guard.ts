@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Session } from '../../../shared/models';
-import type { Council } from '../council';
+import type { LockScope } from '../locks/repo-locks';
 
 /**
  * The guard around an agent's shell commands (issue 12, item 11). A shell command can write files
@@ -29,7 +28,10 @@ const MANIFEST = 'manifest.json';
 /** Files bigger than this are not copied (a held file that size is rare; the radar still sees a change). */
 const MAX_COPY_BYTES = 32 * 1024 * 1024;
 
-function callDir(council: Council, session: Session, callId: string | null): string {
+/** node:crypto is loaded here, on first use, not at start-up: it costs ~5 ms, and the lock hook that
+ * imports this module runs before every agent edit, most of them no shell command. */
+async function callDir(council: LockScope, session: Session, callId: string | null): Promise<string> {
+  const { createHash } = await import('node:crypto');
   const key = createHash('sha256').update(callId ?? 'shell').digest('hex').slice(0, 16);
   return path.join(council.ws.paths.agents, session.id, 'shell-guard', key);
 }
@@ -41,8 +43,8 @@ export function toolCallId(payload: unknown): string | null {
 }
 
 /** Before a shell command: copies of the files other sessions hold, as they are in this worktree. */
-export function snapshotHeldFiles(council: Council, session: Session, callId: string | null): number {
-  const dir = callDir(council, session, callId);
+export async function snapshotHeldFiles(council: LockScope, session: Session, callId: string | null): Promise<number> {
+  const dir = await callDir(council, session, callId);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const entries: Entry[] = [];
@@ -79,8 +81,8 @@ export interface Undone {
  * After a shell command: every held file it changed is put back as it was before, and the copies
  * are removed. Returns what was undone (empty when nothing was, or when no snapshot was taken).
  */
-export function undoHeldChanges(council: Council, session: Session, callId: string | null): Undone[] {
-  const dir = callDir(council, session, callId);
+export async function undoHeldChanges(council: LockScope, session: Session, callId: string | null): Promise<Undone[]> {
+  const dir = await callDir(council, session, callId);
   const manifest = path.join(dir, MANIFEST);
   if (!existsSync(manifest)) return [];
   const undone: Undone[] = [];

@@ -1,7 +1,7 @@
 import { appendFileSync, closeSync, fstatSync, openSync, readSync, watch } from 'node:fs';
 import type { AgentEvent, AgentEventInput } from '../../../../shared/agents';
 import { AgentEventSchema } from '../../../../shared/agents';
-import type { Council } from '../../council';
+import type { LockScope } from '../../locks/repo-locks';
 import { isLive, RunStore } from '../run-store';
 
 /*
@@ -16,7 +16,7 @@ import { isLive, RunStore } from '../run-store';
  * the CLI's own stream: adding them here would count each twice). Never throws: a hook's status
  * report must not fail the agent.
  */
-export function recordHookEvent(council: Council, sessionId: string, event: AgentEventInput): void {
+export function recordHookEvent(council: LockScope, sessionId: string, event: AgentEventInput): void {
   try {
     const store = new RunStore(council.ws.paths);
     const run = store.latest(sessionId);

@@ -1,0 +1,29 @@
+import path from 'node:path';
+import { ContextStore } from '../context/context';
+import { invalidInput } from '../errors';
+import { Workspace } from '../workspace';
+import { FileLocks } from './file-locks';
+
+/**
+ * What the lock domain of one repository needs, and nothing more: the workspace (paths, registry),
+ * its file locks and its shared context (a refused edit marks the session blocked). The CLI's hot
+ * verbs and the agents' lock hook open only this, so they load no git, agent, merge or radar code;
+ * `Council` has the same shape and serves the app.
+ */
+export interface LockScope {
+  readonly ws: Workspace;
+  readonly locks: FileLocks;
+  readonly context: ContextStore;
+}
+
+/** Opens the repository that contains `start` (any folder of the main checkout or a worktree). */
+export function openLockScope(start: string): LockScope {
+  const ws = Workspace.open(start);
+  return { ws, locks: new FileLocks(ws), context: new ContextStore(ws) };
+}
+
+/** As a contract handler names a repository: an absolute path of any folder of it. */
+export function openLockScopeAt(repoPath: string): LockScope {
+  if (!path.isAbsolute(repoPath)) throw invalidInput(`the repository path must be absolute, not "${repoPath}"`);
+  return openLockScope(repoPath);
+}
