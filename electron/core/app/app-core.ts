@@ -127,7 +127,11 @@ export class AppCore {
     const key = council.ws.repo.mainRoot;
     let feed = this.radars.get(key);
     if (!feed) {
-      feed = new RadarFeed(council, (radar) => this.hub.publishRepo(key, 'radar.changed', { repo: key, radar }));
+      feed = new RadarFeed(
+        council,
+        (radar) => this.hub.publishRepo(key, 'radar.changed', { repo: key, radar }),
+        (sessionId) => this.worktrees.watchedSince(key, sessionId),
+      );
       this.radars.set(key, feed);
     }
     return feed;
@@ -180,8 +184,10 @@ export class AppCore {
       for (const change of changes) {
         if (change.kind === 'sessions') void this.syncBoardWatches(repo, council);
         this.hub.publishState({ repo, kind: change.kind, ...(change.sessionId ? { sessionId: change.sessionId } : {}) });
-        // Sessions come and go, agents edit (their context and runs say so), the base moves (queue).
-        if (change.kind !== 'settings') radar.note(change.kind === 'context' || change.kind === 'runs' ? change.sessionId : undefined);
+        // Agents edit (their context and runs say so): that session is read again. Sessions come and
+        // go, the base moves (queue), locks change: the radar sees those itself, no worktree re-read.
+        if ((change.kind === 'context' || change.kind === 'runs') && change.sessionId) radar.note(change.sessionId);
+        else if (change.kind !== 'settings') radar.poke();
         if (notifier && change.kind === 'context' && change.sessionId) observe(change.sessionId);
       }
     });

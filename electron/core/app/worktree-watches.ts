@@ -15,6 +15,9 @@ interface Entry {
   holders: Set<WatchHolder>;
   /** Resolves to the watcher's stop, once it is in place (null when it could not start). */
   stop: Promise<(() => Promise<void>) | null>;
+  /** When the watcher was in place (Date.now()); null before, when it could not start, or once the
+   * OS refused part of the tree (edits there go unseen). */
+  since: number | null;
 }
 
 const key = (repo: string, sessionId: string): string => `${repo}\0${sessionId}`;
@@ -36,12 +39,28 @@ export class WorktreeWatches {
       await existing.stop;
       return;
     }
-    const entry: Entry = {
-      holders: new Set([holder]),
-      stop: watchWorktree(worktree, (paths) => this.onChange(repo, sessionId, paths), { onError: (err) => this.onError(repo, sessionId, err) }).catch(() => null),
-    };
+    const entry: Entry = { holders: new Set([holder]), stop: Promise.resolve(null), since: null };
+    let blind = false;
+    entry.stop = watchWorktree(worktree, (paths) => this.onChange(repo, sessionId, paths), {
+      onError: (err) => {
+        blind = true;
+        entry.since = null;
+        this.onError(repo, sessionId, err);
+      },
+    }).then(
+      (stop) => {
+        if (!blind) entry.since = Date.now();
+        return stop;
+      },
+      () => null,
+    );
     this.entries.set(k, entry);
     await entry.stop;
+  }
+
+  /** When the session's worktree watcher was in place, covering all of it; null when there is none. */
+  watchedSince(repo: string, sessionId: string): number | null {
+    return this.entries.get(key(repo, sessionId))?.since ?? null;
   }
 
   /** `holder` no longer needs the session's worktree watched; the last one out stops the watcher. */
