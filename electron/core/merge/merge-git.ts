@@ -1,3 +1,4 @@
+import { changedFilesMany, type DiffRequest } from '../radar/predict';
 import { CouncilError } from '../errors';
 import { git } from '../git/git';
 import { COUNCIL_IDENTITY } from '../sessions/inspect';
@@ -109,9 +110,18 @@ export function subjectOf(task: string, max = 100): string {
  * being merged, so a train must not merge anything on top of an entry that changes them before the
  * checkout holds them (found by the replay of flask's history: CHANGES.rst merge=union).
  */
+const ATTRIBUTE_FILES = ['.gitattributes', ':(glob)**/.gitattributes'];
+
 export async function changesGitAttributes(cwd: string, from: string, to: string): Promise<boolean> {
   // GIT_TRACE: diff-tree prints nothing when nothing matches, and simple-git waits 50 ms after a
   // command that printed nothing (see checkout.ts).
-  const out = await git(['diff-tree', '-r', '--name-only', '-z', '--no-renames', from, to, '--', '.gitattributes', ':(glob)**/.gitattributes'], { cwd, env: { GIT_TRACE: '1' } });
+  const out = await git(['diff-tree', '-r', '--name-only', '-z', '--no-renames', from, to, '--', ...ATTRIBUTE_FILES], { cwd, env: { GIT_TRACE: '1' } });
   return out.stdout.length > 0;
+}
+
+/** The first of these steps (from → to) that changes merge attributes, or -1; one git process for
+ * them all (`diff-tree --stdin`), where changesGitAttributes is one per step. */
+export async function firstGitAttributesChange(cwd: string, steps: readonly DiffRequest[]): Promise<number> {
+  const answers = await changedFilesMany(cwd, steps, ATTRIBUTE_FILES);
+  return answers.findIndex((files) => files.length > 0);
 }

@@ -9,7 +9,7 @@ import { commitSession, committedMessage } from '../sessions/commit';
 import type { Workspace } from '../workspace';
 import { computeCandidate, type Candidate } from './candidate';
 import { shortSha, type RunContext } from './run-context';
-import { changesGitAttributes } from './merge-git';
+import { firstGitAttributesChange } from './merge-git';
 import { worktreeStatus } from '../git/status';
 
 /*
@@ -79,19 +79,28 @@ export async function extendTrain(ctx: TrainContext, lead: Landing, claimed: str
     ctx.emit({ step: 'claimed', entryId: next.id, sessionId: next.sessionId, message: `checking session ${next.sessionId} (${next.strategy}), to land with ${lead.entry.id}`, entry: next });
     const prev = train[train.length - 1] as Landing;
     // A follower that fails in any way is simply not plain: it goes back to the head of the line
-    // and is handled on its own (where a failure parks it, for its own reason). Nor does anything
-    // follow an entry that changes merge attributes: git reads them from the checkout, which holds
-    // the new ones only once the base has moved (merge-git.ts changesGitAttributes).
-    const [follower, attributes] = await Promise.all([
-      prepareFollower(ctx, next, lead.session.baseBranch, prev.candidate, statuses.get(next.id)).catch(() => null),
-      changesGitAttributes(ctx.ws.repo.mainRoot, prev.old, prev.candidate).catch(() => true),
-    ]);
-    if (!follower || attributes) {
+    // and is handled on its own (where a failure parks it, for its own reason).
+    const follower = await prepareFollower(ctx, next, lead.session.baseBranch, prev.candidate, statuses.get(next.id)).catch(() => null);
+    if (!follower) {
       claimed.pop();
       await ctx.queue.unclaim([next.id]);
       break;
     }
     train.push(follower);
+  }
+  // Nor does anything follow an entry that changes merge attributes: git reads them from the
+  // checkout, which holds the new ones only once the base has moved (merge-git.ts
+  // changesGitAttributes). Asked once for the whole train, in one git process (it was one per
+  // follower, a fifth of the train's git time): the train ends at the first entry that changes
+  // them, and those after it go back in line, in order, to be merged again on the moved base.
+  if (train.length > 1) {
+    const steps = train.slice(0, -1).map((l) => ({ from: l.old, to: l.candidate }));
+    const first = await firstGitAttributesChange(ctx.ws.repo.mainRoot, steps).catch(() => 0);
+    if (first !== -1) {
+      const back = train.splice(first + 1);
+      claimed.splice(claimed.length - back.length, back.length);
+      await ctx.queue.unclaim(back.map((l) => l.entry.id));
+    }
   }
   return train;
 }

@@ -23,11 +23,12 @@ export interface DiffRequest {
  * The files changed between each request's two commits (renames off: a rename is a deletion and an
  * addition), all in one `git diff-tree --stdin` process. Each input line is read as "a commit and
  * its parents", so `<to> <from>` diffs from → to; --always prints a header even for an empty diff,
- * which is what keeps the answers in step with the requests.
+ * which is what keeps the answers in step with the requests. `pathspecs`: only these paths.
  */
-export async function changedFilesMany(cwd: string, requests: readonly DiffRequest[]): Promise<NameStatus[][]> {
+export async function changedFilesMany(cwd: string, requests: readonly DiffRequest[], pathspecs: readonly string[] = []): Promise<NameStatus[][]> {
   if (requests.length === 0) return [];
-  const out = await git(['diff-tree', '--stdin', '--always', '-r', '-z', '--name-status', '--no-renames', '--format=>%H'], {
+  const limit = pathspecs.length ? ['--', ...pathspecs] : [];
+  const out = await git(['diff-tree', '--stdin', '--always', '-r', '-z', '--name-status', '--no-renames', '--format=>%H', ...limit], {
     cwd,
     input: requests.map((r) => `${r.to} ${r.from}\n`).join(''),
   });
