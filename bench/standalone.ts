@@ -11,7 +11,7 @@ import { renderSummary, type BenchConfig, type SummaryRow } from './result';
  * `moduleUrl` is the program being run: idle, then under the bench's background load (load.ts; not
  * with --idle-only), its tables, then its summary, in a scratch folder removed afterwards.
  */
-export function runStandaloneIfMain(moduleUrl: string, name: string, measure: (cfg: BenchConfig) => Promise<SummaryRow[]>, options: { failOnMiss?: boolean } = {}): void {
+export function runStandaloneIfMain(moduleUrl: string, name: string, measure: (cfg: BenchConfig) => Promise<SummaryRow[]>, options: { failOnMiss?: boolean; pairsItself?: boolean } = {}): void {
   const script = process.argv[1];
   if (script === undefined || moduleUrl !== pathToFileURL(path.resolve(script)).href) return;
   const run = async (): Promise<number> => {
@@ -27,7 +27,7 @@ export function runStandaloneIfMain(moduleUrl: string, name: string, measure: (c
       print: (table) => process.stdout.write(`${table}\n`),
     };
     try {
-      const rows = idleOnly ? await measure(cfg) : await idleThenLoaded(cfg, (c) => measure(c));
+      const rows = idleOnly || options.pairsItself ? await measure(cfg) : await idleThenLoaded(cfg, (c) => measure(c));
       const missed = rows.filter((r) => r.pass === false).length;
       const verdict = options.failOnMiss ? `; ${missed} target(s) missed${missed ? ': exit 1' : ''}` : '';
       const loadNote = idleOnly ? 'idle only (--idle-only)' : `verdicts on the loaded figures; load: ${LOAD_DESCRIPTION}`;
