@@ -110,7 +110,7 @@ async function measureOnce(cfg: BenchConfig, root: string, options: Scale500Opti
   const o = (pick: (t: OpenTimes) => number): string => formatMs(summarize(opens.map(pick)).p50);
   const openP50 = summarize(opens.map((t) => t.total)).p50;
 
-  let boards: BoardOpen[] = [];
+  const boards: BoardOpen[] = [];
   const noBrowser = uiUnavailable();
   if (noBrowser) cfg.log(`SKIPPED the board: ${noBrowser}`);
   else {

@@ -50,9 +50,9 @@ const lines = (): number => readFileSync(log, 'utf8').split('\n').filter(Boolean
 const realGit = (cwd: string, ...args: string[]): string => execFileSync(REAL_GIT, args, { cwd, encoding: 'utf8' }).trim();
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function watchedRepo(sessions: number) {
+async function watchedRepo(sessions: number, maxWorktreeWatches?: number) {
   const repo = makeRepo();
-  core = new AppCore({ userDataDir: tempDir(), host: 'browser', version: '1' });
+  core = new AppCore({ userDataDir: tempDir(), host: 'browser', version: '1', maxWorktreeWatches });
   const radars: Radar[] = [];
   core.addClient('w1', (event, payload) => {
     if (event === 'radar.changed') radars.push((payload as { radar: Radar }).radar);
@@ -121,5 +121,27 @@ describe('the live radar at rest', () => {
     realGit(staged!.worktreePath, 'update-index', '--chmod=+x', 'src/b.ts');
     await sweep(feed);
     expect(statusIn(gitSince(from))).toEqual([realpathSync(staged!.worktreePath)]);
+  });
+
+  it('past the watch budget, the uncovered worktrees are re-read in turn, a few per sweep, and an edit in one still reaches the radar', async () => {
+    // No folder watch allowed: no worktree is covered (as the 300 past the budget at 500 sessions).
+    const { feed, made } = await watchedRepo(8, 0);
+    const ids = (calls: [string, string][]): string[] => statusIn(calls).map((cwd) => made.find((s) => realpathSync(s.worktreePath) === cwd)?.id ?? cwd);
+    let from = lines();
+    await sweep(feed);
+    const first = ids(gitSince(from));
+    from = lines();
+    await sweep(feed);
+    const second = ids(gitSince(from));
+    expect(first).toHaveLength(6);
+    expect(second).toHaveLength(6);
+    // The two left out of the first sweep are in the second (read longest ago first).
+    expect(new Set([...first, ...second])).toEqual(new Set(made.map((s) => s.id)));
+
+    const edited = made[3]!;
+    execFileSync('sh', ['-c', 'echo "// unwatched" >> src/b.ts'], { cwd: edited.worktreePath });
+    let radar: Radar | null = null;
+    for (let i = 0; i < 3 && !radar?.sessions.find((s) => s.sessionId === edited.id)?.files.length; i++) radar = await sweep(feed);
+    expect(radar?.sessions.find((s) => s.sessionId === edited.id)?.files).toEqual(['src/b.ts']);
   });
 });

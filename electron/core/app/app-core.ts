@@ -23,6 +23,9 @@ import { StatusNotifier, type Notice } from './status-notifier';
 import { resolveRefusal } from '../../../shared/merge-policy';
 import { WorktreeWatches } from './worktree-watches';
 
+/** Worktrees whose board watchers are set up per turn of the event loop (a folder scan each). */
+const BOARD_WATCH_BATCH = 5;
+
 export interface AppCoreOptions {
   /** Where per-user app state lives (recent repositories): Electron's userData, or ~/.council. */
   userDataDir: string;
@@ -32,6 +35,8 @@ export interface AppCoreOptions {
   pickFolder?: () => Promise<string | null>;
   /** Shows a notice when a watched session becomes done, failed or blocked (OS notifications). */
   notify?: (notice: Notice) => void;
+  /** Folder watches the worktree watchers may hold (default: a third of the per-user inotify limit). */
+  maxWorktreeWatches?: number;
 }
 
 /**
@@ -45,11 +50,7 @@ export class AppCore {
   private readonly councils = new Map<string, Promise<Council>>();
   private readonly repoWatches = new Map<string, () => Promise<void>>();
   /** Session worktrees watched for the board (every session of a watched repository) and for diff views. */
-  private readonly worktrees = new WorktreeWatches((repo, sessionId, paths) => {
-    this.hub.publishWorktree(repo, sessionId, paths);
-    this.hub.publishTouched(repo, sessionId);
-    this.radars.get(repo)?.note(sessionId);
-  });
+  private readonly worktrees: WorktreeWatches;
   private readonly managers = new Map<string, AgentManager>();
   private readonly radars = new Map<string, RadarFeed>();
   /** Repositories whose merge queue this process is working through right now. */
@@ -60,6 +61,15 @@ export class AppCore {
   private readonly notifier: StatusNotifier | null;
 
   constructor(private readonly options: AppCoreOptions) {
+    this.worktrees = new WorktreeWatches(
+      (repo, sessionId, paths) => {
+        this.hub.publishWorktree(repo, sessionId, paths);
+        this.hub.publishTouched(repo, sessionId);
+        this.radars.get(repo)?.note(sessionId);
+      },
+      undefined,
+      options.maxWorktreeWatches,
+    );
     this.recent = new RecentRepos(options.userDataDir);
     this.notifier = options.notify ? new StatusNotifier(options.notify) : null;
     this.handlers = this.createHandlers();
@@ -179,7 +189,6 @@ export class AppCore {
     };
     if (notifier) for (const c of council.context.all()) notifier.observe(repo, { id: c.sessionId, task: c.task, status: c.status, message: c.message });
     const radar = await this.radar(repo);
-    radar.start();
     const stopState = await council.watch((changes) => {
       for (const change of changes) {
         if (change.kind === 'sessions') void this.syncBoardWatches(repo, council);
@@ -201,7 +210,14 @@ export class AppCore {
       return;
     }
     this.repoWatches.set(repo, stopBoth);
-    await this.syncBoardWatches(repo, council);
+    // The board's worktree watchers come in the background, a few worktrees per turn of the event
+    // loop: at 500 sessions they are seconds of folder scans, and the window wants its answer and
+    // its cards first. The radar starts once they are in place, so that its first read of every
+    // session is covered by them (radar-feed.ts: a session read before its watcher is re-read).
+    const synced = this.syncBoardWatches(repo, council).finally(() => {
+      if (this.repoWatches.get(repo) === stopBoth) radar.start();
+    });
+    await Promise.race([synced, new Promise((resolve) => setImmediate(resolve))]);
   }
 
   private async stopRepoWatch(repo: string): Promise<void> {
@@ -221,10 +237,12 @@ export class AppCore {
     if (!this.repoWatches.has(repo)) return;
     const ready = council.listSessions().filter((s) => s.state === 'ready');
     const ids = new Set(ready.map((s) => s.id));
-    await Promise.all([
-      ...this.worktrees.heldBy(repo, 'board').filter((id) => !ids.has(id)).map((id) => this.worktrees.release(repo, id, 'board')),
-      ...ready.map((s) => this.worktrees.hold(repo, s.id, s.worktreePath, 'board')),
-    ]);
+    await Promise.all(this.worktrees.heldBy(repo, 'board').filter((id) => !ids.has(id)).map((id) => this.worktrees.release(repo, id, 'board')));
+    // The first few are in place before watch.repo answers (a small repository's all of them).
+    for (let i = 0; i < ready.length && this.repoWatches.has(repo); i += BOARD_WATCH_BATCH) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      await Promise.all(ready.slice(i, i + BOARD_WATCH_BATCH).map((s) => this.worktrees.hold(repo, s.id, s.worktreePath, 'board')));
+    }
     // Stopped meanwhile: what was just added goes too.
     if (!this.repoWatches.has(repo)) await Promise.all(this.worktrees.heldBy(repo, 'board').map((id) => this.worktrees.release(repo, id, 'board')));
   }

@@ -12,13 +12,21 @@ import { RadarService } from '../radar/radar';
  * a commit, `git add`, reset or checkout, from the HEAD and index files the radar reads at every
  * compute (no process); a session made or removed, the base moved, a lock taken, from the shared
  * state's watcher (`poke`: a compute, nothing re-read). A slow sweep re-reads only the sessions no
- * watcher covers (none yet, one that failed or lost part of the tree, one that began after the last
- * read): with every worktree watched and nothing changed, it starts no git process at all. At 100
- * sessions the old sweep, one `git status` per session every 30 s, cost a quarter of a core.
+ * watcher covers (none yet, one that failed or lost part of the tree, one past the watch budget,
+ * one whose watcher began after the last read), a few per sweep: with every worktree watched and
+ * nothing changed, it starts no git process at all. At 100 sessions the old sweep, one
+ * `git status` per session every 30 s, cost a quarter of a core.
  */
 
 const DEBOUNCE_MS = 300;
 const SWEEP_MS = 30_000;
+/**
+ * Sessions no watcher covers, re-read per sweep at most (those read longest ago first). Where every
+ * worktree fits the watch budget (app/worktree-watches.ts) this is only the odd failed watcher;
+ * past it (500 worktrees of 10,000 files), the rest are re-read in turn, ~6 × 40 ms of git per 30 s
+ * (about 1 % of a core), each within (uncovered sessions / 6) × 30 s.
+ */
+const UNWATCHED_PER_SWEEP = 6;
 
 export class RadarFeed {
   readonly service: RadarService;
@@ -64,7 +72,7 @@ export class RadarFeed {
 
   /** One pass of the sweep: the sessions no watcher covers are re-read; the rest cost a file read. */
   sweepOnce(): void {
-    this.service.invalidateUnwatched(this.watchedSince);
+    this.service.invalidateUnwatched(this.watchedSince, UNWATCHED_PER_SWEEP);
     this.poke();
   }
 

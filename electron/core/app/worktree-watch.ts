@@ -9,8 +9,16 @@ import path from 'node:path';
 export const UNWATCHED_DIRS = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', 'target', 'dist', 'build', 'out', '.next', '.cache', '.turbo', 'coverage']);
 
 export interface WatchOptions {
-  /** The OS refused a watch (e.g. ENOSPC: the inotify limit): part of the tree goes unseen. */
+  /** The OS refused a watch (e.g. ENOSPC: the inotify limit), or the budget ran out: part of the tree goes unseen. */
   onError?: (error: Error) => void;
+  /** Linux: a number of folder watches shared by several watchers (the per-user inotify limit is
+   * shared by every program of the user); a watcher that would go past it watches no more folders. */
+  budget?: WatchBudget;
+}
+
+export interface WatchBudget {
+  used: number;
+  readonly max: number;
 }
 
 const toRel = (root: string, p: string): string => path.relative(root, p).split(path.sep).join('/');
@@ -44,8 +52,15 @@ export async function watchWorktree(root: string, onChange: (paths: string[]) =>
 
   /** Watches `dir` and every folder below it; reports the files found when `announce` (a folder
    * that appeared after we started: its files are new too). */
+  let overBudget = false;
   const add = (dir: string, announce: boolean): void => {
     if (closed || watchers.has(dir)) return;
+    const budget = options.budget;
+    if (budget && budget.used >= budget.max) {
+      if (!overBudget) fail(new Error(`the folder-watch budget (${budget.max} watches) is spent: ${dir} and what is below it go unwatched`));
+      overBudget = true;
+      return;
+    }
     let watcher: FSWatcher;
     try {
       watcher = watch(dir, (_event, name) => {
@@ -58,6 +73,7 @@ export async function watchWorktree(root: string, onChange: (paths: string[]) =>
     }
     watcher.on('error', () => drop(dir));
     watchers.set(dir, watcher);
+    if (budget) budget.used++;
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -81,6 +97,7 @@ export async function watchWorktree(root: string, onChange: (paths: string[]) =>
       if (watched !== dir && !watched.startsWith(prefix)) continue;
       watcher.close();
       watchers.delete(watched);
+      if (options.budget) options.budget.used--;
     }
   };
 
@@ -102,6 +119,7 @@ export async function watchWorktree(root: string, onChange: (paths: string[]) =>
   return async () => {
     closed = true;
     for (const watcher of watchers.values()) watcher.close();
+    if (options.budget) options.budget.used -= watchers.size;
     watchers.clear();
   };
 }

@@ -1,4 +1,11 @@
-import { watchWorktree } from './worktree-watch';
+import { inotifyWatchLimit } from '../agents/worktree-activity';
+import { watchWorktree, type WatchBudget } from './worktree-watch';
+
+/** The share of the per-user inotify limit these watchers may take (the rest is the user's editors',
+ * build watchers', agents' worktree watchers'…; past the limit every one of them fails with ENOSPC). */
+export const WORKTREE_WATCH_SHARE = 1 / 3;
+/** Where the limit cannot be read (not Linux: one handle per worktree there, no budget needed). */
+const DEFAULT_MAX_WATCHES = 60_000;
 
 /**
  * One file watcher per session worktree, shared by whoever needs it: the board of a watched
@@ -24,11 +31,18 @@ const key = (repo: string, sessionId: string): string => `${repo}\0${sessionId}`
 
 export class WorktreeWatches {
   private readonly entries = new Map<string, Entry>();
+  /** Folder watches of every worktree watched here, against their share of the per-user limit: at
+   * 500 worktrees of 10,000 files (~480 folders each) watching all would need more than the whole
+   * limit. Worktrees past it go unwatched (their `watchedSince` is null): the radar re-reads them. */
+  private readonly budget: WatchBudget;
 
   constructor(
     private readonly onChange: OnChange,
     private readonly onError: (repo: string, sessionId: string, error: Error) => void = () => undefined,
-  ) {}
+    maxWatches: number = Math.floor((inotifyWatchLimit() ?? DEFAULT_MAX_WATCHES / WORKTREE_WATCH_SHARE) * WORKTREE_WATCH_SHARE),
+  ) {
+    this.budget = { used: 0, max: maxWatches };
+  }
 
   /** Keeps `worktree` watched for `holder`; resolves once its watches are in place. */
   async hold(repo: string, sessionId: string, worktree: string, holder: WatchHolder): Promise<void> {
@@ -42,6 +56,7 @@ export class WorktreeWatches {
     const entry: Entry = { holders: new Set([holder]), stop: Promise.resolve(null), since: null };
     let blind = false;
     entry.stop = watchWorktree(worktree, (paths) => this.onChange(repo, sessionId, paths), {
+      budget: this.budget,
       onError: (err) => {
         blind = true;
         entry.since = null;

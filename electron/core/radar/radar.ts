@@ -162,16 +162,21 @@ export class RadarService {
    * began after its last read (an edit in between would have gone unseen). `watchedSince`: when the
    * session's worktree watcher was in place (Date.now()), or null when there is none (or it lost
    * part of the tree). The live radar's slow sweep calls this, so it costs no process while every
-   * worktree is watched and nothing changed.
+   * worktree is watched and nothing changed. `limit`: at most this many, those read longest ago
+   * first (a `git status` of a large worktree is tens of milliseconds of CPU).
    */
-  invalidateUnwatched(watchedSince: (sessionId: string) => number | null): void {
+  invalidateUnwatched(watchedSince: (sessionId: string) => number | null, limit = Number.POSITIVE_INFINITY): void {
     if (this.pending === 'all') return;
+    const due: { id: string; readAt: number }[] = [];
     for (const s of this.council.ws.registry.all()) {
       if (s.state !== 'ready') continue;
       const since = watchedSince(s.id);
       const known = this.sessions.get(s.id);
-      if (since === null || !known || known.readAt < since) this.pending.add(s.id);
+      if (since === null || !known || known.readAt < since) due.push({ id: s.id, readAt: known?.readAt ?? 0 });
     }
+    // At most `limit`, those read longest ago first: every uncovered session comes round in turn.
+    due.sort((a, b) => a.readAt - b.readAt);
+    for (const { id } of due.slice(0, limit)) this.pending.add(id);
   }
 
   private needsCheck(s: Session, pending: Invalidation): boolean {
