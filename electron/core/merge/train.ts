@@ -10,7 +10,7 @@ import type { Workspace } from '../workspace';
 import { computeCandidate, type Candidate } from './candidate';
 import { shortSha, type RunContext } from './run-context';
 import { firstGitAttributesChange } from './merge-git';
-import { worktreeStatus } from '../git/status';
+import { worktreeStatus, worktreeStatusMany } from '../git/status';
 
 /*
  * Trains: entries waiting together land together.
@@ -38,14 +38,13 @@ import { worktreeStatus } from '../git/status';
  * never waits long for the others.
  *
  * The followers' worktrees are looked at (`git status`, for work left uncommitted) as soon as the
- * train starts, STATUS_LANES at a time, while the merges are chained one after the other: a
+ * train starts, all in one git process, while the merges are chained one after the other: a
  * status does not depend on the base. As with the look-ahead, work written after that look is
  * left in the worktree, never lost.
  */
 
 export const MAX_TRAIN = 10;
 export const TRAIN_BUDGET_MS = 1000;
-const STATUS_LANES = 2;
 
 /** An entry ready to land: its merged result `candidate`, built on `old` from its session's branch at `tip`. */
 export interface Landing {
@@ -118,20 +117,25 @@ export async function firstMovedTip(ws: Workspace, train: readonly Landing[]): P
   return -1;
 }
 
-/** Starts `git status` of the worktrees of the entries likely to follow, STATUS_LANES at a time. */
+/**
+ * Starts `git status` of the worktrees of the entries likely to follow: all of them in one git
+ * process (worktreeStatusMany); one that it could not answer is asked on its own.
+ */
 function lookAtFollowers(ctx: TrainContext, baseBranch: string): Map<string, Pending> {
-  const statuses = new Map<string, Pending>();
-  const lanes: Promise<unknown>[] = Array.from({ length: STATUS_LANES }, () => Promise.resolve());
+  const followers: { id: string; worktree: string }[] = [];
   for (const entry of ctx.queue.waiting().slice(0, MAX_TRAIN - 1)) {
     if (!mayFollow(entry)) break;
     const session = ctx.ws.registry.find(entry.sessionId);
     if (!session || session.baseBranch !== baseBranch) break;
-    const lane = statuses.size % STATUS_LANES;
-    const status = (lanes[lane] as Promise<unknown>).then(() => worktreeStatus(session.worktreePath)).catch(() => null);
-    lanes[lane] = status;
-    statuses.set(entry.id, status);
+    followers.push({ id: entry.id, worktree: session.worktreePath });
   }
-  return statuses;
+  const all = worktreeStatusMany(ctx.ws.repo.mainRoot, followers.map((f) => f.worktree)).catch(() => followers.map(() => null));
+  return new Map(
+    followers.map((f, i): [string, Pending] => [
+      f.id,
+      all.then((answers) => answers[i] ?? worktreeStatus(f.worktree)).catch(() => null),
+    ]),
+  );
 }
 
 /** The follower's merge on `onto`, or null when anything about it is not plain. */
