@@ -67,7 +67,9 @@ export class RadarFeed {
     if (this.sweep) return;
     this.sweep = setInterval(() => this.sweepOnce(), SWEEP_MS);
     this.sweep.unref();
-    this.note();
+    // A compute, not a re-read of every session: a new radar reads each one once anyway, and one
+    // already computed (a window asked for it) re-reads only what moved or what no watcher covers.
+    this.poke();
   }
 
   /** One pass of the sweep: the sessions no watcher covers are re-read; the rest cost a file read. */
