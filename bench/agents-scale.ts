@@ -39,10 +39,11 @@ import { formatMs } from './table';
  * apart: `setpriv --reuid=4242 --regid=4242 --clear-groups env HOME=/tmp/h node_modules/.bin/tsx bench/agents-scale.ts`.
  */
 
-/** Main-process RSS: the issue's target. */
-export const AGENTS_RSS_TARGET_MB = 400;
-/** Main-process CPU with every agent quiet, % of one core: the issue's target. */
-export const AGENTS_IDLE_CPU_TARGET_PERCENT = 5;
+/** Main-process RSS: issue 13's target (issue 6 set 400 MB). */
+export const AGENTS_RSS_TARGET_MB = 300;
+/** CPU of the main process and the git it starts, every agent asleep, % of one core: issue 13's
+ * target (issue 6 set 5 % for the process alone, its git not counted). */
+export const AGENTS_IDLE_CPU_TARGET_PERCENT = 3;
 /**
  * "Well inside the OS limit", made a number here: at most a third of the per-user inotify limit,
  * leaving two thirds to the user's editors, build watchers and everything else that watches files
@@ -67,7 +68,7 @@ export interface AgentsScaleOptions {
   cliStatusSamples: number;
 }
 
-export const AGENTS_SCALE_FULL: AgentsScaleOptions = { agents: 100, files: 10_000, editsPerAgent: 5, quietMs: 40_000, boardRounds: 5, statusSamples: 40, cliStatusSamples: 5 };
+export const AGENTS_SCALE_FULL: AgentsScaleOptions = { agents: 100, files: 10_000, editsPerAgent: 5, quietMs: 60_000, boardRounds: 5, statusSamples: 40, cliStatusSamples: 5 };
 export const AGENTS_SCALE_QUICK: AgentsScaleOptions = { agents: 20, files: 2_000, editsPerAgent: 5, quietMs: 15_000, boardRounds: 3, statusSamples: 15, cliStatusSamples: 3 };
 
 /** Until every watcher is in place (a folder scan of every worktree). */
@@ -160,9 +161,16 @@ export async function measureAgentsScale(cfg: BenchConfig, options: AgentsScaleO
     const figures: Figure[] = [
       info('main-process RSS, idle: repository open, no agent (p50)', mb(idleRss)),
       checked('main-process RSS, agents asleep, board open (p50 of the quiet window)', `${mb(quietRss)} (+${mb(quietRss - idleRss)})`, `≤ ${AGENTS_RSS_TARGET_MB} MB`, quietRss <= AGENTS_RSS_TARGET_MB * MB),
-      checked('main-process RSS peak (VmHWM: the whole run)', `${mb(rssPeak)} (sampled from the starts: ${mb(rssPeakSampled)})`, `≤ ${AGENTS_RSS_TARGET_MB} MB`, rssPeak <= AGENTS_RSS_TARGET_MB * MB),
+      // VmHWM is the process's peak over its whole life: in `npm run bench` that is every measurement
+      // before this one (and the idle run before the loaded one), so the sampled peak is what is judged.
+      checked('main-process RSS peak, from the agents\' starts to the end (sampled every 100 ms)', `${mb(rssPeakSampled)} (VmHWM of the whole process so far: ${mb(rssPeak)})`, `≤ ${AGENTS_RSS_TARGET_MB} MB`, rssPeakSampled <= AGENTS_RSS_TARGET_MB * MB),
       info(`main-process CPU, idle with no agent, over ${quietMs / 1000} s`, cpuText(idleCpu)),
-      checked(`main-process CPU, ${agents} agents asleep, board open, over ${quietMs / 1000} s (% of one core)`, cpuText(quietCpu), `≤ ${AGENTS_IDLE_CPU_TARGET_PERCENT} %`, quietCpu.self <= AGENTS_IDLE_CPU_TARGET_PERCENT),
+      checked(
+        `main-process CPU + its git, ${agents} agents asleep, board open, over ${quietMs / 1000} s (% of one core)`,
+        `${pct(quietCpu.self + (quietCpu.children ?? 0))}: ${cpuText(quietCpu)}`,
+        `≤ ${AGENTS_IDLE_CPU_TARGET_PERCENT} %`,
+        quietCpu.self + (quietCpu.children ?? 0) <= AGENTS_IDLE_CPU_TARGET_PERCENT,
+      ),
       info('main-process CPU from the starts until every first edit was seen', pct(startCpu)),
       info('main-process event-loop delay p99 / max: idle; starting the agents; quiet; board opens and status changes', [idleLoop, startLoop, quietLoop, boardLoop].map((l) => `${formatMs(l.p99)} / ${formatMs(l.max)}`).join('; ')),
       info(`agent.start × ${agents} (HTTP, at once)`, formatMs(started.ms)),

@@ -3,18 +3,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isolateGitEnvironment } from '../tests/helpers/git-env';
-import { summaryCells, summaryHeader, type BenchConfig, type SummaryRow } from './result';
-import { renderTable } from './table';
+import { idleThenLoaded, LOAD_DESCRIPTION } from './load';
+import { renderSummary, type BenchConfig, type SummaryRow } from './result';
 
 /**
- * Runs one measurement on its own (`npx tsx bench/<file>.ts [--quick]`) when `moduleUrl` is the
- * program being run: its tables, then its summary, in a scratch folder removed afterwards.
+ * Runs one measurement on its own (`npx tsx bench/<file>.ts [--quick] [--idle-only]`) when
+ * `moduleUrl` is the program being run: idle, then under the bench's background load (load.ts; not
+ * with --idle-only), its tables, then its summary, in a scratch folder removed afterwards.
  */
-export function runStandaloneIfMain(moduleUrl: string, name: string, measure: (cfg: BenchConfig) => Promise<SummaryRow[]>, options: { failOnMiss?: boolean } = {}): void {
+export function runStandaloneIfMain(moduleUrl: string, name: string, measure: (cfg: BenchConfig) => Promise<SummaryRow[]>, options: { failOnMiss?: boolean; pairsItself?: boolean } = {}): void {
   const script = process.argv[1];
   if (script === undefined || moduleUrl !== pathToFileURL(path.resolve(script)).href) return;
   const run = async (): Promise<number> => {
     const quick = process.argv.includes('--quick');
+    const idleOnly = process.argv.includes('--idle-only');
     const home = isolateGitEnvironment();
     const tmp = mkdtempSync(path.join(os.tmpdir(), `council-bench-${name}-`));
     const started = performance.now();
@@ -25,10 +27,11 @@ export function runStandaloneIfMain(moduleUrl: string, name: string, measure: (c
       print: (table) => process.stdout.write(`${table}\n`),
     };
     try {
-      const rows = await measure(cfg);
+      const rows = idleOnly || options.pairsItself ? await measure(cfg) : await idleThenLoaded(cfg, (c) => measure(c));
       const missed = rows.filter((r) => r.pass === false).length;
       const verdict = options.failOnMiss ? `; ${missed} target(s) missed${missed ? ': exit 1' : ''}` : '';
-      cfg.print(renderTable('Summary', summaryHeader, rows.map(summaryCells), [`whole run: ${((performance.now() - started) / 1000).toFixed(1)} s (before the clean-up)${verdict}`]));
+      const loadNote = idleOnly ? 'idle only (--idle-only)' : `verdicts on the loaded figures; load: ${LOAD_DESCRIPTION}`;
+      cfg.print(renderSummary(rows, [loadNote, `whole run: ${((performance.now() - started) / 1000).toFixed(1)} s (before the clean-up)${verdict}`]));
       return options.failOnMiss && missed > 0 ? 1 : 0;
     } finally {
       cfg.log(`removing ${tmp}`);

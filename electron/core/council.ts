@@ -3,6 +3,7 @@ import type { Radar } from '../../shared/merge';
 import type { Session, SessionStats } from '../../shared/models';
 import type { AgentManager } from './agents/manager';
 import type { RadarFeed } from './app/radar-feed';
+import type { WatchBudget } from './app/worktree-watch';
 import { ContextStore } from './context/context';
 import { FileLocks } from './locks/file-locks';
 import { withMergeLock, type MergeLockOptions } from './locks/merge-lock';
@@ -36,6 +37,12 @@ export interface RepositoryEvents {
   mergeNotice(notice: { sessionId: string; title: string; body: string }): void;
 }
 
+export interface CouncilOptions {
+  /** The folder watches this process may hold, shared by every repository it watches (default: a
+   * share of the per-user inotify limit, app/worktree-watches.ts). */
+  watchBudget?: WatchBudget;
+}
+
 type Listeners = { [K in keyof RepositoryEvents]: Set<RepositoryEvents[K]> };
 
 /**
@@ -57,18 +64,23 @@ export class Council {
   private adopted: Promise<void> | null = null;
   private radarFeed: Promise<RadarFeed> | null = null;
   private watchers: Promise<RepositoryWatch> | null = null;
+  /** The watchers once made (the radar asks them synchronously which worktrees they cover). */
+  private watchNow: RepositoryWatch | null = null;
   /** The merge this process is working through right now (the app's background merge). */
   private merging: Promise<void> | null = null;
   private closed = false;
 
-  constructor(readonly ws: Workspace) {
+  constructor(
+    readonly ws: Workspace,
+    private readonly options: CouncilOptions = {},
+  ) {
     this.locks = new FileLocks(ws);
     this.context = new ContextStore(ws);
   }
 
   /** Opens the repository that contains `start` (any folder of the main checkout or a worktree). */
-  static open(start: string): Council {
-    return new Council(Workspace.open(start));
+  static open(start: string, options: CouncilOptions = {}): Council {
+    return new Council(Workspace.open(start), options);
   }
 
   /** The main checkout: what names this repository, whatever folder inside it was opened. */
@@ -186,7 +198,15 @@ export class Council {
 
   /** The live conflict radar (recomputed after changes, published as `radar` events). */
   radar(): Promise<RadarFeed> {
-    this.radarFeed ??= import('./app/radar-feed').then(({ RadarFeed }) => new RadarFeed(this, (radar) => this.emit('radar', radar)));
+    // A session whose worktree a watcher covers is re-read when it says so; the others by the sweep.
+    this.radarFeed ??= import('./app/radar-feed').then(
+      ({ RadarFeed }) =>
+        new RadarFeed(
+          this,
+          (radar) => this.emit('radar', radar),
+          (sessionId) => this.watchNow?.watchedSince(sessionId) ?? null,
+        ),
+    );
     return this.radarFeed;
   }
 
@@ -232,7 +252,7 @@ export class Council {
 
   /** The repository's watchers (state, user settings, session worktrees), made on first use. */
   watcher(): Promise<RepositoryWatch> {
-    this.watchers ??= import('./repository-watch').then(({ RepositoryWatch }) => new RepositoryWatch(this));
+    this.watchers ??= import('./repository-watch').then(({ RepositoryWatch }) => (this.watchNow = new RepositoryWatch(this, this.options.watchBudget)));
     return this.watchers;
   }
 

@@ -1,6 +1,10 @@
+import type { WatchBudget } from './app/worktree-watch';
 import { WorktreeWatches } from './app/worktree-watches';
 import type { Council } from './council';
 import { watchUserSettings } from './settings/watch-user';
+
+/** Worktrees whose board watchers are set up per turn of the event loop (a folder scan each). */
+const BOARD_WATCH_BATCH = 5;
 
 /**
  * One repository's watchers, owned by its Council: the shared state (any process's changes), the
@@ -15,12 +19,24 @@ export class RepositoryWatch {
   private starting: Promise<void> | null = null;
   private readonly worktrees: WorktreeWatches;
 
-  constructor(private readonly council: Council) {
-    this.worktrees = new WorktreeWatches((_repo, sessionId, paths) => {
-      council.emit('worktree', sessionId, paths);
-      council.emit('state', { kind: 'worktree', sessionId });
-      void council.radarIfMade()?.then((feed) => feed.note(sessionId));
-    });
+  constructor(
+    private readonly council: Council,
+    budget?: WatchBudget,
+  ) {
+    this.worktrees = new WorktreeWatches(
+      (_repo, sessionId, paths) => {
+        council.emit('worktree', sessionId, paths);
+        council.emit('state', { kind: 'worktree', sessionId });
+        void council.radarIfMade()?.then((feed) => feed.note(sessionId));
+      },
+      undefined,
+      budget,
+    );
+  }
+
+  /** When `sessionId`'s worktree watcher was in place (null: none, so the radar re-reads it). */
+  watchedSince(sessionId: string): number | null {
+    return this.worktrees.watchedSince(this.council.root, sessionId);
   }
 
   get watching(): boolean {
@@ -37,20 +53,29 @@ export class RepositoryWatch {
     if (this.stopState) return;
     const council = this.council;
     const radar = await council.radar();
-    radar.start();
     const stopState = await council.watch((changes) => {
       for (const change of changes) {
         if (change.kind === 'sessions') void this.syncBoard();
         council.emit('state', change.sessionId ? { kind: change.kind, sessionId: change.sessionId } : { kind: change.kind });
-        // Sessions come and go, agents edit (their context and runs say so), the base moves (queue).
-        if (change.kind !== 'settings') radar.note(change.kind === 'context' || change.kind === 'runs' ? change.sessionId : undefined);
+        // Agents edit (their context and runs say so): that session is read again. Sessions come and
+        // go, the base moves (queue), locks change: the radar sees those itself, no worktree re-read.
+        if ((change.kind === 'context' || change.kind === 'runs') && change.sessionId) radar.note(change.sessionId);
+        else if (change.kind !== 'settings') radar.poke();
       }
     });
     const stopUser = await watchUserSettings(council.ws.settingsScopes.user.file, () => council.emit('state', { kind: 'settings' }));
-    this.stopState = async () => {
+    const stop = async (): Promise<void> => {
       await Promise.all([stopState(), stopUser()]);
     };
-    await this.syncBoard();
+    this.stopState = stop;
+    // The board's worktree watchers come in the background, a few worktrees per turn of the event
+    // loop: at 500 sessions they are seconds of folder scans, and the window wants its answer and
+    // its cards first. The radar starts once they are in place, so that its first read of every
+    // session is covered by them (radar-feed.ts: a session read before its watcher is re-read).
+    const synced = this.syncBoard().finally(() => {
+      if (this.stopState === stop) radar.start();
+    });
+    await Promise.race([synced, new Promise((resolve) => setImmediate(resolve))]);
   }
 
   /** Stops watching the repository: the state watchers, the radar's sweep, the board's worktrees. */
@@ -72,10 +97,12 @@ export class RepositoryWatch {
     const repo = this.council.root;
     const ready = this.council.listSessions().filter((s) => s.state === 'ready');
     const ids = new Set(ready.map((s) => s.id));
-    await Promise.all([
-      ...this.worktrees.heldBy(repo, 'board').filter((id) => !ids.has(id)).map((id) => this.worktrees.release(repo, id, 'board')),
-      ...ready.map((s) => this.worktrees.hold(repo, s.id, s.worktreePath, 'board')),
-    ]);
+    await Promise.all(this.worktrees.heldBy(repo, 'board').filter((id) => !ids.has(id)).map((id) => this.worktrees.release(repo, id, 'board')));
+    // The first few are in place before watch.repo answers (a small repository's all of them).
+    for (let i = 0; i < ready.length && this.stopState; i += BOARD_WATCH_BATCH) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      await Promise.all(ready.slice(i, i + BOARD_WATCH_BATCH).map((s) => this.worktrees.hold(repo, s.id, s.worktreePath, 'board')));
+    }
     // Stopped meanwhile: what was just added goes too.
     if (!this.stopState) await Promise.all(this.worktrees.heldBy(repo, 'board').map((id) => this.worktrees.release(repo, id, 'board')));
   }

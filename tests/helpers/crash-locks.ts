@@ -8,13 +8,14 @@ import type { Workspace } from '../../electron/core/workspace';
 import { walk, type WalkEntry } from './walk';
 
 /**
- * The lock half of the crash checker. The core has two kinds of cross-process lock, both folders
- * made with an atomic mkdir (proper-lockfile) and left behind by a holder killed with SIGKILL:
+ * The lock half of the crash checker. The core has two kinds of cross-process lock, both left
+ * behind by a holder killed with SIGKILL:
  *
- *  - short mutexes (`<file>.mutex`: registry, queue, settings, per-session lock mutexes, context
- *    files), taken over MUTEX_STALE_MS (3 s) after their holder stopped refreshing them. These are
+ *  - short mutexes (`<file>.mutex`, a file created exclusively, state/file-mutex.ts: registry,
+ *    queue, settings, per-session lock mutexes, context files), taken over MUTEX_STALE_MS (3 s)
+ *    after they were taken. These are
  *    reclaimed here in real time, and each must be taken within MUTEX_RECLAIM_BOUND_MS.
- *  - held locks (`merge.lock`, 10 s stale; `worktrees.lock`, the worktree-list lock, 15 s stale),
+ *  - held locks (folders made with an atomic mkdir, proper-lockfile: `merge.lock`, 10 s stale; `worktrees.lock`, the worktree-list lock, 15 s stale),
  *    held for as long as a merge or a `git worktree add` takes. Their holder must be dead; then
  *    their folder is aged past the stale time (the clock is skipped, as in merge-crash.ts: only the
  *    waiting is left out, the takeover is the lock's own) and each must be taken at once.
@@ -35,7 +36,7 @@ export interface LockDirs {
 export function lockDirs(ws: Workspace): LockDirs {
   const found: LockDirs = { mutexes: [], held: [] };
   for (const e of walk(ws.paths.dir, intoStateFolders)) {
-    if (e.dir && e.name.endsWith('.mutex')) found.mutexes.push(e.full);
+    if (e.name.endsWith('.mutex')) found.mutexes.push(e.full);
     else if (e.dir && e.name.endsWith('.lock')) found.held.push(e.full);
   }
   return found;

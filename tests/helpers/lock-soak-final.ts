@@ -78,7 +78,7 @@ export async function finalChecks(input: {
   return { registryProblems, orphanLocksDropped, locksLeft, lockFilesLeft, mutexesLeft, witnessesLeft, tempFilesLeft, sessionMutexMaxMs, notAcquired, freshAcquireMs };
 }
 
-/** Entries named `*.mutex` anywhere under `dir`: proper-lockfile's mutex folders. */
+/** Entries named `*.mutex` anywhere under `dir`: the core's short mutexes (state/file-mutex.ts). */
 export function mutexFolders(dir: string): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {

@@ -13,6 +13,8 @@ import { EventHub, type Send } from './event-hub';
 import type { RadarFeed } from './radar-feed';
 import { RecentRepos } from './recent';
 import { StatusNotifier, type Notice } from './status-notifier';
+import type { WatchBudget } from './worktree-watch';
+import { watchBudget } from './worktree-watches';
 
 export interface AppCoreOptions {
   /** Where per-user app state lives (recent repositories): Electron's userData, or ~/.council. */
@@ -23,6 +25,8 @@ export interface AppCoreOptions {
   pickFolder?: () => Promise<string | null>;
   /** Shows a notice when a watched session becomes done, failed or blocked (OS notifications). */
   notify?: (notice: Notice) => void;
+  /** Folder watches the worktree watchers may hold (default: a third of the per-user inotify limit). */
+  maxWorktreeWatches?: number;
 }
 
 /**
@@ -40,8 +44,11 @@ export class AppCore {
   private readonly repositories = new Map<string, Promise<Council>>();
   private readonly attachments = new Attachments();
   private readonly notifier: StatusNotifier | null;
+  /** Every open repository's worktree watchers share one budget: the OS limit is per user. */
+  private readonly watchBudget: WatchBudget;
 
   constructor(private readonly options: AppCoreOptions) {
+    this.watchBudget = watchBudget(options.maxWorktreeWatches);
     this.notifier = options.notify ? new StatusNotifier(options.notify) : null;
     const repos = { open: (p: string) => this.council(p) };
     const background: Background = {
@@ -84,7 +91,7 @@ export class AppCore {
    */
   async council(repoPath: string): Promise<Council> {
     if (!path.isAbsolute(repoPath)) throw invalidInput(`the repository path must be absolute, not "${repoPath}"`);
-    const probe = Council.open(repoPath);
+    const probe = Council.open(repoPath, { watchBudget: this.watchBudget });
     const key = probe.root;
     let council = this.repositories.get(key);
     if (!council) {

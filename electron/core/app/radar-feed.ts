@@ -5,12 +5,28 @@ import { RadarService } from '../radar/radar';
 /**
  * Keeps one repository's radar live for the windows watching it: a session whose worktree,
  * context or run changed is marked for a fresh snapshot, and the radar is recomputed once the
- * burst is over (debounced) and published. A slow sweep re-reads every session now and then, for
- * edits nobody reported (a person typing in a worktree with no agent running).
+ * burst is over (debounced) and published.
+ *
+ * What reaches it, whoever made the change: an edit to a file, from the session's worktree
+ * watcher (every folder of every worktree of a watched repository, app/worktree-watches.ts);
+ * a commit, `git add`, reset or checkout, from the HEAD and index files the radar reads at every
+ * compute (no process); a session made or removed, the base moved, a lock taken, from the shared
+ * state's watcher (`poke`: a compute, nothing re-read). A slow sweep re-reads only the sessions no
+ * watcher covers (none yet, one that failed or lost part of the tree, one past the watch budget,
+ * one whose watcher began after the last read), a few per sweep: with every worktree watched and
+ * nothing changed, it starts no git process at all. At 100 sessions the old sweep, one
+ * `git status` per session every 30 s, cost a quarter of a core.
  */
 
 const DEBOUNCE_MS = 300;
 const SWEEP_MS = 30_000;
+/**
+ * Sessions no watcher covers, re-read per sweep at most (those read longest ago first). Where every
+ * worktree fits the watch budget (app/worktree-watches.ts) this is only the odd failed watcher;
+ * past it (500 worktrees of 10,000 files), the rest are re-read in turn, ~6 × 40 ms of git per 30 s
+ * (about 1 % of a core), each within (uncovered sessions / 6) × 30 s.
+ */
+const UNWATCHED_PER_SWEEP = 6;
 
 export class RadarFeed {
   readonly service: RadarService;
@@ -21,6 +37,9 @@ export class RadarFeed {
   constructor(
     council: Council,
     private readonly publish: (radar: Radar) => void,
+    /** When a session's worktree watcher was in place (Date.now()), null without one: such
+     * sessions are re-read by the sweep. Default: no watcher anywhere (every sweep re-reads all). */
+    private readonly watchedSince: (sessionId: string) => number | null = () => null,
   ) {
     this.service = new RadarService(council);
   }
@@ -29,9 +48,15 @@ export class RadarFeed {
     return this.service.compute();
   }
 
-  /** Something changed in `sessionId` (or anywhere): recompute soon. */
+  /** Something changed in `sessionId`'s worktree (or, without an id, anywhere): re-read it, recompute soon. */
   note(sessionId?: string): void {
     this.service.invalidate(sessionId);
+    this.poke();
+  }
+
+  /** Something the radar reads for itself changed (sessions came or went, the base or a lock
+   * moved): recompute soon, re-reading no worktree but those whose HEAD or index moved. */
+  poke(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.refresh(), DEBOUNCE_MS);
     this.timer.unref();
@@ -40,9 +65,17 @@ export class RadarFeed {
   /** Starts the slow sweep (while a window watches the repository). */
   start(): void {
     if (this.sweep) return;
-    this.sweep = setInterval(() => this.note(), SWEEP_MS);
+    this.sweep = setInterval(() => this.sweepOnce(), SWEEP_MS);
     this.sweep.unref();
-    this.note();
+    // A compute, not a re-read of every session: a new radar reads each one once anyway, and one
+    // already computed (a window asked for it) re-reads only what moved or what no watcher covers.
+    this.poke();
+  }
+
+  /** One pass of the sweep: the sessions no watcher covers are re-read; the rest cost a file read. */
+  sweepOnce(): void {
+    this.service.invalidateUnwatched(this.watchedSince, UNWATCHED_PER_SWEEP);
+    this.poke();
   }
 
   stop(): void {

@@ -9,23 +9,99 @@ import path from 'node:path';
 export const UNWATCHED_DIRS = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', 'target', 'dist', 'build', 'out', '.next', '.cache', '.turbo', 'coverage']);
 
 export interface WatchOptions {
-  /** The OS refused a watch (e.g. ENOSPC: the inotify limit): part of the tree goes unseen. */
+  /** The OS refused a watch (e.g. ENOSPC: the inotify limit), or the budget ran out: part of the tree goes unseen. */
   onError?: (error: Error) => void;
+  /** Linux: a number of folder watches shared by several watchers (the per-user inotify limit is
+   * shared by every program of the user); a watcher that would go past it watches no more folders. */
+  budget?: WatchBudget;
+}
+
+export interface WatchBudget {
+  used: number;
+  readonly max: number;
 }
 
 const toRel = (root: string, p: string): string => path.relative(root, p).split(path.sep).join('/');
 const ignored = (rel: string): boolean => rel.split('/').some((part) => UNWATCHED_DIRS.has(part));
 
+interface Subscriber {
+  onChange: (paths: string[]) => void;
+  onError?: (error: Error) => void;
+}
+
+interface SharedWatch {
+  subscribers: Set<Subscriber>;
+  /** The first error the OS (or the budget) gave, told to every later subscriber too. */
+  error: Error | null;
+  started: Promise<() => Promise<void>>;
+}
+
+/** One watcher per worktree in this process, whoever asks: the board's, an agent run's, a diff view's. */
+const shared = new Map<string, SharedWatch>();
+
 /**
- * Calls `onChange` with repo-relative paths (forward slashes) of files that changed in `root`.
+ * Calls `onChange` with repo-relative paths (forward slashes) of files that changed in `root`;
+ * resolves, once the watches are in place, to the function that stops this subscription.
  *
- * Linux: one inotify watch per FOLDER (a folder's watch reports its files by name), added and
+ * Every subscription to one worktree in this process shares one set of OS watches: the board's
+ * watcher (every session of an open repository) and a live agent's (agents/worktree-activity.ts)
+ * used to watch the same folders twice — at 100 agents on 10,000-file worktrees ~96,000 Node
+ * watchers (~1.3 KB of RSS each) and as many inotify watches where half would do. The options of
+ * the first subscription apply (its budget); a later one is told of any error the watch had.
+ */
+export async function watchWorktree(root: string, onChange: (paths: string[]) => void, options: WatchOptions = {}): Promise<() => Promise<void>> {
+  const key = path.resolve(root);
+  const subscriber: Subscriber = { onChange, onError: options.onError };
+  let watch = shared.get(key);
+  if (!watch) {
+    // Subscribed before the scan starts: on Linux it runs at once, and may already report an error.
+    const created: SharedWatch = { subscribers: new Set([subscriber]), error: null, started: Promise.resolve(async () => undefined) };
+    created.started = startWatch(
+      root,
+      (paths) => {
+        for (const s of created.subscribers) s.onChange(paths);
+      },
+      {
+        budget: options.budget,
+        onError: (error) => {
+          created.error ??= error;
+          for (const s of created.subscribers) s.onError?.(error);
+        },
+      },
+    );
+    created.started.catch(() => {
+      if (shared.get(key) === created) shared.delete(key);
+    });
+    shared.set(key, created);
+    watch = created;
+  } else if (watch.error) options.onError?.(watch.error);
+  const mine = watch;
+  mine.subscribers.add(subscriber);
+  try {
+    await mine.started;
+  } catch (error) {
+    mine.subscribers.delete(subscriber);
+    throw error;
+  }
+  let stopped = false;
+  return async () => {
+    if (stopped) return;
+    stopped = true;
+    mine.subscribers.delete(subscriber);
+    if (mine.subscribers.size > 0) return;
+    if (shared.get(key) === mine) shared.delete(key);
+    await (await mine.started)();
+  };
+}
+
+/**
+ * The watch itself. Linux: one inotify watch per FOLDER (a folder's watch reports its files by name), added and
  * dropped as folders come and go. Not chokidar: it takes one watch per file as well, so a 10,000-
  * file worktree cost ~10,500 watches and ~100 MB, and 50 such sessions ran into the per-user
  * inotify limit (bench/agents-scale.ts) and silently saw a quarter of the edits; per folder it is
  * ~500 watches and a few MB. macOS and Windows: the OS's own recursive watch (one handle).
  */
-export async function watchWorktree(root: string, onChange: (paths: string[]) => void, options: WatchOptions = {}): Promise<() => Promise<void>> {
+async function startWatch(root: string, onChange: (paths: string[]) => void, options: WatchOptions): Promise<() => Promise<void>> {
   const report = (rel: string): void => {
     if (rel && !ignored(rel)) onChange([rel]);
   };
@@ -44,8 +120,15 @@ export async function watchWorktree(root: string, onChange: (paths: string[]) =>
 
   /** Watches `dir` and every folder below it; reports the files found when `announce` (a folder
    * that appeared after we started: its files are new too). */
+  let overBudget = false;
   const add = (dir: string, announce: boolean): void => {
     if (closed || watchers.has(dir)) return;
+    const budget = options.budget;
+    if (budget && budget.used >= budget.max) {
+      if (!overBudget) fail(new Error(`the folder-watch budget (${budget.max} watches) is spent: ${dir} and what is below it go unwatched`));
+      overBudget = true;
+      return;
+    }
     let watcher: FSWatcher;
     try {
       watcher = watch(dir, (_event, name) => {
@@ -58,6 +141,7 @@ export async function watchWorktree(root: string, onChange: (paths: string[]) =>
     }
     watcher.on('error', () => drop(dir));
     watchers.set(dir, watcher);
+    if (budget) budget.used++;
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -81,6 +165,7 @@ export async function watchWorktree(root: string, onChange: (paths: string[]) =>
       if (watched !== dir && !watched.startsWith(prefix)) continue;
       watcher.close();
       watchers.delete(watched);
+      if (options.budget) options.budget.used--;
     }
   };
 
@@ -102,6 +187,7 @@ export async function watchWorktree(root: string, onChange: (paths: string[]) =>
   return async () => {
     closed = true;
     for (const watcher of watchers.values()) watcher.close();
+    if (options.budget) options.budget.used -= watchers.size;
     watchers.clear();
   };
 }

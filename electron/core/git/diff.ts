@@ -21,8 +21,17 @@ export async function pathsDiffering(cwd: string, from: string, to: string): Pro
  * checkout holds them (found by the replay of flask's history: CHANGES.rst merge=union).
  */
 export async function changesGitAttributes(cwd: string, from: string, to: string): Promise<boolean> {
-  const out = await git(['diff-tree', '-r', '--name-only', '-z', '--no-renames', from, to, '--', '.gitattributes', ':(glob)**/.gitattributes'], { cwd });
+  const out = await git(['diff-tree', '-r', '--name-only', '-z', '--no-renames', from, to, '--', ...ATTRIBUTE_FILES], { cwd });
   return out.stdout.length > 0;
+}
+
+const ATTRIBUTE_FILES = ['.gitattributes', ':(glob)**/.gitattributes'];
+
+/** The first of these steps (from → to) that changes merge attributes, or -1; one git process for
+ * them all (`diff-tree --stdin`), where changesGitAttributes is one per step. */
+export async function firstGitAttributesChange(cwd: string, steps: readonly DiffRequest[]): Promise<number> {
+  const answers = await changedFilesMany(cwd, steps, ATTRIBUTE_FILES);
+  return answers.findIndex((files) => files.length > 0);
 }
 
 export interface DiffRequest {
@@ -34,11 +43,12 @@ export interface DiffRequest {
  * The files changed between each request's two commits (renames off: a rename is a deletion and an
  * addition), all in one `git diff-tree --stdin` process. Each input line is read as "a commit and
  * its parents", so `<to> <from>` diffs from → to; --always prints a header even for an empty diff,
- * which is what keeps the answers in step with the requests.
+ * which is what keeps the answers in step with the requests. `pathspecs`: only these paths.
  */
-export async function changedFilesMany(cwd: string, requests: readonly DiffRequest[]): Promise<NameStatus[][]> {
+export async function changedFilesMany(cwd: string, requests: readonly DiffRequest[], pathspecs: readonly string[] = []): Promise<NameStatus[][]> {
   if (requests.length === 0) return [];
-  const out = await git(['diff-tree', '--stdin', '--always', '-r', '-z', '--name-status', '--no-renames', '--format=>%H'], {
+  const limit = pathspecs.length ? ['--', ...pathspecs] : [];
+  const out = await git(['diff-tree', '--stdin', '--always', '-r', '-z', '--name-status', '--no-renames', '--format=>%H', ...limit], {
     cwd,
     input: requests.map((r) => `${r.to} ${r.from}\n`).join(''),
   });

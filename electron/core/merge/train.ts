@@ -9,8 +9,8 @@ import { commitSession, committedMessage } from '../sessions/commit';
 import type { Workspace } from '../workspace';
 import { computeCandidate, type Candidate } from './candidate';
 import { shortSha, type RunContext } from './run-context';
-import { changesGitAttributes } from '../git/diff';
-import { worktreeStatus } from '../git/status';
+import { firstGitAttributesChange } from '../git/diff';
+import { worktreeStatus, worktreeStatusMany } from '../git/status';
 
 /*
  * Trains: entries waiting together land together.
@@ -38,14 +38,13 @@ import { worktreeStatus } from '../git/status';
  * never waits long for the others.
  *
  * The followers' worktrees are looked at (`git status`, for work left uncommitted) as soon as the
- * train starts, STATUS_LANES at a time, while the merges are chained one after the other: a
+ * train starts, all in one git process, while the merges are chained one after the other: a
  * status does not depend on the base. As with the look-ahead, work written after that look is
  * left in the worktree, never lost.
  */
 
 export const MAX_TRAIN = 10;
 export const TRAIN_BUDGET_MS = 1000;
-const STATUS_LANES = 2;
 
 /** An entry ready to land: its merged result `candidate`, built on `old` from its session's branch at `tip`. */
 export interface Landing {
@@ -79,19 +78,28 @@ export async function extendTrain(ctx: TrainContext, lead: Landing, claimed: str
     ctx.emit({ step: 'claimed', entryId: next.id, sessionId: next.sessionId, message: `checking session ${next.sessionId} (${next.strategy}), to land with ${lead.entry.id}`, entry: next });
     const prev = train[train.length - 1] as Landing;
     // A follower that fails in any way is simply not plain: it goes back to the head of the line
-    // and is handled on its own (where a failure parks it, for its own reason). Nor does anything
-    // follow an entry that changes merge attributes: git reads them from the checkout, which holds
-    // the new ones only once the base has moved (git/diff.ts changesGitAttributes).
-    const [follower, attributes] = await Promise.all([
-      prepareFollower(ctx, next, lead.session.baseBranch, prev.candidate, statuses.get(next.id)).catch(() => null),
-      changesGitAttributes(ctx.ws.repo.mainRoot, prev.old, prev.candidate).catch(() => true),
-    ]);
-    if (!follower || attributes) {
+    // and is handled on its own (where a failure parks it, for its own reason).
+    const follower = await prepareFollower(ctx, next, lead.session.baseBranch, prev.candidate, statuses.get(next.id)).catch(() => null);
+    if (!follower) {
       claimed.pop();
       await ctx.queue.unclaim([next.id]);
       break;
     }
     train.push(follower);
+  }
+  // Nor does anything follow an entry that changes merge attributes: git reads them from the
+  // checkout, which holds the new ones only once the base has moved (git/diff.ts
+  // changesGitAttributes). Asked once for the whole train, in one git process (it was one per
+  // follower, a fifth of the train's git time): the train ends at the first entry that changes
+  // them, and those after it go back in line, in order, to be merged again on the moved base.
+  if (train.length > 1) {
+    const steps = train.slice(0, -1).map((l) => ({ from: l.old, to: l.candidate }));
+    const first = await firstGitAttributesChange(ctx.ws.repo.mainRoot, steps).catch(() => 0);
+    if (first !== -1) {
+      const back = train.splice(first + 1);
+      claimed.splice(claimed.length - back.length, back.length);
+      await ctx.queue.unclaim(back.map((l) => l.entry.id));
+    }
   }
   return train;
 }
@@ -109,20 +117,25 @@ export async function firstMovedTip(ws: Workspace, train: readonly Landing[]): P
   return -1;
 }
 
-/** Starts `git status` of the worktrees of the entries likely to follow, STATUS_LANES at a time. */
+/**
+ * Starts `git status` of the worktrees of the entries likely to follow: all of them in one git
+ * process (worktreeStatusMany); one that it could not answer is asked on its own.
+ */
 function lookAtFollowers(ctx: TrainContext, baseBranch: string): Map<string, Pending> {
-  const statuses = new Map<string, Pending>();
-  const lanes: Promise<unknown>[] = Array.from({ length: STATUS_LANES }, () => Promise.resolve());
+  const followers: { id: string; worktree: string }[] = [];
   for (const entry of ctx.queue.waiting().slice(0, MAX_TRAIN - 1)) {
     if (!mayFollow(entry)) break;
     const session = ctx.ws.registry.find(entry.sessionId);
     if (!session || session.baseBranch !== baseBranch) break;
-    const lane = statuses.size % STATUS_LANES;
-    const status = (lanes[lane] as Promise<unknown>).then(() => worktreeStatus(session.worktreePath)).catch(() => null);
-    lanes[lane] = status;
-    statuses.set(entry.id, status);
+    followers.push({ id: entry.id, worktree: session.worktreePath });
   }
-  return statuses;
+  const all = worktreeStatusMany(ctx.ws.repo.mainRoot, followers.map((f) => f.worktree)).catch(() => followers.map(() => null));
+  return new Map(
+    followers.map((f, i): [string, Pending] => [
+      f.id,
+      all.then((answers) => answers[i] ?? worktreeStatus(f.worktree)).catch(() => null),
+    ]),
+  );
 }
 
 /** The follower's merge on `onto`, or null when anything about it is not plain. */

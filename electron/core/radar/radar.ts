@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { BASE_SIDE, type PredictedConflict, type Radar, type RadarPair, type RadarSession } from '../../../shared/merge';
 import type { Session } from '../../../shared/models';
@@ -15,6 +15,7 @@ import { MergedSessions } from './merged';
 import { commonBase, Transplants } from './own-changes';
 import { mayConflict, overlapOf } from './predict';
 import { readWorktreeHead, SnapshotStore, type Snapshot } from './snapshot';
+import { worktreeGitDir } from '../git/worktree-dir';
 
 /**
  * The conflict radar: which sessions would collide if merged, with each other and with the base
@@ -28,8 +29,11 @@ import { readWorktreeHead, SnapshotStore, type Snapshot } from './snapshot';
  * git needs to merge at all (`mayConflict`, predict.ts); only then does `git merge-tree` run.
  *
  * Which sessions are looked at again: those `invalidate()` named since the last compute, those not
- * seen before, and those whose HEAD moved (read from git's files: a commit is noticed without being
- * told). One `git status` each; the others cost nothing. The base branch's tip is read every time.
+ * seen before, and those whose HEAD moved or whose index was rewritten (read from git's files: a
+ * commit, a `git add`, a reset or a checkout by any process is noticed without being told). One
+ * `git status` each; the others cost nothing — no process at all. The base branch's tip is read
+ * every time. Edits to files are what the caller reports (`invalidate(id)`, from a worktree
+ * watcher); `invalidateUnwatched` re-reads the sessions no watcher covers.
  */
 
 export interface RadarOptions {
@@ -85,8 +89,11 @@ interface PairAnswer {
 
 interface SessionState {
   snapshot: Snapshot;
-  /** HEAD as read from git's files when the snapshot was taken (null: could not be read). */
-  head: string | null;
+  /** HEAD and the index file's identity as read from git's files when the snapshot was taken
+   * (null: could not be read). */
+  marker: string | null;
+  /** When the read began (Date.now()). */
+  readAt: number;
 }
 
 type Invalidation = Set<string> | 'all';
@@ -151,12 +158,47 @@ export class RadarService {
     return this.council.ws.repo.mainRoot;
   }
 
+  /**
+   * Marks for a fresh read every ready session whose worktree no watcher covers, or whose watcher
+   * began after its last read (an edit in between would have gone unseen). `watchedSince`: when the
+   * session's worktree watcher was in place (Date.now()), or null when there is none (or it lost
+   * part of the tree). The live radar's slow sweep calls this, so it costs no process while every
+   * worktree is watched and nothing changed. `limit`: at most this many, those read longest ago
+   * first (a `git status` of a large worktree is tens of milliseconds of CPU).
+   */
+  invalidateUnwatched(watchedSince: (sessionId: string) => number | null, limit = Number.POSITIVE_INFINITY): void {
+    if (this.pending === 'all') return;
+    const due: { id: string; readAt: number }[] = [];
+    for (const s of this.council.ws.registry.all()) {
+      if (s.state !== 'ready') continue;
+      const since = watchedSince(s.id);
+      const known = this.sessions.get(s.id);
+      if (since === null || !known || known.readAt < since) due.push({ id: s.id, readAt: known?.readAt ?? 0 });
+    }
+    // At most `limit`, those read longest ago first: every uncovered session comes round in turn.
+    due.sort((a, b) => a.readAt - b.readAt);
+    for (const { id } of due.slice(0, limit)) this.pending.add(id);
+  }
+
   private needsCheck(s: Session, pending: Invalidation): boolean {
     if (pending === 'all' || pending.has(s.id)) return true;
     const known = this.sessions.get(s.id);
     if (!known) return true;
+    const marker = this.currentMarker(s);
+    return marker === null || marker !== known.marker;
+  }
+
+  /** HEAD and the identity of the worktree's index file (a commit, `git add`, reset or checkout
+   * rewrites it), from git's files; null when they cannot be read. */
+  private currentMarker(s: Session): string | null {
     const head = this.currentHead(s);
-    return head === null || head !== known.head;
+    if (head === null) return null;
+    try {
+      const index = statSync(path.join(worktreeGitDir(s.worktreePath), 'index'), { bigint: true });
+      return `${head} ${index.ino}:${index.size}:${index.mtimeNs}:${index.ctimeNs}`;
+    } catch {
+      return `${head} -`;
+    }
   }
 
   /** HEAD of the session's worktree, or its branch tip when the worktree is gone, from git's files. */
@@ -214,9 +256,10 @@ export class RadarService {
       return ms;
     };
     await mapLimit(toCheck, this.concurrency, async (s) => {
-      const head = this.currentHead(s);
+      const readAt = Date.now();
+      const marker = this.currentMarker(s);
       const snapshot = await this.snapshots.take(s);
-      if (snapshot) this.sessions.set(s.id, { snapshot, head });
+      if (snapshot) this.sessions.set(s.id, { snapshot, marker, readAt });
       else this.sessions.delete(s.id);
     });
     stats.snapshotsBuilt = this.snapshots.built - builtBefore;

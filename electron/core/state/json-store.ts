@@ -1,23 +1,20 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmdirSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
-import path from 'node:path';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import type * as z from 'zod/mini';
 import { CouncilError } from '../errors';
+import { withMutex } from './file-mutex';
 
 /**
  * JSON files shared by every process (app, CLI, agents' hooks): read with schema validation,
  * written atomically (temp file + rename, so a reader never sees half a file), and changed only
- * under a cross-process mutex (proper-lockfile: an atomic `mkdir`, kept fresh while held, taken
- * over as stale when its holder died).
+ * under a cross-process mutex (file-mutex.ts: a file created exclusively, taken over as stale when
+ * its holder died).
  *
  * Critical sections are synchronous on purpose: a read-modify-write holds its mutex for a fraction
  * of a millisecond with no event-loop turn in between, which keeps the lock hot path inside its
  * budget (every agent edit goes through it) and means a frozen event loop can never hold a mutex.
  */
 
-/** A holder that stops refreshing its mutex (killed, or frozen) loses it after this long. */
-export const MUTEX_STALE_MS = 3000;
-/** How long a caller waits for a busy mutex before giving up with `lock-busy`. */
-const MUTEX_WAIT_MS = 15_000;
+export { MUTEX_STALE_MS, withMutex } from './file-mutex';
 
 export type Durability = 'fsync' | 'rename-only';
 
@@ -144,56 +141,6 @@ export const loadLockfile = async (): Promise<typeof import('proper-lockfile')> 
   const module = await (lockfileModule ??= import('proper-lockfile'));
   return (module as { default?: typeof import('proper-lockfile') }).default ?? module;
 };
-
-/**
- * The only file-system calls proper-lockfile's lockSync makes. Handing it this small object instead
- * of its default (graceful-fs) saves ~0.1 ms per mutex: it copies whatever `fs` it gets on every
- * call, and the whole `fs` module is a hundred properties.
- */
-const SYNC_FS = { mkdirSync, statSync, rmdirSync, utimesSync, realpathSync };
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Runs the synchronous `fn` while holding the cross-process mutex named by `file` (a folder
- * `file + '.mutex'`). Waits with short, growing, jittered pauses while another process holds it.
- */
-export async function withMutex<T>(file: string, fn: () => T): Promise<T> {
-  const lockfile = await loadLockfile();
-  const deadline = Date.now() + MUTEX_WAIT_MS;
-  for (let attempt = 0; ; attempt++) {
-    let release: () => void;
-    try {
-      release = lockfile.lockSync(file, {
-        realpath: false,
-        lockfilePath: `${file}.mutex`,
-        stale: MUTEX_STALE_MS,
-        update: MUTEX_STALE_MS / 3,
-        fs: SYNC_FS,
-        // A sync critical section cannot be overrun by the refresh timer; this only fires when a
-        // holder really stalled, and then the section's own result is still returned below.
-        onCompromised: () => undefined,
-      });
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') {
-        mkdirSync(path.dirname(file), { recursive: true });
-        continue;
-      }
-      if (code !== 'ELOCKED') throw err;
-      if (Date.now() > deadline) {
-        throw new CouncilError('lock-busy', `${path.basename(file)} has been busy for ${MUTEX_WAIT_MS / 1000} s; another process holds its mutex (${file}.mutex)`);
-      }
-      await sleep(Math.min(1 + attempt, 20) * (0.5 + Math.random()));
-      continue;
-    }
-    try {
-      return fn();
-    } finally {
-      release();
-    }
-  }
-}
 
 /** Read-modify-write of one JSON file under its mutex. `change` returns the new value (or null to
  * leave the file alone) and the caller's result. */
