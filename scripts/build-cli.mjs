@@ -28,20 +28,16 @@ const common = {
   // ws (the browser host's socket) loads these native speed-ups if installed and works without them
   // (in try/catch); leaving them out of the bundle keeps that behaviour instead of failing the build.
   external: ['bufferutil', 'utf-8-validate', 'node-pty'],
+  // Two of proper-lockfile's dependencies are lighter stand-ins in the CLI (each loads streams and
+  // net at start-up, ~3–5 ms, in every process that takes a mutex: a hook that releases a lock or
+  // records a denial, a session create): graceful-fs is plain node:fs (it copies every property of
+  // fs, fs.promises included, for EMFILE retries a CLI process never needs; nothing else here uses
+  // it), and `assert` (used by it and signal-exit alone) is scripts/cli-shims/assert.cjs (the real
+  // one opens process.stderr for its colours).
+  alias: { 'graceful-fs': 'node:fs', assert: path.join(root, 'scripts/cli-shims/assert.cjs') },
   logLevel: quiet ? 'warning' : 'info',
 };
 
 await build({ ...common, entryPoints: [path.join(root, 'electron/cli/entry.ts')], outfile: path.join(root, 'out/cli/council.cjs') });
-// Two of proper-lockfile's dependencies are lighter stand-ins here (each loads streams and net at
-// start-up, ~3–5 ms, when a hook releases a lock or records a denial): graceful-fs is plain node:fs
-// (it copies every property of fs, fs.promises included, for EMFILE retries a process that holds one
-// mutex at a time never needs; FileLocks hands lockSync its own fs calls anyway), and signal-exit's
-// `assert` is scripts/hot-shims/assert.cjs (the real one opens process.stderr for its colours).
-const hot = await build({
-  ...common,
-  entryPoints: [path.join(root, 'electron/cli/hot.ts')],
-  outfile: path.join(root, 'out/cli/hot.cjs'),
-  alias: { 'graceful-fs': 'node:fs', assert: path.join(root, 'scripts/hot-shims/assert.cjs') },
-  metafile: true,
-});
+const hot = await build({ ...common, entryPoints: [path.join(root, 'electron/cli/hot.ts')], outfile: path.join(root, 'out/cli/hot.cjs'), metafile: true });
 writeFileSync(path.join(root, 'out/cli/hot.meta.json'), JSON.stringify(hot.metafile));

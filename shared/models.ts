@@ -7,7 +7,7 @@ import * as z from 'zod/mini';
  */
 
 import { SessionIdSchema } from './ids';
-import { AgentOverrideSchema } from './agents';
+import { AgentOverrideSchema } from './agent-override';
 
 export { SessionIdSchema, type SessionId } from './ids';
 

@@ -1,28 +1,26 @@
 import path from 'node:path';
 import type { Settings } from '../../shared/models';
 import { discoverRepo, type RepoLocation } from './git/repo';
-import { Registry } from './sessions/registry';
 import { SettingsLayerFile } from './settings/layer-file';
 import { SettingsScopes, userLayerFile } from './settings/scopes';
-import { defaultWorktreeRoot, statePaths, type StatePaths } from './state/paths';
+import { defaultWorktreeRoot } from './state/paths';
+import { RepoState } from './state/repo-state';
 
 /**
  * One repository as every core service sees it: where git keeps it, where our shared state lives,
- * and the ownership registry. Cheap to open (no git process), so the CLI opens one per call.
+ * the ownership registry (RepoState), and its settings. Cheap to open (no git process), so the CLI
+ * opens one per call.
  */
-export class Workspace {
-  readonly paths: StatePaths;
-  readonly registry: Registry;
+export class Workspace extends RepoState {
   /** The user's settings and this repository's (which override them). */
   readonly settingsScopes: SettingsScopes;
 
-  constructor(readonly repo: RepoLocation) {
-    this.paths = statePaths(repo);
-    this.registry = new Registry(this.paths);
+  constructor(repo: RepoLocation) {
+    super(repo);
     this.settingsScopes = new SettingsScopes(userLayerFile(), new SettingsLayerFile(this.paths.settings, 'the repository settings'));
   }
 
-  static open(start: string): Workspace {
+  static override open(start: string): Workspace {
     return new Workspace(discoverRepo(start));
   }
 

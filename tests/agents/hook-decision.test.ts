@@ -2,6 +2,7 @@ import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Session } from '../../shared/models';
 import { decideLockHook } from '../../electron/core/agents/lock-hook';
+import { RunStore } from '../../electron/core/agents/run-store';
 import { Council } from '../../electron/core/council';
 import type { TestRepo } from '../helpers/repo';
 import { heldFile } from './harness';
@@ -22,6 +23,36 @@ describe('lock hook decision', () => {
 
   beforeEach(async () => {
     ({ repo, council, holder, writer } = await heldFile());
+  });
+
+  it("adds the denial to the events of the session's live interactive run (the run store is loaded on a refusal only)", async () => {
+    const store = new RunStore(council.ws.paths);
+    const run = store.write({
+      id: store.newId(),
+      sessionId: writer.id,
+      preset: 'claude',
+      mode: 'interactive',
+      task: 'add auth',
+      state: 'running',
+      attempt: 1,
+      pid: process.pid,
+      hostPid: process.pid,
+      startedAt: new Date().toISOString(),
+      endedAt: null,
+      exitCode: null,
+      signal: null,
+      reason: null,
+      agentSessionId: null,
+      filesTouched: [],
+      didWork: false,
+      costUsd: null,
+      inputTokens: null,
+      outputTokens: null,
+      denials: 0,
+      outputBytes: 0,
+    });
+    expect(await decideLockHook('claude', write(writer.worktreePath, 'src/x.ts'), { env: noEnv })).toMatchObject({ decision: 'deny' });
+    expect(store.events(run)).toEqual([expect.objectContaining({ kind: 'denied', tool: 'Write', path: 'src/x.ts', reason: expect.stringContaining(`session ${holder.id}`) })]);
   });
 
   it('denies a file held by another session, naming the holder and what to do', async () => {

@@ -24,6 +24,8 @@ const HEAVY: [RegExp, string][] = [
   [/node_modules\/(ws|chokidar|node-pty|ignore)\//, 'the host, watchers, terminals'],
   [/node_modules\/graceful-fs\//, 'graceful-fs (plain node:fs in this bundle, scripts/build-cli.mjs)'],
   [/^shared\/contract\.ts$/, 'the whole contract'],
+  [/^shared\/(settings|merge)\.ts$/, 'the settings and merge models (~250 zod schemas built at start-up)'],
+  [/^electron\/core\/(workspace\.ts|settings\/)/, 'the workspace and its settings (the lock domain opens a RepoState)'],
   [/^shared\/commands\/(?!locks\.ts$|fields\.ts$)/, "another domain's commands"],
   [/^electron\/core\/council\.ts$/, 'Council (sessions, git)'],
   [/^electron\/core\/git\/(?!repo\.ts$)/, 'git (only repo.ts, which reads .git without starting git)'],

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { recordHookEvent } from './hooks/run-events';
 import type { Session } from '../../../shared/models';
 import { openLockScope, type LockScope } from '../locks/repo-locks';
 import { realpathOfExisting, safeRealpath } from '../locks/lock-paths';
@@ -102,6 +101,8 @@ export async function decideLockHook(agent: HookAgent, payload: unknown, options
   for (const rel of taken) await council.locks.release(rel, session.id, { cwd: council.ws.repo.mainRoot });
   const reason = `${refusals.join('; ')}; work on another file or wait`;
   await recordDenial(council, session.id, refused[0] as string, reason);
+  // Loaded here, on a refusal only: the run store's agent schemas cost ~1.5 ms of every hook's start-up.
+  const { recordHookEvent } = await import('./hooks/run-events');
   recordHookEvent(council, session.id, { kind: 'denied', tool: target.tool, path: refused[0] ?? null, reason });
   return { decision: 'deny', reason };
 }

@@ -14,14 +14,15 @@ import {
   type Session,
   type SessionContext,
   type SessionContextView,
+  type Settings,
   type TaskSummary,
 } from '../../../shared/models';
 import { describeIssue } from '../../../shared/validation';
-import { invalidInput } from '../errors';
+import { CouncilError, invalidInput } from '../errors';
 import { FileLocks } from '../locks/file-locks';
 import { readJsonOrNull, withMutex, writeJson } from '../state/json-store';
 import { contextFile, type StatePaths } from '../state/paths';
-import type { Workspace } from '../workspace';
+import type { RepoState } from '../state/repo-state';
 
 /**
  * Shared context: one status file per session (what it is doing, on which file, how far), written
@@ -54,10 +55,17 @@ export function writeInitialContext(paths: StatePaths, session: Session): void {
   writeJson(contextFile(paths, session.id), initial(session, session.createdAt), 'rename-only');
 }
 
+/**
+ * What the context store works on: the repository's state, and its settings for the views (how long
+ * before a session counts as stale). The lock domain (the lock hook) opens it without settings: it
+ * only writes records (a refusal marks the session blocked).
+ */
+export type ContextHost = RepoState & { settings?: () => Pick<Settings, 'staleAfterMinutes'> };
+
 export class ContextStore {
   private readonly locks: FileLocks;
 
-  constructor(private readonly ws: Workspace) {
+  constructor(private readonly ws: ContextHost) {
     this.locks = new FileLocks(ws);
   }
 
@@ -90,6 +98,7 @@ export class ContextStore {
   }
 
   private staleMs(): number {
+    if (!this.ws.settings) throw new CouncilError('internal', 'this context store was opened without the settings (the lock domain alone); open the workspace to read its views');
     return this.ws.settings().staleAfterMinutes * 60_000;
   }
 

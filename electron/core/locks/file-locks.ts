@@ -4,7 +4,7 @@ import path from 'node:path';
 import { FileLockSchema, type FileLock, type Session } from '../../../shared/models';
 import { CouncilError, conflict, invalidInput } from '../errors';
 import { readJsonOrNull, withMutex, writeFileAtomicSync } from '../state/json-store';
-import type { Workspace } from '../workspace';
+import type { RepoState } from '../state/repo-state';
 import { normalizeLockPath, safeRealpath } from './lock-paths';
 
 /**
@@ -33,7 +33,7 @@ let tempCounter = 0;
 export class FileLocks {
   readonly dir: string;
 
-  constructor(private readonly ws: Workspace) {
+  constructor(private readonly ws: RepoState) {
     this.dir = path.join(ws.paths.dir, 'locks');
   }
 

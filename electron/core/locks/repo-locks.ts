@@ -1,24 +1,24 @@
 import path from 'node:path';
 import { ContextStore } from '../context/context';
 import { invalidInput } from '../errors';
-import { Workspace } from '../workspace';
+import { RepoState } from '../state/repo-state';
 import { FileLocks } from './file-locks';
 
 /**
- * What the lock domain of one repository needs, and nothing more: the workspace (paths, registry),
- * its file locks and its shared context (a refused edit marks the session blocked). The CLI's hot
+ * What the lock domain of one repository needs, and nothing more: its state (paths, registry; no
+ * settings), its file locks and its shared context (a refused edit marks the session blocked). The CLI's hot
  * verbs and the agents' lock hook open only this, so they load no git, agent, merge or radar code;
  * `Council` has the same shape and serves the app.
  */
 export interface LockScope {
-  readonly ws: Workspace;
+  readonly ws: RepoState;
   readonly locks: FileLocks;
   readonly context: ContextStore;
 }
 
 /** Opens the repository that contains `start` (any folder of the main checkout or a worktree). */
 export function openLockScope(start: string): LockScope {
-  const ws = Workspace.open(start);
+  const ws = RepoState.open(start);
   return { ws, locks: new FileLocks(ws), context: new ContextStore(ws) };
 }
 

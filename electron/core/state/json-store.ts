@@ -133,6 +133,15 @@ export class CachedJson<S extends z.ZodMiniType> {
     }
     return this.value;
   }
+
+  /**
+   * This process has just written `value` to the file, under the file's mutex (still held): keep
+   * it as what the file holds now, so the next read need not parse and validate it again.
+   */
+  remember(value: z.infer<S>): void {
+    this.value = value;
+    this.key = fileVersion(this.file);
+  }
 }
 
 /** Loaded on first use: a read-only CLI call never needs it. */
