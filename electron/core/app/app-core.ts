@@ -23,8 +23,8 @@ import { StatusNotifier, type Notice } from './status-notifier';
 import { resolveRefusal } from '../../../shared/merge-policy';
 import { WorktreeWatches } from './worktree-watches';
 
-/** Worktrees whose board watchers are set up per turn of the event loop (a folder scan each). */
-const BOARD_WATCH_BATCH = 5;
+/** Worktrees whose board watchers are set up per turn of the event loop (a folder scan each: ~480 folders at 10,000 files). */
+const BOARD_WATCH_BATCH = 1;
 
 export interface AppCoreOptions {
   /** Where per-user app state lives (recent repositories): Electron's userData, or ~/.council. */
@@ -210,7 +210,7 @@ export class AppCore {
       return;
     }
     this.repoWatches.set(repo, stopBoth);
-    // The board's worktree watchers come in the background, a few worktrees per turn of the event
+    // The board's worktree watchers come in the background, one worktree per turn of the event
     // loop: at 500 sessions they are seconds of folder scans, and the window wants its answer and
     // its cards first. The radar starts once they are in place, so that its first read of every
     // session is covered by them (radar-feed.ts: a session read before its watcher is re-read).
