@@ -44,6 +44,8 @@ interface CacheEntry extends Snapshot {
 }
 
 const SNAPSHOT_MESSAGE = 'council radar snapshot (uncommitted work)';
+/** What the snapshot asks `git status` (after `status`). */
+export const SNAPSHOT_STATUS_ARGS = ['--porcelain=v2', '-z', '--branch', '--untracked-files=all', '--no-renames'] as const;
 /** Files modified this close to the status call are not trusted to have settled. File timestamps
  * come from the kernel's coarse clock (a tick, ~4 ms on Linux; 1–2 s on some file systems). */
 const RACY_MARGIN_MS = 2_000;
@@ -105,15 +107,19 @@ export class SnapshotStore {
     private readonly mainRoot: string,
   ) {}
 
-  /** The session's work now; null when it has neither a worktree nor a branch. */
-  async take(session: Session): Promise<Snapshot | null> {
+  /**
+   * The session's work now; null when it has neither a worktree nor a branch. `status`: its
+   * worktree's `git status SNAPSHOT_STATUS_ARGS` output already read (statusOutputsMany, many
+   * worktrees in one process) at `statusAt` (Date.now() before it ran).
+   */
+  async take(session: Session, status?: { stdout: string; at: number }): Promise<Snapshot | null> {
     if (!existsSync(path.join(session.worktreePath, '.git'))) {
       this.entries.delete(session.id);
       const tip = await branchCommit(this.commonDir, this.mainRoot, session.branch);
       return tip ? { tip, commit: tip, dirty: false } : null;
     }
     const previous = this.entries.get(session.id);
-    const next = await this.snapshotWorktree(session.worktreePath, previous);
+    const next = await this.snapshotWorktree(session.worktreePath, previous, status);
     if (next) this.entries.set(session.id, next);
     else this.entries.delete(session.id);
     return next && { tip: next.tip, commit: next.commit, dirty: next.dirty };
@@ -126,14 +132,11 @@ export class SnapshotStore {
     for (const tip of this.tipDates.keys()) if (!tips.has(tip)) this.tipDates.delete(tip);
   }
 
-  private async snapshotWorktree(worktree: string, previous: CacheEntry | undefined): Promise<CacheEntry | null> {
-    const startedAt = Date.now();
+  private async snapshotWorktree(worktree: string, previous: CacheEntry | undefined, read?: { stdout: string; at: number }): Promise<CacheEntry | null> {
+    const startedAt = read?.at ?? Date.now();
     // --branch also makes git print something on a clean worktree: the git wrapper (simple-git)
     // waits an extra 50 ms for any command that prints nothing.
-    const status = await git(['status', '--porcelain=v2', '-z', '--branch', '--untracked-files=all', '--no-renames'], {
-      cwd: worktree,
-      env: { GIT_OPTIONAL_LOCKS: '0' },
-    });
+    const status = read ?? (await git(['status', ...SNAPSHOT_STATUS_ARGS], { cwd: worktree, env: { GIT_OPTIONAL_LOCKS: '0' } }));
     const { head, paths, untracked } = parseStatusForSnapshot(status.stdout);
     if (head === null) return null;
     if (paths.length === 0) return { tip: head, commit: head, dirty: false, fingerprint: '', racy: false };
