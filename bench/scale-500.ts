@@ -6,6 +6,7 @@ import { dispatch } from '../electron/core/dispatch';
 import { COUNT_MAX } from '../electron/core/sessions/create';
 import { tempDir } from '../tests/helpers/repo';
 import { timed } from './clock';
+import { rawGit } from './git-exec';
 import { idleThenLoaded, type Condition } from './load';
 import { generateRepo } from './repo-gen';
 import type { BenchConfig, SummaryRow } from './result';
@@ -167,8 +168,11 @@ export async function measureScale500(cfg: BenchConfig, options: Scale500Options
     for (let left = options.sessions; left > 0; left -= COUNT_MAX) await council.createSessions({ task: 'bench scale 500', count: Math.min(COUNT_MAX, left) });
   });
   cfg.log(`${options.sessions} sessions in ${formatMs(made.ms)}`);
-  // Worktrees at work have lived longer than the second they were made in (see radar.ts).
+  // Sessions at work have had their index refreshed after the second they were made in (their
+  // agent's own git does it; see radar.ts): a worktree fresh from `git worktree add` has every file
+  // "racily clean", and each `git status` of it hashes all 10,000 files again.
   await sleep(1100);
+  for (const s of council.listSessions()) await rawGit(s.worktreePath, ['update-index', '-q', '--refresh']);
   if (process.argv.includes('--idle-only')) return measureOnce(cfg, repo.root, options, 'idle');
   return idleThenLoaded(cfg, (c, condition) => measureOnce(c, repo.root, options, condition));
 }

@@ -3,8 +3,8 @@ import { WorktreeWatches } from './app/worktree-watches';
 import type { Council } from './council';
 import { watchUserSettings } from './settings/watch-user';
 
-/** Worktrees whose board watchers are set up per turn of the event loop (a folder scan each). */
-const BOARD_WATCH_BATCH = 5;
+/** Worktrees whose board watchers are set up per turn of the event loop (a folder scan each: ~480 folders at 10,000 files). */
+const BOARD_WATCH_BATCH = 1;
 
 /**
  * One repository's watchers, owned by its Council: the shared state (any process's changes), the
@@ -68,7 +68,7 @@ export class RepositoryWatch {
       await Promise.all([stopState(), stopUser()]);
     };
     this.stopState = stop;
-    // The board's worktree watchers come in the background, a few worktrees per turn of the event
+    // The board's worktree watchers come in the background, one worktree per turn of the event
     // loop: at 500 sessions they are seconds of folder scans, and the window wants its answer and
     // its cards first. The radar starts once they are in place, so that its first read of every
     // session is covered by them (radar-feed.ts: a session read before its watcher is re-read).

@@ -79,7 +79,13 @@ async function sweep(feed: Awaited<ReturnType<typeof watchedRepo>>['feed']): Pro
   return feed.compute();
 }
 
-const statusIn = (calls: [string, string][]): string[] => calls.filter(([, args]) => args.startsWith('status')).map(([cwd]) => realpathSync(cwd));
+/** The worktrees whose `git status` ran: one each, or several in one `for-each-repo` (git/status.ts). */
+const statusIn = (calls: [string, string][]): string[] =>
+  calls.flatMap(([cwd, args]) => {
+    if (args.startsWith('status')) return [realpathSync(cwd)];
+    if (!/ for-each-repo .* status /.test(` ${args} `)) return [];
+    return [...args.matchAll(/council\.statusof=(\S+)/g)].map((m) => realpathSync(m[1] as string));
+  });
 
 describe('the live radar at rest', () => {
   it('an idle sweep starts no git process when nothing changed', async () => {
@@ -133,9 +139,9 @@ describe('the live radar at rest', () => {
     from = lines();
     await sweep(feed);
     const second = ids(gitSince(from));
-    expect(first).toHaveLength(6);
-    expect(second).toHaveLength(6);
-    // The two left out of the first sweep are in the second (read longest ago first).
+    expect(first).toHaveLength(4);
+    expect(second).toHaveLength(4);
+    // The four left out of the first sweep are the second's (read longest ago first).
     expect(new Set([...first, ...second])).toEqual(new Set(made.map((s) => s.id)));
 
     const edited = made[3]!;

@@ -23,10 +23,10 @@ const SWEEP_MS = 30_000;
 /**
  * Sessions no watcher covers, re-read per sweep at most (those read longest ago first). Where every
  * worktree fits the watch budget (app/worktree-watches.ts) this is only the odd failed watcher;
- * past it (500 worktrees of 10,000 files), the rest are re-read in turn, ~6 × 40 ms of git per 30 s
- * (about 1 % of a core), each within (uncovered sessions / 6) × 30 s.
+ * past it (500 worktrees of 10,000 files), the rest are re-read in turn, 4 × 50–100 ms of git per
+ * 30 s (about 1 % of a core), each within (uncovered sessions / 4) × 30 s.
  */
-const UNWATCHED_PER_SWEEP = 6;
+const UNWATCHED_PER_SWEEP = 4;
 
 export class RadarFeed {
   readonly service: RadarService;

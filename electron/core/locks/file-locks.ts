@@ -1,9 +1,9 @@
 import { byText } from '../../../shared/order';
-import { linkSync, mkdirSync, readdirSync, unlinkSync, watch, type FSWatcher } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readdirSync, unlinkSync, watch, writeSync, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { FileLockSchema, type FileLock, type Session } from '../../../shared/models';
 import { CouncilError, conflict, invalidInput } from '../errors';
-import { readJsonOrNull, withMutex, writeFileAtomicSync } from '../state/json-store';
+import { readJsonOrNull, withMutex } from '../state/json-store';
 import type { RepoState } from '../state/repo-state';
 import { normalizeLockPath, safeRealpath } from './lock-paths';
 
@@ -29,6 +29,19 @@ export interface AcquireOptions {
 }
 
 let tempCounter = 0;
+
+/** Creates `file` (which must not exist) holding `text`; nothing is left behind when it fails. */
+function writeNewFileSync(file: string, text: string): void {
+  const fd = openSync(file, 'wx', 0o644);
+  try {
+    writeSync(fd, text);
+  } catch (err) {
+    closeSync(fd);
+    unlinkSync(file);
+    throw err;
+  }
+  closeSync(fd);
+}
 
 export class FileLocks {
   readonly dir: string;
@@ -98,9 +111,12 @@ export class FileLocks {
     const file = await this.fileFor(relPath);
     for (;;) {
       const lock: FileLock = { path: relPath, sessionId, acquiredAt: new Date().toISOString() };
+      // Written in place under a name of its own (this process, this attempt), then linked: no
+      // reader ever opens the temp name, so it needs no rename of its own (write-then-rename would
+      // be one more directory update on the hot path).
       const temp = `${file}.${process.pid}.${++tempCounter}.tmp`;
       try {
-        writeFileAtomicSync(temp, JSON.stringify(lock), 'rename-only');
+        writeNewFileSync(temp, JSON.stringify(lock));
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
         mkdirSync(this.dir, { recursive: true });

@@ -15,6 +15,7 @@ import { MergedSessions } from './merged';
 import { commonBase, Transplants } from './own-changes';
 import { mayConflict, overlapOf } from './predict';
 import { readWorktreeHead, SnapshotStore, type Snapshot } from './snapshot';
+import { statusWithHeadMany, type StatusWithHead } from '../git/status';
 import { worktreeGitDir } from '../git/worktree-dir';
 
 /**
@@ -99,6 +100,8 @@ interface SessionState {
 type Invalidation = Set<string> | 'all';
 
 const DEFAULT_CONCURRENCY = 4;
+/** Worktrees whose `git status` one git process gives (statusOutputsMany). */
+const STATUS_BATCH = 16;
 
 /** The base branch most sessions were made from; ties go to the main checkout's branch, then by name. */
 export function defaultBaseBranch(sessions: readonly Session[], checkedOut: string | null): string | null {
@@ -255,10 +258,27 @@ export class RadarService {
       mark = now;
       return ms;
     };
+    // Their `git status`, STATUS_BATCH worktrees per git process (for-each-repo): starting a process
+    // from a large main process costs it 5–10 ms under load, and at 500 sessions the first compute
+    // started 500 of them while the window opening the repository waited behind them.
+    const read = new Map<string, { status: StatusWithHead; at: number; marker: string | null }>();
+    const withTree = toCheck.filter((s) => existsSync(path.join(s.worktreePath, '.git')));
+    const batches: Session[][] = [];
+    for (let i = 0; i < withTree.length; i += STATUS_BATCH) batches.push(withTree.slice(i, i + STATUS_BATCH));
+    await mapLimit(batches, this.concurrency, async (batch) => {
+      const at = Date.now();
+      const markers = batch.map((s) => this.currentMarker(s));
+      const outputs = await statusWithHeadMany(this.cwd, batch.map((s) => s.worktreePath)).catch(() => batch.map(() => null));
+      batch.forEach((s, i) => {
+        const status = outputs[i];
+        if (status != null) read.set(s.id, { status, at, marker: markers[i] ?? null });
+      });
+    });
     await mapLimit(toCheck, this.concurrency, async (s) => {
-      const readAt = Date.now();
-      const marker = this.currentMarker(s);
-      const snapshot = await this.snapshots.take(s);
+      const known = read.get(s.id);
+      const readAt = known?.at ?? Date.now();
+      const marker = known ? known.marker : this.currentMarker(s);
+      const snapshot = await this.snapshots.take(s, known);
       if (snapshot) this.sessions.set(s.id, { snapshot, marker, readAt });
       else this.sessions.delete(s.id);
     });

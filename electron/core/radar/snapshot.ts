@@ -7,7 +7,7 @@ import { councilCommit } from '../git/commit';
 import { commitDate } from '../git/history';
 import { readTree, stagePaths, unstagePaths, writeTree } from '../git/index-file';
 import { branchCommit, readBranchCommit } from '../git/refs';
-import { statusWithHead } from '../git/status';
+import { statusWithHead, type StatusWithHead } from '../git/status';
 import { worktreeGitDir } from '../git/worktree-dir';
 
 /**
@@ -106,15 +106,19 @@ export class SnapshotStore {
     private readonly mainRoot: string,
   ) {}
 
-  /** The session's work now; null when it has neither a worktree nor a branch. */
-  async take(session: Session): Promise<Snapshot | null> {
+  /**
+   * The session's work now; null when it has neither a worktree nor a branch. `status`: its
+   * worktree's status already read (git/status.ts statusWithHeadMany, many
+   * worktrees in one process) at `statusAt` (Date.now() before it ran).
+   */
+  async take(session: Session, status?: { status: StatusWithHead; at: number }): Promise<Snapshot | null> {
     if (!existsSync(path.join(session.worktreePath, '.git'))) {
       this.entries.delete(session.id);
       const tip = await branchCommit(this.commonDir, this.mainRoot, session.branch);
       return tip ? { tip, commit: tip, dirty: false } : null;
     }
     const previous = this.entries.get(session.id);
-    const next = await this.snapshotWorktree(session.worktreePath, previous);
+    const next = await this.snapshotWorktree(session.worktreePath, previous, status);
     if (next) this.entries.set(session.id, next);
     else this.entries.delete(session.id);
     return next && { tip: next.tip, commit: next.commit, dirty: next.dirty };
@@ -127,9 +131,9 @@ export class SnapshotStore {
     for (const tip of this.tipDates.keys()) if (!tips.has(tip)) this.tipDates.delete(tip);
   }
 
-  private async snapshotWorktree(worktree: string, previous: CacheEntry | undefined): Promise<CacheEntry | null> {
-    const startedAt = Date.now();
-    const status = await statusWithHead(worktree);
+  private async snapshotWorktree(worktree: string, previous: CacheEntry | undefined, read?: { status: StatusWithHead; at: number }): Promise<CacheEntry | null> {
+    const startedAt = read?.at ?? Date.now();
+    const status = read?.status ?? (await statusWithHead(worktree));
     const { head } = status;
     // Every path status reports (tracked changes staged or not, deletions, untracked files).
     const paths = status.entries.flatMap((e) => (e.origPath ? [e.path, e.origPath] : [e.path]));
