@@ -29,7 +29,7 @@ import { startUi, uiUnavailable } from './ui-harness';
  *     CPU of the main process plus the git it starts, over a minute, and its RSS.
  *
  * Too slow for the default bench (making 500 worktrees of 10,000 files takes minutes): run it as
- * `npx tsx bench/scale-500.ts [--quick] [--idle-only]` (or `npm run bench -- --scale`). --quick:
+ * `npx tsx bench/scale-500.ts [--quick] [--idle-only]`. --quick:
  * 100 sessions on 2,000 files, a 20 s window. It watches every folder of every worktree while the
  * repository is open: on a shared machine run it as a spare user so its inotify watches do not eat
  * the others' (`setpriv --reuid=4242 --regid=4242 --clear-groups env HOME=/tmp/h …`, see
