@@ -17,7 +17,7 @@ const common = {
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  // import() becomes a lazy require(): the compile cache (v8-compile-cache on Node 20) runs the
+  // import() becomes a lazy require(): on Node 20 bin/council.cjs (loadCached, its V8 code cache) runs the
   // bundle through vm.Script, where a native import() has no loader and fails.
   supported: { 'dynamic-import': false },
   sourcemap: 'linked',
