@@ -291,6 +291,10 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
       expect(existsSync(path.join(waited.sessions[0]!.worktreePath, 'waited.txt'))).toBe(true);
       expect(await call('sessions.launch', { repo: repo.root, task: 'x', run: 'wait' })).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('needs an agent') } });
       expect(await call('sessions.launch', { repo: repo.root, task: 'x', agent: 'claude', run: 'here', count: 2 })).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('one per terminal') } });
+      // An agent named "" is no preset, not "no agent": refused, and nothing is made (found by the fuzz at 1,000 runs).
+      const before = (await ok<unknown[]>('sessions.list', { repo: repo.root })).length;
+      expect(await call('sessions.launch', { repo: repo.root, task: 'x', agent: '' })).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('no agent preset given') } });
+      expect(await ok<unknown[]>('sessions.list', { repo: repo.root })).toHaveLength(before);
     },
     malformed: { input: { repo: '/r', task: 'x', run: 'later' }, names: 'run' },
   },

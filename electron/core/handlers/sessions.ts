@@ -40,9 +40,10 @@ export function sessionHandlers({ repos, background }: HandlerDeps) {
     },
     'sessions.launch': async ({ repo, task, agent, base, count, run = 'no', concurrency }, ctx) => {
       const council = await repos.open(repo);
-      if (run !== 'no' && !agent) throw invalidInput(`run "${run}" needs an agent: name its preset`);
+      if (run !== 'no' && (agent === undefined || agent === null)) throw invalidInput(`run "${run}" needs an agent: name its preset`);
       if (run === 'here' && (count ?? 1) > 1) throw invalidInput('interactive agents run one per terminal: use --headless for --count above 1 (or the app, which shows each terminal)');
-      const preset = agent ? presetFor(agent).id : null;
+      // An agent named as "" is no preset (refused, naming the presets), not "no agent".
+      const preset = agent === undefined || agent === null ? null : presetFor(agent).id;
       const manager = await council.agents();
       const { sessions, setupFailures } = await createAndBootstrap(manager, { task, agent: preset, base, count, startAgent: run !== 'no' });
       const ready = sessions.filter((s) => !setupFailures.has(s.id)).map((s) => s.id);
