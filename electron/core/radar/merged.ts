@@ -1,5 +1,5 @@
 import { mergeTree } from '../git/merge-tree';
-import { MergeQueue } from '../merge/queue-store';
+import type { MergeQueue } from '../merge/queue-store';
 import { treeOf } from '../git/refs';
 import type { Workspace } from '../workspace';
 import { mapLimit } from './limit';
@@ -17,13 +17,15 @@ export class MergedSessions {
 
   constructor(
     private readonly ws: Workspace,
+    /** The repository's one queue (its owner's, Council.queue). */
+    private readonly queue: MergeQueue,
     private readonly concurrency: number,
   ) {}
 
   async find(sides: readonly Side[], base: Side, fork: (s: Side) => string | null): Promise<Set<string>> {
     const cwd = this.ws.repo.mainRoot;
     const merged = new Set<string>();
-    const queued = new Set(new MergeQueue(this.ws).list().filter((e) => e.state === 'merged').map((e) => e.sessionId));
+    const queued = new Set(this.queue.list().filter((e) => e.state === 'merged').map((e) => e.sessionId));
     const wanted = sides.filter((s) => queued.has(s.id) && !this.contained.has(`${base.commit} ${s.commit}`));
     if (wanted.length > 0) {
       const baseTree = await treeOf(cwd, base.commit);

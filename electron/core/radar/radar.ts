@@ -131,13 +131,13 @@ export class RadarService {
   lastStats: RadarRunStats | null = null;
 
   constructor(
-    private readonly council: Pick<Council, 'ws' | 'locks'>,
+    private readonly council: Pick<Council, 'ws' | 'locks' | 'queue'>,
     private readonly options: RadarOptions = {},
   ) {
     this.snapshots = new SnapshotStore(council.ws.repo.commonDir, council.ws.repo.mainRoot);
     this.concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
     this.transplants = new Transplants(council.ws.repo.mainRoot);
-    this.merged = new MergedSessions(council.ws, this.concurrency);
+    this.merged = new MergedSessions(council.ws, council.queue, this.concurrency);
   }
 
   /** Marks one session's worktree (or, without an id, every session) as possibly changed: the next
