@@ -188,11 +188,11 @@ export function uiUnavailable(): string | null {
   return null;
 }
 
-export async function startUi(cfg: BenchConfig): Promise<UiHarness> {
-  ensureRendererBuilt(cfg);
+export async function startUi(cfg: BenchConfig, rendererDir = RENDERER_DIR): Promise<UiHarness> {
+  if (rendererDir === RENDERER_DIR) ensureRendererBuilt(cfg);
   const userDataDir = path.join(cfg.tmp, 'ui-user-data');
   mkdirSync(userDataDir, { recursive: true });
-  const host = await startHost({ rendererDir: RENDERER_DIR, userDataDir, version: '0.0.0-bench' });
+  const host = await startHost({ rendererDir, userDataDir, version: '0.0.0-bench' });
   let browser: Browser;
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });

@@ -104,6 +104,24 @@ describe('shared context', () => {
     expect(JSON.parse(readFileSync(file, 'utf8')).status).toBe('working');
   });
 
+  it('reads a context file again only when it changed: the board lists every session at each change of one (issue 13, item 6)', async () => {
+    const first = new Map(council.context.all().map((v) => [v.sessionId, v]));
+    const again = new Map(council.context.all().map((v) => [v.sessionId, v]));
+    // Unchanged files: the record read before, not a new parse (the view around it is new).
+    expect(again.get(a.id)?.history).toBe(first.get(a.id)?.history);
+    expect(again.get(b.id)?.history).toBe(first.get(b.id)?.history);
+    // A change by another process (the CLI, an agent's hook) is read at once, the others are kept.
+    expect(cli(['context', 'update', '--session', a.id, '--status', 'working', '--message', 'from the CLI'], { cwd: repo.root }).code).toBe(0);
+    const after = new Map(council.context.all().map((v) => [v.sessionId, v]));
+    expect(after.get(a.id)).toMatchObject({ status: 'working', message: 'from the CLI' });
+    expect(after.get(b.id)?.history).toBe(first.get(b.id)?.history);
+    // Rewritten in place with the same size: still seen (the version has the file's mtime and ctime).
+    const file = path.join(council.ws.paths.contextDir, `${c.id}.json`);
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.replace('"status": "idle"', '"status": "done"'));
+    expect(council.context.get(c.id).status).toBe('done');
+  });
+
   it('flags sessions with no update for longer than the stale setting, and cleans records of removed sessions', async () => {
     const file = path.join(council.ws.paths.contextDir, `${a.id}.json`);
     const record = JSON.parse(readFileSync(file, 'utf8'));

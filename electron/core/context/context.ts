@@ -20,7 +20,7 @@ import {
 import { describeIssue } from '../../../shared/validation';
 import { CouncilError, invalidInput } from '../errors';
 import { FileLocks } from '../locks/file-locks';
-import { readJsonOrNull, withMutex, writeJson } from '../state/json-store';
+import { fileVersion, readJsonOrNull, withMutex, writeJson } from '../state/json-store';
 import { contextFile, type StatePaths } from '../state/paths';
 import type { RepoState } from '../state/repo-state';
 
@@ -64,13 +64,27 @@ export type ContextHost = RepoState & { settings?: () => Pick<Settings, 'staleAf
 
 export class ContextStore {
   private readonly locks: FileLocks;
+  /** Each session's record as last read, keyed by its file's version (inode, ctime, mtime, size):
+   * the board lists every session at each change of one, and 500 reads and validations of
+   * unchanged files were most of what `sessions.list` cost. */
+  private readonly read = new Map<string, { version: string; context: SessionContext }>();
 
   constructor(private readonly ws: ContextHost) {
     this.locks = new FileLocks(ws);
   }
 
   private stored(session: Session): SessionContext {
-    return readContext(contextFile(this.ws.paths, session.id)) ?? initial(session, session.createdAt);
+    const file = contextFile(this.ws.paths, session.id);
+    const version = fileVersion(file);
+    const cached = this.read.get(session.id);
+    if (cached?.version === version) return cached.context;
+    const context = readContext(file);
+    if (context === null) {
+      this.read.delete(session.id);
+      return initial(session, session.createdAt);
+    }
+    this.read.set(session.id, { version, context });
+    return context;
   }
 
   private view(context: SessionContext, lockedBy: Map<string, string[]>, now: number, staleMs: number): SessionContextView {
@@ -106,7 +120,12 @@ export class ContextStore {
     const locked = this.lockedBySession();
     const now = Date.now();
     const staleMs = this.staleMs();
-    return this.ws.registry.all().map((s) => this.view(this.stored(s), locked, now, staleMs));
+    const sessions = this.ws.registry.all();
+    if (this.read.size > sessions.length) {
+      const ids = new Set(sessions.map((s) => s.id));
+      for (const id of this.read.keys()) if (!ids.has(id)) this.read.delete(id);
+    }
+    return sessions.map((s) => this.view(this.stored(s), locked, now, staleMs));
   }
 
   /**

@@ -16,6 +16,13 @@ import { openQueue, openSession } from './navigation';
 import { planRefresh, refreshesQueue, type StateKind } from './refresh-plan';
 import { runKey, watchNeedsInput, watchQueueNotices } from './state-notices';
 
+/** The board's first paint: its cards, their agent runs and their merge-queue chips and buttons. */
+function refreshBoard(): void {
+  void refreshSessions();
+  void refreshRuns();
+  void refreshQueue();
+}
+
 function refreshAll(): void {
   void refreshSessions();
   void refreshLocks();
@@ -96,7 +103,11 @@ export function startRepoLive(repo: string): () => void {
     void watch().then(refreshAll);
   });
 
-  // Subscribed first, then loaded: a change between the two is then never missed.
+  // What the board's cards show is asked for at once, beside the subscription: at 500 sessions
+  // `watch.repo` takes a few hundred ms to set up its watchers, and the cards need not wait for
+  // it. Once the watch is in place everything is loaded (again), so a change made between the
+  // first load and the watch is never missed; an answer that did not change re-renders nothing.
+  refreshBoard();
   void watch().then(refreshAll);
 
   return () => {

@@ -1,0 +1,57 @@
+/**
+ * Opening a repository (app/live-updates.ts, startRepoLive) as the renderer runs it, against a
+ * stand-in for the preload's `window.api`: the board's cards are asked for beside `watch.repo`,
+ * not after it (at 500 sessions its watchers take a few hundred ms to set up, and the board waited
+ * for them: issue 13, item 6), and once the watch is in place everything is loaded again, so a
+ * change made between the first load and the watch is not missed.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Result } from '../../shared/errors';
+
+const asked: string[] = [];
+let watchAnswered: (result: Result<unknown>) => void = () => undefined;
+const answerOf = (command: string): Result<unknown> => {
+  if (command === 'sessions.list' || command === 'agent.runs' || command === 'locks.list' || command === 'queue.list') return { ok: true, value: [] };
+  if (command === 'settings.list') return { ok: false, error: { code: 'internal', message: 'not in this test' } };
+  if (command === 'radar.get') return { ok: false, error: { code: 'invalid-input', message: 'unknown command "radar.get"' } };
+  return { ok: true, value: {} };
+};
+const fakeApi = {
+  invoke: (command: string): Promise<Result<unknown>> => {
+    asked.push(command);
+    if (command === 'watch.repo') return new Promise((resolve) => (watchAnswered = resolve));
+    return Promise.resolve(answerOf(command));
+  },
+  on: () => () => undefined,
+};
+
+let live: typeof import('../../renderer/src/app/live-updates');
+let sessions: typeof import('../../renderer/src/app/stores/sessions-store');
+
+beforeAll(async () => {
+  (globalThis as { window?: unknown }).window = { api: fakeApi };
+  live = await import('../../renderer/src/app/live-updates');
+  sessions = await import('../../renderer/src/app/stores/sessions-store');
+});
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
+
+describe('opening a repository', () => {
+  it('shows the cards without waiting for watch.repo, then loads everything again once the watch is in place', async () => {
+    const stop = live.startRepoLive('/repo');
+    try {
+      await settle();
+      // watch.repo has not answered: the cards, their runs and their queue chips are already asked for and shown.
+      expect(asked).toContain('watch.repo');
+      expect(asked.filter((c) => c !== 'watch.repo').sort()).toEqual(['agent.runs', 'queue.list', 'sessions.list']);
+      expect(sessions.sessionsStore.get().status).toBe('ready');
+
+      watchAnswered({ ok: true, value: { watching: true } });
+      await settle();
+      const after = asked.slice(asked.indexOf('queue.list') + 1).filter((c) => c !== 'watch.repo');
+      expect(after.sort()).toEqual(['agent.runs', 'locks.list', 'queue.list', 'radar.get', 'sessions.list', 'settings.list']);
+    } finally {
+      stop();
+    }
+  });
+});
