@@ -14,7 +14,7 @@ import { normalizeLockPath, safeRealpath } from './lock-paths';
  * Each lock is one small file, `locks/<sha1 of path>.json`, created with `link()` from a complete
  * temp file. `link` fails if the name exists, atomically, on every OS and across processes: that is
  * the mutual exclusion, and a reader never sees a half-written lock. Taking a lock needs no mutex;
- * removing one does (the owner's per-session mutex, proper-lockfile), so that two processes acting
+ * removing one does (the owner's per-session mutex, state/file-mutex.ts), so that two processes acting
  * for the same session cannot both read "mine" and the second delete a lock someone else took in
  * between. A lock whose session is no longer in the registry is an orphan and is taken over.
  */
