@@ -22,6 +22,22 @@ export interface HeldLockOptions {
 
 export const holderOf = (lockPath: string): LockHolder | null => readJsonOrNull(`${lockPath}.holder.json`, HolderSchema);
 
+/**
+ * The waits between tries for a busy lock, covering `timeoutMs`: 5 ms growing by 1.5× to 50 ms,
+ * then every 50 ms. Given to `retry` as the list itself: described as options ({ retries: N }),
+ * `retry` computes and sorts N waits up front, and a 10-minute wait is 24,000 of them — ~8 ms of
+ * every `session create`, paid before git started even when the lock was free.
+ */
+function waitSchedule(timeoutMs: number): number[] {
+  const waits: number[] = [];
+  let total = 0;
+  for (let wait = 5; total < timeoutMs; wait = Math.min(50, Math.round(wait * 1.5))) {
+    waits.push(wait);
+    total += wait;
+  }
+  return waits;
+}
+
 export async function withHeldLock<T>(
   lockPath: string,
   what: string,
@@ -34,19 +50,27 @@ export async function withHeldLock<T>(
   const timeoutMs = options.timeoutMs ?? 0;
   let lost = false;
   let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(lockPath, {
+  const take = (retries: number | number[]) =>
+    lockfile.lock(lockPath, {
       realpath: false,
       lockfilePath: `${lockPath}.lock`,
       stale: staleMs,
       update: Math.max(1000, staleMs / 5),
-      retries: timeoutMs > 0 ? { retries: Math.ceil(timeoutMs / 25), minTimeout: 5, maxTimeout: 50, factor: 1.5 } : 0,
+      // proper-lockfile's types say number | options; an array of waits is what `retry` takes too.
+      retries: retries as number,
       onCompromised: () => {
         lost = true;
       },
     });
+  const busy = (err: unknown): boolean => (err as NodeJS.ErrnoException).code === 'ELOCKED';
+  try {
+    // Once without waiting: a free lock (the usual case) never builds the wait schedule.
+    release = await take(0).catch((err: unknown) => {
+      if (timeoutMs <= 0 || !busy(err)) throw err;
+      return take(waitSchedule(timeoutMs));
+    });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
+    if (!busy(err)) throw err;
     const holder = holderOf(lockPath);
     const by = holder ? ` by process ${holder.pid} (${holder.purpose}, since ${holder.since})` : '';
     throw new CouncilError('lock-busy', `${what} is held${by}`, holder ? { ...holder } : undefined);
