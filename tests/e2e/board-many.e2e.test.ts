@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../shared/models';
 import { councilJson } from '../helpers/cli';
 import { makeRepo, type TestRepo } from '../helpers/repo';
+import { FIRST_CARDS } from '../../renderer/src/features/board/first-cards';
 import { browserUnavailable, openApp, openRepo, type Harness } from './browser';
 
 /**
@@ -13,7 +14,6 @@ const unavailable = browserUnavailable();
 if (unavailable) console.warn(`\n⚠ SKIPPING the many-cards board browser test: ${unavailable}\n`);
 
 const SESSIONS = 60;
-const FIRST_CARDS = 48;
 
 describe.skipIf(unavailable !== null)('a board of many sessions', () => {
   let app: Harness;

@@ -1,5 +1,6 @@
 import { startTransition, useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import { newSessionRequested } from '../../app/menu-commands';
+import { FIRST_CARDS } from './first-cards';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useStore } from '../../lib/create-store';
@@ -84,9 +85,6 @@ export function BoardScreen({ repo }: { repo: string }) {
     </section>
   );
 }
-
-/** More than a screenful at any board width (a card is at least 19rem wide and about 13rem tall). */
-export const FIRST_CARDS = 48;
 
 /**
  * A board of hundreds renders its first screenful at once and the rest right after, as a

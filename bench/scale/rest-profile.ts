@@ -1,0 +1,92 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { AppCore } from '../../electron/core/app/app-core';
+import { Council } from '../../electron/core/council';
+import { dispatch } from '../../electron/core/dispatch';
+import { COUNT_MAX } from '../../electron/core/sessions/create';
+import { isolateGitEnvironment } from '../../tests/helpers/git-env';
+import { tempDir } from '../../tests/helpers/repo';
+import { rawGit } from '../git-exec';
+import { generateRepo } from '../repo-gen';
+import { cpuOver, pct } from './meter';
+
+/**
+ * Where the main process's time goes at rest with many sessions (scale-500's "at rest" window,
+ * profiled): a fleet made once and kept in --fleet DIR, then the repository watched by an app core
+ * as a window keeps it, CPU of the process and its git over consecutive windows, and a CPU profile
+ * of the last one (top functions by self time).
+ *
+ *   npx tsx bench/scale/rest-profile.ts --fleet DIR [--sessions 500] [--files 5000] [--windows 4] [--window-ms 15000]
+ */
+const arg = (name: string, fallback: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+};
+
+async function fleet(dir: string, sessions: number, files: number): Promise<string> {
+  process.env.COUNCIL_WORKTREE_ROOT = path.join(dir, 'worktrees');
+  const root = path.join(dir, `repo-scale-${files}`);
+  if (existsSync(path.join(dir, 'ready'))) return root;
+  mkdirSync(dir, { recursive: true });
+  const repo = generateRepo(dir, `repo-scale-${files}`, files);
+  const council = Council.open(repo.root);
+  for (let left = sessions; left > 0; left -= COUNT_MAX) await council.createSessions({ task: 'rest profile', count: Math.min(COUNT_MAX, left) });
+  await new Promise((r) => setTimeout(r, 1100));
+  for (const s of council.listSessions()) await rawGit(s.worktreePath, ['update-index', '-q', '--refresh']);
+  writeFileSync(path.join(dir, 'ready'), `${sessions}\n`);
+  return repo.root;
+}
+
+async function main(): Promise<void> {
+  isolateGitEnvironment();
+  const dir = path.resolve(arg('fleet', path.join(os.tmpdir(), 'council-rest-fleet')));
+  const root = await fleet(dir, Number(arg('sessions', '500')), Number(arg('files', '5000')));
+  process.stderr.write(`fleet ready in ${dir}\n`);
+  const core = new AppCore({ userDataDir: tempDir('council-rest-profile-'), host: 'browser', version: '0.0.0-bench' });
+  core.addClient('rest', () => true);
+  const t0 = performance.now();
+  const watched = await dispatch('watch.repo', { repo: root }, core.handlers, { clientId: 'rest' });
+  if (!watched.ok) throw new Error(watched.error.message);
+  await new Promise((r) => setTimeout(r, 500));
+  await (await core.radar(root)).compute();
+  process.stderr.write(`first radar compute done after ${(performance.now() - t0).toFixed(0)} ms\n`);
+  const windows = Number(arg('windows', '4'));
+  const windowMs = Number(arg('window-ms', '15000'));
+  const session = new Session();
+  session.connect();
+  for (let i = 0; i < windows; i++) {
+    const last = i === windows - 1;
+    if (last) {
+      await session.post('Profiler.enable');
+      await session.post('Profiler.setSamplingInterval', { interval: 1000 });
+      await session.post('Profiler.start');
+    }
+    const cpu = await cpuOver(windowMs);
+    process.stdout.write(`window ${i + 1} (${((performance.now() - t0) / 1000).toFixed(0)} s after watch.repo): main ${pct(cpu.self)}, git ${pct(cpu.children)}\n`);
+    if (last) {
+      const { profile } = await session.post('Profiler.stop');
+      const self = new Map<string, number>();
+      const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+      const dts = profile.timeDeltas ?? [];
+      (profile.samples ?? []).forEach((id, k) => {
+        const cf = byId.get(id)?.callFrame;
+        const key = cf ? `${cf.functionName || '(anon)'} ${cf.url.replace(/.*\/(node_modules|electron)\//, '$1/')}:${cf.lineNumber + 1}` : '?';
+        self.set(key, (self.get(key) ?? 0) + (dts[k] ?? 0) / 1000);
+      });
+      const top = [...self].filter(([k]) => !k.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, 30);
+      process.stdout.write(`top self time over the last window (ms):\n${top.map(([k, v]) => `  ${v.toFixed(0).padStart(6)} ${k}`).join('\n')}\n`);
+      writeFileSync(path.join(dir, 'rest.cpuprofile'), JSON.stringify(profile));
+    }
+  }
+  await core.close();
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);
