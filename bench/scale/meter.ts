@@ -124,23 +124,38 @@ export interface CpuWindow {
   machine: number | null;
 }
 
-/** Measures CPU over the window `ms` long that starts now. */
-export async function cpuOver(ms: number): Promise<CpuWindow> {
-  const wallStart = performance.now();
-  const start = process.cpuUsage();
-  const children0 = reapedChildrenMs();
-  const machine0 = machineTicks();
-  await new Promise((resolve) => setTimeout(resolve, ms));
-  const used = process.cpuUsage(start);
-  const wall = performance.now() - wallStart;
+/** Where the CPU counters stood at a moment, for cpuSince. */
+export interface CpuMark {
+  wall: number;
+  usage: NodeJS.CpuUsage;
+  children: number | null;
+  machine: ReturnType<typeof machineTicks>;
+}
+
+export function cpuMark(): CpuMark {
+  return { wall: performance.now(), usage: process.cpuUsage(), children: reapedChildrenMs(), machine: machineTicks() };
+}
+
+/** CPU from `mark` until now. */
+export function cpuSince(mark: CpuMark): CpuWindow {
+  const used = process.cpuUsage(mark.usage);
+  const wall = performance.now() - mark.wall;
   const children1 = reapedChildrenMs();
   const machine1 = machineTicks();
+  const machine0 = mark.machine;
   return {
     ms: wall,
     self: ((used.user + used.system) / 1000 / wall) * 100,
-    children: children0 === null || children1 === null ? null : ((children1 - children0) / wall) * 100,
+    children: mark.children === null || children1 === null ? null : ((children1 - mark.children) / wall) * 100,
     machine: machine0 && machine1 ? ((machine1.busy - machine0.busy) / Math.max(1, machine1.total - machine0.total)) * 100 : null,
   };
+}
+
+/** Measures CPU over the window `ms` long that starts now. */
+export async function cpuOver(ms: number): Promise<CpuWindow> {
+  const mark = cpuMark();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return cpuSince(mark);
 }
 
 /** /proc/loadavg's three averages, e.g. "1.93 / 1.40 / 1.22", and the number of cores. */

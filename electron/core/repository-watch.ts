@@ -39,6 +39,16 @@ export class RepositoryWatch {
     return this.worktrees.watchedSince(this.council.root, sessionId);
   }
 
+  /** The board's worktree watchers of the last start, once in place (and the radar's sweep started). */
+  private boardSynced: Promise<void> = Promise.resolve();
+
+  /** Resolves once the repository's start-up work in the background is done: every worktree that
+   * fits the watch budget is watched and the radar runs. What comes after is the repository at rest. */
+  async settled(): Promise<void> {
+    await this.starting;
+    await this.boardSynced;
+  }
+
   get watching(): boolean {
     return this.stopState !== null;
   }
@@ -75,6 +85,7 @@ export class RepositoryWatch {
     const synced = this.syncBoard().finally(() => {
       if (this.stopState === stop) radar.start();
     });
+    this.boardSynced = synced.catch(() => undefined);
     await Promise.race([synced, new Promise((resolve) => setImmediate(resolve))]);
   }
 

@@ -441,7 +441,9 @@ describe('conflict radar: incremental', () => {
     writeIn(s3.worktreePath, 'src/b.ts', 'export const b = 33;\n');
     commitIn(s3, 'b');
     const afterCommit = await radar.compute();
-    expect(afterCommit.computedPairs).toBe(3);
+    // s3 with the base: s1 and s2 have no work of their own, so they are in no pair with s3 (no
+    // pair is built for them at all: at 500 idle sessions that was 125,000 pairs per compute).
+    expect(afterCommit.computedPairs).toBe(1);
     expect(radar.lastStats?.sessionsChecked).toBe(1);
 
     repo.write('src/b.ts', 'export const b = 0;\n');

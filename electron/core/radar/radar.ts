@@ -298,15 +298,32 @@ export class RadarService {
     await this.findMergeBases(missingForks, stats);
     const meet = (x: string, y: string): string | null => (x === y ? x : (this.mergeBases.get(tipsKey(x, y)) ?? null));
     const fork = (s: Side): string | null => meet(s.tip, base.tip);
+    stats.phases.mergeBases = lap();
 
-    // 3. Every pair: sessions with each other (in registry order), each session with the base. A
-    // pair's answer depends on its two commits and, for two sessions, on their fork points (see
-    // own-changes.ts); one compared on the base's tip (unrelated fork points) also on that tip.
+    // 3. What each session changed itself (fork point → snapshot), in one diff-tree process. A
+    // session with no change of its own is in no pair with another session: at 500 sessions at rest
+    // (none with work yet) that is 125,000 pairs not built, keyed and looked up at every compute.
+    const wantedOwn = new Map<string, DiffRequest>();
+    for (const s of sides) {
+      const from = fork(s);
+      if (from !== null && from !== s.commit) wantedOwn.set(diffKey(from, s.commit), { from, to: s.commit });
+    }
+    await this.findDiffs(wantedOwn, stats);
+    const changed = (from: string | null, to: string): NameStatus[] => (from === null || from === to ? [] : (this.diffs.get(diffKey(from, to)) ?? []));
+    const ownless = new Set(sides.filter((s) => fork(s) !== null && changed(fork(s), s.commit).length === 0).map((s) => s.id));
+    const owning = sides.filter((s) => !ownless.has(s.id));
+    stats.phases.diffs = lap();
+
+    // 4. Every pair: sessions with work of their own with each other (in registry order), each
+    // session with the base. A pair's answer depends on its two commits and, for two sessions, on
+    // their fork points (see own-changes.ts); one compared on the base's tip (unrelated fork points)
+    // also on that tip.
     const pairs: [Side, Side][] = [];
-    for (let i = 0; i < sides.length; i++) {
-      const a = sides[i] as Side;
+    const owningAt = new Map(owning.map((s, i) => [s.id, i]));
+    for (const a of sides) {
       pairs.push([a, base]);
-      for (let j = i + 1; j < sides.length; j++) pairs.push([a, sides[j] as Side]);
+      const i = owningAt.get(a.id);
+      if (i !== undefined) for (let j = i + 1; j < owning.length; j++) pairs.push([a, owning[j] as Side]);
     }
     const keyOf = ([a, b]: [Side, Side]): string => (b === base ? `${a.commit} ${b.commit}` : `${a.commit} ${b.commit} ${fork(a)} ${fork(b)}`);
     const nextPairs = new Map<string, PairAnswer>();
@@ -321,27 +338,23 @@ export class RadarService {
     const sameFork = ([a, b]: [Side, Side]): boolean => b === base || fork(a) === null || fork(b) === null || fork(a) === fork(b);
     const wantedTips = fresh.map(([a, b]): [string, string] => (sameFork([a, b]) ? [a.tip, b.tip] : [fork(a) as string, fork(b) as string]));
     await this.findMergeBases(wantedTips.filter(([x, y]) => x !== y && !this.mergeBases.has(tipsKey(x, y))), stats);
-    stats.phases.mergeBases = lap();
+    stats.phases.mergeBases += lap();
 
-    // 4. What each side changed: its own change (fork point → snapshot), and for new pairs of
-    // sessions from the same fork point, each side since the two meet. One diff-tree process.
+    // 5. For new pairs of sessions from the same fork point, each side since the two meet. One
+    // diff-tree process.
     const wantedDiffs = new Map<string, DiffRequest>();
     const want = (from: string | null, to: string): void => {
       if (from !== null && from !== to) wantedDiffs.set(diffKey(from, to), { from, to });
     };
-    for (const s of sides) want(fork(s), s.commit);
     for (const [a, b] of fresh.filter(sameFork)) {
       const mb = meet(a.tip, b.tip);
       want(mb, a.commit);
       want(mb, b.commit);
     }
     await this.findDiffs(wantedDiffs, stats);
-    const changed = (from: string | null, to: string): NameStatus[] => (from === null || from === to ? [] : (this.diffs.get(diffKey(from, to)) ?? []));
-    // A session with no change of its own is in no pair with another session.
-    const ownless = new Set(sides.filter((s) => fork(s) !== null && changed(fork(s), s.commit).length === 0).map((s) => s.id));
-    stats.phases.diffs = lap();
+    stats.phases.diffs += lap();
 
-    // 5. Pairs from different fork points: each side's own change on their common base, and what
+    // 6. Pairs from different fork points: each side's own change on their common base, and what
     // changed there (one more diff-tree process).
     const compared = new Map<string, { a: string; b: string; onto: string; onBaseTip?: string }>();
     const transplantsBefore = this.transplants.made;
@@ -366,7 +379,7 @@ export class RadarService {
     await this.findDiffs(moreDiffs, stats);
     stats.phases.diffs += lap();
 
-    // 6. The new pairs: overlap, and git's merge where a conflict is possible.
+    // 7. The new pairs: overlap, and git's merge where a conflict is possible.
     await mapLimit(fresh, this.concurrency, async ([a, b]) => {
       if (b !== base && (ownless.has(a.id) || ownless.has(b.id))) {
         nextPairs.set(keyOf([a, b]), { overlap: [], conflicts: [] });
