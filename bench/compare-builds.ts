@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { isolateGitEnvironment } from '../tests/helpers/git-env';
 import { BackgroundLoad } from './load';
+import { argOf, runScript } from './scale/kept-fleet';
 import { generateRepo } from './repo-gen';
 import { median } from './stats';
 
@@ -16,11 +17,6 @@ import { median } from './stats';
  *
  *   npx tsx bench/compare-builds.ts --old ../old [--runs 21] [--creates 7] [--files 10000]
  */
-
-const arg = (name: string, fallback: string): string => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-};
 
 interface Build {
   name: string;
@@ -124,14 +120,14 @@ function report(title: string, f: Figures): void {
 async function main(): Promise<void> {
   const home = isolateGitEnvironment();
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'council-compare-'));
-  const oldDir = path.resolve(arg('old', '../old'));
+  const oldDir = path.resolve(argOf('old', '../old'));
   const builds: Build[] = [
     { name: 'before', bin: path.join(oldDir, 'bin', 'council.cjs') },
     { name: 'after', bin: path.resolve('bin', 'council.cjs') },
   ];
-  const runs = Number(arg('runs', '21'));
-  const creates = Number(arg('creates', '7'));
-  const files = Number(arg('files', '10000'));
+  const runs = Number(argOf('runs', '21'));
+  const creates = Number(argOf('creates', '7'));
+  const files = Number(argOf('files', '10000'));
   const env: NodeJS.ProcessEnv = { ...process.env, COUNCIL_WORKTREE_ROOT: path.join(tmp, 'worktrees') };
   delete env.COUNCIL_SESSION_ID;
   try {
@@ -158,10 +154,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(1);
-  },
-);
+runScript(main);

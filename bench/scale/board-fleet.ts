@@ -1,18 +1,15 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Council } from '../../electron/core/council';
-import { COUNT_MAX } from '../../electron/core/sessions/create';
 import { isolateGitEnvironment } from '../../tests/helpers/git-env';
-import { rawGit } from '../git-exec';
 import { BackgroundLoad } from '../load';
-import { generateRepo } from '../repo-gen';
 import type { BenchConfig } from '../result';
 import { summarize } from '../stats';
 import { formatMs } from '../table';
 import type { Page } from 'playwright-core';
 import { probeReport, startUi, type UiHarness } from '../ui-harness';
 import { openBoard } from './board';
+import { argOf, keptFleet, runScript } from './kept-fleet';
 
 /**
  * The board of scale-500.ts on a fleet made once and kept, for iterating on the board's cost:
@@ -25,25 +22,6 @@ import { openBoard } from './board';
  * browser), so each figure has its baseline from the same run.
  */
 
-const arg = (name: string, fallback: string): string => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-};
-
-async function fleet(dir: string, sessions: number, files: number): Promise<string> {
-  const root = path.join(dir, `repo-scale-${files}`);
-  process.env.COUNCIL_WORKTREE_ROOT = path.join(dir, 'worktrees');
-  if (existsSync(path.join(dir, 'ready'))) return root;
-  mkdirSync(dir, { recursive: true });
-  const repo = generateRepo(dir, `repo-scale-${files}`, files);
-  const council = Council.open(repo.root);
-  for (let left = sessions; left > 0; left -= COUNT_MAX) await council.createSessions({ task: 'bench scale 500', count: Math.min(COUNT_MAX, left) });
-  await new Promise((r) => setTimeout(r, 1100));
-  for (const s of council.listSessions()) await rawGit(s.worktreePath, ['update-index', '-q', '--refresh']);
-  const { writeFileSync } = await import('node:fs');
-  writeFileSync(path.join(dir, 'ready'), `${sessions}\n`);
-  return repo.root;
-}
 
 /** Where the time went in one round: each call from the Open click, and the long frames. */
 async function profile(page: Page, name: string, cfg: BenchConfig): Promise<void> {
@@ -58,19 +36,19 @@ async function profile(page: Page, name: string, cfg: BenchConfig): Promise<void
 
 async function main(): Promise<void> {
   const home = isolateGitEnvironment();
-  const dir = path.resolve(arg('fleet', path.join(os.tmpdir(), 'council-board-fleet')));
-  const sessions = Number(arg('sessions', '500'));
-  const files = Number(arg('files', '10000'));
-  const rounds = Number(arg('rounds', '5'));
+  const dir = path.resolve(argOf('fleet', path.join(os.tmpdir(), 'council-board-fleet')));
+  const sessions = Number(argOf('sessions', '500'));
+  const files = Number(argOf('files', '10000'));
+  const rounds = Number(argOf('rounds', '5'));
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'council-board-bench-'));
   const started = performance.now();
   const cfg: BenchConfig = { quick: false, tmp, log: (l) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0)} s] ${l}\n`), print: (t) => process.stdout.write(`${t}\n`) };
   try {
     cfg.log(`fleet in ${dir}`);
-    const root = await fleet(dir, sessions, files);
+    const root = await keptFleet(dir, sessions, files, 'bench scale 500');
     cfg.log('fleet ready');
-    const builds: [string, string][] = [['ours', path.resolve(arg('renderer', 'out/renderer'))]];
-    if (process.argv.includes('--baseline')) builds.unshift(['baseline', path.resolve(arg('baseline', ''))]);
+    const builds: [string, string][] = [['ours', path.resolve(argOf('renderer', 'out/renderer'))]];
+    if (process.argv.includes('--baseline')) builds.unshift(['baseline', path.resolve(argOf('baseline', ''))]);
     const uis: UiHarness[] = [];
     for (const [, r] of builds) uis.push(await startUi({ ...cfg, tmp: mkdtempSync(path.join(tmp, 'ui-')) }, r));
     const load = process.argv.includes('--loaded') ? await BackgroundLoad.start() : null;
@@ -101,10 +79,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(1);
-  },
-);
+runScript(main);

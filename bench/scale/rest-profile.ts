@@ -1,15 +1,12 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { AppCore } from '../../electron/core/app/app-core';
-import { Council } from '../../electron/core/council';
 import { dispatch } from '../../electron/core/dispatch';
-import { COUNT_MAX } from '../../electron/core/sessions/create';
 import { isolateGitEnvironment } from '../../tests/helpers/git-env';
 import { tempDir } from '../../tests/helpers/repo';
-import { rawGit } from '../git-exec';
-import { generateRepo } from '../repo-gen';
+import { argOf, keptFleet, runScript } from './kept-fleet';
 import { cpuOver, pct } from './meter';
 
 /**
@@ -23,29 +20,11 @@ import { cpuOver, pct } from './meter';
  * Windows start once the open's background work is done (worktrees watched, first radar compute);
  * --from-open starts them at watch.repo.
  */
-const arg = (name: string, fallback: string): string => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-};
-
-async function fleet(dir: string, sessions: number, files: number): Promise<string> {
-  process.env.COUNCIL_WORKTREE_ROOT = path.join(dir, 'worktrees');
-  const root = path.join(dir, `repo-scale-${files}`);
-  if (existsSync(path.join(dir, 'ready'))) return root;
-  mkdirSync(dir, { recursive: true });
-  const repo = generateRepo(dir, `repo-scale-${files}`, files);
-  const council = Council.open(repo.root);
-  for (let left = sessions; left > 0; left -= COUNT_MAX) await council.createSessions({ task: 'rest profile', count: Math.min(COUNT_MAX, left) });
-  await new Promise((r) => setTimeout(r, 1100));
-  for (const s of council.listSessions()) await rawGit(s.worktreePath, ['update-index', '-q', '--refresh']);
-  writeFileSync(path.join(dir, 'ready'), `${sessions}\n`);
-  return repo.root;
-}
 
 async function main(): Promise<void> {
   isolateGitEnvironment();
-  const dir = path.resolve(arg('fleet', path.join(os.tmpdir(), 'council-rest-fleet')));
-  const root = await fleet(dir, Number(arg('sessions', '500')), Number(arg('files', '5000')));
+  const dir = path.resolve(argOf('fleet', path.join(os.tmpdir(), 'council-rest-fleet')));
+  const root = await keptFleet(dir, Number(argOf('sessions', '500')), Number(argOf('files', '5000')), 'rest profile');
   process.stderr.write(`fleet ready in ${dir}\n`);
   const core = new AppCore({ userDataDir: tempDir('council-rest-profile-'), host: 'browser', version: '0.0.0-bench' });
   core.addClient('rest', () => true);
@@ -57,8 +36,8 @@ async function main(): Promise<void> {
     await (await core.radar(root)).compute();
     process.stderr.write(`worktrees watched and the first radar compute done after ${(performance.now() - t0).toFixed(0)} ms\n`);
   }
-  const windows = Number(arg('windows', '4'));
-  const windowMs = Number(arg('window-ms', '15000'));
+  const windows = Number(argOf('windows', '4'));
+  const windowMs = Number(argOf('window-ms', '15000'));
   const session = new Session();
   session.connect();
   for (let i = 0; i < windows; i++) {
@@ -88,10 +67,4 @@ async function main(): Promise<void> {
   await core.close();
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(1);
-  },
-);
+runScript(main);
