@@ -15,7 +15,7 @@ import { median } from './stats';
  * fixed load (bench/load.ts). Each build works on its own copy of the same generated repositories,
  * so neither reads the other's state.
  *
- *   npx tsx bench/compare-builds.ts --old ../old [--runs 21] [--creates 7] [--files 10000]
+ *   npx tsx bench/compare-builds.ts --old ../old [--runs 21] [--creates 7] [--files 10000] [--one-repo] [--creates-only]
  */
 
 interface Build {
@@ -132,8 +132,12 @@ async function main(): Promise<void> {
   delete env.COUNCIL_SESSION_ID;
   try {
     const small = builds.map((b) => generateRepo(path.join(tmp, b.name), 'hot', 700).root);
-    const large = builds.map((b) => generateRepo(path.join(tmp, b.name), 'large', files).root);
+    // --one-repo: every side creates in the same repository (its objects stay in the page cache
+    // between runs; on a VM that pages out what is idle for seconds, three repositories in turn
+    // make every checkout read the objects from disk, and git's time drowns the rest).
+    const oneRepo = process.argv.includes('--one-repo');
     const rawRepo = generateRepo(path.join(tmp, 'raw'), 'large', files).root;
+    const large = builds.map((b) => (oneRepo ? rawRepo : generateRepo(path.join(tmp, b.name), 'large', files).root));
     const rawRoot = path.join(tmp, 'raw-worktrees');
     mkdirSync(rawRoot, { recursive: true });
     const hotSides: Side[] = builds.map((b, i) => ({ build: b, repo: small[i] as string, session: sessionOf(b, small[i] as string, env) }));
@@ -141,7 +145,7 @@ async function main(): Promise<void> {
     for (const condition of ['idle', 'loaded'] as const) {
       const load = condition === 'loaded' ? await BackgroundLoad.start() : null;
       try {
-        report(`${condition}: hot verbs, ${runs} rounds`, hotRounds(hotSides, runs, env));
+        if (!process.argv.includes('--creates-only')) report(`${condition}: hot verbs, ${runs} rounds`, hotRounds(hotSides, runs, env));
         if (creates > 0) report(`${condition}: session create on ${files} files, ${creates} rounds`, createRounds(createSides, rawRepo, rawRoot, creates, env));
       } finally {
         const usage = await load?.stop();
