@@ -32,11 +32,6 @@ export function coreCaller(source: HandlerSource = coreHandlers): Call {
   };
 }
 
-/** Kept for callers that pass their own table (settings' tests). */
-export async function callCore<C extends CommandName>(handlers: HandlerTable, command: C, input: CommandInput<C>): Promise<CommandOutput<C>> {
-  return coreCaller(async () => handlers)(command, input);
-}
-
 /** What a verb's body gets: where its answer goes, the door, and the repository it names. */
 export interface Face {
   out: Output;

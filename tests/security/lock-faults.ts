@@ -4,12 +4,12 @@
  * with the real agent CLIs).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach } from 'vitest';
 import type { Session } from '../../shared/models';
 import type { Council } from '../../electron/core/council';
-import { loadLockfile, MUTEX_STALE_MS } from '../../electron/core/state/json-store';
+import { MUTEX_STALE_MS } from '../../electron/core/state/json-store';
 import { COUNCIL_BIN } from '../helpers/cli';
 import { tempDir } from '../helpers/repo';
 
@@ -33,20 +33,25 @@ afterEach(async () => {
 });
 
 /**
- * Holds a session's lock mutex (the one FileLocks takes to release or take over its locks) from
- * this process, as a live process does: kept fresh, so it never goes stale. Released after the
- * test, or by the function returned.
+ * Holds a session's lock mutex (the one FileLocks takes to release or take over its locks) as a
+ * live holder would: the mutex file (`session-<id>.mutex`, state/file-mutex.ts) created and its
+ * time refreshed every second, so it never looks stale (MUTEX_STALE_MS). Released after the test,
+ * or by the function returned.
  */
 export async function holdSessionMutex(council: Council, sessionId: string): Promise<() => Promise<void>> {
   mkdirSync(council.locks.dir, { recursive: true });
-  const file = path.join(council.locks.dir, `session-${sessionId}`);
-  const lockfile = await loadLockfile();
-  const release = await lockfile.lock(file, { realpath: false, lockfilePath: `${file}.mutex`, stale: MUTEX_STALE_MS, update: 1000, onCompromised: () => undefined });
+  const mutex = path.join(council.locks.dir, `session-${sessionId}.mutex`);
+  closeSync(openSync(mutex, 'wx'));
+  const refresh = setInterval(() => {
+    const now = new Date();
+    utimesSync(mutex, now, now);
+  }, Math.min(1000, MUTEX_STALE_MS / 3));
   let released = false;
   const once = async (): Promise<void> => {
     if (released) return;
     released = true;
-    await release();
+    clearInterval(refresh);
+    rmSync(mutex, { force: true });
   };
   held.push(once);
   return once;

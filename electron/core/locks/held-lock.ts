@@ -2,7 +2,7 @@ import { mkdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod/mini';
 import { CouncilError } from '../errors';
-import { loadLockfile, readJsonOrNull, writeJson } from '../state/json-store';
+import { readJsonOrNull, writeJson } from '../state/json-store';
 
 /**
  * A cross-process lock held for as long as a slow operation takes (a merge, a `git worktree add`
@@ -19,6 +19,13 @@ export interface HeldLockOptions {
   /** Shown to whoever finds the lock busy, e.g. "merge of session 3f2a1b". */
   purpose?: string;
 }
+
+/** proper-lockfile, loaded on first use: only a slow operation (a merge, a worktree change) needs it. */
+let lockfileModule: Promise<typeof import('proper-lockfile')> | null = null;
+const loadLockfile = async (): Promise<typeof import('proper-lockfile')> => {
+  const module = await (lockfileModule ??= import('proper-lockfile'));
+  return (module as { default?: typeof import('proper-lockfile') }).default ?? module;
+};
 
 export const holderOf = (lockPath: string): LockHolder | null => readJsonOrNull(`${lockPath}.holder.json`, HolderSchema);
 

@@ -144,13 +144,6 @@ export class CachedJson<S extends z.ZodMiniType> {
   }
 }
 
-/** Loaded on first use: a read-only CLI call never needs it. */
-let lockfileModule: Promise<typeof import('proper-lockfile')> | null = null;
-export const loadLockfile = async (): Promise<typeof import('proper-lockfile')> => {
-  const module = await (lockfileModule ??= import('proper-lockfile'));
-  return (module as { default?: typeof import('proper-lockfile') }).default ?? module;
-};
-
 /** Read-modify-write of one JSON file under its mutex. `change` returns the new value (or null to
  * leave the file alone) and the caller's result. */
 export async function updateJson<S extends z.ZodMiniType, R>(
