@@ -92,7 +92,7 @@ export function sessionCommands(program: Command, door: Door): Command {
             `id        ${s.id}`,
             `branch    ${s.branch} (from ${s.baseBranch})`,
             `worktree  ${s.worktreePath}`,
-            `changes   ${stats.ahead} ahead, ${stats.behind} behind; ${stats.filesChanged} files, +${stats.insertions} -${stats.deletions}${stats.dirty ? ', uncommitted changes' : ''}`,
+            `changes   ${stats.ahead} ahead, ${stats.behind} behind; ${stats.filesChanged} ${stats.filesChanged === 1 ? 'file' : 'files'}, +${stats.insertions} -${stats.deletions}${stats.dirty ? ', uncommitted changes' : ''}`,
             contextLines(context).split('\n').slice(1).join('\n'),
           ].join('\n'),
         );

@@ -32,7 +32,7 @@ describe('council CLI: sessions', () => {
     const show = council(['session', 'show', s!.id], { cwd: repo.root });
     expect(show.code).toBe(0);
     expect(show.stdout).toContain(`branch    ${s!.branch} (from main)`);
-    expect(show.stdout).toContain('changes   1 ahead, 0 behind; 1 files, +1 -0');
+    expect(show.stdout).toContain('changes   1 ahead, 0 behind; 1 file, +1 -0');
 
     const refused = council(['session', 'remove', s!.id], { cwd: repo.root });
     expect(refused.code).toBe(3);
