@@ -41,13 +41,7 @@ export const RegistryFileSchema = z.object({
 });
 export type RegistryFile = z.infer<typeof RegistryFileSchema>;
 
-/** A file lock is a logical checkout of one repo-relative path by one session. */
-export const FileLockSchema = z.object({
-  path: nonEmpty(),
-  sessionId: SessionIdSchema,
-  acquiredAt: z.string(),
-});
-export type FileLock = z.infer<typeof FileLockSchema>;
+export { FileLockSchema, type FileLock } from './file-lock';
 
 /**
  * What a session is doing. `needs-input`: its agent waits for the person (a permission, a question,

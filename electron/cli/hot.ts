@@ -1,6 +1,4 @@
-import { preToolHook } from './hook-pre-tool';
-import { leanLockCaller, LOCK_VERBS, lockRepo, type LockArgs, type LockVerb } from './locks';
-import { createOutput, reportFailure, writeAll } from './output';
+import type { LockArgs, LockVerb } from './locks';
 
 /**
  * The lean entry of `council` (bundled alone into out/cli/hot.cjs, see scripts/build-cli.mjs):
@@ -11,6 +9,11 @@ import { createOutput, reportFailure, writeAll } from './output';
  * or extra argument, an option value that looks like an option…), which the full CLI then runs,
  * so every usage error and edge case is answered by commander exactly as before.
  * tests/cli/hot-entry.test.ts holds both to the same answers, and the bundle to its few modules.
+ *
+ * The hook and the lock verbs are loaded only once argv has chosen one of them (import() here is a
+ * lazy require in the bundle): the verbs validate their input with the contract's zod schemas,
+ * and building those is a cost the hook, which checks its records without zod
+ * (shared/record-checks.ts), must not pay before every agent edit.
  */
 
 type Hot = { kind: 'lock'; verb: LockVerb; args: LockArgs; json: boolean; repo: string | undefined } | { kind: 'pre-tool'; agent: string | undefined };
@@ -79,9 +82,11 @@ export async function runHot(argv: readonly string[]): Promise<number | null> {
   const hot = parseHot(argv);
   if (hot === null) return null;
   if (hot.kind === 'pre-tool') {
+    const { preToolHook } = await import('./hook-pre-tool');
     await preToolHook(hot.agent);
     return 0; // not reached: the hook ends the process with its decision
   }
+  const [{ leanLockCaller, LOCK_VERBS, lockRepo }, { createOutput, reportFailure, writeAll }] = await Promise.all([import('./locks'), import('./output')]);
   try {
     await LOCK_VERBS[hot.verb]({ out: createOutput(hot.json, writeAll), repo: lockRepo(hot.repo), call: leanLockCaller }, hot.args);
     return 0;

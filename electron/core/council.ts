@@ -83,6 +83,11 @@ export class Council {
     return new Council(Workspace.open(start), options);
   }
 
+  /** The shared context, as the lock domain asks for it (LockScope): here it is always open. */
+  contextStore(): Promise<ContextStore> {
+    return Promise.resolve(this.context);
+  }
+
   /** The main checkout: what names this repository, whatever folder inside it was opened. */
   get root(): string {
     return this.ws.repo.mainRoot;

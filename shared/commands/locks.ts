@@ -1,10 +1,11 @@
 import * as z from 'zod/mini';
-import { FileLockSchema } from '../models';
+import { FileLockSchema } from '../file-lock';
 import { id, path, repo } from './fields';
 
 /**
  * File locks between sessions: a session's checkout of a file. This domain is all the CLI's hot
- * verbs need (`council lock …`, run before every agent edit), so it imports nothing but the models.
+ * verbs need (`council lock …`, run before every agent edit), so it imports no model but the
+ * lock's own (shared/file-lock.ts).
  *
  * `path` is as a user or an agent gives it: relative to `cwd` (default: the main checkout), or
  * absolute, in the main checkout or any session worktree. `id` is a session id or a unique prefix.

@@ -44,6 +44,26 @@ describe('the hot bundle holds the lock domain alone', () => {
     const heavy = inputs.flatMap((file) => HEAVY.filter(([pattern]) => pattern.test(file)).map(([, why]) => `${file}: ${why}`));
     expect(heavy).toEqual([]);
   });
+
+  it('lets the hook build no zod schema: its modules reach zod only through import(), on a refusal', () => {
+    // Building zod's schemas was ~8 ms of every hook run; the lock verbs still need them (the
+    // contract validates their input), so hot.ts loads the hook and the verbs each with import(),
+    // which esbuild bundles as a module evaluated when first required.
+    const meta = JSON.parse(readFileSync(path.join(OUT, 'hot.meta.json'), 'utf8')) as { inputs: Record<string, { imports: { path: string; kind: string }[] }> };
+    const name = (file: string) => file.replace(/^(\.\.\/)+main\//, '');
+    const inputs = new Map(Object.entries(meta.inputs).map(([file, input]) => [name(file), input.imports.map((i) => ({ path: name(i.path), kind: i.kind }))]));
+    /** Every module evaluated with `from`: what it imports statically, and so on. */
+    const evaluatedWith = (from: string): Set<string> => {
+      const seen = new Set([from]);
+      for (const file of seen) for (const i of inputs.get(file) ?? []) if (i.kind !== 'dynamic-import' && inputs.has(i.path)) seen.add(i.path);
+      return seen;
+    };
+    const zod = (files: Set<string>) => [...files].filter((file) => file.startsWith('node_modules/zod/'));
+    expect(zod(new Set(inputs.keys())).length).toBeGreaterThan(0); // the verbs' schemas are in the bundle…
+    expect(zod(evaluatedWith('electron/cli/hook-pre-tool.ts'))).toEqual([]); // …but not evaluated with the hook
+    expect(zod(evaluatedWith('electron/cli/hot.ts'))).toEqual([]); // nor at start-up
+    expect(evaluatedWith('electron/cli/hook-pre-tool.ts')).toContain('electron/core/locks/file-locks.ts');
+  });
 });
 
 describe('the hot path at run time', () => {

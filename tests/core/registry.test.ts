@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { RegistryFileSchema, SessionSchema, type RegistryFile, type Session } from '../../shared/models';
+import { RegistryFileSchema, type RegistryFile, type Session } from '../../shared/models';
+import { RegistryFileCheck, SessionCheck } from '../../shared/record-checks';
 import { Council } from '../../electron/core/council';
 import { Registry } from '../../electron/core/sessions/registry';
 import { statePaths } from '../../electron/core/state/paths';
@@ -44,8 +45,8 @@ describe('registry updates', () => {
   it('validate the whole file only when another process changed it, and only the changed records of their own result', async () => {
     const { a, b } = twoProcesses();
     for (let i = 0; i < 20; i++) await add(a, record((0xa00000 + i).toString(16)));
-    const whole = vi.spyOn(RegistryFileSchema, 'safeParse');
-    const one = vi.spyOn(SessionSchema, 'parse');
+    const whole = vi.spyOn(RegistryFileCheck, 'safeParse');
+    const one = vi.spyOn(SessionCheck, 'safeParse');
 
     await add(a, record('b00001'));
     await add(a, record('b00002'));
@@ -73,7 +74,7 @@ describe('registry updates', () => {
     const { a, file } = twoProcesses();
     await add(a, record('e00001'));
     const before = readFileSync(file, 'utf8');
-    await expect(add(a, record('e00002', { baseCommit: 'not a commit' }))).rejects.toThrow();
+    await expect(add(a, record('e00002', { baseCommit: 'not a commit' }))).rejects.toThrow(/malformed session record \(session\.baseCommit: does not match/);
     expect(readFileSync(file, 'utf8')).toBe(before);
     expect(a.all().map((s) => s.id)).toEqual(['e00001']);
   });

@@ -114,7 +114,7 @@ export async function decideLockHook(agent: HookAgent, payload: unknown, options
  */
 async function recordDenial(council: LockScope, sessionId: string, file: string, reason: string): Promise<void> {
   try {
-    await council.context.markBlocked(sessionId, reason, file, { cwd: council.ws.repo.mainRoot });
+    await (await council.contextStore()).markBlocked(sessionId, reason, file, { cwd: council.ws.repo.mainRoot });
   } catch {
     // the denial itself is what matters
   }

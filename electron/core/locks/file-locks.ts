@@ -1,7 +1,8 @@
 import { byText } from '../../../shared/order';
 import { closeSync, linkSync, mkdirSync, openSync, readdirSync, unlinkSync, watch, writeSync, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import { FileLockSchema, type FileLock, type Session } from '../../../shared/models';
+import type { FileLock, Session } from '../../../shared/models';
+import { FileLockCheck } from '../../../shared/record-checks';
 import { CouncilError, conflict, invalidInput } from '../errors';
 import { readJsonOrNull, withMutex } from '../state/json-store';
 import type { RepoState } from '../state/repo-state';
@@ -130,7 +131,7 @@ export class FileLocks {
       } finally {
         unlinkSync(temp);
       }
-      const owner = readJsonOrNull(file, FileLockSchema);
+      const owner = readJsonOrNull(file, FileLockCheck);
       if (!owner) continue; // released (or unreadable) between our link and our read: try again
       if (owner.sessionId === sessionId) return { acquired: true, lock: owner, already: true };
       if (!this.isOrphan(owner)) return { acquired: false, owner };
@@ -180,7 +181,7 @@ export class FileLocks {
     const relPath = this.normalize(input, options.cwd);
     const file = await this.fileFor(relPath);
     return withMutex(this.sessionMutex(session.id), () => {
-      const current = readJsonOrNull(file, FileLockSchema);
+      const current = readJsonOrNull(file, FileLockCheck);
       if (!current) return { released: false, path: relPath };
       if (current.sessionId !== session.id) {
         throw conflict(`${relPath} is locked by session ${current.sessionId}, not by ${session.id}; it was left locked`, {
@@ -213,7 +214,7 @@ export class FileLocks {
   /** Removes a lock file only if it is still owned by `owner`, under that owner's mutex. */
   private async dropIfOwnedBy(file: string, owner: string): Promise<void> {
     await withMutex(this.sessionMutex(owner), () => {
-      const current = readJsonOrNull(file, FileLockSchema);
+      const current = readJsonOrNull(file, FileLockCheck);
       if (current?.sessionId === owner) {
         try {
           unlinkSync(file);
@@ -235,7 +236,7 @@ export class FileLocks {
     for (const name of names) {
       if (!name.endsWith('.json')) continue;
       const file = path.join(this.dir, name);
-      const lock = readJsonOrNull(file, FileLockSchema);
+      const lock = readJsonOrNull(file, FileLockCheck);
       if (lock) out.push({ file, lock });
     }
     return out;
@@ -244,7 +245,7 @@ export class FileLocks {
   /** Who holds a path (null when free, or held by a session that no longer exists). */
   async who(input: string, options: { cwd?: string } = {}): Promise<FileLock | null> {
     const relPath = this.normalize(input, options.cwd);
-    const lock = readJsonOrNull(await this.fileFor(relPath), FileLockSchema);
+    const lock = readJsonOrNull(await this.fileFor(relPath), FileLockCheck);
     return lock && !this.isOrphan(lock) ? lock : null;
   }
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ContextStore } from '../context/context';
+import type { ContextStore } from '../context/context';
 import { invalidInput } from '../errors';
 import { RepoState } from '../state/repo-state';
 import { FileLocks } from './file-locks';
@@ -13,13 +13,20 @@ import { FileLocks } from './file-locks';
 export interface LockScope {
   readonly ws: RepoState;
   readonly locks: FileLocks;
-  readonly context: ContextStore;
+  /** The shared context, loaded on first use: an allowed edit (most hook runs) never needs it, nor
+   * the zod schemas it validates updates with. */
+  contextStore(): Promise<ContextStore>;
 }
 
 /** Opens the repository that contains `start` (any folder of the main checkout or a worktree). */
 export function openLockScope(start: string): LockScope {
   const ws = RepoState.open(start);
-  return { ws, locks: new FileLocks(ws), context: new ContextStore(ws) };
+  let context: Promise<ContextStore> | undefined;
+  return {
+    ws,
+    locks: new FileLocks(ws),
+    contextStore: () => (context ??= import('../context/context').then(({ ContextStore }) => new ContextStore(ws))),
+  };
 }
 
 /** As a contract handler names a repository: an absolute path of any folder of it. */

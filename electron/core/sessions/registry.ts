@@ -1,5 +1,6 @@
 import { byText } from '../../../shared/order';
-import { RegistryFileSchema, SessionSchema, type RegistryFile, type Session } from '../../../shared/models';
+import type { RegistryFile, Session } from '../../../shared/models';
+import { RegistryFileCheck, SessionCheck } from '../../../shared/record-checks';
 import { CouncilError, invalidInput, notFound } from '../errors';
 import { CachedJson, withMutex, writeJson } from '../state/json-store';
 import type { StatePaths } from '../state/paths';
@@ -11,10 +12,10 @@ const empty = (): RegistryFile => ({ version: 1, sessions: {} });
  * git common dir, so every worktree and every process sees the same sessions.
  */
 export class Registry {
-  private readonly cache: CachedJson<typeof RegistryFileSchema>;
+  private readonly cache: CachedJson<RegistryFile>;
 
   constructor(private readonly paths: StatePaths) {
-    this.cache = new CachedJson(paths.registry, RegistryFileSchema, empty);
+    this.cache = new CachedJson(paths.registry, RegistryFileCheck, empty);
   }
 
   /** Changes whenever the registry file does (valid after any read). */
@@ -76,7 +77,13 @@ function checkChanged(current: RegistryFile, next: RegistryFile): RegistryFile {
   if (next.version !== 1) throw new CouncilError('internal', `the registry's version must stay 1, not ${String(next.version)}`);
   const sessions: Record<string, Session> = {};
   for (const [id, session] of Object.entries(next.sessions)) {
-    sessions[id] = session === current.sessions[id] ? session : SessionSchema.parse(session);
+    if (session === current.sessions[id]) {
+      sessions[id] = session;
+      continue;
+    }
+    const checked = SessionCheck.safeParse(session);
+    if (!checked.success) throw new CouncilError('internal', `refused to write a malformed session record (${String(checked.error)})`);
+    sessions[id] = checked.data;
   }
   return { version: 1, sessions };
 }

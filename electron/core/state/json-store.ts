@@ -1,10 +1,11 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import type * as z from 'zod/mini';
+import type { RecordCheck } from '../../../shared/record-checks';
 import { CouncilError } from '../errors';
 import { withMutex } from './file-mutex';
 
 /**
- * JSON files shared by every process (app, CLI, agents' hooks): read with schema validation,
+ * JSON files shared by every process (app, CLI, agents' hooks): read with schema validation (a zod
+ * schema, or a zod-free check of shared/record-checks.ts on the lock hook's path),
  * written atomically (temp file + rename, so a reader never sees half a file), and changed only
  * under a cross-process mutex (file-mutex.ts: a file created exclusively, taken over as stale when
  * its holder died).
@@ -60,7 +61,7 @@ function parse(text: string): { ok: true; value: unknown } | { ok: false } {
 
 /** Reads and validates a file; `fallback()` when it does not exist. A corrupt file is an error
  * (never silently replaced: it may be the only record of someone's sessions). */
-export function readJson<S extends z.ZodMiniType>(file: string, schema: S, fallback: () => z.infer<S>): z.infer<S> {
+export function readJson<T>(file: string, schema: RecordCheck<T>, fallback: () => T): T {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -82,7 +83,7 @@ export function readJson<S extends z.ZodMiniType>(file: string, schema: S, fallb
 
 /** For records where a bad file must not stop the reader (context, lock records): a missing,
  * corrupt or foreign file reads as null. */
-export function readJsonOrNull<S extends z.ZodMiniType>(file: string, schema: S): z.infer<S> | null {
+export function readJsonOrNull<T>(file: string, schema: RecordCheck<T>): T | null {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -110,14 +111,14 @@ export function fileVersion(file: string): string {
   }
 }
 
-export class CachedJson<S extends z.ZodMiniType> {
+export class CachedJson<T> {
   private key = '';
-  private value: z.infer<S> | undefined;
+  private value: T | undefined;
 
   constructor(
     readonly file: string,
-    private readonly schema: S,
-    private readonly fallback: () => z.infer<S>,
+    private readonly schema: RecordCheck<T>,
+    private readonly fallback: () => T,
   ) {}
 
   /** Changes whenever the file does (after a read): lets derived values be cached with it. */
@@ -125,7 +126,7 @@ export class CachedJson<S extends z.ZodMiniType> {
     return this.key;
   }
 
-  read(): z.infer<S> {
+  read(): T {
     const key = fileVersion(this.file);
     if (key !== this.key || this.value === undefined) {
       this.value = readJson(this.file, this.schema, this.fallback);
@@ -138,7 +139,7 @@ export class CachedJson<S extends z.ZodMiniType> {
    * This process has just written `value` to the file, under the file's mutex (still held): keep
    * it as what the file holds now, so the next read need not parse and validate it again.
    */
-  remember(value: z.infer<S>): void {
+  remember(value: T): void {
     this.value = value;
     this.key = fileVersion(this.file);
   }
@@ -146,12 +147,12 @@ export class CachedJson<S extends z.ZodMiniType> {
 
 /** Read-modify-write of one JSON file under its mutex. `change` returns the new value (or null to
  * leave the file alone) and the caller's result. */
-export async function updateJson<S extends z.ZodMiniType, R>(
+export async function updateJson<T, R>(
   file: string,
-  schema: S,
-  fallback: () => z.infer<S>,
+  schema: RecordCheck<T>,
+  fallback: () => T,
   durability: Durability,
-  change: (current: z.infer<S>) => { next: z.infer<S> | null; result: R },
+  change: (current: T) => { next: T | null; result: R },
 ): Promise<R> {
   return withMutex(file, () => {
     const { next, result } = change(readJson(file, schema, fallback));
