@@ -2,14 +2,15 @@ import type { FileLock, RegistryFile, Session } from './models';
 
 /*
  * The records read before every agent edit (the lock hook: the registry, a lock file), checked
- * without zod. Building zod's schemas and compiling its parser is most of what a hook process pays
- * on top of Node's own start-up (bench/measure-lock-cli.ts), for three small records. The zod
- * schemas in models.ts stay the definition: tests/shared/record-checks.test.ts holds each check
- * here to its schema on generated inputs (same verdict, same output, keys in the same order), so
- * the two cannot drift apart unnoticed.
+ * without zod, and the few field checks the lock domain's commands are made of
+ * (commands/lock-checks.ts). Building zod's schemas and compiling its parser was most of what a
+ * hook or `council lock …` process paid on top of Node's own start-up (bench/measure-lock-cli.ts),
+ * for a few small records. The zod schemas stay the definition:
+ * tests/contract/record-checks.test.ts holds each check here to its schema on generated inputs
+ * (same verdict, same output, keys in the same order), so the two cannot drift apart unnoticed.
  *
- * A check answers what zod's safeParse answers for JSON input: the value with unknown keys
- * dropped, or the first field that is wrong.
+ * A check answers what zod's safeParse answers: the value (unknown keys dropped, as zod's object
+ * does), or the first field that is wrong.
  */
 
 /** What json-store reads records with: a zod schema or one of the checks below (error: what is wrong). */
@@ -84,6 +85,68 @@ function fileLock(value: unknown): FileLock {
   const lock = object(value, 'lock');
   return { path: nonEmpty(lock.path, 'lock.path'), sessionId: string(lock.sessionId, 'lock.sessionId', SESSION_ID), acquiredAt: string(lock.acquiredAt, 'lock.acquiredAt') };
 }
+
+/** One value of a checked object: checks it, answers what the output holds (or throws Invalid). */
+export type FieldCheck = (value: unknown, at: string) => unknown;
+/** An object's field that may be absent (or undefined). */
+export interface Optional {
+  optional: FieldCheck;
+}
+
+/** Unicode code points, as zod measures a string's length (a lone surrogate counts as one). */
+function codePoints(s: string): number {
+  let count = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    if ((s.charCodeAt(i) & 0xfc00) === 0xd800 && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      count--;
+      i++;
+    }
+  }
+  return count;
+}
+
+/** A string of `min` to `max` characters (zod's minLength/maxLength: code points). */
+export const text =
+  (min: number, max: number): FieldCheck =>
+  (value, at) => {
+    const s = string(value, at);
+    // a code point is one or two UTF-16 units: count them only when the units leave it in doubt
+    const length = s.length > max || (s.length >= min && s.length < min * 2) ? codePoints(s) : s.length;
+    if (length < min || length > max) fail(at, `expected ${min} to ${max} characters`);
+    return s;
+  };
+/** A safe integer from `min` to `max` (zod's int with gte/lte). */
+export const integer =
+  (min: number, max: number): FieldCheck =>
+  (value, at) =>
+    typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max ? value : fail(at, `expected an integer from ${min} to ${max}`);
+export const boolean: FieldCheck = (value, at) => (typeof value === 'boolean' ? value : fail(at, 'expected true or false'));
+export const optional = (field: FieldCheck): Optional => ({ optional: field });
+export const nullable =
+  (field: FieldCheck): FieldCheck =>
+  (value, at) =>
+    value === null ? null : field(value, at);
+export const arrayOf =
+  (field: FieldCheck): FieldCheck =>
+  (value, at) =>
+    Array.isArray(value) ? value.map((item, i) => field(item, `${at}.${i}`)) : fail(at, 'expected an array');
+/** An object of these fields, unknown keys dropped (zod's object) or refused (`strict`, zod's strictObject). */
+export function objectOf(fields: Record<string, FieldCheck | Optional>, options: { strict: boolean }): FieldCheck {
+  return (value, at) => {
+    const input = object(value, at);
+    if (options.strict) for (const key of Object.keys(input)) if (!Object.hasOwn(fields, key)) fail(at, `unknown field ${JSON.stringify(key)}`);
+    const out: Record<string, unknown> = {};
+    for (const [key, field] of Object.entries(fields)) {
+      if (typeof field === 'function') out[key] = field(input[key], `${at}.${key}`);
+      else if (input[key] !== undefined) out[key] = field.optional(input[key], `${at}.${key}`);
+    }
+    return out;
+  };
+}
+export const FILE_LOCK: FieldCheck = (value) => fileLock(value);
+
+/** A check of a whole value made of the field checks above. */
+export const checkOf = <T>(field: FieldCheck, what: string): RecordCheck<T> => check((value) => field(value, what) as T);
 
 function check<T>(read: (value: unknown) => T): RecordCheck<T> {
   return {

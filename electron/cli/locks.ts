@@ -1,11 +1,12 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type * as z from 'zod/mini';
-import { lockCommands as lockSpecs } from '../../shared/commands/locks';
+import type { lockCommands as lockSpecs } from '../../shared/commands/locks';
+import { lockChecks } from '../../shared/commands/lock-checks';
 import type { FileLock } from '../../shared/models';
 import { lockHandlers } from '../core/handlers/locks';
 import { openLockScopeAt } from '../core/locks/repo-locks';
-import { callIn } from './call-in';
+import { callIn, type CheckedDomain } from './call-in';
 import type { CommandInput } from '../../shared/contract';
 import type { Door } from './core-call';
 import { parseSeconds } from './duration';
@@ -42,8 +43,13 @@ export interface LockArgs {
 export type LockVerb = 'acquire' | 'release' | 'release-all' | 'who' | 'list';
 
 let leanHandlers: ReturnType<typeof lockHandlers> | null = null;
+/** The lock domain as the lean entry calls it: zod-free checks first, the zod schemas to word a refusal. */
+const lockDomain: CheckedDomain<typeof lockSpecs> = {
+  checks: lockChecks,
+  specs: async () => (await import('../../shared/commands/locks')).lockCommands,
+};
 /** The lean way in (electron/cli/hot.ts): the lock domain's commands and handlers, nothing else. */
-export const leanLockCaller: LockCaller = (command, input) => callIn(lockSpecs, (leanHandlers ??= lockHandlers(openLockScopeAt)), command, input);
+export const leanLockCaller: LockCaller = (command, input) => callIn(lockDomain, (leanHandlers ??= lockHandlers(openLockScopeAt)), command, input);
 /** The contract names a repository by an absolute path; a relative --repo is relative to here. */
 export const lockRepo = (repo: string | undefined): string => path.resolve(repoStart(repo));
 const fileOf = (a: LockArgs): string => a.path ?? '';

@@ -1,6 +1,6 @@
 import { writeSync } from 'node:fs';
 import type { CommanderError } from 'commander';
-import { EXIT_CODE_BY_ERROR } from '../../shared/errors';
+import { EXIT_CODE_BY_ERROR } from '../../shared/error-codes';
 import { toErrorData } from '../core/errors';
 
 /** Where an answer's text goes: stdout (1) or stderr (2). */

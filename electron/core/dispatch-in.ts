@@ -1,5 +1,6 @@
 import type * as z from 'zod/mini';
 import type { Result } from '../../shared/errors';
+import type { RecordCheck } from '../../shared/record-checks';
 import { describeIssue } from '../../shared/validation';
 import { toErrorData } from './errors';
 
@@ -51,6 +52,11 @@ export async function dispatchIn(
   } catch (error) {
     return { ok: false, error: toErrorData(error) };
   }
+  return checkOutput(spec, command, value);
+}
+
+/** A handler's value as its output schema has it, or `internal` (a bug on our side). */
+function checkOutput(spec: CommandSpec, command: string, value: unknown): Result<unknown> {
   const output = spec.output.safeParse(value);
   if (!output.success) {
     return {
@@ -59,6 +65,36 @@ export async function dispatchIn(
     };
   }
   return { ok: true, value: output.data };
+}
+
+/**
+ * dispatchIn for a domain that also has zod-free checks of its commands (shared/commands/lock-checks.ts):
+ * what they accept runs without building a zod schema; whatever they refuse (input or result) is
+ * judged and worded by the domain's zod schemas, loaded then by `loadSpecs`, so every answer is the
+ * one dispatchIn gives. The handler runs once either way.
+ */
+export async function dispatchChecked(
+  checks: Readonly<Record<string, { input: RecordCheck<unknown>; output: RecordCheck<unknown> }>>,
+  loadSpecs: () => Promise<Readonly<Record<string, CommandSpec>>>,
+  command: string,
+  input: unknown,
+  handlers: object,
+  context: HandlerContext,
+): Promise<Result<unknown>> {
+  const check = Object.hasOwn(checks, command) ? checks[command] : undefined;
+  const handler = Object.hasOwn(handlers, command) ? (handlers as Record<string, AnyHandler | undefined>)[command] : undefined;
+  const parsed = check?.input.safeParse(input);
+  if (!check || typeof handler !== 'function' || !parsed?.success) return dispatchIn(await loadSpecs(), command, input, handlers, context);
+  let value: unknown;
+  try {
+    value = await handler(parsed.data, context);
+  } catch (error) {
+    return { ok: false, error: toErrorData(error) };
+  }
+  const output = check.output.safeParse(value);
+  if (output.success) return { ok: true, value: output.data };
+  const spec = (await loadSpecs())[command];
+  return spec ? checkOutput(spec, command, value) : unknownCommand(command);
 }
 
 export function unknownCommand(command: string): Result<never> {

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { FileLockSchema } from '../file-lock';
 import { id, path, repo } from './fields';
+import { TIMEOUT_MAX_MS } from './lock-checks';
 
 /**
  * File locks between sessions: a session's checkout of a file. This domain is all the CLI's hot
@@ -11,8 +12,6 @@ import { id, path, repo } from './fields';
  * absolute, in the main checkout or any session worktree. `id` is a session id or a unique prefix.
  */
 
-/** Waiting for a busy lock: at most a day, like the CLI's --timeout. */
-const TIMEOUT_MAX_MS = 86_400_000;
 
 export const lockCommands = {
   /** Takes the lock for the session, waiting up to `timeoutMs` (default 0: answer at once); busy is `lock-busy`. */

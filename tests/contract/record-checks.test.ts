@@ -2,6 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FileLockSchema, RegistryFileSchema, SessionSchema } from '../../shared/models';
 import { FileLockCheck, RegistryFileCheck, SessionCheck, type RecordCheck } from '../../shared/record-checks';
+import { lockChecks } from '../../shared/commands/lock-checks';
+import { lockCommands } from '../../shared/commands/locks';
+import { anyValue, breakingMutation, inputFields, isOptional, oddValidValue, validValue, type SchemaNode } from '../fuzz/schema-arbitraries';
 
 /**
  * shared/record-checks.ts checks the records the lock hook reads (the registry, a lock file)
@@ -136,4 +139,54 @@ describe('zod-free record checks give zod’s answers', () => {
     expect(result).toEqual({ success: false, error: 'registry.sessions.abcd12.task: expected a string' });
     expect(FileLockCheck.safeParse({ path: '', sessionId: 'abcd12', acquiredAt: 'x' })).toEqual({ success: false, error: 'lock.path: expected at least one character' });
   });
+});
+
+describe('the lock domain’s zod-free checks give the contract’s answers', () => {
+  const RUNS = 2000;
+  const lockValue = fc.record({ path: fc.string({ minLength: 1 }), sessionId: hex(6), acquiredAt: fc.string() });
+  /** Results a lock handler could return, and near misses of them. */
+  const results = fc.oneof(
+    lockValue,
+    nearLock,
+    fc.array(fc.oneof(lockValue, nearLock), { maxLength: 3 }),
+    fc.array(fc.oneof(fc.string(), edgeValue), { maxLength: 3 }),
+    fc.record({ released: fc.oneof(fc.boolean(), edgeValue), path: fc.oneof(fc.string(), edgeValue), extra: anyJson }, { requiredKeys: [] }),
+    edgeValue,
+  );
+
+  for (const [command, spec] of Object.entries(lockCommands)) {
+    it(command, () => {
+      const check = lockChecks[command as keyof typeof lockChecks];
+      const fields = inputFields(spec.input as SchemaNode);
+      // valid inputs with odd values in every field (optional ones present or not), and each broken by one to three mutations
+      const valid = fc.record(Object.fromEntries(Object.entries(fields).map(([key, node]) => [key, oddValidValue(node)])), {
+        requiredKeys: Object.keys(fields).filter((key) => !isOptional(fields[key] as SchemaNode)),
+      });
+      const broken = fc.tuple(valid, fc.array(breakingMutation(fields), { minLength: 1, maxLength: 3 })).map(([input, mutations]) => {
+        const out = { ...input };
+        for (const m of mutations) m.apply(out);
+        return out;
+      });
+      const inputs: Tally = { accepted: 0, refused: 0 };
+      fc.assert(
+        fc.property(fc.oneof(valid, broken, anyValue), (input) => {
+          const ours = check.input.safeParse(input);
+          expect(ours.success, fc.stringify(input).slice(0, 300)).toBe(spec.input.safeParse(input).success);
+          inputs[ours.success ? 'accepted' : 'refused']++;
+        }),
+        { numRuns: RUNS, seed: 13 },
+      );
+      expect(inputs.accepted).toBeGreaterThan(RUNS / 5);
+      expect(inputs.refused).toBeGreaterThan(RUNS / 5);
+      expect(check.input.safeParse(validValue(spec.input as SchemaNode)).success).toBe(true);
+
+      const outputs: Tally = { accepted: 0, refused: 0 };
+      fc.assert(
+        fc.property(results, (value) => sameAsZod(check.output, spec.output, asRead(value), outputs)),
+        { numRuns: RUNS, seed: 13 },
+      );
+      expect(outputs.accepted).toBeGreaterThan(RUNS / 40);
+      expect(outputs.refused).toBeGreaterThan(RUNS / 5);
+    });
+  }
 });
