@@ -1,4 +1,4 @@
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Session } from '../../shared/models';
@@ -100,6 +100,36 @@ describe('file locks', () => {
     const timedOut = await rejection(council.locks.acquire('src/a.ts', a.id, { cwd: repo.root, timeoutMs: 200 }));
     expect(timedOut.code).toBe('lock-busy');
     expect(timedOut.message).toMatch(/waited 0\.2 s/);
+  });
+
+  it('shares the sessions’ real roots between processes, made again whenever the registry changes', async () => {
+    const file = path.join(council.ws.paths.dir, 'real-roots.json');
+    const version = () => council.ws.registry.version;
+    const stored = () => JSON.parse(readFileSync(file, 'utf8')) as { version: string; roots: string[] };
+    await council.locks.acquire('src/a.ts', a.id, { cwd: repo.root });
+    const realOf = (sessions: Session[]) => sessions.map((s) => realpathSync(s.worktreePath)).sort();
+    expect(stored().version).toBe(version());
+    expect(stored().roots.sort()).toEqual(realOf([a, b]));
+
+    // Another process reads them from the file, not from the disk: here the file says b's root
+    // is a folder elsewhere, which that process then takes as b's checkout.
+    const elsewhere = realpathSync(tempDir());
+    writeFileSync(file, JSON.stringify({ version: version(), roots: [realpathSync(a.worktreePath), elsewhere] }));
+    const other = Council.open(repo.root);
+    expect(await other.locks.acquire(path.join(elsewhere, 'x.ts'), b.id)).toMatchObject({ path: 'x.ts', sessionId: b.id });
+    await other.locks.release(path.join(elsewhere, 'x.ts'), b.id);
+
+    // A registry change makes a new version: the roots are resolved again, the new session's too.
+    const [c] = (await council.createSessions({ task: 'locks three' })) as [Session];
+    const third = Council.open(repo.root);
+    expect((await rejection(third.locks.acquire(path.join(elsewhere, 'x.ts'), b.id))).code).toBe('invalid-input');
+    expect(stored().version).toBe(version());
+    expect(stored().roots.sort()).toEqual(realOf([a, b, c]));
+
+    // A damaged file is resolved again and rewritten, never trusted.
+    writeFileSync(file, '{"version": 3, "roots": "no"}');
+    expect(await Council.open(repo.root).locks.acquire(path.join(c.worktreePath, 'y.ts'), c.id)).toMatchObject({ path: 'y.ts' });
+    expect(stored().roots).toHaveLength(3);
   });
 
   it('treats a lock of a session that no longer exists as free, and takes it over', async () => {

@@ -2,9 +2,9 @@ import { byText } from '../../../shared/order';
 import { closeSync, linkSync, mkdirSync, openSync, readdirSync, unlinkSync, watch, writeSync, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type { FileLock, Session } from '../../../shared/models';
-import { FileLockCheck } from '../../../shared/record-checks';
+import { FileLockCheck, type RecordCheck } from '../../../shared/record-checks';
 import { CouncilError, conflict, invalidInput } from '../errors';
-import { readJsonOrNull, withMutex } from '../state/json-store';
+import { readJsonOrNull, withMutex, writeFileAtomicSync } from '../state/json-store';
 import type { RepoState } from '../state/repo-state';
 import { normalizeLockPath, safeRealpath } from './lock-paths';
 
@@ -31,6 +31,16 @@ export interface AcquireOptions {
 
 let tempCounter = 0;
 
+const REAL_ROOTS_FILE = 'real-roots.json';
+/** `{ version, roots }`: the sessions' real roots and the registry version they were made from. */
+const RealRootsCheck: RecordCheck<{ version: string; roots: string[] }> = {
+  safeParse(value) {
+    const v = value as { version?: unknown; roots?: unknown } | null;
+    const ok = typeof v === 'object' && v !== null && typeof v.version === 'string' && Array.isArray(v.roots) && v.roots.every((r) => typeof r === 'string');
+    return ok ? { success: true, data: { version: v.version as string, roots: v.roots as string[] } } : { success: false, error: 'not a real-roots record' };
+  },
+};
+
 /** Creates `file` (which must not exist) holding `text`; nothing is left behind when it fails. */
 function writeNewFileSync(file: string, text: string): void {
   const fd = openSync(file, 'wx', 0o644);
@@ -55,17 +65,38 @@ export class FileLocks {
 
   /**
    * Every checkout root a path may be given in (the main checkout and each session's worktree), as
-   * real paths, longest first. Resolving them costs a few syscalls per session, so they are kept
-   * until the registry changes: at 100 sessions that was most of a lock call.
+   * real paths, longest first. Resolving them costs a syscall per session, so they are kept until
+   * the registry changes: in this process, and for the sessions' roots in a file every process
+   * shares (sessionRealRoots), since each hook is a process of its own.
    */
   realRoots(): string[] {
     const version = this.ws.registry.version;
     if (this.rootsCache?.version !== version) {
-      const roots = [this.ws.repo.mainRoot, this.ws.repo.worktreeRoot, ...this.ws.registry.all().map((s) => s.worktreePath)];
-      const realRoots = [...new Set(roots.map(safeRealpath))].sort((a, b) => b.length - a.length);
+      const own = [this.ws.repo.mainRoot, this.ws.repo.worktreeRoot].map(safeRealpath);
+      const realRoots = [...new Set([...own, ...this.sessionRealRoots(version)])].sort((a, b) => b.length - a.length);
       this.rootsCache = { version, realRoots };
     }
     return this.rootsCache.realRoots;
+  }
+
+  /**
+   * The real path of every session's worktree root, as of registry `version`. Read from
+   * `<state>/real-roots.json` when it was made from that very registry file (a registry write is a
+   * rename, so any change makes a new version), else resolved and written there for the next
+   * process: at 500 sessions the 500 realpath calls were ~5 ms of every hook. A root made a symlink
+   * after its session was registered keeps its old real path until the registry next changes.
+   */
+  private sessionRealRoots(version: string): string[] {
+    const file = path.join(this.ws.paths.dir, REAL_ROOTS_FILE);
+    const stored = readJsonOrNull(file, RealRootsCheck);
+    if (stored?.version === version) return stored.roots;
+    const roots = this.ws.registry.all().map((s) => safeRealpath(s.worktreePath));
+    try {
+      writeFileAtomicSync(file, JSON.stringify({ version, roots }), 'rename-only');
+    } catch {
+      // a cache: the next process resolves them again
+    }
+    return roots;
   }
 
   normalize(input: string, cwd: string = process.cwd()): string {
