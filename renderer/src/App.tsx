@@ -6,11 +6,12 @@ import { ThemeToggle } from './app/ThemeToggle';
 import { Notices } from './components/Notices';
 import { OpenRepoScreen } from './features/repo/OpenRepoScreen';
 import { repoStore, restoreLastRepo } from './features/repo/repo-store';
+import { startAddressSync } from './app/address-sync';
 import { useStore } from './lib/create-store';
 
 /**
- * The whole app: ask which front end serves us (`app.info`), reopen the last repository, then
- * either the open screen or the repository's workspace.
+ * The whole app: ask which front end serves us (`app.info`), go where the address says (else reopen
+ * the last repository), then either the open screen or the repository's workspace.
  */
 export function App() {
   const info = useStore(appInfo);
@@ -19,12 +20,15 @@ export function App() {
 
   useEffect(() => {
     let live = true;
+    // The address names a repository and a screen (app/address.ts): a link, Back and a reload land there.
+    const address = startAddressSync(window);
     void (async () => {
-      if (await loadAppInfo()) await restoreLastRepo();
+      if (await loadAppInfo()) await address.restore();
       if (live) setRestoring(false);
     })();
     return () => {
       live = false;
+      address.stop();
     };
   }, []);
 

@@ -1,6 +1,6 @@
 import { createStore } from '../lib/create-store';
 
-/** Which screen of an open repository is showing. Kept in memory: a reload starts on the board. */
+/** Which screen of an open repository is showing; the window's address names it too (address.ts), so Back and a reload work. */
 export type SessionTab = 'terminal' | 'events' | 'diff' | 'context' | 'locks';
 export type Route =
   | { view: 'board' }
