@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import type { RepoInfo } from '../../../shared/models';
 import { ErrorBoundary } from '../components/ErrorBoundary';
+import { AttentionList } from '../features/attention/AttentionList';
 import { BoardScreen } from '../features/board/BoardScreen';
 import { CompareScreen } from '../features/compare/CompareScreen';
 import { LocksScreen } from '../features/locks/LocksScreen';
@@ -71,7 +72,12 @@ export function RepoWorkspace({ repo }: { repo: RepoInfo }) {
           </Suspense>
           {route.view === 'locks' ? <LocksScreen /> : null}
           {route.view === 'settings' ? <SettingsScreen /> : null}
-          {route.view === 'session' ? <SessionView key={route.sessionId} repo={repo.root} sessionId={route.sessionId} tab={route.tab} /> : null}
+          {route.view === 'session' ? (
+            <div className="session-layout">
+              <AttentionList current={route.sessionId} tab={route.tab} />
+              <SessionView key={route.sessionId} repo={repo.root} sessionId={route.sessionId} tab={route.tab} />
+            </div>
+          ) : null}
           {route.view === 'compare' ? <CompareScreen key={route.ids.join(',')} repo={repo.root} ids={route.ids} /> : null}
         </ErrorBoundary>
       </main>

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Session } from '../../shared/models';
+import { addressOf } from '../../renderer/src/app/address';
+import { council, councilJson } from '../helpers/cli';
+import { makeRepo, type TestRepo } from '../helpers/repo';
+import { browserUnavailable, openApp, openRepo, screenshot, type Harness } from './browser';
+
+/**
+ * Issue 14, item 1: beside a session's work, every session in the order a supervisor acts on them
+ * (needs input, parked, ready for review, failed, then working, then idle), with counts, live as
+ * statuses change; choosing one opens it on the same tab. Real Chromium, the browser host, and
+ * statuses set through the real CLI.
+ */
+const unavailable = browserUnavailable();
+if (unavailable) console.warn(`\n⚠ SKIPPING the attention list browser tests: ${unavailable}\n`);
+
+describe.skipIf(unavailable !== null)('the attention-first session list', () => {
+  let app: Harness;
+  let repo: TestRepo;
+  let s: Session[];
+
+  beforeAll(async () => {
+    repo = makeRepo({ 'README.md': '# demo\n' });
+    const created = councilJson<Session[]>(['session', 'create', '--task', 'Attention', '--count', '4', '--no-start'], { cwd: repo.root });
+    if (!created.result.ok) throw new Error(created.result.error.message);
+    s = created.result.value;
+    app = await openApp();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const setStatus = (session: Session, status: string) => {
+    const run = council(['context', 'update', '-s', session.id, '--status', status], { cwd: repo.root });
+    if (run.code !== 0) throw new Error(run.stderr);
+  };
+  /** The list's sessions in the order shown, each with its group. */
+  const shown = () =>
+    app.page.locator('[data-testid^="attention-group-"]').evaluateAll((groups) =>
+      groups.flatMap((g) => [...g.querySelectorAll('[data-testid^="attention-item-"]')].map((item) => `${g.getAttribute('data-testid')?.slice('attention-group-'.length)}:${item.getAttribute('data-testid')?.slice('attention-item-'.length)}`)),
+    );
+
+  it('shows what needs the person first, with counts, re-sorts live, and opens a session on the same tab', async () => {
+    const [a, b, c, d] = s as [Session, Session, Session, Session];
+    setStatus(a, 'working');
+    setStatus(b, 'needs-input');
+    setStatus(c, 'done');
+    // d stays idle
+    const { page } = app;
+    await openRepo(page, repo.root);
+    await page.getByTestId(`session-open-${a.id}`).click();
+    await page.getByTestId('tab-context').click();
+
+    await expect.poll(shown, { timeout: 15_000 }).toEqual([`needs-input:${b.id}`, `review:${c.id}`, `working:${a.id}`, `rest:${d.id}`]);
+    expect(await page.getByTestId('attention-needing').getAttribute('data-count')).toBe('2');
+    expect(await page.getByTestId('attention-count-working').textContent()).toBe('1');
+    expect(await page.getByTestId(`attention-item-${a.id}`).getAttribute('aria-current')).toBe('page');
+
+    // A status change from outside the app (an agent's hook, the CLI) re-sorts the list.
+    setStatus(d, 'failed');
+    await expect.poll(shown, { timeout: 15_000 }).toEqual([`needs-input:${b.id}`, `review:${c.id}`, `failed:${d.id}`, `working:${a.id}`]);
+    expect(await page.getByTestId('attention-needing').getAttribute('data-count')).toBe('3');
+    await screenshot(page, 'attention-list');
+
+    // Choosing a session opens it on the tab on show, at its own address.
+    await page.getByTestId(`attention-item-${b.id}`).click();
+    await expect.poll(() => new URL(page.url()).hash).toBe(addressOf({ repo: repo.root, route: { view: 'session', sessionId: b.id, tab: 'context' } }));
+    expect(await page.getByTestId(`attention-item-${b.id}`).getAttribute('aria-current')).toBe('page');
+    expect(await page.getByTestId('session-branch').textContent()).toContain(b.id);
+  });
+});
