@@ -6,27 +6,13 @@ import type { SessionCard } from '../../shared/contract';
 import type { QueueEntry } from '../../shared/merge';
 import type { ContextStatus } from '../../shared/models';
 import { attentionOf, byAttention, needingYou } from '../../renderer/src/models/attention';
+import { queueEntry } from '../helpers/queue-entry';
 
 const card = (id: string, status: ContextStatus, updatedAt = '2026-12-06T10:00:00.000Z'): SessionCard => ({
   session: { id, task: `task ${id}`, agent: null, branch: `council/t-${id}`, worktreePath: `/w/${id}`, baseBranch: 'main', baseCommit: 'a'.repeat(40), createdAt: '2026-12-06T09:00:00.000Z', state: 'ready' },
   context: { sessionId: id, agent: null, task: `task ${id}`, status, currentFile: null, progress: null, message: null, blockedReason: null, blockedOn: null, updatedAt, history: [], clashes: [], filesLocked: [], stale: false },
 });
-const entry = (sessionId: string, state: QueueEntry['state'], enqueuedAt = '2026-12-06T11:00:00.000Z'): QueueEntry => ({
-  id: `e${sessionId}0000`.slice(0, 8).padEnd(8, '0'),
-  sessionId,
-  strategy: 'merge',
-  gate: null,
-  state,
-  enqueuedAt,
-  updatedAt: enqueuedAt,
-  attempts: 0,
-  reason: null,
-  files: [],
-  gateLog: null,
-  gateExitCode: null,
-  baseBefore: null,
-  resultCommit: null,
-});
+const entry = (sessionId: string, state: QueueEntry['state'], enqueuedAt = '2026-12-06T11:00:00.000Z'): QueueEntry => queueEntry(sessionId, state, { enqueuedAt });
 
 describe('attention first', () => {
   it('puts what needs the person first: input, parked, review, failed; then working; then idle; merged last', () => {

@@ -5,9 +5,9 @@
  * refresh on `state.changed` kind `queue`.
  */
 import { describe, expect, it } from 'vitest';
-import type { QueueEntry, QueueState } from '../../shared/merge';
 import { DEFAULT_SETTINGS } from '../../shared/models';
 import { refreshesQueue } from '../../renderer/src/app/refresh-plan';
+import { queueEntry } from '../helpers/queue-entry';
 import {
   appendEntry,
   applyLine,
@@ -33,27 +33,7 @@ import {
   waitingLine,
 } from '../../renderer/src/models/queue-model';
 
-let n = 0;
-function entry(sessionId: string, state: QueueState, patch: Partial<QueueEntry> = {}): QueueEntry {
-  n += 1;
-  return {
-    id: `e${String(n).padStart(7, '0')}`,
-    sessionId,
-    strategy: 'merge',
-    gate: 'npm test',
-    state,
-    enqueuedAt: `2026-01-01T10:00:${String(n).padStart(2, '0')}.000Z`,
-    updatedAt: `2026-01-01T10:00:${String(n).padStart(2, '0')}.000Z`,
-    attempts: 1,
-    reason: null,
-    files: [],
-    gateLog: null,
-    gateExitCode: null,
-    baseBefore: null,
-    resultCommit: null,
-    ...patch,
-  };
-}
+const entry = queueEntry;
 
 describe('what an entry allows', () => {
   it('retry a parked one, remove anything not merging, resolve a conflict park, move a waiting one', () => {
