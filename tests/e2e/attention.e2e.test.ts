@@ -69,4 +69,48 @@ describe.skipIf(unavailable !== null)('the attention-first session list', () => 
     expect(await page.getByTestId(`attention-item-${b.id}`).getAttribute('aria-current')).toBe('page');
     expect(await page.getByTestId('session-branch').textContent()).toContain(b.id);
   });
+
+  it('answers its one-key shortcuts: ? lists them, a goes to the next that needs you, 1–9 jump, Esc goes back, n starts a session', async () => {
+    const [a, b, c, d] = s as [Session, Session, Session, Session];
+    const { page } = app;
+    // as the first test left them: b needs input, c done, d failed, a working
+    await expect.poll(shown, { timeout: 15_000 }).toEqual([`needs-input:${b.id}`, `review:${c.id}`, `failed:${d.id}`, `working:${a.id}`]);
+    const showing = async () => ((await page.getByTestId('session-view').isVisible()) ? ((await page.getByTestId('session-branch').textContent()) ?? '').slice(-6) : 'board');
+
+    await page.keyboard.press('Escape');
+    await expect.poll(showing).toBe('board');
+    await page.keyboard.press('?');
+    await page.getByTestId('shortcut-help').waitFor();
+    await screenshot(page, 'shortcut-help');
+    await page.keyboard.press('Escape'); // closes the help, and only the help
+    await expect.poll(() => page.getByTestId('shortcut-help').count()).toBe(0);
+    expect(await showing()).toBe('board');
+
+    for (const next of [b, c, d, b]) {
+      await page.keyboard.press('a');
+      await expect.poll(showing).toBe(next.id);
+    }
+    await page.keyboard.press('4');
+    await expect.poll(showing).toBe(a.id);
+    await page.keyboard.press('1');
+    await expect.poll(showing).toBe(b.id);
+
+    // Keys typed into a field are the field's.
+    await page.getByTestId('tab-context').click();
+    const agentPicker = page.locator('select').first();
+    await agentPicker.focus();
+    await page.keyboard.press('n');
+    await page.keyboard.press('2');
+    await page.waitForTimeout(200);
+    expect(await page.getByTestId('new-session-dialog').count()).toBe(0);
+    expect(await showing()).toBe(b.id);
+    await agentPicker.evaluate((el) => (el as HTMLElement).blur());
+
+    await page.keyboard.press('Escape');
+    await expect.poll(showing).toBe('board');
+    await page.keyboard.press('n');
+    await page.getByTestId('new-session-dialog').waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('new-session-dialog').count()).toBe(0);
+  });
 });

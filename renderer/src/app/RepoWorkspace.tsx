@@ -17,6 +17,8 @@ import { SessionView } from '../features/session/SessionView';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
 import { useStore, useStoreSelector } from '../lib/create-store';
 import { startRepoLive } from './live-updates';
+import { ShortcutHelp } from './ShortcutHelp';
+import { installShortcuts, shortcutHelp } from './shortcuts';
 import { navigate, navigation, type Route } from './navigation';
 import { ThemeToggle } from './ThemeToggle';
 
@@ -34,6 +36,8 @@ export function RepoWorkspace({ repo }: { repo: RepoInfo }) {
   useEffect(() => startRepoLive(repo.root), [repo.root]);
   useEffect(() => cancelRemove, [repo.root]);
   useEffect(() => cancelMerge, [repo.root]);
+  useEffect(() => installShortcuts(window), []);
+  useEffect(() => () => shortcutHelp.set(false), [repo.root]);
 
   return (
     <div className="shell">
@@ -81,6 +85,7 @@ export function RepoWorkspace({ repo }: { repo: RepoInfo }) {
           {route.view === 'compare' ? <CompareScreen key={route.ids.join(',')} repo={repo.root} ids={route.ids} /> : null}
         </ErrorBoundary>
       </main>
+      <ShortcutHelp />
       {removing !== null ? <RemoveSessionDialog repo={repo.root} sessionId={removing} onClose={cancelRemove} /> : null}
       {merging !== null ? (
         <Suspense fallback={null}>
