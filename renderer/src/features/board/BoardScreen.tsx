@@ -42,7 +42,7 @@ export function BoardScreen({ repo }: { repo: string }) {
         <span className="spacer" />
         {cards.length > 1 ? (
           <button type="button" className="button" data-testid="compare-select-button" aria-pressed={selecting} onClick={selecting ? stopSelecting : startSelecting}>
-            {selecting ? 'Done selecting' : 'Select to compare'}
+            {selecting ? 'Done selecting' : 'Select…'}
           </button>
         ) : null}
         <button type="button" className="button primary" data-testid="new-session-button" onClick={() => setCreating(true)}>
@@ -50,7 +50,7 @@ export function BoardScreen({ repo }: { repo: string }) {
         </button>
       </div>
       {cards.length > 0 ? <StatusFilters counts={counts} active={filter} onChange={statusFilter.set} /> : null}
-      <CompareBar cards={cards} />
+      <CompareBar cards={cards} repo={repo} />
       <ErrorMessage message={status === 'error' ? `Could not load the sessions: ${error}` : null} testId="board-error" />
 
       {status === 'loading' ? (

@@ -169,15 +169,15 @@ function CardRun({ id, status }: { id: string; status: SessionCardData['context'
   return <RunStateChip state={run.state} prefix="agent" label={label ?? undefined} testId={`session-card-run-${id}`} title={`Agent run: ${runSummary(run)}`} />;
 }
 
-/** In selection mode (to compare sessions), a checkbox per card. */
+/** In selection mode (to compare sessions or act on several), a checkbox per card. */
 function CardSelect({ id }: { id: string }) {
   const active = useStoreSelector(compareSelection, (state) => state.active);
   const selected = useStoreSelector(compareSelection, (state) => state.ids.includes(id));
   if (!active) return null;
   return (
-    <label className="card-select" title="Compare this session">
+    <label className="card-select" title="Select this session">
       <input type="checkbox" data-testid={`session-select-${id}`} checked={selected} onChange={() => toggleSelected(id)} />
-      <span className="sr-only">Select session {id} to compare</span>
+      <span className="sr-only">Select session {id}</span>
     </label>
   );
 }
