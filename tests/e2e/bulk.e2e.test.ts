@@ -7,7 +7,8 @@ import { browserUnavailable, openApp, openRepo, screenshot, type Harness } from 
 /**
  * Issue 14, item 1: bulk actions on a selection of sessions (stop, merge, remove), with the rules
  * each has alone: nothing is forced, a session with unmerged work is kept and named, and what was
- * refused does not stop the rest. Real Chromium, the browser host, real git.
+ * refused does not stop the rest; a merged session is folded away on the board. Real Chromium,
+ * the browser host, real git.
  */
 const unavailable = browserUnavailable();
 if (unavailable) console.warn(`\n⚠ SKIPPING the bulk action browser tests: ${unavailable}\n`);
@@ -71,5 +72,13 @@ describe.skipIf(unavailable !== null)('acting on several sessions at once', () =
     await page.getByTestId('bulk-merge').click();
     await expect.poll(() => page.getByTestId('bulk-outcome').textContent()).toContain('1 session sent to the merge queue');
     await expect.poll(() => gitSync(repo.root, 'log', 'main', '--format=%s'), { timeout: 30_000 }).toContain('work of the first session');
+
+    // Merged, it is folded away on the board (one click shows it), and still there in the registry.
+    const toggle = page.getByTestId('board-toggle-merged');
+    await expect.poll(() => toggle.textContent(), { timeout: 15_000 }).toBe('Show 1 merged');
+    expect(await page.getByTestId(`session-card-${first.id}`).count()).toBe(0);
+    await toggle.click();
+    await expect.poll(() => page.getByTestId(`session-card-${first.id}`).count()).toBe(1);
+    expect(await toggle.textContent()).toBe('Hide 1 merged');
   });
 });

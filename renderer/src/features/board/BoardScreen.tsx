@@ -3,7 +3,7 @@ import { newSessionRequested } from '../../app/menu-commands';
 import { FIRST_CARDS } from './first-cards';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { useStore } from '../../lib/create-store';
+import { useStore, useStoreSelector } from '../../lib/create-store';
 import { compareSelection, keepExisting, startSelecting, stopSelecting } from '../../app/stores/compare-selection-store';
 import { columnsOf, nextCardIndex } from './board-navigation';
 import { CompareBar } from './CompareBar';
@@ -11,6 +11,8 @@ import { NewSessionDialog } from './NewSessionDialog';
 import { SessionCard } from './SessionCard';
 import { countByStatus } from '../../models/card-list';
 import { sessionsStore, statusFilter } from '../../app/stores/sessions-store';
+import { queueStore } from '../../app/stores/queue-store';
+import { attentionOf, latestEntries } from '../../models/attention';
 import { StatusFilters } from './StatusFilters';
 
 /** The sessions board: a card per session, filter chips by status, and "New session". */
@@ -29,8 +31,16 @@ export function BoardScreen({ repo }: { repo: string }) {
   const selecting = useStore(compareSelection).active;
   useEffect(() => keepExisting(new Set(cards.map((card) => card.session.id))), [cards]);
   useEffect(() => stopSelecting, []);
-  const counts = useMemo(() => countByStatus(cards), [cards]);
-  const shown = useMemo(() => (filter === 'all' ? cards : cards.filter((card) => card.context.status === filter)), [cards, filter]);
+  // Sessions the queue merged are folded away (one click shows them): they need nothing more.
+  const entries = useStoreSelector(queueStore, (state) => state.entries);
+  const [showMerged, setShowMerged] = useState(false);
+  const merged = useMemo(() => {
+    const latest = latestEntries(entries);
+    return new Set(cards.filter((card) => attentionOf(card, latest.get(card.session.id)) === 'archived').map((card) => card.session.id));
+  }, [cards, entries]);
+  const live = useMemo(() => (showMerged || merged.size === 0 ? cards : cards.filter((card) => !merged.has(card.session.id))), [cards, merged, showMerged]);
+  const counts = useMemo(() => countByStatus(live), [live]);
+  const shown = useMemo(() => (filter === 'all' ? live : live.filter((card) => card.context.status === filter)), [live, filter]);
   const rendered = useFirstScreenFirst(shown);
 
   return (
@@ -50,6 +60,11 @@ export function BoardScreen({ repo }: { repo: string }) {
         </button>
       </div>
       {cards.length > 0 ? <StatusFilters counts={counts} active={filter} onChange={statusFilter.set} /> : null}
+      {merged.size > 0 ? (
+        <button type="button" className="button small ghost board-merged-toggle" data-testid="board-toggle-merged" aria-pressed={showMerged} onClick={() => setShowMerged(!showMerged)}>
+          {showMerged ? `Hide ${merged.size} merged` : `Show ${merged.size} merged`}
+        </button>
+      ) : null}
       <CompareBar cards={cards} repo={repo} />
       <ErrorMessage message={status === 'error' ? `Could not load the sessions: ${error}` : null} testId="board-error" />
 
