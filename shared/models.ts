@@ -228,6 +228,22 @@ export const RemoveResultSchema = z.object({
 });
 export type RemoveResult = z.infer<typeof RemoveResultSchema>;
 
+/** A session that was removed, as the removal log keeps it (newest first, the last REMOVED_LOG_LIMIT). */
+export const RemovedSessionSchema = z.object({
+  id: SessionIdSchema,
+  task: z.string(),
+  branch: z.string(),
+  baseBranch: z.string(),
+  removedAt: z.string(),
+  /** Where its unmerged work was kept (refs/council/archive/…), and the commit; null when it had none. */
+  archivedAs: z.nullable(z.string()),
+  archivedCommit: z.nullable(z.string()),
+});
+export type RemovedSession = z.infer<typeof RemovedSessionSchema>;
+export const REMOVED_LOG_LIMIT = 200;
+export const RemovedLogSchema = z.object({ version: z.literal(1), removed: z.array(RemovedSessionSchema) });
+export type RemovedLog = z.infer<typeof RemovedLogSchema>;
+
 export const RepoInfoSchema = z.object({
   /** The main checkout's top folder. */
   root: z.string(),

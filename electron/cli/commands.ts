@@ -80,6 +80,23 @@ export function sessionCommands(program: Command, door: Door): Command {
     );
 
   session
+    .command('removed')
+    .description('the sessions removed lately, newest first, and where the work of each was archived')
+    .action(
+      door(async ({ out, call, repo }) => {
+        const removed = await call('sessions.removed', { repo: repo() });
+        out.done(removed, () =>
+          removed.length === 0
+            ? 'No session has been removed.'
+            : table(
+                ['ID', 'REMOVED', 'ARCHIVED AS', 'TASK'],
+                removed.map((r) => [r.id, ago(r.removedAt), r.archivedAs ?? '- (nothing unmerged)', r.task]),
+              ),
+        );
+      }),
+    );
+
+  session
     .command('show')
     .description('one session: where it is, its changes against the base, its context and locks')
     .argument('<id>', 'session id or prefix')

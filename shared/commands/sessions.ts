@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { CONTEXT_STATUSES, ChangedFileSchema, FileConflictSchema, FileDiffSchema, RemoveResultSchema, SessionContextViewSchema, SessionSchema, SessionStatsSchema, SessionWorkSchema, TaskSummarySchema } from '../models';
+import { CONTEXT_STATUSES, ChangedFileSchema, FileConflictSchema, FileDiffSchema, RemoveResultSchema, RemovedSessionSchema, SessionContextViewSchema, SessionSchema, SessionStatsSchema, SessionWorkSchema, TaskSummarySchema } from '../models';
 import { RunModeSchema, RunResultSchema } from '../agents';
 import { branch, path, repo, id } from './fields';
 
@@ -34,6 +34,11 @@ export const sessionCommands = {
   'sessions.remove': {
     input: z.strictObject({ repo: repo(), id: id(), force: z.optional(z.boolean()) }),
     output: RemoveResultSchema,
+  },
+  /** The last sessions removed, newest first, with where their unmerged work was archived. */
+  'sessions.removed': {
+    input: z.strictObject({ repo: repo() }),
+    output: z.array(RemovedSessionSchema),
   },
   'sessions.stats': {
     input: z.strictObject({ repo: repo(), id: id() }),

@@ -18,6 +18,7 @@ import { makeRepo } from '../helpers/repo';
 const FACES: Record<string, { argv: string[]; command: CommandName }> = {
   'session create': { argv: ['--task', 'a task'], command: 'sessions.launch' },
   'session list': { argv: [], command: 'sessions.list' },
+  'session removed': { argv: [], command: 'sessions.removed' },
   'session show': { argv: ['abc123'], command: 'sessions.show' },
   'session commit': { argv: ['abc123', '-m', 'a message'], command: 'sessions.commit' },
   'session remove': { argv: ['abc123', '--force'], command: 'sessions.remove' },

@@ -203,6 +203,27 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
     },
     malformed: { input: { repo: '/r', id: 'abc', force: 'yes' }, names: 'force' },
   },
+  'sessions.removed': {
+    valid: async () => {
+      expect(await ok('sessions.removed', { repo: repo.root })).toEqual([]);
+      const kept = await oneSession();
+      const s = (await ok<{ session: { id: string; worktreePath: string } }[]>('sessions.list', { repo: repo.root })).find((c) => c.session.id === kept)!.session;
+      writeIn(s.worktreePath, 'work.txt', 'work\n');
+      gitSync(s.worktreePath, 'add', '-A');
+      gitSync(s.worktreePath, 'commit', '-qm', 'work');
+      await ok('sessions.remove', { repo: repo.root, id: kept, force: true });
+      const plain = await oneSession();
+      await ok('sessions.remove', { repo: repo.root, id: plain });
+      const removed = await ok<{ id: string; task: string; archivedAs: string | null }[]>('sessions.removed', { repo: repo.root });
+      expect(removed.map((r) => [r.id, r.task])).toEqual([
+        [plain, 'contract'],
+        [kept, 'contract'],
+      ]);
+      expect(removed[0]?.archivedAs).toBeNull();
+      expect(removed[1]?.archivedAs).toMatch(new RegExp(`^refs/council/archive/${kept}-`));
+    },
+    malformed: { input: {}, names: 'repo' },
+  },
   'sessions.stats': {
     valid: async () => {
       const id = await oneSession();

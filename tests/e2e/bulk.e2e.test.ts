@@ -66,8 +66,17 @@ describe.skipIf(unavailable !== null)('acting on several sessions at once', () =
     expect(await page.getByTestId(`session-card-${first.id}`).count()).toBe(1);
     expect(gitSync(first.worktreePath, 'log', '-1', '--format=%s').trim()).toBe('work of the first session');
 
-    // Merge: the one left goes through the queue into the base.
+    // The removed ones are one click away beside a session, with what was kept of them.
     await page.getByRole('button', { name: /dismiss/i }).first().click();
+    await page.getByTestId('compare-cancel-selection').click();
+    await page.getByTestId(`session-open-${first.id}`).click();
+    await page.getByTestId('attention-show-archived').click();
+    await expect.poll(() => page.getByTestId('attention-count-removed').textContent(), { timeout: 10_000 }).toBe('2');
+    for (const gone of [second, third]) expect(await page.getByTestId(`attention-removed-${gone.id}`).textContent()).toContain('nothing unmerged to keep');
+    await screenshot(page, 'attention-removed');
+    await page.keyboard.press('Escape');
+
+    // Merge: the one left goes through the queue into the base.
     await select([first.id]);
     await page.getByTestId('bulk-merge').click();
     await expect.poll(() => page.getByTestId('bulk-outcome').textContent()).toContain('1 session sent to the merge queue');

@@ -54,6 +54,8 @@ describe.skipIf(unavailable !== null)('merging from the app', () => {
 
     const { page } = app;
     await openRepo(page, repo.root);
+    // Sessions the queue merged are folded away on the board: shown on request.
+    await page.getByTestId('board-toggle-merged').click();
     const stats = page.getByTestId(`session-card-changes-${squashed.id}`);
     await expect.poll(() => stats.getAttribute('data-merged'), { timeout: 15_000 }).toBe('true');
     expect(await stats.textContent()).toBe('merged · nothing left');

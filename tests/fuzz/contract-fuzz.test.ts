@@ -291,6 +291,7 @@ const PLANS: Record<CommandName, Plan> = {
   'settings.key': { effect: 'reads' },
   'settings.change': { effect: 'writes', failVia: ['repo'] },
   'sessions.list': { effect: 'reads' },
+  'sessions.removed': { effect: 'reads' },
   'sessions.create': { effect: 'writes', failVia: ['repo', 'agent', 'base'] },
   'sessions.work': { effect: 'reads' },
   'sessions.remove': { effect: 'writes', failVia: ['repo', 'id'] },

@@ -10,6 +10,7 @@ import { invalidInput } from '../errors';
 import { sessionChanges, sessionFileDiff } from '../sessions/changes';
 import { inspectWork } from '../sessions/inspect';
 import type { HandlerDeps } from './deps';
+import { listRemoved } from '../sessions/removed-log';
 
 /** Sessions: create (and launch agents in them), inspect, commit, remove, clean up, reconcile. */
 
@@ -69,6 +70,7 @@ export function sessionHandlers({ repos, background }: HandlerDeps) {
       return { unmergedCommits: work.unmergedCommits, uncommitted: work.uncommitted };
     },
     'sessions.remove': async ({ repo, id, force }) => removeSessionSafely(await repos.open(repo), id, { force }),
+    'sessions.removed': async ({ repo }) => listRemoved((await repos.open(repo)).ws.paths),
     'sessions.stats': async ({ repo, id }) => (await repos.open(repo)).stats(id),
     'sessions.show': async ({ repo, id }) => {
       const council = await repos.open(repo);

@@ -11,6 +11,7 @@ import { FileLocks } from '../locks/file-locks';
 import type { Workspace } from '../workspace';
 import { inspectWork, type SessionWork } from './inspect';
 import { archiveRef } from './naming';
+import { recordRemoval } from './removed-log';
 
 export interface RemoveResult {
   id: string;
@@ -70,6 +71,11 @@ export async function removeSession(ws: Workspace, idOrPrefix: string, options: 
     delete sessions[session.id];
     return { next: { ...file, sessions }, result: undefined };
   });
+  try {
+    await recordRemoval(ws.paths, { id: session.id, task: session.task, branch: session.branch, baseBranch: session.baseBranch, removedAt: new Date().toISOString(), archivedAs, archivedCommit });
+  } catch {
+    // the log is a convenience: the removal is done, and its work (if any) is under archivedAs
+  }
   return { id: session.id, branch: session.branch, worktreePath: session.worktreePath, archivedAs, archivedCommit, locksReleased };
 }
 

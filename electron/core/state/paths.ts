@@ -6,6 +6,8 @@ import type { RepoLocation } from '../git/repo';
 export interface StatePaths {
   dir: string;
   registry: string;
+  /** The last removed sessions (sessions/removed-log.ts). */
+  removedLog: string;
   locks: string;
   settings: string;
   contextDir: string;
@@ -24,6 +26,7 @@ export function statePaths(repo: RepoLocation): StatePaths {
   return {
     dir,
     registry: path.join(dir, 'sessions.json'),
+    removedLog: path.join(dir, 'removed.json'),
     locks: path.join(dir, 'locks.json'),
     settings: path.join(dir, 'settings.json'),
     contextDir: path.join(dir, 'context'),

@@ -17,7 +17,7 @@ export function classifyStatePath(paths: StatePaths, file: string): StateChange 
   const [first, second] = rel;
   if (!first || first.endsWith('.tmp') || first.endsWith('.mutex')) return null;
   if (rel.length === 1) {
-    if (first === path.basename(paths.registry)) return { kind: 'sessions' };
+    if (first === path.basename(paths.registry) || first === path.basename(paths.removedLog)) return { kind: 'sessions' };
     if (first === path.basename(paths.settings)) return { kind: 'settings' };
     if (first === path.basename(paths.queue)) return { kind: 'queue' };
     return null;

@@ -78,7 +78,7 @@ export function RepoWorkspace({ repo }: { repo: RepoInfo }) {
           {route.view === 'settings' ? <SettingsScreen /> : null}
           {route.view === 'session' ? (
             <div className="session-layout">
-              <AttentionList current={route.sessionId} tab={route.tab} />
+              <AttentionList repo={repo.root} current={route.sessionId} tab={route.tab} />
               <SessionView key={route.sessionId} repo={repo.root} sessionId={route.sessionId} tab={route.tab} />
             </div>
           ) : null}

@@ -1,4 +1,7 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import type { RemovedSession } from '../../../../shared/models';
+import { call } from '../../api';
+import { formatRelative } from '../../lib/format';
 import { StatusChip } from '../../components/StatusChip';
 import { useStoreSelector } from '../../lib/create-store';
 import { byAttention, needingYou, type AttentionSection } from '../../models/attention';
@@ -9,9 +12,10 @@ import { sessionsStore } from '../../app/stores/sessions-store';
 /**
  * The compact session list beside a session's work, attention first (models/attention.ts): what
  * needs the person on top with a count per group, then what is working, then the rest; sessions the
- * queue merged are folded away behind one button. Choosing a session keeps the tab on show.
+ * queue merged, and those removed (the removal log, with where their work was archived), are folded
+ * away behind one button. Choosing a session keeps the tab on show.
  */
-export function AttentionList({ current, tab }: { current: string; tab: SessionTab }) {
+export function AttentionList({ repo, current, tab }: { repo: string; current: string; tab: SessionTab }) {
   const cards = useStoreSelector(sessionsStore, (state) => state.cards);
   const entries = useStoreSelector(queueStore, (state) => state.entries);
   const sections = useMemo(() => byAttention(cards, entries), [cards, entries]);
@@ -22,12 +26,9 @@ export function AttentionList({ current, tab }: { current: string; tab: SessionT
         {waiting === 0 ? 'Nothing needs you' : `${waiting} ${waiting === 1 ? 'session needs' : 'sessions need'} you`}
       </p>
       {sections.map((section) =>
-        section.cards.length === 0 ? null : section.group === 'archived' ? (
-          <Archived key={section.group} section={section} current={current} tab={tab} />
-        ) : (
-          <Group key={section.group} section={section} current={current} tab={tab} />
-        ),
+        section.cards.length === 0 || section.group === 'archived' ? null : <Group key={section.group} section={section} current={current} tab={tab} />,
       )}
+      <Archive repo={repo} merged={sections.find((s) => s.group === 'archived')} current={current} tab={tab} sessions={cards.length} />
     </nav>
   );
 }
@@ -65,13 +66,64 @@ function Group({ section, current, tab }: { section: AttentionSection; current: 
   );
 }
 
-function Archived({ section, current, tab }: { section: AttentionSection; current: string; tab: SessionTab }) {
+/** Merged and removed sessions, out of the way until asked for. */
+function Archive({ repo, merged, current, tab, sessions }: { repo: string; merged: AttentionSection | undefined; current: string; tab: SessionTab; sessions: number }) {
   const [open, setOpen] = useState(false);
-  return open ? (
-    <Group section={section} current={current} tab={tab} />
-  ) : (
-    <button type="button" className="button ghost small attention-archived" data-testid="attention-show-archived" onClick={() => setOpen(true)}>
-      Show {section.cards.length} merged
-    </button>
+  const [removed, setRemoved] = useState<{ list: RemovedSession[] } | { error: string } | null>(null);
+  // Read when opened, and again whenever the sessions change while it is open (one was removed).
+  useEffect(() => {
+    if (!open) return;
+    let live = true;
+    void call('sessions.removed', { repo }).then((result) => {
+      if (live) setRemoved(result.ok ? { list: result.value } : { error: result.error.message });
+    });
+    return () => {
+      live = false;
+    };
+  }, [open, repo, sessions]);
+  const mergedCount = merged?.cards.length ?? 0;
+  if (!open) {
+    return (
+      <button type="button" className="button ghost small attention-archived" data-testid="attention-show-archived" onClick={() => setOpen(true)}>
+        Merged and removed{mergedCount > 0 ? ` (${mergedCount} merged)` : ''}
+      </button>
+    );
+  }
+  return (
+    <>
+      {merged !== undefined && mergedCount > 0 ? <Group section={merged} current={current} tab={tab} /> : null}
+      <section className="attention-group" data-testid="attention-group-removed" aria-labelledby="attention-heading-removed">
+        <h2 className="attention-heading" id="attention-heading-removed">
+          Removed{' '}
+          <span className="attention-count" data-testid="attention-count-removed">
+            {removed !== null && 'list' in removed ? removed.list.length : '…'}
+          </span>
+        </h2>
+        {removed === null ? (
+          <p className="muted">Loading…</p>
+        ) : 'error' in removed ? (
+          <p className="error-message" role="alert">
+            Could not read the removed sessions: {removed.error}
+          </p>
+        ) : removed.list.length === 0 ? (
+          <p className="muted">None removed yet.</p>
+        ) : (
+          <ul className="attention-items">
+            {removed.list.map((r) => (
+              <li key={`${r.id}-${r.removedAt}`} className="attention-removed" data-testid={`attention-removed-${r.id}`}>
+                <span className="attention-task">{r.task}</span>
+                <span className="attention-meta">
+                  <span className="mono muted">{r.id}</span>
+                  <span className="muted">removed {formatRelative(r.removedAt, Date.now())}</span>
+                </span>
+                <span className="attention-meta mono muted" title={r.archivedCommit ?? undefined}>
+                  {r.archivedAs ?? 'nothing unmerged to keep'}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </>
   );
 }

@@ -50,7 +50,7 @@ export function BoardScreen({ repo }: { repo: string }) {
           Sessions <span className="count-badge">{cards.length}</span>
         </h1>
         <span className="spacer" />
-        {cards.length > 1 ? (
+        {cards.length > 0 ? (
           <button type="button" className="button" data-testid="compare-select-button" aria-pressed={selecting} onClick={selecting ? stopSelecting : startSelecting}>
             {selecting ? 'Done selecting' : 'Select…'}
           </button>
