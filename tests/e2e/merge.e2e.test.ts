@@ -124,7 +124,7 @@ describe.skipIf(unavailable !== null)('the conflict radar and the merge queue in
     // Both tasks are named on the pair.
     expect(await pair.textContent()).toContain(A.task);
     expect(await pair.textContent()).toContain(C.task);
-    expect(await page.getByTestId('radar-facts').textContent()).toContain('Against main at');
+    expect(await page.getByTestId('radar-facts').textContent()).toContain('against main at');
     // B shares nothing with anyone: among the quiet sessions.
     expect(await page.getByTestId('radar-quiet').textContent()).toContain(B.id);
     expect(await page.getByTestId('radar-overlaps').count()).toBe(0);

@@ -10,6 +10,7 @@ import {
   badgeText,
   badgeTitle,
   computeFacts,
+  radarSummary,
   conflictPairCount,
   groupRadar,
   joinWords,
@@ -105,6 +106,14 @@ describe('radar pairs', () => {
     expect(conflictPairCount(null)).toBe(0);
     expect(computeFacts(sample)).toBe('computed in 420 ms · 2 pairs recomputed, 3 with shared files');
     expect(computeFacts(radar([], { durationMs: 2345, computedPairs: 1 }))).toBe('computed in 2.3 s · 1 pair recomputed');
+  });
+
+  it('says what it found in plain words', () => {
+    expect(radarSummary(sample)).toBe('2 predicted conflicts; 1 more pair touches the same files without one');
+    expect(radarSummary(radar([]))).toBe('No conflict predicted: no two sessions touch the same files');
+    const sharing = sample.pairs.filter((pair) => pair.conflicts.length === 0);
+    expect(radarSummary(radar([...sharing, ...sharing]))).toBe('No conflict predicted; 2 pairs touch the same files without one');
+    expect(radarSummary(radar(sample.pairs.filter((pair) => pair.conflicts.length > 0).slice(0, 1)))).toBe('1 predicted conflict');
   });
 });
 

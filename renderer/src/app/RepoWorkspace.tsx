@@ -74,7 +74,7 @@ export function RepoWorkspace({ repo }: { repo: RepoInfo }) {
             {route.view === 'radar' ? <RadarScreen focus={route.focus} /> : null}
             {route.view === 'queue' ? <QueueScreen repo={repo.root} baseBranch={repo.branch} focus={route.focus} /> : null}
           </Suspense>
-          {route.view === 'locks' ? <LocksScreen /> : null}
+          {route.view === 'locks' ? <LocksScreen repo={repo.root} /> : null}
           {route.view === 'settings' ? <SettingsScreen /> : null}
           {route.view === 'session' ? (
             <div className="session-layout">

@@ -206,6 +206,18 @@ export function newerRadar(current: Radar | null, incoming: Radar): Radar {
   return Date.parse(incoming.computedAt) >= Date.parse(current.computedAt) || Number.isNaN(Date.parse(current.computedAt)) ? incoming : current;
 }
 
+/**
+ * What the radar found, in plain words: "2 predicted conflicts; 1 more pair touches the same files".
+ * (How it was computed is computeFacts, for the curious: the screen shows it on hover.)
+ */
+export function radarSummary(radar: Radar): string {
+  const conflicting = radar.pairs.filter((pair) => pair.conflicts.length > 0).length;
+  const sharing = radar.pairs.length - conflicting;
+  const found = conflicting === 0 ? 'No conflict predicted' : `${plural(conflicting, 'predicted conflict')}`;
+  if (sharing === 0) return conflicting === 0 ? `${found}: no two sessions touch the same files` : found;
+  return `${found}; ${sharing} ${conflicting === 0 ? '' : 'more '}${sharing === 1 ? 'pair touches' : 'pairs touch'} the same files without one`;
+}
+
 /** "computed in 420 ms · 3 of 6 pairs recomputed" */
 export function computeFacts(radar: Radar): string {
   const total = radar.pairs.length;

@@ -8,7 +8,7 @@ import { useStore } from '../../lib/create-store';
 import { plural } from '../../lib/format';
 import { sessionsStore } from '../../app/stores/sessions-store';
 import { MergeButton } from '../queue/SessionMergeControls';
-import { computeFacts, CONFLICT_KIND_HELP, groupRadar, isBase, type PairFile, type PairView } from '../../models/radar-model';
+import { computeFacts, radarSummary, CONFLICT_KIND_HELP, groupRadar, isBase, type PairFile, type PairView } from '../../models/radar-model';
 import { radarStore, refreshRadar } from '../../app/stores/radar-store';
 
 /**
@@ -54,9 +54,9 @@ export function RadarScreen({ focus }: { focus: string | null }) {
         )
       ) : (
         <>
-          <p className="muted screen-lead" data-testid="radar-facts">
-            Against <span className="mono">{radar.base.branch}</span> at <span className="mono">{radar.base.commit.slice(0, 7)}</span> · <Relative at={radar.computedAt} /> ·{' '}
-            {computeFacts(radar)}
+          <p className="muted screen-lead" data-testid="radar-facts" title={computeFacts(radar)}>
+            <span data-testid="radar-summary">{radarSummary(radar)}</span> · against <span className="mono">{radar.base.branch}</span> at{' '}
+            <span className="mono">{radar.base.commit.slice(0, 7)}</span>, checked <Relative at={radar.computedAt} />
           </p>
           <ErrorMessage message={error !== null ? `Could not refresh the radar: ${error}` : null} testId="radar-error" />
 
