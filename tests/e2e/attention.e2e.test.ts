@@ -113,4 +113,17 @@ describe.skipIf(unavailable !== null)('the attention-first session list', () => 
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('new-session-dialog').count()).toBe(0);
   });
+
+  it("copies a session's branch and worktree path (issue 14, item 5)", async () => {
+    const [a] = s as [Session];
+    const { page } = app;
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.getByTestId(`attention-item-${a.id}`).or(page.getByTestId(`session-open-${a.id}`)).first().click();
+    await page.getByTestId('copy-branch').click();
+    await expect.poll(() => page.getByTestId('copy-branch').textContent()).toBe('Copied');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(a.branch);
+    await page.getByTestId('copy-worktree').click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(a.worktreePath);
+    expect(await page.getByTestId('session-branch').textContent()).toBe(a.branch);
+  });
 });

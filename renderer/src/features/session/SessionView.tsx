@@ -15,6 +15,7 @@ import { RadarBadge } from '../radar/RadarBadge';
 import { ContextTab } from './ContextTab';
 import { SessionLocksTab } from './SessionLocksTab';
 import { requestRemove } from '../../app/stores/remove-request-store';
+import { CopyButton } from '../../components/CopyButton';
 
 // xterm.js is most of a terminal's weight: loaded the first time a terminal is shown.
 const TerminalTab = lazy(() => import('../terminal/TerminalTab').then((module) => ({ default: module.TerminalTab })));
@@ -109,8 +110,9 @@ function SessionHeader({ card, repo }: { card: SessionCard; repo: string }) {
       <dl className="session-facts">
         <div>
           <dt>Branch</dt>
-          <dd className="mono" data-testid="session-branch">
-            {session.branch}
+          <dd className="mono fact-with-copy">
+            <span data-testid="session-branch">{session.branch}</span>
+            <CopyButton text={session.branch} label="Copy the branch name" testId="copy-branch" />
           </dd>
         </div>
         <div>
@@ -123,8 +125,9 @@ function SessionHeader({ card, repo }: { card: SessionCard; repo: string }) {
         </div>
         <div className="fact-wide">
           <dt>Worktree</dt>
-          <dd className="mono" data-testid="session-worktree">
-            {session.worktreePath}
+          <dd className="mono fact-with-copy">
+            <span data-testid="session-worktree">{session.worktreePath}</span>
+            <CopyButton text={session.worktreePath} label="Copy the worktree's path" testId="copy-worktree" />
           </dd>
         </div>
       </dl>
