@@ -21,6 +21,7 @@ import { measureLockCli } from './measure-lock-cli';
 import { measureLockInProcess } from './measure-lock-inprocess';
 import { measureSessionCreate } from './measure-session-create';
 import { measureUiBoard } from './measure-ui-board';
+import { measureUiAttention } from './measure-ui-attention';
 import { measureUiDiff } from './measure-ui-diff';
 import { MERGE_FULL, MERGE_QUICK, measureMerge } from './merge';
 import { measureOutputBurst } from './output-burst';
@@ -100,6 +101,8 @@ async function main(): Promise<number> {
       try {
         cfg.log('6. board with 100 sessions in the browser: time until usable');
         rows.push(...(await idleThenLoaded(cfg, (c) => measureUiBoard(c, ui, council, small, COUNTS.uiBoardRounds))));
+        cfg.log('6b. the attention list beside a session re-sorting on a status change, 20 sessions');
+        rows.push(...(await idleThenLoaded(cfg, (c) => measureUiAttention(c, ui, council, quick ? 5 : 20))));
         cfg.log('7. edit → diff visible while 20 sessions are edited');
         rows.push(...(await idleThenLoaded(cfg, (c) => measureUiDiff(c, ui, council, small, COUNTS.uiDiff))));
       } finally {
