@@ -35,8 +35,8 @@ export function runStandaloneIfMain(moduleUrl: string, name: string, measure: (c
       return options.failOnMiss && missed > 0 ? 1 : 0;
     } finally {
       cfg.log(`removing ${tmp}`);
-      rmSync(tmp, { recursive: true, force: true });
-      rmSync(home, { recursive: true, force: true });
+      rmSync(tmp, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+      rmSync(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     }
   };
   run().then(
