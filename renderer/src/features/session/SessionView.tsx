@@ -111,7 +111,9 @@ function SessionHeader({ card, repo }: { card: SessionCard; repo: string }) {
         <div>
           <dt>Branch</dt>
           <dd className="mono fact-with-copy">
-            <span data-testid="session-branch">{session.branch}</span>
+            <span data-testid="session-branch" title={session.branch}>
+              {session.branch}
+            </span>
             <CopyButton text={session.branch} label="Copy the branch name" testId="copy-branch" />
           </dd>
         </div>
@@ -126,7 +128,9 @@ function SessionHeader({ card, repo }: { card: SessionCard; repo: string }) {
         <div className="fact-wide">
           <dt>Worktree</dt>
           <dd className="mono fact-with-copy">
-            <span data-testid="session-worktree">{session.worktreePath}</span>
+            <span data-testid="session-worktree" title={session.worktreePath}>
+              {session.worktreePath}
+            </span>
             <CopyButton text={session.worktreePath} label="Copy the worktree's path" testId="copy-worktree" />
           </dd>
         </div>
