@@ -26,6 +26,11 @@ export const agentCommands = {
     input: z.strictObject({ repo: repo(), id: id(), data: z.string().check(z.maxLength(65536)) }),
     output: z.object({ written: z.boolean() }),
   },
+  /** A follow-up prompt: typed and submitted in the terminal of the session's running interactive agent. */
+  'agent.followUp': {
+    input: z.strictObject({ repo: repo(), id: id(), text: z.string().check(z.minLength(1), z.maxLength(8000)) }),
+    output: z.object({ delivered: z.literal('terminal') }),
+  },
   'agent.resize': {
     input: z.strictObject({ repo: repo(), id: id(), cols: z.int().check(z.gte(2), z.lte(1000)), rows: z.int().check(z.gte(1), z.lte(500)) }),
     output: z.object({ resized: z.boolean() }),

@@ -414,6 +414,19 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
     },
     malformed: { input: { repo: '/r', id: 'abc', data: 7 }, names: 'data' },
   },
+  'agent.followUp': {
+    valid: async () => {
+      const id = await oneSession();
+      expect(await call('agent.followUp', { repo: repo.root, id, text: 'and add tests' })).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringContaining('has no agent yet') } });
+      await useScript(await core.council(repo.root), 'claude', [{ echoStdin: true }]);
+      await ok('agent.start', { repo: repo.root, id, preset: 'claude', mode: 'interactive' });
+      await ok('agent.attach', { repo: repo.root, id });
+      expect(await ok('agent.followUp', { repo: repo.root, id, text: 'and add tests' })).toEqual({ delivered: 'terminal' });
+      // typed, then submitted: the agent reads it as one line
+      await waitFor(() => received.some((e) => e.event === 'agent.output' && (e.payload as { data: string }).data.includes('echo: and add tests')));
+    },
+    malformed: { input: { repo: '/r', id: 'abc', text: '' }, names: 'text' },
+  },
   'agent.resize': {
     valid: async () => {
       const id = await oneSession();

@@ -51,10 +51,10 @@ async function terminalText(page: Page): Promise<string> {
 describe.skipIf(unavailable !== null)('an agent driven from the app', () => {
   beforeAll(() => requireCli('claude'));
 
-  it('Claude Code, interactive: trusted and allowed by keys typed into the terminal, writes a file that shows in the diff; the run ends done', async () => {
+  it('Claude Code, interactive: trusted and allowed by keys typed into the terminal, writes a file that shows in the diff, takes a follow-up from the app; the run ends done', async () => {
     const file = 'src/hello.ts';
     const content = "export const hello = (name: string) => `Hello, ${name}!`;\n";
-    const model = await startModelServer([{ write: { path: file, content } }, { text: 'Done.' }]);
+    const model = await startModelServer([{ write: { path: file, content } }, { text: 'Done.' }, { text: 'Noted: goodbye too.' }]);
     server = model;
     const user = testUser('claude', model.url);
     // A user who has used Claude Code before: onboarding done, their API key accepted. Each new
@@ -115,8 +115,19 @@ describe.skipIf(unavailable !== null)('an agent driven from the app', () => {
     const box = await page.getByTestId('terminal').boundingBox();
     expect(box === null ? null : box.y + box.height).toBeLessThanOrEqual(page.viewportSize()?.height ?? 0);
 
+    // A follow-up from the box under the run (issue 14, item 2): typed and submitted in its terminal,
+    // it reaches the model as the next turn.
+    await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('? for shortcuts');
+    const followUp = 'Now add a goodbye function too.';
+    await page.getByTestId('follow-up-text').fill(followUp);
+    await page.getByTestId('follow-up-send').click();
+    await expect.poll(() => model.requests.some((r) => r.kind === 'turn' && JSON.stringify(r.body).includes(followUp)), { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('Noted: goodbye too.');
+    await screenshot(page, 'agent-follow-up');
+
     // Leaves the TUI once it is idle again (its stop hooks ran): the run ends, done.
     await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('? for shortcuts');
+    await page.locator('[data-testid="terminal"] .xterm-helper-textarea').focus();
     await page.keyboard.type('/exit');
     await expect.poll(() => terminalText(page)).toMatch(/❯ \/exit/);
     await screenshot(page, 'agent-terminal-typed-exit');

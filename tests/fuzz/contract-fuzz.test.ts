@@ -311,6 +311,7 @@ const PLANS: Record<CommandName, Plan> = {
   'agent.start': { effect: 'writes', failVia: ['repo', 'id'] },
   'agent.stop': { effect: 'writes', failVia: ['repo', 'id'] },
   'agent.input': { effect: 'reads' },
+  'agent.followUp': { effect: 'reads' },
   'agent.resize': { effect: 'reads' },
   'agent.attach': { effect: 'reads' },
   'agent.detach': { effect: 'reads' },

@@ -1,5 +1,6 @@
 import { detectPresets } from '../agents/presets/index';
 import { readLog } from '../agents/log-file';
+import { sendFollowUp } from '../agents/follow-up';
 import type { HandlerTable } from '../dispatch';
 import { CouncilError } from '../errors';
 import type { HandlerDeps } from './deps';
@@ -13,6 +14,7 @@ export function agentHandlers({ repos }: HandlerDeps) {
     'agent.start': async ({ repo, id, preset, mode, resume }) => (await agents(repo)).start(id, { preset, mode, resume }),
     'agent.stop': async ({ repo, id }) => (await agents(repo)).stop(id),
     'agent.input': async ({ repo, id, data }) => ({ written: (await agents(repo)).write(id, data) }),
+    'agent.followUp': async ({ repo, id, text }) => sendFollowUp(await agents(repo), id, text),
     'agent.resize': async ({ repo, id, cols, rows }) => ({ resized: (await agents(repo)).resize(id, cols, rows) }),
     'agent.runs': async ({ repo, id }) => (await agents(repo)).runs(id),
     'agent.events': async ({ repo, id }) => (await agents(repo)).events(id),

@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import { AGENT_PRESET_IDS, type AgentPresetId, type AgentRun } from '../../../../shared/agents';
+import { AGENT_PRESET_IDS, LIVE_RUN_STATES, type AgentPresetId, type AgentRun } from '../../../../shared/agents';
 import type { ContextStatus, Session } from '../../../../shared/models';
 import type { Result } from '../../../../shared/errors';
 import { call } from '../../api';
@@ -67,7 +67,7 @@ export function RunControls({ repo, session, status }: { repo: string; session: 
             ) : null}
           </>
         ) : null}
-        <span className="spacer" />
+        {run !== undefined && run.mode === 'interactive' && LIVE_RUN_STATES.includes(run.state) ? <FollowUp repo={repo} sessionId={session.id} /> : <span className="spacer" />}
         {ownPreset === null && !actions.stop ? (
           <span className="run-preset-pick">
             <label htmlFor={selectId} className="sr-only">
@@ -106,6 +106,45 @@ export function RunControls({ repo, session, status }: { repo: string; session: 
       ) : null}
       <ErrorMessage message={error} testId="run-error" />
     </div>
+  );
+}
+
+/** A follow-up prompt for the running interactive agent, in the run's line: typed and submitted in its terminal (agent.followUp). */
+function FollowUp({ repo, sessionId }: { repo: string; sessionId: string }) {
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const inputId = useId();
+  const send = async () => {
+    if (text.trim() === '') return;
+    setBusy(true);
+    setError(null);
+    const result = await call('agent.followUp', { repo, id: sessionId, text });
+    setBusy(false);
+    if (!result.ok) {
+      setError(result.error.message);
+      return;
+    }
+    setText('');
+    notify({ tone: 'success', title: 'Sent to the agent', detail: 'typed into its terminal', testId: 'follow-up-sent' });
+  };
+  return (
+    <form
+      className="follow-up"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void send();
+      }}
+    >
+      <label htmlFor={inputId} className="sr-only">
+        Follow-up for the agent
+      </label>
+      <input id={inputId} className="input" data-testid="follow-up-text" placeholder="Tell the agent what to do next…" value={text} maxLength={8000} onChange={(event) => setText(event.target.value)} disabled={busy} />
+      <button type="submit" className="button small" data-testid="follow-up-send" disabled={busy || text.trim() === ''}>
+        {busy ? 'Sending…' : 'Send'}
+      </button>
+      <ErrorMessage message={error} testId="follow-up-error" />
+    </form>
   );
 }
 
