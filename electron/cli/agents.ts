@@ -123,18 +123,6 @@ export function agentCommands(program: Command, session: Command, door: Door): v
       }),
     );
 
-  program
-    .command('send')
-    .description("a follow-up prompt for a session's agent: typed and submitted in its terminal while it runs interactive")
-    .argument('<id>', 'session id or prefix')
-    .requiredOption('-m, --message <text>', 'what the agent should do next')
-    .action(
-      door(async ({ out, call, repo }, id, opts) => {
-        const sent = await call('agent.followUp', { repo: repo(), id: String(id), text: String((opts as { message: string }).message) });
-        out.done(sent, () => `sent to session ${String(id)}'s agent (typed into its terminal)`);
-      }),
-    );
-
   session
     .command('stop')
     .description("stop a session's agent and every process it started (its work stays in the worktree)")

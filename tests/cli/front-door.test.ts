@@ -25,7 +25,6 @@ const FACES: Record<string, { argv: string[]; command: CommandName }> = {
   'session cleanup': { argv: ['--older-than', '2h'], command: 'sessions.cleanup' },
   'session reconcile': { argv: [], command: 'sessions.reconcile' },
   'session stop': { argv: ['abc123'], command: 'agent.stop' },
-  send: { argv: ['abc123', '-m', 'and add tests'], command: 'agent.followUp' },
   'session logs': { argv: ['abc123'], command: 'agent.log' },
   agents: { argv: [], command: 'agents.list' },
   run: { argv: ['--agent', 'claude', '--task', 'a task', '--count', '2'], command: 'sessions.launch' },
