@@ -2,7 +2,7 @@ import { byText } from '../../../shared/order';
 import { closeSync, linkSync, mkdirSync, openSync, readdirSync, unlinkSync, watch, writeSync, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type { FileLock, Session } from '../../../shared/models';
-import { FileLockCheck, type RecordCheck } from '../../../shared/record-checks';
+import { arrayOf, checkOf, FileLockCheck, objectOf, text, type RecordCheck } from '../../../shared/record-checks';
 import { CouncilError, conflict, invalidInput } from '../errors';
 import { readJsonOrNull, withMutex, writeFileAtomicSync } from '../state/json-store';
 import type { RepoState } from '../state/repo-state';
@@ -33,19 +33,13 @@ let tempCounter = 0;
 
 const REAL_ROOTS_FILE = 'real-roots.json';
 /** `{ version, roots }`: the sessions' real roots and the registry version they were made from. */
-const RealRootsCheck: RecordCheck<{ version: string; roots: string[] }> = {
-  safeParse(value) {
-    const v = value as { version?: unknown; roots?: unknown } | null;
-    const ok = typeof v === 'object' && v !== null && typeof v.version === 'string' && Array.isArray(v.roots) && v.roots.every((r) => typeof r === 'string');
-    return ok ? { success: true, data: { version: v.version as string, roots: v.roots as string[] } } : { success: false, error: 'not a real-roots record' };
-  },
-};
+const RealRootsCheck: RecordCheck<{ version: string; roots: string[] }> = checkOf(objectOf({ version: text(0, Infinity), roots: arrayOf(text(0, Infinity)) }, { strict: false }), 'real-roots');
 
-/** Creates `file` (which must not exist) holding `text`; nothing is left behind when it fails. */
-function writeNewFileSync(file: string, text: string): void {
+/** Creates `file` (which must not exist) holding `content`; nothing is left behind when it fails. */
+function writeNewFileSync(file: string, content: string): void {
   const fd = openSync(file, 'wx', 0o644);
   try {
-    writeSync(fd, text);
+    writeSync(fd, content);
   } catch (err) {
     closeSync(fd);
     unlinkSync(file);
