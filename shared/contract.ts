@@ -5,6 +5,7 @@ import { RadarSchema } from './merge';
 import { appCommands } from './commands/app';
 import { settingsCommands } from './commands/settings';
 import { sessionCommands } from './commands/sessions';
+import { sessionActionCommands } from './commands/session-actions';
 import { agentCommands } from './commands/agents';
 import { mergeCommands } from './commands/merge';
 import { lockCommands } from './commands/locks';
@@ -28,6 +29,7 @@ export const commands = {
   ...appCommands,
   ...settingsCommands,
   ...sessionCommands,
+  ...sessionActionCommands,
   ...agentCommands,
   ...mergeCommands,
   ...lockCommands,

@@ -76,6 +76,8 @@ export const QueueEntrySchema = z.object({
   strategy: MergeStrategySchema,
   /** Command run on the merged result before the base moves (null: none). */
   gate: z.nullable(z.string()),
+  /** The message of the merge (or squash) commit, as the person wrote it (absent/null: the queue's own). */
+  message: z.optional(z.nullable(z.string())),
   state: QueueStateSchema,
   enqueuedAt: z.string(),
   updatedAt: z.string(),

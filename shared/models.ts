@@ -165,6 +165,11 @@ export const SettingsSchema = z.object({
   gateCommand: z._default(z.nullable(z.string()), null),
   gateTimeoutSeconds: z._default(z.int().check(z.gte(1), z.lte(24 * 3600)), 1800),
   removeAfterMerge: z._default(z.boolean(), false),
+  /** How a session's worktree is opened (issue 14, item 5): a program and its arguments, `{path}`
+   * standing for the worktree; empty: the platform's default (open-worktree.ts). */
+  openEditor: z._default(z.array(z.string()), []),
+  openTerminal: z._default(z.array(z.string()), []),
+  openFileManager: z._default(z.array(z.string()), []),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

@@ -41,6 +41,14 @@ const wholeNumber = (min: number, max: number) => z.int().check(z.gte(min), z.lt
 const command = () => z.nullable(z.string().check(z.minLength(1), z.maxLength(4000)));
 const COMMAND_ALLOWED = 'a shell command (up to 4000 characters), or empty for none';
 
+/** A program and its arguments, one a line: the first an absolute path or a name looked up on PATH. */
+const openWith = () =>
+  z.array(z.string().check(z.minLength(1), z.maxLength(4096))).check(
+    z.maxLength(50),
+    z.refine((argv) => argv.length === 0 || /^(?:\/|[A-Za-z]:[\\/]|\\\\)|^[^\\/]+$/.test(argv[0]!), 'the program (first line) must be an absolute path or a name looked up on PATH'),
+  );
+const OPEN_ALLOWED = 'a program and its arguments, one a line ({path} is the worktree; empty for the default)';
+
 /** The repository-wide keys (everything but the per-preset `agents.*`). */
 export const TOP_LEVEL_SETTINGS = {
   worktreeRoot: spec({ schema: z.nullable(z.string().check(z.minLength(1), z.maxLength(4096))), kind: 'nullable-text', allowed: 'a folder path (relative to the repository), or empty for the default', about: "where new sessions' worktrees go" }),
@@ -57,6 +65,9 @@ export const TOP_LEVEL_SETTINGS = {
   gateCommand: spec({ schema: command(), kind: 'nullable-text', allowed: COMMAND_ALLOWED, about: 'run on each merged result before the base moves' }),
   gateTimeoutSeconds: spec({ schema: wholeNumber(1, 24 * 3600), kind: 'int', allowed: 'a whole number of seconds from 1 to 86400', about: 'a gate still running after this long is stopped' }),
   removeAfterMerge: spec({ schema: z.boolean(), kind: 'boolean', allowed: 'true or false', about: "remove a session's worktree and branch once merged" }),
+  openEditor: spec({ schema: openWith(), kind: 'list', allowed: OPEN_ALLOWED, about: "the editor a session's worktree opens in (empty: code if found, else the system's opener)" }),
+  openTerminal: spec({ schema: openWith(), kind: 'list', allowed: OPEN_ALLOWED, about: "the terminal a session's worktree opens in (empty: x-terminal-emulator, Terminal.app or Windows Terminal)" }),
+  openFileManager: spec({ schema: openWith(), kind: 'list', allowed: OPEN_ALLOWED, about: "the file manager a session's worktree opens in (empty: xdg-open, open or explorer)" }),
 } satisfies { [K in Exclude<keyof Settings, 'agents'>]: SettingSpec<z.ZodMiniType<Settings[K]>> };
 
 export type TopLevelSettingKey = keyof typeof TOP_LEVEL_SETTINGS;

@@ -5,6 +5,9 @@ import { branch, entryRef, repo, id } from './fields';
 
 /** The conflict radar and the merge queue. */
 
+/** The merge (or squash) commit's own message (absent or null: the queue's); refused with the rebase strategy. */
+const mergeMessage = () => z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(20_000))));
+
 export const mergeCommands = {
   /** The conflict radar: overlaps and predicted conflicts between every pair of sessions and the base. */
   'radar.get': {
@@ -18,7 +21,7 @@ export const mergeCommands = {
   },
   /** Puts a session in the merge queue (strategy and gate default to the settings'). */
   'queue.enqueue': {
-    input: z.strictObject({ repo: repo(), id: id(), strategy: z.optional(MergeStrategySchema), gate: z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(4000)))) }),
+    input: z.strictObject({ repo: repo(), id: id(), strategy: z.optional(MergeStrategySchema), gate: z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(4000)))), message: mergeMessage() }),
     output: QueueEntrySchema,
   },
   /**
@@ -27,7 +30,7 @@ export const mergeCommands = {
    * (a parked entry is a `conflict` naming why). Progress is told to the caller as it goes.
    */
   'queue.merge': {
-    input: z.strictObject({ repo: repo(), id: id(), strategy: z.optional(MergeStrategySchema), gate: z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(4000)))), wait: z.optional(z.boolean()) }),
+    input: z.strictObject({ repo: repo(), id: id(), strategy: z.optional(MergeStrategySchema), gate: z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(4000)))), message: mergeMessage(), wait: z.optional(z.boolean()) }),
     output: z.object({
       entry: QueueEntrySchema,
       /** The branch it merges into. */

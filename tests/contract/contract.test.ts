@@ -265,6 +265,49 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
     },
     malformed: { input: { repo: '/r', id: 'x'.repeat(13) }, names: 'id' },
   },
+  'sessions.discard': {
+    valid: async () => {
+      const id = await oneSession();
+      const s = (await ok<{ session: { worktreePath: string } }[]>('sessions.list', { repo: repo.root }))[0]!.session;
+      writeIn(s.worktreePath, 'src/a.ts', 'export const a = 2;\n');
+      const done = await ok<{ archivedAs: string; outcome: string }>('sessions.discard', { repo: repo.root, id, path: 'src/a.ts' });
+      expect(done).toMatchObject({ outcome: 'restored', archivedAs: `refs/council/archive/${id}/discard-1` });
+      expect(readFileSync(path.join(s.worktreePath, 'src/a.ts'), 'utf8')).toBe('export const a = 1;\n');
+      expect(gitShow(`${done.archivedAs}:src/a.ts`)).toBe('export const a = 2;');
+    },
+    malformed: { input: { repo: '/r', id: 'abc', path: 'a', hunk: 0 }, names: 'hunk' },
+  },
+  'sessions.updateFromBase': {
+    valid: async () => {
+      const id = await oneSession();
+      repo.write('README.md', '# moved on\n');
+      repo.commitAll('base moves');
+      expect(await ok('sessions.updateFromBase', { repo: repo.root, id })).toMatchObject({ state: 'updated', commitsIn: 1, strategy: 'merge' });
+    },
+    malformed: { input: { repo: '/r', id: 'abc', strategy: 'octopus' }, names: 'strategy' },
+  },
+  'sessions.open': {
+    valid: async () => {
+      const id = await oneSession();
+      // Only a missing program can be checked here without starting one (tests/core/session-actions.test.ts starts a real stand-in).
+      await ok('settings.update', { repo: repo.root, openEditor: ['/nonexistent/council-editor', '{path}'] });
+      expect(await call('sessions.open', { repo: repo.root, id, target: 'editor' })).toMatchObject({ ok: false, error: { code: 'not-found', message: expect.stringContaining('openEditor') } });
+    },
+    malformed: { input: { repo: '/r', id: 'abc', target: 'browser' }, names: 'target' },
+  },
+  'sessions.landing': {
+    valid: async () => {
+      const id = await oneSession();
+      const s = (await ok<{ session: { worktreePath: string } }[]>('sessions.list', { repo: repo.root }))[0]!.session;
+      writeIn(s.worktreePath, 'src/a.ts', 'export const a = 2;\n');
+      await ok('sessions.commit', { repo: repo.root, id, message: 'change a' });
+      const landing = await ok<{ commits: { subject: string }[]; files: { path: string }[]; defaultMessages: { merge: string } }>('sessions.landing', { repo: repo.root, id });
+      expect(landing.commits.map((c) => c.subject)).toEqual(['change a']);
+      expect(landing.files.map((f) => f.path)).toEqual(['src/a.ts']);
+      expect(landing.defaultMessages.merge).toContain(`Merge session ${id}: contract`);
+    },
+    malformed: { input: { repo: '/r' }, names: 'id' },
+  },
   'sessions.commit': {
     valid: async () => {
       const id = await oneSession();

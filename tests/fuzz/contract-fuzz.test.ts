@@ -300,6 +300,11 @@ const PLANS: Record<CommandName, Plan> = {
   'sessions.fileDiff': { effect: 'reads' },
   'sessions.show': { effect: 'reads' },
   'sessions.commit': { effect: 'writes', failVia: ['repo', 'id'] },
+  'sessions.discard': { effect: 'writes', failVia: ['repo', 'id'] },
+  'sessions.updateFromBase': { effect: 'writes', failVia: ['repo', 'id'] },
+  // Starts a program on the host: fuzzed through failing values only, so nothing is ever started.
+  'sessions.open': { effect: 'writes', failVia: ['repo', 'id'] },
+  'sessions.landing': { effect: 'reads' },
   'sessions.cleanup': { effect: 'writes', failVia: ['repo'] },
   'sessions.reconcile': { effect: 'writes', failVia: ['repo'] },
   'sessions.launch': { effect: 'writes', failVia: ['repo', 'agent', 'base'] },

@@ -62,3 +62,22 @@ export async function commitsToReplay(cwd: string, base: string, tip: string): P
 export async function commitDate(cwd: string, commit: string): Promise<string> {
   return (await git(['show', '-s', '--format=%ct +0000', commit], { cwd })).stdout.trim();
 }
+
+export interface CommitSummary {
+  commit: string;
+  subject: string;
+  author: string;
+  /** Author date, ISO 8601. */
+  time: string;
+}
+
+/** The commits `tip` has that `base` does not, newest first, at most `max`: id, subject, author, time. */
+export async function commitsBetween(cwd: string, base: string, tip: string, max = 200): Promise<CommitSummary[]> {
+  const out = await git(['log', `--max-count=${max}`, '--format=%H%x00%s%x00%an%x00%aI%x00', tip, '--not', base], { cwd });
+  const fields = out.stdout.split('\0');
+  const commits: CommitSummary[] = [];
+  for (let i = 0; i + 3 < fields.length; i += 4) {
+    commits.push({ commit: fields[i]!.trim(), subject: fields[i + 1]!, author: fields[i + 2]!, time: fields[i + 3]! });
+  }
+  return commits;
+}

@@ -7,6 +7,7 @@ import { lockHandlers } from './locks';
 import { queueHandlers } from './queue';
 import { radarHandlers } from './radar';
 import { sessionHandlers } from './sessions';
+import { sessionActionHandlers } from './session-actions';
 import { settingsHandlers } from './settings';
 
 export type { Background, ClientSide, HandlerDeps, Repositories } from './deps';
@@ -19,6 +20,7 @@ export function repositoryHandlers(deps: HandlerDeps): HandlerTable {
   return {
     ...settingsHandlers(deps),
     ...sessionHandlers(deps),
+    ...sessionActionHandlers(deps),
     ...contextHandlers(deps),
     ...agentHandlers(deps),
     ...compareHandlers(deps),

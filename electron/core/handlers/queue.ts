@@ -41,16 +41,16 @@ function placeOf(entries: readonly QueueEntry[], id: string): number | null {
 export function queueHandlers({ repos, background }: HandlerDeps) {
   return {
     'queue.list': async ({ repo }) => (await repos.open(repo)).queue.list(),
-    'queue.enqueue': async ({ repo, id, strategy, gate }) => {
+    'queue.enqueue': async ({ repo, id, strategy, gate, message }) => {
       const council = await repos.open(repo);
-      const entry = await council.queue.enqueue(id, { strategy, gate });
+      const entry = await council.queue.enqueue(id, { strategy, gate, message });
       background.queueChanged(council);
       return entry;
     },
-    'queue.merge': async ({ repo, id, strategy, gate, wait }, ctx) => {
+    'queue.merge': async ({ repo, id, strategy, gate, message, wait }, ctx) => {
       const council = await repos.open(repo);
       const session = council.session(id);
-      const entry = await council.queue.enqueue(session.id, { strategy, gate });
+      const entry = await council.queue.enqueue(session.id, { strategy, gate, message });
       const baseBranch = session.baseBranch;
       if (!wait) {
         const place = placeOf(council.queue.list(), entry.id);

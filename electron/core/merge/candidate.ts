@@ -6,7 +6,7 @@ import { commitsToReplay, countCommits, isAncestor, subjectsBetween } from '../g
 import { mergeTree } from '../git/merge-tree';
 import { headCommit, treeOf } from '../git/refs';
 import type { Workspace } from '../workspace';
-import { subjectOf } from './subject';
+import { cleanMessage, defaultMergeMessage, defaultSquashMessage } from './subject';
 import { addTempWorktree } from './temp-worktree';
 
 /*
@@ -39,6 +39,8 @@ export interface CandidateInput {
   trees: Map<string, string>;
   /** Scratch worktrees made here are added to this list; the caller removes them. */
   temps: string[];
+  /** The entry's own message for the merge or squash commit (null/absent: the queue's). */
+  message?: string | null;
 }
 
 const list = (files: readonly string[], max = 10): string => files.slice(0, max).join(', ') + (files.length > max ? ` and ${files.length - max} more` : '');
@@ -65,16 +67,15 @@ export async function computeCandidate(input: CandidateInput): Promise<Candidate
     return { kind: 'conflict', reason: `merging into ${session.baseBranch} conflicts in ${list(files)}${detail}`, files };
   }
   if (merged.tree === (await knownTree(input, base))) return { kind: 'nothing' };
-  const subject = subjectOf(session.task);
+  const own = input.message ? cleanMessage(input.message) : null;
   if (input.strategy === 'merge') {
-    const message = `Merge session ${session.id}: ${subject}\n\nBranch ${session.branch}, merged by the CLI Council merge queue.\n`;
+    const message = own ?? defaultMergeMessage(session);
     const commit = await commitTree(cwd, merged.tree, [base, tip], message);
     input.trees.set(commit, merged.tree);
     return { kind: 'commit', commit, tree: merged.tree, worktree: null, commits: 1 };
   }
-  const subjects = await subjectsBetween(cwd, base, tip);
-  const body = subjects.length ? `\n\nSquashed from session ${session.id} (${session.branch}):\n${subjects.map((s) => `* ${s}`).join('\n')}\n` : `\n\nSquashed from session ${session.id} (${session.branch}).\n`;
-  const commit = await commitTree(cwd, merged.tree, [base], `${subject}${body}`);
+  const message = own ?? defaultSquashMessage(session, await subjectsBetween(cwd, base, tip));
+  const commit = await commitTree(cwd, merged.tree, [base], message);
   input.trees.set(commit, merged.tree);
   return { kind: 'commit', commit, tree: merged.tree, worktree: null, commits: 1 };
 }

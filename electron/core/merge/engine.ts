@@ -230,7 +230,7 @@ async function attemptEntry(ctx: RunContext, claimed: QueueEntry, temps: string[
   ctx.ahead = null;
   let early: Promise<Candidate | null> | null = ahead?.candidate ?? null;
   if (!early && claimed.strategy !== 'rebase' && base0 && tip0) {
-    early = computeCandidate({ ws, entryId: claimed.id, session, strategy: claimed.strategy, base: base0, tip: tip0, trees: ctx.trees, temps }).catch(() => null);
+    early = computeCandidate({ ws, entryId: claimed.id, session, strategy: claimed.strategy, base: base0, tip: tip0, trees: ctx.trees, temps, message: claimed.message }).catch(() => null);
   }
   if (existsSync(path.join(session.worktreePath, '.git'))) {
     const pending = (await ahead?.pending) ?? (await worktreeStatus(session.worktreePath));
@@ -252,7 +252,7 @@ async function attemptEntry(ctx: RunContext, claimed: QueueEntry, temps: string[
     const tip = await branchCommit(ws.repo.commonDir, cwd, session.branch);
     if (!tip) throw new Parked(`the session's branch ${session.branch} no longer exists`);
     const computed = round === 1 && early && old === base0 && tip === tip0 ? await early : null;
-    const candidate = computed ?? (await computeCandidate({ ws, entryId: claimed.id, session, strategy: claimed.strategy, base: old, tip, trees: ctx.trees, temps }));
+    const candidate = computed ?? (await computeCandidate({ ws, entryId: claimed.id, session, strategy: claimed.strategy, base: old, tip, trees: ctx.trees, temps, message: claimed.message }));
     if (candidate.kind === 'conflict') throw new Parked(candidate.reason, candidate.files);
     if (candidate.kind === 'nothing') {
       return finishMerged(ctx, [{ entryId: claimed.id, sessionId: session.id, baseBranch: session.baseBranch, baseBefore: old, commit: old, strategy: claimed.strategy, nothing: true }]);

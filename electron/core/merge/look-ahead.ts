@@ -58,7 +58,7 @@ export async function lookAhead(input: LookAheadInput, waiting: readonly QueueEn
   // A merge computed now reads merge attributes from the checkout as it is before the move: not
   // usable when the move changes them (git/diff.ts changesGitAttributes); the entry asks again.
   const candidate = Promise.all([
-    computeCandidate({ ws, entryId: next.id, session, strategy: next.strategy, base: input.predictedBase, tip, trees: input.trees, temps: [] }).catch(() => null),
+    computeCandidate({ ws, entryId: next.id, session, strategy: next.strategy, base: input.predictedBase, tip, trees: input.trees, temps: [], message: next.message }).catch(() => null),
     changesGitAttributes(ws.repo.mainRoot, input.currentBase, input.predictedBase).catch(() => true),
   ]).then(([merged, attributes]) => (attributes ? null : merged));
   const pending = worktreeStatus(session.worktreePath).catch(() => null);

@@ -34,6 +34,9 @@ export interface EnqueueOptions {
   /** A command to run on the merged result before the base moves; null: none; undefined: the
    * setting `gateCommand`. */
   gate?: string | null;
+  /** The merge (or squash) commit's message; null: the queue's own; undefined: as before (a parked
+   * entry keeps its message), else the queue's own. Refused with the rebase strategy (no such commit). */
+  message?: string | null;
 }
 
 const OPEN_ACTIVE = new Set<QueueEntry['state']>(['queued', 'checking', 'merging']);
@@ -115,6 +118,7 @@ export class MergeQueue {
     if (!MERGE_STRATEGIES.includes(strategy)) throw invalidInput(`the merge strategy must be one of ${MERGE_STRATEGIES.join(', ')}, not "${String(strategy)}"`);
     const gate = options.gate === undefined ? settings.gateCommand : options.gate;
     if (gate !== null && !gate.trim()) throw invalidInput('the gate command is empty: give a command, or none');
+    const message = checkMergeMessage(options.message, strategy);
     const baseTip = await branchCommit(this.ws.repo.commonDir, this.ws.repo.mainRoot, session.baseBranch);
     if (!baseTip) throw notFound(`session ${session.id}'s base branch ${session.baseBranch} does not exist (any more); nothing to merge into`);
     // Nothing it could do: already merged by the queue (any strategy), or nothing of its own at all
@@ -137,7 +141,7 @@ export class MergeQueue {
       }
       if (open) {
         // Back in line, at the end, as a new attempt.
-        const again: QueueEntry = { ...resetOutcome(open), task: session.task, strategy, gate, state: 'queued', attempts: open.attempts + 1, updatedAt: now };
+        const again: QueueEntry = { ...resetOutcome(open), task: session.task, strategy, gate, message: message === undefined ? strategy === 'rebase' ? null : (open.message ?? null) : message, state: 'queued', attempts: open.attempts + 1, updatedAt: now };
         return { next: { ...file, entries: [...file.entries.filter((e) => e.id !== open.id), again] }, result: again };
       }
       const entry: QueueEntry = {
@@ -146,6 +150,7 @@ export class MergeQueue {
         task: session.task,
         strategy,
         gate,
+        ...(message ? { message } : {}),
         state: 'queued',
         enqueuedAt: now,
         updatedAt: now,
@@ -283,4 +288,15 @@ export function resolveEntry(entries: readonly QueueEntry[], ref: string): Queue
   if (bySession.length === 1 && bySession[0]) return bySession[0];
   if (bySession.length > 1) throw invalidInput(`${ref} matches the entries of several sessions: ${bySession.map((e) => `${e.id} (session ${e.sessionId})`).join(', ')}`);
   throw notFound(`no merge queue entry ${ref}`);
+}
+
+/** An entry's own merge message, checked: words (not blank), at most 20,000 characters, no NUL, and
+ * only where the strategy makes a commit of its own (a rebase replays the session's commits). */
+export function checkMergeMessage(message: string | null | undefined, strategy: MergeStrategy): string | null | undefined {
+  if (message === undefined || message === null) return message;
+  if (!message.trim()) throw invalidInput('the merge message is empty: write one, or leave it out for the queue\'s own');
+  if (message.includes('\0')) throw invalidInput('the merge message holds a NUL character');
+  if (message.length > 20_000) throw invalidInput(`the merge message is ${message.length} characters long; at most 20000`);
+  if (strategy === 'rebase') throw invalidInput('a rebase makes no merge commit (the session\'s own commits land): leave the message out, or choose merge or squash');
+  return message;
 }

@@ -147,7 +147,7 @@ async function prepareFollower(ctx: TrainContext, claimed: QueueEntry, baseBranc
   let tip = await branchCommit(ws.repo.commonDir, ws.repo.mainRoot, session.branch);
   if (!tip) return null;
   const merge = (at: string): Promise<Candidate | null> =>
-    computeCandidate({ ws, entryId: claimed.id, session, strategy: claimed.strategy, base: onto, tip: at, trees: ctx.trees, temps: [] }).catch(() => null);
+    computeCandidate({ ws, entryId: claimed.id, session, strategy: claimed.strategy, base: onto, tip: at, trees: ctx.trees, temps: [], message: claimed.message }).catch(() => null);
   // The merge is computed while the worktree is looked at; used when nothing was left to commit.
   let candidate = merge(tip);
   const pending = await (looked ?? worktreeStatus(session.worktreePath).catch(() => null));

@@ -19,6 +19,7 @@ export const SECTIONS: Section[] = [
   { title: 'Agents', keys: ['defaultAgent', 'customCommand', 'concurrency', 'maxRetries'] },
   { title: 'Best-of-N', keys: ['checkCommand'] },
   { title: 'Merge queue', keys: ['mergeStrategy', 'gateCommand', 'gateTimeoutSeconds', 'removeAfterMerge'] },
+  { title: 'Open a worktree in', keys: ['openEditor', 'openTerminal', 'openFileManager'] },
 ];
 
 export const FIELD_TEXT: Record<TopLevelSettingKey, FieldText> = {
@@ -64,6 +65,9 @@ export const FIELD_TEXT: Record<TopLevelSettingKey, FieldText> = {
     help: 'Runs on each merged result (through your shell) before the base moves; if it fails, the entry parks and the base stays as it was. The default for each entry, which can set its own.',
   },
   gateTimeoutSeconds: { label: 'Gate timeout (seconds)', testId: 'settings-gate-timeout', help: 'A gate still running after this long is stopped, and the entry parks.' },
+  openEditor: { label: 'Editor', testId: 'settings-open-editor', mono: true, placeholder: 'code\n{path}', help: 'The program, then its arguments, one a line; {path} is the worktree (which is also its folder). Empty: code if it is on PATH, else the system opens the folder.' },
+  openTerminal: { label: 'Terminal', testId: 'settings-open-terminal', mono: true, placeholder: 'x-terminal-emulator', help: 'Started in the worktree. Empty: x-terminal-emulator on Linux, Terminal.app on macOS, Windows Terminal on Windows.' },
+  openFileManager: { label: 'File manager', testId: 'settings-open-file-manager', mono: true, placeholder: 'xdg-open\n{path}', help: 'Empty: xdg-open on Linux, open on macOS, explorer on Windows.' },
   removeAfterMerge: { label: 'Remove a session once merged', testId: 'settings-remove-after-merge', help: "Deletes the session's worktree and branch after its merge lands (its work is in the base by then)." },
 };
 
