@@ -8,6 +8,7 @@ import { hookCommands } from './hook';
 import { mergeCommands } from './merge';
 import { createOutput, reportFailure, reportUsageError } from './output';
 import { serveCommand } from './serve';
+import { sessionActionVerbs } from './session-actions';
 import { settingsCommands } from './settings';
 import { COUNCIL_VERSION } from './version';
 
@@ -43,7 +44,9 @@ export function buildProgram(onFailure: (exitCode: number) => void = () => undef
       onFailure(reportFailure(err, Boolean(json)));
     }
   };
-  agentCommands(program, sessionCommands(program, door), door);
+  const session = sessionCommands(program, door);
+  sessionActionVerbs(session, door);
+  agentCommands(program, session, door);
   lockCommands(program, door);
   contextCommands(program, door);
   statusCommand(program, door);

@@ -56,13 +56,14 @@ export function mergeCommands(program: Command, door: Door): void {
     .addOption(new Option('-s, --strategy <strategy>', `merge | squash | rebase (default: the setting)`))
     .option('-g, --gate <command>', 'a command run on the merged result before the base moves; it must exit 0 (default: the setting)')
     .option('--no-gate', 'no gate, whatever the setting says')
+    .option('-m, --message <text>', "the merge (or squash) commit's message (default: the queue's own, naming the session and its task)")
     .option('-w, --wait', 'merge in this process and wait: exit 0 merged, 3 parked (the reason is printed)')
     .action(
       door(async ({ out, call, repo }, id, opts) => {
-        const o = opts as { strategy?: string; gate?: string | false; wait?: boolean };
+        const o = opts as { strategy?: string; gate?: string | false; wait?: boolean; message?: string };
         const strategy = strategyOf(o.strategy);
         const gate = o.gate === false ? null : o.gate;
-        const input = { repo: repo(), id: String(id), ...(strategy ? { strategy } : {}), ...(gate !== undefined ? { gate } : {}) };
+        const input = { repo: repo(), id: String(id), ...(strategy ? { strategy } : {}), ...(gate !== undefined ? { gate } : {}), ...(o.message !== undefined ? { message: o.message } : {}) };
         if (!o.wait) {
           const { entry, baseBranch, place, runner } = await call('queue.merge', input);
           out.done({ entry, runner }, () =>
