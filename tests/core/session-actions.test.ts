@@ -244,7 +244,7 @@ describe('open the worktree', () => {
   };
 
   it('starts the configured program with its arguments, {path} filled in, in the worktree', async () => {
-    const { council, session, wt } = await setup();
+    const { council, wt } = await setup();
     const { program, log } = standIn();
     await council.ws.updateSettings({ openEditor: [program, '--new-window', '{path}', 'literal $HOME; rm -rf /'] });
     const done = await openWorktree(wt, 'editor', council.ws.settings());

@@ -77,6 +77,14 @@ function hunkText(ref: HunkRef, hunks: readonly string[], rel: string, id: strin
   return text.endsWith('\n') ? text : `${text}\n`;
 }
 
+function kindOnDisk(file: string): 'file' | 'folder' | null {
+  try {
+    return lstatSync(file).isDirectory() ? 'folder' : 'file';
+  } catch {
+    return null;
+  }
+}
+
 export async function discardChange(ws: Workspace, session: Session, given: string, hunk?: HunkRef): Promise<DiscardResult> {
   const rel = checkRelativePath(given);
   const cwd = session.worktreePath;
@@ -85,12 +93,7 @@ export async function discardChange(ws: Workspace, session: Session, given: stri
   if (!entry) throw invalidInput(`${rel} has no uncommitted change in session ${session.id}; nothing to discard`);
   if (entry.kind === 'unmerged') throw conflict(`${rel} is in the middle of a conflicted merge in session ${session.id}: resolve it, or undo the update (council session update ${session.id} --abort)`);
   const inHead = await headHasPath(cwd, rel);
-  let onDisk: 'file' | 'folder' | null = null;
-  try {
-    onDisk = lstatSync(path.join(cwd, rel)).isDirectory() ? 'folder' : 'file';
-  } catch {
-    onDisk = null;
-  }
+  const onDisk = kindOnDisk(path.join(cwd, rel));
   if (onDisk === 'folder') throw invalidInput(`${rel} is a folder (a nested repository?) in session ${session.id}: discard it by hand`);
 
   let patch: string | null = null;
