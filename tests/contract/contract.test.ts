@@ -290,7 +290,7 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
     valid: async () => {
       const id = await oneSession();
       // Only a missing program can be checked here without starting one (tests/core/session-actions.test.ts starts a real stand-in).
-      await ok('settings.update', { repo: repo.root, openEditor: ['/nonexistent/council-editor', '{path}'] });
+      await ok('settings.change', { repo: repo.root, scope: 'repository', set: { openEditor: ['/nonexistent/council-editor', '{path}'] } });
       expect(await call('sessions.open', { repo: repo.root, id, target: 'editor' })).toMatchObject({ ok: false, error: { code: 'not-found', message: expect.stringContaining('openEditor') } });
     },
     malformed: { input: { repo: '/r', id: 'abc', target: 'browser' }, names: 'target' },

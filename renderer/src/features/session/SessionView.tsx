@@ -16,6 +16,7 @@ import { ContextTab } from './ContextTab';
 import { SessionLocksTab } from './SessionLocksTab';
 import { requestRemove } from '../../app/stores/remove-request-store';
 import { CopyButton } from '../../components/CopyButton';
+import { SessionActionDialogs, SessionActions } from '../session-actions/SessionActions';
 
 // xterm.js is most of a terminal's weight: loaded the first time a terminal is shown.
 const TerminalTab = lazy(() => import('../terminal/TerminalTab').then((module) => ({ default: module.TerminalTab })));
@@ -73,6 +74,7 @@ export function SessionView({ repo, sessionId, tab }: { repo: string; sessionId:
         {tab === 'context' ? <ContextTab card={card} /> : null}
         {tab === 'locks' ? <SessionLocksTab card={card} /> : null}
       </div>
+      <SessionActionDialogs repo={repo} session={card.session} />
     </section>
   );
 }
@@ -99,6 +101,7 @@ function SessionHeader({ card, repo }: { card: SessionCard; repo: string }) {
         <RadarBadge sessionId={session.id} />
         <SessionQueueChip sessionId={session.id} />
         <span className="spacer" />
+        <SessionActions repo={repo} session={session} />
         <MergeButton sessionId={session.id} />
         <button type="button" className="button small danger-ghost" data-testid={`session-remove-${session.id}`} aria-label={`Remove session ${session.id}`} onClick={() => requestRemove(session.id)}>
           Remove session
