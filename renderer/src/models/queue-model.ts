@@ -247,11 +247,22 @@ export function mergeFormDefaults(settings: Settings | null): MergeForm {
 
 export const GATE_MAX = 4000;
 
-export function buildEnqueueInput(repo: string, sessionId: string, form: MergeForm): { ok: true; input: CommandInput<'queue.enqueue'> } | { ok: false; error: string } {
+export const MERGE_MESSAGE_MAX = 20_000;
+
+/**
+ * The queue.enqueue input of the merge dialog. `message`: the merge commit's message as the person
+ * edited it (undefined: not edited, the queue writes its own); not sent for a rebase, which makes no
+ * merge commit.
+ */
+export function buildEnqueueInput(repo: string, sessionId: string, form: MergeForm, message?: string): { ok: true; input: CommandInput<'queue.enqueue'> } | { ok: false; error: string } {
   if (sessionId.trim() === '') return { ok: false, error: 'Choose the session to merge.' };
   const gate = form.gate.trim();
   if (gate.length > GATE_MAX) return { ok: false, error: `Gate command: at most ${GATE_MAX} characters.` };
-  return { ok: true, input: { repo, id: sessionId, strategy: form.strategy, gate: gate === '' ? null : gate } };
+  const input: CommandInput<'queue.enqueue'> = { repo, id: sessionId, strategy: form.strategy, gate: gate === '' ? null : gate };
+  if (message === undefined || form.strategy === 'rebase') return { ok: true, input };
+  if (message.trim() === '') return { ok: false, error: 'Merge message: write one (or undo your edit for the queue’s own).' };
+  if (message.length > MERGE_MESSAGE_MAX) return { ok: false, error: `Merge message: at most ${MERGE_MESSAGE_MAX} characters.` };
+  return { ok: true, input: { ...input, message } };
 }
 
 /** What one entry says under its title: "squash · gate npm test · attempt 2 · gate exit 1". */

@@ -16,8 +16,9 @@ import { sessionsStore } from '../../app/stores/sessions-store';
 import { isBase, joinWords } from '../../models/radar-model';
 import { radarStore } from '../../app/stores/radar-store';
 import { settingsStore } from '../../app/stores/settings-store';
-import { buildEnqueueInput, fileSummary, GATE_MAX, isInLine, linePosition, mergeFormDefaults, STRATEGY_HELP, type MergeForm } from '../../models/queue-model';
+import { buildEnqueueInput, fileSummary, GATE_MAX, isInLine, linePosition, MERGE_MESSAGE_MAX, mergeFormDefaults, STRATEGY_HELP, type MergeForm } from '../../models/queue-model';
 import { applyEntry, queueStore, refreshQueue } from '../../app/stores/queue-store';
+import { MergeLanding, useLanding } from './MergeLanding';
 
 /**
  * Puts a session in the merge queue (`queue.enqueue`): the strategy (merge, squash, rebase; the
@@ -44,7 +45,12 @@ export function MergeDialog({ repo, sessionId, baseBranch, onClose }: { repo: st
   const [chosen, setChosen] = useState(sessionId ?? '');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const ids = { session: useId(), gate: useId(), gateHelp: useId(), error: useId() };
+  const ids = { session: useId(), gate: useId(), gateHelp: useId(), error: useId(), message: useId() };
+  // What would land, and the merge commit's message: the queue's own until the person edits it.
+  const { landing, error: landingError } = useLanding(repo, chosen);
+  const [message, setMessage] = useState<string | undefined>(undefined);
+  useEffect(() => setMessage(undefined), [chosen]);
+  const ownMessage = form.strategy === 'rebase' || landing === null ? '' : landing.defaultMessages[form.strategy].trimEnd();
 
   // Sessions that can be queued: not in line or being merged (a parked one goes back in line).
   const { eligible, parked } = useMemo(() => {
@@ -80,7 +86,7 @@ export function MergeDialog({ repo, sessionId, baseBranch, onClose }: { repo: st
   const submit = async (event?: FormEvent) => {
     event?.preventDefault();
     if (busy) return;
-    const built = buildEnqueueInput(repo, chosen, form);
+    const built = buildEnqueueInput(repo, chosen, form, message);
     if (!built.ok) {
       setError(built.error);
       return;
@@ -112,7 +118,7 @@ export function MergeDialog({ repo, sessionId, baseBranch, onClose }: { repo: st
   };
 
   return (
-    <Dialog title={card !== undefined && sessionId !== null ? `Merge ${card.session.id}` : 'Merge a session'} onClose={onClose} testId="merge-dialog" busy={busy}>
+    <Dialog title={card !== undefined && sessionId !== null ? `Merge ${card.session.id}` : 'Merge a session'} onClose={onClose} testId="merge-dialog" busy={busy} wide>
       <form className="form" noValidate onSubmit={(event) => void submit(event)} onKeyDown={submitOnCtrlEnter} aria-describedby={error ? ids.error : undefined}>
         {sessionId !== null && card !== undefined ? (
           <p className="dialog-lead">
@@ -136,6 +142,8 @@ export function MergeDialog({ repo, sessionId, baseBranch, onClose }: { repo: st
           </div>
         )}
 
+        {chosen !== '' ? <MergeLanding landing={landing} error={landingError} /> : null}
+
         <fieldset className="field fieldset">
           <legend className="field-label">Strategy</legend>
           <div className="strategy-list" role="radiogroup" aria-label="Strategy">
@@ -155,6 +163,29 @@ export function MergeDialog({ repo, sessionId, baseBranch, onClose }: { repo: st
             ))}
           </div>
         </fieldset>
+
+        {form.strategy !== 'rebase' && chosen !== '' ? (
+          <div className="field">
+            <label htmlFor={ids.message} className="field-label">
+              {form.strategy === 'merge' ? 'Merge commit message' : 'Squashed commit message'}
+            </label>
+            <textarea
+              id={ids.message}
+              className="input mono"
+              data-testid="merge-message"
+              rows={3}
+              value={message ?? ownMessage}
+              onChange={(event) => setMessage(event.target.value)}
+              maxLength={MERGE_MESSAGE_MAX}
+              spellCheck
+            />
+            {message !== undefined ? (
+              <button type="button" className="link-button" data-testid="merge-message-reset" onClick={() => setMessage(undefined)}>
+                Use the queue’s own message
+              </button>
+            ) : null}
+          </div>
+        ) : null}
 
         <div className="field">
           <label htmlFor={ids.gate} className="field-label">
