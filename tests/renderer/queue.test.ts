@@ -211,3 +211,14 @@ describe('refreshing on state.changed', () => {
     expect(refreshesQueue([])).toBe(false);
   });
 });
+
+describe("the merge dialog's message", () => {
+  it('is sent only when edited, never for a rebase, and refused blank or too long', () => {
+    const form = { strategy: 'merge' as const, gate: '' };
+    expect(buildEnqueueInput('/r', 'aa11', form)).toEqual({ ok: true, input: { repo: '/r', id: 'aa11', strategy: 'merge', gate: null } });
+    expect(buildEnqueueInput('/r', 'aa11', form, 'Land it\n\nwhy')).toEqual({ ok: true, input: { repo: '/r', id: 'aa11', strategy: 'merge', gate: null, message: 'Land it\n\nwhy' } });
+    expect(buildEnqueueInput('/r', 'aa11', { strategy: 'rebase', gate: '' }, 'ignored')).toEqual({ ok: true, input: { repo: '/r', id: 'aa11', strategy: 'rebase', gate: null } });
+    expect(buildEnqueueInput('/r', 'aa11', form, '  \n')).toMatchObject({ ok: false, error: expect.stringContaining('Merge message: write one') });
+    expect(buildEnqueueInput('/r', 'aa11', form, 'x'.repeat(20_001))).toMatchObject({ ok: false, error: 'Merge message: at most 20000 characters.' });
+  });
+});
