@@ -6,7 +6,8 @@ import { CouncilError } from '../../electron/core/errors';
 import { processQueue } from '../../electron/core/merge/index';
 import { discardChange } from '../../electron/core/sessions/discard';
 import { defaultOpenCommand, openWorktree } from '../../electron/core/sessions/open-worktree';
-import { abortUpdateFromBase, updateFromBase } from '../../electron/core/sessions/update-base';
+import { abortUpdateFromBase, clearResolvedUpdateMark, updateFromBase } from '../../electron/core/sessions/update-base';
+import { commitSession } from '../../electron/core/sessions/commit';
 import { splitPatch } from '../../electron/core/git/patch';
 import type { Session } from '../../shared/models';
 import { gitSync, makeRepo, tempDir, writeIn } from '../helpers/repo';
@@ -187,6 +188,21 @@ describe('update from base', () => {
     expect(agent.message).toContain("agent is running in its worktree: stop it first");
     expect(gitSync(wt, 'rev-parse', 'HEAD')).toBe(head);
     expect(status(wt)).toBe('');
+  });
+
+  it('a conflict resolved and committed no longer blocks the session', async () => {
+    const { council, session, wt, root } = await setup();
+    writeIn(wt, 'src/b.ts', 'export const b = "session";\n');
+    gitSync(wt, 'commit', '-qam', 'session work');
+    await baseMoves(root, 'src/b.ts', 'export const b = "base";\n', 'base work');
+    expect((await updateFromBase(council.ws, council.context, session, { agentRunning: false })).state).toBe('conflict');
+    writeIn(wt, 'src/b.ts', 'export const b = "both";\n');
+    await commitSession(council.ws, session.id, 'resolve the update');
+    await clearResolvedUpdateMark(council.context, session);
+    expect(council.context.get(session.id).status).toBe('idle');
+    // A merge commit: both the session's and the base's work are in it.
+    expect(gitSync(wt, 'rev-list', '--parents', '-n', '1', 'HEAD').split(' ')).toHaveLength(3);
+    expect(read(wt, 'src/b.ts')).toBe('export const b = "both";\n');
   });
 
   for (const strategy of ['merge', 'rebase'] as const) {

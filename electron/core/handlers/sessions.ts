@@ -11,6 +11,7 @@ import { sessionChanges, sessionFileDiff } from '../sessions/changes';
 import { inspectWork } from '../sessions/inspect';
 import type { HandlerDeps } from './deps';
 import { listRemoved } from '../sessions/removed-log';
+import { clearResolvedUpdateMark } from '../sessions/update-base';
 
 /** Sessions: create (and launch agents in them), inspect, commit, remove, clean up, reconcile. */
 
@@ -85,7 +86,13 @@ export function sessionHandlers({ repos, background }: HandlerDeps) {
       const council = await repos.open(repo);
       return sessionFileDiff(council.ws, council.session(id), path);
     },
-    'sessions.commit': async ({ repo, id, message }) => (await repos.open(repo)).commit(id, message),
+    'sessions.commit': async ({ repo, id, message }) => {
+      const council = await repos.open(repo);
+      const result = await council.commit(id, message);
+      // A conflicted update from base, resolved and now committed, no longer blocks the session.
+      if (result.commit) await clearResolvedUpdateMark(council.context, council.session(result.id)).catch(() => undefined);
+      return result;
+    },
     'sessions.cleanup': async ({ repo, olderThanMs }) => (await repos.open(repo)).cleanup(olderThanMs),
     'sessions.reconcile': async ({ repo }) => ({ ...(await (await repos.open(repo)).reconcile()) }),
   } satisfies HandlerTable;

@@ -89,3 +89,14 @@ export async function abortUpdateFromBase(context: ContextStore, session: Sessio
   }
   return { id: session.id, baseBranch: session.baseBranch, strategy: pending, state: 'aborted', commitsIn: 0, files: [], head: await headCommit(cwd), resolvePrompt: null };
 }
+
+/**
+ * After a commit: a conflicted update whose conflicts were resolved and committed (nothing in
+ * progress any more) no longer blocks the session. Only the mark this module set is lifted.
+ */
+export async function clearResolvedUpdateMark(context: ContextStore, session: Session): Promise<void> {
+  const now = context.get(session.id);
+  if (now.status !== 'blocked' || !(now.blockedReason ?? '').startsWith(REASON_PREFIX)) return;
+  if ((await updateInProgress(session.worktreePath)) !== null) return;
+  await context.update(session.id, { status: 'idle', blockedReason: null, message: `the update from ${session.baseBranch} was resolved and committed` });
+}
