@@ -128,6 +128,10 @@ describe.skipIf(unavailable !== null)("a reviewer's actions on a session", () =>
     expect(read(path.join(s.worktreePath, 'src/b.ts'))).toContain('<<<<<<<');
     await expect.poll(() => page.getByTestId('session-view-status').textContent(), { timeout: 15_000 }).toMatch(/blocked/i);
     await screenshot(page, 'session-actions-update-conflict');
+    // "Resolve with agent" sends the follow-up through agent.followUp: this session has no agent, and says so.
+    await page.getByTestId('update-resolve-agent').click();
+    await expect.poll(() => page.getByTestId('update-error').textContent()).toContain(`session ${s.id} has no agent yet`);
+    expect(read(path.join(s.worktreePath, 'src/b.ts'))).toContain('<<<<<<<');
 
     await page.getByTestId('update-undo').click();
     await page.getByTestId('update-notice').waitFor();
