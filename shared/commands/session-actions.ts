@@ -52,11 +52,12 @@ export const sessionActionCommands = {
   /**
    * Discards the uncommitted change of one file in the session's worktree (tracked: back to HEAD;
    * new: deleted), or of one hunk of it (`git apply -R` of that hunk, refused when it no longer
-   * applies). The file as it was is first kept under refs/council/archive/<id>/discard-<n>. `hunk`:
-   * its number as `git diff HEAD -- <path>` prints them (1 first), or its text as a diff showed it.
+   * applies). The file as it was is first kept under refs/council/archive/<id>/discard-<n>. A hunk
+   * is named by its text as a diff showed it (`hunkText`), or by its number as `git diff HEAD --
+   * <path>` prints them (`hunk`, 1 first); not both.
    */
   'sessions.discard': {
-    input: z.strictObject({ repo: repo(), id: id(), path: path(), hunk: z.optional(z.union([z.int().check(z.gte(1), z.lte(100_000)), HunkTextSchema])) }),
+    input: z.strictObject({ repo: repo(), id: id(), path: path(), hunk: z.optional(z.int().check(z.gte(1), z.lte(100_000))), hunkText: z.optional(HunkTextSchema) }),
     output: DiscardResultSchema,
   },
   /**

@@ -274,6 +274,12 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
       expect(done).toMatchObject({ outcome: 'restored', archivedAs: `refs/council/archive/${id}/discard-1` });
       expect(readFileSync(path.join(s.worktreePath, 'src/a.ts'), 'utf8')).toBe('export const a = 1;\n');
       expect(gitShow(`${done.archivedAs}:src/a.ts`)).toBe('export const a = 2;');
+      writeIn(s.worktreePath, 'src/a.ts', 'export const a = 3;\n');
+      const both = await call('sessions.discard', { repo: repo.root, id, path: 'src/a.ts', hunk: 1, hunkText: { header: '@@ -1 +1 @@', text: '-export const a = 1;\n+export const a = 3;\n' } });
+      expect(both).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('not both') } });
+      const byText = await ok<{ outcome: string; hunk: string }>('sessions.discard', { repo: repo.root, id, path: 'src/a.ts', hunkText: { header: '@@ -1 +1 @@', text: '-export const a = 1;\n+export const a = 3;\n' } });
+      expect(byText).toMatchObject({ outcome: 'hunk-reversed', hunk: '@@ -1 +1 @@' });
+      expect(readFileSync(path.join(s.worktreePath, 'src/a.ts'), 'utf8')).toBe('export const a = 1;\n');
     },
     malformed: { input: { repo: '/r', id: 'abc', path: 'a', hunk: 0 }, names: 'hunk' },
   },

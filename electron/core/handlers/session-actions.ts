@@ -1,5 +1,6 @@
 import { agentRunningIn } from '../agents/run-store';
 import type { HandlerTable } from '../dispatch';
+import { invalidInput } from '../errors';
 import { commitsBetween, countCommits } from '../git/history';
 import { branchRef } from '../git/refs';
 import { defaultMergeMessage, defaultSquashMessage } from '../merge/subject';
@@ -16,9 +17,10 @@ const LANDING_COMMITS = 100;
 
 export function sessionActionHandlers({ repos }: HandlerDeps) {
   return {
-    'sessions.discard': async ({ repo, id, path, hunk }) => {
+    'sessions.discard': async ({ repo, id, path, hunk, hunkText }) => {
+      if (hunk !== undefined && hunkText !== undefined) throw invalidInput('name the hunk once: by its number (hunk) or by its text (hunkText), not both');
       const council = await repos.open(repo);
-      return discardChange(council.ws, council.session(id), path, hunk);
+      return discardChange(council.ws, council.session(id), path, hunkText ?? hunk);
     },
     'sessions.updateFromBase': async ({ repo, id, strategy, abort }) => {
       const council = await repos.open(repo);

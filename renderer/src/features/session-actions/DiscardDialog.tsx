@@ -22,7 +22,8 @@ export function DiscardDialog({ repo, sessionId, path, hunk, onClose }: { repo: 
   const confirm = async () => {
     setBusy(true);
     setError(null);
-    const result = await call('sessions.discard', { repo, id: sessionId, path, ...(hunk !== undefined ? { hunk } : {}) });
+    const named = hunk === undefined ? {} : typeof hunk === 'number' ? { hunk } : { hunkText: { header: hunk.header, text: hunk.text } };
+    const result = await call('sessions.discard', { repo, id: sessionId, path, ...named });
     setBusy(false);
     if (!result.ok) {
       setError(failureText(result.error, 'discard the change', 'Discarding', 'sessions.discard'));
