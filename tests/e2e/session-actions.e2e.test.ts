@@ -78,6 +78,7 @@ describe.skipIf(unavailable !== null)("a reviewer's actions on a session", () =>
     const dialog = page.getByTestId('discard-dialog');
     await dialog.waitFor();
     expect(await page.getByTestId('discard-path').textContent()).toBe('src/a.ts');
+    await expect.poll(() => page.getByTestId('discard-what').textContent()).toBe("The uncommitted change of src/a.ts goes: the file is put back as the session's last commit has it.");
     expect(await page.getByTestId('discard-kept').textContent()).toContain(`kept in a commit under refs/council/archive/${s.id}/discard-<n>`);
     await screenshot(page, 'session-actions-discard');
     await page.getByTestId('discard-cancel').click();

@@ -13,6 +13,8 @@ describe('session actions wording', () => {
     expect(hunkLabel({ header: ' @@ -1,3 +1,3 @@ fn ' })).toBe('@@ -1,3 +1,3 @@ fn');
     expect(discardWhat('a.ts', 2)).toBe('The hunk 2 of a.ts is reversed in the worktree; the rest of the file stays as it is.');
     expect(discardWhat('a.ts', undefined)).toContain('The uncommitted change of a.ts goes');
+    expect(discardWhat('a.ts', undefined, true)).toBe('a.ts is a new file: it is deleted from the worktree.');
+    expect(discardWhat('a.ts', undefined, false)).toBe("The uncommitted change of a.ts goes: the file is put back as the session's last commit has it.");
   });
 
   it('says how many commits came in', () => {

@@ -12,12 +12,13 @@ export function hunkLabel(hunk: number | { header: string } | undefined): string
   return typeof hunk === 'number' ? `hunk ${hunk}` : hunk.header.trim();
 }
 
-/** What a discard will do, said before it is confirmed. */
-export function discardWhat(path: string, hunk: number | { header: string } | undefined): string {
+/** What a discard will do, said before it is confirmed. `isNew`: the file is untracked (null: not known yet). */
+export function discardWhat(path: string, hunk: number | { header: string } | undefined, isNew: boolean | null = null): string {
   const label = hunkLabel(hunk);
-  return label === null
-    ? `The uncommitted change of ${path} goes: a file the session's HEAD has is put back as HEAD has it; a new file is deleted.`
-    : `The ${label} of ${path} is reversed in the worktree; the rest of the file stays as it is.`;
+  if (label !== null) return `The ${label} of ${path} is reversed in the worktree; the rest of the file stays as it is.`;
+  if (isNew === true) return `${path} is a new file: it is deleted from the worktree.`;
+  if (isNew === false) return `The uncommitted change of ${path} goes: the file is put back as the session's last commit has it.`;
+  return `The uncommitted change of ${path} goes: a file the session's last commit has is put back as it was there; a new file is deleted.`;
 }
 
 /** Where a discard keeps what it discards, said before it is confirmed. */

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { call } from '../../api';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -18,6 +18,18 @@ export function DiscardDialog({ repo, sessionId, path, hunk, onClose }: { repo: 
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const label = hunkLabel(hunk);
+  // Whether the file is new (deleted by a discard) or tracked (put back): said before confirming.
+  const [isNew, setIsNew] = useState<boolean | null>(null);
+  useEffect(() => {
+    let live = true;
+    void call('sessions.changes', { repo, id: sessionId }).then((result) => {
+      const file = result.ok ? result.value.find((each) => each.path === path) : undefined;
+      if (live && file !== undefined) setIsNew(file.kind === 'untracked');
+    });
+    return () => {
+      live = false;
+    };
+  }, [repo, sessionId, path]);
 
   const confirm = async () => {
     setBusy(true);
@@ -57,7 +69,7 @@ export function DiscardDialog({ repo, sessionId, path, hunk, onClose }: { repo: 
           </>
         ) : null}
       </p>
-      <p data-testid="discard-what">{discardWhat(path, hunk)}</p>
+      <p data-testid="discard-what">{discardWhat(path, hunk, isNew)}</p>
       <p className="muted" data-testid="discard-kept">
         {discardKeptWhere(sessionId)} You will be shown the git command that brings it back.
       </p>
