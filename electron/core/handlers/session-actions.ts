@@ -1,6 +1,6 @@
 import { agentRunningIn } from '../agents/run-store';
 import type { HandlerTable } from '../dispatch';
-import { invalidInput } from '../errors';
+import { conflict, invalidInput } from '../errors';
 import { commitsBetween, countCommits } from '../git/history';
 import { branchRef } from '../git/refs';
 import { defaultMergeMessage, defaultSquashMessage } from '../merge/subject';
@@ -26,6 +26,8 @@ export function sessionActionHandlers({ repos }: HandlerDeps) {
       const council = await repos.open(repo);
       const session = council.session(id);
       if (abort) return abortUpdateFromBase(council.context, session);
+      const merging = council.queue.list().find((e) => e.sessionId === session.id && (e.state === 'checking' || e.state === 'merging'));
+      if (merging) throw conflict(`session ${session.id} is being merged by the queue (entry ${merging.id}, ${merging.state}): update it from its base once that is over`);
       return updateFromBase(council.ws, council.context, session, { strategy, agentRunning: agentRunningIn(council.ws.paths, session.id) });
     },
     'sessions.open': async ({ repo, id, target }) => {
