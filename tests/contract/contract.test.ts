@@ -288,7 +288,29 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
       const id = await oneSession();
       repo.write('README.md', '# moved on\n');
       repo.commitAll('base moves');
+      // Refused while its agent runs (the agents' run state), and nothing moves.
+      await useScript(await core.council(repo.root), 'claude', [{ sleep: 60_000 }]);
+      await ok('agent.start', { repo: repo.root, id, preset: 'claude', mode: 'headless' });
+      expect(await call('sessions.updateFromBase', { repo: repo.root, id })).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringContaining("agent is running in its worktree: stop it first") } });
+      await ok('agent.stop', { repo: repo.root, id });
       expect(await ok('sessions.updateFromBase', { repo: repo.root, id })).toMatchObject({ state: 'updated', commitsIn: 1, strategy: 'merge' });
+      // A conflict, then its resolve prompt sent to the (restarted) agent as a follow-up.
+      const s = (await ok<{ session: { id: string; worktreePath: string } }[]>('sessions.list', { repo: repo.root })).find((c) => c.session.id === id)!.session;
+      writeIn(s.worktreePath, 'README.md', '# session\n');
+      await ok('sessions.commit', { repo: repo.root, id, message: 'session readme' });
+      repo.write('README.md', '# base again\n');
+      repo.commitAll('base readme');
+      const conflicted = await ok<{ state: string; files: string[]; resolvePrompt: string }>('sessions.updateFromBase', { repo: repo.root, id });
+      expect(conflicted).toMatchObject({ state: 'conflict', files: ['README.md'] });
+      expect((await ok<{ status: string }[]>('context.show', { repo: repo.root, id }))[0]).toMatchObject({ status: 'blocked' });
+      await useScript(await core.council(repo.root), 'claude', [{ echoStdin: true }]);
+      await ok('agent.start', { repo: repo.root, id, preset: 'claude', mode: 'interactive' });
+      await ok('agent.attach', { repo: repo.root, id });
+      expect(await ok('agent.followUp', { repo: repo.root, id, text: conflicted.resolvePrompt })).toEqual({ delivered: 'terminal' });
+      await waitFor(() => received.some((e) => e.event === 'agent.output' && (e.payload as { data: string }).data.includes('stopped on conflicts in: README.md')));
+      await ok('agent.stop', { repo: repo.root, id });
+      expect(await ok('sessions.updateFromBase', { repo: repo.root, id, abort: true })).toMatchObject({ state: 'aborted' });
+      expect(readFileSync(path.join(s.worktreePath, 'README.md'), 'utf8')).toBe('# session\n');
     },
     malformed: { input: { repo: '/r', id: 'abc', strategy: 'octopus' }, names: 'strategy' },
   },
