@@ -421,11 +421,11 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
       await useScript(await core.council(repo.root), 'claude', [{ echoStdin: true }]);
       await ok('agent.start', { repo: repo.root, id, preset: 'claude', mode: 'interactive' });
       await ok('agent.attach', { repo: repo.root, id });
-      expect(await ok('agent.followUp', { repo: repo.root, id, text: 'and add tests' })).toEqual({ delivered: 'terminal' });
+      expect(await ok('agent.followUp', { repo: repo.root, id, text: 'and add tests' })).toMatchObject({ delivered: 'terminal', run: { mode: 'interactive' } });
       // typed, then submitted: the agent reads it as one line
       await waitFor(() => received.some((e) => e.event === 'agent.output' && (e.payload as { data: string }).data.includes('echo: and add tests')));
     },
-    malformed: { input: { repo: '/r', id: 'abc', text: '' }, names: 'text' },
+    malformed: { input: { repo: '/r', id: 'abc', text: 'x', start: { mode: 'sideways' } }, names: 'start' },
   },
   'agent.resize': {
     valid: async () => {
