@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentRun } from '../../shared/agents';
 import { sendFollowUp } from '../../electron/core/agents/follow-up';
 import { Inbox, INBOX_KEEP } from '../../electron/core/agents/inbox';
-import { fakeScene, sessions, useScript, waitUntil, type FakeScene } from './fake-agents';
+import { fakeScene, sessions, waitUntil, type FakeScene } from './fake-agents';
 import { tempDir } from '../helpers/repo';
 
 // Follow-ups in every state of a session's agent, on real processes (the fake agent standing in for
