@@ -128,7 +128,14 @@ export class ShellManager {
     const shell = this.live.get(sessionId);
     if (!shell) return false;
     this.live.delete(sessionId);
-    await shell.process.stop({ graceMs: 1000 });
+    // As when its window closes: a hang-up first (an interactive shell ignores SIGTERM, and passes
+    // the hang-up on to its jobs), then the whole tree is ended.
+    try {
+      process.kill(shell.info.pid, 'SIGHUP');
+    } catch {
+      // already gone
+    }
+    await shell.process.stop({ graceMs: 500 });
     return true;
   }
 
