@@ -1,11 +1,11 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentRun } from '../../shared/agents';
 import type { Session } from '../../shared/models';
 import { RunStore } from '../../electron/core/agents/run-store';
 import { Council } from '../../electron/core/council';
-import { isAlive, waitUntil } from '../agents/fake-agents';
+import { isAlive, useScript, waitUntil } from '../agents/fake-agents';
 import { requireCli, testUser } from '../agents/harness';
 import { envWithoutAgents, startServe, type ServeProcess } from '../e2e/browser';
 import { councilAsync, REPO_ROOT } from '../helpers/cli';
@@ -48,11 +48,34 @@ async function invoke(host: ServeProcess, command: string, input: unknown): Prom
 
 const turnsWith = (server: ModelServer, text: string) => server.requests.filter((r) => r.kind === 'turn' && JSON.stringify(r.body).includes(text));
 
+describe('council send to a headless agent hosted by a detached agent host', () => {
+  it('is queued, and the host resumes the agent with it when its run ends', async () => {
+    const repo = makeRepo();
+    const council = Council.open(repo.root);
+    const argv = path.join(path.dirname(repo.root), 'argv.jsonl');
+    await useScript(council, 'claude', [{ claude: 'init', sessionId: 'conv-q' }, { argvTo: argv }, { sleep: 2500 }, { claude: 'result', text: 'ok' }]);
+    const ran = await councilAsync(['--json', 'run', '--agent', 'claude', '--task', 'first'], { cwd: repo.root });
+    expect(ran.code, ran.stderr).toBe(0);
+    const [session] = council.ws.registry.all() as [Session];
+    const store = new RunStore(council.ws.paths);
+    await waitUntil(() => existsSync(argv), 'the first run');
+    const first = store.latest(session.id) as AgentRun;
+    const sent = await send(repo.root, session.id, 'and then this', {});
+    expect(sent).toMatchObject({ delivered: 'queued', run: { id: first.id } });
+    await waitUntil(() => readFileSync(argv, 'utf8').trim().split('\n').length === 2, 'the resumed run', 20_000);
+    expect(JSON.parse(readFileSync(argv, 'utf8').trim().split('\n')[1]!)).toEqual(expect.arrayContaining(['--resume=conv-q', 'and then this']));
+    const resumed = store.latest(session.id) as AgentRun;
+    expect(resumed.hostPid).toBe(first.hostPid); // the same agent host went on with it
+    await waitUntil(() => store.latest(session.id)?.state === 'done', 'the resumed run to end', 20_000);
+    await waitUntil(() => !isAlive(first.hostPid), 'the agent host to exit', 15_000);
+  }, 60_000);
+});
+
 describe.sequential('council send', () => {
   beforeAll(() => requireCli('claude'));
 
   it('reaches an interactive Claude Code hosted by a browser host: typed into its terminal, the model gets it as the next turn', async () => {
-    const server = await model([{ text: 'First answer: ALPHA-7731.' }, { text: 'Second answer: BRAVO-4409.' }]);
+    const server = await model([{ text: 'First answer: ALPHA-7731.' }, { text: 'Second answer: BRAVO-4409.' }, { text: 'Third answer: CHARLIE-1.' }]);
     const user = testUser('claude', server.url);
     const repo = makeRepo();
     const council = Council.open(repo.root);
@@ -79,13 +102,25 @@ describe.sequential('council send', () => {
     expect(sent).toMatchObject({ delivered: 'terminal', run: { id: started.id } });
     expect(sent.note).toContain(`pid ${host.pid}`);
     await waitUntil(() => turnsWith(server, followUp).length > 0, "the follow-up's turn", 60_000);
-    const body = JSON.stringify(turnsWith(server, followUp)[0]!.body);
-    expect(body).toContain('ALPHA-7731'); // the same conversation
+    expect(JSON.stringify(turnsWith(server, followUp)[0]!.body)).toContain('ALPHA-7731'); // the same conversation
     // The inbox says who delivered it, once.
     const inbox = (await council.agents()).inbox.list(session.id);
     expect(inbox).toEqual([expect.objectContaining({ text: followUp, from: 'cli', state: 'terminal', runId: started.id })]);
     expect(server.errors).toEqual([]);
-  }, 180_000);
+
+    // The interactive run learnt its conversation id from Claude's hooks (session_id); once it has
+    // ended, `council send` resumes that conversation, headless, in a detached agent host.
+    const store = new RunStore(council.ws.paths);
+    await waitUntil(() => store.get(session.id, started.id)?.agentSessionId != null, 'the conversation id from the hooks', 30_000);
+    await invoke(host, 'agent.stop', { repo: repo.root, id: session.id });
+    const third = 'And the third code word?';
+    const resumed = await send(repo.root, session.id, third, { ...user.env, PATH: envWithoutAgents().PATH as string });
+    expect(resumed).toMatchObject({ delivered: 'resumed', run: { mode: 'headless', task: third } });
+    await waitUntil(() => store.get(session.id, resumed.run!.id)?.state === 'done', 'the resumed run to end', 90_000);
+    const body = JSON.stringify(turnsWith(server, third)[0]?.body ?? null);
+    expect(body).toContain('ALPHA-7731');
+    expect(body).toContain(followUp);
+  }, 240_000);
 
   it('resumes a finished headless Claude Code on its conversation in a detached agent host, which ends with it', async () => {
     const server = await model([{ text: 'First answer: ALPHA-7731.' }, { text: 'Second answer: BRAVO-4409.' }]);
