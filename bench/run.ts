@@ -17,6 +17,7 @@ import { idleThenLoaded, LOAD_DESCRIPTION } from './load';
 import { loadAverage, machineTable } from './machine';
 import { measureContext } from './measure-context';
 import { measureHandoff } from './measure-handoff';
+import { FOLLOW_UP_FULL, FOLLOW_UP_QUICK, measureFollowUp } from './measure-follow-up';
 import { measureLockCli } from './measure-lock-cli';
 import { measureLockInProcess } from './measure-lock-inprocess';
 import { measureSessionCreate } from './measure-session-create';
@@ -124,6 +125,9 @@ async function main(): Promise<number> {
     const merges = quick ? MERGE_QUICK : MERGE_FULL;
     cfg.log(`11. merge queue: ${merges.merges} merges × ${merges.rounds} vs raw git merge --no-ff`);
     rows.push(...(await idleThenLoaded(cfg, (c) => measureMerge(c, merges))));
+
+    cfg.log('12. follow-up → the interactive agent has it; resuming a finished headless agent with one');
+    rows.push(...(await idleThenLoaded(cfg, (c) => measureFollowUp(c, quick ? FOLLOW_UP_QUICK : FOLLOW_UP_FULL))));
 
     cfg.print(renderSummary(rows, [
       'pass/fail applies the targets above to the LOADED figures; "info" rows have no target of their own; "(miss)" marks an idle figure that missed',

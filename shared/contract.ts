@@ -10,6 +10,7 @@ import { agentCommands } from './commands/agents';
 import { mergeCommands } from './commands/merge';
 import { lockCommands } from './commands/locks';
 import { watchCommands } from './commands/watch';
+import { shellCommands } from './commands/shells';
 
 export { SessionCardSchema, type SessionCard } from './commands/sessions';
 
@@ -34,6 +35,7 @@ export const commands = {
   ...mergeCommands,
   ...lockCommands,
   ...watchCommands,
+  ...shellCommands,
 } as const;
 
 /** What the desktop app's menu and keyboard shortcuts ask the window to do. */
@@ -67,6 +69,10 @@ export const events = {
   }),
   /** Terminal output of a session's agent, for clients attached to it; `seq` has no gaps per run. */
   'agent.output': z.object({ repo: z.string(), sessionId: SessionIdSchema, runId: z.string(), seq: z.int(), data: z.string() }),
+  /** Output of a session's shell, for clients attached to it; `seq` has no gaps per shell. */
+  'shell.output': z.object({ repo: z.string(), sessionId: SessionIdSchema, shellId: z.string(), seq: z.int(), data: z.string() }),
+  /** A session's shell ended (it exited, or was stopped), for clients attached to it. */
+  'shell.exited': z.object({ repo: z.string(), sessionId: SessionIdSchema, shellId: z.string(), code: z.nullable(z.int()), signal: z.nullable(z.string()) }),
   /** A run started, changed state or ended (any client watching the repository). */
   'agent.run': z.object({ repo: z.string(), run: AgentRunSchema }),
   /** The radar was recomputed (any client watching the repository). */

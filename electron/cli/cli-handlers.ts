@@ -5,6 +5,7 @@ import { Council } from '../core/council';
 import type { HandlerTable } from '../core/dispatch';
 import { repositoryHandlers, type Background } from '../core/handlers/index';
 import { startCouncilWorker } from './detached';
+import { CouncilError } from '../core/errors';
 
 /**
  * The CLI's side of the front door: the core's handlers over one repository owner per repository
@@ -44,6 +45,29 @@ const background: Background = {
       watchMs: 15_000,
       what: 'the background agent host',
     });
+  },
+
+  // A CLI verb ends when it has answered: an agent resumed or started by a follow-up (`council
+  // send`) is hosted by a detached `council agent-host`, which takes the messages from the inbox.
+  followUpRunner: {
+    interactive: false,
+    async start(manager, sessionId, messages, options) {
+      const council = manager.council;
+      const store = manager.store;
+      const before = store.latest(sessionId)?.id ?? null;
+      const how = options.followUp !== undefined ? 'resumed' : 'started';
+      const fresh = (): boolean => (store.latest(sessionId)?.id ?? null) !== before;
+      const args = ['--repo', council.root, 'agent-host', '--sessions', sessionId, '--agent', String(options.preset), '--mode', options.mode ?? 'headless'];
+      await startCouncilWorker([...args, '--follow-up', messages.map((m) => m.id).join(','), '--follow-up-as', how], {
+        cwd: council.root,
+        ready: fresh,
+        watchMs: 15_000,
+        what: 'the background agent host',
+      });
+      const run = store.latest(sessionId);
+      if (!run || !fresh()) throw new CouncilError('internal', `the background agent host did not start session ${sessionId}'s agent within 15 s`);
+      return run;
+    },
   },
 };
 

@@ -61,6 +61,7 @@ export class Council {
   private readonly listeners: Listeners = { agentRun: new Set(), agentEvent: new Set(), radar: new Set(), state: new Set(), worktree: new Set(), mergeNotice: new Set() };
   private queueStore: MergeQueue | null = null;
   private agentManager: Promise<AgentManager> | null = null;
+  private shellManager: Promise<import('./shells/shell-manager').ShellManager> | null = null;
   private adopted: Promise<void> | null = null;
   private radarFeed: Promise<RadarFeed> | null = null;
   private watchers: Promise<RepositoryWatch> | null = null;
@@ -174,6 +175,17 @@ export class Council {
     return this.agentManager;
   }
 
+  /** The plain shells this process runs in the repository's sessions' worktrees (made on first use). */
+  shells(): Promise<import('./shells/shell-manager').ShellManager> {
+    this.shellManager ??= import('./shells/shell-manager').then(({ ShellManager }) => new ShellManager(this));
+    return this.shellManager;
+  }
+
+  /** The shells when something already made them (nothing to stop otherwise). */
+  shellsIfMade(): Promise<import('./shells/shell-manager').ShellManager> | null {
+    return this.shellManager;
+  }
+
   /**
    * Once per owner: runs whose host process is gone are marked interrupted (their work stays; they
    * can be resumed), and an agent that outlived its host is stopped. The app does it when it opens
@@ -269,9 +281,13 @@ export class Council {
   /** Stops everything this owner started: agents it runs, the radar, the watchers; no new background merge starts. Idempotent. */
   async close(): Promise<void> {
     this.closed = true;
-    const [manager, feed, watch] = await Promise.all([this.agentManager, this.radarFeed, this.watchers].map((p) => p?.catch(() => null) ?? null));
+    const [manager, feed, watch, shells] = await Promise.all([this.agentManager, this.radarFeed, this.watchers, this.shellManager].map((p) => p?.catch(() => null) ?? null));
     (feed as RadarFeed | null)?.stop();
-    await Promise.all([(manager as AgentManager | null)?.stopAll(), (watch as RepositoryWatch | null)?.close()]);
+    await Promise.all([
+      (manager as AgentManager | null)?.stopAll(),
+      (watch as RepositoryWatch | null)?.close(),
+      (shells as import('./shells/shell-manager').ShellManager | null)?.stopAll(),
+    ]);
     // A merge under way is not waited for (its gate may run for minutes): the merge lock and the
     // journal make it safe to cut off, and the next process to open the queue recovers it.
   }

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { RemoveResultSchema } from '../models';
 import { AgentEventSchema, AgentPresetIdSchema, AgentPresetInfoSchema, AgentRunSchema, CompareRowSchema, RunModeSchema } from '../agents';
 import { repo, id } from './fields';
+import { FollowUpDeliverySchema } from '../follow-ups';
 
 /** Agents: the presets on this machine, a session's runs, best-of-N comparison. */
 
@@ -26,10 +27,21 @@ export const agentCommands = {
     input: z.strictObject({ repo: repo(), id: id(), data: z.string().check(z.maxLength(65536)) }),
     output: z.object({ written: z.boolean() }),
   },
-  /** A follow-up prompt: typed and submitted in the terminal of the session's running interactive agent. */
+  /**
+   * A follow-up prompt for the session's agent: typed and submitted in a running interactive
+   * agent's terminal (through the session's inbox when another process hosts it), queued for a
+   * running headless one (it is resumed with it when it ends), or an ended agent is resumed on its
+   * own conversation with it. With `start`, a session without an agent (or whose conversation
+   * cannot be resumed) starts one with it as its prompt. `delivered` says which happened.
+   */
   'agent.followUp': {
-    input: z.strictObject({ repo: repo(), id: id(), text: z.string().check(z.minLength(1), z.maxLength(8000)) }),
-    output: z.object({ delivered: z.literal('terminal') }),
+    input: z.strictObject({
+      repo: repo(),
+      id: id(),
+      text: z.string().check(z.minLength(1), z.maxLength(8000)),
+      start: z.optional(z.strictObject({ agent: z.optional(AgentPresetIdSchema), mode: RunModeSchema })),
+    }),
+    output: z.object({ delivered: FollowUpDeliverySchema, run: z.nullable(AgentRunSchema), note: z.string() }),
   },
   'agent.resize': {
     input: z.strictObject({ repo: repo(), id: id(), cols: z.int().check(z.gte(2), z.lte(1000)), rows: z.int().check(z.gte(1), z.lte(500)) }),

@@ -29,6 +29,7 @@ const FACES: Record<string, { argv: string[]; command: CommandName }> = {
   'session reconcile': { argv: [], command: 'sessions.reconcile' },
   'session stop': { argv: ['abc123'], command: 'agent.stop' },
   'session logs': { argv: ['abc123'], command: 'agent.log' },
+  send: { argv: ['abc123', '-m', 'and add tests'], command: 'agent.followUp' },
   agents: { argv: [], command: 'agents.list' },
   run: { argv: ['--agent', 'claude', '--task', 'a task', '--count', '2'], command: 'sessions.launch' },
   'context update': { argv: ['--session', 'abc123', '--status', 'working', '--file', 'src/a.ts'], command: 'context.update' },

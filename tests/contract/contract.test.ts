@@ -492,11 +492,86 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
       await useScript(await core.council(repo.root), 'claude', [{ echoStdin: true }]);
       await ok('agent.start', { repo: repo.root, id, preset: 'claude', mode: 'interactive' });
       await ok('agent.attach', { repo: repo.root, id });
-      expect(await ok('agent.followUp', { repo: repo.root, id, text: 'and add tests' })).toEqual({ delivered: 'terminal' });
+      expect(await ok('agent.followUp', { repo: repo.root, id, text: 'and add tests' })).toMatchObject({ delivered: 'terminal', run: { mode: 'interactive' } });
       // typed, then submitted: the agent reads it as one line
       await waitFor(() => received.some((e) => e.event === 'agent.output' && (e.payload as { data: string }).data.includes('echo: and add tests')));
     },
-    malformed: { input: { repo: '/r', id: 'abc', text: '' }, names: 'text' },
+    malformed: { input: { repo: '/r', id: 'abc', text: 'x', start: { mode: 'sideways' } }, names: 'start' },
+  },
+  'shell.start': {
+    valid: async () => {
+      const id = await oneSession();
+      const shell = await ok<{ pid: number; cwd: string; program: string }>('shell.start', { repo: repo.root, id, cols: 100, rows: 30 });
+      const session = (await core.council(repo.root)).session(id);
+      expect(shell).toMatchObject({ cwd: session.worktreePath, program: expect.stringMatching(/sh$/) });
+      // one per session: asked again, the same one
+      expect(await ok('shell.start', { repo: repo.root, id })).toMatchObject({ pid: shell.pid });
+      expect(await ok('shell.stop', { repo: repo.root, id })).toEqual({ stopped: true });
+    },
+    malformed: { input: { repo: '/r', id: 'abc', cols: 1 }, names: 'cols' },
+  },
+  'shell.input': {
+    valid: async () => {
+      const id = await oneSession();
+      expect(await ok('shell.input', { repo: repo.root, id, data: 'pwd\r' })).toEqual({ written: false });
+      await ok('shell.start', { repo: repo.root, id });
+      await ok('shell.attach', { repo: repo.root, id });
+      expect(await ok('shell.input', { repo: repo.root, id, data: 'echo "$COUNCIL_SESSION_ID-$PWD"\r' })).toEqual({ written: true });
+      const session = (await core.council(repo.root)).session(id);
+      await waitFor(() => received.some((e) => e.event === 'shell.output' && (e.payload as { data: string }).data.includes(`${id}-${session.worktreePath}`)));
+      await ok('shell.stop', { repo: repo.root, id });
+    },
+    malformed: { input: { repo: '/r', id: 'abc', data: 7 }, names: 'data' },
+  },
+  'shell.resize': {
+    valid: async () => {
+      const id = await oneSession();
+      expect(await ok('shell.resize', { repo: repo.root, id, cols: 100, rows: 30 })).toEqual({ resized: false });
+      await ok('shell.start', { repo: repo.root, id });
+      expect(await ok('shell.resize', { repo: repo.root, id, cols: 90, rows: 20 })).toEqual({ resized: true });
+      await ok('shell.stop', { repo: repo.root, id });
+    },
+    malformed: { input: { repo: '/r', id: 'abc', cols: 100, rows: 0 }, names: 'rows' },
+  },
+  'shell.stop': {
+    valid: async () => {
+      const id = await oneSession();
+      expect(await ok('shell.stop', { repo: repo.root, id })).toEqual({ stopped: false });
+      const { pid } = await ok<{ pid: number }>('shell.start', { repo: repo.root, id });
+      await ok('shell.attach', { repo: repo.root, id });
+      expect(await ok('shell.stop', { repo: repo.root, id })).toEqual({ stopped: true });
+      expect(() => process.kill(pid, 0)).toThrow();
+      await waitFor(() => received.some((e) => e.event === 'shell.exited'));
+    },
+    malformed: { input: { repo: '/r' }, names: 'id' },
+  },
+  'shell.attach': {
+    valid: async () => {
+      const id = await oneSession();
+      expect(await ok('shell.attach', { repo: repo.root, id })).toEqual({ shell: null, seq: 0, data: '', truncated: false });
+      await ok('shell.start', { repo: repo.root, id });
+      await ok('shell.input', { repo: repo.root, id, data: 'echo attach-$((6*7))\r' });
+      const end = Date.now() + 5000;
+      let data = '';
+      while (!data.includes('attach-42') && Date.now() < end) {
+        data = (await ok<{ data: string }>('shell.attach', { repo: repo.root, id })).data;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(data).toContain('attach-42');
+      await ok('shell.stop', { repo: repo.root, id });
+    },
+    malformed: { input: { repo: '/r', id: 5 }, names: 'id' },
+  },
+  'shell.detach': {
+    valid: async () => {
+      const id = await oneSession();
+      expect(await ok('shell.detach', { repo: repo.root, id })).toEqual({ stopped: false });
+      await ok('shell.start', { repo: repo.root, id });
+      await ok('shell.attach', { repo: repo.root, id });
+      expect(await ok('shell.detach', { repo: repo.root, id })).toEqual({ stopped: true });
+      await ok('shell.stop', { repo: repo.root, id });
+    },
+    malformed: { input: { repo: '/r', id: null }, names: 'id' },
   },
   'agent.resize': {
     valid: async () => {

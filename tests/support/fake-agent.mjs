@@ -37,10 +37,14 @@
 //   {"ignoreSigterm": true}           from now on SIGTERM only prints "SIGTERM ignored\n"
 //   {"run": ["program", "arg", …]}    runs a program on the same stdio and waits (e.g. ["stty", "size"])
 //   {"printArgv": true}               the arguments it was started with, as one JSON line
+//   {"argvTo": "file"}                appends the arguments it was started with, as one JSON line, to
+//       the file (relative to cwd): what each of several runs was started with
+//   {"stampStdin": "file"}            like echoStdin, and appends {"line", "at"} for each line read to
+//       the file, "at" the wall-clock time in ms (fractional) when the line was read
 //   {"printEnv": "NAME"}              "NAME=<value>\n" (empty when unset)
 // A malformed script or an unknown step: a message on stderr and exit 2.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 function loadScript(argv) {
@@ -228,6 +232,17 @@ async function runStep(step) {
   if ('burst' in step) return burst(step.burst);
   if ('echoStdin' in step) {
     for (let line = await nextLine(); line !== null && line !== 'end'; line = await nextLine()) await write(process.stdout, `echo: ${line}\n`);
+    return undefined;
+  }
+  if ('stampStdin' in step) {
+    for (let line = await nextLine(); line !== null && line !== 'end'; line = await nextLine()) {
+      appendFileSync(path.resolve(step.stampStdin), `${JSON.stringify({ line, at: performance.timeOrigin + performance.now() })}\n`);
+      await write(process.stdout, `echo: ${line}\n`);
+    }
+    return undefined;
+  }
+  if ('argvTo' in step) {
+    appendFileSync(path.resolve(step.argvTo), `${JSON.stringify(process.argv.slice(2))}\n`);
     return undefined;
   }
   if ('waitForInput' in step) {

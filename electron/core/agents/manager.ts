@@ -1,4 +1,4 @@
-import { mkdirSync, readlinkSync, realpathSync } from 'node:fs';
+import { mkdirSync, readlinkSync, realpathSync, watch, type FSWatcher } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AgentEvent, AgentEventInput, AgentPresetId, AgentRun, OutputChunk, RunMode, RunState } from '../../../shared/agents';
@@ -22,6 +22,7 @@ import { AdvisoryLocks } from './advisory-locks';
 import { StderrGist } from './failure-reason';
 import { followRunEvents } from './hooks/run-events';
 import { TerminalSizes } from './runner/terminal-sizes';
+import { Inbox } from './inbox';
 
 /**
  * Starts, watches and stops the agents of one repository's sessions, in this process. Every run
@@ -45,6 +46,11 @@ export interface StartOptions {
   runId?: string;
   /** A prompt other than the session's task (e.g. "bring in the base and resolve these files"). */
   task?: string;
+  /**
+   * A follow-up: the session's latest run is continued on the CLI's own conversation (its id must
+   * be known) with this as the new prompt — not the task again (issue 14, item 2).
+   */
+  followUp?: string;
 }
 
 export interface ManagerOptions {
@@ -82,6 +88,12 @@ interface LiveRun {
   stopEvents: (() => void) | null;
 }
 
+/** Between a follow-up's text and the Enter that submits it: a TUI that takes a burst of input as a
+ * paste would otherwise take the Enter as part of it (a new line in its prompt, not a submit). */
+export const SUBMIT_AFTER_MS = 80;
+/** How often the inboxes of this process's interactive agents are looked at besides the file watch. */
+const INBOX_POLL_MS = 1000;
+
 /** How often a pending start-up prompt's answer is looked for (a small file read). */
 const STARTUP_POLL_MS = 250;
 
@@ -97,12 +109,19 @@ export class AgentManager {
   private readonly outputListeners = new Map<string, Set<(run: AgentRun, chunk: OutputChunk) => void>>();
   private readonly contextQueue = new Map<string, Promise<void>>();
   private readonly sizes: TerminalSizes;
+  /** Follow-ups for the sessions' agents from other processes (`council send`): see watchInbox(). */
+  readonly inbox: Inbox;
+  private inboxWatch: FSWatcher | null = null;
+  private inboxPoll: NodeJS.Timeout | null = null;
+  private readonly inboxStamps = new Map<string, string | null>();
+  private readonly delivering = new Map<string, Promise<void>>();
 
   constructor(
     readonly council: Council,
     private readonly options: ManagerOptions = {},
   ) {
     this.store = new RunStore(council.ws.paths);
+    this.inbox = new Inbox(council.ws.paths);
     this.sizes = new TerminalSizes({ cols: options.cols ?? 120, rows: options.rows ?? 32 });
   }
 
@@ -139,14 +158,17 @@ export class AgentManager {
     if (this.live.has(session.id) || (previous && isLive(previous) && this.hostAlive(previous))) {
       throw new CouncilError('conflict', `session ${session.id} already has a running agent (run ${previous?.id ?? '?'}); stop it first`);
     }
-    const presetId = options.preset ?? (options.resume ? previous?.preset : undefined) ?? session.agent;
+    const followUp = options.followUp;
+    const continuing = options.resume === true || followUp !== undefined;
+    const presetId = options.preset ?? (continuing ? previous?.preset : undefined) ?? session.agent;
     const preset = presetFor(presetId);
-    const mode: RunMode = options.mode ?? (options.resume ? previous?.mode : undefined) ?? 'interactive';
+    const mode: RunMode = options.mode ?? (continuing ? previous?.mode : undefined) ?? 'interactive';
     if (!preset.modes.includes(mode)) throw invalidInput(`${preset.label} (preset ${preset.id}) cannot run ${mode}`);
+    if (followUp !== undefined) checkResumable(session.id, previous, preset);
     const settings = this.council.ws.settings();
     const userEnv = this.userEnv();
-    const resume = options.resume ? { agentSessionId: previous?.agentSessionId ?? null } : null;
-    const task = options.task ?? (options.resume ? previous?.task : undefined) ?? session.task;
+    const resume = continuing ? { agentSessionId: previous?.agentSessionId ?? null } : null;
+    const task = followUp ?? options.task ?? (options.resume ? previous?.task : undefined) ?? session.task;
 
     const privateDir = path.join(this.council.ws.paths.agents, session.id);
     mkdirSync(privateDir, { recursive: true });
@@ -156,7 +178,7 @@ export class AgentManager {
     const launch: Launch = await preset.launch({
       session,
       repoRoot: this.council.ws.repo.mainRoot,
-      task: resume ? `${task}\n\n(Continue: an earlier run of this task was interrupted; its work so far is in this folder.)` : task,
+      task: resume && followUp === undefined ? `${task}\n\n(Continue: an earlier run of this task was interrupted; its work so far is in this folder.)` : task,
       mode,
       env: { ...userEnv, ...sessionEnv },
       override: settings.agents[preset.id] ?? {},
@@ -236,6 +258,8 @@ export class AgentManager {
     await live.watching;
     // No output to parse: the hooks say what it does (tools, questions, turns), in its events file.
     if (mode === 'interactive') live.stopEvents = followRunEvents(this.store.eventsFile(run), live.ownEvents, (event) => this.hookEvent(live, event));
+    // Follow-ups from other processes reach an interactive agent through its session's inbox.
+    if (mode === 'interactive') this.watchInbox();
 
     try {
       live.process = await startAgentProcess({
@@ -494,6 +518,7 @@ export class AgentManager {
 
   /** Stops every agent this process runs (app quit). */
   async stopAll(): Promise<void> {
+    this.stopInboxWatch();
     await Promise.all([...this.live.values()].map((live) => this.stop(live.run.sessionId).catch(() => null)));
   }
 
@@ -618,7 +643,100 @@ export class AgentManager {
       outputBytes: this.store.logSize(live.run),
     });
     this.live.delete(sessionId);
+    // Follow-ups queued while it ran: the agent goes on with them (a stopped one does not).
+    void this.resumeWithInbox(ended).catch(() => undefined);
     return ended;
+  }
+
+  /**
+   * Types a follow-up into the live interactive agent's terminal and submits it; false when this
+   * process runs no interactive agent in the session.
+   */
+  async typeFollowUp(ref: string, text: string): Promise<boolean> {
+    const id = this.session(ref).id;
+    if (!this.write(id, text)) return false;
+    await new Promise((resolve) => setTimeout(resolve, SUBMIT_AFTER_MS));
+    return this.write(id, '\r');
+  }
+
+  /**
+   * Watches the inboxes (inbox.ts) for the interactive agents this process runs: a follow-up
+   * another process left there is typed into the agent's terminal and marked delivered. A file
+   * watch, and a poll as a fallback where file events are lost (network file systems).
+   */
+  private watchInbox(): void {
+    if (this.inboxPoll) return;
+    mkdirSync(this.inbox.dir, { recursive: true });
+    try {
+      this.inboxWatch = watch(this.inbox.dir, (_kind, name) => {
+        const file = typeof name === 'string' ? name : '';
+        if (file.endsWith('.json')) this.deliverInbox(file.slice(0, -'.json'.length));
+      });
+      this.inboxWatch.on('error', () => undefined);
+      this.inboxWatch.unref();
+    } catch {
+      this.inboxWatch = null; // the poll alone
+    }
+    this.inboxPoll = setInterval(() => {
+      for (const [sessionId, live] of this.live) {
+        if (live.run.mode !== 'interactive') continue;
+        const stamp = this.inbox.stamp(sessionId);
+        if (stamp !== (this.inboxStamps.get(sessionId) ?? null)) this.deliverInbox(sessionId);
+      }
+    }, INBOX_POLL_MS);
+    this.inboxPoll.unref();
+    for (const sessionId of this.live.keys()) this.deliverInbox(sessionId);
+  }
+
+  private stopInboxWatch(): void {
+    this.inboxWatch?.close();
+    this.inboxWatch = null;
+    if (this.inboxPoll) clearInterval(this.inboxPoll);
+    this.inboxPoll = null;
+  }
+
+  /** Delivers a session's pending follow-ups to its live interactive agent here, once each, in order. */
+  private deliverInbox(sessionId: string): void {
+    const live = this.live.get(sessionId);
+    if (!live || live.run.mode !== 'interactive' || !live.process || live.finishing) return;
+    const previous = this.delivering.get(sessionId) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      if (this.live.get(sessionId) !== live || live.finishing) return;
+      this.inboxStamps.set(sessionId, this.inbox.stamp(sessionId));
+      if (this.inbox.pending(sessionId).length === 0) return;
+      const taken = await this.inbox.take(sessionId, { state: 'terminal', runId: live.run.id });
+      for (const message of taken) await this.typeFollowUp(sessionId, message.text);
+      this.inboxStamps.set(sessionId, this.inbox.stamp(sessionId));
+    });
+    const settled = next.catch(() => undefined);
+    this.delivering.set(sessionId, settled);
+    void settled.then(() => {
+      if (this.delivering.get(sessionId) === settled) this.delivering.delete(sessionId);
+    });
+  }
+
+  /**
+   * After a run ended here: follow-ups queued for it meanwhile (a headless agent reads no input)
+   * continue its conversation, all in one prompt. A stopped run does not go on: they are marked
+   * failed, saying so.
+   */
+  private async resumeWithInbox(ended: AgentRun): Promise<void> {
+    const sessionId = ended.sessionId;
+    const pending = this.inbox.pending(sessionId);
+    if (pending.length === 0) return;
+    const ids = pending.map((m) => m.id);
+    if (ended.state === 'stopped') {
+      await this.inbox.mark(sessionId, ids, { state: 'failed', runId: null, error: 'the agent was stopped before it could take this follow-up; send it again to resume it' });
+      return;
+    }
+    const taken = await this.inbox.mark(sessionId, ids, { state: 'resumed', runId: null });
+    if (taken.length === 0) return;
+    try {
+      const run = await this.start(sessionId, { followUp: taken.map((m) => m.text).join('\n\n') });
+      await this.inbox.mark(sessionId, taken.map((m) => m.id), { state: 'resumed', runId: run.id }, ['resumed']);
+    } catch (err) {
+      await this.inbox.mark(sessionId, taken.map((m) => m.id), { state: 'failed', runId: null, error: (err as Error).message }, ['resumed']);
+    }
   }
 
   private openClashes(sessionId: string): { path: string; holder: string }[] {
@@ -660,5 +778,18 @@ export class AgentManager {
       if (this.contextQueue.get(sessionId) === settled) this.contextQueue.delete(sessionId);
     });
     return next;
+  }
+}
+
+/**
+ * A follow-up continues the CLI's own conversation: that needs an earlier run of a preset that can
+ * resume one, and its conversation id (reported by the CLI: stream-json `init`, a hook's session_id).
+ */
+function checkResumable(sessionId: string, previous: AgentRun | null, preset: { id: string; label: string; resumes?: boolean }): void {
+  if (!previous) throw new CouncilError('conflict', `session ${sessionId} has no earlier agent run to resume: start one with the follow-up as its prompt instead`);
+  if (previous.preset !== preset.id) throw invalidInput(`session ${sessionId}'s conversation is ${previous.preset}'s; ${preset.label} cannot continue it (start ${preset.id} afresh instead)`);
+  if (!preset.resumes) throw invalidInput(`${preset.label} (preset ${preset.id}) cannot resume a conversation with a new prompt; start it afresh with the follow-up instead`);
+  if (!previous.agentSessionId) {
+    throw new CouncilError('conflict', `session ${sessionId}'s last ${previous.preset} run (${previous.id}) never reported its conversation id, so it cannot be resumed with a follow-up; start the agent afresh with it instead`);
   }
 }

@@ -19,7 +19,12 @@ export async function removeSessionSafely(council: Council, idOrPrefix: string, 
     if (!force) throw conflict(`session ${session.id} has a running agent; stop it first (council session stop ${session.id}), or remove with force, which stops it`);
     await (options.agents ?? (await council.agents())).stop(session.id);
   }
+  // The session's shell (its folder is the worktree) goes with it.
+  await (await council.shellsIfMade())?.stopId(session.id);
+  // Follow-ups still waiting for its agent go too.
+  const { Inbox } = await import('./inbox');
   const result = await council.removeSession(session.id, { force });
+  new Inbox(council.ws.paths).removeSession(result.id);
   await (await council.watcherIfMade())?.releaseSession(result.id);
   return result;
 }

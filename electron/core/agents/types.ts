@@ -114,6 +114,8 @@ export interface AgentPreset {
   /** The locks with these settings, where they depend on them (Ollama: enforced through Codex, advisory through opencode). */
   locksFor?(override: AgentOverride): LockEnforcement;
   modes: RunMode[];
+  /** Continues the CLI's own conversation with a new prompt (LaunchContext.resume + task): a follow-up resumes it. */
+  resumes?: boolean;
   /** Finds the program (override path or PATH), asks its version, and checks what it depends on
    * (for Ollama: the server). Never hangs: every probe has a timeout. With `locateOnly` the version
    * is not asked (a program need not answer --version to start): the check before a start. */

@@ -8,6 +8,7 @@ import { appHandlers } from '../handlers/app';
 import type { Background, ClientSide } from '../handlers/deps';
 import { repositoryHandlers } from '../handlers/index';
 import { watchHandlers } from '../handlers/watch';
+import { shellHandlers } from '../handlers/shells';
 import { Attachments } from './attachments';
 import { EventHub, type Send } from './event-hub';
 import type { RadarFeed } from './radar-feed';
@@ -68,6 +69,7 @@ export class AppCore {
       ...appHandlers(deps, { version: options.version, host: options.host, recent: new RecentRepos(options.userDataDir), pickFolder: options.pickFolder }),
       ...repositoryHandlers(deps),
       ...watchHandlers(deps, clients),
+      ...shellHandlers(deps, clients),
     };
   }
 

@@ -7,14 +7,17 @@ import type { HandlerDeps } from './deps';
 
 /** Agents: the presets on this machine, and a session's agent — start, stop, keys, runs, log, events. */
 
-export function agentHandlers({ repos }: HandlerDeps) {
+export function agentHandlers({ repos, background }: HandlerDeps) {
   const agents = async (repo: string) => (await repos.open(repo)).agents();
   return {
     'agents.list': async ({ repo }) => detectPresets((await repos.open(repo)).ws.settings(), process.env as Record<string, string>),
     'agent.start': async ({ repo, id, preset, mode, resume }) => (await agents(repo)).start(id, { preset, mode, resume }),
     'agent.stop': async ({ repo, id }) => (await agents(repo)).stop(id),
     'agent.input': async ({ repo, id, data }) => ({ written: (await agents(repo)).write(id, data) }),
-    'agent.followUp': async ({ repo, id, text }) => sendFollowUp(await agents(repo), id, text),
+    'agent.followUp': async ({ repo, id, text, start }) => {
+      const runner = background.followUpRunner;
+      return sendFollowUp(await agents(repo), id, text, { ...(start ? { start } : {}), ...(runner ? { runner, from: 'cli' } : { from: 'app' }) });
+    },
     'agent.resize': async ({ repo, id, cols, rows }) => ({ resized: (await agents(repo)).resize(id, cols, rows) }),
     'agent.runs': async ({ repo, id }) => (await agents(repo)).runs(id),
     'agent.events': async ({ repo, id }) => (await agents(repo)).events(id),

@@ -27,6 +27,8 @@ export interface Background {
    * as the settings say; returns once they are under way (a run is recorded).
    */
   startAgents(council: Council, sessionIds: string[], preset: AgentPresetId, concurrency: number): Promise<void>;
+  /** Where an agent resumed or started by a follow-up runs (default: in this process, agents/follow-up.ts). */
+  followUpRunner?: import('../agents/follow-up').FollowUpRunner;
 }
 
 export interface HandlerDeps {

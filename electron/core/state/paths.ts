@@ -16,6 +16,8 @@ export interface StatePaths {
   runs: string;
   /** Per-session private agent files (a CLI's own config home, when one is needed). */
   agents: string;
+  /** Follow-ups on their way to a session's agent: `<session>.json` (agents/inbox.ts). */
+  inbox: string;
   /** The merge queue, and its gates' output logs. */
   queue: string;
   gateLogs: string;
@@ -33,6 +35,7 @@ export function statePaths(repo: RepoLocation): StatePaths {
     merge: path.join(dir, 'merge'),
     runs: path.join(dir, 'runs'),
     agents: path.join(dir, 'agents'),
+    inbox: path.join(dir, 'inbox'),
     queue: path.join(dir, 'queue.json'),
     gateLogs: path.join(dir, 'gate-logs'),
   };

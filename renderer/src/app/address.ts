@@ -6,7 +6,7 @@ import type { Route, SessionTab } from './navigation';
  * keeps the window's location and the app's state in step.
  *
  *   #/board?repo=/path/to/repo
- *   #/session/3f2a1b/diff?repo=…          (terminal, events, diff, context, locks)
+ *   #/session/3f2a1b/diff?repo=…          (terminal, shell, events, diff, context, locks)
  *   #/radar?repo=…   #/radar/3f2a1b?repo=…  (focused on one session's pairs)
  *   #/queue?repo=…   #/queue/<entry>?repo=…
  *   #/locks?repo=…   #/settings?repo=…
@@ -16,7 +16,7 @@ import type { Route, SessionTab } from './navigation';
  * browser-transport.ts), and the renderer trusts nothing in it: an id is only looked up.
  */
 
-export const SESSION_TABS: readonly SessionTab[] = ['terminal', 'events', 'diff', 'context', 'locks'];
+export const SESSION_TABS: readonly SessionTab[] = ['terminal', 'shell', 'events', 'diff', 'context', 'locks'];
 
 /** A repository and a screen in it, as an address names them. */
 export interface Place {

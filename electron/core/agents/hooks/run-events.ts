@@ -28,6 +28,25 @@ export function recordHookEvent(council: LockScope, sessionId: string, event: Ag
 }
 
 /**
+ * The CLI's own conversation id, as its hooks report it (`session_id` in every payload of Claude
+ * Code, Codex and Gemini CLI): recorded once as a `started` event of the live interactive run, so
+ * an ended interactive agent can be resumed with a follow-up (headless runs report it in their
+ * stream). Never throws.
+ */
+export function recordAgentSessionId(council: LockScope, sessionId: string, payload: unknown): void {
+  try {
+    const id = (payload as { session_id?: unknown } | null)?.session_id;
+    if (typeof id !== 'string' || id.trim() === '' || id.length > 200) return;
+    const store = new RunStore(council.ws.paths);
+    const run = store.latest(sessionId);
+    if (!run || !isLive(run) || run.mode !== 'interactive' || run.agentSessionId === id) return;
+    store.appendEvent(run, { kind: 'started', agentSessionId: id, model: null, at: new Date().toISOString() });
+  } catch {
+    // nothing to add to
+  }
+}
+
+/**
  * Follows a run's events file from its current end: calls `onEvent` with each event appended by
  * another process (lines in `own`, written by the caller itself, are skipped once). Returns the
  * function that reads what is left and stops.

@@ -2,7 +2,7 @@ import type { ContextUpdate, SessionContext } from '../../../../shared/models';
 import { Council } from '../../council';
 import { parseStatusPayload, type HookAgent, type StatusReport } from '../hook-payload';
 import { hookSession } from '../lock-hook';
-import { recordHookEvent } from './run-events';
+import { recordAgentSessionId, recordHookEvent } from './run-events';
 import type { AgentEventInput } from '../../../../shared/agents';
 import type { StatusHookKind } from './command';
 
@@ -74,6 +74,7 @@ export async function recordHookStatus(agent: HookAgent, kind: StatusHookKind, p
   if (!session) return null;
   const update = updateFor(council, report);
   const stored = await council.context.update(session.id, update, { cwd: report.cwd });
+  recordAgentSessionId(council, session.id, payload);
   recordHookEvent(council, session.id, eventFor(report, update.currentFile ?? null));
   return stored;
 }

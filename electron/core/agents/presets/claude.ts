@@ -40,6 +40,7 @@ function retryBounds(ctx: LaunchContext): Record<string, string> {
 const SPEC: ProgramSpec = { label: 'Claude Code', id: 'claude', binary: 'claude', install: 'npm i -g @anthropic-ai/claude-code' };
 
 export const claudePreset: AgentPreset = programPreset(SPEC, {
+  resumes: true,
   locks: 'enforced',
   async launch(ctx: LaunchContext): Promise<Launch> {
     const command = resolveProgram(SPEC, ctx);

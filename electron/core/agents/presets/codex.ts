@@ -18,6 +18,7 @@ import type { ProgramSpec } from './detect';
 const SPEC: ProgramSpec = { label: 'Codex', id: 'codex', binary: 'codex', install: 'npm i -g @openai/codex' };
 
 export const codexPreset: AgentPreset = programPreset(SPEC, {
+  resumes: true,
   locks: 'enforced',
   async launch(ctx: LaunchContext): Promise<Launch> {
     const command = resolveProgram(SPEC, ctx);

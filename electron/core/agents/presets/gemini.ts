@@ -20,6 +20,7 @@ import type { ProgramSpec } from './detect';
 const SPEC: ProgramSpec = { label: 'Gemini CLI', id: 'gemini', binary: 'gemini', install: 'npm i -g @google/gemini-cli' };
 
 export const geminiPreset: AgentPreset = programPreset(SPEC, {
+  resumes: true,
   locks: 'enforced',
   async launch(ctx: LaunchContext): Promise<Launch> {
     const command = resolveProgram(SPEC, ctx);

@@ -9,13 +9,14 @@ import type { AgentPreset, Launch, LaunchContext } from '../types';
  * path) and asked for its version.
  */
 
-export function programPreset(spec: ProgramSpec, options: { locks: LockEnforcement; modes?: RunMode[]; launch: (ctx: LaunchContext) => Promise<Launch> }): AgentPreset {
+export function programPreset(spec: ProgramSpec, options: { locks: LockEnforcement; modes?: RunMode[]; resumes?: boolean; launch: (ctx: LaunchContext) => Promise<Launch> }): AgentPreset {
   return {
     id: spec.id as AgentPreset['id'],
     label: spec.label,
     binary: spec.binary,
     locks: options.locks,
     modes: options.modes ?? ['interactive', 'headless'],
+    ...(options.resumes ? { resumes: true } : {}),
     detect: ({ env, override, locateOnly }) => detectProgram(spec, { env: { ...env, ...override.env }, override, locateOnly }),
     launch: options.launch,
   };

@@ -15,6 +15,7 @@ import { agentEnv, modelTimeoutMs, overrideArgs, programPreset, resolveProgram, 
 const SPEC: ProgramSpec = { id: 'opencode', label: 'opencode', binary: 'opencode', install: 'npm i -g opencode-ai' };
 
 export const opencodePreset: AgentPreset = programPreset(SPEC, {
+  resumes: true,
   locks: 'advisory',
   async launch(ctx) {
     const worktree = ctx.session.worktreePath;
@@ -23,7 +24,7 @@ export const opencodePreset: AgentPreset = programPreset(SPEC, {
     const args =
       ctx.mode === 'headless'
         ? ['run', '--format', 'json', ...(resume ? ['--session', resume] : []), ...model, ...overrideArgs(ctx), ctx.task]
-        : [worktree, '--prompt', ctx.task, ...model, ...overrideArgs(ctx)];
+        : [worktree, ...(resume ? ['--session', resume] : []), '--prompt', ctx.task, ...model, ...overrideArgs(ctx)];
     const env = agentEnv(ctx);
     return { command: resolveProgram(SPEC, ctx), args, env, cwd: worktree, parser: null, answerDeadlineMs: modelTimeoutMs(ctx), modelServer: opencodeModelServer(env) };
   },

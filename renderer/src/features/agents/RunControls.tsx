@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import { AGENT_PRESET_IDS, LIVE_RUN_STATES, type AgentPresetId, type AgentRun } from '../../../../shared/agents';
+import { AGENT_PRESET_IDS, type AgentPresetId, type AgentRun, type RunMode } from '../../../../shared/agents';
 import type { ContextStatus, Session } from '../../../../shared/models';
 import type { Result } from '../../../../shared/errors';
 import { call } from '../../api';
@@ -10,6 +10,7 @@ import { formatTimestamp } from '../../lib/format';
 import { loadPresets, presetsStore } from '../../app/stores/presets-store';
 import { isPresetId, runActions, runChipLabel, runFacts } from '../../models/run-model';
 import { RunStateChip } from './RunStateChip';
+import { followUpNotice, followUpPlan } from '../../models/follow-up-plan';
 import { applyRun, useRun } from '../../app/stores/runs-store';
 
 /**
@@ -67,7 +68,7 @@ export function RunControls({ repo, session, status }: { repo: string; session: 
             ) : null}
           </>
         ) : null}
-        {run !== undefined && run.mode === 'interactive' && LIVE_RUN_STATES.includes(run.state) ? <FollowUp repo={repo} sessionId={session.id} /> : <span className="spacer" />}
+        <span className="spacer" />
         {ownPreset === null && !actions.stop ? (
           <span className="run-preset-pick">
             <label htmlFor={selectId} className="sr-only">
@@ -105,32 +106,56 @@ export function RunControls({ repo, session, status }: { repo: string; session: 
         </p>
       ) : null}
       <ErrorMessage message={error} testId="run-error" />
+      <FollowUp repo={repo} session={session} run={run} />
     </div>
   );
 }
 
-/** A follow-up prompt for the running interactive agent, in the run's line: typed and submitted in its terminal (agent.followUp). */
-function FollowUp({ repo, sessionId }: { repo: string; sessionId: string }) {
+/**
+ * A follow-up for the session's agent, in every state (agent.followUp): sent to a running
+ * interactive agent, queued for a running headless one, an ended one resumed with it, or — no agent
+ * yet, or one that cannot be resumed — an agent started with it (its preset and mode chosen here).
+ * The button says which (models/follow-up-plan.ts).
+ */
+function FollowUp({ repo, session, run }: { repo: string; session: Session; run: AgentRun | undefined }) {
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [chosen, setChosen] = useState<AgentPresetId | ''>('');
+  const [mode, setMode] = useState<RunMode>('interactive');
   const inputId = useId();
+  const presetId = useId();
+  const modeId = useId();
+  const plan = followUpPlan(run, session.agent, chosen === '' ? null : chosen);
+  const startPreset = plan.kind === 'start' ? plan.preset : null;
   const send = async () => {
     if (text.trim() === '') return;
+    if (plan.kind === 'start' && startPreset === null) {
+      setError('Choose the agent to start with this follow-up');
+      return;
+    }
     setBusy(true);
     setError(null);
-    const result = await call('agent.followUp', { repo, id: sessionId, text });
+    const result = await call('agent.followUp', {
+      repo,
+      id: session.id,
+      text,
+      ...(plan.kind === 'start' && startPreset !== null ? { start: { agent: startPreset, mode } } : {}),
+    });
     setBusy(false);
     if (!result.ok) {
       setError(result.error.message);
       return;
     }
     setText('');
-    notify({ tone: 'success', title: 'Sent to the agent', detail: 'typed into its terminal', testId: 'follow-up-sent' });
+    if (result.value.run !== null) applyRun(result.value.run);
+    notify({ tone: 'success', title: followUpNotice(result.value.delivered, result.value.run?.mode ?? null), detail: result.value.note, testId: 'follow-up-sent' });
   };
   return (
     <form
       className="follow-up"
+      data-testid="follow-up"
+      data-plan={plan.kind}
       onSubmit={(event) => {
         event.preventDefault();
         void send();
@@ -139,24 +164,44 @@ function FollowUp({ repo, sessionId }: { repo: string; sessionId: string }) {
       <label htmlFor={inputId} className="sr-only">
         Follow-up for the agent
       </label>
-      <input id={inputId} className="input" data-testid="follow-up-text" placeholder="Tell the agent what to do next…" value={text} maxLength={8000} onChange={(event) => setText(event.target.value)} disabled={busy} />
+      <input id={inputId} className="input" data-testid="follow-up-text" placeholder={plan.placeholder} value={text} maxLength={8000} onChange={(event) => setText(event.target.value)} disabled={busy} />
+      {plan.kind === 'start' ? (
+        <>
+          <label htmlFor={presetId} className="sr-only">
+            Agent to start
+          </label>
+          <PresetSelect id={presetId} value={startPreset ?? ''} onChange={setChosen} testId="follow-up-preset" />
+          <label htmlFor={modeId} className="sr-only">
+            How it runs
+          </label>
+          <select id={modeId} className="input select small" data-testid="follow-up-mode" value={mode} onChange={(event) => setMode(event.target.value as RunMode)}>
+            <option value="interactive">interactive</option>
+            <option value="headless">headless</option>
+          </select>
+        </>
+      ) : null}
       <button type="submit" className="button small" data-testid="follow-up-send" disabled={busy || text.trim() === ''}>
-        {busy ? 'Sending…' : 'Send'}
+        {busy ? 'Sending…' : plan.action}
       </button>
+      {plan.kind === 'start' && plan.why !== null ? (
+        <span className="field-help follow-up-why" data-testid="follow-up-why">
+          {plan.why}
+        </span>
+      ) : null}
       <ErrorMessage message={error} testId="follow-up-error" />
     </form>
   );
 }
 
 /** The presets for a session created without one; those not found here are listed but disabled. */
-function PresetSelect({ id, value, onChange }: { id: string; value: AgentPresetId | ''; onChange: (value: AgentPresetId | '') => void }) {
+function PresetSelect({ id, value, onChange, testId = 'run-preset' }: { id: string; value: AgentPresetId | ''; onChange: (value: AgentPresetId | '') => void; testId?: string }) {
   const { presets } = useStore(presetsStore);
   useEffect(() => {
     void loadPresets();
   }, []);
   const info = new Map(presets.map((preset) => [preset.id, preset]));
   return (
-    <select id={id} className="input select small" data-testid="run-preset" value={value} onChange={(event) => onChange(event.target.value as AgentPresetId | '')}>
+    <select id={id} className="input select small" data-testid={testId} value={value} onChange={(event) => onChange(event.target.value as AgentPresetId | '')}>
       <option value="">Choose an agent…</option>
       {AGENT_PRESET_IDS.map((presetId) => {
         const preset = info.get(presetId);

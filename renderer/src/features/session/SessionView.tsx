@@ -20,9 +20,11 @@ import { SessionActionDialogs, SessionActions } from '../session-actions/Session
 
 // xterm.js is most of a terminal's weight: loaded the first time a terminal is shown.
 const TerminalTab = lazy(() => import('../terminal/TerminalTab').then((module) => ({ default: module.TerminalTab })));
+const ShellTab = lazy(() => import('../terminal/ShellTab').then((module) => ({ default: module.ShellTab })));
 
 const TABS: { id: SessionTab; label: string }[] = [
   { id: 'terminal', label: 'Terminal' },
+  { id: 'shell', label: 'Shell' },
   { id: 'events', label: 'Events' },
   { id: 'diff', label: 'Diff' },
   { id: 'context', label: 'Context' },
@@ -38,8 +40,11 @@ export function SessionView({ repo, sessionId, tab }: { repo: string; sessionId:
   const card = findCard(cards, sessionId);
   // The terminal attaches on its first showing, then stays (hidden on other tabs) until the view closes.
   const [terminalOpened, setTerminalOpened] = useState(tab === 'terminal');
+  // The shell starts on its first showing (not before: it is a process), then stays like the terminal.
+  const [shellOpened, setShellOpened] = useState(tab === 'shell');
   useEffect(() => {
     if (tab === 'terminal') setTerminalOpened(true);
+    if (tab === 'shell') setShellOpened(true);
   }, [tab]);
 
   if (card === undefined) {
@@ -63,6 +68,13 @@ export function SessionView({ repo, sessionId, tab }: { repo: string; sessionId:
           <div hidden={tab !== 'terminal'}>
             <Suspense fallback={<p className="muted">Loading the terminal…</p>}>
               <TerminalTab repo={repo} sessionId={sessionId} active={tab === 'terminal'} />
+            </Suspense>
+          </div>
+        ) : null}
+        {shellOpened ? (
+          <div hidden={tab !== 'shell'}>
+            <Suspense fallback={<p className="muted">Loading the shell…</p>}>
+              <ShellTab repo={repo} sessionId={sessionId} active={tab === 'shell'} />
             </Suspense>
           </div>
         ) : null}
