@@ -57,6 +57,45 @@ export const RadarSchema = z.object({
 });
 export type Radar = z.infer<typeof RadarSchema>;
 
+/** One place in a file where two sides changed the same lines: each side's lines (and the lines they
+ * both started from), with a few unchanged lines around it. Long sections are cut (`clipped`). */
+export const ConflictHunkSchema = z.object({
+  /** About where it is: the line it starts at in the file as merged with side a's version taken. */
+  line: z.int(),
+  before: z.array(z.string()),
+  a: z.array(z.string()),
+  /** What both sides started from (null: git could not say, e.g. both added the file). */
+  base: z.nullable(z.array(z.string())),
+  b: z.array(z.string()),
+  after: z.array(z.string()),
+  clipped: z.boolean(),
+});
+export type ConflictHunk = z.infer<typeof ConflictHunkSchema>;
+
+/** What a side did to the file since the two sides met. */
+export const SIDE_CHANGES = ['added', 'modified', 'deleted', 'unchanged'] as const;
+export const SideChangeSchema = z.enum(SIDE_CHANGES);
+export type SideChange = z.infer<typeof SideChangeSchema>;
+
+/** One file of one radar pair, looked at closely (`radar.fileDetail`): the conflicting hunks. */
+export const RadarFileDetailSchema = z.object({
+  path: z.string(),
+  a: SessionIdSchema,
+  /** Another session's id, or "base". */
+  b: z.string(),
+  /** null: both sides change the file but git merges it cleanly. */
+  kind: z.nullable(ConflictKindSchema),
+  message: z.nullable(z.string()),
+  /** What each side did to the file: [a, b]. */
+  changes: z.tuple([SideChangeSchema, SideChangeSchema]),
+  hunks: z.array(ConflictHunkSchema),
+  /** Conflicting hunks not sent (past the cap). */
+  moreHunks: z.int(),
+  /** Why there are no hunks to show, in plain words (a binary file, a deletion …); null when there are. */
+  note: z.nullable(z.string()),
+});
+export type RadarFileDetail = z.infer<typeof RadarFileDetailSchema>;
+
 export const MERGE_STRATEGIES = ['merge', 'squash', 'rebase'] as const;
 export const MergeStrategySchema = z.enum(MERGE_STRATEGIES);
 export type MergeStrategy = z.infer<typeof MergeStrategySchema>;

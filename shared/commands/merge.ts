@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { AgentRunSchema } from '../agents';
-import { MergeStrategySchema, QueueEntryIdSchema, QueueEntrySchema, RadarSchema } from '../merge';
-import { branch, entryRef, repo, id } from './fields';
+import { MergeStrategySchema, QueueEntryIdSchema, QueueEntrySchema, RadarFileDetailSchema, RadarSchema } from '../merge';
+import { branch, entryRef, repo, id, path } from './fields';
 
 /** The conflict radar and the merge queue. */
 
@@ -14,6 +14,15 @@ export const mergeCommands = {
     /** `base`: compare with this branch (default: the one most sessions were made from). */
     input: z.strictObject({ repo: repo(), base: z.optional(branch()) }),
     output: RadarSchema,
+  },
+  /**
+   * One file of one pair of the live radar, closely: each side's lines where they conflict (git's
+   * merge of the two, with the lines both started from), capped. `a`: a session; `b`: another
+   * session or "base". The file must be one the radar names for that pair.
+   */
+  'radar.fileDetail': {
+    input: z.strictObject({ repo: repo(), path: path(), a: id(), b: id() }),
+    output: RadarFileDetailSchema,
   },
   'queue.list': {
     input: z.strictObject({ repo: repo() }),

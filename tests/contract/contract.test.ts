@@ -669,6 +669,17 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
     },
     malformed: { input: { repo: '/r', id: 'abc' }, names: 'unknown field id' },
   },
+  'radar.fileDetail': {
+    valid: async () => {
+      const [a, b] = await ok<{ id: string; worktreePath: string }[]>('sessions.create', { repo: repo.root, task: 'collide closely', count: 2 });
+      writeIn(a!.worktreePath, 'src/close.ts', 'export const close = "from a";\n');
+      writeIn(b!.worktreePath, 'src/close.ts', 'export const close = "from b";\n');
+      const detail = await ok<{ kind: string; hunks: { a: string[]; b: string[] }[] }>('radar.fileDetail', { repo: repo.root, path: 'src/close.ts', a: a!.id, b: b!.id });
+      expect(detail).toMatchObject({ kind: 'add/add', hunks: [{ a: ['export const close = "from a";'], b: ['export const close = "from b";'] }] });
+      expect(await call('radar.fileDetail', { repo: repo.root, path: 'README.md', a: a!.id, b: b!.id })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    },
+    malformed: { input: { repo: '/r', path: 'a.ts', a: 'abc' }, names: 'b' },
+  },
   'queue.list': {
     valid: async () => expect(await ok('queue.list', { repo: repo.root })).toEqual([]),
     malformed: { input: {}, names: 'repo' },

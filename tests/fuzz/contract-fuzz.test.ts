@@ -334,6 +334,7 @@ const PLANS: Record<CommandName, Plan> = {
   'compare.sessions': { effect: 'reads' },
   'compare.pick': { effect: 'writes', failVia: ['repo', 'keep', 'discard'] },
   'radar.get': { effect: 'reads' },
+  'radar.fileDetail': { effect: 'reads', kinds: { a: 'sessionId', b: 'sessionId' } },
   'queue.list': { effect: 'reads' },
   'queue.enqueue': { effect: 'writes', failVia: ['repo', 'id'] },
   'queue.merge': { effect: 'writes', failVia: ['repo', 'id'] },

@@ -89,3 +89,28 @@ export async function mergeTree(cwd: string, ours: string, theirs: string): Prom
   const out = await git(['merge-tree', '--write-tree', '-z', '--name-only', '--messages', ours, theirs], { cwd, okExitCodes: [1] });
   return parseMergeTree(out.stdout, out.exitCode);
 }
+
+/** A file of a merge's result, as `mergedFile` reads it. */
+export type MergedFile = { text: string; binary: boolean } | { tooLarge: number } | null;
+
+/**
+ * The file at `path` in the result of merging `theirs` into `ours`, where git could not merge with
+ * diff3-style conflict markers (`|||||||` and the lines both sides started from): null when the
+ * result has no file there (deleted, renamed away, a folder), `tooLarge` (its size in bytes) past
+ * `maxBytes`. Three git processes: the merge (objects only), the type and size, the blob.
+ */
+export async function mergedFile(cwd: string, ours: string, theirs: string, path: string, maxBytes: number): Promise<MergedFile> {
+  const merged = await git(['-c', 'merge.conflictStyle=diff3', 'merge-tree', '--write-tree', '-z', '--name-only', '--no-messages', ours, theirs], { cwd, okExitCodes: [1] });
+  const tree = parseMergeTree(merged.stdout, merged.exitCode).tree;
+  const spec = `${tree}:${path}`;
+  // "<oid> <type> <size>", or "<spec> missing" (a path can hold a newline: it goes as the --batch
+  // protocol's one line only when it has none).
+  if (/[\n\r]/.test(path)) return null;
+  const check = (await git(['cat-file', '--batch-check'], { cwd, input: `${spec}\n` })).stdout.trim().split(' ');
+  if (check[1] !== 'blob') return null;
+  const size = Number(check[2]);
+  if (size > maxBytes) return { tooLarge: size };
+  const text = (await git(['cat-file', 'blob', spec], { cwd })).stdout;
+  // git's own test for a binary file: a NUL in its first 8000 bytes.
+  return { text, binary: text.slice(0, 8000).includes('\0') };
+}

@@ -10,5 +10,6 @@ export function radarHandlers({ repos }: HandlerDeps) {
       const council = await repos.open(repo);
       return base === undefined ? (await council.radar()).compute() : new RadarService(council, { baseBranch: base }).compute();
     },
+    'radar.fileDetail': async ({ repo, path, a, b }) => (await (await repos.open(repo)).radar()).service.fileDetail(path, a, b),
   } satisfies HandlerTable;
 }

@@ -1,10 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { BASE_SIDE, type PredictedConflict, type Radar, type RadarPair, type RadarSession } from '../../../shared/merge';
+import { BASE_SIDE, type PredictedConflict, type Radar, type RadarFileDetail, type RadarPair, type RadarSession } from '../../../shared/merge';
 import type { Session } from '../../../shared/models';
 import { byText } from '../../../shared/order';
 import type { Council } from '../council';
-import { notFound } from '../errors';
+import { invalidInput, notFound } from '../errors';
+import { describeFile, type ComparedCommits } from './file-detail';
 import { branchCommit, currentBranch, readBranchCommit, resolveCommit } from '../git/refs';
 import { mergeTree } from '../git/merge-tree';
 import { mapLimit } from './limit';
@@ -86,6 +87,9 @@ interface PairAnswer {
   /** Set when the two sessions' own changes were compared on the base's tip (fork points that do
    * not descend from one another): the answer holds only while the base is there. */
   onBaseTip?: string;
+  /** The two commits git merged and where they meet (what `fileDetail` merges again); absent when
+   * the sides never met or one has no change of its own. */
+  compared?: ComparedCommits;
 }
 
 interface SessionState {
@@ -123,6 +127,8 @@ export class RadarService {
   private readonly diffs = new Map<string, NameStatus[]>();
   private readonly transplants: Transplants;
   private pairs = new Map<string, PairAnswer>();
+  /** The last compute's pairs by their sides' ids ("<a> <b>"), for `fileDetail`. */
+  private byIds = new Map<string, PairAnswer>();
   private readonly merged: MergedSessions;
   private pending: Invalidation = 'all';
   private queue: Promise<unknown> = Promise.resolve();
@@ -396,7 +402,7 @@ export class RadarService {
         const names = new Map([[a.commit, a.label], [ca, a.label], [b.commit, b.label], [cb, b.label]]);
         conflicts = (await mergeTree(this.cwd, ca, cb)).conflicts.map((c) => ({ ...c, message: labelled(c.message, names) }));
       }
-      nextPairs.set(keyOf([a, b]), { overlap: overlapOf(filesA, filesB), conflicts, onBaseTip: other?.onBaseTip });
+      nextPairs.set(keyOf([a, b]), { overlap: overlapOf(filesA, filesB), conflicts, onBaseTip: other?.onBaseTip, compared: from === null ? undefined : { from, a: ca, b: cb } });
     });
     stats.phases.mergeTrees = lap();
 
@@ -404,6 +410,11 @@ export class RadarService {
     // merge bases of current tips and fork points, diffs to current commits, transplants onto
     // current fork points.
     this.pairs = nextPairs;
+    this.byIds = new Map();
+    for (const pair of pairs) {
+      const answer = nextPairs.get(keyOf(pair));
+      if (answer) this.byIds.set(`${pair[0].id} ${pair[1].id}`, answer);
+    }
     const forks = new Set(sides.map(fork).filter((f): f is string => f !== null));
     const tips = new Set([base.tip, ...sides.map((s) => s.tip), ...forks]);
     const commits = new Set([base.commit, ...sides.map((s) => s.commit), ...[...compared.values()].flatMap((c) => [c.a, c.b])]);
@@ -426,6 +437,30 @@ export class RadarService {
       result.push({ a: a.id, b: b.id, overlap: answer.overlap, conflicts: answer.conflicts });
     }
     return this.finish({ branch: base.label, commit: base.commit }, sessions, result, this.lockOwners(result), stats, started);
+  }
+
+  /**
+   * One file of one pair, closely (radar.fileDetail): each side's lines where they conflict. The
+   * radar is brought up to date first, so the answer is about the sessions as they are now. `a` is
+   * a session (id or prefix), `b` another or "base"; the file must be one the radar names for them.
+   */
+  async fileDetail(file: string, a: string, b: string): Promise<RadarFileDetail> {
+    const { registry } = this.council.ws;
+    const idA = registry.resolve(a).id;
+    const idB = b === BASE_SIDE ? BASE_SIDE : registry.resolve(b).id;
+    if (idA === idB) throw invalidInput(`a and b are both session ${idA}: name two different sessions, or a session and "base"`);
+    await this.compute();
+    const forward = this.byIds.get(`${idA} ${idB}`);
+    const answer = forward ?? this.byIds.get(`${idB} ${idA}`);
+    const conflict = answer?.conflicts.find((c) => c.path === file) ?? null;
+    const sideB = idB === BASE_SIDE ? 'the base' : `session ${idB}`;
+    if (!answer || !answer.compared || (conflict === null && !answer.overlap.includes(file))) {
+      throw notFound(`session ${idA} and ${sideB} do not both change ${file} (any more): refresh the radar`);
+    }
+    const { from, a: ca, b: cb } = answer.compared;
+    // Oriented as asked: side a is the session named first.
+    const [ours, theirs] = forward ? [ca, cb] : [cb, ca];
+    return { path: file, a: idA, b: idB, ...(await describeFile(this.cwd, file, from, ours, theirs, conflict)) };
   }
 
   /** Merge bases of these pairs of commits (distinct, not known yet) into the cache. */
