@@ -12,12 +12,15 @@ import {
   computeFacts,
   radarSummary,
   conflictPairCount,
-  groupRadar,
+  followUpText,
+  groupByFile,
   joinWords,
   newerRadar,
   otherSide,
-  pairFiles,
+  pairSentence,
   radarSessionIds,
+  rowHeadline,
+  type FileRow,
   reindex,
   sessionIndex,
 } from '../../renderer/src/models/radar-model';
@@ -49,49 +52,73 @@ const sample = radar(
   { lockOwners: { 'src/a.ts': '9b1c', 'README.md': '3f2a' } },
 );
 
-describe('radar pairs', () => {
-  it('lists conflicts first, then plain overlaps, each with its lock owner', () => {
-    expect(pairFiles(sample.pairs[0]!, sample.lockOwners)).toEqual([
-      { path: 'src/a.ts', kind: 'content', message: 'CONFLICT (content): Merge conflict in src/a.ts', lockOwner: '9b1c' },
-      { path: 'src/new.ts', kind: 'add/add', message: 'CONFLICT (add/add): Merge conflict in src/new.ts', lockOwner: null },
-      { path: 'README.md', kind: null, message: null, lockOwner: '3f2a' },
+describe('the radar by file', () => {
+  it('one row per conflicting file, with every session, the kinds and the lock owner; clean overlaps and quiet sessions apart', () => {
+    const groups = groupByFile(sample);
+    expect(groups.conflicting).toEqual([
+      {
+        path: 'src/a.ts',
+        sessions: ['3f2a', '9b1c'],
+        againstBase: [],
+        kinds: ['content'],
+        pairs: [{ a: '3f2a', b: '9b1c', withBase: false, kind: 'content', message: 'CONFLICT (content): Merge conflict in src/a.ts' }],
+        lockOwner: '9b1c',
+      },
+      {
+        path: 'src/new.ts',
+        sessions: ['3f2a', '9b1c'],
+        againstBase: [],
+        kinds: ['add/add'],
+        pairs: [{ a: '3f2a', b: '9b1c', withBase: false, kind: 'add/add', message: 'CONFLICT (add/add): Merge conflict in src/new.ts' }],
+        lockOwner: null,
+      },
+      // The base moved under 3f2a: its own row, blaming no session.
+      {
+        path: 'src/b.ts',
+        sessions: ['3f2a'],
+        againstBase: ['3f2a'],
+        kinds: ['modify/delete'],
+        pairs: [{ a: '3f2a', b: 'base', withBase: true, kind: 'modify/delete', message: 'CONFLICT (modify/delete): Merge conflict in src/b.ts' }],
+        lockOwner: null,
+      },
     ]);
-  });
-
-  it('keeps a conflict whose path is not among the overlaps (a rename), and each path once', () => {
-    const pair: RadarPair = { a: '3f2a', b: '9b1c', overlap: ['x.ts', 'x.ts'], conflicts: [conflict('y.ts', 'rename'), conflict('y.ts', 'rename')] };
-    expect(pairFiles(pair, {}).map((f) => [f.path, f.kind])).toEqual([
-      ['y.ts', 'rename'],
-      ['x.ts', null],
+    // README.md is shared by 3f2a and 9b1c without conflict; c.ts by 9b1c and aa11.
+    expect(groups.shared).toEqual([
+      { path: 'README.md', sessions: ['3f2a', '9b1c'], withBase: false, lockOwner: '3f2a' },
+      { path: 'src/c.ts', sessions: ['9b1c', 'aa11'], withBase: false, lockOwner: null },
     ]);
-  });
-
-  it('groups: conflicting pairs (most conflicts first), clean overlaps, quiet sessions', () => {
-    const groups = groupRadar(sample);
-    expect(groups.conflicting.map((v) => v.key)).toEqual(['3f2a×9b1c', '3f2a×base']);
-    expect(groups.conflicting[0]!.conflicts).toBe(2);
-    expect(groups.conflicting[1]!.withBase).toBe(true);
-    expect(groups.overlapping.map((v) => v.key)).toEqual(['9b1c×aa11']);
     expect(groups.quiet).toEqual(['aa11', 'bb22']);
   });
 
-  it('at equal conflict counts, the pair with the base comes first', () => {
+  it('sorts by how many sessions collide on a file, then by pairs, then by path; kinds in a fixed order; session pairs before the base', () => {
     const r = radar([
-      { a: 'aa11', b: 'bb22', overlap: ['a'], conflicts: [conflict('a')] },
-      { a: 'bb22', b: 'base', overlap: ['b'], conflicts: [conflict('b')] },
+      { a: '3f2a', b: '9b1c', overlap: ['z.ts', 'y.ts'], conflicts: [conflict('z.ts'), conflict('y.ts', 'add/add')] },
+      { a: '3f2a', b: 'aa11', overlap: ['z.ts'], conflicts: [conflict('z.ts', 'rename'), conflict('z.ts', 'rename')] },
+      { a: '9b1c', b: 'aa11', overlap: ['z.ts'], conflicts: [conflict('z.ts')] },
+      { a: 'bb22', b: 'base', overlap: ['y.ts'], conflicts: [conflict('y.ts')] },
+      { a: 'aa11', b: 'base', overlap: ['x.ts'], conflicts: [conflict('x.ts')] },
+      { a: '3f2a', b: 'bb22', overlap: ['w.ts'], conflicts: [conflict('w.ts')] },
     ]);
-    expect(groupRadar(r).conflicting.map((v) => v.key)).toEqual(['bb22×base', 'aa11×bb22']);
+    const rows = groupByFile(r).conflicting;
+    expect(rows.map((row) => [row.path, row.sessions.length, row.pairs.length])).toEqual([
+      ['z.ts', 3, 3],
+      ['y.ts', 3, 2],
+      ['w.ts', 2, 1],
+      ['x.ts', 1, 1],
+    ]);
+    expect(rows[1]!.pairs.map((p) => `${p.a}×${p.b}`)).toEqual(['3f2a×9b1c', 'bb22×base']);
+    expect(rows[1]!.againstBase).toEqual(['bb22']);
+    expect(rows[0]!.kinds).toEqual(['content', 'rename']);
+    // Each conflicting pair once per file, whatever git repeats.
+    expect(rows[0]!.pairs.map((p) => `${p.a}×${p.b}`)).toEqual(['3f2a×9b1c', '3f2a×aa11', '9b1c×aa11']);
   });
 
-  it('focused on a session: only its pairs, and it is quiet when nothing conflicts with it', () => {
-    const on9b = groupRadar(sample, '9b1c');
-    expect(on9b.conflicting.map((v) => v.key)).toEqual(['3f2a×9b1c']);
-    expect(on9b.overlapping.map((v) => v.key)).toEqual(['9b1c×aa11']);
+  it('focused on a session: only its conflicts, and it is quiet when nothing conflicts with it', () => {
+    const on9b = groupByFile(sample, '9b1c');
+    expect(on9b.conflicting.map((row) => row.path)).toEqual(['src/a.ts', 'src/new.ts']);
+    expect(on9b.shared.map((row) => row.path)).toEqual(['README.md', 'src/c.ts']);
     expect(on9b.quiet).toEqual([]);
-    const onAa = groupRadar(sample, 'aa11');
-    expect(onAa.conflicting).toEqual([]);
-    expect(onAa.quiet).toEqual(['aa11']);
-    expect(groupRadar(sample, 'bb22')).toEqual({ conflicting: [], overlapping: [], quiet: ['bb22'] });
+    expect(groupByFile(sample, 'aa11')).toEqual({ conflicting: [], shared: [{ path: 'src/c.ts', sessions: ['9b1c', 'aa11'], withBase: false, lockOwner: null }], quiet: ['aa11'] });
   });
 
   it('knows sessions only named in a pair, and which side is the other', () => {
@@ -108,12 +135,28 @@ describe('radar pairs', () => {
     expect(computeFacts(radar([], { durationMs: 2345, computedPairs: 1 }))).toBe('computed in 2.3 s · 1 pair recomputed');
   });
 
-  it('says what it found in plain words', () => {
-    expect(radarSummary(sample)).toBe('2 predicted conflicts; 1 more pair touches the same files without one');
-    expect(radarSummary(radar([]))).toBe('No conflict predicted: no two sessions touch the same files');
+  it('says what it found in plain words, a conflict with the base as one', () => {
+    expect(radarSummary(sample)).toBe('3 files would conflict between 2 sessions; 1 session would conflict with main, which moved since it started');
+    expect(radarSummary(radar([]))).toBe('No conflict predicted: no two sessions change the same files');
     const sharing = sample.pairs.filter((pair) => pair.conflicts.length === 0);
-    expect(radarSummary(radar([...sharing, ...sharing]))).toBe('No conflict predicted; 2 pairs touch the same files without one');
-    expect(radarSummary(radar(sample.pairs.filter((pair) => pair.conflicts.length > 0).slice(0, 1)))).toBe('1 predicted conflict');
+    expect(radarSummary(radar(sharing))).toBe('No conflict predicted; 1 file is changed by more than one side but should merge cleanly');
+    expect(radarSummary(radar(sample.pairs.slice(0, 1)))).toBe('2 files would conflict between 2 sessions');
+    expect(radarSummary(radar(sample.pairs.slice(1, 2)))).toBe('1 file would conflict: 1 session would conflict with main, which moved since it started');
+    expect(radarSummary(sample, 'aa11')).toBe('No conflict predicted; 1 file is changed by more than one side but should merge cleanly');
+  });
+
+  it('tells a pair in a sentence, and prefills a note for an agent naming the file, the other session and what it is doing', () => {
+    const [onA, , onB] = groupByFile(sample).conflicting as [FileRow, FileRow, FileRow];
+    expect(pairSentence(onA.pairs[0]!, 'main')).toBe('Sessions 3f2a and 9b1c changed the same lines');
+    expect(pairSentence(onB.pairs[0]!, 'main')).toBe('main moved since session 3f2a started, and one of them deleted this file while the other changed it: 3f2a would conflict with main');
+    expect(rowHeadline(onA, 'main')).toBe('2 sessions collide here');
+    expect(rowHeadline(onB, 'main')).toBe('3f2a would conflict with main, which moved');
+    const note = followUpText({ path: 'src/a.ts', pair: onA.pairs[0]!, self: '9b1c', base: 'main', otherTask: 'Make two twenty', otherProgress: 'editing the parser' });
+    expect(note).toContain('session 3f2a (its task: "Make two twenty"; it says it is now: "editing the parser") is also changing src/a.ts');
+    expect(note).toContain('(both sides changed the same lines)');
+    const toBase = followUpText({ path: 'src/b.ts', pair: onB.pairs[0]!, self: '3f2a', base: 'main', otherTask: null });
+    expect(toBase).toContain('main has moved since you started and changed src/b.ts too; merging your work now would conflict (one side changed the file, the other deleted it)');
+    expect(toBase).not.toContain('session');
   });
 });
 

@@ -1,7 +1,7 @@
 import type { PredictedConflict, RadarFileDetail, SideChange } from '../../../shared/merge';
 import { changedFilesMany } from '../git/diff';
 import { mergedFile } from '../git/merge-tree';
-import { conflictHunks, HUNK_LIMITS } from './hunks';
+import { conflictHunks } from './hunks';
 
 /**
  * One file of one radar pair, closely (radar.fileDetail): what each side did to it since they met,

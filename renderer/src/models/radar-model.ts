@@ -1,32 +1,13 @@
-import { BASE_SIDE, type ConflictKind, type Radar, type RadarPair } from '../../../shared/merge';
+import { BASE_SIDE, CONFLICT_KINDS, type ConflictKind, type Radar, type RadarPair } from '../../../shared/merge';
 import { byText } from '../../../shared/order';
 import { plural } from '../lib/format';
 
 /**
- * The conflict radar as the screens show it, pure: each pair's files (predicted conflicts first,
- * then plain overlaps, each with its lock owner), the pairs grouped (conflicts, overlaps that
- * should merge cleanly, sessions with nothing to fear), and what each session's badge says.
+ * The conflict radar as the screens show it, pure: grouped by file (one row per file that would
+ * conflict, naming every session involved, most sessions first; files changed by several sessions
+ * that should merge cleanly; sessions with nothing to fear), what it says in plain words, the
+ * follow-up a person can send an agent about a file, and what each session's badge says.
  */
-
-/** One file of a pair: a predicted conflict (`kind` set) or only changed on both sides (`kind` null). */
-export interface PairFile {
-  path: string;
-  kind: ConflictKind | null;
-  /** git's own line for a conflict. */
-  message: string | null;
-  lockOwner: string | null;
-}
-
-export interface PairView {
-  key: string;
-  a: string;
-  /** Another session's id, or "base". */
-  b: string;
-  withBase: boolean;
-  /** How many distinct files would conflict. */
-  conflicts: number;
-  files: PairFile[];
-}
 
 /** What the radar says about one session: who it would conflict with, who it only overlaps. */
 export interface SessionRadar {
@@ -37,14 +18,6 @@ export interface SessionRadar {
   overlapsWith: string[];
   /** Distinct files in its predicted conflicts. */
   conflictFiles: string[];
-}
-
-export interface RadarGroups {
-  conflicting: PairView[];
-  /** Pairs that change the same files but are predicted to merge cleanly. */
-  overlapping: PairView[];
-  /** Sessions in no conflicting pair (with a focus: the focused session, when it is clear). */
-  quiet: string[];
 }
 
 export const CONFLICT_KIND_HELP: Record<ConflictKind, string> = {
@@ -68,32 +41,6 @@ export function otherSide(pair: Pick<RadarPair, 'a' | 'b'>, sessionId: string): 
 
 const sides = (list: Iterable<string>): string[] => [...new Set(list)].sort((x, y) => (isBase(x) ? -1 : isBase(y) ? 1 : byText(x, y)));
 
-/** Conflicts first (by path), then files only changed on both sides (by path); each with its lock owner. */
-export function pairFiles(pair: RadarPair, lockOwners: Readonly<Record<string, string>>): PairFile[] {
-  const conflicted = new Map<string, PairFile>();
-  for (const conflict of pair.conflicts) {
-    if (conflicted.has(conflict.path)) continue;
-    conflicted.set(conflict.path, { path: conflict.path, kind: conflict.kind, message: conflict.message, lockOwner: lockOwners[conflict.path] ?? null });
-  }
-  const overlapOnly = [...new Set(pair.overlap)]
-    .filter((path) => !conflicted.has(path))
-    .sort(byText)
-    .map((path): PairFile => ({ path, kind: null, message: null, lockOwner: lockOwners[path] ?? null }));
-  return [...[...conflicted.values()].sort((x, y) => byText(x.path, y.path)), ...overlapOnly];
-}
-
-export function pairView(pair: RadarPair, lockOwners: Readonly<Record<string, string>>): PairView {
-  const files = pairFiles(pair, lockOwners);
-  return { key: pairKey(pair), a: pair.a, b: pair.b, withBase: isBase(pair.b), conflicts: files.filter((f) => f.kind !== null).length, files };
-}
-
-/** Most conflicts first; at equal counts a pair with the base (it says how the merge would go now), then by ids. */
-function comparePairs(x: PairView, y: PairView): number {
-  if (x.conflicts !== y.conflicts) return y.conflicts - x.conflicts;
-  if (x.withBase !== y.withBase) return x.withBase ? -1 : 1;
-  return byText(x.key, y.key);
-}
-
 /** Every session the radar knows: those it computed, and any only named in a pair. */
 export function radarSessionIds(radar: Radar): string[] {
   const ids = new Set(radar.sessions.map((s) => s.sessionId));
@@ -102,26 +49,6 @@ export function radarSessionIds(radar: Radar): string[] {
     if (!isBase(pair.b)) ids.add(pair.b);
   }
   return [...ids].sort(byText);
-}
-
-/**
- * The pairs for the radar screen. With a focus, only the pairs that involve that session (and the
- * quiet list is the session itself when nothing conflicts with it).
- */
-export function groupRadar(radar: Radar, focus: string | null = null): RadarGroups {
-  const views = radar.pairs
-    .filter((pair) => focus === null || otherSide(pair, focus) !== null)
-    .map((pair) => pairView(pair, radar.lockOwners))
-    .sort(comparePairs);
-  const conflicting = views.filter((v) => v.conflicts > 0);
-  const overlapping = views.filter((v) => v.conflicts === 0 && v.files.length > 0);
-  const inConflict = new Set<string>();
-  for (const view of conflicting) {
-    inConflict.add(view.a);
-    inConflict.add(view.b);
-  }
-  const candidates = focus === null ? radarSessionIds(radar) : [focus];
-  return { conflicting, overlapping, quiet: candidates.filter((id) => !inConflict.has(id)) };
 }
 
 /** Per session: whom it conflicts with and overlaps with. Sessions in no pair are absent. */
@@ -206,21 +133,184 @@ export function newerRadar(current: Radar | null, incoming: Radar): Radar {
   return Date.parse(incoming.computedAt) >= Date.parse(current.computedAt) || Number.isNaN(Date.parse(current.computedAt)) ? incoming : current;
 }
 
-/**
- * What the radar found, in plain words: "2 predicted conflicts; 1 more pair touches the same files".
- * (How it was computed is computeFacts, for the curious: the screen shows it on hover.)
- */
-export function radarSummary(radar: Radar): string {
-  const conflicting = radar.pairs.filter((pair) => pair.conflicts.length > 0).length;
-  const sharing = radar.pairs.length - conflicting;
-  const found = conflicting === 0 ? 'No conflict predicted' : `${plural(conflicting, 'predicted conflict')}`;
-  if (sharing === 0) return conflicting === 0 ? `${found}: no two sessions touch the same files` : found;
-  return `${found}; ${sharing} ${conflicting === 0 ? '' : 'more '}${sharing === 1 ? 'pair touches' : 'pairs touch'} the same files without one`;
-}
-
 /** "computed in 420 ms · 3 of 6 pairs recomputed" */
 export function computeFacts(radar: Radar): string {
   const total = radar.pairs.length;
   const ms = radar.durationMs < 1000 ? `${Math.round(radar.durationMs)} ms` : `${(radar.durationMs / 1000).toFixed(1)} s`;
   return `computed in ${ms} · ${plural(radar.computedPairs, 'pair')} recomputed${total > 0 ? `, ${total} with shared files` : ''}`;
+}
+
+/** One conflicting pair on a file: two sessions, or a session and the base (`b` "base"). */
+export interface FilePair {
+  a: string;
+  b: string;
+  withBase: boolean;
+  kind: ConflictKind;
+  /** git's own line. */
+  message: string;
+}
+
+/** A file that would conflict: every session involved, and each conflicting pair on it. */
+export interface FileRow {
+  path: string;
+  /** Every session that would conflict on it (with another or with the base), by id. */
+  sessions: string[];
+  /** Of those, the sessions that would conflict with the base here: the base moved since they started and changed it. */
+  againstBase: string[];
+  /** The kinds of conflict on it, in CONFLICT_KINDS order. */
+  kinds: ConflictKind[];
+  /** Session pairs first, then pairs with the base; each by ids. */
+  pairs: FilePair[];
+  lockOwner: string | null;
+}
+
+/** A file changed by several sides that git should merge cleanly. */
+export interface SharedFileRow {
+  path: string;
+  sessions: string[];
+  /** The base changed it too. */
+  withBase: boolean;
+  lockOwner: string | null;
+}
+
+export interface FileGroups {
+  conflicting: FileRow[];
+  /** Files changed on several sides and in no conflict. */
+  shared: SharedFileRow[];
+  /** Sessions in no conflict (with a focus: the focused session, when it is clear). */
+  quiet: string[];
+}
+
+/** Most sessions first; then most pairs; then by path. */
+function compareRows(x: FileRow, y: FileRow): number {
+  if (x.sessions.length !== y.sessions.length) return y.sessions.length - x.sessions.length;
+  if (x.pairs.length !== y.pairs.length) return y.pairs.length - x.pairs.length;
+  return byText(x.path, y.path);
+}
+
+const comparePairsOnFile = (x: FilePair, y: FilePair): number => (x.withBase !== y.withBase ? (x.withBase ? 1 : -1) : byText(x.a, y.a) || byText(x.b, y.b));
+
+/**
+ * The radar by file, for the radar screen. With a focus, only the pairs that involve that session
+ * (and the quiet list is the session itself when nothing conflicts with it).
+ */
+export function groupByFile(radar: Radar, focus: string | null = null): FileGroups {
+  const pairs = radar.pairs.filter((pair) => focus === null || otherSide(pair, focus) !== null);
+  const rows = new Map<string, { sessions: Set<string>; againstBase: Set<string>; pairs: FilePair[] }>();
+  for (const pair of pairs) {
+    const seen = new Set<string>();
+    for (const c of pair.conflicts) {
+      if (seen.has(c.path)) continue;
+      seen.add(c.path);
+      let row = rows.get(c.path);
+      if (row === undefined) {
+        row = { sessions: new Set(), againstBase: new Set(), pairs: [] };
+        rows.set(c.path, row);
+      }
+      row.sessions.add(pair.a);
+      if (isBase(pair.b)) row.againstBase.add(pair.a);
+      else row.sessions.add(pair.b);
+      row.pairs.push({ a: pair.a, b: pair.b, withBase: isBase(pair.b), kind: c.kind, message: c.message });
+    }
+  }
+  const conflicting = [...rows].map(
+    ([path, row]): FileRow => ({
+      path,
+      sessions: [...row.sessions].sort(byText),
+      againstBase: [...row.againstBase].sort(byText),
+      kinds: CONFLICT_KINDS.filter((kind) => row.pairs.some((p) => p.kind === kind)),
+      pairs: row.pairs.sort(comparePairsOnFile),
+      lockOwner: radar.lockOwners[path] ?? null,
+    }),
+  );
+  conflicting.sort(compareRows);
+
+  const shared = new Map<string, { sessions: Set<string>; withBase: boolean }>();
+  for (const pair of pairs) {
+    for (const path of pair.overlap) {
+      if (rows.has(path)) continue;
+      const row = shared.get(path) ?? { sessions: new Set<string>(), withBase: false };
+      row.sessions.add(pair.a);
+      if (isBase(pair.b)) row.withBase = true;
+      else row.sessions.add(pair.b);
+      shared.set(path, row);
+    }
+  }
+  const sharedRows = [...shared]
+    .map(([path, row]): SharedFileRow => ({ path, sessions: [...row.sessions].sort(byText), withBase: row.withBase, lockOwner: radar.lockOwners[path] ?? null }))
+    .sort((x, y) => y.sessions.length - x.sessions.length || byText(x.path, y.path));
+
+  const inConflict = new Set(conflicting.flatMap((row) => row.sessions));
+  const candidates = focus === null ? radarSessionIds(radar) : [focus];
+  return { conflicting, shared: sharedRows, quiet: candidates.filter((id) => !inConflict.has(id)) };
+}
+
+/**
+ * What the radar found, in plain words: "3 files would conflict between 4 sessions; 1 session
+ * would conflict with main, which moved since it started". A conflict with the base is told as
+ * one: no other session is blamed for it. (How it was computed is computeFacts, shown small.)
+ */
+export function radarSummary(radar: Radar, focus: string | null = null): string {
+  const groups = groupByFile(radar, focus);
+  const base = radar.base.branch;
+  if (groups.conflicting.length === 0) {
+    const shared = groups.shared.length;
+    if (shared === 0) return 'No conflict predicted: no two sessions change the same files';
+    return `No conflict predicted; ${plural(shared, 'file')} ${shared === 1 ? 'is' : 'are'} changed by more than one side but should merge cleanly`;
+  }
+  const betweenSessions = new Set(groups.conflicting.flatMap((row) => row.pairs.filter((p) => !p.withBase).flatMap((p) => [p.a, p.b])));
+  const againstBase = new Set(groups.conflicting.flatMap((row) => row.againstBase));
+  const files = plural(groups.conflicting.length, 'file');
+  const first = betweenSessions.size > 0 ? `${files} would conflict between ${plural(betweenSessions.size, 'session')}` : `${files} would conflict`;
+  if (againstBase.size === 0) return first;
+  const n = againstBase.size;
+  return `${first}${betweenSessions.size > 0 ? ';' : ':'} ${plural(n, 'session')} would conflict with ${base}, which moved since ${n === 1 ? 'it' : 'they'} started`;
+}
+
+/** A conflict's kind as a clause after "and": "changed the same lines". */
+const KIND_WORDS: Record<ConflictKind, string> = {
+  content: 'changed the same lines',
+  'add/add': 'each added this file, with different content',
+  'modify/delete': 'one of them deleted this file while the other changed it',
+  rename: "a rename on one side clashes with the other side's change",
+  other: 'git reports a conflict',
+};
+
+/** The kind's help, as a clause: "both sides changed the same lines". */
+const helpClause = (kind: ConflictKind): string => {
+  const help = CONFLICT_KIND_HELP[kind].replace(/\.$/, '');
+  return help.charAt(0).toLowerCase() + help.slice(1);
+};
+
+/** A conflicting pair in a sentence: "Sessions 3f2a and 9b1c changed the same lines", "main moved since session 3f2a started, and changed the same lines: …". */
+export function pairSentence(pair: FilePair, base: string): string {
+  const words = KIND_WORDS[pair.kind];
+  if (pair.withBase) return `${base} moved since session ${pair.a} started, and ${words}: ${pair.a} would conflict with ${base}`;
+  return `Sessions ${pair.a} and ${pair.b} ${words}`;
+}
+
+/** How the row's sessions collide, in a few words: "3 sessions", "with main", "2 sessions, and with main". */
+export function rowHeadline(row: FileRow, base: string): string {
+  const between = new Set(row.pairs.filter((p) => !p.withBase).flatMap((p) => [p.a, p.b]));
+  const parts: string[] = [];
+  if (between.size > 0) parts.push(`${plural(between.size, 'session')} collide here`);
+  if (row.againstBase.length > 0) parts.push(`${joinWords(row.againstBase.map((id) => id))} would conflict with ${base}, which moved`);
+  return parts.join('; ');
+}
+
+/**
+ * The follow-up a person can send one session's agent about a file: the file, the other side and
+ * what it is doing (its task), and what to do about it. For the base: that the base moved, and to
+ * bring it in.
+ */
+export function followUpText(input: { path: string; pair: FilePair; self: string; base: string; otherTask: string | null; otherProgress?: string | null }): string {
+  const { path, pair, self, base, otherTask, otherProgress = null } = input;
+  const why = helpClause(pair.kind);
+  if (pair.withBase) {
+    return `Heads-up from the conflict radar: ${base} has moved since you started and changed ${path} too; merging your work now would conflict (${why}). Please bring ${base} into your branch and resolve ${path}, keeping both changes' intent.`;
+  }
+  const other = pair.a === self ? pair.b : pair.a;
+  const said = otherProgress !== null && otherProgress.trim() !== '' ? `; it says it is now: "${otherProgress.trim()}"` : '';
+  const task = otherTask !== null && otherTask.trim() !== '' ? ` (its task: "${otherTask.trim()}"${said})` : '';
+  return `Heads-up from the conflict radar: session ${other}${task} is also changing ${path}, and your changes would conflict with its changes (${why}). Please keep your edits to ${path} to what your task needs, avoid reformatting or moving code there, and say so if you need those exact lines.`;
 }
