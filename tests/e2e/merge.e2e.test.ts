@@ -108,26 +108,20 @@ describe.skipIf(unavailable !== null)('the conflict radar and the merge queue in
 
     await page.getByTestId('nav-radar').click();
     await page.getByTestId('radar-screen').waitFor();
-    const conflicts = page.getByTestId('radar-conflicts');
-    await conflicts.waitFor();
-    // Exactly one conflicting pair: A × C (in whichever order the registry lists them).
-    const pairs = conflicts.locator('article');
-    await expect.poll(() => pairs.count()).toBe(1);
-    const pair = pairs.first();
-    expect([`radar-pair-${A.id}-${C.id}`, `radar-pair-${C.id}-${A.id}`]).toContain(await pair.getAttribute('data-testid'));
-    expect(await pair.textContent()).toContain('1 predicted conflict');
-    const rows = pair.locator('tbody tr');
-    expect(await rows.count()).toBe(1);
-    const row = pair.getByTestId(`radar-file-${SHARED}`);
-    expect(await row.locator('td').nth(0).textContent()).toBe(SHARED);
-    expect(await row.locator('td').nth(1).textContent()).toBe('content');
-    // Both tasks are named on the pair.
-    expect(await pair.textContent()).toContain(A.task);
-    expect(await pair.textContent()).toContain(C.task);
-    expect(await page.getByTestId('radar-facts').textContent()).toContain('against main at');
+    // Exactly one file would conflict: src/shared.ts, between A and C (content).
+    const rows = page.getByTestId('radar-files').locator(':scope > li');
+    await expect.poll(() => rows.count()).toBe(1);
+    const row = page.getByTestId(`radar-file-${SHARED}`);
+    expect(((await row.getAttribute('data-sessions')) ?? '').split(' ').sort()).toEqual([A.id, C.id].sort());
+    expect(await row.getByTestId('radar-kind').allTextContents()).toEqual(['content']);
+    // Both tasks are named on the row.
+    expect(await row.textContent()).toContain(A.task);
+    expect(await row.textContent()).toContain(C.task);
+    expect(await page.getByTestId('radar-summary').textContent()).toBe('1 file would conflict between 2 sessions.');
+    expect(await page.getByTestId('radar-facts').textContent()).toContain('Compared with main at');
     // B shares nothing with anyone: among the quiet sessions.
     expect(await page.getByTestId('radar-quiet').textContent()).toContain(B.id);
-    expect(await page.getByTestId('radar-overlaps').count()).toBe(0);
+    expect(await page.getByTestId('radar-shared').count()).toBe(0);
     await screenshot(page, 'radar');
   });
 
@@ -235,14 +229,15 @@ describe.skipIf(unavailable !== null)('the conflict radar and the merge queue in
     await expect.poll(() => badgeC.textContent(), { timeout: 15_000 }).toBe('⚠ conflicts with base');
     await page.getByTestId(`session-card-${D.id}`).waitFor();
     await page.getByTestId(`session-card-${E.id}`).waitFor();
-    // The radar has seen both new sessions (E overlaps C in src/shared.ts) before the badges are judged.
+    // The radar has seen both new sessions (quiet: E only overlaps C, cleanly) before the badges are judged.
     await page.getByTestId('nav-radar').click();
-    const overlaps = page.getByTestId('radar-overlaps');
-    await expect.poll(async () => (await overlaps.count()) > 0 && (await overlaps.locator(`[data-testid="radar-pair-${C.id}-${E.id}"]`).count()), { timeout: 15_000 }).toBe(1);
-    const pairs = page.getByTestId('radar-conflicts').locator('article');
-    await expect.poll(() => pairs.count()).toBe(1);
-    expect(await pairs.first().getAttribute('data-testid')).toBe(`radar-pair-${C.id}-base`);
-    expect(await page.getByTestId('radar-quiet').textContent()).toContain(D.id);
+    const quiet = page.getByTestId('radar-quiet');
+    await expect.poll(async () => (await quiet.count()) > 0 && (await quiet.textContent())?.includes(E.id) && (await quiet.textContent())?.includes(D.id), { timeout: 15_000 }).toBe(true);
+    const rows = page.getByTestId('radar-files').locator(':scope > li');
+    await expect.poll(() => rows.count()).toBe(1);
+    // C against main, said as main having moved: no session is blamed.
+    expect(await rows.first().getAttribute('data-sessions')).toBe(C.id);
+    expect(await rows.first().textContent()).toContain('Would conflict with main, which moved since it started');
     await page.getByTestId('nav-board').click();
     await page.getByTestId(`session-card-${E.id}`).waitFor();
     expect(await page.getByTestId(`radar-badge-${D.id}`).count()).toBe(0);

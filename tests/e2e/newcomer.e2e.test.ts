@@ -97,9 +97,11 @@ describe.skipIf(unavailable !== null)("the newcomer's first minutes, in the brow
     await expect.poll(() => page.getByTestId(`radar-badge-${x.id}`).textContent(), { timeout: 15_000 }).toBe('⚠ conflicts with base');
     await page.getByTestId(`session-card-${y.id}`).waitFor();
     await page.getByTestId('nav-radar').click();
-    const pairs = page.getByTestId('radar-conflicts').locator('article');
-    await expect.poll(() => pairs.count(), { timeout: 15_000 }).toBe(1);
-    expect(await pairs.first().getAttribute('data-testid')).toBe(`radar-pair-${x.id}-base`);
+    const rows = page.getByTestId('radar-files').locator(':scope > li');
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(1);
+    expect(await rows.first().getAttribute('data-testid')).toBe('radar-file-f.txt');
+    expect(await rows.first().getAttribute('data-sessions')).toBe(x.id);
+    expect(await rows.first().textContent()).toContain('Would conflict with main, which moved since it started');
     await page.getByTestId('nav-board').click();
     await page.getByTestId(`session-card-${y.id}`).waitFor();
     expect(await page.getByTestId(`radar-badge-${y.id}`).count()).toBe(0);

@@ -11,7 +11,7 @@ import {
   badgeTitle,
   computeFacts,
   radarSummary,
-  conflictPairCount,
+  conflictFileCount,
   followUpText,
   groupByFile,
   joinWords,
@@ -128,9 +128,10 @@ describe('the radar by file', () => {
     expect(otherSide({ a: 'cc33', b: 'base' }, 'ee55')).toBeNull();
   });
 
-  it('counts conflicting pairs for the nav and says how the radar was computed', () => {
-    expect(conflictPairCount(sample)).toBe(2);
-    expect(conflictPairCount(null)).toBe(0);
+  it('counts conflicting files for the nav and says how the radar was computed', () => {
+    expect(conflictFileCount(sample)).toBe(3);
+    expect(conflictFileCount(radar([...sample.pairs, { a: 'aa11', b: 'bb22', overlap: ['src/a.ts'], conflicts: [conflict('src/a.ts')] }]))).toBe(3);
+    expect(conflictFileCount(null)).toBe(0);
     expect(computeFacts(sample)).toBe('computed in 420 ms · 2 pairs recomputed, 3 with shared files');
     expect(computeFacts(radar([], { durationMs: 2345, computedPairs: 1 }))).toBe('computed in 2.3 s · 1 pair recomputed');
   });
@@ -150,7 +151,8 @@ describe('the radar by file', () => {
     expect(pairSentence(onA.pairs[0]!, 'main')).toBe('Sessions 3f2a and 9b1c changed the same lines');
     expect(pairSentence(onB.pairs[0]!, 'main')).toBe('main moved since session 3f2a started, and one of them deleted this file while the other changed it: 3f2a would conflict with main');
     expect(rowHeadline(onA, 'main')).toBe('2 sessions collide here');
-    expect(rowHeadline(onB, 'main')).toBe('3f2a would conflict with main, which moved');
+    expect(rowHeadline(onB, 'main')).toBe('Would conflict with main, which moved since it started');
+    expect(rowHeadline({ ...onA, againstBase: ['3f2a'], pairs: [...onA.pairs, { ...onB.pairs[0]!, kind: 'content' }] }, 'main')).toBe('2 sessions collide here; 1 would also conflict with main, which moved');
     const note = followUpText({ path: 'src/a.ts', pair: onA.pairs[0]!, self: '9b1c', base: 'main', otherTask: 'Make two twenty', otherProgress: 'editing the parser' });
     expect(note).toContain('session 3f2a (its task: "Make two twenty"; it says it is now: "editing the parser") is also changing src/a.ts');
     expect(note).toContain('(both sides changed the same lines)');

@@ -8,7 +8,7 @@ import { LocksScreen } from '../features/locks/LocksScreen';
 import { cancelMerge, mergeRequest } from './stores/merge-request-store';
 import { queueCounts } from '../models/queue-model';
 import { queueStore } from './stores/queue-store';
-import { conflictPairCount } from '../models/radar-model';
+import { conflictFileCount } from '../models/radar-model';
 import { radarStore } from './stores/radar-store';
 import { closeRepo } from '../features/repo/repo-store';
 import { RemoveSessionDialog } from '../features/session/RemoveSessionDialog';
@@ -109,11 +109,11 @@ function NavButton({ route, to, label, badge }: { route: Route; to: NavTarget; l
   );
 }
 
-/** How many pairs the radar predicts to conflict (nothing when none). */
+/** How many files the radar predicts would conflict (nothing when none). */
 function RadarNavBadge() {
-  const count = useStoreSelector(radarStore, (state) => conflictPairCount(state.radar));
+  const count = useStoreSelector(radarStore, (state) => conflictFileCount(state.radar));
   if (count === 0) return null;
-  return <NavBadge text={String(count)} spoken={`${count} conflicting ${count === 1 ? 'pair' : 'pairs'}`} tone="danger" testId="nav-radar-count" />;
+  return <NavBadge text={String(count)} spoken={`${count} ${count === 1 ? 'file' : 'files'} would conflict`} tone="danger" testId="nav-radar-count" />;
 }
 
 /** Entries in line or in progress, and parked ones (which turn it to a warning). */

@@ -119,9 +119,9 @@ export function joinWords(words: readonly string[]): string {
   return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
 }
 
-/** For the nav: how many pairs are predicted to conflict. */
-export function conflictPairCount(radar: Radar | null): number {
-  return radar === null ? 0 : radar.pairs.filter((pair) => pair.conflicts.length > 0).length;
+/** For the nav: how many files would conflict (as the radar screen lists them). */
+export function conflictFileCount(radar: Radar | null): number {
+  return radar === null ? 0 : new Set(radar.pairs.flatMap((pair) => pair.conflicts.map((c) => c.path))).size;
 }
 
 /**
@@ -289,13 +289,14 @@ export function pairSentence(pair: FilePair, base: string): string {
   return `Sessions ${pair.a} and ${pair.b} ${words}`;
 }
 
-/** How the row's sessions collide, in a few words: "3 sessions", "with main", "2 sessions, and with main". */
+/** How the row's sessions collide, in a few words (the sessions are listed after it): "3 sessions
+ * collide here", "Would conflict with main, which moved since it started", or both. */
 export function rowHeadline(row: FileRow, base: string): string {
-  const between = new Set(row.pairs.filter((p) => !p.withBase).flatMap((p) => [p.a, p.b]));
-  const parts: string[] = [];
-  if (between.size > 0) parts.push(`${plural(between.size, 'session')} collide here`);
-  if (row.againstBase.length > 0) parts.push(`${joinWords(row.againstBase.map((id) => id))} would conflict with ${base}, which moved`);
-  return parts.join('; ');
+  const between = new Set(row.pairs.filter((p) => !p.withBase).flatMap((p) => [p.a, p.b])).size;
+  const moved = row.againstBase.length;
+  if (between === 0) return `Would conflict with ${base}, which moved since ${moved === 1 ? 'it' : 'they'} started`;
+  const head = `${plural(between, 'session')} collide here`;
+  return moved === 0 ? head : `${head}; ${moved} would also conflict with ${base}, which moved`;
 }
 
 /**

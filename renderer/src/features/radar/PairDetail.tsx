@@ -65,15 +65,18 @@ export function PairDetail(props: { repo: string; path: string; pair: FilePair; 
               </div>
               {!isBaseSide ? (
                 <div className="radar-side-actions">
-                  <button type="button" className="button small ghost" data-testid={`radar-diff-${side}`} onClick={() => openSession(side, 'diff')} title={`Open session ${side}'s diff (${path} is in it)`}>
+                  <button type="button" className="button small" data-testid={`radar-diff-${side}`} onClick={() => openSession(side, 'diff')} title={`Open session ${side}'s diff (${path} is in it)`}>
                     Open diff
                   </button>
-                  <button type="button" className="button small ghost" data-testid={`radar-merge-first-${side}`} onClick={() => setMergeFirst(side)} title={`Put session ${side} in the merge queue before the other`}>
-                    Merge {side} first…
-                  </button>
+                  {/* Against the base, merging it first is no way out: it would park on this very conflict. */}
+                  {!pair.withBase ? (
+                    <button type="button" className="button small" data-testid={`radar-merge-first-${side}`} onClick={() => setMergeFirst(side)} title={`Put session ${side} in the merge queue before the other`}>
+                      Merge {side} first…
+                    </button>
+                  ) : null}
                   <button
                     type="button"
-                    className="button small ghost"
+                    className="button small"
                     data-testid={`radar-tell-${side}`}
                     aria-expanded={telling === side}
                     onClick={() => setTelling(telling === side ? null : side)}
