@@ -38,6 +38,9 @@ describe.skipIf(unavailable !== null)('releasing a lock from the locks view', ()
 
     await release.click();
     expect(await page.getByTestId('release-lock-owner').textContent()).toContain(`Session ${session.id} (Holds a lock) holds it`);
+    // No agent runs in it: a plain release (a running one makes it a force release: tests/e2e/radar.e2e.test.ts).
+    expect(await page.getByTestId('release-lock-confirm').textContent()).toBe('Release');
+    expect(await page.getByTestId('release-lock-running').count()).toBe(0);
     await screenshot(page, 'lock-release-confirm');
     await page.getByTestId('release-lock-cancel').click();
     expect(council(['lock', 'who', 'src/a.ts'], { cwd: repo.root }).stdout).toContain(`locked by session ${session.id}`);

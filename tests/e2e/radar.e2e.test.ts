@@ -165,6 +165,30 @@ describe.skipIf(unavailable !== null)('the conflict radar by file, in a browser'
     await expect.poll(() => council(['session', 'logs', T.id], { cwd: repo.root }).stdout, { timeout: 15_000 }).toContain(`echo: ${note}`);
   });
 
+  it('a lock held by a session whose agent is running: the radar names its owner; the locks view force-releases it after naming the owner', async () => {
+    const { page } = app;
+    expect(council(['lock', 'acquire', SHARED, '--session', T.id], { cwd: repo.root }).code).toBe(0);
+    await expect.poll(() => row(SHARED).textContent(), { timeout: 15_000 }).toContain(`locked by ${T.id}`);
+    await page.getByTestId('nav-locks').click();
+    const release = page.getByTestId(`lock-release-${SHARED}`);
+    await release.waitFor({ timeout: 15_000 });
+    await release.click();
+    const dialog = page.getByTestId('release-lock-dialog');
+    expect(await dialog.getByRole('heading').textContent()).toBe(`Force-release ${SHARED}?`);
+    expect(await page.getByTestId('release-lock-owner').textContent()).toContain(`Session ${T.id} (${T.task}) holds it.`);
+    expect(await page.getByTestId('release-lock-running').textContent()).toBe('Its agent is running right now and may be editing this file.');
+    expect(await page.getByTestId('release-lock-confirm').textContent()).toBe('Force release');
+    await page.getByTestId('release-lock-cancel').click();
+    expect(council(['lock', 'who', SHARED], { cwd: repo.root }).stdout).toContain(`locked by session ${T.id}`);
+    await release.click();
+    await page.getByTestId('release-lock-confirm').click();
+    await expect.poll(() => page.getByTestId(`lock-row-${SHARED}`).count(), { timeout: 10_000 }).toBe(0);
+    expect(council(['lock', 'who', SHARED], { cwd: repo.root }).stdout).toContain(`${SHARED} is not locked`);
+    await page.getByTestId('nav-radar').click();
+    await page.getByTestId('radar-files').waitFor();
+    await page.getByTestId(`radar-file-toggle-${SHARED}`).click();
+  });
+
   it('"Merge X first" asks, naming X, then puts X in the merge queue', async () => {
     const { page } = app;
     const ab = pairBlock(SHARED, A.id, B.id);

@@ -10,6 +10,8 @@ import { Relative } from '../../components/TimeSince';
 import { useStore } from '../../lib/create-store';
 import { sessionsStore } from '../../app/stores/sessions-store';
 import { locksStore, refreshLocks } from '../../app/stores/locks-store';
+import { useRun } from '../../app/stores/runs-store';
+import { isLive } from '../../models/run-model';
 
 /** Every file lock in the repository: which session holds it, since when; the person can release one. */
 export function LocksScreen({ repo }: { repo: string }) {
@@ -76,11 +78,13 @@ export function LocksScreen({ repo }: { repo: string }) {
 /**
  * Releasing a lock another session holds, from the supervisor's seat: it asks first, naming the
  * owner, because that session's agent may be in the middle of editing the file, and once released
- * another session may take it.
+ * another session may take it. While the owner's agent is running it says so, and the release is a
+ * force release (the core releases it as the owner: locks.release with the owner's id).
  */
 function ReleaseLockDialog({ repo, lock, task, onClose }: { repo: string; lock: FileLock; task: string | null; onClose: () => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const running = isLive(useRun(lock.sessionId));
   const release = async () => {
     setBusy(true);
     const result = await call('locks.release', { repo, id: lock.sessionId, path: lock.path });
@@ -94,10 +98,16 @@ function ReleaseLockDialog({ repo, lock, task, onClose }: { repo: string; lock: 
     onClose();
   };
   return (
-    <Dialog title={`Release ${lock.path}?`} onClose={onClose} busy={busy} testId="release-lock-dialog">
+    <Dialog title={running ? `Force-release ${lock.path}?` : `Release ${lock.path}?`} onClose={onClose} busy={busy} testId="release-lock-dialog">
       <p data-testid="release-lock-owner">
         Session <span className="mono">{lock.sessionId}</span>
-        {task !== null ? ` (${task})` : ' (no longer registered)'} holds it. Its agent may be editing this file right now; once released, another session can take it.
+        {task !== null ? ` (${task})` : ' (no longer registered)'} holds it.{' '}
+        {running ? (
+          <strong data-testid="release-lock-running">Its agent is running right now and may be editing this file.</strong>
+        ) : (
+          'Its agent may be editing this file right now.'
+        )}{' '}
+        Once released, another session can take it{running ? ' while this one still works on it' : ''}.
       </p>
       <ErrorMessage message={error} testId="release-lock-error" />
       <div className="dialog-actions">
@@ -105,7 +115,7 @@ function ReleaseLockDialog({ repo, lock, task, onClose }: { repo: string; lock: 
           Keep the lock
         </button>
         <button type="button" className="button danger" data-testid="release-lock-confirm" onClick={() => void release()} disabled={busy}>
-          Release
+          {running ? 'Force release' : 'Release'}
         </button>
       </div>
     </Dialog>
