@@ -3,6 +3,7 @@ import type { Session } from '../../shared/models';
 import { Council } from '../../electron/core/council';
 import { RadarService } from '../../electron/core/radar/radar';
 import { conflictHunks } from '../../electron/core/radar/hunks';
+import { MAX_DETAIL_BYTES } from '../../electron/core/radar/file-detail';
 import { groupByFile, radarSummary } from '../../renderer/src/models/radar-model';
 import { gitSync, makeRepo, writeIn } from '../helpers/repo';
 import { rmSync } from 'node:fs';
@@ -104,6 +105,27 @@ describe('the radar by file, on real git', () => {
     await expect(radar.fileDetail('src/b.ts', s1.id, 'base')).rejects.toMatchObject({ code: 'not-found' });
     await expect(radar.fileDetail('src/a.ts', s1.id, s1.id)).rejects.toMatchObject({ code: 'invalid-input' });
     await expect(radar.fileDetail('src/a.ts', s1.id, 'fffffff')).rejects.toMatchObject({ code: 'not-found' });
+  });
+});
+
+describe('a file of a pair that has no lines to show', () => {
+  it('a binary file, and a file past the size cap, are said in words, with what each side did', async () => {
+    const repo = makeRepo(FILES);
+    const council = Council.open(repo.root);
+    await council.createSessions({ task: 'big and binary', count: 2 });
+    const [s1, s2] = council.listSessions() as [Session, Session];
+    // Each side's version alone is past the cap.
+    const big = (who: string): string => `${who}\n${'x'.repeat(79)}\n`.repeat(Math.ceil(MAX_DETAIL_BYTES / 80) + 1);
+    for (const [s, who] of [[s1, 'one'], [s2, 'two']] as const) {
+      writeIn(s.worktreePath, 'assets/logo.bin', `\0binary ${who}\0`);
+      writeIn(s.worktreePath, 'src/big.txt', big(who));
+      commitIn(s, who);
+    }
+    const radar = new RadarService(council);
+    const binary = await radar.fileDetail('assets/logo.bin', s1.id, s2.id);
+    expect(binary).toMatchObject({ kind: 'add/add', changes: ['added', 'added'], hunks: [], note: expect.stringContaining('A binary file') });
+    const large = await radar.fileDetail('src/big.txt', s1.id, s2.id);
+    expect(large).toMatchObject({ kind: 'add/add', hunks: [], note: expect.stringMatching(/^The file is too large to show here \(\d+ KB\)/) });
   });
 });
 
