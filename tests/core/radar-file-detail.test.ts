@@ -97,6 +97,11 @@ describe('the radar by file, on real git', () => {
     const gone = await radar.fileDetail('src/gone.ts', s1.id, s3.id);
     expect(gone).toMatchObject({ kind: 'modify/delete', changes: ['deleted', 'modified'], hunks: [] });
     expect(gone.note).toContain('deleted');
+    // The detail follows the radar as computed: once it has seen s1's new line, so does the detail.
+    writeIn(s1.worktreePath, 'src/a.ts', withLine(10, 'one, again'));
+    radar.invalidate(s1.id);
+    await radar.compute();
+    expect((await radar.fileDetail('src/a.ts', s1.id, s2.id)).hunks[0]).toMatchObject({ a: ['one, again'], b: ['two'] });
   });
 
   it('refuses what the radar does not name: a file the pair does not share, the same session twice, an unknown session', async () => {

@@ -128,6 +128,9 @@ describe.skipIf(unavailable !== null)('the conflict radar by file, in a browser'
     while ((await dismiss.count()) > 0) await dismiss.first().click();
     await page.mouse.move(0, 0);
     await screenshot(page, 'radar-files');
+    await page.getByTestId('theme-toggle').click();
+    await screenshot(page, 'radar-files-dark');
+    await page.getByTestId('theme-toggle').click();
 
     await page.getByTestId(`radar-file-toggle-${SHARED}`).click();
     // Six pairs among four sessions, each with its lines.
@@ -162,6 +165,8 @@ describe.skipIf(unavailable !== null)('the conflict radar by file, in a browser'
     expect(note).toContain(`session ${A.id} (its task: "${A.task}"`);
     await at.getByTestId('radar-tell-send').click();
     await at.getByTestId('radar-tell-sent').waitFor({ timeout: 15_000 });
+    await at.scrollIntoViewIfNeeded();
+    await screenshot(page, 'radar-tell');
     await expect.poll(() => council(['session', 'logs', T.id], { cwd: repo.root }).stdout, { timeout: 15_000 }).toContain(`echo: ${note}`);
   });
 
@@ -197,6 +202,7 @@ describe.skipIf(unavailable !== null)('the conflict radar by file, in a browser'
     await dialog.waitFor();
     expect(await page.getByTestId('radar-merge-what').textContent()).toContain(`Session ${A.id} (${A.task}) goes into the merge queue now`);
     expect(await dialog.textContent()).toContain(`Then session ${B.id} will conflict with main in ${SHARED}`);
+    await screenshot(page, 'radar-merge-first');
     await page.getByTestId('radar-merge-cancel').click();
     const queue = (): QueueEntry[] => {
       const run = councilJson<QueueEntry[]>(['queue', 'list'], { cwd: repo.root });

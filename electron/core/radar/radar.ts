@@ -440,18 +440,23 @@ export class RadarService {
   }
 
   /**
-   * One file of one pair, closely (radar.fileDetail): each side's lines where they conflict. The
-   * radar is brought up to date first, so the answer is about the sessions as they are now. `a` is
-   * a session (id or prefix), `b` another or "base"; the file must be one the radar names for them.
+   * One file of one pair, closely (radar.fileDetail): each side's lines where they conflict, from
+   * the commits the last compute merged (the radar the asker shows). `a` is a session (id or
+   * prefix), `b` another or "base"; the file must be one the radar names for them.
    */
   async fileDetail(file: string, a: string, b: string): Promise<RadarFileDetail> {
     const { registry } = this.council.ws;
     const idA = registry.resolve(a).id;
     const idB = b === BASE_SIDE ? BASE_SIDE : registry.resolve(b).id;
     if (idA === idB) throw invalidInput(`a and b are both session ${idA}: name two different sessions, or a session and "base"`);
-    await this.compute();
-    const forward = this.byIds.get(`${idA} ${idB}`);
-    const answer = forward ?? this.byIds.get(`${idB} ${idA}`);
+    // The radar as last computed (what the screen asking shows; a newer one makes it ask again);
+    // computed now only when it has not been, or does not know the pair yet.
+    const find = (): { forward: PairAnswer | undefined; answer: PairAnswer | undefined } => {
+      const forward = this.byIds.get(`${idA} ${idB}`);
+      return { forward, answer: forward ?? this.byIds.get(`${idB} ${idA}`) };
+    };
+    if (this.lastStats === null || find().answer === undefined) await this.compute();
+    const { forward, answer } = find();
     const conflict = answer?.conflicts.find((c) => c.path === file) ?? null;
     const sideB = idB === BASE_SIDE ? 'the base' : `session ${idB}`;
     if (!answer || !answer.compared || (conflict === null && !answer.overlap.includes(file))) {
