@@ -25,13 +25,17 @@ const CHANGE: Record<string, SideChange> = { A: 'added', D: 'deleted', M: 'modif
 type Detail = Omit<RadarFileDetail, 'path' | 'a' | 'b'>;
 
 export async function describeFile(cwd: string, file: string, from: string, a: string, b: string, conflict: PredictedConflict | null): Promise<Detail> {
-  const [changedA, changedB] = await changedFilesMany(cwd, [{ from, to: a }, { from, to: b }], [`:(literal)${file}`]);
+  // What each side did, and (where there can be lines to show) the merge, side by side.
+  const needsLines = conflict !== null && conflict.kind !== 'modify/delete';
+  const [[changedA, changedB], merged] = await Promise.all([
+    changedFilesMany(cwd, [{ from, to: a }, { from, to: b }], [`:(literal)${file}`]),
+    needsLines ? mergedFile(cwd, a, b, file, MAX_DETAIL_BYTES) : Promise.resolve(null),
+  ]);
   const changeOf = (files: readonly { path: string; status: string }[] | undefined): SideChange => CHANGE[files?.find((f) => f.path === file)?.status ?? ''] ?? 'unchanged';
   const changes: [SideChange, SideChange] = [changeOf(changedA), changeOf(changedB)];
   const base = { kind: conflict?.kind ?? null, message: conflict?.message ?? null, changes, hunks: [], moreHunks: 0 };
   if (conflict === null) return { ...base, note: 'Both sides change this file, in different places: git merges them cleanly.' };
-  if (conflict.kind === 'modify/delete') return { ...base, note: 'One side deleted this file and the other changed it: there are no lines to compare; decide whether the file stays.' };
-  const merged = await mergedFile(cwd, a, b, file, MAX_DETAIL_BYTES);
+  if (!needsLines) return { ...base, note: 'One side deleted this file and the other changed it: there are no lines to compare; decide whether the file stays.' };
   if (merged === null) return { ...base, note: 'The merge leaves no file at this path (it was renamed, deleted or replaced by a folder): see the message.' };
   if ('tooLarge' in merged) return { ...base, note: `The file is too large to show here (${Math.round(merged.tooLarge / 1024)} KB): open the diffs.` };
   if (merged.binary) return { ...base, note: 'A binary file: git cannot merge it line by line, one side’s version has to win.' };
