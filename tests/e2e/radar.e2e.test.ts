@@ -168,6 +168,12 @@ describe.skipIf(unavailable !== null)('the conflict radar by file, in a browser'
     await at.scrollIntoViewIfNeeded();
     await screenshot(page, 'radar-tell');
     await expect.poll(() => council(['session', 'logs', T.id], { cwd: repo.root }).stdout, { timeout: 15_000 }).toContain(`echo: ${note}`);
+    // A has no agent: the note is not sent, and the box says why.
+    await at.getByTestId(`radar-tell-${A.id}`).click();
+    expect(await at.getByTestId('radar-tell-text').inputValue()).toContain(`session ${T.id} (its task: "${T.task}"`);
+    await at.getByTestId('radar-tell-send').click();
+    await expect.poll(() => at.getByTestId('radar-tell-error').textContent(), { timeout: 15_000 }).toContain(`session ${A.id} has no agent yet`);
+    expect(await at.getByTestId('radar-tell-sent').count()).toBe(0);
   });
 
   it('a lock held by a session whose agent is running: the radar names its owner; the locks view force-releases it after naming the owner', async () => {

@@ -46,7 +46,7 @@ export function TellAgentBox({ repo, sessionId, initial, onClose }: { repo: stri
         }}
         disabled={busy}
       />
-      <ErrorMessage message={error !== null ? `Not sent: ${error}` : null} testId="radar-tell-error" />
+      <ErrorMessage message={error} testId="radar-tell-error" />
       <div className="radar-tell-actions">
         {sent ? (
           <span className="radar-tell-sent" role="status" data-testid="radar-tell-sent">
