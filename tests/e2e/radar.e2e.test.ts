@@ -104,6 +104,16 @@ describe.skipIf(unavailable !== null)('the conflict radar by file, in a browser'
     expect(await page.getByTestId('radar-summary').textContent()).toBe('3 files would conflict between 4 sessions; 1 session would conflict with main, which moved since it started.');
     // No pair cards: nothing about pairs until a file is opened.
     expect(await page.locator('[data-testid^="radar-pair-"]').count()).toBe(0);
+
+    // From D's badge on the board: the radar focused on D shows only its file, against main.
+    await page.getByTestId('nav-board').click();
+    await page.getByTestId(`radar-badge-${D.id}`).click();
+    await page.getByTestId('radar-focus').waitFor();
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().getAttribute('data-testid')).toBe(`radar-file-${CONFIG}`);
+    expect(await page.getByTestId('radar-summary').textContent()).toBe('1 file would conflict: 1 session would conflict with main, which moved since it started.');
+    await page.getByTestId('radar-show-all').click();
+    await expect.poll(() => rows.count()).toBe(3);
   });
 
   it('opening a file shows each pair’s clashing lines, each side’s own; against the base, the base’s', async () => {
