@@ -25,11 +25,13 @@ export function FileConflictRow(props: {
   repo: string;
   row: FileRow;
   base: string;
+  /** The base's commit: with the sessions' snapshots, what a pair's lines depend on. */
+  baseCommit: string;
   sessions: ReadonlyMap<string, SessionInfo>;
   snapshots: ReadonlyMap<string, string>;
   focus: string | null;
 }) {
-  const { repo, row, base, sessions, snapshots, focus } = props;
+  const { repo, row, base, baseCommit, sessions, snapshots, focus } = props;
   const [open, setOpen] = useState(false);
   const [showAll, setShowAll] = useState(false);
   const bodyId = useId();
@@ -89,7 +91,7 @@ export function FileConflictRow(props: {
                 pair={oriented}
                 base={base}
                 sessions={sessions}
-                version={`${snapshots.get(pair.a) ?? ''} ${snapshots.get(pair.b) ?? base}`}
+                version={`${snapshots.get(pair.a) ?? ''} ${snapshots.get(pair.b) ?? ''} ${baseCommit}`}
               />
             );
           })}

@@ -95,7 +95,7 @@ export function RadarScreen({ focus }: { focus: string | null }) {
           {groups.conflicting.length > 0 ? (
             <ul className="radar-files" data-testid="radar-files" aria-label="Files that would conflict">
               {groups.conflicting.map((row) => (
-                <FileConflictRow key={row.path} repo={repo} row={row} base={radar.base.branch} sessions={sessions} snapshots={snapshots} focus={focus} />
+                <FileConflictRow key={row.path} repo={repo} row={row} base={radar.base.branch} baseCommit={radar.base.commit} sessions={sessions} snapshots={snapshots} focus={focus} />
               ))}
             </ul>
           ) : (
