@@ -233,5 +233,9 @@ describe.skipIf(unavailable !== null)('the conflict radar by file, in a browser'
     // The queue merges it: A's line is main's now, and the radar says B, C and T now collide with main.
     await expect.poll(() => gitSync(repo.root, 'show', `main:${SHARED}`), { timeout: 30_000 }).toContain(line10('A'));
     await expect.poll(() => page.getByTestId('radar-summary').textContent(), { timeout: 30_000 }).toContain('would conflict with main, which moved since they started');
+    // The open row follows: B against main, main's line now A's.
+    const bBase = pairBlock(SHARED, B.id, 'base');
+    await expect.poll(() => bBase.getByTestId('radar-hunk-b').textContent(), { timeout: 15_000 }).toBe(line10('A'));
+    expect(await bBase.getByTestId('radar-hunk-a').textContent()).toBe(line10('B'));
   });
 });
