@@ -175,6 +175,7 @@ describe.skipIf(unavailable !== null)('the conflict radar by file, in a browser'
     expect(note).toContain(`session ${A.id} (its task: "${A.task}"`);
     await at.getByTestId('radar-tell-send').click();
     await at.getByTestId('radar-tell-sent').waitFor({ timeout: 15_000 });
+    expect(await at.getByTestId('radar-tell-sent').textContent()).toContain("typed into claude's terminal and submitted");
     await at.scrollIntoViewIfNeeded();
     await screenshot(page, 'radar-tell');
     await expect.poll(() => council(['session', 'logs', T.id], { cwd: repo.root }).stdout, { timeout: 15_000 }).toContain(`echo: ${note}`);

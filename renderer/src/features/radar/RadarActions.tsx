@@ -13,12 +13,15 @@ import { joinWords } from '../../models/radar-model';
  * (queue.enqueue), after saying what that means for the others.
  */
 
-/** A small box under a pair: the note, prefilled, editable; Send delivers it to the session's agent. */
+/** A small box under a pair: the note, prefilled, editable; Send delivers it to the session's agent
+ * (agent.followUp: typed into a running interactive agent's terminal, queued for a headless one, an
+ * ended one resumed with it), and the box says which; a session without an agent is refused, why said. */
 export function TellAgentBox({ repo, sessionId, initial, onClose }: { repo: string; sessionId: string; initial: string; onClose: () => void }) {
   const [text, setText] = useState(initial);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [sent, setSent] = useState(false);
+  /** What the core said it did with the note (typed into the terminal, queued, the agent resumed …). */
+  const [sent, setSent] = useState<string | null>(null);
   const labelId = useId();
   const send = async () => {
     setBusy(true);
@@ -26,7 +29,7 @@ export function TellAgentBox({ repo, sessionId, initial, onClose }: { repo: stri
     const result = await call('agent.followUp', { repo, id: sessionId, text });
     setBusy(false);
     if (!result.ok) setError(result.error.message);
-    else setSent(true);
+    else setSent(result.value.note);
   };
   return (
     <div className="radar-tell" data-testid="radar-tell-box">
@@ -42,23 +45,23 @@ export function TellAgentBox({ repo, sessionId, initial, onClose }: { repo: stri
         value={text}
         onChange={(event) => {
           setText(event.target.value);
-          setSent(false);
+          setSent(null);
         }}
         disabled={busy}
       />
       <ErrorMessage message={error} testId="radar-tell-error" />
       <div className="radar-tell-actions">
-        {sent ? (
+        {sent !== null ? (
           <span className="radar-tell-sent" role="status" data-testid="radar-tell-sent">
-            ✓ Sent to {sessionId}&apos;s agent
+            ✓ Sent to {sessionId}&apos;s agent: <span className="radar-tell-how">{sent}</span>
           </span>
         ) : null}
         <span className="spacer" />
         <button type="button" className="button small ghost" data-testid="radar-tell-cancel" onClick={onClose} disabled={busy}>
-          {sent ? 'Close' : 'Cancel'}
+          {sent !== null ? 'Close' : 'Cancel'}
         </button>
         <button type="button" className="button small primary" data-testid="radar-tell-send" onClick={() => void send()} disabled={busy || text.trim() === ''} aria-busy={busy}>
-          {busy ? 'Sending…' : sent ? 'Send again' : `Send to ${sessionId}'s agent`}
+          {busy ? 'Sending…' : sent !== null ? 'Send again' : `Send to ${sessionId}'s agent`}
         </button>
       </div>
     </div>
