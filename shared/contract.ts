@@ -11,6 +11,7 @@ import { mergeCommands } from './commands/merge';
 import { lockCommands } from './commands/locks';
 import { watchCommands } from './commands/watch';
 import { shellCommands } from './commands/shells';
+import { reviewCommands } from './commands/review';
 
 export { SessionCardSchema, type SessionCard } from './commands/sessions';
 
@@ -36,6 +37,7 @@ export const commands = {
   ...lockCommands,
   ...watchCommands,
   ...shellCommands,
+  ...reviewCommands,
 } as const;
 
 /** What the desktop app's menu and keyboard shortcuts ask the window to do. */
@@ -52,7 +54,7 @@ export const events = {
    */
   'state.changed': z.object({
     repo: z.string(),
-    kind: z.enum(['sessions', 'locks', 'context', 'settings', 'runs', 'queue', 'worktree']),
+    kind: z.enum(['sessions', 'locks', 'context', 'settings', 'runs', 'queue', 'worktree', 'review']),
     sessionId: z.optional(SessionIdSchema),
   }),
   /**

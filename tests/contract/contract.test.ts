@@ -90,6 +90,15 @@ async function conflictParkedEntry(): Promise<{ id: string }> {
   return entry;
 }
 
+/** A session with a file of three lines and one pending comment (c1) on lines 2-3. */
+async function reviewedSession(): Promise<string> {
+  const id = await oneSession();
+  const wt = (await ok<{ session: { worktreePath: string } }>('sessions.show', { repo: repo.root, id })).session.worktreePath;
+  writeIn(wt, 'src/r.ts', 'one\ntwo\nthree\n');
+  await ok('review.comment', { repo: repo.root, id, path: 'src/r.ts', startLine: 2, endLine: 3, body: 'say more' });
+  return id;
+}
+
 /** For each command: a valid call with what it must answer, and a malformed input with the field the error must name. */
 const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { input: unknown; names: string } }> = {
   'app.info': {
@@ -842,6 +851,85 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
       expect(await ok('watch.stop', { repo: repo.root })).toEqual({ stopped: false });
     },
     malformed: { input: { repo: '/r', id: null }, names: 'id' },
+  },
+  'review.get': {
+    valid: async () => {
+      const id = await oneSession();
+      expect(await ok('review.get', { repo: repo.root, id })).toMatchObject({ sessionId: id, status: 'none', comments: [], rounds: [], sinceSnapshot: null });
+      expect(await call('review.get', { repo: repo.root, id: 'ffffff' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    },
+    malformed: { input: { repo: '/r', id: '' }, names: 'id' },
+  },
+  'review.list': {
+    valid: async () => {
+      const id = await reviewedSession();
+      expect(await ok('review.list', { repo: repo.root })).toEqual([{ sessionId: id, status: 'none', pending: 1, sent: 0 }]);
+    },
+    malformed: { input: { repo: 3 }, names: 'repo' },
+  },
+  'review.comment': {
+    valid: async () => {
+      const id = await oneSession();
+      const wt = (await ok<{ session: { worktreePath: string } }>('sessions.show', { repo: repo.root, id })).session.worktreePath;
+      writeIn(wt, 'src/r.ts', 'one\ntwo\nthree\n');
+      const comment = await ok<{ id: string; quote: string[]; snapshot: string }>('review.comment', { repo: repo.root, id, path: 'src/r.ts', startLine: 2, endLine: 3, body: 'say more' });
+      expect(comment).toMatchObject({ id: 'c1', path: 'src/r.ts', side: 'new', startLine: 2, endLine: 3, quote: ['two', 'three'], round: null });
+      expect(gitSync(repo.root, 'rev-parse', `refs/council/review/${id}/${comment.snapshot}`)).toBe(comment.snapshot);
+      expect(await call('review.comment', { repo: repo.root, id, path: 'src/r.ts', startLine: 4, body: 'x' })).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('it has 3 lines') } });
+      expect(await call('review.comment', { repo: repo.root, id, path: 'src/none.ts', startLine: 1, body: 'x' })).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('not in session') } });
+    },
+    malformed: { input: { repo: '/r', id: 'abc', path: 'a', startLine: 0, body: 'x' }, names: 'startLine' },
+  },
+  'review.editComment': {
+    valid: async () => {
+      const id = await reviewedSession();
+      expect(await ok('review.editComment', { repo: repo.root, id, commentId: 'c1', body: 'better words' })).toMatchObject({ id: 'c1', body: 'better words' });
+      expect(await call('review.editComment', { repo: repo.root, id, commentId: 'c9', body: 'x' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    },
+    malformed: { input: { repo: '/r', id: 'abc', commentId: 'one', body: 'x' }, names: 'commentId' },
+  },
+  'review.deleteComment': {
+    valid: async () => {
+      const id = await reviewedSession();
+      expect(await ok('review.deleteComment', { repo: repo.root, id, commentId: 'c1' })).toEqual({ deleted: 'c1' });
+      expect((await ok<{ comments: unknown[] }>('review.get', { repo: repo.root, id })).comments).toEqual([]);
+    },
+    malformed: { input: { repo: '/r', id: 'abc' }, names: 'commentId' },
+  },
+  'review.resolve': {
+    valid: async () => {
+      const id = await reviewedSession();
+      expect(await call('review.resolve', { repo: repo.root, id, commentId: 'c1' })).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringContaining('pending') } });
+    },
+    malformed: { input: { repo: '/r', id: 'abc', commentId: 'c1', resolved: 'yes' }, names: 'resolved' },
+  },
+  'review.requestChanges': {
+    valid: async () => {
+      const id = await reviewedSession();
+      // No agent: refused, and the comment stays pending.
+      expect(await call('review.requestChanges', { repo: repo.root, id })).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringContaining('has no agent yet') } });
+      expect((await ok<{ comments: { state: string }[] }>('review.get', { repo: repo.root, id })).comments.map((c) => c.state)).toEqual(['pending']);
+      await useScript(await core.council(repo.root), 'claude', [{ echoStdin: true }]);
+      await ok('agent.start', { repo: repo.root, id, preset: 'claude', mode: 'interactive' });
+      await ok('agent.attach', { repo: repo.root, id });
+      const sent = await ok<{ round: { n: number; commentIds: string[]; message: string }; delivered: string }>('review.requestChanges', { repo: repo.root, id, summary: 'Nearly there.' });
+      expect(sent).toMatchObject({ delivered: 'terminal', round: { n: 1, commentIds: ['c1'] } });
+      expect(sent.round.message).toContain('[1] src/r.ts:2');
+      await waitFor(() => received.some((e) => e.event === 'agent.output' && (e.payload as { data: string }).data.includes('echo: Code review: changes requested')));
+      expect(await ok('review.get', { repo: repo.root, id })).toMatchObject({ status: 'changes-requested', comments: [{ id: 'c1', state: 'sent', round: 1, outcome: 'open' }] });
+    },
+    malformed: { input: { repo: '/r', id: 'abc', summary: 5 }, names: 'summary' },
+  },
+  'review.approve': {
+    valid: async () => {
+      const id = await reviewedSession();
+      const approved = await ok<{ review: { status: string; approval: { queueEntryId: string | null } }; entry: { id: string } | null }>('review.approve', { repo: repo.root, id, merge: true });
+      expect(approved.review.status).toBe('approved');
+      expect(approved.entry).not.toBeNull();
+      expect(approved.review.approval.queueEntryId).toBe(approved.entry?.id);
+      expect(readQueue().map((e) => e.id)).toContain(approved.entry?.id);
+    },
+    malformed: { input: { repo: '/r', id: 'abc', merge: 'now' }, names: 'merge' },
   },
 };
 

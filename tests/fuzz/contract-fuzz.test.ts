@@ -351,6 +351,14 @@ const PLANS: Record<CommandName, Plan> = {
   'watch.repo': { effect: 'reads' },
   'watch.session': { effect: 'reads' },
   'watch.stop': { effect: 'reads' },
+  'review.get': { effect: 'reads' },
+  'review.list': { effect: 'reads' },
+  'review.comment': { effect: 'writes', failVia: ['repo', 'id'] },
+  'review.editComment': { effect: 'writes', failVia: ['repo', 'id'] },
+  'review.deleteComment': { effect: 'writes', failVia: ['repo', 'id'] },
+  'review.resolve': { effect: 'writes', failVia: ['repo', 'id'] },
+  'review.requestChanges': { effect: 'writes', failVia: ['repo', 'id'] },
+  'review.approve': { effect: 'writes', failVia: ['repo', 'id'] },
 };
 
 // ── Inputs ────────────────────────────────────────────────────────────────────────────────────

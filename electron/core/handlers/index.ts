@@ -6,6 +6,7 @@ import type { HandlerDeps } from './deps';
 import { lockHandlers } from './locks';
 import { queueHandlers } from './queue';
 import { radarHandlers } from './radar';
+import { reviewHandlers } from './review';
 import { sessionHandlers } from './sessions';
 import { sessionActionHandlers } from './session-actions';
 import { settingsHandlers } from './settings';
@@ -26,6 +27,7 @@ export function repositoryHandlers(deps: HandlerDeps): HandlerTable {
     ...compareHandlers(deps),
     ...radarHandlers(deps),
     ...queueHandlers(deps),
+    ...reviewHandlers(deps),
     ...lockHandlers((repo) => deps.repos.open(repo)),
   };
 }

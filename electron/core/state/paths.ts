@@ -21,6 +21,8 @@ export interface StatePaths {
   /** The merge queue, and its gates' output logs. */
   queue: string;
   gateLogs: string;
+  /** Code reviews, one `<session>.json` each (core/review/store.ts). */
+  reviews: string;
 }
 
 export function statePaths(repo: RepoLocation): StatePaths {
@@ -38,6 +40,7 @@ export function statePaths(repo: RepoLocation): StatePaths {
     inbox: path.join(dir, 'inbox'),
     queue: path.join(dir, 'queue.json'),
     gateLogs: path.join(dir, 'gate-logs'),
+    reviews: path.join(dir, 'reviews'),
   };
 }
 

@@ -3,11 +3,11 @@ import path from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import type { StatePaths } from './paths';
 
-export type StateChangeKind = 'sessions' | 'locks' | 'context' | 'settings' | 'runs' | 'queue';
+export type StateChangeKind = 'sessions' | 'locks' | 'context' | 'settings' | 'runs' | 'queue' | 'review';
 
 export interface StateChange {
   kind: StateChangeKind;
-  /** For `context` and `runs`: the session whose record changed. */
+  /** For `context`, `runs` and `review`: the session whose record changed. */
   sessionId?: string;
 }
 
@@ -26,6 +26,7 @@ export function classifyStatePath(paths: StatePaths, file: string): StateChange 
   if (first === 'locks') return { kind: 'locks' };
   if (first === path.basename(paths.contextDir)) return { kind: 'context', sessionId: path.basename(second, '.json') };
   if (first === path.basename(paths.runs)) return { kind: 'runs', sessionId: second.split('.')[0] ?? '' };
+  if (first === path.basename(paths.reviews)) return { kind: 'review', sessionId: path.basename(second, '.json') };
   return null;
 }
 

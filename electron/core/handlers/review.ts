@@ -1,0 +1,29 @@
+import type { HandlerTable } from '../dispatch';
+import { addComment, deleteComment, editComment, resolveComment, reviewSummaries, reviewView } from '../review/review';
+import { approve, requestChanges } from '../review/send';
+import type { HandlerDeps } from './deps';
+
+/** Code review: a session's comments, request changes (sent to its agent), approve (and merge). */
+export function reviewHandlers({ repos, background }: HandlerDeps) {
+  return {
+    'review.get': async ({ repo, id }) => reviewView(await repos.open(repo), id),
+    'review.list': async ({ repo }) => reviewSummaries(await repos.open(repo)),
+    'review.comment': async ({ repo, id, path, side, startLine, endLine, body }) => addComment(await repos.open(repo), id, { path, side, startLine, endLine, body }),
+    'review.editComment': async ({ repo, id, commentId, body }) => editComment(await repos.open(repo), id, commentId, body),
+    'review.deleteComment': async ({ repo, id, commentId }) => deleteComment(await repos.open(repo), id, commentId),
+    'review.resolve': async ({ repo, id, commentId, resolved }) => resolveComment(await repos.open(repo), id, commentId, resolved ?? true),
+    'review.requestChanges': async ({ repo, id, summary }) => requestChanges(await repos.open(repo), id, summary),
+    'review.approve': async ({ repo, id, merge }) => {
+      const council = await repos.open(repo);
+      return approve(council, id, {
+        merge: merge ?? false,
+        // The same as queue.enqueue: the entry is made, then the face sets the merge going.
+        enqueue: async (sessionId) => {
+          const entry = await council.queue.enqueue(sessionId);
+          background.queueChanged(council);
+          return entry;
+        },
+      });
+    },
+  } satisfies HandlerTable;
+}

@@ -1,0 +1,57 @@
+import type { QueueEntry } from '../../../shared/merge';
+import { REVIEW_LIMITS, type ReviewRound, type ReviewView } from '../../../shared/review';
+import { sendFollowUp } from '../agents/follow-up';
+import type { Council } from '../council';
+import { invalidInput } from '../errors';
+import { commentViews } from './comment-view';
+import { requestChangesMessage } from './message';
+import { dropUnusedRefs, reviewableSession, reviewView, takeSnapshot } from './review';
+import { emptyReview, readReview, updateReview } from './store';
+
+/**
+ * "Request changes": the pending comments and a summary go to the session's agent as one message
+ * (review/message.ts), through the follow-up path every face uses (agents/follow-up.ts). Only once
+ * it was delivered are the comments marked sent and the round recorded, with a snapshot of the
+ * worktree as the agent got it (the diff "since the review" starts there). A refused delivery
+ * changes nothing: the comments stay pending.
+ */
+export async function requestChanges(council: Council, ref: string, summary?: string): Promise<{ round: ReviewRound; delivered: string }> {
+  const session = reviewableSession(council, ref);
+  const file = readReview(council.ws.paths, session.id) ?? emptyReview(session.id);
+  const text = summary?.replace(/\r\n?/g, '\n').trim() || null;
+  const views = (await commentViews(council, session, file)).filter((c) => c.state === 'pending');
+  if (views.length === 0 && text === null) {
+    throw invalidInput(`session ${session.id} has no pending comments and no summary: add a comment (council review comment ${session.id} PATH:LINE -m TEXT) or a summary (-m)`);
+  }
+  const message = requestChangesMessage(
+    views.map((c) => ({ path: c.path, side: c.side, startLine: c.now?.startLine ?? c.startLine, endLine: c.now?.endLine ?? c.endLine, quote: c.quote, body: c.body, outdated: c.outdated })),
+    text,
+  );
+  const snap = await takeSnapshot(council, session, 'request changes');
+  // Before sending: the agent's "working" that follows must count as after the request.
+  const requestedAt = new Date().toISOString();
+  const { delivered } = await sendFollowUp(await council.agents(), session.id, message);
+  const ids = new Set(views.map((c) => c.id));
+  const round = await updateReview(council.ws.paths, session.id, (current) => {
+    const made: ReviewRound = { n: (current.rounds[current.rounds.length - 1]?.n ?? 0) + 1, requestedAt, snapshot: snap.commit, summary: text, commentIds: [...ids], message };
+    const comments = current.comments.map((c) => (ids.has(c.id) ? { ...c, round: made.n } : c));
+    return { next: { ...current, status: 'changes-requested', comments, rounds: [...current.rounds, made].slice(-REVIEW_LIMITS.rounds) }, result: made };
+  });
+  return { round, delivered };
+}
+
+/**
+ * Approves the session at its work as it is now (a snapshot is recorded). With `merge`, the
+ * session is put in the merge queue first; when the queue refuses it, nothing is recorded.
+ */
+export async function approve(council: Council, ref: string, options: { merge?: boolean; enqueue?: (sessionId: string) => Promise<QueueEntry> } = {}): Promise<{ review: ReviewView; entry: QueueEntry | null }> {
+  const session = reviewableSession(council, ref);
+  const snap = await takeSnapshot(council, session, 'approval');
+  const entry = options.merge ? await (options.enqueue ?? ((id) => council.queue.enqueue(id)))(session.id) : null;
+  await updateReview(council.ws.paths, session.id, (current) => ({
+    next: { ...current, status: 'approved', approval: { at: new Date().toISOString(), snapshot: snap.commit, queueEntryId: entry?.id ?? null } },
+    result: null,
+  }));
+  await dropUnusedRefs(council, session.id);
+  return { review: await reviewView(council, session.id), entry };
+}
