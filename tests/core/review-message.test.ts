@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { changedSinceReview, locate, splitLines } from '../../electron/core/review/anchor';
+import { MESSAGE_QUOTE_LINES, requestChangesMessage } from '../../electron/core/review/message';
+import { reviewStatus } from '../../electron/core/review/status';
+
+/** The pure parts of a review: the message an agent is sent, the anchoring rule, the status rule. */
+
+describe('the request-changes message', () => {
+  it('is one plain-text message: heading, summary, then each comment with file:lines, the numbered code and the comment', () => {
+    const text = requestChangesMessage(
+      [
+        { path: 'src/hello.ts', side: 'new', startLine: 2, endLine: 2, quote: ['  return "hi " + name;'], body: 'Use a template literal.', outdated: false },
+        { path: 'src/math.ts', side: 'new', startLine: 9, endLine: 11, quote: ['if (x) {', '  y();', '}'], body: 'Handle x = 0.\nAdd a test.', outdated: true },
+        { path: 'src/old.ts', side: 'old', startLine: 4, endLine: 4, quote: ['keep();'], body: 'Why was this removed?', outdated: false },
+      ],
+      'Close, a few things.',
+    );
+    expect(text).toBe(
+      [
+        'Code review: changes requested (3 comments).',
+        '',
+        'Summary from the reviewer:',
+        'Close, a few things.',
+        '',
+        'Please address each comment below. Line numbers are those of the files in your worktree.',
+        '',
+        '[1] src/hello.ts:2',
+        'Code:',
+        '    2 |   return "hi " + name;',
+        'Comment:',
+        '    Use a template literal.',
+        '',
+        '[2] src/math.ts:9-11 (these lines have changed since the comment was written)',
+        'Code:',
+        '     9 | if (x) {',
+        '    10 |   y();',
+        '    11 | }',
+        'Comment:',
+        '    Handle x = 0.',
+        '    Add a test.',
+        '',
+        '[3] src/old.ts:4 (the base version, before your changes)',
+        'Code:',
+        '    4 | keep();',
+        'Comment:',
+        '    Why was this removed?',
+        '',
+        'When you are done, stop and say briefly what you changed for each comment.',
+      ].join('\n'),
+    );
+  });
+
+  it('a summary alone, and long quotes cut with a count', () => {
+    expect(requestChangesMessage([], 'Split this into two commits.')).toBe('Code review: changes requested.\n\nSummary from the reviewer:\nSplit this into two commits.\n\nWhen you are done, stop and say briefly what you changed for each comment.');
+    const quote = Array.from({ length: MESSAGE_QUOTE_LINES + 5 }, (_, i) => `line ${i + 1}`);
+    const text = requestChangesMessage([{ path: 'a', side: 'new', startLine: 1, endLine: quote.length, quote, body: 'b', outdated: false }], null);
+    expect(text).toContain(`    ${MESSAGE_QUOTE_LINES} | line ${MESSAGE_QUOTE_LINES}\n    … 5 more lines\nComment:`);
+    expect(text).not.toContain(`line ${MESSAGE_QUOTE_LINES + 1}\n`);
+  });
+});
+
+describe('anchoring', () => {
+  const lines = splitLines('a\nb\nc\nb\nd\r\n');
+  it('splits lines without their ends', () => expect(lines).toEqual(['a', 'b', 'c', 'b', 'd']));
+  it('keeps its lines, re-anchors a block found once, and is outdated when it is gone or found twice', () => {
+    expect(locate(lines, ['c', 'b'], { startLine: 3, endLine: 4 })).toEqual({ startLine: 3, endLine: 4 });
+    expect(locate(lines, ['c', 'b'], { startLine: 1, endLine: 2 })).toEqual({ startLine: 3, endLine: 4 });
+    expect(locate(lines, ['b'], { startLine: 1, endLine: 1 })).toBeNull();
+    expect(locate(lines, ['z'], { startLine: 1, endLine: 1 })).toBeNull();
+    expect(locate(lines, ['d'], { startLine: 9, endLine: 9 })).toEqual({ startLine: 5, endLine: 5 });
+  });
+  it('counts a comment addressed when its lines changed since the review, not when they only moved', () => {
+    const atReview = ['x', 'y', 'z'];
+    expect(changedSinceReview(atReview, ['x', 'y', 'z'], ['y'], { startLine: 2, endLine: 2 })).toBe(false);
+    expect(changedSinceReview(atReview, ['new', 'x', 'y', 'z'], ['y'], { startLine: 2, endLine: 2 })).toBe(false);
+    expect(changedSinceReview(atReview, ['x', 'Y', 'z'], ['y'], { startLine: 2, endLine: 2 })).toBe(true);
+    expect(changedSinceReview(atReview, null, ['y'], { startLine: 2, endLine: 2 })).toBe(true);
+    // Already outdated at the review (the quote "q" was gone): what stood at its lines then is what counts.
+    expect(changedSinceReview(atReview, ['x', 'y', 'z'], ['q'], { startLine: 2, endLine: 2 })).toBe(false);
+    expect(changedSinceReview(atReview, ['x', 'w', 'z'], ['q'], { startLine: 2, endLine: 2 })).toBe(true);
+  });
+});
+
+describe('the review status', () => {
+  const requested = { status: 'changes-requested' as const, rounds: [{ n: 1, requestedAt: '2026-01-01T10:00:00.000Z', snapshot: 'a'.repeat(40), summary: null, commentIds: [], message: '' }] };
+  const at = (min: number): string => `2026-01-01T10:${String(min).padStart(2, '0')}:00.000Z`;
+  it('stays changes-requested until the agent worked after the request and stopped', () => {
+    expect(reviewStatus(null, [], null)).toBe('none');
+    expect(reviewStatus({ status: 'approved', rounds: [] }, [], null)).toBe('approved');
+    expect(reviewStatus(requested, [{ status: 'done', at: '2026-01-01T09:00:00.000Z', message: null }], null)).toBe('changes-requested');
+    expect(reviewStatus(requested, [{ status: 'done', at: at(1), message: null }], null)).toBe('changes-requested');
+    expect(reviewStatus(requested, [{ status: 'working', at: at(1), message: null }], null)).toBe('changes-requested');
+    expect(reviewStatus(requested, [{ status: 'working', at: at(1), message: null }, { status: 'needs-input', at: at(2), message: null }], null)).toBe('changes-requested');
+    expect(reviewStatus(requested, [{ status: 'working', at: at(1), message: null }, { status: 'done', at: at(2), message: null }], null)).toBe('ready-for-re-review');
+    expect(reviewStatus(requested, [{ status: 'working', at: '2026-01-01T09:00:00.000Z', message: null }, { status: 'idle', at: at(2), message: null }], null)).toBe('ready-for-re-review');
+    expect(reviewStatus(requested, [], { startedAt: at(1), endedAt: at(3) })).toBe('ready-for-re-review');
+    expect(reviewStatus(requested, [], { startedAt: '2026-01-01T09:00:00.000Z', endedAt: '2026-01-01T09:30:00.000Z' })).toBe('changes-requested');
+  });
+});
