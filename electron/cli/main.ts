@@ -10,6 +10,7 @@ import { createOutput, reportFailure, reportUsageError } from './output';
 import { serveCommand } from './serve';
 import { sessionActionVerbs } from './session-actions';
 import { settingsCommands } from './settings';
+import { reviewCommands } from './review';
 import { COUNCIL_VERSION } from './version';
 
 /**
@@ -54,6 +55,7 @@ export function buildProgram(onFailure: (exitCode: number) => void = () => undef
   conflictsCommand(program, door);
   serveCommand(program, door);
   settingsCommands(program, door);
+  reviewCommands(program, door);
   hookCommands(program);
   return program;
 }

@@ -54,6 +54,12 @@ const FACES: Record<string, { argv: string[]; command: CommandName }> = {
   'lock release-all': { argv: ['--session', 'abc123'], command: 'locks.releaseAll' },
   'lock list': { argv: [], command: 'locks.list' },
   'lock who': { argv: ['README.md'], command: 'locks.who' },
+  'review show': { argv: ['abc123'], command: 'review.get' },
+  'review comment': { argv: ['abc123', 'src/a.ts:3-5', '-m', 'rename this'], command: 'review.comment' },
+  'review send': { argv: ['abc123', '-m', 'a summary'], command: 'review.requestChanges' },
+  'review approve': { argv: ['abc123', '--merge'], command: 'review.approve' },
+  'review resolve': { argv: ['abc123', 'c1'], command: 'review.resolve' },
+  'review delete': { argv: ['abc123', 'c1'], command: 'review.deleteComment' },
 };
 
 function leaves(command: Command, prefix: string[] = []): string[] {
