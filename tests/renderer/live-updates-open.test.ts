@@ -41,15 +41,15 @@ describe('opening a repository', () => {
     const stop = live.startRepoLive('/repo');
     try {
       await settle();
-      // watch.repo has not answered: the cards, their runs and their queue chips are already asked for and shown.
+      // watch.repo has not answered: the cards, their runs, their review and queue chips are already asked for and shown.
       expect(asked).toContain('watch.repo');
-      expect(asked.filter((c) => c !== 'watch.repo').sort()).toEqual(['agent.runs', 'queue.list', 'sessions.list']);
+      expect(asked.filter((c) => c !== 'watch.repo').sort()).toEqual(['agent.runs', 'queue.list', 'review.list', 'sessions.list']);
       expect(sessions.sessionsStore.get().status).toBe('ready');
 
       watchAnswered({ ok: true, value: { watching: true } });
       await settle();
       const after = asked.slice(asked.indexOf('queue.list') + 1).filter((c) => c !== 'watch.repo');
-      expect(after.sort()).toEqual(['agent.runs', 'locks.list', 'queue.list', 'radar.get', 'sessions.list', 'settings.list']);
+      expect(after.sort()).toEqual(['agent.runs', 'locks.list', 'queue.list', 'radar.get', 'review.list', 'sessions.list', 'settings.list']);
     } finally {
       stop();
     }

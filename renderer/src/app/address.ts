@@ -16,7 +16,7 @@ import type { Route, SessionTab } from './navigation';
  * browser-transport.ts), and the renderer trusts nothing in it: an id is only looked up.
  */
 
-export const SESSION_TABS: readonly SessionTab[] = ['terminal', 'shell', 'events', 'diff', 'context', 'locks'];
+export const SESSION_TABS: readonly SessionTab[] = ['terminal', 'shell', 'events', 'diff', 'review', 'context', 'locks'];
 
 /** A repository and a screen in it, as an address names them. */
 export interface Place {

@@ -11,15 +11,18 @@ import { applyRadar, radarStore, refreshRadar } from './stores/radar-store';
 import { applyRun, refreshRuns } from './stores/runs-store';
 import { sessionStats } from './stores/session-stats-store';
 import { refreshSessions, sessionsStore } from './stores/sessions-store';
+import { refreshReviews } from './stores/reviews-store';
 import { refreshSettings } from './stores/settings-store';
 import { openQueue, openSession } from './navigation';
-import { planRefresh, refreshesQueue, type StateKind } from './refresh-plan';
+import { planRefresh, refreshesQueue, refreshesReviews, type StateKind } from './refresh-plan';
 import { runKey, watchNeedsInput, watchQueueNotices } from './state-notices';
 
 /** The board's first paint: its cards, their agent runs and their merge-queue chips and buttons. */
 function refreshBoard(): void {
   void refreshSessions();
   void refreshRuns();
+  // The cards' review chips (before the queue's: the same first paint).
+  void refreshReviews();
   void refreshQueue();
 }
 
@@ -29,6 +32,7 @@ function refreshAll(): void {
   void refreshSettings();
   void refreshRuns();
   void refreshQueue();
+  void refreshReviews();
   // The radar once per load (the board's badges); its screen asks again when opened. A host
   // without it answers "unknown command" once, and is not asked again until the radar is opened.
   if (radarStore.get().status !== 'unavailable') void refreshRadar();
@@ -56,6 +60,7 @@ export function startRepoLive(repo: string): () => void {
     }
     if (plan.runs) void refreshRuns();
     if (refreshesQueue(kinds)) void refreshQueue();
+    if (refreshesReviews(kinds)) void refreshReviews();
   });
 
   const watch = async () => {

@@ -1,7 +1,7 @@
 import { createStore } from '../lib/create-store';
 
 /** Which screen of an open repository is showing; the window's address names it too (address.ts), so Back and a reload work. */
-export type SessionTab = 'terminal' | 'shell' | 'events' | 'diff' | 'context' | 'locks';
+export type SessionTab = 'terminal' | 'shell' | 'events' | 'diff' | 'review' | 'context' | 'locks';
 export type Route =
   | { view: 'board' }
   | { view: 'locks' }

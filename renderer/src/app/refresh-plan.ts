@@ -36,3 +36,10 @@ export function refreshesQueue(kinds: Iterable<StateKind>): boolean {
   for (const kind of kinds) if (kind === 'queue') return true;
   return false;
 }
+
+/** review → the reviews' statuses (`review.list`); context and runs too: "ready for re-review" is
+ * read from the agent's context and runs. */
+export function refreshesReviews(kinds: Iterable<StateKind>): boolean {
+  for (const kind of kinds) if (kind === 'review' || kind === 'context' || kind === 'runs') return true;
+  return false;
+}

@@ -5,6 +5,7 @@ import { runAppCommand } from './menu-commands';
 import { navigate, navigation, openSession } from './navigation';
 import { queueStore } from './stores/queue-store';
 import { sessionsStore } from './stores/sessions-store';
+import { reviewsStore } from './stores/reviews-store';
 import { createStore } from '../lib/create-store';
 
 /*
@@ -20,7 +21,7 @@ export function runShortcut(shortcut: Shortcut): void {
   const route = navigation.get();
   const current = route.view === 'session' ? route.sessionId : null;
   const tab = route.view === 'session' ? route.tab : undefined;
-  const sections = () => byAttention(sessionsStore.get().cards, queueStore.get().entries);
+  const sections = () => byAttention(sessionsStore.get().cards, queueStore.get().entries, reviewsStore.get().statuses);
   switch (shortcut.kind) {
     case 'new-session':
       runAppCommand('new-session');

@@ -1,5 +1,6 @@
 import type { SessionCard } from '../../../shared/contract';
 import type { QueueEntry } from '../../../shared/merge';
+import type { ReviewStatus } from '../../../shared/review';
 
 /**
  * Attention first (issue 14, item 1): which sessions need the person, in the order a supervisor
@@ -9,6 +10,10 @@ import type { QueueEntry } from '../../../shared/merge';
  *   → working (and blocked on another session's file: it goes on by itself)
  *   → the rest (idle)
  *   → archived: merged by the queue (out of the way, one click to see)
+ *
+ * A code review moves a session (issue 14, item 4): ready for re-review (the agent is done with the
+ * changes asked for) joins "ready for review"; changes requested is the agent's turn (working);
+ * approved is decided (idle, unless the queue has it).
  *
  * Within a group the sessions that have waited longest come first where they wait for the person,
  * the most recently active first elsewhere; ties by id, so the order never flickers.
@@ -36,11 +41,14 @@ export function latestEntries(entries: readonly QueueEntry[]): Map<string, Queue
   return latest;
 }
 
-/** Where one session belongs, given its newest queue entry. */
-export function attentionOf(card: SessionCard, entry: QueueEntry | undefined): AttentionGroup {
+/** Where one session belongs, given its newest queue entry and its review's status. */
+export function attentionOf(card: SessionCard, entry: QueueEntry | undefined, review?: ReviewStatus): AttentionGroup {
   if (entry?.state === 'merged') return 'archived';
   if (card.context.status === 'needs-input') return 'needs-input';
   if (entry?.state === 'parked') return 'parked';
+  if (review === 'ready-for-re-review') return 'review';
+  if (review === 'changes-requested' && card.context.status !== 'failed') return 'working';
+  if (review === 'approved' && card.context.status === 'done') return entry !== undefined ? 'working' : 'rest';
   if (card.context.status === 'done') return 'review';
   if (card.context.status === 'failed') return 'failed';
   if (card.context.status === 'working' || card.context.status === 'blocked' || entry !== undefined) return 'working';
@@ -55,11 +63,11 @@ export interface AttentionSection {
 }
 
 /** Every group in order, with its sessions in order (empty groups included: counts of 0 show). */
-export function byAttention(cards: readonly SessionCard[], entries: readonly QueueEntry[]): AttentionSection[] {
+export function byAttention(cards: readonly SessionCard[], entries: readonly QueueEntry[], reviews?: ReadonlyMap<string, ReviewStatus>): AttentionSection[] {
   const latest = latestEntries(entries);
   const sections = ATTENTION_GROUPS.map((g) => ({ group: g.id, label: g.label, needsYou: g.needsYou, cards: [] as SessionCard[] }));
   const index = new Map(sections.map((s) => [s.group, s]));
-  for (const card of cards) index.get(attentionOf(card, latest.get(card.session.id)))?.cards.push(card);
+  for (const card of cards) index.get(attentionOf(card, latest.get(card.session.id), reviews?.get(card.session.id)))?.cards.push(card);
   for (const section of sections) {
     const oldestFirst = section.needsYou ? 1 : -1;
     section.cards.sort((a, b) =>

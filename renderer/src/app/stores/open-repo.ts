@@ -3,6 +3,7 @@ import { resetLocks } from './locks-store';
 import { resetPresets } from './presets-store';
 import { resetQueue } from './queue-store';
 import { resetRadar } from './radar-store';
+import { resetReviews } from './reviews-store';
 import { resetRuns } from './runs-store';
 import { sessionStats } from './session-stats-store';
 import { resetSessions } from './sessions-store';
@@ -20,6 +21,7 @@ export function resetRepoStores(repo: string | null): void {
   resetPresets(repo);
   resetQueue(repo);
   resetRadar(repo);
+  resetReviews(repo);
   stopSelecting();
   sessionStats.reset();
 }

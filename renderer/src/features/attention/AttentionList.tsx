@@ -8,6 +8,8 @@ import { byAttention, needingYou, type AttentionSection } from '../../models/att
 import { openSession, type SessionTab } from '../../app/navigation';
 import { queueStore } from '../../app/stores/queue-store';
 import { sessionsStore } from '../../app/stores/sessions-store';
+import { reviewsStore } from '../../app/stores/reviews-store';
+import { ReviewChip } from '../review/ReviewChip';
 
 /**
  * The compact session list beside a session's work, attention first (models/attention.ts): what
@@ -18,7 +20,8 @@ import { sessionsStore } from '../../app/stores/sessions-store';
 export function AttentionList({ repo, current, tab }: { repo: string; current: string; tab: SessionTab }) {
   const cards = useStoreSelector(sessionsStore, (state) => state.cards);
   const entries = useStoreSelector(queueStore, (state) => state.entries);
-  const sections = useMemo(() => byAttention(cards, entries), [cards, entries]);
+  const reviews = useStoreSelector(reviewsStore, (state) => state.statuses);
+  const sections = useMemo(() => byAttention(cards, entries, reviews), [cards, entries, reviews]);
   const waiting = needingYou(sections);
   return (
     <nav className="attention-list" aria-label="Sessions, what needs you first" data-testid="attention-list">
@@ -56,6 +59,7 @@ function Group({ section, current, tab }: { section: AttentionSection; current: 
               <span className="attention-task">{card.session.task}</span>
               <span className="attention-meta">
                 <StatusChip status={card.context.status} />
+                <ReviewChip sessionId={card.session.id} testId={`attention-review-${card.session.id}`} />
                 <span className="mono muted">{card.session.id}</span>
               </span>
             </button>

@@ -13,6 +13,7 @@ import { useRun } from '../../app/stores/runs-store';
 import { compareSelection, toggleSelected } from '../../app/stores/compare-selection-store';
 import { MergeButton, SessionQueueChip } from '../queue/SessionMergeControls';
 import { RadarBadge } from '../radar/RadarBadge';
+import { ReviewChip } from '../review/ReviewChip';
 import { requestRemove } from '../../app/stores/remove-request-store';
 import { sessionStats, useSessionStats } from '../../app/stores/session-stats-store';
 
@@ -76,6 +77,7 @@ export const SessionCard = memo(function SessionCard({ card, index }: { card: Se
       <div className="card-flags">
         <RadarBadge sessionId={id} />
         <SessionQueueChip sessionId={id} />
+        <ReviewChip sessionId={id} />
         <MergeButton sessionId={id} quiet />
       </div>
 

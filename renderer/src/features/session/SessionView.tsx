@@ -12,6 +12,8 @@ import { RunControls } from '../agents/RunControls';
 import { DiffTab } from '../diff/DiffTab';
 import { MergeButton, SessionQueueChip } from '../queue/SessionMergeControls';
 import { RadarBadge } from '../radar/RadarBadge';
+import { ReviewChip } from '../review/ReviewChip';
+import { ReviewTab } from '../review/ReviewTab';
 import { ContextTab } from './ContextTab';
 import { SessionLocksTab } from './SessionLocksTab';
 import { requestRemove } from '../../app/stores/remove-request-store';
@@ -27,6 +29,7 @@ const TABS: { id: SessionTab; label: string }[] = [
   { id: 'shell', label: 'Shell' },
   { id: 'events', label: 'Events' },
   { id: 'diff', label: 'Diff' },
+  { id: 'review', label: 'Review' },
   { id: 'context', label: 'Context' },
   { id: 'locks', label: 'Locks' },
 ];
@@ -83,6 +86,7 @@ export function SessionView({ repo, sessionId, tab }: { repo: string; sessionId:
         <div hidden={tab !== 'diff'}>
           <DiffTab repo={repo} sessionId={sessionId} />
         </div>
+        {tab === 'review' ? <ReviewTab repo={repo} sessionId={sessionId} /> : null}
         {tab === 'context' ? <ContextTab card={card} /> : null}
         {tab === 'locks' ? <SessionLocksTab card={card} /> : null}
       </div>
@@ -112,6 +116,7 @@ function SessionHeader({ card, repo }: { card: SessionCard; repo: string }) {
         </span>
         <RadarBadge sessionId={session.id} />
         <SessionQueueChip sessionId={session.id} />
+        <ReviewChip sessionId={session.id} testId="session-review-chip" />
         <span className="spacer" />
         <SessionActions repo={repo} session={session} />
         <MergeButton sessionId={session.id} />
