@@ -74,3 +74,14 @@ describe('attention with reviews', () => {
     expect(sections.find((s) => s.group === 'working')?.cards.map((c) => c.session.id)).toEqual(['b']);
   });
 });
+
+describe('startComment', () => {
+  it('opens the session on its Review tab with the selection for the form to take', async () => {
+    (globalThis as { window?: unknown }).window = { api: { invoke: async () => ({ ok: true, value: [] }), on: () => () => undefined } };
+    const { startComment, commentDraft } = await import('../../renderer/src/app/stores/reviews-store');
+    const { navigation } = await import('../../renderer/src/app/navigation');
+    startComment({ sessionId: 'abc123', path: 'src/a.ts', side: 'old', startLine: 4, endLine: 9, text: 'why?' });
+    expect(commentDraft.get()).toEqual({ sessionId: 'abc123', path: 'src/a.ts', side: 'old', startLine: 4, endLine: 9, text: 'why?' });
+    expect(navigation.get()).toEqual({ view: 'session', sessionId: 'abc123', tab: 'review' });
+  });
+});

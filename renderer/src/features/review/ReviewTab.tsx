@@ -117,7 +117,7 @@ function Decision({ repo, sessionId, pending }: { repo: string; sessionId: strin
     setBusy(null);
     if (!result.ok) return setError(result.error.message);
     setSummary('');
-    notify({ tone: 'success', title: 'Changes requested', detail: `${result.value.round.commentIds.length} comment(s) sent to the agent`, testId: 'review-sent' });
+    notify({ tone: 'success', title: 'Changes requested', detail: result.value.round.commentIds.length === 1 ? '1 comment sent to the agent' : `${result.value.round.commentIds.length} comments sent to the agent`, testId: 'review-sent' });
   };
   const approve = async (merge: boolean) => {
     setBusy(merge ? 'merge' : 'approve');
