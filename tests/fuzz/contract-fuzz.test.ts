@@ -237,7 +237,7 @@ const failingAgent = (): fc.Arbitrary<string> =>
 
 const hexEntry = (): fc.Arbitrary<string> => fc.stringMatching(/^[0-9a-f]{8,16}$/);
 
-type FieldKind = 'repo' | 'sessionId' | 'sessionIds' | 'entry' | 'filePath' | 'base' | 'agentName';
+type FieldKind = 'repo' | 'sessionId' | 'sessionIds' | 'entry' | 'filePath' | 'base' | 'agentName' | 'commentId';
 
 interface FieldValues {
   /** Values that must make the command fail. */
@@ -257,10 +257,12 @@ const FIELD_VALUES: Record<FieldKind, FieldValues> = {
   filePath: { failing: filePath, benign: filePath },
   base: { failing: failingBase, benign: failingBase },
   agentName: { failing: failingAgent, benign: failingAgent },
+  // A review comment id (c1, c2…): the fixture's sessions have none, so every one fails.
+  commentId: { failing: () => fc.stringMatching(/^c[0-9]{1,6}$/), benign: () => fc.stringMatching(/^c[0-9]{1,6}$/) },
 };
 
 /** The meaning of a field, by its name (a command can say otherwise: repo.open's `path` is a repository). */
-const KIND_BY_NAME: Record<string, FieldKind> = { repo: 'repo', id: 'sessionId', keep: 'sessionId', ids: 'sessionIds', discard: 'sessionIds', entry: 'entry', path: 'filePath', base: 'base', agent: 'agentName' };
+const KIND_BY_NAME: Record<string, FieldKind> = { repo: 'repo', id: 'sessionId', keep: 'sessionId', ids: 'sessionIds', discard: 'sessionIds', entry: 'entry', path: 'filePath', base: 'base', agent: 'agentName', commentId: 'commentId' };
 
 /**
  * What each command does to state, and which fields must make it fail. Every command of the
@@ -378,6 +380,8 @@ function realValue(name: CommandName, field: string, node: SchemaNode): fc.Arbit
       return fc.constant('0123abcd');
     case 'filePath':
       return fc.constant('src/a.ts');
+    case 'commentId':
+      return fc.constant('c1');
     default:
       return oddValidValue(node);
   }
