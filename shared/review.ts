@@ -15,6 +15,8 @@ export const REVIEW_LIMITS = {
   /** Pending (not yet sent) comments at once. */
   pending: 100,
   rounds: 50,
+  /** Rounds that keep the full message they sent (older ones keep their comments and summary). */
+  roundMessages: 10,
   body: 8000,
   summary: 8000,
   /** Lines a comment may cover (its quote holds them all). */
@@ -62,7 +64,7 @@ export const ReviewRoundSchema = z.object({
   snapshot: sha(),
   summary: z.nullable(z.string()),
   commentIds: z.array(z.string()),
-  /** The message the agent was sent, exactly. */
+  /** The message the agent was sent, exactly ('' in rounds older than the last REVIEW_LIMITS.roundMessages). */
   message: z.string(),
 });
 export type ReviewRound = z.infer<typeof ReviewRoundSchema>;

@@ -5,7 +5,10 @@ import type { Session } from '../../shared/models';
 import { Council } from '../../electron/core/council';
 import { addComment, deleteComment, editComment, resolveComment, reviewSummaries, reviewView } from '../../electron/core/review/review';
 import { approve, requestChanges } from '../../electron/core/review/send';
-import { readReview } from '../../electron/core/review/store';
+import { readReview, reviewFile } from '../../electron/core/review/store';
+import { listRemoved } from '../../electron/core/sessions/removed-log';
+import { REVIEW_LIMITS } from '../../shared/review';
+import { existsSync } from 'node:fs';
 import { useScript } from '../agents/fake-agents';
 import { gitSync, makeRepo, writeIn } from '../helpers/repo';
 
@@ -73,6 +76,35 @@ describe('review snapshots', () => {
     const c = await addComment(council, session.id, { path: 'src/hello.ts', startLine: 1, body: 'x' });
     await deleteComment(council, session.id, c.id);
     expect(gitSync(root, 'for-each-ref', `refs/council/review/${session.id}/`)).toBe('');
+  });
+});
+
+describe('bounds', () => {
+  it('refuses a comment past the pending limit, naming what to do', async () => {
+    const { council, session } = await scene();
+    const { updateReview } = await import('../../electron/core/review/store');
+    const c = await addComment(council, session.id, { path: 'src/hello.ts', startLine: 1, body: 'x' });
+    await updateReview(council.ws.paths, session.id, (r) => ({ next: { ...r, comments: Array.from({ length: REVIEW_LIMITS.pending }, (_, i) => ({ ...c, id: `c${i + 1}` })), nextComment: REVIEW_LIMITS.pending + 1 }, result: null }));
+    await expect(addComment(council, session.id, { path: 'src/hello.ts', startLine: 1, body: 'one more' })).rejects.toThrow(`already has ${REVIEW_LIMITS.pending} pending comments`);
+  });
+
+  it('drops the review of a session gone from the registry and from the removal log, file and refs; keeps a recent removal\'s', async () => {
+    const { council, session, root } = await scene();
+    const [recent, old] = await council.createSessions({ task: 'other', count: 2 });
+    for (const s of [recent!, old!]) {
+      writeIn(s.worktreePath, 'src/hello.ts', FILE);
+      await addComment(council, s.id, { path: 'src/hello.ts', startLine: 1, body: 'x' });
+    }
+    for (const s of [recent!, old!]) await council.removeSession(s.id, { force: true });
+    // Both removals are logged; `old` has since fallen out of the log (it keeps the last 200).
+    expect(listRemoved(council.ws.paths).map((r) => r.id).sort()).toEqual([recent!.id, old!.id].sort());
+    writeFileSync(council.ws.paths.removedLog, JSON.stringify({ version: 1, removed: listRemoved(council.ws.paths).filter((r) => r.id === recent!.id) }));
+    expect(existsSync(reviewFile(council.ws.paths, old!.id))).toBe(true);
+    await addComment(council, session.id, { path: 'src/hello.ts', startLine: 1, body: 'y' });
+    expect(existsSync(reviewFile(council.ws.paths, old!.id))).toBe(false);
+    expect(gitSync(root, 'for-each-ref', `refs/council/review/${old!.id}/`)).toBe('');
+    expect(existsSync(reviewFile(council.ws.paths, recent!.id))).toBe(true);
+    expect(gitSync(root, 'for-each-ref', `refs/council/review/${recent!.id}/`)).not.toBe('');
   });
 });
 

@@ -9,6 +9,7 @@ import { dropRef, fileAtCommit, keepRef, refsUnder, snapshotWorktreeCommit, type
 import { splitLines } from './anchor';
 import { commentViews } from './comment-view';
 import { readReview, reviewedSessions, snapshotRef, snapshotRefPrefix, updateReview } from './store';
+import { pruneGoneReviews } from './prune';
 import { oldSideCommit } from './sides';
 import { reviewStatus } from './status';
 
@@ -99,6 +100,7 @@ export async function addComment(council: Council, ref: string, input: CommentIn
     return { next: { ...current, nextComment: current.nextComment + 1, comments: kept }, result: { comment: made, dropped } };
   });
   if (dropped.length) await dropUnusedRefs(council, session.id);
+  await pruneGoneReviews(council);
   return comment;
 }
 

@@ -35,7 +35,8 @@ export async function requestChanges(council: Council, ref: string, summary?: st
   const round = await updateReview(council.ws.paths, session.id, (current) => {
     const made: ReviewRound = { n: (current.rounds[current.rounds.length - 1]?.n ?? 0) + 1, requestedAt, snapshot: snap.commit, summary: text, commentIds: [...ids], message };
     const comments = current.comments.map((c) => (ids.has(c.id) ? { ...c, round: made.n } : c));
-    return { next: { ...current, status: 'changes-requested', comments, rounds: [...current.rounds, made].slice(-REVIEW_LIMITS.rounds) }, result: made };
+    const rounds = [...current.rounds, made].slice(-REVIEW_LIMITS.rounds).map((r, i, all) => (i < all.length - REVIEW_LIMITS.roundMessages ? { ...r, message: '' } : r));
+    return { next: { ...current, status: 'changes-requested', comments, rounds }, result: made };
   });
   return { round, delivered };
 }
