@@ -55,7 +55,8 @@ describe.skipIf(unavailable !== null)('code review in the app', () => {
 
   it('two comments, Request changes: the real Claude Code gets both as its next turn; changes requested, then ready for re-review; the comments survive a restart', async () => {
     const file = 'src/hello.ts';
-    const model = await startModelServer([{ text: 'Ready.' }, { text: 'I will rename hello and use a shift.' }]);
+    const renamed = HELLO.replace('export const hello', 'export const greet');
+    const model = await startModelServer([{ text: 'Ready.' }, { write: { path: file, content: renamed } }, { text: 'Renamed hello to greet.' }]);
     server = model;
     const user = testUser('claude', model.url);
     const apiKey = user.env.ANTHROPIC_API_KEY as string;
@@ -105,12 +106,24 @@ describe.skipIf(unavailable !== null)('code review in the app', () => {
     for (const part of ['Two small things.', '[1] src/hello.ts:1', '1 | export const hello = (name: string)', 'Rename hello to greet.', '[2] src/hello.ts:2', '2 | export const twice = (n: number) => n * 2;', 'Use a shift instead of a multiplication.']) {
       expect(sent, part).toContain(part);
     }
-    await expect.poll(() => page.getByTestId('session-review-chip').getAttribute('data-status'), { timeout: 10_000 }).toMatch(/changes-requested|ready-for-re-review/);
-    expect(await page.getByTestId('review-open').locator('.review-comment').count()).toBe(2);
     await expect.poll(() => page.getByTestId('review-since').textContent()).toMatch(/^[0-9a-f]{10}$/);
 
-    // The agent answers; its turn ends (its Stop hook): ready for re-review, here and in the attention list.
-    await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('I will rename hello and use a shift.');
+    // The agent works on it and asks before editing the file: its turn is not over, the changes are
+    // still requested (a question half-way is not "done").
+    await expect.poll(() => page.getByTestId('session-view-status').textContent(), { timeout: 30_000 }).toBe('needs input');
+    await expect.poll(() => page.getByTestId('review-status').getAttribute('data-status')).toBe('changes-requested');
+    expect(await page.getByTestId('session-review-chip').getAttribute('data-status')).toBe('changes-requested');
+    expect(await page.getByTestId('review-open').locator('.review-comment').count()).toBe(2);
+    await screenshot(page, 'review-changes-requested');
+
+    // Allowed (Enter in its terminal): it edits line 1 and its turn ends (its Stop hook): ready for
+    // re-review, here and in the attention list.
+    await page.getByTestId('tab-terminal').click();
+    await page.locator('[data-testid="terminal"] .xterm-helper-textarea').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('Renamed hello to greet.');
+    expect(readFileSync(path.join(session.worktreePath, file), 'utf8')).toBe(renamed);
+    await page.getByTestId('tab-review').click();
     await expect.poll(() => page.getByTestId('review-status').getAttribute('data-status'), { timeout: 30_000 }).toBe('ready-for-re-review');
     await expect.poll(() => page.getByTestId(`attention-review-${session.id}`).getAttribute('data-status')).toBe('ready-for-re-review');
     await expect.poll(() => page.getByTestId('attention-group-review').getByTestId(`attention-item-${session.id}`).count()).toBe(1);
@@ -118,7 +131,6 @@ describe.skipIf(unavailable !== null)('code review in the app', () => {
     await screenshot(page, 'review-ready');
 
     // Re-review: line 1 changed (addressed), line 2 did not (open).
-    writeFileSync(path.join(session.worktreePath, file), HELLO.replace('export const hello', 'export const greet'));
     await expect.poll(() => page.getByTestId('review-comment-c1').getAttribute('data-outcome'), { timeout: 10_000 }).toBe('addressed');
     expect(await page.getByTestId('review-comment-c2').getAttribute('data-outcome')).toBe('open');
     await screenshot(page, 'review-re-review');
