@@ -58,6 +58,9 @@ export async function watchState(
     timer ??= setTimeout(flush, debounceMs);
   };
   mkdirSync(paths.dir, { recursive: true });
+  // Made before watching: a folder that appears later is read, then watched, and a file renamed into
+  // it between the two would be missed (the first review of a repository, under load).
+  mkdirSync(paths.reviews, { recursive: true });
   const watcher: FSWatcher = watch(paths.dir, {
     ignoreInitial: true,
     depth: 1,
