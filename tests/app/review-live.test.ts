@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventName, EventPayload } from '../../shared/contract';
 import type { Session } from '../../shared/models';
@@ -23,6 +25,8 @@ describe('review changes are pushed', () => {
     if (!created.result.ok) throw new Error(created.result.error.message);
     const session = created.result.value[0] as Session;
     writeIn(session.worktreePath, 'src/x.ts', 'one\n');
+    // The folder exists (as after any review): the next test is about it appearing.
+    mkdirSync(path.join(repo.root, '.git', 'council', 'reviews'));
     core = new AppCore({ userDataDir: tempDir(), host: 'browser', version: '0.0.0' });
     const received: { event: EventName; payload: unknown }[] = [];
     core.addClient('c', <E extends EventName>(event: E, payload: EventPayload<E>) => {
@@ -36,5 +40,18 @@ describe('review changes are pushed', () => {
     await expect
       .poll(() => received.some((e) => e.event === 'state.changed' && JSON.stringify(e.payload) === JSON.stringify({ repo: repo.root, kind: 'review', sessionId: session.id })), { timeout: 10_000 })
       .toBe(true);
+  });
+
+  it('the reviews folder appearing is a review change too (a file renamed into a folder chokidar has not watched yet can go unseen)', async () => {
+    const repo = makeRepo();
+    core = new AppCore({ userDataDir: tempDir(), host: 'browser', version: '0.0.0' });
+    const received: unknown[] = [];
+    core.addClient('c', (event, payload) => {
+      if (event === 'state.changed') received.push(payload);
+      return true;
+    });
+    expect((await dispatch('watch.repo', { repo: repo.root }, core.handlers, { clientId: 'c' })).ok).toBe(true);
+    mkdirSync(path.join(repo.root, '.git', 'council', 'reviews'));
+    await expect.poll(() => received, { timeout: 10_000 }).toContainEqual({ repo: repo.root, kind: 'review' });
   });
 });

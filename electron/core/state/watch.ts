@@ -20,6 +20,10 @@ export function classifyStatePath(paths: StatePaths, file: string): StateChange 
     if (first === path.basename(paths.registry) || first === path.basename(paths.removedLog)) return { kind: 'sessions' };
     if (first === path.basename(paths.settings)) return { kind: 'settings' };
     if (first === path.basename(paths.queue)) return { kind: 'queue' };
+    // The reviews folder appearing (the repository's first review): chokidar reads a new folder,
+    // then watches it, and a file renamed into it between the two is not reported; a change naming
+    // no session has every review read again.
+    if (first === path.basename(paths.reviews)) return { kind: 'review' };
     return null;
   }
   if (!second || second.endsWith('.tmp') || second.endsWith('.mutex') || !second.endsWith('.json')) return null;
@@ -58,16 +62,13 @@ export async function watchState(
     timer ??= setTimeout(flush, debounceMs);
   };
   mkdirSync(paths.dir, { recursive: true });
-  // Made before watching: a folder that appears later is read, then watched, and a file renamed into
-  // it between the two would be missed (the first review of a repository, under load).
-  mkdirSync(paths.reviews, { recursive: true });
   const watcher: FSWatcher = watch(paths.dir, {
     ignoreInitial: true,
     depth: 1,
     // Mutex folders and temp files come and go on every write; they are never interesting.
     ignored: (p: string) => p.endsWith('.mutex') || p.includes('.mutex' + path.sep) || p.endsWith('.tmp'),
   });
-  watcher.on('add', note).on('change', note).on('unlink', note);
+  watcher.on('add', note).on('change', note).on('unlink', note).on('addDir', note);
   // Only once chokidar has set up its watches is a change guaranteed to be seen: a caller told
   // "watching" earlier could miss the very next change.
   await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));

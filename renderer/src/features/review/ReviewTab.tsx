@@ -36,7 +36,8 @@ export function ReviewTab({ repo, sessionId }: { repo: string; sessionId: string
       if (result.ok) setFiles(result.value.map((f) => f.path));
     });
     return api.on('state.changed', (payload) => {
-      if (payload.repo === repo && payload.sessionId === sessionId && RELOAD_ON.has(payload.kind)) void load();
+      // A review change naming no session: the repository's first review folder appeared (read them all again).
+      if (payload.repo === repo && RELOAD_ON.has(payload.kind) && (payload.sessionId === sessionId || (payload.kind === 'review' && payload.sessionId === undefined))) void load();
     });
   }, [load, repo, sessionId]);
 
