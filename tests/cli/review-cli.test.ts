@@ -3,9 +3,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Session } from '../../shared/models';
 import { Council } from '../../electron/core/council';
-import { requestChanges } from '../../electron/core/review/send';
 import { useScript } from '../agents/fake-agents';
-import { council as cli, councilJson } from '../helpers/cli';
+import { council as cli, councilAsync, councilJson } from '../helpers/cli';
 import { makeRepo, writeIn } from '../helpers/repo';
 
 /**
@@ -70,16 +69,26 @@ describe('council review', () => {
     expect(after.result.ok && after.result.value.comments.map((c) => c.state)).toEqual(['pending', 'pending']);
   });
 
-  it('shows a round another process sent, with addressed and open marks; approve --merge queues it', async () => {
+  it('send reaches an interactive agent another process hosts (through its inbox); the review shows addressed and open marks; approve --merge queues it', async () => {
     const { root, session } = scene();
     expect(cli(['review', 'comment', session.id, 'src/hello.ts:2', '-m', 'Use a template literal.'], { cwd: root }).code).toBe(0);
     expect(cli(['review', 'comment', session.id, 'src/hello.ts:1', '-m', 'Name it greet.'], { cwd: root }).code).toBe(0);
-    // The app's process: its agent takes the request.
+    // The app's process hosts the interactive agent (the fake one echoes every line it reads).
     const app = Council.open(root);
     opened = app;
     await useScript(app, 'claude', [{ echoStdin: true }]);
-    await (await app.agents()).start(session.id, { preset: 'claude', mode: 'interactive' });
-    const { round } = await requestChanges(app, session.id, 'Two things.');
+    const manager = await app.agents();
+    const output: string[] = [];
+    manager.attach(session.id, (_run, chunk) => output.push(chunk.data));
+    await manager.start(session.id, { preset: 'claude', mode: 'interactive' });
+    const sent = await councilAsync(['review', 'send', session.id, '-m', 'Two things.'], { cwd: root });
+    expect(sent.stderr).toBe('');
+    expect(sent.stdout).toBe('sent round 1 (2 comments) to the agent (terminal); changes requested\n');
+    await expect.poll(() => output.join(''), { timeout: 10_000 }).toContain('echo: When you are done, stop and say briefly what you changed for each comment.');
+    expect(output.join('')).toContain('echo: [2] src/hello.ts:1');
+    const view = councilJson<{ rounds: { snapshot: string }[] }>(['review', session.id], { cwd: root });
+    if (!view.result.ok) throw new Error(view.result.error.message);
+    const round = view.result.value.rounds[0] as { snapshot: string };
     writeFileSync(path.join(session.worktreePath, 'src/hello.ts'), FILE.replace('"hi " + name', '`hi ${name}`'));
 
     const shown = cli(['review', session.id], { cwd: root });

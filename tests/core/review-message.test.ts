@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { changedSinceReview, locate, splitLines } from '../../electron/core/review/anchor';
-import { MESSAGE_QUOTE_LINES, requestChangesMessage } from '../../electron/core/review/message';
+import { fittedMessage, MESSAGE_QUOTE_LINES, requestChangesMessage } from '../../electron/core/review/message';
 import { reviewStatus } from '../../electron/core/review/status';
 
 /** The pure parts of a review: the message an agent is sent, the anchoring rule, the status rule. */
@@ -56,6 +56,19 @@ describe('the request-changes message', () => {
     const text = requestChangesMessage([{ path: 'a', side: 'new', startLine: 1, endLine: quote.length, quote, body: 'b', outdated: false }], null);
     expect(text).toContain(`    ${MESSAGE_QUOTE_LINES} | line ${MESSAGE_QUOTE_LINES}\n    … 5 more lines\nComment:`);
     expect(text).not.toContain(`line ${MESSAGE_QUOTE_LINES + 1}\n`);
+  });
+});
+
+describe('a message that must fit a follow-up', () => {
+  const many = Array.from({ length: 20 }, (_, i) => ({ path: `src/f${i}.ts`, side: 'new' as const, startLine: 1, endLine: 30, quote: Array.from({ length: 30 }, (_, j) => `const value${j} = ${'x'.repeat(40)};`), body: `comment ${i}`, outdated: false }));
+  it('cuts the quotes shorter until it fits, and says when nothing does', () => {
+    expect(requestChangesMessage(many, null).length).toBeGreaterThan(8000);
+    const fitted = fittedMessage(many, null, 8000);
+    expect(fitted).not.toBeNull();
+    expect(fitted!.length).toBeLessThanOrEqual(8000);
+    for (let i = 0; i < 20; i++) expect(fitted).toContain(`[${i + 1}] src/f${i}.ts:1-30`);
+    expect(fitted).toContain('more lines');
+    expect(fittedMessage(many, 'y'.repeat(8000), 8000)).toBeNull();
   });
 });
 

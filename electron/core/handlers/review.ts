@@ -12,7 +12,11 @@ export function reviewHandlers({ repos, background }: HandlerDeps) {
     'review.editComment': async ({ repo, id, commentId, body }) => editComment(await repos.open(repo), id, commentId, body),
     'review.deleteComment': async ({ repo, id, commentId }) => deleteComment(await repos.open(repo), id, commentId),
     'review.resolve': async ({ repo, id, commentId, resolved }) => resolveComment(await repos.open(repo), id, commentId, resolved ?? true),
-    'review.requestChanges': async ({ repo, id, summary }) => requestChanges(await repos.open(repo), id, summary),
+    // Delivered as agent.followUp delivers (the face's runner: the CLI resumes an ended agent in a detached worker).
+    'review.requestChanges': async ({ repo, id, summary }) => {
+      const runner = background.followUpRunner;
+      return requestChanges(await repos.open(repo), id, summary, runner ? { runner, from: 'cli' } : { from: 'app' });
+    },
     'review.approve': async ({ repo, id, merge }) => {
       const council = await repos.open(repo);
       return approve(council, id, {

@@ -24,8 +24,8 @@ function sideNote(c: MessageComment): string {
   return notes.length ? ` (${notes.join('; ')})` : '';
 }
 
-function quoted(c: MessageComment): string[] {
-  const shown = c.quote.slice(0, MESSAGE_QUOTE_LINES);
+function quoted(c: MessageComment, limit: number): string[] {
+  const shown = c.quote.slice(0, limit);
   const width = String(c.startLine + shown.length - 1).length;
   const lines = shown.map((text, i) => `    ${String(c.startLine + i).padStart(width)} | ${text}`);
   if (c.quote.length > shown.length) lines.push(`    … ${c.quote.length - shown.length} more lines`);
@@ -37,7 +37,7 @@ function quoted(c: MessageComment): string[] {
  * a heading, the summary, then each comment numbered with its file and lines, the code it is about
  * (numbered lines, as they were when the comment was written), and the comment itself.
  */
-export function requestChangesMessage(comments: readonly MessageComment[], summary: string | null): string {
+export function requestChangesMessage(comments: readonly MessageComment[], summary: string | null, quoteLines = MESSAGE_QUOTE_LINES): string {
   const count = comments.length === 1 ? '1 comment' : `${comments.length} comments`;
   const out: string[] = [`Code review: changes requested${comments.length ? ` (${count})` : ''}.`];
   const text = summary?.trim();
@@ -45,9 +45,22 @@ export function requestChangesMessage(comments: readonly MessageComment[], summa
   if (comments.length) {
     out.push('', 'Please address each comment below. Line numbers are those of the files in your worktree.');
     comments.forEach((c, i) => {
-      out.push('', `[${i + 1}] ${where(c)}${sideNote(c)}`, 'Code:', ...quoted(c), 'Comment:', ...c.body.trim().split(/\r?\n/).map((l) => `    ${l}`));
+      out.push('', `[${i + 1}] ${where(c)}${sideNote(c)}`, 'Code:', ...quoted(c, quoteLines), 'Comment:', ...c.body.trim().split(/\r?\n/).map((l) => `    ${l}`));
     });
   }
   out.push('', 'When you are done, stop and say briefly what you changed for each comment.');
   return out.join('\n');
+}
+
+/**
+ * The message within `max` characters (a follow-up's limit): the quotes are cut shorter (30, 10, 3,
+ * 1 lines each) until it fits; null when even one quoted line each is too long (too many comments,
+ * or too long a summary, for one message).
+ */
+export function fittedMessage(comments: readonly MessageComment[], summary: string | null, max: number): string | null {
+  for (const lines of [MESSAGE_QUOTE_LINES, 10, 3, 1]) {
+    const text = requestChangesMessage(comments, summary, lines);
+    if (text.length <= max) return text;
+  }
+  return null;
 }

@@ -1,10 +1,10 @@
 import type { QueueEntry } from '../../../shared/merge';
 import { REVIEW_LIMITS, type ReviewRound, type ReviewView } from '../../../shared/review';
-import { sendFollowUp } from '../agents/follow-up';
+import { MAX_FOLLOW_UP_CHARS, sendFollowUp, type FollowUpOptions } from '../agents/follow-up';
 import type { Council } from '../council';
 import { invalidInput } from '../errors';
 import { commentViews } from './comment-view';
-import { requestChangesMessage } from './message';
+import { fittedMessage } from './message';
 import { dropUnusedRefs, reviewableSession, reviewView, takeSnapshot } from './review';
 import { emptyReview, readReview, updateReview } from './store';
 
@@ -15,7 +15,7 @@ import { emptyReview, readReview, updateReview } from './store';
  * worktree as the agent got it (the diff "since the review" starts there). A refused delivery
  * changes nothing: the comments stay pending.
  */
-export async function requestChanges(council: Council, ref: string, summary?: string): Promise<{ round: ReviewRound; delivered: string }> {
+export async function requestChanges(council: Council, ref: string, summary?: string, delivery: Pick<FollowUpOptions, 'runner' | 'from'> = {}): Promise<{ round: ReviewRound; delivered: string }> {
   const session = reviewableSession(council, ref);
   const file = readReview(council.ws.paths, session.id) ?? emptyReview(session.id);
   const text = summary?.replace(/\r\n?/g, '\n').trim() || null;
@@ -23,14 +23,18 @@ export async function requestChanges(council: Council, ref: string, summary?: st
   if (views.length === 0 && text === null) {
     throw invalidInput(`session ${session.id} has no pending comments and no summary: add a comment (council review comment ${session.id} PATH:LINE -m TEXT) or a summary (-m)`);
   }
-  const message = requestChangesMessage(
+  const message = fittedMessage(
     views.map((c) => ({ path: c.path, side: c.side, startLine: c.now?.startLine ?? c.startLine, endLine: c.now?.endLine ?? c.endLine, quote: c.quote, body: c.body, outdated: c.outdated })),
     text,
+    MAX_FOLLOW_UP_CHARS,
   );
+  if (message === null) {
+    throw invalidInput(`the ${views.length} pending comments${text ? ' and the summary' : ''} do not fit in one message to the agent (at most ${MAX_FOLLOW_UP_CHARS} characters): delete some or shorten them, send, then add the rest`);
+  }
   const snap = await takeSnapshot(council, session, 'request changes');
   // Before sending: the agent's "working" that follows must count as after the request.
   const requestedAt = new Date().toISOString();
-  const { delivered } = await sendFollowUp(await council.agents(), session.id, message);
+  const { delivered } = await sendFollowUp(await council.agents(), session.id, message, delivery);
   const ids = new Set(views.map((c) => c.id));
   const round = await updateReview(council.ws.paths, session.id, (current) => {
     const made: ReviewRound = { n: (current.rounds[current.rounds.length - 1]?.n ?? 0) + 1, requestedAt, snapshot: snap.commit, summary: text, commentIds: [...ids], message };
