@@ -315,7 +315,7 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
       await useScript(await core.council(repo.root), 'claude', [{ echoStdin: true }]);
       await ok('agent.start', { repo: repo.root, id, preset: 'claude', mode: 'interactive' });
       await ok('agent.attach', { repo: repo.root, id });
-      expect(await ok('agent.followUp', { repo: repo.root, id, text: conflicted.resolvePrompt })).toEqual({ delivered: 'terminal' });
+      expect(await ok('agent.followUp', { repo: repo.root, id, text: conflicted.resolvePrompt })).toMatchObject({ delivered: 'terminal' });
       await waitFor(() => received.some((e) => e.event === 'agent.output' && (e.payload as { data: string }).data.includes('stopped on conflicts in: README.md')));
       await ok('agent.stop', { repo: repo.root, id });
       expect(await ok('sessions.updateFromBase', { repo: repo.root, id, abort: true })).toMatchObject({ state: 'aborted' });
