@@ -66,6 +66,9 @@ export const ReviewRoundSchema = z.object({
   commentIds: z.array(z.string()),
   /** The message the agent was sent, exactly ('' in rounds older than the last REVIEW_LIMITS.roundMessages). */
   message: z.string(),
+  /** Queued for this running headless run (it reads no input): the agent takes the review only in the
+   * run that resumes it after this one ends, so this run's own end is not the changes being done. */
+  waitsForRun: z.optional(z.string()),
 });
 export type ReviewRound = z.infer<typeof ReviewRoundSchema>;
 

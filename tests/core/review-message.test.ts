@@ -109,4 +109,22 @@ describe('the review status', () => {
     expect(reviewStatus(requested, [], { startedAt: at(1), endedAt: at(3) })).toBe('ready-for-re-review');
     expect(reviewStatus(requested, [], { startedAt: '2026-01-01T09:00:00.000Z', endedAt: '2026-01-01T09:30:00.000Z' })).toBe('changes-requested');
   });
+
+  it('queued for a running headless run: only the run that resumes with it counts, from its start', () => {
+    const queued = { status: 'changes-requested' as const, rounds: [{ ...requested.rounds[0]!, waitsForRun: 'r1' }] };
+    // The run it was queued for was working at the request and ends after it: not the review's work.
+    const firstEnds = [{ status: 'working' as const, at: '2026-01-01T09:59:00.000Z', message: null }, { status: 'done' as const, at: at(2), message: null }];
+    const first = { id: 'r1', startedAt: '2026-01-01T09:58:00.000Z', endedAt: at(2) };
+    expect(reviewStatus(queued, firstEnds, first)).toBe('changes-requested');
+    expect(reviewStatus(requested, firstEnds, first)).toBe('ready-for-re-review'); // (sent any other way, that was the agent's turn ending)
+    // The resumed run is working on it.
+    const resumed = { id: 'r2', startedAt: at(3), endedAt: null };
+    expect(reviewStatus(queued, [...firstEnds, { status: 'working', at: at(3), message: null }], resumed)).toBe('changes-requested');
+    // It ended: ready.
+    expect(reviewStatus(queued, [...firstEnds, { status: 'working', at: at(3), message: null }, { status: 'done', at: at(5), message: null }], { ...resumed, endedAt: at(5) })).toBe('ready-for-re-review');
+    expect(reviewStatus(queued, firstEnds, { ...resumed, endedAt: at(5) })).toBe('ready-for-re-review');
+    // No run after it (the resume failed, or has not started yet): still requested.
+    expect(reviewStatus(queued, firstEnds, null)).toBe('changes-requested');
+    expect(reviewStatus(queued, firstEnds, { id: 'r0', startedAt: '2026-01-01T09:00:00.000Z', endedAt: at(2) })).toBe('changes-requested');
+  });
 });

@@ -21,10 +21,11 @@ export function reviewHandlers({ repos, background }: HandlerDeps) {
       const council = await repos.open(repo);
       return approve(council, id, {
         merge: merge ?? false,
-        // The same as queue.enqueue: the entry is made, then the face sets the merge going.
+        // The same as `council merge`: the entry is made, then the face sets the merge going (the
+        // app merges in its own process; the CLI starts its background queue runner).
         enqueue: async (sessionId) => {
           const entry = await council.queue.enqueue(sessionId);
-          background.queueChanged(council);
+          await background.drainQueue(council);
           return entry;
         },
       });

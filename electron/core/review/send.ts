@@ -34,10 +34,12 @@ export async function requestChanges(council: Council, ref: string, summary?: st
   const snap = await takeSnapshot(council, session, 'request changes');
   // Before sending: the agent's "working" that follows must count as after the request.
   const requestedAt = new Date().toISOString();
-  const { delivered } = await sendFollowUp(await council.agents(), session.id, message, delivery);
+  const { delivered, run } = await sendFollowUp(await council.agents(), session.id, message, delivery);
+  // Queued for a running headless agent: it takes the review in the run that resumes it after this one.
+  const waitsFor = delivered === 'queued' && run?.mode === 'headless' ? { waitsForRun: run.id } : {};
   const ids = new Set(views.map((c) => c.id));
   const round = await updateReview(council.ws.paths, session.id, (current) => {
-    const made: ReviewRound = { n: (current.rounds[current.rounds.length - 1]?.n ?? 0) + 1, requestedAt, snapshot: snap.commit, summary: text, commentIds: [...ids], message };
+    const made: ReviewRound = { n: (current.rounds[current.rounds.length - 1]?.n ?? 0) + 1, requestedAt, snapshot: snap.commit, summary: text, commentIds: [...ids], message, ...waitsFor };
     const comments = current.comments.map((c) => (ids.has(c.id) ? { ...c, round: made.n } : c));
     const rounds = [...current.rounds, made].slice(-REVIEW_LIMITS.rounds).map((r, i, all) => (i < all.length - REVIEW_LIMITS.roundMessages ? { ...r, message: '' } : r));
     return { next: { ...current, status: 'changes-requested', comments, rounds }, result: made };
