@@ -125,13 +125,15 @@ async function gatedProxy(target: string, gates: ((body: string) => boolean)[]):
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const text = body.toString('utf8');
-      let hasTools = false;
-      try {
-        const parsed = JSON.parse(text) as { tools?: unknown[] };
-        hasTools = Array.isArray(parsed.tools) && parsed.tools.length > 0;
-      } catch {
-        hasTools = false;
-      }
+      // A main-agent turn carries the tools (side queries do not); anything else is passed on at once.
+      const hasTools = ((): boolean => {
+        try {
+          const parsed = JSON.parse(text) as { tools?: unknown[] };
+          return Array.isArray(parsed.tools) && parsed.tools.length > 0;
+        } catch {
+          return false;
+        }
+      })();
       const gate = hasTools ? state.find((g, i) => !g.used && gates[i]!(text)) : undefined;
       if (gate) {
         gate.used = true;
