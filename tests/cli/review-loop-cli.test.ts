@@ -246,6 +246,7 @@ describe.sequential('the review loop through the CLI, with the real Claude Code 
     expect(body).toContain(TASK); // the earlier prompt
     expect(body).toContain(FIRST_ANSWER); // the model's earlier answer
     for (const part of REVIEW_PARTS) expect(body, part).toContain(part);
+    expect(body).toContain(JSON.stringify(sent.round.message).slice(1, -1)); // the round's message, word for word
     expect(body.indexOf('Code review: changes requested')).toBeGreaterThan(body.indexOf(FIRST_ANSWER));
     expect(readFileSync(path.join(session.worktreePath, FILE), 'utf8')).toBe(V2);
     expect(l.server.errors).toEqual([]);
