@@ -24,7 +24,7 @@ describe('council conflicts', () => {
     expect(text.stdout).toBe(`no predicted conflicts (2 sessions against main (${gitSync(root, 'rev-parse', 'main').slice(0, 8)}))\n`);
   });
 
-  it('prints each pair that conflicts (with the base, with another session) and the lock owners; still exit 0', async () => {
+  it('prints one row per file: the sessions colliding there, those conflicting with the base told apart, the kinds; then the lock owners; still exit 0', async () => {
     const { root, c, s1, s2 } = await twoSessions();
     writeIn(s1.worktreePath, 'src/a.ts', 'export const a = 10;\n');
     writeIn(s1.worktreePath, 'README.md', '# demo\n\nmore\n');
@@ -36,10 +36,54 @@ describe('council conflicts', () => {
     const text = council(['conflicts'], { cwd: s1.worktreePath });
     expect(text.code, text.stderr).toBe(0);
     const lines = text.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^PAIR\s+CONFLICTS\s+OVERLAP$/);
-    expect(lines[1]).toMatch(new RegExp(`^${s1.id} × base \\(main\\)\\s+README\\.md \\(content\\)\\s+README\\.md$`));
-    expect(lines[2]).toMatch(new RegExp(`^${s1.id} × ${s2.id}\\s+src/a\\.ts \\(content\\)\\s+src/a\\.ts$`));
-    expect(lines.slice(3)).toEqual(['', 'Locked:', `  src/a.ts: ${s2.id}`, '', `2 pairs would conflict, 0 only overlap (2 sessions against main (${gitSync(root, 'rev-parse', 'main').slice(0, 8)}))`]);
+    const ids = [s1.id, s2.id].sort().join(', ');
+    expect(lines[0]).toMatch(/^FILE\s+SESSIONS\s+WITH MAIN\s+KINDS$/);
+    expect(lines[1]).toMatch(new RegExp(`^src/a\\.ts\\s+${ids}\\s+-\\s+content$`));
+    // The base moved under s1: said as such, s2 (which never touched README.md) is not named.
+    expect(lines[2]).toMatch(new RegExp(`^README\\.md\\s+-\\s+${s1.id}\\s+content$`));
+    expect(lines.slice(3)).toEqual([
+      '',
+      'WITH MAIN: main moved since these sessions started and changed the same file (no other session is involved).',
+      '',
+      'Locked:',
+      `  src/a.ts: ${s2.id}`,
+      '',
+      `2 files would conflict: between 2 sessions, 1 session with main (2 sessions against main (${gitSync(root, 'rev-parse', 'main').slice(0, 8)}))`,
+    ]);
+
+    // --pairs: the old view, one line per pair.
+    const pairs = council(['conflicts', '--pairs'], { cwd: s1.worktreePath });
+    expect(pairs.code, pairs.stderr).toBe(0);
+    const pairLines = pairs.stdout.trimEnd().split('\n');
+    expect(pairLines[0]).toMatch(/^PAIR\s+CONFLICTS\s+OVERLAP$/);
+    expect(pairLines[1]).toMatch(new RegExp(`^${s1.id} × base \\(main\\)\\s+README\\.md \\(content\\)\\s+README\\.md$`));
+    expect(pairLines[2]).toMatch(new RegExp(`^${s1.id} × ${s2.id}\\s+src/a\\.ts \\(content\\)\\s+src/a\\.ts$`));
+    expect(pairLines.at(-1)).toBe(`2 pairs would conflict, 0 only overlap (2 sessions against main (${gitSync(root, 'rev-parse', 'main').slice(0, 8)}))`);
+  });
+
+  it('six sessions on one file are one row, not 15 pairs; a file several sides change cleanly is listed apart', async () => {
+    const repo = makeRepo({ 'src/a.ts': 'export const a = 1;\n', 'src/b.ts': 'one\ntwo\nthree\nfour\nfive\n' });
+    const c = Council.open(repo.root);
+    const sessions = (await c.createSessions({ task: 'many', count: 6 })) as Session[];
+    for (const s of sessions) writeIn(s.worktreePath, 'src/a.ts', `export const a = '${s.id}';\n`);
+    writeIn(sessions[0]!.worktreePath, 'src/new-0.ts', 'export const x = 0;\n');
+    // Two sessions change src/b.ts at lines far apart: git merges them cleanly.
+    writeIn(sessions[1]!.worktreePath, 'src/b.ts', 'ONE\ntwo\nthree\nfour\nfive\n');
+    gitSync(sessions[1]!.worktreePath, 'add', '-A');
+    gitSync(sessions[1]!.worktreePath, 'commit', '-q', '-m', 'b');
+    writeIn(sessions[2]!.worktreePath, 'src/b.ts', 'one\ntwo\nthree\nfour\nFIVE\n');
+    const text = council(['conflicts'], { cwd: repo.root });
+    expect(text.code, text.stderr).toBe(0);
+    const lines = text.stdout.trimEnd().split('\n');
+    const ids = sessions.map((s) => s.id).sort();
+    expect(lines[1]).toMatch(new RegExp(`^src/a\\.ts\\s+${ids.join(', ')}\\s+-\\s+content$`));
+    expect(lines.filter((line) => line.startsWith('src/a.ts'))).toHaveLength(1);
+    const clean = [sessions[1]!.id, sessions[2]!.id].sort().join(', ');
+    expect(lines).toContain('Changed on several sides, should merge cleanly:');
+    expect(lines).toContain(`  src/b.ts: ${clean}`);
+    expect(lines.at(-1)).toBe(`1 file would conflict: between 6 sessions; 1 more file changed on several sides should merge cleanly (6 sessions against main (${gitSync(repo.root, 'rev-parse', 'main').slice(0, 8)}))`);
+    const pairs = council(['conflicts', '--pairs'], { cwd: repo.root });
+    expect(pairs.stdout.trimEnd().split('\n').at(-1)).toMatch(/^15 pairs would conflict, /);
   });
 
   it('a session made after the base moved is not blamed for what it inherited: only X × base (issue 12, radar 1)', async () => {
@@ -55,9 +99,9 @@ describe('council conflicts', () => {
     const text = council(['conflicts'], { cwd: root });
     expect(text.code, text.stderr).toBe(0);
     const lines = text.stdout.trimEnd().split('\n');
-    expect(lines[1]).toMatch(new RegExp(`^${x.id} × base \\(main\\)\\s+src/a\\.ts \\(content\\)\\s+src/a\\.ts$`));
+    expect(lines[1]).toMatch(new RegExp(`^src/a\\.ts\\s+-\\s+${x.id}\\s+content$`));
     expect(text.stdout).not.toContain(y.id);
-    expect(lines.at(-1)).toBe(`1 pair would conflict, 0 only overlap (3 sessions against main (${gitSync(root, 'rev-parse', 'main').slice(0, 8)}))`);
+    expect(lines.at(-1)).toBe(`1 file would conflict: 1 session with main (3 sessions against main (${gitSync(root, 'rev-parse', 'main').slice(0, 8)}))`);
   });
 
   it('council status counts the same predicted conflicts and says where to see them; "files two sessions are on" is its own line (issue 12, radar 3)', async () => {
@@ -65,7 +109,7 @@ describe('council conflicts', () => {
     writeIn(s1.worktreePath, 'src/a.ts', 'export const a = 10;\n');
     writeIn(s2.worktreePath, 'src/a.ts', 'export const a = 20;\n');
     const conflicts = council(['conflicts'], { cwd: root });
-    expect(conflicts.stdout.trimEnd().split('\n').at(-1)).toMatch(/^1 pair would conflict, /);
+    expect(conflicts.stdout.trimEnd().split('\n').at(-1)).toMatch(/^1 file would conflict: between 2 sessions /);
 
     const status = council(['status'], { cwd: root });
     expect(status.code, status.stderr).toBe(0);
