@@ -6,6 +6,7 @@ import { baseOption, createWithAgent } from './agents';
 import { predictedLine } from './conflicts';
 import { invalidInput } from '../core/errors';
 import type { Door } from './core-call';
+import { cleanupText } from './cleanup-text';
 import { parseDuration } from './duration';
 import { requireSession } from './inputs';
 import { ago, table } from './output';
@@ -156,12 +157,7 @@ export function sessionCommands(program: Command, door: Door): Command {
         const { olderThan } = opts as { olderThan?: string };
         // An empty --older-than is refused by parseDuration, not taken as "use the setting".
         const result = await call('sessions.cleanup', { repo: repo(), ...(olderThan !== undefined ? { olderThanMs: parseDuration(olderThan) } : {}) });
-        out.done(result, () =>
-          [
-            result.removed.length ? `removed: ${result.removed.join(', ')}` : 'removed nothing',
-            ...result.kept.map((k) => `kept ${k.id}: ${k.reason}`),
-          ].join('\n'),
-        );
+        out.done(result, () => cleanupText(result, olderThan !== undefined ? `--older-than ${olderThan}` : 'the stale setting'));
       }),
     );
 

@@ -19,3 +19,20 @@ export function parseSeconds(text: string, what: string): number {
   }
   return Math.round(value * 1000);
 }
+
+/** Milliseconds in words, in the largest unit that fits: "45 seconds", "30 minutes", "1.5 hours", "7 days". */
+export function formatDuration(ms: number): string {
+  const units: [number, string][] = [
+    [86_400_000, 'day'],
+    [3_600_000, 'hour'],
+    [60_000, 'minute'],
+    [1000, 'second'],
+  ];
+  for (const [size, name] of units) {
+    if (ms >= size || size === 1000) {
+      const value = Math.round((ms / size) * 10) / 10;
+      return `${value} ${name}${value === 1 ? '' : 's'}`;
+    }
+  }
+  return `${ms} ms`;
+}

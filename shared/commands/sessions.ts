@@ -66,7 +66,15 @@ export const sessionCommands = {
   /** Removes idle sessions whose removal loses nothing; `olderThanMs` defaults to the stale setting. */
   'sessions.cleanup': {
     input: z.strictObject({ repo: repo(), olderThanMs: z.optional(z.int().check(z.gte(0), z.lte(3650 * 86_400_000))) }),
-    output: z.object({ removed: z.array(z.string()), kept: z.array(z.object({ id: z.string(), reason: z.string() })) }),
+    output: z.object({
+      removed: z.array(z.string()),
+      /** Idle sessions left in place, each with why, in plain words ("has 2 unmerged commits"). */
+      kept: z.array(z.object({ id: z.string(), reason: z.string() })),
+      /** How long a session had to be idle to be a candidate (the stale setting unless asked). */
+      olderThanMs: z.int(),
+      /** Sessions not idle that long, with how long each has been (they were not candidates). */
+      recent: z.array(z.object({ id: z.string(), idleMs: z.int() })),
+    }),
   },
   /** Brings the registry and git's worktree list into agreement; what it did, by kind of repair. */
   'sessions.reconcile': {

@@ -55,9 +55,9 @@ describe('council CLI: sessions', () => {
   it('cleans up idle sessions and reconciles', () => {
     const repo = makeRepo();
     const [s] = create(repo.root, '--task', 'idle');
-    expect(council(['session', 'cleanup', '--older-than', '1h'], { cwd: repo.root }).stdout).toContain('removed nothing');
+    expect(council(['session', 'cleanup', '--older-than', '1h'], { cwd: repo.root }).stdout).toContain('removed nothing: no session is idle for more than 1 hour (--older-than 1h)');
     const cleaned = councilJson<{ removed: string[] }>(['session', 'cleanup', '--older-than', '0s'], { cwd: repo.root });
-    expect(cleaned.result).toEqual({ ok: true, value: { removed: [s!.id], kept: [] } });
+    expect(cleaned.result).toEqual({ ok: true, value: { removed: [s!.id], kept: [], olderThanMs: 0, recent: [] } });
     expect(council(['session', 'reconcile'], { cwd: repo.root }).stdout).toBe('everything agrees\n');
     expect(council(['session', 'cleanup', '--older-than', 'soon'], { cwd: repo.root })).toMatchObject({ code: 2, stderr: expect.stringContaining('"soon" is not a duration') });
   });
