@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../shared/models';
 import { addressOf } from '../../renderer/src/app/address';
 import { council, councilJson } from '../helpers/cli';
-import { makeRepo, type TestRepo } from '../helpers/repo';
+import { gitSync, makeRepo, writeIn, type TestRepo } from '../helpers/repo';
 import { browserUnavailable, openApp, openRepo, screenshot, type Harness } from './browser';
 
 /**
@@ -125,5 +125,39 @@ describe.skipIf(unavailable !== null)('the attention-first session list', () => 
     await page.getByTestId('copy-worktree').click();
     await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(a.worktreePath);
     expect(await page.getByTestId('session-branch').textContent()).toBe(a.branch);
+  });
+
+  it('a session merged with plain git in the main checkout (outside the queue) moves to the Merged fold within seconds, without a reload', async () => {
+    const [a, b, c, d] = s as [Session, Session, Session, Session];
+    const { page } = app;
+    await page.getByTestId(`attention-item-${a.id}`).click();
+    await expect.poll(shown, { timeout: 15_000 }).toEqual([`needs-input:${b.id}`, `review:${c.id}`, `failed:${d.id}`, `working:${a.id}`]);
+    expect(await page.getByTestId('attention-show-archived').textContent()).toBe('Merged and removed');
+
+    // c's work, committed in its worktree and merged by hand: no queue, no council command.
+    writeIn(c.worktreePath, 'done.txt', 'c was here\n');
+    gitSync(c.worktreePath, 'add', '-A');
+    gitSync(c.worktreePath, 'commit', '-q', '-m', 'c: done');
+    // Let the radar's own compute for that commit (its worktree watcher, 300 ms debounce) pass, so
+    // that only the base branch moving can tell it about the merge.
+    await page.waitForTimeout(2000);
+    const started = Date.now();
+    gitSync(repo.root, 'merge', '--no-ff', '-q', '-m', `merge ${c.branch} by hand`, c.branch);
+
+    await expect.poll(shown, { timeout: 10_000 }).toEqual([`needs-input:${b.id}`, `failed:${d.id}`, `working:${a.id}`]);
+    const took = Date.now() - started;
+    expect(await page.getByTestId('attention-show-archived').textContent()).toBe('Merged and removed (1 merged)');
+    await page.getByTestId('attention-show-archived').click();
+    await expect.poll(() => page.getByTestId('attention-group-archived').locator(`[data-testid="attention-item-${c.id}"]`).count()).toBe(1);
+    await screenshot(page, 'attention-merged-outside-queue');
+
+    // The board folds it away too.
+    await page.keyboard.press('Escape');
+    await page.getByTestId('board-toggle-merged').waitFor();
+    expect(await page.getByTestId('board-toggle-merged').textContent()).toBe('Show 1 merged');
+    expect(await page.getByTestId(`session-open-${c.id}`).count()).toBe(0);
+    expect(await page.getByTestId(`session-open-${b.id}`).count()).toBe(1);
+    await screenshot(page, 'board-merged-outside-queue');
+    console.log(`merged outside the queue → in the Merged fold after ${took} ms`);
   });
 });

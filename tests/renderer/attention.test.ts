@@ -48,4 +48,26 @@ describe('attention first', () => {
     expect(sections[0]?.cards.map((c) => c.session.id)).toEqual(['cc02', 'cc01', 'cc03']);
     expect(sections[4]?.cards.map((c) => c.session.id)).toEqual(['cc04', 'cc05']);
   });
+
+  it('a session merged outside the queue (the radar says the base has it) is archived like one the queue merged, whatever its status', () => {
+    const merged = new Map([
+      ['dd01', 'main'],
+      ['dd02', 'main'],
+      ['dd03', 'release'],
+    ]);
+    expect(attentionOf(card('dd01', 'done'), undefined, undefined, merged)).toBe('archived');
+    expect(attentionOf(card('dd02', 'idle'), entry('dd02', 'parked'), undefined, merged)).toBe('archived');
+    // Merged into another branch than its own base: not merged for it.
+    expect(attentionOf(card('dd03', 'done'), undefined, undefined, merged)).toBe('review');
+    // Not in the radar's merged sessions (a fresh one, one with new commits): where its status says.
+    expect(attentionOf(card('dd04', 'idle'), undefined, undefined, merged)).toBe('rest');
+    expect(attentionOf(card('dd01', 'done'), undefined)).toBe('review');
+    // Merged wins over a review's state, as a queue merge does.
+    expect(attentionOf(card('dd01', 'done'), undefined, 'ready-for-re-review', merged)).toBe('archived');
+    const sections = byAttention([card('dd01', 'done'), card('dd04', 'working')], [], undefined, merged);
+    expect(sections.filter((s) => s.cards.length > 0).map((s) => [s.group, s.cards.map((c) => c.session.id)])).toEqual([
+      ['working', ['dd04']],
+      ['archived', ['dd01']],
+    ]);
+  });
 });

@@ -1,3 +1,5 @@
+import { unwatchFile, watchFile } from 'node:fs';
+import path from 'node:path';
 import type { Radar } from '../../../shared/merge';
 import type { Council } from '../council';
 import { RadarService } from '../radar/radar';
@@ -27,15 +29,24 @@ const SWEEP_MS = 30_000;
  * 30 s (about 1 % of a core), each within (uncovered sessions / 4) × 30 s.
  */
 const UNWATCHED_PER_SWEEP = 4;
+/**
+ * How often the base branch's ref is looked at (a stat of its file and of packed-refs, no process):
+ * a merge made outside the queue — `git merge` in the main checkout, a push into it — moves the
+ * base without touching the shared state, and the sweep alone would see it only within 30 s.
+ */
+const BASE_POLL_MS = 1000;
 
 export class RadarFeed {
   readonly service: RadarService;
   private timer: NodeJS.Timeout | null = null;
   private sweep: NodeJS.Timeout | null = null;
   private last: string | null = null;
+  /** The base branch whose ref files are polled (while started), and those files. */
+  private base: { branch: string; files: string[] } | null = null;
+  private readonly onBaseRef = (): void => this.poke();
 
   constructor(
-    council: Council,
+    private readonly council: Council,
     private readonly publish: (radar: Radar) => void,
     /** When a session's worktree watcher was in place (Date.now()), null without one: such
      * sessions are re-read by the sweep. Default: no watcher anywhere (every sweep re-reads all). */
@@ -82,14 +93,30 @@ export class RadarFeed {
     if (this.timer) clearTimeout(this.timer);
     if (this.sweep) clearInterval(this.sweep);
     this.timer = this.sweep = null;
+    this.watchBase(null);
+  }
+
+  /** Polls the ref files of the radar's base branch (null: none), so that the base moving by any
+   * means is a compute within about a second. Only while started. */
+  private watchBase(branch: string | null): void {
+    if (branch === 'HEAD') branch = null; // a detached main checkout: no branch to poll
+    if (branch === (this.base?.branch ?? null)) return;
+    for (const file of this.base?.files ?? []) unwatchFile(file, this.onBaseRef);
+    this.base = null;
+    if (branch === null || this.sweep === null) return;
+    const { commonDir } = this.council.ws.repo;
+    const files = [path.join(commonDir, 'refs', 'heads', ...branch.split('/')), path.join(commonDir, 'packed-refs')];
+    for (const file of files) watchFile(file, { interval: BASE_POLL_MS, persistent: false }, this.onBaseRef);
+    this.base = { branch, files };
   }
 
   private async refresh(): Promise<void> {
     this.timer = null;
     try {
       const radar = await this.service.compute();
+      if (this.sweep !== null) this.watchBase(radar.base.branch);
       // Only a different answer is news (durations and timestamps aside).
-      const key = JSON.stringify({ base: radar.base, pairs: radar.pairs, lockOwners: radar.lockOwners, sessions: radar.sessions.map((s) => [s.sessionId, s.files]) });
+      const key = JSON.stringify({ base: radar.base, pairs: radar.pairs, lockOwners: radar.lockOwners, sessions: radar.sessions.map((s) => [s.sessionId, s.files, s.merged]) });
       if (key === this.last) return;
       this.last = key;
       this.publish(radar);

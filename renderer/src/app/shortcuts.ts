@@ -4,6 +4,7 @@ import { listOrder, nextNeedingYou, shortcutOf, type KeyPress, type Shortcut } f
 import { runAppCommand } from './menu-commands';
 import { navigate, navigation, openSession } from './navigation';
 import { queueStore } from './stores/queue-store';
+import { radarStore } from './stores/radar-store';
 import { sessionsStore } from './stores/sessions-store';
 import { reviewsStore } from './stores/reviews-store';
 import { createStore } from '../lib/create-store';
@@ -21,7 +22,7 @@ export function runShortcut(shortcut: Shortcut): void {
   const route = navigation.get();
   const current = route.view === 'session' ? route.sessionId : null;
   const tab = route.view === 'session' ? route.tab : undefined;
-  const sections = () => byAttention(sessionsStore.get().cards, queueStore.get().entries, reviewsStore.get().statuses);
+  const sections = () => byAttention(sessionsStore.get().cards, queueStore.get().entries, reviewsStore.get().statuses, radarStore.get().mergedInto);
   switch (shortcut.kind) {
     case 'new-session':
       runAppCommand('new-session');

@@ -9,7 +9,8 @@ import type { ReviewStatus } from '../../../shared/review';
  *   needs input → parked in the merge queue → done, waiting for review → failed
  *   → working (and blocked on another session's file: it goes on by itself)
  *   → the rest (idle)
- *   → archived: merged by the queue (out of the way, one click to see)
+ *   → archived: merged, by the queue or outside it (`git merge` in the main checkout: the radar
+ *     sees the base has the session's tip) — out of the way, one click to see
  *
  * A code review moves a session (issue 14, item 4): ready for re-review (the agent is done with the
  * changes asked for) joins "ready for review"; changes requested is the agent's turn (working);
@@ -41,9 +42,14 @@ export function latestEntries(entries: readonly QueueEntry[]): Map<string, Queue
   return latest;
 }
 
-/** Where one session belongs, given its newest queue entry and its review's status. */
-export function attentionOf(card: SessionCard, entry: QueueEntry | undefined, review?: ReviewStatus): AttentionGroup {
-  if (entry?.state === 'merged') return 'archived';
+/** Sessions the base already has entirely, by id, with the base branch that has them (the radar's
+ * `merged`: commits of its own, none uncommitted, its tip in the base; radar-store's `mergedInto`). */
+export type MergedInto = ReadonlyMap<string, string>;
+const NONE_MERGED: MergedInto = new Map();
+
+/** Where one session belongs, given its newest queue entry, its review's status, and the sessions merged outside the queue. */
+export function attentionOf(card: SessionCard, entry: QueueEntry | undefined, review?: ReviewStatus, mergedInto: MergedInto = NONE_MERGED): AttentionGroup {
+  if (entry?.state === 'merged' || mergedInto.get(card.session.id) === (card.session.baseBranch ?? null)) return 'archived';
   if (card.context.status === 'needs-input') return 'needs-input';
   if (entry?.state === 'parked') return 'parked';
   if (review === 'ready-for-re-review') return 'review';
@@ -63,11 +69,16 @@ export interface AttentionSection {
 }
 
 /** Every group in order, with its sessions in order (empty groups included: counts of 0 show). */
-export function byAttention(cards: readonly SessionCard[], entries: readonly QueueEntry[], reviews?: ReadonlyMap<string, ReviewStatus>): AttentionSection[] {
+export function byAttention(
+  cards: readonly SessionCard[],
+  entries: readonly QueueEntry[],
+  reviews?: ReadonlyMap<string, ReviewStatus>,
+  mergedInto: MergedInto = NONE_MERGED,
+): AttentionSection[] {
   const latest = latestEntries(entries);
   const sections = ATTENTION_GROUPS.map((g) => ({ group: g.id, label: g.label, needsYou: g.needsYou, cards: [] as SessionCard[] }));
   const index = new Map(sections.map((s) => [s.group, s]));
-  for (const card of cards) index.get(attentionOf(card, latest.get(card.session.id), reviews?.get(card.session.id)))?.cards.push(card);
+  for (const card of cards) index.get(attentionOf(card, latest.get(card.session.id), reviews?.get(card.session.id), mergedInto))?.cards.push(card);
   for (const section of sections) {
     const oldestFirst = section.needsYou ? 1 : -1;
     section.cards.sort((a, b) =>

@@ -7,21 +7,23 @@ import { useStoreSelector } from '../../lib/create-store';
 import { byAttention, needingYou, type AttentionSection } from '../../models/attention';
 import { openSession, type SessionTab } from '../../app/navigation';
 import { queueStore } from '../../app/stores/queue-store';
+import { radarStore } from '../../app/stores/radar-store';
 import { sessionsStore } from '../../app/stores/sessions-store';
 import { reviewsStore } from '../../app/stores/reviews-store';
 import { ReviewChip } from '../review/ReviewChip';
 
 /**
  * The compact session list beside a session's work, attention first (models/attention.ts): what
- * needs the person on top with a count per group, then what is working, then the rest; sessions the
- * queue merged, and those removed (the removal log, with where their work was archived), are folded
+ * needs the person on top with a count per group, then what is working, then the rest; sessions
+ * merged (by the queue or outside it), and those removed (the removal log, with where their work was archived), are folded
  * away behind one button. Choosing a session keeps the tab on show.
  */
 export function AttentionList({ repo, current, tab }: { repo: string; current: string; tab: SessionTab }) {
   const cards = useStoreSelector(sessionsStore, (state) => state.cards);
   const entries = useStoreSelector(queueStore, (state) => state.entries);
   const reviews = useStoreSelector(reviewsStore, (state) => state.statuses);
-  const sections = useMemo(() => byAttention(cards, entries, reviews), [cards, entries, reviews]);
+  const mergedInto = useStoreSelector(radarStore, (state) => state.mergedInto);
+  const sections = useMemo(() => byAttention(cards, entries, reviews, mergedInto), [cards, entries, reviews, mergedInto]);
   const waiting = needingYou(sections);
   return (
     <nav className="attention-list" aria-label="Sessions, what needs you first" data-testid="attention-list">

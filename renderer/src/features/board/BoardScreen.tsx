@@ -12,6 +12,7 @@ import { SessionCard } from './SessionCard';
 import { countByStatus } from '../../models/card-list';
 import { sessionsStore, statusFilter } from '../../app/stores/sessions-store';
 import { queueStore } from '../../app/stores/queue-store';
+import { radarStore } from '../../app/stores/radar-store';
 import { attentionOf, latestEntries } from '../../models/attention';
 import { StatusFilters } from './StatusFilters';
 
@@ -31,13 +32,14 @@ export function BoardScreen({ repo }: { repo: string }) {
   const selecting = useStore(compareSelection).active;
   useEffect(() => keepExisting(new Set(cards.map((card) => card.session.id))), [cards]);
   useEffect(() => stopSelecting, []);
-  // Sessions the queue merged are folded away (one click shows them): they need nothing more.
+  // Sessions merged (by the queue, or outside it) are folded away (one click shows them): they need nothing more.
   const entries = useStoreSelector(queueStore, (state) => state.entries);
+  const mergedInto = useStoreSelector(radarStore, (state) => state.mergedInto);
   const [showMerged, setShowMerged] = useState(false);
   const merged = useMemo(() => {
     const latest = latestEntries(entries);
-    return new Set(cards.filter((card) => attentionOf(card, latest.get(card.session.id)) === 'archived').map((card) => card.session.id));
-  }, [cards, entries]);
+    return new Set(cards.filter((card) => attentionOf(card, latest.get(card.session.id), undefined, mergedInto) === 'archived').map((card) => card.session.id));
+  }, [cards, entries, mergedInto]);
   const live = useMemo(() => (showMerged || merged.size === 0 ? cards : cards.filter((card) => !merged.has(card.session.id))), [cards, merged, showMerged]);
   const counts = useMemo(() => countByStatus(live), [live]);
   const shown = useMemo(() => (filter === 'all' ? live : live.filter((card) => card.context.status === filter)), [live, filter]);
