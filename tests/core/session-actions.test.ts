@@ -8,6 +8,8 @@ import { discardChange } from '../../electron/core/sessions/discard';
 import { defaultOpenCommand, openWorktree } from '../../electron/core/sessions/open-worktree';
 import { abortUpdateFromBase, clearResolvedUpdateMark, updateFromBase } from '../../electron/core/sessions/update-base';
 import { commitSession } from '../../electron/core/sessions/commit';
+import { sessionStats } from '../../electron/core/sessions/inspect';
+import { RadarService } from '../../electron/core/radar/radar';
 import { splitPatch } from '../../electron/core/git/patch';
 import type { Session } from '../../shared/models';
 import { gitSync, makeRepo, tempDir, writeIn } from '../helpers/repo';
@@ -173,6 +175,29 @@ describe('update from base', () => {
     expect(done).toMatchObject({ state: 'updated', strategy: 'rebase', commitsIn: 1 });
     expect(gitSync(wt, 'rev-parse', 'HEAD^')).toBe(tip);
     expect(gitSync(wt, 'log', '-1', '--format=%s')).toBe('session work');
+  });
+
+  it('a session with no commits of its own, fast-forwarded by a rebase, starts from the new base: not merged, nothing of its own', async () => {
+    const { council, session, wt, root } = await setup();
+    const tip = await baseMoves(root, 'README.md', '# one\n', 'one');
+    expect(await updateFromBase(council.ws, council.context, session, { strategy: 'rebase', agentRunning: false })).toMatchObject({ state: 'updated', commitsIn: 1 });
+    expect(gitSync(wt, 'rev-parse', 'HEAD')).toBe(tip);
+    const after = council.session(session.id);
+    expect(after.baseCommit).toBe(tip);
+    expect(await sessionStats(council.ws, after)).toMatchObject({ merged: false, ahead: 0, behind: 0, mergeBlocked: expect.stringContaining('nothing to merge') });
+    // And the radar agrees: not merged (its tip is its start), so it stays in its group.
+    const radar = await new RadarService(council).compute();
+    expect(radar.sessions.find((s) => s.sessionId === session.id)?.merged).toBe(false);
+  });
+
+  it("merge: the incoming base commits are not counted as the session's own", async () => {
+    const { council, session, wt, root } = await setup();
+    writeIn(wt, 'src/b.ts', 'export const b = 3;\n');
+    gitSync(wt, 'commit', '-qam', 'session work');
+    const tip = await baseMoves(root, 'README.md', '# one\n', 'one');
+    await updateFromBase(council.ws, council.context, session, { agentRunning: false });
+    expect(council.session(session.id).baseCommit).toBe(tip);
+    expect(gitSync(root, 'rev-list', '--count', `${tip}..${session.branch}`)).toBe('2');
   });
 
   it('refuses uncommitted changes, a running agent — and changes nothing', async () => {

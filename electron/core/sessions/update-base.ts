@@ -65,7 +65,10 @@ export async function updateFromBase(ws: Workspace, context: ContextStore, sessi
   const commitsIn = await countCommits(cwd, baseTip, 'HEAD');
   if (commitsIn === 0) return { ...base, state: 'up-to-date', commitsIn: 0, files: [], head: await headCommit(cwd), resolvePrompt: null };
   const outcome = strategy === 'merge' ? await mergeInto(cwd, baseTip, `Merge ${session.baseBranch} into ${session.branch}\n\nUpdate from base, by CLI Council.\n`) : await rebaseOnto(cwd, baseTip);
-  if (outcome.ok) return { ...base, state: 'updated', commitsIn, files: [], head: await headCommit(cwd), resolvePrompt: null };
+  if (outcome.ok) {
+    await recordNewStart(ws, session.id, baseTip);
+    return { ...base, state: 'updated', commitsIn, files: [], head: await headCommit(cwd), resolvePrompt: null };
+  }
   const files = await unmergedPaths(cwd);
   const stopped = await updateInProgress(cwd);
   if (!stopped) {
@@ -75,6 +78,20 @@ export async function updateFromBase(ws: Workspace, context: ContextStore, sessi
   const reason = `${REASON_PREFIX}${session.baseBranch} (${strategy}) stopped on conflicts in ${list(files)}: resolve them, or undo the update`;
   await context.update(session.id, { status: 'blocked', blockedReason: reason.slice(0, 2000), message: reason.slice(0, 2000) });
   return { ...base, state: 'conflict', commitsIn, files, head: await headCommit(cwd), resolvePrompt: resolvePromptFor(session, strategy, files) };
+}
+
+/**
+ * After an update the session stands on the base's tip: that is where it now leaves its base. Kept
+ * as its start commit, or what reads "where it started" would be wrong from here on: a session with
+ * no commits of its own, fast-forwarded by a rebase, would read as merged (its tip moved, and the
+ * base has it), and its commits since the base would count the base's own.
+ */
+async function recordNewStart(ws: Workspace, id: string, baseTip: string): Promise<void> {
+  await ws.registry.update((file) => {
+    const session = file.sessions[id];
+    if (session === undefined || session.baseCommit === baseTip) return { next: null, result: undefined };
+    return { next: { ...file, sessions: { ...file.sessions, [id]: { ...session, baseCommit: baseTip } } }, result: undefined };
+  });
 }
 
 /** Undoes a conflicted update: `git merge --abort` or `git rebase --abort`, and the session's blocked mark with it. */
