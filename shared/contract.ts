@@ -12,6 +12,7 @@ import { lockCommands } from './commands/locks';
 import { watchCommands } from './commands/watch';
 import { shellCommands } from './commands/shells';
 import { reviewCommands } from './commands/review';
+import { diffCommands } from './commands/diff';
 
 export { SessionCardSchema, type SessionCard } from './commands/sessions';
 
@@ -38,6 +39,7 @@ export const commands = {
   ...watchCommands,
   ...shellCommands,
   ...reviewCommands,
+  ...diffCommands,
 } as const;
 
 /** What the desktop app's menu and keyboard shortcuts ask the window to do. */

@@ -266,6 +266,57 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
     },
     malformed: { input: { repo: '/r', id: 'abc' }, names: 'path' },
   },
+  'diff.get': {
+    valid: async () => {
+      const id = await oneSession();
+      const s = (await ok<{ session: { worktreePath: string } }[]>('sessions.list', { repo: repo.root }))[0]!.session;
+      writeIn(s.worktreePath, 'src/a.ts', 'export const a = 2;\n');
+      const out = await ok<{ files: { path: string; patch: string | null; hash: string }[] }>('diff.get', { repo: repo.root, id, view: { kind: 'base' } });
+      expect(out.files.map((f) => f.path)).toEqual(['src/a.ts']);
+      expect(out.files[0]?.patch).toContain('+export const a = 2;');
+      expect(await call('diff.get', { repo: repo.root, id, view: { kind: 'commit', sha: 'abcdef12' } })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    },
+    malformed: { input: { repo: '/r', id: 'abc', view: { kind: 'since', from: '--output=/tmp/x' } }, names: 'view' },
+  },
+  'diff.file': {
+    valid: async () => {
+      const id = await oneSession();
+      const s = (await ok<{ session: { worktreePath: string } }[]>('sessions.list', { repo: repo.root }))[0]!.session;
+      writeIn(s.worktreePath, 'src/a.ts', 'export const a = 2;\n');
+      expect(await ok('diff.file', { repo: repo.root, id, view: { kind: 'uncommitted' }, path: 'src/a.ts' })).toMatchObject({ path: 'src/a.ts', tooLarge: false, patch: expect.stringContaining('+export const a = 2;') });
+      expect(await call('diff.file', { repo: repo.root, id, view: { kind: 'base' }, path: 'README.md' })).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('has no changes') } });
+    },
+    malformed: { input: { repo: '/r', id: 'abc', view: { kind: 'base' } }, names: 'path' },
+  },
+  'diff.lines': {
+    valid: async () => {
+      const id = await oneSession();
+      const s = (await ok<{ session: { worktreePath: string } }[]>('sessions.list', { repo: repo.root }))[0]!.session;
+      writeIn(s.worktreePath, 'src/a.ts', 'export const a = 2;\n');
+      expect(await ok('diff.lines', { repo: repo.root, id, view: { kind: 'base' }, path: 'src/a.ts', side: 'old' })).toEqual({ lines: ['export const a = 1;'], total: 1 });
+    },
+    malformed: { input: { repo: '/r', id: 'abc', view: { kind: 'base' }, path: 'a', side: 'left' }, names: 'side' },
+  },
+  'diff.blob': {
+    valid: async () => {
+      const id = await oneSession();
+      const s = (await ok<{ session: { worktreePath: string } }[]>('sessions.list', { repo: repo.root }))[0]!.session;
+      writeIn(s.worktreePath, 'dot.svg', '<svg xmlns="http://www.w3.org/2000/svg"/>');
+      expect(await ok('diff.blob', { repo: repo.root, id, view: { kind: 'base' }, path: 'dot.svg', side: 'new' })).toEqual({ size: 41, mime: 'image/svg+xml', data: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>').toString('base64') });
+    },
+    malformed: { input: { repo: '/r', id: 'abc', view: { kind: 'everything' }, path: 'a', side: 'old' }, names: 'view' },
+  },
+  'diff.commits': {
+    valid: async () => {
+      const id = await oneSession();
+      const s = (await ok<{ session: { worktreePath: string } }[]>('sessions.list', { repo: repo.root }))[0]!.session;
+      expect(await ok('diff.commits', { repo: repo.root, id })).toEqual([]);
+      writeIn(s.worktreePath, 'src/a.ts', 'export const a = 2;\n');
+      gitSync(s.worktreePath, 'commit', '-qam', 'two');
+      expect(await ok('diff.commits', { repo: repo.root, id })).toMatchObject([{ subject: 'two', sha: gitSync(s.worktreePath, 'rev-parse', 'HEAD') }]);
+    },
+    malformed: { input: { repo: '/r' }, names: 'id' },
+  },
   'sessions.show': {
     valid: async () => {
       const id = await oneSession();

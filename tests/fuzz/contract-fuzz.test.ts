@@ -237,7 +237,7 @@ const failingAgent = (): fc.Arbitrary<string> =>
 
 const hexEntry = (): fc.Arbitrary<string> => fc.stringMatching(/^[0-9a-f]{8,16}$/);
 
-type FieldKind = 'repo' | 'sessionId' | 'sessionIds' | 'entry' | 'filePath' | 'base' | 'agentName' | 'commentId';
+type FieldKind = 'repo' | 'sessionId' | 'sessionIds' | 'entry' | 'filePath' | 'base' | 'agentName' | 'commentId' | 'diffView';
 
 interface FieldValues {
   /** Values that must make the command fail. */
@@ -259,6 +259,11 @@ const FIELD_VALUES: Record<FieldKind, FieldValues> = {
   agentName: { failing: failingAgent, benign: failingAgent },
   // A review comment id (c1, c2…): the fixture's sessions have none, so every one fails.
   commentId: { failing: () => fc.stringMatching(/^c[0-9]{1,6}$/), benign: () => fc.stringMatching(/^c[0-9]{1,6}$/) },
+  diffView: {
+    failing: () =>
+      fc.constantFrom<unknown>({ kind: 'commit', sha: 'abcdef12' }, { kind: 'commit' }, { kind: 'since', from: '0000000000000000000000000000000000000000' }, { kind: 'base', sha: 'abcd' }, { kind: 'uncommitted', from: 'ffff' }),
+    benign: () => fc.constantFrom<unknown>({ kind: 'base' }, { kind: 'uncommitted' }),
+  },
 };
 
 /** The meaning of a field, by its name (a command can say otherwise: repo.open's `path` is a repository). */
@@ -300,6 +305,11 @@ const PLANS: Record<CommandName, Plan> = {
   'sessions.stats': { effect: 'reads' },
   'sessions.changes': { effect: 'reads' },
   'sessions.fileDiff': { effect: 'reads' },
+  'diff.get': { effect: 'reads', kinds: { view: 'diffView' } },
+  'diff.file': { effect: 'reads', kinds: { view: 'diffView' } },
+  'diff.lines': { effect: 'reads', kinds: { view: 'diffView' } },
+  'diff.blob': { effect: 'reads', kinds: { view: 'diffView' } },
+  'diff.commits': { effect: 'reads' },
   'sessions.show': { effect: 'reads' },
   'sessions.commit': { effect: 'writes', failVia: ['repo', 'id'] },
   'sessions.discard': { effect: 'writes', failVia: ['repo', 'id'] },
@@ -382,6 +392,8 @@ function realValue(name: CommandName, field: string, node: SchemaNode): fc.Arbit
       return fc.constant('src/a.ts');
     case 'commentId':
       return fc.constant('c1');
+    case 'diffView':
+      return fc.constantFrom<unknown>({ kind: 'base' }, { kind: 'uncommitted' }, { kind: 'commit', sha: 'abcdef12' }, { kind: 'since', from: '0123abcd' });
     default:
       return oddValidValue(node);
   }

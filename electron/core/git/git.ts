@@ -91,6 +91,8 @@ interface GitExit {
   exitCode: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
+  /** stdout as git wrote it (for blobs that are not text: images). */
+  stdoutBytes: Buffer;
   stderr: string;
   /** Stopped by us: silent for longer than `timeoutMs`. */
   timedOut: boolean;
@@ -130,10 +132,12 @@ function run(args: readonly string[], call: GitCall, env: Record<string, string>
       }
       child.stdout?.destroy();
       child.stderr?.destroy();
+      const stdoutBytes = Buffer.concat(out);
       resolve({
         exitCode: exited?.code ?? null,
         signal: exited?.signal ?? null,
-        stdout: Buffer.concat(out).toString('utf8'),
+        stdout: stdoutBytes.toString('utf8'),
+        stdoutBytes,
         stderr: Buffer.concat(err).toString('utf8'),
         timedOut,
       });
@@ -196,6 +200,15 @@ function spawnFailure(args: readonly string[], cwd: string, error: unknown): Cou
 }
 
 export async function git(args: readonly string[], call: GitCall): Promise<GitOutput> {
+  return (await gitRun(args, call)).output;
+}
+
+/** git's output as bytes (a blob that is not text, e.g. an image for the diff's preview). */
+export async function gitBytes(args: readonly string[], call: GitCall): Promise<Buffer> {
+  return (await gitRun(args, call)).bytes;
+}
+
+async function gitRun(args: readonly string[], call: GitCall): Promise<{ output: GitOutput; bytes: Buffer }> {
   const env = environment(call.env);
   let exit: GitExit;
   try {
@@ -204,8 +217,8 @@ export async function git(args: readonly string[], call: GitCall): Promise<GitOu
     throw spawnFailure(args, call.cwd, error);
   }
   const { exitCode, stdout, stderr } = exit;
-  if (exitCode === 0) return { stdout, stderr, exitCode };
-  if (exitCode !== null && !exit.timedOut && call.okExitCodes?.includes(exitCode)) return { stdout, stderr, exitCode };
+  if (exitCode === 0) return { output: { stdout, stderr, exitCode }, bytes: exit.stdoutBytes };
+  if (exitCode !== null && !exit.timedOut && call.okExitCodes?.includes(exitCode)) return { output: { stdout, stderr, exitCode }, bytes: exit.stdoutBytes };
   const said = exit.timedOut
     ? `stopped after printing nothing for ${call.timeoutMs} ms`
     : stderr.trim() || stdout.trim() || (exitCode === null ? `ended by ${exit.signal ?? 'a signal'}` : `exit status ${exitCode}`);

@@ -2,6 +2,7 @@ import type { HandlerTable } from '../dispatch';
 import { agentHandlers } from './agents';
 import { compareHandlers } from './compare';
 import { contextHandlers } from './context';
+import { diffHandlers } from './diff';
 import type { HandlerDeps } from './deps';
 import { lockHandlers } from './locks';
 import { queueHandlers } from './queue';
@@ -22,6 +23,7 @@ export function repositoryHandlers(deps: HandlerDeps): HandlerTable {
     ...settingsHandlers(deps),
     ...sessionHandlers(deps),
     ...sessionActionHandlers(deps),
+    ...diffHandlers(deps),
     ...contextHandlers(deps),
     ...agentHandlers(deps),
     ...compareHandlers(deps),

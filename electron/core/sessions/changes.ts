@@ -18,7 +18,7 @@ const MAX_COUNT_BYTES = 4 * 1024 * 1024;
  * `--merge-base`, so the base moving on does not show up as the session's changes), or the commit
  * it started from when the base branch is gone.
  */
-function baseRef(ws: Workspace, s: Session): string {
+export function baseRef(ws: Workspace, s: Session): string {
   const known = readBranchCommit(ws.repo.commonDir, s.baseBranch);
   if (known === null) return s.baseCommit;
   return branchRef(s.baseBranch);

@@ -1,0 +1,319 @@
+import { createHash } from 'node:crypto';
+import { existsSync, lstatSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import type { ChangedFile, Session } from '../../../shared/models';
+import { viewError, type DiffFile, type DiffView, type ImageKind, type SessionCommit } from '../../../shared/commands/diff';
+import { invalidInput } from '../errors';
+import { diffSummary } from '../git/diff';
+import { untrackedFiles } from '../git/files';
+import { git, gitBytes } from '../git/git';
+import { isAncestor, mergeBase } from '../git/history';
+import { branchRef, firstParent, resolveCommit } from '../git/refs';
+import type { Workspace } from '../workspace';
+import { baseRef, MAX_PATCH_BYTES } from './changes';
+
+/**
+ * The session diff a reviewer reads, for one of four views (shared/commands/diff.ts): every file's
+ * git patch from one `git diff` process, untracked files' patches written here (one process per
+ * untracked file would be 300 processes for 300 new files), and the sides' contents on request.
+ */
+
+/** Patches above this size are held back from `diff.get` (sent on request by `diff.file`). */
+export const INLINE_PATCH_BYTES = MAX_PATCH_BYTES;
+/** All inline patches of one answer together; files past it are held back like large ones. */
+export const INLINE_TOTAL_BYTES = 16 * 1024 * 1024;
+/** A patch sent on request (`diff.file`). */
+export const MAX_REQUESTED_PATCH_BYTES = 16 * 1024 * 1024;
+/** A side's text for more context (`diff.lines`). */
+export const MAX_SIDE_BYTES = 8 * 1024 * 1024;
+/** An image's bytes for a preview (`diff.blob`). */
+export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+/** A worktree file larger than this is not read (its size is told instead). */
+const MAX_READ_BYTES = 64 * 1024 * 1024;
+/** Commits listed (`diff.commits`). */
+export const MAX_COMMITS = 500;
+
+/** Where a view's two sides are read from. */
+interface Sides {
+  /** Where git runs: the worktree, or the main checkout when the worktree folder is gone. */
+  cwd: string;
+  /** The revisions handed to `git diff`. */
+  revs: string[];
+  /** The old side's commit (null: empty, nothing before). */
+  from: string | null;
+  /** The new side's commit; null: the worktree (untracked files count). */
+  to: string | null;
+  worktree: string;
+}
+
+const hasWorktree = (s: Session) => existsSync(path.join(s.worktreePath, '.git'));
+
+/** The tip of the session's branch: the worktree's HEAD, or the branch when the folder is gone. */
+async function tipOf(ws: Workspace, s: Session): Promise<{ cwd: string; tip: string }> {
+  const inWorktree = hasWorktree(s);
+  const cwd = inWorktree ? s.worktreePath : ws.repo.mainRoot;
+  const tip = await resolveCommit(cwd, inWorktree ? 'HEAD' : branchRef(s.branch));
+  if (tip === null) throw invalidInput(`session ${s.id} has no commit to diff (its branch ${s.branch} is gone)`);
+  return { cwd, tip };
+}
+
+/** Where the session's branch left its base (the merge base with the base branch, or its start). */
+async function forkPoint(ws: Workspace, s: Session, cwd: string, tip: string): Promise<string> {
+  return (await mergeBase(cwd, baseRef(ws, s), tip, { unknownIsNull: true })) ?? s.baseCommit;
+}
+
+/** The session's commits since it left the base, newest first (full ids). */
+export async function sessionCommits(ws: Workspace, s: Session): Promise<SessionCommit[]> {
+  const { cwd, tip } = await tipOf(ws, s);
+  const fork = await forkPoint(ws, s, cwd, tip);
+  const out = await git(['log', `--max-count=${MAX_COMMITS}`, '--format=%H%x1f%s%x1f%an%x1f%aI%x1e', tip, '--not', fork], { cwd });
+  return out.stdout
+    .split('\x1e')
+    .map((record) => record.replace(/^\n/, ''))
+    .filter(Boolean)
+    .map((record) => {
+      const [sha = '', subject = '', author = '', time = ''] = record.split('\x1f');
+      return { sha, subject, author, time };
+    });
+}
+
+async function resolveSides(ws: Workspace, s: Session, view: DiffView): Promise<Sides> {
+  const wrong = viewError(view);
+  if (wrong !== null) throw invalidInput(wrong);
+  const { cwd, tip } = await tipOf(ws, s);
+  const inWorktree = cwd === s.worktreePath;
+  const worktree = s.worktreePath;
+  switch (view.kind) {
+    case 'base': {
+      const fork = await forkPoint(ws, s, cwd, tip);
+      return inWorktree ? { cwd, revs: [fork], from: fork, to: null, worktree } : { cwd, revs: [fork, tip], from: fork, to: tip, worktree };
+    }
+    case 'uncommitted':
+      if (!inWorktree) throw invalidInput(`session ${s.id} has no worktree folder: nothing is uncommitted (choose the base view or a commit)`);
+      return { cwd, revs: [tip], from: tip, to: null, worktree };
+    case 'commit': {
+      const sha = await resolveCommit(cwd, view.sha ?? '');
+      const fork = await forkPoint(ws, s, cwd, tip);
+      if (sha === null || sha === fork || !(await isAncestor(cwd, sha, tip)) || (await isAncestor(cwd, sha, fork))) {
+        throw invalidInput(`${view.sha ?? ''} is not one of session ${s.id}'s commits: pick one from diff.commits`);
+      }
+      const parent = (await firstParent(cwd, sha)) ?? (await emptyTree(cwd));
+      return { cwd, revs: [parent, sha], from: parent, to: sha, worktree };
+    }
+    case 'since': {
+      const from = await resolveCommit(cwd, view.from ?? '');
+      const fork = await forkPoint(ws, s, cwd, tip);
+      if (from === null || !(await isAncestor(cwd, fork, from))) {
+        throw invalidInput(`${view.from ?? ''} is not in session ${s.id}'s history (it must be the session's fork point or a commit after it)`);
+      }
+      return inWorktree ? { cwd, revs: [from], from, to: null, worktree } : { cwd, revs: [from, tip], from, to: tip, worktree };
+    }
+  }
+}
+
+async function emptyTree(cwd: string): Promise<string> {
+  return (await git(['hash-object', '-t', 'tree', '--stdin'], { cwd, input: '' })).stdout.trim();
+}
+
+const KIND: Record<string, ChangedFile['kind']> = { A: 'added', M: 'modified', D: 'deleted', R: 'renamed', C: 'added', T: 'modified' };
+
+const IMAGE_EXT: Record<string, ImageKind> = { '.png': 'png', '.jpg': 'jpeg', '.jpeg': 'jpeg', '.gif': 'gif', '.webp': 'webp', '.svg': 'svg' };
+const MIME: Record<ImageKind, string> = { png: 'image/png', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', svg: 'image/svg+xml' };
+
+export const imageKindOf = (file: string): ImageKind | null => IMAGE_EXT[path.extname(file).toLowerCase()] ?? null;
+
+const sha1 = (text: string | Buffer) => createHash('sha1').update(text).digest('hex');
+
+/** git's quoting of a path in a patch header (with core.quotePath off: only control characters,
+ * the double quote and the backslash make git quote it). */
+export function quotePath(p: string): string {
+  if (!/[\x00-\x1f"\\\x7f]/.test(p)) return p;
+  const esc: Record<string, string> = { '\t': '\\t', '\n': '\\n', '"': '\\"', '\\': '\\\\', '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\r': '\\r', '\v': '\\v' };
+  return `"${[...p].map((c) => esc[c] ?? (c < ' ' || c === '\x7f' ? `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}` : c)).join('')}"`;
+}
+
+const headerOf = (oldPath: string, newPath: string) => `diff --git ${quotePath(`a/${oldPath}`)} ${quotePath(`b/${newPath}`)}`;
+
+/** Splits `git diff`'s output into its files' patches, keyed by their `diff --git` line. */
+export function splitPatch(text: string): Map<string, string> {
+  const byHeader = new Map<string, string>();
+  if (text === '') return byHeader;
+  const starts: number[] = [];
+  if (text.startsWith('diff --git ')) starts.push(0);
+  for (let at = text.indexOf('\ndiff --git '); at !== -1; at = text.indexOf('\ndiff --git ', at + 1)) starts.push(at + 1);
+  starts.forEach((start, i) => {
+    const chunk = text.slice(start, starts[i + 1] ?? text.length);
+    const eol = chunk.indexOf('\n');
+    byHeader.set(eol === -1 ? chunk : chunk.slice(0, eol), chunk);
+  });
+  return byHeader;
+}
+
+/** The patch git would print for a new file (`git diff --no-index /dev/null <file>`), written here. */
+export function newFilePatchOf(rel: string, bytes: Buffer, executable: boolean): { patch: string; binary: boolean; lines: number } {
+  const mode = executable ? '100755' : '100644';
+  const blob = sha1(Buffer.concat([Buffer.from(`blob ${bytes.length}\0`), bytes]));
+  const head = `${headerOf(rel, rel)}\nnew file mode ${mode}\nindex 0000000..${blob.slice(0, 7)}\n`;
+  if (bytes.length === 0) return { patch: head, binary: false, lines: 0 };
+  if (bytes.subarray(0, 8000).includes(0)) return { patch: `${head}Binary files /dev/null and ${quotePath(`b/${rel}`)} differ\n`, binary: true, lines: 0 };
+  const text = bytes.toString('utf8');
+  const endsInNewline = text.endsWith('\n');
+  const lines = (endsInNewline ? text.slice(0, -1) : text).split('\n');
+  const body = lines.map((line) => `+${line}\n`).join('') + (endsInNewline ? '' : '\\ No newline at end of file\n');
+  const range = lines.length === 1 ? '+1' : `+1,${lines.length}`;
+  return { patch: `${head}--- /dev/null\n+++ ${quotePath(`b/${rel}`)}\n@@ -0,0 ${range} @@\n${body}`, binary: false, lines: lines.length };
+}
+
+/** A worktree file's bytes, never through a symbolic link out of the worktree (a link is read as
+ * git stores it: the text of its target). */
+function readWorktreeFile(worktree: string, rel: string): { bytes: Buffer; executable: boolean; tooBig?: number; mtime?: number } | null {
+  const full = path.resolve(worktree, rel);
+  const root = realpathSync(worktree);
+  let parent: string;
+  try {
+    parent = realpathSync(path.dirname(full));
+  } catch {
+    return null;
+  }
+  if (parent !== root && !parent.startsWith(root + path.sep)) throw invalidInput(`${rel} is outside the session's worktree`);
+  const target = path.join(parent, path.basename(full));
+  let stat;
+  try {
+    stat = lstatSync(target);
+  } catch {
+    return null;
+  }
+  if (stat.isSymbolicLink()) return { bytes: Buffer.from(readlinkSync(target)), executable: false };
+  if (!stat.isFile()) return null;
+  // Not read whole: its size stands for it (a new file this large is shown as binary, by size).
+  if (stat.size > MAX_READ_BYTES) return { bytes: Buffer.alloc(0), executable: false, tooBig: stat.size, mtime: stat.mtimeMs };
+  return { bytes: readFileSync(target), executable: (stat.mode & 0o111) !== 0 };
+}
+
+interface Listed {
+  sides: Sides;
+  files: (Omit<DiffFile, 'patch' | 'tooLarge'> & { fullPatch: string })[];
+}
+
+/** Every changed file of the view with its whole patch (held back later, by the caller's caps). */
+async function listView(ws: Workspace, s: Session, view: DiffView, ignoreWhitespace: boolean): Promise<Listed> {
+  const sides = await resolveSides(ws, s, view);
+  const ws_ = ignoreWhitespace ? ['-w'] : [];
+  const [summary, patchOut, untracked] = await Promise.all([
+    diffSummary(sides.cwd, [...sides.revs, ...ws_]),
+    git(['-c', 'core.quotePath=false', 'diff', ...sides.revs, '-M', ...ws_, '--'], { cwd: sides.cwd }),
+    sides.to === null ? untrackedFiles(sides.worktree) : Promise.resolve([]),
+  ]);
+  const chunks = splitPatch(patchOut.stdout);
+  const files: Listed['files'] = summary.map((entry) => {
+    const fullPatch = chunks.get(headerOf(entry.origPath ?? entry.path, entry.path)) ?? '';
+    return {
+      path: entry.path,
+      origPath: entry.origPath,
+      kind: KIND[entry.status] ?? 'modified',
+      insertions: entry.insertions,
+      deletions: entry.deletions,
+      binary: entry.insertions === null || /^Binary files .* differ$/m.test(fullPatch),
+      size: Buffer.byteLength(fullPatch),
+      hash: sha1(fullPatch),
+      image: imageKindOf(entry.path),
+      fullPatch,
+    };
+  });
+  for (const rel of untracked) {
+    if (rel.endsWith('/')) continue; // a nested repository
+    const read = readWorktreeFile(sides.worktree, rel);
+    if (read === null) continue;
+    const made =
+      read.tooBig === undefined
+        ? newFilePatchOf(rel, read.bytes, read.executable)
+        : { patch: `${headerOf(rel, rel)}\nnew file (${read.tooBig} bytes, ${read.mtime})\nBinary files /dev/null and b/${rel} differ\n`, binary: true, lines: 0 };
+    files.push({
+      path: rel,
+      origPath: null,
+      kind: 'untracked',
+      insertions: made.binary ? null : made.lines,
+      deletions: made.binary ? null : 0,
+      binary: made.binary,
+      size: Buffer.byteLength(made.patch),
+      hash: sha1(made.patch),
+      image: imageKindOf(rel),
+      fullPatch: made.patch,
+    });
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { sides, files };
+}
+
+/** `diff.get`: the view's files, each patch inline unless it is large (or the answer already is). */
+export async function reviewDiff(ws: Workspace, s: Session, view: DiffView, ignoreWhitespace = false): Promise<{ from: string | null; to: string | null; files: DiffFile[] }> {
+  const { sides, files } = await listView(ws, s, view, ignoreWhitespace);
+  let total = 0;
+  return {
+    from: sides.from,
+    to: sides.to,
+    files: files.map(({ fullPatch, ...file }) => {
+      const inline = !file.binary && file.size <= INLINE_PATCH_BYTES && total + file.size <= INLINE_TOTAL_BYTES;
+      if (inline) total += file.size;
+      return { ...file, patch: file.binary ? null : inline ? fullPatch : null, tooLarge: !file.binary && !inline };
+    }),
+  };
+}
+
+async function changedFile(ws: Workspace, s: Session, view: DiffView, rel: string, ignoreWhitespace = false) {
+  const listed = await listView(ws, s, view, ignoreWhitespace);
+  const file = listed.files.find((f) => f.path === rel);
+  if (!file) throw invalidInput(`${rel} has no changes in this view of session ${s.id}`);
+  return { sides: listed.sides, file };
+}
+
+/** `diff.file`: one file with its patch, up to the on-request cap. */
+export async function reviewFileDiff(ws: Workspace, s: Session, view: DiffView, rel: string, ignoreWhitespace = false): Promise<DiffFile> {
+  const { file } = await changedFile(ws, s, view, rel, ignoreWhitespace);
+  const { fullPatch, ...rest } = file;
+  const tooLarge = !file.binary && file.size > MAX_REQUESTED_PATCH_BYTES;
+  return { ...rest, patch: file.binary || tooLarge ? null : fullPatch, tooLarge };
+}
+
+/** A side's bytes: the old side from its commit, the new side from its commit or the worktree. */
+async function sideBytes(sides: Sides, file: { path: string; origPath: string | null; kind: ChangedFile['kind'] }, side: 'old' | 'new'): Promise<Buffer | null> {
+  if (side === 'old') {
+    if (sides.from === null || file.kind === 'added' || file.kind === 'untracked') return null;
+    return blobAt(sides.cwd, sides.from, file.origPath ?? file.path);
+  }
+  if (file.kind === 'deleted') return null;
+  if (sides.to !== null) return blobAt(sides.cwd, sides.to, file.path);
+  return readWorktreeFile(sides.worktree, file.path)?.bytes ?? null;
+}
+
+async function blobAt(cwd: string, commit: string, rel: string): Promise<Buffer | null> {
+  const spec = `${commit}:${rel}`;
+  const size = await git(['cat-file', '-s', spec], { cwd, okExitCodes: [128] });
+  if (size.exitCode !== 0) return null;
+  // Past both caps only its size matters: a zero-filled stand-in of that length, never read.
+  if (Number(size.stdout.trim()) > Math.max(MAX_SIDE_BYTES, MAX_IMAGE_BYTES)) return Buffer.alloc(Number(size.stdout.trim()));
+  return gitBytes(['cat-file', 'blob', spec], { cwd });
+}
+
+/** `diff.lines`: a side's text, split in lines, for more context around the hunks. */
+export async function reviewLines(ws: Workspace, s: Session, view: DiffView, rel: string, side: 'old' | 'new'): Promise<{ lines: string[]; total: number }> {
+  const { sides, file } = await changedFile(ws, s, view, rel);
+  if (file.binary) throw invalidInput(`${rel} is binary: it has no lines to show`);
+  const bytes = await sideBytes(sides, file, side);
+  if (bytes === null) return { lines: [], total: 0 };
+  if (bytes.length > MAX_SIDE_BYTES) throw invalidInput(`${rel} is too large to show more context (${bytes.length} bytes, the limit is ${MAX_SIDE_BYTES})`);
+  const text = bytes.toString('utf8');
+  const lines = (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
+  const all = text === '' ? [] : lines;
+  return { lines: all, total: all.length };
+}
+
+/** `diff.blob`: a side's size, and an image's bytes for its preview. */
+export async function reviewBlob(ws: Workspace, s: Session, view: DiffView, rel: string, side: 'old' | 'new'): Promise<{ size: number | null; mime: string | null; data: string | null }> {
+  const { sides, file } = await changedFile(ws, s, view, rel);
+  const bytes = await sideBytes(sides, file, side);
+  if (bytes === null) return { size: null, mime: null, data: null };
+  const kind = side === 'old' ? imageKindOf(file.origPath ?? file.path) : imageKindOf(file.path);
+  const mime = kind === null ? null : MIME[kind];
+  return { size: bytes.length, mime, data: mime !== null && bytes.length <= MAX_IMAGE_BYTES ? bytes.toString('base64') : null };
+}
