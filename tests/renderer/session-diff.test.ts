@@ -1,45 +1,55 @@
 /**
- * The session view's live diff (renderer/src/features/diff/session-diff.ts): snapshot, deltas in
- * sequence, a re-snapshot on a gap, throttled re-fetches, and watch.stop at the end.
+ * The session view's live diff (renderer/src/features/diff/session-diff.ts): snapshot, then the
+ * view's files (`diff.get`), deltas in sequence, a re-snapshot on a gap, throttled re-fetches,
+ * views and whitespace, a large file on request, and watch.stop at the end.
  */
 import { describe, expect, it } from 'vitest';
-import type { ChangedFile } from '../../shared/models';
+import type { DiffFile } from '../../shared/commands/diff';
 import type { EventPayload } from '../../shared/contract';
-import { createSessionDiff } from '../../renderer/src/features/diff/session-diff';
+import { createSessionDiff, keepUnchanged } from '../../renderer/src/features/diff/session-diff';
 
-const file = (path: string, insertions = 1): ChangedFile => ({ path, origPath: null, kind: 'modified', insertions, deletions: 0, binary: false });
+const file = (path: string, hash = 'h1', extra: Partial<DiffFile> = {}): DiffFile => ({
+  path,
+  origPath: null,
+  kind: 'modified',
+  insertions: 1,
+  deletions: 0,
+  binary: false,
+  patch: `patch of ${path}`,
+  size: 10,
+  tooLarge: false,
+  hash,
+  image: null,
+  ...extra,
+});
 
-function harness(initial: { seq: number; files: ChangedFile[] }) {
+function harness(initial: { seq: number; files: DiffFile[] }) {
   const calls: { command: string; input: Record<string, unknown> }[] = [];
-  let snapshot = initial;
-  let changes: ChangedFile[] = initial.files;
+  let seq = initial.seq;
+  let files = initial.files;
   const timers: (() => void)[] = [];
   const invoke = (async (command: string, input: Record<string, unknown>) => {
     calls.push({ command, input });
     switch (command) {
       case 'watch.session':
-        return { ok: true, value: snapshot };
-      case 'sessions.changes':
-        return { ok: true, value: changes };
-      case 'sessions.fileDiff':
-        return { ok: true, value: { path: input.path, patch: `patch of ${String(input.path)}`, binary: false, tooLarge: false, size: 10 } };
+        return { ok: true, value: { seq, files: [] } };
+      case 'diff.get':
+        return { ok: true, value: { from: 'abc', to: null, files } };
+      case 'diff.file':
+        return { ok: true, value: { ...files.find((f) => f.path === input.path)!, patch: 'the whole patch', tooLarge: false } };
       case 'watch.stop':
         return { ok: true, value: { stopped: true } };
       default:
         throw new Error(`unexpected ${command}`);
     }
   }) as never;
-  const diff = createSessionDiff('/repo', 'abc123', {
-    invoke,
-    setTimeout: (callback) => timers.push(callback),
-    clearTimeout: () => {},
-  });
+  const diff = createSessionDiff('/repo', 'abc123', { invoke, setTimeout: (callback) => timers.push(callback), clearTimeout: () => {} });
   return {
     diff,
     calls,
-    commands: () => calls.map((c) => (c.command === 'sessions.fileDiff' ? `fileDiff ${String(c.input.path)}` : c.command)),
-    setSnapshot: (next: typeof snapshot) => (snapshot = next),
-    setChanges: (next: ChangedFile[]) => (changes = next),
+    commands: () => calls.map((c) => c.command),
+    setSeq: (next: number) => (seq = next),
+    setFiles: (next: DiffFile[]) => (files = next),
     flushTimers: async () => {
       while (timers.length > 0) timers.shift()!();
       await settle();
@@ -51,69 +61,46 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 const event = (seq: number, paths: string[], overflow = false): EventPayload<'worktree.changed'> => ({ repo: '/repo', sessionId: 'abc123', seq, paths, overflow });
 
 describe('session diff', () => {
-  it('takes a snapshot, then shows the first file', async () => {
-    const h = harness({ seq: 4, files: [file('a.ts'), file('b.ts')] });
+  it('takes a snapshot, then reads the view’s files in the tree’s order (folders first)', async () => {
+    const h = harness({ seq: 4, files: [file('a.ts'), file('src/b.ts')] });
     await h.diff.start();
-    await settle();
     const state = h.diff.store.get();
-    expect(state.status).toBe('ready');
-    expect(state.seq).toBe(4);
-    expect(state.files.map((f) => f.path)).toEqual(['a.ts', 'b.ts']);
-    expect(state.diff).toMatchObject({ path: 'a.ts', status: 'ready', value: { patch: 'patch of a.ts' } });
-    expect(h.calls[0]).toEqual({ command: 'watch.session', input: { repo: '/repo', id: 'abc123' } });
+    expect(state).toMatchObject({ status: 'ready', seq: 4, from: 'abc', to: null, view: { kind: 'base' } });
+    expect(state.files.map((f) => f.path)).toEqual(['src/b.ts', 'a.ts']);
+    expect(h.calls.slice(0, 2)).toEqual([
+      { command: 'watch.session', input: { repo: '/repo', id: 'abc123' } },
+      { command: 'diff.get', input: { repo: '/repo', id: 'abc123', view: { kind: 'base' } } },
+    ]);
   });
 
-  it('re-fetches the list once per burst of deltas, and the selected diff only when it was touched', async () => {
+  it('fetches again once per burst of deltas, keeping the objects of files that did not change', async () => {
     const h = harness({ seq: 0, files: [file('a.ts'), file('b.ts')] });
     await h.diff.start();
-    await settle();
+    const [a] = h.diff.store.get().files;
     h.calls.length = 0;
-
     h.diff.handleEvent(event(1, ['b.ts']));
     h.diff.handleEvent(event(2, ['c.ts']));
-    h.setChanges([file('a.ts'), file('b.ts', 5), file('c.ts')]);
+    h.setFiles([file('a.ts'), file('b.ts', 'h2'), file('c.ts')]);
     await h.flushTimers();
-    expect(h.commands()).toEqual(['sessions.changes']);
-    expect(h.diff.store.get().files.map((f) => f.path)).toEqual(['a.ts', 'b.ts', 'c.ts']);
+    expect(h.commands()).toEqual(['diff.get']);
     expect(h.diff.store.get().seq).toBe(2);
-
-    h.diff.handleEvent(event(3, ['a.ts']));
-    await h.flushTimers();
-    expect(h.commands()).toEqual(['sessions.changes', 'sessions.changes', 'fileDiff a.ts']);
-  });
-
-  it('keeps unchanged file objects, so memoized rows do not re-render', async () => {
-    const h = harness({ seq: 0, files: [file('a.ts'), file('b.ts')] });
-    await h.diff.start();
-    await settle();
-    const [a] = h.diff.store.get().files;
-    h.setChanges([file('a.ts'), file('b.ts', 9)]);
-    h.diff.handleEvent(event(1, ['b.ts']));
-    await h.flushTimers();
     expect(h.diff.store.get().files[0]).toBe(a);
-    expect(h.diff.store.get().files[1]?.insertions).toBe(9);
+    expect(h.diff.store.get().files[1]?.hash).toBe('h2');
   });
 
-  it('takes the snapshot again when seq skips', async () => {
+  it('takes the snapshot again when seq skips, and ignores old deltas', async () => {
     const h = harness({ seq: 1, files: [file('a.ts')] });
     await h.diff.start();
-    await settle();
     h.calls.length = 0;
-    h.setSnapshot({ seq: 7, files: [file('a.ts'), file('z.ts')] });
+    h.setSeq(7);
     h.diff.handleEvent(event(3, ['z.ts']));
     await settle();
-    expect(h.commands()).toEqual(['watch.session', 'fileDiff a.ts']);
+    expect(h.commands()).toEqual(['watch.session', 'diff.get']);
     expect(h.diff.store.get().seq).toBe(7);
-    expect(h.diff.store.get().files.map((f) => f.path)).toEqual(['a.ts', 'z.ts']);
-
-    // Old or repeated deltas are ignored; the next in sequence is applied.
     h.calls.length = 0;
     h.diff.handleEvent(event(7, ['a.ts']));
     await h.flushTimers();
     expect(h.commands()).toEqual([]);
-    h.diff.handleEvent(event(8, ['a.ts']));
-    await h.flushTimers();
-    expect(h.commands()).toEqual(['sessions.changes', 'fileDiff a.ts']);
   });
 
   it('ignores other sessions and repositories', async () => {
@@ -126,23 +113,47 @@ describe('session diff', () => {
     expect(h.calls).toEqual([]);
   });
 
-  it('loads a file when selected, and on an overflow batch reloads it whatever the paths', async () => {
-    const h = harness({ seq: 0, files: [file('a.ts'), file('b.ts')] });
+  it('switches views and whitespace; a commit’s view does not follow the worktree', async () => {
+    const h = harness({ seq: 0, files: [file('a.ts')] });
     await h.diff.start();
-    await settle();
-    h.diff.select('b.ts');
-    await settle();
-    expect(h.diff.store.get().diff).toMatchObject({ path: 'b.ts', status: 'ready' });
     h.calls.length = 0;
-    h.diff.handleEvent(event(1, ['x.ts'], true));
+    h.diff.setIgnoreWhitespace(true);
+    await settle();
+    h.diff.setView({ kind: 'commit', sha: 'abcdef12' });
+    await settle();
+    expect(h.calls.map((c) => c.input)).toEqual([
+      { repo: '/repo', id: 'abc123', view: { kind: 'base' }, ignoreWhitespace: true },
+      { repo: '/repo', id: 'abc123', view: { kind: 'commit', sha: 'abcdef12' }, ignoreWhitespace: true },
+    ]);
+    h.calls.length = 0;
+    h.diff.handleEvent(event(1, ['a.ts']));
     await h.flushTimers();
-    expect(h.commands()).toEqual(['sessions.changes', 'fileDiff b.ts']);
+    expect(h.calls).toEqual([]);
+  });
+
+  it('a large file’s patch asked for stays while its content does not change', async () => {
+    const big = file('big.ts', 'hb', { patch: null, tooLarge: true, size: 2_000_000 });
+    const h = harness({ seq: 0, files: [big] });
+    await h.diff.start();
+    expect(await h.diff.loadFile('big.ts')).toBeNull();
+    expect(h.diff.store.get().files[0]?.patch).toBe('the whole patch');
+    h.diff.handleEvent(event(1, ['other']));
+    await h.flushTimers();
+    expect(h.diff.store.get().files[0]?.patch).toBe('the whole patch');
+    h.setFiles([{ ...big, hash: 'changed' }]);
+    h.diff.handleEvent(event(2, ['big.ts']));
+    await h.flushTimers();
+    expect(h.diff.store.get().files[0]).toMatchObject({ patch: null, tooLarge: true });
+  });
+
+  it('keepUnchanged returns the same array when nothing changed', () => {
+    const list = [file('a'), file('b')];
+    expect(keepUnchanged(list, [file('a'), file('b')])).toBe(list);
   });
 
   it('stops watching once, and ignores events afterwards', async () => {
     const h = harness({ seq: 0, files: [file('a.ts')] });
     await h.diff.start();
-    await settle();
     h.calls.length = 0;
     h.diff.stop();
     h.diff.stop();

@@ -6,7 +6,7 @@ import { viewError, type DiffFile, type DiffView, type ImageKind, type SessionCo
 import { invalidInput } from '../errors';
 import { diffSummary } from '../git/diff';
 import { untrackedFiles } from '../git/files';
-import { git, gitBytes } from '../git/git';
+import { blobBytes, blobSize, commitsBetween, emptyTree, fullPatch } from '../git/review';
 import { isAncestor, mergeBase } from '../git/history';
 import { branchRef, firstParent, resolveCommit } from '../git/refs';
 import type { Workspace } from '../workspace';
@@ -66,15 +66,7 @@ async function forkPoint(ws: Workspace, s: Session, cwd: string, tip: string): P
 export async function sessionCommits(ws: Workspace, s: Session): Promise<SessionCommit[]> {
   const { cwd, tip } = await tipOf(ws, s);
   const fork = await forkPoint(ws, s, cwd, tip);
-  const out = await git(['log', `--max-count=${MAX_COMMITS}`, '--format=%H%x1f%s%x1f%an%x1f%aI%x1e', tip, '--not', fork], { cwd });
-  return out.stdout
-    .split('\x1e')
-    .map((record) => record.replace(/^\n/, ''))
-    .filter(Boolean)
-    .map((record) => {
-      const [sha = '', subject = '', author = '', time = ''] = record.split('\x1f');
-      return { sha, subject, author, time };
-    });
+  return commitsBetween(cwd, tip, fork, MAX_COMMITS);
 }
 
 async function resolveSides(ws: Workspace, s: Session, view: DiffView): Promise<Sides> {
@@ -111,10 +103,6 @@ async function resolveSides(ws: Workspace, s: Session, view: DiffView): Promise<
   }
 }
 
-async function emptyTree(cwd: string): Promise<string> {
-  return (await git(['hash-object', '-t', 'tree', '--stdin'], { cwd, input: '' })).stdout.trim();
-}
-
 const KIND: Record<string, ChangedFile['kind']> = { A: 'added', M: 'modified', D: 'deleted', R: 'renamed', C: 'added', T: 'modified' };
 
 const IMAGE_EXT: Record<string, ImageKind> = { '.png': 'png', '.jpg': 'jpeg', '.jpeg': 'jpeg', '.gif': 'gif', '.webp': 'webp', '.svg': 'svg' };
@@ -126,8 +114,10 @@ const sha1 = (text: string | Buffer) => createHash('sha1').update(text).digest('
 
 /** git's quoting of a path in a patch header (with core.quotePath off: only control characters,
  * the double quote and the backslash make git quote it). */
+const needsQuotes = (p: string) => [...p].some((c) => c < ' ' || c === '"' || c === '\\' || c === '\x7f');
+
 export function quotePath(p: string): string {
-  if (!/[\x00-\x1f"\\\x7f]/.test(p)) return p;
+  if (!needsQuotes(p)) return p;
   const esc: Record<string, string> = { '\t': '\\t', '\n': '\\n', '"': '\\"', '\\': '\\\\', '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\r': '\\r', '\v': '\\v' };
   return `"${[...p].map((c) => esc[c] ?? (c < ' ' || c === '\x7f' ? `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}` : c)).join('')}"`;
 }
@@ -201,10 +191,10 @@ async function listView(ws: Workspace, s: Session, view: DiffView, ignoreWhitesp
   const ws_ = ignoreWhitespace ? ['-w'] : [];
   const [summary, patchOut, untracked] = await Promise.all([
     diffSummary(sides.cwd, [...sides.revs, ...ws_]),
-    git(['-c', 'core.quotePath=false', 'diff', ...sides.revs, '-M', ...ws_, '--'], { cwd: sides.cwd }),
+    fullPatch(sides.cwd, sides.revs, ignoreWhitespace),
     sides.to === null ? untrackedFiles(sides.worktree) : Promise.resolve([]),
   ]);
-  const chunks = splitPatch(patchOut.stdout);
+  const chunks = splitPatch(patchOut);
   const files: Listed['files'] = summary.map((entry) => {
     const fullPatch = chunks.get(headerOf(entry.origPath ?? entry.path, entry.path)) ?? '';
     return {
@@ -287,12 +277,11 @@ async function sideBytes(sides: Sides, file: { path: string; origPath: string | 
 }
 
 async function blobAt(cwd: string, commit: string, rel: string): Promise<Buffer | null> {
-  const spec = `${commit}:${rel}`;
-  const size = await git(['cat-file', '-s', spec], { cwd, okExitCodes: [128] });
-  if (size.exitCode !== 0) return null;
+  const size = await blobSize(cwd, commit, rel);
+  if (size === null) return null;
   // Past both caps only its size matters: a zero-filled stand-in of that length, never read.
-  if (Number(size.stdout.trim()) > Math.max(MAX_SIDE_BYTES, MAX_IMAGE_BYTES)) return Buffer.alloc(Number(size.stdout.trim()));
-  return gitBytes(['cat-file', 'blob', spec], { cwd });
+  if (size > Math.max(MAX_SIDE_BYTES, MAX_IMAGE_BYTES)) return Buffer.alloc(size);
+  return blobBytes(cwd, commit, rel);
 }
 
 /** `diff.lines`: a side's text, split in lines, for more context around the hunks. */

@@ -1,6 +1,7 @@
 import { Dialog } from '../components/Dialog';
 import { useStore } from '../lib/create-store';
 import { SHORTCUTS } from '../models/shortcuts';
+import { DIFF_SHORTCUTS } from '../models/diff-nav';
 import { shortcutHelp } from './shortcuts';
 
 /** The keyboard shortcuts, listed (`?`). */
@@ -11,7 +12,7 @@ export function ShortcutHelp() {
     <Dialog title="Keyboard shortcuts" onClose={() => shortcutHelp.set(false)} testId="shortcut-help">
       <table className="shortcut-table">
         <tbody>
-          {SHORTCUTS.map((s) => (
+          {[...SHORTCUTS, ...DIFF_SHORTCUTS].map((s) => (
             <tr key={s.keys}>
               <th scope="row">
                 <kbd>{s.keys}</kbd>

@@ -1,25 +1,47 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { DiffView, SessionCommit } from '../../../../shared/commands/diff';
 import { api, onReconnect } from '../../api';
+import { keyPressOf } from '../../app/shortcuts';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useStore } from '../../lib/create-store';
-import { ChangedFileList } from './ChangedFileList';
-import { FileDiffView } from './FileDiffView';
+import { formatRelative } from '../../lib/format';
+import { diffKeyOf } from '../../models/diff-nav';
+import { viewedCount } from '../../models/diff-viewed';
+import { diffMode, setDiffMode, type DiffMode } from './diff-mode-store';
+import type { DiffSlots, SectionIo } from './FileSection';
+import { ReviewDiff, type ReviewDiffHandle } from './ReviewDiff';
 import { createSessionDiff, type SessionDiff } from './session-diff';
+import { createViewedMarks, type ViewedMarksStore } from './viewed-store';
+
+export interface DiffTabProps extends DiffSlots {
+  repo: string;
+  sessionId: string;
+  /** The view to open on (default: everything against the base). */
+  view?: DiffView;
+}
 
 /**
- * The session's changed files and the selected file's diff, live: `watch.session` on mount,
- * `worktree.changed` while shown, `watch.stop` when the session view goes away.
+ * The session's diff, live: every changed file in one scroll with the file tree, for one of its
+ * views (all changes against the base, uncommitted only, one commit, or since a given commit).
+ * `watch.session` on mount, `worktree.changed` while shown, `watch.stop` when it goes away.
  */
-export function DiffTab({ repo, sessionId }: { repo: string; sessionId: string }) {
+export function DiffTab({ repo, sessionId, view, ...slots }: DiffTabProps) {
   const [diff, setDiff] = useState<SessionDiff | null>(null);
+  const marks = useMemo(() => createViewedMarks(repo, sessionId), [repo, sessionId]);
+  const viewKey = view === undefined ? '' : JSON.stringify(view);
 
   useEffect(() => {
-    const controller = createSessionDiff(repo, sessionId, {
-      invoke: (command, input) => api.invoke(command, input),
-      setTimeout: (callback, ms) => window.setTimeout(callback, ms),
-      clearTimeout: (handle) => window.clearTimeout(handle as number),
-    });
+    const controller = createSessionDiff(
+      repo,
+      sessionId,
+      {
+        invoke: (command, input) => api.invoke(command, input),
+        setTimeout: (callback, ms) => window.setTimeout(callback, ms),
+        clearTimeout: (handle) => window.clearTimeout(handle as number),
+      },
+      viewKey === '' ? {} : { view: JSON.parse(viewKey) as DiffView },
+    );
     const offEvent = api.on('worktree.changed', controller.handleEvent);
     const offReconnect = onReconnect(() => void controller.resnapshot());
     void controller.start();
@@ -29,27 +51,160 @@ export function DiffTab({ repo, sessionId }: { repo: string; sessionId: string }
       offReconnect();
       controller.stop();
     };
-  }, [repo, sessionId]);
+  }, [repo, sessionId, viewKey]);
 
   if (diff === null) return null;
-  return <DiffPanes diff={diff} />;
+  return <DiffPanes repo={repo} sessionId={sessionId} diff={diff} marks={marks} slots={slots} />;
 }
 
-function DiffPanes({ diff }: { diff: SessionDiff }) {
+function DiffPanes({ repo, sessionId, diff, marks, slots }: { repo: string; sessionId: string; diff: SessionDiff; marks: ViewedMarksStore; slots: DiffSlots }) {
   const state = useStore(diff.store);
-  if (state.status === 'error') return <ErrorMessage message={`Could not read the session's changes: ${state.error}`} testId="diff-error" />;
-  if (state.status === 'loading') {
-    return (
-      <p className="muted" aria-busy="true">
-        Reading the worktree…
-      </p>
-    );
-  }
-  if (state.files.length === 0) return <EmptyState>No changes yet: this session's worktree is the same as where it left its base.</EmptyState>;
+  const viewed = useStore(marks.store);
+  const mode = useStore(diffMode);
+  const handle = useRef<ReviewDiffHandle>(null);
+
+  const io: SectionIo = useMemo(() => {
+    const viewNow = () => diff.store.get().view;
+    return {
+      loadFile: (path) => diff.loadFile(path),
+      fetchLines: async (path, side) => {
+        const result = await api.invoke('diff.lines', { repo, id: sessionId, view: viewNow(), path, side });
+        return result.ok ? { ok: true, lines: result.value.lines } : { ok: false, error: result.error.message };
+      },
+      fetchBlob: async (path, side) => {
+        const result = await api.invoke('diff.blob', { repo, id: sessionId, view: viewNow(), path, side });
+        return result.ok ? result.value : null;
+      },
+    };
+  }, [diff, repo, sessionId]);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const key = diffKeyOf(keyPressOf(event, document));
+      if (key === null || handle.current === null) return;
+      event.preventDefault();
+      if (key === 'next-file') handle.current.step(1);
+      else if (key === 'previous-file') handle.current.step(-1);
+      else if (key === 'next-hunk') handle.current.stepHunk(1);
+      else if (key === 'previous-hunk') handle.current.stepHunk(-1);
+      else handle.current.toggleCurrentViewed();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const count = viewedCount(viewed, state.files);
   return (
-    <div className="diff-layout">
-      <ChangedFileList files={state.files} selected={state.diff.path} onSelect={diff.select} />
-      <FileDiffView diff={state.diff} />
+    <div className="diff-tab" data-testid="diff-tab">
+      <div className="diff-toolbar">
+        <ViewPicker repo={repo} sessionId={sessionId} view={state.view} onView={diff.setView} />
+        <label className="diff-check">
+          <input type="checkbox" data-testid="diff-ignore-whitespace" checked={state.ignoreWhitespace} onChange={(e) => diff.setIgnoreWhitespace(e.target.checked)} /> Hide whitespace
+        </label>
+        <span className="diff-viewed-count muted" data-testid="diff-viewed-count">
+          {count} of {state.files.length} viewed
+        </span>
+        <ModeToggle mode={mode} />
+      </div>
+      {state.view.kind === 'commit' && <CommitList repo={repo} sessionId={sessionId} selected={state.view.sha ?? null} onPick={(sha) => diff.setView({ kind: 'commit', sha })} />}
+      {state.view.kind === 'since' && <p className="muted diff-since">Changes since {state.view.from?.slice(0, 10)}, up to the worktree now.</p>}
+      {state.status === 'error' ? (
+        <ErrorMessage message={`Could not read the session's changes: ${state.error}`} testId="diff-error" />
+      ) : state.status === 'loading' ? (
+        <p className="muted" aria-busy="true">
+          Reading the worktree…
+        </p>
+      ) : state.files.length === 0 ? (
+        <EmptyState>{emptyText(state.view)}</EmptyState>
+      ) : (
+        <ReviewDiff files={state.files} mode={mode} viewed={viewed} onToggleViewed={marks.toggle} io={io} handle={handle} {...slots} />
+      )}
+    </div>
+  );
+}
+
+function emptyText(view: DiffView): string {
+  switch (view.kind) {
+    case 'base':
+      return "No changes yet: this session's worktree is the same as where it left its base.";
+    case 'uncommitted':
+      return 'Nothing uncommitted: the worktree is the same as its last commit.';
+    case 'commit':
+      return view.sha ? 'This commit changes no file.' : 'Pick a commit above to see what it changed.';
+    case 'since':
+      return 'Nothing changed since that commit.';
+  }
+}
+
+const VIEWS: { kind: DiffView['kind']; label: string }[] = [
+  { kind: 'base', label: 'All changes' },
+  { kind: 'uncommitted', label: 'Uncommitted' },
+  { kind: 'commit', label: 'Commits' },
+];
+
+function ViewPicker({ view, onView }: { repo: string; sessionId: string; view: DiffView; onView: (view: DiffView) => void }) {
+  return (
+    <div className="segmented" role="group" aria-label="What to compare">
+      {VIEWS.map((v) => (
+        <button
+          key={v.kind}
+          type="button"
+          className="segment"
+          data-testid={`diff-view-${v.kind}`}
+          aria-pressed={view.kind === v.kind}
+          onClick={() => {
+            if (view.kind !== v.kind) onView({ kind: v.kind } as DiffView);
+          }}
+        >
+          {v.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function CommitList({ repo, sessionId, selected, onPick }: { repo: string; sessionId: string; selected: string | null; onPick: (sha: string) => void }) {
+  const [commits, setCommits] = useState<SessionCommit[] | string | null>(null);
+  useEffect(() => {
+    let live = true;
+    void api.invoke('diff.commits', { repo, id: sessionId }).then((result) => {
+      if (!live) return;
+      setCommits(result.ok ? result.value : result.error.message);
+      if (result.ok && selected === null && result.value[0]) onPick(result.value[0].sha);
+    });
+    return () => {
+      live = false;
+    };
+  }, [repo, sessionId]);
+  if (commits === null) return <p className="muted">Reading the session's commits…</p>;
+  if (typeof commits === 'string') return <ErrorMessage message={commits} testId="diff-commits-error" />;
+  if (commits.length === 0) return <p className="muted" data-testid="diff-commits-empty">No commits yet: the session's work is all uncommitted.</p>;
+  const now = Date.now();
+  return (
+    <ul className="diff-commits" data-testid="diff-commits">
+      {commits.map((c) => (
+        <li key={c.sha}>
+          <button type="button" className="diff-commit" data-testid={`diff-commit-${c.sha}`} aria-current={selected !== null && c.sha.startsWith(selected) ? 'true' : undefined} onClick={() => onPick(c.sha)}>
+            <span className="mono muted">{c.sha.slice(0, 7)}</span>
+            <span className="diff-commit-subject">{c.subject}</span>
+            <span className="muted" title={c.time}>
+              {formatRelative(c.time, now)}
+            </span>
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function ModeToggle({ mode }: { mode: DiffMode }) {
+  return (
+    <div className="segmented" role="group" aria-label="Diff layout">
+      {(['unified', 'split'] as const).map((m) => (
+        <button key={m} type="button" className="segment" data-testid={`diff-mode-${m}`} aria-pressed={mode === m} onClick={() => setDiffMode(m)}>
+          {m === 'unified' ? 'Unified' : 'Split'}
+        </button>
+      ))}
     </div>
   );
 }

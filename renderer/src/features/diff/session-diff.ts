@@ -1,28 +1,26 @@
 import type { EventPayload } from '../../../../shared/contract';
-import type { ChangedFile, FileDiff } from '../../../../shared/models';
+import type { DiffFile, DiffView } from '../../../../shared/commands/diff';
 import type { CouncilApi } from '../../env';
 import { createStore } from '../../lib/create-store';
-import { reuseUnchanged } from '../../lib/same-json';
+import { treeOrder } from '../../models/diff-tree';
 
 /**
- * The live diff of one session: a snapshot from `watch.session` ({seq, files}), then
- * `worktree.changed` deltas. Each delta re-fetches the file list (`sessions.changes`, throttled)
- * and, when it touched the selected file, that file's diff. A gap in `seq` means an event was
- * missed: the snapshot is taken again.
+ * The live diff of one session, for one view: `watch.session` first (it starts the worktree watcher
+ * and numbers its events), then `diff.get` for the view; each burst of `worktree.changed` deltas
+ * fetches it again (throttled). A gap in `seq` means an event was missed: the snapshot is taken
+ * again. A file whose change did not move (same hash) keeps its object, so its section does not
+ * render again.
  */
-export interface SelectedDiff {
-  path: string | null;
-  status: 'idle' | 'loading' | 'ready' | 'error';
-  value: FileDiff | null;
-  error: string | null;
-}
-
 export interface SessionDiffState {
   status: 'loading' | 'ready' | 'error';
   error: string | null;
   seq: number;
-  files: ChangedFile[];
-  diff: SelectedDiff;
+  view: DiffView;
+  ignoreWhitespace: boolean;
+  /** The view's files in the tree's order (the scroll's order). */
+  files: DiffFile[];
+  from: string | null;
+  to: string | null;
 }
 
 export interface SessionDiffDeps {
@@ -32,37 +30,45 @@ export interface SessionDiffDeps {
   throttleMs?: number;
 }
 
-const IDLE_DIFF: SelectedDiff = { path: null, status: 'idle', value: null, error: null };
+/** The hash covers the whole patch: the same hash is the same change (a held-back patch fetched on
+ * request stays). */
+const sameFile = (a: DiffFile, b: DiffFile) => a.hash === b.hash && a.kind === b.kind && a.origPath === b.origPath;
 
-export function createSessionDiff(repo: string, id: string, deps: SessionDiffDeps) {
+/** The new list, keeping the previous object of every file that did not change. */
+export function keepUnchanged(previous: readonly DiffFile[], next: readonly DiffFile[]): DiffFile[] {
+  const byPath = new Map(previous.map((f) => [f.path, f]));
+  let changed = previous.length !== next.length;
+  const merged = next.map((file, i) => {
+    const old = byPath.get(file.path);
+    const kept = old !== undefined && sameFile(old, file) ? old : file;
+    if (kept !== previous[i]) changed = true;
+    return kept;
+  });
+  return changed ? merged : (previous as DiffFile[]);
+}
+
+export function createSessionDiff(repo: string, id: string, deps: SessionDiffDeps, initial: { view?: DiffView } = {}) {
   const throttleMs = deps.throttleMs ?? 100;
-  const store = createStore<SessionDiffState>({ status: 'loading', error: null, seq: 0, files: [], diff: IDLE_DIFF });
+  const store = createStore<SessionDiffState>({ status: 'loading', error: null, seq: 0, view: initial.view ?? { kind: 'base' }, ignoreWhitespace: false, files: [], from: null, to: null });
   let stopped = false;
   let snapshotting = false;
   let snapshotAgain = false;
   let maxSeenSeq = -1;
   let timer: unknown = null;
-  let refreshing = false;
-  let pendingPaths = new Set<string>();
-  let pendingOverflow = false;
-  let diffRequest = 0;
+  let request = 0;
 
   const patch = (next: Partial<SessionDiffState>) => store.set((state) => ({ ...state, ...next }));
 
-  const setFiles = (files: ChangedFile[]) =>
-    store.set((state) => ({ ...state, files: reuseUnchanged(state.files, files, (file) => file.path) }));
-
-  const loadDiff = async (path: string, quiet: boolean) => {
-    const request = ++diffRequest;
-    if (!quiet) patch({ diff: { path, status: 'loading', value: null, error: null } });
-    const result = await deps.invoke('sessions.fileDiff', { repo, id, path });
-    if (stopped || request !== diffRequest) return;
-    if (result.ok) {
-      patch({ diff: { path, status: 'ready', value: result.value, error: null } });
-    } else {
-      const gone = !store.get().files.some((file) => file.path === path);
-      patch({ diff: { path, status: 'error', value: null, error: gone ? 'This file has no changes any more.' : result.error.message } });
+  const load = async (): Promise<void> => {
+    const mine = ++request;
+    const { view, ignoreWhitespace } = store.get();
+    const result = await deps.invoke('diff.get', { repo, id, view, ...(ignoreWhitespace ? { ignoreWhitespace } : {}) });
+    if (stopped || mine !== request) return;
+    if (!result.ok) {
+      patch({ status: 'error', error: result.error.message });
+      return;
     }
+    store.set((state) => ({ ...state, status: 'ready', error: null, from: result.value.from, to: result.value.to, files: keepUnchanged(state.files, treeOrder(result.value.files)) }));
   };
 
   const snapshot = async (): Promise<void> => {
@@ -79,19 +85,14 @@ export function createSessionDiff(repo: string, id: string, deps: SessionDiffDep
       patch({ status: 'error', error: result.error.message });
       return;
     }
-    patch({ status: 'ready', error: null, seq: result.value.seq });
-    setFiles(result.value.files);
-    const selected = store.get().diff.path;
-    const first = result.value.files[0];
-    if (selected !== null) void loadDiff(selected, true);
-    else if (first !== undefined) void loadDiff(first.path, false);
+    patch({ seq: result.value.seq });
+    await load();
     if (snapshotAgain) {
       snapshotAgain = false;
       void snapshot();
-    } else if (maxSeenSeq > result.value.seq) {
+    } else if (maxSeenSeq > store.get().seq) {
       // Deltas arrived while the snapshot was on its way: it may predate them.
       patch({ seq: maxSeenSeq });
-      pendingOverflow = true;
       schedule();
     }
   };
@@ -100,32 +101,8 @@ export function createSessionDiff(repo: string, id: string, deps: SessionDiffDep
     if (timer !== null || stopped) return;
     timer = deps.setTimeout(() => {
       timer = null;
-      void refresh();
+      void load();
     }, throttleMs);
-  };
-
-  const refresh = async () => {
-    if (refreshing) {
-      schedule();
-      return;
-    }
-    refreshing = true;
-    const paths = pendingPaths;
-    const overflow = pendingOverflow;
-    pendingPaths = new Set();
-    pendingOverflow = false;
-    const result = await deps.invoke('sessions.changes', { repo, id });
-    refreshing = false;
-    if (stopped) return;
-    if (result.ok) setFiles(result.value);
-    const { diff } = store.get();
-    if (diff.path === null) {
-      const first = store.get().files[0];
-      if (first !== undefined) void loadDiff(first.path, false);
-      return;
-    }
-    const origPath = store.get().files.find((file) => file.path === diff.path)?.origPath ?? null;
-    if (overflow || paths.has(diff.path) || (origPath !== null && paths.has(origPath))) void loadDiff(diff.path, true);
   };
 
   return {
@@ -133,14 +110,26 @@ export function createSessionDiff(repo: string, id: string, deps: SessionDiffDep
     start: () => snapshot(),
     /** Takes the snapshot again, e.g. after the browser host's connection came back. */
     resnapshot: () => snapshot(),
-    select(path: string) {
-      void loadDiff(path, false);
+    setView(view: DiffView) {
+      patch({ view, status: 'loading', files: [] });
+      void load();
+    },
+    setIgnoreWhitespace(ignoreWhitespace: boolean) {
+      patch({ ignoreWhitespace });
+      void load();
+    },
+    /** Fetches one held-back file's patch (a large file, on request) and puts it in the list. */
+    async loadFile(path: string): Promise<string | null> {
+      const { view, ignoreWhitespace } = store.get();
+      const result = await deps.invoke('diff.file', { repo, id, view, path, ...(ignoreWhitespace ? { ignoreWhitespace } : {}) });
+      if (stopped) return null;
+      if (!result.ok) return result.error.message;
+      store.set((state) => ({ ...state, files: state.files.map((f) => (f.path === path ? result.value : f)) }));
+      return null;
     },
     handleEvent(payload: EventPayload<'worktree.changed'>) {
       if (stopped || payload.repo !== repo || payload.sessionId !== id) return;
       maxSeenSeq = Math.max(maxSeenSeq, payload.seq);
-      for (const path of payload.paths) pendingPaths.add(path);
-      if (payload.overflow) pendingOverflow = true;
       if (snapshotting) return;
       const { seq } = store.get();
       if (payload.seq <= seq) return;
@@ -149,7 +138,8 @@ export function createSessionDiff(repo: string, id: string, deps: SessionDiffDep
         return;
       }
       patch({ seq: payload.seq });
-      schedule();
+      // A commit's diff does not move with the worktree.
+      if (store.get().view.kind !== 'commit') schedule();
     },
     stop() {
       if (stopped) return;

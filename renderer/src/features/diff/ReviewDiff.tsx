@@ -1,0 +1,124 @@
+import { useCallback, useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
+import type { DiffFile } from '../../../../shared/commands/diff';
+import { currentIndex, stepFile, stepHunk } from '../../models/diff-nav';
+import { isViewed, type ViewedMarks } from '../../models/diff-viewed';
+import type { DiffMode } from './diff-mode-store';
+import { FileSection, type DiffSlots, type SectionIo } from './FileSection';
+import { FileTree } from './FileTree';
+
+/** Where the reading line is: below the app's sticky bars. */
+const READING_LINE_PX = 90;
+
+export interface ReviewDiffHandle {
+  jump: (path: string) => void;
+  step: (direction: 1 | -1) => void;
+  stepHunk: (direction: 1 | -1) => void;
+  toggleCurrentViewed: () => void;
+}
+
+export interface ReviewDiffProps extends DiffSlots {
+  files: DiffFile[];
+  mode: DiffMode;
+  viewed: ViewedMarks;
+  onToggleViewed: (file: DiffFile) => void;
+  io: SectionIo;
+  handle?: Ref<ReviewDiffHandle>;
+}
+
+/**
+ * Every changed file in one scroll, the file tree beside it: a click in the tree scrolls to the
+ * file, scrolling marks the file being read in the tree. Files render when they come near the view
+ * (until then a placeholder of about their height), each in chunks, one per frame.
+ */
+export function ReviewDiff({ files, mode, viewed, onToggleViewed, io, handle, onSelectLines, widgets, renderFileActions, renderHunkActions }: ReviewDiffProps) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [current, setCurrent] = useState<string | null>(files[0]?.path ?? null);
+  const currentRef = useRef(current);
+  currentRef.current = current;
+  const filesRef = useRef(files);
+  filesRef.current = files;
+
+  const sections = () => [...(scrollRef.current?.querySelectorAll<HTMLElement>(':scope > .diff-file') ?? [])];
+
+  useEffect(() => {
+    let frame = 0;
+    const update = () => {
+      frame = 0;
+      const els = sections();
+      const at = currentIndex(
+        els.map((el) => el.getBoundingClientRect().top),
+        READING_LINE_PX,
+      );
+      const path = at === -1 ? null : (els[at]?.dataset.path ?? null);
+      if (path !== currentRef.current) setCurrent(path);
+    };
+    const onScroll = () => {
+      if (frame === 0) frame = requestAnimationFrame(update);
+    };
+    window.addEventListener('scroll', onScroll, { passive: true });
+    update();
+    return () => {
+      window.removeEventListener('scroll', onScroll);
+      if (frame !== 0) cancelAnimationFrame(frame);
+    };
+  }, [files]);
+
+  const jump = useCallback((path: string) => {
+    const el = sections().find((s) => s.dataset.path === path);
+    if (el === undefined) return;
+    setCurrent(path);
+    const go = () => window.scrollTo({ top: window.scrollY + el.getBoundingClientRect().top - (READING_LINE_PX - 10), behavior: 'instant' as ScrollBehavior });
+    go();
+    // Files above it render as they come near and change height: settle on it again.
+    requestAnimationFrame(() => requestAnimationFrame(go));
+    setTimeout(go, 150);
+  }, []);
+
+  useImperativeHandle(
+    handle,
+    () => ({
+      jump,
+      step(direction) {
+        const list = filesRef.current;
+        const at = list.findIndex((f) => f.path === currentRef.current);
+        const next = stepFile(at, list.length, direction);
+        if (next !== null) jump(list[next]!.path);
+      },
+      stepHunk(direction) {
+        const headers = [...(scrollRef.current?.querySelectorAll<HTMLElement>('[data-hunk-header]') ?? [])];
+        const tops = headers.map((h) => h.getBoundingClientRect().top);
+        const next = stepHunk(tops, READING_LINE_PX, direction);
+        if (next === null) return;
+        window.scrollTo({ top: window.scrollY + tops[next]! - READING_LINE_PX, behavior: 'instant' as ScrollBehavior });
+      },
+      toggleCurrentViewed() {
+        const file = filesRef.current.find((f) => f.path === currentRef.current);
+        if (file !== undefined) onToggleViewed(file);
+      },
+    }),
+    [jump, onToggleViewed],
+  );
+
+  const slots: DiffSlots = useSlots({ onSelectLines, widgets, renderFileActions, renderHunkActions });
+  return (
+    <div className="diff-layout">
+      <FileTree files={files} current={current} viewed={viewed} onSelect={jump} />
+      <div className="diff-files" ref={scrollRef} data-testid="diff-viewer" aria-label="Changed files' diffs">
+        {files.map((file) => (
+          <FileSection key={file.path} file={file} mode={mode} viewed={isViewed(viewed, file)} onToggleViewed={onToggleViewed} io={io} slots={slots} />
+        ))}
+      </div>
+    </div>
+  );
+}
+
+/** The slots as one object that changes only when one of them does (sections are memoized). */
+function useSlots(slots: DiffSlots): DiffSlots {
+  const ref = useRef(slots);
+  const { onSelectLines, widgets, renderFileActions, renderHunkActions } = slots;
+  const prev = ref.current;
+  if (prev.onSelectLines !== onSelectLines || prev.widgets !== widgets || prev.renderFileActions !== renderFileActions || prev.renderHunkActions !== renderHunkActions) {
+    ref.current = { onSelectLines, widgets, renderFileActions, renderHunkActions };
+  }
+  return ref.current;
+}

@@ -1,0 +1,65 @@
+import { markEdits, tokenize, type HunkData, type HunkTokens, type TokenizeEnhancer } from 'react-diff-view';
+
+/**
+ * Tokens for a chunk of a file's hunks: word-level edits inside git's −/+ blocks (markEdits, by
+ * block, as git grouped them) and syntax colour (refractor, loaded lazily). The time spent is added
+ * up where a person or a bench can read it: `highlightCost()` and performance entries named
+ * `diff.highlight`.
+ */
+type Highlighter = (typeof import('./refractor-setup'))['highlighter'];
+
+let loading: Promise<Highlighter | null> | null = null;
+
+export function loadHighlighter(): Promise<Highlighter | null> {
+  loading ??= import('./refractor-setup').then(
+    (m) => m.highlighter,
+    () => null,
+  );
+  return loading;
+}
+
+const BY_EXTENSION: Record<string, string> = {
+  ts: 'typescript', mts: 'typescript', cts: 'typescript', tsx: 'tsx', js: 'javascript', mjs: 'javascript', cjs: 'javascript', jsx: 'jsx',
+  json: 'json', css: 'css', scss: 'scss', sass: 'sass', less: 'less', html: 'markup', htm: 'markup', xml: 'markup', svg: 'markup', vue: 'markup',
+  md: 'markdown', markdown: 'markdown', py: 'python', go: 'go', rs: 'rust', sh: 'bash', bash: 'bash', zsh: 'bash', yml: 'yaml', yaml: 'yaml',
+  toml: 'toml', ini: 'ini', java: 'java', kt: 'kotlin', kts: 'kotlin', c: 'c', h: 'c', cc: 'cpp', cpp: 'cpp', hpp: 'cpp', cs: 'csharp',
+  rb: 'ruby', php: 'php', sql: 'sql', swift: 'swift', lua: 'lua', pl: 'perl', r: 'r', m: 'objectivec', diff: 'diff', patch: 'diff',
+};
+const BY_NAME: Record<string, string> = { Makefile: 'makefile', Dockerfile: 'bash', '.gitignore': 'ini', '.env': 'ini' };
+
+/** The highlighter's language for a path, or null (plain text). */
+export function languageOf(path: string): string | null {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  if (BY_NAME[name]) return BY_NAME[name];
+  const dot = name.lastIndexOf('.');
+  return dot <= 0 ? null : (BY_EXTENSION[name.slice(dot + 1).toLowerCase()] ?? null);
+}
+
+let spent = 0;
+let runs = 0;
+
+/** The time spent tokenizing so far (ms) and how many chunks. */
+export const highlightCost = () => ({ ms: spent, chunks: runs });
+
+export function tokensFor(hunks: HunkData[], language: string | null, highlighter: Highlighter | null): HunkTokens | null {
+  const started = performance.now();
+  const enhancers: TokenizeEnhancer[] = [markEdits(hunks, { type: 'block' })];
+  let tokens: HunkTokens | null;
+  try {
+    tokens =
+      language !== null && highlighter !== null && highlighter.registered(language)
+        ? tokenize(hunks, { highlight: true, refractor: highlighter as never, language, enhancers })
+        : tokenize(hunks, { enhancers });
+  } catch {
+    tokens = null;
+  }
+  const took = performance.now() - started;
+  spent += took;
+  runs += 1;
+  try {
+    performance.measure('diff.highlight', { start: started, duration: took });
+  } catch {
+    // An old engine without measure options: the running total still counts.
+  }
+  return tokens;
+}

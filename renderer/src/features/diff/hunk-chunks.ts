@@ -1,0 +1,77 @@
+import type { ChangeData, HunkData } from 'react-diff-view';
+
+/**
+ * A file's hunks cut into chunks of at most `maxRows` rows, each rendered (and highlighted) as its
+ * own table in its own frame, so a 5,000-line change never holds the page for one long frame. A hunk
+ * longer than a chunk is cut into parts; only a hunk's first part carries git's header.
+ */
+export interface HunkPart {
+  hunk: HunkData;
+  /** git's `@@ … @@` line, on a hunk's first part only. */
+  header: string | null;
+  /** The index of the hunk this part belongs to, in the file. */
+  index: number;
+}
+
+export interface Chunk {
+  key: string;
+  parts: HunkPart[];
+  rows: number;
+}
+
+const oldLine = (c: ChangeData) => (c.type === 'normal' ? c.oldLineNumber : c.type === 'delete' ? c.lineNumber : null);
+const newLine = (c: ChangeData) => (c.type === 'normal' ? c.newLineNumber : c.type === 'insert' ? c.lineNumber : null);
+
+/** A part of `hunk` with these changes, its starts and counts recomputed. */
+export function partOf(hunk: HunkData, changes: ChangeData[]): HunkData {
+  const firstOld = changes.map(oldLine).find((n) => n !== null);
+  const firstNew = changes.map(newLine).find((n) => n !== null);
+  const oldLines = changes.filter((c) => c.type !== 'insert').length;
+  const newLines = changes.filter((c) => c.type !== 'delete').length;
+  return { ...hunk, oldStart: firstOld ?? hunk.oldStart, newStart: firstNew ?? hunk.newStart, oldLines, newLines, changes };
+}
+
+export function chunkHunks(hunks: readonly HunkData[], maxRows: number): Chunk[] {
+  const chunks: Chunk[] = [];
+  let parts: HunkPart[] = [];
+  let rows = 0;
+  const close = () => {
+    if (parts.length === 0) return;
+    const first = parts[0]!.hunk;
+    chunks.push({ key: `${first.oldStart}:${first.newStart}:${rows}`, parts, rows });
+    parts = [];
+    rows = 0;
+  };
+  hunks.forEach((hunk, index) => {
+    let at = 0;
+    while (at < hunk.changes.length || (at === 0 && hunk.changes.length === 0)) {
+      if (rows >= maxRows) close();
+      const take = Math.max(1, maxRows - rows);
+      const changes = hunk.changes.slice(at, at + take);
+      parts.push({ hunk: at === 0 && changes.length === hunk.changes.length ? hunk : partOf(hunk, changes), header: at === 0 ? hunk.content : null, index });
+      rows += changes.length + (at === 0 ? 1 : 0);
+      at += changes.length;
+      if (changes.length === 0) break;
+    }
+  });
+  close();
+  return chunks;
+}
+
+/** The text of lines `start`–`end` on one side of the file's hunks (for a line selection). */
+export function linesText(hunks: readonly HunkData[], side: 'old' | 'new', start: number, end: number): string {
+  const lineOf = side === 'old' ? oldLine : newLine;
+  const lines: string[] = [];
+  for (const hunk of hunks) {
+    for (const change of hunk.changes) {
+      const n = lineOf(change);
+      if (n !== null && n >= start && n <= end) lines.push(change.content);
+    }
+  }
+  return lines.join('\n');
+}
+
+/** A range from an anchor line and the line clicked last (either order). */
+export function rangeOf(anchor: number, line: number): { startLine: number; endLine: number } {
+  return { startLine: Math.min(anchor, line), endLine: Math.max(anchor, line) };
+}

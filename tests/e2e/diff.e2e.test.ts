@@ -1,0 +1,169 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Session } from '../../shared/models';
+import { councilJson } from '../helpers/cli';
+import { gitSync, makeRepo, writeIn, type TestRepo } from '../helpers/repo';
+import { browserUnavailable, openApp, openRepo, screenshot, type Harness } from './browser';
+
+/**
+ * Issue 14, item 3, in real Chromium through the browser host: every changed file in one scroll
+ * beside a tree (a click scrolls to the file), word-level and syntax highlighting, viewed marks that
+ * clear when the file changes again, keyboard navigation, image previews, a large file on request,
+ * and the session's commits as views.
+ */
+const unavailable = browserUnavailable();
+if (unavailable) console.warn(`\n⚠ SKIPPING the review diff browser tests: ${unavailable}\n`);
+
+// A 1×1 PNG, red then blue.
+const RED = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763f8cfc000000301010018dd8db00000000049454e44ae426082', 'hex');
+const BLUE = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d7636060f80f0001030100c5fb5f0d0000000049454e44ae426082', 'hex');
+
+const APP = `import { readFileSync } from 'node:fs';
+
+/** Reads the settings file. */
+export function loadSettings(path: string): Record<string, unknown> {
+  const text = readFileSync(path, 'utf8');
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+export const DEFAULT_TIMEOUT = 30;
+`;
+
+describe.skipIf(unavailable !== null)('the review diff', () => {
+  let app: Harness;
+  let repo: TestRepo;
+  let s: Session;
+  let commitSha: string;
+
+  beforeAll(async () => {
+    repo = makeRepo({ 'README.md': '# demo\n', 'src/app.ts': APP, 'assets/logo.png': '' });
+    writeFileSync(path.join(repo.root, 'assets/logo.png'), RED);
+    repo.commitAll('logo');
+    const created = councilJson<Session[]>(['session', 'create', '--task', 'Review me', '--no-start'], { cwd: repo.root });
+    if (!created.result.ok) throw new Error(created.result.error.message);
+    s = (created.result.value as Session[])[0]!;
+    const wt = s.worktreePath;
+    // Committed: a new module.
+    writeIn(wt, 'src/util/strings.ts', 'export const shout = (s: string) => s.toUpperCase();\n');
+    gitSync(wt, 'add', '-A');
+    gitSync(wt, 'commit', '-q', '-m', 'Add a string helper');
+    commitSha = gitSync(wt, 'rev-parse', 'HEAD');
+    // Uncommitted: a word changed in one line, a changed image, many new files, a large one.
+    writeIn(wt, 'src/app.ts', APP.replace("readFileSync(path, 'utf8')", "readFileSync(path, 'latin1')").replace('DEFAULT_TIMEOUT = 30', 'DEFAULT_TIMEOUT = 45'));
+    writeFileSync(path.join(wt, 'assets/logo.png'), BLUE);
+    for (let i = 0; i < 12; i++) writeIn(wt, `docs/page-${String(i).padStart(2, '0')}.md`, Array.from({ length: 30 }, (_, j) => `Line ${j} of page ${i}.`).join('\n') + '\n');
+    writeIn(wt, 'zz/big.txt', Array.from({ length: 8000 }, (_, i) => `big line ${i} ${'x'.repeat(70)}`).join('\n') + '\n');
+    app = await openApp();
+    await openRepo(app.page, repo.root);
+    await app.page.getByTestId(`session-card-${s.id}`).click();
+    await app.page.getByTestId('diff-tab').waitFor();
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const section = (p: string) => app.page.getByTestId(`diff-section-${p}`);
+  const current = () => app.page.locator('[data-testid^="diff-file-"][aria-current="true"]').getAttribute('data-testid');
+
+  it('shows every file in one scroll beside the tree; a click in the tree scrolls to the file', async () => {
+    const { page } = app;
+    await expect.poll(() => page.locator('[data-testid^="diff-section-"]').count(), { timeout: 10_000 }).toBe(16);
+    // Folders first (the tree's order is the scroll's order).
+    const order = await page.locator('[data-testid^="diff-section-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-path')));
+    expect(order.slice(0, 3)).toEqual(['assets/logo.png', 'docs/page-00.md', 'docs/page-01.md']);
+    expect(order.slice(-3)).toEqual(['src/util/strings.ts', 'src/app.ts', 'zz/big.txt']);
+    await page.getByTestId('diff-file-docs/page-09.md').click();
+    await expect.poll(async () => (await section('docs/page-09.md').boundingBox())?.y ?? -1).toBeLessThan(200);
+    expect(((await section('docs/page-09.md').boundingBox())?.y ?? -1)).toBeGreaterThan(0);
+    await expect.poll(current).toBe('diff-file-docs/page-09.md');
+    await expect.poll(() => section('docs/page-09.md').textContent()).toContain('Line 29 of page 9.');
+    await screenshot(page, 'diff-tree-scroll');
+  });
+
+  it('marks words changed inside a line, and colours the syntax', async () => {
+    const { page } = app;
+    await page.getByTestId('diff-file-src/app.ts').click();
+    const app_ = section('src/app.ts');
+    await expect.poll(() => app_.locator('.diff-code-edit').allTextContents(), { timeout: 10_000 }).toEqual(expect.arrayContaining(['utf8', 'latin1', '30', '45']));
+    await expect.poll(() => app_.locator('.token.keyword').count()).toBeGreaterThan(2);
+    expect(await app_.locator('.token.string').count()).toBeGreaterThan(0);
+    // git's blocks as git prints them: the two − lines are not interleaved with the + lines.
+    await screenshot(page, 'diff-highlight');
+  });
+
+  it('moves between files with j and k', async () => {
+    const { page } = app;
+    await page.getByTestId('diff-file-docs/page-03.md').click();
+    await expect.poll(current).toBe('diff-file-docs/page-03.md');
+    await page.locator('body').press('j');
+    await expect.poll(current).toBe('diff-file-docs/page-04.md');
+    await page.locator('body').press('k');
+    await page.locator('body').press('k');
+    await expect.poll(current).toBe('diff-file-docs/page-02.md');
+  });
+
+  it('keeps a viewed mark until the file changes again', async () => {
+    const { page } = app;
+    const count = page.getByTestId('diff-viewed-count');
+    await page.getByTestId('diff-file-docs/page-05.md').click();
+    await page.locator('body').press('v');
+    await expect.poll(() => count.textContent()).toBe('1 of 16 viewed');
+    await page.getByTestId('diff-viewed-src/app.ts').check();
+    await expect.poll(() => count.textContent()).toBe('2 of 16 viewed');
+    expect(await page.getByTestId('diff-file-src/app.ts').getAttribute('data-viewed')).toBe('true');
+    // The reviewer's mark survives a reload (kept in the renderer's storage).
+    await page.reload();
+    await page.getByTestId('diff-tab').waitFor();
+    await expect.poll(() => page.getByTestId('diff-viewed-count').textContent()).toBe('2 of 16 viewed');
+    // The agent changes the file again: its mark clears; the other stays.
+    writeIn(s.worktreePath, 'src/app.ts', APP.replace('DEFAULT_TIMEOUT = 30', 'DEFAULT_TIMEOUT = 60'));
+    await expect.poll(() => page.getByTestId('diff-viewed-count').textContent(), { timeout: 5000 }).toBe('1 of 16 viewed');
+    expect(await page.getByTestId('diff-viewed-src/app.ts').isChecked()).toBe(false);
+    expect(await page.getByTestId('diff-viewed-docs/page-05.md').isChecked()).toBe(true);
+  });
+
+  it('previews an image before and after', async () => {
+    const { page } = app;
+    await page.getByTestId('diff-file-assets/logo.png').click();
+    const before = page.getByTestId('diff-image-old-assets/logo.png').locator('img');
+    const after = page.getByTestId('diff-image-new-assets/logo.png').locator('img');
+    await expect.poll(() => after.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
+    expect(await before.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1);
+    expect(await page.getByTestId('diff-image-new-assets/logo.png').textContent()).toContain(`${BLUE.length} B`);
+  });
+
+  it('shows a large file when asked', async () => {
+    const { page } = app;
+    await page.getByTestId('diff-file-zz/big.txt').click();
+    const button = page.getByTestId('diff-show-large-zz/big.txt');
+    await expect.poll(() => button.textContent()).toMatch(/^Show diff \(6\d\d\.\d KB\)$/);
+    await button.click();
+    await expect.poll(() => section('zz/big.txt').textContent(), { timeout: 10_000 }).toContain('big line 100 ');
+    // 8,000 lines: rendered part by part as the reader scrolls, never all at once.
+    expect(await section('zz/big.txt').textContent()).not.toContain('big line 7999');
+    expect(await section('zz/big.txt').textContent()).toMatch(/more lines below: shown as you scroll/);
+    await expect
+      .poll(
+        async () => {
+          await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+          return section('zz/big.txt').textContent();
+        },
+        { timeout: 40_000, interval: 50 },
+      )
+      .toContain('big line 7999');
+  });
+
+  it('lists the session’s commits; choosing one shows what it changed', async () => {
+    const { page } = app;
+    await page.getByTestId('diff-view-commit').click();
+    const row = page.getByTestId(`diff-commit-${commitSha}`);
+    await expect.poll(() => row.textContent()).toContain('Add a string helper');
+    await expect.poll(() => page.locator('[data-testid^="diff-section-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-path')))).toEqual(['src/util/strings.ts']);
+    expect(await row.getAttribute('aria-current')).toBe('true');
+    await screenshot(page, 'diff-commits');
+    await page.getByTestId('diff-view-uncommitted').click();
+    await expect.poll(() => page.locator('[data-testid^="diff-section-"]').count()).toBe(15);
+  });
+});
