@@ -65,7 +65,7 @@ interface EditSample {
   latency: number;
   /** Write → the first worktree.changed naming the path reached the page. */
   toEvent: number;
-  /** Write → the first sessions.changes request sent after it (the renderer's throttle, or a refresh in flight). */
+  /** Write → the first diff.get request sent after it (the renderer's throttle, or a refresh in flight). */
   toRequest: number;
   /** That request's round trip (git in the host): its answer is the first that can list the file. */
   request: number;
@@ -77,7 +77,7 @@ function analyse(edits: readonly Written[], report: ProbeReport, offset: number)
   // Page times, shifted onto this process's clock (the driver's shares it: both are Node's
   // performance.timeOrigin + now(), i.e. wall time).
   const node = (pageTime: number) => pageTime - offset;
-  const changes = report.invokes.filter((i) => i.command === 'sessions.changes' && Number.isFinite(i.end));
+  const changes = report.invokes.filter((i) => i.command === 'diff.get' && Number.isFinite(i.end));
   return edits.map((e) => {
     const seen = report.seen[e.path];
     const event = report.events.find((ev) => ev.event === 'worktree.changed' && ev.paths?.includes(e.path));
@@ -210,7 +210,7 @@ export async function measureUiDiff(
   cfg.print(
     renderTable(
       `7. Edit → file listed in the Diff tab, ${SESSIONS} sessions edited at once`,
-      ['variant', 'edits', 'missed', 'p50', 'p95', 'max', 'write→event p50', 'write→request p50', 'sessions.changes p50', 'answer→DOM p50'],
+      ['variant', 'edits', 'missed', 'p50', 'p95', 'max', 'write→event p50', 'write→request p50', 'diff.get p50', 'answer→DOM p50'],
       variants.map((v) => {
         const s = byKey.get(v.key)!;
         return [v.label, s.n, s.missed, formatMs(s.latency.p50), formatMs(s.latency.p95), formatMs(s.latency.max), formatMs(s.toEvent.p50), formatMs(s.toRequest.p50), formatMs(s.request.p50), formatMs(s.toDom.p50)];
@@ -219,7 +219,7 @@ export async function measureUiDiff(
         `${SESSIONS} of the ${repo.files}-file repository's sessions; the page shows session ${watched.id}'s Diff tab; every write in it is a new file src/edit-<n>.ts; time from just before the write to the MutationObserver seeing diff-file-<path> in the DOM`,
         `writers: a separate node process (not the browser host's event loop); each session written every ${WRITE_EVERY_MS.min}–${WRITE_EVERY_MS.max} ms, the load writers from ${LEAD_MS} ms before the first watched edit; ${counts.rounds} round(s) per variant, variants alternated`,
         `load actually produced (driver's own count over its run): ${rateNote}; the watched worktree: one new file every ${WRITE_EVERY_MS.min}–${WRITE_EVERY_MS.max} ms`,
-        `clocks: page − bench = ${formatMs(offset.offset)} ± ${formatMs(offset.uncertainty)} (best of 15 round trips), subtracted; stages (p50 of each, so they need not add up): write→event = chokidar + the hub's 16 ms batch + socket; write→request = until the first sessions.changes sent after the write (the event, then the renderer's 100 ms throttle or a refresh in flight); sessions.changes = its round trip (merge-base, then git diff ×2 + git status, in the host); answer→DOM = React`,
+        `clocks: page − bench = ${formatMs(offset.offset)} ± ${formatMs(offset.uncertainty)} (best of 15 round trips), subtracted; stages (p50 of each, so they need not add up): write→event = chokidar + the hub's 16 ms batch + socket; write→request = until the first diff.get sent after the write (the event, then the renderer's 100 ms throttle or a refresh in flight); diff.get = its round trip (merge-base, git diff --raw --numstat, git diff -p, ls-files --others, in the host); answer→DOM = React`,
         `missed: not listed within ${formatMs(SETTLE_TIMEOUT_MS)} after the last write (counted as a miss, not in the percentiles)`,
       ],
     ),

@@ -91,7 +91,8 @@ describe.skipIf(unavailable !== null)('the app in a browser', () => {
     console.log(`edit → file listed in the diff: ${Date.now() - written} ms`);
 
     await page.getByTestId('diff-file-src/a.ts').click();
-    const viewer = page.getByTestId('diff-viewer');
+    // Every file in one scroll: src/a.ts's own section.
+    const viewer = page.getByTestId('diff-section-src/a.ts');
     await expect.poll(() => viewer.textContent()).toContain('export const a = 42;');
     await page.getByTestId('diff-mode-unified').click();
     await expect.poll(() => viewer.locator('table.diff-unified').count()).toBe(1);

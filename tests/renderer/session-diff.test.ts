@@ -27,12 +27,13 @@ function harness(initial: { seq: number; files: DiffFile[] }) {
   const calls: { command: string; input: Record<string, unknown> }[] = [];
   let seq = initial.seq;
   let files = initial.files;
+  let listed: DiffFile[] | null = null;
   const timers: (() => void)[] = [];
   const invoke = (async (command: string, input: Record<string, unknown>) => {
     calls.push({ command, input });
     switch (command) {
       case 'watch.session':
-        return { ok: true, value: { seq, files: [] } };
+        return { ok: true, value: { seq, files: (listed ?? files).map((f) => ({ path: f.path, origPath: f.origPath, kind: f.kind, insertions: f.insertions, deletions: f.deletions, binary: f.binary })) } };
       case 'diff.get':
         return { ok: true, value: { from: 'abc', to: null, files } };
       case 'diff.file':
@@ -50,6 +51,8 @@ function harness(initial: { seq: number; files: DiffFile[] }) {
     commands: () => calls.map((c) => c.command),
     setSeq: (next: number) => (seq = next),
     setFiles: (next: DiffFile[]) => (files = next),
+    /** What the watch lists, when it differs from the diff (the worktree moved in between). */
+    setListed: (next: DiffFile[] | null) => (listed = next),
     flushTimers: async () => {
       while (timers.length > 0) timers.shift()!();
       await settle();
@@ -67,10 +70,18 @@ describe('session diff', () => {
     const state = h.diff.store.get();
     expect(state).toMatchObject({ status: 'ready', seq: 4, from: 'abc', to: null, view: { kind: 'base' } });
     expect(state.files.map((f) => f.path)).toEqual(['src/b.ts', 'a.ts']);
-    expect(h.calls.slice(0, 2)).toEqual([
-      { command: 'watch.session', input: { repo: '/repo', id: 'abc123' } },
+    // Both at once; the watch's list agrees with the diff, so nothing more.
+    expect(h.calls).toEqual([
       { command: 'diff.get', input: { repo: '/repo', id: 'abc123', view: { kind: 'base' } } },
+      { command: 'watch.session', input: { repo: '/repo', id: 'abc123' } },
     ]);
+  });
+
+  it('reads the diff again when the watch lists other changes than the diff read at the same time', async () => {
+    const h = harness({ seq: 0, files: [file('a.ts')] });
+    h.setListed([file('a.ts', 'h1', { insertions: 7 })]);
+    await h.diff.start();
+    expect(h.commands()).toEqual(['diff.get', 'watch.session', 'diff.get']);
   });
 
   it('fetches again once per burst of deltas, keeping the objects of files that did not change', async () => {
@@ -95,7 +106,7 @@ describe('session diff', () => {
     h.setSeq(7);
     h.diff.handleEvent(event(3, ['z.ts']));
     await settle();
-    expect(h.commands()).toEqual(['watch.session', 'diff.get']);
+    expect(h.commands()).toEqual(['diff.get', 'watch.session']);
     expect(h.diff.store.get().seq).toBe(7);
     h.calls.length = 0;
     h.diff.handleEvent(event(7, ['a.ts']));

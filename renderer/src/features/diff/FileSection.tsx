@@ -23,13 +23,12 @@ import { languageOf, loadHighlighter, tokensFor } from './highlight';
 import type { DiffMode } from './diff-mode-store';
 import { formatBytes } from './format-bytes';
 import { afterFrame, schedule } from './frame-queue';
+import { observeNear } from './near-view';
 
 export const KIND_LETTER: Record<DiffFile['kind'], string> = { added: 'A', modified: 'M', deleted: 'D', renamed: 'R', untracked: 'U' };
 
 /** Rows per table: a chunk is rendered, and highlighted, in one task of its own. */
-export const CHUNK_ROWS = 250;
-/** How far from the view a file starts rendering. */
-const MOUNT_MARGIN = '1200px 0px';
+export const CHUNK_ROWS = 120;
 const ROW_PX = 19;
 
 export interface LineSelection {
@@ -93,14 +92,19 @@ export const FileSection = memo(function FileSection({
   const [open, setOpen] = useState(!viewed);
   useEffect(() => setOpen(!viewed), [viewed]);
 
+  // Rendered once it comes near the view: one file per task, so a fast scroll never renders many in one frame.
   useEffect(() => {
     const el = ref.current;
     if (el === null || near) return;
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) setNear(true);
-    }, { rootMargin: MOUNT_MARGIN });
-    observer.observe(el);
-    return () => observer.disconnect();
+    let cancel: (() => void) | null = null;
+    const stop = observeNear(el, (isNear) => {
+      cancel?.();
+      cancel = isNear ? schedule(() => setNear(true), 'mount') : null;
+    });
+    return () => {
+      stop();
+      cancel?.();
+    };
   }, [near]);
 
   const estimate = open && !near ? Math.min(rowsOf(file), 4000) * ROW_PX : undefined;
@@ -183,13 +187,12 @@ function TextBody({ file, patch, mode, io, slots }: { file: DiffFile; patch: str
   const [shown, setShown] = useState(1);
   const [wantMore, setWantMore] = useState(false);
   const sentinel = useRef<HTMLDivElement>(null);
+  const several = chunks.length > 1;
   useEffect(() => {
     const el = sentinel.current;
-    if (el === null) return;
-    const observer = new IntersectionObserver((entries) => setWantMore(entries.some((e) => e.isIntersecting)), { rootMargin: MOUNT_MARGIN });
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, [chunks.length > 1]);
+    if (el === null || !several) return;
+    return observeNear(el, setWantMore);
+  }, [several]);
   useEffect(() => {
     if (!wantMore || shown >= chunks.length) return;
     return afterFrame(() => setShown((n) => n + 1));

@@ -1,4 +1,5 @@
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { useStore, type Store } from '../../lib/create-store';
 import type { DiffFile } from '../../../../shared/commands/diff';
 import { buildTree, foldersOf, treeRows } from '../../models/diff-tree';
 import { isViewed, type ViewedMarks } from '../../models/diff-viewed';
@@ -13,21 +14,33 @@ export const FileTree = memo(function FileTree({
   onSelect,
 }: {
   files: DiffFile[];
-  current: string | null;
+  current: Store<string | null>;
   viewed: ViewedMarks;
   onSelect: (path: string) => void;
 }) {
+  return <Tree files={files} current={useStore(current)} viewed={viewed} onSelect={onSelect} />;
+});
+
+const Tree = memo(function Tree({ files, current, viewed, onSelect }: { files: DiffFile[]; current: string | null; viewed: ViewedMarks; onSelect: (path: string) => void }) {
   const tree = useMemo(() => buildTree(files), [files]);
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const rows = useMemo(() => treeRows(tree, collapsed), [tree, collapsed]);
-  const currentRef = useRef<HTMLButtonElement>(null);
+  const currentRef = useRef<HTMLLIElement>(null);
 
   // The current file's folders open, and its row stays in sight.
   useEffect(() => {
     if (current === null) return;
     const closed = foldersOf(current).filter((f) => collapsed.has(f));
     if (closed.length) setCollapsed((c) => new Set([...c].filter((f) => !closed.includes(f))));
-    currentRef.current?.scrollIntoView({ block: 'nearest' });
+    // Into the tree's own scroll box only (scrollIntoView would move the page too).
+    const row = currentRef.current;
+    const box = row?.closest('nav');
+    if (row && box) {
+      const r = row.getBoundingClientRect();
+      const b = box.getBoundingClientRect();
+      if (r.top < b.top) box.scrollTop -= b.top - r.top;
+      else if (r.bottom > b.bottom) box.scrollTop += r.bottom - b.bottom;
+    }
   }, [current]);
 
   const toggle = (path: string) => setCollapsed((c) => (c.has(path) ? new Set([...c].filter((p) => p !== path)) : new Set([...c, path])));
@@ -45,40 +58,61 @@ export const FileTree = memo(function FileTree({
               </button>
             </li>
           ) : (
-            <li key={`f:${row.path}`}>
-              <button
-                type="button"
-                ref={row.path === current ? currentRef : undefined}
-                className="file-item"
-                data-testid={`diff-file-${row.path}`}
-                data-kind={row.file.kind}
-                data-viewed={isViewed(viewed, row.file) ? 'true' : 'false'}
-                aria-current={row.path === current ? 'true' : undefined}
-                title={row.file.origPath ? `${row.file.origPath} → ${row.path}` : row.path}
-                onClick={() => onSelect(row.path)}
-              >
-                <span className="tree-indent" data-depth={row.depth} />
-                <span className={`kind kind-${row.file.kind}`} title={row.file.kind} aria-label={row.file.kind}>
-                  {KIND_LETTER[row.file.kind]}
-                </span>
-                <span className="file-path mono">{row.name}</span>
-                {isViewed(viewed, row.file) && (
-                  <span className="tree-viewed" title="Viewed" aria-label="viewed">
-                    ✓
-                  </span>
-                )}
-                {row.file.binary ? (
-                  <span className="badge">bin</span>
-                ) : (
-                  <span className="file-counts mono">
-                    <span className="ins">+{row.file.insertions ?? 0}</span> <span className="del">−{row.file.deletions ?? 0}</span>
-                  </span>
-                )}
-              </button>
-            </li>
+            <FileRow key={`f:${row.path}`} ref={row.path === current ? currentRef : undefined} file={row.file} name={row.name} depth={row.depth} isCurrent={row.path === current} isViewed={isViewed(viewed, row.file)} onSelect={onSelect} />
           ),
         )}
       </ul>
     </nav>
+  );
+});
+
+const FileRow = memo(function FileRow({
+  ref,
+  file,
+  name,
+  depth,
+  isCurrent,
+  isViewed: viewed,
+  onSelect,
+}: {
+  ref?: React.Ref<HTMLLIElement>;
+  file: DiffFile;
+  name: string;
+  depth: number;
+  isCurrent: boolean;
+  isViewed: boolean;
+  onSelect: (path: string) => void;
+}) {
+  return (
+    <li ref={ref}>
+      <button
+        type="button"
+        className="file-item"
+        data-testid={`diff-file-${file.path}`}
+        data-kind={file.kind}
+        data-viewed={viewed ? 'true' : 'false'}
+        aria-current={isCurrent ? 'true' : undefined}
+        title={file.origPath ? `${file.origPath} → ${file.path}` : file.path}
+        onClick={() => onSelect(file.path)}
+      >
+        <span className="tree-indent" data-depth={depth} />
+        <span className={`kind kind-${file.kind}`} title={file.kind} aria-label={file.kind}>
+          {KIND_LETTER[file.kind]}
+        </span>
+        <span className="file-path mono">{name}</span>
+        {viewed && (
+          <span className="tree-viewed" title="Viewed" aria-label="viewed">
+            ✓
+          </span>
+        )}
+        {file.binary ? (
+          <span className="badge">bin</span>
+        ) : (
+          <span className="file-counts mono">
+            <span className="ins">+{file.insertions ?? 0}</span> <span className="del">−{file.deletions ?? 0}</span>
+          </span>
+        )}
+      </button>
+    </li>
   );
 });

@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
+import { useCallback, useEffect, useImperativeHandle, useMemo, useRef, type Ref } from 'react';
+import { createStore } from '../../lib/create-store';
 import type { DiffFile } from '../../../../shared/commands/diff';
 import { currentIndex, stepFile, stepHunk } from '../../models/diff-nav';
 import { isViewed, type ViewedMarks } from '../../models/diff-viewed';
@@ -32,11 +33,14 @@ export interface ReviewDiffProps extends DiffSlots {
  */
 export function ReviewDiff({ files, mode, viewed, onToggleViewed, io, handle, onSelectLines, widgets, renderFileActions, renderHunkActions }: ReviewDiffProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
-  const [current, setCurrent] = useState<string | null>(files[0]?.path ?? null);
-  const currentRef = useRef(current);
-  currentRef.current = current;
+  // The file being read, in a store of its own: a change re-renders the tree's two rows, not the diff.
+  const currentStore = useMemo(() => createStore<string | null>(files[0]?.path ?? null), []);
+  const setCurrent = currentStore.set;
+  const currentRef = useMemo(() => ({ get current() { return currentStore.get(); } }), [currentStore]);
   const filesRef = useRef(files);
-  filesRef.current = files;
+  useEffect(() => {
+    filesRef.current = files;
+  }, [files]);
 
   const sections = () => [...(scrollRef.current?.querySelectorAll<HTMLElement>(':scope > .diff-file') ?? [])];
 
@@ -61,7 +65,7 @@ export function ReviewDiff({ files, mode, viewed, onToggleViewed, io, handle, on
       window.removeEventListener('scroll', onScroll);
       if (frame !== 0) cancelAnimationFrame(frame);
     };
-  }, [files]);
+  }, [files, currentRef, setCurrent]);
 
   const jump = useCallback((path: string) => {
     const el = sections().find((s) => s.dataset.path === path);
@@ -72,7 +76,7 @@ export function ReviewDiff({ files, mode, viewed, onToggleViewed, io, handle, on
     // Files above it render as they come near and change height: settle on it again.
     requestAnimationFrame(() => requestAnimationFrame(go));
     setTimeout(go, 150);
-  }, []);
+  }, [setCurrent]);
 
   useImperativeHandle(
     handle,
@@ -96,13 +100,13 @@ export function ReviewDiff({ files, mode, viewed, onToggleViewed, io, handle, on
         if (file !== undefined) onToggleViewed(file);
       },
     }),
-    [jump, onToggleViewed],
+    [jump, onToggleViewed, currentRef],
   );
 
   const slots: DiffSlots = useSlots({ onSelectLines, widgets, renderFileActions, renderHunkActions });
   return (
     <div className="diff-layout">
-      <FileTree files={files} current={current} viewed={viewed} onSelect={jump} />
+      <FileTree files={files} current={currentStore} viewed={viewed} onSelect={jump} />
       <div className="diff-files" ref={scrollRef} data-testid="diff-viewer" aria-label="Changed files' diffs">
         {files.map((file) => (
           <FileSection key={file.path} file={file} mode={mode} viewed={isViewed(viewed, file)} onToggleViewed={onToggleViewed} io={io} slots={slots} />

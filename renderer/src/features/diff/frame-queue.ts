@@ -1,10 +1,12 @@
 /**
- * Heavy work of the diff (tokenizing a chunk) one piece per task, so the page paints and scrolls
- * between pieces: the longest frame is one chunk's work, not a file's or the whole diff's.
+ * Heavy work of the diff one piece per task, so the page paints and scrolls between pieces: the
+ * longest frame is one piece's work (a file's first rows, one chunk's tokens), never a whole file's
+ * or the whole diff's. Mounting what comes into view goes before tokenizing what is already shown.
  */
-type Task = () => Promise<(() => void) | void>;
+type Task = () => Promise<(() => void) | void> | (() => void) | void;
+export type Priority = 'mount' | 'tokens';
 
-const queue: { task: Task; cancelled: boolean }[] = [];
+const queues: Record<Priority, { task: Task; cancelled: boolean }[]> = { mount: [], tokens: [] };
 let running = false;
 
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -13,8 +15,9 @@ async function drain(): Promise<void> {
   if (running) return;
   running = true;
   try {
-    while (queue.length > 0) {
-      const item = queue.shift()!;
+    for (;;) {
+      const item = queues.mount.shift() ?? queues.tokens.shift();
+      if (item === undefined) break;
       if (item.cancelled) continue;
       const commit = await item.task();
       if (!item.cancelled) commit?.();
@@ -25,10 +28,10 @@ async function drain(): Promise<void> {
   }
 }
 
-/** Runs `task` after the ones before it, in a task of its own; returns the way to cancel it. */
-export function schedule(task: Task): () => void {
+/** Runs `task` after the ones before it of its priority, in a task of its own; returns the way to cancel it. */
+export function schedule(task: Task, priority: Priority = 'tokens'): () => void {
   const item = { task, cancelled: false };
-  queue.push(item);
+  queues[priority].push(item);
   void drain();
   return () => {
     item.cancelled = true;

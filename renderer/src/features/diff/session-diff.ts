@@ -47,6 +47,16 @@ export function keepUnchanged(previous: readonly DiffFile[], next: readonly Diff
   return changed ? merged : (previous as DiffFile[]);
 }
 
+/** Whether the watch's list of changed files (path, counts) is the one the diff shows. */
+export function sameChanges(listed: readonly { path: string; insertions: number | null; deletions: number | null }[], files: readonly DiffFile[]): boolean {
+  if (listed.length !== files.length) return false;
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  return listed.every((l) => {
+    const f = byPath.get(l.path);
+    return f !== undefined && f.insertions === l.insertions && f.deletions === l.deletions;
+  });
+}
+
 export function createSessionDiff(repo: string, id: string, deps: SessionDiffDeps, initial: { view?: DiffView } = {}) {
   const throttleMs = deps.throttleMs ?? 100;
   const store = createStore<SessionDiffState>({ status: 'loading', error: null, seq: 0, view: initial.view ?? { kind: 'base' }, ignoreWhitespace: false, files: [], from: null, to: null });
@@ -78,7 +88,11 @@ export function createSessionDiff(repo: string, id: string, deps: SessionDiffDep
       return;
     }
     snapshotting = true;
+    // The watch (its numbering) and the view's diff at once; for the base view the watch's own file
+    // list says whether the worktree moved in between (then the diff is read again).
+    const loading = load();
     const result = await deps.invoke('watch.session', { repo, id });
+    await loading;
     snapshotting = false;
     if (stopped) return;
     if (!result.ok) {
@@ -86,7 +100,8 @@ export function createSessionDiff(repo: string, id: string, deps: SessionDiffDep
       return;
     }
     patch({ seq: result.value.seq });
-    await load();
+    const { view, files, status } = store.get();
+    if (status !== 'ready' || (view.kind === 'base' && !sameChanges(result.value.files, files))) await load();
     if (snapshotAgain) {
       snapshotAgain = false;
       void snapshot();
