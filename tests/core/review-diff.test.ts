@@ -214,6 +214,14 @@ describe('the review diff', () => {
       ['we"ird.txt', true],
     ]);
     expect(splitPatch('').size).toBe(0);
+    // A rename (with a change), and a name past ASCII.
+    gitSync(w.wt, 'mv', 'src/ten.txt', 'src/dix.txt');
+    writeIn(w.wt, 'src/dix.txt', TEN.replace('line 2', 'line deux'));
+    writeIn(w.wt, 'naïve é.txt', 'x\n');
+    gitSync(w.wt, 'add', '-A');
+    const moved = await w.diff({ kind: 'uncommitted' });
+    expect(moved.files.find((f) => f.path === 'src/dix.txt')).toMatchObject({ kind: 'renamed', origPath: 'src/ten.txt', insertions: 1, deletions: 1 });
+    expect(moved.files.find((f) => f.path === 'naïve é.txt')).toMatchObject({ kind: 'added', insertions: 1 });
     chmodSync(path.join(w.wt, 'sp ace.txt'), 0o755);
     const moded = (await w.diff({ kind: 'uncommitted' })).files.find((f) => f.path === 'sp ace.txt');
     expect(moded?.patch).toContain('new mode 100755');

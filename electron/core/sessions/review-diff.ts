@@ -4,7 +4,6 @@ import path from 'node:path';
 import type { ChangedFile, Session } from '../../../shared/models';
 import { viewError, type DiffFile, type DiffView, type ImageKind, type SessionCommit } from '../../../shared/commands/diff';
 import { invalidInput } from '../errors';
-import { diffSummary } from '../git/diff';
 import { untrackedFiles } from '../git/files';
 import { blobBytes, blobSize, commitsBetween, emptyTree, fullPatch } from '../git/review';
 import { isAncestor, mergeBase } from '../git/history';
@@ -39,8 +38,8 @@ interface Sides {
   cwd: string;
   /** The revisions handed to `git diff`. */
   revs: string[];
-  /** The old side's commit (null: empty, nothing before). */
-  from: string | null;
+  /** The old side's commit (null: empty, nothing before); for the base view found while git diffs. */
+  from: string | null | Promise<string>;
   /** The new side's commit; null: the worktree (untracked files count). */
   to: string | null;
   worktree: string;
@@ -72,13 +71,16 @@ export async function sessionCommits(ws: Workspace, s: Session): Promise<Session
 async function resolveSides(ws: Workspace, s: Session, view: DiffView): Promise<Sides> {
   const wrong = viewError(view);
   if (wrong !== null) throw invalidInput(wrong);
+  const worktree = s.worktreePath;
+  if (view.kind === 'base' && hasWorktree(s)) {
+    return { cwd: worktree, revs: ['--merge-base', baseRef(ws, s)], from: forkPoint(ws, s, worktree, 'HEAD'), to: null, worktree };
+  }
   const { cwd, tip } = await tipOf(ws, s);
   const inWorktree = cwd === s.worktreePath;
-  const worktree = s.worktreePath;
   switch (view.kind) {
     case 'base': {
       const fork = await forkPoint(ws, s, cwd, tip);
-      return inWorktree ? { cwd, revs: [fork], from: fork, to: null, worktree } : { cwd, revs: [fork, tip], from: fork, to: tip, worktree };
+      return { cwd, revs: [fork, tip], from: fork, to: tip, worktree };
     }
     case 'uncommitted':
       if (!inWorktree) throw invalidInput(`session ${s.id} has no worktree folder: nothing is uncommitted (choose the base view or a commit)`);
@@ -180,6 +182,85 @@ function readWorktreeFile(worktree: string, rel: string): { bytes: Buffer; execu
   return { bytes: readFileSync(target), executable: (stat.mode & 0o111) !== 0 };
 }
 
+/** A C-quoted path as git writes it ("a/tab\\tname") back to its text; an unquoted one as it is. */
+export function unquotePath(text: string): string {
+  if (!text.startsWith('"') || !text.endsWith('"')) return text;
+  const esc: Record<string, string> = { t: '\t', n: '\n', '"': '"', '\\': '\\', a: '\x07', b: '\b', f: '\f', r: '\r', v: '\v' };
+  const bytes: number[] = [];
+  const body = text.slice(1, -1);
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (c !== '\\') {
+      bytes.push(...Buffer.from(c));
+      continue;
+    }
+    const next = body[i + 1] ?? '';
+    if (/[0-7]/.test(next)) {
+      bytes.push(parseInt(body.slice(i + 1, i + 4), 8));
+      i += 3;
+    } else {
+      bytes.push(...Buffer.from(esc[next] ?? next));
+      i += 1;
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** The two paths of a `diff --git` line: `a/P b/P` (the same path: split in the middle), or quoted. */
+function headerPaths(line: string): { a: string; b: string } | null {
+  const rest = line.slice('diff --git '.length);
+  if (rest.startsWith('"') || rest.endsWith('"')) {
+    const m = /^("(?:[^"\\]|\\.)*"|\S+) ("(?:[^"\\]|\\.)*"|\S+)$/.exec(rest);
+    if (m === null) return null;
+    return { a: unquotePath(m[1]!).slice(2), b: unquotePath(m[2]!).slice(2) };
+  }
+  const len = (rest.length - 5) / 2;
+  if (!Number.isInteger(len) || len < 1) return null;
+  const a = rest.slice(2, 2 + len);
+  const b = rest.slice(len + 5);
+  return a === b ? { a, b } : null;
+}
+
+type Described = Pick<DiffFile, 'path' | 'origPath' | 'kind' | 'insertions' | 'deletions' | 'binary'>;
+
+/** What one file's patch says: its path (and former path), kind, line counts, binary or not. */
+export function describePatch(patch: string): Described | null {
+  const lines = patch.split('\n');
+  const paths = headerPaths(lines[0] ?? '');
+  let status = 'M';
+  let from: string | null = null;
+  let to: string | null = null;
+  let binary = false;
+  let insertions = 0;
+  let deletions = 0;
+  let inHunks = false;
+  for (const line of lines.slice(1)) {
+    if (inHunks) {
+      if (line.startsWith('+')) insertions++;
+      else if (line.startsWith('-')) deletions++;
+      continue;
+    }
+    if (line.startsWith('@@')) inHunks = true;
+    else if (line.startsWith('new file mode')) status = 'A';
+    else if (line.startsWith('deleted file mode')) status = 'D';
+    else if (line.startsWith('rename from ') || line.startsWith('copy from ')) from = unquotePath(line.slice(line.indexOf(' from ') + 6));
+    else if (line.startsWith('rename to ') || line.startsWith('copy to ')) {
+      to = unquotePath(line.slice(line.indexOf(' to ') + 4));
+      status = line.startsWith('rename') ? 'R' : 'C';
+    } else if (line.startsWith('Binary files ') || line === 'GIT binary patch') binary = true;
+  }
+  const path = to ?? paths?.b ?? null;
+  if (path === null) return null;
+  return {
+    path,
+    origPath: status === 'R' || status === 'C' ? (from ?? paths?.a ?? null) : null,
+    kind: KIND[status] ?? 'modified',
+    insertions: binary ? null : insertions,
+    deletions: binary ? null : deletions,
+    binary,
+  };
+}
+
 interface Listed {
   sides: Sides;
   files: (Omit<DiffFile, 'patch' | 'tooLarge'> & { fullPatch: string })[];
@@ -188,28 +269,14 @@ interface Listed {
 /** Every changed file of the view with its whole patch (held back later, by the caller's caps). */
 async function listView(ws: Workspace, s: Session, view: DiffView, ignoreWhitespace: boolean): Promise<Listed> {
   const sides = await resolveSides(ws, s, view);
-  const ws_ = ignoreWhitespace ? ['-w'] : [];
-  const [summary, patchOut, untracked] = await Promise.all([
-    diffSummary(sides.cwd, [...sides.revs, ...ws_]),
-    fullPatch(sides.cwd, sides.revs, ignoreWhitespace),
-    sides.to === null ? untrackedFiles(sides.worktree) : Promise.resolve([]),
-  ]);
-  const chunks = splitPatch(patchOut);
-  const files: Listed['files'] = summary.map((entry) => {
-    const fullPatch = chunks.get(headerOf(entry.origPath ?? entry.path, entry.path)) ?? '';
-    return {
-      path: entry.path,
-      origPath: entry.origPath,
-      kind: KIND[entry.status] ?? 'modified',
-      insertions: entry.insertions,
-      deletions: entry.deletions,
-      binary: entry.insertions === null || /^Binary files .* differ$/m.test(fullPatch),
-      size: Buffer.byteLength(fullPatch),
-      hash: sha1(fullPatch),
-      image: imageKindOf(entry.path),
-      fullPatch,
-    };
-  });
+  // One git process for every tracked file: paths, kinds and counts are read from the patch itself.
+  const [patchOut, untracked] = await Promise.all([fullPatch(sides.cwd, sides.revs, ignoreWhitespace), sides.to === null ? untrackedFiles(sides.worktree) : Promise.resolve([])]);
+  const files: Listed['files'] = [];
+  for (const fullPatch of splitPatch(patchOut).values()) {
+    const entry = describePatch(fullPatch);
+    if (entry === null) continue;
+    files.push({ ...entry, size: Buffer.byteLength(fullPatch), hash: sha1(fullPatch), image: imageKindOf(entry.path), fullPatch });
+  }
   for (const rel of untracked) {
     if (rel.endsWith('/')) continue; // a nested repository
     const read = readWorktreeFile(sides.worktree, rel);
@@ -240,7 +307,7 @@ export async function reviewDiff(ws: Workspace, s: Session, view: DiffView, igno
   const { sides, files } = await listView(ws, s, view, ignoreWhitespace);
   let total = 0;
   return {
-    from: sides.from,
+    from: await sides.from,
     to: sides.to,
     files: files.map(({ fullPatch, ...file }) => {
       const inline = !file.binary && file.size <= INLINE_PATCH_BYTES && total + file.size <= INLINE_TOTAL_BYTES;
@@ -268,8 +335,9 @@ export async function reviewFileDiff(ws: Workspace, s: Session, view: DiffView, 
 /** A side's bytes: the old side from its commit, the new side from its commit or the worktree. */
 async function sideBytes(sides: Sides, file: { path: string; origPath: string | null; kind: ChangedFile['kind'] }, side: 'old' | 'new'): Promise<Buffer | null> {
   if (side === 'old') {
-    if (sides.from === null || file.kind === 'added' || file.kind === 'untracked') return null;
-    return blobAt(sides.cwd, sides.from, file.origPath ?? file.path);
+    const from = await sides.from;
+    if (from === null || file.kind === 'added' || file.kind === 'untracked') return null;
+    return blobAt(sides.cwd, from, file.origPath ?? file.path);
   }
   if (file.kind === 'deleted') return null;
   if (sides.to !== null) return blobAt(sides.cwd, sides.to, file.path);
