@@ -87,10 +87,10 @@ export async function measureDiff(cfg: BenchConfig, ui: UiHarness, council: Coun
     raw.push(performance.now() - started);
   }
   const { context, page } = await ui.newPage();
-  let scroll: ScrollResult | null = null;
-  let longFrames: number[] = [];
-  let highlight = { n: 0, total: 0, max: 0 };
-  let files = 0;
+  let scroll!: ScrollResult;
+  let longFrames!: number[];
+  let highlight!: { n: number; total: number; max: number };
+  let files!: number;
   try {
     const url = new URL(ui.host.url);
     url.hash = `#/board?repo=${encodeURIComponent(repo)}`;
@@ -111,7 +111,7 @@ export async function measureDiff(cfg: BenchConfig, ui: UiHarness, council: Coun
       const get = report.invokes.filter((i) => i.command === 'diff.get' && i.start >= click.at && Number.isFinite(i.end))[0];
       if (get) gets.push(get.end - get.start);
     }
-    files = await page.locator('.diff-files > .diff-file').count();
+    files = await page.locator('[data-testid="diff-tree"] [data-testid^="diff-file-"]').count();
     const framesBefore = (await probeReport(page)).longFrames.length;
     scroll = await scrollThrough(page);
     // Everything in view rendered: the 5,000-line file's last line reached.
@@ -126,7 +126,7 @@ export async function measureDiff(cfg: BenchConfig, ui: UiHarness, council: Coun
   const o = summarize(opens);
   const g = summarize(gets);
   const r = summarize(raw);
-  const longest = Math.max(scroll?.longestRaf ?? Number.NaN, ...longFrames);
+  const longest = Math.max(scroll.longestRaf ?? Number.NaN, ...longFrames);
   cfg.print(
     renderTable(
       `Review diff: a session changing ${files} files (one a new ${BIG_LINES.toLocaleString('en-US')}-line file)`,
@@ -138,7 +138,7 @@ export async function measureDiff(cfg: BenchConfig, ui: UiHarness, council: Coun
       ],
       [
         `renderer: ${rendererBuild()}`,
-        `scroll top → bottom (${scroll?.height ?? '?'} px, 600 px a frame): ${scroll?.frames ?? '?'} frames, longest ${formatMs(scroll?.longestRaf ?? Number.NaN)}, ${scroll?.over50 ?? '?'} over 50 ms; long-animation-frame entries: ${longFrames.length} (longest ${formatMs(Math.max(0, ...longFrames))})`,
+        `scroll top → bottom (${scroll.height ?? '?'} px, 600 px a frame): ${scroll.frames ?? '?'} frames, longest ${formatMs(scroll.longestRaf ?? Number.NaN)}, ${scroll.over50 ?? '?'} over 50 ms; long-animation-frame entries: ${longFrames.length} (longest ${formatMs(Math.max(0, ...longFrames))})`,
         `highlight (word edits + syntax, refractor): ${highlight.n} chunks, ${formatMs(highlight.total)} in all, longest chunk ${formatMs(highlight.max)}`,
       ],
     ),
@@ -154,7 +154,7 @@ export async function measureDiff(cfg: BenchConfig, ui: UiHarness, council: Coun
     },
     {
       measurement: `review diff, ${files} files: longest frame scrolling through`,
-      ours: `longest ${formatMs(longest)} (${scroll?.over50 ?? '?'} frames over 50 ms)`,
+      ours: `longest ${formatMs(longest)} (${scroll.over50 ?? '?'} frames over 50 ms)`,
       baseline: `highlight ${formatMs(highlight.total)} in ${highlight.n} chunks`,
       value: formatMs(longest),
       target: `≤ ${formatMs(DIFF_FRAME_TARGET_MS)}`,

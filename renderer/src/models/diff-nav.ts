@@ -40,19 +40,3 @@ export function stepHunk(tops: readonly number[], at: number, direction: 1 | -1)
   for (let i = tops.length - 1; i >= 0; i--) if (tops[i]! < at - 1) return i;
   return null;
 }
-
-/** Which file is being read: the last whose top is at or above the reading line (binary search on
- * the sections' tops, which grow down the page). */
-export function currentIndex(tops: readonly number[], at: number): number {
-  let lo = 0;
-  let hi = tops.length - 1;
-  let found = tops.length > 0 ? 0 : -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (tops[mid]! <= at + 1) {
-      found = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return found;
-}

@@ -23,7 +23,7 @@ import { languageOf, loadHighlighter, tokensFor } from './highlight';
 import type { DiffMode } from './diff-mode-store';
 import { formatBytes } from './format-bytes';
 import { afterFrame, schedule } from './frame-queue';
-import { observeNear } from './near-view';
+import { observeNear, observeReading } from './near-view';
 
 export const KIND_LETTER: Record<DiffFile['kind'], string> = { added: 'A', modified: 'M', deleted: 'D', renamed: 'R', untracked: 'U' };
 
@@ -73,6 +73,8 @@ const rowsOf = (file: DiffFile) => (file.insertions ?? 0) + (file.deletions ?? 0
 
 /** One file of the diff: its header (viewed mark, actions) and its body, rendered once near the view. */
 export const FileSection = memo(function FileSection({
+  eager = false,
+  onReading,
   file,
   mode,
   viewed,
@@ -80,6 +82,10 @@ export const FileSection = memo(function FileSection({
   io,
   slots,
 }: {
+  /** Rendered at once, without waiting to be seen near the view (the first files). */
+  eager?: boolean;
+  /** Told when the file starts or stops crossing the reading band. */
+  onReading?: (path: string, crossing: boolean) => void;
   file: DiffFile;
   mode: DiffMode;
   viewed: boolean;
@@ -88,9 +94,19 @@ export const FileSection = memo(function FileSection({
   slots: DiffSlots;
 }) {
   const ref = useRef<HTMLElement>(null);
-  const [near, setNear] = useState(false);
+  const [near, setNear] = useState(eager);
   const [open, setOpen] = useState(!viewed);
   useEffect(() => setOpen(!viewed), [viewed]);
+
+  useEffect(() => {
+    const el = ref.current;
+    if (el === null || onReading === undefined) return;
+    const stop = observeReading(el, (crossing) => onReading(file.path, crossing));
+    return () => {
+      stop();
+      onReading(file.path, false);
+    };
+  }, [onReading, file.path]);
 
   // Rendered once it comes near the view: one file per task, so a fast scroll never renders many in one frame.
   useEffect(() => {

@@ -1,11 +1,15 @@
-import { useCallback, useEffect, useImperativeHandle, useMemo, useRef, type Ref } from 'react';
+import { useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
+import { afterFrame } from './frame-queue';
 import { createStore } from '../../lib/create-store';
 import type { DiffFile } from '../../../../shared/commands/diff';
-import { currentIndex, stepFile, stepHunk } from '../../models/diff-nav';
+import { stepFile, stepHunk } from '../../models/diff-nav';
 import { isViewed, type ViewedMarks } from '../../models/diff-viewed';
 import type { DiffMode } from './diff-mode-store';
 import { FileSection, type DiffSlots, type SectionIo } from './FileSection';
 import { FileTree } from './FileTree';
+
+const FIRST_SECTIONS = 12;
+const SECTIONS_PER_FRAME = 25;
 
 /** Where the reading line is: below the app's sticky bars. */
 const READING_LINE_PX = 90;
@@ -44,32 +48,34 @@ export function ReviewDiff({ files, mode, viewed, onToggleViewed, io, handle, on
 
   const sections = () => [...(scrollRef.current?.querySelectorAll<HTMLElement>(':scope > .diff-file') ?? [])];
 
+  // Which files cross the reading band (an IntersectionObserver: no layout read while scrolling).
+  const inBand = useMemo(() => new Set<string>(), []);
+  const onReading = useCallback(
+    (path: string, crossing: boolean) => {
+      if (crossing) inBand.add(path);
+      else inBand.delete(path);
+      const first = filesRef.current.find((f) => inBand.has(f.path));
+      if (first !== undefined) setCurrent(first.path);
+    },
+    [inBand, setCurrent],
+  );
+
+  // The first files at once, the rest a batch per frame: the first paint does not wait for 300 headers.
+  const [shown, setShown] = useState(FIRST_SECTIONS);
   useEffect(() => {
-    let frame = 0;
-    const update = () => {
-      frame = 0;
-      const els = sections();
-      const at = currentIndex(
-        els.map((el) => el.getBoundingClientRect().top),
-        READING_LINE_PX,
-      );
-      const path = at === -1 ? null : (els[at]?.dataset.path ?? null);
-      if (path !== currentRef.current) setCurrent(path);
-    };
-    const onScroll = () => {
-      if (frame === 0) frame = requestAnimationFrame(update);
-    };
-    window.addEventListener('scroll', onScroll, { passive: true });
-    update();
-    return () => {
-      window.removeEventListener('scroll', onScroll);
-      if (frame !== 0) cancelAnimationFrame(frame);
-    };
-  }, [files, currentRef, setCurrent]);
+    if (shown >= files.length) return;
+    return afterFrame(() => setShown((n) => n + SECTIONS_PER_FRAME));
+  }, [shown, files.length]);
+  const pendingJump = useRef<string | null>(null);
 
   const jump = useCallback((path: string) => {
     const el = sections().find((s) => s.dataset.path === path);
-    if (el === undefined) return;
+    if (el === undefined) {
+      // Not rendered yet: every file now, then there.
+      pendingJump.current = path;
+      setShown(Number.MAX_SAFE_INTEGER);
+      return;
+    }
     setCurrent(path);
     const go = () => window.scrollTo({ top: window.scrollY + el.getBoundingClientRect().top - (READING_LINE_PX - 10), behavior: 'instant' as ScrollBehavior });
     go();
@@ -77,6 +83,14 @@ export function ReviewDiff({ files, mode, viewed, onToggleViewed, io, handle, on
     requestAnimationFrame(() => requestAnimationFrame(go));
     setTimeout(go, 150);
   }, [setCurrent]);
+
+  useEffect(() => {
+    const path = pendingJump.current;
+    if (path !== null && sections().some((s) => s.dataset.path === path)) {
+      pendingJump.current = null;
+      jump(path);
+    }
+  });
 
   useImperativeHandle(
     handle,
@@ -108,8 +122,8 @@ export function ReviewDiff({ files, mode, viewed, onToggleViewed, io, handle, on
     <div className="diff-layout">
       <FileTree files={files} current={currentStore} viewed={viewed} onSelect={jump} />
       <div className="diff-files" ref={scrollRef} data-testid="diff-viewer" aria-label="Changed files' diffs">
-        {files.map((file) => (
-          <FileSection key={file.path} file={file} mode={mode} viewed={isViewed(viewed, file)} onToggleViewed={onToggleViewed} io={io} slots={slots} />
+        {files.slice(0, shown).map((file, i) => (
+          <FileSection key={file.path} eager={i < 2} onReading={onReading} file={file} mode={mode} viewed={isViewed(viewed, file)} onToggleViewed={onToggleViewed} io={io} slots={slots} />
         ))}
       </div>
     </div>

@@ -26,3 +26,23 @@ export function observeNear(el: Element, listener: Listener): () => void {
     observer?.unobserve(el);
   };
 }
+
+/** The reading band: a strip just below the app's sticky bars; the file crossing it is being read. */
+const READING_BAND = '-90px 0px -80% 0px';
+const readers = new Map<Element, Listener>();
+let reading: IntersectionObserver | null = null;
+
+export function observeReading(el: Element, listener: Listener): () => void {
+  reading ??= new IntersectionObserver(
+    (entries) => {
+      for (const entry of entries) readers.get(entry.target)?.(entry.isIntersecting);
+    },
+    { rootMargin: READING_BAND },
+  );
+  readers.set(el, listener);
+  reading.observe(el);
+  return () => {
+    readers.delete(el);
+    reading?.unobserve(el);
+  };
+}

@@ -88,11 +88,11 @@ export function createSessionDiff(repo: string, id: string, deps: SessionDiffDep
       return;
     }
     snapshotting = true;
-    // The watch (its numbering) and the view's diff at once; for the base view the watch's own file
-    // list says whether the worktree moved in between (then the diff is read again).
-    const loading = load();
+    // The view's diff first (the first paint waits for it alone), then the watch (its numbering).
+    // For the base view the watch's own file list says whether the worktree moved in between
+    // (then the diff is read again); other views are read again once the watch is on.
+    await load();
     const result = await deps.invoke('watch.session', { repo, id });
-    await loading;
     snapshotting = false;
     if (stopped) return;
     if (!result.ok) {
@@ -101,7 +101,7 @@ export function createSessionDiff(repo: string, id: string, deps: SessionDiffDep
     }
     patch({ seq: result.value.seq });
     const { view, files, status } = store.get();
-    if (status !== 'ready' || (view.kind === 'base' && !sameChanges(result.value.files, files))) await load();
+    if (status !== 'ready' || view.kind !== 'base' || !sameChanges(result.value.files, files)) await load();
     if (snapshotAgain) {
       snapshotAgain = false;
       void snapshot();
