@@ -26,7 +26,8 @@ export const DIFF_FRAME_TARGET_MS = 50;
 const FILES = 300;
 const BIG_LINES = 5000;
 
-async function makeSession(cfg: BenchConfig): Promise<{ council: Council; session: Session }> {
+/** A repository of 300 files and a session that changed them all, one a new 5,000-line file. */
+export async function makeDiffSession(cfg: BenchConfig): Promise<{ council: Council; session: Session }> {
   const repo = generateRepo(cfg.tmp, 'repo-diff', FILES);
   const council = Council.open(repo.root);
   const [session] = await council.createSessions({ task: 'bench diff' });
@@ -167,7 +168,7 @@ export async function measureDiff(cfg: BenchConfig, ui: UiHarness, council: Coun
 async function standalone(cfg: BenchConfig): Promise<SummaryRow[]> {
   const unavailable = uiUnavailable();
   if (unavailable) throw new Error(unavailable);
-  const { council, session } = await makeSession(cfg);
+  const { council, session } = await makeDiffSession(cfg);
   const ui = await startUi(cfg);
   try {
     return await measureDiff(cfg, ui, council, session, cfg.quick ? 3 : 9);
