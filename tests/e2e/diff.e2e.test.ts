@@ -30,11 +30,41 @@ export function loadSettings(path: string): Record<string, unknown> {
 export const DEFAULT_TIMEOUT = 30;
 `;
 
+const LOGIN = `
+/** Handles a login attempt, at most five a minute per address. */
+export async function login(address: string, user: string, password: string): Promise<boolean> {
+  if (!limiter.allow(address)) {
+    throw new Error(\`too many attempts from \${address}: wait a minute\`);
+  }
+  return checkPassword(user, password);
+}
+
+const limiter = new RateLimiter({ attempts: 5, perMs: 60_000 });
+
+declare function checkPassword(user: string, password: string): Promise<boolean>;
+`;
+
+const RATE_LIMIT = `/** Counts attempts per key in a sliding window. */
+export class RateLimiter {
+  private readonly seen = new Map<string, number[]>();
+
+  constructor(private readonly options: { attempts: number; perMs: number }) {}
+
+  allow(key: string, now = Date.now()): boolean {
+    const recent = (this.seen.get(key) ?? []).filter((t) => now - t < this.options.perMs);
+    if (recent.length >= this.options.attempts) return false;
+    this.seen.set(key, [...recent, now]);
+    return true;
+  }
+}
+`;
+
 describe.skipIf(unavailable !== null)('the review diff', () => {
   let app: Harness;
   let repo: TestRepo;
   let s: Session;
   let commitSha: string;
+  let real: Session;
 
   beforeAll(async () => {
     repo = makeRepo({ 'README.md': '# demo\n', 'src/app.ts': APP, 'assets/logo.png': '' });
@@ -54,6 +84,13 @@ describe.skipIf(unavailable !== null)('the review diff', () => {
     writeFileSync(path.join(wt, 'assets/logo.png'), BLUE);
     for (let i = 0; i < 12; i++) writeIn(wt, `docs/page-${String(i).padStart(2, '0')}.md`, Array.from({ length: 30 }, (_, j) => `Line ${j} of page ${i}.`).join('\n') + '\n');
     writeIn(wt, 'zz/big.txt', Array.from({ length: 8000 }, (_, i) => `big line ${i} ${'x'.repeat(70)}`).join('\n') + '\n');
+    // A second session with a realistic change, for the screenshots, expanding context and hunk keys.
+    const made = councilJson<Session[]>(['session', 'create', '--task', 'Rate-limit the login endpoint', '--no-start'], { cwd: repo.root });
+    if (!made.result.ok) throw new Error(made.result.error.message);
+    real = (made.result.value as Session[])[0]!;
+    writeIn(real.worktreePath, 'src/app.ts', APP.replace("import { readFileSync } from 'node:fs';", "import { readFileSync } from 'node:fs';\nimport { RateLimiter } from './auth/rate-limit';").replace('DEFAULT_TIMEOUT = 30', 'DEFAULT_TIMEOUT = 45') + LOGIN);
+    writeIn(real.worktreePath, 'src/auth/rate-limit.ts', RATE_LIMIT);
+    writeIn(real.worktreePath, 'README.md', '# demo\n\nLogins are rate-limited: 5 attempts a minute per address.\n');
     app = await openApp();
     await openRepo(app.page, repo.root);
     await app.page.getByTestId(`session-card-${s.id}`).click();
@@ -165,5 +202,58 @@ describe.skipIf(unavailable !== null)('the review diff', () => {
     await screenshot(page, 'diff-commits');
     await page.getByTestId('diff-view-uncommitted').click();
     await expect.poll(() => page.locator('[data-testid^="diff-section-"]').count()).toBe(15);
+  });
+
+  it('a realistic change: more context on request, next hunk with ], whitespace hidden, in both themes', async () => {
+    const { page } = app;
+    await page.getByTestId('nav-board').click();
+    await page.getByTestId(`session-card-${real.id}`).click();
+    await expect.poll(() => page.locator('[data-testid^="diff-section-"]').count()).toBe(3);
+    const app_ = section('src/app.ts');
+    await expect.poll(() => app_.locator('.token.keyword').count(), { timeout: 10_000 }).toBeGreaterThan(3);
+    // Lines between two hunks, shown on request (the core serves the old side's lines).
+    const hidden = app_.getByTestId('diff-expand-all-src/app.ts');
+    await expect.poll(() => hidden.count()).toBeGreaterThan(0);
+    expect(await app_.textContent()).not.toContain("const text = readFileSync(path, 'utf8');");
+    await hidden.first().click();
+    await expect.poll(() => app_.textContent()).toContain("const text = readFileSync(path, 'utf8');");
+    // Once the file's length is known, no "more below" past its end.
+    await expect.poll(() => app_.getByTestId('diff-expand-down-src/app.ts').count()).toBe(0);
+    // ] goes to the next hunk header.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const headerTops = () => page.locator('[data-hunk-header]').evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().top)));
+    const before = await headerTops();
+    await page.locator('body').press(']');
+    await expect.poll(async () => (await headerTops()).some((top) => top >= 70 && top <= 100)).toBe(true);
+    expect(await headerTops()).not.toEqual(before);
+    await page.getByTestId('diff-file-src/app.ts').click();
+    await screenshot(page, 'diff-review-light');
+    // Whitespace hidden: a re-indented line no longer shows.
+    writeIn(real.worktreePath, 'src/auth/rate-limit.ts', RATE_LIMIT.replace('    return true;', '      return true;'));
+    await page.getByTestId('diff-ignore-whitespace').check();
+    await expect.poll(() => section('src/auth/rate-limit.ts').textContent()).toContain('return true;');
+    await page.getByTestId('diff-ignore-whitespace').uncheck();
+    // The diff's keys work with the focus left on one of its checkboxes.
+    // (pressed until it lands: the last file is the end, j stays there)
+    await expect
+      .poll(async () => {
+        await page.keyboard.press('j');
+        return current();
+      })
+      .toBe('diff-file-README.md');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('diff-ignore-whitespace');
+    // The shortcuts' help lists the diff's keys.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('?');
+    await expect.poll(() => page.getByTestId('shortcut-help').textContent()).toContain('Diff: next / previous file');
+    await page.getByTestId('shortcut-help-close').click();
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.evaluate(() => document.documentElement.setAttribute('data-theme', 'dark'));
+    await page.getByTestId('diff-mode-split').click();
+    await expect.poll(() => app_.locator('table.diff-split').count()).toBeGreaterThan(0);
+    await page.getByTestId('diff-file-src/app.ts').click();
+    await screenshot(page, 'diff-review-dark');
+    await page.getByTestId('diff-mode-unified').click();
+    await page.evaluate(() => document.documentElement.setAttribute('data-theme', 'light'));
   });
 });

@@ -80,7 +80,10 @@ function DiffPanes({ repo, sessionId, diff, marks, slots }: { repo: string; sess
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      const key = diffKeyOf(keyPressOf(event, document));
+      // A checkbox of the diff (viewed, hide whitespace) keeps the focus after a click: not typing.
+      const press = keyPressOf(event, document);
+      const onToggle = event.target instanceof HTMLInputElement && event.target.type === 'checkbox';
+      const key = diffKeyOf(onToggle ? { ...press, typing: false } : press);
       if (key === null || handle.current === null) return;
       event.preventDefault();
       if (key === 'next-file') handle.current.step(1);

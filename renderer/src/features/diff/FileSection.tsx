@@ -196,6 +196,7 @@ function TextBody({ file, patch, mode, io, slots }: { file: DiffFile; patch: str
   const [hunks, setHunks] = useState<HunkData[]>(() => (parsed !== null && parsed !== 'unparsable' ? parsed.hunks : []));
   useEffect(() => setHunks(parsed !== null && parsed !== 'unparsable' ? parsed.hunks : []), [parsed]);
   const source = useRef<string[] | null>(null);
+  const [sourceLines, setSourceLines] = useState<number | null>(null);
   const [expandError, setExpandError] = useState<string | null>(null);
 
   const chunks = useMemo(() => chunkHunks(hunks, CHUNK_ROWS), [hunks]);
@@ -223,6 +224,7 @@ function TextBody({ file, patch, mode, io, slots }: { file: DiffFile; patch: str
           return;
         }
         source.current = got.lines;
+        setSourceLines(got.lines.length);
       }
       const lines = source.current;
       setHunks((current) => expandFromRawCode(current, lines, Math.max(1, start), Math.min(lines.length + 1, end)));
@@ -248,6 +250,7 @@ function TextBody({ file, patch, mode, io, slots }: { file: DiffFile; patch: str
           chunk={chunk}
           allHunks={hunks}
           last={i === chunks.length - 1}
+          sourceLines={sourceLines}
           mode={mode}
           expand={canExpand ? expand : null}
           slots={slots}
@@ -282,6 +285,7 @@ const DiffChunk = memo(function DiffChunk({
   chunk,
   allHunks,
   last,
+  sourceLines,
   mode,
   expand,
   slots,
@@ -290,6 +294,8 @@ const DiffChunk = memo(function DiffChunk({
   chunk: Chunk;
   allHunks: HunkData[];
   last: boolean;
+  /** The old side's length once read (null: not yet; "more below" is offered until it is known). */
+  sourceLines: number | null;
   mode: DiffMode;
   expand: ((start: number, end: number) => Promise<void>) | null;
   slots: DiffSlots;
@@ -435,8 +441,9 @@ const DiffChunk = memo(function DiffChunk({
           }
           rows.push(<Hunk key={`c-${part.index}-${i}-${part.hunk.oldStart}-${part.hunk.newStart}`} hunk={part.hunk} />);
         });
-        if (last && expand !== null && lastHunk !== undefined) {
-          const from = lastHunk.oldStart + lastHunk.oldLines;
+        const tail = lastHunk === undefined ? 0 : lastHunk.oldStart + lastHunk.oldLines;
+        if (last && expand !== null && lastHunk !== undefined && (sourceLines === null || tail <= sourceLines)) {
+          const from = tail;
           rows.push(
             <Decoration key="tail" className="diff-hunk-decoration">
               <div className="diff-hunk-header-row">

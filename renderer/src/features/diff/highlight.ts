@@ -1,8 +1,9 @@
 import { markEdits, tokenize, type HunkData, type HunkTokens, type TokenizeEnhancer } from 'react-diff-view';
 
 /**
- * Tokens for a chunk of a file's hunks: word-level edits inside git's −/+ blocks (markEdits, by
- * block, as git grouped them) and syntax colour (refractor, loaded lazily). The time spent is added
+ * Tokens for a chunk of a file's hunks: word-level edits inside git's −/+ blocks (markEdits by
+ * line: the n-th removed line of a block against its n-th added line, so a block that adds far more
+ * than it removes marks only the lines that have a counterpart) and syntax colour (refractor, loaded lazily). The time spent is added
  * up where a person or a bench can read it: `highlightCost()` and performance entries named
  * `diff.highlight`.
  */
@@ -43,7 +44,7 @@ export const highlightCost = () => ({ ms: spent, chunks: runs });
 
 export function tokensFor(hunks: HunkData[], language: string | null, highlighter: Highlighter | null): HunkTokens | null {
   const started = performance.now();
-  const enhancers: TokenizeEnhancer[] = [markEdits(hunks, { type: 'block' })];
+  const enhancers: TokenizeEnhancer[] = [markEdits(hunks, { type: 'line' })];
   let tokens: HunkTokens | null;
   try {
     tokens =
