@@ -255,5 +255,24 @@ describe.skipIf(unavailable !== null)('the review diff', () => {
     await screenshot(page, 'diff-review-dark');
     await page.getByTestId('diff-mode-unified').click();
     await page.evaluate(() => document.documentElement.setAttribute('data-theme', 'light'));
+
+    // Lines chosen in the gutter start a review comment (the slot onSelectLines, wired by the
+    // session view to the Review tab's form): a click for one line, a drag for several.
+    const gutter = (text: string) => app_.locator('tr.diff-line').filter({ hasText: text }).locator('td.diff-gutter').nth(1);
+    await gutter('DEFAULT_TIMEOUT = 45').hover();
+    await expect.poll(() => app_.getByTestId('diff-gutter-add').count()).toBe(1);
+    await gutter('DEFAULT_TIMEOUT = 45').click();
+    await expect.poll(() => page.getByTestId('review-form-lines').inputValue({ timeout: 2000 }).catch(() => 'no form')).toBe('10');
+    expect(await page.getByTestId('review-form-path').inputValue()).toBe('src/app.ts');
+    expect(await page.getByTestId('review-form-side').inputValue()).toBe('new');
+    await page.getByTestId('tab-diff').click();
+    await gutter('Handles a login attempt').scrollIntoViewIfNeeded();
+    const from = (await gutter('Handles a login attempt').boundingBox())!;
+    const to = (await gutter('if (!limiter.allow(address))').boundingBox())!;
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 4 });
+    await page.mouse.up();
+    await expect.poll(() => page.getByTestId('review-form-lines').inputValue({ timeout: 2000 }).catch(() => 'no form')).toBe('12-14');
   });
 });
