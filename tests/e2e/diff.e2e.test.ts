@@ -93,7 +93,7 @@ describe.skipIf(unavailable !== null)('the review diff', () => {
     writeIn(real.worktreePath, 'README.md', '# demo\n\nLogins are rate-limited: 5 attempts a minute per address.\n');
     app = await openApp();
     await openRepo(app.page, repo.root);
-    await app.page.getByTestId(`session-card-${s.id}`).click();
+    await app.page.getByTestId(`session-open-${s.id}`).click();
     await app.page.getByTestId('diff-tab').waitFor();
   }, 60_000);
 
@@ -207,7 +207,7 @@ describe.skipIf(unavailable !== null)('the review diff', () => {
   it('a realistic change: more context on request, next hunk with ], whitespace hidden, in both themes', async () => {
     const { page } = app;
     await page.getByTestId('nav-board').click();
-    await page.getByTestId(`session-card-${real.id}`).click();
+    await page.getByTestId(`session-open-${real.id}`).click();
     await expect.poll(() => page.locator('[data-testid^="diff-section-"]').count()).toBe(3);
     const app_ = section('src/app.ts');
     await expect.poll(() => app_.locator('.token.keyword').count(), { timeout: 10_000 }).toBeGreaterThan(3);

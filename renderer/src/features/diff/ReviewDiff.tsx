@@ -50,10 +50,13 @@ export function ReviewDiff({ files, mode, viewed, onToggleViewed, io, handle, on
 
   // Which files cross the reading band (an IntersectionObserver: no layout read while scrolling).
   const inBand = useMemo(() => new Set<string>(), []);
+  // A file jumped to stays the current one while the page settles on it.
+  const heldUntil = useRef(0);
   const onReading = useCallback(
     (path: string, crossing: boolean) => {
       if (crossing) inBand.add(path);
       else inBand.delete(path);
+      if (performance.now() < heldUntil.current) return;
       const first = filesRef.current.find((f) => inBand.has(f.path));
       if (first !== undefined) setCurrent(first.path);
     },
@@ -77,12 +80,28 @@ export function ReviewDiff({ files, mode, viewed, onToggleViewed, io, handle, on
       return;
     }
     setCurrent(path);
+    heldUntil.current = performance.now() + 1000;
     const go = () => window.scrollTo({ top: window.scrollY + el.getBoundingClientRect().top - (READING_LINE_PX - 10), behavior: 'instant' as ScrollBehavior });
     go();
-    // Files above it render as they come near and change height: settle on it again.
-    requestAnimationFrame(() => requestAnimationFrame(go));
-    setTimeout(go, 150);
+    // Files above it render as they come near and change height: for a moment, every change of
+    // the diff's height settles on it again.
+    settle.current?.();
+    const container = scrollRef.current;
+    if (container === null) return;
+    const resized = new ResizeObserver(go);
+    resized.observe(container);
+    const timer = setTimeout(() => resized.disconnect(), 1000);
+    const onWheel = () => settle.current?.();
+    window.addEventListener('wheel', onWheel, { once: true, passive: true });
+    settle.current = () => {
+      resized.disconnect();
+      clearTimeout(timer);
+      window.removeEventListener('wheel', onWheel);
+      settle.current = null;
+    };
   }, [setCurrent]);
+  const settle = useRef<(() => void) | null>(null);
+  useEffect(() => () => settle.current?.(), []);
 
   useEffect(() => {
     const path = pendingJump.current;
