@@ -79,6 +79,8 @@ export async function measureDiff(cfg: BenchConfig, ui: UiHarness, council: Coun
   const repo = council.ws.repo.mainRoot;
   const opens: number[] = [];
   const gets: number[] = [];
+  const waits: number[] = [];
+  const renders: number[] = [];
   const raw: number[] = [];
   const base = (await rawGit(session.worktreePath, ['merge-base', 'main', 'HEAD'])).trim();
   for (let round = 0; round < rounds; round++) {
@@ -110,7 +112,11 @@ export async function measureDiff(cfg: BenchConfig, ui: UiHarness, council: Coun
       if (click === undefined) throw new Error(`round ${round}: the click on the session was not seen`);
       opens.push((report.marks[`${name}:frame`] as number) - click.eventAt);
       const get = report.invokes.filter((i) => i.command === 'diff.get' && i.start >= click.at && Number.isFinite(i.end))[0];
-      if (get) gets.push(get.end - get.start);
+      if (get) {
+        gets.push(get.end - get.start);
+        waits.push(get.start - click.eventAt);
+        renders.push((report.marks[`${name}:frame`] as number) - get.end);
+      }
     }
     files = await page.locator('[data-testid="diff-tree"] [data-testid^="diff-file-"]').count();
     const framesBefore = (await probeReport(page)).longFrames.length;
@@ -125,6 +131,8 @@ export async function measureDiff(cfg: BenchConfig, ui: UiHarness, council: Coun
     await context.close();
   }
   const o = summarize(opens);
+  const w = summarize(waits);
+  const d = summarize(renders);
   const g = summarize(gets);
   const r = summarize(raw);
   const longest = Math.max(scroll.longestRaf ?? Number.NaN, ...longFrames);
@@ -135,6 +143,8 @@ export async function measureDiff(cfg: BenchConfig, ui: UiHarness, council: Coun
       [
         ['baseline: raw git diff <fork point> + ls-files --others (the same change)', r.n, formatMs(r.p50), formatMs(r.p95), formatMs(r.max)],
         ['the host: diff.get round trip (files + patches)', g.n, formatMs(g.p50), formatMs(g.p95), formatMs(g.max)],
+        ['  of which: click → diff.get sent (the session view mounting)', w.n, formatMs(w.p50), formatMs(w.p95), formatMs(w.max)],
+        ['  of which: diff.get answered → first file painted (render)', d.n, formatMs(d.p50), formatMs(d.p95), formatMs(d.max)],
         ['ours: click on the session → the first file of its diff painted', o.n, formatMs(o.p50), formatMs(o.p95), formatMs(o.max)],
       ],
       [

@@ -4,6 +4,7 @@ import type { DiffFile } from '../../../../shared/commands/diff';
 import { buildTree, foldersOf, treeRows } from '../../models/diff-tree';
 import { isViewed, type ViewedMarks } from '../../models/diff-viewed';
 import { KIND_LETTER } from './FileSection';
+import { afterFrame } from './frame-queue';
 
 /** The changed files under their folders (collapsible), with kind, +/- and the viewed mark; the
  * file being read is marked, and a click scrolls the diff to a file. */
@@ -18,7 +19,12 @@ export const FileTree = memo(function FileTree({
   viewed: ViewedMarks;
   onSelect: (path: string) => void;
 }) {
-  return <Tree files={files} current={useStore(current)} viewed={viewed} onSelect={onSelect} />;
+  // After the diff's first paint: the first file's rows do not wait for hundreds of tree rows.
+  const [ready, setReady] = useState(false);
+  useEffect(() => afterFrame(() => setReady(true)), []);
+  const now = useStore(current);
+  if (!ready) return <nav className="file-list diff-tree" aria-label={`Changed files (${files.length})`} data-testid="diff-tree" aria-busy="true" />;
+  return <Tree files={files} current={now} viewed={viewed} onSelect={onSelect} />;
 });
 
 const Tree = memo(function Tree({ files, current, viewed, onSelect }: { files: DiffFile[]; current: string | null; viewed: ViewedMarks; onSelect: (path: string) => void }) {
