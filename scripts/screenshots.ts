@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { browserUnavailable, launchChromium, openRepo, startServe, type ServeProcess } from '../tests/e2e/browser';
-import { buildDemo, REPO_ROOT, type Demo } from './screenshots/demo-repo';
+import { buildDemo, REPO_ROOT, stopDemoAgents, type Demo } from './screenshots/demo-repo';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -82,6 +82,15 @@ const SHOTS: Shot[] = [
     },
   },
   {
+    // Removing a session with unmerged work asks first, and says where the work is kept.
+    name: 'remove-asks',
+    take: async (page, { sessions }) => {
+      await openSession(page, sessions.temporal.id, 'context');
+      await click(page, `session-remove-${sessions.temporal.id}`);
+      await page.getByTestId('remove-dialog-warning').waitFor();
+    },
+  },
+  {
     name: 'radar',
     take: async (page) => {
       await click(page, 'nav-radar');
@@ -114,7 +123,16 @@ const SHOTS: Shot[] = [
       await scrollToTop(page, 'settings-preset-claude');
     },
   },
+  // A session's whole diff, light and dark.
+  { name: 'diff', take: (page, demo) => showDiff(page, demo) },
+  { name: 'diff-dark', theme: 'dark', take: (page, demo) => showDiff(page, demo) },
 ];
+
+async function showDiff(page: Page, { sessions }: Demo): Promise<void> {
+  await openSession(page, sessions.csv.id, 'diff');
+  await page.getByTestId('diff-viewer').waitFor();
+  await page.locator('[data-testid^="diff-section-"], [data-testid="diff-no-content"], .diff-line, .diff-row').first().waitFor();
+}
 
 async function main(): Promise<void> {
   const missing = browserUnavailable();
@@ -122,10 +140,10 @@ async function main(): Promise<void> {
   if (!existsSync(path.join(REPO_ROOT, 'out', 'cli', 'council.cjs'))) throw new Error('no built CLI: run `npm run build` first');
   mkdirSync(OUT, { recursive: true });
   console.log(`building the demo repository in ${DEMO_DIR}…`);
-  const demo = await buildDemo(DEMO_DIR);
   let host: ServeProcess | null = null;
   let browser: Browser | null = null;
   try {
+    const demo = await buildDemo(DEMO_DIR);
     host = await startServe(demo.env, demo.root);
     browser = await launchChromium();
     for (const theme of ['light', 'dark'] as const) {
@@ -152,6 +170,7 @@ async function main(): Promise<void> {
   } finally {
     await browser?.close();
     await host?.close();
+    stopDemoAgents(DEMO_DIR);
   }
 }
 

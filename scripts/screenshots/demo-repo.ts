@@ -214,6 +214,14 @@ export async function buildDemo(dir: string): Promise<Demo> {
   };
   const create = (task: string): DemoSession => (json<DemoSession[]>(['session', 'create', '--task', task]))[0] as DemoSession;
   const status = (s: DemoSession, value: string, extra: string[] = []) => cli(['context', 'update', '-s', s.id, '--status', value, ...extra]);
+  const context = (s: DemoSession) => json<{ context: { history: { message?: string }[] } }>(['session', 'show', s.id]).context;
+  /** Starts Claude Code (the fake agent) headless in the session, busy for 15 minutes (stopped by stopDemoAgents). */
+  const startBusyAgent = async (s: DemoSession, says: string) => {
+    const steps = [{ claude: 'init', sessionId: `demo-${s.id}`, model: 'claude-sonnet-4-5' }, { claude: 'text', text: says }, { sleep: 900_000 }];
+    writeFileSync(path.join(dir, 'agent-scripts', `${s.id}.json`), JSON.stringify(steps));
+    cli(['send', s.id, '--start', '--agent', 'claude', '-m', s.task]);
+    await until(() => context(s).history.some((h) => h.message?.includes('started')), `session ${s.id}'s agent to start`);
+  };
 
   git('init', '-q', '-b', 'main');
   for (const [rel, content] of Object.entries(FILES)) write(root, rel, content);
@@ -226,7 +234,19 @@ export async function buildDemo(dir: string): Promise<Demo> {
   const script = path.join(dir, 'agent-script.json');
   const program = path.join(agentDir, 'claude');
   const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
-  writeFileSync(program, ['#!/bin/sh', 'if [ "$1" = "--version" ]; then echo "2.1.0 (Claude Code)"; exit 0; fi', `exec ${quote(process.execPath)} ${quote(FAKE_AGENT)} --script-file ${quote(script)} "$@"`, ''].join('\n'));
+  // Its script: the session's own (scripts/<COUNCIL_SESSION_ID>.json, which every agent the app
+  // starts has in its environment) or the shared one; its pid is noted so the demo can stop it.
+  const scripts = path.join(dir, 'agent-scripts');
+  mkdirSync(scripts, { recursive: true });
+  writeFileSync(program, [
+    '#!/bin/sh',
+    'if [ "$1" = "--version" ]; then echo "2.1.0 (Claude Code)"; exit 0; fi',
+    `script=${quote(scripts)}/"$COUNCIL_SESSION_ID".json`,
+    `[ -f "$script" ] || script=${quote(script)}`,
+    `echo $$ >> ${quote(path.join(dir, 'agent-pids'))}`,
+    `exec ${quote(process.execPath)} ${quote(FAKE_AGENT)} --script-file "$script" "$@"`,
+    '',
+  ].join('\n'));
   chmodSync(program, 0o755);
   cli(['settings', 'set', 'agents.claude.path', program, '--user']);
   cli(['settings', 'set', 'agents.claude.model', 'claude-sonnet-4-5', '--user']);
@@ -243,6 +263,7 @@ export async function buildDemo(dir: string): Promise<Demo> {
   edit(vat.worktreePath, 'src/tax.ts', '/** VAT on a net amount in cents, rounded half up. */', '/** VAT on a net amount in cents, rounded half up per line item (EU rule). */');
   edit(vat.worktreePath, 'src/tax.ts', '  return Math.round(net * RATES[country]);', '  const rate = RATES[country];\n  return Math.round(net * rate);');
   cli(['lock', 'acquire', 'src/tax.ts', '-s', vat.id]);
+  await startBusyAgent(vat, 'VAT is rounded once on the invoice total; EU rules want it per line item.');
   status(vat, 'needs-input', ['--file', 'src/tax.ts', '--message', 'Round per line for US invoices too, or keep rounding the total there?']);
 
   // 2. Done, reviewed: its agent wrote the change; two comments went back; it fixed one.
@@ -277,8 +298,19 @@ export async function buildDemo(dir: string): Promise<Demo> {
     '}',
     '',
   ].join('\n'));
+  write(csv.worktreePath, 'test/export.test.ts', [
+    "import { expect, it } from 'vitest';",
+    "import { toCsv } from '../src/export/csv';",
+    '',
+    "it('quotes a customer name with a comma', () => {",
+    "  const csv = toCsv([{ number: 'INV-7', customer: 'Smith, Jones & Co', country: 'NL', items: [] }]);",
+    "  expect(csv.split('\\n')[1]).toBe('INV-7,\"Smith, Jones & Co\",NL,0.00 EUR');",
+    '});',
+    '',
+  ].join('\n'));
   edit(csv.worktreePath, 'src/invoice.ts', '  const net = subtotal(invoice);\n  return net + vatFor(invoice.country, net);', '  const net = subtotal(invoice);\n  const vat = vatFor(invoice.country, net);\n  return net + vat; // exported rows show the gross amount');
   cli(['lock', 'acquire', 'src/export/csv.ts', '-s', csv.id]);
+  await startBusyAgent(csv, 'Writing toCsv in src/export/csv.ts.');
   status(csv, 'working', ['--file', 'src/export/csv.ts', '--progress', '3/5 tests pass', '--message', 'Quoting cells with commas and quotes']);
 
   // 4. Also working, colliding with the CSV session on src/invoice.ts.
@@ -286,6 +318,7 @@ export async function buildDemo(dir: string): Promise<Demo> {
   edit(discounts.worktreePath, 'src/invoice.ts', "  items: LineItem[];\n}", "  items: LineItem[];\n  discountCode?: string;\n}\n\nconst DISCOUNTS: Record<string, number> = { WELCOME10: 0.1, SPRING25: 0.25 };");
   edit(discounts.worktreePath, 'src/invoice.ts', '  const net = subtotal(invoice);\n  return net + vatFor(invoice.country, net);', '  const rate = DISCOUNTS[invoice.discountCode ?? ""] ?? 0;\n  const net = Math.round(subtotal(invoice) * (1 - rate));\n  return net + vatFor(invoice.country, net);');
   cli(['lock', 'acquire', 'src/invoice.ts', '-s', discounts.id]);
+  await startBusyAgent(discounts, 'Adding discountCode to Invoice.');
   status(discounts, 'working', ['--file', 'src/invoice.ts', '--message', 'Applying the discount before VAT']);
 
   // 5. Failed.
@@ -314,10 +347,27 @@ export async function buildDemo(dir: string): Promise<Demo> {
   return { dir, home, root, env: vars, sessions };
 }
 
+/** Stops the demo's busy agents (the fake agent processes this demo started, by their pids). */
+export function stopDemoAgents(dir: string): void {
+  let pids: string[];
+  try {
+    pids = readFileSync(path.join(dir, "agent-pids"), 'utf8').split('\n').filter((line) => /^\d+$/.test(line));
+  } catch {
+    return;
+  }
+  for (const pid of pids) {
+    try {
+      process.kill(Number(pid), 'SIGTERM');
+    } catch {
+      // already ended
+    }
+  }
+}
+
 async function until(check: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    let ok = false;
+    let ok: boolean;
     try {
       ok = check();
     } catch {
