@@ -135,6 +135,8 @@ async function showDiff(page: Page, { sessions }: Demo): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const unknown = ONLY?.filter((name) => !SHOTS.some((shot) => shot.name === name)) ?? [];
+  if (unknown.length) throw new Error(`no screenshot named ${unknown.join(', ')}; there are: ${SHOTS.map((shot) => shot.name).join(', ')}`);
   const missing = browserUnavailable();
   if (missing) throw new Error(`cannot take screenshots: ${missing}`);
   if (!existsSync(path.join(REPO_ROOT, 'out', 'cli', 'council.cjs'))) throw new Error('no built CLI: run `npm run build` first');
