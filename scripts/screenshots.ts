@@ -123,15 +123,19 @@ const SHOTS: Shot[] = [
       await scrollToTop(page, 'settings-preset-claude');
     },
   },
-  // A session's whole diff, light and dark.
-  { name: 'diff', take: (page, demo) => showDiff(page, demo) },
-  { name: 'diff-dark', theme: 'dark', take: (page, demo) => showDiff(page, demo) },
+  // A session's whole diff: light and unified, dark and split; the README already marked viewed.
+  { name: 'diff-review', take: (page, demo) => showDiff(page, demo, 'unified') },
+  { name: 'diff-dark', theme: 'dark', take: (page, demo) => showDiff(page, demo, 'split') },
 ];
 
-async function showDiff(page: Page, { sessions }: Demo): Promise<void> {
-  await openSession(page, sessions.csv.id, 'diff');
-  await page.getByTestId('diff-viewer').waitFor();
-  await page.locator('[data-testid^="diff-section-"], [data-testid="diff-no-content"], .diff-line, .diff-row').first().waitFor();
+async function showDiff(page: Page, { sessions }: Demo, mode: 'unified' | 'split'): Promise<void> {
+  await openSession(page, sessions.discounts.id, 'diff');
+  await page.getByTestId('diff-section-src/invoice.ts').waitFor();
+  await click(page, `diff-mode-${mode}`);
+  const viewed = page.getByTestId('diff-viewed-README.md');
+  if (!(await viewed.isChecked())) await viewed.check();
+  await page.getByTestId('diff-section-src/invoice.ts').locator('.diff-code-edit').first().waitFor();
+  await scrollToTop(page, 'diff-tab', 60);
 }
 
 async function main(): Promise<void> {
@@ -160,6 +164,7 @@ async function main(): Promise<void> {
       for (const shot of shots) {
         await page.keyboard.press('Escape');
         await shot.take(page, demo);
+        await page.mouse.move(1279, 799); // no hover effects in the picture
         await settle(page);
         const file = path.join(OUT, `${shot.name}.png`);
         await page.screenshot({ path: file });

@@ -317,6 +317,15 @@ export async function buildDemo(dir: string): Promise<Demo> {
   const discounts = create('Add discount codes to invoices');
   edit(discounts.worktreePath, 'src/invoice.ts', "  items: LineItem[];\n}", "  items: LineItem[];\n  discountCode?: string;\n}\n\nconst DISCOUNTS: Record<string, number> = { WELCOME10: 0.1, SPRING25: 0.25 };");
   edit(discounts.worktreePath, 'src/invoice.ts', '  const net = subtotal(invoice);\n  return net + vatFor(invoice.country, net);', '  const rate = DISCOUNTS[invoice.discountCode ?? ""] ?? 0;\n  const net = Math.round(subtotal(invoice) * (1 - rate));\n  return net + vatFor(invoice.country, net);');
+  edit(discounts.worktreePath, 'test/invoice.test.ts', '\n});\n', [
+    '\n});',
+    '',
+    "it('takes a discount code off before VAT', () => {",
+    "  expect(total({ number: 'INV-2', customer: 'Kaffeehaus', country: 'DE', discountCode: 'WELCOME10', items: [{ description: 'Beans', quantity: 2, unitPrice: 1250 }] })).toBe(2678);",
+    '});',
+    '',
+  ].join('\n'));
+  edit(discounts.worktreePath, 'README.md', 'VAT, money formatting.', 'VAT, money formatting, discount codes (`WELCOME10`, `SPRING25`).');
   cli(['lock', 'acquire', 'src/invoice.ts', '-s', discounts.id]);
   await startBusyAgent(discounts, 'Adding discountCode to Invoice.');
   status(discounts, 'working', ['--file', 'src/invoice.ts', '--message', 'Applying the discount before VAT']);
