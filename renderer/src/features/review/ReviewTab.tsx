@@ -5,6 +5,8 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { notify } from '../../components/notices';
 import { commentGroups, reviewChipLabel } from '../../models/review-model';
 import { CommentForm } from './CommentForm';
+import { openSession } from '../../app/navigation';
+import { requestDiffView } from '../diff/view-request';
 import { CommentItem } from './CommentItem';
 
 /** State changes that can change what the review shows: the review, the agent (ready for re-review), the files (outdated, addressed). */
@@ -46,6 +48,22 @@ export function ReviewTab({ repo, sessionId }: { repo: string; sessionId: string
   return (
     <div className="review-tab" data-testid="review-tab">
       <ReviewStatusLine view={view} />
+      {(view.status === 'ready-for-re-review' || view.status === 'changes-requested') && view.sinceSnapshot !== null ? (
+        <div className="review-form-row">
+          <button
+            type="button"
+            className={`button small${view.status === 'ready-for-re-review' ? ' primary' : ''}`}
+            data-testid="review-show-since"
+            onClick={() => {
+              requestDiffView(sessionId, { kind: 'since', from: view.sinceSnapshot as string });
+              openSession(sessionId, 'diff');
+            }}
+          >
+            Changes since the review
+          </button>
+          <span className="muted">Only what the agent changed after you requested changes, with your comments on it.</span>
+        </div>
+      ) : null}
       <ErrorMessage message={error} />
       <CommentForm repo={repo} sessionId={sessionId} files={files} />
       <CommentList title="Pending" testId="review-pending" repo={repo} sessionId={sessionId} comments={groups.pending} empty="No pending comments." />
