@@ -71,6 +71,10 @@ describe.skipIf(unavailable !== null)('the review loop in the app', () => {
     writeFileSync(path.join(user.home, '.claude.json'), JSON.stringify({ hasCompletedOnboarding: true, theme: 'light', customApiKeyResponses: { approved: [apiKey.slice(-20)], rejected: [] } }));
     const repo = makeRepo();
     await Council.open(repo.root).ws.updateSettings({ agents: { claude: { path: CLAUDE_BIN } } });
+    // Another session, not started: the person is looking at it when they turn to the reviewed one.
+    const other = councilJson<Session[]>(['session', 'create', '--task', 'Something else', '--no-start'], { cwd: repo.root });
+    if (!other.result.ok) throw new Error(other.result.error.message);
+    const otherId = (other.result.value as Session[])[0]!.id;
     const env = { ...user.env, PATH: envWithoutAgents().PATH as string, COUNCIL_APP_BIN: '', TERM: 'xterm-256color' };
 
     app = await openApp({ env });
@@ -83,17 +87,19 @@ describe.skipIf(unavailable !== null)('the review loop in the app', () => {
     await page.getByTestId('new-session-mode-interactive').check();
     await expect.poll(() => page.getByTestId('new-session-submit').textContent(), { timeout: 30_000 }).toBe('Start claude');
     await page.getByTestId('new-session-submit').click();
-    await expect.poll(() => sessionsIn<Session>(repo.root).length).toBe(1);
-    const session = sessionsIn<Session>(repo.root)[0] as Session;
+    await expect.poll(() => sessionsIn<Session>(repo.root).length).toBe(2);
+    const session = sessionsIn<Session>(repo.root).find((s) => s.id !== otherId) as Session;
     // The session's earlier work, as if the agent had written it: one file committed, one not.
     writeIn(session.worktreePath, 'src/notes.ts', NOTES);
     gitSync(session.worktreePath, 'add', '-A');
     gitSync(session.worktreePath, 'commit', '-q', '-m', 'Earlier work');
     writeIn(session.worktreePath, file, HELLO);
 
-    // Claude asks whether to trust the folder: the session needs input, in the attention list.
-    await page.getByTestId(`attention-item-${session.id}`).click({ timeout: 30_000 });
-    await page.getByTestId('session-view').waitFor();
+    // From the other session, the attention list beside it opens this one.
+    await page.getByTestId(`session-open-${otherId}`).click();
+    await expect.poll(() => page.getByTestId('session-task').textContent()).toBe('Something else');
+    await page.getByTestId(`attention-item-${session.id}`).click();
+    await expect.poll(() => page.getByTestId('session-task').textContent()).toBe('Say when you are ready.');
     await page.getByTestId('tab-terminal').click();
     await page.locator('[data-testid="terminal"] .xterm-rows').waitFor();
     await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('Yes, I trust this folder');
