@@ -162,7 +162,10 @@ describe.skipIf(unavailable !== null)('the review loop in the app', () => {
     expect(await page.getByTestId('diff-since-note').textContent()).toContain('Changes since the review');
     await screenshot(page, 'review-inline-since');
 
-    // Approve & merge: the base branch in the main checkout has the result.
+    // Approve & merge: the base branch in the main checkout has the result. The queue merges no
+    // session whose agent is running: the interactive agent is stopped first (Stop).
+    await page.getByTestId('run-stop').click();
+    await expect.poll(() => page.getByTestId('run-stop').count(), { timeout: 30_000 }).toBe(0);
     await page.getByTestId('tab-review').click();
     await page.getByTestId('review-approve-merge').click();
     await expect.poll(() => page.getByTestId('review-status').getAttribute('data-status'), { timeout: 15_000 }).toBe('approved');
