@@ -168,6 +168,7 @@ describe.skipIf(unavailable !== null)('the review loop in the app', () => {
     await expect.poll(() => page.getByTestId('run-stop').count(), { timeout: 30_000 }).toBe(0);
     await page.getByTestId('tab-review').click();
     await page.getByTestId('review-approve-merge').click();
+    await page.getByTestId('review-merge-confirm-yes').click();
     await expect.poll(() => page.getByTestId('review-status').getAttribute('data-status'), { timeout: 15_000 }).toBe('approved');
     await expect.poll(() => { try { return gitSync(repo.root, 'show', `main:${file}`) + '\n'; } catch { return ''; } }, { timeout: 60_000 }).toBe(renamed);
     expect(gitSync(repo.root, 'show', 'main:src/notes.ts') + '\n').toBe(NOTES);
