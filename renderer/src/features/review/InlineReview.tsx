@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ReviewCommentView, ReviewView } from '../../../../shared/review';
 import { api, call } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { commentMarks, lineSpan } from '../../models/review-model';
+import { commentAnchor, commentMarks, lineSpan } from '../../models/review-model';
 import type { LineSelection, LineWidget } from '../diff/FileSection';
 
 /** State changes that can change what the review shows (as the Review tab reads them). */
@@ -24,11 +24,6 @@ export function useReview(repo: string, sessionId: string): { review: ReviewView
     });
   }, [load, repo, sessionId]);
   return { review, reload: () => void load() };
-}
-
-/** Where a comment shows in the diff: under the last of its lines, where its code is now (or was, when outdated). */
-export function commentAnchor(c: Pick<ReviewCommentView, 'side' | 'endLine' | 'now'>): number {
-  return c.side === 'new' && c.now !== null ? c.now.endLine : c.endLine;
 }
 
 /**
@@ -158,7 +153,9 @@ function InlineComment({ repo, sessionId, comment: c }: { repo: string; sessionI
     >
       <div className="review-comment-head">
         <span className="mono review-where">{c.id}</span>
-        <span className="mono muted">lines {lineSpan(c)}</span>
+        <span className="mono muted">
+          {c.startLine === c.endLine ? 'line' : 'lines'} {lineSpan(c)}
+        </span>
         {commentMarks(c).map((m) => (
           <span key={m.id} className={`review-mark mark-${m.id}`} data-testid={`diff-mark-${c.id}-${m.id}`}>
             {m.label}
