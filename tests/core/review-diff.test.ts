@@ -5,6 +5,7 @@ import type { Session } from '../../shared/models';
 import type { DiffView } from '../../shared/commands/diff';
 import { Council } from '../../electron/core/council';
 import { newFilePatchOf, reviewBlob, reviewDiff, reviewFileDiff, reviewLines, sessionCommits, splitPatch, INLINE_PATCH_BYTES } from '../../electron/core/sessions/review-diff';
+import { snapshotWorktreeCommit } from '../../electron/core/git/review-snapshot';
 import { rejection } from '../helpers/errors';
 import { gitSync, makeRepo, writeIn } from '../helpers/repo';
 
@@ -115,6 +116,19 @@ describe('the review diff', () => {
     gitSync(w.repo.root, 'commit', '-q', '-m', 'unrelated');
     const unrelated = gitSync(w.repo.root, 'rev-parse', 'HEAD');
     expect(await rejection(w.diff({ kind: 'since', from: unrelated }))).toMatchObject({ code: 'invalid-input', message: expect.stringContaining("history") });
+  });
+
+  it('since view: a file untracked at the review and still untracked now is one change (not a deletion and a new file)', async () => {
+    const w = await world();
+    writeIn(w.wt, 'src/new.ts', 'export const hello = 1;\nexport const twice = 2;\n');
+    writeIn(w.wt, 'src/kept.ts', 'unchanged\n');
+    const snap = await snapshotWorktreeCommit(w.wt, 'review snapshot');
+    writeIn(w.wt, 'src/new.ts', 'export const greet = 1;\nexport const twice = 2;\n');
+    const out = await w.diff({ kind: 'since', from: snap.commit });
+    expect(out.files.map((f) => [f.path, f.kind, f.insertions, f.deletions])).toEqual([['src/new.ts', 'modified', 1, 1]]);
+    expect(gitSync(w.wt, 'status', '--porcelain')).toContain('?? src/');
+    const lines = await reviewLines(w.council.ws, w.session, { kind: 'since', from: snap.commit }, 'src/new.ts', 'new');
+    expect(lines.lines).toEqual(['export const greet = 1;', 'export const twice = 2;']);
   });
 
   it('hides whitespace-only changes on request (git diff -w)', async () => {

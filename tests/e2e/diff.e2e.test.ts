@@ -257,15 +257,15 @@ describe.skipIf(unavailable !== null)('the review diff', () => {
     await page.evaluate(() => document.documentElement.setAttribute('data-theme', 'light'));
 
     // Lines chosen in the gutter start a review comment (the slot onSelectLines, wired by the
-    // session view to the Review tab's form): a click for one line, a drag for several.
+    // session view to a comment box under them): a click for one line, a drag for several.
     const gutter = (text: string) => app_.locator('tr.diff-line').filter({ hasText: text }).locator('td.diff-gutter').nth(1);
     await gutter('DEFAULT_TIMEOUT = 45').hover();
     await expect.poll(() => app_.getByTestId('diff-gutter-add').count()).toBe(1);
     await gutter('DEFAULT_TIMEOUT = 45').click();
-    await expect.poll(() => page.getByTestId('review-form-lines').inputValue({ timeout: 2000 }).catch(() => 'no form')).toBe('10');
-    expect(await page.getByTestId('review-form-path').inputValue()).toBe('src/app.ts');
-    expect(await page.getByTestId('review-form-side').inputValue()).toBe('new');
-    await page.getByTestId('tab-diff').click();
+    // The comment box opens in place, under the chosen line (Cancel closes it).
+    await expect.poll(() => app_.getByTestId('diff-comment-box').getAttribute('aria-label', { timeout: 2000 }).catch(() => 'no box')).toBe('Comment on src/app.ts:10');
+    await app_.getByTestId('diff-comment-cancel').click();
+    await expect.poll(() => app_.getByTestId('diff-comment-box').count()).toBe(0);
     await gutter('Handles a login attempt').scrollIntoViewIfNeeded();
     const from = (await gutter('Handles a login attempt').boundingBox())!;
     const to = (await gutter('if (!limiter.allow(address))').boundingBox())!;
@@ -273,6 +273,6 @@ describe.skipIf(unavailable !== null)('the review diff', () => {
     await page.mouse.down();
     await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 4 });
     await page.mouse.up();
-    await expect.poll(() => page.getByTestId('review-form-lines').inputValue({ timeout: 2000 }).catch(() => 'no form')).toBe('12-14');
+    await expect.poll(() => app_.getByTestId('diff-comment-box').getAttribute('aria-label', { timeout: 2000 }).catch(() => 'no box')).toBe('Comment on src/app.ts:12-14');
   });
 });

@@ -28,6 +28,16 @@ export interface WorktreeSnapshot {
  */
 export async function snapshotWorktreeCommit(worktree: string, message: string, reuse?: WorktreeSnapshot | null): Promise<WorktreeSnapshot> {
   const head = await headCommit(worktree);
+  const tree = await worktreeTree(worktree, head);
+  if (reuse && reuse.head === head && reuse.tree === tree) return reuse;
+  return { commit: await councilCommit(worktree, tree, head, message), tree, head };
+}
+
+/**
+ * A tree of the worktree as it is now (committed, uncommitted and untracked work; ignored files
+ * not), written through a temporary index: the real index is never touched.
+ */
+export async function worktreeTree(worktree: string, head?: string): Promise<string> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'council-review-'));
   const index = path.join(dir, 'index');
   try {
@@ -41,12 +51,11 @@ export async function snapshotWorktreeCommit(worktree: string, message: string, 
     } catch {
       // No index, or one git cannot use from elsewhere (a split index): start from HEAD's tree.
       rmSync(index, { force: true });
-      await readTree(worktree, head, index);
+      await readTree(worktree, head ?? (await headCommit(worktree)), index);
       await addAll(worktree, index);
       tree = await writeTree(worktree, index);
     }
-    if (reuse && reuse.head === head && reuse.tree === tree) return reuse;
-    return { commit: await councilCommit(worktree, tree, head, message), tree, head };
+    return tree;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,6 +5,7 @@ import type { ChangedFile, Session } from '../../../shared/models';
 import { viewError, type DiffFile, type DiffView, type ImageKind, type SessionCommit } from '../../../shared/commands/diff';
 import { invalidInput } from '../errors';
 import { untrackedFiles } from '../git/files';
+import { worktreeTree } from '../git/review-snapshot';
 import { blobBytes, blobSize, commitsBetween, emptyTree, fullPatch } from '../git/review';
 import { isAncestor, mergeBase } from '../git/history';
 import { branchRef, firstParent, resolveCommit } from '../git/refs';
@@ -100,7 +101,12 @@ async function resolveSides(ws: Workspace, s: Session, view: DiffView): Promise<
       if (from === null || !(await isAncestor(cwd, fork, from))) {
         throw invalidInput(`${view.from ?? ''} is not in session ${s.id}'s history (it must be the session's fork point or a commit after it)`);
       }
-      return inWorktree ? { cwd, revs: [from], from, to: null, worktree } : { cwd, revs: [from, tip], from, to: tip, worktree };
+      if (!inWorktree) return { cwd, revs: [from, tip], from, to: tip, worktree };
+      // The review's snapshot holds the untracked files of its time: against the worktree's whole
+      // tree now (untracked included), a file untracked then and now is one change, not a deletion
+      // plus a new file.
+      const now = await worktreeTree(worktree);
+      return { cwd, revs: [from, now], from, to: now, worktree };
     }
   }
 }

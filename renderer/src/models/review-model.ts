@@ -55,3 +55,8 @@ export function parseLines(text: string): { startLine: number; endLine: number }
   const endLine = match[2] === undefined ? startLine : Number(match[2]);
   return startLine >= 1 && endLine >= startLine ? { startLine, endLine } : null;
 }
+
+/** Where a comment shows in the diff: under the last of its lines, where its code is now (or was, when outdated; base-side comments on their base lines). */
+export function commentAnchor(c: Pick<ReviewCommentView, 'side' | 'endLine' | 'now'>): number {
+  return c.side === 'new' && c.now !== null ? c.now.endLine : c.endLine;
+}

@@ -13,12 +13,17 @@ import type { DiffSlots, SectionIo } from './FileSection';
 import { ReviewDiff, type ReviewDiffHandle } from './ReviewDiff';
 import { createSessionDiff, type SessionDiff } from './session-diff';
 import { createViewedMarks, type ViewedMarksStore } from './viewed-store';
+import { diffViewRequest } from './view-request';
 
 export interface DiffTabProps extends DiffSlots {
   repo: string;
   sessionId: string;
   /** The view to open on (default: everything against the base). */
   view?: DiffView;
+  /** The review's snapshot, when there is one: the view picker offers "Since the review" from it. */
+  sinceFrom?: string | null;
+  /** Actions for the files and hunks of the view shown (a discard fits some views only). */
+  actionsFor?: (view: DiffView) => Pick<DiffSlots, 'renderFileActions' | 'renderHunkActions'>;
 }
 
 /**
@@ -26,7 +31,7 @@ export interface DiffTabProps extends DiffSlots {
  * views (all changes against the base, uncommitted only, one commit, or since a given commit).
  * `watch.session` on mount, `worktree.changed` while shown, `watch.stop` when it goes away.
  */
-export function DiffTab({ repo, sessionId, view, ...slots }: DiffTabProps) {
+export function DiffTab({ repo, sessionId, view, sinceFrom = null, actionsFor, ...slots }: DiffTabProps) {
   const [diff, setDiff] = useState<SessionDiff | null>(null);
   const marks = useMemo(() => createViewedMarks(repo, sessionId), [repo, sessionId]);
   const viewKey = view === undefined ? '' : JSON.stringify(view);
@@ -46,7 +51,17 @@ export function DiffTab({ repo, sessionId, view, ...slots }: DiffTabProps) {
     const offReconnect = onReconnect(() => void controller.resnapshot());
     void controller.start();
     setDiff(controller);
+    // Another screen asks for a view (the Review tab's "Changes since the review").
+    const takeRequest = () => {
+      const request = diffViewRequest.get();
+      if (request === null || request.sessionId !== sessionId) return;
+      diffViewRequest.set(null);
+      controller.setView(request.view);
+    };
+    takeRequest();
+    const offRequest = diffViewRequest.subscribe(takeRequest);
     return () => {
+      offRequest();
       offEvent();
       offReconnect();
       controller.stop();
@@ -54,11 +69,29 @@ export function DiffTab({ repo, sessionId, view, ...slots }: DiffTabProps) {
   }, [repo, sessionId, viewKey]);
 
   if (diff === null) return null;
-  return <DiffPanes repo={repo} sessionId={sessionId} diff={diff} marks={marks} slots={slots} />;
+  return <DiffPanes repo={repo} sessionId={sessionId} diff={diff} marks={marks} slots={slots} sinceFrom={sinceFrom} actionsFor={actionsFor} />;
 }
 
-function DiffPanes({ repo, sessionId, diff, marks, slots }: { repo: string; sessionId: string; diff: SessionDiff; marks: ViewedMarksStore; slots: DiffSlots }) {
+function DiffPanes({
+  repo,
+  sessionId,
+  diff,
+  marks,
+  slots: given,
+  sinceFrom,
+  actionsFor,
+}: {
+  repo: string;
+  sessionId: string;
+  diff: SessionDiff;
+  marks: ViewedMarksStore;
+  slots: DiffSlots;
+  sinceFrom: string | null;
+  actionsFor: DiffTabProps['actionsFor'];
+}) {
   const state = useStore(diff.store);
+  const actions = useMemo(() => actionsFor?.(state.view) ?? {}, [actionsFor, state.view]);
+  const slots: DiffSlots = useMemo(() => ({ ...given, ...actions }), [given.onSelectLines, given.widgets, given.renderFileActions, given.renderHunkActions, actions]);
   const viewed = useStore(marks.store);
   const mode = useStore(diffMode);
   const handle = useRef<ReviewDiffHandle>(null);
@@ -100,7 +133,7 @@ function DiffPanes({ repo, sessionId, diff, marks, slots }: { repo: string; sess
   return (
     <div className="diff-tab" data-testid="diff-tab">
       <div className="diff-toolbar">
-        <ViewPicker repo={repo} sessionId={sessionId} view={state.view} onView={diff.setView} />
+        <ViewPicker view={state.view} onView={diff.setView} sinceFrom={sinceFrom} />
         <label className="diff-check">
           <input type="checkbox" data-testid="diff-ignore-whitespace" checked={state.ignoreWhitespace} onChange={(e) => diff.setIgnoreWhitespace(e.target.checked)} /> Hide whitespace
         </label>
@@ -110,7 +143,9 @@ function DiffPanes({ repo, sessionId, diff, marks, slots }: { repo: string; sess
         <ModeToggle mode={mode} />
       </div>
       {state.view.kind === 'commit' && <CommitList repo={repo} sessionId={sessionId} selected={state.view.sha ?? null} onPick={(sha) => diff.setView({ kind: 'commit', sha })} />}
-      {state.view.kind === 'since' && <p className="muted diff-since">Changes since {state.view.from?.slice(0, 10)}, up to the worktree now.</p>}
+      {state.view.kind === 'since' && <p className="muted diff-since" data-testid="diff-since-note">
+          {state.view.from === sinceFrom ? 'Changes since the review' : 'Changes since'} (<span className="mono">{state.view.from?.slice(0, 10)}</span>), up to the worktree now.
+        </p>}
       {state.status === 'error' ? (
         <ErrorMessage message={`Could not read the session's changes: ${state.error}`} testId="diff-error" />
       ) : state.status === 'loading' ? (
@@ -145,7 +180,7 @@ const VIEWS: { kind: DiffView['kind']; label: string }[] = [
   { kind: 'commit', label: 'Commits' },
 ];
 
-function ViewPicker({ view, onView }: { repo: string; sessionId: string; view: DiffView; onView: (view: DiffView) => void }) {
+function ViewPicker({ view, onView, sinceFrom }: { view: DiffView; onView: (view: DiffView) => void; sinceFrom: string | null }) {
   return (
     <div className="segmented" role="group" aria-label="What to compare">
       {VIEWS.map((v) => (
@@ -162,6 +197,21 @@ function ViewPicker({ view, onView }: { repo: string; sessionId: string; view: D
           {v.label}
         </button>
       ))}
+      {sinceFrom !== null || view.kind === 'since' ? (
+        <button
+          type="button"
+          className="segment"
+          data-testid="diff-view-since"
+          title={sinceFrom === null ? undefined : `What changed since the review (${sinceFrom.slice(0, 10)})`}
+          aria-pressed={view.kind === 'since'}
+          disabled={sinceFrom === null}
+          onClick={() => {
+            if (sinceFrom !== null && (view.kind !== 'since' || view.from !== sinceFrom)) onView({ kind: 'since', from: sinceFrom });
+          }}
+        >
+          Since the review
+        </button>
+      ) : null}
     </div>
   );
 }

@@ -5,6 +5,8 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { notify } from '../../components/notices';
 import { commentGroups, reviewChipLabel } from '../../models/review-model';
 import { CommentForm } from './CommentForm';
+import { openSession } from '../../app/navigation';
+import { requestDiffView } from '../diff/view-request';
 import { CommentItem } from './CommentItem';
 
 /** State changes that can change what the review shows: the review, the agent (ready for re-review), the files (outdated, addressed). */
@@ -46,6 +48,22 @@ export function ReviewTab({ repo, sessionId }: { repo: string; sessionId: string
   return (
     <div className="review-tab" data-testid="review-tab">
       <ReviewStatusLine view={view} />
+      {(view.status === 'ready-for-re-review' || view.status === 'changes-requested') && view.sinceSnapshot !== null ? (
+        <div className="review-form-row">
+          <button
+            type="button"
+            className={`button small${view.status === 'ready-for-re-review' ? ' primary' : ''}`}
+            data-testid="review-show-since"
+            onClick={() => {
+              requestDiffView(sessionId, { kind: 'since', from: view.sinceSnapshot as string });
+              openSession(sessionId, 'diff');
+            }}
+          >
+            Changes since the review
+          </button>
+          <span className="muted">Only what the agent changed after you requested changes, with your comments on it.</span>
+        </div>
+      ) : null}
       <ErrorMessage message={error} />
       <CommentForm repo={repo} sessionId={sessionId} files={files} />
       <CommentList title="Pending" testId="review-pending" repo={repo} sessionId={sessionId} comments={groups.pending} empty="No pending comments." />
@@ -111,6 +129,7 @@ function Decision({ repo, sessionId, pending }: { repo: string; sessionId: strin
   const [summary, setSummary] = useState('');
   const [busy, setBusy] = useState<null | 'send' | 'approve' | 'merge'>(null);
   const [error, setError] = useState<string | null>(null);
+  const [confirmMerge, setConfirmMerge] = useState(false);
   const send = async () => {
     setBusy('send');
     setError(null);
@@ -121,6 +140,7 @@ function Decision({ repo, sessionId, pending }: { repo: string; sessionId: strin
     notify({ tone: 'success', title: 'Changes requested', detail: result.value.round.commentIds.length === 1 ? '1 comment sent to the agent' : `${result.value.round.commentIds.length} comments sent to the agent`, testId: 'review-sent' });
   };
   const approve = async (merge: boolean) => {
+    setConfirmMerge(false);
     setBusy(merge ? 'merge' : 'approve');
     setError(null);
     const result = await call('review.approve', { repo, id: sessionId, ...(merge ? { merge: true } : {}) });
@@ -151,10 +171,23 @@ function Decision({ repo, sessionId, pending }: { repo: string; sessionId: strin
         <button type="button" className="button small" data-testid="review-approve" disabled={busy !== null} onClick={() => void approve(false)}>
           {busy === 'approve' ? 'Approving…' : 'Approve'}
         </button>
-        <button type="button" className="button small" data-testid="review-approve-merge" disabled={busy !== null} onClick={() => void approve(true)}>
+        <button type="button" className="button small" data-testid="review-approve-merge" disabled={busy !== null || confirmMerge} onClick={() => setConfirmMerge(true)}>
           {busy === 'merge' ? 'Approving…' : 'Approve & merge'}
         </button>
       </div>
+      {confirmMerge ? (
+        <div className="review-confirm" role="alertdialog" aria-label="Approve and merge" data-testid="review-merge-confirm">
+          <span>Approve the session's work as it is now and queue it to merge into its base? Its uncommitted work is committed first. The queue merges no session whose agent is still running: stop it first.</span>
+          <div className="review-form-row">
+            <button type="button" className="button small primary" data-testid="review-merge-confirm-yes" autoFocus onClick={() => void approve(true)}>
+              Approve &amp; merge
+            </button>
+            <button type="button" className="button small ghost" data-testid="review-merge-confirm-cancel" onClick={() => setConfirmMerge(false)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      ) : null}
       <ErrorMessage message={error} testId="review-decision-error" />
     </section>
   );

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { SessionCard } from '../../../../shared/contract';
 import { navigate, openSession, type SessionTab } from '../../app/navigation';
 import { EmptyState } from '../../components/EmptyState';
@@ -10,8 +10,8 @@ import { sessionsStore } from '../../app/stores/sessions-store';
 import { EventsTab } from '../agents/EventsTab';
 import { RunControls } from '../agents/RunControls';
 import { DiffTab } from '../diff/DiffTab';
-import type { LineSelection } from '../diff/FileSection';
-import { startComment } from '../../app/stores/reviews-store';
+import { discardActionsFor } from '../session-actions/diff-discard';
+import { useInlineReview } from '../review/InlineReview';
 import { MergeButton, SessionQueueChip } from '../queue/SessionMergeControls';
 import { RadarBadge } from '../radar/RadarBadge';
 import { ReviewChip } from '../review/ReviewChip';
@@ -51,11 +51,10 @@ export function SessionView({ repo, sessionId, tab }: { repo: string; sessionId:
     if (tab === 'terminal') setTerminalOpened(true);
     if (tab === 'shell') setShellOpened(true);
   }, [tab]);
-  // Lines chosen in the diff's gutter start a review comment on them.
-  const onSelectLines = useCallback(
-    (sel: LineSelection) => startComment({ sessionId, path: sel.path, side: sel.side, startLine: sel.startLine, endLine: sel.endLine }),
-    [sessionId],
-  );
+  // Lines chosen in the diff's gutter open a comment box under them; the review's comments show under their lines.
+  const inline = useInlineReview(repo, sessionId);
+  const actionsFor = useMemo(() => discardActionsFor(sessionId), [sessionId]);
+  const sinceFrom = inline.review !== null && inline.review.status !== 'none' ? inline.review.sinceSnapshot : null;
 
   if (card === undefined) {
     return (
@@ -91,7 +90,7 @@ export function SessionView({ repo, sessionId, tab }: { repo: string; sessionId:
         {tab === 'events' ? <EventsTab repo={repo} sessionId={sessionId} /> : null}
         {/* The diff stays mounted across tabs: it holds the live watch of the worktree. */}
         <div hidden={tab !== 'diff'}>
-          <DiffTab repo={repo} sessionId={sessionId} onSelectLines={onSelectLines} />
+          <DiffTab repo={repo} sessionId={sessionId} onSelectLines={inline.onSelectLines} widgets={inline.widgets} actionsFor={actionsFor} sinceFrom={sinceFrom ?? null} />
         </div>
         {tab === 'review' ? <ReviewTab repo={repo} sessionId={sessionId} /> : null}
         {tab === 'context' ? <ContextTab card={card} /> : null}
