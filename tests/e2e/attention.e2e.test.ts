@@ -112,6 +112,16 @@ describe.skipIf(unavailable !== null)('the attention-first session list', () => 
     await page.getByTestId('new-session-dialog').waitFor();
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('new-session-dialog').count()).toBe(0);
+
+    // A clicked checkbox keeps the focus but is not a text field: the shortcuts still answer.
+    await page.getByTestId('compare-select-button').click();
+    await page.getByTestId(`session-select-${a.id}`).click();
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type)).toBe('checkbox');
+    await page.keyboard.press('?');
+    await page.getByTestId('shortcut-help').waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('shortcut-help').count()).toBe(0);
+    await page.getByTestId('compare-cancel-selection').click();
   });
 
   it("copies a session's branch and worktree path (issue 14, item 5)", async () => {
