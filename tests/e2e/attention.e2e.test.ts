@@ -18,6 +18,8 @@ describe.skipIf(unavailable !== null)('the attention-first session list', () => 
   let app: Harness;
   let repo: TestRepo;
   let s: Session[];
+  /** Every command the page sent, in order. */
+  const commands: string[] = [];
 
   beforeAll(async () => {
     repo = makeRepo({ 'README.md': '# demo\n' });
@@ -25,6 +27,11 @@ describe.skipIf(unavailable !== null)('the attention-first session list', () => 
     if (!created.result.ok) throw new Error(created.result.error.message);
     s = created.result.value;
     app = await openApp();
+    app.page.on('request', (request) => {
+      if (!request.url().includes('/api/invoke')) return;
+      const body: unknown = JSON.parse(request.postData() ?? '{}');
+      commands.push(String((body as { command?: unknown }).command));
+    });
   });
 
   afterAll(async () => {
@@ -94,6 +101,10 @@ describe.skipIf(unavailable !== null)('the attention-first session list', () => 
     await expect.poll(showing).toBe(a.id);
     await page.keyboard.press('1');
     await expect.poll(showing).toBe(b.id);
+    // Seven sessions opened, each with its agent picker, but the agent programs detected once:
+    // detection runs every agent CLI (seconds of CPU) and would slow each opening down.
+    expect(await page.locator('[data-testid="run-preset"], [data-testid="follow-up-preset"]').count()).toBeGreaterThan(0);
+    expect(commands.filter((c) => c === 'agents.list')).toHaveLength(1);
 
     // Keys typed into a field are the field's.
     await page.getByTestId('tab-context').click();
