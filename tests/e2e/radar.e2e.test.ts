@@ -105,9 +105,21 @@ describe.skipIf(unavailable !== null)('the conflict radar by file, in a browser'
     // No pair cards: nothing about pairs until a file is opened.
     expect(await page.locator('[data-testid^="radar-pair-"]').count()).toBe(0);
 
-    // From D's badge on the board: the radar focused on D shows only its file, against main.
+    // From the radar button beside D's badge on the board: the radar focused on D shows only its file, against main.
     await page.getByTestId('nav-board').click();
-    await page.getByTestId(`radar-badge-${D.id}`).click();
+    // A click on the card's centre, or on the badge's words, opens the session, not the radar.
+    const card = page.getByTestId(`session-card-${D.id}`);
+    await page.getByTestId(`radar-badge-${D.id}`).waitFor();
+    await screenshot(page, 'radar-badge-card');
+    for (const target of [card, page.getByTestId(`radar-badge-${D.id}`)]) {
+      await target.click(); // at its centre
+      await page.getByTestId('session-view').waitFor();
+      expect(await page.getByTestId('session-branch').textContent()).toContain(D.id);
+      expect(await page.getByTestId('radar-focus').count()).toBe(0);
+      await page.getByTestId('nav-board').click();
+      await card.waitFor();
+    }
+    await page.getByTestId(`radar-open-${D.id}`).click();
     await page.getByTestId('radar-focus').waitFor();
     await expect.poll(() => rows.count()).toBe(1);
     expect(await rows.first().getAttribute('data-testid')).toBe(`radar-file-${CONFIG}`);
