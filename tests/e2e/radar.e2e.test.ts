@@ -171,6 +171,10 @@ describe.skipIf(unavailable !== null)('the conflict radar by file, in a browser'
     await pairBlock(SHARED, A.id, B.id).getByTestId(`radar-diff-${B.id}`).click();
     await expect.poll(() => page.evaluate(() => location.hash)).toContain(`#/session/${B.id}/diff`);
     await expect.poll(() => page.getByTestId('tab-diff').getAttribute('aria-selected')).toBe('true');
+    // …landing on the file in conflict: named in the address, the current file of the diff.
+    expect(await page.evaluate(() => location.hash)).toContain(`&file=${encodeURIComponent(SHARED)}`);
+    await expect.poll(() => page.getByTestId(`diff-file-${SHARED}`).getAttribute('aria-current'), { timeout: 15_000 }).toBe('true');
+    await expect.poll(() => page.getByTestId(`diff-section-${SHARED}`).evaluate((el) => Math.round(el.getBoundingClientRect().top))).toBeLessThan(200);
     await page.goBack();
     await page.getByTestId('radar-files').waitFor();
   });
