@@ -106,7 +106,10 @@ describe.sequential('the real Claude Code at its trust prompt (interactive, in a
     const kinds = (list: AgentEvent[]) => list.map((e) => (e.kind === 'tool' ? `tool:${e.tool}:${e.path}` : e.kind));
     await until(() => kinds(events).includes('done'), 'the turn-end event live');
     const expected = ['needs-input', 'message', 'needs-input', 'tool:Write:src/hello.ts', 'done'];
-    expect(kinds(manager.events(id))).toEqual(expected);
+    // Its hooks told the run Claude's own conversation id (recorded as a 'started' event), so the
+    // ended agent can be resumed with a follow-up.
+    expect(kinds(manager.events(id)).filter((k) => k !== 'started')).toEqual(expected);
+    expect(manager.events(id)).toContainEqual(expect.objectContaining({ kind: 'started', agentSessionId: expect.stringMatching(/^[0-9a-f-]{36}$/) }));
     expect(kinds(events).filter((k) => k !== 'started')).toEqual(expected);
     expect(manager.liveRun(id)).toMatchObject({ didWork: true, filesTouched: expect.arrayContaining(['src/hello.ts']) });
     // Closing the idle agent leaves the session done.

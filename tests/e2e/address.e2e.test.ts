@@ -3,7 +3,7 @@ import type { Session } from '../../shared/models';
 import { addressOf } from '../../renderer/src/app/address';
 import type { Route } from '../../renderer/src/app/navigation';
 import { councilJson } from '../helpers/cli';
-import { makeRepo, type TestRepo } from '../helpers/repo';
+import { gitSync, makeRepo, writeIn, type TestRepo } from '../helpers/repo';
 import { browserUnavailable, openApp, openRepo, screenshot, type Harness } from './browser';
 
 /**
@@ -108,5 +108,66 @@ describe.skipIf(unavailable !== null)('screen addresses in the browser', () => {
     await page.goto(url.toString());
     await expect.poll(onShow, { timeout: 15_000 }).toBe(`session ${b.id} tab-context`);
     expect(hash()).toBe(at({ view: 'session', sessionId: b.id, tab: 'context' }));
+  });
+
+  it("names the diff's view and file: a commit's diff by link, Back to the view before, a reload keeps it", async () => {
+    const { page, host } = app;
+    // a: two commits (one.txt, then two.txt) and an uncommitted three.txt
+    writeIn(a.worktreePath, 'one.txt', 'one\n');
+    gitSync(a.worktreePath, 'add', '-A');
+    gitSync(a.worktreePath, 'commit', '-qm', 'one');
+    writeIn(a.worktreePath, 'two.txt', 'two\n');
+    gitSync(a.worktreePath, 'add', '-A');
+    gitSync(a.worktreePath, 'commit', '-qm', 'two');
+    const [second, first] = gitSync(a.worktreePath, 'log', '--format=%H', '-2').trim().split('\n') as [string, string];
+    writeIn(a.worktreePath, 'three.txt', 'three\n');
+    const shown = () => page.locator('[data-testid^="diff-section-"]').evaluateAll((els) => els.map((el) => el.getAttribute('data-path')).join(' '));
+    const picked = () => page.locator('[data-testid^="diff-view-"][aria-pressed="true"]').getAttribute('data-testid');
+
+    await page.evaluate((address) => {
+      window.location.hash = address;
+    }, at({ view: 'session', sessionId: a.id, tab: 'diff' }));
+    await expect.poll(shown, { timeout: 15_000 }).toBe('one.txt three.txt two.txt');
+    // The commit view opens on the newest commit (picked by the app: it replaces the entry).
+    await page.getByTestId('diff-view-commit').click();
+    await expect.poll(hash).toBe(at({ view: 'session', sessionId: a.id, tab: 'diff', diff: { view: { kind: 'commit', sha: second } } }));
+    await expect.poll(shown).toBe('two.txt');
+    await page.getByTestId(`diff-commit-${first}`).click();
+    await expect.poll(hash).toBe(at({ view: 'session', sessionId: a.id, tab: 'diff', diff: { view: { kind: 'commit', sha: first } } }));
+    expect(hash()).toContain(`&view=commit&sha=${first}`);
+    await expect.poll(shown).toBe('one.txt');
+
+    // Back: the newest commit, then all changes; Forward twice: the first commit again.
+    await page.goBack();
+    await expect.poll(shown).toBe('two.txt');
+    expect(await picked()).toBe('diff-view-commit');
+    await page.goBack();
+    await expect.poll(picked).toBe('diff-view-base');
+    await expect.poll(shown).toBe('one.txt three.txt two.txt');
+    await page.goForward();
+    await page.goForward();
+    await expect.poll(shown).toBe('one.txt');
+    expect(await picked()).toBe('diff-view-commit');
+
+    // A reload keeps the commit's diff.
+    await page.reload();
+    await expect.poll(shown, { timeout: 15_000 }).toBe('one.txt');
+    expect(await picked()).toBe('diff-view-commit');
+    expect(await page.getByTestId(`diff-commit-${first}`).getAttribute('aria-current')).toBe('true');
+
+    // A link, in a fresh page: the other commit's diff, landing on its file; the uncommitted view.
+    const url = new URL(host.url);
+    url.searchParams.delete('token');
+    url.hash = at({ view: 'session', sessionId: a.id, tab: 'diff', diff: { view: { kind: 'commit', sha: second }, file: 'two.txt' } });
+    await page.goto('about:blank');
+    await page.goto(url.toString());
+    await expect.poll(shown, { timeout: 15_000 }).toBe('two.txt');
+    expect(await picked()).toBe('diff-view-commit');
+    await page.evaluate((address) => {
+      window.location.hash = address;
+    }, at({ view: 'session', sessionId: a.id, tab: 'diff', diff: { view: { kind: 'uncommitted' } } }));
+    await expect.poll(shown).toBe('three.txt');
+    expect(await picked()).toBe('diff-view-uncommitted');
+    await screenshot(page, 'address-diff-uncommitted');
   });
 });

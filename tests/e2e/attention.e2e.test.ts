@@ -18,6 +18,8 @@ describe.skipIf(unavailable !== null)('the attention-first session list', () => 
   let app: Harness;
   let repo: TestRepo;
   let s: Session[];
+  /** Every command the page sent, in order. */
+  const commands: string[] = [];
 
   beforeAll(async () => {
     repo = makeRepo({ 'README.md': '# demo\n' });
@@ -25,6 +27,11 @@ describe.skipIf(unavailable !== null)('the attention-first session list', () => 
     if (!created.result.ok) throw new Error(created.result.error.message);
     s = created.result.value;
     app = await openApp();
+    app.page.on('request', (request) => {
+      if (!request.url().includes('/api/invoke')) return;
+      const body: unknown = JSON.parse(request.postData() ?? '{}');
+      commands.push(String((body as { command?: unknown }).command));
+    });
   });
 
   afterAll(async () => {
@@ -94,6 +101,10 @@ describe.skipIf(unavailable !== null)('the attention-first session list', () => 
     await expect.poll(showing).toBe(a.id);
     await page.keyboard.press('1');
     await expect.poll(showing).toBe(b.id);
+    // Seven sessions opened, each with its agent picker, but the agent programs detected once:
+    // detection runs every agent CLI (seconds of CPU) and would slow each opening down.
+    expect(await page.locator('[data-testid="run-preset"], [data-testid="follow-up-preset"]').count()).toBeGreaterThan(0);
+    expect(commands.filter((c) => c === 'agents.list')).toHaveLength(1);
 
     // Keys typed into a field are the field's.
     await page.getByTestId('tab-context').click();
@@ -112,6 +123,16 @@ describe.skipIf(unavailable !== null)('the attention-first session list', () => 
     await page.getByTestId('new-session-dialog').waitFor();
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('new-session-dialog').count()).toBe(0);
+
+    // A clicked checkbox keeps the focus but is not a text field: the shortcuts still answer.
+    await page.getByTestId('compare-select-button').click();
+    await page.getByTestId(`session-select-${a.id}`).click();
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type)).toBe('checkbox');
+    await page.keyboard.press('?');
+    await page.getByTestId('shortcut-help').waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('shortcut-help').count()).toBe(0);
+    await page.getByTestId('compare-cancel-selection').click();
   });
 
   it("copies a session's branch and worktree path (issue 14, item 5)", async () => {

@@ -105,9 +105,21 @@ describe.skipIf(unavailable !== null)('the conflict radar by file, in a browser'
     // No pair cards: nothing about pairs until a file is opened.
     expect(await page.locator('[data-testid^="radar-pair-"]').count()).toBe(0);
 
-    // From D's badge on the board: the radar focused on D shows only its file, against main.
+    // From the radar button beside D's badge on the board: the radar focused on D shows only its file, against main.
     await page.getByTestId('nav-board').click();
-    await page.getByTestId(`radar-badge-${D.id}`).click();
+    // A click on the card's centre, or on the badge's words, opens the session, not the radar.
+    const card = page.getByTestId(`session-card-${D.id}`);
+    await page.getByTestId(`radar-badge-${D.id}`).waitFor();
+    await screenshot(page, 'radar-badge-card');
+    for (const target of [card, page.getByTestId(`radar-badge-${D.id}`)]) {
+      await target.click(); // at its centre
+      await page.getByTestId('session-view').waitFor();
+      expect(await page.getByTestId('session-branch').textContent()).toContain(D.id);
+      expect(await page.getByTestId('radar-focus').count()).toBe(0);
+      await page.getByTestId('nav-board').click();
+      await card.waitFor();
+    }
+    await page.getByTestId(`radar-open-${D.id}`).click();
     await page.getByTestId('radar-focus').waitFor();
     await expect.poll(() => rows.count()).toBe(1);
     expect(await rows.first().getAttribute('data-testid')).toBe(`radar-file-${CONFIG}`);
@@ -159,6 +171,10 @@ describe.skipIf(unavailable !== null)('the conflict radar by file, in a browser'
     await pairBlock(SHARED, A.id, B.id).getByTestId(`radar-diff-${B.id}`).click();
     await expect.poll(() => page.evaluate(() => location.hash)).toContain(`#/session/${B.id}/diff`);
     await expect.poll(() => page.getByTestId('tab-diff').getAttribute('aria-selected')).toBe('true');
+    // …landing on the file in conflict: named in the address, the current file of the diff.
+    expect(await page.evaluate(() => location.hash)).toContain(`&file=${encodeURIComponent(SHARED)}`);
+    await expect.poll(() => page.getByTestId(`diff-file-${SHARED}`).getAttribute('aria-current'), { timeout: 15_000 }).toBe('true');
+    await expect.poll(() => page.getByTestId(`diff-section-${SHARED}`).evaluate((el) => Math.round(el.getBoundingClientRect().top))).toBeLessThan(200);
     await page.goBack();
     await page.getByTestId('radar-files').waitFor();
   });

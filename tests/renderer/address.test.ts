@@ -41,6 +41,35 @@ describe('screen addresses', () => {
     expect(placeOf(addressOf({ repo: '/a\ud800b', route: { view: 'board' } }))).toEqual({ repo: '/a\ufffdb', route: { view: 'board' } });
   });
 
+  it("name the diff's view and the file to land on, and read them back", () => {
+    const sha = fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 4, maxLength: 64 });
+    const view = fc.oneof(
+      fc.constant({ kind: 'uncommitted' as const }),
+      fc.constant({ kind: 'commit' as const }),
+      sha.map((s) => ({ kind: 'commit' as const, sha: s })),
+      sha.map((s) => ({ kind: 'since' as const, from: s })),
+    );
+    const diff = fc.oneof(
+      fc.record({ view, file: fc.string({ minLength: 1 }) }),
+      fc.record({ view }),
+      fc.record({ file: fc.string({ minLength: 1 }) }),
+    );
+    fc.assert(
+      fc.property(repo, id, diff, (root, sessionId, d) => {
+        const place: Place = { repo: root, route: { view: 'session', sessionId, tab: 'diff', diff: d } };
+        expect(placeOf(addressOf(place))).toEqual(place);
+      }),
+      { numRuns: 2000, seed: 14 },
+    );
+    expect(addressOf({ repo: '/r', route: { view: 'session', sessionId: '3f2a1b', tab: 'diff', diff: { view: { kind: 'commit', sha: '9c1e2f' }, file: 'src/a b&c.ts' } } })).toBe(
+      '#/session/3f2a1b/diff?repo=%2Fr&view=commit&sha=9c1e2f&file=src%2Fa%20b%26c.ts',
+    );
+    // all changes is the diff's own default: no parameter, the same address as before
+    expect(addressOf({ repo: '/r', route: { view: 'session', sessionId: '3f2a1b', tab: 'diff', diff: { view: { kind: 'base' } } } })).toBe('#/session/3f2a1b/diff?repo=%2Fr');
+    // only the diff tab has them: another tab ignores them
+    expect(placeOf('#/session/3f2a1b/locks?repo=%2Fr&view=commit&sha=9c1e2f')).toEqual({ repo: '/r', route: { view: 'session', sessionId: '3f2a1b', tab: 'locks' } });
+  });
+
   it('name nothing when malformed or foreign, so the app starts as it would without one', () => {
     for (const hash of [
       '',
@@ -61,6 +90,13 @@ describe('screen addresses', () => {
       '#/compare/aa11,../x?repo=%2Fr',
       '#/__proto__?repo=%2Fr',
       '#/constructor?repo=%2Fr',
+      // the diff's view: a known kind, its commit as hex, and only the field it takes
+      '#/session/3f2a1b/diff?repo=%2Fr&view=everything',
+      '#/session/3f2a1b/diff?repo=%2Fr&view=base',
+      '#/session/3f2a1b/diff?repo=%2Fr&view=commit&sha=HEAD~1',
+      '#/session/3f2a1b/diff?repo=%2Fr&view=since',
+      '#/session/3f2a1b/diff?repo=%2Fr&view=uncommitted&sha=9c1e2f',
+      '#/session/3f2a1b/diff?repo=%2Fr&sha=9c1e2f',
     ]) {
       expect(placeOf(hash), hash).toBeNull();
     }

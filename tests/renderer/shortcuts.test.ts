@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { SessionCard } from '../../shared/contract';
 import type { ContextStatus } from '../../shared/models';
 import { byAttention } from '../../renderer/src/models/attention';
-import { listOrder, nextNeedingYou, shortcutOf, type KeyPress } from '../../renderer/src/models/shortcuts';
+import { isTextInputType, listOrder, nextNeedingYou, shortcutOf, type KeyPress } from '../../renderer/src/models/shortcuts';
 import { queueEntry } from '../helpers/queue-entry';
 
 const press = (key: string, patch: Partial<KeyPress> = {}): KeyPress => ({ key, ctrlKey: false, metaKey: false, altKey: false, typing: false, dialogOpen: false, ...patch });
@@ -31,6 +31,11 @@ describe('shortcuts', () => {
     for (const patch of [{ typing: true }, { ctrlKey: true }, { metaKey: true }, { altKey: true }, { dialogOpen: true }]) {
       for (const key of ['n', 'a', '?', 'Escape', '1']) expect(shortcutOf(press(key, patch)), `${key} ${JSON.stringify(patch)}`).toBeNull();
     }
+  });
+
+  it('count only text entry as typing: a text field is, a checkbox, radio, button or range is not', () => {
+    for (const type of ['text', 'search', 'url', 'email', 'password', 'number', 'tel', 'TEXT']) expect(isTextInputType(type), type).toBe(true);
+    for (const type of ['checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color', 'file', 'image', 'hidden']) expect(isTextInputType(type), type).toBe(false);
   });
 
   it('pick sessions in the list’s order: "a" cycles through those that need you, 1–9 count from the top', () => {

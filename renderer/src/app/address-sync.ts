@@ -1,6 +1,6 @@
 import { closeRepo, openRepo, repoStore, restoreLastRepo } from '../features/repo/repo-store';
 import { addressOf, placeOf, type Place } from './address';
-import { navigation } from './navigation';
+import { historyMode, navigation } from './navigation';
 
 /**
  * Keeps the window's address and the app's place (open repository, screen) in step: every move
@@ -52,11 +52,14 @@ export function startAddressSync(win: AddressWindow): AddressSync {
   const bare = () => `${win.location.pathname}${win.location.search}`;
   const write = () => {
     pending = false;
+    const replacing = historyMode.replace;
+    historyMode.replace = false;
     const place = currentPlace();
     const address = place === null ? '' : addressOf(place);
     if (address === win.location.hash) return;
-    // A move the person made is a new entry; one that follows the address already is not.
-    if (following) win.history.replaceState(null, '', `${bare()}${address}`);
+    // A move the person made is a new entry; one that follows the address already (or that the app
+    // made by itself, say the newest commit picked for the commit view) is not.
+    if (following || replacing) win.history.replaceState(null, '', `${bare()}${address}`);
     else win.history.pushState(null, '', `${bare()}${address}`);
   };
   // Opening a repository changes the screen and the repository one after the other: one entry.

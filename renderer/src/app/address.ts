@@ -1,4 +1,5 @@
-import type { Route, SessionTab } from './navigation';
+import { DIFF_VIEW_KINDS, viewError, type DiffView } from '../../../shared/commands/diff';
+import type { DiffPlace, Route, SessionTab } from './navigation';
 
 /**
  * Every screen's address: the URL fragment that names the repository and the screen in it, so a
@@ -7,6 +8,9 @@ import type { Route, SessionTab } from './navigation';
  *
  *   #/board?repo=/path/to/repo
  *   #/session/3f2a1b/diff?repo=…          (terminal, shell, events, diff, context, locks)
+ *   #/session/3f2a1b/diff?repo=…&view=commit&sha=9c1e…&file=src/a.ts
+ *                                          (the diff's view: uncommitted, commit [sha], since [from];
+ *                                           and a file to land on)
  *   #/radar?repo=…   #/radar/3f2a1b?repo=…  (focused on one session's pairs)
  *   #/queue?repo=…   #/queue/<entry>?repo=…
  *   #/locks?repo=…   #/settings?repo=…
@@ -44,6 +48,7 @@ export function addressOf(place: Place): string {
       break;
     case 'session':
       path = `session/${part(route.sessionId)}/${route.tab}`;
+      if (route.tab === 'diff' && route.diff !== undefined) return `#/${path}?repo=${part(place.repo)}${diffQuery(route.diff)}`;
       break;
     case 'compare':
       path = `compare/${route.ids.map(part).join(',')}`;
@@ -52,12 +57,48 @@ export function addressOf(place: Place): string {
   return `#/${path}?repo=${part(place.repo)}`;
 }
 
+/** The diff's view and file as query parameters (each `&name=value`); all changes adds none. */
+function diffQuery(diff: DiffPlace): string {
+  const { view, file } = diff;
+  let query = '';
+  if (view !== undefined && view.kind !== 'base') {
+    query += `&view=${view.kind}`;
+    if (view.sha !== undefined) query += `&sha=${part(view.sha)}`;
+    if (view.from !== undefined) query += `&from=${part(view.from)}`;
+  }
+  if (file !== undefined && file !== '') query += `&file=${part(file)}`;
+  return query;
+}
+
+const COMMIT = /^[0-9a-f]{4,64}$/;
+
+/** The diff's place from the query; undefined: none named; null: a malformed one. */
+function diffPlaceOf(params: URLSearchParams): DiffPlace | undefined | null {
+  const kind = params.get('view');
+  const sha = params.get('sha');
+  const from = params.get('from');
+  const file = params.get('file');
+  const place: DiffPlace = {};
+  if (kind !== null) {
+    const known = DIFF_VIEW_KINDS.find((k) => k === kind);
+    if (known === undefined || known === 'base') return null;
+    if ((sha !== null && !COMMIT.test(sha)) || (from !== null && !COMMIT.test(from))) return null;
+    const view: DiffView = { kind: known, ...(sha !== null ? { sha } : {}), ...(from !== null ? { from } : {}) };
+    // A commit may be named or not (not yet picked); "since" needs its commit.
+    if (viewError(view) !== null && !(known === 'commit' && sha === null && from === null)) return null;
+    place.view = view;
+  } else if (sha !== null || from !== null) return null;
+  if (file !== null && file !== '') place.file = file;
+  return Object.keys(place).length === 0 ? undefined : place;
+}
+
 /** What a fragment names; null when it names no place (empty, foreign, malformed). */
 export function placeOf(hash: string): Place | null {
   if (!hash.startsWith('#/')) return null;
   const query = hash.indexOf('?');
   const path = hash.slice(2, query === -1 ? undefined : query);
-  const repo = new URLSearchParams(query === -1 ? '' : hash.slice(query + 1)).get('repo');
+  const params = new URLSearchParams(query === -1 ? '' : hash.slice(query + 1));
+  const repo = params.get('repo');
   if (repo === null || repo === '') return null;
   let parts: string[];
   try {
@@ -66,7 +107,11 @@ export function placeOf(hash: string): Place | null {
     return null; // a malformed %-escape
   }
   const route = routeOf(parts);
-  return route === null ? null : { repo, route };
+  if (route === null) return null;
+  if (route.view !== 'session' || route.tab !== 'diff') return { repo, route };
+  const diff = diffPlaceOf(params);
+  if (diff === null) return null;
+  return { repo, route: diff === undefined ? route : { ...route, diff } };
 }
 
 function routeOf([view, a, b, ...rest]: string[]): Route | null {

@@ -1,6 +1,6 @@
 import { notify } from '../components/notices';
 import { byAttention } from '../models/attention';
-import { listOrder, nextNeedingYou, shortcutOf, type KeyPress, type Shortcut } from '../models/shortcuts';
+import { isTextInputType, listOrder, nextNeedingYou, shortcutOf, type KeyPress, type Shortcut } from '../models/shortcuts';
 import { runAppCommand } from './menu-commands';
 import { navigate, navigation, openSession } from './navigation';
 import { queueStore } from './stores/queue-store';
@@ -50,7 +50,12 @@ export function runShortcut(shortcut: Shortcut): void {
 /** What a key press means here, from the DOM event. */
 export function keyPressOf(event: KeyboardEvent, doc: Document): KeyPress {
   const target = event.target instanceof Element ? event.target : null;
-  const typing = target !== null && (target.closest('input, textarea, select, [contenteditable=""], [contenteditable="true"], .xterm') !== null);
+  // Only text entry is typing: a focused checkbox or button (kept focused after a click) is not.
+  const typing =
+    target !== null &&
+    ((target instanceof HTMLInputElement && isTextInputType(target.type)) ||
+      (target instanceof HTMLElement && target.isContentEditable) ||
+      target.closest('textarea, select, [contenteditable=""], [contenteditable="true"], [contenteditable="plaintext-only"], .xterm') !== null);
   return { key: event.key, ctrlKey: event.ctrlKey, metaKey: event.metaKey, altKey: event.altKey, typing, dialogOpen: doc.querySelector('dialog[open]') !== null };
 }
 

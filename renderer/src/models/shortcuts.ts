@@ -27,6 +27,18 @@ export interface KeyPress {
   dialogOpen: boolean;
 }
 
+/**
+ * The input types that take typed characters (as the browser reports `input.type`: a missing or
+ * unknown type is "text"). A key pressed in one of them is typing; in a checkbox, a radio, a button,
+ * a range or a colour it is not, so the shortcuts keep working after one is clicked.
+ */
+const TEXT_INPUT_TYPES = new Set(['text', 'search', 'url', 'email', 'password', 'number', 'tel', 'date', 'datetime-local', 'month', 'time', 'week']);
+
+/** Whether an `<input>` of this type takes typed text. */
+export function isTextInputType(type: string): boolean {
+  return TEXT_INPUT_TYPES.has(type.toLowerCase());
+}
+
 /** Which shortcut a key press is; null for every other press (left to the page). */
 export function shortcutOf(press: KeyPress): Shortcut | null {
   if (press.ctrlKey || press.metaKey || press.altKey || press.typing || press.dialogOpen) return null;

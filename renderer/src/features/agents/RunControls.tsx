@@ -197,7 +197,10 @@ function FollowUp({ repo, session, run }: { repo: string; session: Session; run:
 function PresetSelect({ id, value, onChange, testId = 'run-preset' }: { id: string; value: AgentPresetId | ''; onChange: (value: AgentPresetId | '') => void; testId?: string }) {
   const { presets } = useStore(presetsStore);
   useEffect(() => {
-    void loadPresets();
+    // Detection runs every agent program (seconds of CPU): once, not on every session opened,
+    // where it would compete with the session's diff loading. The settings and the new-session
+    // dialog detect again (a program installed meanwhile).
+    if (presetsStore.get().status === 'idle') void loadPresets();
   }, []);
   const info = new Map(presets.map((preset) => [preset.id, preset]));
   return (

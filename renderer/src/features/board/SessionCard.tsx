@@ -75,7 +75,7 @@ export const SessionCard = memo(function SessionCard({ card, index }: { card: Se
       </p>
 
       <div className="card-flags">
-        <RadarBadge sessionId={id} />
+        <RadarBadge sessionId={id} onCard />
         <SessionQueueChip sessionId={id} />
         <ReviewChip sessionId={id} />
         <MergeButton sessionId={id} quiet />

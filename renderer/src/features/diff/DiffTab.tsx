@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { DiffView, SessionCommit } from '../../../../shared/commands/diff';
 import { api, onReconnect } from '../../api';
+import { addressedDiffView, sameView, showDiffView, useDiffAddress } from '../../app/diff-address';
 import { keyPressOf } from '../../app/shortcuts';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -13,7 +14,6 @@ import type { DiffSlots, SectionIo } from './FileSection';
 import { ReviewDiff, type ReviewDiffHandle } from './ReviewDiff';
 import { createSessionDiff, type SessionDiff } from './session-diff';
 import { createViewedMarks, type ViewedMarksStore } from './viewed-store';
-import { diffViewRequest } from './view-request';
 
 export interface DiffTabProps extends DiffSlots {
   repo: string;
@@ -34,7 +34,9 @@ export interface DiffTabProps extends DiffSlots {
 export function DiffTab({ repo, sessionId, view, sinceFrom = null, actionsFor, ...slots }: DiffTabProps) {
   const [diff, setDiff] = useState<SessionDiff | null>(null);
   const marks = useMemo(() => createViewedMarks(repo, sessionId), [repo, sessionId]);
-  const viewKey = view === undefined ? '' : JSON.stringify(view);
+  // Opened on the view asked for, else the one the address names (a deep link, a reload).
+  const [opening] = useState(() => view ?? addressedDiffView(sessionId) ?? undefined);
+  const viewKey = opening === undefined ? '' : JSON.stringify(opening);
 
   useEffect(() => {
     const controller = createSessionDiff(
@@ -51,17 +53,7 @@ export function DiffTab({ repo, sessionId, view, sinceFrom = null, actionsFor, .
     const offReconnect = onReconnect(() => void controller.resnapshot());
     void controller.start();
     setDiff(controller);
-    // Another screen asks for a view (the Review tab's "Changes since the review").
-    const takeRequest = () => {
-      const request = diffViewRequest.get();
-      if (request === null || request.sessionId !== sessionId) return;
-      diffViewRequest.set(null);
-      controller.setView(request.view);
-    };
-    takeRequest();
-    const offRequest = diffViewRequest.subscribe(takeRequest);
     return () => {
-      offRequest();
       offEvent();
       offReconnect();
       controller.stop();
@@ -111,6 +103,22 @@ function DiffPanes({
     };
   }, [diff, repo, sessionId]);
 
+  // The address names the view (Back, Forward, a link): show it; a view picked is a new address.
+  const address = useDiffAddress(sessionId);
+  useEffect(() => {
+    if (address !== null && !sameView(address.view, diff.store.get().view)) diff.setView(address.view);
+  }, [address?.key, diff]);
+  const pickView = (view: DiffView, chosen = false) => showDiffView(sessionId, view, chosen);
+  // A file the address names: landed on once its section is in the diff.
+  const landed = useRef<string | null>(null);
+  const fileToLand = address?.file ?? null;
+  useEffect(() => {
+    if (fileToLand === null || state.status !== 'ready' || landed.current === address?.key) return;
+    if (!state.files.some((f) => f.path === fileToLand)) return;
+    landed.current = address?.key ?? null;
+    handle.current?.jump(fileToLand);
+  });
+
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       // A checkbox of the diff (viewed, hide whitespace) keeps the focus after a click: not typing.
@@ -133,7 +141,7 @@ function DiffPanes({
   return (
     <div className="diff-tab" data-testid="diff-tab">
       <div className="diff-toolbar">
-        <ViewPicker view={state.view} onView={diff.setView} sinceFrom={sinceFrom} />
+        <ViewPicker view={state.view} onView={pickView} sinceFrom={sinceFrom} />
         <label className="diff-check">
           <input type="checkbox" data-testid="diff-ignore-whitespace" checked={state.ignoreWhitespace} onChange={(e) => diff.setIgnoreWhitespace(e.target.checked)} /> Hide whitespace
         </label>
@@ -142,7 +150,7 @@ function DiffPanes({
         </span>
         <ModeToggle mode={mode} />
       </div>
-      {state.view.kind === 'commit' && <CommitList repo={repo} sessionId={sessionId} selected={state.view.sha ?? null} onPick={(sha) => diff.setView({ kind: 'commit', sha })} />}
+      {state.view.kind === 'commit' && <CommitList repo={repo} sessionId={sessionId} selected={state.view.sha ?? null} onPick={(sha, chosen) => pickView({ kind: 'commit', sha }, chosen)} />}
       {state.view.kind === 'since' && <p className="muted diff-since" data-testid="diff-since-note">
           {state.view.from === sinceFrom ? 'Changes since the review' : 'Changes since'} (<span className="mono">{state.view.from?.slice(0, 10)}</span>), up to the worktree now.
         </p>}
@@ -216,14 +224,14 @@ function ViewPicker({ view, onView, sinceFrom }: { view: DiffView; onView: (view
   );
 }
 
-function CommitList({ repo, sessionId, selected, onPick }: { repo: string; sessionId: string; selected: string | null; onPick: (sha: string) => void }) {
+function CommitList({ repo, sessionId, selected, onPick }: { repo: string; sessionId: string; selected: string | null; onPick: (sha: string, chosen?: boolean) => void }) {
   const [commits, setCommits] = useState<SessionCommit[] | string | null>(null);
   useEffect(() => {
     let live = true;
     void api.invoke('diff.commits', { repo, id: sessionId }).then((result) => {
       if (!live) return;
       setCommits(result.ok ? result.value : result.error.message);
-      if (result.ok && selected === null && result.value[0]) onPick(result.value[0].sha);
+      if (result.ok && selected === null && result.value[0]) onPick(result.value[0].sha, true);
     });
     return () => {
       live = false;

@@ -38,15 +38,20 @@ const Tree = memo(function Tree({ files, current, viewed, onSelect }: { files: D
     if (current === null) return;
     const closed = foldersOf(current).filter((f) => collapsed.has(f));
     if (closed.length) setCollapsed((c) => new Set([...c].filter((f) => !closed.includes(f))));
-    // Into the tree's own scroll box only (scrollIntoView would move the page too).
-    const row = currentRef.current;
-    const box = row?.closest('nav');
-    if (row && box) {
-      const r = row.getBoundingClientRect();
-      const b = box.getBoundingClientRect();
-      if (r.top < b.top) box.scrollTop -= b.top - r.top;
-      else if (r.bottom > b.bottom) box.scrollTop += r.bottom - b.bottom;
-    }
+    // Into the tree's own scroll box only (scrollIntoView would move the page too). Read in the next
+    // frame, with the layout the frame makes anyway: read here, in the scroll's observer callback, it
+    // forced a layout of the whole diff (20–40 ms) in the middle of a scroll.
+    const frame = requestAnimationFrame(() => {
+      const row = currentRef.current;
+      const box = row?.closest('nav');
+      if (row && box) {
+        const r = row.getBoundingClientRect();
+        const b = box.getBoundingClientRect();
+        if (r.top < b.top) box.scrollTop -= b.top - r.top;
+        else if (r.bottom > b.bottom) box.scrollTop += r.bottom - b.bottom;
+      }
+    });
+    return () => cancelAnimationFrame(frame);
   }, [current]);
 
   const toggle = (path: string) => setCollapsed((c) => (c.has(path) ? new Set([...c].filter((p) => p !== path)) : new Set([...c, path])));

@@ -61,7 +61,7 @@ export function FileConflictRow(props: {
           {row.sessions.map((id, i) => (
             <span key={id} className="radar-who">
               {i > 0 ? ', ' : ''}
-              <button type="button" className="link-button" onClick={() => openSession(id, 'diff')} title={`Open session ${id}'s diff`}>
+              <button type="button" className="link-button" onClick={() => openSession(id, 'diff', { file: row.path })} title={`Open session ${id}'s diff at ${row.path}`}>
                 <span className="mono">{id}</span>
               </button>{' '}
               <span className="muted radar-task">{sessions.get(id)?.task ?? 'no longer on the board'}</span>
@@ -122,7 +122,7 @@ export function SharedFiles({ rows, base, sessions, open }: { rows: readonly Sha
               {row.sessions.map((id, i) => (
                 <span key={id}>
                   {i > 0 ? ', ' : ''}
-                  <button type="button" className="link-button mono" onClick={() => openSession(id, 'diff')} title={sessions.get(id)?.task ?? `Open session ${id}`}>
+                  <button type="button" className="link-button mono" onClick={() => openSession(id, 'diff', { file: row.path })} title={sessions.get(id)?.task ?? `Open session ${id}`}>
                     {id}
                   </button>
                 </span>

@@ -65,7 +65,7 @@ export function PairDetail(props: { repo: string; path: string; pair: FilePair; 
               </div>
               {!isBaseSide ? (
                 <div className="radar-side-actions">
-                  <button type="button" className="button small" data-testid={`radar-diff-${side}`} onClick={() => openSession(side, 'diff')} title={`Open session ${side}'s diff (${path} is in it)`}>
+                  <button type="button" className="button small" data-testid={`radar-diff-${side}`} onClick={() => openSession(side, 'diff', { file: path })} title={`Open session ${side}'s diff (${path} is in it)`}>
                     Open diff
                   </button>
                   {/* Against the base, merging it first is no way out: it would park on this very conflict. */}

@@ -5,8 +5,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { notify } from '../../components/notices';
 import { commentGroups, reviewChipLabel } from '../../models/review-model';
 import { CommentForm } from './CommentForm';
-import { openSession } from '../../app/navigation';
-import { requestDiffView } from '../diff/view-request';
+import { showDiffView } from '../../app/diff-address';
 import { CommentItem } from './CommentItem';
 
 /** State changes that can change what the review shows: the review, the agent (ready for re-review), the files (outdated, addressed). */
@@ -55,8 +54,7 @@ export function ReviewTab({ repo, sessionId }: { repo: string; sessionId: string
             className={`button small${view.status === 'ready-for-re-review' ? ' primary' : ''}`}
             data-testid="review-show-since"
             onClick={() => {
-              requestDiffView(sessionId, { kind: 'since', from: view.sinceSnapshot as string });
-              openSession(sessionId, 'diff');
+              showDiffView(sessionId, { kind: 'since', from: view.sinceSnapshot as string });
             }}
           >
             Changes since the review
