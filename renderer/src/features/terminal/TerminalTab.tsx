@@ -1,20 +1,10 @@
-import { FitAddon } from '@xterm/addon-fit';
-import { Terminal } from '@xterm/xterm';
-import '@xterm/xterm/css/xterm.css';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { api, onReconnect } from '../../api';
-import { useTheme } from '../../app/theme';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useStore } from '../../lib/create-store';
-import { inlineStyles, pagePolicy } from '../../lib/csp';
-import { applyScriptedStylesViaCssom } from '../../lib/style-mirror';
 import { runsStore } from '../../app/stores/runs-store';
 import { createTerminalStream, type TerminalStream } from './terminal-stream';
-import { minimumContrastRatio, monoFont, terminalTheme } from './terminal-theme';
-import { createTruecolorDownsampler } from './truecolor';
-
-/** Lines kept above the screen; older ones are dropped (the server keeps the full log). */
-export const SCROLLBACK_LINES = 5000;
+import { useXterm } from './use-xterm';
 
 /**
  * The session's agent in a terminal (xterm.js): attached while the session view is open (the
@@ -22,45 +12,12 @@ export const SCROLLBACK_LINES = 5000;
  * Stays mounted while another tab shows, like the diff: switching back keeps the scroll position.
  */
 export function TerminalTab({ repo, sessionId, active }: { repo: string; sessionId: string; active: boolean }) {
-  const host = useRef<HTMLDivElement>(null);
-  const terminal = useRef<Terminal | null>(null);
-  const fitRef = useRef<(() => void) | null>(null);
   const [stream, setStream] = useState<TerminalStream | null>(null);
-  const theme = useTheme();
-  const themeRef = useRef(theme);
-  themeRef.current = theme;
-
-  useEffect(() => {
-    const container = host.current;
-    if (container === null) return;
-    const allowed = inlineStyles(pagePolicy());
-    // xterm writes <style> elements and style attributes from script: through the CSSOM they
-    // apply under our policy (lib/style-mirror.ts).
-    const cssom = allowed.elements && allowed.attributes ? null : applyScriptedStylesViaCssom();
-    const term = new Terminal({
-      scrollback: SCROLLBACK_LINES,
-      fontFamily: monoFont(),
-      fontSize: 13,
-      cursorBlink: true,
-      theme: terminalTheme(themeRef.current),
-      minimumContrastRatio: minimumContrastRatio(themeRef.current),
-    });
-    const fit = new FitAddon();
-    term.loadAddon(fit);
-    term.open(container);
-    terminal.current = term;
-    // Without the CSSOM route, 24-bit colours (style attributes) would be refused: palette colours instead.
-    const downsampler = allowed.attributes || cssom !== null ? null : createTruecolorDownsampler();
-
+  const host = useXterm(JSON.stringify([repo, sessionId]), active, 'tab-terminal', ({ term, sink }) => {
     const controller = createTerminalStream(repo, sessionId, {
       invoke: (command, input) => api.invoke(command, input),
       sink: {
-        reset: () => {
-          term.reset();
-          downsampler?.reset();
-        },
-        write: (data) => term.write(downsampler ? downsampler.push(data) : data),
-        note: (text) => term.write(`\r\n\x1b[2m${text}\x1b[0m\r\n`),
+        ...sink,
         // A headless run has no terminal of its own: its output's bare newlines start new lines.
         runChanged: (runId, run) => {
           const known = run ?? (runId !== null ? runsStore.get().bySession.get(sessionId) : undefined);
@@ -70,56 +27,24 @@ export function TerminalTab({ repo, sessionId, active }: { repo: string; session
       setTimeout: (callback, ms) => window.setTimeout(callback, ms),
       clearTimeout: (handle) => window.clearTimeout(handle as number),
     });
-
-    // F6 leaves the terminal (every other key, Tab and Escape included, belongs to the agent).
-    term.attachCustomKeyEventHandler((event) => {
-      if (event.key !== 'F6' || event.type !== 'keydown') return true;
-      event.preventDefault();
-      document.getElementById('tab-terminal')?.focus();
-      return false;
-    });
-    const typed = term.onData((data) => controller.input(data));
-    const refit = () => {
-      // Hidden (another tab): nothing to measure; fitted again when shown.
-      if (container.clientWidth === 0 || container.clientHeight === 0 || fit.proposeDimensions() === undefined) return;
-      fit.fit();
-      controller.resize(term.cols, term.rows);
-    };
-    fitRef.current = refit;
-    const observer = new ResizeObserver(() => refit());
-    observer.observe(container);
     const offOutput = api.on('agent.output', controller.handleOutput);
     const offReconnect = onReconnect(() => void controller.reattach());
     const offRuns = runsStore.subscribe(() => controller.noteRun(runsStore.get().bySession.get(sessionId)));
-    refit();
-    void controller.attach();
-    setStream(controller);
-
-    return () => {
-      observer.disconnect();
-      typed.dispose();
-      offOutput();
-      offReconnect();
-      offRuns();
-      controller.stop();
-      fitRef.current = null;
-      terminal.current = null;
-      term.dispose();
-      cssom?.();
+    return {
+      input: controller.input,
+      resize: controller.resize,
+      start: () => {
+        void controller.attach();
+        setStream(controller);
+      },
+      stop: () => {
+        offOutput();
+        offReconnect();
+        offRuns();
+        controller.stop();
+      },
     };
-  }, [repo, sessionId]);
-
-  useEffect(() => {
-    if (terminal.current === null) return;
-    terminal.current.options.theme = terminalTheme(theme);
-    terminal.current.options.minimumContrastRatio = minimumContrastRatio(theme);
-  }, [theme]);
-
-  useEffect(() => {
-    if (!active) return;
-    fitRef.current?.();
-    terminal.current?.focus();
-  }, [active]);
+  });
 
   return (
     <div className="terminal-tab">

@@ -2,7 +2,8 @@ import type { EventPayload } from '../../../../shared/contract';
 import type { ShellInfo } from '../../../../shared/shells';
 import type { CouncilApi } from '../../env';
 import { createStore } from '../../lib/create-store';
-import { MAX_INPUT_CHUNK, type TerminalSink } from './terminal-stream';
+import { createInputQueue, createSizeSender } from './pty-io';
+import type { TerminalSink } from './terminal-stream';
 
 /**
  * A session's plain shell, as a stream (the agent terminal's twin, terminal-stream.ts): `open`
@@ -100,34 +101,19 @@ export function createShellStream(repo: string, id: string, deps: ShellStreamDep
     patch({ status: 'exited', exit: { code: payload.code, signal: payload.signal } });
   };
 
-  let pendingInput = '';
-  let sending = false;
-  const flushInput = async () => {
-    if (sending) return;
-    sending = true;
-    while (pendingInput !== '' && !stopped) {
-      const chunk = pendingInput.slice(0, MAX_INPUT_CHUNK);
-      pendingInput = pendingInput.slice(chunk.length);
-      const result = await deps.invoke('shell.input', { repo, id, data: chunk });
-      if (!result.ok || !result.value.written) pendingInput = '';
-    }
-    sending = false;
-  };
+  const keys = createInputQueue(async (data) => {
+    const result = await deps.invoke('shell.input', { repo, id, data });
+    return result.ok && result.value.written;
+  }, () => stopped);
 
-  let size: { cols: number; rows: number } | null = null;
-  let sent: { cols: number; rows: number } | null = null;
-  let resizeTimer: unknown = null;
-  const sendSize = (force: boolean) => {
-    if (force) sent = null;
-    if (resizeTimer !== null || stopped) return;
-    resizeTimer = deps.setTimeout(() => {
-      resizeTimer = null;
-      if (stopped || size === null || store.get().status !== 'running') return;
-      if (sent !== null && sent.cols === size.cols && sent.rows === size.rows) return;
-      sent = size;
-      void deps.invoke('shell.resize', { repo, id, ...size });
-    }, 80);
-  };
+  const sizer = createSizeSender({
+    setTimeout: deps.setTimeout,
+    clearTimeout: deps.clearTimeout,
+    delayMs: 80,
+    ready: () => store.get().status === 'running',
+    send: (size) => void deps.invoke('shell.resize', { repo, id, ...size }),
+  });
+  const sendSize = sizer.push;
 
   return {
     store,
@@ -141,14 +127,9 @@ export function createShellStream(repo: string, id: string, deps: ShellStreamDep
     handleExit,
     input(data: string) {
       if (stopped || data === '' || store.get().status !== 'running') return;
-      pendingInput += data;
-      void flushInput();
+      keys.push(data);
     },
-    resize(cols: number, rows: number) {
-      if (cols < 2 || rows < 1) return;
-      size = { cols: Math.min(1000, Math.floor(cols)), rows: Math.min(500, Math.floor(rows)) };
-      sendSize(false);
-    },
+    resize: sizer.resize,
     /** Ends the shell itself (the Stop button). */
     async kill() {
       await deps.invoke('shell.stop', { repo, id });
@@ -157,7 +138,7 @@ export function createShellStream(repo: string, id: string, deps: ShellStreamDep
     stop() {
       if (stopped) return;
       stopped = true;
-      if (resizeTimer !== null) deps.clearTimeout(resizeTimer);
+      sizer.stop();
       void deps.invoke('shell.detach', { repo, id });
     },
   };

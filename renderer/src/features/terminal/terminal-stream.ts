@@ -2,6 +2,9 @@ import type { AgentRun } from '../../../../shared/agents';
 import type { EventPayload } from '../../../../shared/contract';
 import type { CouncilApi } from '../../env';
 import { createStore } from '../../lib/create-store';
+import { createInputQueue, createSizeSender } from './pty-io';
+
+export { MAX_INPUT_CHUNK } from './pty-io';
 
 /**
  * One session's agent terminal, as a stream: `agent.attach` answers with the scrollback so far
@@ -49,7 +52,6 @@ export interface TerminalStreamDeps {
   resizeDelayMs?: number;
 }
 
-export const MAX_INPUT_CHUNK = 65536;
 /** Re-attaching this many times in a row without one chunk in order means the stream is broken. */
 const MAX_REATTACH_IN_A_ROW = 5;
 
@@ -145,37 +147,22 @@ export function createTerminalStream(repo: string, id: string, deps: TerminalStr
   };
 
   // Input: strictly in order, one request at a time.
-  let pendingInput = '';
-  let sending = false;
-  const flushInput = async () => {
-    if (sending) return;
-    sending = true;
-    while (pendingInput !== '' && !stopped) {
-      const chunk = pendingInput.slice(0, MAX_INPUT_CHUNK);
-      pendingInput = pendingInput.slice(chunk.length);
-      const result = await deps.invoke('agent.input', { repo, id, data: chunk });
-      const problem = !result.ok ? result.error.message : result.value.written ? null : 'the agent is not running: keystrokes were not sent';
-      if (problem !== store.get().inputError) patch({ inputError: problem });
-      if (problem !== null) pendingInput = '';
-    }
-    sending = false;
-  };
+  const keys = createInputQueue(async (data) => {
+    const result = await deps.invoke('agent.input', { repo, id, data });
+    const problem = !result.ok ? result.error.message : result.value.written ? null : 'the agent is not running: keystrokes were not sent';
+    if (problem !== store.get().inputError) patch({ inputError: problem });
+    return problem === null;
+  }, () => stopped);
 
   // Size: the latest one, debounced; skipped while unchanged unless forced (after an attach).
-  let size: { cols: number; rows: number } | null = null;
-  let sent: { cols: number; rows: number } | null = null;
-  let resizeTimer: unknown = null;
-  const sendSize = (force: boolean) => {
-    if (force) sent = null;
-    if (resizeTimer !== null || stopped) return;
-    resizeTimer = deps.setTimeout(() => {
-      resizeTimer = null;
-      if (stopped || size === null || store.get().status !== 'attached') return;
-      if (sent !== null && sent.cols === size.cols && sent.rows === size.rows) return;
-      sent = size;
-      void deps.invoke('agent.resize', { repo, id, ...size });
-    }, deps.resizeDelayMs ?? 80);
-  };
+  const sizer = createSizeSender({
+    setTimeout: deps.setTimeout,
+    clearTimeout: deps.clearTimeout,
+    delayMs: deps.resizeDelayMs ?? 80,
+    ready: () => store.get().status === 'attached',
+    send: (size) => void deps.invoke('agent.resize', { repo, id, ...size }),
+  });
+  const sendSize = sizer.push;
 
   return {
     store,
@@ -192,19 +179,13 @@ export function createTerminalStream(repo: string, id: string, deps: TerminalStr
     },
     input(data: string) {
       if (stopped || data === '') return;
-      pendingInput += data;
-      void flushInput();
+      keys.push(data);
     },
-    resize(cols: number, rows: number) {
-      if (cols < 2 || rows < 1) return;
-      size = { cols: Math.min(1000, Math.floor(cols)), rows: Math.min(500, Math.floor(rows)) };
-      sendSize(false);
-    },
+    resize: sizer.resize,
     stop() {
       if (stopped) return;
       stopped = true;
-      if (resizeTimer !== null) deps.clearTimeout(resizeTimer);
-      resizeTimer = null;
+      sizer.stop();
       void deps.invoke('agent.detach', { repo, id });
     },
   };
