@@ -1,15 +1,14 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../shared/models';
 import { Council } from '../../electron/core/council';
 import { REPO_ROOT, sessionsIn } from '../helpers/cli';
 import { gitSync, makeRepo, type TestRepo } from '../helpers/repo';
 import { claudeWrites, fakeAgentProgram } from '../agents/fake-agents';
-import { requireCli, testUser } from '../agents/harness';
-import { startModelServer, type ModelServer } from '../support/model-server/index';
-import { browserUnavailable, envWithoutAgents, openApp, openRepo, screenshot, type Harness } from './browser';
+import { requireCli } from '../agents/harness';
+import { closedAfterEach, realClaude, terminalText } from '../helpers/real-claude';
+import { browserUnavailable, openApp, openRepo, screenshot } from './browser';
 
 /**
  * End to end with a real agent: the app in Chromium, a real `council serve` process started with a
@@ -20,28 +19,11 @@ import { browserUnavailable, envWithoutAgents, openApp, openRepo, screenshot, ty
 const unavailable = browserUnavailable();
 if (unavailable) console.warn(`\n⚠ SKIPPING the agent browser end-to-end tests: ${unavailable}\n`);
 
-const CLAUDE_BIN = path.join(REPO_ROOT, 'node_modules', '.bin', 'claude');
 const claudeVersion = (): string => (JSON.parse(readFileSync(path.join(REPO_ROOT, 'node_modules', '@anthropic-ai', 'claude-code', 'package.json'), 'utf8')) as { version: string }).version;
 
-let app: Harness | null = null;
-let server: ModelServer | null = null;
-afterEach(async () => {
-  try {
-    await app?.close();
-  } finally {
-    app = null;
-    await server?.close();
-    server = null;
-  }
-});
+const live = closedAfterEach();
 
 const sessionsOf = (repo: TestRepo): Session[] => sessionsIn<Session>(repo.root);
-
-/** What the terminal shows (xterm.js renders its screen into DOM rows), one line per row. */
-async function terminalText(page: Page): Promise<string> {
-  const rows = await page.locator('[data-testid="terminal"] .xterm-rows > div').allTextContents();
-  return rows.map((row) => row.replace(/\u00a0/g, ' ').trimEnd()).join('\n');
-}
 
 /**
  * The fake agent as a program a preset can point at: it answers `--version` (the new-session
@@ -54,21 +36,13 @@ describe.skipIf(unavailable !== null)('an agent driven from the app', () => {
   it('Claude Code, interactive: trusted and allowed by keys typed into the terminal, writes a file that shows in the diff, takes a follow-up from the app; the run ends done', async () => {
     const file = 'src/hello.ts';
     const content = "export const hello = (name: string) => `Hello, ${name}!`;\n";
-    const model = await startModelServer([{ write: { path: file, content } }, { text: 'Done.' }, { text: 'Noted: goodbye too.' }]);
-    server = model;
-    const user = testUser('claude', model.url);
-    // A user who has used Claude Code before: onboarding done, their API key accepted. Each new
-    // worktree is a new folder, which Claude asks to trust: that is answered in the terminal.
-    const apiKey = user.env.ANTHROPIC_API_KEY as string;
-    writeFileSync(path.join(user.home, '.claude.json'), JSON.stringify({ hasCompletedOnboarding: true, theme: 'light', customApiKeyResponses: { approved: [apiKey.slice(-20)], rejected: [] } }));
     const repo = makeRepo();
-    // The preset's program: the devDependency, as a user sets it in Settings → Agents.
-    await Council.open(repo.root).ws.updateSettings({ agents: { claude: { path: CLAUDE_BIN } } });
+    const { model, env } = await realClaude(live, [{ write: { path: file, content } }, { text: 'Done.' }, { text: 'Noted: goodbye too.' }], repo.root);
 
     // The host gets the user's environment, as when they run `council serve` in their terminal; its
     // PATH has none of the agent CLIs (only the settings' path finds Claude Code).
-    app = await openApp({ env: { ...user.env, PATH: envWithoutAgents().PATH as string, COUNCIL_APP_BIN: '', TERM: 'xterm-256color' } });
-    const { page } = app;
+    live.app = await openApp({ env });
+    const { page } = live.app;
     await openRepo(page, repo.root);
     await page.getByTestId('new-session-button').click();
     await page.getByTestId('new-session-task').fill(`Create ${file} with a hello function.`);
@@ -154,8 +128,8 @@ describe.skipIf(unavailable !== null)('an agent driven from the app', () => {
     await Council.open(repo.root).ws.updateSettings({
       agents: { claude: { path: fakeAgentProgram(), env: { FAKE_AGENT_SCRIPT: JSON.stringify(claudeWrites(file, 'export const answer = 42;\n')) } } },
     });
-    app = await openApp();
-    const { page } = app;
+    live.app = await openApp();
+    const { page } = live.app;
     await openRepo(page, repo.root);
     await page.getByTestId('new-session-button').click();
     await page.getByTestId('new-session-task').fill('Compute the answer');

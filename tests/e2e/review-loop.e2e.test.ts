@@ -1,14 +1,13 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../shared/models';
-import { Council } from '../../electron/core/council';
-import { councilJson, REPO_ROOT, sessionsIn } from '../helpers/cli';
+import { councilJson, sessionsIn } from '../helpers/cli';
 import { gitSync, makeRepo, writeIn } from '../helpers/repo';
-import { requireCli, testUser } from '../agents/harness';
-import { startModelServer, type ModelServer } from '../support/model-server/index';
-import { browserUnavailable, envWithoutAgents, openApp, openRepo, screenshot, type Harness } from './browser';
+import { requireCli } from '../agents/harness';
+import { closedAfterEach, realClaude, terminalText } from '../helpers/real-claude';
+import { browserUnavailable, openApp, openRepo, screenshot } from './browser';
 
 /**
  * The review loop end to end (issue 14, items 3/4/5 together; item 8): the app in Chromium against
@@ -22,24 +21,8 @@ import { browserUnavailable, envWithoutAgents, openApp, openRepo, screenshot, ty
 const unavailable = browserUnavailable();
 if (unavailable) console.warn(`\n⚠ SKIPPING the review loop browser end-to-end tests: ${unavailable}\n`);
 
-const CLAUDE_BIN = path.join(REPO_ROOT, 'node_modules', '.bin', 'claude');
 
-let app: Harness | null = null;
-let server: ModelServer | null = null;
-afterEach(async () => {
-  try {
-    await app?.close();
-  } finally {
-    app = null;
-    await server?.close();
-    server = null;
-  }
-});
-
-async function terminalText(page: Page): Promise<string> {
-  const rows = await page.locator('[data-testid="terminal"] .xterm-rows > div').allTextContents();
-  return rows.map((row) => row.replace(/\u00a0/g, ' ').trimEnd()).join('\n');
-}
+const live = closedAfterEach();
 
 /** The new side's line-number cell of the row showing `text` (unified: the second gutter). */
 const gutter = (section: Locator, text: string): Locator => section.locator('tr.diff-line').filter({ hasText: text }).locator('td.diff-gutter').nth(1);
@@ -64,21 +47,15 @@ describe.skipIf(unavailable !== null)('the review loop in the app', () => {
   it('comment in the diff, request changes, the agent edits, re-review since the review, approve & merge: the base has the result', async () => {
     const file = 'src/hello.ts';
     const renamed = HELLO.replace('export const hello', 'export const greet');
-    const model = await startModelServer([{ text: 'Ready.' }, { write: { path: file, content: renamed } }, { text: 'Renamed hello to greet.' }]);
-    server = model;
-    const user = testUser('claude', model.url);
-    const apiKey = user.env.ANTHROPIC_API_KEY as string;
-    writeFileSync(path.join(user.home, '.claude.json'), JSON.stringify({ hasCompletedOnboarding: true, theme: 'light', customApiKeyResponses: { approved: [apiKey.slice(-20)], rejected: [] } }));
     const repo = makeRepo();
-    await Council.open(repo.root).ws.updateSettings({ agents: { claude: { path: CLAUDE_BIN } } });
+    const { model, env } = await realClaude(live, [{ text: 'Ready.' }, { write: { path: file, content: renamed } }, { text: 'Renamed hello to greet.' }], repo.root);
     // Another session, not started: the person is looking at it when they turn to the reviewed one.
     const other = councilJson<Session[]>(['session', 'create', '--task', 'Something else', '--no-start'], { cwd: repo.root });
     if (!other.result.ok) throw new Error(other.result.error.message);
     const otherId = (other.result.value as Session[])[0]!.id;
-    const env = { ...user.env, PATH: envWithoutAgents().PATH as string, COUNCIL_APP_BIN: '', TERM: 'xterm-256color' };
 
-    app = await openApp({ env });
-    const { page } = app;
+    live.app = await openApp({ env });
+    const { page } = live.app;
     await page.setViewportSize({ width: 1280, height: 800 });
     await openRepo(page, repo.root);
     await page.getByTestId('new-session-button').click();
@@ -188,8 +165,8 @@ describe.skipIf(unavailable !== null)('the review loop in the app', () => {
     writeIn(s.worktreePath, 'src/a.ts', changed.join('\n') + '\n');
     writeIn(s.worktreePath, 'src/b.ts', 'export const b = 3;\n');
 
-    app = await openApp();
-    const { page } = app;
+    live.app = await openApp();
+    const { page } = live.app;
     await openRepo(page, repo.root);
     await page.getByTestId(`session-open-${s.id}`).click();
     await page.getByTestId('tab-diff').click();

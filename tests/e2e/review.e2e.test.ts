@@ -1,14 +1,13 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../shared/models';
-import { Council } from '../../electron/core/council';
-import { REPO_ROOT, sessionsIn } from '../helpers/cli';
+import { sessionsIn } from '../helpers/cli';
 import { makeRepo, writeIn } from '../helpers/repo';
-import { requireCli, testUser } from '../agents/harness';
-import { startModelServer, type ModelServer } from '../support/model-server/index';
-import { browserUnavailable, envWithoutAgents, openApp, openRepo, screenshot, type Harness } from './browser';
+import { requireCli } from '../agents/harness';
+import { closedAfterEach, realClaude, terminalText } from '../helpers/real-claude';
+import { browserUnavailable, openApp, openRepo, screenshot } from './browser';
 
 /**
  * Code review end to end (issue 14, item 4): the app in Chromium against a real `council serve`,
@@ -21,24 +20,8 @@ import { browserUnavailable, envWithoutAgents, openApp, openRepo, screenshot, ty
 const unavailable = browserUnavailable();
 if (unavailable) console.warn(`\n⚠ SKIPPING the review browser end-to-end test: ${unavailable}\n`);
 
-const CLAUDE_BIN = path.join(REPO_ROOT, 'node_modules', '.bin', 'claude');
 
-let app: Harness | null = null;
-let server: ModelServer | null = null;
-afterEach(async () => {
-  try {
-    await app?.close();
-  } finally {
-    app = null;
-    await server?.close();
-    server = null;
-  }
-});
-
-async function terminalText(page: Page): Promise<string> {
-  const rows = await page.locator('[data-testid="terminal"] .xterm-rows > div').allTextContents();
-  return rows.map((row) => row.replace(/\u00a0/g, ' ').trimEnd()).join('\n');
-}
+const live = closedAfterEach();
 
 async function addComment(page: Page, file: string, lines: string, body: string): Promise<void> {
   await page.getByTestId('review-form-path').fill(file);
@@ -56,17 +39,11 @@ describe.skipIf(unavailable !== null)('code review in the app', () => {
   it('two comments, Request changes: the real Claude Code gets both as its next turn; changes requested, then ready for re-review; the comments survive a restart', async () => {
     const file = 'src/hello.ts';
     const renamed = HELLO.replace('export const hello', 'export const greet');
-    const model = await startModelServer([{ text: 'Ready.' }, { write: { path: file, content: renamed } }, { text: 'Renamed hello to greet.' }]);
-    server = model;
-    const user = testUser('claude', model.url);
-    const apiKey = user.env.ANTHROPIC_API_KEY as string;
-    writeFileSync(path.join(user.home, '.claude.json'), JSON.stringify({ hasCompletedOnboarding: true, theme: 'light', customApiKeyResponses: { approved: [apiKey.slice(-20)], rejected: [] } }));
     const repo = makeRepo();
-    await Council.open(repo.root).ws.updateSettings({ agents: { claude: { path: CLAUDE_BIN } } });
-    const env = { ...user.env, PATH: envWithoutAgents().PATH as string, COUNCIL_APP_BIN: '', TERM: 'xterm-256color' };
+    const { model, env } = await realClaude(live, [{ text: 'Ready.' }, { write: { path: file, content: renamed } }, { text: 'Renamed hello to greet.' }], repo.root);
 
-    app = await openApp({ env });
-    let { page } = app;
+    live.app = await openApp({ env });
+    let { page } = live.app;
     await openRepo(page, repo.root);
     await page.getByTestId('new-session-button').click();
     await page.getByTestId('new-session-task').fill('Say when you are ready.');
@@ -136,9 +113,9 @@ describe.skipIf(unavailable !== null)('code review in the app', () => {
     await screenshot(page, 'review-re-review');
 
     // A restart: a new host process on the same repository shows the same review.
-    await app.close();
-    app = await openApp({ env });
-    page = app.page;
+    await live.app.close();
+    live.app = await openApp({ env });
+    page = live.app.page;
     await openRepo(page, repo.root);
     await page.getByTestId(`session-open-${session.id}`).click();
     await page.getByTestId('tab-review').click();
