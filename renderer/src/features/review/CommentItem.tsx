@@ -1,20 +1,11 @@
-import { useState } from 'react';
 import type { ReviewCommentView } from '../../../../shared/review';
-import { call } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { commentMarks, where } from '../../models/review-model';
+import { where } from '../../models/review-model';
+import { CommentControls, useCommentActions } from './CommentControls';
 
 /** One comment: file:lines, its marks, the code it quotes (as it was), its text, and what can be done with it. */
 export function CommentItem({ repo, sessionId, comment }: { repo: string; sessionId: string; comment: ReviewCommentView }) {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const run = async (action: () => ReturnType<typeof call>) => {
-    setBusy(true);
-    setError(null);
-    const result = await action();
-    setBusy(false);
-    if (!result.ok) setError(result.error.message);
-  };
+  const actions = useCommentActions(repo, sessionId, comment);
   const c = comment;
   return (
     <li className={`review-comment${c.outdated ? ' outdated' : ''}`} data-testid={`review-comment-${c.id}`} data-state={c.state} data-outdated={c.outdated} data-outcome={c.outcome ?? 'pending'}>
@@ -22,27 +13,7 @@ export function CommentItem({ repo, sessionId, comment }: { repo: string; sessio
         <span className="mono review-where" data-testid={`review-where-${c.id}`}>
           {where(c)}
         </span>
-        {commentMarks(c).map((m) => (
-          <span key={m.id} className={`review-mark mark-${m.id}`} data-testid={`review-mark-${c.id}-${m.id}`}>
-            {m.label}
-          </span>
-        ))}
-        <span className="spacer" />
-        {c.state === 'pending' ? (
-          <button type="button" className="button small danger-ghost" disabled={busy} data-testid={`review-delete-${c.id}`} onClick={() => void run(() => call('review.deleteComment', { repo, id: sessionId, commentId: c.id }))}>
-            Delete
-          </button>
-        ) : (
-          <button
-            type="button"
-            className="button small ghost"
-            disabled={busy}
-            data-testid={`review-resolve-${c.id}`}
-            onClick={() => void run(() => call('review.resolve', { repo, id: sessionId, commentId: c.id, resolved: c.resolvedAt === null }))}
-          >
-            {c.resolvedAt === null ? 'Mark resolved' : 'Reopen'}
-          </button>
-        )}
+        <CommentControls comment={c} actions={actions} ids={{ mark: 'review-mark', delete: 'review-delete', resolve: 'review-resolve' }} />
       </div>
       <pre className="review-quote" aria-label={`The code at ${where(c)}, as it was`}>
         {c.quote.map((text, i) => `${String(c.startLine + i).padStart(String(c.endLine).length)} │ ${text}`).join('\n')}
@@ -50,7 +21,7 @@ export function CommentItem({ repo, sessionId, comment }: { repo: string; sessio
       <p className="review-body" data-testid={`review-body-${c.id}`}>
         {c.body}
       </p>
-      <ErrorMessage message={error} testId={`review-error-${c.id}`} />
+      <ErrorMessage message={actions.error} testId={`review-error-${c.id}`} />
     </li>
   );
 }

@@ -2,7 +2,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ReviewCommentView, ReviewView } from '../../../../shared/review';
 import { api, call } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { commentAnchor, commentMarks, lineSpan } from '../../models/review-model';
+import { commentAnchor, lineSpan } from '../../models/review-model';
+import { CommentControls, useCommentActions } from './CommentControls';
 import type { LineSelection, LineWidget } from '../diff/FileSection';
 
 /** State changes that can change what the review shows (as the Review tab reads them). */
@@ -134,15 +135,7 @@ function InlineCommentBox({ repo, sessionId, selection, onDone }: { repo: string
 
 /** A comment under its lines: its marks and text; Delete while pending, Mark resolved once sent. */
 function InlineComment({ repo, sessionId, comment: c }: { repo: string; sessionId: string; comment: ReviewCommentView }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const run = async (action: () => ReturnType<typeof call>) => {
-    setBusy(true);
-    setError(null);
-    const result = await action();
-    setBusy(false);
-    if (!result.ok) setError(result.error.message);
-  };
+  const actions = useCommentActions(repo, sessionId, c);
   return (
     <div
       className={`diff-inline-comment review-comment${c.outdated ? ' outdated' : ''}`}
@@ -156,21 +149,7 @@ function InlineComment({ repo, sessionId, comment: c }: { repo: string; sessionI
         <span className="mono muted">
           {c.startLine === c.endLine ? 'line' : 'lines'} {lineSpan(c)}
         </span>
-        {commentMarks(c).map((m) => (
-          <span key={m.id} className={`review-mark mark-${m.id}`} data-testid={`diff-mark-${c.id}-${m.id}`}>
-            {m.label}
-          </span>
-        ))}
-        <span className="spacer" />
-        {c.state === 'pending' ? (
-          <button type="button" className="button small danger-ghost" disabled={busy} data-testid={`diff-comment-delete-${c.id}`} onClick={() => void run(() => call('review.deleteComment', { repo, id: sessionId, commentId: c.id }))}>
-            Delete
-          </button>
-        ) : (
-          <button type="button" className="button small ghost" disabled={busy} data-testid={`diff-comment-resolve-${c.id}`} onClick={() => void run(() => call('review.resolve', { repo, id: sessionId, commentId: c.id, resolved: c.resolvedAt === null }))}>
-            {c.resolvedAt === null ? 'Mark resolved' : 'Reopen'}
-          </button>
-        )}
+        <CommentControls comment={c} actions={actions} ids={{ mark: 'diff-mark', delete: 'diff-comment-delete', resolve: 'diff-comment-resolve' }} />
       </div>
       {c.outdated ? (
         <pre className="review-quote" aria-label="The code it was about, as it was">
@@ -178,7 +157,7 @@ function InlineComment({ repo, sessionId, comment: c }: { repo: string; sessionI
         </pre>
       ) : null}
       <p className="review-body">{c.body}</p>
-      <ErrorMessage message={error} testId={`diff-comment-error-${c.id}`} />
+      <ErrorMessage message={actions.error} testId={`diff-comment-error-${c.id}`} />
     </div>
   );
 }
