@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { CHANGE_KINDS } from '../models';
+import { ChangedFileSchema } from '../models';
 import { id, path, repo } from './fields';
 
 /**
@@ -41,14 +41,8 @@ export function viewError(view: DiffView): string | null {
 export const IMAGE_KINDS = ['png', 'jpeg', 'gif', 'webp', 'svg'] as const;
 export type ImageKind = (typeof IMAGE_KINDS)[number];
 
-export const DiffFileSchema = z.object({
-  path: z.string(),
-  origPath: z.nullable(z.string()),
-  kind: z.enum(CHANGE_KINDS),
-  /** null for binary files. */
-  insertions: z.nullable(z.int()),
-  deletions: z.nullable(z.int()),
-  binary: z.boolean(),
+/** A changed file (path, kind, counts: shared/models.ts) with what the viewer shows of it. */
+export const DiffFileSchema = z.extend(ChangedFileSchema, {
   /** git's unified patch of this file; null when it is held back (`tooLarge`) or binary. */
   patch: z.nullable(z.string()),
   /** The patch's size in bytes. */
