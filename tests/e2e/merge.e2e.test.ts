@@ -6,8 +6,8 @@ import type { QueueEntry } from '../../shared/merge';
 import type { Session } from '../../shared/models';
 import { Council } from '../../electron/core/council';
 import { MergeQueue, processQueue } from '../../electron/core/merge/index';
-import { council, councilJson } from '../helpers/cli';
-import { gitSync, makeRepo, writeIn, type TestRepo } from '../helpers/repo';
+import { council, councilJson, sessionWith } from '../helpers/cli';
+import { gitSync, makeRepo, type TestRepo } from '../helpers/repo';
 import { browserUnavailable, openApp, openRepo, screenshot, type Harness } from './browser';
 
 /**
@@ -40,17 +40,6 @@ describe.skipIf(unavailable !== null)('the conflict radar and the merge queue in
   let C: Session;
   let mainAfterB = '';
 
-  /** `council session create` (no agent: a plain worktree), then its work written and committed with `council session commit`. */
-  function sessionWith(task: string, files: Record<string, string>): Session {
-    const created = councilJson<Session[]>(['session', 'create', '--task', task], { cwd: repo.root });
-    if (!created.result.ok) throw new Error(created.result.error.message);
-    const session = created.result.value[0] as Session;
-    for (const [rel, content] of Object.entries(files)) writeIn(session.worktreePath, rel, content);
-    const committed = council(['session', 'commit', session.id, '-m', task], { cwd: repo.root });
-    if (committed.code !== 0) throw new Error(`council session commit failed: ${committed.stderr}`);
-    return session;
-  }
-
   const rev = (ref: string): string => gitSync(repo.root, 'rev-parse', ref);
   const show = (spec: string): string => gitSync(repo.root, 'show', spec);
   /** The queue as the CLI reads it (what the host's worker wrote). */
@@ -80,9 +69,9 @@ describe.skipIf(unavailable !== null)('the conflict radar and the merge queue in
 
   beforeAll(async () => {
     repo = makeRepo({ 'README.md': '# merge demo\n', [SHARED]: BASE_SHARED, [OTHER]: BASE_OTHER });
-    A = sessionWith('Make two twenty', { [SHARED]: A_SHARED, 'src/a-only.ts': A_ONLY });
-    B = sessionWith('Rename the other', { [OTHER]: B_OTHER });
-    C = sessionWith('Make two two hundred', { [SHARED]: C_SHARED });
+    A = sessionWith<Session>(repo.root, 'Make two twenty', { [SHARED]: A_SHARED, 'src/a-only.ts': A_ONLY });
+    B = sessionWith<Session>(repo.root, 'Rename the other', { [OTHER]: B_OTHER });
+    C = sessionWith<Session>(repo.root, 'Make two two hundred', { [SHARED]: C_SHARED });
     app = await openApp();
   });
 
@@ -222,7 +211,7 @@ describe.skipIf(unavailable !== null)('the conflict radar and the merge queue in
     const created = councilJson<Session[]>(['session', 'create', '--task', 'Nothing yet'], { cwd: repo.root });
     if (!created.result.ok) throw new Error(created.result.error.message);
     const D = created.result.value[0] as Session;
-    const E = sessionWith('Add four', { [SHARED]: `${A_SHARED}export const four = 4;\n` });
+    const E = sessionWith<Session>(repo.root, 'Add four', { [SHARED]: `${A_SHARED}export const four = 4;\n` });
 
     await page.getByTestId('nav-board').click();
     const badgeC = page.getByTestId(`radar-badge-${C.id}`);
@@ -251,7 +240,7 @@ describe.skipIf(unavailable !== null)('the conflict radar and the merge queue in
     const { page } = app;
     await page.getByTestId('nav-queue').click();
     const before = rev('main');
-    const train = ['d', 'e', 'f'].map((x) => sessionWith(`Add ${x}`, { [`src/${x}.ts`]: `export const ${x} = true;\n` }));
+    const train = ['d', 'e', 'f'].map((x) => sessionWith<Session>(repo.root, `Add ${x}`, { [`src/${x}.ts`]: `export const ${x} = true;\n` }));
     // Queued together, then run by another process (what `council queue run` does).
     const core = Council.open(repo.root);
     const line = new MergeQueue(core.ws);

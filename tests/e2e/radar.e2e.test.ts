@@ -5,8 +5,8 @@ import type { QueueEntry } from '../../shared/merge';
 import type { Session } from '../../shared/models';
 import { Council } from '../../electron/core/council';
 import { fakeAgentProgram } from '../agents/fake-agents';
-import { council, councilJson, sessionsIn } from '../helpers/cli';
-import { gitSync, makeRepo, writeIn, type TestRepo } from '../helpers/repo';
+import { council, councilJson, sessionsIn, sessionWith } from '../helpers/cli';
+import { gitSync, makeRepo, type TestRepo } from '../helpers/repo';
 import { browserUnavailable, openApp, openRepo, screenshot, type Harness } from './browser';
 
 /**
@@ -38,25 +38,15 @@ describe.skipIf(unavailable !== null)('the conflict radar by file, in a browser'
   let D: Session;
   let T: Session;
 
-  function sessionWith(task: string, files: Record<string, string>): Session {
-    const created = councilJson<Session[]>(['session', 'create', '--task', task], { cwd: repo.root });
-    if (!created.result.ok) throw new Error(created.result.error.message);
-    const session = created.result.value[0] as Session;
-    for (const [rel, content] of Object.entries(files)) writeIn(session.worktreePath, rel, content);
-    const committed = council(['session', 'commit', session.id, '-m', task], { cwd: repo.root });
-    if (committed.code !== 0) throw new Error(`council session commit failed: ${committed.stderr}`);
-    return session;
-  }
-
   const row = (file: string) => app.page.getByTestId(`radar-file-${file}`);
   const pairBlock = (file: string, a: string, b: string) => row(file).getByTestId(`radar-pair-${a}-${b}`);
 
   beforeAll(async () => {
     repo = makeRepo({ 'README.md': '# radar demo\n', [SHARED]: LINES.join('\n') + '\n', [CONFIG]: LINES.join('\n') + '\n' });
-    A = sessionWith('Rename line ten for the parser', { [SHARED]: withLine(10, line10('A')) });
-    B = sessionWith('Make line ten a string', { [SHARED]: withLine(10, line10('B')), [NEW]: 'export const made = "B";\n' });
-    C = sessionWith('Localise line ten', { [SHARED]: withLine(10, line10('C')), [NEW]: 'export const made = "C";\n' });
-    D = sessionWith('Tune line twenty of the config', { [CONFIG]: withLine(20, 'export const line20 = "D";') });
+    A = sessionWith<Session>(repo.root, 'Rename line ten for the parser', { [SHARED]: withLine(10, line10('A')) });
+    B = sessionWith<Session>(repo.root, 'Make line ten a string', { [SHARED]: withLine(10, line10('B')), [NEW]: 'export const made = "B";\n' });
+    C = sessionWith<Session>(repo.root, 'Localise line ten', { [SHARED]: withLine(10, line10('C')), [NEW]: 'export const made = "C";\n' });
+    D = sessionWith<Session>(repo.root, 'Tune line twenty of the config', { [CONFIG]: withLine(20, 'export const line20 = "D";') });
     // T's agent: the fake agent as the claude preset's program, interactive in the host's terminal.
     const script = [{ write: { path: SHARED, content: withLine(10, line10('T')) } }, { print: 'ready for notes\n' }, { echoStdin: true }];
     await Council.open(repo.root).ws.updateSettings({ agents: { claude: { path: fakeAgentProgram(), env: { FAKE_AGENT_SCRIPT: JSON.stringify(script) } } } });

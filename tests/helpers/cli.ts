@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeIn } from './repo';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The installed entry point (bin/council.cjs → out/cli/council.cjs, built by tests/global-setup.ts). */
@@ -53,4 +54,15 @@ export function sessionsIn<T = { id: string; agent: string | null }>(root: strin
   const run = councilJson<T[]>(['session', 'list'], { cwd: root });
   if (!run.result.ok) throw new Error(run.result.error.message);
   return run.result.value;
+}
+
+/** `council session create` (no agent: a plain worktree), then its work written and committed with `council session commit`. */
+export function sessionWith<T extends { id: string; worktreePath: string }>(root: string, task: string, files: Record<string, string>): T {
+  const created = councilJson<T[]>(['session', 'create', '--task', task], { cwd: root });
+  if (!created.result.ok) throw new Error(created.result.error.message);
+  const session = created.result.value[0] as T;
+  for (const [rel, content] of Object.entries(files)) writeIn(session.worktreePath, rel, content);
+  const committed = council(['session', 'commit', session.id, '-m', task], { cwd: root });
+  if (committed.code !== 0) throw new Error(`council session commit failed: ${committed.stderr}`);
+  return session;
 }
