@@ -6,7 +6,7 @@ import type { Session } from '../../shared/models';
 import { councilJson, sessionsIn } from '../helpers/cli';
 import { gitSync, makeRepo, writeIn } from '../helpers/repo';
 import { requireCli } from '../agents/harness';
-import { closedAfterEach, realClaude, terminalText } from '../helpers/real-claude';
+import { closedAfterEach, realClaude, startInteractiveClaude, terminalText, trustAndAwaitReply } from '../helpers/real-claude';
 import { browserUnavailable, openApp, openRepo, screenshot } from './browser';
 
 /**
@@ -58,12 +58,7 @@ describe.skipIf(unavailable !== null)('the review loop in the app', () => {
     const { page } = live.app;
     await page.setViewportSize({ width: 1280, height: 800 });
     await openRepo(page, repo.root);
-    await page.getByTestId('new-session-button').click();
-    await page.getByTestId('new-session-task').fill('Say when you are ready.');
-    await page.getByTestId('new-session-agent-claude').check();
-    await page.getByTestId('new-session-mode-interactive').check();
-    await expect.poll(() => page.getByTestId('new-session-submit').textContent(), { timeout: 30_000 }).toBe('Start claude');
-    await page.getByTestId('new-session-submit').click();
+    await startInteractiveClaude(page, 'Say when you are ready.');
     await expect.poll(() => sessionsIn<Session>(repo.root).length).toBe(2);
     const session = sessionsIn<Session>(repo.root).find((s) => s.id !== otherId) as Session;
     // The session's earlier work, as if the agent had written it: one file committed, one not.
@@ -78,12 +73,7 @@ describe.skipIf(unavailable !== null)('the review loop in the app', () => {
     await page.getByTestId(`attention-item-${session.id}`).click();
     await expect.poll(() => page.getByTestId('session-task').textContent()).toBe('Say when you are ready.');
     await page.getByTestId('tab-terminal').click();
-    await page.locator('[data-testid="terminal"] .xterm-rows').waitFor();
-    await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('Yes, I trust this folder');
-    await page.locator('[data-testid="terminal"] .xterm-helper-textarea').focus();
-    await page.keyboard.press('Enter');
-    await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('Ready.');
-    await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('? for shortcuts');
+    await trustAndAwaitReply(page, 'Ready.');
     const turnsBefore = model.requests.filter((r) => r.kind === 'turn').length;
 
     // Two comments in place, in the diff.

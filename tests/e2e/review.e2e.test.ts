@@ -6,7 +6,7 @@ import type { Session } from '../../shared/models';
 import { sessionsIn } from '../helpers/cli';
 import { makeRepo, writeIn } from '../helpers/repo';
 import { requireCli } from '../agents/harness';
-import { closedAfterEach, realClaude, terminalText } from '../helpers/real-claude';
+import { closedAfterEach, realClaude, startInteractiveClaude, terminalText, trustAndAwaitReply } from '../helpers/real-claude';
 import { browserUnavailable, openApp, openRepo, screenshot } from './browser';
 
 /**
@@ -45,24 +45,14 @@ describe.skipIf(unavailable !== null)('code review in the app', () => {
     live.app = await openApp({ env });
     let { page } = live.app;
     await openRepo(page, repo.root);
-    await page.getByTestId('new-session-button').click();
-    await page.getByTestId('new-session-task').fill('Say when you are ready.');
-    await page.getByTestId('new-session-agent-claude').check();
-    await page.getByTestId('new-session-mode-interactive').check();
-    await expect.poll(() => page.getByTestId('new-session-submit').textContent(), { timeout: 30_000 }).toBe('Start claude');
-    await page.getByTestId('new-session-submit').click();
+    await startInteractiveClaude(page, 'Say when you are ready.');
     await expect.poll(() => sessionsIn<Session>(repo.root).length).toBe(1);
     const session = sessionsIn<Session>(repo.root)[0] as Session;
     // The session's work, as if the agent had written it.
     writeIn(session.worktreePath, file, HELLO);
 
     await page.getByTestId(`session-open-${session.id}`).click();
-    await page.locator('[data-testid="terminal"] .xterm-rows').waitFor();
-    await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('Yes, I trust this folder');
-    await page.locator('[data-testid="terminal"] .xterm-helper-textarea').focus();
-    await page.keyboard.press('Enter');
-    await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('Ready.');
-    await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('? for shortcuts');
+    await trustAndAwaitReply(page, 'Ready.');
     const turnsBefore = model.requests.filter((r) => r.kind === 'turn').length;
 
     await page.getByTestId('tab-review').click();

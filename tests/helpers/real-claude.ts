@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { Council } from '../../electron/core/council';
 import { testUser, type TestUser } from '../agents/harness';
 import { envWithoutAgents, type Harness } from '../e2e/browser';
@@ -64,4 +64,24 @@ export async function realClaude(live: Live, script: Script, repoRoot: string): 
 export async function terminalText(page: Page): Promise<string> {
   const rows = await page.locator('[data-testid="terminal"] .xterm-rows > div').allTextContents();
   return rows.map((row) => row.replace(/\u00a0/g, ' ').trimEnd()).join('\n');
+}
+
+/** Starts a session with Claude Code, interactive, on `task`, from the new-session dialog. */
+export async function startInteractiveClaude(page: Page, task: string): Promise<void> {
+  await page.getByTestId('new-session-button').click();
+  await page.getByTestId('new-session-task').fill(task);
+  await page.getByTestId('new-session-agent-claude').check();
+  await page.getByTestId('new-session-mode-interactive').check();
+  await expect.poll(() => page.getByTestId('new-session-submit').textContent(), { timeout: 30_000 }).toBe('Start claude');
+  await page.getByTestId('new-session-submit').click();
+}
+
+/** In the open session's terminal: Claude asks to trust its worktree, Enter accepts; then its first answer `reply`, and its prompt. */
+export async function trustAndAwaitReply(page: Page, reply: string): Promise<void> {
+  await page.locator('[data-testid="terminal"] .xterm-rows').waitFor();
+  await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('Yes, I trust this folder');
+  await page.locator('[data-testid="terminal"] .xterm-helper-textarea').focus();
+  await page.keyboard.press('Enter');
+  await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain(reply);
+  await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('? for shortcuts');
 }
