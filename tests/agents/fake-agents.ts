@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { afterEach } from 'vitest';
 import type { AgentPresetId } from '../../shared/agents';
 import type { Session } from '../../shared/models';
 import { AgentManager, type ManagerListener } from '../../electron/core/agents/manager';
@@ -86,4 +87,17 @@ export async function waitUntil(predicate: () => boolean, what: string, ms = 10_
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/** `fakeScene` for a test file: the agents of every scene it makes are stopped after each test. */
+export function fakeScenesStoppedAfterEach(): typeof fakeScene {
+  const scenes: FakeScene[] = [];
+  afterEach(async () => {
+    await Promise.all(scenes.splice(0).map((scene) => scene.manager.stopAll()));
+  });
+  return async (...args) => {
+    const made = await fakeScene(...args);
+    scenes.push(made);
+    return made;
+  };
 }

@@ -1,26 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AgentRun } from '../../shared/agents';
 import { sendFollowUp } from '../../electron/core/agents/follow-up';
 import { Inbox, INBOX_KEEP } from '../../electron/core/agents/inbox';
-import { fakeScene, sessions, waitUntil, type FakeScene } from './fake-agents';
+import { fakeScenesStoppedAfterEach, sessions, waitUntil } from './fake-agents';
 import { tempDir } from '../helpers/repo';
 
 // Follow-ups in every state of a session's agent, on real processes (the fake agent standing in for
 // Claude Code), real worktrees and the real shared state. The real CLIs continuing their own
 // conversation are in follow-up-clis.test.ts.
 
-const scenes: FakeScene[] = [];
-afterEach(async () => {
-  await Promise.all(scenes.splice(0).map((scene) => scene.manager.stopAll()));
-});
-
-async function scene(...args: Parameters<typeof fakeScene>): Promise<FakeScene> {
-  const made = await fakeScene(...args);
-  scenes.push(made);
-  return made;
-}
+const scene = fakeScenesStoppedAfterEach();
 
 const argvLines = (file: string): string[][] => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as string[]) : []);
 

@@ -1,24 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AgentEvent, AgentRun } from '../../shared/agents';
 import { AgentManager } from '../../electron/core/agents/manager';
 import { runSessions, allSucceeded } from '../../electron/core/agents/executor';
-import { claudeWrites, deadPid, FAKE_AGENT, fakeScene, isAlive, sessions, useScript, waitUntil, type FakeScene } from './fake-agents';
+import { claudeWrites, deadPid, FAKE_AGENT, fakeScenesStoppedAfterEach, isAlive, sessions, useScript, waitUntil } from './fake-agents';
 
 // The agent manager and the parallel executor on real processes (the fake agent standing in for
 // Claude Code's headless stream-json), real worktrees and the real shared state.
 
-const scenes: FakeScene[] = [];
-afterEach(async () => {
-  await Promise.all(scenes.splice(0).map((scene) => scene.manager.stopAll()));
-});
-
-async function scene(...args: Parameters<typeof fakeScene>): Promise<FakeScene> {
-  const made = await fakeScene(...args);
-  scenes.push(made);
-  return made;
-}
+const scene = fakeScenesStoppedAfterEach();
 
 describe('a headless run', () => {
   it('parses the stream into events, records the run, and leaves the context done', async () => {
