@@ -157,7 +157,12 @@ export const FileSection = memo(function FileSection({
         </label>
       </header>
       {open && (
-        <div className="diff-file-body" style={estimate === undefined ? undefined : { height: `${estimate}px` }}>
+        <div
+          className={near ? 'diff-file-body diff-file-body-rendered' : 'diff-file-body'}
+          // Rendered, it is skipped by layout and paint while off screen (content-visibility), sized
+          // by what it last measured: a page of 300 files no longer lays out every file on a scroll.
+          style={estimate === undefined ? { containIntrinsicSize: `auto ${Math.min(rowsOf(file), 4000) * ROW_PX}px` } : { height: `${estimate}px` }}
+        >
           {near && <FileBody file={file} mode={mode} io={io} slots={slots} />}
         </div>
       )}
