@@ -1,4 +1,4 @@
-import { mkdirSync, readlinkSync, realpathSync, watch, type FSWatcher } from 'node:fs';
+import { mkdirSync, readlinkSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AgentEvent, AgentEventInput, AgentPresetId, AgentRun, OutputChunk, RunMode, RunState } from '../../../shared/agents';
@@ -23,6 +23,7 @@ import { StderrGist } from './failure-reason';
 import { followRunEvents } from './hooks/run-events';
 import { TerminalSizes } from './runner/terminal-sizes';
 import { Inbox } from './inbox';
+import { InboxDelivery } from './inbox-delivery';
 
 /**
  * Starts, watches and stops the agents of one repository's sessions, in this process. Every run
@@ -91,8 +92,6 @@ interface LiveRun {
 /** Between a follow-up's text and the Enter that submits it: a TUI that takes a burst of input as a
  * paste would otherwise take the Enter as part of it (a new line in its prompt, not a submit). */
 export const SUBMIT_AFTER_MS = 80;
-/** How often the inboxes of this process's interactive agents are looked at besides the file watch. */
-const INBOX_POLL_MS = 1000;
 
 /** How often a pending start-up prompt's answer is looked for (a small file read). */
 const STARTUP_POLL_MS = 250;
@@ -109,12 +108,9 @@ export class AgentManager {
   private readonly outputListeners = new Map<string, Set<(run: AgentRun, chunk: OutputChunk) => void>>();
   private readonly contextQueue = new Map<string, Promise<void>>();
   private readonly sizes: TerminalSizes;
-  /** Follow-ups for the sessions' agents from other processes (`council send`): see watchInbox(). */
+  /** Follow-ups for the sessions' agents from other processes (`council send`), and their delivery here. */
   readonly inbox: Inbox;
-  private inboxWatch: FSWatcher | null = null;
-  private inboxPoll: NodeJS.Timeout | null = null;
-  private readonly inboxStamps = new Map<string, string | null>();
-  private readonly delivering = new Map<string, Promise<void>>();
+  private readonly delivery: InboxDelivery;
 
   constructor(
     readonly council: Council,
@@ -122,6 +118,15 @@ export class AgentManager {
   ) {
     this.store = new RunStore(council.ws.paths);
     this.inbox = new Inbox(council.ws.paths);
+    this.delivery = new InboxDelivery(this.inbox, {
+      takerOf: (sessionId) => {
+        const live = this.live.get(sessionId);
+        return live && live.run.mode === 'interactive' && live.process && !live.finishing ? live.run.id : null;
+      },
+      liveSessions: () => this.live.keys(),
+      type: (sessionId, text) => this.typeFollowUp(sessionId, text),
+      resume: (sessionId, followUp) => this.start(sessionId, { followUp }),
+    });
     this.sizes = new TerminalSizes({ cols: options.cols ?? 120, rows: options.rows ?? 32 });
   }
 
@@ -259,7 +264,7 @@ export class AgentManager {
     // No output to parse: the hooks say what it does (tools, questions, turns), in its events file.
     if (mode === 'interactive') live.stopEvents = followRunEvents(this.store.eventsFile(run), live.ownEvents, (event) => this.hookEvent(live, event));
     // Follow-ups from other processes reach an interactive agent through its session's inbox.
-    if (mode === 'interactive') this.watchInbox();
+    if (mode === 'interactive') this.delivery.watch();
 
     try {
       live.process = await startAgentProcess({
@@ -518,7 +523,7 @@ export class AgentManager {
 
   /** Stops every agent this process runs (app quit). */
   async stopAll(): Promise<void> {
-    this.stopInboxWatch();
+    this.delivery.stop();
     await Promise.all([...this.live.values()].map((live) => this.stop(live.run.sessionId).catch(() => null)));
   }
 
@@ -644,7 +649,7 @@ export class AgentManager {
     });
     this.live.delete(sessionId);
     // Follow-ups queued while it ran: the agent goes on with them (a stopped one does not).
-    void this.resumeWithInbox(ended).catch(() => undefined);
+    void this.delivery.resumeAfter(ended).catch(() => undefined);
     return ended;
   }
 
@@ -657,86 +662,6 @@ export class AgentManager {
     if (!this.write(id, text)) return false;
     await new Promise((resolve) => setTimeout(resolve, SUBMIT_AFTER_MS));
     return this.write(id, '\r');
-  }
-
-  /**
-   * Watches the inboxes (inbox.ts) for the interactive agents this process runs: a follow-up
-   * another process left there is typed into the agent's terminal and marked delivered. A file
-   * watch, and a poll as a fallback where file events are lost (network file systems).
-   */
-  private watchInbox(): void {
-    if (this.inboxPoll) return;
-    mkdirSync(this.inbox.dir, { recursive: true });
-    try {
-      this.inboxWatch = watch(this.inbox.dir, (_kind, name) => {
-        const file = typeof name === 'string' ? name : '';
-        if (file.endsWith('.json')) this.deliverInbox(file.slice(0, -'.json'.length));
-      });
-      this.inboxWatch.on('error', () => undefined);
-      this.inboxWatch.unref();
-    } catch {
-      this.inboxWatch = null; // the poll alone
-    }
-    this.inboxPoll = setInterval(() => {
-      for (const [sessionId, live] of this.live) {
-        if (live.run.mode !== 'interactive') continue;
-        const stamp = this.inbox.stamp(sessionId);
-        if (stamp !== (this.inboxStamps.get(sessionId) ?? null)) this.deliverInbox(sessionId);
-      }
-    }, INBOX_POLL_MS);
-    this.inboxPoll.unref();
-    for (const sessionId of this.live.keys()) this.deliverInbox(sessionId);
-  }
-
-  private stopInboxWatch(): void {
-    this.inboxWatch?.close();
-    this.inboxWatch = null;
-    if (this.inboxPoll) clearInterval(this.inboxPoll);
-    this.inboxPoll = null;
-  }
-
-  /** Delivers a session's pending follow-ups to its live interactive agent here, once each, in order. */
-  private deliverInbox(sessionId: string): void {
-    const live = this.live.get(sessionId);
-    if (!live || live.run.mode !== 'interactive' || !live.process || live.finishing) return;
-    const previous = this.delivering.get(sessionId) ?? Promise.resolve();
-    const next = previous.then(async () => {
-      if (this.live.get(sessionId) !== live || live.finishing) return;
-      this.inboxStamps.set(sessionId, this.inbox.stamp(sessionId));
-      if (this.inbox.pending(sessionId).length === 0) return;
-      const taken = await this.inbox.take(sessionId, { state: 'terminal', runId: live.run.id });
-      for (const message of taken) await this.typeFollowUp(sessionId, message.text);
-      this.inboxStamps.set(sessionId, this.inbox.stamp(sessionId));
-    });
-    const settled = next.catch(() => undefined);
-    this.delivering.set(sessionId, settled);
-    void settled.then(() => {
-      if (this.delivering.get(sessionId) === settled) this.delivering.delete(sessionId);
-    });
-  }
-
-  /**
-   * After a run ended here: follow-ups queued for it meanwhile (a headless agent reads no input)
-   * continue its conversation, all in one prompt. A stopped run does not go on: they are marked
-   * failed, saying so.
-   */
-  private async resumeWithInbox(ended: AgentRun): Promise<void> {
-    const sessionId = ended.sessionId;
-    const pending = this.inbox.pending(sessionId);
-    if (pending.length === 0) return;
-    const ids = pending.map((m) => m.id);
-    if (ended.state === 'stopped') {
-      await this.inbox.mark(sessionId, ids, { state: 'failed', runId: null, error: 'the agent was stopped before it could take this follow-up; send it again to resume it' });
-      return;
-    }
-    const taken = await this.inbox.mark(sessionId, ids, { state: 'resumed', runId: null });
-    if (taken.length === 0) return;
-    try {
-      const run = await this.start(sessionId, { followUp: taken.map((m) => m.text).join('\n\n') });
-      await this.inbox.mark(sessionId, taken.map((m) => m.id), { state: 'resumed', runId: run.id }, ['resumed']);
-    } catch (err) {
-      await this.inbox.mark(sessionId, taken.map((m) => m.id), { state: 'failed', runId: null, error: (err as Error).message }, ['resumed']);
-    }
   }
 
   private openClashes(sessionId: string): { path: string; holder: string }[] {
