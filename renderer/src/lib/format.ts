@@ -46,6 +46,13 @@ export function formatKilobytes(bytes: number): string {
   return `${Math.max(1, Math.round(bytes / 1024)).toLocaleString('en-US')} KB`;
 }
 
+/** A size as the diff states it: "812 B", "14.2 KB", "1.2 MB". */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
 /** The last segment of a path, for headings. */
 export function baseName(path: string): string {
   const trimmed = path.replace(/[\\/]+$/, '');

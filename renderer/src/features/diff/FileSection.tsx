@@ -17,11 +17,10 @@ import {
 } from 'react-diff-view';
 import 'react-diff-view/style/index.css';
 import type { DiffFile } from '../../../../shared/commands/diff';
-import { plural } from '../../lib/format';
+import { formatBytes, plural } from '../../lib/format';
 import { chunkHunks, linesText, rangeOf, type Chunk } from './hunk-chunks';
 import { languageOf, loadHighlighter, tokensFor } from './highlight';
 import type { DiffMode } from './diff-mode-store';
-import { formatBytes } from './format-bytes';
 import { afterFrame, schedule } from './frame-queue';
 import { observeNear, observeReading } from './near-view';
 
