@@ -1,4 +1,4 @@
-import type { ConflictKind, Radar, RadarPair } from '../../../shared/merge';
+import type { ConflictKind, Radar } from '../../../shared/merge';
 import { byText } from '../../../shared/order';
 import { groupByFile, isBase, type FilePair, type FileRow } from '../../../shared/radar-groups';
 import { plural } from '../lib/format';
@@ -31,8 +31,6 @@ export const CONFLICT_KIND_HELP: Record<ConflictKind, string> = {
   rename: "A rename on one side clashes with the other side's change.",
   other: 'Git reports another kind of conflict here.',
 };
-
-export const pairKey = (pair: Pick<RadarPair, 'a' | 'b'>): string => `${pair.a}×${pair.b}`;
 
 const sides = (list: Iterable<string>): string[] => [...new Set(list)].sort((x, y) => (isBase(x) ? -1 : isBase(y) ? 1 : byText(x, y)));
 
