@@ -6,7 +6,7 @@ import { keyPressOf } from '../../app/shortcuts';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useStore } from '../../lib/create-store';
-import { formatRelative } from '../../lib/format';
+import { Relative } from '../../components/TimeSince';
 import { diffKeyOf } from '../../models/diff-nav';
 import { viewedCount } from '../../models/diff-viewed';
 import { diffMode, setDiffMode, type DiffMode } from './diff-mode-store';
@@ -240,7 +240,6 @@ function CommitList({ repo, sessionId, selected, onPick }: { repo: string; sessi
   if (commits === null) return <p className="muted">Reading the session's commits…</p>;
   if (typeof commits === 'string') return <ErrorMessage message={commits} testId="diff-commits-error" />;
   if (commits.length === 0) return <p className="muted" data-testid="diff-commits-empty">No commits yet: the session's work is all uncommitted.</p>;
-  const now = Date.now();
   return (
     <ul className="diff-commits" data-testid="diff-commits">
       {commits.map((c) => (
@@ -248,8 +247,8 @@ function CommitList({ repo, sessionId, selected, onPick }: { repo: string; sessi
           <button type="button" className="diff-commit" data-testid={`diff-commit-${c.sha}`} aria-current={selected !== null && c.sha.startsWith(selected) ? 'true' : undefined} onClick={() => onPick(c.sha)}>
             <span className="mono muted">{c.sha.slice(0, 7)}</span>
             <span className="diff-commit-subject">{c.subject}</span>
-            <span className="muted" title={c.time}>
-              {formatRelative(c.time, now)}
+            <span className="muted">
+              <Relative at={c.time} />
             </span>
           </button>
         </li>
