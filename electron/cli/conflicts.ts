@@ -36,7 +36,8 @@ export function predictedLine(counts: PredictedCounts | null, failure?: string):
 function against(radar: Radar): string {
   const sessions = radar.sessions.length;
   const merged = radar.sessions.filter((s) => s.merged).length;
-  return `${sessions} session${sessions === 1 ? '' : 's'}${merged ? ` (${merged} merged already)` : ''} against ${radar.base.branch}${radar.base.commit ? ` (${radar.base.commit.slice(0, 8)})` : ''}`;
+  // One level of brackets in the summary: "(2 sessions, 1 merged already, checked against main at 0c4f08e1)".
+  return `${sessions} session${sessions === 1 ? '' : 's'}${merged ? `, ${merged} merged already,` : ''} checked against ${radar.base.branch}${radar.base.commit ? ` at ${radar.base.commit.slice(0, 8)}` : ''}`;
 }
 
 const count = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -21,7 +21,7 @@ describe('council conflicts', () => {
     writeIn(s1.worktreePath, 'src/a.ts', 'export const a = 10;\n');
     const text = council(['conflicts'], { cwd: root });
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stdout).toBe(`no predicted conflicts (2 sessions against main (${gitSync(root, 'rev-parse', 'main').slice(0, 8)}))\n`);
+    expect(text.stdout).toBe(`no predicted conflicts (2 sessions checked against main at ${gitSync(root, 'rev-parse', 'main').slice(0, 8)})\n`);
   });
 
   it('prints one row per file: the sessions colliding there, those conflicting with the base told apart, the kinds; then the lock owners; still exit 0', async () => {
@@ -48,7 +48,7 @@ describe('council conflicts', () => {
       'Locked:',
       `  src/a.ts: ${s2.id}`,
       '',
-      `2 files would conflict: between 2 sessions, 1 session with main (2 sessions against main (${gitSync(root, 'rev-parse', 'main').slice(0, 8)}))`,
+      `2 files would conflict: between 2 sessions, 1 session with main (2 sessions checked against main at ${gitSync(root, 'rev-parse', 'main').slice(0, 8)})`,
     ]);
 
     // --pairs: the old view, one line per pair.
@@ -58,7 +58,7 @@ describe('council conflicts', () => {
     expect(pairLines[0]).toMatch(/^PAIR\s+CONFLICTS\s+OVERLAP$/);
     expect(pairLines[1]).toMatch(new RegExp(`^${s1.id} × base \\(main\\)\\s+README\\.md \\(content\\)\\s+README\\.md$`));
     expect(pairLines[2]).toMatch(new RegExp(`^${s1.id} × ${s2.id}\\s+src/a\\.ts \\(content\\)\\s+src/a\\.ts$`));
-    expect(pairLines.at(-1)).toBe(`2 pairs would conflict, 0 only overlap (2 sessions against main (${gitSync(root, 'rev-parse', 'main').slice(0, 8)}))`);
+    expect(pairLines.at(-1)).toBe(`2 pairs would conflict, 0 only overlap (2 sessions checked against main at ${gitSync(root, 'rev-parse', 'main').slice(0, 8)})`);
   });
 
   it('six sessions on one file are one row, not 15 pairs; a file several sides change cleanly is listed apart', async () => {
@@ -81,7 +81,7 @@ describe('council conflicts', () => {
     const clean = [sessions[1]!.id, sessions[2]!.id].sort().join(', ');
     expect(lines).toContain('Changed on several sides, should merge cleanly:');
     expect(lines).toContain(`  src/b.ts: ${clean}`);
-    expect(lines.at(-1)).toBe(`1 file would conflict: between 6 sessions; 1 more file changed on several sides should merge cleanly (6 sessions against main (${gitSync(repo.root, 'rev-parse', 'main').slice(0, 8)}))`);
+    expect(lines.at(-1)).toBe(`1 file would conflict: between 6 sessions; 1 more file changed on several sides should merge cleanly (6 sessions checked against main at ${gitSync(repo.root, 'rev-parse', 'main').slice(0, 8)})`);
     const pairs = council(['conflicts', '--pairs'], { cwd: repo.root });
     expect(pairs.stdout.trimEnd().split('\n').at(-1)).toMatch(/^15 pairs would conflict, /);
   });
@@ -101,7 +101,7 @@ describe('council conflicts', () => {
     const lines = text.stdout.trimEnd().split('\n');
     expect(lines[1]).toMatch(new RegExp(`^src/a\\.ts\\s+-\\s+${x.id}\\s+content$`));
     expect(text.stdout).not.toContain(y.id);
-    expect(lines.at(-1)).toBe(`1 file would conflict: 1 session with main (3 sessions against main (${gitSync(root, 'rev-parse', 'main').slice(0, 8)}))`);
+    expect(lines.at(-1)).toBe(`1 file would conflict: 1 session with main (3 sessions checked against main at ${gitSync(root, 'rev-parse', 'main').slice(0, 8)})`);
   });
 
   it('council status counts the same predicted conflicts and says where to see them; "files two sessions are on" is its own line (issue 12, radar 3)', async () => {
