@@ -7,26 +7,6 @@ export async function fullPatch(cwd: string, revs: readonly string[], ignoreWhit
   return (await git(['-c', 'core.quotePath=false', 'diff', ...revs, '-M', ...(ignoreWhitespace ? ['-w'] : []), '--'], { cwd })).stdout;
 }
 
-export interface CommitRecord {
-  sha: string;
-  subject: string;
-  author: string;
-  time: string;
-}
-
-/** The commits `tip` has that `notIn` does not, newest first (at most `max`). */
-export async function commitsBetween(cwd: string, tip: string, notIn: string, max: number): Promise<CommitRecord[]> {
-  const out = await git(['log', `--max-count=${max}`, '--format=%H%x1f%s%x1f%an%x1f%aI%x1e', tip, '--not', notIn], { cwd });
-  return out.stdout
-    .split('\x1e')
-    .map((record) => record.replace(/^\n/, ''))
-    .filter(Boolean)
-    .map((record) => {
-      const [sha = '', subject = '', author = '', time = ''] = record.split('\x1f');
-      return { sha, subject, author, time };
-    });
-}
-
 /** The id of the empty tree in this repository's hash. */
 export async function emptyTree(cwd: string): Promise<string> {
   return (await git(['hash-object', '-t', 'tree', '--stdin'], { cwd, input: '' })).stdout.trim();

@@ -6,8 +6,8 @@ import { viewError, type DiffFile, type DiffView, type ImageKind, type SessionCo
 import { invalidInput } from '../errors';
 import { untrackedFiles } from '../git/files';
 import { worktreeTree } from '../git/review-snapshot';
-import { blobBytes, blobSize, commitsBetween, emptyTree, fullPatch } from '../git/review';
-import { isAncestor, mergeBase } from '../git/history';
+import { blobBytes, blobSize, emptyTree, fullPatch } from '../git/review';
+import { commitsBetween, isAncestor, mergeBase } from '../git/history';
 import { branchRef, firstParent, resolveCommit } from '../git/refs';
 import type { Workspace } from '../workspace';
 import { baseRef, MAX_PATCH_BYTES } from './changes';
@@ -66,7 +66,7 @@ async function forkPoint(ws: Workspace, s: Session, cwd: string, tip: string): P
 export async function sessionCommits(ws: Workspace, s: Session): Promise<SessionCommit[]> {
   const { cwd, tip } = await tipOf(ws, s);
   const fork = await forkPoint(ws, s, cwd, tip);
-  return commitsBetween(cwd, tip, fork, MAX_COMMITS);
+  return (await commitsBetween(cwd, fork, tip, MAX_COMMITS)).map(({ commit, ...rest }) => ({ sha: commit, ...rest }));
 }
 
 async function resolveSides(ws: Workspace, s: Session, view: DiffView): Promise<Sides> {
