@@ -3,18 +3,13 @@ import path from 'node:path';
 import type { Session } from '../../../shared/models';
 import type { Council } from '../council';
 import { mergeBase } from '../git/history';
-import { branchRef, readBranchCommit } from '../git/refs';
+import { baseRef } from '../sessions/changes';
 
 /** The two sides a comment can be on: the session's files (`new`) and its base's (`old`), as the diff shows them. */
 
-/** What the session's changes are measured against (as the diff does): its base branch, or the commit it started from when that branch is gone. */
-function baseRefOf(council: Council, session: Session): string {
-  return readBranchCommit(council.ws.repo.commonDir, session.baseBranch) === null ? session.baseCommit : branchRef(session.baseBranch);
-}
-
 /** The commit the diff's old side shows for a session whose HEAD is `head`: where it left its base. */
 export async function oldSideCommit(council: Council, session: Session, head: string): Promise<string> {
-  return (await mergeBase(session.worktreePath, baseRefOf(council, session), head, { unknownIsNull: true })) ?? session.baseCommit;
+  return (await mergeBase(session.worktreePath, baseRef(council.ws, session), head, { unknownIsNull: true })) ?? session.baseCommit;
 }
 
 /** The text of a file of the worktree as it is now (null: not there). */
