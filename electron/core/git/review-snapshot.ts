@@ -78,11 +78,6 @@ export async function refsUnder(cwd: string, prefix: string): Promise<{ ref: str
     });
 }
 
-/** Deletes `ref` if it still points at `commit`. */
-export async function dropRef(cwd: string, ref: string, commit: string): Promise<void> {
-  await git(['update-ref', '-d', ref, commit], { cwd, okExitCodes: [1, 128] });
-}
-
 /** The text of `file` (repo-relative) at `commit`; null when the commit has no such file. */
 export async function fileAtCommit(cwd: string, commit: string, file: string): Promise<string | null> {
   const out = await git(['cat-file', 'blob', `${commit}:${file}`], { cwd, okExitCodes: [128] });

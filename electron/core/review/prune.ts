@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import type { Council } from '../council';
-import { dropRef, refsUnder } from '../git/review-snapshot';
+import { refsUnder } from '../git/review-snapshot';
+import { tryDeleteRef } from '../git/refs';
 import { listRemoved } from '../sessions/removed-log';
 import { reviewedSessions, reviewFile, snapshotRefPrefix } from './store';
 
@@ -14,7 +15,7 @@ export async function pruneGoneReviews(council: Council): Promise<string[]> {
   const kept = new Set([...council.listSessions().map((s) => s.id), ...listRemoved(council.ws.paths).map((r) => r.id)]);
   const gone = reviewedSessions(council.ws.paths).filter((id) => !kept.has(id));
   for (const id of gone) {
-    for (const { ref, commit } of await refsUnder(council.root, snapshotRefPrefix(id))) await dropRef(council.root, ref, commit);
+    for (const { ref, commit } of await refsUnder(council.root, snapshotRefPrefix(id))) await tryDeleteRef(council.root, ref, commit);
     rmSync(reviewFile(council.ws.paths, id), { force: true });
   }
   return gone;

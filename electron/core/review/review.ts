@@ -5,7 +5,8 @@ import { REVIEW_LIMITS, type ReviewComment, type ReviewFile, type ReviewRound, t
 import { RunStore } from '../agents/run-store';
 import type { Council } from '../council';
 import { conflict, invalidInput, notFound } from '../errors';
-import { dropRef, fileAtCommit, keepRef, refsUnder, snapshotWorktreeCommit, type WorktreeSnapshot } from '../git/review-snapshot';
+import { fileAtCommit, keepRef, refsUnder, snapshotWorktreeCommit, type WorktreeSnapshot } from '../git/review-snapshot';
+import { tryDeleteRef } from '../git/refs';
 import { splitLines } from './anchor';
 import { commentViews } from './comment-view';
 import { readReview, reviewedSessions, snapshotRef, snapshotRefPrefix, updateReview } from './store';
@@ -119,7 +120,7 @@ export async function dropUnusedRefs(council: Council, sessionId: string): Promi
   const file = readReview(council.ws.paths, sessionId);
   const used = new Set<string>([...(file?.comments.map((c) => c.snapshot) ?? []), ...(file?.rounds.map((r) => r.snapshot) ?? []), ...(file?.approval ? [file.approval.snapshot] : [])]);
   for (const { ref, commit } of await refsUnder(council.root, snapshotRefPrefix(sessionId))) {
-    if (!used.has(commit)) await dropRef(council.root, ref, commit);
+    if (!used.has(commit)) await tryDeleteRef(council.root, ref, commit);
   }
 }
 
