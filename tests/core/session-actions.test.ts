@@ -136,6 +136,23 @@ describe('discard a hunk', () => {
     expect((await errorOf(discardChange(council.ws, session, 'src/long.txt', 3))).message).toContain('has 1 hunk(s) of uncommitted change');
   });
 
+  it("refuses a hunk text that carries another file's change (it would be reversed unarchived), and changes nothing", async () => {
+    const { council, session, wt, root } = await setup();
+    twoHunks(wt);
+    writeIn(wt, 'src/b.ts', 'export const b = 3;\n');
+    const { hunks } = splitPatch(gitSync(wt, 'diff', 'HEAD', '--', 'src/long.txt') + '\n');
+    const first = hunks[0]!;
+    const header = first.slice(0, first.indexOf('\n'));
+    const other = gitSync(wt, 'diff', 'HEAD', '--', 'src/b.ts') + '\n';
+    const smuggled = `${first.slice(first.indexOf('\n') + 1)}${other}`;
+    const err = await errorOf(discardChange(council.ws, session, 'src/long.txt', { header, text: smuggled }));
+    expect(err.code).toBe('invalid-input');
+    expect(err.message).toContain('must be one hunk of src/long.txt');
+    expect(read(wt, 'src/b.ts')).toBe('export const b = 3;\n');
+    expect(read(wt, 'src/long.txt')).toContain('line 2 CHANGED');
+    expect(gitSync(root, 'for-each-ref', '--format=%(refname)', `refs/council/archive/${session.id}`)).toBe('');
+  });
+
   it('refuses a hunk of a new file (discard the file instead)', async () => {
     const { council, session, wt } = await setup();
     writeIn(wt, 'fresh.txt', 'a\nb\n');

@@ -74,6 +74,10 @@ function hunkText(ref: HunkRef, hunks: readonly string[], rel: string, id: strin
   if (!header.startsWith('@@')) throw invalidInput(`the hunk header must be the hunk's "@@ … @@" line, not "${header.slice(0, 60)}"`);
   const body = ref.text.replace(/\r\n/g, '\n');
   const text = body.startsWith('@@') ? body : `${header}\n${body}`;
+  // One hunk of this file only: after its "@@" line, nothing but hunk lines (no second hunk, no
+  // header of another file, which `git apply -R` would reverse too, unarchived).
+  const stray = text.replace(/\n$/, '').split('\n').slice(1).find((line) => !/^[ +\\-]/.test(line) || line.startsWith('@@'));
+  if (stray !== undefined) throw invalidInput(`the hunk's text must be one hunk of ${rel} as the diff showed it (lines starting with " ", "+" or "-"), not "${stray.slice(0, 60)}": look at the diff again and discard from there`);
   return text.endsWith('\n') ? text : `${text}\n`;
 }
 
