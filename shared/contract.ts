@@ -13,6 +13,7 @@ import { watchCommands } from './commands/watch';
 import { shellCommands } from './commands/shells';
 import { reviewCommands } from './commands/review';
 import { diffCommands } from './commands/diff';
+import { councilCommands } from './commands/council';
 
 export { SessionCardSchema, type SessionCard } from './commands/sessions';
 
@@ -40,6 +41,7 @@ export const commands = {
   ...shellCommands,
   ...reviewCommands,
   ...diffCommands,
+  ...councilCommands,
 } as const;
 
 /** What the desktop app's menu and keyboard shortcuts ask the window to do. */

@@ -17,7 +17,8 @@ export const FOLLOW_UP_DELIVERIES = ['terminal', 'resumed', 'queued', 'started']
 export const FollowUpDeliverySchema = z.enum(FOLLOW_UP_DELIVERIES);
 export type FollowUpDelivery = z.infer<typeof FollowUpDeliverySchema>;
 
-export const INBOX_STATES = ['pending', 'terminal', 'resumed', 'started', 'failed'] as const;
+/** `read`: the agent read it from its inbox itself (the council MCP tool), so nothing else delivers it. */
+export const INBOX_STATES = ['pending', 'terminal', 'resumed', 'started', 'failed', 'read'] as const;
 
 /** One follow-up in a session's inbox. */
 export const InboxMessageSchema = z.object({

@@ -870,6 +870,91 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
     },
     malformed: { input: { repo: '/r', path: 'x', id: 'abc' }, names: 'unknown field id' },
   },
+  'council.peers': {
+    valid: async () => {
+      const a = await oneSession();
+      const b = await oneSession();
+      await ok('locks.acquire', { repo: repo.root, id: b, path: 'README.md' });
+      await ok('context.update', { repo: repo.root, id: b, status: 'working', currentFile: 'README.md', progress: '1/2' });
+      const view = await ok<{ self: { sessionId: string }; peers: unknown[]; radar: unknown }>('council.peers', { repo: repo.root, id: a });
+      expect(view.self.sessionId).toBe(a);
+      expect(view.peers).toEqual([expect.objectContaining({ sessionId: b, task: 'contract', status: 'working', currentFile: 'README.md', progress: '1/2', filesLocked: ['README.md'], filesChanged: null })]);
+      expect(view.radar).toBeNull(); // nobody computed the radar yet
+      expect(await call('council.peers', { repo: repo.root, id: 'ffffff' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    },
+    malformed: { input: { repo: '/r' }, names: 'id' },
+  },
+  'council.conflicts': {
+    valid: async () => {
+      const a = await oneSession();
+      const b = await oneSession();
+      const wt = async (id: string) => (await ok<{ session: { worktreePath: string } }>('sessions.show', { repo: repo.root, id })).session.worktreePath;
+      writeIn(await wt(a), 'README.md', 'from a\n');
+      writeIn(await wt(b), 'README.md', 'from b\n');
+      const answer = await ok<{ conflicts: { with: string; files: { path: string; kind: string; theirChange: string }[] }[]; details: { path: string; hunks: { a: string[]; b: string[] }[] }[] }>('council.conflicts', { repo: repo.root, id: a });
+      expect(answer.conflicts).toContainEqual(expect.objectContaining({ with: b, files: [expect.objectContaining({ path: 'README.md', kind: 'content', theirChange: 'modified' })] }));
+      expect(answer.details[0]).toMatchObject({ path: 'README.md', hunks: [expect.objectContaining({ a: ['from a'], b: ['from b'] })] });
+      // Stored for the fast peers view too.
+      expect(await ok('council.peers', { repo: repo.root, id: b })).toMatchObject({ conflicts: [expect.objectContaining({ with: a })], radar: { base: { branch: 'main' } } });
+    },
+    malformed: { input: { repo: '/r', id: 'a', detail: true }, names: 'unknown field detail' },
+  },
+  'council.claim': {
+    valid: async () => {
+      const a = await oneSession();
+      const b = await oneSession();
+      expect(await ok('council.claim', { repo: repo.root, id: a, paths: ['README.md', 'src/x.ts'] })).toEqual({ claimed: [expect.objectContaining({ path: 'README.md', sessionId: a }), expect.objectContaining({ path: 'src/x.ts', sessionId: a })] });
+      const refused = await call('council.claim', { repo: repo.root, id: b, paths: ['src/free.ts', 'README.md'] });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'lock-busy', message: `README.md is being edited by session ${a} (contract); work on another file or wait` } });
+      // All or none: the free file it took was given back.
+      expect(await ok('locks.who', { repo: repo.root, path: 'src/free.ts' })).toBeNull();
+    },
+    malformed: { input: { repo: '/r', id: 'abc', paths: [] }, names: 'paths' },
+  },
+  'council.send': {
+    valid: async () => {
+      const a = await oneSession();
+      const b = await oneSession();
+      const sent = await ok<{ message: { from: string; to: string }; deliveries: { sessionId: string; delivered: string }[] }>('council.send', { repo: repo.root, from: a, to: b, text: 'I take README.md' });
+      expect(sent.message).toMatchObject({ from: a, to: b, text: 'I take README.md' });
+      expect(sent.deliveries).toEqual([expect.objectContaining({ sessionId: b, delivered: 'queued' })]);
+      expect(await ok('council.send', { repo: repo.root, from: a, to: 'supervisor', text: 'need a decision' })).toMatchObject({ deliveries: [{ sessionId: 'supervisor', delivered: 'logged' }] });
+      expect(await call('council.send', { repo: repo.root, from: a, to: a, text: 'hi me' })).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('cannot send a message to itself') } });
+      expect(await call('council.send', { repo: repo.root, from: a, to: 'nobody', text: 'x' })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    },
+    malformed: { input: { repo: '/r', to: 'all', text: '' }, names: 'text' },
+  },
+  'council.inbox': {
+    valid: async () => {
+      const a = await oneSession();
+      const b = await oneSession();
+      await ok('council.send', { repo: repo.root, from: a, to: b, text: 'ping from a' });
+      const first = await ok<{ messages: { text: string; state: string }[]; unread: number }>('council.inbox', { repo: repo.root, id: b });
+      expect(first.unread).toBe(1);
+      expect(first.messages).toEqual([expect.objectContaining({ text: expect.stringContaining('ping from a'), state: 'read' })]);
+      expect(first.messages[0]!.text).toContain(`Message from session ${a}`);
+      expect(await ok('council.inbox', { repo: repo.root, id: b })).toMatchObject({ unread: 0 });
+    },
+    malformed: { input: { repo: '/r', id: 'abc', peek: 'yes' }, names: 'peek' },
+  },
+  'council.messages': {
+    valid: async () => {
+      const a = await oneSession();
+      const b = await oneSession();
+      await ok('council.send', { repo: repo.root, from: a, to: b, text: 'one' });
+      await ok('council.send', { repo: repo.root, to: a, text: 'two' });
+      expect(await ok('council.messages', { repo: repo.root })).toEqual([expect.objectContaining({ from: a, to: b, text: 'one' }), expect.objectContaining({ from: 'supervisor', to: a, text: 'two' })]);
+      expect(await ok('council.messages', { repo: repo.root, id: b })).toEqual([expect.objectContaining({ text: 'one' })]);
+    },
+    malformed: { input: { repo: '/r', limit: 0 }, names: 'limit' },
+  },
+  'council.merge': {
+    valid: async () => {
+      const a = await oneSession();
+      expect(await ok('council.merge', { repo: repo.root, id: a })).toEqual({ entry: null, place: null, waiting: 0 });
+    },
+    malformed: { input: { repo: '/r', id: 7 }, names: 'id' },
+  },
   'watch.repo': {
     valid: async () => {
       expect(await ok('watch.repo', { repo: repo.root })).toEqual({ watching: true });

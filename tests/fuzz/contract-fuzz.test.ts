@@ -371,6 +371,14 @@ const PLANS: Record<CommandName, Plan> = {
   'review.resolve': { effect: 'writes', failVia: ['repo', 'id'] },
   'review.requestChanges': { effect: 'writes', failVia: ['repo', 'id'] },
   'review.approve': { effect: 'writes', failVia: ['repo', 'id'] },
+  'council.peers': { effect: 'reads' },
+  'council.conflicts': { effect: 'reads' },
+  'council.claim': { effect: 'writes', failVia: ['repo', 'id'] },
+  // Resumes an agent when it can: only ever fuzzed with a failing repository or sender.
+  'council.send': { effect: 'writes', failVia: ['repo', 'from'], kinds: { from: 'sessionId' } },
+  'council.inbox': { effect: 'writes', failVia: ['repo', 'id'] },
+  'council.messages': { effect: 'reads' },
+  'council.merge': { effect: 'reads' },
 };
 
 // ── Inputs ────────────────────────────────────────────────────────────────────────────────────

@@ -63,6 +63,8 @@ function tree(dir: string, label: string): string[] {
   const lines: string[] = [];
   const walk = (current: string): void => {
     for (const name of readdirSync(current).sort()) {
+      // The stored radar is a cache every compute rewrites (its time, its duration): not state.
+      if (current === dir && name === 'radar.json') continue;
       const full = path.join(current, name);
       const rel = path.relative(dir, full);
       const stat = lstatSync(full);

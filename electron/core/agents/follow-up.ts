@@ -50,6 +50,9 @@ export interface FollowUpOptions {
   runner?: FollowUpRunner;
   /** How long to wait for another process to take a follow-up for its interactive agent. */
   waitMs?: number;
+  /** No agent runs: keep it in the inbox (read by the agent's inbox tool, or sent along with the
+   * next follow-up) instead of resuming or starting one (a message to every session, issue 15). */
+  keepIfIdle?: boolean;
 }
 
 /** Starts the agent in this process and marks the messages as its. */
@@ -116,6 +119,10 @@ export async function sendFollowUp(manager: AgentManager, ref: string, text: str
   }
 
   // 3. No agent running: resume the ended one on its conversation, or start one.
+  if (options.keepIfIdle) {
+    await manager.inbox.append(session.id, line, from);
+    return { delivered: 'queued', run, note: `no agent runs in session ${session.id}: kept in its inbox (its agent reads it there, or gets it with its next follow-up)` };
+  }
   const start = options.start;
   const canResume = run !== null && run.agentSessionId !== null && presetFor(run.preset).resumes === true && (start?.agent === undefined || start.agent === run.preset);
   if (!canResume && start === undefined) {

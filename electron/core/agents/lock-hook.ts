@@ -54,6 +54,35 @@ function describe(council: LockScope, sessionId: string): string {
   return `session ${holder.id} (${holder.agent ? `${holder.agent}: ` : ''}${holder.task})`;
 }
 
+export type ClaimResult = { ok: true; taken: string[]; already: string[] } | { ok: false; reason: string; refused: string[] };
+
+/**
+ * Locks `files` for the session, all or none: a file another session holds refuses the whole
+ * claim, the locks this call took are given back, and the reason names each holder ("<path> is
+ * being edited by session <id> (<agent>: <task>); work on another file or wait"). The rule of the
+ * pre-edit hook, and of the agents' `claim_files` MCP tool (council.claim), with the same words.
+ */
+export async function claimFiles(council: LockScope, sessionId: string, files: readonly string[], cwd: string): Promise<ClaimResult> {
+  const taken: string[] = [];
+  const already: string[] = [];
+  const refusals: string[] = [];
+  const refused: string[] = [];
+  for (const file of files) {
+    const result = await council.locks.tryAcquire(file, sessionId, { cwd });
+    if (result.acquired) {
+      (result.already ? already : taken).push(result.lock.path);
+      continue;
+    }
+    refused.push(result.owner.path);
+    refusals.push(`${result.owner.path} is being edited by ${describe(council, result.owner.sessionId)}`);
+  }
+  if (refusals.length === 0) return { ok: true, taken, already };
+  // Nothing happens: give back the locks this call took, so a refused multi-file claim does not
+  // keep the files it could have had.
+  for (const rel of taken) await council.locks.release(rel, sessionId, { cwd: council.ws.repo.mainRoot });
+  return { ok: false, reason: `${refusals.join('; ')}; work on another file or wait`, refused };
+}
+
 /**
  * Decides one pre-tool call. Throws on anything unexpected (a malformed payload, an unknown
  * session, a path the lock store refuses): the CLI turns every throw into a denial.
@@ -77,29 +106,14 @@ export async function decideLockHook(agent: HookAgent, payload: unknown, options
   const roots = council.locks.realRoots();
   const files = target.files.filter((file) => roots.some((root) => within(root, realpathOfExisting(path.resolve(file)))));
 
-  const taken: string[] = [];
-  const refusals: string[] = [];
-  const refused: string[] = [];
-  for (const file of files) {
-    const result = await council.locks.tryAcquire(file, session.id, { cwd: target.cwd });
-    if (result.acquired) {
-      if (!result.already) taken.push(result.lock.path);
-      continue;
-    }
-    refused.push(result.owner.path);
-    refusals.push(`${result.owner.path} is being edited by ${describe(council, result.owner.sessionId)}`);
-  }
-  if (refusals.length === 0) {
+  const claim = await claimFiles(council, session.id, files, target.cwd);
+  if (claim.ok) {
     // A shell command may write more than its text shows: the post-tool guard compares the files
     // other sessions hold against this copy and puts back what it changed (shell-guard.ts).
     if (target.shell) await snapshotHeldFiles(council, session, toolCallId(payload));
     return ALLOW;
   }
-
-  // The edit will not happen: give back the locks this call took, so a refused multi-file edit
-  // does not keep the files it could have had.
-  for (const rel of taken) await council.locks.release(rel, session.id, { cwd: council.ws.repo.mainRoot });
-  const reason = `${refusals.join('; ')}; work on another file or wait`;
+  const { reason, refused } = claim;
   await recordDenial(council, session.id, refused[0] as string, reason);
   // Loaded here, on a refusal only: the run store's agent schemas cost ~1.5 ms of every hook's start-up.
   const { recordHookEvent } = await import('./hooks/run-events');

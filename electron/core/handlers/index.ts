@@ -2,6 +2,7 @@ import type { HandlerTable } from '../dispatch';
 import { agentHandlers } from './agents';
 import { compareHandlers } from './compare';
 import { contextHandlers } from './context';
+import { councilHandlers } from './council';
 import { diffHandlers } from './diff';
 import type { HandlerDeps } from './deps';
 import { lockHandlers } from './locks';
@@ -30,6 +31,7 @@ export function repositoryHandlers(deps: HandlerDeps): HandlerTable {
     ...radarHandlers(deps),
     ...queueHandlers(deps),
     ...reviewHandlers(deps),
+    ...councilHandlers(deps),
     ...lockHandlers((repo) => deps.repos.open(repo)),
   };
 }

@@ -16,6 +16,7 @@ import { MergedSessions } from './merged';
 import { commonBase, Transplants } from './own-changes';
 import { mayConflict, overlapOf } from './predict';
 import { readWorktreeHead, SnapshotStore, type Snapshot } from './snapshot';
+import { fileChanges, saveRadar, type StoredRadar } from './stored';
 import { statusWithHeadMany, type StatusWithHead } from '../git/status';
 import { worktreeGitDir } from '../git/worktree-dir';
 
@@ -436,7 +437,14 @@ export class RadarService {
       if (!answer || (answer.overlap.length === 0 && answer.conflicts.length === 0) || merged.has(a.id) || merged.has(b.id)) continue;
       result.push({ a: a.id, b: b.id, overlap: answer.overlap, conflicts: answer.conflicts });
     }
-    return this.finish({ branch: base.label, commit: base.commit }, sessions, result, this.lockOwners(result), stats, started);
+    const radar = this.finish({ branch: base.label, commit: base.commit }, sessions, result, this.lockOwners(result), stats, started);
+    // The default-base radar is kept for other processes (the peers view reads it, stored.ts).
+    if (this.options.baseBranch === undefined) {
+      const changes: StoredRadar['changes'] = {};
+      for (const s of sides) if (!merged.has(s.id)) changes[s.id] = fileChanges(changed(fork(s), s.commit));
+      saveRadar(ws.paths, radar, changes);
+    }
+    return radar;
   }
 
   /**

@@ -23,6 +23,11 @@ export interface StatePaths {
   gateLogs: string;
   /** Code reviews, one `<session>.json` each (core/review/store.ts). */
   reviews: string;
+  /** The default-base radar as last computed by any process, with each session's file changes
+   * (core/radar/stored.ts): what the peers view reads instead of running git. */
+  radar: string;
+  /** Messages between sessions and the person supervising, bounded (core/council/messages.ts). */
+  messages: string;
 }
 
 export function statePaths(repo: RepoLocation): StatePaths {
@@ -41,6 +46,8 @@ export function statePaths(repo: RepoLocation): StatePaths {
     queue: path.join(dir, 'queue.json'),
     gateLogs: path.join(dir, 'gate-logs'),
     reviews: path.join(dir, 'reviews'),
+    radar: path.join(dir, 'radar.json'),
+    messages: path.join(dir, 'messages.json'),
   };
 }
 

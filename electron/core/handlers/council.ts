@@ -1,0 +1,130 @@
+import { ALL_SESSIONS, SUPERVISOR, type CouncilMessage } from '../../../shared/council';
+import type { CommandOutput } from '../../../shared/contract';
+import type { RadarFileDetail } from '../../../shared/merge';
+import { sendFollowUp } from '../agents/follow-up';
+import { claimFiles } from '../agents/lock-hook';
+import { conflictsOf, peersView } from '../council/peers';
+import { MessageLog } from '../council/messages';
+import type { HandlerTable } from '../dispatch';
+import { CouncilError, invalidInput } from '../errors';
+import { StoredRadarReader } from '../radar/stored';
+import type { HandlerDeps } from './deps';
+
+/**
+ * The council as one session sees it (shared/commands/council.ts, issue 15): peers, predicted
+ * conflicts, claims, messages, its merge. The agents' MCP tools are a face over these.
+ */
+
+/** Conflicting files whose lines `council.conflicts` includes, at most. */
+const DETAIL_FILES = 5;
+/** How long a message to a running interactive agent hosted elsewhere waits to be typed in. */
+const TYPE_WAIT_MS = 1500;
+
+type Delivery = CommandOutput<'council.send'>['deliveries'][number];
+
+export function councilHandlers({ repos, background }: HandlerDeps) {
+  return {
+    'council.peers': async ({ repo, id }) => peersView(await repos.open(repo), id),
+    'council.conflicts': async ({ repo, id }) => {
+      const council = await repos.open(repo);
+      const me = council.session(id).id;
+      const feed = await council.radar();
+      // Without this process's worktree watchers (a CLI, an agent's MCP server) nothing told the
+      // radar what was edited: every session is read again (one `git status` per 16 worktrees).
+      if (!council.watcherIfMade()) feed.service.invalidate();
+      const radar = await feed.compute();
+      const stored = new StoredRadarReader(council.ws.paths).read();
+      const contexts = new Map(council.context.all().map((c) => [c.sessionId, c]));
+      // The radar just computed is the one stored; read back for the file changes it kept.
+      const conflicts = conflictsOf(stored && stored.radar.computedAt === radar.computedAt ? stored : { version: 1, radar, changes: {} }, me, contexts);
+      const wanted = conflicts.flatMap((c) => c.files.filter((f) => f.kind !== 'overlap').map((f) => ({ other: c.with, path: f.path })));
+      const details: RadarFileDetail[] = [];
+      for (const w of wanted.slice(0, DETAIL_FILES)) details.push(await feed.service.fileDetail(w.path, me, w.other));
+      return {
+        radar: { computedAt: radar.computedAt, ageMs: Math.max(0, Date.now() - Date.parse(radar.computedAt)), base: radar.base },
+        conflicts,
+        details,
+        moreFiles: Math.max(0, wanted.length - DETAIL_FILES),
+      };
+    },
+    'council.claim': async ({ repo, id, paths, cwd }) => {
+      const council = await repos.open(repo);
+      const session = council.session(id);
+      // Relative paths are the session's own (its agent works in its worktree).
+      const claim = await claimFiles(council, session.id, paths, cwd ?? session.worktreePath);
+      if (!claim.ok) throw new CouncilError('lock-busy', claim.reason, { refused: claim.refused });
+      const held = new Map(council.locks.list().map((l) => [l.path, l]));
+      return { claimed: [...claim.already, ...claim.taken].flatMap((p) => held.get(p) ?? []) };
+    },
+    'council.send': async ({ repo, from, to, text }) => {
+      const council = await repos.open(repo);
+      const sender = from === undefined ? null : council.session(from);
+      const body = text.replace(/\r\n?/g, '\n').trim();
+      if (body === '') throw invalidInput('the message is empty: write what the other side should know');
+      const recipient = to === SUPERVISOR || to === ALL_SESSIONS ? to : council.session(to).id;
+      if (sender && recipient === sender.id) throw invalidInput(`session ${sender.id} cannot send a message to itself: name another session, "all", or "supervisor"`);
+      if (!sender && recipient === SUPERVISOR) throw invalidInput('the supervisor sends to a session or to "all", not to "supervisor"');
+      const message = await new MessageLog(council.ws.paths).add({ from: sender?.id ?? SUPERVISOR, to: recipient, text: body });
+      if (recipient === SUPERVISOR) return { message, deliveries: [{ sessionId: SUPERVISOR, delivered: 'logged', note: 'kept in the repository message log for the person supervising (the app shows it)' } satisfies Delivery] };
+      const targets = recipient === ALL_SESSIONS ? council.listSessions().filter((s) => s.state === 'ready' && s.id !== sender?.id).map((s) => s.id) : [recipient];
+      const manager = await council.agents();
+      const forAgent = sender ? fromPeer(message, sender.id, sender.agent, sender.task) : body;
+      const deliveries: Delivery[] = [];
+      for (const sessionId of targets) {
+        try {
+          const done = await sendFollowUp(manager, sessionId, forAgent, {
+            from: sender ? `session:${sender.id}` : background.followUpRunner ? 'cli' : 'app',
+            runner: background.followUpRunner,
+            waitMs: TYPE_WAIT_MS,
+            // A message to everyone resumes no finished agent (it waits in each inbox); one to a
+            // single session is a follow-up like the supervisor's.
+            keepIfIdle: recipient === ALL_SESSIONS,
+          });
+          deliveries.push({ sessionId, delivered: done.delivered, note: done.note });
+        } catch (err) {
+          // No agent, or one that cannot be resumed: the message waits in its inbox.
+          if (err instanceof CouncilError && err.code === 'conflict' && /not sent/.test(err.message)) {
+            await manager.inbox.append(sessionId, forAgent, sender ? `session:${sender.id}` : 'app').catch(() => undefined);
+            deliveries.push({ sessionId, delivered: 'queued', note: `${err.message.replace(/^the follow-up was not sent: /, '')}; kept in its inbox` });
+          } else deliveries.push({ sessionId, delivered: 'failed', note: err instanceof Error ? err.message : String(err) });
+        }
+      }
+      return { message, deliveries };
+    },
+    'council.inbox': async ({ repo, id, peek }) => {
+      const council = await repos.open(repo);
+      const session = council.session(id);
+      const manager = await council.agents();
+      const pending = manager.inbox.pending(session.id);
+      if (!peek && pending.length) await manager.inbox.mark(session.id, pending.map((m) => m.id), { state: 'read', runId: null });
+      return { messages: manager.inbox.list(session.id), unread: pending.length };
+    },
+    'council.messages': async ({ repo, id, limit }) => {
+      const council = await repos.open(repo);
+      const who = id === undefined ? null : council.session(id).id;
+      const all = new MessageLog(council.ws.paths).all().filter((m) => who === null || m.from === who || m.to === who || (m.to === ALL_SESSIONS && m.from !== who));
+      return all.slice(-(limit ?? 100));
+    },
+    'council.merge': async ({ repo, id }) => {
+      const council = await repos.open(repo);
+      const session = council.session(id);
+      const entries = council.queue.list();
+      const mine = entries.filter((e) => e.sessionId === session.id);
+      const entry = mine[mine.length - 1] ?? null;
+      const queued = entries.filter((e) => e.state === 'queued');
+      const index = entry ? queued.findIndex((e) => e.id === entry.id) : -1;
+      return { entry, place: index === -1 ? null : index, waiting: entries.filter((e) => e.state === 'queued' || e.state === 'checking' || e.state === 'merging').length };
+    },
+  } satisfies HandlerTable;
+}
+
+/** A message from a peer as its recipient's agent reads it: who sent it, and how to answer. */
+function fromPeer(message: CouncilMessage, id: string, agent: string | null, task: string): string {
+  const who = `session ${id}${agent ? ` (${agent}: ${oneLine(task)})` : ` (${oneLine(task)})`}`;
+  return `Message from ${who}, through council: ${message.text}\n(To answer, send a council message to session ${id}.)`;
+}
+
+const oneLine = (text: string): string => {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
+};
