@@ -38,6 +38,16 @@ const common = {
   logLevel: quiet ? 'warning' : 'info',
 };
 
-await build({ ...common, entryPoints: [path.join(root, 'electron/cli/entry.ts')], outfile: path.join(root, 'out/cli/council.cjs') });
+// `council mcp`'s server and the MCP SDK (electron/cli/mcp-server.ts) are a bundle of their own,
+// out/cli/mcp.cjs, which the full CLI requires at run time for that verb only: the SDK (and the
+// schema libraries it brings) would otherwise be parsed by every `council` process.
+const mcpApart = {
+  name: 'mcp-server-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/mcp-server$/ }, () => ({ path: './mcp.cjs', external: true }));
+  },
+};
+await build({ ...common, entryPoints: [path.join(root, 'electron/cli/entry.ts')], outfile: path.join(root, 'out/cli/council.cjs'), plugins: [mcpApart] });
+await build({ ...common, entryPoints: [path.join(root, 'electron/cli/mcp-server.ts')], outfile: path.join(root, 'out/cli/mcp.cjs') });
 const hot = await build({ ...common, entryPoints: [path.join(root, 'electron/cli/hot.ts')], outfile: path.join(root, 'out/cli/hot.cjs'), metafile: true });
 writeFileSync(path.join(root, 'out/cli/hot.meta.json'), JSON.stringify(hot.metafile));

@@ -8,6 +8,7 @@ export const PLUMBING_VERBS: Readonly<Record<string, string>> = {
   serve: 'runs the browser host (HTTP + WebSocket) in this process until a signal; the host itself serves the contract through dispatch()',
   'agent-host': 'the detached worker that hosts headless agent runs (started by sessions.launch through the CLI); runs agents in this process until they end',
   'queue run': 'the detached worker that works through the merge queue (started by queue.merge through the CLI); merges in this process until nothing waits',
+  mcp: "the MCP server an agent's CLI starts for its session (stdio); each of its tools is a face over one contract command, called through the front door (core-call.ts)",
   'hook pre-tool': "an agent CLI's pre-edit hook: reads the hook payload on stdin, fails closed, ends the process itself",
   'hook post-tool': "an agent CLI's status hook: reads the hook payload on stdin, fails open, ends the process itself",
   'hook notify': "an agent CLI's status hook: reads the hook payload on stdin, fails open, ends the process itself",

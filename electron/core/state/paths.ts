@@ -26,7 +26,7 @@ export interface StatePaths {
   /** The default-base radar as last computed by any process, with each session's file changes
    * (core/radar/stored.ts): what the peers view reads instead of running git. */
   radar: string;
-  /** Messages between sessions and the person supervising, bounded (core/council/messages.ts). */
+  /** Messages between sessions and the person supervising, bounded (core/coordination/messages.ts). */
   messages: string;
 }
 
