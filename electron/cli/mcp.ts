@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { invalidInput } from '../core/errors';
 import type { GlobalOptions } from './commands';
 import { repoPath } from './core-call';
-import { reportFailure } from './output';
 
 /**
  * `council mcp [--session ID]`: the council's MCP server for one session's agent, on stdin/stdout
@@ -18,15 +17,12 @@ export function mcpCommand(program: Command): void {
     .description("serve the council's tools to one session's agent over MCP (stdio): peers, locks, conflicts, messages, status, merge")
     .option('-s, --session <id>', 'the session the tools act for (default: $COUNCIL_SESSION_ID)')
     .action(async (options: { session?: string }) => {
-      const { json, repo } = program.opts<GlobalOptions>();
-      try {
-        const session = (options.session ?? process.env.COUNCIL_SESSION_ID ?? '').trim();
-        if (!session) throw invalidInput('council mcp serves one session: pass --session ID or set COUNCIL_SESSION_ID (the app sets it for every agent it starts)');
-        const { runMcpServer } = await import('./mcp-server');
-        await runMcpServer({ repo: repoPath(repo), session });
-      } catch (err) {
-        // stdout belongs to the MCP protocol: the failure goes to stderr alone.
-        process.exitCode = reportFailure(err, Boolean(json), (_fd, text) => process.stderr.write(text));
-      }
+      // A failure (no session, an unknown one) is main()'s to report, on stderr, with its exit
+      // status; nothing has been written to stdout, which belongs to the MCP protocol.
+      const { repo } = program.opts<GlobalOptions>();
+      const session = (options.session ?? process.env.COUNCIL_SESSION_ID ?? '').trim();
+      if (!session) throw invalidInput('council mcp serves one session: pass --session ID or set COUNCIL_SESSION_ID (the app sets it for every agent it starts)');
+      const { runMcpServer } = await import('./mcp-server');
+      await runMcpServer({ repo: repoPath(repo), session });
     });
 }
