@@ -107,7 +107,7 @@ describe.sequential("Claude Code with council's MCP tools", () => {
     const peers = resultOf(server, a.worktreePath, 'mcp__council__peers');
     expect(peers.isError).toBe(false);
     expect(peers.text).toContain(`You are session ${a.id}. 1 other session(s)`);
-    expect(peers.text).toContain(`"task": "build the client"`);
+    expect(peers.text).toContain('"task":"build the client"');
 
     // B: who owns it, a message to A, a claim and a write, both refused.
     await manager.start(b.id, { mode: 'headless' });
@@ -143,7 +143,7 @@ describe.sequential("Claude Code with council's MCP tools", () => {
     expect(council.ws.registry.find(a.id)).toBeDefined();
     const inbox = resultOf(server, a.worktreePath, 'mcp__council__read_inbox');
     expect(inbox.text.split('\n')[0]).toBe('No new messages.');
-    expect(inbox.text).toContain('"state": "resumed"');
+    expect(inbox.text).toContain('"state":"resumed"');
     expect(server.errors).toEqual([]);
   }, 300_000);
 
