@@ -17,8 +17,12 @@ export const FOLLOW_UP_DELIVERIES = ['terminal', 'resumed', 'queued', 'started']
 export const FollowUpDeliverySchema = z.enum(FOLLOW_UP_DELIVERIES);
 export type FollowUpDelivery = z.infer<typeof FollowUpDeliverySchema>;
 
-/** `read`: the agent read it from its inbox itself (the council MCP tool), so nothing else delivers it. */
-export const INBOX_STATES = ['pending', 'terminal', 'resumed', 'started', 'failed', 'read'] as const;
+/**
+ * `read`: the agent read it from its inbox itself (the council MCP tool), so nothing else delivers
+ * it. `held`: kept for the agent to read there, never typed in or resumed with (a peer's message
+ * that must not resume it, issue 15).
+ */
+export const INBOX_STATES = ['pending', 'terminal', 'resumed', 'started', 'failed', 'read', 'held'] as const;
 
 /** One follow-up in a session's inbox. */
 export const InboxMessageSchema = z.object({

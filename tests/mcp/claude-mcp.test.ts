@@ -27,6 +27,7 @@ import { launchContext, requireCli, runLaunch, testUser } from '../agents/harnes
 
 const API = 'src/api.ts';
 const MESSAGE = 'Please export fetchUser from src/api.ts: the client needs it.';
+const REPLY = 'fetchUser will be exported in a minute.';
 const TOOLS = ['claim_files', 'my_conflicts', 'my_merge', 'peers', 'read_inbox', 'release_file', 'send_message', 'set_status', 'who_owns'];
 const tool = (name: string, input: Record<string, unknown> = {}) => ({ tool: { name: `mcp__council__${name}`, input } });
 
@@ -72,10 +73,10 @@ describe.sequential("Claude Code with council's MCP tools", () => {
 
   it('two agents coordinate: B asks who owns src/api.ts, messages A, is refused it in the hook\'s words; A is resumed with the message', async () => {
     // The sessions exist once the server runs; the scripts are read at each agent's first request.
-    const made: { a?: Session } = {};
+    const made: { a?: Session; b?: Session } = {};
     const scripts = (cwd: string): Script =>
       cwd === made.a?.worktreePath
-        ? [{ write: { path: API, content: 'export const api = 1;\n' } }, tool('peers'), { text: 'A: API written.' }, tool('read_inbox'), { text: 'A: will export fetchUser.' }]
+        ? [{ write: { path: API, content: 'export const api = 1;\n' } }, tool('peers'), { text: 'A: API written.' }, tool('read_inbox'), tool('send_message', { to: made.b?.id, text: REPLY }), { text: 'A: will export fetchUser.' }]
         : [
             tool('who_owns', { path: API }),
             tool('send_message', { to: made.a?.id, text: MESSAGE }),
@@ -83,6 +84,9 @@ describe.sequential("Claude Code with council's MCP tools", () => {
             { write: { path: API, content: 'export const mine = 2;\n' } },
             tool('set_status', { status: 'blocked', message: `waiting for ${API}` }),
             { text: 'B: waiting for A.' },
+            // Resumed by A's answer: B thanks A, which a peer's message resumed already.
+            tool('send_message', { to: made.a?.id, text: 'Thanks!' }),
+            { text: 'B: done.' },
           ];
     const server = await startModelServer(scripts);
     cleanups.push(() => server.close());
@@ -95,6 +99,7 @@ describe.sequential("Claude Code with council's MCP tools", () => {
     const [a] = (await council.createSessions({ task: 'build the API', agent: 'claude' })) as [Session];
     const [b] = (await council.createSessions({ task: 'build the client', agent: 'claude' })) as [Session];
     made.a = a;
+    made.b = b;
 
     // A: writes src/api.ts (its hook takes the lock), looks at its peers, ends.
     await manager.start(a.id, { mode: 'headless' });
@@ -144,8 +149,24 @@ describe.sequential("Claude Code with council's MCP tools", () => {
     const inbox = resultOf(server, a.worktreePath, 'mcp__council__read_inbox');
     expect(inbox.text.split('\n')[0]).toBe('No new messages.');
     expect(inbox.text).toContain('"state":"resumed"');
+
+    // A answers B; B (finished) is resumed with the answer, and thanks A — who, resumed by a peer's
+    // message already, is not resumed again: agents never resume each other in a chain.
+    expect(resultOf(server, a.worktreePath, 'mcp__council__send_message').text).toContain(`Sent to ${b.id}: ${b.id} resumed.`);
+    const bAgain = await until('B resumed and done', () => {
+      const latest = manager.store.latest(b.id);
+      return latest && latest.id !== runB.id && ['done', 'failed', 'stopped'].includes(latest.state) ? latest : null;
+    }, 150_000);
+    expect(bAgain, bAgain.reason ?? '').toMatchObject({ state: 'done' });
+    expect(JSON.stringify(turnsIn(server, b.worktreePath).at(-2)?.body)).toContain(REPLY);
+    const thanks = turnsIn(server, b.worktreePath).map((r, i, all) => (r.answered?.kind === 'tool' && r.answered.input.text === 'Thanks!' ? all[i + 1]?.toolResults[0] : undefined)).find(Boolean);
+    expect(thanks?.text).toContain(`Sent to ${a.id}: ${a.id} queued.`);
+    expect(thanks?.text).toContain('not resumed (agents do not resume each other in a chain');
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(manager.store.latest(a.id)?.id).toBe(resumed.id);
+    expect(manager.inbox.list(a.id).filter((m) => m.state === 'held')).toEqual([expect.objectContaining({ text: expect.stringContaining('Thanks!') })]);
     expect(server.errors).toEqual([]);
-  }, 300_000);
+  }, 400_000);
 
   it("fail closed: with council's MCP server crashing at start, the pre-edit hook still denies a write to a held file", async () => {
     const server = await startModelServer([{ write: { path: API, content: 'x\n' } }, { text: 'tried' }]);

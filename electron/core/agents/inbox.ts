@@ -51,15 +51,15 @@ export class Inbox {
     }
   }
 
-  /** Adds a message (pending unless `state` says it is being delivered now by the caller). */
-  async append(sessionId: string, text: string, from: string): Promise<InboxMessage> {
+  /** Adds a message: pending (for the process hosting the agent to deliver), or held (only read from the inbox). */
+  async append(sessionId: string, text: string, from: string, state: 'pending' | 'held' = 'pending'): Promise<InboxMessage> {
     mkdirSync(this.paths.inbox, { recursive: true });
     const message: InboxMessage = {
       id: Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(5))).toString('hex'),
       text,
       at: new Date().toISOString(),
       from,
-      state: 'pending',
+      state,
       deliveredAt: null,
       runId: null,
       error: null,

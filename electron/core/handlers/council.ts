@@ -2,6 +2,9 @@ import { ALL_SESSIONS, SUPERVISOR, type CouncilMessage } from '../../../shared/c
 import type { CommandOutput } from '../../../shared/contract';
 import type { RadarFileDetail } from '../../../shared/merge';
 import { sendFollowUp } from '../agents/follow-up';
+import type { AgentManager } from '../agents/manager';
+import { isLive } from '../agents/run-store';
+import { isAlive } from '../agents/runner/process-tree';
 import { claimFiles } from '../agents/lock-hook';
 import { conflictsOf, peersView } from '../coordination/peers';
 import { MessageLog } from '../coordination/messages';
@@ -70,21 +73,27 @@ export function councilHandlers({ repos, background }: HandlerDeps) {
       const manager = await council.agents();
       const forAgent = sender ? fromPeer(message, sender.id, sender.agent, sender.task) : body;
       const deliveries: Delivery[] = [];
+      const via = sender ? `session:${sender.id}` : background.followUpRunner ? 'cli' : 'app';
       for (const sessionId of targets) {
         try {
-          const done = await sendFollowUp(manager, sessionId, forAgent, {
-            from: sender ? `session:${sender.id}` : background.followUpRunner ? 'cli' : 'app',
-            runner: background.followUpRunner,
-            waitMs: TYPE_WAIT_MS,
-            // A message to everyone resumes no finished agent (it waits in each inbox); one to a
-            // single session is a follow-up like the supervisor's.
-            keepIfIdle: recipient === ALL_SESSIONS,
-          });
+          // From an agent, a message starts no chain: an agent a peer's message already resumed is
+          // not resumed by a peer again, nor is any agent by a message to all (two finished agents
+          // answering each other would resume each other for ever). Those wait in its inbox, held:
+          // it reads them with read_inbox; nothing types them in or resumes it with them.
+          if (sender && !typesInto(manager, sessionId) && (recipient === ALL_SESSIONS || resumedByPeer(manager, sessionId))) {
+            await manager.inbox.append(sessionId, forAgent, via, 'held');
+            deliveries.push({ sessionId, delivered: 'queued', note: `kept in session ${sessionId}'s inbox, not resumed (agents do not resume each other in a chain, nor on a message to all): its agent reads it with read_inbox, or the supervisor resumes it` });
+            continue;
+          }
+          // A message to one session is a follow-up like the supervisor's (typed in, queued for a
+          // running headless agent and resumed with it when it ends, or a finished one resumed);
+          // the supervisor's message to all resumes no finished agent.
+          const done = await sendFollowUp(manager, sessionId, forAgent, { from: via, runner: background.followUpRunner, waitMs: TYPE_WAIT_MS, keepIfIdle: recipient === ALL_SESSIONS });
           deliveries.push({ sessionId, delivered: done.delivered, note: done.note });
         } catch (err) {
           // No agent, or one that cannot be resumed: the message waits in its inbox.
           if (err instanceof CouncilError && err.code === 'conflict' && /not sent/.test(err.message)) {
-            await manager.inbox.append(sessionId, forAgent, sender ? `session:${sender.id}` : 'app').catch(() => undefined);
+            await manager.inbox.append(sessionId, forAgent, via).catch(() => undefined);
             deliveries.push({ sessionId, delivered: 'queued', note: `${err.message.replace(/^the follow-up was not sent: /, '')}; kept in its inbox` });
           } else deliveries.push({ sessionId, delivered: 'failed', note: err instanceof Error ? err.message : String(err) });
         }
@@ -95,9 +104,9 @@ export function councilHandlers({ repos, background }: HandlerDeps) {
       const council = await repos.open(repo);
       const session = council.session(id);
       const manager = await council.agents();
-      const pending = manager.inbox.pending(session.id);
-      if (!peek && pending.length) await manager.inbox.mark(session.id, pending.map((m) => m.id), { state: 'read', runId: null });
-      return { messages: manager.inbox.list(session.id), unread: pending.length };
+      const unread = manager.inbox.list(session.id).filter((m) => m.state === 'pending' || m.state === 'held');
+      if (!peek && unread.length) await manager.inbox.mark(session.id, unread.map((m) => m.id), { state: 'read', runId: null }, ['pending', 'held']);
+      return { messages: manager.inbox.list(session.id), unread: unread.length };
     },
     'council.messages': async ({ repo, id, limit }) => {
       const council = await repos.open(repo);
@@ -116,6 +125,19 @@ export function councilHandlers({ repos, background }: HandlerDeps) {
       return { entry, place: index === -1 ? null : index, waiting: entries.filter((e) => e.state === 'queued' || e.state === 'checking' || e.state === 'merging').length };
     },
   } satisfies HandlerTable;
+}
+
+/** Whether a live interactive agent of the session takes a message in its terminal (no resume). */
+function typesInto(manager: AgentManager, sessionId: string): boolean {
+  const latest = manager.store.latest(sessionId);
+  return latest !== null && latest.mode === 'interactive' && isLive(latest) && isAlive(latest.hostPid);
+}
+
+/** Whether the session's latest run was started (resumed) by another session's message. */
+function resumedByPeer(manager: AgentManager, sessionId: string): boolean {
+  const latest = manager.store.latest(sessionId);
+  if (!latest) return false;
+  return manager.inbox.list(sessionId).some((m) => m.from.startsWith('session:') && (m.state === 'resumed' || m.state === 'started') && m.runId === latest.id);
 }
 
 /** A message from a peer as its recipient's agent reads it: who sent it, and how to answer. */
