@@ -14,7 +14,8 @@ import { refreshSessions, sessionsStore } from './stores/sessions-store';
 import { refreshReviews } from './stores/reviews-store';
 import { refreshSettings } from './stores/settings-store';
 import { openQueue, openSession } from './navigation';
-import { planRefresh, refreshesQueue, refreshesReviews, type StateKind } from './refresh-plan';
+import { planRefresh, refreshesMessages, refreshesQueue, refreshesReviews, type StateKind } from './refresh-plan';
+import { refreshMessages } from './stores/messages-store';
 import { runKey, watchNeedsInput, watchQueueNotices } from './state-notices';
 
 /** The board's first paint: its cards, their agent runs and their merge-queue chips and buttons. */
@@ -24,6 +25,8 @@ function refreshBoard(): void {
   // The cards' review chips (before the queue's: the same first paint).
   void refreshReviews();
   void refreshQueue();
+  // The attention list's and the nav's unread messages.
+  void refreshMessages();
 }
 
 function refreshAll(): void {
@@ -33,6 +36,7 @@ function refreshAll(): void {
   void refreshRuns();
   void refreshQueue();
   void refreshReviews();
+  void refreshMessages();
   // The radar once per load (the board's badges); its screen asks again when opened. A host
   // without it answers "unknown command" once, and is not asked again until the radar is opened.
   if (radarStore.get().status !== 'unavailable') void refreshRadar();
@@ -61,6 +65,7 @@ export function startRepoLive(repo: string): () => void {
     if (plan.runs) void refreshRuns();
     if (refreshesQueue(kinds)) void refreshQueue();
     if (refreshesReviews(kinds)) void refreshReviews();
+    if (refreshesMessages(kinds)) void refreshMessages();
   });
 
   const watch = async () => {
