@@ -24,9 +24,9 @@ function refreshBoard(): void {
   void refreshRuns();
   // The cards' review chips (before the queue's: the same first paint).
   void refreshReviews();
-  void refreshQueue();
-  // The attention list's and the nav's unread messages.
+  // The cards' and the nav's unread messages (before the queue's, as the reviews).
   void refreshMessages();
+  void refreshQueue();
 }
 
 function refreshAll(): void {

@@ -20,6 +20,13 @@ export function unreadBySession(messages: readonly CouncilMessage[]): ReadonlyMa
   return counts;
 }
 
+/** Unread messages to the supervisor from one session (a card's badge: no map per card). */
+export function unreadFrom(messages: readonly CouncilMessage[], sessionId: string): number {
+  let count = 0;
+  for (const m of messages) if (m.from === sessionId && isUnread(m)) count += 1;
+  return count;
+}
+
 export function unreadTotal(messages: readonly CouncilMessage[]): number {
   let count = 0;
   for (const m of messages) if (isUnread(m)) count += 1;

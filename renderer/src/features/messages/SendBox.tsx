@@ -33,7 +33,7 @@ export function SendBox({ repo, to, label, placeholder, testId }: { repo: string
     notify({
       tone: ds.some((d) => d.delivered === 'failed') ? 'error' : 'success',
       title: to === 'all' ? `Sent to ${ds.length} ${ds.length === 1 ? 'session' : 'sessions'}` : 'Message sent',
-      detail: ds.map((d) => (to === 'all' ? `${d.sessionId}: ${d.delivered}` : d.note)).join('\n'),
+      detail: ds.map((d) => (to === 'all' ? `${d.sessionId}: ${d.delivered}` : d.note)).join(to === 'all' ? ', ' : '\n'),
       testId: `${testId}-sent`,
     });
   };
