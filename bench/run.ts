@@ -18,6 +18,7 @@ import { loadAverage, machineTable } from './machine';
 import { measureContext } from './measure-context';
 import { measureHandoff } from './measure-handoff';
 import { FOLLOW_UP_FULL, FOLLOW_UP_QUICK, measureFollowUp } from './measure-follow-up';
+import { MCP_FULL, MCP_QUICK, measureMcp } from './measure-mcp';
 import { measureLockCli } from './measure-lock-cli';
 import { measureLockInProcess } from './measure-lock-inprocess';
 import { measureSessionCreate } from './measure-session-create';
@@ -132,6 +133,9 @@ async function main(): Promise<number> {
 
     cfg.log('12. follow-up → the interactive agent has it; resuming a finished headless agent with one');
     rows.push(...(await idleThenLoaded(cfg, (c) => measureFollowUp(c, quick ? FOLLOW_UP_QUICK : FOLLOW_UP_FULL))));
+
+    cfg.log("13. an agent's MCP tool round trip (council mcp, peers) with 100 sessions vs the same command in process");
+    rows.push(...(await idleThenLoaded(cfg, (c) => measureMcp(c, quick ? MCP_QUICK : MCP_FULL))));
 
     cfg.print(renderSummary(rows, [
       'pass/fail applies the targets above to the LOADED figures; "info" rows have no target of their own; "(miss)" marks an idle figure that missed',

@@ -36,6 +36,8 @@ export const AgentPresetInfoSchema = z.object({
   problem: z.nullable(z.string()),
   locks: z.enum(LOCK_ENFORCEMENT),
   modes: z.array(RunModeSchema),
+  /** Why this preset's agent does not get council's MCP tools (peers, claims, messages); null: it does (issue 15). */
+  noMcp: z._default(z.nullable(z.string()), null),
 });
 export type AgentPresetInfo = z.infer<typeof AgentPresetInfoSchema>;
 

@@ -34,7 +34,8 @@ export interface McpOptions {
 type ToolResult = { content: { type: 'text'; text: string }[]; isError?: boolean };
 
 const text = (value: string): ToolResult => ({ content: [{ type: 'text', text: value }] });
-const json = (summary: string, value: unknown): ToolResult => text(`${summary}\n${JSON.stringify(value, null, 1)}`);
+// Compact JSON: a model reads it as well, and 100 peers indented were 40 kB per call.
+const json = (summary: string, value: unknown): ToolResult => text(`${summary}\n${JSON.stringify(value)}`);
 
 const described = <T extends z.ZodMiniType>(schema: T, description: string): T => schema.check(z.describe(description)) as T;
 const filePath = (what: string) => described(z.string().check(z.minLength(1), z.maxLength(4096)), what);

@@ -46,6 +46,13 @@ function ctx(id: 'claude' | 'codex' | 'gemini', over: Partial<LaunchContext> = {
   };
 }
 
+/** `council mcp` for the session, as every preset installs it (hooks/mcp.ts). */
+const mcpServer = {
+  command: council.argv[0],
+  args: [council.argv[1], '--repo', '/work/repo', 'mcp', '--session', 'a1b2c3'],
+  env: { ELECTRON_RUN_AS_NODE: '1', COUNCIL_SESSION_ID: 'a1b2c3' },
+};
+
 // The lock hook's line ends in `|| exit 2`: a hook that cannot run still denies (hooks/command.ts).
 const hookLine = (kind: string, agent: string) =>
   `ELECTRON_RUN_AS_NODE='1' '/Applications/CLI Council.app/Contents/MacOS/CLI Council' '/opt/it'\\''s/council.cjs' 'hook' '${kind}' '--agent' '${agent}'${kind === 'pre-tool' ? ' || exit 2' : ''}`;
@@ -71,7 +78,10 @@ describe('Claude Code preset launch', () => {
     expect(launch.command).toBe(bin('claude'));
     expect(launch.cwd).toBe(session.worktreePath);
     expect(launch.parser).toBeNull();
-    expect(launch.args).toEqual(['-p', '--output-format', 'stream-json', '--verbose', '--permission-mode', 'acceptEdits', '--settings', expect.any(String), '--model', 'big', '--', '-- fix the "login" bug']);
+    expect(launch.args).toEqual(['-p', '--output-format', 'stream-json', '--verbose', '--permission-mode', 'acceptEdits', '--settings', expect.any(String), '--mcp-config', expect.any(String), '--model', 'big', '--', '-- fix the "login" bug']);
+    // council's MCP server for this session, beside the user's own (no --strict-mcp-config).
+    expect(JSON.parse(launch.args[9] as string)).toEqual({ mcpServers: { council: { type: 'stdio', ...mcpServer } } });
+    expect(launch.args).not.toContain('--strict-mcp-config');
     const settings = JSON.parse(launch.args[7] as string) as unknown;
     const edit = 'Write|Edit|MultiEdit|NotebookEdit|Bash';
     expect(settings).toEqual({
@@ -82,6 +92,8 @@ describe('Claude Code preset launch', () => {
         Stop: [{ hooks: [{ type: 'command', command: hookLine('stop', 'claude'), timeout: 10 }] }],
         UserPromptSubmit: [{ hooks: [{ type: 'command', command: hookLine('prompt', 'claude'), timeout: 10 }] }],
       },
+      // Its tools need no permission prompt (a headless agent cannot be asked).
+      permissions: { allow: ['mcp__council'] },
     });
     // The user's environment whole (their gateway, their HOME), the settings' extra variables on top;
     // Claude Code's retries bounded (agents.claude.modelTimeoutSeconds, default 60 s).
@@ -90,9 +102,15 @@ describe('Claude Code preset launch', () => {
 
   it('interactive: the TUI with the task as its first prompt; resume: --resume=<id>', async () => {
     const interactive = await claudePreset.launch(ctx('claude', { mode: 'interactive', resume: { agentSessionId: '5e0c9a7e-1111-2222-3333-444455556666' } }));
-    expect(interactive.args).toEqual(['--resume=5e0c9a7e-1111-2222-3333-444455556666', '--settings', expect.any(String), '--model', 'big', '--', '-- fix the "login" bug']);
+    expect(interactive.args).toEqual(['--resume=5e0c9a7e-1111-2222-3333-444455556666', '--settings', expect.any(String), '--mcp-config', expect.any(String), '--model', 'big', '--', '-- fix the "login" bug']);
     const noTask = await claudePreset.launch(ctx('claude', { mode: 'interactive', task: '  ', resume: { agentSessionId: null } }));
-    expect(noTask.args).toEqual(['--settings', expect.any(String), '--model', 'big']);
+    expect(noTask.args).toEqual(['--settings', expect.any(String), '--mcp-config', expect.any(String), '--model', 'big']);
+  });
+
+  it('COUNCIL_MCP=off in the preset\'s environment leaves the MCP server (and its permission) out', async () => {
+    const launch = await claudePreset.launch(ctx('claude', { override: { path: bin('claude'), env: { COUNCIL_MCP: 'off' } } }));
+    expect(launch.args).not.toContain('--mcp-config');
+    expect(JSON.parse(launch.args[7] as string)).not.toHaveProperty('permissions');
   });
 });
 
@@ -109,6 +127,13 @@ describe('Codex preset launch', () => {
     '-c',
     `hooks.Stop=[{hooks=[{type="command",command=${JSON.stringify(hookLine('stop', 'codex'))},timeout=10}]}]`,
     '--dangerously-bypass-hook-trust',
+    // council's MCP server, as -c overrides beside the user's own mcp_servers.
+    '-c',
+    `mcp_servers.council.command=${JSON.stringify(mcpServer.command)}`,
+    '-c',
+    `mcp_servers.council.args=[${mcpServer.args.map((a) => JSON.stringify(a)).join(',')}]`,
+    '-c',
+    'mcp_servers.council.env={"ELECTRON_RUN_AS_NODE"="1","COUNCIL_SESSION_ID"="a1b2c3"}',
   ];
 
   it('headless: exec --json without approvals or sandbox, our hooks as -c overrides trusted for this run, the task after --', async () => {
@@ -144,8 +169,12 @@ describe('Gemini CLI preset launch', () => {
     const launch = await geminiPreset.launch(context);
     expect(launch.args).toEqual(['--prompt-interactive=-- fix the "login" bug', '--resume=ed921121-468b-4b7d-9189-ffbaf999f04e', '--model', 'big']);
     expect(launch.env.GEMINI_CLI_HOME).toBe(path.join(context.privateDir, 'gemini-home'));
-    const merged = JSON.parse(readFileSync(path.join(context.privateDir, 'gemini-home', '.gemini', 'settings.json'), 'utf8')) as { model: unknown };
+    writeFileSync(path.join(theirs, '.gemini', 'settings.json'), '{"model":{"name":"gemini-9"},"mcpServers":{"theirs":{"command":"their-server"}}}');
+    await geminiPreset.launch(context);
+    const merged = JSON.parse(readFileSync(path.join(context.privateDir, 'gemini-home', '.gemini', 'settings.json'), 'utf8')) as { model: unknown; mcpServers: unknown };
     expect(merged.model).toEqual({ name: 'gemini-9' });
+    // council's MCP server beside the user's own.
+    expect(merged.mcpServers).toEqual({ theirs: { command: 'their-server' }, council: { ...mcpServer, trust: true } });
   });
 });
 

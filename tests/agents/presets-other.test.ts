@@ -158,6 +158,22 @@ describe('command lines', () => {
     expect((await line(opencodePreset, 'interactive', { model: 'x/y' })).args).toEqual([session.worktreePath, '--prompt', 'add auth; "quoted" & $HOME', '--model', 'x/y']);
   });
 
+  it("opencode: council's MCP server in the `mcp` key of OPENCODE_CONFIG_CONTENT, beside the user's own", async () => {
+    const council = [process.execPath, path.join(REPO_ROOT, 'bin', 'council.cjs'), '--repo', ctx('headless').repoRoot, 'mcp', '--session', session.id];
+    const ours = { type: 'local', command: council, environment: { COUNCIL_SESSION_ID: session.id }, enabled: true };
+    expect(JSON.parse((await line(opencodePreset, 'headless')).env.OPENCODE_CONFIG_CONTENT as string)).toEqual({ mcp: { council: ours } });
+    const theirs = { model: 'a/b', mcp: { docs: { type: 'remote', url: 'https://docs.example' } } };
+    const launch = await opencodePreset.launch({ ...ctx('headless', { path: FAKE_AGENT }), env: { ...ctx('headless').env, OPENCODE_CONFIG_CONTENT: JSON.stringify(theirs) } });
+    expect(JSON.parse(launch.env.OPENCODE_CONFIG_CONTENT as string)).toEqual({ model: 'a/b', mcp: { docs: theirs.mcp.docs, council: ours } });
+    const off = await line(opencodePreset, 'headless', { env: { COUNCIL_MCP: 'off' } });
+    expect(off.env.OPENCODE_CONFIG_CONTENT).toBeUndefined();
+  });
+
+  it('presets whose CLI has no MCP say so', async () => {
+    for (const preset of [aiderPreset, autoClaudePreset]) expect((await detectPreset(preset, DEFAULT_SETTINGS, {})).noMcp).toMatch(/no MCP/);
+    expect((await detectPreset(opencodePreset, DEFAULT_SETTINGS, {})).noMcp).toBeNull();
+  });
+
   it('Aider: --message … --yes-always headless; interactive types the task into its chat', async () => {
     const headless = await line(aiderPreset, 'headless');
     expect(headless.args.slice(0, 4)).toEqual(['--message', 'add auth; "quoted" & $HOME', '--yes-always', '--no-stream']);

@@ -111,6 +111,8 @@ export interface AgentPreset {
   /** The program's default name on PATH. */
   binary: string;
   locks: LockEnforcement;
+  /** Why its agent gets no council MCP tools (its CLI has no MCP); absent: they are installed (hooks/mcp.ts). */
+  noMcp?: string;
   /** The locks with these settings, where they depend on them (Ollama: enforced through Codex, advisory through opencode). */
   locksFor?(override: AgentOverride): LockEnforcement;
   modes: RunMode[];

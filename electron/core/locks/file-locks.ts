@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { FileLock, Session } from '../../../shared/models';
 import { arrayOf, checkOf, FileLockCheck, objectOf, text, type RecordCheck } from '../../../shared/record-checks';
 import { CouncilError, conflict, invalidInput } from '../errors';
-import { readJsonOrNull, withMutex, writeFileAtomicSync } from '../state/json-store';
+import { fileVersion, readJsonOrNull, withMutex, writeFileAtomicSync } from '../state/json-store';
 import type { RepoState } from '../state/repo-state';
 import { normalizeLockPath, safeRealpath } from './lock-paths';
 
@@ -250,20 +250,34 @@ export class FileLocks {
     });
   }
 
+  /**
+   * Each lock file's record as last read, by its file's version (inode, times, size: every write is
+   * a rename, so a changed file is a new version): listing 100 locks read and parsed 100 files each
+   * time (~4 ms), and the views list them on every call (the peers view behind agents' MCP tools).
+   */
+  private readonly read = new Map<string, { version: string; lock: FileLock | null }>();
+
   private records(): { file: string; lock: FileLock }[] {
     let names: string[];
     try {
       names = readdirSync(this.dir);
     } catch {
+      this.read.clear();
       return [];
     }
     const out: { file: string; lock: FileLock }[] = [];
+    const seen = new Set<string>();
     for (const name of names) {
       if (!name.endsWith('.json')) continue;
       const file = path.join(this.dir, name);
-      const lock = readJsonOrNull(file, FileLockCheck);
+      seen.add(file);
+      const version = fileVersion(file);
+      const known = this.read.get(file);
+      const lock = known?.version === version ? known.lock : readJsonOrNull(file, FileLockCheck);
+      if (known?.version !== version) this.read.set(file, { version, lock });
       if (lock) out.push({ file, lock });
     }
+    if (this.read.size > seen.size) for (const file of this.read.keys()) if (!seen.has(file)) this.read.delete(file);
     return out;
   }
 

@@ -1,14 +1,14 @@
 import path from 'node:path';
 import { answerFailure, Conversation, type Exchange, newId, type ProtocolHandler, textOf } from './conversation';
 import { sendJson, type SseEvent, SseWriter } from './http';
-import { type Action, extract, pickTool, type Script, type ToolResult } from './script';
+import { type Action, extract, pickTool, type ScriptSource, type ToolResult } from './script';
 
 /**
  * The Anthropic Messages API as Claude Code uses it: `HEAD /` (a reachability probe), then
  * `POST /v1/messages?beta=true` with `stream: true`, answered with SSE. Requests without `tools`
  * are side queries (titles, summaries) and get a short text.
  */
-export function anthropicHandler(script: Script): ProtocolHandler {
+export function anthropicHandler(script: ScriptSource): ProtocolHandler {
   // Claude Code refuses to overwrite a file it has not read in the same run.
   const conversation = new Conversation(script, { readBeforeOverwrite: true, canRead: true });
   return {
@@ -76,6 +76,8 @@ function blockFor(action: Action, tools: string[], cwd: string): Block {
       const name = pickTool(tools, ['Bash', 'bash']);
       return { type: 'tool_use', id: newId('toolu_'), name, input: { command: action.command, description: 'Scripted shell command' } };
     }
+    case 'tool':
+      return { type: 'tool_use', id: newId('toolu_'), name: pickTool(tools, [action.name]), input: action.input };
     case 'text':
       return { type: 'text', text: action.text };
     default:

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dropConnection, sendError } from './http';
-import { type Action, planActions, type RecordedRequest, SCRIPT_END, type Script } from './script';
+import { type Action, planActions, type RecordedRequest, SCRIPT_END, type ScriptSource } from './script';
 
 /** What a protocol module gets for one request: the parsed body and a place to answer. */
 export interface Exchange {
@@ -24,18 +24,23 @@ export interface ProtocolHandler {
  * the same answer and a failure step keeps failing until the CLI gives up.
  */
 export class Conversation {
-  private plan: Action[] | undefined;
+  /** One plan per working directory (one agent each, when the script is given per directory). */
+  private readonly plans = new Map<string, Action[]>();
 
   constructor(
-    private readonly script: Script,
+    private readonly script: ScriptSource,
     private readonly options: { readBeforeOverwrite: boolean; canRead: boolean },
   ) {}
 
   /** The action for the request whose history holds `modelTurns` earlier model turns. */
   next(cwd: string, modelTurns: number): Action {
     // Planned once, at the first request: whether a file exists changes once the agent writes it.
-    this.plan ??= planActions(this.script, cwd, this.options);
-    return this.plan[modelTurns] ?? SCRIPT_END;
+    let plan = this.plans.get(cwd);
+    if (!plan) {
+      plan = planActions(typeof this.script === 'function' ? this.script(cwd) : this.script, cwd, this.options);
+      this.plans.set(cwd, plan);
+    }
+    return plan[modelTurns] ?? SCRIPT_END;
   }
 }
 

@@ -5,9 +5,9 @@ import type { ProtocolHandler } from './conversation';
 import { geminiHandler } from './gemini';
 import { readBody, sendError } from './http';
 import { openaiResponsesHandler } from './openai-responses';
-import type { RecordedRequest, Script, ToolResult } from './script';
+import type { RecordedRequest, Script, ScriptSource, ToolResult } from './script';
 
-export type { Action, RecordedRequest, Script, ScriptStep, ToolResult } from './script';
+export type { Action, RecordedRequest, Script, ScriptSource, ScriptStep, ToolResult } from './script';
 
 /** The request body as JSON, or as the raw text when it is not JSON (kept for the record). */
 function parseJson(text: string): unknown {
@@ -37,8 +37,10 @@ export interface ModelServer {
  * Responses API (Codex) and the Gemini API (Gemini CLI) at once: each CLI finds its own routes.
  * One server serves one CLI run (one conversation per protocol).
  */
-export async function startModelServer(script: Script): Promise<ModelServer> {
-  const handlers: ProtocolHandler[] = [anthropicHandler(script), openaiResponsesHandler(script), geminiHandler(script)];
+export async function startModelServer(script: ScriptSource): Promise<ModelServer> {
+  // A script per working directory is the Anthropic protocol's alone (several Claude Code agents on one server).
+  const shared: Script = typeof script === 'function' ? [] : script;
+  const handlers: ProtocolHandler[] = [anthropicHandler(script), openaiResponsesHandler(shared), geminiHandler(shared)];
   const requests: RecordedRequest[] = [];
   const errors: string[] = [];
 

@@ -17,10 +17,15 @@ export type ScriptStep =
   | { shell: string }
   /** A final answer: ends the agent's turn, so it belongs last. */
   | { text: string }
+  /** Call any tool the CLI offers by its exact name (an MCP server's, e.g. Claude's `mcp__council__peers`). */
+  | { tool: { name: string; input: Record<string, unknown> } }
   /** Fail this request, and every retry of it: an HTTP error status, or a dropped connection. */
   | { fail: { status: number; message?: string } | 'close' };
 
 export type Script = ScriptStep[];
+
+/** One script for every conversation, or one per agent working directory (several agents on one server). */
+export type ScriptSource = Script | ((cwd: string) => Script);
 
 /** One model reply, after a protocol has expanded the script (e.g. Claude reads before it overwrites). */
 export type Action =
@@ -28,6 +33,7 @@ export type Action =
   | { kind: 'read'; path: string }
   | { kind: 'shell'; command: string }
   | { kind: 'text'; text: string }
+  | { kind: 'tool'; name: string; input: Record<string, unknown> }
   | { kind: 'fail'; status: number; message: string }
   | { kind: 'close' };
 
@@ -54,6 +60,8 @@ export function planActions(script: Script, cwd: string, options: { readBeforeOv
       actions.push({ kind: 'shell', command: step.shell });
     } else if ('text' in step) {
       actions.push({ kind: 'text', text: step.text });
+    } else if ('tool' in step) {
+      actions.push({ kind: 'tool', name: step.tool.name, input: step.tool.input });
     } else if (step.fail === 'close') {
       actions.push({ kind: 'close' });
     } else {

@@ -1,4 +1,5 @@
 import type { CouncilCommand } from '../types';
+import { CLAUDE_MCP_PERMISSION } from './mcp';
 import { hookCommandLine, PRE_TOOL_TIMEOUT_SECONDS, STATUS_TIMEOUT_SECONDS, type HookKind } from './command';
 
 /**
@@ -21,9 +22,11 @@ interface ClaudeHookGroup {
 
 export interface ClaudeHookSettings {
   hooks: Record<'PreToolUse' | 'PostToolUse' | 'Notification' | 'Stop' | 'UserPromptSubmit', ClaudeHookGroup[]>;
+  /** With council's MCP server installed: its tools may be used without asking (hooks/mcp.ts). */
+  permissions?: { allow: string[] };
 }
 
-export function claudeHookSettings(council: CouncilCommand): ClaudeHookSettings {
+export function claudeHookSettings(council: CouncilCommand, options: { mcp?: boolean } = {}): ClaudeHookSettings {
   const group = (kind: HookKind, matcher?: string): ClaudeHookGroup[] => [
     {
       ...(matcher ? { matcher } : {}),
@@ -38,10 +41,12 @@ export function claudeHookSettings(council: CouncilCommand): ClaudeHookSettings 
       Stop: group('stop'),
       UserPromptSubmit: group('prompt'),
     },
+    // Permission rules from --settings add to the user's own (allow lists are merged).
+    ...(options.mcp ? { permissions: { allow: [CLAUDE_MCP_PERMISSION] } } : {}),
   };
 }
 
 /** The arguments that install them: `--settings <json>`. */
-export function claudeHookArgs(council: CouncilCommand): string[] {
-  return ['--settings', JSON.stringify(claudeHookSettings(council))];
+export function claudeHookArgs(council: CouncilCommand, options: { mcp?: boolean } = {}): string[] {
+  return ['--settings', JSON.stringify(claudeHookSettings(council, options))];
 }

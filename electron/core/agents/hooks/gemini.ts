@@ -71,11 +71,13 @@ function deepMerge(base: unknown, extra: unknown): unknown {
  * The user's settings with our hooks added to theirs. The hooks system is switched on for the
  * session (the locks depend on it); a user who had switched it off keeps their own hooks off.
  */
-export function mergeGeminiSettings(user: Record<string, unknown>, council: CouncilCommand): Record<string, unknown> {
+export function mergeGeminiSettings(user: Record<string, unknown>, council: CouncilCommand, mcpServers: Record<string, unknown> = {}): Record<string, unknown> {
   const base: Record<string, unknown> = { ...user };
   const hooksConfig = isObject(user.hooksConfig) ? user.hooksConfig : {};
   if (hooksConfig.enabled === false) delete base.hooks;
-  return deepMerge(base, { hooksConfig: { enabled: true }, hooks: geminiHooks(council) }) as Record<string, unknown>;
+  // council's MCP server (hooks/mcp.ts) is added beside the user's own servers.
+  const mcp = Object.keys(mcpServers).length > 0 ? { mcpServers } : {};
+  return deepMerge(base, { hooksConfig: { enabled: true }, hooks: geminiHooks(council), ...mcp }) as Record<string, unknown>;
 }
 
 /**
@@ -170,6 +172,8 @@ export interface GeminiHomeOptions {
   /** The folder that holds the user's own .gemini (their GEMINI_CLI_HOME if they set one, else HOME). */
   userGeminiHome: string;
   council: CouncilCommand;
+  /** council's MCP server for the session (hooks/mcp.ts geminiMcpServers), merged into mcpServers. */
+  mcpServers?: Record<string, unknown>;
 }
 
 /** Entries of the user's home (besides .gemini) that Gemini looks up under its home folder. */
@@ -209,7 +213,7 @@ export function prepareGeminiHome(options: GeminiHomeOptions): string {
     if (!lexists(at)) link(path.join(userDot, name), at);
   }
 
-  const settings = mergeGeminiSettings(readUserGeminiSettings(path.join(userDot, 'settings.json')), options.council);
+  const settings = mergeGeminiSettings(readUserGeminiSettings(path.join(userDot, 'settings.json')), options.council, options.mcpServers);
   writeFileAtomic(path.join(dot, 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
   return home;
 }

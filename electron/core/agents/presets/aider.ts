@@ -15,6 +15,7 @@ const SPEC: ProgramSpec = { id: 'aider', label: 'Aider', binary: 'aider', instal
 
 export const aiderPreset: AgentPreset = programPreset(SPEC, {
   locks: 'advisory',
+  noMcp: "Aider has no MCP client: its agent does not get council's tools (peers, claims, conflicts, messages)",
   async launch(ctx) {
     const model = ctx.override.model ? ['--model', ctx.override.model] : [];
     // --no-analytics: --yes-always would otherwise also answer Aider's analytics opt-in "yes".

@@ -27,6 +27,7 @@ export const autoClaudePreset: AgentPreset = {
   label: 'Auto-Claude',
   binary: 'auto-claude',
   locks: 'advisory',
+  noMcp: "Auto-Claude runs its own pipeline and takes no MCP servers from council: its agent does not get council's tools (peers, claims, conflicts, messages)",
   modes: ['interactive', 'headless'],
   async detect({ env, override, locateOnly }) {
     const spec = { ...SPEC, versionArgs: ['--help'] };

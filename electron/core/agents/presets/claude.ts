@@ -1,4 +1,5 @@
 import { claudeHookArgs } from '../hooks/claude';
+import { claudeMcpArgs, councilMcpServer } from '../hooks/mcp';
 import { claudeConfigFile, claudeStartupPrompt } from './claude-startup';
 import { hookCommandLine } from '../hooks/command';
 import { programPreset, agentEnv, modelArgs, modelTimeoutMs, overrideArgs, resolveProgram, resumeId, taskText } from './launch';
@@ -8,7 +9,8 @@ import type { ProgramSpec } from './detect';
 /**
  * Claude Code (`claude`). Interactive: its TUI with the task as the first prompt. Headless:
  * `claude -p … --output-format stream-json --verbose --permission-mode acceptEdits`. Our hooks come
- * in with `--settings '<json>'` (see ../hooks/claude.ts): nothing is written to the user's
+ * in with `--settings '<json>'` (see ../hooks/claude.ts), council's MCP server with `--mcp-config
+ * '<json>'` (../hooks/mcp.ts): nothing is written to the user's
  * configuration, and their ~/.claude settings, CLAUDE_CONFIG_DIR, ANTHROPIC_BASE_URL and keys apply
  * as they would in their own terminal.
  *
@@ -49,7 +51,9 @@ export const claudePreset: AgentPreset = programPreset(SPEC, {
     if (ctx.mode === 'headless') args.push('-p', '--output-format', 'stream-json', '--verbose', '--permission-mode', 'acceptEdits');
     const resume = resumeId(ctx);
     if (resume) args.push(`--resume=${resume}`);
-    args.push(...claudeHookArgs(ctx.council), ...modelArgs(ctx), ...overrideArgs(ctx));
+    // council's MCP server for this session beside the user's own (hooks/mcp.ts), its tools allowed.
+    const mcp = councilMcpServer(ctx);
+    args.push(...claudeHookArgs(ctx.council, { mcp: mcp !== null }), ...claudeMcpArgs(mcp), ...modelArgs(ctx), ...overrideArgs(ctx));
     if (task !== null) args.push('--', task);
     const env = agentEnv(ctx, retryBounds(ctx));
     const cwd = ctx.session.worktreePath;

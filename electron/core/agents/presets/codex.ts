@@ -1,4 +1,5 @@
 import { codexHookArgs } from '../hooks/codex';
+import { codexMcpArgs, councilMcpServer } from '../hooks/mcp';
 import { hookCommandLine } from '../hooks/command';
 import { programPreset, agentEnv, modelArgs, overrideArgs, resolveProgram, resumeId, taskText } from './launch';
 import type { AgentPreset, Launch, LaunchContext } from '../types';
@@ -27,7 +28,8 @@ export const codexPreset: AgentPreset = programPreset(SPEC, {
     const args: string[] = [];
     if (ctx.mode === 'headless') args.push('exec', ...(resume ? ['resume'] : []), '--json', '--dangerously-bypass-approvals-and-sandbox');
     else if (resume) args.push('resume');
-    args.push(...codexHookArgs(ctx.council), ...modelArgs(ctx), ...overrideArgs(ctx));
+    // council's MCP server for this session beside the user's own (hooks/mcp.ts).
+    args.push(...codexHookArgs(ctx.council), ...codexMcpArgs(councilMcpServer(ctx)), ...modelArgs(ctx), ...overrideArgs(ctx));
     // Positionals after `--`: [SESSION_ID] [PROMPT].
     const positionals = [...(resume ? [resume] : []), ...(task !== null ? [task] : [])];
     if (positionals.length > 0) args.push('--', ...positionals);

@@ -52,6 +52,7 @@ export const customPreset: AgentPreset = {
   label: 'Custom command',
   binary: '(template)',
   locks: 'advisory',
+  noMcp: 'a custom command gets no MCP server from council (council cannot know how to install one in it); run `council mcp --session "$COUNCIL_SESSION_ID"` as a stdio MCP server in your tool if it supports MCP',
   modes: ['interactive', 'headless'],
   async detect({ env, override, customTemplate, locateOnly }) {
     if (!customTemplate?.trim()) return { path: null, version: null, problem: NO_TEMPLATE };

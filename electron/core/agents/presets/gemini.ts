@@ -1,4 +1,5 @@
 import { prepareGeminiHome } from '../hooks/gemini';
+import { councilMcpServer, geminiMcpServers } from '../hooks/mcp';
 import { hookCommandLine } from '../hooks/command';
 import { programPreset, agentEnv, modelArgs, overrideArgs, resolveProgram, resumeId, taskText } from './launch';
 import type { AgentPreset, Launch, LaunchContext } from '../types';
@@ -28,7 +29,7 @@ export const geminiPreset: AgentPreset = programPreset(SPEC, {
     const inherited = agentEnv(ctx);
     // The user's own Gemini home: their GEMINI_CLI_HOME when they set one, else their home folder.
     const userGeminiHome = inherited.GEMINI_CLI_HOME?.trim() || ctx.userHome;
-    const geminiHome = prepareGeminiHome({ privateDir: ctx.privateDir, userGeminiHome, council: ctx.council });
+    const geminiHome = prepareGeminiHome({ privateDir: ctx.privateDir, userGeminiHome, council: ctx.council, mcpServers: geminiMcpServers(councilMcpServer(ctx)) });
     const args: string[] = [];
     if (ctx.mode === 'headless') args.push(`--prompt=${task ?? ''}`, '--output-format', 'stream-json', '--yolo', '--skip-trust');
     else if (task !== null) args.push(`--prompt-interactive=${task}`);

@@ -49,6 +49,7 @@ export async function detectPreset(preset: AgentPreset, settings: Settings, env:
     problem: found.problem,
     locks: preset.locksFor?.(override) ?? preset.locks,
     modes: preset.modes,
+    noMcp: preset.noMcp ?? null,
   };
 }
 

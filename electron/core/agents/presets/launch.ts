@@ -9,7 +9,7 @@ import type { AgentPreset, Launch, LaunchContext } from '../types';
  * path) and asked for its version.
  */
 
-export function programPreset(spec: ProgramSpec, options: { locks: LockEnforcement; modes?: RunMode[]; resumes?: boolean; launch: (ctx: LaunchContext) => Promise<Launch> }): AgentPreset {
+export function programPreset(spec: ProgramSpec, options: { locks: LockEnforcement; noMcp?: string; modes?: RunMode[]; resumes?: boolean; launch: (ctx: LaunchContext) => Promise<Launch> }): AgentPreset {
   return {
     id: spec.id as AgentPreset['id'],
     label: spec.label,
@@ -17,6 +17,7 @@ export function programPreset(spec: ProgramSpec, options: { locks: LockEnforceme
     locks: options.locks,
     modes: options.modes ?? ['interactive', 'headless'],
     ...(options.resumes ? { resumes: true } : {}),
+    ...(options.noMcp ? { noMcp: options.noMcp } : {}),
     detect: ({ env, override, locateOnly }) => detectProgram(spec, { env: { ...env, ...override.env }, override, locateOnly }),
     launch: options.launch,
   };

@@ -1,5 +1,6 @@
 import type { AgentPreset } from '../types';
 import type { ProgramSpec } from './detect';
+import { councilMcpServer, opencodeMcp } from '../hooks/mcp';
 import { agentEnv, modelTimeoutMs, overrideArgs, programPreset, resolveProgram, resumeId } from './launch';
 
 /**
@@ -25,7 +26,7 @@ export const opencodePreset: AgentPreset = programPreset(SPEC, {
       ctx.mode === 'headless'
         ? ['run', '--format', 'json', ...(resume ? ['--session', resume] : []), ...model, ...overrideArgs(ctx), ctx.task]
         : [worktree, ...(resume ? ['--session', resume] : []), '--prompt', ctx.task, ...model, ...overrideArgs(ctx)];
-    const env = agentEnv(ctx);
+    const env = withCouncilMcp(agentEnv(ctx), opencodeMcp(councilMcpServer(ctx)));
     return { command: resolveProgram(SPEC, ctx), args, env, cwd: worktree, parser: null, answerDeadlineMs: modelTimeoutMs(ctx), modelServer: opencodeModelServer(env) };
   },
 });
@@ -43,4 +44,25 @@ export function opencodeModelServer(env: Record<string, string>): string | null 
   } catch {
     return null;
   }
+}
+
+/**
+ * council's MCP server (hooks/mcp.ts) in the `mcp` key of the config opencode gets in
+ * OPENCODE_CONFIG_CONTENT (merged by opencode over the user's config files, whose own servers stay):
+ * added to the user's own inline config when they set one, which is otherwise kept as it is.
+ */
+export function withCouncilMcp(env: Record<string, string>, mcp: Record<string, unknown>): Record<string, string> {
+  if (Object.keys(mcp).length === 0) return env;
+  let config: Record<string, unknown> = {};
+  if (env.OPENCODE_CONFIG_CONTENT?.trim()) {
+    try {
+      const parsed = JSON.parse(env.OPENCODE_CONFIG_CONTENT) as unknown;
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return env;
+      config = parsed as Record<string, unknown>;
+    } catch {
+      return env; // not JSON we can extend: left as the user wrote it (opencode says what is wrong)
+    }
+  }
+  const own = config.mcp !== null && typeof config.mcp === 'object' && !Array.isArray(config.mcp) ? (config.mcp as Record<string, unknown>) : {};
+  return { ...env, OPENCODE_CONFIG_CONTENT: JSON.stringify({ ...config, mcp: { ...own, ...mcp } }) };
 }
