@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,9 +8,11 @@ import type { Session } from '../../shared/models';
 import { Council } from '../../electron/core/council';
 import { RunStore } from '../../electron/core/agents/run-store';
 import { fakeAgentProgram } from '../agents/fake-agents';
-import { council as cli, councilJson } from '../helpers/cli';
+import { requireCli, testUser } from '../agents/harness';
+import { startModelServer } from '../support/model-server/index';
+import { council as cli, councilJson, REPO_ROOT } from '../helpers/cli';
 import { makeRepo, tempDir, type TestRepo } from '../helpers/repo';
-import { browserUnavailable, openApp, openRepo, screenshot, type Harness } from './browser';
+import { browserUnavailable, envWithoutAgents, openApp, openRepo, screenshot, type Harness } from './browser';
 
 /**
  * Issue 15, item 4 in real Chromium against a real `council serve`: a message written in a
@@ -189,4 +191,59 @@ describe.skipIf(unavailable !== null).sequential('messages in the app', () => {
     expect(await stateOf(page, 'Should errors use RFC 7807?')).toBe('read');
     await screenshot(page, 'messages-feed');
   }, 90_000);
+});
+
+/**
+ * The same from the app with the real Claude Code (interactive, hosted by the browser host) against
+ * the scripted model server: the message written in the session's Messages tab is typed into its
+ * terminal and is in the model's next request, on the same conversation.
+ */
+describe.skipIf(unavailable !== null)('a message from the app reaches the real Claude Code', () => {
+  const closers: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
+  });
+
+  it("is typed into its terminal and is in the model's next request", async () => {
+    requireCli('claude');
+    const server = await startModelServer([{ text: 'First answer: ALPHA-7731.' }, { text: 'Second answer: BRAVO-4409.' }]);
+    closers.push(() => server.close());
+    const user = testUser('claude', server.url);
+    const repo = makeRepo();
+    const council = Council.open(repo.root);
+    closers.push(() => council.close());
+    await council.ws.updateSettings({ agents: { claude: { path: path.join(REPO_ROOT, 'node_modules', '.bin', 'claude') } } });
+    const [session] = (await council.createSessions({ task: 'Say the first code word.', agent: 'claude' })) as [Session];
+    // A user who has used Claude Code before and trusts this folder: no start-up question.
+    const apiKey = user.env.ANTHROPIC_API_KEY as string;
+    writeFileSync(
+      path.join(user.home, '.claude.json'),
+      JSON.stringify({ hasCompletedOnboarding: true, theme: 'light', customApiKeyResponses: { approved: [apiKey.slice(-20)], rejected: [] }, projects: { [session.worktreePath]: { hasTrustDialogAccepted: true } } }),
+    );
+    const app = await openApp({ env: { ...user.env, PATH: envWithoutAgents().PATH as string, COUNCIL_APP_BIN: '', TERM: 'xterm-256color' } });
+    closers.push(() => app.close());
+    const url = new URL(app.host.url);
+    const invoke = async (command: string, input: unknown) => {
+      const response = await fetch(new URL('/api/invoke', url.origin), { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${url.searchParams.get('token') ?? ''}` }, body: JSON.stringify({ command, input }) });
+      return (await response.json()) as { ok: boolean; value?: unknown };
+    };
+    closers.push(() => invoke('agent.stop', { repo: repo.root, id: session.id }).then(() => undefined));
+    expect(await invoke('agent.start', { repo: repo.root, id: session.id, preset: 'claude', mode: 'interactive' })).toMatchObject({ ok: true });
+    const turnsWith = (text: string) => server.requests.filter((r) => r.kind === 'turn' && JSON.stringify(r.body).includes(text));
+    await expect.poll(() => turnsWith('Say the first code word.').length, { timeout: 60_000, interval: 250 }).toBeGreaterThan(0);
+    await expect.poll(() => council.context.get(session.id).status, { timeout: 60_000, interval: 250 }).toBe('done');
+
+    const page = app.page;
+    await openRepo(page, repo.root);
+    await page.getByTestId(`session-open-${session.id}`).click();
+    await page.getByTestId('tab-messages').click();
+    const text = 'Now say the second code word.';
+    await page.getByTestId('send-session-text').fill(text);
+    await page.getByTestId('send-session-send').click();
+    await expect.poll(() => page.locator('.message', { hasText: text }).locator('.message-state').textContent(), { timeout: 15_000 }).toBe('typed into its terminal');
+    await expect.poll(() => turnsWith(text).length, { timeout: 60_000, interval: 250 }).toBeGreaterThan(0);
+    expect(JSON.stringify(turnsWith(text)[0]!.body)).toContain('ALPHA-7731'); // the same conversation
+    expect(server.errors).toEqual([]);
+    await screenshot(page, 'messages-real-claude');
+  }, 240_000);
 });
