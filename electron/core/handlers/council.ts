@@ -89,7 +89,9 @@ export function councilHandlers({ repos, background }: HandlerDeps) {
             keepIfIdle: recipient === ALL_SESSIONS,
             ...(start ? { start } : {}),
           });
-          deliveries.push({ sessionId, delivered: done.delivered, note: done.note, run: done.run, ...(done.inboxId ? { inboxId: done.inboxId } : {}) });
+          // The run only for the supervisor (the app applies it, `council send` prints it); an agent's
+          // message tool answers in a few words.
+          deliveries.push({ sessionId, delivered: done.delivered, note: done.note, ...(sender ? {} : { run: done.run }), ...(done.inboxId ? { inboxId: done.inboxId } : {}) });
         } catch (err) {
           if (unsent === 'refuse') {
             // Nothing was sent: nothing is kept (the sender is told why, and how to send it).
