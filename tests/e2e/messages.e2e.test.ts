@@ -98,6 +98,13 @@ describe.skipIf(unavailable !== null).sequential('messages in the app', () => {
     // The log keeps it, with its delivery.
     const [kept] = await invoke<CouncilMessage[]>('council.messages', { repo: repo.root, id: interactive.id });
     expect(kept).toMatchObject({ from: 'supervisor', to: interactive.id, text: 'Please keep the old endpoint too.', deliveries: [{ sessionId: interactive.id, delivered: 'terminal' }] });
+    // The follow-up box above is the same way in: what it sends is in the conversation too.
+    await page.getByTestId('follow-up-text').fill('Also log each request.');
+    await page.getByTestId('follow-up-send').click();
+    await expect.poll(() => lines(stamps).length, { timeout: 10_000 }).toBe(2);
+    expect((JSON.parse(lines(stamps)[1]!) as { line: string }).line).toBe('Also log each request.');
+    await expect.poll(() => page.locator('[data-testid="conversation-list"] .message-text').allTextContents()).toEqual(['Please keep the old endpoint too.', 'Also log each request.']);
+    await expect.poll(() => stateOf(page, 'Also log each request.')).toBe('typed into its terminal');
     await screenshot(page, 'messages-session-interactive');
   }, 90_000);
 
@@ -125,12 +132,12 @@ describe.skipIf(unavailable !== null).sequential('messages in the app', () => {
     const page = app!.page;
     await page.getByTestId('nav-messages').click();
     await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/^#\/messages\?repo=/);
-    await expect.poll(() => page.locator('[data-testid="messages-feed"] .message').count()).toBe(2);
+    await expect.poll(() => page.locator('[data-testid="messages-feed"] .message').count()).toBe(3);
     await page.getByTestId('send-all-text').fill('Freeze the public API until 5pm.');
     await page.getByTestId('send-all-send').click();
     await expect.poll(() => page.getByTestId('send-all-sent').first().textContent()).toContain('Sent to 2 sessions');
-    await expect.poll(() => lines(stamps).length, { timeout: 10_000 }).toBe(2);
-    expect((JSON.parse(lines(stamps)[1]!) as { line: string }).line).toBe('Freeze the public API until 5pm.');
+    await expect.poll(() => lines(stamps).length, { timeout: 10_000 }).toBe(3);
+    expect((JSON.parse(lines(stamps)[2]!) as { line: string }).line).toBe('Freeze the public API until 5pm.');
     await expect.poll(() => stateOf(page, 'Freeze the public API')).toBe('1 delivered, 1 waiting');
     const all = page.locator('.message', { hasText: 'Freeze the public API' });
     expect(await all.getAttribute('data-to')).toBe('all');
@@ -139,7 +146,7 @@ describe.skipIf(unavailable !== null).sequential('messages in the app', () => {
     expect(lines(argv)).toHaveLength(2);
     // Newest last.
     const texts = await page.locator('[data-testid="messages-feed"] .message-text').allTextContents();
-    expect(texts).toEqual(['Please keep the old endpoint too.', 'Add a section on errors.', 'Freeze the public API until 5pm.']);
+    expect(texts).toEqual(['Please keep the old endpoint too.', 'Also log each request.', 'Add a section on errors.', 'Freeze the public API until 5pm.']);
   }, 60_000);
 
   it('written by another process (the CLI): appears live; messages to the supervisor are unread in the nav and the attention list until shown', async () => {
@@ -147,7 +154,7 @@ describe.skipIf(unavailable !== null).sequential('messages in the app', () => {
     // The feed is open: a message from one agent to another, written by the CLI, appears without a reload.
     const peer = cli(['send', interactive.id, '--from', headless.id, '-m', 'I renamed docs/api.md to docs/http.md'], { cwd: repo.root });
     expect(peer.code, peer.stderr).toBe(0);
-    await expect.poll(() => page.locator('[data-testid="messages-feed"] .message').count(), { timeout: 10_000 }).toBe(4);
+    await expect.poll(() => page.locator('[data-testid="messages-feed"] .message').count(), { timeout: 10_000 }).toBe(5);
     const between = page.locator('.message', { hasText: 'I renamed docs/api.md' });
     expect(await between.getAttribute('data-from')).toBe(headless.id);
     expect(await between.locator('.message-head').textContent()).toContain('Headless: write the docs');
@@ -187,7 +194,7 @@ describe.skipIf(unavailable !== null).sequential('messages in the app', () => {
     // The feed, after a reload, at its own address: everything, with its delivery.
     await page.getByTestId('nav-messages').click();
     await page.reload();
-    await expect.poll(() => page.locator('[data-testid="messages-feed"] .message').count(), { timeout: 15_000 }).toBe(5);
+    await expect.poll(() => page.locator('[data-testid="messages-feed"] .message').count(), { timeout: 15_000 }).toBe(6);
     expect(await stateOf(page, 'Should errors use RFC 7807?')).toBe('read');
     await screenshot(page, 'messages-feed');
   }, 90_000);
