@@ -72,6 +72,8 @@ function partFor(action: Action, tools: string[], cwd: string): GeminiPart {
       return { functionCall: { id: newId('call_'), name: pickTool(tools, ['read_file']), args: { file_path: path.resolve(cwd, action.path) } } };
     case 'shell':
       return { functionCall: { id: newId('call_'), name: pickTool(tools, ['run_shell_command']), args: { command: action.command, description: 'Scripted shell command' } } };
+    case 'tool':
+      return { functionCall: { id: newId('call_'), name: pickTool(tools, [action.name]), args: action.input } };
     case 'text':
       return { text: action.text };
     default:
