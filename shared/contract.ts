@@ -58,7 +58,7 @@ export const events = {
    */
   'state.changed': z.object({
     repo: z.string(),
-    kind: z.enum(['sessions', 'locks', 'context', 'settings', 'runs', 'queue', 'worktree', 'review']),
+    kind: z.enum(['sessions', 'locks', 'context', 'settings', 'runs', 'queue', 'worktree', 'review', 'messages']),
     sessionId: z.optional(SessionIdSchema),
   }),
   /**

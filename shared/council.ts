@@ -82,6 +82,22 @@ export type PeersView = z.infer<typeof PeersViewSchema>;
 export const SUPERVISOR = 'supervisor' as const;
 export const ALL_SESSIONS = 'all' as const;
 
+/**
+ * What became of a message for one session: typed into its agent's terminal, resumed (or started)
+ * with, waiting in its inbox (`queued`), read by its agent from the inbox (`read`), failed; or, for
+ * the supervisor, kept in the log (`logged`). The log keeps the state at sending; `council.messages`
+ * answers with the state now (the session's inbox says what happened to it since).
+ */
+export const MESSAGE_DELIVERY_STATES = ['terminal', 'resumed', 'queued', 'started', 'read', 'logged', 'failed'] as const;
+export const MessageDeliverySchema = z.object({
+  sessionId: z.string(),
+  delivered: z.enum(MESSAGE_DELIVERY_STATES),
+  note: z.string(),
+  /** The session's inbox message that carries it (absent: typed straight into a terminal). */
+  inboxId: z.optional(z.string()),
+});
+export type MessageDelivery = z.infer<typeof MessageDeliverySchema>;
+
 export const CouncilMessageSchema = z.object({
   id: z.string(),
   at: z.string(),
@@ -90,6 +106,10 @@ export const CouncilMessageSchema = z.object({
   /** A session id, `all`, or `supervisor`. */
   to: z.string(),
   text: z.string(),
+  /** Its delivery to each session it was for (absent while it is being delivered). */
+  deliveries: z.optional(z.array(MessageDeliverySchema)),
+  /** For a message to the supervisor: when the person saw it (absent: unread). */
+  readAt: z.optional(z.string()),
 });
 export type CouncilMessage = z.infer<typeof CouncilMessageSchema>;
 

@@ -206,26 +206,6 @@ export function agentCommands(program: Command, session: Command, door: Door): v
     );
 
   program
-    .command('send')
-    .description(
-      "a follow-up for a session's agent: typed into its terminal where it runs interactively (here or in the app), queued for a headless one (resumed with it when it ends), or the ended agent resumed on its own conversation with it; --start starts an agent when there is none",
-    )
-    .argument('<id>', 'session id or prefix')
-    .requiredOption('-m, --message <text>', 'the follow-up')
-    .option('--start', 'start an agent with the follow-up when the session has none (or its conversation cannot be resumed); it runs headless in the background')
-    .addOption(presetOption())
-    .action(
-      door(async ({ out, call, repo }, id, opts) => {
-        const o = opts as { message: string; start?: boolean; agent?: string };
-        if (o.agent !== undefined && !o.start) throw invalidInput('--agent names the agent to start: add --start');
-        if (o.agent !== undefined && !(AGENT_PRESET_IDS as readonly string[]).includes(o.agent)) throw invalidInput(`unknown agent preset "${o.agent}" (expected one of ${AGENT_PRESET_IDS.join(', ')})`);
-        const start = o.start ? { mode: 'headless' as const, ...(o.agent !== undefined ? { agent: o.agent as AgentRun['preset'] } : {}) } : undefined;
-        const sent = await call('agent.followUp', { repo: repo(), id: String(id), text: o.message, ...(start ? { start } : {}) });
-        out.done(sent, () => `${sent.delivered}: ${sent.note}${sent.delivered === 'resumed' || sent.delivered === 'started' ? `\nfollow with: council session logs ${String(id)} --follow` : ''}`);
-      }),
-    );
-
-  program
     .command('agent-host', { hidden: true })
     .description('(internal) hosts headless agent runs started by `council run` / `session create --headless`')
     .requiredOption('--sessions <ids>', 'comma-separated session ids')

@@ -6,6 +6,7 @@ import { coreCaller, repoPath, type Door, type HandlerSource } from './core-call
 import { lockCommands } from './locks';
 import { hookCommands } from './hook';
 import { mcpCommand } from './mcp';
+import { messageCommands } from './messages';
 import { mergeCommands } from './merge';
 import { createOutput, reportFailure, reportUsageError } from './output';
 import { serveCommand } from './serve';
@@ -57,6 +58,7 @@ export function buildProgram(onFailure: (exitCode: number) => void = () => undef
   serveCommand(program, door);
   settingsCommands(program, door);
   reviewCommands(program, door);
+  messageCommands(program, door);
   hookCommands(program);
   mcpCommand(program);
   return program;

@@ -70,7 +70,7 @@ export class RepositoryWatch {
         // Agents edit (their context and runs say so): that session is read again. Sessions come and
         // go, the base moves (queue), locks change: the radar sees those itself, no worktree re-read.
         if ((change.kind === 'context' || change.kind === 'runs') && change.sessionId) radar.note(change.sessionId);
-        else if (change.kind !== 'settings' && change.kind !== 'review') radar.poke();
+        else if (change.kind !== 'settings' && change.kind !== 'review' && change.kind !== 'messages') radar.poke();
       }
     });
     const stopUser = await watchUserSettings(council.ws.settingsScopes.user.file, () => council.emit('state', { kind: 'settings' }));

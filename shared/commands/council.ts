@@ -3,6 +3,7 @@ import { CouncilMessageSchema, PeerConflictSchema, PeersViewSchema, RadarStampSc
 import { InboxMessageSchema } from '../follow-ups';
 import { QueueEntrySchema, RadarFileDetailSchema } from '../merge';
 import { FileLockSchema } from '../file-lock';
+import { AgentPresetIdSchema, AgentRunSchema, RunModeSchema } from '../agents';
 import { id, path, repo } from './fields';
 
 /**
@@ -52,12 +53,30 @@ export const councilCommands = {
    * it as a follow-up does (typed into an interactive agent, queued for a running headless one and
    * read from its inbox or resumed with it when it ends; a finished agent is resumed with a message
    * sent to it alone). Kept in the repository's message log (bounded).
+   * For one session from the supervisor: `start` starts an agent with it when the session has none
+   * (or its conversation cannot be resumed), as `agent.followUp` does; `unsent: 'refuse'` refuses
+   * (and keeps nothing) instead of leaving it in the inbox when no agent can take it (`council send`).
    */
   'council.send': {
-    input: z.strictObject({ repo: repo(), from: z.optional(id()), to: z.string().check(z.minLength(1), z.maxLength(16)), text: messageText() }),
+    input: z.strictObject({
+      repo: repo(),
+      from: z.optional(id()),
+      to: z.string().check(z.minLength(1), z.maxLength(16)),
+      text: messageText(),
+      start: z.optional(z.strictObject({ agent: z.optional(AgentPresetIdSchema), mode: RunModeSchema })),
+      unsent: z.optional(z.enum(['queue', 'refuse'])),
+    }),
     output: z.object({
       message: CouncilMessageSchema,
-      deliveries: z.array(z.object({ sessionId: z.string(), delivered: z.enum(['terminal', 'resumed', 'queued', 'started', 'logged', 'failed']), note: z.string() })),
+      deliveries: z.array(
+        z.object({
+          sessionId: z.string(),
+          delivered: z.enum(['terminal', 'resumed', 'queued', 'started', 'logged', 'failed']),
+          note: z.string(),
+          /** The run that has it (typed into, resumed or started with, or waited for). */
+          run: z.optional(z.nullable(AgentRunSchema)),
+        }),
+      ),
     }),
   },
   /**
@@ -68,7 +87,16 @@ export const councilCommands = {
     input: z.strictObject({ repo: repo(), id: id(), peek: z.optional(z.boolean()) }),
     output: z.object({ messages: z.array(InboxMessageSchema), unread: z.int() }),
   },
-  /** The repository's message log, newest last: all of it, or what one session sent or got. */
+  /**
+   * The person supervising has seen the messages sent to them (by one session, or all): they stop
+   * counting as unread (the app's badges). Answers how many were marked.
+   */
+  'council.read': {
+    input: z.strictObject({ repo: repo(), id: z.optional(id()) }),
+    output: z.object({ read: z.int() }),
+  },
+  /** The repository's message log, newest last: all of it, or what one session sent or got; each
+   * delivery with its state now. */
   'council.messages': {
     input: z.strictObject({ repo: repo(), id: z.optional(id()), limit: z.optional(z.int().check(z.gte(1), z.lte(500))) }),
     output: z.array(CouncilMessageSchema),

@@ -945,8 +945,32 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
       await ok('council.send', { repo: repo.root, to: a, text: 'two' });
       expect(await ok('council.messages', { repo: repo.root })).toEqual([expect.objectContaining({ from: a, to: b, text: 'one' }), expect.objectContaining({ from: 'supervisor', to: a, text: 'two' })]);
       expect(await ok('council.messages', { repo: repo.root, id: b })).toEqual([expect.objectContaining({ text: 'one' })]);
+      // Each delivery as it stands now: b's agent read "one" from its inbox since it was sent.
+      expect((await ok<{ deliveries: { delivered: string }[] }[]>('council.messages', { repo: repo.root, id: b }))[0]!.deliveries).toEqual([expect.objectContaining({ sessionId: b, delivered: 'queued' })]);
+      await ok('council.inbox', { repo: repo.root, id: b });
+      expect((await ok<{ deliveries: { delivered: string }[] }[]>('council.messages', { repo: repo.root, id: b }))[0]!.deliveries).toEqual([expect.objectContaining({ sessionId: b, delivered: 'read', note: expect.stringContaining('read by its agent') })]);
+      // One session, from the supervisor, refusing what no agent can take: refused, and nothing kept.
+      expect(await call('council.send', { repo: repo.root, to: a, text: 'three', unsent: 'refuse' })).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringContaining('has no agent yet') } });
+      expect((await ok<{ text: string }[]>('council.messages', { repo: repo.root })).map((m) => m.text)).toEqual(['one', 'two']);
+      expect(await call('council.send', { repo: repo.root, to: 'all', text: 'x', unsent: 'refuse' })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
     },
     malformed: { input: { repo: '/r', limit: 0 }, names: 'limit' },
+  },
+  'council.read': {
+    valid: async () => {
+      const a = await oneSession();
+      const b = await oneSession();
+      await ok('council.send', { repo: repo.root, from: a, to: 'supervisor', text: 'from a' });
+      await ok('council.send', { repo: repo.root, from: b, to: 'supervisor', text: 'from b' });
+      const unread = async () => (await ok<{ to: string; readAt?: string }[]>('council.messages', { repo: repo.root })).filter((m) => m.to === 'supervisor' && m.readAt === undefined).length;
+      expect(await unread()).toBe(2);
+      expect(await ok('council.read', { repo: repo.root, id: a })).toEqual({ read: 1 });
+      expect(await unread()).toBe(1);
+      expect(await ok('council.read', { repo: repo.root })).toEqual({ read: 1 });
+      expect(await ok('council.read', { repo: repo.root })).toEqual({ read: 0 });
+      expect(await unread()).toBe(0);
+    },
+    malformed: { input: { repo: '/r', id: 3 }, names: 'id' },
   },
   'council.merge': {
     valid: async () => {

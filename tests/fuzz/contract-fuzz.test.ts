@@ -377,6 +377,7 @@ const PLANS: Record<CommandName, Plan> = {
   // Resumes an agent when it can: only ever fuzzed with a failing repository or sender.
   'council.send': { effect: 'writes', failVia: ['repo', 'from'], kinds: { from: 'sessionId' } },
   'council.inbox': { effect: 'writes', failVia: ['repo', 'id'] },
+  'council.read': { effect: 'writes', failVia: ['repo', 'id'] },
   'council.messages': { effect: 'reads' },
   'council.merge': { effect: 'reads' },
 };

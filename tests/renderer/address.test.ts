@@ -9,7 +9,7 @@ import type { Route } from '../../renderer/src/app/navigation';
 
 const id = fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 1, maxLength: 16 });
 const route: fc.Arbitrary<Route> = fc.oneof(
-  fc.constantFrom<Route>({ view: 'board' }, { view: 'locks' }, { view: 'settings' }),
+  fc.constantFrom<Route>({ view: 'board' }, { view: 'locks' }, { view: 'settings' }, { view: 'messages' }),
   fc.record({ view: fc.constantFrom('radar' as const, 'queue' as const), focus: fc.option(id, { nil: null }) }),
   fc.record({ view: fc.constant('session' as const), sessionId: id, tab: fc.constantFrom(...SESSION_TABS) }),
   fc.record({ view: fc.constant('compare' as const), ids: fc.array(id, { minLength: 2, maxLength: 4 }) }),

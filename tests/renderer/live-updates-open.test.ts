@@ -11,7 +11,7 @@ import type { Result } from '../../shared/errors';
 const asked: string[] = [];
 let watchAnswered: (result: Result<unknown>) => void = () => undefined;
 const answerOf = (command: string): Result<unknown> => {
-  if (command === 'sessions.list' || command === 'agent.runs' || command === 'locks.list' || command === 'queue.list') return { ok: true, value: [] };
+  if (command === 'sessions.list' || command === 'agent.runs' || command === 'locks.list' || command === 'queue.list' || command === 'council.messages') return { ok: true, value: [] };
   if (command === 'settings.list') return { ok: false, error: { code: 'internal', message: 'not in this test' } };
   if (command === 'radar.get') return { ok: false, error: { code: 'invalid-input', message: 'unknown command "radar.get"' } };
   return { ok: true, value: {} };
@@ -43,13 +43,13 @@ describe('opening a repository', () => {
       await settle();
       // watch.repo has not answered: the cards, their runs, their review and queue chips are already asked for and shown.
       expect(asked).toContain('watch.repo');
-      expect(asked.filter((c) => c !== 'watch.repo').sort()).toEqual(['agent.runs', 'queue.list', 'review.list', 'sessions.list']);
+      expect(asked.filter((c) => c !== 'watch.repo').sort()).toEqual(['agent.runs', 'council.messages', 'queue.list', 'review.list', 'sessions.list']);
       expect(sessions.sessionsStore.get().status).toBe('ready');
 
       watchAnswered({ ok: true, value: { watching: true } });
       await settle();
       const after = asked.slice(asked.indexOf('queue.list') + 1).filter((c) => c !== 'watch.repo');
-      expect(after.sort()).toEqual(['agent.runs', 'locks.list', 'queue.list', 'radar.get', 'review.list', 'sessions.list', 'settings.list']);
+      expect(after.sort()).toEqual(['agent.runs', 'council.messages', 'locks.list', 'queue.list', 'radar.get', 'review.list', 'sessions.list', 'settings.list']);
     } finally {
       stop();
     }

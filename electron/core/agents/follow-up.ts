@@ -32,6 +32,9 @@ export interface FollowUpResult {
   run: AgentRun | null;
   /** What happened, in a sentence. */
   note: string;
+  /** The session's inbox message that carries it (absent: typed straight into a terminal here),
+   * so its later fate (read, resumed with) can be looked up (issue 15: the message feed). */
+  inboxId?: string;
 }
 
 /** Where a resumed or started agent runs: in this process (the app), or a detached worker (the CLI). */
@@ -105,23 +108,23 @@ export async function sendFollowUp(manager: AgentManager, ref: string, text: str
   if (run && hostAlive) {
     const message = await manager.inbox.append(session.id, line, from);
     if (run.mode === 'headless') {
-      return { delivered: 'queued', run, note: `${run.preset} runs headless and reads no input: it will be resumed with this follow-up when its run ${run.id} ends` };
+      return { delivered: 'queued', run, inboxId: message.id, note: `${run.preset} runs headless and reads no input: it will be resumed with this follow-up when its run ${run.id} ends` };
     }
     const until = Date.now() + (options.waitMs ?? 3000);
     for (;;) {
       const now = manager.inbox.get(session.id, message.id);
-      if (now && now.state === 'terminal') return { delivered: 'terminal', run, note: `typed into ${run.preset}'s terminal by the process hosting it (pid ${run.hostPid})` };
+      if (now && now.state === 'terminal') return { delivered: 'terminal', run, inboxId: message.id, note: `typed into ${run.preset}'s terminal by the process hosting it (pid ${run.hostPid})` };
       if (now && now.state === 'failed') throw new CouncilError('conflict', `the follow-up was not delivered: ${now.error ?? 'the host refused it'}`);
       if (Date.now() >= until) break;
       await sleep(25);
     }
-    return { delivered: 'queued', run, note: `queued for the process hosting ${run.preset} (pid ${run.hostPid}); it types it into the agent's terminal when it looks` };
+    return { delivered: 'queued', run, inboxId: message.id, note: `queued for the process hosting ${run.preset} (pid ${run.hostPid}); it types it into the agent's terminal when it looks` };
   }
 
   // 3. No agent running: resume the ended one on its conversation, or start one.
   if (options.keepIfIdle) {
-    await manager.inbox.append(session.id, line, from);
-    return { delivered: 'queued', run, note: `no agent runs in session ${session.id}: kept in its inbox (its agent reads it there, or gets it with its next follow-up)` };
+    const kept = await manager.inbox.append(session.id, line, from);
+    return { delivered: 'queued', run, inboxId: kept.id, note: `no agent runs in session ${session.id}: kept in its inbox (its agent reads it there, or gets it with its next follow-up)` };
   }
   const start = options.start;
   const canResume = run !== null && run.agentSessionId !== null && presetFor(run.preset).resumes === true && (start?.agent === undefined || start.agent === run.preset);
@@ -140,7 +143,7 @@ export async function sendFollowUp(manager: AgentManager, ref: string, text: str
   const wanted = start?.mode ?? (canResume && runner.interactive ? (run as AgentRun).mode : runner.interactive ? 'interactive' : 'headless');
   if (wanted === 'interactive' && !runner.interactive) throw invalidInput('an interactive agent needs the app (or `council session create` in a terminal): start it headless here, or send the follow-up from the app');
   // Follow-ups that were left waiting (their host went away) go first, then this one.
-  await manager.inbox.append(session.id, line, from);
+  const appended = await manager.inbox.append(session.id, line, from);
   const pending = manager.inbox.pending(session.id);
   const taken = await manager.inbox.mark(
     session.id,
@@ -155,6 +158,7 @@ export async function sendFollowUp(manager: AgentManager, ref: string, text: str
   return {
     delivered: how,
     run: started,
+    inboxId: appended.id,
     note: how === 'resumed' ? `${label} resumed on its conversation (${run?.agentSessionId}) with the follow-up, ${started.mode}, run ${started.id}` : `${label} started ${started.mode} with the follow-up as its prompt, run ${started.id}`,
   };
 }

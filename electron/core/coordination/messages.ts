@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { MessageLogSchema, type CouncilMessage } from '../../../shared/council';
+import { MessageLogSchema, SUPERVISOR, type CouncilMessage } from '../../../shared/council';
 import { readJsonOrNull, withMutex, writeJson } from '../state/json-store';
 import type { StatePaths } from '../state/paths';
 
@@ -32,4 +32,29 @@ export class MessageLog {
     });
     return full;
   }
+
+  /** Changes one message in place (nothing when it is no longer kept). */
+  async update(id: string, change: (message: CouncilMessage) => CouncilMessage | null): Promise<void> {
+    await withMutex(this.paths.messages, () => {
+      const messages = this.all();
+      const index = messages.findIndex((m) => m.id === id);
+      if (index === -1) return;
+      const next = change(messages[index] as CouncilMessage);
+      writeJson(this.paths.messages, { version: 1, messages: next === null ? messages.filter((m) => m.id !== id) : messages.map((m, i) => (i === index ? next : m)) }, 'rename-only');
+    });
+  }
+
+  /** Marks the unread messages to the supervisor (from one session, or all) read; answers how many. */
+  async markRead(from: string | null): Promise<number> {
+    if (!this.all().some((m) => unread(m, from))) return 0;
+    let count = 0;
+    await withMutex(this.paths.messages, () => {
+      const at = new Date().toISOString();
+      const messages = this.all().map((m) => (unread(m, from) ? (count++, { ...m, readAt: at }) : m));
+      if (count > 0) writeJson(this.paths.messages, { version: 1, messages }, 'rename-only');
+    });
+    return count;
+  }
 }
+
+const unread = (m: CouncilMessage, from: string | null): boolean => m.to === SUPERVISOR && m.readAt === undefined && (from === null || m.from === from);

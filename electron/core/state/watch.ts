@@ -3,11 +3,11 @@ import path from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import type { StatePaths } from './paths';
 
-export type StateChangeKind = 'sessions' | 'locks' | 'context' | 'settings' | 'runs' | 'queue' | 'review';
+export type StateChangeKind = 'sessions' | 'locks' | 'context' | 'settings' | 'runs' | 'queue' | 'review' | 'messages';
 
 export interface StateChange {
   kind: StateChangeKind;
-  /** For `context`, `runs` and `review`: the session whose record changed. */
+  /** For `context`, `runs`, `review` and (an inbox) `messages`: the session whose record changed. */
   sessionId?: string;
 }
 
@@ -20,6 +20,8 @@ export function classifyStatePath(paths: StatePaths, file: string): StateChange 
     if (first === path.basename(paths.registry) || first === path.basename(paths.removedLog)) return { kind: 'sessions' };
     if (first === path.basename(paths.settings)) return { kind: 'settings' };
     if (first === path.basename(paths.queue)) return { kind: 'queue' };
+    // The message log (issue 15), and the inboxes folder appearing (as reviews, below).
+    if (first === path.basename(paths.messages) || first === path.basename(paths.inbox)) return { kind: 'messages' };
     // The reviews folder appearing (the repository's first review): chokidar reads a new folder,
     // then watches it, and a file renamed into it between the two is not reported; a change naming
     // no session has every review read again.
@@ -31,6 +33,8 @@ export function classifyStatePath(paths: StatePaths, file: string): StateChange 
   if (first === path.basename(paths.contextDir)) return { kind: 'context', sessionId: path.basename(second, '.json') };
   if (first === path.basename(paths.runs)) return { kind: 'runs', sessionId: second.split('.')[0] ?? '' };
   if (first === path.basename(paths.reviews)) return { kind: 'review', sessionId: path.basename(second, '.json') };
+  // A session's inbox: a message to it was typed in, read or resumed with (its delivery changed).
+  if (first === path.basename(paths.inbox)) return { kind: 'messages', sessionId: path.basename(second, '.json') };
   return null;
 }
 

@@ -5,6 +5,8 @@ import { AttentionList } from '../features/attention/AttentionList';
 import { BoardScreen } from '../features/board/BoardScreen';
 import { CompareScreen } from '../features/compare/CompareScreen';
 import { LocksScreen } from '../features/locks/LocksScreen';
+import { MessagesScreen } from '../features/messages/MessagesScreen';
+import { UnreadBadge } from '../features/messages/UnreadBadge';
 import { cancelMerge, mergeRequest } from './stores/merge-request-store';
 import { queueCounts } from '../models/queue-model';
 import { queueStore } from './stores/queue-store';
@@ -58,6 +60,7 @@ export function RepoWorkspace({ repo }: { repo: RepoInfo }) {
           <NavButton route={route} to="radar" label="Radar" badge={<RadarNavBadge />} />
           <NavButton route={route} to="queue" label="Queue" badge={<QueueNavBadge />} />
           <NavButton route={route} to="locks" label="Locks" />
+          <NavButton route={route} to="messages" label="Messages" badge={<UnreadBadge nav testId="nav-messages-unread" />} />
           <NavButton route={route} to="settings" label="Settings" />
         </nav>
         <div className="header-actions">
@@ -75,6 +78,7 @@ export function RepoWorkspace({ repo }: { repo: RepoInfo }) {
             {route.view === 'queue' ? <QueueScreen repo={repo.root} baseBranch={repo.branch} focus={route.focus} /> : null}
           </Suspense>
           {route.view === 'locks' ? <LocksScreen repo={repo.root} /> : null}
+          {route.view === 'messages' ? <MessagesScreen repo={repo.root} /> : null}
           {route.view === 'settings' ? <SettingsScreen /> : null}
           {route.view === 'session' ? (
             <div className="session-layout">
@@ -96,7 +100,7 @@ export function RepoWorkspace({ repo }: { repo: RepoInfo }) {
   );
 }
 
-type NavTarget = 'board' | 'radar' | 'queue' | 'locks' | 'settings';
+type NavTarget = 'board' | 'radar' | 'queue' | 'locks' | 'messages' | 'settings';
 
 function NavButton({ route, to, label, badge }: { route: Route; to: NavTarget; label: string; badge?: ReactNode }) {
   const current = route.view === to || (to === 'board' && (route.view === 'session' || route.view === 'compare'));

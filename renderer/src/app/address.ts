@@ -7,20 +7,20 @@ import type { DiffPlace, Route, SessionTab } from './navigation';
  * keeps the window's location and the app's state in step.
  *
  *   #/board?repo=/path/to/repo
- *   #/session/3f2a1b/diff?repo=…          (terminal, shell, events, diff, context, locks)
+ *   #/session/3f2a1b/diff?repo=…          (terminal, shell, events, diff, review, messages, context, locks)
  *   #/session/3f2a1b/diff?repo=…&view=commit&sha=9c1e…&file=src/a.ts
  *                                          (the diff's view: uncommitted, commit [sha], since [from];
  *                                           and a file to land on)
  *   #/radar?repo=…   #/radar/3f2a1b?repo=…  (focused on one session's pairs)
  *   #/queue?repo=…   #/queue/<entry>?repo=…
- *   #/locks?repo=…   #/settings?repo=…
+ *   #/locks?repo=…   #/settings?repo=…   #/messages?repo=…
  *   #/compare/3f2a1b,77aa01?repo=…
  *
  * The fragment never reaches a server (the browser host's token travels apart, see
  * browser-transport.ts), and the renderer trusts nothing in it: an id is only looked up.
  */
 
-export const SESSION_TABS: readonly SessionTab[] = ['terminal', 'shell', 'events', 'diff', 'review', 'context', 'locks'];
+export const SESSION_TABS: readonly SessionTab[] = ['terminal', 'shell', 'events', 'diff', 'review', 'messages', 'context', 'locks'];
 
 /** A repository and a screen in it, as an address names them. */
 export interface Place {
@@ -40,6 +40,7 @@ export function addressOf(place: Place): string {
     case 'board':
     case 'locks':
     case 'settings':
+    case 'messages':
       path = route.view;
       break;
     case 'radar':
@@ -120,6 +121,7 @@ function routeOf([view, a, b, ...rest]: string[]): Route | null {
     case 'board':
     case 'locks':
     case 'settings':
+    case 'messages':
       return a === undefined ? { view } : null;
     case 'radar':
     case 'queue':

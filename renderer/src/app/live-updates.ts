@@ -14,7 +14,8 @@ import { refreshSessions, sessionsStore } from './stores/sessions-store';
 import { refreshReviews } from './stores/reviews-store';
 import { refreshSettings } from './stores/settings-store';
 import { openQueue, openSession } from './navigation';
-import { planRefresh, refreshesQueue, refreshesReviews, type StateKind } from './refresh-plan';
+import { planRefresh, refreshesMessages, refreshesQueue, refreshesReviews, type StateKind } from './refresh-plan';
+import { refreshMessages } from './stores/messages-store';
 import { runKey, watchNeedsInput, watchQueueNotices } from './state-notices';
 
 /** The board's first paint: its cards, their agent runs and their merge-queue chips and buttons. */
@@ -23,6 +24,8 @@ function refreshBoard(): void {
   void refreshRuns();
   // The cards' review chips (before the queue's: the same first paint).
   void refreshReviews();
+  // The cards' and the nav's unread messages (before the queue's, as the reviews).
+  void refreshMessages();
   void refreshQueue();
 }
 
@@ -33,6 +36,7 @@ function refreshAll(): void {
   void refreshRuns();
   void refreshQueue();
   void refreshReviews();
+  void refreshMessages();
   // The radar once per load (the board's badges); its screen asks again when opened. A host
   // without it answers "unknown command" once, and is not asked again until the radar is opened.
   if (radarStore.get().status !== 'unavailable') void refreshRadar();
@@ -61,6 +65,7 @@ export function startRepoLive(repo: string): () => void {
     if (plan.runs) void refreshRuns();
     if (refreshesQueue(kinds)) void refreshQueue();
     if (refreshesReviews(kinds)) void refreshReviews();
+    if (refreshesMessages(kinds)) void refreshMessages();
   });
 
   const watch = async () => {

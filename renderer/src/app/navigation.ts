@@ -2,7 +2,7 @@ import type { DiffView } from '../../../shared/commands/diff';
 import { createStore } from '../lib/create-store';
 
 /** Which screen of an open repository is showing; the window's address names it too (address.ts), so Back and a reload work. */
-export type SessionTab = 'terminal' | 'shell' | 'events' | 'diff' | 'review' | 'context' | 'locks';
+export type SessionTab = 'terminal' | 'shell' | 'events' | 'diff' | 'review' | 'messages' | 'context' | 'locks';
 export type Route =
   | { view: 'board' }
   | { view: 'locks' }
@@ -11,6 +11,8 @@ export type Route =
   /** The merge queue; `focus` is an entry to scroll to and highlight. */
   | { view: 'queue'; focus: string | null }
   | { view: 'settings' }
+  /** The repository's messages: every one between sessions and the person supervising, newest last. */
+  | { view: 'messages' }
   /**
    * On the diff tab, `diff` names what it shows: a view other than all changes (uncommitted, a
    * commit, since a commit) and a file to land on; absent, all changes from the top.

@@ -43,3 +43,9 @@ export function refreshesReviews(kinds: Iterable<StateKind>): boolean {
   for (const kind of kinds) if (kind === 'review' || kind === 'context' || kind === 'runs') return true;
   return false;
 }
+
+/** messages → the message log (`council.messages`): a message kept, or its delivery changed (an inbox). */
+export function refreshesMessages(kinds: Iterable<StateKind>): boolean {
+  for (const kind of kinds) if (kind === 'messages') return true;
+  return false;
+}

@@ -1,5 +1,6 @@
 import { stopSelecting } from './compare-selection-store';
 import { resetLocks } from './locks-store';
+import { resetMessages } from './messages-store';
 import { resetPresets } from './presets-store';
 import { resetQueue } from './queue-store';
 import { resetRadar } from './radar-store';
@@ -22,6 +23,7 @@ export function resetRepoStores(repo: string | null): void {
   resetQueue(repo);
   resetRadar(repo);
   resetReviews(repo);
+  resetMessages(repo);
   stopSelecting();
   sessionStats.reset();
 }

@@ -112,7 +112,8 @@ export function RunControls({ repo, session, status }: { repo: string; session: 
 }
 
 /**
- * A follow-up for the session's agent, in every state (agent.followUp): sent to a running
+ * A follow-up for the session's agent, in every state (as agent.followUp, through council.send so
+ * that it is kept in the session's conversation): sent to a running
  * interactive agent, queued for a running headless one, an ended one resumed with it, or — no agent
  * yet, or one that cannot be resumed — an agent started with it (its preset and mode chosen here).
  * The button says which (models/follow-up-plan.ts).
@@ -136,10 +137,14 @@ function FollowUp({ repo, session, run }: { repo: string; session: Session; run:
     }
     setBusy(true);
     setError(null);
-    const result = await call('agent.followUp', {
+    // A message to the session (council.send): delivered as agent.followUp does, and kept in the
+    // repository's message log (the session's conversation); refused, and not kept, when no agent
+    // can take it.
+    const result = await call('council.send', {
       repo,
-      id: session.id,
+      to: session.id,
       text,
+      unsent: 'refuse',
       ...(plan.kind === 'start' && startPreset !== null ? { start: { agent: startPreset, mode } } : {}),
     });
     setBusy(false);
@@ -147,9 +152,14 @@ function FollowUp({ repo, session, run }: { repo: string; session: Session; run:
       setError(result.error.message);
       return;
     }
+    const sent = result.value.deliveries[0];
     setText('');
-    if (result.value.run !== null) applyRun(result.value.run);
-    notify({ tone: 'success', title: followUpNotice(result.value.delivered, result.value.run?.mode ?? null), detail: result.value.note, testId: 'follow-up-sent' });
+    if (sent === undefined || sent.delivered === 'logged' || sent.delivered === 'failed') {
+      setError(sent?.note ?? 'the follow-up was not delivered');
+      return;
+    }
+    if (sent.run) applyRun(sent.run);
+    notify({ tone: 'success', title: followUpNotice(sent.delivered, sent.run?.mode ?? null), detail: sent.note, testId: 'follow-up-sent' });
   };
   return (
     <form

@@ -5,12 +5,15 @@ import { formatRelative } from '../../lib/format';
 import { StatusChip } from '../../components/StatusChip';
 import { useStoreSelector } from '../../lib/create-store';
 import { byAttention, needingYou, type AttentionSection } from '../../models/attention';
-import { openSession, type SessionTab } from '../../app/navigation';
+import { navigate, openSession, type SessionTab } from '../../app/navigation';
 import { queueStore } from '../../app/stores/queue-store';
 import { radarStore } from '../../app/stores/radar-store';
 import { sessionsStore } from '../../app/stores/sessions-store';
 import { reviewsStore } from '../../app/stores/reviews-store';
 import { ReviewChip } from '../review/ReviewChip';
+import { UnreadBadge } from '../messages/UnreadBadge';
+import { messagesStore } from '../../app/stores/messages-store';
+import { unreadTotal } from '../../models/messages-model';
 
 /**
  * The compact session list beside a session's work, attention first (models/attention.ts): what
@@ -25,11 +28,17 @@ export function AttentionList({ repo, current, tab }: { repo: string; current: s
   const mergedInto = useStoreSelector(radarStore, (state) => state.mergedInto);
   const sections = useMemo(() => byAttention(cards, entries, reviews, mergedInto), [cards, entries, reviews, mergedInto]);
   const waiting = needingYou(sections);
+  const unread = useStoreSelector(messagesStore, (state) => unreadTotal(state.messages));
   return (
     <nav className="attention-list" aria-label="Sessions, what needs you first" data-testid="attention-list">
       <p className="attention-summary" data-testid="attention-needing" data-count={waiting}>
         {waiting === 0 ? 'Nothing needs you' : `${waiting} ${waiting === 1 ? 'session needs' : 'sessions need'} you`}
       </p>
+      {unread > 0 ? (
+        <button type="button" className="attention-unread link-button" data-testid="attention-unread" data-count={unread} onClick={() => navigate({ view: 'messages' })}>
+          {unread} unread {unread === 1 ? 'message' : 'messages'} to you
+        </button>
+      ) : null}
       {sections.map((section) =>
         section.cards.length === 0 || section.group === 'archived' ? null : <Group key={section.group} section={section} current={current} tab={tab} />,
       )}
@@ -62,6 +71,7 @@ function Group({ section, current, tab }: { section: AttentionSection; current: 
               <span className="attention-meta">
                 <StatusChip status={card.context.status} />
                 <ReviewChip sessionId={card.session.id} testId={`attention-review-${card.session.id}`} />
+                <UnreadBadge sessionId={card.session.id} testId={`attention-unread-${card.session.id}`} />
                 <span className="mono muted">{card.session.id}</span>
               </span>
             </button>

@@ -14,6 +14,7 @@ import { compareSelection, toggleSelected } from '../../app/stores/compare-selec
 import { MergeButton, SessionQueueChip } from '../queue/SessionMergeControls';
 import { RadarBadge } from '../radar/RadarBadge';
 import { ReviewChip } from '../review/ReviewChip';
+import { UnreadBadge } from '../messages/UnreadBadge';
 import { requestRemove } from '../../app/stores/remove-request-store';
 import { sessionStats, useSessionStats } from '../../app/stores/session-stats-store';
 
@@ -78,6 +79,7 @@ export const SessionCard = memo(function SessionCard({ card, index }: { card: Se
         <RadarBadge sessionId={id} onCard />
         <SessionQueueChip sessionId={id} />
         <ReviewChip sessionId={id} />
+        <UnreadBadge sessionId={id} testId={`card-unread-${id}`} />
         <MergeButton sessionId={id} quiet />
       </div>
 

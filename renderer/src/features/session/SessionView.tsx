@@ -16,6 +16,8 @@ import { MergeButton, SessionQueueChip } from '../queue/SessionMergeControls';
 import { RadarBadge } from '../radar/RadarBadge';
 import { ReviewChip } from '../review/ReviewChip';
 import { ReviewTab } from '../review/ReviewTab';
+import { ConversationTab } from '../messages/MessagesScreen';
+import { UnreadBadge } from '../messages/UnreadBadge';
 import { ContextTab } from './ContextTab';
 import { SessionLocksTab } from './SessionLocksTab';
 import { requestRemove } from '../../app/stores/remove-request-store';
@@ -32,13 +34,14 @@ const TABS: { id: SessionTab; label: string }[] = [
   { id: 'events', label: 'Events' },
   { id: 'diff', label: 'Diff' },
   { id: 'review', label: 'Review' },
+  { id: 'messages', label: 'Messages' },
   { id: 'context', label: 'Context' },
   { id: 'locks', label: 'Locks' },
 ];
 
 /**
  * One session: what it is (task, branch, worktree, base), its agent run (state, Start/Stop/Resume),
- * and its terminal, agent events, diff, context and locks.
+ * and its terminal, agent events, diff, review, messages (its conversation), context and locks.
  */
 export function SessionView({ repo, sessionId, tab }: { repo: string; sessionId: string; tab: SessionTab }) {
   const { cards, status } = useStore(sessionsStore);
@@ -93,6 +96,7 @@ export function SessionView({ repo, sessionId, tab }: { repo: string; sessionId:
           <DiffTab repo={repo} sessionId={sessionId} onSelectLines={inline.onSelectLines} widgets={inline.widgets} actionsFor={actionsFor} sinceFrom={sinceFrom ?? null} />
         </div>
         {tab === 'review' ? <ReviewTab repo={repo} sessionId={sessionId} /> : null}
+        {tab === 'messages' ? <ConversationTab repo={repo} sessionId={sessionId} /> : null}
         {tab === 'context' ? <ContextTab card={card} /> : null}
         {tab === 'locks' ? <SessionLocksTab card={card} /> : null}
       </div>
@@ -199,6 +203,7 @@ function Tabs({ sessionId, active }: { sessionId: string; active: SessionTab }) 
           onClick={() => openSession(sessionId, t.id)}
         >
           {t.label}
+          {t.id === 'messages' ? <UnreadBadge sessionId={sessionId} testId="tab-messages-unread" /> : null}
         </button>
       ))}
     </div>

@@ -1,0 +1,70 @@
+import { memo } from 'react';
+import type { CouncilMessage } from '../../../../shared/council';
+import { SUPERVISOR } from '../../../../shared/council';
+import { Relative } from '../../components/TimeSince';
+import { openSession } from '../../app/navigation';
+import { deliveryLabel, deliverySummary, party } from '../../models/messages-model';
+
+/**
+ * Messages, newest last: who → whom, when, how its delivery stands (each session's, in the
+ * tooltip and the details), and the text. A session named is a link to its conversation.
+ * `self`: the session whose conversation this is (its side is "this session").
+ */
+export function MessageList({ messages, tasks, self, testId }: { messages: readonly CouncilMessage[]; tasks: ReadonlyMap<string, string>; self?: string; testId: string }) {
+  return (
+    <ol className="message-list" data-testid={testId} aria-live="polite">
+      {messages.map((m) => (
+        <MessageItem key={m.id} message={m} tasks={tasks} self={self} />
+      ))}
+    </ol>
+  );
+}
+
+const MessageItem = memo(function MessageItem({ message: m, tasks, self }: { message: CouncilMessage; tasks: ReadonlyMap<string, string>; self: string | undefined }) {
+  const state = deliverySummary(m);
+  const mine = m.from === SUPERVISOR;
+  const side = mine ? 'from-you' : m.to === SUPERVISOR ? 'to-you' : 'between';
+  const detail = (m.deliveries ?? []).filter((d) => d.sessionId !== SUPERVISOR);
+  return (
+    <li className={`message message-${side}${m.to === SUPERVISOR && m.readAt === undefined ? ' message-unread' : ''}`} data-testid={`message-${m.id}`} data-from={m.from} data-to={m.to}>
+      <div className="message-head">
+        <Who who={m.from} tasks={tasks} self={self} />
+        <span className="message-arrow" aria-label="to">
+          →
+        </span>
+        <Who who={m.to} tasks={tasks} self={self} />
+        <span className="spacer" />
+        <span className={`message-state message-state-${state.tone}`} data-testid={`message-state-${m.id}`} title={detail.map((d) => `${tasks.get(d.sessionId) ?? d.sessionId}: ${d.note}`).join('\n') || undefined}>
+          {state.text}
+        </span>
+        <span className="muted message-time">
+          <Relative at={m.at} />
+        </span>
+      </div>
+      <p className="message-text">{m.text}</p>
+      {detail.length > 1 ? (
+        <ul className="message-deliveries">
+          {detail.map((d) => {
+            const label = deliveryLabel(d);
+            return (
+              <li key={d.sessionId} className={`message-state-${label.tone}`} title={d.note}>
+                <span className="mono">{d.sessionId}</span> {label.text}
+              </li>
+            );
+          })}
+        </ul>
+      ) : null}
+    </li>
+  );
+});
+
+function Who({ who, tasks, self }: { who: string; tasks: ReadonlyMap<string, string>; self: string | undefined }) {
+  if (who === self) return <span className="message-party">this session</span>;
+  const name = party(who, tasks);
+  if (!tasks.has(who)) return <span className="message-party">{name}</span>;
+  return (
+    <button type="button" className="link-button message-party" title={`Session ${who}`} onClick={() => openSession(who, 'messages')}>
+      {name} <span className="mono muted">({who})</span>
+    </button>
+  );
+}
