@@ -5,12 +5,15 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { useStore } from '../../lib/create-store';
 import { parseLines } from '../../models/review-model';
 import { commentDraft } from '../../app/stores/reviews-store';
+import { useSessionReview } from './use-session-review';
 
 /**
  * A new pending comment: file, side, lines and text. A selection made elsewhere (the diff's lines,
  * through `startComment` in app/stores/reviews-store.ts) fills it in.
  */
-export function CommentForm({ repo, sessionId, files }: { repo: string; sessionId: string; files: readonly string[] }) {
+export function CommentForm({ repo, sessionId }: { repo: string; sessionId: string }) {
+  // The session's changed files, for the file box's suggestions: kept up to date while the form is shown.
+  const files = useSessionReview(repo, sessionId, { files: true }).files ?? [];
   const draft = useStore(commentDraft);
   const [path, setPath] = useState('');
   const [side, setSide] = useState<ReviewSide>('new');

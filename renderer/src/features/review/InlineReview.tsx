@@ -1,39 +1,20 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ReviewCommentView, ReviewView } from '../../../../shared/review';
-import { api, call } from '../../api';
+import { call } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { commentAnchor, lineSpan } from '../../models/review-model';
 import { CommentControls, useCommentActions } from './CommentControls';
 import type { LineSelection, LineWidget } from '../diff/FileSection';
-
-/** State changes that can change what the review shows (as the Review tab reads them). */
-const RELOAD_ON = new Set(['review', 'context', 'runs', 'worktree']);
-
-/** The session's review (`review.get`), live: read again on every change that can change it. */
-export function useReview(repo: string, sessionId: string): { review: ReviewView | null; reload: () => void } {
-  const [review, setReview] = useState<ReviewView | null>(null);
-  const asked = useRef(0);
-  const load = useCallback(async () => {
-    const n = ++asked.current;
-    const result = await call('review.get', { repo, id: sessionId });
-    if (n === asked.current && result.ok) setReview(result.value);
-  }, [repo, sessionId]);
-  useEffect(() => {
-    void load();
-    return api.on('state.changed', (payload) => {
-      if (payload.repo === repo && RELOAD_ON.has(payload.kind) && (payload.sessionId === sessionId || (payload.kind === 'review' && payload.sessionId === undefined))) void load();
-    });
-  }, [load, repo, sessionId]);
-  return { review, reload: () => void load() };
-}
+import { useSessionReview } from './use-session-review';
 
 /**
  * Commenting in place (issue 14, item 3): lines chosen in the diff's gutter open a comment box
  * under them (Add comment: `review.comment`), and every comment of the review, pending or sent,
  * shows under its lines with its marks (outdated, addressed, open) in whatever view has them.
  */
-export function useInlineReview(repo: string, sessionId: string): { review: ReviewView | null; onSelectLines: (sel: LineSelection) => void; widgets: LineWidget[] } {
-  const { review, reload } = useReview(repo, sessionId);
+export function useInlineReview(repo: string, sessionId: string, shown: boolean): { review: ReviewView | null; onSelectLines: (sel: LineSelection) => void; widgets: LineWidget[] } {
+  // Shown (the diff tab is open): its comments' marks follow the worktree; hidden, only the review's own changes.
+  const { review } = useSessionReview(repo, sessionId, { marks: shown });
   const [draft, setDraft] = useState<LineSelection | null>(null);
   const onSelectLines = useCallback((sel: LineSelection) => setDraft(sel), []);
   const widgets = useMemo(() => {
@@ -54,10 +35,7 @@ export function useInlineReview(repo: string, sessionId: string): { review: Revi
             repo={repo}
             sessionId={sessionId}
             selection={draft}
-            onDone={(added) => {
-              setDraft(null);
-              if (added) reload();
-            }}
+            onDone={() => setDraft(null)}
           />
         ),
       });

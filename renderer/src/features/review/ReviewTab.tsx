@@ -1,15 +1,13 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { ReviewCommentView, ReviewView } from '../../../../shared/review';
-import { api, call } from '../../api';
+import { call } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { notify } from '../../components/notices';
 import { commentGroups, reviewChipLabel } from '../../models/review-model';
 import { CommentForm } from './CommentForm';
 import { showDiffView } from '../../app/diff-address';
 import { CommentItem } from './CommentItem';
-
-/** State changes that can change what the review shows: the review, the agent (ready for re-review), the files (outdated, addressed). */
-const RELOAD_ON = new Set(['review', 'context', 'runs', 'worktree']);
+import { useSessionReview } from './use-session-review';
 
 /**
  * A session's code review (issue 14, item 4): its status, a form for a new comment, the pending
@@ -17,31 +15,8 @@ const RELOAD_ON = new Set(['review', 'context', 'runs', 'worktree']);
  * addressed or open, and Approve (and merge).
  */
 export function ReviewTab({ repo, sessionId }: { repo: string; sessionId: string }) {
-  const [view, setView] = useState<ReviewView | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [files, setFiles] = useState<string[]>([]);
-  const asked = useRef(0);
-  const load = useCallback(async () => {
-    const n = ++asked.current;
-    const result = await call('review.get', { repo, id: sessionId });
-    if (n !== asked.current) return;
-    if (result.ok) {
-      setView(result.value);
-      setError(null);
-    } else setError(result.error.message);
-  }, [repo, sessionId]);
-
-  useEffect(() => {
-    void load();
-    void call('sessions.changes', { repo, id: sessionId }).then((result) => {
-      if (result.ok) setFiles(result.value.map((f) => f.path));
-    });
-    return api.on('state.changed', (payload) => {
-      // A review change naming no session: the repository's first review folder appeared (read them all again).
-      if (payload.repo === repo && RELOAD_ON.has(payload.kind) && (payload.sessionId === sessionId || (payload.kind === 'review' && payload.sessionId === undefined))) void load();
-    });
-  }, [load, repo, sessionId]);
-
+  // The comments' outdated and addressed marks follow the worktree while this tab is open.
+  const { review: view, error } = useSessionReview(repo, sessionId, { marks: true });
   if (view === null) return error ? <ErrorMessage message={error} testId="review-load-error" /> : <p className="muted">Loading the review…</p>;
   const groups = commentGroups(view.comments);
   return (
@@ -63,7 +38,7 @@ export function ReviewTab({ repo, sessionId }: { repo: string; sessionId: string
         </div>
       ) : null}
       <ErrorMessage message={error} />
-      <CommentForm repo={repo} sessionId={sessionId} files={files} />
+      <CommentForm repo={repo} sessionId={sessionId} />
       <CommentList title="Pending" testId="review-pending" repo={repo} sessionId={sessionId} comments={groups.pending} empty="No pending comments." />
       <Decision repo={repo} sessionId={sessionId} pending={groups.pending.length} />
       {groups.open.length + groups.addressed.length > 0 ? (

@@ -55,7 +55,7 @@ export function SessionView({ repo, sessionId, tab }: { repo: string; sessionId:
     if (tab === 'shell') setShellOpened(true);
   }, [tab]);
   // Lines chosen in the diff's gutter open a comment box under them; the review's comments show under their lines.
-  const inline = useInlineReview(repo, sessionId);
+  const inline = useInlineReview(repo, sessionId, tab === 'diff');
   const actionsFor = useMemo(() => discardActionsFor(sessionId), [sessionId]);
   const sinceFrom = inline.review !== null && inline.review.status !== 'none' ? inline.review.sinceSnapshot : null;
 
