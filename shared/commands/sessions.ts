@@ -72,8 +72,11 @@ export const sessionCommands = {
       kept: z.array(z.object({ id: z.string(), reason: z.string() })),
       /** How long a session had to be idle to be a candidate (the stale setting unless asked). */
       olderThanMs: z.int(),
-      /** Sessions not idle that long, with how long each has been (they were not candidates). */
-      recent: z.array(z.object({ id: z.string(), idleMs: z.int() })),
+      /**
+       * Sessions not idle that long, with how long each has been (they were not candidates); `reason`
+       * when it could not be removed however long it stayed idle (unmerged work, uncommitted files…).
+       */
+      recent: z.array(z.object({ id: z.string(), idleMs: z.int(), reason: z.optional(z.string()) })),
     }),
   },
   /** Brings the registry and git's worktree list into agreement; what it did, by kind of repair. */

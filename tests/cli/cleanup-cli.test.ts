@@ -98,3 +98,30 @@ describe('council session cleanup', () => {
     await waitUntil(() => !isAlive(child), 'the agent to be gone', 5000);
   });
 });
+
+describe('council session cleanup, sessions that hold work', () => {
+  it('a young session with unmerged or uncommitted work is listed with that reason, not as "not idle long enough"', async () => {
+    const repo = makeRepo();
+    const c = Council.open(repo.root);
+    const [young, committed, dirty] = (await c.createSessions({ task: 'young', count: 3 })) as Session[];
+    await c.ws.updateSettings({ staleAfterMinutes: 7 * 24 * 60 });
+    writeIn(committed!.worktreePath, 'c.txt', 'c\n');
+    gitSync(committed!.worktreePath, 'add', '-A');
+    gitSync(committed!.worktreePath, 'commit', '-q', '-m', 'c');
+    writeIn(dirty!.worktreePath, 'src/a.ts', 'export const a = 9;\n');
+
+    const text = council(['session', 'cleanup'], { cwd: repo.root });
+    expect(text.code, text.stderr).toBe(0);
+    const lines = text.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('removed nothing: no session is idle for more than 7 days (the stale setting)');
+    expect(lines[1]).toBe('kept 2 sessions whatever their idle time:');
+    expect(lines.slice(2, 4).map((l) => l.replace(/ \(idle [^)]*\)$/, '')).sort()).toEqual([`  ${committed!.id}: has 1 unmerged commit`, `  ${dirty!.id}: has uncommitted changes in 1 file`].sort());
+    expect(lines[4]).toMatch(new RegExp(`^not idle long enough to be removed: ${young!.id} \\(idle [^)]*\\)$`));
+    expect(lines).toHaveLength(5);
+
+    const json = councilJson<CleanupAnswer>(['session', 'cleanup'], { cwd: repo.root });
+    if (!json.result.ok) throw new Error(json.result.error.message);
+    const reasons = Object.fromEntries(json.result.value.recent.map((r) => [r.id, (r as { reason?: string }).reason ?? null]));
+    expect(reasons).toEqual({ [young!.id]: null, [committed!.id]: 'has 1 unmerged commit', [dirty!.id]: 'has uncommitted changes in 1 file' });
+  });
+});

@@ -11,8 +11,11 @@ export interface CleanupResult {
   kept: { id: string; reason: string }[];
   /** The idle time a session needed to be a candidate (the stale setting, or what was asked). */
   olderThanMs: number;
-  /** Sessions not idle that long (not candidates), with how long each has been idle. */
-  recent: { id: string; idleMs: number }[];
+  /**
+   * Sessions not idle that long (not candidates), with how long each has been idle, and, when it
+   * could not be removed however long it stayed idle, why (the reason a candidate would be kept for).
+   */
+  recent: { id: string; idleMs: number; reason?: string }[];
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -31,11 +34,11 @@ export async function cleanupSessions(ws: Workspace, olderThanMs: number): Promi
     if (session.state !== 'ready') continue;
     const context = contexts.get(session.id);
     const lastActive = Date.parse(context?.updatedAt ?? session.createdAt);
+    const reason = await unsafeReason(ws, session, context?.filesLocked ?? []);
     if (now - lastActive < olderThanMs) {
-      result.recent.push({ id: session.id, idleMs: Math.max(0, now - lastActive) });
+      result.recent.push({ id: session.id, idleMs: Math.max(0, now - lastActive), ...(reason ? { reason } : {}) });
       continue;
     }
-    const reason = await unsafeReason(ws, session, context?.filesLocked ?? []);
     if (reason) {
       result.kept.push({ id: session.id, reason });
       continue;
