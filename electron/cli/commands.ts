@@ -32,7 +32,7 @@ function contextLines(c: SessionContextView): string {
   ];
   if (c.currentFile) lines.push(`file      ${c.currentFile}`);
   if (c.progress) lines.push(`progress  ${c.progress}`);
-  if (c.message) lines.push(`message   ${c.message}`);
+  if (c.message && !(c.status === 'blocked' && c.message === c.blockedReason)) lines.push(`message   ${c.message}`);
   if (c.status === 'blocked') lines.push(`blocked   ${c.blockedReason ?? ''}${c.blockedOn ? ` (on ${c.blockedOn})` : ''}`);
   if (c.filesLocked.length) lines.push(`locks     ${c.filesLocked.join(', ')}`);
   return lines.join('\n');
@@ -104,16 +104,30 @@ export function sessionCommands(program: Command, door: Door): Command {
     .action(
       door(async ({ out, call, repo }, id) => {
         const value = await call('sessions.show', { repo: repo(), id: String(id) });
-        const { session: s, stats, context } = value;
-        out.done(value, () =>
-          [
+        const { session: s, stats, context, update } = value;
+        out.done(value, () => {
+          const files = `${stats.filesChanged} ${stats.filesChanged === 1 ? 'file' : 'files'}, +${stats.insertions} -${stats.deletions}`;
+          const lines = [
             `id        ${s.id}`,
             `branch    ${s.branch} (from ${s.baseBranch})`,
             `worktree  ${s.worktreePath}`,
-            `changes   ${stats.ahead} ahead, ${stats.behind} behind; ${stats.filesChanged} ${stats.filesChanged === 1 ? 'file' : 'files'}, +${stats.insertions} -${stats.deletions}${stats.dirty ? ', uncommitted changes' : ''}`,
-            contextLines(context).split('\n').slice(1).join('\n'),
-          ].join('\n'),
-        );
+            // During a conflicted update the worktree holds the base's incoming changes: the counts are the session's own.
+            update
+              ? `changes   ${stats.ahead} ahead, ${stats.behind} behind; ${files} of its own (what the update brings in not counted)`
+              : `changes   ${stats.ahead} ahead, ${stats.behind} behind; ${files}${stats.dirty ? ', uncommitted changes' : ''}`,
+          ];
+          if (update) {
+            lines.push(
+              `update    the ${update.strategy} of ${s.baseBranch} stopped on conflicts in ${update.files.length} ${update.files.length === 1 ? 'file' : 'files'}: ${update.files.join(', ')}`,
+              `          resolve them in the worktree and commit (council session commit ${s.id} -m "…"), or undo it: council session update ${s.id} --abort`,
+            );
+          }
+          // The update's own mark in the context says the same as the line above: shown once.
+          const said = update ? (text: string | null) => text !== null && text.startsWith(`update from ${s.baseBranch}`) : () => false;
+          const shown = { ...context, message: said(context.message) ? null : context.message, blockedReason: said(context.blockedReason) ? 'by the conflicted update above' : context.blockedReason };
+          lines.push(contextLines(shown).split('\n').slice(1).join('\n'));
+          return lines.join('\n');
+        });
       }),
     );
 

@@ -56,7 +56,13 @@ export const sessionCommands = {
   /** One session: where it is, its changes against the base, its context and locks. */
   'sessions.show': {
     input: z.strictObject({ repo: repo(), id: id() }),
-    output: z.object({ session: SessionSchema, stats: SessionStatsSchema, context: SessionContextViewSchema }),
+    output: z.object({
+      session: SessionSchema,
+      stats: SessionStatsSchema,
+      context: SessionContextViewSchema,
+      /** An update from its base that stopped on conflicts, still in its worktree (absent: none). */
+      update: z.optional(z.object({ strategy: z.enum(['merge', 'rebase']), files: z.array(z.string()) })),
+    }),
   },
   /** Commits everything in the session's worktree (`commit` null: there was nothing to commit). */
   'sessions.commit': {

@@ -93,6 +93,47 @@ describe('council session update', () => {
   });
 });
 
+describe('council session show during a conflicted update', () => {
+  it('names the conflict once, with its files, and counts only the session\'s own changes', async () => {
+    const { root, id, wt } = await setup();
+    // The base: a conflicting change to b.ts and 40 new lines elsewhere (which come in with the update).
+    writeIn(root, 'src/b.ts', 'export const b = "base";\n');
+    writeIn(root, 'src/big.txt', `${Array.from({ length: 40 }, (_, i) => `base ${i}`).join('\n')}\n`);
+    gitSync(root, 'add', '-A');
+    gitSync(root, 'commit', '-qm', 'base changes b, adds big');
+    writeIn(wt, 'src/b.ts', 'export const b = "session";\n');
+    writeIn(wt, 'src/own.txt', 'mine\n');
+    gitSync(wt, 'add', '-A');
+    gitSync(wt, 'commit', '-qm', 'session changes b, adds own');
+    const before = cli(['session', 'show', id], { cwd: root });
+    const ownChanges = /changes {3}1 ahead, 1 behind; (2 files, \+2 -1)/.exec(before.stdout)?.[1];
+    expect(ownChanges, before.stdout).toBe('2 files, +2 -1');
+
+    expect(cli(['session', 'update', id], { cwd: root }).code).toBe(3);
+    const shown = cli(['session', 'show', id], { cwd: root });
+    expect(shown.code, shown.stderr).toBe(0);
+    const lines = shown.stdout.trimEnd().split('\n');
+    expect(lines).toContain('changes   1 ahead, 1 behind; 2 files, +2 -1 of its own (what the update brings in not counted)');
+    expect(lines).toContain('update    the merge of main stopped on conflicts in 1 file: src/b.ts');
+    expect(lines).toContain(`          resolve them in the worktree and commit (council session commit ${id} -m "…"), or undo it: council session update ${id} --abort`);
+    // Said once: the context's own copy of the reason is not repeated.
+    expect(shown.stdout.match(/stopped on conflicts/g)).toHaveLength(1);
+    expect(lines.find((l) => l.startsWith('status'))).toMatch(/^status {4}blocked/);
+    expect(lines).toContain('blocked   by the conflicted update above');
+    expect(lines.some((l) => l.startsWith('message'))).toBe(false);
+
+    const json = JSON.parse(cli(['--json', 'session', 'show', id], { cwd: root }).stdout) as { value: { update?: { strategy: string; files: string[] }; stats: { filesChanged: number; insertions: number } } };
+    expect(json.value.update).toEqual({ strategy: 'merge', files: ['src/b.ts'] });
+    expect(json.value.stats).toMatchObject({ filesChanged: 2, insertions: 2 });
+
+    // Undone: no update line, the counts as before.
+    expect(cli(['session', 'update', id, '--abort'], { cwd: root }).code).toBe(0);
+    const after = cli(['session', 'show', id], { cwd: root });
+    expect(after.stdout).not.toContain('update    ');
+    expect(after.stdout).toContain('changes   1 ahead, 1 behind; 2 files, +2 -1\n');
+  });
+});
+
 describe('council session open', () => {
   it('starts the program of the setting, in the worktree, with the worktree as {path}', async () => {
     const { root, id, wt } = await setup();

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { SessionCard } from '../../../shared/contract';
 import type { RunResult } from '../../../shared/agents';
 import { runSessions } from '../agents/executor';
@@ -12,6 +14,8 @@ import { inspectWork } from '../sessions/inspect';
 import type { HandlerDeps } from './deps';
 import { listRemoved } from '../sessions/removed-log';
 import { clearResolvedUpdateMark } from '../sessions/update-base';
+import { unmergedPaths } from '../git/diff';
+import { updateInProgress } from '../git/update';
 
 /** Sessions: create (and launch agents in them), inspect, commit, remove, clean up, reconcile. */
 
@@ -76,7 +80,8 @@ export function sessionHandlers({ repos, background }: HandlerDeps) {
     'sessions.show': async ({ repo, id }) => {
       const council = await repos.open(repo);
       const session = council.session(id);
-      return { session, stats: await council.stats(session.id), context: council.context.get(session.id) };
+      const [stats, update] = await Promise.all([council.stats(session.id), updateState(session.worktreePath)]);
+      return { session, stats, context: council.context.get(session.id), ...(update ? { update } : {}) };
     },
     'sessions.changes': async ({ repo, id }) => {
       const council = await repos.open(repo);
@@ -96,4 +101,11 @@ export function sessionHandlers({ repos, background }: HandlerDeps) {
     'sessions.cleanup': async ({ repo, olderThanMs }) => (await repos.open(repo)).cleanup(olderThanMs),
     'sessions.reconcile': async ({ repo }) => ({ ...(await (await repos.open(repo)).reconcile()) }),
   } satisfies HandlerTable;
+}
+
+/** A conflicted update from base left in a worktree: merge or rebase, and the files in conflict. */
+async function updateState(worktree: string): Promise<{ strategy: 'merge' | 'rebase'; files: string[] } | null> {
+  if (!existsSync(path.join(worktree, '.git'))) return null;
+  const strategy = await updateInProgress(worktree);
+  return strategy === null ? null : { strategy, files: await unmergedPaths(worktree) };
 }

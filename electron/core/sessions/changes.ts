@@ -64,8 +64,9 @@ export async function sessionChanges(ws: Workspace, s: Session): Promise<Changed
 }
 
 /** The changed files, and the worktree's uncommitted entries they were partly made from. */
-export async function collectChanges(ws: Workspace, s: Session): Promise<{ files: ChangedFile[]; uncommitted: StatusEntry[] }> {
-  const inWorktree = existsSync(path.join(s.worktreePath, '.git'));
+export async function collectChanges(ws: Workspace, s: Session, options: { committedOnly?: boolean } = {}): Promise<{ files: ChangedFile[]; uncommitted: StatusEntry[] }> {
+  // committedOnly: the branch's commits, as when there is no worktree folder.
+  const inWorktree = options.committedOnly !== true && existsSync(path.join(s.worktreePath, '.git'));
   const cwd = inWorktree ? s.worktreePath : ws.repo.mainRoot;
   const [diff, status] = await Promise.all([
     diffSummary(cwd, diffArgs(ws, s, inWorktree)),

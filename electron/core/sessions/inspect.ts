@@ -6,6 +6,9 @@ import { countCommits, leftRightCounts } from '../git/history';
 import { snapshotTree } from '../git/index-file';
 import { worktreeStatus } from '../git/status';
 import { collectChanges } from './changes';
+import type { ChangedFile } from '../../../shared/models';
+import type { StatusEntry } from '../git/parse';
+import { updateInProgress } from '../git/update';
 import { mergeState } from './merge-state';
 import { branchCommit, branchRef } from '../git/refs';
 import type { Workspace } from '../workspace';
@@ -57,13 +60,25 @@ async function hiddenChanges(worktree: string): Promise<string[]> {
   return pathsDiffering(worktree, 'HEAD', await snapshotTree(worktree));
 }
 
+/**
+ * The session's changes. While an update from its base stopped on conflicts (a merge or rebase in
+ * progress in its worktree), the worktree holds the base's incoming changes too: the session's own
+ * are then its branch's commits (an update starts only from a clean worktree, so nothing else).
+ */
+async function ownChanges(ws: Workspace, s: Session): Promise<{ files: ChangedFile[]; uncommitted: StatusEntry[] }> {
+  const inWorktree = existsSync(path.join(s.worktreePath, '.git'));
+  if (!inWorktree || (await updateInProgress(s.worktreePath)) === null) return collectChanges(ws, s);
+  const [committed, uncommitted] = await Promise.all([collectChanges(ws, s, { committedOnly: true }), worktreeStatus(s.worktreePath)]);
+  return { files: committed.files, uncommitted };
+}
+
 /** Ahead/behind the base branch, and the change since the fork point including uncommitted work
  * (the same file list the diff view shows, summed). */
 export async function sessionStats(ws: Workspace, s: Session): Promise<SessionStats> {
   const target = await mergeTarget(ws, s);
   const [[behind, ahead], { files, uncommitted }] = await Promise.all([
     leftRightCounts(ws.repo.mainRoot, target, branchRef(s.branch)),
-    collectChanges(ws, s),
+    ownChanges(ws, s),
   ]);
   const dirty = uncommitted.length > 0;
   const state = await mergeState(ws, s, { target, ahead, dirty });
