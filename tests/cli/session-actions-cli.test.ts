@@ -134,6 +134,45 @@ describe('council session show during a conflicted update', () => {
   });
 });
 
+describe('the "update was undone" note', () => {
+  const message = (root: string, id: string): string | null => (JSON.parse(cli(['--json', 'context', 'show', id], { cwd: root }).stdout) as { value: { message: string | null } }).value.message;
+
+  it('says how the update ended until the next action on the session, or its next change', async () => {
+    const { root, id, wt } = await setup();
+    writeIn(root, 'src/b.ts', 'export const b = "base";\n');
+    gitSync(root, 'commit', '-qam', 'base changes b');
+    writeIn(wt, 'src/b.ts', 'export const b = "session";\n');
+    gitSync(wt, 'commit', '-qam', 'session changes b');
+    const conflictThenUndo = () => {
+      expect(cli(['session', 'update', id], { cwd: root }).code).toBe(3);
+      expect(cli(['session', 'update', id, '--abort'], { cwd: root }).code).toBe(0);
+      expect(message(root, id)).toBe('the update from main was undone');
+    };
+
+    // The next action: a commit.
+    conflictThenUndo();
+    writeIn(wt, 'src/own.txt', 'mine\n');
+    expect(cli(['session', 'commit', id, '-m', 'more work'], { cwd: root }).code).toBe(0);
+    expect(message(root, id)).toBeNull();
+
+    // The next action: a discard.
+    conflictThenUndo();
+    writeIn(wt, 'src/own.txt', 'changed\n');
+    expect(cli(['session', 'discard', id, 'src/own.txt'], { cwd: root }).code).toBe(0);
+    expect(message(root, id)).toBeNull();
+
+    // The session's next change: its agent's hook says it works (no message of its own).
+    conflictThenUndo();
+    expect(cli(['context', 'update', '--session', id, '--status', 'working', '--file', 'src/b.ts'], { cwd: root }).code).toBe(0);
+    expect(message(root, id)).toBeNull();
+
+    // An agent's own message is its own: kept.
+    expect(cli(['context', 'update', '--session', id, '--message', 'halfway'], { cwd: root }).code).toBe(0);
+    expect(cli(['context', 'update', '--session', id, '--status', 'done'], { cwd: root }).code).toBe(0);
+    expect(message(root, id)).toBe('halfway');
+  });
+});
+
 describe('council session open', () => {
   it('starts the program of the setting, in the worktree, with the worktree as {path}', async () => {
     const { root, id, wt } = await setup();

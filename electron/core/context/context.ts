@@ -22,6 +22,7 @@ import { CouncilError, invalidInput } from '../errors';
 import { FileLocks } from '../locks/file-locks';
 import { fileVersion, readJsonOrNull, withMutex, writeJson } from '../state/json-store';
 import { contextFile, type StatePaths } from '../state/paths';
+import { isUpdateNote } from '../sessions/update-base';
 import type { RepoState } from '../state/repo-state';
 
 /**
@@ -152,6 +153,8 @@ export class ContextStore {
       const current = readContext(file) ?? initial(session, session.createdAt);
       const now = new Date().toISOString();
       const merged: SessionContext = { ...current, ...stripUndefined(changes), updatedAt: now };
+      // How the last update from base ended ("… was undone") is true until the session changes again.
+      if (changes.message === undefined && isUpdateNote(current.message)) merged.message = null;
       if (changes.status && changes.status !== 'blocked' && changes.blockedReason === undefined) {
         merged.blockedReason = null;
         merged.blockedOn = null;

@@ -8,7 +8,7 @@ import { collectChanges } from '../sessions/changes';
 import { discardChange } from '../sessions/discard';
 import { mergeTarget } from '../sessions/inspect';
 import { openWorktree } from '../sessions/open-worktree';
-import { abortUpdateFromBase, updateFromBase } from '../sessions/update-base';
+import { abortUpdateFromBase, clearUpdateNote, updateFromBase } from '../sessions/update-base';
 import type { HandlerDeps } from './deps';
 
 /** What a reviewer does to a session: discard a change, update from base, open the worktree, see what a merge lands. */
@@ -20,7 +20,10 @@ export function sessionActionHandlers({ repos }: HandlerDeps) {
     'sessions.discard': async ({ repo, id, path, hunk, hunkText }) => {
       if (hunk !== undefined && hunkText !== undefined) throw invalidInput('name the hunk once: by its number (hunk) or by its text (hunkText), not both');
       const council = await repos.open(repo);
-      return discardChange(council.ws, council.session(id), path, hunkText ?? hunk);
+      const session = council.session(id);
+      const done = await discardChange(council.ws, session, path, hunkText ?? hunk);
+      await clearUpdateNote(council.context, session.id);
+      return done;
     },
     'sessions.updateFromBase': async ({ repo, id, strategy, abort }) => {
       const council = await repos.open(repo);
@@ -28,7 +31,9 @@ export function sessionActionHandlers({ repos }: HandlerDeps) {
       if (abort) return abortUpdateFromBase(council.context, session);
       const merging = council.queue.list().find((e) => e.sessionId === session.id && (e.state === 'checking' || e.state === 'merging'));
       if (merging) throw conflict(`session ${session.id} is being merged by the queue (entry ${merging.id}, ${merging.state}): update it from its base once that is over`);
-      return updateFromBase(council.ws, council.context, session, { strategy, agentRunning: agentRunningIn(council.ws.paths, session.id) });
+      const done = await updateFromBase(council.ws, council.context, session, { strategy, agentRunning: agentRunningIn(council.ws.paths, session.id) });
+      if (done.state !== 'conflict') await clearUpdateNote(council.context, session.id);
+      return done;
     },
     'sessions.open': async ({ repo, id, target }) => {
       const council = await repos.open(repo);

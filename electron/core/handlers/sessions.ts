@@ -13,7 +13,7 @@ import { sessionChanges, sessionFileDiff } from '../sessions/changes';
 import { inspectWork } from '../sessions/inspect';
 import type { HandlerDeps } from './deps';
 import { listRemoved } from '../sessions/removed-log';
-import { clearResolvedUpdateMark } from '../sessions/update-base';
+import { clearResolvedUpdateMark, clearUpdateNote } from '../sessions/update-base';
 import { unmergedPaths } from '../git/diff';
 import { updateInProgress } from '../git/update';
 
@@ -94,8 +94,11 @@ export function sessionHandlers({ repos, background }: HandlerDeps) {
     'sessions.commit': async ({ repo, id, message }) => {
       const council = await repos.open(repo);
       const result = await council.commit(id, message);
-      // A conflicted update from base, resolved and now committed, no longer blocks the session.
-      if (result.commit) await clearResolvedUpdateMark(council.context, council.session(result.id)).catch(() => undefined);
+      if (result.commit) {
+        // The last update's outcome is over once something else happened; a conflicted update, resolved and now committed, no longer blocks the session.
+        await clearUpdateNote(council.context, result.id).catch(() => undefined);
+        await clearResolvedUpdateMark(council.context, council.session(result.id)).catch(() => undefined);
+      }
       return result;
     },
     'sessions.cleanup': async ({ repo, olderThanMs }) => (await repos.open(repo)).cleanup(olderThanMs),

@@ -102,7 +102,7 @@ export async function abortUpdateFromBase(context: ContextStore, session: Sessio
   await abortUpdate(cwd, pending);
   const now = context.get(session.id);
   if (now.status === 'blocked' && (now.blockedReason ?? '').startsWith(REASON_PREFIX)) {
-    await context.update(session.id, { status: 'idle', blockedReason: null, message: `the update from ${session.baseBranch} was undone` });
+    await context.update(session.id, { status: 'idle', blockedReason: null, message: `${NOTE_PREFIX}${session.baseBranch} was undone` });
   }
   return { id: session.id, baseBranch: session.baseBranch, strategy: pending, state: 'aborted', commitsIn: 0, files: [], head: await headCommit(cwd), resolvePrompt: null };
 }
@@ -115,5 +115,19 @@ export async function clearResolvedUpdateMark(context: ContextStore, session: Se
   const now = context.get(session.id);
   if (now.status !== 'blocked' || !(now.blockedReason ?? '').startsWith(REASON_PREFIX)) return;
   if ((await updateInProgress(session.worktreePath)) !== null) return;
-  await context.update(session.id, { status: 'idle', blockedReason: null, message: `the update from ${session.baseBranch} was resolved and committed` });
+  await context.update(session.id, { status: 'idle', blockedReason: null, message: `${NOTE_PREFIX}${session.baseBranch} was resolved and committed` });
+}
+
+/**
+ * What an undone or resolved update leaves in the session's context ("the update from main was
+ * undone") says how the last action ended: true until the next one. Taken away by the next action
+ * on the session (a commit, a discard, an update, a follow-up, an agent started) and by the next
+ * change of its context (ContextStore.update drops it when a change sets no message of its own).
+ */
+export const NOTE_PREFIX = 'the update from ';
+export const isUpdateNote = (message: string | null): boolean => message !== null && message.startsWith(NOTE_PREFIX) && / was (undone|resolved and committed)$/.test(message);
+
+export async function clearUpdateNote(context: ContextStore, sessionId: string): Promise<void> {
+  if (!isUpdateNote(context.get(sessionId).message)) return;
+  await context.update(sessionId, { message: null });
 }
