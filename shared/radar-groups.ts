@@ -132,3 +132,13 @@ export function groupByFile(radar: Radar, focus: string | null = null): FileGrou
   return { conflicting, shared: sharedRows, quiet: candidates.filter((id) => !inConflict.has(id)) };
 }
 
+/**
+ * The radar's conflicts counted by file, as the radar speaks (`council conflicts`' last line,
+ * `council status`): files that would conflict, the sessions that collide there with one another,
+ * and the sessions that would conflict with the base.
+ */
+export function conflictCounts(groups: Pick<FileGroups, 'conflicting'>): { files: number; sessions: number; sessionsWithBase: number } {
+  const between = new Set(groups.conflicting.flatMap((row) => row.pairs.filter((p) => !p.withBase).flatMap((p) => [p.a, p.b])));
+  const withBase = new Set(groups.conflicting.flatMap((row) => row.againstBase));
+  return { files: groups.conflicting.length, sessions: between.size, sessionsWithBase: withBase.size };
+}

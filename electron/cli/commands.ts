@@ -274,7 +274,7 @@ export function statusCommand(program: Command, door: Door): void {
           }
           lines.push('', sharedFiles.length ? 'Files two sessions are on (from their context):' : 'Files two sessions are on (from their context): none.');
           for (const f of sharedFiles) lines.push(`  ${f.path}: sessions ${f.sessionIds.join(', ')}${f.lockOwner ? ` (locked by ${f.lockOwner})` : ''}`);
-          lines.push(predictedLine(predictedConflicts, radarFailure));
+          lines.push(predictedLine(predictedConflicts, radarFailure, predictedConflicts?.base));
           return lines.join('\n');
         });
       }),

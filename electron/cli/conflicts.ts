@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { BASE_SIDE, type Radar, type RadarPair } from '../../shared/merge';
-import { groupByFile } from '../../shared/radar-groups';
+import { conflictCounts, groupByFile } from '../../shared/radar-groups';
 import type { Door } from './core-call';
 import { table } from './output';
 
@@ -18,19 +18,27 @@ function conflictCell(pair: RadarPair): string {
   return pair.conflicts.length ? pair.conflicts.map((c) => `${c.path} (${c.kind})`).join(', ') : '-';
 }
 
+const count = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 export interface PredictedCounts {
-  /** Pairs (sessions with each other or with the base) that would conflict. */
-  pairs: number;
-  /** Of those, pairs with the base. */
-  withBase: number;
+  /** Files that would conflict. */
+  files: number;
+  /** Sessions that collide with one another on them. */
+  sessions: number;
+  /** Sessions that would conflict with the base. */
+  sessionsWithBase: number;
 }
 
-/** `council status`'s line about the radar, in the words `council conflicts` uses. */
-export function predictedLine(counts: PredictedCounts | null, failure?: string): string {
+/** Who a conflict summary involves: "between 2 sessions, 1 session with main". */
+function involved(counts: PredictedCounts, base: string): string {
+  return [counts.sessions > 0 ? `between ${count(counts.sessions, 'session')}` : '', counts.sessionsWithBase > 0 ? `${count(counts.sessionsWithBase, 'session')} with ${base}` : ''].filter(Boolean).join(', ');
+}
+
+/** `council status`'s line about the radar, in the words `council conflicts` uses (by file, with the sessions involved). */
+export function predictedLine(counts: PredictedCounts | null, failure?: string, base = 'the base'): string {
   if (counts === null) return `Predicted merge conflicts: not known (${failure ?? 'the radar failed'}; \`council conflicts\` tells why).`;
-  if (counts.pairs === 0) return 'Predicted merge conflicts: none (`council conflicts` checks again).';
-  const withBase = counts.withBase ? `, ${counts.withBase} with the base` : '';
-  return `Predicted merge conflicts: ${counts.pairs} pair${counts.pairs === 1 ? '' : 's'} would conflict${withBase} (\`council conflicts\` shows which files).`;
+  if (counts.files === 0) return 'Predicted merge conflicts: none (`council conflicts` checks again).';
+  return `Predicted merge conflicts: ${count(counts.files, 'file')} would conflict: ${involved(counts, base)} (\`council conflicts\` shows which).`;
 }
 
 function against(radar: Radar): string {
@@ -39,8 +47,6 @@ function against(radar: Radar): string {
   // One level of brackets in the summary: "(2 sessions, 1 merged already, checked against main at 0c4f08e1)".
   return `${sessions} session${sessions === 1 ? '' : 's'}${merged ? `, ${merged} merged already,` : ''} checked against ${radar.base.branch}${radar.base.commit ? ` at ${radar.base.commit.slice(0, 8)}` : ''}`;
 }
-
-const count = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Session ids in a cell: all of them up to a few, then "+N more" (`--json` and `--pairs` list every one). */
 const MAX_IDS = 6;
@@ -85,9 +91,7 @@ export function renderRadar(radar: Radar): string {
   if (files === 0) {
     lines.push(`no predicted conflicts; ${count(groups.shared.length, 'file')} changed on several sides (${against(radar)})`);
   } else {
-    const between = new Set(groups.conflicting.flatMap((row) => row.pairs.filter((p) => !p.withBase).flatMap((p) => [p.a, p.b])));
-    const withBase = new Set(groups.conflicting.flatMap((row) => row.againstBase));
-    const who = [between.size > 0 ? `between ${count(between.size, 'session')}` : '', withBase.size > 0 ? `${count(withBase.size, 'session')} with ${base}` : ''].filter(Boolean).join(', ');
+    const who = involved(conflictCounts(groups), base);
     const shared = groups.shared.length > 0 ? `; ${count(groups.shared.length, 'more file')} changed on several sides should merge cleanly` : '';
     lines.push(`${count(files, 'file')} would conflict: ${who}${shared} (${against(radar)})`);
   }

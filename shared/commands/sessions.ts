@@ -147,7 +147,11 @@ export const sessionCommands = {
     output: z.object({
       summary: TaskSummarySchema,
       sharedFiles: z.array(FileConflictSchema),
-      predictedConflicts: z.nullable(z.object({ pairs: z.int(), withBase: z.int() })),
+      /**
+       * The radar's predicted conflicts: by file as the radar speaks (files in conflict, the sessions
+       * colliding there, the sessions in conflict with the base), and the pairs behind them.
+       */
+      predictedConflicts: z.nullable(z.object({ pairs: z.int(), withBase: z.int(), files: z.int(), sessions: z.int(), sessionsWithBase: z.int(), base: z.string() })),
       radarFailure: z.optional(z.string()),
       sessions: z.array(SessionContextViewSchema),
     }),

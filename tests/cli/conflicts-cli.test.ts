@@ -115,14 +115,34 @@ describe('council conflicts', () => {
     expect(status.code, status.stderr).toBe(0);
     expect(status.stdout).not.toMatch(/no file conflicts/i);
     expect(status.stdout).toContain('Files two sessions are on (from their context): none.');
-    expect(status.stdout).toContain('Predicted merge conflicts: 1 pair would conflict (`council conflicts` shows which files).');
+    // By file, with the sessions involved: the radar's own words (not a count of pairs).
+    expect(status.stdout).toContain('Predicted merge conflicts: 1 file would conflict: between 2 sessions (`council conflicts` shows which).');
     const json = councilJson<{ sharedFiles: unknown[]; predictedConflicts: { pairs: number; withBase: number } | null }>(['status'], { cwd: root });
     if (!json.result.ok) throw new Error(json.result.error.message);
     expect(json.result.value.sharedFiles).toEqual([]);
-    expect(json.result.value.predictedConflicts).toEqual({ pairs: 1, withBase: 0 });
+    expect(json.result.value.predictedConflicts).toEqual({ pairs: 1, withBase: 0, files: 1, sessions: 2, sessionsWithBase: 0, base: 'main' });
 
     gitSync(s2.worktreePath, 'checkout', '--', 'src/a.ts');
     expect(council(['status'], { cwd: root }).stdout).toContain('Predicted merge conflicts: none (`council conflicts` checks again).');
+  });
+
+  it('council status speaks by file like the radar: three sessions on one file are 1 file and 3 sessions, not 3 pairs; one with the base is named as such', async () => {
+    const repo = makeRepo();
+    const c = Council.open(repo.root);
+    await c.createSessions({ task: 'same file', count: 3 });
+    const sessions = c.listSessions() as Session[];
+    sessions.forEach((s, i) => writeIn(s.worktreePath, 'src/a.ts', `export const a = ${100 + i};\n`));
+    const conflicts = council(['conflicts'], { cwd: repo.root });
+    expect(conflicts.stdout.trimEnd().split('\n').at(-1)).toMatch(/^1 file would conflict: between 3 sessions /);
+    const status = council(['status'], { cwd: repo.root });
+    expect(status.stdout).toContain('Predicted merge conflicts: 1 file would conflict: between 3 sessions (`council conflicts` shows which).');
+    expect(status.stdout).not.toContain('pair');
+
+    // The base moves on another file that one session changes too: a second file, one session with main.
+    writeIn(sessions[0]!.worktreePath, 'src/b.ts', 'export const b = "session";\n');
+    writeIn(repo.root, 'src/b.ts', 'export const b = "main";\n');
+    gitSync(repo.root, 'commit', '-qam', 'main changes b');
+    expect(council(['status'], { cwd: repo.root }).stdout).toContain('Predicted merge conflicts: 2 files would conflict: between 3 sessions, 1 session with main (`council conflicts` shows which).');
   });
 
   it('--json prints the radar', async () => {

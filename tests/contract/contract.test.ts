@@ -473,7 +473,7 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
       expect(await ok('status.get', { repo: repo.root })).toMatchObject({
         summary: { total: 1, byStatus: { working: 1 } },
         sharedFiles: [],
-        predictedConflicts: { pairs: 0, withBase: 0 },
+        predictedConflicts: { pairs: 0, withBase: 0, files: 0, sessions: 0, sessionsWithBase: 0 },
         sessions: [expect.objectContaining({ sessionId: id, status: 'working' })],
       });
     },

@@ -1,4 +1,5 @@
 import { BASE_SIDE } from '../../../shared/merge';
+import { conflictCounts, groupByFile } from '../../../shared/radar-groups';
 import type { HandlerTable } from '../dispatch';
 import type { HandlerDeps } from './deps';
 
@@ -31,7 +32,8 @@ export function contextHandlers({ repos }: HandlerDeps) {
       try {
         const radar = await (await council.radar()).compute();
         const conflicting = radar.pairs.filter((p) => p.conflicts.length > 0);
-        return { summary, sharedFiles, sessions, predictedConflicts: { pairs: conflicting.length, withBase: conflicting.filter((p) => p.b === BASE_SIDE).length } };
+        const byFile = conflictCounts(groupByFile(radar));
+        return { summary, sharedFiles, sessions, predictedConflicts: { pairs: conflicting.length, withBase: conflicting.filter((p) => p.b === BASE_SIDE).length, ...byFile, base: radar.base.branch } };
       } catch (err) {
         return { summary, sharedFiles, sessions, predictedConflicts: null, radarFailure: err instanceof Error ? err.message : String(err) };
       }
