@@ -103,7 +103,12 @@ describe.skipIf(unavailable !== null)('the shell tab and the follow-up box', () 
     const box = page.getByTestId('follow-up');
     await expect.poll(() => box.getAttribute('data-plan')).toBe('start');
     expect(await page.getByTestId('follow-up-send').textContent()).toBe('Start an agent with this');
+    // One agent picker (the follow-up box's), which the run line's Start uses too.
+    expect(await page.locator('[data-testid="run-preset"], [data-testid="follow-up-preset"]').count()).toBe(1);
+    expect(await page.getByTestId('run-start').isDisabled()).toBe(true);
     await page.getByTestId('follow-up-preset').selectOption('claude');
+    expect(await page.getByTestId('run-start').isDisabled()).toBe(false);
+    expect(await page.locator('[data-testid="run-preset"], [data-testid="follow-up-preset"]').count()).toBe(1);
     await page.getByTestId('follow-up-mode').selectOption('headless');
     await page.getByTestId('follow-up-text').fill('Write the parser first.');
     expect(await page.getByTestId('follow-up-send').textContent()).toBe('Start Claude Code with this');

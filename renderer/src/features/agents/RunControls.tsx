@@ -25,6 +25,9 @@ export function RunControls({ repo, session, status }: { repo: string; session: 
   const selectId = useId();
   const ownPreset = isPresetId(session.agent) ? session.agent : null;
   const actions = runActions(run, ownPreset !== null || preset !== '');
+  // One agent picker: the follow-up box's when it would start an agent with what is typed (a session
+  // without one), else the run line's; both start the agent chosen there.
+  const followUpPicks = followUpPlan(run, session.agent, preset === '' ? null : preset).kind === 'start';
 
   const act = async (kind: 'start' | 'stop' | 'resume') => {
     setBusy(kind);
@@ -69,7 +72,7 @@ export function RunControls({ repo, session, status }: { repo: string; session: 
           </>
         ) : null}
         <span className="spacer" />
-        {ownPreset === null && !actions.stop ? (
+        {ownPreset === null && !actions.stop && !followUpPicks ? (
           <span className="run-preset-pick">
             <label htmlFor={selectId} className="sr-only">
               Agent preset
@@ -83,7 +86,7 @@ export function RunControls({ repo, session, status }: { repo: string; session: 
             className="button small primary"
             data-testid="run-start"
             disabled={busy !== null || !actions.start}
-            title={actions.start ? undefined : 'Choose an agent first'}
+            title={actions.start ? undefined : followUpPicks ? 'Choose an agent first (below)' : 'Choose an agent first'}
             onClick={() => void act('start')}
           >
             {busy === 'start' ? 'Starting…' : run !== undefined ? 'Start again' : 'Start'}
@@ -106,7 +109,7 @@ export function RunControls({ repo, session, status }: { repo: string; session: 
         </p>
       ) : null}
       <ErrorMessage message={error} testId="run-error" />
-      <FollowUp repo={repo} session={session} run={run} />
+      <FollowUp repo={repo} session={session} run={run} chosen={preset} setChosen={setPreset} />
     </div>
   );
 }
@@ -118,11 +121,10 @@ export function RunControls({ repo, session, status }: { repo: string; session: 
  * yet, or one that cannot be resumed — an agent started with it (its preset and mode chosen here).
  * The button says which (models/follow-up-plan.ts).
  */
-function FollowUp({ repo, session, run }: { repo: string; session: Session; run: AgentRun | undefined }) {
+function FollowUp({ repo, session, run, chosen, setChosen }: { repo: string; session: Session; run: AgentRun | undefined; chosen: AgentPresetId | ''; setChosen: (preset: AgentPresetId | '') => void }) {
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [chosen, setChosen] = useState<AgentPresetId | ''>('');
   const [mode, setMode] = useState<RunMode>('interactive');
   const inputId = useId();
   const presetId = useId();
