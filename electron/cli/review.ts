@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { AGENT_PRESET_IDS, type AgentPresetId } from '../../shared/agents';
 import { REVIEW_STATUS_LABELS, type ReviewCommentView, type ReviewView } from '../../shared/review';
 import { invalidInput } from '../core/errors';
 import type { Door, DoorAction } from './core-call';
@@ -84,10 +85,15 @@ export function reviewCommands(program: Command, door: Door): void {
     .description("request changes: the pending comments and a summary go to the session's agent as one message")
     .argument('<id>', 'session id or prefix')
     .option('-m, --message <summary>', 'a summary, sent before the comments')
+    .option('--start', 'start an agent with the review when the session has none (or its conversation cannot be resumed); it runs headless in the background')
+    .option('-a, --agent <name>', `with --start: the agent preset (${AGENT_PRESET_IDS.join('|')}; default: the session's own)`)
     .action(
       door(async ({ out, call, repo }, id, opts) => {
-        const o = opts as { message?: string };
-        const sent = await call('review.requestChanges', { repo: repo(), id: String(id), ...(o.message !== undefined ? { summary: o.message } : {}) });
+        const o = opts as { message?: string; start?: boolean; agent?: string };
+        if (o.agent !== undefined && !o.start) throw invalidInput('--agent names the agent to start: add --start');
+        if (o.agent !== undefined && !isPresetName(o.agent)) throw invalidInput(`--agent must be one of ${AGENT_PRESET_IDS.join(', ')}, not "${o.agent}"`);
+        const start = o.start ? { mode: 'headless' as const, ...(o.agent !== undefined ? { agent: o.agent as AgentPresetId } : {}) } : undefined;
+        const sent = await call('review.requestChanges', { repo: repo(), id: String(id), ...(o.message !== undefined ? { summary: o.message } : {}), ...(start ? { start } : {}) });
         out.done(sent, () => `sent round ${sent.round.n} (${sent.round.commentIds.length} comment${sent.round.commentIds.length === 1 ? '' : 's'}) to the agent (${sent.delivered}); changes requested`);
       }),
     );
@@ -131,3 +137,5 @@ export function reviewCommands(program: Command, door: Door): void {
       }),
     );
 }
+
+const isPresetName = (name: string): name is AgentPresetId => (AGENT_PRESET_IDS as readonly string[]).includes(name);

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { AgentPresetIdSchema, RunModeSchema } from '../agents';
 import { QueueEntrySchema } from '../merge';
 import { REVIEW_LIMITS, ReviewCommentSchema, ReviewRoundSchema, ReviewSideSchema, ReviewSummarySchema, ReviewViewSchema } from '../review';
 import { id, path, repo } from './fields';
@@ -49,7 +50,13 @@ export const reviewCommands = {
   },
   /** Sends the pending comments and the summary to the session's agent as one message. */
   'review.requestChanges': {
-    input: z.strictObject({ repo: repo(), id: id(), summary: z.optional(z.string().check(z.maxLength(REVIEW_LIMITS.summary))) }),
+    input: z.strictObject({
+      repo: repo(),
+      id: id(),
+      summary: z.optional(z.string().check(z.maxLength(REVIEW_LIMITS.summary))),
+      /** A session without an agent (or one that cannot be resumed): start one with the review as its prompt (as agent.followUp's start). */
+      start: z.optional(z.strictObject({ agent: z.optional(AgentPresetIdSchema), mode: RunModeSchema })),
+    }),
     output: z.object({ round: ReviewRoundSchema, delivered: z.string() }),
   },
   /** Approves the session; with `merge`, puts it in the merge queue too. */

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Session } from '../../shared/models';
@@ -64,9 +64,25 @@ describe('council review', () => {
 
     const send = cli(['review', 'send', session.id, '-m', 'Close.'], { cwd: root });
     expect(send.code).toBe(3);
-    expect(send.stderr).toContain('has no agent yet');
+    // The reason, and the exact command that fixes it.
+    expect(send.stderr).toContain(`the review was not sent (the comments stay pending): session ${session.id} has no agent yet; start an agent with the review as its prompt: council review send ${session.id} --start --agent <claude|codex|`);
+    expect(cli(['review', 'send', session.id, '--agent', 'claude'], { cwd: root }).stderr).toContain('--agent names the agent to start: add --start');
+    expect(cli(['review', 'send', session.id, '--start', '--agent', 'clod'], { cwd: root }).stderr).toContain('--agent must be one of claude, codex');
     const after = councilJson<{ comments: { state: string }[] }>(['review', session.id], { cwd: root });
     expect(after.result.ok && after.result.value.comments.map((c) => c.state)).toEqual(['pending', 'pending']);
+  });
+
+  it('send --start --agent: the command the refusal names starts the agent with the review as its prompt', async () => {
+    const { root, session } = scene();
+    expect(cli(['review', 'comment', session.id, 'src/hello.ts:2', '-m', 'Use a template literal.'], { cwd: root }).code).toBe(0);
+    const app = Council.open(root);
+    opened = app;
+    await useScript(app, 'claude', [{ argvTo: '.argv.jsonl' }]);
+    const sent = cli(['review', 'send', session.id, '--start', '--agent', 'claude'], { cwd: root });
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(sent.stdout).toContain('sent round 1 (1 comment) to the agent (started); changes requested');
+    const argv = path.join(session.worktreePath, '.argv.jsonl');
+    await expect.poll(() => existsSync(argv) && readFileSync(argv, 'utf8'), { timeout: 20_000 }).toContain('Use a template literal.');
   });
 
   it('send reaches an interactive agent another process hosts (through its inbox); the review shows addressed and open marks; approve --merge queues it', async () => {

@@ -13,9 +13,9 @@ export function reviewHandlers({ repos, background }: HandlerDeps) {
     'review.deleteComment': async ({ repo, id, commentId }) => deleteComment(await repos.open(repo), id, commentId),
     'review.resolve': async ({ repo, id, commentId, resolved }) => resolveComment(await repos.open(repo), id, commentId, resolved ?? true),
     // Delivered as agent.followUp delivers (the face's runner: the CLI resumes an ended agent in a detached worker).
-    'review.requestChanges': async ({ repo, id, summary }) => {
+    'review.requestChanges': async ({ repo, id, summary, start }) => {
       const runner = background.followUpRunner;
-      return requestChanges(await repos.open(repo), id, summary, runner ? { runner, from: 'cli' } : { from: 'app' });
+      return requestChanges(await repos.open(repo), id, summary, { ...(runner ? { runner, from: 'cli' } : { from: 'app' }), ...(start ? { start } : {}) });
     },
     'review.approve': async ({ repo, id, merge }) => {
       const council = await repos.open(repo);

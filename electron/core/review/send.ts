@@ -1,8 +1,9 @@
+import { AGENT_PRESET_IDS } from '../../../shared/agents';
 import type { QueueEntry } from '../../../shared/merge';
 import { REVIEW_LIMITS, type ReviewRound, type ReviewView } from '../../../shared/review';
 import { MAX_FOLLOW_UP_CHARS, sendFollowUp, type FollowUpOptions } from '../agents/follow-up';
 import type { Council } from '../council';
-import { invalidInput } from '../errors';
+import { CouncilError, invalidInput } from '../errors';
 import { commentViews } from './comment-view';
 import { fittedMessage } from './message';
 import { dropUnusedRefs, reviewableSession, reviewView, takeSnapshot } from './review';
@@ -15,7 +16,7 @@ import { emptyReview, readReview, updateReview } from './store';
  * worktree as the agent got it (the diff "since the review" starts there). A refused delivery
  * changes nothing: the comments stay pending.
  */
-export async function requestChanges(council: Council, ref: string, summary?: string, delivery: Pick<FollowUpOptions, 'runner' | 'from'> = {}): Promise<{ round: ReviewRound; delivered: string }> {
+export async function requestChanges(council: Council, ref: string, summary?: string, delivery: Pick<FollowUpOptions, 'runner' | 'from' | 'start'> = {}): Promise<{ round: ReviewRound; delivered: string }> {
   const session = reviewableSession(council, ref);
   const file = readReview(council.ws.paths, session.id) ?? emptyReview(session.id);
   const text = summary?.replace(/\r\n?/g, '\n').trim() || null;
@@ -34,7 +35,9 @@ export async function requestChanges(council: Council, ref: string, summary?: st
   const snap = await takeSnapshot(council, session, 'request changes');
   // Before sending: the agent's "working" that follows must count as after the request.
   const requestedAt = new Date().toISOString();
-  const { delivered, run } = await sendFollowUp(await council.agents(), session.id, message, delivery);
+  const { delivered, run } = await sendFollowUp(await council.agents(), session.id, message, delivery).catch((error: unknown) => {
+    throw reviewNotSent(error, session.id, delivery.from);
+  });
   // Queued for a running headless agent: it takes the review in the run that resumes it after this one.
   const waitsFor = delivered === 'queued' && run?.mode === 'headless' ? { waitsForRun: run.id } : {};
   const ids = new Set(views.map((c) => c.id));
@@ -61,4 +64,20 @@ export async function approve(council: Council, ref: string, options: { merge?: 
   }));
   await dropUnusedRefs(council, session.id);
   return { review: await reviewView(council, session.id), entry };
+}
+
+/**
+ * A review that found no agent to take it (none yet, or one that cannot resume its conversation)
+ * says what starts one with it, in the words of the face it came from: the CLI's exact command, the
+ * app's controls. Any other failure is passed on as it is.
+ */
+function reviewNotSent(error: unknown, sessionId: string, from: string | undefined): unknown {
+  const NOT_SENT = 'the follow-up was not sent: ';
+  if (!(error instanceof CouncilError) || !error.message.startsWith(NOT_SENT)) return error;
+  const why = error.message.slice(NOT_SENT.length).replace(/: start (one|it|the agent) .*$/, '');
+  const fix =
+    from === 'cli'
+      ? `start an agent with the review as its prompt: council review send ${sessionId} --start --agent <${AGENT_PRESET_IDS.join('|')}> (it runs headless)`
+      : "start an agent first (the session's Start, or its follow-up box), then request changes again";
+  return new CouncilError(error.code, `the review was not sent (the comments stay pending): ${why}; ${fix}`);
 }
