@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { CouncilError, invalidInput } from '../core/errors';
+import { discoverRepo } from '../core/git/repo';
+import { repoStart } from './inputs';
 import type { Output } from './output';
 import type { Door } from './core-call';
 
@@ -18,7 +20,26 @@ export interface ServeOptions {
   port: string;
   host?: string;
   open: boolean;
+  /** --repo as given (undefined: none was). */
+  repo?: string;
 }
+
+/**
+ * The repository the page opens on, as the desktop app started there would: --repo when given (it
+ * must be one), else the one this folder is in (a session's worktree opens its repository), else
+ * none (the start screen).
+ */
+export function repoToOpen(repoOption: string | undefined, cwd: string = process.cwd()): string | null {
+  if (repoOption !== undefined) return discoverRepo(path.resolve(cwd, repoStart(repoOption))).mainRoot;
+  try {
+    return discoverRepo(cwd).mainRoot;
+  } catch {
+    return null;
+  }
+}
+
+/** The page's address that opens `repo` on its board (the renderer's app/address.ts form). */
+export const boardAddress = (url: string, repo: string | null): string => (repo === null ? url : `${url}#/board?repo=${encodeURIComponent(repo)}`);
 
 /** Where the app's files are, seen from the running CLI bundle (out/cli/council.cjs). */
 export interface AppFiles {
@@ -58,6 +79,7 @@ function readVersion(packageJson: string): string {
 export async function serve(out: Output, options: ServeOptions, files: AppFiles = appFiles()): Promise<void> {
   const port = parsePort(options.port);
   const requestedHost = parseHost(options.host);
+  const repo = repoToOpen(options.repo);
   if (!existsSync(path.join(files.rendererDir, 'index.html'))) {
     throw new CouncilError('internal', `the app's web files are missing (${path.join(files.rendererDir, 'index.html')}): build the app first: npm run build`);
   }
@@ -86,12 +108,14 @@ export async function serve(out: Output, options: ServeOptions, files: AppFiles 
       ].join('\n'),
     );
   }
-  if (out.json) process.stdout.write(`${JSON.stringify({ ok: true, value: { url: running.url, port: running.port } })}\n`);
+  // `url` signs in; `open` signs in and opens the repository (the one given, or the one this folder is in).
+  const openUrl = boardAddress(running.url, repo);
+  if (out.json) process.stdout.write(`${JSON.stringify({ ok: true, value: { url: running.url, port: running.port, repo, open: openUrl } })}\n`);
   else {
-    process.stdout.write(`CLI Council is serving on ${running.url}\n`);
-    process.stderr.write('Open that address in a browser (the token in it is the key: do not share it). Ctrl+C stops the server.\n');
+    process.stdout.write(`CLI Council is serving on ${openUrl}\n`);
+    process.stderr.write(`${repo === null ? '' : `It opens ${repo}. `}Open that address in a browser (the token in it is the key: do not share it). Ctrl+C stops the server.\n`);
   }
-  const opened = options.open ? openBrowser(running.url, userDataDir) : null;
+  const opened = options.open ? openBrowser(openUrl, userDataDir) : null;
 
   // The handlers stay until the process ends. `once` would not do: proper-lockfile's signal-exit
   // re-raises a signal when it finds itself the only listener left, killing the process mid-close.
@@ -145,13 +169,13 @@ function openBrowser(url: string, userDataDir: string): string | null {
 export function serveCommand(program: Command, door: Door): void {
   program
     .command('serve')
-    .description('serve the app in a browser on this machine (for where the desktop window cannot run)')
+    .description('serve the app in a browser on this machine (for where the desktop window cannot run); the page opens the repository this folder is in, or the one --repo names')
     .option('-p, --port <n>', 'port to listen on (0: any free port)', '0')
     .option('--host <address>', 'address to listen on; anything but 127.0.0.1 exposes your repositories to that network', undefined)
     .option('--no-open', 'do not open a browser')
     .action(
-      door(async ({ out }, opts) => {
-        await serve(out, opts as ServeOptions);
+      door(async ({ out, repoOption }, opts) => {
+        await serve(out, { ...(opts as ServeOptions), ...(repoOption !== undefined ? { repo: repoOption } : {}) });
       }),
     );
 }

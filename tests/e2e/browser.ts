@@ -46,6 +46,10 @@ export function pathWithoutNodeModules(value: string | undefined): string {
 /** A running `council serve`: its own OS process, as a user starts it. */
 export interface ServeProcess {
   url: string;
+  /** The address that also opens the repository it was started in (or was given): `url` when none. */
+  open: string;
+  /** That repository's root (null: none, the start screen). */
+  repo: string | null;
   port: number;
   pid: number;
   /** What it wrote on stderr so far (for failure messages). */
@@ -59,8 +63,8 @@ export interface ServeProcess {
  * unless `port` is given) with exactly `env` (its HOME decides ~/.council; its PATH and the
  * repository's settings decide which agents it finds) and waits for the URL it prints.
  */
-export function startServe(env: Record<string, string>, cwd: string = REPO_ROOT, port = 0): Promise<ServeProcess> {
-  const child: ChildProcess = spawn(process.execPath, [COUNCIL_BIN, '--json', 'serve', '--port', String(port), '--no-open'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startServe(env: Record<string, string>, cwd: string = REPO_ROOT, port = 0, globalArgs: string[] = []): Promise<ServeProcess> {
+  const child: ChildProcess = spawn(process.execPath, [COUNCIL_BIN, '--json', ...globalArgs, 'serve', '--port', String(port), '--no-open'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -79,14 +83,16 @@ export function startServe(env: Record<string, string>, cwd: string = REPO_ROOT,
       const line = stdout.split('\n').find((l) => l.startsWith('{'));
       if (line === undefined || !stdout.includes('\n')) return;
       clearTimeout(timer);
-      const parsed = JSON.parse(line) as { ok: boolean; value?: { url: string; port: number }; error?: { message: string } };
+      const parsed = JSON.parse(line) as { ok: boolean; value?: { url: string; port: number; open?: string; repo?: string | null }; error?: { message: string } };
       if (!parsed.ok || !parsed.value) {
         reject(new Error(`council serve failed: ${parsed.error?.message ?? line}\n${stderr}`));
         return;
       }
-      const { url, port } = parsed.value;
+      const { url, port, open = url, repo = null } = parsed.value;
       resolve({
         url,
+        open,
+        repo,
         port,
         pid: child.pid as number,
         stderr: () => stderr,
