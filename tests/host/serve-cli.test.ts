@@ -91,10 +91,11 @@ describe('council serve', () => {
     await expect(fetch(url)).rejects.toThrow();
   });
 
-  it('--json prints one line, {"ok":true,"value":{url,port}}, and Ctrl+C (SIGINT) stops it with 0', async () => {
+  it('--json prints one line, {"ok":true,"value":{url,port,repo,open}}, and Ctrl+C (SIGINT) stops it with 0', async () => {
     const serving = serve(['--json', '--no-open']);
     const result = JSON.parse(await serving.firstLine) as { ok: boolean; value: { url: string; port: number } };
-    expect(result).toEqual({ ok: true, value: { url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/), port: expect.any(Number) } });
+    // Started outside any repository (a temp folder): no repository to open, the address is the plain one.
+    expect(result).toEqual({ ok: true, value: { url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/), port: expect.any(Number), repo: null, open: result.value.url } });
     expect(new URL(result.value.url).port).toBe(String(result.value.port));
     expect((await fetch(result.value.url)).status).toBe(200);
     serving.child.kill('SIGINT');
