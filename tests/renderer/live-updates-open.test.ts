@@ -27,11 +27,13 @@ const fakeApi = {
 
 let live: typeof import('../../renderer/src/app/live-updates');
 let sessions: typeof import('../../renderer/src/app/stores/sessions-store');
+let stats: typeof import('../../renderer/src/app/stores/session-stats-store');
 
 beforeAll(async () => {
   (globalThis as { window?: unknown }).window = { api: fakeApi };
   live = await import('../../renderer/src/app/live-updates');
   sessions = await import('../../renderer/src/app/stores/sessions-store');
+  stats = await import('../../renderer/src/app/stores/session-stats-store');
 });
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
@@ -50,6 +52,22 @@ describe('opening a repository', () => {
       await settle();
       const after = asked.slice(asked.indexOf('queue.list') + 1).filter((c) => c !== 'watch.repo');
       expect(after.sort()).toEqual(['agent.runs', 'council.messages', 'locks.list', 'queue.list', 'radar.get', 'review.list', 'sessions.list', 'settings.list']);
+    } finally {
+      stop();
+    }
+  });
+
+  it("a card's count read before the watch was in place is read again once it is (not left as it was until the next change)", async () => {
+    asked.length = 0;
+    const stop = live.startRepoLive('/repo');
+    try {
+      await settle();
+      stats.sessionStats.setVisible('aa01', true);
+      await settle();
+      expect(asked.filter((c) => c === 'sessions.stats')).toHaveLength(1);
+      watchAnswered({ ok: true, value: { watching: true } });
+      await settle();
+      expect(asked.filter((c) => c === 'sessions.stats')).toHaveLength(2);
     } finally {
       stop();
     }

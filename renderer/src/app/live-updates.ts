@@ -118,7 +118,12 @@ export function startRepoLive(repo: string): () => void {
   // it. Once the watch is in place everything is loaded (again), so a change made between the
   // first load and the watch is never missed; an answer that did not change re-renders nothing.
   refreshBoard();
-  void watch().then(refreshAll);
+  void watch().then(() => {
+    // The cards' counts too: one read before the watch was in place (a reload under load: seconds
+    // before) would otherwise stay as it was until the session changes again.
+    sessionStats.invalidate();
+    refreshAll();
+  });
 
   return () => {
     offState();
