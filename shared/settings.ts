@@ -301,9 +301,14 @@ export function describeLayerIssue(error: z.core.$ZodError): string {
   return `${name || 'the settings'}: not allowed${detail}; it takes ${allowed}`;
 }
 
-/** The default of a key; undefined where there is none (agent fields, env variables). */
+/** The agent fields that have a default when unset (what the presets use: electron/core/agents/presets/launch.ts). */
+export const AGENT_FIELD_DEFAULTS: { readonly modelTimeoutSeconds: number } = { modelTimeoutSeconds: 60 };
+
+/** The default of a key; undefined where there is none (most agent fields, env variables). */
 function defaultValue(key: SettingKey): unknown {
-  return key.kind === 'top' ? DEFAULT_SETTINGS[key.key] : undefined;
+  if (key.kind === 'top') return DEFAULT_SETTINGS[key.key];
+  if (key.kind === 'agent' && key.field === 'modelTimeoutSeconds') return AGENT_FIELD_DEFAULTS.modelTimeoutSeconds;
+  return undefined;
 }
 
 /**

@@ -48,6 +48,9 @@ describe('settings form (two scopes)', () => {
     expect(effectiveLine(at('concurrency'), 'user')).toBe('In effect: 2 — from this repository (it overrides your user setting here)');
     expect(effectiveLine(at('gateTimeoutSeconds'), 'repository')).toBe('In effect: 60 — from your user settings.');
     expect(effectiveLine(at('maxRetries'), 'repository')).toBe(`In effect: ${DEFAULT_SETTINGS.maxRetries} — from the default.`);
+    // The model server timeout has a default (its help says 60): shown as 60, not "none".
+    expect(effectiveLine(at('agents.claude.modelTimeoutSeconds'), 'repository')).toBe('In effect: 60 — from the default.');
+    expect(inheritedValue(at('agents.claude.modelTimeoutSeconds'), 'user')).toEqual({ value: 60, from: 'default' });
     expect(inheritedValue(at('concurrency'), 'repository')).toEqual({ value: 8, from: 'user' });
     expect(inheritedValue(at('concurrency'), 'user')).toEqual({ value: 4, from: 'default' });
     expect(inheritedValue(at('agents.claude.path'), 'user')).toBeNull();

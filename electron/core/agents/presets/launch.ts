@@ -1,5 +1,6 @@
 import { invalidInput, notFound } from '../../errors';
 import type { LockEnforcement, RunMode } from '../../../../shared/agents';
+import { AGENT_FIELD_DEFAULTS } from '../../../../shared/settings';
 import { detectProgram, findProgram, missingProgram, type ProgramSpec } from './detect';
 import type { AgentPreset, Launch, LaunchContext } from '../types';
 
@@ -68,7 +69,7 @@ export function resumeId(ctx: LaunchContext): string | null {
 }
 
 /** The default of agents.<id>.modelTimeoutSeconds: how long a silent model server may hold a run up. */
-export const DEFAULT_MODEL_TIMEOUT_SECONDS = 60;
+export const DEFAULT_MODEL_TIMEOUT_SECONDS = AGENT_FIELD_DEFAULTS.modelTimeoutSeconds;
 
 /** agents.<id>.modelTimeoutSeconds, in milliseconds. */
 export function modelTimeoutMs(ctx: LaunchContext): number {
