@@ -68,10 +68,8 @@ export function resumeId(ctx: LaunchContext): string | null {
   return id ? id : null;
 }
 
-/** The default of agents.<id>.modelTimeoutSeconds: how long a silent model server may hold a run up. */
-export const DEFAULT_MODEL_TIMEOUT_SECONDS = AGENT_FIELD_DEFAULTS.modelTimeoutSeconds;
-
 /** agents.<id>.modelTimeoutSeconds, in milliseconds. */
 export function modelTimeoutMs(ctx: LaunchContext): number {
-  return (ctx.override.modelTimeoutSeconds ?? DEFAULT_MODEL_TIMEOUT_SECONDS) * 1000;
+  // The default is shared with the settings' entries (read here, not at load: the modules import each other).
+  return (ctx.override.modelTimeoutSeconds ?? AGENT_FIELD_DEFAULTS.modelTimeoutSeconds) * 1000;
 }
