@@ -96,6 +96,27 @@ describe.skipIf(unavailable !== null)('merging from the app', () => {
     await expect.poll(() => page.getByTestId(`session-queue-${busy.id}`).count(), { timeout: 20_000 }).toBe(1);
   });
 
+  it('offers Stop in the Approve & merge confirmation too, as the merge dialog does', async () => {
+    const busy = create('Busy reviewed agent', 'claude');
+    writeIn(busy.worktreePath, 'src/reviewed.ts', 'export const reviewed = true;\n');
+    const { page } = app;
+    await page.getByTestId('nav-board').click();
+    await page.getByTestId(`session-open-${busy.id}`).click();
+    await page.getByTestId('tab-terminal').click();
+    await page.getByTestId('run-start').click();
+    await expect.poll(() => page.getByTestId('run-state').getAttribute('data-state'), { timeout: 20_000 }).toBe('running');
+
+    await page.getByTestId('tab-review').click();
+    await page.getByTestId('review-approve-merge').click();
+    await expect.poll(() => page.getByTestId('review-merge-agent-running').textContent()).toMatch(/agent is still running.*park at once/);
+    await screenshot(page, 'review-approve-merge-agent-running');
+    await page.getByTestId('review-merge-stop-agent').click();
+    await expect.poll(() => page.getByTestId('review-merge-agent-running').count(), { timeout: 20_000 }).toBe(0);
+    expect(await page.getByTestId('run-state').getAttribute('data-state')).toBe('stopped');
+    await page.getByTestId('review-merge-confirm-yes').click();
+    await expect.poll(() => page.getByTestId(`session-queue-${busy.id}`).count(), { timeout: 20_000 }).toBe(1);
+  });
+
   it('offers "Resolve with agent" only for a session with an agent, and keeps the task of an entry whose session was removed', async () => {
     // Two sessions change the same line; the second of each pair parks on the conflict.
     const first = create('First edit');

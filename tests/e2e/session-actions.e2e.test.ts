@@ -110,8 +110,10 @@ describe.skipIf(unavailable !== null)("a reviewer's actions on a session", () =>
     await page.getByTestId('action-update').click();
     await page.getByTestId('update-dialog').waitFor();
     await page.getByTestId('update-submit').click();
-    await expect.poll(() => page.getByTestId('update-error').textContent()).toContain('commit them first');
-    await page.getByTestId('update-dirty').waitFor();
+    // Said once: the warning names the files and what to do; no error line repeating it.
+    await expect.poll(() => page.getByTestId('update-dirty').textContent()).toContain('uncommitted changes (src/b.ts): commit them first');
+    expect(await page.getByTestId('update-error').count()).toBe(0);
+    expect(await page.getByTestId('update-dialog').innerText()).not.toMatch(/commit them first[\s\S]*commit them first/);
     // Commit first, from the dialog's own offer.
     await page.getByTestId('update-commit-first').click();
     await page.getByTestId('commit-dialog').waitFor();

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { ReviewCommentView } from '../../../../shared/review';
 import { call } from '../../api';
 import { commentMarks } from '../../models/review-model';
+import { reloadReview } from './use-session-review';
 
 export interface CommentActions {
   busy: boolean;
@@ -21,6 +22,7 @@ export function useCommentActions(repo: string, sessionId: string, comment: Revi
     const result = await action();
     setBusy(false);
     if (!result.ok) setError(result.error.message);
+    else reloadReview(repo, sessionId);
   };
   return {
     busy,

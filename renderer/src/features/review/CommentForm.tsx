@@ -5,7 +5,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { useStore } from '../../lib/create-store';
 import { parseLines } from '../../models/review-model';
 import { commentDraft } from '../../app/stores/reviews-store';
-import { useSessionReview } from './use-session-review';
+import { reloadReview, useSessionReview } from './use-session-review';
 
 /**
  * A new pending comment: file, side, lines and text. A selection made elsewhere (the diff's lines,
@@ -52,6 +52,7 @@ export function CommentForm({ repo, sessionId }: { repo: string; sessionId: stri
     }
     setBody('');
     setLines('');
+    reloadReview(repo, sessionId);
   };
   return (
     <form

@@ -5,7 +5,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { commentAnchor, lineSpan } from '../../models/review-model';
 import { CommentControls, useCommentActions } from './CommentControls';
 import type { LineSelection, LineWidget } from '../diff/FileSection';
-import { useSessionReview } from './use-session-review';
+import { reloadReview, useSessionReview } from './use-session-review';
 
 /**
  * Commenting in place (issue 14, item 3): lines chosen in the diff's gutter open a comment box
@@ -61,6 +61,7 @@ function InlineCommentBox({ repo, sessionId, selection, onDone }: { repo: string
     const result = await call('review.comment', { repo, id: sessionId, path, side, startLine, endLine, body });
     setBusy(false);
     if (!result.ok) return setError(result.error.message);
+    reloadReview(repo, sessionId);
     onDone(true);
   };
   const ready = body.trim() !== '' && !busy;

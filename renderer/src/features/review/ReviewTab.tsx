@@ -7,7 +7,10 @@ import { commentGroups, reviewChipLabel } from '../../models/review-model';
 import { CommentForm } from './CommentForm';
 import { showDiffView } from '../../app/diff-address';
 import { CommentItem } from './CommentItem';
-import { useSessionReview } from './use-session-review';
+import { reloadReview, useSessionReview } from './use-session-review';
+import { refreshReviews } from '../../app/stores/reviews-store';
+import { isLive } from '../../models/run-model';
+import { applyRun, useRun } from '../../app/stores/runs-store';
 
 /**
  * A session's code review (issue 14, item 4): its status, a form for a new comment, the pending
@@ -103,12 +106,25 @@ function Decision({ repo, sessionId, pending }: { repo: string; sessionId: strin
   const [busy, setBusy] = useState<null | 'send' | 'approve' | 'merge'>(null);
   const [error, setError] = useState<string | null>(null);
   const [confirmMerge, setConfirmMerge] = useState(false);
+  // The queue parks a session whose agent runs: as in the merge dialog, the agent can be stopped here.
+  const agentLive = isLive(useRun(sessionId));
+  const [stopping, setStopping] = useState(false);
+  const stopAgent = async () => {
+    setStopping(true);
+    setError(null);
+    const result = await call('agent.stop', { repo, id: sessionId });
+    setStopping(false);
+    if (!result.ok) return setError(`Could not stop the agent: ${result.error.message}`);
+    if (result.value !== null) applyRun(result.value);
+  };
   const send = async () => {
     setBusy('send');
     setError(null);
     const result = await call('review.requestChanges', { repo, id: sessionId, ...(summary.trim() ? { summary } : {}) });
     setBusy(null);
     if (!result.ok) return setError(result.error.message);
+    reloadReview(repo, sessionId);
+    void refreshReviews();
     setSummary('');
     notify({ tone: 'success', title: 'Changes requested', detail: result.value.round.commentIds.length === 1 ? '1 comment sent to the agent' : `${result.value.round.commentIds.length} comments sent to the agent`, testId: 'review-sent' });
   };
@@ -119,6 +135,8 @@ function Decision({ repo, sessionId, pending }: { repo: string; sessionId: strin
     const result = await call('review.approve', { repo, id: sessionId, ...(merge ? { merge: true } : {}) });
     setBusy(null);
     if (!result.ok) return setError(result.error.message);
+    reloadReview(repo, sessionId);
+    void refreshReviews();
     notify({ tone: 'success', title: merge ? 'Approved and queued for merging' : 'Approved', testId: 'review-approved' });
   };
   return (
@@ -150,11 +168,21 @@ function Decision({ repo, sessionId, pending }: { repo: string; sessionId: strin
       </div>
       {confirmMerge ? (
         <div className="review-confirm" role="alertdialog" aria-label="Approve and merge" data-testid="review-merge-confirm">
-          <span>Approve the session's work as it is now and queue it to merge into its base? Its uncommitted work is committed first. The queue merges no session whose agent is still running: stop it first.</span>
+          <span>Approve the session's work as it is now and queue it to merge into its base? Its uncommitted work is committed first.</span>
+          {agentLive ? (
+            <span className="warning" data-testid="review-merge-agent-running">
+              Its agent is still running: queued now, the entry would park at once. Stop the agent (its work so far stays in the worktree), or let it finish first.
+            </span>
+          ) : null}
           <div className="review-form-row">
-            <button type="button" className="button small primary" data-testid="review-merge-confirm-yes" autoFocus onClick={() => void approve(true)}>
+            <button type="button" className="button small primary" data-testid="review-merge-confirm-yes" autoFocus disabled={stopping} onClick={() => void approve(true)}>
               Approve &amp; merge
             </button>
+            {agentLive ? (
+              <button type="button" className="button small danger-ghost" data-testid="review-merge-stop-agent" disabled={stopping} onClick={() => void stopAgent()}>
+                {stopping ? 'Stopping…' : 'Stop the agent'}
+              </button>
+            ) : null}
             <button type="button" className="button small ghost" data-testid="review-merge-confirm-cancel" onClick={() => setConfirmMerge(false)}>
               Cancel
             </button>

@@ -70,3 +70,12 @@ export function useSessionReview(repo: string, sessionId: string, needs: ReviewN
   const state = useStore(review.store);
   return { ...state, reload: review.reload };
 }
+
+/**
+ * After an action of this window on the review (a comment added, deleted or resolved, changes
+ * requested, an approval): read it again at once. The change's own event comes from a file watcher
+ * and may come late, or not at all while the host's watch is still starting (just after a restart).
+ */
+export function reloadReview(repo: string, sessionId: string): void {
+  known.get(`${repo}\0${sessionId}`)?.review.reload();
+}

@@ -73,7 +73,9 @@ export function UpdateDialog({ repo, sessionId, baseBranch, onClose }: { repo: s
     if (busy === null) void run(false);
   };
 
-  const dirty = Array.isArray(error?.details?.uncommitted) || (error === null && stats?.dirty === true);
+  // Refused for uncommitted changes: the warning below says it (with the files), not the error line too.
+  const uncommitted = Array.isArray(error?.details?.uncommitted) ? (error.details.uncommitted as unknown[]).map(String) : null;
+  const dirty = uncommitted !== null || (error === null && stats?.dirty === true);
   const inProgress = error !== null && / in progress in its worktree/.test(error.message);
 
   if (conflict !== null) {
@@ -127,13 +129,16 @@ export function UpdateDialog({ repo, sessionId, baseBranch, onClose }: { repo: s
         </fieldset>
         {dirty ? (
           <div className="warning" data-testid="update-dirty" role="status">
-            <p>The worktree has uncommitted changes: commit them first, so an undo can put everything back exactly.</p>
+            <p>
+              The worktree has uncommitted changes{uncommitted !== null && uncommitted.length > 0 ? ` (${uncommitted.slice(0, 5).join(', ')}${uncommitted.length > 5 ? ', …' : ''})` : ''}: commit them first, so an
+              undo can put everything back exactly.
+            </p>
             <button type="button" className="button small" data-testid="update-commit-first" onClick={() => requestCommit(sessionId)}>
               Commit…
             </button>
           </div>
         ) : null}
-        <ErrorMessage message={errorText} testId="update-error" />
+        <ErrorMessage message={uncommitted !== null ? null : errorText} testId="update-error" />
         <div className="dialog-actions">
           <button type="button" className="button" onClick={onClose} disabled={busy !== null}>
             Cancel
