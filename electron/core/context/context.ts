@@ -22,7 +22,7 @@ import { CouncilError, invalidInput } from '../errors';
 import { FileLocks } from '../locks/file-locks';
 import { fileVersion, readJsonOrNull, withMutex, writeJson } from '../state/json-store';
 import { contextFile, type StatePaths } from '../state/paths';
-import { isUpdateNote } from '../sessions/update-base';
+import { isUpdateNote } from './update-note';
 import type { RepoState } from '../state/repo-state';
 
 /**

@@ -7,6 +7,7 @@ import { branchCommit, headCommit } from '../git/refs';
 import { worktreeStatus } from '../git/status';
 import { abortUpdate, mergeInto, rebaseOnto, updateInProgress } from '../git/update';
 import type { Workspace } from '../workspace';
+import { isUpdateNote, NOTE_PREFIX } from '../context/update-note';
 
 /**
  * Update from base (issue 14, item 5): the base branch as it is now, brought into the session's
@@ -119,14 +120,9 @@ export async function clearResolvedUpdateMark(context: ContextStore, session: Se
 }
 
 /**
- * What an undone or resolved update leaves in the session's context ("the update from main was
- * undone") says how the last action ended: true until the next one. Taken away by the next action
- * on the session (a commit, a discard, an update, a follow-up, an agent started) and by the next
- * change of its context (ContextStore.update drops it when a change sets no message of its own).
+ * The note an undone or resolved update leaves (context/update-note.ts) goes with the next action on
+ * the session (a commit, a discard, an update) and with the next change of its context.
  */
-export const NOTE_PREFIX = 'the update from ';
-export const isUpdateNote = (message: string | null): boolean => message !== null && message.startsWith(NOTE_PREFIX) && / was (undone|resolved and committed)$/.test(message);
-
 export async function clearUpdateNote(context: ContextStore, sessionId: string): Promise<void> {
   if (!isUpdateNote(context.get(sessionId).message)) return;
   await context.update(sessionId, { message: null });
