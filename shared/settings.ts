@@ -113,6 +113,8 @@ export const PRESET_SETTING_FIELDS: Record<AgentPresetId, readonly AgentSettingF
   codex: ['path', 'model', 'args', 'env'],
   gemini: ['path', 'model', 'args', 'env'],
   opencode: ['path', 'model', 'modelTimeoutSeconds', 'args', 'env'],
+  qwen: ['path', 'model', 'modelTimeoutSeconds', 'args', 'env'],
+  copilot: ['path', 'model', 'modelTimeoutSeconds', 'args', 'env'],
   aider: ['path', 'model', 'args', 'env'],
   ollama: ['path', 'model', 'driver', 'host', 'args', 'env'],
   'auto-claude': ['path', 'args', 'env'],

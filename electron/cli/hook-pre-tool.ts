@@ -5,7 +5,7 @@ import { isHookAgent, HOOK_AGENTS } from '../core/agents/hook-payload';
 import { decideLockHook } from '../core/agents/lock-hook';
 
 /**
- * `council hook pre-tool --agent claude|codex|gemini`: the lock hook each agent CLI runs before
+ * `council hook pre-tool --agent claude|codex|gemini|qwen|copilot`: the lock hook each agent CLI runs before
  * an edit, with the tool call as JSON on stdin.
  *
  * It FAILS CLOSED: a malformed payload, an unknown agent, any exception (caught, uncaught, or an
@@ -45,6 +45,19 @@ function deadlineMs(): number {
 /** What this process answered: nothing yet, an allow, or a denial. */
 let decided: 'allow' | 'deny' | null = null;
 
+/** The --agent this hook answers for (set first thing in preToolHook). */
+let answeringFor: string | undefined;
+
+/**
+ * The JSON a denial prints: `{"decision":"block","reason"}`, which Claude Code, Codex, Gemini CLI
+ * and Qwen Code read; for Copilot CLI also its own `permissionDecision: "deny"` and reason (with
+ * exit 2 alone Copilot tells the model only "hook exited with code 2";
+ * tests/agents/preset-copilot.test.ts).
+ */
+export function denialJson(reason: string, agent: string | undefined = answeringFor): string {
+  return JSON.stringify({ decision: 'block', reason, ...(agent === 'copilot' ? { permissionDecision: 'deny', permissionDecisionReason: reason } : {}) });
+}
+
 const oneLine = (reason: string): string => reason.replace(/\s+/g, ' ').trim() || 'the council lock hook refused this edit';
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
@@ -55,7 +68,7 @@ function answer(reason: string | null): void {
   if (reason === null) process.exit(0);
   const text = oneLine(reason);
   process.stderr.write(`${text}\n`);
-  process.stdout.write(`${JSON.stringify({ decision: 'block', reason: text })}\n`, () => process.exit(2));
+  process.stdout.write(`${denialJson(text)}\n`, () => process.exit(2));
 }
 
 /**
@@ -74,7 +87,7 @@ function failClosedOnAnyExit(): void {
       const text = 'the council lock hook ended without a decision, so this edit is refused';
       try {
         writeSync(2, `${text}\n`);
-        writeSync(1, `${JSON.stringify({ decision: 'block', reason: text })}\n`);
+        writeSync(1, `${denialJson(text)}\n`);
       } catch {
         // the exit status alone still denies
       }
@@ -113,6 +126,7 @@ export function logPayload(kind: string, agent: string | undefined, payload: str
 }
 
 export async function preToolHook(agent: string | undefined): Promise<void> {
+  answeringFor = agent;
   failClosedOnAnyExit();
   const timer = setTimeout(() => answer('the council lock hook did not answer in time; try the edit again in a moment'), deadlineMs());
   try {

@@ -44,7 +44,9 @@ export async function statusHook(kind: StatusHookKind, agent: string | undefined
     if (undone === null) await recordHookStatus(agent, kind, payload);
     clearTimeout(timer);
     if (undone !== null) {
-      process.stdout.write(`${JSON.stringify({ decision: 'block', reason: undone })}\n`, () => finish());
+      // Copilot CLI shows a postToolUse hook's `additionalContext` to the model (and ignores the rest).
+      const told = agent === 'copilot' ? { decision: 'block', reason: undone, additionalContext: undone } : { decision: 'block', reason: undone };
+      process.stdout.write(`${JSON.stringify(told)}\n`, () => finish());
       return;
     }
     finish();

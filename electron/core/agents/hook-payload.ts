@@ -9,7 +9,7 @@ import { shellWriteTargets } from './shell-writes';
  * real payloads of each CLI).
  */
 
-export const HOOK_AGENTS = ['claude', 'codex', 'gemini'] as const;
+export const HOOK_AGENTS = ['claude', 'codex', 'gemini', 'qwen', 'copilot'] as const;
 export type HookAgent = (typeof HOOK_AGENTS)[number];
 
 export function isHookAgent(value: string): value is HookAgent {
@@ -35,6 +35,10 @@ export class HookPayloadError extends Error {}
 const CLAUDE_EDIT_TOOLS = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit']);
 const GEMINI_EDIT_TOOLS = new Set(['write_file', 'replace']);
 const CODEX_EDIT_TOOLS = new Set(['apply_patch']);
+/** Qwen Code (a Gemini CLI fork with Claude-style hooks): `write_file` and `edit`, both with `file_path`. */
+const QWEN_EDIT_TOOLS = new Set(['write_file', 'edit']);
+/** Copilot CLI: `create` and `edit`, both with an absolute `path`. */
+const COPILOT_EDIT_TOOLS = new Set(['create', 'edit']);
 
 /**
  * The shell tools, by the name each CLI's hooks report: Claude Code's Bash; Codex's exec_command
@@ -45,7 +49,28 @@ export const SHELL_TOOLS: Record<HookAgent, ReadonlySet<string>> = {
   claude: new Set(['Bash']),
   codex: new Set(['Bash', 'exec_command', 'shell', 'shell_command', 'local_shell']),
   gemini: new Set(['run_shell_command']),
+  qwen: new Set(['run_shell_command']),
+  copilot: new Set(['bash']),
 };
+
+/**
+ * Copilot CLI's hooks (configured with their camelCase event names) send camelCase payloads:
+ * `toolName`, `toolArgs` (an object, or its JSON text), `sessionId`. Read as the snake_case fields
+ * the other CLIs send, so one reading serves all.
+ */
+export function normalizedPayload(agent: HookAgent, payload: unknown): unknown {
+  if (agent !== 'copilot' || typeof payload !== 'object' || payload === null || Array.isArray(payload)) return payload;
+  const p = payload as Record<string, unknown>;
+  let args = p.tool_input ?? p.toolArgs;
+  if (typeof args === 'string') {
+    try {
+      args = JSON.parse(args) as unknown;
+    } catch {
+      // left as text: tool_input then fails to read as an object, and the lock hook refuses
+    }
+  }
+  return { ...p, tool_name: p.tool_name ?? p.toolName, ...(args === undefined ? {} : { tool_input: args }), session_id: p.session_id ?? p.sessionId };
+}
 
 /** A shell tool's command line: a string, or an argv array (Codex's older `shell` tool). */
 function shellCommandOf(input: Record<string, unknown>): string {
@@ -94,7 +119,7 @@ function payloadCwd(p: Record<string, unknown>): string {
  * sends (the caller fails closed on it). A tool that edits nothing we know of gives `files: []`.
  */
 export function parseHookPayload(agent: HookAgent, payload: unknown): HookTarget {
-  const p = record(payload, 'the hook payload');
+  const p = record(normalizedPayload(agent, payload), 'the hook payload');
   const cwd = payloadCwd(p);
   const tool = text(p.tool_name, 'tool_name');
   const input = record(p.tool_input ?? {}, 'tool_input');
@@ -116,6 +141,10 @@ export function parseHookPayload(agent: HookAgent, payload: unknown): HookTarget
     files = patchFiles(patch);
     // A patch that names no file is one we cannot read: refuse rather than let it through unlocked.
     if (files.length === 0) throw new HookPayloadError('the apply_patch text names no file');
+  } else if (agent === 'qwen' && QWEN_EDIT_TOOLS.has(tool)) {
+    files = [text(input.file_path, 'tool_input.file_path')];
+  } else if (agent === 'copilot' && COPILOT_EDIT_TOOLS.has(tool)) {
+    files = [text(input.path, 'tool_input.path')];
   }
   return { cwd, tool, files: [...new Set(files.map(resolve))], shell: false };
 }
@@ -123,11 +152,11 @@ export function parseHookPayload(agent: HookAgent, payload: unknown): HookTarget
 /*
  * Status hooks: what happened, for the shared context. Events per CLI (payloads in the fixtures):
  *
- *   kind        Claude Code        Codex               Gemini CLI
- *   post-tool   PostToolUse        PostToolUse         AfterTool
- *   notify      Notification       PermissionRequest   Notification (ToolPermission)
- *   stop        Stop               Stop                AfterAgent
- *   prompt      UserPromptSubmit   UserPromptSubmit    BeforeAgent
+ *   kind        Claude Code        Codex               Gemini CLI                     Qwen Code          Copilot CLI
+ *   post-tool   PostToolUse        PostToolUse         AfterTool                      PostToolUse        postToolUse
+ *   notify      Notification       PermissionRequest   Notification (ToolPermission)  Notification       notification (permission_prompt, elicitation_dialog)
+ *   stop        Stop               Stop                AfterAgent                     Stop               agentStop (no last message)
+ *   prompt      UserPromptSubmit   UserPromptSubmit    BeforeAgent                    UserPromptSubmit   userPromptSubmitted
  */
 
 export type StatusReport =
@@ -146,6 +175,8 @@ const optionalText = (value: unknown): string | null => (typeof value === 'strin
 
 /** Claude's notifications that do not mean "it waits for you to decide something". */
 const CLAUDE_QUIET_NOTIFICATIONS = new Set(['idle_prompt', 'auth_success']);
+/** Copilot CLI's notifications that mean it waits for the user. */
+const COPILOT_WAITING_NOTIFICATIONS = new Set(['permission_prompt', 'elicitation_dialog']);
 
 /**
  * What a status hook's payload reports, or null when it is nothing worth a status change (Claude's
@@ -153,7 +184,7 @@ const CLAUDE_QUIET_NOTIFICATIONS = new Set(['idle_prompt', 'auth_success']);
  * a payload that is not a JSON object with an absolute cwd (the status hooks ignore it then).
  */
 export function parseStatusPayload(agent: HookAgent, kind: StatusReportKind, payload: unknown): StatusReport | null {
-  const p = record(payload, 'the hook payload');
+  const p = record(normalizedPayload(agent, payload), 'the hook payload');
   const cwd = payloadCwd(p);
   switch (kind) {
     case 'post-tool': {
@@ -167,7 +198,9 @@ export function parseStatusPayload(agent: HookAgent, kind: StatusReportKind, pay
       return { kind, cwd, tool, files };
     }
     case 'notify': {
-      if (agent === 'claude' && CLAUDE_QUIET_NOTIFICATIONS.has(String(p.notification_type))) return null;
+      if ((agent === 'claude' || agent === 'qwen') && CLAUDE_QUIET_NOTIFICATIONS.has(String(p.notification_type))) return null;
+      // Copilot also notifies of finished background shells and agents: only these wait for the user.
+      if (agent === 'copilot' && !COPILOT_WAITING_NOTIFICATIONS.has(String(p.notification_type))) return null;
       if (agent === 'codex') {
         // PermissionRequest: the tool that asks, and what for (a shell command's justification).
         const input = typeof p.tool_input === 'object' && p.tool_input !== null ? (p.tool_input as Record<string, unknown>) : {};

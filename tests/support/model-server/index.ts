@@ -4,6 +4,7 @@ import { anthropicHandler } from './anthropic';
 import type { ProtocolHandler } from './conversation';
 import { geminiHandler } from './gemini';
 import { readBody, sendError } from './http';
+import { openaiChatHandler } from './openai-chat';
 import { openaiResponsesHandler } from './openai-responses';
 import type { RecordedRequest, Script, ScriptSource, ToolResult } from './script';
 
@@ -34,13 +35,13 @@ export interface ModelServer {
 
 /**
  * A scripted model on 127.0.0.1 that speaks the Anthropic Messages API (Claude Code), the OpenAI
- * Responses API (Codex) and the Gemini API (Gemini CLI) at once: each CLI finds its own routes.
+ * Responses API (Codex), the OpenAI Chat Completions API (Qwen Code, Copilot CLI) and the Gemini API (Gemini CLI) at once: each CLI finds its own routes.
  * One server serves one CLI run (one conversation per protocol).
  */
 export async function startModelServer(script: ScriptSource): Promise<ModelServer> {
-  // A script per working directory is the Anthropic protocol's alone (several Claude Code agents on one server).
+  // A script per working directory is the Anthropic and Chat Completions protocols' alone (several agents on one server).
   const shared: Script = typeof script === 'function' ? [] : script;
-  const handlers: ProtocolHandler[] = [anthropicHandler(script), openaiResponsesHandler(shared), geminiHandler(shared)];
+  const handlers: ProtocolHandler[] = [anthropicHandler(script), openaiResponsesHandler(shared), openaiChatHandler(script), geminiHandler(shared)];
   const requests: RecordedRequest[] = [];
   const errors: string[] = [];
 

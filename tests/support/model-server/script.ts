@@ -81,7 +81,7 @@ export interface ToolResult {
   text: string;
 }
 
-export type Protocol = 'anthropic' | 'openai-responses' | 'gemini';
+export type Protocol = 'anthropic' | 'openai-responses' | 'openai-chat' | 'gemini';
 
 /** Every request the server saw, for assertions. */
 export interface RecordedRequest {

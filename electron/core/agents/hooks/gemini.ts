@@ -57,7 +57,7 @@ export function geminiHooks(council: CouncilCommand): Record<GeminiEvent, Gemini
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Objects merge key by key, arrays concatenate (the user's entries first), anything else: `extra` wins. */
-function deepMerge(base: unknown, extra: unknown): unknown {
+export function deepMerge(base: unknown, extra: unknown): unknown {
   if (isObject(base) && isObject(extra)) {
     const out: Record<string, unknown> = { ...base };
     for (const [key, value] of Object.entries(extra)) out[key] = key in base ? deepMerge(base[key], value) : value;
@@ -131,7 +131,7 @@ export function readUserGeminiSettings(file: string): Record<string, unknown> {
   return parsed;
 }
 
-function isSymlink(file: string): boolean {
+export function isSymlink(file: string): boolean {
   try {
     return lstatSync(file).isSymbolicLink();
   } catch {
@@ -139,7 +139,7 @@ function isSymlink(file: string): boolean {
   }
 }
 
-function lexists(file: string): boolean {
+export function lexists(file: string): boolean {
   try {
     lstatSync(file);
     return true;
@@ -148,7 +148,7 @@ function lexists(file: string): boolean {
   }
 }
 
-function link(target: string, at: string): void {
+export function link(target: string, at: string): void {
   const isDir = (() => {
     try {
       return statSync(target).isDirectory();
@@ -160,7 +160,7 @@ function link(target: string, at: string): void {
   symlinkSync(target, at, process.platform === 'win32' && isDir ? 'junction' : isDir ? 'dir' : 'file');
 }
 
-function writeFileAtomic(file: string, text: string): void {
+export function writeFileAtomic(file: string, text: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, text, { mode: 0o600 });
   renameSync(tmp, file);

@@ -29,13 +29,15 @@ export function recordHookEvent(council: LockScope, sessionId: string, event: Ag
 
 /**
  * The CLI's own conversation id, as its hooks report it (`session_id` in every payload of Claude
- * Code, Codex and Gemini CLI): recorded once as a `started` event of the live interactive run, so
+ * Code, Codex, Gemini CLI and Qwen Code; `sessionId` in Copilot CLI's): recorded once as a `started` event of the live interactive run, so
  * an ended interactive agent can be resumed with a follow-up (headless runs report it in their
  * stream). Never throws.
  */
 export function recordAgentSessionId(council: LockScope, sessionId: string, payload: unknown): void {
   try {
-    const id = (payload as { session_id?: unknown } | null)?.session_id;
+    // Copilot CLI's hooks say `sessionId`.
+    const given = payload as { session_id?: unknown; sessionId?: unknown } | null;
+    const id = given?.session_id ?? given?.sessionId;
     if (typeof id !== 'string' || id.trim() === '' || id.length > 200) return;
     const store = new RunStore(council.ws.paths);
     const run = store.latest(sessionId);

@@ -11,8 +11,20 @@ import { type Json, jsonLine, list, number, record, records, repoPath, sum, text
  * says the run failed. See tests/support/model-server/fixtures/claude-*.jsonl.
  */
 
-const EDIT_TOOLS = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit']);
-const SHELL_TOOLS = new Set(['Bash']);
+/**
+ * What differs between Claude Code's stream-json and the CLIs that print the same format (Qwen
+ * Code): the names of the edit and shell tools, the name in messages, and how the CLI reports a
+ * model request that failed.
+ */
+export interface ClaudeDialect {
+  label: string;
+  editTools: ReadonlySet<string>;
+  shellTools: ReadonlySet<string>;
+  /** A final `result` text that is a failed model request although the CLI calls it a success, or null. */
+  apiError?(resultText: string): string | null;
+}
+
+export const CLAUDE_DIALECT: ClaudeDialect = { label: 'Claude Code', editTools: new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit']), shellTools: new Set(['Bash']) };
 
 /** What a refusing PreToolUse hook turns into: `PreToolUse:Write hook error: [<argv>]: <reason>`. */
 const HOOK_ERROR = /^PreToolUse:\S+ hook error: (?:\[[^\]]*\]: )?([\s\S]*)$/;
@@ -41,8 +53,17 @@ export class ClaudeParser implements OutputParser {
   private readonly failedEdits = new Map<string, string>();
   private readonly reportedDenials = new Set<string>();
   private started = false;
+  private modelAnswered = false;
 
-  constructor(private readonly worktree: string) {}
+  constructor(
+    private readonly worktree: string,
+    private readonly dialect: ClaudeDialect = CLAUDE_DIALECT,
+  ) {}
+
+  /** Whether the model has answered yet (text or a tool call; a failed request's notice is no answer). */
+  answered(): boolean {
+    return this.modelAnswered;
+  }
 
   line(raw: string): AgentEventInput[] {
     const event = jsonLine(raw);
@@ -86,8 +107,11 @@ export class ClaudeParser implements OutputParser {
     for (const block of this.blocks(event)) {
       if (block.type === 'text') {
         const said = text(block.text);
+        if (said !== null && this.dialect.apiError?.(said) != null) continue;
+        if (said !== null) this.modelAnswered = true;
         if (said !== null && !fromSubagent) events.push({ kind: 'message', text: said });
       } else if (block.type === 'tool_use') {
+        this.modelAnswered = true;
         const tool = text(block.name) ?? 'unknown';
         const call = { tool, path: this.filePath(record(block.input)) };
         const id = text(block.id);
@@ -106,9 +130,10 @@ export class ClaudeParser implements OutputParser {
       const call = id === null ? undefined : this.calls.get(id);
       // Bash too: the lock hook refuses a shell command that writes a held file (issue 12, item 12),
       // and its reason (naming the holder) must show, not "permissions refused Bash".
-      if (id === null || !call || !(EDIT_TOOLS.has(call.tool) || SHELL_TOOLS.has(call.tool))) continue;
+      const { editTools, shellTools } = this.dialect;
+      if (id === null || !call || !(editTools.has(call.tool) || shellTools.has(call.tool))) continue;
       if (block.is_error !== true) {
-        if (call.path !== null && EDIT_TOOLS.has(call.tool)) events.push({ kind: 'file-changed', path: call.path });
+        if (call.path !== null && editTools.has(call.tool)) events.push({ kind: 'file-changed', path: call.path });
         continue;
       }
       const error = cleanError(contentText(block.content));
@@ -132,7 +157,7 @@ export class ClaudeParser implements OutputParser {
       if (id !== null && this.reportedDenials.has(id)) continue;
       if (id !== null) this.reportedDenials.add(id);
       const tool = text(denial.tool_name) ?? 'unknown';
-      const reason = (id === null ? undefined : this.failedEdits.get(id)) || `Claude Code's permissions refused ${tool}.`;
+      const reason = (id === null ? undefined : this.failedEdits.get(id)) || `${this.dialect.label}'s permissions refused ${tool}.`;
       events.push({ kind: 'denied', tool, path: this.filePath(record(denial.tool_input)), reason });
     }
 
@@ -143,9 +168,12 @@ export class ClaudeParser implements OutputParser {
     if (costUsd !== null || inputTokens !== null || outputTokens !== null) events.push({ kind: 'usage', costUsd, inputTokens, outputTokens });
 
     const resultText = text(event.result);
-    if (event.is_error === true || event.subtype !== 'success') {
+    const apiError = resultText === null ? null : (this.dialect.apiError?.(resultText) ?? null);
+    if (apiError !== null) {
+      events.push({ kind: 'failed', reason: apiError });
+    } else if (event.is_error === true || event.subtype !== 'success') {
       const errors = list(event.errors).flatMap((e) => text(e) ?? []);
-      const reason = resultText ?? (errors.length > 0 ? errors.join('; ') : `Claude Code ended with "${text(event.subtype) ?? 'an error'}".`);
+      const reason = resultText ?? (errors.length > 0 ? errors.join('; ') : `${this.dialect.label} ended with "${text(event.subtype) ?? 'an error'}".`);
       events.push({ kind: 'failed', reason });
     } else {
       events.push({ kind: 'done', text: resultText });

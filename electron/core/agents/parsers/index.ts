@@ -3,8 +3,10 @@ import type { OutputParser } from '../types';
 import { AiderParser } from './aider';
 import { ClaudeParser } from './claude';
 import { CodexParser } from './codex';
+import { CopilotParser } from './copilot';
 import { GeminiParser } from './gemini';
 import { OpencodeParser } from './opencode';
+import { QwenParser } from './qwen';
 
 /**
  * Headless output parsers: one per run, fed the CLI's stdout (and stderr) line by line, turning its
@@ -19,7 +21,7 @@ import { OpencodeParser } from './opencode';
  *   from its exit status.
  */
 
-export const PARSER_PRESETS = ['claude', 'codex', 'gemini', 'opencode', 'aider'] as const;
+export const PARSER_PRESETS = ['claude', 'codex', 'gemini', 'opencode', 'qwen', 'copilot', 'aider'] as const;
 export type ParserPreset = (typeof PARSER_PRESETS)[number];
 export type OllamaDriver = NonNullable<AgentOverride['driver']>;
 
@@ -28,14 +30,18 @@ export interface ParserOptions {
   worktree: string;
   /** Ollama preset only: the agent that drives the local model (default codex). */
   driver?: OllamaDriver;
+  /** The model server's address, for failures that do not name it (Qwen Code, Copilot CLI). */
+  modelServer?: string | null;
 }
 
-const parsers: Record<ParserPreset, new (worktree: string) => OutputParser> = {
-  claude: ClaudeParser,
-  codex: CodexParser,
-  gemini: GeminiParser,
-  opencode: OpencodeParser,
-  aider: AiderParser,
+const parsers: Record<ParserPreset, (options: ParserOptions) => OutputParser> = {
+  claude: (o) => new ClaudeParser(o.worktree),
+  codex: (o) => new CodexParser(o.worktree),
+  gemini: (o) => new GeminiParser(o.worktree),
+  opencode: (o) => new OpencodeParser(o.worktree),
+  qwen: (o) => new QwenParser(o.worktree, o.modelServer ?? null),
+  copilot: (o) => new CopilotParser(o.worktree, o.modelServer ?? null),
+  aider: (o) => new AiderParser(o.worktree),
 };
 
 /** Which output format a preset prints headless; null when it has none we parse. */
@@ -70,5 +76,5 @@ function guarded(parser: OutputParser): OutputParser & Required<Pick<OutputParse
 export function createParser(preset: AgentPresetId, options: ParserOptions): OutputParser {
   const format = parserFor(preset, options.driver);
   if (format === null) throw new Error(`The ${preset} preset has no structured output to parse.`);
-  return guarded(new parsers[format](options.worktree));
+  return guarded(parsers[format](options));
 }

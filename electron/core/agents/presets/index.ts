@@ -7,10 +7,12 @@ import { aiderPreset } from './aider';
 import { autoClaudePreset } from './auto-claude';
 import { claudePreset } from './claude';
 import { codexPreset } from './codex';
+import { copilotPreset } from './copilot';
 import { customPreset } from './custom';
 import { geminiPreset } from './gemini';
 import { ollamaPreset } from './ollama';
 import { opencodePreset } from './opencode';
+import { qwenPreset } from './qwen';
 
 /** Every preset, in the order the new-session dialog lists them. */
 export const PRESETS: Record<AgentPresetId, AgentPreset> = {
@@ -18,6 +20,8 @@ export const PRESETS: Record<AgentPresetId, AgentPreset> = {
   codex: codexPreset,
   gemini: geminiPreset,
   opencode: opencodePreset,
+  qwen: qwenPreset,
+  copilot: copilotPreset,
   aider: aiderPreset,
   ollama: ollamaPreset,
   'auto-claude': autoClaudePreset,

@@ -1,0 +1,63 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { CouncilCommand } from '../types';
+import { hookCommandLine, PRE_TOOL_TIMEOUT_SECONDS, STATUS_TIMEOUT_SECONDS, type HookKind } from './command';
+import { writeFileAtomic } from './gemini';
+
+/**
+ * GitHub Copilot CLI's hooks for one session, as a plugin of its own passed with `--plugin-dir`
+ * (a per-run option: nothing is written to the user's ~/.copilot, nothing is installed, and their
+ * own hooks — ~/.copilot/hooks, settings.json, the repository's .github/hooks — still run beside
+ * ours):
+ *
+ *   <privateDir>/copilot-plugin/plugin.json
+ *   <privateDir>/copilot-plugin/hooks/hooks.json   {"version": 1, "hooks": {"preToolUse": [...], ...}}
+ *
+ * The events are configured by their camelCase names, so payloads are camelCase (`toolName`,
+ * `toolArgs`, `sessionId`; hook-payload.ts reads them). Checked with Copilot CLI 1.0.102 in
+ * prompt mode (`-p`): plugin hooks load without trusting the folder; a `preToolUse` hook that
+ * exits 2 or answers `{"permissionDecision":"deny"}` refuses the tool (the model reads
+ * "Denied by preToolUse hook: <reason>"); one that crashes also refuses; one that outlives its
+ * `timeoutSec` is ALLOWED — the lock hook's own deadline (10 s) answers well before ours (15 s).
+ *
+ * Events: preToolUse on create|edit|bash (the lock), postToolUse (same matcher), notification
+ * (only permission prompts and questions mean it waits), userPromptSubmitted, agentStop.
+ */
+
+export const COPILOT_EDIT_MATCHER = 'create|edit|bash';
+
+type CopilotEvent = 'preToolUse' | 'postToolUse' | 'notification' | 'userPromptSubmitted' | 'agentStop';
+
+interface CopilotHook {
+  type: 'command';
+  bash: string;
+  timeoutSec: number;
+  matcher?: string;
+}
+
+export function copilotHooks(council: CouncilCommand): Record<CopilotEvent, CopilotHook[]> {
+  const hook = (kind: HookKind, matcher?: string): CopilotHook[] => [
+    {
+      type: 'command',
+      bash: hookCommandLine(council, kind, 'copilot'),
+      timeoutSec: kind === 'pre-tool' ? PRE_TOOL_TIMEOUT_SECONDS : STATUS_TIMEOUT_SECONDS,
+      ...(matcher ? { matcher } : {}),
+    },
+  ];
+  return {
+    preToolUse: hook('pre-tool', COPILOT_EDIT_MATCHER),
+    postToolUse: hook('post-tool', COPILOT_EDIT_MATCHER),
+    notification: hook('notify'),
+    userPromptSubmitted: hook('prompt'),
+    agentStop: hook('stop'),
+  };
+}
+
+/** Writes (again, on every launch) the session's hook plugin and returns its folder, for `--plugin-dir`. */
+export function prepareCopilotPlugin(privateDir: string, council: CouncilCommand): string {
+  const dir = path.join(privateDir, 'copilot-plugin');
+  mkdirSync(path.join(dir, 'hooks'), { recursive: true, mode: 0o700 });
+  writeFileAtomic(path.join(dir, 'plugin.json'), `${JSON.stringify({ name: 'council-locks', version: '1.0.0', description: "CLI Council: this session's file locks and status" }, null, 2)}\n`);
+  writeFileAtomic(path.join(dir, 'hooks', 'hooks.json'), `${JSON.stringify({ version: 1, hooks: copilotHooks(council) }, null, 2)}\n`);
+  return dir;
+}

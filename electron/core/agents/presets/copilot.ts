@@ -1,0 +1,58 @@
+import { prepareCopilotPlugin } from '../hooks/copilot';
+import { hookCommandLine } from '../hooks/command';
+import { createParser } from '../parsers/index';
+import { programPreset, agentEnv, modelArgs, modelTimeoutMs, overrideArgs, resolveProgram, resumeId, taskText } from './launch';
+import type { AgentPreset, Launch, LaunchContext } from '../types';
+import type { ProgramSpec } from './detect';
+
+/**
+ * GitHub Copilot CLI (`copilot`, npm `@github/copilot`). Interactive: `copilot --interactive=<task>`
+ * (its TUI, the task as the first prompt; it asks its own permissions). Headless: `copilot
+ * --prompt=<task> --output-format json --allow-all-tools` (JSON events, parsed by
+ * parsers/copilot.ts). Resume: `--resume=<id>` (the `sessionId` of its final `result` event, or of
+ * its hooks' payloads in the TUI).
+ *
+ * Locks are enforced: our hooks come in as a plugin of the session's own, `--plugin-dir
+ * <privateDir>/copilot-plugin` (../hooks/copilot.ts); nothing is written to the user's ~/.copilot,
+ * and their login, bring-your-own-model provider (COPILOT_PROVIDER_BASE_URL, COPILOT_MODEL …) and
+ * own hooks apply as in their own terminal.
+ *
+ * A dead model server takes Copilot about 25 s of its own retries to report ("Could not connect to
+ * local model provider at <url>"); a server that never answers is stopped after
+ * agents.copilot.modelTimeoutSeconds (default 60 s), the reason naming the server.
+ *
+ * Copilot also supports MCP servers (`--additional-mcp-config`, ~/.copilot/mcp-config.json) and
+ * context from hooks (a userPromptSubmitted or postToolUse hook's additionalContext): for council's
+ * MCP tools and digests.
+ */
+
+const SPEC: ProgramSpec = { label: 'GitHub Copilot CLI', id: 'copilot', binary: 'copilot', install: 'npm i -g @github/copilot' };
+
+export const copilotPreset: AgentPreset = programPreset(SPEC, {
+  resumes: true,
+  locks: 'enforced',
+  async launch(ctx: LaunchContext): Promise<Launch> {
+    const command = resolveProgram(SPEC, ctx);
+    const task = taskText(ctx);
+    const worktree = ctx.session.worktreePath;
+    const pluginDir = prepareCopilotPlugin(ctx.privateDir, ctx.council);
+    const args: string[] = [];
+    if (ctx.mode === 'headless') args.push(`--prompt=${task ?? ''}`, '--output-format', 'json', '--allow-all-tools');
+    else if (task !== null) args.push(`--interactive=${task}`);
+    const resume = resumeId(ctx);
+    if (resume) args.push(`--resume=${resume}`);
+    args.push('--plugin-dir', pluginDir, ...modelArgs(ctx), ...overrideArgs(ctx));
+    const env = agentEnv(ctx);
+    const modelServer = env.COPILOT_PROVIDER_BASE_URL?.trim() || null;
+    return {
+      command,
+      args,
+      env,
+      cwd: worktree,
+      parser: ctx.mode === 'headless' ? createParser('copilot', { worktree, modelServer }) : null,
+      lockHook: hookCommandLine(ctx.council, 'pre-tool', 'copilot'),
+      answerDeadlineMs: modelTimeoutMs(ctx),
+      modelServer,
+    };
+  },
+});
