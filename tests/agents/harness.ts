@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
 import type { Session } from '../../shared/models';
@@ -68,7 +69,7 @@ export function writeResult(server: ModelServer): ToolResult {
 }
 
 /** Fails loudly, naming the fix, when a CLI is not installed (never a silent skip). */
-export function requireCli(name: AgentName | 'opencode'): void {
+export function requireCli(name: AgentName | 'opencode' | 'qwen' | 'copilot'): void {
   const bin = path.join(REPO_ROOT, 'node_modules', '.bin', name);
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`npm install\` (the agent CLIs are devDependencies).`);
 }
@@ -196,6 +197,20 @@ export function testUser(cli: PresetCli, serverUrl: string): TestUser {
       ].join('\n'),
     );
     configFiles.push(config);
+  } else if (cli === 'qwen') {
+    // Qwen Code: an OpenAI-compatible provider in the environment; their own Stop hook in ~/.qwen.
+    Object.assign(env, { OPENAI_BASE_URL: `${serverUrl}/v1`, OPENAI_API_KEY: 'scripted-model-key', OPENAI_MODEL: 'qwen3-coder-plus' });
+    const settings = path.join(home, '.qwen', 'settings.json');
+    writeText(settings, `${JSON.stringify({ hooks: { Stop: [{ hooks: [{ type: 'command', command: touch, timeout: 10_000 }] }] } }, null, 2)}\n`);
+    configFiles.push(settings);
+  } else if (cli === 'copilot') {
+    // Copilot CLI in bring-your-own-model mode (no GitHub login); its own agentStop hook in
+    // ~/.copilot/hooks. XDG_CACHE_HOME: where Copilot unpacks itself (~235 MB), shared by the test
+    // users as one user's cache would be, not unpacked again into every fresh HOME.
+    Object.assign(env, { COPILOT_PROVIDER_BASE_URL: `${serverUrl}/v1`, COPILOT_PROVIDER_API_KEY: 'scripted-model-key', COPILOT_MODEL: 'gpt-4.1', XDG_CACHE_HOME: COPILOT_TEST_CACHE });
+    const hooks = path.join(home, '.copilot', 'hooks', 'user.json');
+    writeText(hooks, `${JSON.stringify({ version: 1, hooks: { agentStop: [{ type: 'command', bash: touch, timeoutSec: 10 }] } }, null, 2)}\n`);
+    configFiles.push(hooks);
   } else if (cli === 'opencode') {
     // opencode keeps its config, data, cache and state under the XDG folders; the model is a
     // custom provider (the bundled @ai-sdk/anthropic) at the scripted server, in the user's
@@ -230,8 +245,11 @@ export function testUser(cli: PresetCli, serverUrl: string): TestUser {
   return { home, env, configFiles, userHookMarker };
 }
 
-/** A CLI the preset tests run for real: the three with hooks, and opencode. */
-export type PresetCli = AgentName | 'opencode';
+/** A CLI the preset tests run for real: the three with hooks, opencode, Qwen Code and Copilot CLI. */
+export type PresetCli = AgentName | 'opencode' | 'qwen' | 'copilot';
+
+/** Copilot CLI's cache folder in tests (see testUser). */
+export const COPILOT_TEST_CACHE = path.join(os.tmpdir(), 'council-test-copilot-cache');
 
 /** opencode's configuration for a scripted Anthropic-style model server at `serverUrl`. */
 export function opencodeConfig(serverUrl: string): Record<string, unknown> {

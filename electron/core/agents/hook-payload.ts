@@ -1,3 +1,4 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { shellWriteTargets } from './shell-writes';
 
@@ -175,6 +176,40 @@ const optionalText = (value: unknown): string | null => (typeof value === 'strin
 
 /** Claude's notifications that do not mean "it waits for you to decide something". */
 const CLAUDE_QUIET_NOTIFICATIONS = new Set(['idle_prompt', 'auth_success']);
+/**
+ * Copilot CLI's agentStop payload has no last message, only `transcriptPath` (its session's
+ * events.jsonl): the last main-agent `assistant.message` with text there, read from the file's
+ * last 256 KB; null when there is none or it cannot be read.
+ */
+function lastCopilotMessage(transcript: unknown): string | null {
+  if (typeof transcript !== 'string' || !path.isAbsolute(transcript)) return null;
+  let tail: string;
+  try {
+    const fd = openSync(transcript, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      const length = Math.min(size, 256 * 1024);
+      const buffer = Buffer.alloc(length);
+      readSync(fd, buffer, 0, length, size - length);
+      tail = buffer.toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
+  for (const line of tail.split('\n').reverse()) {
+    if (!line.includes('"assistant.message"')) continue;
+    try {
+      const event = JSON.parse(line) as { type?: unknown; data?: { content?: unknown; parentToolCallId?: unknown } };
+      if (event.type === 'assistant.message' && event.data?.parentToolCallId === undefined && optionalText(event.data?.content) !== null) return (event.data.content as string).trim();
+    } catch {
+      // a partial first line of the tail
+    }
+  }
+  return null;
+}
+
 /** Copilot CLI's notifications that mean it waits for the user. */
 const COPILOT_WAITING_NOTIFICATIONS = new Set(['permission_prompt', 'elicitation_dialog']);
 
@@ -211,8 +246,12 @@ export function parseStatusPayload(agent: HookAgent, kind: StatusReportKind, pay
       return { kind, cwd, text: optionalText(p.message) };
     }
     case 'stop':
+      if (agent === 'copilot') return { kind, cwd, text: lastCopilotMessage(p.transcriptPath) };
       return { kind, cwd, text: optionalText(agent === 'gemini' ? p.prompt_response : p.last_assistant_message) };
     case 'prompt':
+      // Qwen Code also fires UserPromptSubmit, with an empty prompt, when it sends tool results back
+      // to the model: no new turn (it would clear a lock refusal the model has not even read yet).
+      if (agent === 'qwen' && optionalText(p.prompt) === null) return null;
       return { kind, cwd, text: optionalText(p.prompt) };
   }
 }
