@@ -12,11 +12,11 @@ import { requireCli, testUser, type PresetCli } from './harness';
 
 // A finished headless agent of each real CLI, resumed with a follow-up by the agent manager (the
 // presets' own resume command lines: claude --resume, codex exec resume, gemini --resume, opencode
-// run --session): the same conversation goes on. Proven on the scripted model server's log: the
+// run --session, qwen --resume, copilot --resume): the same conversation goes on. Proven on the scripted model server's log: the
 // resumed run's first model request carries the earlier turns (the task and the first answer) AND
 // the follow-up.
 
-const CLIS: PresetCli[] = ['claude', 'codex', 'gemini', 'opencode'];
+const CLIS: PresetCli[] = ['claude', 'codex', 'gemini', 'opencode', 'qwen', 'copilot'];
 const TASK = 'Say the first code word.';
 const FIRST = 'The first code word is ALPHA-7731.';
 const FOLLOW_UP = 'Now say the second code word, BRAVO-4409.';

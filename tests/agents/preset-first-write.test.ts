@@ -59,7 +59,7 @@ function expectInWorktree(s: Scene, run: AgentRun): void {
 }
 
 describe.sequential("each preset's first write lands in its session's worktree (council started from the main checkout)", () => {
-  for (const cli of ['opencode', 'claude', 'codex', 'gemini'] as PresetCli[]) {
+  for (const cli of ['opencode', 'claude', 'codex', 'gemini', 'qwen', 'copilot'] as PresetCli[]) {
     it(`${cli}: the real CLI writes ${FILE} into the worktree, not the main checkout`, async () => {
       requireCli(cli);
       const server = await startModelServer([{ write: { path: FILE, content: CONTENT } }, { text: `Done: wrote ${FILE}.` }]);
