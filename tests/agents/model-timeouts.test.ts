@@ -11,7 +11,8 @@ import { makeRepo } from '../helpers/repo';
 import { deadServerUrl, requireCli, testUser, type PresetCli } from './harness';
 
 // Issue 12, item 13: a dead or silent model server ends the run failed within a bounded time
-// (agents.<id>.modelTimeoutSeconds, default 60 s), with the real Claude Code and opencode. The test
+// (agents.<id>.modelTimeoutSeconds, default 60 s), with the real Claude Code, opencode, Qwen Code
+// and Copilot CLI. The test
 // users here do NOT set Claude Code's retries: the defaults are what is measured.
 
 const managers: AgentManager[] = [];
@@ -68,5 +69,38 @@ describe.sequential('a model server that is dead or silent fails the run in boun
     expect(ended.state).toBe('failed');
     expect(ended.reason).toBe(`opencode got no answer from its model server at ${dead}/v1 within 10 s; check that the server runs and can be reached (agents.opencode.modelTimeoutSeconds sets this limit)`);
     expect(ms).toBeLessThan(20_000);
+  }, 120_000);
+
+  // Qwen Code reports a failed model request as its answer and exits 0; the parser fails the run.
+  it('Qwen Code, dead server, default settings: failed within 60 s, the reason naming the server', async () => {
+    const dead = await deadServerUrl();
+    const { run: ended, ms } = await run('qwen', dead);
+    expect(ended.state).toBe('failed');
+    expect(ended.reason).toMatch(new RegExp(`^Qwen Code's request to its model server at ${dead}/v1 failed: Connection error`));
+    expect(ms).toBeLessThan(60_000);
+  }, 120_000);
+
+  it('Qwen Code, a server that never answers, modelTimeoutSeconds 10: failed within 25 s, the reason naming the server', async () => {
+    const silent = await silentServer();
+    const { run: ended, ms } = await run('qwen', silent, { modelTimeoutSeconds: 10 });
+    expect(ended.state).toBe('failed');
+    expect(ended.reason).toBe(`Qwen Code got no answer from its model server at ${silent}/v1 within 10 s; check that the server runs and can be reached (agents.qwen.modelTimeoutSeconds sets this limit)`);
+    expect(ms).toBeLessThan(25_000);
+  }, 120_000);
+
+  it('Copilot CLI, dead server, default settings: failed within 60 s, the reason naming the server', async () => {
+    const dead = await deadServerUrl();
+    const { run: ended, ms } = await run('copilot', dead);
+    expect(ended.state).toBe('failed');
+    expect(ended.reason).toContain(`Could not connect to local model provider at ${dead}/v1`);
+    expect(ms).toBeLessThan(60_000);
+  }, 120_000);
+
+  it('Copilot CLI, a server that never answers, modelTimeoutSeconds 10: failed within 25 s, the reason naming the server', async () => {
+    const silent = await silentServer();
+    const { run: ended, ms } = await run('copilot', silent, { modelTimeoutSeconds: 10 });
+    expect(ended.state).toBe('failed');
+    expect(ended.reason).toBe(`GitHub Copilot CLI got no answer from its model server at ${silent}/v1 within 10 s; check that the server runs and can be reached (agents.copilot.modelTimeoutSeconds sets this limit)`);
+    expect(ms).toBeLessThan(25_000);
   }, 120_000);
 });
