@@ -118,7 +118,7 @@ describe('council hook post-tool|notify|stop|prompt (real processes)', () => {
     for (const run of [
       hook('post-tool', 'claude', '{not json', { cwd }),
       hook('stop', 'claude', '', { cwd }),
-      hook('stop', 'copilot', JSON.stringify(fixture('claude', 'stop', cwd)), { cwd }),
+      hook('stop', 'cursor', JSON.stringify(fixture('claude', 'stop', cwd)), { cwd }),
       hook('stop', 'claude', JSON.stringify(fixture('claude', 'stop', cwd)), { cwd, env: { COUNCIL_SESSION_ID: 'ffffff' } }),
       hook('stop', 'claude', JSON.stringify(fixture('claude', 'stop', repo.root)), { cwd: repo.root }),
     ]) {

@@ -6,7 +6,9 @@ import type { Session } from '../../shared/models';
 import { hookCommandLine } from '../../electron/core/agents/hooks/command';
 import { claudePreset } from '../../electron/core/agents/presets/claude';
 import { codexPreset } from '../../electron/core/agents/presets/codex';
+import { copilotPreset } from '../../electron/core/agents/presets/copilot';
 import { geminiPreset } from '../../electron/core/agents/presets/gemini';
+import { qwenPreset } from '../../electron/core/agents/presets/qwen';
 import type { AgentPreset, LaunchContext } from '../../electron/core/agents/types';
 import { REPO_ROOT } from '../helpers/cli';
 import { tempDir } from '../helpers/repo';
@@ -29,7 +31,7 @@ const session: Session = {
 const council = { argv: ['/Applications/CLI Council.app/Contents/MacOS/CLI Council', "/opt/it's/council.cjs"], env: { ELECTRON_RUN_AS_NODE: '1' } };
 const userEnv = { HOME: '/home/ann', PATH: '/usr/bin:/bin', ANTHROPIC_BASE_URL: 'https://gateway.corp.example/anthropic', OPENAI_API_KEY: 'sk-ann', COUNCIL_SESSION_ID: 'a1b2c3' };
 
-function ctx(id: 'claude' | 'codex' | 'gemini', over: Partial<LaunchContext> = {}): LaunchContext {
+function ctx(id: 'claude' | 'codex' | 'gemini' | 'qwen' | 'copilot', over: Partial<LaunchContext> = {}): LaunchContext {
   return {
     session: { ...session, agent: id },
     repoRoot: '/work/repo',
@@ -178,10 +180,78 @@ describe('Gemini CLI preset launch', () => {
   });
 });
 
+describe('qwen preset: command lines, its own QWEN_HOME, refusals', () => {
+  it('headless: the task as --prompt=, stream-json, yolo; the session\'s QWEN_HOME with our hooks merged into the user\'s settings', async () => {
+    const context = ctx('qwen');
+    mkdirSync(path.join(context.userHome, '.qwen'));
+    writeFileSync(path.join(context.userHome, '.qwen', 'settings.json'), '// theirs\n{"model":{"name":"qwen-9"},"hooks":{"Stop":[{"hooks":[{"type":"command","command":"true"}]}]}}');
+    writeFileSync(path.join(context.userHome, '.qwen', 'oauth_creds.json'), '{}');
+    const launch = await qwenPreset.launch(context);
+    expect(launch.args).toEqual(['--prompt=-- fix the "login" bug', '--output-format', 'stream-json', '--yolo', '--model', 'big']);
+    const home = path.join(context.privateDir, 'qwen-home');
+    expect(launch.env).toMatchObject({ QWEN_HOME: home, PWD: session.worktreePath, EXTRA: '1' });
+    expect(launch.lockHook).toBe(hookLine('pre-tool', 'qwen'));
+    const merged = JSON.parse(readFileSync(path.join(home, 'settings.json'), 'utf8')) as { model: unknown; hooks: Record<string, { matcher?: string; hooks: { command: string; timeout: number }[] }[]> };
+    expect(merged.model).toEqual({ name: 'qwen-9' });
+    // Their own Stop hook first, then ours; the lock on every edit and shell tool, 15 s (in ms).
+    expect(merged.hooks.Stop?.map((g) => g.hooks[0]?.command)).toEqual(['true', hookLine('stop', 'qwen')]);
+    expect(merged.hooks.PreToolUse).toEqual([{ matcher: 'write_file|edit|run_shell_command', hooks: [{ type: 'command', name: 'council-pre-tool', command: hookLine('pre-tool', 'qwen'), timeout: 15_000 }] }]);
+    expect(readFileSync(path.join(home, 'oauth_creds.json'), 'utf8')).toBe('{}');
+    // The user's own file is untouched.
+    expect(readFileSync(path.join(context.userHome, '.qwen', 'settings.json'), 'utf8')).toContain('// theirs');
+  });
+
+  it('interactive with a resume: --prompt-interactive= and --resume=; their QWEN_HOME is where their settings come from', async () => {
+    const theirs = tempDir('council-their-qwen-home-');
+    writeFileSync(path.join(theirs, 'settings.json'), '{"disableAllHooks":true,"hooks":{"Stop":[]}}');
+    const context = ctx('qwen', { mode: 'interactive', resume: { agentSessionId: '3efc5ed3-cc90-4b4d-9299-2c67d1468d39' }, env: { ...userEnv, QWEN_HOME: theirs } });
+    const launch = await qwenPreset.launch(context);
+    expect(launch.args).toEqual(['--prompt-interactive=-- fix the "login" bug', '--resume=3efc5ed3-cc90-4b4d-9299-2c67d1468d39', '--model', 'big']);
+    expect(launch.parser).toBeNull();
+    // Their "all hooks off" keeps their own hooks off, never ours.
+    const merged = JSON.parse(readFileSync(path.join(context.privateDir, 'qwen-home', 'settings.json'), 'utf8')) as Record<string, unknown>;
+    expect(merged.disableAllHooks).toBeUndefined();
+    expect(Object.keys(merged.hooks as object)).toEqual(['PreToolUse', 'PostToolUse', 'Notification', 'UserPromptSubmit', 'Stop']);
+  });
+
+  it('refuses a start that would switch its hooks off: --bare, or the repository\'s disableAllHooks', async () => {
+    await expect(qwenPreset.launch(ctx('qwen', { override: { path: bin('qwen'), args: ['--bare'] } }))).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringContaining('--bare') });
+    const worktree = tempDir('council-qwen-worktree-');
+    mkdirSync(path.join(worktree, '.qwen'));
+    writeFileSync(path.join(worktree, '.qwen', 'settings.json'), '{"disableAllHooks": true}');
+    await expect(qwenPreset.launch(ctx('qwen', { session: { ...session, agent: 'qwen', worktreePath: worktree } }))).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringContaining('disableAllHooks') });
+  });
+});
+
+describe('copilot preset: command lines and its hook plugin', () => {
+  it('headless: --prompt=, JSON events, all tools allowed, our plugin; interactive: --interactive= and --resume=', async () => {
+    const context = ctx('copilot', { env: { ...userEnv, COPILOT_PROVIDER_BASE_URL: 'http://127.0.0.1:9/v1' } });
+    const launch = await copilotPreset.launch(context);
+    const plugin = path.join(context.privateDir, 'copilot-plugin');
+    expect(launch.args).toEqual(['--prompt=-- fix the "login" bug', '--output-format', 'json', '--allow-all-tools', '--plugin-dir', plugin, '--model', 'big']);
+    expect(launch).toMatchObject({ modelServer: 'http://127.0.0.1:9/v1', answerDeadlineMs: 60_000, lockHook: hookLine('pre-tool', 'copilot') });
+    expect(JSON.parse(readFileSync(path.join(plugin, 'hooks', 'hooks.json'), 'utf8'))).toEqual({
+      version: 1,
+      hooks: {
+        preToolUse: [{ type: 'command', bash: hookLine('pre-tool', 'copilot'), timeoutSec: 15, matcher: 'create|edit|bash' }],
+        postToolUse: [{ type: 'command', bash: hookLine('post-tool', 'copilot'), timeoutSec: 10, matcher: 'create|edit|bash' }],
+        notification: [{ type: 'command', bash: hookLine('notify', 'copilot'), timeoutSec: 10 }],
+        userPromptSubmitted: [{ type: 'command', bash: hookLine('prompt', 'copilot'), timeoutSec: 10 }],
+        agentStop: [{ type: 'command', bash: hookLine('stop', 'copilot'), timeoutSec: 10 }],
+      },
+    });
+    const interactive = await copilotPreset.launch(ctx('copilot', { mode: 'interactive', resume: { agentSessionId: '8eb63e10-bbb0-4077-af8f-6b3e3ae0be23' }, privateDir: context.privateDir }));
+    expect(interactive.args).toEqual(['--interactive=-- fix the "login" bug', '--resume=8eb63e10-bbb0-4077-af8f-6b3e3ae0be23', '--plugin-dir', plugin, '--model', 'big']);
+    expect(interactive.parser).toBeNull();
+  });
+});
+
 describe.each<[string, AgentPreset, string]>([
   ['claude', claudePreset, 'npm i -g @anthropic-ai/claude-code'],
   ['codex', codexPreset, 'npm i -g @openai/codex'],
   ['gemini', geminiPreset, 'npm i -g @google/gemini-cli'],
+  ['qwen', qwenPreset, 'npm i -g @qwen-code/qwen-code'],
+  ['copilot', copilotPreset, 'npm i -g @github/copilot'],
 ])('%s preset: detection and refusals', (id, preset, install) => {
   it('detects the installed CLI and its version; a missing one names the install command', async () => {
     const found = await preset.detect({ env: { PATH: '/usr/bin:/bin' }, override: { path: bin(id) }, customTemplate: null });

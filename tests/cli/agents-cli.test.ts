@@ -26,7 +26,7 @@ describe('council agents', () => {
     expect(result.code).toBe(0);
     if (!result.result.ok) throw new Error(result.result.error.message);
     const byId = new Map(result.result.value.map((p) => [p.id, p]));
-    expect([...byId.keys()]).toEqual(['claude', 'codex', 'gemini', 'opencode', 'aider', 'ollama', 'auto-claude', 'custom']);
+    expect([...byId.keys()]).toEqual(['claude', 'codex', 'gemini', 'opencode', 'qwen', 'copilot', 'aider', 'ollama', 'auto-claude', 'custom']);
     expect(byId.get('aider')).toMatchObject({ available: false, problem: expect.stringContaining('the configured path /nowhere/aider (agents.aider.path) is not an executable file') });
     // Not on PATH, but in the app's own node_modules/.bin (issue 12, item 14: `council serve` from a
     // shell without it on PATH found no agent at all).
