@@ -406,3 +406,72 @@ describe('opencode run --format json', () => {
     ]);
   });
 });
+
+describe('Qwen Code stream-json', () => {
+  const worktree = '/w/repo';
+
+  it('lines that are not its JSON give no events and never throw', () => {
+    const junk = ['', '{"broken', '[1]', '{"type":"assistant","message":null}', '{"type":"result"}'.slice(0, 10)];
+    expect(parse('qwen', worktree, junk, junk)).toEqual([]);
+  });
+
+  it('the real transcript: its id, the refusal with the hook\'s reason, the write, the answer', () => {
+    const lines = fixtureLines('qwen-denied.jsonl');
+    const init = JSON.parse(lines[0] as string) as { session_id: string; cwd: string };
+    const events = parse('qwen', init.cwd, lines);
+    expect(events[0]).toEqual({ kind: 'started', agentSessionId: init.session_id, model: 'qwen3-coder-plus' });
+    expect(events).toContainEqual({ kind: 'tool', tool: 'write_file', path: 'src/x.ts' });
+    expect(events).toContainEqual(expect.objectContaining({ kind: 'denied', tool: 'write_file', path: 'src/x.ts', reason: expect.stringMatching(/^src\/x\.ts is being edited by session [0-9a-f]{6} \(codex: add auth\)/) }));
+    expect(events).toContainEqual({ kind: 'file-changed', path: 'src/y.ts' });
+    expect(events.filter((e) => e.kind === 'denied')).toHaveLength(1);
+    expect(events.at(-1)).toEqual({ kind: 'done', text: 'Done: wrote src/y.ts.' });
+  });
+
+  it('a failed model request is its answer and a "success" to Qwen: the run fails, naming the server', () => {
+    const notice = '[API Error: Connection error. (cause: fetch failed)]';
+    const parser = createParser('qwen', { worktree, modelServer: 'http://127.0.0.1:9/v1' });
+    const events = json(
+      { type: 'system', subtype: 'init', session_id: 's1', model: 'qwen3-coder-plus' },
+      { type: 'assistant', message: { content: [{ type: 'text', text: notice }] } },
+      { type: 'result', subtype: 'success', is_error: false, result: notice, usage: { input_tokens: 0, output_tokens: 0 } },
+    ).flatMap((line) => parser.line(line));
+    expect(parser.answered?.()).toBe(false);
+    expect(events.filter((e) => e.kind === 'message')).toEqual([]);
+    expect(events.at(-1)).toEqual({ kind: 'failed', reason: "Qwen Code's request to its model server at http://127.0.0.1:9/v1 failed: Connection error. (cause: fetch failed); check that the server runs and can be reached (OPENAI_BASE_URL)" });
+  });
+});
+
+describe('Copilot CLI --output-format json', () => {
+  const worktree = '/w/repo';
+
+  it('lines that are not its JSON give no events and never throw', () => {
+    const junk = ['', '{"broken', '[1]', '{"type":"assistant.message","data":null}', '{"type":"tool.execution_complete","data":[]}'];
+    expect(parse('copilot', worktree, junk, junk)).toEqual([]);
+  });
+
+  it('the real transcript: the tool calls, the refusal with the hook\'s reason, the write, then its id and the answer', () => {
+    const lines = fixtureLines('copilot-denied.jsonl');
+    const create = lines.map((line) => JSON.parse(line || 'null') as { type?: string; data?: { toolName?: string; arguments?: { path?: string } } } | null).find((e) => e?.type === 'tool.execution_start');
+    const tree = path.dirname(path.dirname(create?.data?.arguments?.path ?? ''));
+    const result = JSON.parse(lines.filter(Boolean).at(-1) as string) as { sessionId: string };
+    const events = parse('copilot', tree, lines);
+    expect(events).toContainEqual({ kind: 'tool', tool: 'create', path: 'src/x.ts' });
+    expect(events).toContainEqual(expect.objectContaining({ kind: 'denied', tool: 'create', path: 'src/x.ts', reason: expect.stringMatching(/^src\/x\.ts is being edited by session [0-9a-f]{6} \(codex: add auth\)/) }));
+    expect(events).toContainEqual({ kind: 'file-changed', path: 'src/y.ts' });
+    expect(events.slice(-2)).toEqual([
+      { kind: 'started', agentSessionId: result.sessionId, model: 'gpt-4.1' },
+      { kind: 'done', text: 'Done: wrote src/y.ts.' },
+    ]);
+  });
+
+  it('a session error fails the run with its message (naming the server when it does not)', () => {
+    const fail = (message: string) => {
+      const parser = createParser('copilot', { worktree, modelServer: 'http://127.0.0.1:9/v1' });
+      return json({ type: 'session.error', data: { errorType: 'query', message } }, { type: 'result', sessionId: 's1', exitCode: 1 })
+        .flatMap((line) => parser.line(line))
+        .at(-1);
+    };
+    expect(fail('Could not connect to local model provider at http://127.0.0.1:9/v1.')).toEqual({ kind: 'failed', reason: 'Could not connect to local model provider at http://127.0.0.1:9/v1.' });
+    expect(fail('Failed to get response from the AI model; retried 5 times')).toEqual({ kind: 'failed', reason: 'Failed to get response from the AI model; retried 5 times (model server: http://127.0.0.1:9/v1)' });
+  });
+});

@@ -20,7 +20,9 @@ import { HOOK_START_ALLOWANCE_MS, hookCommandLine, PRE_TOOL_DEADLINE_MS, PRE_TOO
 import { PROBE_FIELD, probeReason } from '../../electron/core/agents/hooks/probe';
 import { claudePreset } from '../../electron/core/agents/presets/claude';
 import { codexPreset } from '../../electron/core/agents/presets/codex';
+import { copilotPreset } from '../../electron/core/agents/presets/copilot';
 import { geminiPreset } from '../../electron/core/agents/presets/gemini';
+import { qwenPreset } from '../../electron/core/agents/presets/qwen';
 import { COUNCIL_BIN, REPO_ROOT } from '../helpers/cli';
 import { tempDir, type TestRepo } from '../helpers/repo';
 import { heldFile, TARGET } from '../agents/harness';
@@ -58,7 +60,18 @@ function launchContext(session: Session, council: CouncilCommand): LaunchContext
 }
 
 /** The lock hook each preset installs: its command line and the CLI's time limit for it, in ms. */
-function installedLockHook(cli: 'claude' | 'codex' | 'gemini', launch: Launch): { command: string; timeoutMs: number } {
+function installedLockHook(cli: 'claude' | 'codex' | 'gemini' | 'qwen' | 'copilot', launch: Launch): { command: string; timeoutMs: number } {
+  if (cli === 'qwen') {
+    const settings = JSON.parse(readFileSync(path.join(launch.env.QWEN_HOME ?? '', 'settings.json'), 'utf8')) as { hooks: { PreToolUse: { hooks: { command: string; timeout: number }[] }[] } };
+    const [hook] = settings.hooks.PreToolUse.flatMap((group) => group.hooks);
+    return { command: hook?.command ?? '', timeoutMs: hook?.timeout ?? 0 }; // milliseconds
+  }
+  if (cli === 'copilot') {
+    const plugin = launch.args[launch.args.indexOf('--plugin-dir') + 1] ?? '';
+    const config = JSON.parse(readFileSync(path.join(plugin, 'hooks', 'hooks.json'), 'utf8')) as { hooks: { preToolUse: { bash: string; timeoutSec: number }[] } };
+    const [hook] = config.hooks.preToolUse;
+    return { command: hook?.bash ?? '', timeoutMs: (hook?.timeoutSec ?? 0) * 1000 }; // seconds
+  }
   if (cli === 'claude') {
     const settings = JSON.parse(launch.args[launch.args.indexOf('--settings') + 1] ?? '') as { hooks: { PreToolUse: { hooks: { command: string; timeout: number }[] }[] } };
     const [hook] = settings.hooks.PreToolUse.flatMap((group) => group.hooks);
@@ -77,7 +90,7 @@ function installedLockHook(cli: 'claude' | 'codex' | 'gemini', launch: Launch): 
 describe('time limits', () => {
   it("each preset gives its CLI a limit for the lock hook well above the hook's own deadline, and the preflight probes that very command", async () => {
     expect(HOOK_START_ALLOWANCE_MS).toBeGreaterThanOrEqual(5000);
-    for (const [cli, preset] of [['claude', claudePreset], ['codex', codexPreset], ['gemini', geminiPreset]] as const) {
+    for (const [cli, preset] of [['claude', claudePreset], ['codex', codexPreset], ['gemini', geminiPreset], ['qwen', qwenPreset], ['copilot', copilotPreset]] as const) {
       const launch = await preset.launch(launchContext(writer, COUNCIL));
       const installed = installedLockHook(cli, launch);
       expect(installed.timeoutMs, cli).toBe(PRE_TOOL_TIMEOUT_SECONDS * 1000);
