@@ -7,7 +7,10 @@ import type { ProgramSpec } from './detect';
 
 /**
  * GitHub Copilot CLI (`copilot`, npm `@github/copilot`). Interactive: `copilot --interactive=<task>`
- * (its TUI, the task as the first prompt; it asks its own permissions). Headless: `copilot
+ * (its TUI, the task as the first prompt; it asks its own permissions). In a folder it has not been
+ * told to trust (every new worktree) its TUI first asks "Do you trust the files in this folder?";
+ * Copilot keeps that answer in its native state, which council cannot read, so the session shows
+ * "working" until the person answers (Claude Code's preset shows that as waiting: not done here). Headless: `copilot
  * --prompt=<task> --output-format json --allow-all-tools` (JSON events, parsed by
  * parsers/copilot.ts). Resume: `--resume=<id>` (the `sessionId` of its final `result` event, or of
  * its hooks' payloads in the TUI).
