@@ -38,6 +38,8 @@ export const AgentPresetInfoSchema = z.object({
   modes: z.array(RunModeSchema),
   /** Why this preset's agent does not get council's MCP tools (peers, claims, messages); null: it does (issue 15). */
   noMcp: z._default(z.nullable(z.string()), null),
+  /** Set when the preset was not run for real on this build (why, in words): "not verified on this build". */
+  unverified: z.optional(z.string()),
 });
 export type AgentPresetInfo = z.infer<typeof AgentPresetInfoSchema>;
 

@@ -114,9 +114,10 @@ export function agentCommands(program: Command, session: Command, door: Door): v
         out.done(presets, () =>
           [
             table(
-              ['PRESET', 'VERSION', 'LOCKS', 'PATH'],
-              presets.map((p) => [p.id, p.available ? (p.version ?? '?') : 'missing', p.locks, p.path ?? '-']),
+              ['PRESET', 'VERSION', 'LOCKS', 'PATH', 'NOTE'],
+              presets.map((p) => [p.id, p.available ? (p.version ?? '?') : 'missing', p.locks, p.path ?? '-', p.unverified ? 'not verified on this build' : '']),
             ),
+            ...presets.filter((p) => p.unverified).map((p) => `\n${p.id}: not verified on this build. ${p.unverified}.`),
             ...presets.filter((p) => p.problem).map((p) => `\n${p.problem}`),
           ].join('\n'),
         );

@@ -35,8 +35,15 @@ describe('council agents', () => {
       available: false,
       problem: expect.stringContaining(`"auto-claude" is not on PATH (/usr/bin:/bin) nor in the app's own ${path.join(REPO_ROOT, 'node_modules', '.bin')}.`),
     });
+    // Issue 16, item 4: what could not be run for real here says so, in the JSON and the table.
+    expect(byId.get('aider')?.unverified).toContain('PyPI');
+    expect(byId.get('auto-claude')?.unverified).toContain('PyPI');
+    expect([...byId.values()].filter((p) => p.unverified).map((p) => p.id)).toEqual(['aider', 'auto-claude']);
     const text = council(['agents'], { cwd: root, env: { PATH: '/usr/bin:/bin' } });
-    expect(text.stdout).toMatch(/PRESET\s+VERSION\s+LOCKS\s+PATH/);
+    expect(text.stdout).toMatch(/PRESET\s+VERSION\s+LOCKS\s+PATH\s+NOTE/);
+    expect(text.stdout).toMatch(/^aider\s+missing\s+advisory\s+-\s+not verified on this build$/m);
+    expect(text.stdout).toMatch(/^auto-claude\s+missing\s+advisory\s+-\s+not verified on this build$/m);
+    expect(text.stdout).toContain('auto-claude: not verified on this build. Auto-Claude needs Python packages from PyPI');
     expect(text.stdout).toContain('codex');
   });
 });

@@ -202,7 +202,8 @@ function lastCopilotMessage(transcript: unknown): string | null {
     if (!line.includes('"assistant.message"')) continue;
     try {
       const event = JSON.parse(line) as { type?: unknown; data?: { content?: unknown; parentToolCallId?: unknown } };
-      if (event.type === 'assistant.message' && event.data?.parentToolCallId === undefined && optionalText(event.data?.content) !== null) return (event.data.content as string).trim();
+      const said = event.type === 'assistant.message' && event.data?.parentToolCallId === undefined ? optionalText(event.data?.content) : null;
+      if (said !== null) return said.trim();
     } catch {
       // a partial first line of the tail
     }

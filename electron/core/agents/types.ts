@@ -118,6 +118,12 @@ export interface AgentPreset {
   modes: RunMode[];
   /** Continues the CLI's own conversation with a new prompt (LaunchContext.resume + task): a follow-up resumes it. */
   resumes?: boolean;
+  /**
+   * Why this preset was not run for real on this build (its program cannot be installed where the
+   * tests run): shown as "not verified on this build" wherever presets are listed. Absent for the
+   * presets whose claims tests/agents proves with the real CLI.
+   */
+  unverified?: string;
   /** Finds the program (override path or PATH), asks its version, and checks what it depends on
    * (for Ollama: the server). Never hangs: every probe has a timeout. With `locateOnly` the version
    * is not asked (a program need not answer --version to start): the check before a start. */

@@ -16,6 +16,7 @@ const SPEC: ProgramSpec = { id: 'aider', label: 'Aider', binary: 'aider', instal
 export const aiderPreset: AgentPreset = programPreset(SPEC, {
   locks: 'advisory',
   noMcp: "Aider has no MCP client: its agent does not get council's tools (peers, claims, conflicts, messages)",
+  unverified: 'Aider is a Python program and PyPI cannot be reached where council is tested: its command line and failure paths are tested with a stand-in (tests/support/aider-stand-in.mjs), never the real Aider',
   async launch(ctx) {
     const model = ctx.override.model ? ['--model', ctx.override.model] : [];
     // --no-analytics: --yes-always would otherwise also answer Aider's analytics opt-in "yes".

@@ -29,6 +29,7 @@ export const autoClaudePreset: AgentPreset = {
   locks: 'advisory',
   noMcp: "Auto-Claude runs its own pipeline and takes no MCP servers from council: its agent does not get council's tools (peers, claims, conflicts, messages)",
   modes: ['interactive', 'headless'],
+  unverified: 'Auto-Claude needs Python packages from PyPI (and a Claude login), which cannot be had where council is tested: its command line and failure paths are tested with a stand-in (tests/support/auto-claude-stand-in.mjs), never the real Auto-Claude',
   async detect({ env, override, locateOnly }) {
     const spec = { ...SPEC, versionArgs: ['--help'] };
     if (!override.path?.endsWith('.py')) return detectProgram(spec, { env, override, locateOnly });

@@ -54,6 +54,7 @@ export async function detectPreset(preset: AgentPreset, settings: Settings, env:
     locks: preset.locksFor?.(override) ?? preset.locks,
     modes: preset.modes,
     noMcp: preset.noMcp ?? null,
+    ...(preset.unverified ? { unverified: preset.unverified } : {}),
   };
 }
 

@@ -10,7 +10,7 @@ import type { AgentPreset, Launch, LaunchContext } from '../types';
  * path) and asked for its version.
  */
 
-export function programPreset(spec: ProgramSpec, options: { locks: LockEnforcement; noMcp?: string; modes?: RunMode[]; resumes?: boolean; launch: (ctx: LaunchContext) => Promise<Launch> }): AgentPreset {
+export function programPreset(spec: ProgramSpec, options: { locks: LockEnforcement; noMcp?: string; modes?: RunMode[]; resumes?: boolean; unverified?: string; launch: (ctx: LaunchContext) => Promise<Launch> }): AgentPreset {
   return {
     id: spec.id as AgentPreset['id'],
     label: spec.label,
@@ -19,6 +19,7 @@ export function programPreset(spec: ProgramSpec, options: { locks: LockEnforceme
     modes: options.modes ?? ['interactive', 'headless'],
     ...(options.resumes ? { resumes: true } : {}),
     ...(options.noMcp ? { noMcp: options.noMcp } : {}),
+    ...(options.unverified ? { unverified: options.unverified } : {}),
     detect: ({ env, override, locateOnly }) => detectProgram(spec, { env: { ...env, ...override.env }, override, locateOnly }),
     launch: options.launch,
   };
