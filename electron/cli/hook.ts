@@ -44,8 +44,14 @@ export async function statusHook(kind: StatusHookKind, agent: string | undefined
     if (undone === null) await recordHookStatus(agent, kind, payload);
     clearTimeout(timer);
     if (undone !== null) {
-      // Copilot CLI shows a postToolUse hook's `additionalContext` to the model (and ignores the rest).
-      const told = agent === 'copilot' ? { decision: 'block', reason: undone, additionalContext: undone } : { decision: 'block', reason: undone };
+      // Qwen Code appends a PostToolUse hook's hookSpecificOutput.additionalContext to the tool's
+      // result (it ignores decision/reason there); Copilot CLI documents a top-level additionalContext.
+      const told =
+        agent === 'qwen'
+          ? { decision: 'block', reason: undone, hookSpecificOutput: { hookEventName: 'PostToolUse', additionalContext: undone } }
+          : agent === 'copilot'
+            ? { decision: 'block', reason: undone, additionalContext: undone }
+            : { decision: 'block', reason: undone };
       process.stdout.write(`${JSON.stringify(told)}\n`, () => finish());
       return;
     }

@@ -6,7 +6,7 @@ import type { Session } from '../../shared/models';
 import { AgentManager } from '../../electron/core/agents/manager';
 import { detectPresets } from '../../electron/core/agents/presets/index';
 import { Council } from '../../electron/core/council';
-import { DEFAULT_SETTINGS } from '../../shared/settings';
+import { DEFAULT_SETTINGS } from '../../shared/models';
 import { REPO_ROOT } from '../helpers/cli';
 import { makeRepo, tempDir } from '../helpers/repo';
 

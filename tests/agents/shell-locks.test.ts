@@ -3,7 +3,9 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { claudePreset } from '../../electron/core/agents/presets/claude';
 import { codexPreset } from '../../electron/core/agents/presets/codex';
+import { copilotPreset } from '../../electron/core/agents/presets/copilot';
 import { geminiPreset } from '../../electron/core/agents/presets/gemini';
+import { qwenPreset } from '../../electron/core/agents/presets/qwen';
 import type { AgentPreset } from '../../electron/core/agents/types';
 import { AgentManager } from '../../electron/core/agents/manager';
 import type { AgentRun } from '../../shared/agents';
@@ -16,9 +18,11 @@ import { heldReason, loggedHookCalls, presetScene, requireCli, runLaunch, TARGET
 // stopped (the lock hook reads the command line) or, where the command line cannot tell, undone
 // after the command (the post-tool hook puts the held file back) — and the agent is told. With the
 // real Claude Code (Bash), Codex (exec_command, which its hooks report as `Bash`) and Gemini CLI
-// (run_shell_command), each started by its preset with the real `council hook`.
+// (run_shell_command), Qwen Code (run_shell_command) and Copilot CLI (bash), each started by its
+// preset with the real `council hook`.
 
-const PRESETS: Record<AgentName, AgentPreset> = { claude: claudePreset, codex: codexPreset, gemini: geminiPreset };
+type ShellCli = AgentName | 'qwen' | 'copilot';
+const PRESETS: Record<ShellCli, AgentPreset> = { claude: claudePreset, codex: codexPreset, gemini: geminiPreset, qwen: qwenPreset, copilot: copilotPreset };
 const HELD_EXISTING = 'README.md';
 const ORIGINAL = '# demo\n';
 
@@ -29,7 +33,7 @@ function allowClaudeBash(scene: PresetScene): void {
   writeFileSync(file, JSON.stringify({ ...settings, permissions: { allow: ['Bash'] } }, null, 2));
 }
 
-async function run(cli: AgentName, script: Script): Promise<{ scene: PresetScene; results: string[] }> {
+async function run(cli: ShellCli, script: Script): Promise<{ scene: PresetScene; results: string[] }> {
   const scene = await presetScene(cli, { script });
   if (cli === 'claude') allowClaudeBash(scene);
   await scene.council.locks.acquire(HELD_EXISTING, scene.holder.id, { cwd: scene.repo.root });
@@ -50,7 +54,7 @@ async function run(cli: AgentName, script: Script): Promise<{ scene: PresetScene
 }
 
 describe.sequential('writes through the shell tool to a file another session holds', () => {
-  for (const cli of ['claude', 'codex', 'gemini'] as AgentName[]) {
+  for (const cli of ['claude', 'codex', 'gemini', 'qwen', 'copilot'] as ShellCli[]) {
     describe(cli, () => {
       beforeAll(() => requireCli(cli));
 
@@ -63,7 +67,9 @@ describe.sequential('writes through the shell tool to a file another session hol
         expect(loggedHookCalls(scene.hookLog).filter((c) => c.kind === 'pre-tool').length).toBeGreaterThanOrEqual(1);
       }, 120_000);
 
-      it(`${cli}: a write the command line does not show (node -e) is undone after the command, and the agent is told`, async () => {
+      // Copilot CLI (1.0.102, prompt mode) refuses this `node -e` command by its own permission
+      // rules before it runs: the undo after a shell command is not proven for Copilot here.
+      it.skipIf(cli === 'copilot')(`${cli}: a write the command line does not show (node -e) is undone after the command, and the agent is told`, async () => {
         const write = `${process.execPath} -e "require('fs').writeFileSync('${HELD_EXISTING}', 'mine\\\\n')"`;
         const { scene, results } = await run(cli, [{ shell: write }, { text: 'Done.' }]);
         expect(readFileSync(path.join(scene.writer.worktreePath, HELD_EXISTING), 'utf8')).toBe(ORIGINAL);
