@@ -46,7 +46,7 @@ describe('council hook pre-tool (a real process)', () => {
     for (const run of [
       hook('claude', '{not json', { cwd }),
       hook('claude', '', { cwd }),
-      hook('copilot', write(cwd, 'src/y.ts'), { cwd }),
+      hook('cursor', write(cwd, 'src/y.ts'), { cwd }),
       hook('claude', write(cwd, 'src/y.ts'), { cwd, env: { COUNCIL_SESSION_ID: 'ffffff' } }),
     ]) {
       expect(run.code, run.stderr).toBe(2);

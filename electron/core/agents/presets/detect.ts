@@ -90,6 +90,8 @@ export interface ProgramSpec {
   install: string;
   /** The preset's fold in Settings → Agents, when it is not `label` (a driver of another preset). */
   settingsLabel?: string;
+  /** How long `--version` may take (default 5 s): a big JS bundle starts slowly on a busy machine. */
+  versionTimeoutMs?: number;
 }
 
 /**
@@ -130,8 +132,9 @@ export async function detectProgram(spec: ProgramSpec, options: { env: Record<st
 async function askProgram(spec: ProgramSpec, options: { env: Record<string, string | undefined>; override: AgentOverride }, found: string | null): Promise<Detection> {
   if (!found) return { path: null, version: null, problem: missingProgram(spec, options.override.path, options.env) };
   // In the temp folder: a `--version` that does more than print must not do it in someone's checkout.
-  const result = await runBriefly(found, spec.versionArgs ?? ['--version'], { env: options.env, cwd: tmpdir() });
-  if (result.timedOut) return { path: found, version: null, problem: `${spec.label} (preset ${spec.id}): \`${found} ${(spec.versionArgs ?? ['--version']).join(' ')}\` did not answer within 5 s; run it by hand to see what it waits for.` };
+  const timeoutMs = spec.versionTimeoutMs ?? 5000;
+  const result = await runBriefly(found, spec.versionArgs ?? ['--version'], { env: options.env, cwd: tmpdir(), timeoutMs });
+  if (result.timedOut) return { path: found, version: null, problem: `${spec.label} (preset ${spec.id}): \`${found} ${(spec.versionArgs ?? ['--version']).join(' ')}\` did not answer within ${timeoutMs / 1000} s; run it by hand to see what it waits for.` };
   if (result.error) return { path: found, version: null, problem: `${spec.label} (preset ${spec.id}): ${found} could not be started: ${result.error}` };
   const version = parseVersion(`${result.stdout}\n${result.stderr}`);
   if (result.code !== 0) return { path: found, version, problem: `${spec.label} (preset ${spec.id}): \`${found} --version\` failed with exit ${result.code}: ${(result.stderr || result.stdout).trim().slice(0, 300)}` };
