@@ -6,6 +6,8 @@ import type { AgentOverride, RunMode } from '../../shared/agents';
 import type { Session } from '../../shared/models';
 import { aiderPreset } from '../../electron/core/agents/presets/aider';
 import { autoClaudePreset } from '../../electron/core/agents/presets/auto-claude';
+import { copilotPreset } from '../../electron/core/agents/presets/copilot';
+import { qwenPreset } from '../../electron/core/agents/presets/qwen';
 import { customPreset, expandTemplate } from '../../electron/core/agents/presets/custom';
 import { detectPreset, detectPresets } from '../../electron/core/agents/presets/index';
 import { ollamaPreset, probeOllama } from '../../electron/core/agents/presets/ollama';
@@ -171,6 +173,8 @@ describe('command lines', () => {
 
   it('presets whose CLI has no MCP say so', async () => {
     for (const preset of [aiderPreset, autoClaudePreset]) expect((await detectPreset(preset, DEFAULT_SETTINGS, {})).noMcp).toMatch(/no MCP/);
+    // Qwen Code and Copilot CLI have MCP; council's server is not installed in them yet (issue 15's next step).
+    for (const preset of [qwenPreset, copilotPreset]) expect((await detectPreset(preset, DEFAULT_SETTINGS, {})).noMcp).toMatch(/supports MCP servers .* does not install council's yet/);
     expect((await detectPreset(opencodePreset, DEFAULT_SETTINGS, {})).noMcp).toBeNull();
   });
 

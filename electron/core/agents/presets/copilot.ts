@@ -34,6 +34,7 @@ const SPEC: ProgramSpec = { label: 'GitHub Copilot CLI', id: 'copilot', binary: 
 export const copilotPreset: AgentPreset = programPreset(SPEC, {
   resumes: true,
   locks: 'enforced',
+  noMcp: "Copilot CLI supports MCP servers (--additional-mcp-config), but this preset does not install council's yet: its agent does not get council's tools (peers, claims, conflicts, messages)",
   async launch(ctx: LaunchContext): Promise<Launch> {
     const command = resolveProgram(SPEC, ctx);
     const task = taskText(ctx);

@@ -44,6 +44,7 @@ export function qwenModelServer(env: Record<string, string>, args: readonly stri
 export const qwenPreset: AgentPreset = programPreset(SPEC, {
   resumes: true,
   locks: 'enforced',
+  noMcp: "Qwen Code supports MCP servers (its settings' mcpServers, --mcp-config), but this preset does not install council's yet: its agent does not get council's tools (peers, claims, conflicts, messages)",
   async launch(ctx: LaunchContext): Promise<Launch> {
     const command = resolveProgram(SPEC, ctx);
     const task = taskText(ctx);
