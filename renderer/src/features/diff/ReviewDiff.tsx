@@ -5,7 +5,8 @@ import type { DiffFile } from '../../../../shared/commands/diff';
 import { stepFile, stepHunk } from '../../models/diff-nav';
 import { isViewed, type ViewedMarks } from '../../models/diff-viewed';
 import type { DiffMode } from './diff-mode-store';
-import { FileSection, type DiffSlots, type SectionIo } from './FileSection';
+import type { DiffSlots, SectionIo } from './diff-slots';
+import { FileSection } from './FileSection';
 import { FileTree } from './FileTree';
 
 const FIRST_SECTIONS = 12;

@@ -1,0 +1,102 @@
+import { memo, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { Diff, findChangeByNewLineNumber, findChangeByOldLineNumber, getChangeKey, type GutterOptions, type HunkData, type HunkTokens } from 'react-diff-view';
+import type { DiffFile } from '../../../../shared/commands/diff';
+import type { DiffMode } from './diff-mode-store';
+import type { DiffSlots } from './diff-slots';
+import { schedule } from './frame-queue';
+import { languageOf, loadHighlighter, tokensFor } from './highlight';
+import type { Chunk } from './hunk-chunks';
+import { hunkRows, type Expand } from './HunkRows';
+import { lineOfChange, useLineSelection } from './line-selection';
+
+/** One chunk of a file's hunks as a table of its own: highlighted in a task of its own, its widgets, its line selection. */
+export const DiffChunk = memo(function DiffChunk({
+  file,
+  chunk,
+  allHunks,
+  last,
+  sourceLines,
+  mode,
+  expand,
+  slots,
+}: {
+  file: DiffFile;
+  chunk: Chunk;
+  allHunks: HunkData[];
+  last: boolean;
+  /** The old side's length once read (null: not yet; "more below" is offered until it is known). */
+  sourceLines: number | null;
+  mode: DiffMode;
+  expand: Expand | null;
+  slots: DiffSlots;
+}) {
+  const hunks = useMemo(() => chunk.parts.map((p) => p.hunk), [chunk]);
+  const [tokens, setTokens] = useState<HunkTokens | null>(null);
+  const language = languageOf(file.path);
+  useEffect(() => {
+    let live = true;
+    const cancel = schedule(async () => {
+      const highlighter = language === null ? null : await loadHighlighter();
+      if (!live) return;
+      return () => {
+        if (live) setTokens(tokensFor(hunks, language, highlighter));
+      };
+    });
+    return () => {
+      live = false;
+      cancel();
+    };
+  }, [hunks, language]);
+
+  const { selectable, gutterEvents, selectedChanges } = useLineSelection(file, hunks, allHunks, slots);
+
+  const renderGutter = useCallback(
+    ({ change, side, renderDefault, inHoverState }: GutterOptions) => (
+      <>
+        {selectable && inHoverState && lineOfChange(change, side) !== null && (
+          <span className="diff-gutter-add" data-testid="diff-gutter-add" aria-hidden="true">
+            +
+          </span>
+        )}
+        {renderDefault()}
+      </>
+    ),
+    [selectable],
+  );
+
+  const widgets = useMemo(() => {
+    const mine = (slots.widgets ?? []).filter((w) => w.path === file.path);
+    const out: Record<string, ReactNode> = {};
+    for (const w of mine) {
+      const change = w.side === 'old' ? findChangeByOldLineNumber(hunks, w.line) : findChangeByNewLineNumber(hunks, w.line);
+      if (change === undefined) continue;
+      const key = getChangeKey(change);
+      out[key] = (
+        <>
+          {out[key]}
+          {w.element}
+        </>
+      );
+    }
+    return out;
+  }, [slots.widgets, file.path, hunks]);
+
+  const lastHunk = allHunks[allHunks.length - 1];
+  const tail = lastHunk === undefined ? 0 : lastHunk.oldStart + lastHunk.oldLines;
+  const moreBelow = last && (sourceLines === null || tail <= sourceLines);
+  return (
+    <Diff
+      viewType={mode}
+      diffType="modify"
+      hunks={hunks}
+      tokens={tokens}
+      widgets={widgets}
+      selectedChanges={selectedChanges}
+      renderGutter={renderGutter}
+      gutterEvents={gutterEvents as never}
+      className={`diff-table diff-${mode}`}
+    >
+      {() => hunkRows({ file, chunk, allHunks, expand, moreBelow, slots }) as never}
+    </Diff>
+  );
+});
