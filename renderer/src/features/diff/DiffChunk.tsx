@@ -1,13 +1,14 @@
-import { memo, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { memo, startTransition, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Diff, findChangeByNewLineNumber, findChangeByOldLineNumber, getChangeKey, type GutterOptions, type HunkData, type HunkTokens } from 'react-diff-view';
 import type { DiffFile } from '../../../../shared/commands/diff';
 import type { DiffMode } from './diff-mode-store';
 import type { DiffSlots } from './diff-slots';
 import { schedule } from './frame-queue';
-import { languageOf, loadHighlighter, tokensFor } from './highlight';
+import { cachedTokens, chunkTokens, hunksOf } from './chunk-tokens';
 import type { Chunk } from './hunk-chunks';
 import { hunkRows, type Expand } from './HunkRows';
 import { lineOfChange, useLineSelection } from './line-selection';
+import { ROW_PX } from './sizes';
 
 /** One chunk of a file's hunks as a table of its own: highlighted in a task of its own, its widgets, its line selection. */
 export const DiffChunk = memo(function DiffChunk({
@@ -30,23 +31,27 @@ export const DiffChunk = memo(function DiffChunk({
   expand: Expand | null;
   slots: DiffSlots;
 }) {
-  const hunks = useMemo(() => chunk.parts.map((p) => p.hunk), [chunk]);
-  const [tokens, setTokens] = useState<HunkTokens | null>(null);
-  const language = languageOf(file.path);
+  const hunks = useMemo(() => hunksOf(chunk), [chunk]);
+  // Ready before it mounted (chunk-tokens.ts): rendered once, highlighted; otherwise highlighted in a task of its own.
+  const [tokens, setTokens] = useState<HunkTokens | null>(() => cachedTokens(chunk) ?? null);
   useEffect(() => {
+    const ready = cachedTokens(chunk);
+    if (ready !== undefined) {
+      setTokens(ready);
+      return;
+    }
     let live = true;
     const cancel = schedule(async () => {
-      const highlighter = language === null ? null : await loadHighlighter();
-      if (!live) return;
+      const computed = await chunkTokens(chunk, file.path);
       return () => {
-        if (live) setTokens(tokensFor(hunks, language, highlighter));
+        if (live) startTransition(() => setTokens(computed));
       };
     });
     return () => {
       live = false;
       cancel();
     };
-  }, [hunks, language]);
+  }, [chunk, file.path]);
 
   const { selectable, gutterEvents, selectedChanges } = useLineSelection(file, hunks, allHunks, slots);
 
@@ -85,18 +90,21 @@ export const DiffChunk = memo(function DiffChunk({
   const tail = lastHunk === undefined ? 0 : lastHunk.oldStart + lastHunk.oldLines;
   const moreBelow = last && (sourceLines === null || tail <= sourceLines);
   return (
-    <Diff
-      viewType={mode}
-      diffType="modify"
-      hunks={hunks}
-      tokens={tokens}
-      widgets={widgets}
-      selectedChanges={selectedChanges}
-      renderGutter={renderGutter}
-      gutterEvents={gutterEvents as never}
-      className={`diff-table diff-${mode}`}
-    >
-      {() => hunkRows({ file, chunk, allHunks, expand, moreBelow, slots }) as never}
-    </Diff>
+    // Skipped by layout and paint while off screen (a 5,000-line file is ~100 of these), sized by what it last measured.
+    <div className="diff-chunk" style={{ containIntrinsicSize: `auto ${chunk.rows * ROW_PX}px` }}>
+      <Diff
+        viewType={mode}
+        diffType="modify"
+        hunks={hunks}
+        tokens={tokens}
+        widgets={widgets}
+        selectedChanges={selectedChanges}
+        renderGutter={renderGutter}
+        gutterEvents={gutterEvents as never}
+        className={`diff-table diff-${mode}`}
+      >
+        {() => hunkRows({ file, chunk, allHunks, expand, moreBelow, slots }) as never}
+      </Diff>
+    </div>
   );
 });

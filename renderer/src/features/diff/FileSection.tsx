@@ -1,11 +1,13 @@
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, startTransition, useEffect, useRef, useState } from 'react';
 import type { DiffFile } from '../../../../shared/commands/diff';
 import 'react-diff-view/style/index.css';
 import type { DiffMode } from './diff-mode-store';
 import type { DiffSlots, SectionIo } from './diff-slots';
 import { FileBody } from './FileBody';
 import { FileHeader } from './FileHeader';
-import { schedule } from './frame-queue';
+import { chunkTokens } from './chunk-tokens';
+import { nextTask, schedule } from './frame-queue';
+import { parsedFile } from './parsed-files';
 import { observeNear, observeReading } from './near-view';
 import { ROW_PX } from './sizes';
 
@@ -56,13 +58,23 @@ export const FileSection = memo(function FileSection({
     let cancel: (() => void) | null = null;
     const stop = observeNear(el, (isNear) => {
       cancel?.();
-      cancel = isNear ? schedule(() => setNear(true), 'mount') : null;
+      // Parsed in this task, its first chunk's tokens in the next, then it renders (a transition: React yields while rendering).
+      cancel = isNear
+        ? schedule(async () => {
+            const first = parsedFile(file).chunks[0];
+            if (first !== undefined) {
+              await nextTask();
+              await chunkTokens(first, file.path);
+            }
+            return () => startTransition(() => setNear(true));
+          }, 'mount')
+        : null;
     });
     return () => {
       stop();
       cancel?.();
     };
-  }, [near]);
+  }, [near, file]);
 
   const estimate = open && !near ? Math.min(rowsOf(file), 4000) * ROW_PX : undefined;
   return (

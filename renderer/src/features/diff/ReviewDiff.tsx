@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
+import { startTransition, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
 import { afterFrame } from './frame-queue';
 import { createStore } from '../../lib/create-store';
 import type { DiffFile } from '../../../../shared/commands/diff';
@@ -68,7 +68,8 @@ export function ReviewDiff({ files, mode, viewed, onToggleViewed, io, handle, on
   const [shown, setShown] = useState(FIRST_SECTIONS);
   useEffect(() => {
     if (shown >= files.length) return;
-    return afterFrame(() => setShown((n) => n + SECTIONS_PER_FRAME));
+    // A transition: React yields while it renders a batch (a scroll is never held up by it).
+    return afterFrame(() => startTransition(() => setShown((n) => n + SECTIONS_PER_FRAME)));
   }, [shown, files.length]);
   const pendingJump = useRef<string | null>(null);
 

@@ -1,35 +1,31 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { expandFromRawCode, parseDiff, type FileData, type HunkData } from 'react-diff-view';
+import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { expandFromRawCode, type HunkData } from 'react-diff-view';
 import type { DiffFile } from '../../../../shared/commands/diff';
 import { plural } from '../../lib/format';
 import { DiffChunk } from './DiffChunk';
 import type { DiffMode } from './diff-mode-store';
 import type { DiffSlots, SectionIo } from './diff-slots';
-import { afterFrame } from './frame-queue';
+import { chunkTokens } from './chunk-tokens';
+import { schedule } from './frame-queue';
 import { chunkHunks } from './hunk-chunks';
 import { observeNear } from './near-view';
+import { parsedFile } from './parsed-files';
 import { CHUNK_ROWS, ROW_PX } from './sizes';
-
-function parse(patch: string): FileData | 'unparsable' | null {
-  if (patch.trim() === '') return null;
-  try {
-    return parseDiff(patch)[0] ?? null;
-  } catch {
-    return 'unparsable';
-  }
-}
 
 /** A text file's hunks, in chunks rendered one per frame while the end of what is shown is near the view; more context on request. */
 export function TextBody({ file, patch, mode, io, slots }: { file: DiffFile; patch: string; mode: DiffMode; io: SectionIo; slots: DiffSlots }) {
-  const parsed = useMemo(() => parse(patch), [patch]);
-  const [hunks, setHunks] = useState<HunkData[]>(() => (parsed !== null && parsed !== 'unparsable' ? parsed.hunks : []));
-  useEffect(() => setHunks(parsed !== null && parsed !== 'unparsable' ? parsed.hunks : []), [parsed]);
+  const prepared = parsedFile(file);
+  const parsed = prepared.data;
+  const original = parsed !== null && parsed !== 'unparsable' ? parsed.hunks : null;
+  const [hunks, setHunks] = useState<HunkData[]>(() => original ?? []);
+  useEffect(() => setHunks(original ?? []), [original]);
   const source = useRef<string[] | null>(null);
   const [sourceLines, setSourceLines] = useState<number | null>(null);
   const [expandError, setExpandError] = useState<string | null>(null);
 
-  const chunks = useMemo(() => chunkHunks(hunks, CHUNK_ROWS), [hunks]);
-  // Chunks render one per frame while the end of what is rendered is near the view.
+  const chunks = useMemo(() => (hunks === original ? prepared.chunks : chunkHunks(hunks, CHUNK_ROWS)), [hunks, original, prepared]);
+  // While the end of what is rendered is near the view, the next chunk: its tokens in a task of the
+  // frame queue, then it renders once, highlighted, as a transition (React yields while rendering).
   const [shown, setShown] = useState(1);
   const [wantMore, setWantMore] = useState(false);
   const sentinel = useRef<HTMLDivElement>(null);
@@ -40,9 +36,13 @@ export function TextBody({ file, patch, mode, io, slots }: { file: DiffFile; pat
     return observeNear(el, setWantMore);
   }, [several]);
   useEffect(() => {
-    if (!wantMore || shown >= chunks.length) return;
-    return afterFrame(() => setShown((n) => n + 1));
-  }, [wantMore, shown, chunks.length]);
+    const next = chunks[shown];
+    if (!wantMore || next === undefined) return;
+    return schedule(async () => {
+      await chunkTokens(next, file.path);
+      return () => startTransition(() => setShown((n) => Math.max(n, shown + 1)));
+    }, 'mount');
+  }, [wantMore, shown, chunks, file.path]);
 
   const expand = useCallback(
     async (start: number, end: number) => {
