@@ -1,10 +1,11 @@
+import { DIFF_CONTEXT_LINES } from '../../../shared/commands/diff';
 import { git, gitBytes } from './git';
 
 /** What the review diff asks of git: whole patches, the session's commits, and blobs. */
 
-/** `git diff <revs> -M [-w] --` with paths unquoted but for control characters (core.quotePath off). */
+/** `git diff <revs> -M -U3 [-w] -- [paths]` with paths unquoted but for control characters (core.quotePath off). */
 export async function fullPatch(cwd: string, revs: readonly string[], ignoreWhitespace: boolean): Promise<string> {
-  return (await git(['-c', 'core.quotePath=false', 'diff', ...revs, '-M', ...(ignoreWhitespace ? ['-w'] : []), '--'], { cwd })).stdout;
+  return (await git(['-c', 'core.quotePath=false', 'diff', ...revs, '-M', `-U${DIFF_CONTEXT_LINES}`, ...(ignoreWhitespace ? ['-w'] : []), '--'], { cwd })).stdout;
 }
 
 /** The id of the empty tree in this repository's hash. */

@@ -1,6 +1,7 @@
 import { memo, startTransition, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Diff, findChangeByNewLineNumber, findChangeByOldLineNumber, getChangeKey, type GutterOptions, type HunkData, type HunkTokens } from 'react-diff-view';
-import type { DiffFile } from '../../../../shared/commands/diff';
+import { DIFF_CONTEXT_LINES, type DiffFile } from '../../../../shared/commands/diff';
+import { offersMoreBelow } from '../../models/diff-expand';
 import type { DiffMode } from './diff-mode-store';
 import type { DiffSlots } from './diff-slots';
 import { schedule } from './frame-queue';
@@ -25,7 +26,7 @@ export const DiffChunk = memo(function DiffChunk({
   chunk: Chunk;
   allHunks: HunkData[];
   last: boolean;
-  /** The old side's length once read (null: not yet; "more below" is offered until it is known). */
+  /** The old side's length once read (null: not yet; until then the patch tells whether the last hunk reached the file's end). */
   sourceLines: number | null;
   mode: DiffMode;
   expand: Expand | null;
@@ -87,8 +88,7 @@ export const DiffChunk = memo(function DiffChunk({
   }, [slots.widgets, file.path, hunks]);
 
   const lastHunk = allHunks[allHunks.length - 1];
-  const tail = lastHunk === undefined ? 0 : lastHunk.oldStart + lastHunk.oldLines;
-  const moreBelow = last && (sourceLines === null || tail <= sourceLines);
+  const moreBelow = last && lastHunk !== undefined && offersMoreBelow(lastHunk, sourceLines, DIFF_CONTEXT_LINES);
   return (
     // Skipped by layout and paint while off screen (a 5,000-line file is ~100 of these), sized by what it last measured.
     <div className="diff-chunk" style={{ containIntrinsicSize: `auto ${chunk.rows * ROW_PX}px` }}>
