@@ -57,7 +57,12 @@ export function traceSummary(json: string, minMs = 30, top = 12): string[] {
     const parts = [...t.self].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([n, us]) => `${n} ${(us / 1000).toFixed(1)}`);
     return `  task at +${((t.ts - t0) / 1000).toFixed(0)} ms: ${(t.dur / 1000).toFixed(1)} ms (cpu ${(t.cpu / 1000).toFixed(1)} ms) — ${parts.join(', ')}`;
   };
+  const totalCpu = byCpu.reduce((n, t) => n + t.cpu, 0);
+  const phases = new Map<string, number>();
+  for (const t of tasks) for (const [n, us] of t.self) phases.set(n, (phases.get(n) ?? 0) + us);
+  const topPhases = [...phases].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([n, us]) => `${n} ${(us / 1000).toFixed(0)}`);
   return [
+    `trace: main thread busy ${(totalCpu / 1000).toFixed(0)} ms cpu in all; by step (wall, self): ${topPhases.join(', ')}`,
     `trace: ${tasks.length} main-thread tasks, ${tasks.filter((t) => t.dur >= 50_000).length} of ≥ 50 ms wall, ${byCpu.filter((t) => t.cpu >= 50_000).length} of ≥ 50 ms cpu, ${byCpu.filter((t) => t.cpu >= 30_000).length} of ≥ 30 ms cpu`,
     ...long.map(line),
     'longest by cpu (thread time: what the task cost, whatever else the machine ran):',
