@@ -12,8 +12,6 @@ import { observeNear, observeReading } from './near-view';
 import { ROW_PX } from './sizes';
 
 
-/** A file header's height (px), for a section's size before it was ever laid out. */
-const HEADER_PX = 34;
 const rowsOf = (file: DiffFile) => (file.insertions ?? 0) + (file.deletions ?? 0) + 6;
 
 /** One file of the diff: its header (viewed mark, actions) and its body, rendered once near the view. */
@@ -83,9 +81,6 @@ export const FileSection = memo(function FileSection({
     <section
       ref={ref}
       className="diff-file"
-      // The whole section, header included, is skipped by style, layout and paint while off screen
-      // (diff.css): 300 headers are not walked on every frame of a scroll.
-      style={{ containIntrinsicSize: `auto ${HEADER_PX + (open ? Math.min(rowsOf(file), 4000) * ROW_PX : 0)}px` }}
       data-testid={`diff-section-${file.path}`}
       data-path={file.path}
       data-viewed={viewed ? 'true' : 'false'}
