@@ -8,8 +8,9 @@ import { generateRepo, relPathOf } from './repo-gen';
 import type { BenchConfig, SummaryRow } from './result';
 import { runStandaloneIfMain } from './standalone';
 import { summarize } from './stats';
+import { traceSummary } from './trace-frames';
 import { formatMs, renderTable } from './table';
-import { addWatches, probeReport, rendererBuild, startUi, uiUnavailable, type UiHarness } from './ui-harness';
+import { addWatches, probeReport, RENDERER_DIR, rendererBuild, startUi, uiUnavailable, type LongFrame, type UiHarness } from './ui-harness';
 
 /**
  * Issue 14, item 3: the review diff of a session that changed 300 files, one of them a new
@@ -72,6 +73,18 @@ async function scrollThrough(page: Page): Promise<ScrollResult> {
   })`)) as ScrollResult;
 }
 
+/** Where the long frames' time went while scrolling: the longest first, each with its longest scripts (LoAF attribution). */
+export function attribution(frames: readonly LongFrame[], top = 6): string[] {
+  return [...frames]
+    .sort((a, b) => b.duration - a.duration)
+    .slice(0, top)
+    .map((f) => {
+      const scripts = f.scripts.slice(0, 3).map((s) => `${s.invoker} ${s.source} ${formatMs(s.duration)}${s.forcedStyleAndLayout > 1 ? ` (forced layout ${formatMs(s.forcedStyleAndLayout)})` : ''}`);
+      const scripted = f.scripts.reduce((n, s) => n + s.duration, 0);
+      return `  long frame ${formatMs(f.duration)}: scripts ${formatMs(scripted)}, style+layout+paint ${formatMs(f.styleAndLayout)}${scripts.length ? ` — ${scripts.join('; ')}` : ''}`;
+    });
+}
+
 const highlightEntries = async (page: Page) =>
   (await page.evaluate(`(() => { const e = performance.getEntriesByName('diff.highlight'); return { n: e.length, total: e.reduce((s, x) => s + x.duration, 0), max: e.reduce((m, x) => Math.max(m, x.duration), 0) }; })()`)) as { n: number; total: number; max: number };
 
@@ -91,9 +104,10 @@ export async function measureDiff(cfg: BenchConfig, ui: UiHarness, council: Coun
   }
   const { context, page } = await ui.newPage();
   let scroll!: ScrollResult;
-  let longFrames!: number[];
+  let longFrames!: LongFrame[];
   let highlight!: { n: number; total: number; max: number };
   let files!: number;
+  let traced: string[] = [];
   try {
     const url = new URL(ui.host.url);
     url.hash = `#/board?repo=${encodeURIComponent(repo)}`;
@@ -120,9 +134,13 @@ export async function measureDiff(cfg: BenchConfig, ui: UiHarness, council: Coun
     }
     files = await page.locator('[data-testid="diff-tree"] [data-testid^="diff-file-"]').count();
     const framesBefore = (await probeReport(page)).longFrames.length;
+    // COUNCIL_BENCH_TRACE=<file>: a Chromium trace of the scroll, and where its long tasks' time went.
+    const tracePath = process.env.COUNCIL_BENCH_TRACE;
+    if (tracePath) await ui.browser.startTracing(page, { path: tracePath, categories: (process.env.COUNCIL_BENCH_TRACE_CATEGORIES ?? 'devtools.timeline,blink').split(',') });
     scroll = await scrollThrough(page);
+    if (tracePath) traced = traceSummary((await ui.browser.stopTracing()).toString('utf8'));
     // Everything in view rendered: the 5,000-line file's last line reached.
-    longFrames = (await probeReport(page)).longFrames.slice(framesBefore).map((f) => f.duration);
+    longFrames = (await probeReport(page)).longFrames.slice(framesBefore);
     highlight = await highlightEntries(page);
   } catch (error) {
     await page.screenshot({ path: path.join(cfg.tmp, '..', 'measure-diff-failure.png') }).catch(() => undefined);
@@ -135,7 +153,7 @@ export async function measureDiff(cfg: BenchConfig, ui: UiHarness, council: Coun
   const d = summarize(renders);
   const g = summarize(gets);
   const r = summarize(raw);
-  const longest = Math.max(scroll.longestRaf ?? Number.NaN, ...longFrames);
+  const longest = Math.max(scroll.longestRaf ?? Number.NaN, ...longFrames.map((f) => f.duration));
   cfg.print(
     renderTable(
       `Review diff: a session changing ${files} files (one a new ${BIG_LINES.toLocaleString('en-US')}-line file)`,
@@ -149,7 +167,9 @@ export async function measureDiff(cfg: BenchConfig, ui: UiHarness, council: Coun
       ],
       [
         `renderer: ${rendererBuild()}`,
-        `scroll top → bottom (${scroll.height ?? '?'} px, 600 px a frame): ${scroll.frames ?? '?'} frames, longest ${formatMs(scroll.longestRaf ?? Number.NaN)}, ${scroll.over50 ?? '?'} over 50 ms; long-animation-frame entries: ${longFrames.length} (longest ${formatMs(Math.max(0, ...longFrames))})`,
+        `scroll top → bottom (${scroll.height ?? '?'} px, 600 px a frame): ${scroll.frames ?? '?'} frames, longest ${formatMs(scroll.longestRaf ?? Number.NaN)}, ${scroll.over50 ?? '?'} over 50 ms; long-animation-frame entries: ${longFrames.length} (longest ${formatMs(Math.max(0, ...longFrames.map((f) => f.duration)))})`,
+        ...attribution(longFrames),
+        ...traced,
         `highlight (word edits + syntax, refractor): ${highlight.n} chunks, ${formatMs(highlight.total)} in all, longest chunk ${formatMs(highlight.max)}`,
       ],
     ),
@@ -179,7 +199,8 @@ async function standalone(cfg: BenchConfig): Promise<SummaryRow[]> {
   const unavailable = uiUnavailable();
   if (unavailable) throw new Error(unavailable);
   const { council, session } = await makeDiffSession(cfg);
-  const ui = await startUi(cfg);
+  // COUNCIL_BENCH_RENDERER=<dir>: another build of the renderer (e.g. main's, for a before/after).
+  const ui = await startUi(cfg, process.env.COUNCIL_BENCH_RENDERER ?? RENDERER_DIR);
   try {
     return await measureDiff(cfg, ui, council, session, cfg.quick ? 3 : 9);
   } finally {

@@ -55,6 +55,31 @@ export interface ProbeEvent {
   seq: number | null;
 }
 
+/** A script that ran in a long animation frame (LoAF attribution; Chromium). */
+export interface LongFrameScript {
+  /** What ran it: an event listener, a callback (`FrameRequestCallback`, `TimerHandler:setTimeout`…), a promise resolution. */
+  invoker: string;
+  invokerType: string;
+  /** `function@file:char` (the build is minified: the file and position say where). */
+  source: string;
+  duration: number;
+  /** Style and layout forced by the script itself (a layout read after a write). */
+  forcedStyleAndLayout: number;
+}
+
+/** A long animation frame (main thread busy ≥ 50 ms) and where its time went. */
+export interface LongFrame {
+  start: number;
+  duration: number;
+  blocking: number;
+  /** From the frame's rendering step (rAF callbacks, style, layout, paint) to its end (ms). */
+  render: number;
+  /** Style, layout and paint at the frame's end (ms). */
+  styleAndLayout: number;
+  /** The longest scripts first (at most 6). */
+  scripts: LongFrameScript[];
+}
+
 export interface ProbeReport {
   clicks: ProbeClick[];
   invokes: ProbeInvoke[];
@@ -64,7 +89,7 @@ export interface ProbeReport {
   seen: Record<string, number>;
   errors: string[];
   /** Long animation frames (main thread busy ≥ 50 ms; Chromium), for "where the time goes". */
-  longFrames: { start: number; duration: number }[];
+  longFrames: LongFrame[];
 }
 
 /**
@@ -149,7 +174,21 @@ const PROBE = String.raw`(() => {
   probe.longFrames = [];
   try {
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) probe.longFrames.push({ start: performance.timeOrigin + e.startTime, duration: e.duration });
+      for (const e of list.getEntries()) {
+        // Where the frame's time went (Long Animation Frame attribution): its scripts, longest
+        // first, and the style + layout + paint part after them.
+        const scripts = (e.scripts || []).map((s) => ({ invoker: s.invoker, invokerType: s.invokerType, source: (s.sourceFunctionName || '') + '@' + String(s.sourceURL || '').split('/').pop() + ':' + s.sourceCharPosition, duration: s.duration, forcedStyleAndLayout: s.forcedStyleAndLayoutDuration || 0 }));
+        scripts.sort((a, b) => b.duration - a.duration);
+        const end = e.startTime + e.duration;
+        probe.longFrames.push({
+          start: performance.timeOrigin + e.startTime,
+          duration: e.duration,
+          blocking: e.blockingDuration || 0,
+          render: e.renderStart ? end - e.renderStart : 0,
+          styleAndLayout: e.styleAndLayoutStart ? end - e.styleAndLayoutStart : 0,
+          scripts: scripts.slice(0, 6),
+        });
+      }
     }).observe({ type: 'long-animation-frame', buffered: true });
   } catch { /* not supported by this browser: no long frames reported */ }
 })();`;

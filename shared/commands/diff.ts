@@ -38,6 +38,10 @@ export function viewError(view: DiffView): string | null {
   return null;
 }
 
+/** Unchanged lines git shows around each change in the review diff's patches (`git diff -U3`, whatever
+ * the user's diff.context): the viewer reads a file's end from it (fewer after a hunk's last change: the file ended). */
+export const DIFF_CONTEXT_LINES = 3;
+
 export const IMAGE_KINDS = ['png', 'jpeg', 'gif', 'webp', 'svg'] as const;
 export type ImageKind = (typeof IMAGE_KINDS)[number];
 

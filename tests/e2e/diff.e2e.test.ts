@@ -126,6 +126,9 @@ describe.skipIf(unavailable !== null)('the review diff', () => {
     await expect.poll(() => app_.locator('.diff-code-edit').allTextContents(), { timeout: 10_000 }).toEqual(expect.arrayContaining(['utf8', 'latin1', '30', '45']));
     await expect.poll(() => app_.locator('.token.keyword').count()).toBeGreaterThan(2);
     expect(await app_.locator('.token.string').count()).toBeGreaterThan(0);
+    // Its one hunk reaches the file's end (the last line changed): no "more lines below" is offered.
+    expect(await app_.getByTestId('diff-hunk-src/app.ts').count()).toBe(1);
+    expect(await app_.getByTestId('diff-expand-down-src/app.ts').count()).toBe(0);
     // git's blocks as git prints them: the two − lines are not interleaved with the + lines.
     await screenshot(page, 'diff-highlight');
   });

@@ -19,8 +19,8 @@ export async function trackedAmong(worktree: string, rels: readonly string[]): P
 }
 
 /** Untracked files, not ignored (a nested repository shows as its folder, with a trailing '/'). */
-export async function untrackedFiles(cwd: string): Promise<string[]> {
-  return parseNulList((await git(['ls-files', '--others', '--exclude-standard', '-z'], { cwd })).stdout);
+export async function untrackedFiles(cwd: string, only: readonly string[] = []): Promise<string[]> {
+  return parseNulList((await git(['ls-files', '--others', '--exclude-standard', '-z', ...(only.length ? ['--', ...only.map((rel) => `:(literal)${rel}`)] : [])], { cwd })).stdout);
 }
 
 /** Ignored untracked files, and ignored folders as a whole (with a trailing '/'). */

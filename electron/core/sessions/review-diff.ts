@@ -6,7 +6,7 @@ import { viewError, type DiffFile, type DiffView, type ImageKind, type SessionCo
 import { invalidInput } from '../errors';
 import { untrackedFiles } from '../git/files';
 import { worktreeTree } from '../git/review-snapshot';
-import { blobBytes, blobSize, emptyTree, fullPatch } from '../git/review';
+import { blobBytes, blobSize, emptyTree, fullPatch, renameSource } from '../git/review';
 import { commitsBetween, isAncestor, mergeBase } from '../git/history';
 import { branchRef, firstParent, resolveCommit } from '../git/refs';
 import type { Workspace } from '../workspace';
@@ -164,7 +164,7 @@ export function newFilePatchOf(rel: string, bytes: Buffer, executable: boolean):
 
 /** A worktree file's bytes, never through a symbolic link out of the worktree (a link is read as
  * git stores it: the text of its target). */
-function readWorktreeFile(worktree: string, rel: string): { bytes: Buffer; executable: boolean; tooBig?: number; mtime?: number } | null {
+function readWorktreeFile(worktree: string, rel: string, cap = MAX_READ_BYTES): { bytes: Buffer; executable: boolean; tooBig?: number; mtime?: number } | null {
   const full = path.resolve(worktree, rel);
   const root = realpathSync(worktree);
   let parent: string;
@@ -183,8 +183,8 @@ function readWorktreeFile(worktree: string, rel: string): { bytes: Buffer; execu
   }
   if (stat.isSymbolicLink()) return { bytes: Buffer.from(readlinkSync(target)), executable: false };
   if (!stat.isFile()) return null;
-  // Not read whole: its size stands for it (a new file this large is shown as binary, by size).
-  if (stat.size > MAX_READ_BYTES) return { bytes: Buffer.alloc(0), executable: false, tooBig: stat.size, mtime: stat.mtimeMs };
+  // Not read at all: its size stands for it (a new file this large is shown as binary, by size).
+  if (stat.size > cap) return { bytes: Buffer.alloc(0), executable: false, tooBig: stat.size, mtime: stat.mtimeMs };
   return { bytes: readFileSync(target), executable: (stat.mode & 0o111) !== 0 };
 }
 
@@ -272,11 +272,25 @@ interface Listed {
   files: (Omit<DiffFile, 'patch' | 'tooLarge'> & { fullPatch: string })[];
 }
 
-/** Every changed file of the view with its whole patch (held back later, by the caller's caps). */
-async function listView(ws: Workspace, s: Session, view: DiffView, ignoreWhitespace: boolean): Promise<Listed> {
+/**
+ * Every changed file of the view with its whole patch (held back later, by the caller's caps); with
+ * `only`, git is asked about that one path (literal pathspec), and for a file added there, about
+ * where it was renamed from too: one file's answer does not pay for the whole view's 300 files.
+ */
+async function listView(ws: Workspace, s: Session, view: DiffView, ignoreWhitespace: boolean, only?: string): Promise<Listed> {
   const sides = await resolveSides(ws, s, view);
+  const listed = await listPaths(sides, ignoreWhitespace, only === undefined ? [] : [only]);
+  if (only === undefined) return listed;
+  const file = listed.files.find((f) => f.path === only);
+  if (file?.kind !== 'added') return listed;
+  // Added under this path: perhaps renamed from another (rename detection needs both paths in view).
+  const from = await renameSource(sides.cwd, sides.revs, only);
+  return from === null ? listed : listPaths(sides, ignoreWhitespace, [from, only]);
+}
+
+async function listPaths(sides: Sides, ignoreWhitespace: boolean, only: readonly string[]): Promise<Listed> {
   // One git process for every tracked file: paths, kinds and counts are read from the patch itself.
-  const [patchOut, untracked] = await Promise.all([fullPatch(sides.cwd, sides.revs, ignoreWhitespace), sides.to === null ? untrackedFiles(sides.worktree) : Promise.resolve([])]);
+  const [patchOut, untracked] = await Promise.all([fullPatch(sides.cwd, sides.revs, ignoreWhitespace, only), sides.to === null ? untrackedFiles(sides.worktree, only) : Promise.resolve([])]);
   const files: Listed['files'] = [];
   for (const fullPatch of splitPatch(patchOut).values()) {
     const entry = describePatch(fullPatch);
@@ -324,7 +338,10 @@ export async function reviewDiff(ws: Workspace, s: Session, view: DiffView, igno
 }
 
 async function changedFile(ws: Workspace, s: Session, view: DiffView, rel: string, ignoreWhitespace = false) {
-  const listed = await listView(ws, s, view, ignoreWhitespace);
+  // Handed to git as a pathspec: one that leaves the repository is refused here, in words.
+  const normal = path.posix.normalize(rel);
+  if (path.posix.isAbsolute(rel) || normal === '..' || normal.startsWith('../')) throw invalidInput(`${rel} is outside the session's worktree: give a path relative to the repository's root`);
+  const listed = await listView(ws, s, view, ignoreWhitespace, rel);
   const file = listed.files.find((f) => f.path === rel);
   if (!file) throw invalidInput(`${rel} has no changes in this view of session ${s.id}`);
   return { sides: listed.sides, file };
@@ -338,34 +355,41 @@ export async function reviewFileDiff(ws: Workspace, s: Session, view: DiffView, 
   return { ...rest, patch: file.binary || tooLarge ? null : fullPatch, tooLarge };
 }
 
-/** A side's bytes: the old side from its commit, the new side from its commit or the worktree. */
-async function sideBytes(sides: Sides, file: { path: string; origPath: string | null; kind: ChangedFile['kind'] }, side: 'old' | 'new'): Promise<Buffer | null> {
+/** A side of a file: its size, and its bytes when they are within the cap asked for (null: over it, never read). */
+interface SideContent {
+  size: number;
+  bytes: Buffer | null;
+}
+
+/** A side: the old one from its commit, the new one from its commit or the worktree; its size is
+ * read first, its bytes only when within `cap` (a 50 MB file is never read, nor a buffer of its size made). */
+async function sideContent(sides: Sides, file: { path: string; origPath: string | null; kind: ChangedFile['kind'] }, side: 'old' | 'new', cap: number): Promise<SideContent | null> {
   if (side === 'old') {
     const from = await sides.from;
     if (from === null || file.kind === 'added' || file.kind === 'untracked') return null;
-    return blobAt(sides.cwd, from, file.origPath ?? file.path);
+    return blobAt(sides.cwd, from, file.origPath ?? file.path, cap);
   }
   if (file.kind === 'deleted') return null;
-  if (sides.to !== null) return blobAt(sides.cwd, sides.to, file.path);
-  return readWorktreeFile(sides.worktree, file.path)?.bytes ?? null;
+  if (sides.to !== null) return blobAt(sides.cwd, sides.to, file.path, cap);
+  const read = readWorktreeFile(sides.worktree, file.path, cap);
+  if (read === null) return null;
+  return read.tooBig === undefined ? { size: read.bytes.length, bytes: read.bytes } : { size: read.tooBig, bytes: null };
 }
 
-async function blobAt(cwd: string, commit: string, rel: string): Promise<Buffer | null> {
+async function blobAt(cwd: string, commit: string, rel: string, cap: number): Promise<SideContent | null> {
   const size = await blobSize(cwd, commit, rel);
   if (size === null) return null;
-  // Past both caps only its size matters: a zero-filled stand-in of that length, never read.
-  if (size > Math.max(MAX_SIDE_BYTES, MAX_IMAGE_BYTES)) return Buffer.alloc(size);
-  return blobBytes(cwd, commit, rel);
+  return { size, bytes: size > cap ? null : await blobBytes(cwd, commit, rel) };
 }
 
 /** `diff.lines`: a side's text, split in lines, for more context around the hunks. */
 export async function reviewLines(ws: Workspace, s: Session, view: DiffView, rel: string, side: 'old' | 'new'): Promise<{ lines: string[]; total: number }> {
   const { sides, file } = await changedFile(ws, s, view, rel);
   if (file.binary) throw invalidInput(`${rel} is binary: it has no lines to show`);
-  const bytes = await sideBytes(sides, file, side);
-  if (bytes === null) return { lines: [], total: 0 };
-  if (bytes.length > MAX_SIDE_BYTES) throw invalidInput(`${rel} is too large to show more context (${bytes.length} bytes, the limit is ${MAX_SIDE_BYTES})`);
-  const text = bytes.toString('utf8');
+  const content = await sideContent(sides, file, side, MAX_SIDE_BYTES);
+  if (content === null) return { lines: [], total: 0 };
+  if (content.bytes === null) throw invalidInput(`${rel} is too large to show more context (${content.size} bytes, the limit is ${MAX_SIDE_BYTES})`);
+  const text = content.bytes.toString('utf8');
   const lines = (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
   const all = text === '' ? [] : lines;
   return { lines: all, total: all.length };
@@ -374,9 +398,10 @@ export async function reviewLines(ws: Workspace, s: Session, view: DiffView, rel
 /** `diff.blob`: a side's size, and an image's bytes for its preview. */
 export async function reviewBlob(ws: Workspace, s: Session, view: DiffView, rel: string, side: 'old' | 'new'): Promise<{ size: number | null; mime: string | null; data: string | null }> {
   const { sides, file } = await changedFile(ws, s, view, rel);
-  const bytes = await sideBytes(sides, file, side);
-  if (bytes === null) return { size: null, mime: null, data: null };
   const kind = side === 'old' ? imageKindOf(file.origPath ?? file.path) : imageKindOf(file.path);
   const mime = kind === null ? null : MIME[kind];
-  return { size: bytes.length, mime, data: mime !== null && bytes.length <= MAX_IMAGE_BYTES ? bytes.toString('base64') : null };
+  // Only an image within the cap is read; of anything else, its size.
+  const content = await sideContent(sides, file, side, mime === null ? 0 : MAX_IMAGE_BYTES);
+  if (content === null) return { size: null, mime: null, data: null };
+  return { size: content.size, mime, data: mime !== null && content.bytes !== null ? content.bytes.toString('base64') : null };
 }

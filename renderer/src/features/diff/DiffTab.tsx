@@ -10,7 +10,7 @@ import { Relative } from '../../components/TimeSince';
 import { diffKeyOf } from '../../models/diff-nav';
 import { viewedCount } from '../../models/diff-viewed';
 import { diffMode, setDiffMode, type DiffMode } from './diff-mode-store';
-import type { DiffSlots, SectionIo } from './FileSection';
+import type { DiffSlots, SectionIo } from './diff-slots';
 import { ReviewDiff, type ReviewDiffHandle } from './ReviewDiff';
 import { createSessionDiff, type SessionDiff } from './session-diff';
 import { createViewedMarks, type ViewedMarksStore } from './viewed-store';

@@ -3,7 +3,7 @@ import { useStore, type Store } from '../../lib/create-store';
 import type { DiffFile } from '../../../../shared/commands/diff';
 import { buildTree, foldersOf, treeRows } from '../../models/diff-tree';
 import { isViewed, type ViewedMarks } from '../../models/diff-viewed';
-import { KIND_LETTER } from './FileSection';
+import { KIND_LETTER } from './FileHeader';
 import { afterFrame } from './frame-queue';
 
 /** The changed files under their folders (collapsible), with kind, +/- and the viewed mark; the

@@ -1,11 +1,12 @@
-import { useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
+import { startTransition, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
 import { afterFrame } from './frame-queue';
 import { createStore } from '../../lib/create-store';
 import type { DiffFile } from '../../../../shared/commands/diff';
 import { stepFile, stepHunk } from '../../models/diff-nav';
 import { isViewed, type ViewedMarks } from '../../models/diff-viewed';
 import type { DiffMode } from './diff-mode-store';
-import { FileSection, type DiffSlots, type SectionIo } from './FileSection';
+import type { DiffSlots, SectionIo } from './diff-slots';
+import { FileSection } from './FileSection';
 import { FileTree } from './FileTree';
 
 const FIRST_SECTIONS = 12;
@@ -67,7 +68,8 @@ export function ReviewDiff({ files, mode, viewed, onToggleViewed, io, handle, on
   const [shown, setShown] = useState(FIRST_SECTIONS);
   useEffect(() => {
     if (shown >= files.length) return;
-    return afterFrame(() => setShown((n) => n + SECTIONS_PER_FRAME));
+    // A transition: React yields while it renders a batch (a scroll is never held up by it).
+    return afterFrame(() => startTransition(() => setShown((n) => n + SECTIONS_PER_FRAME)));
   }, [shown, files.length]);
   const pendingJump = useRef<string | null>(null);
 

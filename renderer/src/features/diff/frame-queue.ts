@@ -9,12 +9,15 @@ export type Priority = 'mount' | 'tokens';
 const queues: Record<Priority, { task: Task; cancelled: boolean }[]> = { mount: [], tokens: [] };
 let running = false;
 
-const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+/** Resolves in a task of its own (inside a queued task: the rest of it runs after the page could paint). */
+export const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 async function drain(): Promise<void> {
   if (running) return;
   running = true;
   try {
+    // Never in the caller's task (an observer's callback, React's effects): each piece in its own.
+    await nextTask();
     for (;;) {
       const item = queues.mount.shift() ?? queues.tokens.shift();
       if (item === undefined) break;

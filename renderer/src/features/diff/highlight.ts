@@ -1,4 +1,5 @@
 import { markEdits, tokenize, type HunkData, type HunkTokens, type TokenizeEnhancer } from 'react-diff-view';
+import { compactLines, expandTokens } from './compact-lines';
 
 /**
  * Tokens for a chunk of a file's hunks: word-level edits inside git's −/+ blocks (markEdits by
@@ -44,13 +45,16 @@ export const highlightCost = () => ({ ms: spent, chunks: runs });
 
 export function tokensFor(hunks: HunkData[], language: string | null, highlighter: Highlighter | null): HunkTokens | null {
   const started = performance.now();
-  const enhancers: TokenizeEnhancer[] = [markEdits(hunks, { type: 'line' })];
   let tokens: HunkTokens | null;
   try {
-    tokens =
+    // Lines renumbered from 1 (compact-lines.ts): the cost is the chunk's own lines, wherever it sits in the file.
+    const compacted = compactLines(hunks);
+    const enhancers: TokenizeEnhancer[] = [markEdits(compacted.hunks, { type: 'line' })];
+    const compactTokens =
       language !== null && highlighter !== null && highlighter.registered(language)
-        ? tokenize(hunks, { highlight: true, refractor: highlighter as never, language, enhancers })
-        : tokenize(hunks, { enhancers });
+        ? tokenize(compacted.hunks, { highlight: true, refractor: highlighter as never, language, enhancers })
+        : tokenize(compacted.hunks, { enhancers });
+    tokens = expandTokens(compactTokens, compacted);
   } catch {
     tokens = null;
   }

@@ -4,7 +4,7 @@ import { call } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { commentAnchor, lineSpan } from '../../models/review-model';
 import { CommentControls, useCommentActions } from './CommentControls';
-import type { LineSelection, LineWidget } from '../diff/FileSection';
+import type { LineSelection, LineWidget } from '../diff/diff-slots';
 import { reloadReview, useSessionReview } from './use-session-review';
 
 /**

@@ -1,0 +1,110 @@
+import { memo, startTransition, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { Diff, findChangeByNewLineNumber, findChangeByOldLineNumber, getChangeKey, type GutterOptions, type HunkData, type HunkTokens } from 'react-diff-view';
+import { DIFF_CONTEXT_LINES, type DiffFile } from '../../../../shared/commands/diff';
+import { offersMoreBelow } from '../../models/diff-expand';
+import type { DiffMode } from './diff-mode-store';
+import type { DiffSlots } from './diff-slots';
+import { schedule } from './frame-queue';
+import { cachedTokens, chunkTokens, hunksOf } from './chunk-tokens';
+import type { Chunk } from './hunk-chunks';
+import { hunkRows, type Expand } from './HunkRows';
+import { lineOfChange, useLineSelection } from './line-selection';
+import { ROW_PX } from './sizes';
+
+/** One chunk of a file's hunks as a table of its own: highlighted in a task of its own, its widgets, its line selection. */
+export const DiffChunk = memo(function DiffChunk({
+  file,
+  chunk,
+  allHunks,
+  last,
+  sourceLines,
+  mode,
+  expand,
+  slots,
+}: {
+  file: DiffFile;
+  chunk: Chunk;
+  allHunks: HunkData[];
+  last: boolean;
+  /** The old side's length once read (null: not yet; until then the patch tells whether the last hunk reached the file's end). */
+  sourceLines: number | null;
+  mode: DiffMode;
+  expand: Expand | null;
+  slots: DiffSlots;
+}) {
+  const hunks = useMemo(() => hunksOf(chunk), [chunk]);
+  // Ready before it mounted (chunk-tokens.ts): rendered once, highlighted; otherwise highlighted in a task of its own.
+  const [tokens, setTokens] = useState<HunkTokens | null>(() => cachedTokens(chunk) ?? null);
+  useEffect(() => {
+    const ready = cachedTokens(chunk);
+    if (ready !== undefined) {
+      setTokens(ready);
+      return;
+    }
+    let live = true;
+    const cancel = schedule(async () => {
+      const computed = await chunkTokens(chunk, file.path);
+      return () => {
+        if (live) startTransition(() => setTokens(computed));
+      };
+    });
+    return () => {
+      live = false;
+      cancel();
+    };
+  }, [chunk, file.path]);
+
+  const { selectable, gutterEvents, selectedChanges } = useLineSelection(file, hunks, allHunks, slots);
+
+  const renderGutter = useCallback(
+    ({ change, side, renderDefault, inHoverState }: GutterOptions) => (
+      <>
+        {selectable && inHoverState && lineOfChange(change, side) !== null && (
+          <span className="diff-gutter-add" data-testid="diff-gutter-add" aria-hidden="true">
+            +
+          </span>
+        )}
+        {renderDefault()}
+      </>
+    ),
+    [selectable],
+  );
+
+  const widgets = useMemo(() => {
+    const mine = (slots.widgets ?? []).filter((w) => w.path === file.path);
+    const out: Record<string, ReactNode> = {};
+    for (const w of mine) {
+      const change = w.side === 'old' ? findChangeByOldLineNumber(hunks, w.line) : findChangeByNewLineNumber(hunks, w.line);
+      if (change === undefined) continue;
+      const key = getChangeKey(change);
+      out[key] = (
+        <>
+          {out[key]}
+          {w.element}
+        </>
+      );
+    }
+    return out;
+  }, [slots.widgets, file.path, hunks]);
+
+  const lastHunk = allHunks[allHunks.length - 1];
+  const moreBelow = last && lastHunk !== undefined && offersMoreBelow(lastHunk, sourceLines, DIFF_CONTEXT_LINES);
+  return (
+    // Skipped by layout and paint while off screen (a 5,000-line file is ~100 of these), sized by what it last measured.
+    <div className="diff-chunk" style={{ containIntrinsicSize: `auto ${chunk.rows * ROW_PX}px` }}>
+      <Diff
+        viewType={mode}
+        diffType="modify"
+        hunks={hunks}
+        tokens={tokens}
+        widgets={widgets}
+        selectedChanges={selectedChanges}
+        renderGutter={renderGutter}
+        gutterEvents={gutterEvents as never}
+        className={`diff-table diff-${mode}`}
+      >
+        {() => hunkRows({ file, chunk, allHunks, expand, moreBelow, slots }) as never}
+      </Diff>
+    </div>
+  );
+});
