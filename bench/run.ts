@@ -20,6 +20,7 @@ import { measureHandoff } from './measure-handoff';
 import { FOLLOW_UP_FULL, FOLLOW_UP_QUICK, measureFollowUp } from './measure-follow-up';
 import { MCP_FULL, MCP_QUICK, measureMcp } from './measure-mcp';
 import { measureLockCli } from './measure-lock-cli';
+import { DIGEST_HOOK_FULL, DIGEST_HOOK_QUICK, digestWorld, measureDigestHook } from './measure-digest-hook';
 import { measureLockInProcess } from './measure-lock-inprocess';
 import { measureSessionCreate } from './measure-session-create';
 import { measureUiBoard } from './measure-ui-board';
@@ -136,6 +137,10 @@ async function main(): Promise<number> {
 
     cfg.log("13. an agent's MCP tool round trip (council mcp, peers) with 100 sessions vs the same command in process");
     rows.push(...(await idleThenLoaded(cfg, (c) => measureMcp(c, quick ? MCP_QUICK : MCP_FULL))));
+
+    cfg.log('14. the digest hook as a process at 100 sessions vs node -e 0, and the digest size');
+    const digest = await digestWorld(cfg);
+    rows.push(...(await idleThenLoaded(cfg, async (c) => measureDigestHook(c, digest.me, quick ? DIGEST_HOOK_QUICK : DIGEST_HOOK_FULL))));
 
     cfg.print(renderSummary(rows, [
       'pass/fail applies the targets above to the LOADED figures; "info" rows have no target of their own; "(miss)" marks an idle figure that missed',

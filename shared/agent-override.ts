@@ -22,5 +22,7 @@ export const AgentOverrideSchema = z.object({
    * (unless set in the environment), opencode (and Ollama through opencode) is stopped by a watchdog.
    */
   modelTimeoutSeconds: z.optional(z.int().check(z.gte(5), z.lte(3600))),
+  /** Claude Code, Codex, Gemini CLI: tell the agent its digest of the other sessions (default true). */
+  digest: z.optional(z.boolean()),
 });
 export type AgentOverride = z.infer<typeof AgentOverrideSchema>;

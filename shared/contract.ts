@@ -14,6 +14,7 @@ import { shellCommands } from './commands/shells';
 import { reviewCommands } from './commands/review';
 import { diffCommands } from './commands/diff';
 import { councilCommands } from './commands/council';
+import { digestCommands } from './commands/digest';
 
 export { SessionCardSchema, type SessionCard } from './commands/sessions';
 
@@ -42,6 +43,7 @@ export const commands = {
   ...reviewCommands,
   ...diffCommands,
   ...councilCommands,
+  ...digestCommands,
 } as const;
 
 /** What the desktop app's menu and keyboard shortcuts ask the window to do. */

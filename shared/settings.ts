@@ -102,6 +102,12 @@ export const AGENT_SETTING_FIELDS = {
     allowed: 'a whole number of seconds from 5 to 3600 (default 60)',
     about: 'a run whose model server does not answer for this long fails, naming the server',
   }),
+  digest: spec({
+    schema: z.boolean(),
+    kind: 'boolean',
+    allowed: 'true or false (default true)',
+    about: "tell the agent, when it starts and when something changed, who else works on what and which conflicts are predicted with it",
+  }),
 } satisfies { [K in keyof Required<AgentOverride>]: SettingSpec<z.ZodMiniType<Required<AgentOverride>[K]>> };
 
 export type AgentSettingField = keyof typeof AGENT_SETTING_FIELDS;
@@ -109,14 +115,14 @@ export type AgentSettingField = keyof typeof AGENT_SETTING_FIELDS;
 /** Which fields each preset reads: a field a preset would ignore is refused, never stored in vain.
  * The custom preset's program comes from its template (customCommand), so it has no path. */
 export const PRESET_SETTING_FIELDS: Record<AgentPresetId, readonly AgentSettingField[]> = {
-  claude: ['path', 'model', 'modelTimeoutSeconds', 'args', 'env'],
-  codex: ['path', 'model', 'args', 'env'],
-  gemini: ['path', 'model', 'args', 'env'],
+  claude: ['path', 'model', 'modelTimeoutSeconds', 'args', 'env', 'digest'],
+  codex: ['path', 'model', 'args', 'env', 'digest'],
+  gemini: ['path', 'model', 'args', 'env', 'digest'],
   opencode: ['path', 'model', 'modelTimeoutSeconds', 'args', 'env'],
   qwen: ['path', 'model', 'modelTimeoutSeconds', 'args', 'env'],
   copilot: ['path', 'model', 'modelTimeoutSeconds', 'args', 'env'],
   aider: ['path', 'model', 'args', 'env'],
-  ollama: ['path', 'model', 'driver', 'host', 'args', 'env'],
+  ollama: ['path', 'model', 'driver', 'host', 'args', 'env', 'digest'],
   'auto-claude': ['path', 'args', 'env'],
   custom: ['args', 'env'],
 };

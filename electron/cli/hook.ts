@@ -78,6 +78,14 @@ export function hookCommands(program: Command): void {
     .action(async (opts: { agent?: string }) => {
       await preToolHook(opts.agent);
     });
+  hook
+    .command('digest')
+    .description("when a conversation starts and before each prompt: adds the session's digest of its peers to the agent's context, only when it changed; never blocks the agent")
+    .option('-a, --agent <name>', `which CLI sends the payload: ${HOOK_AGENTS.join('|')}`)
+    .action(async (opts: { agent?: string }) => {
+      const { digestHook } = await import('./hook-digest');
+      await digestHook(opts.agent);
+    });
   for (const [kind, description] of STATUS_HOOKS) {
     hook
       .command(kind)

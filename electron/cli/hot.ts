@@ -2,7 +2,8 @@ import type { LockArgs, LockVerb } from './locks';
 
 /**
  * The lean entry of `council` (bundled alone into out/cli/hot.cjs, see scripts/build-cli.mjs):
- * `council hook pre-tool` and the lock verbs, which agents' hooks run before every edit, without
+ * `council hook pre-tool` and the lock verbs, which agents' hooks run before every edit, and
+ * `council hook digest`, run before every prompt, without
  * commander, the whole contract, git, or the agent, merge and radar code. bin/council.cjs hands it
  * every argv that starts with `lock` or `hook` (after global options); it runs the plain spellings
  * below and answers null for anything else (help, an unknown or repeated option, `--`, a missing
@@ -16,7 +17,10 @@ import type { LockArgs, LockVerb } from './locks';
  * (shared/record-checks.ts), must not pay before every agent edit.
  */
 
-type Hot = { kind: 'lock'; verb: LockVerb; args: LockArgs; json: boolean; repo: string | undefined } | { kind: 'pre-tool'; agent: string | undefined };
+type Hot = { kind: 'lock'; verb: LockVerb; args: LockArgs; json: boolean; repo: string | undefined } | { kind: 'pre-tool'; agent: string | undefined } | { kind: 'digest'; agent: string | undefined };
+
+/** The hooks run on the lean entry: the lock hook (before every edit) and the digest (before every prompt). */
+const HOT_HOOKS = new Set(['pre-tool', 'digest']);
 
 /** The options each hot verb takes (long name → short name or null), and whether it takes a path. */
 const LOCK_OPTIONS: Record<LockVerb, { path: boolean; options: Record<string, string | null> }> = {
@@ -39,7 +43,7 @@ export function parseHot(argv: readonly string[]): Hot | null {
   const known = (): Record<string, string | null> => {
     const [group, verb] = positionals;
     if (group === 'lock' && isLockVerb(verb)) return { ...GLOBAL_OPTIONS, ...LOCK_OPTIONS[verb].options };
-    if (group === 'hook' && verb === 'pre-tool') return { ...GLOBAL_OPTIONS, ...HOOK_OPTIONS };
+    if (group === 'hook' && verb !== undefined && HOT_HOOKS.has(verb)) return { ...GLOBAL_OPTIONS, ...HOOK_OPTIONS };
     return GLOBAL_OPTIONS;
   };
   for (let i = 0; i < argv.length; i++) {
@@ -67,6 +71,7 @@ export function parseHot(argv: readonly string[]): Hot | null {
   const repo = values.get('repo');
   // The hook finds its repository from the payload's cwd: --repo means nothing to it, as in the full CLI.
   if (group === 'hook' && verb === 'pre-tool' && rest.length === 0) return { kind: 'pre-tool', agent: values.get('agent') };
+  if (group === 'hook' && verb === 'digest' && rest.length === 0) return { kind: 'digest', agent: values.get('agent') };
   if (group !== 'lock' || !isLockVerb(verb) || rest.length !== (LOCK_OPTIONS[verb].path ? 1 : 0)) return null;
   return {
     kind: 'lock',
@@ -85,6 +90,13 @@ export async function runHot(argv: readonly string[]): Promise<number | null> {
     const { preToolHook } = await import('./hook-pre-tool');
     await preToolHook(hot.agent);
     return 0; // not reached: the hook ends the process with its decision
+  }
+  if (hot.kind === 'digest') {
+    // The usual prompt (nothing changed) is answered here; otherwise the full CLI renders the
+    // digest (the peers view's schemas stay out of this bundle), with the input handed over.
+    const { leanDigestHook } = await import('./hook-digest-lean');
+    await leanDigestHook(hot.agent);
+    return null;
   }
   const [{ leanLockCaller, LOCK_VERBS, lockRepo }, { createOutput, reportFailure, writeAll }] = await Promise.all([import('./locks'), import('./output')]);
   try {

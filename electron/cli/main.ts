@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { contextCommands, sessionCommands, statusCommand, type GlobalOptions } from './commands';
 import { agentCommands } from './agents';
 import { conflictsCommand } from './conflicts';
+import { digestCommand } from './digest';
 import { coreCaller, repoPath, type Door, type HandlerSource } from './core-call';
 import { lockCommands } from './locks';
 import { hookCommands } from './hook';
@@ -55,6 +56,7 @@ export function buildProgram(onFailure: (exitCode: number) => void = () => undef
   statusCommand(program, door);
   mergeCommands(program, door);
   conflictsCommand(program, door);
+  digestCommand(program, door);
   serveCommand(program, door);
   settingsCommands(program, door);
   reviewCommands(program, door);

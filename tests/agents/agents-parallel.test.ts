@@ -13,6 +13,7 @@ import { startModelServer, type ModelServer, type Script } from '../support/mode
 import type { AgentName } from './agent-clis';
 import { isAlive } from './fake-agents';
 import { deadServerUrl, requireCli, testUser, type TestUser } from './harness';
+import { holderLine } from '../helpers/holder-line';
 
 // The real Claude Code, Codex and Gemini CLI run by the agent manager (the app's and the CLI's
 // engine) against scripted model servers on 127.0.0.1, each in its own session's worktree, with
@@ -109,7 +110,7 @@ describe.sequential('the real agent CLIs under the agent manager', () => {
     expect(run.denials).toBeGreaterThanOrEqual(1);
     expect(existsSync(path.join(writer.worktreePath, 'src/held.ts'))).toBe(false);
     expect(readFileSync(path.join(writer.worktreePath, 'src/free.ts'), 'utf8')).toBe('free\n');
-    const reason = `src/held.ts is being edited by session ${holder!.id} (claude: add auth); work on another file or wait`;
+    const reason = `src/held.ts is being edited by session ${holder!.id} (claude: add auth); work on another file or wait${holderLine(holder!.id)}`;
     expect(events).toContainEqual(expect.objectContaining({ kind: 'denied', path: 'src/held.ts', reason }));
     expect(manager.events(writer.id)).toContainEqual(expect.objectContaining({ kind: 'denied', reason }));
     expect(statuses(council, writer)).toEqual(['idle', 'working', 'blocked', 'working', 'done']);

@@ -105,6 +105,7 @@ import type { CouncilCommand, Launch, LaunchContext } from '../../electron/core/
 import { COUNCIL_BIN } from '../helpers/cli';
 import { gitSync, tempDir } from '../helpers/repo';
 import { shellCommand } from './agent-clis';
+import { holderLine } from '../helpers/holder-line';
 
 /*
  * Presets with the real CLIs: a test user (their HOME and their own CLI configuration pointing at
@@ -399,7 +400,7 @@ export interface PresetScene {
 }
 
 /** The reason the real lock hook gives for TARGET in a preset scene. */
-export const heldReason = (holder: Session) => `${TARGET} is being edited by session ${holder.id} (codex: add auth); work on another file or wait`;
+export const heldReason = (holder: Session) => `${TARGET} is being edited by session ${holder.id} (codex: add auth); work on another file or wait${holderLine(holder.id)}`;
 
 /**
  * A repository with two sessions, the holder holding TARGET; the scripted model (HELD_THEN_FREE_SCRIPT)

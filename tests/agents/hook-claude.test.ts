@@ -8,6 +8,7 @@ import { makeRepo } from '../helpers/repo';
 import { startModelServer } from '../support/model-server/index';
 import { parseJsonLines, runAgent, shellCommand } from './agent-clis';
 import { CONTENT, requireCli, TARGET, WRITE_SCRIPT, writeResult } from './harness';
+import { holderLine } from '../helpers/holder-line';
 
 // The real Claude Code with the real lock hook (`council hook pre-tool --agent claude`) in its
 // settings, working in a session's worktree while another session holds the file it wants.
@@ -36,7 +37,7 @@ describe.sequential('Claude Code with the real lock hook', () => {
       const run = await runClaude({ serverUrl: server.url, cwd: writer.worktreePath, prompt: `Create ${TARGET}.`, sessionId: writer.id });
       expect(run.code, run.stderr).toBe(0);
       expect(existsSync(path.join(writer.worktreePath, TARGET))).toBe(false);
-      const reason = `src/x.ts is being edited by session ${holder.id} (codex: add auth); work on another file or wait`;
+      const reason = `src/x.ts is being edited by session ${holder.id} (codex: add auth); work on another file or wait${holderLine(holder.id)}`;
       // Exit 2 plus {"decision":"block"} on stdout: Claude gives the model the JSON's reason alone
       // (with exit 2 and stderr only, it would prefix "PreToolUse:Write hook error: [<command>]: ").
       expect(writeResult(server)).toMatchObject({ isError: true, text: reason });

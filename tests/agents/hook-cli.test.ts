@@ -6,6 +6,7 @@ import { Council } from '../../electron/core/council';
 import { COUNCIL_BIN } from '../helpers/cli';
 import type { TestRepo } from '../helpers/repo';
 import { heldFile } from './harness';
+import { holderLine } from '../helpers/holder-line';
 
 /** `council hook pre-tool` as the agent CLIs run it: its own process, the payload on stdin. */
 function hook(agent: string, input: string, options: { cwd: string; env?: Record<string, string> }) {
@@ -29,7 +30,7 @@ describe('council hook pre-tool (a real process)', () => {
 
   it('denies a file held by another session: exit 2, the reason on stderr and as {"decision":"block"}', () => {
     const run = hook('claude', write(writer.worktreePath, 'src/x.ts'), { cwd: writer.worktreePath, env: { COUNCIL_SESSION_ID: writer.id } });
-    const reason = `src/x.ts is being edited by session ${holder.id} (codex: add auth); work on another file or wait`;
+    const reason = `src/x.ts is being edited by session ${holder.id} (codex: add auth); work on another file or wait${holderLine(holder.id)}`;
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(`${reason}\n`);
     expect(JSON.parse(run.stdout)).toEqual({ decision: 'block', reason });

@@ -6,6 +6,7 @@ import { RunStore } from '../../electron/core/agents/run-store';
 import { Council } from '../../electron/core/council';
 import type { TestRepo } from '../helpers/repo';
 import { heldFile } from './harness';
+import { holderLine } from '../helpers/holder-line';
 
 const write = (cwd: string, file: string) => ({ cwd, hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: { file_path: path.join(cwd, file), content: 'x' } });
 const patch = (cwd: string, ...files: string[]) => ({
@@ -57,7 +58,7 @@ describe('lock hook decision', () => {
 
   it('denies a file held by another session, naming the holder and what to do', async () => {
     const decision = await decideLockHook('claude', write(writer.worktreePath, 'src/x.ts'), { env: noEnv });
-    expect(decision).toEqual({ decision: 'deny', reason: `src/x.ts is being edited by session ${holder.id} (codex: add auth); work on another file or wait` });
+    expect(decision).toEqual({ decision: 'deny', reason: `src/x.ts is being edited by session ${holder.id} (codex: add auth); work on another file or wait${holderLine(holder.id)}` });
   });
 
   it('allows the holder itself', async () => {
@@ -98,7 +99,7 @@ describe('lock hook decision', () => {
     expect(council.context.get(writer.id)).toEqual({ ...before, filesLocked: ['src/y.ts'] });
 
     const decision = await decideLockHook('codex', patch(writer.worktreePath, 'src/a.ts', 'src/x.ts'), { env: noEnv });
-    const reason = `src/x.ts is being edited by session ${holder.id} (codex: add auth); work on another file or wait`;
+    const reason = `src/x.ts is being edited by session ${holder.id} (codex: add auth); work on another file or wait${holderLine(holder.id)}`;
     expect(decision).toEqual({ decision: 'deny', reason });
     expect(council.context.get(writer.id)).toMatchObject({ status: 'blocked', blockedOn: 'src/x.ts', blockedReason: reason, message: reason });
     expect(council.context.get(holder.id).status).toBe('idle');

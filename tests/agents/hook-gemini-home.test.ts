@@ -9,7 +9,7 @@ import { tempDir } from '../helpers/repo';
 
 const council = { argv: ['/opt/council app/node', '/opt/council app/council.cjs'], env: { ELECTRON_RUN_AS_NODE: '1' } };
 // The lock hook's line ends in `|| exit 2`: a hook that cannot run still denies (hooks/command.ts).
-const command = (kind: string) => `ELECTRON_RUN_AS_NODE='1' '/opt/council app/node' '/opt/council app/council.cjs' 'hook' '${kind}' '--agent' 'gemini'${kind === 'pre-tool' ? ' || exit 2' : ''}`;
+const command = (kind: string) => `ELECTRON_RUN_AS_NODE='1' '/opt/council app/node' '/opt/council app/council.cjs' 'hook' '${kind}' '--agent' 'gemini'${kind === 'pre-tool' ? ' || exit 2' : kind === 'digest' ? ' || true' : ''}`;
 
 const USER_SETTINGS = `{
   // mine
@@ -62,6 +62,9 @@ describe("the session's Gemini home", () => {
     expect(settings.hooks.AfterTool).toEqual([{ matcher: 'write_file|replace|run_shell_command', hooks: [{ type: 'command', name: 'council-post-tool', command: command('post-tool'), timeout: 10_000 }] }]);
     expect(commandOf(settings, 'Notification')).toBe(command('notify'));
     expect(commandOf(settings, 'BeforeAgent')).toBe(command('prompt'));
+    // The digest (council/digest.ts): at the start, and before each prompt beside the status hook.
+    expect(settings.hooks.BeforeAgent?.[0]?.hooks.map((h) => h.command)).toEqual([command('prompt'), command('digest')]);
+    expect(commandOf(settings, 'SessionStart')).toBe(command('digest'));
     expect(commandOf(settings, 'AfterAgent')).toBe(command('stop'));
     // The user's own files are as they were.
     expect(readFileSync(path.join(home, '.gemini', 'settings.json'), 'utf8')).toBe(USER_SETTINGS);
@@ -100,7 +103,11 @@ describe("the session's Gemini home", () => {
     const empty = tempDir('council-gemini-user-');
     const geminiHome = prepareGeminiHome({ privateDir: tempDir('council-private-'), userGeminiHome: empty, council });
     expect(readdirSync(path.join(geminiHome, '.gemini'))).toEqual(['settings.json']);
-    expect(Object.keys(settingsOf(geminiHome).hooks).sort()).toEqual(['AfterAgent', 'AfterTool', 'BeforeAgent', 'BeforeTool', 'Notification']);
+    expect(Object.keys(settingsOf(geminiHome).hooks).sort()).toEqual(['AfterAgent', 'AfterTool', 'BeforeAgent', 'BeforeTool', 'Notification', 'SessionStart']);
+    // Switched off for the preset (agents.gemini.digest false): neither digest hook is installed.
+    const off = settingsOf(prepareGeminiHome({ privateDir: tempDir('council-private-'), userGeminiHome: empty, council, choices: { digest: false } }));
+    expect(Object.keys(off.hooks).sort()).toEqual(['AfterAgent', 'AfterTool', 'BeforeAgent', 'BeforeTool', 'Notification']);
+    expect(JSON.stringify(off.hooks)).not.toContain("'digest'");
 
     const broken = userHome();
     writeFileSync(path.join(broken, '.gemini', 'settings.json'), '{"general": ');

@@ -9,6 +9,7 @@ import { COUNCIL_BIN } from '../helpers/cli';
 import type { TestRepo } from '../helpers/repo';
 import { FIXTURES } from './agent-clis';
 import { heldFile, TARGET } from './harness';
+import { holderLine } from '../helpers/holder-line';
 
 // The status hooks (`council hook post-tool|notify|stop|prompt`) on the real payloads of the
 // three CLIs (fixtures kept by tests/agents/preset-*.test.ts), as the CLIs run them: their own
@@ -104,7 +105,7 @@ describe('council hook post-tool|notify|stop|prompt (real processes)', () => {
   it('a refused edit shows as blocked (on the file, with the reason); the next edit that goes through clears it', () => {
     const cwd = writer.worktreePath;
     const denied = hook('pre-tool', 'codex', JSON.stringify({ ...fixture('codex', 'hook', cwd), cwd }), { cwd, env: { COUNCIL_SESSION_ID: writer.id } });
-    const reason = `${TARGET} is being edited by session ${holder.id} (codex: add auth); work on another file or wait`;
+    const reason = `${TARGET} is being edited by session ${holder.id} (codex: add auth); work on another file or wait${holderLine(holder.id)}`;
     expect(denied.code).toBe(2);
     expect(council.context.get(writer.id)).toMatchObject({ status: 'blocked', blockedOn: TARGET, blockedReason: reason, message: reason });
 

@@ -57,7 +57,7 @@ const mcpServer = {
 
 // The lock hook's line ends in `|| exit 2`: a hook that cannot run still denies (hooks/command.ts).
 const hookLine = (kind: string, agent: string) =>
-  `ELECTRON_RUN_AS_NODE='1' '/Applications/CLI Council.app/Contents/MacOS/CLI Council' '/opt/it'\\''s/council.cjs' 'hook' '${kind}' '--agent' '${agent}'${kind === 'pre-tool' ? ' || exit 2' : ''}`;
+  `ELECTRON_RUN_AS_NODE='1' '/Applications/CLI Council.app/Contents/MacOS/CLI Council' '/opt/it'\\''s/council.cjs' 'hook' '${kind}' '--agent' '${agent}'${kind === 'pre-tool' ? ' || exit 2' : kind === 'digest' ? ' || true' : ''}`;
 
 describe('the hook command line', () => {
   it('is read back by sh as exactly the argv and environment it was built from', () => {
@@ -92,7 +92,15 @@ describe('Claude Code preset launch', () => {
         PostToolUse: [{ matcher: edit, hooks: [{ type: 'command', command: hookLine('post-tool', 'claude'), timeout: 10 }] }],
         Notification: [{ hooks: [{ type: 'command', command: hookLine('notify', 'claude'), timeout: 10 }] }],
         Stop: [{ hooks: [{ type: 'command', command: hookLine('stop', 'claude'), timeout: 10 }] }],
-        UserPromptSubmit: [{ hooks: [{ type: 'command', command: hookLine('prompt', 'claude'), timeout: 10 }] }],
+        UserPromptSubmit: [
+          {
+            hooks: [
+              { type: 'command', command: hookLine('prompt', 'claude'), timeout: 10 },
+              { type: 'command', command: hookLine('digest', 'claude'), timeout: 10 },
+            ],
+          },
+        ],
+        SessionStart: [{ hooks: [{ type: 'command', command: hookLine('digest', 'claude'), timeout: 10 }] }],
       },
       // Its tools need no permission prompt (a headless agent cannot be asked).
       permissions: { allow: ['mcp__council'] },
@@ -100,6 +108,15 @@ describe('Claude Code preset launch', () => {
     // The user's environment whole (their gateway, their HOME), the settings' extra variables on top;
     // Claude Code's retries bounded (agents.claude.modelTimeoutSeconds, default 60 s).
     expect(launch.env).toEqual({ ...userEnv, EXTRA: '1', PWD: session.worktreePath, CLAUDE_CODE_MAX_RETRIES: '2', API_TIMEOUT_MS: '18333' });
+  });
+
+  it('agents.claude.digest false: no digest hook (SessionStart, nor beside the prompt hook)', async () => {
+    const launch = await claudePreset.launch(ctx('claude', { override: { path: bin('claude'), digest: false } }));
+    const settings = JSON.parse(launch.args[launch.args.indexOf('--settings') + 1] as string) as { hooks: Record<string, { hooks: { command: string }[] }[]> };
+    expect(Object.keys(settings.hooks).sort()).toEqual(['Notification', 'PostToolUse', 'PreToolUse', 'Stop', 'UserPromptSubmit']);
+    expect(settings.hooks.UserPromptSubmit?.[0]?.hooks.map((h) => h.command)).toEqual([hookLine('prompt', 'claude')]);
+    const codex = await codexPreset.launch(ctx('codex', { override: { path: bin('codex'), digest: false } }));
+    expect(codex.args.join(' ')).not.toContain("'digest'");
   });
 
   it('interactive: the TUI with the task as its first prompt; resume: --resume=<id>', async () => {
@@ -125,9 +142,11 @@ describe('Codex preset launch', () => {
     '-c',
     `hooks.PermissionRequest=[{hooks=[{type="command",command=${JSON.stringify(hookLine('notify', 'codex'))},timeout=10}]}]`,
     '-c',
-    `hooks.UserPromptSubmit=[{hooks=[{type="command",command=${JSON.stringify(hookLine('prompt', 'codex'))},timeout=10}]}]`,
+    `hooks.UserPromptSubmit=[{hooks=[{type="command",command=${JSON.stringify(hookLine('prompt', 'codex'))},timeout=10},{type="command",command=${JSON.stringify(hookLine('digest', 'codex'))},timeout=10}]}]`,
     '-c',
     `hooks.Stop=[{hooks=[{type="command",command=${JSON.stringify(hookLine('stop', 'codex'))},timeout=10}]}]`,
+    '-c',
+    `hooks.SessionStart=[{hooks=[{type="command",command=${JSON.stringify(hookLine('digest', 'codex'))},timeout=10}]}]`,
     '--dangerously-bypass-hook-trust',
     // council's MCP server, as -c overrides beside the user's own mcp_servers.
     '-c',

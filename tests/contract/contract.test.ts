@@ -8,6 +8,7 @@ import { gitSync, makeRepo, tempDir, writeIn, type TestRepo } from '../helpers/r
 import { AGENT_PRESET_IDS } from '../../shared/agents';
 import { DEFAULT_SETTINGS } from '../../shared/models';
 import { claudeWrites, useScript } from '../agents/fake-agents';
+import { holderLine } from '../helpers/holder-line';
 
 /**
  * Every command of the contract through the real dispatch() and the real core, on a real repo:
@@ -884,6 +885,17 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
     },
     malformed: { input: { repo: '/r' }, names: 'id' },
   },
+  'digest.set': {
+    valid: async () => {
+      const a = await oneSession();
+      expect(await ok('digest.set', { repo: repo.root, id: a })).toEqual({ sessionId: a, enabled: true });
+      expect(await ok('digest.set', { repo: repo.root, id: a, enabled: false })).toEqual({ sessionId: a, enabled: false });
+      expect(await ok('digest.set', { repo: repo.root, id: a })).toEqual({ sessionId: a, enabled: false });
+      expect(await ok('digest.set', { repo: repo.root, id: a, enabled: true })).toEqual({ sessionId: a, enabled: true });
+      expect(await call('digest.set', { repo: repo.root, id: 'ffffff', enabled: false })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    },
+    malformed: { input: { repo: '/r', id: 'a', enabled: 'no' }, names: 'enabled' },
+  },
   'council.conflicts': {
     valid: async () => {
       const a = await oneSession();
@@ -905,7 +917,7 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
       const b = await oneSession();
       expect(await ok('council.claim', { repo: repo.root, id: a, paths: ['README.md', 'src/x.ts'] })).toEqual({ claimed: [expect.objectContaining({ path: 'README.md', sessionId: a }), expect.objectContaining({ path: 'src/x.ts', sessionId: a })] });
       const refused = await call('council.claim', { repo: repo.root, id: b, paths: ['src/free.ts', 'README.md'] });
-      expect(refused).toMatchObject({ ok: false, error: { code: 'lock-busy', message: `README.md is being edited by session ${a} (contract); work on another file or wait` } });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'lock-busy', message: `README.md is being edited by session ${a} (contract); work on another file or wait${holderLine(a)}` } });
       // All or none: the free file it took was given back.
       expect(await ok('locks.who', { repo: repo.root, path: 'src/free.ts' })).toBeNull();
     },

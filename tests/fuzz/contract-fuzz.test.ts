@@ -380,6 +380,7 @@ const PLANS: Record<CommandName, Plan> = {
   'council.read': { effect: 'writes', failVia: ['repo', 'id'] },
   'council.messages': { effect: 'reads' },
   'council.merge': { effect: 'reads' },
+  'digest.set': { effect: 'writes', failVia: ['repo', 'id'] },
 };
 
 // ── Inputs ────────────────────────────────────────────────────────────────────────────────────

@@ -125,9 +125,10 @@ describe.sequential("Claude Code with council's MCP tools", () => {
     expect(sent.isError, sent.text).toBe(false);
     expect(sent.text).toContain(`Sent to ${a.id}: ${a.id} resumed.`);
     const refusal = `${API} is being edited by session ${a.id} (claude: build the API); work on another file or wait`;
-    expect(resultOf(server, b.worktreePath, 'mcp__council__claim_files')).toEqual(expect.objectContaining({ isError: true, text: refusal }));
+    // The refusal ends with what the holder is doing and how to reach it (agents/lock-hook.ts reachHolder).
+    expect(resultOf(server, b.worktreePath, 'mcp__council__claim_files')).toEqual(expect.objectContaining({ isError: true, text: expect.stringContaining(`${refusal}; session ${a.id} is `) }));
     // The pre-edit hook's denial of the write: the same words.
-    const writeDenied = turnsIn(server, b.worktreePath).find((r) => r.toolResults.some((t) => t.isError && t.text === refusal && t.callId !== resultOf(server, b.worktreePath, 'mcp__council__claim_files').callId));
+    const writeDenied = turnsIn(server, b.worktreePath).find((r) => r.toolResults.some((t) => t.isError && t.text.startsWith(`${refusal}; session ${a.id} is `) && t.callId !== resultOf(server, b.worktreePath, 'mcp__council__claim_files').callId));
     expect(writeDenied, 'the Write was denied with the same text').toBeDefined();
     expect(existsSync(path.join(b.worktreePath, API))).toBe(false);
     expect(resultOf(server, b.worktreePath, 'mcp__council__set_status').text).toMatch(/^Status: blocked/);
@@ -190,7 +191,7 @@ describe.sequential("Claude Code with council's MCP tools", () => {
     const offered = ((server.requests.find((r) => r.kind === 'turn')?.body as { tools: { name: string }[] }).tools ?? []).map((t) => t.name);
     expect(offered.some((n) => n.startsWith('mcp__council__'))).toBe(false);
     // ... and the write was denied all the same, by the hook, in its words.
-    expect(server.toolResults()[0]).toMatchObject({ isError: true, text: `${API} is being edited by session ${holder.id} (claude: hold the API); work on another file or wait` });
+    expect(server.toolResults()[0]).toMatchObject({ isError: true, text: expect.stringContaining(`${API} is being edited by session ${holder.id} (claude: hold the API); work on another file or wait; session ${holder.id} is `) });
     expect(existsSync(path.join(writer.worktreePath, API))).toBe(false);
   }, 180_000);
 });

@@ -7,6 +7,7 @@ import type { Session } from '../../shared/models';
 import { Council } from '../../electron/core/council';
 import { COUNCIL_BIN } from '../helpers/cli';
 import { makeRepo, writeIn, type TestRepo } from '../helpers/repo';
+import { holderLine } from '../helpers/holder-line';
 
 /**
  * `council mcp` as an agent's CLI runs it: the real built CLI as its own process, spoken to over
@@ -88,7 +89,7 @@ describe('council mcp over stdio, with the SDK client', () => {
     const refused = await tool(clientB, 'claim_files', { paths: ['src/free.ts', 'src/api.ts'] });
     expect(refused.isError).toBe(true);
     expect(refused.text).toBe(hookDenial(b, 'src/api.ts'));
-    expect(refused.text).toBe(`src/api.ts is being edited by session ${a.id} (task A: the API); work on another file or wait`);
+    expect(refused.text).toBe(`src/api.ts is being edited by session ${a.id} (task A: the API); work on another file or wait${holderLine(a.id)}`);
     expect(await council.locks.who('src/free.ts', { cwd: repo.root })).toBeNull();
 
     expect((await tool(clientA, 'release_file', { path: 'src/api.ts' })).text).toBe('Released src/api.ts.');

@@ -27,6 +27,7 @@ import { COUNCIL_BIN, REPO_ROOT } from '../helpers/cli';
 import { tempDir, type TestRepo } from '../helpers/repo';
 import { heldFile, TARGET } from '../agents/harness';
 import { claudeWrite, holdSessionMutex, injectFault, orphanLocksOf, runPreToolHook, runShell } from './lock-faults';
+import { holderLine } from '../helpers/holder-line';
 
 const COUNCIL: CouncilCommand = { argv: [process.execPath, path.join(REPO_ROOT, 'out', 'cli', 'council.cjs')], env: {} };
 const FREE = 'src/free.ts';
@@ -155,7 +156,7 @@ describe('the command line the CLIs run (`… || exit 2`)', () => {
     expect(free).toMatchObject({ code: 0, stdout: '' });
     const held = await runShell(line(), claudeWrite(writer.worktreePath, TARGET), { cwd: writer.worktreePath, env: env() });
     expect(held.code).toBe(2);
-    expect(lastJson(held.stdout)).toEqual(deny(`${TARGET} is being edited by session ${holder.id} (codex: add auth); work on another file or wait`));
+    expect(lastJson(held.stdout)).toEqual(deny(`${TARGET} is being edited by session ${holder.id} (codex: add auth); work on another file or wait${holderLine(holder.id)}`));
   });
 
   const cannotRun: [string, CouncilCommand, Record<string, string>, (number | string)[]][] = [

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { contextFile } from '../state/paths';
 import type { Session } from '../../../shared/models';
 import { openLockScope, type LockScope } from '../locks/repo-locks';
 import { realpathOfExisting, safeRealpath } from '../locks/lock-paths';
@@ -29,7 +31,7 @@ const within = (root: string, target: string): boolean => {
 };
 
 /** The registered session whose worktree contains `cwd` (the deepest one), if any. */
-export function sessionForCwd(council: LockScope, cwd: string): Session | undefined {
+export function sessionForCwd(council: Pick<LockScope, 'ws'>, cwd: string): Session | undefined {
   const real = realpathOfExisting(path.resolve(cwd));
   return council.ws.registry
     .all()
@@ -43,7 +45,7 @@ export function sessionForCwd(council: LockScope, cwd: string): Session | undefi
  * unknown id throws), else the session whose worktree contains the agent's cwd; none when the
  * agent works outside every session.
  */
-export function hookSession(council: LockScope, env: Record<string, string | undefined>, cwd: string): Session | undefined {
+export function hookSession(council: Pick<LockScope, 'ws'>, env: Record<string, string | undefined>, cwd: string): Session | undefined {
   const fromEnv = env.COUNCIL_SESSION_ID?.trim();
   return fromEnv ? council.ws.registry.resolve(fromEnv) : sessionForCwd(council, cwd);
 }
@@ -52,6 +54,23 @@ function describe(council: LockScope, sessionId: string): string {
   const holder = council.ws.registry.find(sessionId);
   if (!holder) return `session ${sessionId}`;
   return `session ${holder.id} (${holder.agent ? `${holder.agent}: ` : ''}${holder.task})`;
+}
+
+/**
+ * One clause on a lock holder for a refusal: what it is doing now (its context record, read
+ * without zod: the lock hook's speed) and how to reach it. The agent refused learns who to talk to.
+ */
+function reachHolder(council: LockScope, sessionId: string): string {
+  let doing = '';
+  try {
+    const record = JSON.parse(readFileSync(contextFile(council.ws.paths, sessionId), 'utf8')) as { status?: unknown; currentFile?: unknown };
+    const status = typeof record.status === 'string' ? record.status.replace('-', ' ') : '';
+    const file = typeof record.currentFile === 'string' && record.currentFile ? ` on ${record.currentFile}` : '';
+    if (status) doing = ` is ${status}${status === 'working' || status === 'blocked' ? file : ''}`;
+  } catch {
+    // no record: say how to reach it all the same
+  }
+  return `session ${sessionId}${doing}, to ask it for the file use council's send_message tool or run \`council send ${sessionId} -m "…"\``;
 }
 
 export type ClaimResult = { ok: true; taken: string[]; already: string[] } | { ok: false; reason: string; refused: string[] };
@@ -67,6 +86,7 @@ export async function claimFiles(council: LockScope, sessionId: string, files: r
   const already: string[] = [];
   const refusals: string[] = [];
   const refused: string[] = [];
+  const owners: string[] = [];
   for (const file of files) {
     const result = await council.locks.tryAcquire(file, sessionId, { cwd });
     if (result.acquired) {
@@ -74,13 +94,15 @@ export async function claimFiles(council: LockScope, sessionId: string, files: r
       continue;
     }
     refused.push(result.owner.path);
+    owners.push(result.owner.sessionId);
     refusals.push(`${result.owner.path} is being edited by ${describe(council, result.owner.sessionId)}`);
   }
   if (refusals.length === 0) return { ok: true, taken, already };
+  const holders = [...new Set(owners)].map((id) => reachHolder(council, id));
   // Nothing happens: give back the locks this call took, so a refused multi-file claim does not
   // keep the files it could have had.
   for (const rel of taken) await council.locks.release(rel, sessionId, { cwd: council.ws.repo.mainRoot });
-  return { ok: false, reason: `${refusals.join('; ')}; work on another file or wait`, refused };
+  return { ok: false, reason: `${refusals.join('; ')}; work on another file or wait; ${holders.join('; ')}`, refused };
 }
 
 /**

@@ -4,6 +4,7 @@ import { compareHandlers } from './compare';
 import { contextHandlers } from './context';
 import { councilHandlers } from './council';
 import { diffHandlers } from './diff';
+import { digestHandlers } from './digest';
 import type { HandlerDeps } from './deps';
 import { lockHandlers } from './locks';
 import { queueHandlers } from './queue';
@@ -32,6 +33,7 @@ export function repositoryHandlers(deps: HandlerDeps): HandlerTable {
     ...queueHandlers(deps),
     ...reviewHandlers(deps),
     ...councilHandlers(deps),
+    ...digestHandlers(deps),
     ...lockHandlers((repo) => deps.repos.open(repo)),
   };
 }

@@ -28,6 +28,8 @@ export interface StatePaths {
   radar: string;
   /** Messages between sessions and the person supervising, bounded (core/coordination/messages.ts). */
   messages: string;
+  /** What each session's agent was last told in its digest, `<session>.json` (coordination/digest-state.ts). */
+  digests: string;
 }
 
 export function statePaths(repo: RepoLocation): StatePaths {
@@ -48,6 +50,7 @@ export function statePaths(repo: RepoLocation): StatePaths {
     reviews: path.join(dir, 'reviews'),
     radar: path.join(dir, 'radar.json'),
     messages: path.join(dir, 'messages.json'),
+    digests: path.join(dir, 'digests'),
   };
 }
 

@@ -9,7 +9,8 @@ import { hookCommandLine, PRE_TOOL_TIMEOUT_SECONDS, STATUS_TIMEOUT_SECONDS, type
  *
  * Events (Claude Code 2.1): PreToolUse (the lock, fails closed), PostToolUse (after a successful
  * edit only; after a Bash command it also puts back a held file the command changed), Notification (a permission prompt or question, interactive only; an idle reminder
- * is ignored by the hook), Stop (the turn ended), UserPromptSubmit (the user sent a prompt).
+ * is ignored by the hook), Stop (the turn ended), UserPromptSubmit (the user sent a prompt), and
+ * SessionStart and UserPromptSubmit again for the digest of the session's peers (`council hook digest`).
  */
 
 /** Every tool Claude Code edits files with, and its shell (Bash: see ../shell-writes.ts, ../shell-guard.ts). */
@@ -21,25 +22,34 @@ interface ClaudeHookGroup {
 }
 
 export interface ClaudeHookSettings {
-  hooks: Record<'PreToolUse' | 'PostToolUse' | 'Notification' | 'Stop' | 'UserPromptSubmit', ClaudeHookGroup[]>;
+  hooks: Partial<Record<'PreToolUse' | 'PostToolUse' | 'Notification' | 'Stop' | 'UserPromptSubmit' | 'SessionStart', ClaudeHookGroup[]>>;
   /** With council's MCP server installed: its tools may be used without asking (hooks/mcp.ts). */
   permissions?: { allow: string[] };
 }
 
-export function claudeHookSettings(council: CouncilCommand, options: { mcp?: boolean } = {}): ClaudeHookSettings {
-  const group = (kind: HookKind, matcher?: string): ClaudeHookGroup[] => [
-    {
-      ...(matcher ? { matcher } : {}),
-      hooks: [{ type: 'command', command: hookCommandLine(council, kind, 'claude'), timeout: kind === 'pre-tool' ? PRE_TOOL_TIMEOUT_SECONDS : STATUS_TIMEOUT_SECONDS }],
-    },
-  ];
+/**
+ * Which optional parts a session gets: the digest hooks (coordination/digest.ts; default on, off
+ * with agents.<preset>.digest false) and, for Claude, the permission for council's MCP tools.
+ */
+export interface HookChoices {
+  digest?: boolean;
+  mcp?: boolean;
+}
+
+export function claudeHookSettings(council: CouncilCommand, options: HookChoices = {}): ClaudeHookSettings {
+  const choices = { digest: options.digest !== false };
+  const handler = (kind: HookKind) => ({ type: 'command' as const, command: hookCommandLine(council, kind, 'claude'), timeout: kind === 'pre-tool' ? PRE_TOOL_TIMEOUT_SECONDS : STATUS_TIMEOUT_SECONDS });
+  const group = (kinds: HookKind[], matcher?: string): ClaudeHookGroup[] => [{ ...(matcher ? { matcher } : {}), hooks: kinds.map(handler) }];
   return {
     hooks: {
-      PreToolUse: group('pre-tool', CLAUDE_EDIT_MATCHER),
-      PostToolUse: group('post-tool', CLAUDE_EDIT_MATCHER),
-      Notification: group('notify'),
-      Stop: group('stop'),
-      UserPromptSubmit: group('prompt'),
+      PreToolUse: group(['pre-tool'], CLAUDE_EDIT_MATCHER),
+      PostToolUse: group(['post-tool'], CLAUDE_EDIT_MATCHER),
+      Notification: group(['notify']),
+      Stop: group(['stop']),
+      // The digest of the session's peers: its stdout JSON (hookSpecificOutput.additionalContext)
+      // is added to the model's context, when the conversation starts and with each prompt.
+      UserPromptSubmit: group(choices.digest ? ['prompt', 'digest'] : ['prompt']),
+      ...(choices.digest ? { SessionStart: group(['digest']) } : {}),
     },
     // Permission rules from --settings add to the user's own (allow lists are merged).
     ...(options.mcp ? { permissions: { allow: [CLAUDE_MCP_PERMISSION] } } : {}),
@@ -47,6 +57,6 @@ export function claudeHookSettings(council: CouncilCommand, options: { mcp?: boo
 }
 
 /** The arguments that install them: `--settings <json>`. */
-export function claudeHookArgs(council: CouncilCommand, options: { mcp?: boolean } = {}): string[] {
+export function claudeHookArgs(council: CouncilCommand, options: HookChoices = {}): string[] {
   return ['--settings', JSON.stringify(claudeHookSettings(council, options))];
 }

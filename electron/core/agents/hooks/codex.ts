@@ -1,4 +1,5 @@
 import type { CouncilCommand } from '../types';
+import type { HookChoices } from './claude';
 import { hookCommandLine, PRE_TOOL_TIMEOUT_SECONDS, STATUS_TIMEOUT_SECONDS, type HookKind } from './command';
 
 /**
@@ -25,23 +26,28 @@ export function tomlString(value: string): string {
   return JSON.stringify(value).replace(/\x7f/g, '\\u007F');
 }
 
-function hookTable(council: CouncilCommand, kind: HookKind, matcher: string | null): string {
-  const timeout = kind === 'pre-tool' ? PRE_TOOL_TIMEOUT_SECONDS : STATUS_TIMEOUT_SECONDS;
-  const handler = `{type="command",command=${tomlString(hookCommandLine(council, kind, 'codex'))},timeout=${timeout}}`;
-  return `[{${matcher ? `matcher=${tomlString(matcher)},` : ''}hooks=[${handler}]}]`;
+function hookTable(council: CouncilCommand, kinds: HookKind[], matcher: string | null): string {
+  const handlers = kinds.map((kind) => {
+    const timeout = kind === 'pre-tool' ? PRE_TOOL_TIMEOUT_SECONDS : STATUS_TIMEOUT_SECONDS;
+    return `{type="command",command=${tomlString(hookCommandLine(council, kind, 'codex'))},timeout=${timeout}}`;
+  });
+  return `[{${matcher ? `matcher=${tomlString(matcher)},` : ''}hooks=[${handlers.join(',')}]}]`;
 }
 
 /** The arguments that install the hooks (valid for `codex`, `codex exec`, and both `resume`s). */
-export function codexHookArgs(council: CouncilCommand): string[] {
-  const events: [string, HookKind, string | null][] = [
-    ['PreToolUse', 'pre-tool', CODEX_EDIT_MATCHER],
-    ['PostToolUse', 'post-tool', CODEX_EDIT_MATCHER],
-    ['PermissionRequest', 'notify', null],
-    ['UserPromptSubmit', 'prompt', null],
-    ['Stop', 'stop', null],
+export function codexHookArgs(council: CouncilCommand, choices: HookChoices = { digest: true }): string[] {
+  // The digest (council/digest.ts): Codex adds SessionStart's and UserPromptSubmit's
+  // hookSpecificOutput.additionalContext to the model's context (Codex 0.169).
+  const events: [string, HookKind[], string | null][] = [
+    ['PreToolUse', ['pre-tool'], CODEX_EDIT_MATCHER],
+    ['PostToolUse', ['post-tool'], CODEX_EDIT_MATCHER],
+    ['PermissionRequest', ['notify'], null],
+    ['UserPromptSubmit', choices.digest ? ['prompt', 'digest'] : ['prompt'], null],
+    ['Stop', ['stop'], null],
+    ...(choices.digest ? ([['SessionStart', ['digest'], null]] as [string, HookKind[], null][]) : []),
   ];
   const args: string[] = [];
-  for (const [event, kind, matcher] of events) args.push('-c', `hooks.${event}=${hookTable(council, kind, matcher)}`);
+  for (const [event, kinds, matcher] of events) args.push('-c', `hooks.${event}=${hookTable(council, kinds, matcher)}`);
   args.push('--dangerously-bypass-hook-trust');
   return args;
 }

@@ -8,10 +8,13 @@ import type { CouncilCommand } from '../types';
  * argument is single-quoted, and environment assignments are `NAME='value'` with a checked name.
  */
 
-/** `council hook <kind>`: pre-tool decides (fails closed); the others only report status (fail open). */
-export const HOOK_KINDS = ['pre-tool', 'post-tool', 'notify', 'stop', 'prompt'] as const;
+/**
+ * `council hook <kind>`: pre-tool decides (fails closed); digest adds the session's digest of its
+ * peers to the agent's context (fails open, council/digest.ts); the others only report status (fail open).
+ */
+export const HOOK_KINDS = ['pre-tool', 'post-tool', 'notify', 'stop', 'prompt', 'digest'] as const;
 export type HookKind = (typeof HOOK_KINDS)[number];
-export type StatusHookKind = Exclude<HookKind, 'pre-tool'>;
+export type StatusHookKind = Exclude<HookKind, 'pre-tool' | 'digest'>;
 
 export function isHookKind(value: string): value is HookKind {
   return (HOOK_KINDS as readonly string[]).includes(value);
@@ -49,8 +52,9 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * The lock hook's line ends in ` || exit 2`: whatever keeps `council hook pre-tool` from answering
  * (its program or bundle gone — say a rebuild rewriting out/cli mid-run —, a crash before its own
  * guards are in place, a signal) makes the shell exit 2, which every CLI reads as "deny", where the
- * exit status 127, 1 or 128+n it would otherwise see counts as "allow". The status hooks fail open
- * and keep their plain line.
+ * exit status 127, 1 or 128+n it would otherwise see counts as "allow". The digest's line ends in
+ * ` || true`: whatever keeps it from running, the prompt goes on. The status hooks fail open and
+ * keep their plain line.
  */
 export function hookCommandLine(council: CouncilCommand, kind: HookKind, agent: HookAgent): string {
   if (council.argv.length === 0) throw invalidInput('the council command for hooks is empty');
@@ -60,5 +64,9 @@ export function hookCommandLine(council: CouncilCommand, kind: HookKind, agent: 
   });
   const argv = [...council.argv, 'hook', kind, '--agent', agent].map(shellQuote);
   const line = [...assignments, ...argv].join(' ');
-  return kind === 'pre-tool' ? `${line} || exit 2` : line;
+  if (kind === 'pre-tool') return `${line} || exit 2`;
+  // The digest fails open even when it cannot start (its bundle gone or older than the app):
+  // Claude Code refuses the user's prompt when a UserPromptSubmit hook exits non-zero that way.
+  if (kind === 'digest') return `${line} || true`;
+  return line;
 }

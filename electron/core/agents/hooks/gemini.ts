@@ -2,6 +2,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync
 import path from 'node:path';
 import { invalidInput } from '../../errors';
 import type { CouncilCommand } from '../types';
+import type { HookChoices } from './claude';
 import { hookCommandLine, PRE_TOOL_TIMEOUT_SECONDS, STATUS_TIMEOUT_SECONDS, type HookKind } from './command';
 
 /**
@@ -29,28 +30,29 @@ interface GeminiHookGroup {
   hooks: { type: 'command'; name: string; command: string; timeout: number }[];
 }
 
-type GeminiEvent = 'BeforeTool' | 'AfterTool' | 'Notification' | 'BeforeAgent' | 'AfterAgent';
+type GeminiEvent = 'BeforeTool' | 'AfterTool' | 'Notification' | 'BeforeAgent' | 'AfterAgent' | 'SessionStart';
 
-export function geminiHooks(council: CouncilCommand): Record<GeminiEvent, GeminiHookGroup[]> {
-  const group = (kind: HookKind, matcher?: string): GeminiHookGroup[] => [
+export function geminiHooks(council: CouncilCommand, choices: HookChoices = { digest: true }): Partial<Record<GeminiEvent, GeminiHookGroup[]>> {
+  const group = (kinds: HookKind[], matcher?: string): GeminiHookGroup[] => [
     {
       ...(matcher ? { matcher } : {}),
-      hooks: [
-        {
-          type: 'command',
-          name: `council-${kind}`,
-          command: hookCommandLine(council, kind, 'gemini'),
-          timeout: (kind === 'pre-tool' ? PRE_TOOL_TIMEOUT_SECONDS : STATUS_TIMEOUT_SECONDS) * 1000,
-        },
-      ],
+      hooks: kinds.map((kind) => ({
+        type: 'command' as const,
+        name: `council-${kind}`,
+        command: hookCommandLine(council, kind, 'gemini'),
+        timeout: (kind === 'pre-tool' ? PRE_TOOL_TIMEOUT_SECONDS : STATUS_TIMEOUT_SECONDS) * 1000,
+      })),
     },
   ];
   return {
-    BeforeTool: group('pre-tool', GEMINI_EDIT_MATCHER),
-    AfterTool: group('post-tool', GEMINI_EDIT_MATCHER),
-    Notification: group('notify'),
-    BeforeAgent: group('prompt'),
-    AfterAgent: group('stop'),
+    BeforeTool: group(['pre-tool'], GEMINI_EDIT_MATCHER),
+    AfterTool: group(['post-tool'], GEMINI_EDIT_MATCHER),
+    Notification: group(['notify']),
+    // The digest (council/digest.ts): Gemini appends BeforeAgent's hookSpecificOutput.additionalContext
+    // to the prompt (kept in the history), and SessionStart's to the first prompt.
+    BeforeAgent: group(choices.digest ? ['prompt', 'digest'] : ['prompt']),
+    AfterAgent: group(['stop']),
+    ...(choices.digest ? { SessionStart: group(['digest']) } : {}),
   };
 }
 
@@ -71,13 +73,13 @@ export function deepMerge(base: unknown, extra: unknown): unknown {
  * The user's settings with our hooks added to theirs. The hooks system is switched on for the
  * session (the locks depend on it); a user who had switched it off keeps their own hooks off.
  */
-export function mergeGeminiSettings(user: Record<string, unknown>, council: CouncilCommand, mcpServers: Record<string, unknown> = {}): Record<string, unknown> {
+export function mergeGeminiSettings(user: Record<string, unknown>, council: CouncilCommand, mcpServers: Record<string, unknown> = {}, choices?: HookChoices): Record<string, unknown> {
   const base: Record<string, unknown> = { ...user };
   const hooksConfig = isObject(user.hooksConfig) ? user.hooksConfig : {};
   if (hooksConfig.enabled === false) delete base.hooks;
   // council's MCP server (hooks/mcp.ts) is added beside the user's own servers.
   const mcp = Object.keys(mcpServers).length > 0 ? { mcpServers } : {};
-  return deepMerge(base, { hooksConfig: { enabled: true }, hooks: geminiHooks(council), ...mcp }) as Record<string, unknown>;
+  return deepMerge(base, { hooksConfig: { enabled: true }, hooks: geminiHooks(council, choices), ...mcp }) as Record<string, unknown>;
 }
 
 /**
@@ -174,6 +176,8 @@ export interface GeminiHomeOptions {
   council: CouncilCommand;
   /** council's MCP server for the session (hooks/mcp.ts geminiMcpServers), merged into mcpServers. */
   mcpServers?: Record<string, unknown>;
+  /** The optional hooks (default: all). */
+  choices?: HookChoices;
 }
 
 /** Entries of the user's home (besides .gemini) that Gemini looks up under its home folder. */
@@ -213,7 +217,7 @@ export function prepareGeminiHome(options: GeminiHomeOptions): string {
     if (!lexists(at)) link(path.join(userDot, name), at);
   }
 
-  const settings = mergeGeminiSettings(readUserGeminiSettings(path.join(userDot, 'settings.json')), options.council, options.mcpServers);
+  const settings = mergeGeminiSettings(readUserGeminiSettings(path.join(userDot, 'settings.json')), options.council, options.mcpServers, options.choices);
   writeFileAtomic(path.join(dot, 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
   return home;
 }

@@ -53,7 +53,7 @@ export const claudePreset: AgentPreset = programPreset(SPEC, {
     if (resume) args.push(`--resume=${resume}`);
     // council's MCP server for this session beside the user's own (hooks/mcp.ts), its tools allowed.
     const mcp = councilMcpServer(ctx);
-    args.push(...claudeHookArgs(ctx.council, { mcp: mcp !== null }), ...claudeMcpArgs(mcp), ...modelArgs(ctx), ...overrideArgs(ctx));
+    args.push(...claudeHookArgs(ctx.council, { mcp: mcp !== null, digest: ctx.override.digest !== false }), ...claudeMcpArgs(mcp), ...modelArgs(ctx), ...overrideArgs(ctx));
     if (task !== null) args.push('--', task);
     const env = agentEnv(ctx, retryBounds(ctx));
     const cwd = ctx.session.worktreePath;

@@ -29,7 +29,7 @@ export const codexPreset: AgentPreset = programPreset(SPEC, {
     if (ctx.mode === 'headless') args.push('exec', ...(resume ? ['resume'] : []), '--json', '--dangerously-bypass-approvals-and-sandbox');
     else if (resume) args.push('resume');
     // council's MCP server for this session beside the user's own (hooks/mcp.ts).
-    args.push(...codexHookArgs(ctx.council), ...codexMcpArgs(councilMcpServer(ctx)), ...modelArgs(ctx), ...overrideArgs(ctx));
+    args.push(...codexHookArgs(ctx.council, { digest: ctx.override.digest !== false }), ...codexMcpArgs(councilMcpServer(ctx)), ...modelArgs(ctx), ...overrideArgs(ctx));
     // Positionals after `--`: [SESSION_ID] [PROMPT].
     const positionals = [...(resume ? [resume] : []), ...(task !== null ? [task] : [])];
     if (positionals.length > 0) args.push('--', ...positionals);

@@ -29,7 +29,7 @@ export const geminiPreset: AgentPreset = programPreset(SPEC, {
     const inherited = agentEnv(ctx);
     // The user's own Gemini home: their GEMINI_CLI_HOME when they set one, else their home folder.
     const userGeminiHome = inherited.GEMINI_CLI_HOME?.trim() || ctx.userHome;
-    const geminiHome = prepareGeminiHome({ privateDir: ctx.privateDir, userGeminiHome, council: ctx.council, mcpServers: geminiMcpServers(councilMcpServer(ctx)) });
+    const geminiHome = prepareGeminiHome({ privateDir: ctx.privateDir, userGeminiHome, council: ctx.council, mcpServers: geminiMcpServers(councilMcpServer(ctx)), choices: { digest: ctx.override.digest !== false } });
     const args: string[] = [];
     if (ctx.mode === 'headless') args.push(`--prompt=${task ?? ''}`, '--output-format', 'stream-json', '--yolo', '--skip-trust');
     else if (task !== null) args.push(`--prompt-interactive=${task}`);

@@ -95,5 +95,7 @@ export function agentFieldText(preset: string, field: AgentSettingField): FieldT
       return { label: 'Ollama server', testId, mono: true, placeholder: 'http://127.0.0.1:11434', help: 'Where the Ollama server runs (default: OLLAMA_HOST, else http://127.0.0.1:11434).' };
     case 'modelTimeoutSeconds':
       return { label: 'Model server timeout (seconds)', testId, placeholder: '60', help: 'A run whose model server does not answer for this long is stopped and fails, naming the server (default 60).' };
+    case 'digest':
+      return { label: 'Digest of the other sessions', testId, help: 'When the agent starts, and on a prompt after something changed, it is told who else works on what, which files are taken and which conflicts are predicted with it (at most ~400 tokens). Takes effect at its next start.' };
   }
 }

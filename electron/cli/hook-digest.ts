@@ -1,0 +1,61 @@
+import { checkDigest, hookInput } from './hook-digest-lean';
+
+/**
+ * `council hook digest --agent claude|codex|gemini`: run by the agent CLIs when a conversation
+ * starts (Claude Code's and Codex's SessionStart, Gemini CLI's SessionStart) and before each
+ * prompt (UserPromptSubmit; Gemini's BeforeAgent). It prints the session's digest of its peers
+ * (council/digest.ts) as `{"hookSpecificOutput":{"hookEventName":…,"additionalContext":…}}`, which
+ * all three add to the model's context, or nothing when nothing changed since this conversation
+ * was last told (council/digest-delivery.ts).
+ *
+ * It FAILS OPEN, quickly: any error, a payload it does not understand, a session it cannot find,
+ * or its deadline, and it exits 0 with no output (a digest must never stop an agent).
+ * COUNCIL_HOOK_DEBUG=1 writes errors to stderr. It is on the lean entry (hot.ts): no commander, no
+ * git. When nothing it is made of changed (digest-state.ts digestInputsKey: file versions only),
+ * it answers without loading the peers view at all; bench/measure-digest-hook.ts measures both
+ * cases against `node -e 0` (target 1.2×).
+ */
+
+/** How long it may take before it gives up (and lets the prompt go on without a digest). */
+const DIGEST_DEADLINE_MS = 3_000;
+
+/** The event name each CLI expects back in hookSpecificOutput. */
+function eventName(payload: Record<string, unknown>): string {
+  const name = payload.hook_event_name;
+  return typeof name === 'string' && name ? name : 'UserPromptSubmit';
+}
+
+export async function digestHook(agent: string | undefined): Promise<void> {
+  let done = false;
+  const finish = (err?: unknown, output?: string): void => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    const exit = () => process.exit(0);
+    if (err !== undefined && process.env.COUNCIL_HOOK_DEBUG === '1') {
+      process.stderr.write(`council hook digest: ${err instanceof Error ? err.message : String(err)}\n`, exit);
+      return;
+    }
+    if (output) {
+      process.stdout.write(output, exit);
+      return;
+    }
+    exit();
+  };
+  const value = Number(process.env.COUNCIL_HOOK_DEADLINE_MS);
+  const timer = setTimeout(() => finish(new Error('gave up at the deadline')), Number.isFinite(value) && value > 0 ? Math.min(value, DIGEST_DEADLINE_MS) : DIGEST_DEADLINE_MS);
+  try {
+    const input = await hookInput(agent);
+    const check = checkDigest(agent, input);
+    if (check.kind === 'nothing') return finish();
+    // Something may have changed: the peers view (its schemas, the contexts, the stored radar).
+    const [{ Workspace }, { ContextStore }, { digestToDeliver }] = await Promise.all([import('../core/workspace'), import('../core/context/context'), import('../core/coordination/digest-delivery')]);
+    const ws = new Workspace(check.state.repo);
+    const { sessionId, conversation, fresh, inputs, payload } = check;
+    const text = await digestToDeliver({ host: { ws, context: new ContextStore(ws) }, sessionId, conversation, fresh, inputs });
+    if (text === null) return finish();
+    finish(undefined, `${JSON.stringify({ hookSpecificOutput: { hookEventName: eventName(payload), additionalContext: text } })}\n`);
+  } catch (err) {
+    finish(err);
+  }
+}
