@@ -12,7 +12,9 @@ const path = require('node:path');
 const fs = require('node:fs');
 const nodeModule = require('node:module');
 
-const dir = path.join(__dirname, '..', 'out', 'cli');
+// This file is also copied next to the bundles as out/cli/launch.cjs (scripts/build-cli.mjs): the
+// agents' hooks run that copy (core/agents/council-command.ts), a real file in the packaged app too.
+const dir = path.basename(__dirname) === 'cli' ? __dirname : path.join(__dirname, '..', 'out', 'cli');
 const argv = process.argv.slice(2);
 
 /**

@@ -4,7 +4,7 @@
 // One file each matters: resolving and loading hundreds of module files would cost more than the
 // work itself. The hot bundle's metafile (out/cli/hot.meta.json) lists every module it holds, so a
 // test can keep heavy ones out (tests/cli/hot-entry.test.ts).
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -51,3 +51,6 @@ await build({ ...common, entryPoints: [path.join(root, 'electron/cli/entry.ts')]
 await build({ ...common, entryPoints: [path.join(root, 'electron/cli/mcp-server.ts')], outfile: path.join(root, 'out/cli/mcp.cjs') });
 const hot = await build({ ...common, entryPoints: [path.join(root, 'electron/cli/hot.ts')], outfile: path.join(root, 'out/cli/hot.cjs'), metafile: true });
 writeFileSync(path.join(root, 'out/cli/hot.meta.json'), JSON.stringify(hot.metafile));
+// The launcher (bin/council.cjs: the lean entry for the hooks and lock verbs, the V8 code cache)
+// beside the bundles, as out/cli/launch.cjs: what the agents' hooks run (core/agents/council-command.ts).
+copyFileSync(path.join(root, 'bin/council.cjs'), path.join(root, 'out/cli/launch.cjs'));

@@ -4,6 +4,9 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../shared/models';
 import { parseHot } from '../../electron/cli/hot';
+import { councilCommand } from '../../electron/core/agents/council-command';
+import { hookCommandLine } from '../../electron/core/agents/hooks/command';
+import type { CouncilCommand } from '../../electron/core/agents/types';
 import { COUNCIL_BIN, councilJson, REPO_ROOT } from '../helpers/cli';
 import { makeRepo, tempDir, type TestRepo } from '../helpers/repo';
 
@@ -115,6 +118,28 @@ describe('the hot path at run time', () => {
       expect(run.files, args.join(' ')).not.toContain(FULL_BUNDLE);
       expect(run.builtins.filter((m) => heavy.test(m)), args.join(' ')).toEqual([]);
     }
+  });
+
+  it('the hook command an agent is given (out/cli/launch.cjs, a copy of bin/council.cjs) takes the same lean path', () => {
+    // Before, agents ran out/cli/council.cjs itself: the whole CLI before every edit, not the path
+    // bench/ measured.
+    const before = process.env.COUNCIL_CLI;
+    process.env.COUNCIL_CLI = FULL_BUNDLE;
+    let command: CouncilCommand;
+    try {
+      command = councilCommand();
+    } finally {
+      if (before === undefined) delete process.env.COUNCIL_CLI;
+      else process.env.COUNCIL_CLI = before;
+    }
+    expect(command.argv).toEqual([process.execPath, path.join(OUT, 'launch.cjs')]);
+    const out = path.join(tempDir(), 'loaded.json');
+    const env: Record<string, string | undefined> = { ...process.env, COUNCIL_SESSION_ID: a.id, PROBE_OUT: out, NODE_OPTIONS: `--require ${probe}` };
+    const run = spawnSync('sh', ['-c', hookCommandLine(command, 'pre-tool', 'claude')], { cwd: a.worktreePath, env, input: edit(a.worktreePath, 'launch-probe.txt'), encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const seen = JSON.parse(readFileSync(out, 'utf8')) as { files: string[] };
+    expect(seen.files).toContain(path.join(OUT, 'hot.cjs'));
+    expect(seen.files).not.toContain(FULL_BUNDLE);
   });
 
   it('hands every other spelling to the full CLI', () => {

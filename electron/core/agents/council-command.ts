@@ -48,7 +48,18 @@ export function councilCommand(): CouncilCommand {
     );
   }
   const electron = Boolean(process.versions.electron);
-  return { argv: [process.execPath, cli], env: electron ? { ELECTRON_RUN_AS_NODE: '1' } : {} };
+  return { argv: [process.execPath, launcherOf(cli)], env: electron ? { ELECTRON_RUN_AS_NODE: '1' } : {} };
+}
+
+/**
+ * The launcher beside a bundle (out/cli/launch.cjs, a copy of bin/council.cjs made by the build):
+ * it hands `council hook pre-tool` and `council lock …` to the lean bundle (out/cli/hot.cjs) and
+ * keeps V8's code cache, so the hook an agent runs before every edit is the one bench/ measures.
+ * Without it (a bundle named alone, COUNCIL_CLI), the bundle itself.
+ */
+export function launcherOf(cli: string): string {
+  const launcher = path.join(path.dirname(cli), 'launch.cjs');
+  return path.basename(cli) === 'council.cjs' && existsSync(launcher) ? launcher : cli;
 }
 
 /** A command line for `sh -c` (how agent CLIs run hooks): every argument single-quoted. */
