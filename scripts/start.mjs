@@ -107,7 +107,8 @@ const ELECTRON_ONLY_ARGS = new Set(['--no-sandbox', '--disable-gpu', '--disable-
 
 /** The `council serve` command line for the arguments `npm start -- …` was given. */
 export function serveArgs(args) {
-  return [join(repoRoot, 'bin', 'council.cjs'), 'serve', ...args.filter((arg) => !ELECTRON_ONLY_ARGS.has(arg))];
+  // --start-screen: as the desktop window, the start screen, not this checkout's own repository.
+  return [join(repoRoot, 'bin', 'council.cjs'), 'serve', '--start-screen', ...args.filter((arg) => !ELECTRON_ONLY_ARGS.has(arg))];
 }
 
 /**

@@ -22,6 +22,8 @@ export interface ServeOptions {
   open: boolean;
   /** --repo as given (undefined: none was). */
   repo?: string;
+  /** --start-screen: the start screen, not the repository this folder is in (`npm start`, as the desktop app). */
+  startScreen?: boolean;
 }
 
 /**
@@ -79,7 +81,7 @@ function readVersion(packageJson: string): string {
 export async function serve(out: Output, options: ServeOptions, files: AppFiles = appFiles()): Promise<void> {
   const port = parsePort(options.port);
   const requestedHost = parseHost(options.host);
-  const repo = repoToOpen(options.repo);
+  const repo = options.startScreen && options.repo === undefined ? null : repoToOpen(options.repo);
   if (!existsSync(path.join(files.rendererDir, 'index.html'))) {
     throw new CouncilError('internal', `the app's web files are missing (${path.join(files.rendererDir, 'index.html')}): build the app first: npm run build`);
   }
@@ -173,6 +175,7 @@ export function serveCommand(program: Command, door: Door): void {
     .option('-p, --port <n>', 'port to listen on (0: any free port)', '0')
     .option('--host <address>', 'address to listen on; anything but 127.0.0.1 exposes your repositories to that network', undefined)
     .option('--no-open', 'do not open a browser')
+    .option('--start-screen', 'open the start screen (recent repositories) even inside a repository, as the desktop app does')
     .action(
       door(async ({ out, repoOption }, opts) => {
         await serve(out, { ...(opts as ServeOptions), ...(repoOption !== undefined ? { repo: repoOption } : {}) });

@@ -183,6 +183,20 @@ const CLAUDE_QUIET_NOTIFICATIONS = new Set(['idle_prompt', 'auth_success']);
  */
 function lastCopilotMessage(transcript: unknown): string | null {
   if (typeof transcript !== 'string' || !path.isAbsolute(transcript)) return null;
+  // Copilot appends the turn's last message to its transcript without waiting for it to be written
+  // before it runs the stop hook: on a busy machine the hook can read the file first (seen in CI's
+  // suite). When the message is not there yet, look again a few times, 100 ms apart (≤ 1 s; a stop
+  // hook holds nothing up but Copilot's exit).
+  for (let attempt = 0; ; attempt++) {
+    const said = readLastCopilotMessage(transcript);
+    if (said !== null || attempt === COPILOT_TRANSCRIPT_RETRIES) return said;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+  }
+}
+
+const COPILOT_TRANSCRIPT_RETRIES = 10;
+
+function readLastCopilotMessage(transcript: string): string | null {
   let tail: string;
   try {
     const fd = openSync(transcript, 'r');
