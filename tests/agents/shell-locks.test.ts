@@ -61,7 +61,8 @@ describe.sequential('writes through the shell tool to a file another session hol
       it(`${cli}: \`echo x > held\` is refused by the lock hook, with the holder named`, async () => {
         const { scene, results } = await run(cli, [{ shell: `echo mine > ${TARGET}` }, { text: 'Done.' }]);
         expect(existsSync(path.join(scene.writer.worktreePath, TARGET))).toBe(false);
-        expect(results.join('\n')).toContain(heldReason(scene.holder));
+        // The requests are JSON text: the reason as it is written inside a JSON string (its quotes escaped).
+        expect(results.join('\n')).toContain(JSON.stringify(heldReason(scene.holder)).slice(1, -1));
         expect(scene.contexts).toContainEqual(expect.objectContaining({ status: 'blocked', blockedOn: TARGET, blockedReason: heldReason(scene.holder) }));
         expect(await scene.council.locks.who(TARGET, { cwd: scene.repo.root })).toMatchObject({ sessionId: scene.holder.id });
         expect(loggedHookCalls(scene.hookLog).filter((c) => c.kind === 'pre-tool').length).toBeGreaterThanOrEqual(1);
@@ -74,7 +75,7 @@ describe.sequential('writes through the shell tool to a file another session hol
         const { scene, results } = await run(cli, [{ shell: write }, { text: 'Done.' }]);
         expect(readFileSync(path.join(scene.writer.worktreePath, HELD_EXISTING), 'utf8')).toBe(ORIGINAL);
         const told = `council undid part of that command: ${HELD_EXISTING} is being edited by session ${scene.holder.id} (codex: add auth) (its content was put back); work on another file or wait`;
-        expect(results.join('\n')).toContain(told);
+        expect(results.join('\n')).toContain(JSON.stringify(told).slice(1, -1));
         expect(scene.contexts).toContainEqual(expect.objectContaining({ status: 'blocked', blockedOn: HELD_EXISTING, blockedReason: told }));
       }, 120_000);
     });

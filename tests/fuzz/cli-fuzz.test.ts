@@ -109,10 +109,11 @@ const REAL_PROCESS: Record<string, string> = {
   'hook notify': 'ends the process itself (process.exit)',
   'hook stop': 'ends the process itself (process.exit)',
   'hook prompt': 'ends the process itself (process.exit)',
+  'hook digest': 'ends the process itself (process.exit)',
 };
 
 /** Verbs that never open the repository, so a bad --repo is no defect for them (serve takes any, in the page). */
-const IGNORES_REPO = new Set(['serve', 'hook pre-tool', 'hook post-tool', 'hook notify', 'hook stop', 'hook prompt']);
+const IGNORES_REPO = new Set(['serve', 'hook pre-tool', 'hook post-tool', 'hook notify', 'hook stop', 'hook prompt', 'hook digest']);
 
 // ── Bad values ────────────────────────────────────────────────────────────────────────────────
 
