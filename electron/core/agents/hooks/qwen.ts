@@ -13,7 +13,7 @@ import { deepMerge, isSymlink, lexists, link, stripJsonComments, writeFileAtomic
  * preset's GEMINI_CLI_HOME:
  *
  *   <privateDir>/qwen-home/<entry>         → a symlink to each entry of the user's ~/.qwen (or their QWEN_HOME)
- *   <privateDir>/qwen-home/settings.json     the user's settings.json with our hooks merged in
+ *   <privateDir>/qwen-home/settings.json     the user's settings.json with our hooks (and council's MCP server) merged in
  *
  * so their login, provider, model and history apply, and only the settings differ. HOME itself is
  * unchanged (Qwen still reads ~/.env).
@@ -62,11 +62,13 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
  * The user's settings with our hooks added to theirs. Hooks are on for the session (the locks
  * depend on them): a user who had switched them all off (`disableAllHooks`) keeps their own off.
  */
-export function mergeQwenSettings(user: Record<string, unknown>, council: CouncilCommand): Record<string, unknown> {
+export function mergeQwenSettings(user: Record<string, unknown>, council: CouncilCommand, mcpServers: Record<string, unknown> = {}): Record<string, unknown> {
   const base: Record<string, unknown> = { ...user };
   if (user.disableAllHooks === true) delete base.hooks;
   delete base.disableAllHooks;
-  return deepMerge(base, { hooks: qwenHooks(council) }) as Record<string, unknown>;
+  // council's MCP server (hooks/mcp.ts) is added beside the user's own servers.
+  const mcp = Object.keys(mcpServers).length > 0 ? { mcpServers } : {};
+  return deepMerge(base, { hooks: qwenHooks(council), ...mcp }) as Record<string, unknown>;
 }
 
 /** A Qwen settings file as an object ({} when missing); a broken one is an error naming it. */
@@ -107,6 +109,8 @@ export interface QwenHomeOptions {
   /** The user's own Qwen folder: their QWEN_HOME when set, else ~/.qwen. */
   userQwenDir: string;
   council: CouncilCommand;
+  /** council's MCP server for the session (hooks/mcp.ts qwenMcpServers), merged into mcpServers. */
+  mcpServers?: Record<string, unknown>;
 }
 
 /**
@@ -133,7 +137,7 @@ export function prepareQwenHome(options: QwenHomeOptions): string {
     const at = path.join(home, name);
     if (!lexists(at)) link(path.join(options.userQwenDir, name), at);
   }
-  const settings = mergeQwenSettings(readQwenSettings(path.join(options.userQwenDir, 'settings.json'), 'your'), options.council);
+  const settings = mergeQwenSettings(readQwenSettings(path.join(options.userQwenDir, 'settings.json'), 'your'), options.council, options.mcpServers);
   writeFileAtomic(path.join(home, 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
   return home;
 }
