@@ -232,7 +232,7 @@ describe('qwen preset: command lines, its own QWEN_HOME, refusals', () => {
     // Their "all hooks off" keeps their own hooks off, never ours.
     const merged = JSON.parse(readFileSync(path.join(context.privateDir, 'qwen-home', 'settings.json'), 'utf8')) as Record<string, unknown>;
     expect(merged.disableAllHooks).toBeUndefined();
-    expect(Object.keys(merged.hooks as object)).toEqual(['PreToolUse', 'PostToolUse', 'Notification', 'UserPromptSubmit', 'Stop']);
+    expect(Object.keys(merged.hooks as object)).toEqual(['PreToolUse', 'PostToolUse', 'Notification', 'UserPromptSubmit', 'Stop', 'SessionStart']);
   });
 
   it('refuses a start that would switch its hooks off: --bare, or the repository\'s disableAllHooks', async () => {

@@ -25,9 +25,9 @@ import type { ProgramSpec } from './detect';
  * answers is stopped after agents.qwen.modelTimeoutSeconds (default 60 s).
  *
  * council's MCP server (`council mcp`, ../hooks/mcp.ts) is in the same settings.json's
- * `mcpServers`, beside the user's own (off with COUNCIL_MCP=off in agents.qwen.env). Qwen also takes
- * context from hooks (a UserPromptSubmit or SessionStart hook's additionalContext, Claude-style):
- * for digests, not used yet.
+ * `mcpServers`, beside the user's own (off with COUNCIL_MCP=off in agents.qwen.env); the digest of
+ * the session's peers comes in through its SessionStart and UserPromptSubmit hooks (off with
+ * agents.qwen.digest false).
  */
 
 // Its --version loads the whole 26 MB bundle: 1–2 s idle, 4–7 s measured on a busy 2-core machine.
@@ -53,7 +53,7 @@ export const qwenPreset: AgentPreset = programPreset(SPEC, {
     checkQwenHooksStayOn(worktree, overrideArgs(ctx));
     const inherited = agentEnv(ctx);
     const userQwenDir = inherited.QWEN_HOME?.trim() ? path.resolve(inherited.QWEN_HOME.trim()) : path.join(ctx.userHome, '.qwen');
-    const qwenHome = prepareQwenHome({ privateDir: ctx.privateDir, userQwenDir, council: ctx.council, mcpServers: qwenMcpServers(councilMcpServer(ctx)) });
+    const qwenHome = prepareQwenHome({ privateDir: ctx.privateDir, userQwenDir, council: ctx.council, mcpServers: qwenMcpServers(councilMcpServer(ctx)), choices: { digest: ctx.override.digest !== false } });
     const args: string[] = [];
     if (ctx.mode === 'headless') args.push(`--prompt=${task ?? ''}`, '--output-format', 'stream-json', '--yolo');
     else if (task !== null) args.push(`--prompt-interactive=${task}`);
