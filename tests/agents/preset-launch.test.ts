@@ -217,6 +217,9 @@ describe('qwen preset: command lines, its own QWEN_HOME, refusals', () => {
     // Their own Stop hook first, then ours; the lock on every edit and shell tool, 15 s (in ms).
     expect(merged.hooks.Stop?.map((g) => g.hooks[0]?.command)).toEqual(['true', hookLine('stop', 'qwen')]);
     expect(merged.hooks.PreToolUse).toEqual([{ matcher: 'write_file|edit|run_shell_command', hooks: [{ type: 'command', name: 'council-pre-tool', command: hookLine('pre-tool', 'qwen'), timeout: 15_000 }] }]);
+    // The digest of the session's peers: with each prompt and at a conversation's start.
+    expect(merged.hooks.UserPromptSubmit?.[0]?.hooks.map((h) => h.command)).toEqual([hookLine('prompt', 'qwen'), hookLine('digest', 'qwen')]);
+    expect(merged.hooks.SessionStart?.[0]?.hooks.map((h) => h.command)).toEqual([hookLine('digest', 'qwen')]);
     expect(readFileSync(path.join(home, 'oauth_creds.json'), 'utf8')).toBe('{}');
     // The user's own file is untouched.
     expect(readFileSync(path.join(context.userHome, '.qwen', 'settings.json'), 'utf8')).toContain('// theirs');
@@ -241,6 +244,14 @@ describe('qwen preset: command lines, its own QWEN_HOME, refusals', () => {
     mkdirSync(path.join(worktree, '.qwen'));
     writeFileSync(path.join(worktree, '.qwen', 'settings.json'), '{"disableAllHooks": true}');
     await expect(qwenPreset.launch(ctx('qwen', { session: { ...session, agent: 'qwen', worktreePath: worktree } }))).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringContaining('disableAllHooks') });
+  });
+
+  it('agents.qwen.digest false leaves the digest hooks out', async () => {
+    const context = ctx('qwen', { override: { path: bin('qwen'), digest: false } });
+    await qwenPreset.launch(context);
+    const merged = JSON.parse(readFileSync(path.join(context.privateDir, 'qwen-home', 'settings.json'), 'utf8')) as { hooks: Record<string, { hooks: { command: string }[] }[]> };
+    expect(merged.hooks.UserPromptSubmit?.[0]?.hooks.map((h) => h.command)).toEqual([hookLine('prompt', 'qwen')]);
+    expect(merged.hooks.SessionStart).toBeUndefined();
   });
 
   it('COUNCIL_MCP=off in the preset\'s environment leaves the MCP server out, the user\'s own kept', async () => {
