@@ -21,7 +21,19 @@ import { loggedHookCalls, requireCli, testUser, type PresetCli } from './harness
 //   3. the agent itself edits a file its peer changed too, the live radar predicts the conflict,
 //      and the next prompt carries the digest again, the new conflict first and marked NEW.
 
-const CLIS: PresetCli[] = ['claude', 'codex', 'gemini'];
+const CLIS: PresetCli[] = ['claude', 'codex', 'gemini', 'qwen'];
+/** The context hooks each CLI runs for one headless run, in order. */
+const START_EVENTS: Partial<Record<PresetCli, string[]>> = {
+  claude: ['SessionStart', 'UserPromptSubmit'],
+  codex: ['SessionStart', 'UserPromptSubmit'],
+  gemini: ['SessionStart', 'BeforeAgent'],
+  qwen: ['UserPromptSubmit'],
+};
+/**
+ * …and for the resumed run that writes a file, when they differ: Qwen Code runs UserPromptSubmit
+ * again for the request after each tool call, read then write (the fingerprint keeps it from telling twice).
+ */
+const RESUMED_EVENTS: Partial<Record<PresetCli, string[]>> = { qwen: ['UserPromptSubmit', 'UserPromptSubmit', 'UserPromptSubmit'] };
 const HEADER = (id: string) => `[council] You are session ${id};`;
 
 const servers: ModelServer[] = [];
@@ -62,6 +74,8 @@ describe.sequential('the digest reaches the real CLIs, once, and again when some
     it(`${cli}: told at the start, not again unchanged, told the conflict it caused`, async () => {
       const server = await startModelServer([
         { text: 'Noted the other session.' },
+        // Qwen Code overwrites only a file read in this conversation.
+        ...(cli === 'qwen' ? [{ read: { path: 'src/a.ts' } }] : []),
         { write: { path: 'src/a.ts', content: 'export const a = "mine";\n' } },
         { text: 'Changed src/a.ts.' },
         { text: 'Noted the conflict.' },
@@ -94,8 +108,8 @@ describe.sequential('the digest reaches the real CLIs, once, and again when some
       expect(start).toContain('council send ID -m');
       expect(start).not.toContain('Predicted conflicts');
       // Both context hooks ran (start and prompt): the second, with nothing new, told nothing.
-      const startEvent = cli === 'gemini' ? 'BeforeAgent' : 'UserPromptSubmit';
-      expect(digestCalls(hookLog)).toEqual(['SessionStart', startEvent]);
+      // Qwen Code (0.15) fires no SessionStart in prompt mode: its UserPromptSubmit tells it.
+      expect(digestCalls(hookLog)).toEqual(START_EVENTS[cli]);
 
       // 2. Nothing changed: the follow-up's request holds the earlier copy (history), no new one.
       let before = server.requests.length;
@@ -106,7 +120,7 @@ describe.sequential('the digest reaches the real CLIs, once, and again when some
       const unchanged = firstTurn(server, before);
       expect(unchanged).toContain('Now change src/a.ts.');
       expect(count(unchanged, HEADER(me.id))).toBe(1);
-      expect(digestCalls(hookLog)).toHaveLength(4);
+      expect(digestCalls(hookLog)).toEqual([...(START_EVENTS[cli] ?? []), ...(RESUMED_EVENTS[cli] ?? START_EVENTS[cli] ?? [])]);
 
       // 3. The agent changed src/a.ts, which its peer changed too: the live radar (as the app runs
       // it after a worktree change) predicts the conflict, and the next prompt is told, marked NEW.

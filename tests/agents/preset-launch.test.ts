@@ -203,18 +203,23 @@ describe('qwen preset: command lines, its own QWEN_HOME, refusals', () => {
   it('headless: the task as --prompt=, stream-json, yolo; the session\'s QWEN_HOME with our hooks merged into the user\'s settings', async () => {
     const context = ctx('qwen');
     mkdirSync(path.join(context.userHome, '.qwen'));
-    writeFileSync(path.join(context.userHome, '.qwen', 'settings.json'), '// theirs\n{"model":{"name":"qwen-9"},"hooks":{"Stop":[{"hooks":[{"type":"command","command":"true"}]}]}}');
+    writeFileSync(path.join(context.userHome, '.qwen', 'settings.json'), '// theirs\n{"model":{"name":"qwen-9"},"mcpServers":{"theirs":{"command":"their-server"}},"hooks":{"Stop":[{"hooks":[{"type":"command","command":"true"}]}]}}');
     writeFileSync(path.join(context.userHome, '.qwen', 'oauth_creds.json'), '{}');
     const launch = await qwenPreset.launch(context);
     expect(launch.args).toEqual(['--prompt=-- fix the "login" bug', '--output-format', 'stream-json', '--yolo', '--model', 'big']);
     const home = path.join(context.privateDir, 'qwen-home');
     expect(launch.env).toMatchObject({ QWEN_HOME: home, PWD: session.worktreePath, EXTRA: '1' });
     expect(launch.lockHook).toBe(hookLine('pre-tool', 'qwen'));
-    const merged = JSON.parse(readFileSync(path.join(home, 'settings.json'), 'utf8')) as { model: unknown; hooks: Record<string, { matcher?: string; hooks: { command: string; timeout: number }[] }[]> };
+    const merged = JSON.parse(readFileSync(path.join(home, 'settings.json'), 'utf8')) as { model: unknown; mcpServers: unknown; hooks: Record<string, { matcher?: string; hooks: { command: string; timeout: number }[] }[]> };
     expect(merged.model).toEqual({ name: 'qwen-9' });
+    // council's MCP server beside the user's own.
+    expect(merged.mcpServers).toEqual({ theirs: { command: 'their-server' }, council: { ...mcpServer, trust: true } });
     // Their own Stop hook first, then ours; the lock on every edit and shell tool, 15 s (in ms).
     expect(merged.hooks.Stop?.map((g) => g.hooks[0]?.command)).toEqual(['true', hookLine('stop', 'qwen')]);
     expect(merged.hooks.PreToolUse).toEqual([{ matcher: 'write_file|edit|run_shell_command', hooks: [{ type: 'command', name: 'council-pre-tool', command: hookLine('pre-tool', 'qwen'), timeout: 15_000 }] }]);
+    // The digest of the session's peers: with each prompt and at a conversation's start.
+    expect(merged.hooks.UserPromptSubmit?.[0]?.hooks.map((h) => h.command)).toEqual([hookLine('prompt', 'qwen'), hookLine('digest', 'qwen')]);
+    expect(merged.hooks.SessionStart?.[0]?.hooks.map((h) => h.command)).toEqual([hookLine('digest', 'qwen')]);
     expect(readFileSync(path.join(home, 'oauth_creds.json'), 'utf8')).toBe('{}');
     // The user's own file is untouched.
     expect(readFileSync(path.join(context.userHome, '.qwen', 'settings.json'), 'utf8')).toContain('// theirs');
@@ -230,7 +235,7 @@ describe('qwen preset: command lines, its own QWEN_HOME, refusals', () => {
     // Their "all hooks off" keeps their own hooks off, never ours.
     const merged = JSON.parse(readFileSync(path.join(context.privateDir, 'qwen-home', 'settings.json'), 'utf8')) as Record<string, unknown>;
     expect(merged.disableAllHooks).toBeUndefined();
-    expect(Object.keys(merged.hooks as object)).toEqual(['PreToolUse', 'PostToolUse', 'Notification', 'UserPromptSubmit', 'Stop']);
+    expect(Object.keys(merged.hooks as object)).toEqual(['PreToolUse', 'PostToolUse', 'Notification', 'UserPromptSubmit', 'Stop', 'SessionStart']);
   });
 
   it('refuses a start that would switch its hooks off: --bare, or the repository\'s disableAllHooks', async () => {
@@ -240,6 +245,26 @@ describe('qwen preset: command lines, its own QWEN_HOME, refusals', () => {
     writeFileSync(path.join(worktree, '.qwen', 'settings.json'), '{"disableAllHooks": true}');
     await expect(qwenPreset.launch(ctx('qwen', { session: { ...session, agent: 'qwen', worktreePath: worktree } }))).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringContaining('disableAllHooks') });
   });
+
+  it('agents.qwen.digest false leaves the digest hooks out', async () => {
+    const context = ctx('qwen', { override: { path: bin('qwen'), digest: false } });
+    await qwenPreset.launch(context);
+    const merged = JSON.parse(readFileSync(path.join(context.privateDir, 'qwen-home', 'settings.json'), 'utf8')) as { hooks: Record<string, { hooks: { command: string }[] }[]> };
+    expect(merged.hooks.UserPromptSubmit?.[0]?.hooks.map((h) => h.command)).toEqual([hookLine('prompt', 'qwen')]);
+    expect(merged.hooks.SessionStart).toBeUndefined();
+  });
+
+  it('COUNCIL_MCP=off in the preset\'s environment leaves the MCP server out, the user\'s own kept', async () => {
+    const context = ctx('qwen', { override: { path: bin('qwen'), env: { COUNCIL_MCP: 'off' } } });
+    mkdirSync(path.join(context.userHome, '.qwen'));
+    writeFileSync(path.join(context.userHome, '.qwen', 'settings.json'), '{"mcpServers":{"theirs":{"command":"their-server"}}}');
+    await qwenPreset.launch(context);
+    const merged = JSON.parse(readFileSync(path.join(context.privateDir, 'qwen-home', 'settings.json'), 'utf8')) as Record<string, unknown>;
+    expect(merged.mcpServers).toEqual({ theirs: { command: 'their-server' } });
+    const none = ctx('qwen', { override: { path: bin('qwen'), env: { COUNCIL_MCP: 'off' } } });
+    await qwenPreset.launch(none);
+    expect(JSON.parse(readFileSync(path.join(none.privateDir, 'qwen-home', 'settings.json'), 'utf8'))).not.toHaveProperty('mcpServers');
+  });
 });
 
 describe('copilot preset: command lines and its hook plugin', () => {
@@ -247,7 +272,9 @@ describe('copilot preset: command lines and its hook plugin', () => {
     const context = ctx('copilot', { env: { ...userEnv, COPILOT_PROVIDER_BASE_URL: 'http://127.0.0.1:9/v1' } });
     const launch = await copilotPreset.launch(context);
     const plugin = path.join(context.privateDir, 'copilot-plugin');
-    expect(launch.args).toEqual(['--prompt=-- fix the "login" bug', '--output-format', 'json', '--allow-all-tools', '--plugin-dir', plugin, '--model', 'big']);
+    expect(launch.args).toEqual(['--prompt=-- fix the "login" bug', '--output-format', 'json', '--allow-all-tools', '--plugin-dir', plugin, '--additional-mcp-config', expect.any(String), '--model', 'big']);
+    // council's MCP server for this run, added to the user's own ~/.copilot/mcp-config.json servers (a flag: no file written).
+    expect(JSON.parse(launch.args[7] as string)).toEqual({ mcpServers: { council: { type: 'local', ...mcpServer, tools: ['*'] } } });
     expect(launch).toMatchObject({ modelServer: 'http://127.0.0.1:9/v1', answerDeadlineMs: 60_000, lockHook: hookLine('pre-tool', 'copilot') });
     expect(JSON.parse(readFileSync(path.join(plugin, 'hooks', 'hooks.json'), 'utf8'))).toEqual({
       version: 1,
@@ -260,8 +287,15 @@ describe('copilot preset: command lines and its hook plugin', () => {
       },
     });
     const interactive = await copilotPreset.launch(ctx('copilot', { mode: 'interactive', resume: { agentSessionId: '8eb63e10-bbb0-4077-af8f-6b3e3ae0be23' }, privateDir: context.privateDir }));
-    expect(interactive.args).toEqual(['--interactive=-- fix the "login" bug', '--resume=8eb63e10-bbb0-4077-af8f-6b3e3ae0be23', '--plugin-dir', plugin, '--model', 'big']);
+    expect(interactive.args).toEqual(['--interactive=-- fix the "login" bug', '--resume=8eb63e10-bbb0-4077-af8f-6b3e3ae0be23', '--plugin-dir', plugin, '--additional-mcp-config', expect.any(String), '--model', 'big']);
     expect(interactive.parser).toBeNull();
+  });
+
+  it('COUNCIL_MCP=off in the preset\'s environment (or council\'s) leaves the MCP server out', async () => {
+    const off = await copilotPreset.launch(ctx('copilot', { override: { path: bin('copilot'), args: [], env: { COUNCIL_MCP: 'off' } } }));
+    expect(off.args).toEqual(['--prompt=-- fix the "login" bug', '--output-format', 'json', '--allow-all-tools', '--plugin-dir', expect.any(String)]);
+    const offForAll = await copilotPreset.launch(ctx('copilot', { env: { ...userEnv, COUNCIL_MCP: '0' } }));
+    expect(offForAll.args).not.toContain('--additional-mcp-config');
   });
 });
 

@@ -173,9 +173,8 @@ describe('command lines', () => {
 
   it('presets whose CLI has no MCP say so', async () => {
     for (const preset of [aiderPreset, autoClaudePreset]) expect((await detectPreset(preset, DEFAULT_SETTINGS, {})).noMcp).toMatch(/no MCP/);
-    // Qwen Code and Copilot CLI have MCP; council's server is not installed in them yet (issue 15's next step).
-    for (const preset of [qwenPreset, copilotPreset]) expect((await detectPreset(preset, DEFAULT_SETTINGS, {})).noMcp).toMatch(/supports MCP servers .* does not install council's yet/);
-    expect((await detectPreset(opencodePreset, DEFAULT_SETTINGS, {})).noMcp).toBeNull();
+    // opencode, Qwen Code and Copilot CLI get council's server (tests/mcp/qwen-copilot-mcp.test.ts).
+    for (const preset of [opencodePreset, qwenPreset, copilotPreset]) expect((await detectPreset(preset, DEFAULT_SETTINGS, {})).noMcp).toBeNull();
   });
 
   it('Aider: --message … --yes-always headless; interactive types the task into its chat', async () => {

@@ -7,7 +7,9 @@ import { tomlString } from './codex';
  * configuration is written or replaced, and their MCP servers keep working). Each CLI takes it its
  * own way: Claude Code `--mcp-config '<json>'` (without --strict-mcp-config), Codex `-c
  * mcp_servers.council.…` overrides, Gemini CLI `mcpServers` in the session's own settings.json
- * (hooks/gemini.ts), opencode the `mcp` key of the config it is given.
+ * (hooks/gemini.ts), Qwen Code the same in its session's own settings.json (hooks/qwen.ts), Copilot
+ * CLI `--additional-mcp-config '<json>'` (added to ~/.copilot/mcp-config.json's servers for this run),
+ * opencode the `mcp` key of the config it is given.
  *
  * Turned off for a preset by COUNCIL_MCP=off in its environment (settings: agents.<preset>.env),
  * or for every agent in council's own environment.
@@ -61,4 +63,16 @@ export function geminiMcpServers(server: McpServerSpec | null): Record<string, u
 export function opencodeMcp(server: McpServerSpec | null): Record<string, unknown> {
   if (!server) return {};
   return { [MCP_SERVER_NAME]: { type: 'local', command: [server.command, ...server.args], environment: server.env, enabled: true } };
+}
+
+/** Qwen Code (a Gemini CLI fork): the same `mcpServers` entry, merged into the session's settings.json. */
+export const qwenMcpServers = geminiMcpServers;
+
+/**
+ * Copilot CLI: `--additional-mcp-config '<json>'`, which adds to the servers of the user's
+ * ~/.copilot/mcp-config.json for this run only. `tools: ["*"]`: every council tool.
+ */
+export function copilotMcpArgs(server: McpServerSpec | null): string[] {
+  if (!server) return [];
+  return ['--additional-mcp-config', JSON.stringify({ mcpServers: { [MCP_SERVER_NAME]: { type: 'local', command: server.command, args: server.args, env: server.env, tools: ['*'] } } })];
 }

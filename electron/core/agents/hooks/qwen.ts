@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync } from 'no
 import path from 'node:path';
 import { invalidInput } from '../../errors';
 import type { CouncilCommand } from '../types';
+import type { HookChoices } from './claude';
 import { hookCommandLine, PRE_TOOL_TIMEOUT_SECONDS, STATUS_TIMEOUT_SECONDS, type HookKind } from './command';
 import { deepMerge, isSymlink, lexists, link, stripJsonComments, writeFileAtomic } from './gemini';
 
@@ -13,7 +14,7 @@ import { deepMerge, isSymlink, lexists, link, stripJsonComments, writeFileAtomic
  * preset's GEMINI_CLI_HOME:
  *
  *   <privateDir>/qwen-home/<entry>         → a symlink to each entry of the user's ~/.qwen (or their QWEN_HOME)
- *   <privateDir>/qwen-home/settings.json     the user's settings.json with our hooks merged in
+ *   <privateDir>/qwen-home/settings.json     the user's settings.json with our hooks (and council's MCP server) merged in
  *
  * so their login, provider, model and history apply, and only the settings differ. HOME itself is
  * unchanged (Qwen still reads ~/.env).
@@ -21,38 +22,41 @@ import { deepMerge, isSymlink, lexists, link, stripJsonComments, writeFileAtomic
  * Events (Qwen Code 0.15): PreToolUse on write_file|edit|run_shell_command (the lock, fails closed:
  * Qwen reads a hook that crashes or times out as "allow"; exit 2 denies, its stderr goes to the
  * model), PostToolUse (same matcher), Notification (auth notices are ignored by the status hook),
- * UserPromptSubmit, Stop.
+ * UserPromptSubmit (also the digest), Stop, SessionStart (the digest).
  */
 
 export const QWEN_EDIT_MATCHER = 'write_file|edit|run_shell_command';
 
-type QwenEvent = 'PreToolUse' | 'PostToolUse' | 'Notification' | 'UserPromptSubmit' | 'Stop';
+type QwenEvent = 'PreToolUse' | 'PostToolUse' | 'Notification' | 'UserPromptSubmit' | 'Stop' | 'SessionStart';
 
 interface QwenHookGroup {
   matcher?: string;
   hooks: { type: 'command'; name: string; command: string; timeout: number }[];
 }
 
-export function qwenHooks(council: CouncilCommand): Record<QwenEvent, QwenHookGroup[]> {
-  const group = (kind: HookKind, matcher?: string): QwenHookGroup[] => [
+export function qwenHooks(council: CouncilCommand, choices: HookChoices = {}): Partial<Record<QwenEvent, QwenHookGroup[]>> {
+  const digest = choices.digest !== false;
+  const group = (kinds: HookKind[], matcher?: string): QwenHookGroup[] => [
     {
       ...(matcher ? { matcher } : {}),
-      hooks: [
-        {
-          type: 'command',
-          name: `council-${kind}`,
-          command: hookCommandLine(council, kind, 'qwen'),
-          timeout: (kind === 'pre-tool' ? PRE_TOOL_TIMEOUT_SECONDS : STATUS_TIMEOUT_SECONDS) * 1000,
-        },
-      ],
+      hooks: kinds.map((kind) => ({
+        type: 'command' as const,
+        name: `council-${kind}`,
+        command: hookCommandLine(council, kind, 'qwen'),
+        timeout: (kind === 'pre-tool' ? PRE_TOOL_TIMEOUT_SECONDS : STATUS_TIMEOUT_SECONDS) * 1000,
+      })),
     },
   ];
   return {
-    PreToolUse: group('pre-tool', QWEN_EDIT_MATCHER),
-    PostToolUse: group('post-tool', QWEN_EDIT_MATCHER),
-    Notification: group('notify'),
-    UserPromptSubmit: group('prompt'),
-    Stop: group('stop'),
+    PreToolUse: group(['pre-tool'], QWEN_EDIT_MATCHER),
+    PostToolUse: group(['post-tool'], QWEN_EDIT_MATCHER),
+    Notification: group(['notify']),
+    // The digest of the session's peers (coordination/digest.ts): its stdout JSON
+    // (hookSpecificOutput.additionalContext) joins the model's context, Claude-style, when the
+    // conversation starts and with each prompt (off with agents.qwen.digest false).
+    UserPromptSubmit: group(digest ? ['prompt', 'digest'] : ['prompt']),
+    Stop: group(['stop']),
+    ...(digest ? { SessionStart: group(['digest']) } : {}),
   };
 }
 
@@ -62,11 +66,13 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
  * The user's settings with our hooks added to theirs. Hooks are on for the session (the locks
  * depend on them): a user who had switched them all off (`disableAllHooks`) keeps their own off.
  */
-export function mergeQwenSettings(user: Record<string, unknown>, council: CouncilCommand): Record<string, unknown> {
+export function mergeQwenSettings(user: Record<string, unknown>, council: CouncilCommand, mcpServers: Record<string, unknown> = {}, choices?: HookChoices): Record<string, unknown> {
   const base: Record<string, unknown> = { ...user };
   if (user.disableAllHooks === true) delete base.hooks;
   delete base.disableAllHooks;
-  return deepMerge(base, { hooks: qwenHooks(council) }) as Record<string, unknown>;
+  // council's MCP server (hooks/mcp.ts) is added beside the user's own servers.
+  const mcp = Object.keys(mcpServers).length > 0 ? { mcpServers } : {};
+  return deepMerge(base, { hooks: qwenHooks(council, choices), ...mcp }) as Record<string, unknown>;
 }
 
 /** A Qwen settings file as an object ({} when missing); a broken one is an error naming it. */
@@ -107,6 +113,10 @@ export interface QwenHomeOptions {
   /** The user's own Qwen folder: their QWEN_HOME when set, else ~/.qwen. */
   userQwenDir: string;
   council: CouncilCommand;
+  /** council's MCP server for the session (hooks/mcp.ts qwenMcpServers), merged into mcpServers. */
+  mcpServers?: Record<string, unknown>;
+  /** Which optional hooks (the digest) the session gets. */
+  choices?: HookChoices;
 }
 
 /**
@@ -133,7 +143,7 @@ export function prepareQwenHome(options: QwenHomeOptions): string {
     const at = path.join(home, name);
     if (!lexists(at)) link(path.join(options.userQwenDir, name), at);
   }
-  const settings = mergeQwenSettings(readQwenSettings(path.join(options.userQwenDir, 'settings.json'), 'your'), options.council);
+  const settings = mergeQwenSettings(readQwenSettings(path.join(options.userQwenDir, 'settings.json'), 'your'), options.council, options.mcpServers, options.choices);
   writeFileAtomic(path.join(home, 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
   return home;
 }

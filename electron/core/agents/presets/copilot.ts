@@ -1,5 +1,6 @@
 import { prepareCopilotPlugin } from '../hooks/copilot';
 import { hookCommandLine } from '../hooks/command';
+import { copilotMcpArgs, councilMcpServer } from '../hooks/mcp';
 import { createParser } from '../parsers/index';
 import { programPreset, agentEnv, modelArgs, modelTimeoutMs, overrideArgs, resolveProgram, resumeId, taskText } from './launch';
 import type { AgentPreset, Launch, LaunchContext } from '../types';
@@ -24,9 +25,10 @@ import type { ProgramSpec } from './detect';
  * local model provider at <url>"); a server that never answers is stopped after
  * agents.copilot.modelTimeoutSeconds (default 60 s), the reason naming the server.
  *
- * Copilot also supports MCP servers (`--additional-mcp-config`, ~/.copilot/mcp-config.json) and
- * context from hooks (a userPromptSubmitted or postToolUse hook's additionalContext): for council's
- * MCP tools and digests.
+ * council's MCP server (`council mcp`, ../hooks/mcp.ts) comes in with `--additional-mcp-config
+ * '<json>'`, added for this run to the user's own servers (~/.copilot/mcp-config.json, untouched);
+ * off with COUNCIL_MCP=off in agents.copilot.env. Copilot also takes context from hooks (a
+ * userPromptSubmitted or postToolUse hook's additionalContext): for digests, not used yet.
  */
 
 const SPEC: ProgramSpec = { label: 'GitHub Copilot CLI', id: 'copilot', binary: 'copilot', install: 'npm i -g @github/copilot' };
@@ -34,7 +36,6 @@ const SPEC: ProgramSpec = { label: 'GitHub Copilot CLI', id: 'copilot', binary: 
 export const copilotPreset: AgentPreset = programPreset(SPEC, {
   resumes: true,
   locks: 'enforced',
-  noMcp: "Copilot CLI supports MCP servers (--additional-mcp-config), but this preset does not install council's yet: its agent does not get council's tools (peers, claims, conflicts, messages)",
   async launch(ctx: LaunchContext): Promise<Launch> {
     const command = resolveProgram(SPEC, ctx);
     const task = taskText(ctx);
@@ -45,7 +46,7 @@ export const copilotPreset: AgentPreset = programPreset(SPEC, {
     else if (task !== null) args.push(`--interactive=${task}`);
     const resume = resumeId(ctx);
     if (resume) args.push(`--resume=${resume}`);
-    args.push('--plugin-dir', pluginDir, ...modelArgs(ctx), ...overrideArgs(ctx));
+    args.push('--plugin-dir', pluginDir, ...copilotMcpArgs(councilMcpServer(ctx)), ...modelArgs(ctx), ...overrideArgs(ctx));
     const env = agentEnv(ctx);
     const modelServer = env.COPILOT_PROVIDER_BASE_URL?.trim() || null;
     return {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { checkQwenHooksStayOn, prepareQwenHome } from '../hooks/qwen';
 import { hookCommandLine } from '../hooks/command';
+import { councilMcpServer, qwenMcpServers } from '../hooks/mcp';
 import { createParser } from '../parsers/index';
 import { programPreset, agentEnv, modelArgs, modelTimeoutMs, overrideArgs, resolveProgram, resumeId, taskText } from './launch';
 import type { AgentPreset, Launch, LaunchContext } from '../types';
@@ -23,9 +24,10 @@ import type { ProgramSpec } from './detect';
  * 0, its notice as the answer): the parser fails the run naming the server; a server that never
  * answers is stopped after agents.qwen.modelTimeoutSeconds (default 60 s).
  *
- * Qwen also supports MCP servers (`--mcp-config`, settings `mcpServers`) and context from hooks
- * (a UserPromptSubmit or SessionStart hook's additionalContext, Claude-style): for council's MCP
- * tools and digests.
+ * council's MCP server (`council mcp`, ../hooks/mcp.ts) is in the same settings.json's
+ * `mcpServers`, beside the user's own (off with COUNCIL_MCP=off in agents.qwen.env); the digest of
+ * the session's peers comes in through its SessionStart and UserPromptSubmit hooks (off with
+ * agents.qwen.digest false).
  */
 
 // Its --version loads the whole 26 MB bundle: 1–2 s idle, 4–7 s measured on a busy 2-core machine.
@@ -44,7 +46,6 @@ export function qwenModelServer(env: Record<string, string>, args: readonly stri
 export const qwenPreset: AgentPreset = programPreset(SPEC, {
   resumes: true,
   locks: 'enforced',
-  noMcp: "Qwen Code supports MCP servers (its settings' mcpServers, --mcp-config), but this preset does not install council's yet: its agent does not get council's tools (peers, claims, conflicts, messages)",
   async launch(ctx: LaunchContext): Promise<Launch> {
     const command = resolveProgram(SPEC, ctx);
     const task = taskText(ctx);
@@ -52,7 +53,7 @@ export const qwenPreset: AgentPreset = programPreset(SPEC, {
     checkQwenHooksStayOn(worktree, overrideArgs(ctx));
     const inherited = agentEnv(ctx);
     const userQwenDir = inherited.QWEN_HOME?.trim() ? path.resolve(inherited.QWEN_HOME.trim()) : path.join(ctx.userHome, '.qwen');
-    const qwenHome = prepareQwenHome({ privateDir: ctx.privateDir, userQwenDir, council: ctx.council });
+    const qwenHome = prepareQwenHome({ privateDir: ctx.privateDir, userQwenDir, council: ctx.council, mcpServers: qwenMcpServers(councilMcpServer(ctx)), choices: { digest: ctx.override.digest !== false } });
     const args: string[] = [];
     if (ctx.mode === 'headless') args.push(`--prompt=${task ?? ''}`, '--output-format', 'stream-json', '--yolo');
     else if (task !== null) args.push(`--prompt-interactive=${task}`);
