@@ -45,7 +45,8 @@ describe('chunk tokens', () => {
     expect(c.old.slice(0, 6)).toEqual([hunks[0]!.oldStart, hunks[0]!.oldStart + 1, hunks[0]!.oldStart + 2, hunks[0]!.oldStart + 3, hunks[0]!.oldStart + 4, hunks[1]!.oldStart]);
   });
 
-  for (const [name, make] of [['a modified file (word edits)', modifiedPatch], ['a new file', newFilePatch]] as const) {
+  // Word edits mark changed words between a removed and an added line: a modified file has them, a new file none.
+  for (const [name, make, wordEdits] of [['a modified file (word edits)', modifiedPatch, true], ['a new file', newFilePatch, false]] as const) {
     it(`${name}: a chunk near the end: its tokens equal tokenize's at the real line numbers`, () => {
       const chunks = chunkHunks(make(), 60);
       const last = chunks[chunks.length - 2]!.parts.map((p) => p.hunk); // a full chunk near the end
@@ -62,7 +63,7 @@ describe('chunk tokens', () => {
         expect(Object.keys(ours[side]).length).toBe(real[side].length);
       }
       expect(compared).toBeGreaterThan(50);
-      if (name === 'a modified file (word edits)') expect(JSON.stringify(ours.new)).toContain('"edit"');
+      expect(JSON.stringify(ours.new).includes('"edit"')).toBe(wordEdits);
     });
   }
 
