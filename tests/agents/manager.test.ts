@@ -45,6 +45,25 @@ describe('a headless run', () => {
     expect(council.context.get(s!.id)).toMatchObject({ status: 'failed', message: expect.stringContaining('ConnectionRefused') });
   });
 
+  it('a model that never answers fails the run naming the limit, whatever the CLI prints while it is stopped', async () => {
+    // Copilot CLI, stopped by the answer watchdog, can print a clean `result` (exit code 0) before it
+    // dies of the SIGTERM: the run still fails for the reason the watchdog gave (seen once in CI).
+    const { council, manager } = await scene('copilot');
+    const script = [{ onSigterm: [{ type: 'result', sessionId: 'c-1', exitCode: 0 }] }, { sleep: 60_000 }];
+    const env = { FAKE_AGENT_SCRIPT: JSON.stringify(script), COPILOT_PROVIDER_BASE_URL: 'http://127.0.0.1:9/v1' };
+    await council.ws.updateSettings({ agents: { copilot: { path: FAKE_AGENT, modelTimeoutSeconds: 5, env } } });
+    const [s] = await sessions(council, 1, 'copilot');
+    const started = Date.now();
+    await manager.start(s!.id, { mode: 'headless' });
+    const ended = (await manager.waitForEnd(s!.id)) as AgentRun;
+    expect(ended).toMatchObject({
+      state: 'failed',
+      signal: 'SIGTERM',
+      reason: 'GitHub Copilot CLI got no answer from its model server at http://127.0.0.1:9/v1 within 5 s; check that the server runs and can be reached (agents.copilot.modelTimeoutSeconds sets this limit)',
+    });
+    expect(Date.now() - started).toBeLessThan(15_000);
+  }, 30_000);
+
   it('names the preset, the program and the fix when the program is missing', async () => {
     const { council, manager } = await scene('claude');
     await council.ws.updateSettings({ agents: { claude: { path: '/nonexistent/claude' } } });

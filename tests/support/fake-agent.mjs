@@ -35,6 +35,8 @@
 //       "end" or the end of input
 //   {"waitForInput": "prompt"}        prints the prompt, then waits for one line of stdin
 //   {"ignoreSigterm": true}           from now on SIGTERM only prints "SIGTERM ignored\n"
+//   {"onSigterm": [{…}, …]}           on SIGTERM prints each value as one JSON line, then dies of the
+//       SIGTERM (a CLI that reports a clean end while it is being stopped)
 //   {"run": ["program", "arg", …]}    runs a program on the same stdio and waits (e.g. ["stty", "size"])
 //   {"printArgv": true}               the arguments it was started with, as one JSON line
 //   {"argvTo": "file"}                appends the arguments it was started with, as one JSON line, to
@@ -250,6 +252,10 @@ async function runStep(step) {
     return nextLine();
   }
   if ('ignoreSigterm' in step) return process.on('SIGTERM', () => process.stdout.write('SIGTERM ignored\n'));
+  if ('onSigterm' in step) {
+    const lines = step.onSigterm.map((line) => `${JSON.stringify(line)}\n`).join('');
+    return process.once('SIGTERM', () => process.stdout.write(lines, () => process.kill(process.pid, 'SIGTERM')));
+  }
   if ('run' in step) {
     const [program, ...args] = step.run;
     const result = spawnSync(program, args, { stdio: 'inherit' });

@@ -75,6 +75,9 @@ interface LiveRun {
   /** finish() has begun: a watcher that becomes ready from now on is stopped, not kept. */
   finishing: boolean;
   outcome: { state: 'done' | 'failed'; reason: string | null } | null;
+  /** The outcome was decided here (the answer watchdog stopped the agent): what the dying CLI prints
+   * after that (Copilot may print a `result` with exit code 0 on SIGTERM) does not change it. */
+  outcomeFinal?: boolean;
   stopping: boolean;
   ended: Promise<AgentRun>;
   /** What stderr says went wrong, kept apart from backtraces and other noise (failure-reason.ts). */
@@ -356,6 +359,7 @@ export class AgentManager {
     const timer = setTimeout(() => {
       if (parser.answered?.() !== false || live.finishing || live.stopping || live.outcome) return;
       const where = launch.modelServer ? ` at ${launch.modelServer}` : '';
+      live.outcomeFinal = true;
       live.outcome = {
         state: 'failed',
         reason: `${label} got no answer from its model server${where} within ${Math.round(ms / 1000)} s; check that the server runs and can be reached (agents.${id}.modelTimeoutSeconds sets this limit)`,
@@ -553,7 +557,7 @@ export class AgentManager {
     }
     const effects = eventEffects(live.run, event);
     if (event.kind === 'file-changed') void live.advisory?.note([event.path]);
-    if (effects.outcome) live.outcome = effects.outcome;
+    if (effects.outcome && !live.outcomeFinal) live.outcome = effects.outcome;
     const output = live.process?.output;
     if (record && live.run.mode === 'headless' && output && !output.isClosed) output.append(renderEvent(event));
     if (Object.keys(effects.run).length) {
