@@ -185,6 +185,11 @@ describe.skipIf(unavailable !== null).sequential('messages in the app', () => {
       'I renamed docs/api.md to docs/http.md',
       'Should errors use RFC 7807?',
     ]);
+    // The one that was unread when shown stays marked new while the view is open; the others are not.
+    const question = page.locator('[data-testid="conversation-list"] .message', { hasText: 'Should errors use RFC 7807?' });
+    expect(await question.getAttribute('data-new')).toBe('true');
+    expect(await question.locator('.message-new-mark').textContent()).toBe('new');
+    expect(await page.locator('[data-testid="conversation-list"] .message[data-new]').count()).toBe(1);
     await screenshot(page, 'messages-conversation');
     await expect.poll(() => page.getByTestId('nav-messages-unread').count(), { timeout: 10_000 }).toBe(0);
     expect(await page.getByTestId('attention-unread').count()).toBe(0);
@@ -196,6 +201,27 @@ describe.skipIf(unavailable !== null).sequential('messages in the app', () => {
     await page.reload();
     await expect.poll(() => page.locator('[data-testid="messages-feed"] .message').count(), { timeout: 15_000 }).toBe(6);
     expect(await stateOf(page, 'Should errors use RFC 7807?')).toBe('read');
+    expect(await page.locator('[data-testid="messages-feed"] .message[data-new]').count()).toBe(0);
+    // Newest last, the box to all under it, and the newest in view; a session's id is never cut off
+    // with its task (the task is cut instead).
+    const last = page.locator('[data-testid="messages-feed"] .message').last();
+    expect(await last.locator('.message-text').textContent()).toBe('Should errors use RFC 7807?');
+    await expect.poll(() => last.evaluate((el) => el.getBoundingClientRect().bottom <= window.innerHeight)).toBe(true);
+    const [lastBox, boxBox] = await Promise.all([last.boundingBox(), page.getByTestId('send-all').boundingBox()]);
+    expect(boxBox!.y).toBeGreaterThan(lastBox!.y);
+    const party = last.locator('.message-party').first();
+    const [partyBox, idBox] = await Promise.all([party.boundingBox(), party.locator('.mono').boundingBox()]);
+    expect(await party.locator('.mono').textContent()).toBe(`(${headless.id})`);
+    expect(idBox!.x + idBox!.width).toBeLessThanOrEqual(partyBox!.x + partyBox!.width + 0.5);
+    // A question that arrives while the feed is open is shown new; it is read on disk at once.
+    const later = cli(['send', '--supervisor', '--from', interactive.id, '-m', 'Can I take src/errors.ts?'], { cwd: repo.root });
+    expect(later.code, later.stderr).toBe(0);
+    const arrived = page.locator('[data-testid="messages-feed"] .message', { hasText: 'Can I take src/errors.ts?' });
+    await expect.poll(() => arrived.getAttribute('data-new'), { timeout: 10_000 }).toBe('true');
+    expect(await arrived.locator('.message-new-mark').textContent()).toBe('new');
+    await expect.poll(async () => (await invoke<CouncilMessage[]>('council.messages', { repo: repo.root })).find((m) => m.text === 'Can I take src/errors.ts?')?.readAt, { timeout: 10_000 }).toEqual(expect.any(String));
+    await expect.poll(() => arrived.evaluate((el) => el.getBoundingClientRect().bottom <= window.innerHeight)).toBe(true);
+    expect(await page.getByTestId('nav-messages-unread').count()).toBe(0);
     await screenshot(page, 'messages-feed');
   }, 90_000);
 });

@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { memo, useEffect, useRef, type RefObject } from 'react';
 import type { CouncilMessage } from '../../../../shared/council';
 import { SUPERVISOR } from '../../../../shared/council';
 import { Relative } from '../../components/TimeSince';
@@ -10,23 +10,65 @@ import { deliveryLabel, deliverySummary, party } from '../../models/messages-mod
  * tooltip and the details), and the text. A session named is a link to its conversation.
  * `self`: the session whose conversation this is (its side is "this session").
  */
-export function MessageList({ messages, tasks, self, testId }: { messages: readonly CouncilMessage[]; tasks: ReadonlyMap<string, string>; self?: string; testId: string }) {
+export function MessageList({
+  messages,
+  tasks,
+  self,
+  fresh,
+  testId,
+}: {
+  messages: readonly CouncilMessage[];
+  tasks: ReadonlyMap<string, string>;
+  self?: string;
+  /** Messages to the person that were unread when this view showed them (marked "new" while it stays open). */
+  fresh?: ReadonlySet<string>;
+  testId: string;
+}) {
+  const list = useRef<HTMLOListElement>(null);
+  useNewestInView(list, messages.length);
   return (
-    <ol className="message-list" data-testid={testId} aria-live="polite">
+    <ol className="message-list" data-testid={testId} aria-live="polite" ref={list}>
       {messages.map((m) => (
-        <MessageItem key={m.id} message={m} tasks={tasks} self={self} />
+        <MessageItem key={m.id} message={m} tasks={tasks} self={self} fresh={fresh?.has(m.id) ?? false} />
       ))}
     </ol>
   );
 }
 
-const MessageItem = memo(function MessageItem({ message: m, tasks, self }: { message: CouncilMessage; tasks: ReadonlyMap<string, string>; self: string | undefined }) {
+/**
+ * Newest last, so the newest is what is scrolled into view: on opening, and when a message arrives
+ * while the reader is at the end (someone scrolled up to read older ones is left where they are).
+ */
+function useNewestInView(list: RefObject<HTMLOListElement | null>, count: number): void {
+  const atEnd = useRef(true);
+  useEffect(() => {
+    const scroller = document.scrollingElement;
+    if (!scroller) return;
+    const onScroll = () => {
+      atEnd.current = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
+    };
+    window.addEventListener('scroll', onScroll, { passive: true });
+    return () => window.removeEventListener('scroll', onScroll);
+  }, []);
+  useEffect(() => {
+    if (count === 0 || !atEnd.current) return;
+    list.current?.lastElementChild?.scrollIntoView({ block: 'nearest' });
+  }, [list, count]);
+}
+
+const MessageItem = memo(function MessageItem({ message: m, tasks, self, fresh }: { message: CouncilMessage; tasks: ReadonlyMap<string, string>; self: string | undefined; fresh: boolean }) {
   const state = deliverySummary(m);
   const mine = m.from === SUPERVISOR;
   const side = mine ? 'from-you' : m.to === SUPERVISOR ? 'to-you' : 'between';
   const detail = (m.deliveries ?? []).filter((d) => d.sessionId !== SUPERVISOR);
   return (
-    <li className={`message message-${side}${m.to === SUPERVISOR && m.readAt === undefined ? ' message-unread' : ''}`} data-testid={`message-${m.id}`} data-from={m.from} data-to={m.to}>
+    <li
+      className={`message message-${side}${fresh || (m.to === SUPERVISOR && m.readAt === undefined) ? ' message-unread' : ''}`}
+      data-testid={`message-${m.id}`}
+      data-from={m.from}
+      data-to={m.to}
+      data-new={fresh || undefined}
+    >
       <div className="message-head">
         <Who who={m.from} tasks={tasks} self={self} />
         <span className="message-arrow" aria-label="to">
@@ -34,9 +76,16 @@ const MessageItem = memo(function MessageItem({ message: m, tasks, self }: { mes
         </span>
         <Who who={m.to} tasks={tasks} self={self} />
         <span className="spacer" />
-        <span className={`message-state message-state-${state.tone}`} data-testid={`message-state-${m.id}`} title={detail.map((d) => `${tasks.get(d.sessionId) ?? d.sessionId}: ${d.note}`).join('\n') || undefined}>
-          {state.text}
-        </span>
+        {fresh ? (
+          // Read on disk the moment it is shown; "new" says which ones were, while this view is open.
+          <span className="message-new-mark" data-testid={`message-state-${m.id}`} title="Unread until now">
+            new
+          </span>
+        ) : (
+          <span className={`message-state message-state-${state.tone}`} data-testid={`message-state-${m.id}`} title={detail.map((d) => `${tasks.get(d.sessionId) ?? d.sessionId}: ${d.note}`).join('\n') || undefined}>
+            {state.text}
+          </span>
+        )}
         <span className="muted message-time">
           <Relative at={m.at} />
         </span>
@@ -63,8 +112,8 @@ function Who({ who, tasks, self }: { who: string; tasks: ReadonlyMap<string, str
   const name = party(who, tasks);
   if (!tasks.has(who)) return <span className="message-party">{name}</span>;
   return (
-    <button type="button" className="link-button message-party" title={`Session ${who}`} onClick={() => openSession(who, 'messages')}>
-      {name} <span className="mono muted">({who})</span>
+    <button type="button" className="link-button message-party" title={`${name} (session ${who})`} onClick={() => openSession(who, 'messages')}>
+      <span className="message-party-name">{name}</span> <span className="mono muted">({who})</span>
     </button>
   );
 }
