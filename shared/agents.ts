@@ -34,6 +34,8 @@ export const AgentPresetInfoSchema = z.object({
   /** Ready to start a session. When false, `problem` says why and how to fix it. */
   available: z.boolean(),
   problem: z.nullable(z.string()),
+  /** Worth saying, but it can start: its `--version` did not answer in time (version unknown). */
+  warning: z._default(z.nullable(z.string()), null),
   locks: z.enum(LOCK_ENFORCEMENT),
   modes: z.array(RunModeSchema),
   /** Why this preset's agent does not get council's MCP tools (peers, claims, messages); null: it does (issue 15). */

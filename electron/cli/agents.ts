@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { AGENT_PRESET_IDS, LIVE_RUN_STATES, type AgentRun, type RunResult } from '../../shared/agents';
+import { AGENT_PRESET_IDS, LIVE_RUN_STATES, type AgentPresetInfo, type AgentRun, type RunResult } from '../../shared/agents';
 import type { Session } from '../../shared/models';
 import type { AgentManager } from '../core/agents/manager';
 import { CouncilError, invalidInput } from '../core/errors';
@@ -104,6 +104,12 @@ export async function createWithAgent(face: Face, o: { task: string; agent?: str
   out.done({ sessions, runs }, () => [sessionTable(sessions), note].filter(Boolean).join('\n'));
 }
 
+/** What the VERSION column says: a program that is there but slow or failing to answer is not "missing". */
+function versionCell(p: AgentPresetInfo): string {
+  if (p.available) return p.version ?? (p.warning ? 'no answer' : '?');
+  return p.path === null ? 'missing' : 'error';
+}
+
 export function agentCommands(program: Command, session: Command, door: Door): void {
   program
     .command('agents')
@@ -115,10 +121,11 @@ export function agentCommands(program: Command, session: Command, door: Door): v
           [
             table(
               ['PRESET', 'VERSION', 'LOCKS', 'PATH', 'NOTE'],
-              presets.map((p) => [p.id, p.available ? (p.version ?? '?') : 'missing', p.locks, p.path ?? '-', p.unverified ? 'not verified on this build' : '']),
+              presets.map((p) => [p.id, versionCell(p), p.locks, p.path ?? '-', p.unverified ? 'not verified on this build' : '']),
             ),
             ...presets.filter((p) => p.unverified).map((p) => `\n${p.id}: not verified on this build. ${p.unverified}.`),
             ...presets.filter((p) => p.problem).map((p) => `\n${p.problem}`),
+            ...presets.filter((p) => p.warning).map((p) => `\n${p.warning}`),
           ].join('\n'),
         );
       }),

@@ -2,7 +2,10 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectProgram } from '../../electron/core/agents/presets/detect';
-import { tempDir } from '../helpers/repo';
+import type { AgentPresetInfo } from '../../shared/agents';
+import type { Session } from '../../shared/models';
+import { council, councilJson } from '../helpers/cli';
+import { makeRepo, tempDir } from '../helpers/repo';
 
 /**
  * An agent CLI's `--version` is asked once per program file (the new-session dialog lists every
@@ -42,4 +45,37 @@ describe('agent version detection', () => {
     expect((await detectProgram(spec, options)).problem).toMatch(/--version` failed with exit 3/);
     expect(cli.runs()).toBe(2);
   });
+});
+
+describe('an agent CLI slow to say its version (a machine busy running agents)', () => {
+  function slowCli(dir: string, seconds: number): string {
+    const file = path.join(dir, 'slow-cli');
+    writeFileSync(file, `#!/bin/sh\n/bin/sleep ${seconds}\necho "slow-cli 9.9.9"\n`);
+    chmodSync(file, 0o755);
+    return file;
+  }
+
+  it('is found and can start, its version unknown, with a warning — never "missing"', async () => {
+    const dir = tempDir();
+    const file = slowCli(dir, 3);
+    const started = Date.now();
+    const found = await detectProgram({ ...spec, binary: 'slow-cli', versionTimeoutMs: 300 }, { env: { PATH: dir }, override: {} });
+    expect(found).toEqual({ path: file, version: null, problem: null, warning: expect.stringContaining('did not answer within 0.3 s, so its version is not known') });
+    // The shell and the sleep it started are killed together: the answer does not wait out the sleep.
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('`council agents` says "no answer" beside its path, and a session for it is created', async () => {
+    const repo = makeRepo();
+    const file = slowCli(tempDir(), 8);
+    expect(council(['settings', 'set', 'agents.claude.path', file], { cwd: repo.root }).code).toBe(0);
+    const listed = councilJson<AgentPresetInfo[]>(['agents'], { cwd: repo.root });
+    if (!listed.result.ok) throw new Error(listed.result.error.message);
+    expect(listed.result.value.find((p) => p.id === 'claude')).toMatchObject({ path: file, version: null, available: true, problem: null, warning: expect.stringContaining('did not answer within 5 s') });
+    const table = council(['agents'], { cwd: repo.root });
+    expect(table.stdout).toMatch(new RegExp(`^claude +no answer +enforced +${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm'));
+    expect(table.stdout).not.toMatch(/^claude +missing/m);
+    const made = councilJson<Session[]>(['session', 'create', '--task', 'slow machine', '--agent', 'claude', '--no-start'], { cwd: repo.root });
+    expect(made.result.ok && made.result.value[0]?.agent).toBe('claude');
+  }, 60_000);
 });

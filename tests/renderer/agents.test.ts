@@ -36,7 +36,7 @@ function card(id: string, task: string, createdAt: string, status: SessionCard['
 }
 
 function preset(id: AgentPresetInfo['id'], patch: Partial<AgentPresetInfo> = {}): AgentPresetInfo {
-  return { id, label: id[0]!.toUpperCase() + id.slice(1), binary: id, path: `/usr/bin/${id}`, version: '1.2.3', available: true, problem: null, locks: 'enforced', modes: ['interactive', 'headless'], noMcp: null, ...patch };
+  return { id, label: id[0]!.toUpperCase() + id.slice(1), binary: id, path: `/usr/bin/${id}`, version: '1.2.3', available: true, problem: null, warning: null, locks: 'enforced', modes: ['interactive', 'headless'], noMcp: null, ...patch };
 }
 
 describe('runs', () => {

@@ -96,6 +96,8 @@ export interface Detection {
   version: string | null;
   /** Why the preset cannot start, naming the preset and the fix; null when it can. */
   problem: string | null;
+  /** Something worth saying that does not stop it from starting (its `--version` was too slow to answer). */
+  warning?: string;
 }
 
 export interface DetectOptions {

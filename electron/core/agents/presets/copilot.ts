@@ -31,7 +31,7 @@ import type { ProgramSpec } from './detect';
  * userPromptSubmitted or postToolUse hook's additionalContext): for digests, not used yet.
  */
 
-const SPEC: ProgramSpec = { label: 'GitHub Copilot CLI', id: 'copilot', binary: 'copilot', install: 'npm i -g @github/copilot' };
+const SPEC: ProgramSpec = { label: 'GitHub Copilot CLI', id: 'copilot', binary: 'copilot', install: 'npm i -g @github/copilot', versionTimeoutMs: 15_000 };
 
 export const copilotPreset: AgentPreset = programPreset(SPEC, {
   resumes: true,

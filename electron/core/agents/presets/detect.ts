@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -56,20 +56,44 @@ export interface RunResult {
   error: string | null;
 }
 
-/** Runs a program briefly (argument array, no shell), with a timeout that kills it. */
+/**
+ * Runs a program briefly (argument array, no shell), with a timeout that kills it and everything it
+ * started (its own process group): a CLI whose child keeps the output pipe open must not hold the
+ * answer past the timeout.
+ */
 export function runBriefly(file: string, args: string[], options: { env: Record<string, string | undefined>; timeoutMs?: number; cwd?: string }): Promise<RunResult> {
   return new Promise((resolve) => {
-    execFile(
-      file,
-      args,
-      { env: options.env as NodeJS.ProcessEnv, cwd: options.cwd, timeout: options.timeoutMs ?? 5000, killSignal: 'SIGKILL', maxBuffer: 1024 * 1024, windowsHide: true },
-      (error, stdout, stderr) => {
-        const err = error as (NodeJS.ErrnoException & { killed?: boolean; code?: number | string }) | null;
-        const timedOut = Boolean(err?.killed);
-        const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
-        resolve({ code, stdout: String(stdout), stderr: String(stderr), timedOut, error: err && !timedOut && typeof err.code !== 'number' ? err.message : null });
-      },
-    );
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const finish = (result: Omit<RunResult, 'stdout' | 'stderr'>) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({ ...result, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
+    };
+    const child = spawn(file, args, { env: options.env as NodeJS.ProcessEnv, cwd: options.cwd, detached: process.platform !== 'win32', windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const killAll = () => {
+      try {
+        if (child.pid !== undefined) process.kill(process.platform === 'win32' ? child.pid : -child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    const keep = (into: Buffer[]) => (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > 1024 * 1024) return;
+      into.push(chunk);
+    };
+    child.stdout.on('data', keep(out));
+    child.stderr.on('data', keep(err));
+    const timer = setTimeout(() => {
+      killAll();
+      finish({ code: null, timedOut: true, error: null });
+    }, options.timeoutMs ?? 5000);
+    child.on('error', (e) => finish({ code: null, timedOut: false, error: e.message }));
+    child.on('close', (code) => finish({ code, timedOut: false, error: null }));
   });
 }
 
@@ -134,7 +158,9 @@ async function askProgram(spec: ProgramSpec, options: { env: Record<string, stri
   // In the temp folder: a `--version` that does more than print must not do it in someone's checkout.
   const timeoutMs = spec.versionTimeoutMs ?? 5000;
   const result = await runBriefly(found, spec.versionArgs ?? ['--version'], { env: options.env, cwd: tmpdir(), timeoutMs });
-  if (result.timedOut) return { path: found, version: null, problem: `${spec.label} (preset ${spec.id}): \`${found} ${(spec.versionArgs ?? ['--version']).join(' ')}\` did not answer within ${timeoutMs / 1000} s; run it by hand to see what it waits for.` };
+  // Found and executable, only slow to say its version (a Node CLI on a machine busy running agents):
+  // it can start — saying it is missing, or refusing a session for it, would be false.
+  if (result.timedOut) return { path: found, version: null, problem: null, warning: `${spec.label} (preset ${spec.id}): \`${found} ${(spec.versionArgs ?? ['--version']).join(' ')}\` did not answer within ${timeoutMs / 1000} s, so its version is not known (the machine may be busy); if it never answers, run it by hand to see what it waits for.` };
   if (result.error) return { path: found, version: null, problem: `${spec.label} (preset ${spec.id}): ${found} could not be started: ${result.error}` };
   const version = parseVersion(`${result.stdout}\n${result.stderr}`);
   if (result.code !== 0) return { path: found, version, problem: `${spec.label} (preset ${spec.id}): \`${found} --version\` failed with exit ${result.code}: ${(result.stderr || result.stdout).trim().slice(0, 300)}` };

@@ -18,7 +18,7 @@ import type { ProgramSpec } from './detect';
  * with "-" stays the option's value.
  */
 
-const SPEC: ProgramSpec = { label: 'Gemini CLI', id: 'gemini', binary: 'gemini', install: 'npm i -g @google/gemini-cli' };
+const SPEC: ProgramSpec = { label: 'Gemini CLI', id: 'gemini', binary: 'gemini', install: 'npm i -g @google/gemini-cli', versionTimeoutMs: 15_000 };
 
 export const geminiPreset: AgentPreset = programPreset(SPEC, {
   resumes: true,

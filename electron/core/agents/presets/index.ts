@@ -51,6 +51,7 @@ export async function detectPreset(preset: AgentPreset, settings: Settings, env:
     version: found.version,
     available: found.problem === null,
     problem: found.problem,
+    warning: found.warning ?? null,
     locks: preset.locksFor?.(override) ?? preset.locks,
     modes: preset.modes,
     noMcp: preset.noMcp ?? null,

@@ -259,7 +259,9 @@ function PresetsSettings({ entries, field }: { entries: Map<string, SettingEntry
       {AGENT_PRESET_IDS.map((id) => {
         const preset = info.get(id);
         const own = [...entries.values()].filter((entry) => entry.key.startsWith(`agents.${id}.`));
-        const status = preset === undefined ? (refreshing ? 'checking…' : '') : preset.available ? `found: ${preset.path ?? preset.binary}${preset.version ? ` (${preset.version})` : ''}` : 'not available here';
+        const status = preset === undefined ? (refreshing ? 'checking…' : '') : preset.available
+                ? `found: ${preset.path ?? preset.binary}${preset.version ? ` (${preset.version})` : preset.warning ? ' (version unknown: it did not answer in time)' : ''}`
+                : 'not available here';
         return (
           <details key={id} className="preset-settings" data-testid={`settings-preset-${id}`} open={own.some((entry) => entry.source !== 'default') || undefined}>
             <summary>
