@@ -83,8 +83,11 @@ function environment(extra: Readonly<Record<string, string>> | undefined): Recor
 
 /** How long to wait for git's output streams to close once git itself has exited. They close at
  * once unless something git started (a hook's background child) still holds them; then we stop
- * waiting and keep what git printed. */
-const EXIT_GRACE_MS = 50;
+ * waiting and keep what git printed. The wait is counted in quiet time after the exit, and ends only
+ * after the event loop has looked at the pipes once more: on a busy host the exit can be seen long
+ * before the output is read, and a 50 ms wall-clock grace once returned git's answer empty
+ * ("0 ahead, 0 behind", a clean status, no git dir) — a false "merged" on the board. */
+const EXIT_GRACE_MS = 200;
 
 interface GitExit {
   /** null when a signal ended git. */
@@ -151,19 +154,34 @@ function run(args: readonly string[], call: GitCall, env: Record<string, string>
       }, call.timeoutMs);
     };
 
+    let chunks = 0;
+    /** After the exit: settle once the streams have been quiet for the grace period and the loop
+     * has polled the pipes after that (a setImmediate runs after the poll phase), never on a timer
+     * that fired before anything was read. */
+    const waitForStreams = (): void => {
+      const seen = chunks;
+      grace = setTimeout(() => {
+        setImmediate(() => {
+          if (chunks !== seen) waitForStreams();
+          else settle(null);
+        });
+      }, EXIT_GRACE_MS);
+    };
     child.stdout?.on('data', (chunk: Buffer) => {
       out.push(chunk);
+      chunks++;
       stopWhenSilent();
     });
     child.stderr?.on('data', (chunk: Buffer) => {
       err.push(chunk);
+      chunks++;
       stopWhenSilent();
     });
     child.on('error', (error) => settle(error));
     child.on('exit', (code, signal) => {
       exited = { code, signal };
       clearTimeout(silence);
-      grace = setTimeout(() => settle(null), EXIT_GRACE_MS);
+      waitForStreams();
     });
     child.on('close', (code, signal) => {
       exited ??= { code, signal };

@@ -120,6 +120,32 @@ describe('git(): the one runner', () => {
     expect(missing.message).toBe(`git status failed: the folder ${gone} does not exist`);
   });
 
+  it('never loses what git printed when the event loop is busy (git exits before its output is read)', async () => {
+    // A host answering many requests at once: git's exit is seen, then the loop stays busy longer
+    // than any grace period before it reads the pipe. The answer must still be all of git's output
+    // (it once came back empty: "0 ahead, 0 behind" and a false "merged" on the board).
+    const repo = makeRepo();
+    const busy = setInterval(() => {
+      const until = performance.now() + 120;
+      while (performance.now() < until);
+    }, 5);
+    try {
+      const answers = await Promise.all(Array.from({ length: 40 }, () => git(['rev-list', '--count', 'HEAD'], { cwd: repo.root })));
+      expect(answers.map((a) => a.stdout.trim())).toEqual(Array.from({ length: 40 }, () => '1'));
+    } finally {
+      clearInterval(busy);
+    }
+  });
+
+  it('still ends when a background child of a hook keeps its output open', async () => {
+    const repo = makeRepo();
+    hook(repo.root, 'post-commit', 'echo from-hook; (sleep 30 &) ');
+    const started = performance.now();
+    const out = await git(['commit', '--allow-empty', '-m', 'x'], { cwd: repo.root });
+    expect(out.stdout + out.stderr).toContain('from-hook');
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+
   it('adds no wait after a command that prints nothing (median of paired runs against a raw spawn)', async () => {
     const repo = makeRepo();
     const args = ['update-ref', 'refs/council-test/x', 'HEAD'];
