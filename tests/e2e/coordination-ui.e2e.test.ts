@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AgentPresetInfo } from '../../shared/agents';
 import type { DigestState } from '../../shared/commands/digest';
 import type { Session } from '../../shared/models';
 import { readDigestState } from '../../electron/core/coordination/digest-state';
@@ -8,13 +9,14 @@ import { makeRepo, type TestRepo } from '../helpers/repo';
 import { browserUnavailable, openApp, openRepo, screenshot, type Harness } from './browser';
 
 /**
- * A session's digest switch (issue 15) in real Chromium against a real `council serve`: the
+ * Issue 15 in the app, in real Chromium against a real `council serve`. A session's digest switch: the
  * Messages tab shows whether its agent is told the digest of its peers and flips it; the switch on
  * disk (council/digests/<session>.json) and `council digest show ID` agree with what it shows,
- * and a flip made with the CLI shows when the tab is opened again.
+ * and a flip made with the CLI shows when the tab is opened again. The agent list (Settings →
+ * Agents) says which presets' agents get no MCP tools from council, and why, as `council agents` does.
  */
 const unavailable = browserUnavailable();
-if (unavailable) console.warn(`\n⚠ SKIPPING the digest switch browser tests: ${unavailable}\n`);
+if (unavailable) console.warn(`\n⚠ SKIPPING the coordination browser tests: ${unavailable}\n`);
 
 describe.skipIf(unavailable !== null).sequential('the digest switch in a session view', () => {
   let app: Harness | null = null;
@@ -83,5 +85,29 @@ describe.skipIf(unavailable !== null).sequential('the digest switch in a session
     await page.getByTestId('tab-messages').click();
     await expect.poll(() => page.getByTestId('digest-switch-state').textContent()).toMatch(/^Off: /);
     expect(await page.getByTestId('digest-switch-input').isChecked()).toBe(false);
+  });
+
+  it("the agent list says which presets get no MCP tools, with the preset's reason, as council agents does", async () => {
+    const page = app!.page;
+    await page.getByTestId('nav-settings').click();
+    const listed = councilJson<AgentPresetInfo[]>(['agents'], { cwd: repo.root });
+    if (!listed.result.ok) throw new Error(listed.result.error.message);
+    const presets = listed.result.value;
+    expect(presets.filter((p) => p.noMcp !== null).map((p) => p.id)).toEqual(['aider', 'auto-claude', 'custom']);
+    // Every preset is listed once its detection answered; the tag and the reason only on those without MCP.
+    await expect.poll(() => page.getByTestId('settings-preset-status-claude').textContent(), { timeout: 30_000 }).not.toBe('');
+    for (const preset of presets) {
+      const tag = page.getByTestId(`settings-preset-nomcp-tag-${preset.id}`);
+      if (preset.noMcp === null) {
+        expect(await tag.count(), preset.id).toBe(0);
+        expect(await page.getByTestId(`settings-preset-nomcp-${preset.id}`).count(), preset.id).toBe(0);
+        continue;
+      }
+      expect(await tag.textContent(), preset.id).toBe('no MCP tools');
+      await page.getByTestId(`settings-preset-${preset.id}`).locator('summary').click();
+      expect(await page.getByTestId(`settings-preset-nomcp-${preset.id}`).textContent()).toBe(`No council tools (MCP) for this preset's agent: ${preset.noMcp}.`);
+    }
+    await page.getByTestId('settings-preset-aider').scrollIntoViewIfNeeded();
+    await screenshot(page, 'agents-no-mcp');
   });
 });
