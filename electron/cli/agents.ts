@@ -110,20 +110,25 @@ function versionCell(p: AgentPresetInfo): string {
   return p.path === null ? 'missing' : 'error';
 }
 
+/** A reason as a sentence (its first letter a capital). */
+const sentence = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
 export function agentCommands(program: Command, session: Command, door: Door): void {
   program
     .command('agents')
-    .description('the agent presets: found on this machine or not, their versions, and how to fix a missing one')
+    .description("the agent presets: found on this machine or not, their versions, whether they get council's MCP tools, and how to fix a missing one")
     .action(
       door(async ({ out, call, repo }) => {
         const presets = await call('agents.list', { repo: repo() });
         out.done(presets, () =>
           [
             table(
-              ['PRESET', 'VERSION', 'LOCKS', 'PATH', 'NOTE'],
-              presets.map((p) => [p.id, versionCell(p), p.locks, p.path ?? '-', p.unverified ? 'not verified on this build' : '']),
+              // MCP: whether the preset's agent gets council's tools (`council mcp`: peers, claims, conflicts, messages).
+              ['PRESET', 'VERSION', 'LOCKS', 'MCP', 'PATH', 'NOTE'],
+              presets.map((p) => [p.id, versionCell(p), p.locks, p.noMcp ? 'none' : 'yes', p.path ?? '-', p.unverified ? 'not verified on this build' : '']),
             ),
             ...presets.filter((p) => p.unverified).map((p) => `\n${p.id}: not verified on this build. ${p.unverified}.`),
+            ...presets.filter((p) => p.noMcp).map((p) => `\n${p.id}: no MCP tools. ${sentence(p.noMcp ?? '')}.`),
             ...presets.filter((p) => p.problem).map((p) => `\n${p.problem}`),
             ...presets.filter((p) => p.warning).map((p) => `\n${p.warning}`),
           ].join('\n'),

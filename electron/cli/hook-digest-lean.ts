@@ -1,5 +1,5 @@
 import { hookSession } from '../core/agents/lock-hook';
-import { isHookAgent, HOOK_AGENTS } from '../core/agents/hook-payload';
+import { isHookAgent, HOOK_AGENTS, normalizedPayload } from '../core/agents/hook-payload';
 import { digestInputsKey, readDigestState } from '../core/coordination/digest-state';
 import { RepoState } from '../core/state/repo-state';
 import { logPayload, readStdin } from './hook-pre-tool';
@@ -37,7 +37,8 @@ export function handOver(input: string): void {
 /** Throws on anything wrong (the caller fails open). */
 export function checkDigest(agent: string | undefined, input: string): DigestCheck {
   if (!agent || !isHookAgent(agent)) throw new Error(`unknown agent "${agent ?? ''}" (expected ${HOOK_AGENTS.join(', ')})`);
-  const payload: unknown = JSON.parse(input);
+  // Copilot CLI's payloads are camelCase (`sessionId`): read as the others' snake_case.
+  const payload: unknown = normalizedPayload(agent, JSON.parse(input));
   if (!isObject(payload) || typeof payload.cwd !== 'string' || !payload.cwd) throw new Error('the hook input has no cwd');
   const state = RepoState.open(payload.cwd);
   const session = hookSession({ ws: state }, process.env, payload.cwd);

@@ -1,12 +1,13 @@
 import { checkDigest, hookInput } from './hook-digest-lean';
 
 /**
- * `council hook digest --agent claude|codex|gemini`: run by the agent CLIs when a conversation
- * starts (Claude Code's and Codex's SessionStart, Gemini CLI's SessionStart) and before each
- * prompt (UserPromptSubmit; Gemini's BeforeAgent). It prints the session's digest of its peers
- * (council/digest.ts) as `{"hookSpecificOutput":{"hookEventName":…,"additionalContext":…}}`, which
- * all three add to the model's context, or nothing when nothing changed since this conversation
- * was last told (council/digest-delivery.ts).
+ * `council hook digest --agent claude|codex|gemini|qwen|copilot`: run by the agent CLIs when a
+ * conversation starts (Claude Code's and Codex's SessionStart, Gemini CLI's SessionStart) and
+ * before each prompt (UserPromptSubmit; Gemini's BeforeAgent; Copilot's userPromptSubmitted). It
+ * prints the session's digest of its peers (council/digest.ts) as
+ * `{"hookSpecificOutput":{"hookEventName":…,"additionalContext":…}}` (Copilot CLI:
+ * `{"additionalContext":…}`), which they add to the model's context, or nothing when nothing
+ * changed since this conversation was last told (council/digest-delivery.ts).
  *
  * It FAILS OPEN, quickly: any error, a payload it does not understand, a session it cannot find,
  * or its deadline, and it exits 0 with no output (a digest must never stop an agent).
@@ -54,7 +55,9 @@ export async function digestHook(agent: string | undefined): Promise<void> {
     const { sessionId, conversation, fresh, inputs, payload } = check;
     const text = await digestToDeliver({ host: { ws, context: new ContextStore(ws) }, sessionId, conversation, fresh, inputs });
     if (text === null) return finish();
-    finish(undefined, `${JSON.stringify({ hookSpecificOutput: { hookEventName: eventName(payload), additionalContext: text } })}\n`);
+    // Copilot CLI reads only a top-level additionalContext (hooks/copilot.ts); the others Claude's shape.
+    const answer = agent === 'copilot' ? { additionalContext: text } : { hookSpecificOutput: { hookEventName: eventName(payload), additionalContext: text } };
+    finish(undefined, `${JSON.stringify(answer)}\n`);
   } catch (err) {
     finish(err);
   }

@@ -73,7 +73,7 @@ describe('an agent CLI slow to say its version (a machine busy running agents)',
     if (!listed.result.ok) throw new Error(listed.result.error.message);
     expect(listed.result.value.find((p) => p.id === 'claude')).toMatchObject({ path: file, version: null, available: true, problem: null, warning: expect.stringContaining('did not answer within 5 s') });
     const table = council(['agents'], { cwd: repo.root });
-    expect(table.stdout).toMatch(new RegExp(`^claude +no answer +enforced +${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm'));
+    expect(table.stdout).toMatch(new RegExp(`^claude +no answer +enforced +yes +${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm'));
     expect(table.stdout).not.toMatch(/^claude +missing/m);
     const made = councilJson<Session[]>(['session', 'create', '--task', 'slow machine', '--agent', 'claude', '--no-start'], { cwd: repo.root });
     expect(made.result.ok && made.result.value[0]?.agent).toBe('claude');

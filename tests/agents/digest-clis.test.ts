@@ -12,7 +12,8 @@ import { loggedHookCalls, requireCli, testUser, type PresetCli } from './harness
 
 // The digest of a session's peers (electron/core/council/digest.ts) reaching the real CLIs' model
 // requests through their context hooks (`council hook digest` on SessionStart and
-// UserPromptSubmit, Gemini's BeforeAgent), started by the agent manager as the app starts them.
+// UserPromptSubmit, Gemini's BeforeAgent, Copilot's userPromptSubmitted), started by the agent
+// manager as the app starts them.
 // Proven on the scripted model server's log, over one conversation of three runs (the start and two
 // follow-ups, each resuming it):
 //   1. the first request carries the digest, once (two hooks fire at the start; one tells it);
@@ -21,13 +22,15 @@ import { loggedHookCalls, requireCli, testUser, type PresetCli } from './harness
 //   3. the agent itself edits a file its peer changed too, the live radar predicts the conflict,
 //      and the next prompt carries the digest again, the new conflict first and marked NEW.
 
-const CLIS: PresetCli[] = ['claude', 'codex', 'gemini', 'qwen'];
+const CLIS: PresetCli[] = ['claude', 'codex', 'gemini', 'qwen', 'copilot'];
 /** The context hooks each CLI runs for one headless run, in order. */
 const START_EVENTS: Partial<Record<PresetCli, string[]>> = {
   claude: ['SessionStart', 'UserPromptSubmit'],
   codex: ['SessionStart', 'UserPromptSubmit'],
   gemini: ['SessionStart', 'BeforeAgent'],
   qwen: ['UserPromptSubmit'],
+  // Copilot CLI: its userPromptSubmitted hook only (hooks/copilot.ts: a resume replaces sessionStart's context).
+  copilot: ['userPromptSubmitted'],
 };
 /**
  * …and for the resumed run that writes a file, when they differ: Qwen Code runs UserPromptSubmit
@@ -53,8 +56,14 @@ function textOf(value: unknown): string {
 
 const count = (text: string, part: string): number => text.split(part).length - 1;
 
-/** The events `council hook digest` was run for, in order. */
-const digestCalls = (log: string): string[] => loggedHookCalls(log).filter((c) => c.kind === 'digest').map((c) => String(c.payload.hook_event_name));
+/**
+ * The events `council hook digest` was run for, in order. Copilot CLI's camelCase payloads name no
+ * event: a sessionStart's has a `source`, a userPromptSubmitted's a `prompt`.
+ */
+const digestCalls = (log: string): string[] =>
+  loggedHookCalls(log)
+    .filter((c) => c.kind === 'digest')
+    .map((c) => String(c.payload.hook_event_name ?? (c.payload.source !== undefined ? 'sessionStart' : c.payload.prompt !== undefined ? 'userPromptSubmitted' : undefined)));
 
 /** The first main-agent request of the requests from `from` on (the run's prompt with its context). */
 function firstTurn(server: ModelServer, from: number): string {

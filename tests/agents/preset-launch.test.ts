@@ -282,13 +282,25 @@ describe('copilot preset: command lines and its hook plugin', () => {
         preToolUse: [{ type: 'command', bash: hookLine('pre-tool', 'copilot'), timeoutSec: 15, matcher: 'create|edit|bash' }],
         postToolUse: [{ type: 'command', bash: hookLine('post-tool', 'copilot'), timeoutSec: 10, matcher: 'create|edit|bash' }],
         notification: [{ type: 'command', bash: hookLine('notify', 'copilot'), timeoutSec: 10 }],
-        userPromptSubmitted: [{ type: 'command', bash: hookLine('prompt', 'copilot'), timeoutSec: 10 }],
+        // …and the digest of the session's peers, with each prompt (hooks/copilot.ts: not on sessionStart).
+        userPromptSubmitted: [
+          { type: 'command', bash: hookLine('prompt', 'copilot'), timeoutSec: 10 },
+          { type: 'command', bash: hookLine('digest', 'copilot'), timeoutSec: 10 },
+        ],
         agentStop: [{ type: 'command', bash: hookLine('stop', 'copilot'), timeoutSec: 10 }],
       },
     });
     const interactive = await copilotPreset.launch(ctx('copilot', { mode: 'interactive', resume: { agentSessionId: '8eb63e10-bbb0-4077-af8f-6b3e3ae0be23' }, privateDir: context.privateDir }));
     expect(interactive.args).toEqual(['--interactive=-- fix the "login" bug', '--resume=8eb63e10-bbb0-4077-af8f-6b3e3ae0be23', '--plugin-dir', plugin, '--additional-mcp-config', expect.any(String), '--model', 'big']);
     expect(interactive.parser).toBeNull();
+  });
+
+  it('agents.copilot.digest false: no digest hook beside the prompt hook', async () => {
+    const context = ctx('copilot', { override: { path: bin('copilot'), args: [], digest: false } });
+    await copilotPreset.launch(context);
+    const hooks = JSON.parse(readFileSync(path.join(context.privateDir, 'copilot-plugin', 'hooks', 'hooks.json'), 'utf8')) as { hooks: Record<string, unknown> };
+    expect(hooks.hooks.userPromptSubmitted).toEqual([{ type: 'command', bash: hookLine('prompt', 'copilot'), timeoutSec: 10 }]);
+    expect(JSON.stringify(hooks)).not.toContain("'digest'");
   });
 
   it('COUNCIL_MCP=off in the preset\'s environment (or council\'s) leaves the MCP server out', async () => {

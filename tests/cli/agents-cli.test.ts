@@ -40,11 +40,18 @@ describe('council agents', () => {
     expect(byId.get('auto-claude')?.unverified).toContain('PyPI');
     expect([...byId.values()].filter((p) => p.unverified).map((p) => p.id)).toEqual(['aider', 'auto-claude']);
     const text = council(['agents'], { cwd: root, env: { PATH: '/usr/bin:/bin' } });
-    expect(text.stdout).toMatch(/PRESET\s+VERSION\s+LOCKS\s+PATH\s+NOTE/);
-    expect(text.stdout).toMatch(/^aider\s+missing\s+advisory\s+-\s+not verified on this build$/m);
-    expect(text.stdout).toMatch(/^auto-claude\s+missing\s+advisory\s+-\s+not verified on this build$/m);
+    expect(text.stdout).toMatch(/PRESET\s+VERSION\s+LOCKS\s+MCP\s+PATH\s+NOTE/);
+    expect(text.stdout).toMatch(/^aider\s+missing\s+advisory\s+none\s+-\s+not verified on this build$/m);
+    expect(text.stdout).toMatch(/^auto-claude\s+missing\s+advisory\s+none\s+-\s+not verified on this build$/m);
     expect(text.stdout).toContain('auto-claude: not verified on this build. Auto-Claude needs Python packages from PyPI');
-    expect(text.stdout).toContain('codex');
+    expect(text.stdout).toMatch(new RegExp(`^codex\\s+\\S+\\s+enforced\\s+yes\\s+${path.join(REPO_ROOT, 'node_modules', '.bin', 'codex').replace(/[.]/g, '\\.')}\\s*$`, 'm'));
+    // Which presets' agents get no MCP tools from council (their preset's noMcp), and why, in the JSON and the table.
+    expect([...byId.values()].filter((p) => p.noMcp !== null).map((p) => p.id)).toEqual(['aider', 'auto-claude', 'custom']);
+    expect([...byId.values()].filter((p) => p.noMcp === null).map((p) => p.id)).toEqual(['claude', 'codex', 'gemini', 'opencode', 'qwen', 'copilot', 'ollama']);
+    expect(text.stdout).toMatch(/^custom\s+\S+\s+\S+\s+none\s/m);
+    expect(text.stdout).toContain("aider: no MCP tools. Aider has no MCP client: its agent does not get council's tools (peers, claims, conflicts, messages).");
+    expect(text.stdout).toContain('custom: no MCP tools. A custom command gets no MCP server from council');
+    expect(text.stdout).not.toMatch(/^(claude|codex|gemini|opencode|qwen|copilot|ollama): no MCP tools/m);
   });
 });
 

@@ -27,8 +27,10 @@ import type { ProgramSpec } from './detect';
  *
  * council's MCP server (`council mcp`, ../hooks/mcp.ts) comes in with `--additional-mcp-config
  * '<json>'`, added for this run to the user's own servers (~/.copilot/mcp-config.json, untouched);
- * off with COUNCIL_MCP=off in agents.copilot.env. Copilot also takes context from hooks (a
- * userPromptSubmitted or postToolUse hook's additionalContext): for digests, not used yet.
+ * off with COUNCIL_MCP=off in agents.copilot.env. The digest of the session's peers comes in
+ * through the plugin's userPromptSubmitted hook (its top-level `additionalContext`, added to the
+ * prompt as a system reminder; not sessionStart, whose context a resume replaces: see
+ * ../hooks/copilot.ts); off with agents.copilot.digest false.
  */
 
 const SPEC: ProgramSpec = { label: 'GitHub Copilot CLI', id: 'copilot', binary: 'copilot', install: 'npm i -g @github/copilot', versionTimeoutMs: 15_000 };
@@ -40,7 +42,7 @@ export const copilotPreset: AgentPreset = programPreset(SPEC, {
     const command = resolveProgram(SPEC, ctx);
     const task = taskText(ctx);
     const worktree = ctx.session.worktreePath;
-    const pluginDir = prepareCopilotPlugin(ctx.privateDir, ctx.council);
+    const pluginDir = prepareCopilotPlugin(ctx.privateDir, ctx.council, { digest: ctx.override.digest !== false });
     const args: string[] = [];
     if (ctx.mode === 'headless') args.push(`--prompt=${task ?? ''}`, '--output-format', 'json', '--allow-all-tools');
     else if (task !== null) args.push(`--interactive=${task}`);

@@ -10,6 +10,7 @@ import type { CouncilMessage } from '../../../../shared/council';
 import { SUPERVISOR } from '../../../../shared/council';
 import { MessageList } from './MessageList';
 import { SendBox } from './SendBox';
+import { DigestSwitch } from './DigestSwitch';
 
 /** Session ids to tasks, for naming the sides of a message. */
 function useTasks(): ReadonlyMap<string, string> {
@@ -82,6 +83,7 @@ export function ConversationTab({ repo, sessionId }: { repo: string; sessionId: 
   const fresh = useMarkRead(repo, mine, unread, sessionId);
   return (
     <div className="conversation" data-testid="conversation">
+      <DigestSwitch repo={repo} sessionId={sessionId} />
       <ErrorMessage message={status === 'error' ? `Could not load the messages: ${error}` : null} testId="conversation-error" />
       {mine.length === 0 && status === 'ready' ? (
         <EmptyState>No messages with this session yet. Its agent writes to you and to other sessions through council&apos;s tools; write to it below.</EmptyState>

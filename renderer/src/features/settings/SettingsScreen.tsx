@@ -269,10 +269,20 @@ function PresetsSettings({ entries, field }: { entries: Map<string, SettingEntry
               <span className={`preset-settings-status${preset && !preset.available ? ' preset-problem' : ''}`} data-testid={`settings-preset-status-${id}`}>
                 {status}
               </span>
+              {preset?.noMcp ? (
+                <span className="state-badge" data-testid={`settings-preset-nomcp-tag-${id}`} title={preset.noMcp}>
+                  no MCP tools
+                </span>
+              ) : null}
             </summary>
             {preset?.problem ? (
               <p className="field-help preset-problem" data-testid={`settings-preset-problem-${id}`}>
                 {preset.problem}
+              </p>
+            ) : null}
+            {preset?.noMcp ? (
+              <p className="field-help" data-testid={`settings-preset-nomcp-${id}`}>
+                No council tools (MCP) for this preset&apos;s agent: {preset.noMcp}.
               </p>
             ) : null}
             <div className="preset-settings-body">{own.map((entry) => field(entry, agentFieldText(id, entry.key.split('.')[2] as AgentSettingField)))}</div>
