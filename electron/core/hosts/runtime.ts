@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { HostRuntime } from '../../../shared/commands/hosts';
 import { councilBundle } from '../agents/council-command';
@@ -49,7 +49,7 @@ export function localRuntime(version: string, bundle: string | null = councilBun
   if (!bundle) {
     throw new CouncilError('internal', 'the council CLI bundle (out/cli/council.cjs) was not found, and it is what a host gets: build it with `npm run build:cli`, or set COUNCIL_CLI to its path');
   }
-  const dir = path.dirname(bundle);
+  const dir = bundleDir(bundle);
   const names = readdirSync(dir).filter((n) => n.endsWith('.cjs')).sort();
   if (!names.includes('council.cjs')) throw new CouncilError('internal', `${dir} holds no council.cjs: build the CLI with \`npm run build:cli\``);
   const files = names.map((name) => {
@@ -59,6 +59,17 @@ export function localRuntime(version: string, bundle: string | null = councilBun
   });
   const build = sha256(Buffer.from(files.map((f) => `${f.name} ${f.sha256}\n`).join(''))).slice(0, 16);
   return { version: checkVersion(version), build, dir, files };
+}
+
+/**
+ * The folder of the bundles. `council` started through bin/council.cjs (the installed command, the
+ * launcher) names that file, not the bundle: its bundles are in ../out/cli, as the launcher itself
+ * finds them.
+ */
+function bundleDir(file: string): string {
+  const dir = path.dirname(file);
+  if (path.basename(dir) === 'cli' || existsSync(path.join(dir, 'launch.cjs'))) return dir;
+  return path.join(dir, '..', 'out', 'cli');
 }
 
 /** The installer: a Node program whose only inputs are the JSON literal it carries. */
