@@ -13,8 +13,9 @@ const fs = require('node:fs');
 const nodeModule = require('node:module');
 
 // This file is also copied next to the bundles as out/cli/launch.cjs (scripts/build-cli.mjs): the
-// agents' hooks run that copy (core/agents/council-command.ts), a real file in the packaged app too.
-const dir = path.basename(__dirname) === 'cli' ? __dirname : path.join(__dirname, '..', 'out', 'cli');
+// agents' hooks run that copy (core/agents/council-command.ts), a real file in the packaged app too,
+// and in council's runtime on an SSH host (~/.council/runtime/<version>/, core/hosts/runtime.ts).
+const dir = path.basename(__dirname) === 'cli' || path.basename(__filename) === 'launch.cjs' ? __dirname : path.join(__dirname, '..', 'out', 'cli');
 const argv = process.argv.slice(2);
 
 /**

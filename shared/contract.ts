@@ -15,6 +15,7 @@ import { reviewCommands } from './commands/review';
 import { diffCommands } from './commands/diff';
 import { councilCommands } from './commands/council';
 import { digestCommands } from './commands/digest';
+import { hostCommands } from './commands/hosts';
 
 export { SessionCardSchema, type SessionCard } from './commands/sessions';
 
@@ -44,6 +45,7 @@ export const commands = {
   ...diffCommands,
   ...councilCommands,
   ...digestCommands,
+  ...hostCommands,
 } as const;
 
 /** What the desktop app's menu and keyboard shortcuts ask the window to do. */

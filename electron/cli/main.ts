@@ -6,6 +6,7 @@ import { digestCommand } from './digest';
 import { coreCaller, repoPath, type Door, type HandlerSource } from './core-call';
 import { lockCommands } from './locks';
 import { hookCommands } from './hook';
+import { hostCommands } from './hosts';
 import { mcpCommand } from './mcp';
 import { messageCommands } from './messages';
 import { mergeCommands } from './merge';
@@ -61,6 +62,7 @@ export function buildProgram(onFailure: (exitCode: number) => void = () => undef
   settingsCommands(program, door);
   reviewCommands(program, door);
   messageCommands(program, door);
+  hostCommands(program, door);
   hookCommands(program);
   mcpCommand(program);
   return program;

@@ -64,6 +64,10 @@ const FACES: Record<string, { argv: string[]; command: CommandName }> = {
   'review approve': { argv: ['abc123', '--merge'], command: 'review.approve' },
   'review resolve': { argv: ['abc123', 'c1'], command: 'review.resolve' },
   'review delete': { argv: ['abc123', 'c1'], command: 'review.deleteComment' },
+  'host add': { argv: ['build-box'], command: 'host.add' },
+  'host list': { argv: [], command: 'host.list' },
+  'host check': { argv: ['build-box'], command: 'host.check' },
+  'host remove': { argv: ['build-box', '--forget'], command: 'host.remove' },
 };
 
 function leaves(command: Command, prefix: string[] = []): string[] {

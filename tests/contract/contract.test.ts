@@ -9,6 +9,7 @@ import { AGENT_PRESET_IDS } from '../../shared/agents';
 import { DEFAULT_SETTINGS } from '../../shared/models';
 import { claudeWrites, useScript } from '../agents/fake-agents';
 import { holderLine } from '../helpers/holder-line';
+import { freePort } from '../helpers/sshd';
 
 /**
  * Every command of the contract through the real dispatch() and the real core, on a real repo:
@@ -58,6 +59,20 @@ const waitFor = async (predicate: () => boolean, ms = 5000): Promise<void> => {
 function readQueue(): { id: string; state: string }[] {
   const file = path.join(repo.root, '.git', 'council', 'queue.json');
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { entries: { id: string; state: string }[] }).entries : [];
+}
+
+/** Runs `body` with ssh pointed at a config where every host is a closed port of 127.0.0.1. */
+async function withClosedSsh(body: () => Promise<void>): Promise<void> {
+  const config = path.join(tempDir(), 'ssh_config');
+  writeFileSync(config, `Host *\n  HostName 127.0.0.1\n  Port ${await freePort()}\n`);
+  const before = process.env.COUNCIL_SSH_CONFIG;
+  process.env.COUNCIL_SSH_CONFIG = config;
+  try {
+    await body();
+  } finally {
+    if (before === undefined) delete process.env.COUNCIL_SSH_CONFIG;
+    else process.env.COUNCIL_SSH_CONFIG = before;
+  }
 }
 
 const gitShow = (spec: string): string => gitSync(repo.root, 'show', spec);
@@ -895,6 +910,36 @@ const cases: Record<CommandName, { valid: () => Promise<void>; malformed: { inpu
       expect(await call('digest.set', { repo: repo.root, id: 'ffffff', enabled: false })).toMatchObject({ ok: false, error: { code: 'not-found' } });
     },
     malformed: { input: { repo: '/r', id: 'a', enabled: 'no' }, names: 'enabled' },
+  },
+  // Hosts (issue 17): here their answers without a reachable host (an ssh config whose every
+  // host is a closed port on 127.0.0.1); tests/hosts/ runs them against a real OpenSSH server.
+  'host.list': {
+    valid: async () => expect(await ok('host.list', {})).toEqual({ hosts: [], file: path.join(process.env.HOME!, '.config', 'cli-council', 'hosts.json') }),
+    malformed: { input: { all: true }, names: 'unknown field all' },
+  },
+  'host.check': {
+    valid: async () =>
+      withClosedSsh(async () => {
+        expect(await call('host.check', { name: 'build-box' })).toMatchObject({
+          ok: false,
+          error: { code: 'command-failed', message: expect.stringContaining('build-box refused the connection'), details: { host: 'build-box', problem: 'refused' } },
+        });
+      }),
+    malformed: { input: { name: '-oProxyCommand=touch /tmp/pwned' }, names: 'name' },
+  },
+  'host.add': {
+    valid: async () =>
+      withClosedSsh(async () => {
+        expect(await call('host.add', { name: 'me@build-box' })).toMatchObject({ ok: false, error: { code: 'command-failed', message: expect.stringContaining('me@build-box refused the connection') } });
+        expect(await ok('host.list', {})).toMatchObject({ hosts: [] });
+      }),
+    malformed: { input: { name: '' }, names: 'name' },
+  },
+  'host.remove': {
+    valid: async () => {
+      expect(await call('host.remove', { name: 'build-box' })).toMatchObject({ ok: false, error: { code: 'not-found', message: expect.stringContaining('no host named build-box is kept') } });
+    },
+    malformed: { input: { name: 'build-box', forget: 'yes' }, names: 'forget' },
   },
   'council.conflicts': {
     valid: async () => {

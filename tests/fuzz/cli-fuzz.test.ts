@@ -113,7 +113,7 @@ const REAL_PROCESS: Record<string, string> = {
 };
 
 /** Verbs that never open the repository, so a bad --repo is no defect for them (serve takes any, in the page). */
-const IGNORES_REPO = new Set(['serve', 'hook pre-tool', 'hook post-tool', 'hook notify', 'hook stop', 'hook prompt', 'hook digest']);
+const IGNORES_REPO = new Set(['serve', 'hook pre-tool', 'hook post-tool', 'hook notify', 'hook stop', 'hook prompt', 'hook digest', 'host add', 'host list', 'host check', 'host remove']);
 
 // ── Bad values ────────────────────────────────────────────────────────────────────────────────
 

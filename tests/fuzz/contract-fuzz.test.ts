@@ -13,6 +13,7 @@ import type { RunningHost } from '../../electron/host/server';
 import { origin, startTestHost } from '../host/host-helpers';
 import { discoverRepo } from '../../electron/core/git/repo';
 import { gitSync, makeRepo, tempDir, writeIn, type TestRepo } from '../helpers/repo';
+import { freePort } from '../helpers/sshd';
 import { fingerprint, fuzzRuns, fuzzSeed, show, timeLimit, watchForCrashes, withDeadline, writeSummary, type SummaryRow } from './fuzz-support';
 import {
   accepts,
@@ -98,6 +99,10 @@ beforeAll(async () => {
   symlinkSync(repo.root, link);
 
   fx = { repo, core, a: a!, b: b!, outside, broken, link };
+  // host.* commands reach no machine: every SSH name is a closed port of 127.0.0.1.
+  const sshConfig = path.join(tempDir('council-fuzz-ssh-'), 'ssh_config');
+  writeFileSync(sshConfig, `Host *\n  HostName 127.0.0.1\n  Port ${await freePort()}\n`);
+  process.env.COUNCIL_SSH_CONFIG = sshConfig;
   // Every handler counted: a malformed input must never reach one, a hostile one always does.
   counted = Object.fromEntries(
     Object.entries(core.handlers).map(([name, handler]) => [
@@ -237,7 +242,7 @@ const failingAgent = (): fc.Arbitrary<string> =>
 
 const hexEntry = (): fc.Arbitrary<string> => fc.stringMatching(/^[0-9a-f]{8,16}$/);
 
-type FieldKind = 'repo' | 'sessionId' | 'sessionIds' | 'entry' | 'filePath' | 'base' | 'agentName' | 'commentId' | 'diffView';
+type FieldKind = 'repo' | 'sessionId' | 'sessionIds' | 'entry' | 'filePath' | 'base' | 'agentName' | 'commentId' | 'diffView' | 'hostName';
 
 interface FieldValues {
   /** Values that must make the command fail. */
@@ -259,6 +264,11 @@ const FIELD_VALUES: Record<FieldKind, FieldValues> = {
   agentName: { failing: failingAgent, benign: failingAgent },
   // A review comment id (c1, c2…): the fixture's sessions have none, so every one fails.
   commentId: { failing: () => fc.stringMatching(/^c[0-9]{1,6}$/), benign: () => fc.stringMatching(/^c[0-9]{1,6}$/) },
+  // An SSH name: every host of the fuzz's ssh config is a closed port (beforeAll), and none is kept.
+  hostName: {
+    failing: () => fc.oneof(fc.stringMatching(/^[a-z][a-z0-9.-]{0,30}$/), fc.stringMatching(/^[a-z]{1,8}@[a-z0-9.]{1,20}$/), fc.constantFrom('localhost', '127.0.0.1', '[::1]', 'ssh://x:22', '__proto__', 'constructor')),
+    benign: () => fc.constantFrom('localhost', 'build-box'),
+  },
   diffView: {
     failing: () =>
       fc.constantFrom<unknown>({ kind: 'commit', sha: 'abcdef12' }, { kind: 'commit' }, { kind: 'since', from: '0000000000000000000000000000000000000000' }, { kind: 'base', sha: 'abcd' }, { kind: 'uncommitted', from: 'ffff' }),
@@ -381,6 +391,11 @@ const PLANS: Record<CommandName, Plan> = {
   'council.messages': { effect: 'reads' },
   'council.merge': { effect: 'reads' },
   'digest.set': { effect: 'writes', failVia: ['repo', 'id'] },
+  // Connects over SSH: fuzzed against the closed port every name of the fuzz's ssh config reaches.
+  'host.add': { effect: 'writes', failVia: ['name'], kinds: { name: 'hostName' } },
+  'host.list': { effect: 'none' },
+  'host.check': { effect: 'reads', kinds: { name: 'hostName' } },
+  'host.remove': { effect: 'writes', failVia: ['name'], kinds: { name: 'hostName' } },
 };
 
 // ── Inputs ────────────────────────────────────────────────────────────────────────────────────
@@ -402,6 +417,8 @@ function realValue(name: CommandName, field: string, node: SchemaNode): fc.Arbit
       return fc.constant('src/a.ts');
     case 'commentId':
       return fc.constant('c1');
+    case 'hostName':
+      return fc.constant('build-box');
     case 'diffView':
       return fc.constantFrom<unknown>({ kind: 'base' }, { kind: 'uncommitted' }, { kind: 'commit', sha: 'abcdef12' }, { kind: 'since', from: '0123abcd' });
     default:

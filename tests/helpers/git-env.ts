@@ -24,6 +24,9 @@ export function isolateGitEnvironment(): string {
   // real user's.
   delete process.env.COUNCIL_USER_SETTINGS;
   delete process.env.XDG_CONFIG_HOME;
+  // Hosts (issue 17): the user's hosts file under this HOME too, and ssh's own config unless a test names one.
+  delete process.env.COUNCIL_HOSTS_FILE;
+  delete process.env.COUNCIL_SSH_CONFIG;
   delete process.env.COUNCIL_SESSION_ID;
   for (const key of Object.keys(process.env)) {
     if (key.startsWith('GIT_') && !['GIT_CONFIG_GLOBAL', 'GIT_CONFIG_NOSYSTEM'].includes(key)) delete process.env[key];

@@ -39,8 +39,13 @@ function candidates(): string[] {
   return found;
 }
 
+/** The CLI bundle (out/cli/council.cjs) this process would run, or null when there is none. */
+export function councilBundle(): string | null {
+  return candidates().find((file) => existsSync(file)) ?? null;
+}
+
 export function councilCommand(): CouncilCommand {
-  const cli = candidates().find((file) => existsSync(file));
+  const cli = councilBundle();
   if (!cli) {
     throw new CouncilError(
       'internal',

@@ -6,6 +6,7 @@ import { councilHandlers } from './council';
 import { diffHandlers } from './diff';
 import { digestHandlers } from './digest';
 import type { HandlerDeps } from './deps';
+import { hostHandlers } from './hosts';
 import { lockHandlers } from './locks';
 import { queueHandlers } from './queue';
 import { radarHandlers } from './radar';
@@ -34,6 +35,7 @@ export function repositoryHandlers(deps: HandlerDeps): HandlerTable {
     ...reviewHandlers(deps),
     ...councilHandlers(deps),
     ...digestHandlers(deps),
+    ...hostHandlers(),
     ...lockHandlers((repo) => deps.repos.open(repo)),
   };
 }
