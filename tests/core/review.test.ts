@@ -5,6 +5,7 @@ import type { Session } from '../../shared/models';
 import { Council } from '../../electron/core/council';
 import { addComment, deleteComment, editComment, resolveComment, reviewSummaries, reviewView } from '../../electron/core/review/review';
 import { approve, requestChanges } from '../../electron/core/review/send';
+import { MessageLog } from '../../electron/core/coordination/messages';
 import { readReview, reviewFile } from '../../electron/core/review/store';
 import { listRemoved } from '../../electron/core/sessions/removed-log';
 import { REVIEW_LIMITS } from '../../shared/review';
@@ -178,6 +179,9 @@ describe('request changes and re-review', () => {
     const { round, delivered } = await requestChanges(council, session.id, 'Close, a few things.');
     expect(delivered).toBe('terminal');
     expect(round).toMatchObject({ n: 1, commentIds: ['c1', 'c2', 'c3'], summary: 'Close, a few things.' });
+    // The review is in the session's conversation (the message log), as delivered.
+    const logged = new MessageLog(council.ws.paths).all();
+    expect(logged).toEqual([expect.objectContaining({ from: 'supervisor', to: session.id, text: round.message, deliveries: [expect.objectContaining({ sessionId: session.id, delivered: 'terminal' })] })]);
     expect(gitSync(root, 'rev-parse', `refs/council/review/${session.id}/${round.snapshot}`)).toBe(round.snapshot);
     // The fake agent echoes each line it reads: the message arrived whole.
     await expect.poll(() => output.join(''), { timeout: 10_000 }).toContain('echo: When you are done, stop and say briefly what you changed for each comment.');

@@ -1,8 +1,10 @@
 import { AGENT_PRESET_IDS } from '../../../shared/agents';
+import { SUPERVISOR } from '../../../shared/council';
 import type { QueueEntry } from '../../../shared/merge';
 import { REVIEW_LIMITS, type ReviewRound, type ReviewView } from '../../../shared/review';
 import { MAX_FOLLOW_UP_CHARS, sendFollowUp, type FollowUpOptions } from '../agents/follow-up';
 import type { Council } from '../council';
+import { MessageLog } from '../coordination/messages';
 import { CouncilError, invalidInput } from '../errors';
 import { commentViews } from './comment-view';
 import { fittedMessage } from './message';
@@ -13,8 +15,9 @@ import { emptyReview, readReview, updateReview } from './store';
  * "Request changes": the pending comments and a summary go to the session's agent as one message
  * (review/message.ts), through the follow-up path every face uses (agents/follow-up.ts). Only once
  * it was delivered are the comments marked sent and the round recorded, with a snapshot of the
- * worktree as the agent got it (the diff "since the review" starts there). A refused delivery
- * changes nothing: the comments stay pending.
+ * worktree as the agent got it (the diff "since the review" starts there); the message is kept in
+ * the message log (the session's Messages tab, the feed). A refused delivery changes nothing: the
+ * comments stay pending.
  */
 export async function requestChanges(council: Council, ref: string, summary?: string, delivery: Pick<FollowUpOptions, 'runner' | 'from' | 'start'> = {}): Promise<{ round: ReviewRound; delivered: string }> {
   const session = reviewableSession(council, ref);
@@ -35,8 +38,17 @@ export async function requestChanges(council: Council, ref: string, summary?: st
   const snap = await takeSnapshot(council, session, 'request changes');
   // Before sending: the agent's "working" that follows must count as after the request.
   const requestedAt = new Date().toISOString();
-  const { delivered, run } = await sendFollowUp(await council.agents(), session.id, message, delivery).catch((error: unknown) => {
+  const sent = await sendFollowUp(await council.agents(), session.id, message, delivery).catch((error: unknown) => {
     throw reviewNotSent(error, session.id, delivery.from);
+  });
+  const { delivered, run } = sent;
+  // In the session's conversation and the repository's feed like any message from the supervisor,
+  // its delivery followed through the inbox the same way.
+  await new MessageLog(council.ws.paths).add({
+    from: SUPERVISOR,
+    to: session.id,
+    text: message,
+    deliveries: [{ sessionId: session.id, delivered: sent.delivered, note: sent.note, ...(sent.inboxId ? { inboxId: sent.inboxId } : {}) }],
   });
   // Queued for a running headless agent: it takes the review in the run that resumes it after this one.
   const waitsFor = delivered === 'queued' && run?.mode === 'headless' ? { waitsForRun: run.id } : {};
