@@ -154,4 +154,23 @@ describe("Codex with council's MCP tools", () => {
     const holderLock = council.locks.list().find((l) => l.path === API);
     expect(server.toolResults()).toEqual([expect.objectContaining({ name: 'mcp__council__who_owns', text: expect.stringContaining(`${API} is locked by session ${holder.id} since ${holderLock?.acquiredAt}.`) })]);
   }, 200_000);
+
+  it("does not start when council's server cannot: Codex names it, asks the model nothing and writes nothing", async () => {
+    const repo = makeRepo();
+    const council = Council.open(repo.root);
+    const [writer] = (await council.createSessions({ task: 'write the client', agent: 'codex' })) as [Session];
+    const server = await startModelServer([{ write: { path: API, content: 'x\n' } }, { text: 'Done.' }]);
+    servers.push(server);
+    const user = testUser('codex', server.url);
+    const launch = await codexPreset.launch(launchContext({ cli: 'codex', repo, session: writer, user, task: 'write the client' }));
+    // The server's bundle is gone (the hooks keep theirs).
+    const at = launch.args.findIndex((arg) => arg.startsWith('mcp_servers.council.args='));
+    launch.args[at] = `mcp_servers.council.args=[${tomlString(path.join(repo.root, '..', 'gone', 'council.cjs'))}]`;
+    const run = await runLaunch(launch, 150_000);
+    expect(run.timedOut).toBe(false);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('required MCP servers failed to initialize: council');
+    expect(server.requests.filter((r) => r.kind === 'turn')).toEqual([]);
+    expect(existsSync(path.join(writer.worktreePath, API))).toBe(false);
+  }, 200_000);
 });
