@@ -155,6 +155,11 @@ describe('Codex preset launch', () => {
     `mcp_servers.council.args=[${mcpServer.args.map((a) => JSON.stringify(a)).join(',')}]`,
     '-c',
     'mcp_servers.council.env={"ELECTRON_RUN_AS_NODE"="1","COUNCIL_SESSION_ID"="a1b2c3"}',
+    // Waited for before the first model request (tests/mcp/codex-mcp.test.ts).
+    '-c',
+    'mcp_servers.council.required=true',
+    '-c',
+    'mcp_servers.council.startup_timeout_sec=30',
   ];
 
   it('headless: exec --json without approvals or sandbox, our hooks as -c overrides trusted for this run, the task after --', async () => {

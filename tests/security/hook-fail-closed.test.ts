@@ -65,7 +65,10 @@ async function directScene(cli: AgentName, script: Script): Promise<{ council: C
   const server = await startModelServer(script);
   servers.push(server);
   const user = testUser(cli, server.url);
-  return { council, writer, server, ctx: launchContext({ cli, repo, session: writer, user, task: `Create ${FREE}.` }) };
+  // Codex does not start without council's MCP server (required: tests/mcp/codex-mcp.test.ts), which
+  // breaks with the state or bundle these tests break: off here, where the hook is under test.
+  const env = cli === 'codex' ? { COUNCIL_MCP: 'off' } : undefined;
+  return { council, writer, server, ctx: launchContext({ cli, repo, session: writer, user, task: `Create ${FREE}.`, env }) };
 }
 
 describe.each(['claude', 'codex', 'gemini'] as const)('the lock hook fails closed in the real %s', (cli) => {

@@ -45,12 +45,36 @@ export function claudeMcpArgs(server: McpServerSpec | null): string[] {
 /** Claude Code's permission rule that lets the agent use every council tool without asking (a headless agent cannot be asked). */
 export const CLAUDE_MCP_PERMISSION = `mcp__${MCP_SERVER_NAME}`;
 
-/** Codex: `-c mcp_servers.council.*` overrides (a session-flags layer over the user's config.toml). */
+/** How long Codex waits for `council mcp` to start (its default, 10 s, is short on a loaded machine). */
+export const CODEX_MCP_STARTUP_TIMEOUT_SEC = 30;
+
+/**
+ * Codex: `-c mcp_servers.council.*` overrides (a session-flags layer over the user's config.toml).
+ *
+ * `required=true`: Codex 0.169 starts MCP servers in the background and does not wait for them
+ * before its first model request; its `tool_search` (through which a model that supports it, e.g.
+ * gpt-5.5, reaches MCP tools) then searches only the servers ready by then, so an agent's first
+ * search for council's tools could come back empty (seen: tests/mcp/codex-mcp.test.ts before this).
+ * A required server is waited for; one that cannot start stops Codex with its own message naming
+ * `council` ("required MCP servers failed to initialize: council: …"), as the lock hooks would deny
+ * every write anyway. COUNCIL_MCP=off turns the server off.
+ */
 export function codexMcpArgs(server: McpServerSpec | null): string[] {
   if (!server) return [];
   const key = `mcp_servers.${MCP_SERVER_NAME}`;
   const env = Object.entries(server.env).map(([name, value]) => `${JSON.stringify(name)}=${tomlString(value)}`);
-  return ['-c', `${key}.command=${tomlString(server.command)}`, '-c', `${key}.args=[${server.args.map(tomlString).join(',')}]`, '-c', `${key}.env={${env.join(',')}}`];
+  return [
+    '-c',
+    `${key}.command=${tomlString(server.command)}`,
+    '-c',
+    `${key}.args=[${server.args.map(tomlString).join(',')}]`,
+    '-c',
+    `${key}.env={${env.join(',')}}`,
+    '-c',
+    `${key}.required=true`,
+    '-c',
+    `${key}.startup_timeout_sec=${CODEX_MCP_STARTUP_TIMEOUT_SEC}`,
+  ];
 }
 
 /** Gemini CLI: the `mcpServers` entry merged into the session's settings.json. */
