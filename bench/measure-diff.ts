@@ -102,6 +102,21 @@ export async function measureDiff(cfg: BenchConfig, ui: UiHarness, council: Coun
     await rawGit(session.worktreePath, ['ls-files', '--others', '--exclude-standard']);
     raw.push(performance.now() - started);
   }
+  // The host's own time for each diff.get (its handler, in this process): the round trip less it is
+  // the transport and the page (its main thread, busy mounting the session view, reads the answer late).
+  const hostTimes: number[] = [];
+  const hosts: number[] = [];
+  const handlers = ui.host.core.handlers as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  const handle = handlers['diff.get'];
+  if (handle === undefined) throw new Error('the host serves no diff.get');
+  handlers['diff.get'] = async (...args: unknown[]) => {
+    const started = performance.now();
+    try {
+      return await handle(...args);
+    } finally {
+      hostTimes.push(performance.now() - started);
+    }
+  };
   const { context, page } = await ui.newPage();
   let scroll!: ScrollResult;
   let longFrames!: LongFrame[];
@@ -119,12 +134,15 @@ export async function measureDiff(cfg: BenchConfig, ui: UiHarness, council: Coun
       const name = `diff-open-${round}`;
       await addWatches(page, [{ name, selector: '.diff-files > .diff-file:first-child table.diff-table', count: 1 }]);
       const before = (await probeReport(page)).clicks.length;
+      const hostBefore = hostTimes.length;
       await page.getByTestId(`session-card-${session.id}`).click();
       await page.waitForFunction((mark) => (window as unknown as { __councilBench: { marks: Record<string, number> } }).__councilBench.marks[mark] !== undefined, `${name}:frame`, { timeout: 30_000 });
       const report = await probeReport(page);
       const click = report.clicks.slice(before)[0];
       if (click === undefined) throw new Error(`round ${round}: the click on the session was not seen`);
       opens.push((report.marks[`${name}:frame`] as number) - click.eventAt);
+      const host = hostTimes[hostBefore];
+      if (host !== undefined) hosts.push(host);
       const get = report.invokes.filter((i) => i.command === 'diff.get' && i.start >= click.at && Number.isFinite(i.end))[0];
       if (get) {
         gets.push(get.end - get.start);
@@ -147,8 +165,10 @@ export async function measureDiff(cfg: BenchConfig, ui: UiHarness, council: Coun
     throw error;
   } finally {
     await context.close();
+    handlers['diff.get'] = handle;
   }
   const o = summarize(opens);
+  const h = summarize(hosts);
   const w = summarize(waits);
   const d = summarize(renders);
   const g = summarize(gets);
@@ -161,6 +181,7 @@ export async function measureDiff(cfg: BenchConfig, ui: UiHarness, council: Coun
       [
         ['baseline: raw git diff <fork point> + ls-files --others (the same change)', r.n, formatMs(r.p50), formatMs(r.p95), formatMs(r.max)],
         ['the host: diff.get round trip (files + patches)', g.n, formatMs(g.p50), formatMs(g.p95), formatMs(g.max)],
+        ['  of which: in the host (the diff.get handler: git and the patches read)', h.n, formatMs(h.p50), formatMs(h.p95), formatMs(h.max)],
         ['  of which: click → diff.get sent (the session view mounting)', w.n, formatMs(w.p50), formatMs(w.p95), formatMs(w.max)],
         ['  of which: diff.get answered → first file painted (render)', d.n, formatMs(d.p50), formatMs(d.p95), formatMs(d.max)],
         ['ours: click on the session → the first file of its diff painted', o.n, formatMs(o.p50), formatMs(o.p95), formatMs(o.max)],

@@ -60,6 +60,26 @@ describe('the review diff', () => {
     expect(first).toMatch(/^[0-9a-f]{40}$/);
   });
 
+  it('base view: the fork point (kept between calls) follows the base branch and the session moving', async () => {
+    const w = await world();
+    const forkNow = () => gitSync(w.wt, 'merge-base', 'main', 'HEAD');
+    writeIn(w.wt, 'src/a.ts', 'export const a = 2;\n');
+    w.commit('a is two');
+    expect((await w.diff(BASE)).from).toBe(forkNow());
+    expect((await w.diff(BASE)).from).toBe(forkNow());
+    // The base moves on and the session merges it: the fork point moves with it.
+    writeIn(w.repo.root, 'README.md', '# demo, moved on\n');
+    gitSync(w.repo.root, 'commit', '-q', '-am', 'base moves');
+    const moved = gitSync(w.repo.root, 'rev-parse', 'main');
+    gitSync(w.wt, 'merge', '-q', '--no-edit', 'main');
+    expect((await w.diff(BASE)).from).toBe(moved);
+    expect(paths((await w.diff(BASE)).files)).toEqual(['src/a.ts']);
+    // A detached HEAD in the worktree (read from its HEAD file) at the old commit: the old fork point again.
+    gitSync(w.wt, 'checkout', '-q', '--detach', 'HEAD~1');
+    expect((await w.diff(BASE)).from).toBe(forkNow());
+    expect(forkNow()).not.toBe(moved);
+  });
+
   it('uncommitted view: HEAD → the worktree only', async () => {
     const w = await world();
     writeIn(w.wt, 'src/a.ts', 'export const a = 2;\n');

@@ -8,7 +8,8 @@ import { untrackedFiles } from '../git/files';
 import { worktreeTree } from '../git/review-snapshot';
 import { blobBytes, blobSize, emptyTree, fullPatch, renameSource } from '../git/review';
 import { commitsBetween, isAncestor, mergeBase } from '../git/history';
-import { branchRef, firstParent, resolveCommit } from '../git/refs';
+import { branchRef, firstParent, readBranchCommit, resolveCommit } from '../git/refs';
+import { readWorktreeHead } from '../radar/snapshot';
 import type { Workspace } from '../workspace';
 import { baseRef, MAX_PATCH_BYTES } from './changes';
 
@@ -62,6 +63,29 @@ async function forkPoint(ws: Workspace, s: Session, cwd: string, tip: string): P
   return (await mergeBase(cwd, baseRef(ws, s), tip, { unknownIsNull: true })) ?? s.baseCommit;
 }
 
+/** Merge bases already found, by repository and the two commits (a merge base of two commits never changes). */
+const forkPoints = new Map<string, string>();
+const MAX_FORK_POINTS = 1000;
+
+/**
+ * The worktree's fork point without a `git merge-base` process when its two commits are known from
+ * git's files and were seen before: every `diff.get` of the base view asked for it, one process of
+ * three, and a spawn blocks the host's event loop for a time that grows with its memory (fork).
+ */
+async function worktreeForkPoint(ws: Workspace, s: Session, worktree: string): Promise<string> {
+  const tip = readWorktreeHead(worktree, ws.repo.commonDir);
+  const base = readBranchCommit(ws.repo.commonDir, s.baseBranch);
+  if (tip === null || typeof base !== 'string') return forkPoint(ws, s, worktree, 'HEAD');
+  const key = `${ws.repo.commonDir}\0${base}\0${tip}`;
+  const known = forkPoints.get(key);
+  if (known !== undefined) return known;
+  const found = await mergeBase(worktree, base, tip, { unknownIsNull: true });
+  if (found === null) return s.baseCommit;
+  if (forkPoints.size >= MAX_FORK_POINTS) forkPoints.clear();
+  forkPoints.set(key, found);
+  return found;
+}
+
 /** The session's commits since it left the base, newest first (full ids). */
 export async function sessionCommits(ws: Workspace, s: Session): Promise<SessionCommit[]> {
   const { cwd, tip } = await tipOf(ws, s);
@@ -74,7 +98,7 @@ async function resolveSides(ws: Workspace, s: Session, view: DiffView): Promise<
   if (wrong !== null) throw invalidInput(wrong);
   const worktree = s.worktreePath;
   if (view.kind === 'base' && hasWorktree(s)) {
-    return { cwd: worktree, revs: ['--merge-base', baseRef(ws, s)], from: forkPoint(ws, s, worktree, 'HEAD'), to: null, worktree };
+    return { cwd: worktree, revs: ['--merge-base', baseRef(ws, s)], from: worktreeForkPoint(ws, s, worktree), to: null, worktree };
   }
   const { cwd, tip } = await tipOf(ws, s);
   const inWorktree = cwd === s.worktreePath;
