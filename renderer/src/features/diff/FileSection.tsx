@@ -8,7 +8,7 @@ import { FileHeader } from './FileHeader';
 import { chunkTokens } from './chunk-tokens';
 import { nextTask, schedule } from './frame-queue';
 import { parsedFile } from './parsed-files';
-import { observeNear, observeReading } from './near-view';
+import type { SectionTracker } from './section-tracker';
 import { ROW_PX } from './sizes';
 
 
@@ -17,7 +17,7 @@ const rowsOf = (file: DiffFile) => (file.insertions ?? 0) + (file.deletions ?? 0
 /** One file of the diff: its header (viewed mark, actions) and its body, rendered once near the view. */
 export const FileSection = memo(function FileSection({
   eager = false,
-  onReading,
+  tracker,
   file,
   mode,
   viewed,
@@ -27,8 +27,8 @@ export const FileSection = memo(function FileSection({
 }: {
   /** Rendered at once, without waiting to be seen near the view (the first files). */
   eager?: boolean;
-  /** Told when the file starts or stops crossing the reading band. */
-  onReading?: (path: string, crossing: boolean) => void;
+  /** Tells when the section comes near the view. */
+  tracker: SectionTracker;
   file: DiffFile;
   mode: DiffMode;
   viewed: boolean;
@@ -41,22 +41,12 @@ export const FileSection = memo(function FileSection({
   const [open, setOpen] = useState(!viewed);
   useEffect(() => setOpen(!viewed), [viewed]);
 
-  useEffect(() => {
-    const el = ref.current;
-    if (el === null || onReading === undefined) return;
-    const stop = observeReading(el, (crossing) => onReading(file.path, crossing));
-    return () => {
-      stop();
-      onReading(file.path, false);
-    };
-  }, [onReading, file.path]);
-
   // Rendered once it comes near the view: one file per task, so a fast scroll never renders many in one frame.
   useEffect(() => {
     const el = ref.current;
     if (el === null || near) return;
     let cancel: (() => void) | null = null;
-    const stop = observeNear(el, (isNear) => {
+    const stop = tracker.observeNear(el, (isNear) => {
       cancel?.();
       // Parsed in this task, its first chunk's tokens in the next, then it renders (a transition: React yields while rendering).
       cancel = isNear
@@ -74,7 +64,7 @@ export const FileSection = memo(function FileSection({
       stop();
       cancel?.();
     };
-  }, [near, file]);
+  }, [near, file, tracker]);
 
   const estimate = open && !near ? Math.min(rowsOf(file), 4000) * ROW_PX : undefined;
   return (

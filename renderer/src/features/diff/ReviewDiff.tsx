@@ -8,12 +8,13 @@ import type { DiffMode } from './diff-mode-store';
 import type { DiffSlots, SectionIo } from './diff-slots';
 import { FileSection } from './FileSection';
 import { FileTree } from './FileTree';
+import { createSectionTracker, READING_TOP_PX } from './section-tracker';
 
 const FIRST_SECTIONS = 12;
 const SECTIONS_PER_FRAME = 25;
 
 /** Where the reading line is: below the app's sticky bars. */
-const READING_LINE_PX = 90;
+const READING_LINE_PX = READING_TOP_PX;
 
 export interface ReviewDiffHandle {
   jump: (path: string) => void;
@@ -49,20 +50,21 @@ export function ReviewDiff({ files, mode, viewed, onToggleViewed, io, handle, on
 
   const sections = () => [...(scrollRef.current?.querySelectorAll<HTMLElement>(':scope > .diff-file') ?? [])];
 
-  // Which files cross the reading band (an IntersectionObserver: no layout read while scrolling).
-  const inBand = useMemo(() => new Set<string>(), []);
-  // A file jumped to stays the current one while the page settles on it.
+  // The file being read, and which sections are near the view: from the scroll position once a
+  // frame (section-tracker.ts), no observer per section. A file jumped to stays the current one
+  // while the page settles on it.
   const heldUntil = useRef(0);
-  const onReading = useCallback(
-    (path: string, crossing: boolean) => {
-      if (crossing) inBand.add(path);
-      else inBand.delete(path);
-      if (performance.now() < heldUntil.current) return;
-      const first = filesRef.current.find((f) => inBand.has(f.path));
-      if (first !== undefined) setCurrent(first.path);
-    },
-    [inBand, setCurrent],
+  const tracker = useMemo(
+    () =>
+      createSectionTracker({
+        container: () => scrollRef.current,
+        onReading: (path) => {
+          if (performance.now() >= heldUntil.current) setCurrent(path);
+        },
+      }),
+    [setCurrent],
   );
+  useEffect(() => () => tracker.stop(), [tracker]);
 
   // The first files at once, the rest a batch per frame: the first paint does not wait for 300 headers.
   const [shown, setShown] = useState(FIRST_SECTIONS);
@@ -144,7 +146,7 @@ export function ReviewDiff({ files, mode, viewed, onToggleViewed, io, handle, on
       <FileTree files={files} current={currentStore} viewed={viewed} onSelect={jump} />
       <div className="diff-files" ref={scrollRef} data-testid="diff-viewer" aria-label="Changed files' diffs">
         {files.slice(0, shown).map((file, i) => (
-          <FileSection key={file.path} eager={i < 2} onReading={onReading} file={file} mode={mode} viewed={isViewed(viewed, file)} onToggleViewed={onToggleViewed} io={io} slots={slots} />
+          <FileSection key={file.path} eager={i < 2} tracker={tracker} file={file} mode={mode} viewed={isViewed(viewed, file)} onToggleViewed={onToggleViewed} io={io} slots={slots} />
         ))}
       </div>
     </div>

@@ -1,6 +1,7 @@
 /**
- * One IntersectionObserver for every file of the diff (not one each): tells when an element comes
- * within `MARGIN` of the view, and when it leaves it.
+ * One IntersectionObserver for the few elements that need one (a long file's "more below" marker):
+ * tells when an element comes within `MARGIN` of the view, and when it leaves it. The sections
+ * themselves are tracked from the scroll position (section-tracker.ts).
  */
 const MARGIN = '1200px 0px';
 
@@ -24,25 +25,5 @@ export function observeNear(el: Element, listener: Listener): () => void {
   return () => {
     listeners.delete(el);
     observer?.unobserve(el);
-  };
-}
-
-/** The reading band: a strip just below the app's sticky bars; the file crossing it is being read. */
-const READING_BAND = '-90px 0px -80% 0px';
-const readers = new Map<Element, Listener>();
-let reading: IntersectionObserver | null = null;
-
-export function observeReading(el: Element, listener: Listener): () => void {
-  reading ??= new IntersectionObserver(
-    (entries) => {
-      for (const entry of entries) readers.get(entry.target)?.(entry.isIntersecting);
-    },
-    { rootMargin: READING_BAND },
-  );
-  readers.set(el, listener);
-  reading.observe(el);
-  return () => {
-    readers.delete(el);
-    reading?.unobserve(el);
   };
 }
