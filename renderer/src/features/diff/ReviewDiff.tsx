@@ -64,7 +64,11 @@ export function ReviewDiff({ files, mode, viewed, onToggleViewed, io, handle, on
       }),
     [setCurrent],
   );
-  useEffect(() => () => tracker.stop(), [tracker]);
+  // Started here too: a diff whose files all render at once has no section asking to be told.
+  useEffect(() => {
+    tracker.check();
+    return () => tracker.stop();
+  }, [tracker]);
 
   // The first files at once, the rest a batch per frame: the first paint does not wait for 300 headers.
   const [shown, setShown] = useState(FIRST_SECTIONS);

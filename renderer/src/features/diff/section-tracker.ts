@@ -85,12 +85,18 @@ export function createSectionTracker({ container, onReading }: TrackerOptions): 
   const check = () => {
     frame ??= requestAnimationFrame(run);
   };
-  window.addEventListener('scroll', check, { passive: true });
-  window.addEventListener('resize', check, { passive: true });
-  // Sections rendering (or a file folded) change the container's height: what is near moves.
-  const resized = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(check);
+  // Started by the first section (in an effect: nothing of the page is touched while rendering).
+  let started = false;
+  let resized: ResizeObserver | null = null;
   let observed: HTMLElement | null = null;
   const watchContainer = () => {
+    if (!started) {
+      started = true;
+      window.addEventListener('scroll', check, { passive: true });
+      window.addEventListener('resize', check, { passive: true });
+      // Sections rendering (or a file folded) change the container's height: what is near moves.
+      resized = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(check);
+    }
     const parent = container();
     if (parent !== observed && resized !== null) {
       if (observed !== null) resized.unobserve(observed);
@@ -117,9 +123,13 @@ export function createSectionTracker({ container, onReading }: TrackerOptions): 
     stop() {
       if (frame !== null) cancelAnimationFrame(frame);
       frame = null;
-      window.removeEventListener('scroll', check);
-      window.removeEventListener('resize', check);
-      resized?.disconnect();
+      if (started) {
+        window.removeEventListener('scroll', check);
+        window.removeEventListener('resize', check);
+        resized?.disconnect();
+      }
+      started = false;
+      observed = null;
       listeners.clear();
       near.clear();
     },
