@@ -20,6 +20,7 @@ import {
 import { describeIssue } from '../../../shared/validation';
 import { CouncilError, invalidInput } from '../errors';
 import { FileLocks } from '../locks/file-locks';
+import { DirectoryVersion } from '../state/dir-version';
 import { fileVersion, readJsonOrNull, withMutex, writeJson } from '../state/json-store';
 import { contextFile, type StatePaths } from '../state/paths';
 import { isUpdateNote } from './update-note';
@@ -68,24 +69,27 @@ export class ContextStore {
   /** Each session's record as last read, keyed by its file's version (inode, ctime, mtime, size):
    * the board lists every session at each change of one, and 500 reads and validations of
    * unchanged files were most of what `sessions.list` cost. */
-  private readonly read = new Map<string, { version: string; context: SessionContext }>();
+  private readonly read = new Map<string, { version: string; context: SessionContext | null }>();
+  /** The context folder's version: unchanged since every record was last read, all() stats none
+   * of them (state/dir-version.ts). */
+  private readonly folder: DirectoryVersion;
 
   constructor(private readonly ws: ContextHost) {
     this.locks = new FileLocks(ws);
+    this.folder = new DirectoryVersion(ws.paths.contextDir);
   }
 
-  private stored(session: Session): SessionContext {
+  /** The session's record (its default when missing or bad); `unchanged`: the folder is known not
+   * to have changed since the cached read, so the file need not even be stat'ed. */
+  private stored(session: Session, unchanged = false): SessionContext {
+    const cached = this.read.get(session.id);
+    if (unchanged && cached) return cached.context ?? initial(session, session.createdAt);
     const file = contextFile(this.ws.paths, session.id);
     const version = fileVersion(file);
-    const cached = this.read.get(session.id);
-    if (cached?.version === version) return cached.context;
+    if (cached?.version === version) return cached.context ?? initial(session, session.createdAt);
     const context = readContext(file);
-    if (context === null) {
-      this.read.delete(session.id);
-      return initial(session, session.createdAt);
-    }
     this.read.set(session.id, { version, context });
-    return context;
+    return context ?? initial(session, session.createdAt);
   }
 
   private view(context: SessionContext, lockedBy: Map<string, string[]>, now: number, staleMs: number): SessionContextView {
@@ -126,7 +130,8 @@ export class ContextStore {
       const ids = new Set(sessions.map((s) => s.id));
       for (const id of this.read.keys()) if (!ids.has(id)) this.read.delete(id);
     }
-    return sessions.map((s) => this.view(this.stored(s), locked, now, staleMs));
+    const unchanged = this.folder.unchanged();
+    return sessions.map((s) => this.view(this.stored(s, unchanged), locked, now, staleMs));
   }
 
   /**

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { FileLock, Session } from '../../../shared/models';
 import { arrayOf, checkOf, FileLockCheck, objectOf, text, type RecordCheck } from '../../../shared/record-checks';
 import { CouncilError, conflict, invalidInput } from '../errors';
+import { DirectoryVersion } from '../state/dir-version';
 import { fileVersion, readJsonOrNull, withMutex, writeFileAtomicSync } from '../state/json-store';
 import type { RepoState } from '../state/repo-state';
 import { normalizeLockPath, safeRealpath } from './lock-paths';
@@ -256,8 +257,20 @@ export class FileLocks {
    * time (~4 ms), and the views list them on every call (the peers view behind agents' MCP tools).
    */
   private readonly read = new Map<string, { version: string; lock: FileLock | null }>();
+  /** The lock folder's version (state/dir-version.ts), and the records as of the read it vouches for. */
+  private folder: DirectoryVersion | null = null;
+  private lastRecords: { file: string; lock: FileLock }[] = [];
+  /** list()'s answer, for these records and this registry version. */
+  private listed: { records: { file: string; lock: FileLock }[]; registry: string; locks: FileLock[] } | null = null;
 
   private records(): { file: string; lock: FileLock }[] {
+    this.folder ??= new DirectoryVersion(this.dir);
+    if (this.folder.unchanged()) return this.lastRecords;
+    this.lastRecords = this.readRecords();
+    return this.lastRecords;
+  }
+
+  private readRecords(): { file: string; lock: FileLock }[] {
     let names: string[];
     try {
       names = readdirSync(this.dir);
@@ -290,10 +303,16 @@ export class FileLocks {
 
   /** Every live lock, by path. */
   list(): FileLock[] {
-    return this.records()
-      .map((r) => r.lock)
-      .filter((lock) => !this.isOrphan(lock))
-      .sort((a, b) => byText(a.path, b.path));
+    const records = this.records();
+    const registry = this.ws.registry.version;
+    if (this.listed?.records !== records || this.listed.registry !== registry) {
+      const locks = records
+        .map((r) => r.lock)
+        .filter((lock) => !this.isOrphan(lock))
+        .sort((a, b) => byText(a.path, b.path));
+      this.listed = { records, registry, locks };
+    }
+    return [...this.listed.locks];
   }
 
   /** Drops locks of sessions that no longer exist; returns their paths. */
