@@ -23,6 +23,8 @@ class Invalid extends Error {}
 const fail = (at: string, what: string): never => {
   throw new Invalid(`${at}: ${what}`);
 };
+/** Refuses the value at `at` (for field checks made elsewhere, e.g. state-checks.ts). */
+export const invalid = fail;
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 

@@ -5,14 +5,11 @@ import { RepoState } from '../core/state/repo-state';
 import { logPayload, readStdin } from './hook-pre-tool';
 
 /**
- * The lean half of `council hook digest` (see ./hook-digest.ts): the payload, the session, its
+ * The first half of `council hook digest` (see ./hook-digest.ts): the payload, the session, its
  * switch, and whether anything the digest is made of changed since this conversation was told
- * (file versions only). It loads no schema, so the lean entry (./hot.ts) can answer the usual
- * prompt — nothing changed — by itself; anything else goes on to the full half.
+ * (file versions only): the usual prompt — nothing changed — is answered from this alone. Like
+ * the rest of the hook, it builds no zod schema (it runs on the lean entry, ./hot.ts).
  */
-
-/** Where the lean entry leaves the hook's stdin for the full CLI when it hands a call over. */
-const HANDED_OVER = '__councilDigestHookInput';
 
 export type DigestCheck =
   | { kind: 'nothing' }
@@ -20,18 +17,11 @@ export type DigestCheck =
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The hook's stdin: what the lean entry already read (and logged), or the process's own. */
+/** The hook's stdin (logged with COUNCIL_HOOK_LOG). */
 export async function hookInput(agent: string | undefined): Promise<string> {
-  const handed = (globalThis as Record<string, unknown>)[HANDED_OVER];
-  if (typeof handed === 'string') return handed;
   const input = await readStdin();
   logPayload('digest', agent, input);
   return input;
-}
-
-/** Keeps the stdin read for the full CLI, which runs next in this process (bin/council.cjs). */
-export function handOver(input: string): void {
-  (globalThis as Record<string, unknown>)[HANDED_OVER] = input;
 }
 
 /** Throws on anything wrong (the caller fails open). */
@@ -53,21 +43,4 @@ export function checkDigest(agent: string | undefined, input: string): DigestChe
   const inputs = digestInputsKey(state.paths, session.id);
   if (!fresh && told.conversations[conversation || 'default']?.inputs === inputs) return { kind: 'nothing' };
   return { kind: 'render', state, sessionId: session.id, conversation, fresh, inputs, payload };
-}
-
-/**
- * The lean entry's `council hook digest`: true when it answered (nothing to tell: the process
- * exits 0 with no output), false when the full CLI must go on (the input is handed over).
- */
-export async function leanDigestHook(agent: string | undefined): Promise<boolean> {
-  let input = '';
-  try {
-    input = await readStdin();
-    logPayload('digest', agent, input);
-    if (checkDigest(agent, input).kind === 'nothing') process.exit(0);
-  } catch {
-    // the full CLI says why (COUNCIL_HOOK_DEBUG=1), and fails open as well
-  }
-  handOver(input);
-  return false;
 }

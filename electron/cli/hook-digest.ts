@@ -1,3 +1,4 @@
+import { deliverDigest, digestInputOf, digestView } from '../core/coordination/digest-input';
 import { checkDigest, hookInput } from './hook-digest-lean';
 
 /**
@@ -12,9 +13,10 @@ import { checkDigest, hookInput } from './hook-digest-lean';
  * It FAILS OPEN, quickly: any error, a payload it does not understand, a session it cannot find,
  * or its deadline, and it exits 0 with no output (a digest must never stop an agent).
  * COUNCIL_HOOK_DEBUG=1 writes errors to stderr. It is on the lean entry (hot.ts): no commander, no
- * git. When nothing it is made of changed (digest-state.ts digestInputsKey: file versions only),
- * it answers without loading the peers view at all; bench/measure-digest-hook.ts measures both
- * cases against `node -e 0` (target 1.2×).
+ * git, no zod. When nothing it is made of changed (digest-state.ts digestInputsKey: file versions
+ * only), it answers from that alone; otherwise it reads the peers view's records with zod-free
+ * checks (core/coordination/digest-input.ts). bench/measure-digest-hook.ts measures both cases
+ * against `node -e 0` (target 1.2×).
  */
 
 /** How long it may take before it gives up (and lets the prompt go on without a digest). */
@@ -49,11 +51,9 @@ export async function digestHook(agent: string | undefined): Promise<void> {
     const input = await hookInput(agent);
     const check = checkDigest(agent, input);
     if (check.kind === 'nothing') return finish();
-    // Something may have changed: the peers view (its schemas, the contexts, the stored radar).
-    const [{ Workspace }, { ContextStore }, { digestToDeliver }] = await Promise.all([import('../core/workspace'), import('../core/context/context'), import('../core/coordination/digest-delivery')]);
-    const ws = new Workspace(check.state.repo);
-    const { sessionId, conversation, fresh, inputs, payload } = check;
-    const text = await digestToDeliver({ host: { ws, context: new ContextStore(ws) }, sessionId, conversation, fresh, inputs });
+    // Something may have changed: the peers view as a digest needs it (the contexts, the locks, the stored radar).
+    const { state, sessionId, conversation, fresh, inputs, payload } = check;
+    const text = await deliverDigest(state, { sessionId, conversation, fresh, inputs }, digestInputOf(digestView(state, sessionId)));
     if (text === null) return finish();
     // Copilot CLI reads only a top-level additionalContext (hooks/copilot.ts); the others Claude's shape.
     const answer = agent === 'copilot' ? { additionalContext: text } : { hookSpecificOutput: { hookEventName: eventName(payload), additionalContext: text } };

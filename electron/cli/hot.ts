@@ -11,7 +11,7 @@ import type { LockArgs, LockVerb } from './locks';
  * so every usage error and edge case is answered by commander exactly as before.
  * tests/cli/hot-entry.test.ts holds both to the same answers, and the bundle to its few modules.
  *
- * The hook and the lock verbs are loaded only once argv has chosen one of them (import() here is a
+ * The hooks and the lock verbs are loaded only once argv has chosen one of them (import() here is a
  * lazy require in the bundle): the verbs validate their input with the contract's zod schemas,
  * and building those is a cost the hook, which checks its records without zod
  * (shared/record-checks.ts), must not pay before every agent edit.
@@ -92,11 +92,11 @@ export async function runHot(argv: readonly string[]): Promise<number | null> {
     return 0; // not reached: the hook ends the process with its decision
   }
   if (hot.kind === 'digest') {
-    // The usual prompt (nothing changed) is answered here; otherwise the full CLI renders the
-    // digest (the peers view's schemas stay out of this bundle), with the input handed over.
-    const { leanDigestHook } = await import('./hook-digest-lean');
-    await leanDigestHook(hot.agent);
-    return null;
+    // Answered here in both cases: nothing changed (file versions alone), or the digest rendered
+    // from the records read without zod (core/coordination/digest-input.ts).
+    const { digestHook } = await import('./hook-digest');
+    await digestHook(hot.agent);
+    return 0; // not reached: the hook ends the process
   }
   const [{ leanLockCaller, LOCK_VERBS, lockRepo }, { createOutput, reportFailure, writeAll }] = await Promise.all([import('./locks'), import('./output')]);
   try {

@@ -1,9 +1,11 @@
-import type { Peer, PeerConflict, PeerConflictFile, PeersView } from '../../../shared/council';
-import { BASE_SIDE } from '../../../shared/merge';
+import type { Peer, PeersView } from '../../../shared/council';
 import type { SessionContextView } from '../../../shared/models';
 import type { ContextStore } from '../context/context';
-import { StoredRadarReader, type StoredRadar } from '../radar/stored';
+import { StoredRadarReader } from '../radar/stored';
+import { conflictsOf } from './peer-conflicts';
 import type { Workspace } from '../workspace';
+
+export { conflictsOf } from './peer-conflicts';
 
 /**
  * The peers view (issue 15): for one session, every other session's agent, task, status, current
@@ -48,31 +50,6 @@ function peerOf(c: SessionContextView, files: ReadonlyMap<string, string[]>): Pe
     stale: c.stale,
     updatedAt: c.updatedAt,
   };
-}
-
-/** The radar's pairs involving `me`, oriented from `me`, conflicts first (then by the other side). */
-export function conflictsOf(stored: StoredRadar, me: string, contexts: ReadonlyMap<string, SessionContextView>): PeerConflict[] {
-  const { radar, changes } = stored;
-  const out: PeerConflict[] = [];
-  for (const pair of radar.pairs) {
-    if (pair.a !== me && pair.b !== me) continue;
-    const other = pair.a === me ? pair.b : pair.a;
-    const theirs = other === BASE_SIDE ? undefined : changes[other];
-    const files: PeerConflictFile[] = [];
-    const seen = new Set<string>();
-    for (const c of pair.conflicts) {
-      seen.add(c.path);
-      files.push({ path: c.path, kind: c.kind, message: c.message, theirChange: theirs?.[c.path] ?? null, lockedBy: radar.lockOwners[c.path] ?? null });
-    }
-    for (const path of pair.overlap) {
-      if (seen.has(path)) continue;
-      files.push({ path, kind: 'overlap', message: null, theirChange: theirs?.[path] ?? null, lockedBy: radar.lockOwners[path] ?? null });
-    }
-    const context = other === BASE_SIDE ? undefined : contexts.get(other);
-    out.push({ with: other, agent: context?.agent ?? null, task: context?.task ?? null, files });
-  }
-  const conflicting = (p: PeerConflict): number => (p.files.some((f) => f.kind !== 'overlap') ? 0 : 1);
-  return out.sort((x, y) => conflicting(x) - conflicting(y) || (x.with === BASE_SIDE ? -1 : y.with === BASE_SIDE ? 1 : x.with < y.with ? -1 : 1));
 }
 
 /** The peers view of session `ref` (an id or a unique prefix). */

@@ -1,0 +1,112 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { Session } from '../../shared/models';
+import { Council } from '../../electron/core/council';
+import { renderDigest } from '../../electron/core/coordination/digest';
+import { digestInputOf, digestView } from '../../electron/core/coordination/digest-input';
+import { peersView } from '../../electron/core/coordination/peers';
+import { saveRadar } from '../../electron/core/radar/stored';
+import { RepoState } from '../../electron/core/state/repo-state';
+import { contextFile } from '../../electron/core/state/paths';
+import { COUNCIL_BIN } from '../helpers/cli';
+import { makeRepo } from '../helpers/repo';
+
+/**
+ * The digest hook reads what a digest is made of without zod (core/coordination/digest-input.ts).
+ * Its answer must be the peers view's (the MCP tools', read with the zod schemas) field for field,
+ * whatever the records hold: contexts updated, never written, legacy (`waiting`), corrupt or
+ * foreign; locks, of live sessions and of one gone; the stored radar with conflicts, overlaps and
+ * the base, missing or corrupt.
+ */
+
+describe('the digest hook’s zod-free view', () => {
+  it('gives the peers view’s digest input for every session, whatever the records hold', async () => {
+    const repo = makeRepo();
+    const council = Council.open(repo.root);
+    const sessions = (await council.createSessions({ task: 'improve the parser and its tests', agent: 'claude', count: 6 })) as Session[];
+    const [a, b, c, d, e, f] = sessions as [Session, Session, Session, Session, Session, Session];
+    await council.context.update(a.id, { status: 'working', currentFile: 'src/a.ts', progress: '1/3' }, { cwd: repo.root });
+    await council.context.update(b.id, { status: 'blocked', blockedReason: 'waits for a', currentFile: 'src/b.ts' }, { cwd: repo.root });
+    await council.context.update(c.id, { status: 'done', message: 'finished' }, { cwd: repo.root });
+    await council.locks.acquire('src/a.ts', a.id, { cwd: repo.root });
+    await council.locks.acquire('src/shared.ts', a.id, { cwd: repo.root });
+    await council.locks.acquire('src/b.ts', b.id, { cwd: repo.root });
+    await council.locks.acquire('README.md', f.id, { cwd: repo.root });
+    const paths = council.ws.paths;
+    // d: a record from before issue 12 (waiting); e: a corrupt one; f's record removed (never written).
+    writeFileSync(
+      contextFile(paths, d.id),
+      JSON.stringify({ sessionId: d.id, agent: 'codex', task: 'legacy', status: 'waiting', currentFile: 'src/d.ts', progress: null, message: null, blockedReason: null, blockedOn: null, updatedAt: 'x', history: [{ status: 'waiting', at: 'x', message: null }] }),
+    );
+    writeFileSync(contextFile(paths, e.id), '{"sessionId": "nope"');
+    council.context.remove(f.id);
+
+    const lean = new RepoState(council.ws.repo);
+    const same = (label: string) => {
+      for (const s of sessions) {
+        const full = digestInputOf(peersView(council, s.id));
+        const ours = digestInputOf(digestView(lean, s.id));
+        expect(ours, `${label}, as ${s.id}`).toEqual(full);
+        expect(renderDigest(ours).text).toBe(renderDigest(full).text);
+      }
+    };
+    same('no radar');
+
+    saveRadar(
+      paths,
+      {
+        computedAt: new Date().toISOString(),
+        base: { branch: 'main', commit: '0'.repeat(40) },
+        sessions: sessions.map((s, i) => ({ sessionId: s.id, snapshot: '1'.repeat(40), files: i < 3 ? ['src/shared.ts', `src/own-${i}.ts`] : [], merged: false })),
+        pairs: [
+          { a: a.id, b: b.id, overlap: ['src/shared.ts'], conflicts: [{ path: 'src/shared.ts', kind: 'content', message: 'CONFLICT (content): Merge conflict in src/shared.ts' }] },
+          { a: a.id, b: c.id, overlap: ['src/shared.ts', 'src/x.ts'], conflicts: [] },
+          { a: b.id, b: 'base', overlap: ['src/shared.ts'], conflicts: [{ path: 'src/shared.ts', kind: 'modify/delete', message: 'CONFLICT (modify/delete): src/shared.ts' }] },
+        ],
+        lockOwners: { 'src/shared.ts': a.id },
+        durationMs: 12.5,
+        computedPairs: 3,
+      },
+      { [a.id]: { 'src/shared.ts': 'modified', 'src/own-0.ts': 'added' }, [b.id]: { 'src/shared.ts': 'deleted' } },
+    );
+    same('a stored radar');
+    expect(digestInputOf(digestView(lean, a.id)).conflicts.map((x) => x.with).sort()).toEqual([b.id, c.id].sort());
+
+    // A session removed behind the locks' back: its lock no longer counts, in both.
+    await council.ws.registry.update((file) => {
+      const rest = { ...file.sessions };
+      delete rest[c.id];
+      return { next: { ...file, sessions: rest }, result: undefined };
+    });
+    writeFileSync(paths.radar, '{"version":1,"radar":{}}'); // corrupt: no radar, in both
+    for (const s of sessions.filter((x) => x.id !== c.id)) {
+      expect(digestInputOf(digestView(lean, s.id))).toEqual(digestInputOf(peersView(council, s.id)));
+    }
+    expect(digestInputOf(digestView(lean, a.id)).baseBranch).toBeNull();
+  });
+
+  it('the hook prints the digest from its own lean path, loading neither the full CLI nor zod', async () => {
+    const repo = makeRepo();
+    const council = Council.open(repo.root);
+    const [holder, me] = (await council.createSessions({ task: 'hook path', agent: 'claude', count: 2 })) as [Session, Session];
+    await council.locks.acquire('src/x.ts', holder.id, { cwd: repo.root });
+    const probe = `${repo.root}/../probe-${process.pid}.cjs`;
+    const out = `${repo.root}/../loaded-${process.pid}.json`;
+    writeFileSync(probe, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(Object.keys(require.cache))));\n`);
+    const run = spawnSync(process.execPath, ['--require', probe, COUNCIL_BIN, 'hook', 'digest', '--agent', 'claude'], {
+      cwd: me.worktreePath,
+      env: { ...process.env, COUNCIL_SESSION_ID: me.id, COUNCIL_HOOK_DEBUG: '1' },
+      input: JSON.stringify({ session_id: 'conv-1', cwd: me.worktreePath, hook_event_name: 'SessionStart', source: 'startup' }),
+      encoding: 'utf8',
+    });
+    expect(run.stderr).toBe('');
+    const told = (JSON.parse(run.stdout) as { hookSpecificOutput: { hookEventName: string; additionalContext: string } }).hookSpecificOutput;
+    expect(told.hookEventName).toBe('SessionStart');
+    expect(told.additionalContext).toContain(`${holder.id} (claude, idle): "hook path"; holds src/x.ts`);
+    const { readFileSync } = await import('node:fs');
+    const files = JSON.parse(readFileSync(out, 'utf8')) as string[];
+    expect(files.some((file) => file.endsWith('/hot.cjs'))).toBe(true);
+    expect(files.filter((file) => file.endsWith('/out/cli/council.cjs') || file.includes('/zod/'))).toEqual([]);
+  });
+});
