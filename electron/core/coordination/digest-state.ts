@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { byText } from '../../../shared/order';
 import { fileVersion, withMutex, writeJson } from '../state/json-store';
 import type { StatePaths } from '../state/paths';
 
@@ -64,7 +65,7 @@ export async function updateDigestState<R>(paths: StatePaths, sessionId: string,
     const { next, result } = change(readDigestState(paths, sessionId));
     if (next !== null) {
       const kept = Object.entries(next.conversations)
-        .sort((a, b) => b[1].at.localeCompare(a[1].at))
+        .sort((a, b) => byText(b[1].at, a[1].at)) // ISO times: code-unit order is time order (no ICU collator)
         .slice(0, DIGEST_CONVERSATIONS_KEPT);
       writeJson(file, { off: next.off, conversations: Object.fromEntries(kept) }, 'rename-only');
     }
@@ -93,7 +94,8 @@ export function digestInputsKey(paths: StatePaths, sessionId: string): string {
     } catch {
       // none yet
     }
-    for (const name of names) parts.push(`${name}=${fileVersion(path.join(dir, name))}`);
+    const prefix = `${dir}${path.sep}`; // not path.join per name: normalizing 200 paths cost more than their stats
+    for (const name of names) parts.push(`${name}=${fileVersion(prefix + name)}`);
   }
   return parts.join('|');
 }

@@ -13,6 +13,8 @@
  * tests/core/digest.test.ts holds it to the budget.
  */
 
+import { byText } from '../../../shared/order';
+
 export const DIGEST_TOKEN_BUDGET = 400;
 /** Characters per token, the usual rough count for English text and code. */
 export const CHARS_PER_TOKEN = 4;
@@ -113,11 +115,14 @@ function compose(input: DigestInput, known: ReadonlySet<string> | null): string 
       Number(isNew(b)) - Number(isNew(a)) ||
       Number(b.files.length > 0) - Number(a.files.length > 0) ||
       Number(a.with === 'base') - Number(b.with === 'base') ||
-      a.with.localeCompare(b.with),
+      byText(a.with, b.with),
   );
   // 2. Files I touched that others hold.
   const heldFromMe: { file: string; holder: DigestPeer }[] = [];
   for (const peer of input.peers) for (const file of peer.locksHeld) if (mine.has(file)) heldFromMe.push({ file, holder: peer });
+  // Paths keep the locale's order (these lines name files for people); ids and statuses above sort
+  // by code unit (shared/order.ts: the same order for them, without building an ICU collator, ~20 ms
+  // of a digest hook's process).
   heldFromMe.sort((a, b) => a.file.localeCompare(b.file));
 
   const mentioned = new Set<string>();
@@ -135,7 +140,7 @@ function compose(input: DigestInput, known: ReadonlySet<string> | null): string 
   });
   const rest = input.peers
     .filter((p) => !mentioned.has(p.sessionId))
-    .sort((a, b) => Number(ACTIVE.has(b.status)) - Number(ACTIVE.has(a.status)) || a.sessionId.localeCompare(b.sessionId));
+    .sort((a, b) => Number(ACTIVE.has(b.status)) - Number(ACTIVE.has(a.status)) || byText(a.sessionId, b.sessionId));
 
   if (conflictLines.length === 0 && heldLines.length === 0 && rest.length === 0) return '';
 
@@ -171,7 +176,7 @@ function compose(input: DigestInput, known: ReadonlySet<string> | null): string 
   if (hidden.length > 0) {
     const byStatus = new Map<string, number>();
     for (const p of hidden) byStatus.set(p.status, (byStatus.get(p.status) ?? 0) + 1);
-    const parts = [...byStatus].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([s, count]) => `${count} ${s}`);
+    const parts = [...byStatus].sort((a, b) => b[1] - a[1] || byText(a[0], b[0])).map(([s, count]) => `${count} ${s}`);
     counts.push(`${hidden.length} more sessions (${parts.join(', ')})`);
   }
   if (counts.length) lines.push(`… and ${counts.join('; ')}: see council's peers tool or \`council status\`.`);
