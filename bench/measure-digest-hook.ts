@@ -83,12 +83,21 @@ export function measureDigestHook(cfg: BenchConfig, me: Session, counts: DigestH
     return performance.now() - start;
   };
   let conversation = 0;
-  const told = runHook(me.worktreePath, env, 'unchanged');
+  // The conversation told once and then asked again unchanged. A session's state keeps its
+  // DIGEST_CONVERSATIONS_KEPT most recently told conversations, so after that many new ones it
+  // would be forgotten (and told again): a new one is told, untimed, every 10 rounds.
+  let unchanged = 'unchanged-0';
+  const told = runHook(me.worktreePath, env, unchanged);
   if (!told.stdout) throw new Error('the first digest hook printed nothing');
   const digest = (JSON.parse(told.stdout) as { hookSpecificOutput: { additionalContext: string } }).hookSpecificOutput.additionalContext;
+  let rounds = 0;
   const round = () => {
+    if (++rounds % 10 === 0) {
+      unchanged = `unchanged-${rounds}`;
+      if (!runHook(me.worktreePath, env, unchanged).stdout) throw new Error('a new conversation was not told');
+    }
     const b = bare();
-    const same = runHook(me.worktreePath, env, 'unchanged');
+    const same = runHook(me.worktreePath, env, unchanged);
     if (same.stdout !== '') throw new Error('the digest was sent again with nothing changed');
     const fresh = runHook(me.worktreePath, env, `new-${++conversation}`);
     if (!fresh.stdout.includes('additionalContext')) throw new Error('a new conversation was not told');
