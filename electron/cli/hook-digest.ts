@@ -8,7 +8,7 @@ import { checkDigest, hookInput } from './hook-digest-lean';
  * prints the session's digest of its peers (council/digest.ts) as
  * `{"hookSpecificOutput":{"hookEventName":…,"additionalContext":…}}` (Copilot CLI:
  * `{"additionalContext":…}`), which they add to the model's context, or nothing when nothing
- * changed since this conversation was last told (council/digest-delivery.ts).
+ * changed since this conversation was last told (core/coordination/digest-input.ts deliverDigest).
  *
  * It FAILS OPEN, quickly: any error, a payload it does not understand, a session it cannot find,
  * or its deadline, and it exits 0 with no output (a digest must never stop an agent).
