@@ -10,6 +10,7 @@ import { makeRepo } from '../helpers/repo';
 import { startModelServer, type ModelServer } from '../support/model-server/index';
 import { fakeScene, type Step, useScript, waitUntil } from './fake-agents';
 import { requireCli, testUser } from './harness';
+import { proves } from '../helpers/proves';
 
 // Issue 12, item 12: the advisory watcher of agents without a pre-edit hook (Aider, opencode,
 // custom). The fake agent stands in for Aider (the aider preset pointed at it, as a user points a
@@ -92,6 +93,8 @@ describe('advisory locks', () => {
 
     expect(clashes(manager, writer)).toEqual([`edited src/a.ts, which session ${holder.id} (claude: own a) holds — aider has no pre-edit hook, so this could not be stopped; coordinate before merging`]);
     expect(await council.locks.who('src/a.ts', { cwd: council.ws.repo.mainRoot })).toMatchObject({ sessionId: holder.id });
+    // A fake program under the Aider preset: the watcher's rules, not the real Aider.
+    proves('aider', 'locks.flagged', { standIn: true });
   });
 
   it('opencode (the real CLI): an edit of a file another session holds is flagged, although its output names the file first', async () => {
@@ -114,5 +117,9 @@ describe('advisory locks', () => {
     expect(run.state, run.reason ?? '').toBe('done');
     expect(run.filesTouched).toContain('src/held.ts');
     expect(clashes(manager, writer)).toEqual([`edited src/held.ts, which session ${holder.id} (claude: own held) holds — opencode has no pre-edit hook, so this could not be stopped; coordinate before merging`]);
+    // Its --format json, parsed into events: the edit and the answer.
+    expect(manager.events(writer.id)).toContainEqual(expect.objectContaining({ kind: 'file-changed', path: 'src/held.ts' }));
+    expect(manager.events(writer.id)).toContainEqual(expect.objectContaining({ kind: 'done' }));
+    proves('opencode', ['locks.flagged', 'status', 'events']);
   }, 90_000);
 });

@@ -9,6 +9,7 @@ import { REPO_ROOT } from '../helpers/cli';
 import { makeRepo } from '../helpers/repo';
 import { startModelServer, type ModelServer } from '../support/model-server/index';
 import { requireCli, testUser, type PresetCli } from './harness';
+import { proves } from '../helpers/proves';
 
 // A finished headless agent of each real CLI, resumed with a follow-up by the agent manager (the
 // presets' own resume command lines: claude --resume, codex exec resume, gemini --resume, opencode
@@ -66,6 +67,7 @@ describe.sequential('a follow-up resumes the real CLIs on their own conversation
       // And the model's answer to it came back to the run.
       expect(manager.logTail(resumed).data).toContain('BRAVO-4409');
       expect(server.errors).toEqual([]);
+      proves(cli, 'resume');
     }, 180_000);
   }
 });

@@ -5,6 +5,7 @@ import type { AgentEvent, AgentRun } from '../../shared/agents';
 import { AgentManager } from '../../electron/core/agents/manager';
 import { runSessions, allSucceeded } from '../../electron/core/agents/executor';
 import { claudeWrites, deadPid, FAKE_AGENT, fakeScenesStoppedAfterEach, isAlive, sessions, useScript, waitUntil } from './fake-agents';
+import { proves } from '../helpers/proves';
 
 // The agent manager and the parallel executor on real processes (the fake agent standing in for
 // Claude Code's headless stream-json), real worktrees and the real shared state.
@@ -301,6 +302,7 @@ describe('advisory locks (agents without a pre-edit hook)', () => {
     expect(council.context.fileConflicts()).toEqual([{ path: 'src/a.ts', sessionIds: [holder!.id, writer!.id].sort(), lockOwner: holder!.id }]);
     await council.locks.release('src/a.ts', holder!.id, { cwd: council.ws.repo.mainRoot });
     expect(council.context.fileConflicts()).toEqual([]);
+    proves('custom', 'locks.flagged');
   });
 });
 

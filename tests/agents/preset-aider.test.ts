@@ -9,6 +9,7 @@ import { REPO_ROOT } from '../helpers/cli';
 import { makeRepo, tempDir } from '../helpers/repo';
 import { startModelServer } from '../support/model-server/index';
 import { deadServerUrl } from './harness';
+import { proves } from '../helpers/proves';
 
 // Issue 12, item 13, Aider. Aider cannot be installed here (PyPI is not reachable): the preset runs
 // a stand-in (tests/support/aider-stand-in.mjs) that prints and exits the way Aider's source does —
@@ -53,5 +54,6 @@ describe('the Aider preset (with a stand-in that behaves as Aider\'s source does
     const argv = JSON.parse(readFileSync(argvFile, 'utf8').trim()) as string[];
     expect(argv).toEqual(expect.arrayContaining(['--message', 'say hello', '--yes-always', '--no-analytics']));
     expect(existsSync(path.join(home, '.aider', 'analytics.json'))).toBe(false);
+    proves('aider', ['headless', 'firstWrite', 'status'], { standIn: true });
   });
 });

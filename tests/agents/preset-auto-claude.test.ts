@@ -9,6 +9,7 @@ import { Council } from '../../electron/core/council';
 import { DEFAULT_SETTINGS } from '../../shared/models';
 import { REPO_ROOT } from '../helpers/cli';
 import { makeRepo, tempDir } from '../helpers/repo';
+import { proves } from '../helpers/proves';
 
 // Issue 16, item 4. Auto-Claude (like Aider) cannot be installed here: PyPI is not reachable. The
 // preset runs a stand-in (tests/support/auto-claude-stand-in.mjs) that takes the command line
@@ -42,6 +43,7 @@ describe('the Auto-Claude preset (with a stand-in for its documented command lin
     expect(JSON.parse(readFileSync(argvFile, 'utf8').trim())).toEqual(['--task', 'add a greeting', '--project-dir', session.worktreePath, '--direct', '--auto-continue']);
     expect(readFileSync(path.join(session.worktreePath, 'greeting.txt'), 'utf8')).toBe('hello\n');
     expect(run.filesTouched).toContain('greeting.txt');
+    proves('auto-claude', ['headless', 'firstWrite', 'status'], { standIn: true });
   });
 
   it('a failure ends the run failed with what it said', async () => {

@@ -4,6 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { claudePreset } from '../../electron/core/agents/presets/claude';
 import { keepFixture, parseJsonLines } from './agent-clis';
 import { fileContents, FREE, FREE_CONTENT, gitChanges, heldReason, loggedHookCalls, presetScene, requireCli, runInteractiveUntil, runLaunch, TARGET } from './harness';
+import { proves } from '../helpers/proves';
+import { createParser } from '../../electron/core/agents/parsers/index';
+import type { AgentEventInput } from '../../shared/agents';
 
 // The real Claude Code, started the way the app starts it (claudePreset.launch), in a session's
 // worktree, with the real `council hook` as its hooks. The test user reaches the scripted model
@@ -36,6 +39,12 @@ describe.sequential('the Claude Code preset with the real CLI', () => {
       expect(council.context.get(writer.id)).toMatchObject({ status: 'done', currentFile: FREE, blockedOn: null, blockedReason: null, message: 'Done: wrote src/y.ts.' });
       expect(council.context.get(writer.id).history.map((h) => h.status)).toEqual(['idle', 'working', 'blocked', 'working', 'done']);
       expect(parseJsonLines(run.stdout).at(-1)).toMatchObject({ type: 'result', is_error: false });
+      // Its structured output, through the preset's parser: the refusal, the written file, the answer.
+      const parser = createParser('claude', { worktree: writer.worktreePath });
+      const events: AgentEventInput[] = run.stdout.split('\n').flatMap((line) => parser.line(line));
+      expect(events).toContainEqual(expect.objectContaining({ kind: 'denied' }));
+      expect(events).toContainEqual({ kind: 'file-changed', path: FREE });
+      expect(events.at(-1)).toMatchObject({ kind: 'done' });
       // (3) The user's own setup applied: their ANTHROPIC_BASE_URL (the model answered) and their own Stop hook.
       expect(server.requests.some((r) => r.kind === 'turn')).toBe(true);
       expect(existsSync(user.userHookMarker)).toBe(true);
@@ -51,6 +60,7 @@ describe.sequential('the Claude Code preset with the real CLI', () => {
     } finally {
       await scene.close();
     }
+    proves('claude', ['headless', 'locks.edit', 'status', 'events']);
   });
 
   it('interactive: the TUI starts on the task, and its permission prompt shows as waiting in the context', async () => {
@@ -79,5 +89,6 @@ describe.sequential('the Claude Code preset with the real CLI', () => {
     } finally {
       await scene.close();
     }
+    proves('claude', 'interactive');
   });
 });

@@ -4,6 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { codexPreset } from '../../electron/core/agents/presets/codex';
 import { keepFixture, parseJsonLines } from './agent-clis';
 import { fileContents, FREE, FREE_CONTENT, gitChanges, heldReason, loggedHookCalls, presetScene, requireCli, runLaunch, TARGET } from './harness';
+import { proves } from '../helpers/proves';
+import { createParser } from '../../electron/core/agents/parsers/index';
+import type { AgentEventInput } from '../../shared/agents';
 
 // The real Codex, started the way the app starts it (codexPreset.launch: `codex exec --json …`
 // with our hooks as -c overrides), in a session's worktree, with the real `council hook` as its
@@ -38,6 +41,13 @@ describe.sequential('the Codex preset with the real CLI', () => {
       expect(council.context.get(writer.id)).toMatchObject({ status: 'done', currentFile: FREE, blockedOn: null, blockedReason: null, message: 'Done: wrote src/y.ts.' });
       expect(council.context.get(writer.id).history.map((h) => h.status)).toEqual(['idle', 'working', 'blocked', 'working', 'done']);
       expect(parseJsonLines(run.stdout).at(-1)).toMatchObject({ type: 'turn.completed' });
+      // Its --json, through the preset's parser: the patch, the written file, the answer. (Codex
+      // leaves a patch its hook refused out of --json: the refusal reaches council by the hook.)
+      const parser = createParser('codex', { worktree: writer.worktreePath });
+      const events: AgentEventInput[] = run.stdout.split('\n').flatMap((line) => parser.line(line));
+      expect(events).toContainEqual({ kind: 'tool', tool: 'apply_patch', path: FREE });
+      expect(events).toContainEqual({ kind: 'file-changed', path: FREE });
+      expect(events.at(-1)).toMatchObject({ kind: 'done' });
       // (3) The user's own config applied: their provider (the model answered) and their own Stop hook.
       expect(server.requests.some((r) => r.kind === 'turn')).toBe(true);
       expect(existsSync(user.userHookMarker)).toBe(true);
@@ -53,5 +63,6 @@ describe.sequential('the Codex preset with the real CLI', () => {
     } finally {
       await scene.close();
     }
+    proves('codex', ['headless', 'locks.edit', 'status', 'events']);
   });
 });

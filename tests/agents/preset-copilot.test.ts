@@ -5,6 +5,7 @@ import type { AgentEventInput } from '../../shared/agents';
 import { copilotPreset } from '../../electron/core/agents/presets/copilot';
 import { keepFixture, parseJsonLines } from './agent-clis';
 import { fileContents, FREE, FREE_CONTENT, gitChanges, heldReason, loggedHookCalls, presetScene, requireCli, runLaunch, TARGET } from './harness';
+import { proves } from '../helpers/proves';
 
 // The real GitHub Copilot CLI, started the way the app starts it (copilotPreset.launch: `copilot
 // --prompt=… --output-format json --allow-all-tools --plugin-dir <the session's hook plugin>`), in a
@@ -67,5 +68,6 @@ describe.sequential('the GitHub Copilot CLI preset with the real CLI', () => {
     } finally {
       await scene.close();
     }
+    proves('copilot', ['headless', 'locks.edit', 'status', 'events']);
   }, 180_000);
 });

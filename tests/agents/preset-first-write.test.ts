@@ -9,6 +9,7 @@ import { REPO_ROOT } from '../helpers/cli';
 import { gitSync, makeRepo, tempDir, type TestRepo } from '../helpers/repo';
 import { startModelServer, type ModelServer } from '../support/model-server/index';
 import { requireCli, testUser, type PresetCli } from './harness';
+import { proves } from '../helpers/proves';
 
 // Issue 12, item 10: where each preset's first write lands. council is started from the user's
 // main checkout, so the environment it passes on has PWD = the main checkout; every agent must
@@ -69,6 +70,8 @@ describe.sequential("each preset's first write lands in its session's worktree (
       const run = await runToEnd(s);
       expect(server.errors).toEqual([]);
       expectInWorktree(s, run);
+      // opencode's only headless run with the real CLI here is this one (and advisory-locks'), by the agent manager.
+      proves(cli, cli === 'opencode' ? ['firstWrite', 'headless'] : 'firstWrite');
     }, 120_000);
   }
 
@@ -80,5 +83,6 @@ describe.sequential("each preset's first write lands in its session's worktree (
     const s = await scene('custom', { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin' }, { customCommand: `${process.execPath} ${script} {task}` });
     const run = await runToEnd(s);
     expectInWorktree(s, run);
+    proves('custom', ['headless', 'firstWrite', 'status']);
   }, 60_000);
 });

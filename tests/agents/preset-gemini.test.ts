@@ -4,6 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { geminiPreset } from '../../electron/core/agents/presets/gemini';
 import { keepFixture, parseJsonLines } from './agent-clis';
 import { fileContents, FREE, FREE_CONTENT, gitChanges, heldReason, loggedHookCalls, presetScene, requireCli, runInteractiveUntil, runLaunch, TARGET } from './harness';
+import { proves } from '../helpers/proves';
+import { createParser } from '../../electron/core/agents/parsers/index';
+import type { AgentEventInput } from '../../shared/agents';
 
 // The real Gemini CLI, started the way the app starts it (geminiPreset.launch: `gemini -p …` with
 // the session's own GEMINI_CLI_HOME), in a session's worktree, with the real `council hook` as its
@@ -37,6 +40,12 @@ describe.sequential('the Gemini CLI preset with the real CLI', () => {
       expect(council.context.get(writer.id)).toMatchObject({ status: 'done', currentFile: FREE, blockedOn: null, blockedReason: null, message: 'Done: wrote src/y.ts.' });
       expect(council.context.get(writer.id).history.map((h) => h.status)).toEqual(['idle', 'working', 'blocked', 'working', 'done']);
       expect(parseJsonLines(run.stdout).at(-1)).toMatchObject({ type: 'result', status: 'success' });
+      // Its structured output, through the preset's parser: the refusal, the written file, the answer.
+      const parser = createParser('gemini', { worktree: writer.worktreePath });
+      const events: AgentEventInput[] = run.stdout.split('\n').flatMap((line) => parser.line(line));
+      expect(events).toContainEqual(expect.objectContaining({ kind: 'denied', path: TARGET }));
+      expect(events).toContainEqual({ kind: 'file-changed', path: FREE });
+      expect(events.at(-1)).toMatchObject({ kind: 'done' });
       // (3) The user's own setup applied through the session's Gemini home: settings.json (without
       // its auth type Gemini refuses to start), the key from ~/.env, and their own AfterAgent hook.
       expect(server.requests.some((r) => r.kind === 'turn')).toBe(true);
@@ -54,6 +63,7 @@ describe.sequential('the Gemini CLI preset with the real CLI', () => {
     } finally {
       await scene.close();
     }
+    proves('gemini', ['headless', 'locks.edit', 'status', 'events']);
   });
 
   it("interactive: the TUI starts on the task in the folder the user's own trust list trusts, and its approval prompt shows as waiting", async () => {
@@ -80,5 +90,6 @@ describe.sequential('the Gemini CLI preset with the real CLI', () => {
     } finally {
       await scene.close();
     }
+    proves('gemini', 'interactive');
   });
 });

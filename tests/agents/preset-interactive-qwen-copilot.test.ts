@@ -5,6 +5,7 @@ import { copilotPreset } from '../../electron/core/agents/presets/copilot';
 import { qwenPreset } from '../../electron/core/agents/presets/qwen';
 import type { Launch } from '../../electron/core/agents/types';
 import { FREE, FREE_CONTENT, loggedHookCalls, presetScene, requireCli, runInteractiveUntil } from './harness';
+import { proves } from '../helpers/proves';
 
 // Qwen Code's and Copilot CLI's TUIs, started the way the app starts them (in a pseudo-terminal,
 // the task as the first prompt, our hooks in place): the task reaches the model (the prompt hook
@@ -70,6 +71,7 @@ describe.sequential('Qwen Code and Copilot CLI interactive, with the real CLIs',
     } finally {
       await scene.close();
     }
+    proves('qwen', 'interactive');
   }, 120_000);
 
   it('copilot: after its folder-trust question, the TUI takes the task, and its approval prompt shows as waiting', async () => {
@@ -88,5 +90,6 @@ describe.sequential('Qwen Code and Copilot CLI interactive, with the real CLIs',
     } finally {
       await scene.close();
     }
+    proves('copilot', 'interactive');
   }, 120_000);
 });

@@ -12,6 +12,7 @@ import { makeRepo } from '../helpers/repo';
 import { startModelServer, type ModelServer, type Script } from '../support/model-server/index';
 import { type FakeOllama, startFakeOllama } from './fake-ollama';
 import { requireCli, testUser } from './harness';
+import { proves } from '../helpers/proves';
 
 // Issue 12, item 13 (and 11 for this preset): the Ollama preset with the real Codex in --oss mode
 // against a fake Ollama server of ours (tests/agents/fake-ollama.ts), whose OpenAI-compatible API is
@@ -72,6 +73,7 @@ describe.sequential('the Ollama preset with the real Codex --oss', () => {
     expect(readFileSync(path.join(s.session.worktreePath, 'hello.txt'), 'utf8')).toBe('hello\n');
     expect(s.ollama.requests.map((r) => r.path)).not.toContain('/api/pull');
     expect(s.server.requests.filter((r) => r.kind === 'turn').map((r) => (r.body as { model?: string }).model)).toEqual(['qwen3-coder:latest', 'qwen3-coder:latest']);
+    proves('ollama', ['headless', 'firstWrite']);
   }, 120_000);
 
   it('a shell write to a file another session holds is refused by the lock hook (locks enforced)', async () => {
@@ -83,6 +85,7 @@ describe.sequential('the Ollama preset with the real Codex --oss', () => {
     expect(existsSync(path.join(s.session.worktreePath, 'src/held.ts'))).toBe(false);
     const told = s.server.requests.filter((r) => r.kind === 'turn').map((r) => JSON.stringify(r.body)).join('\n');
     expect(told).toContain(`src/held.ts is being edited by session ${holder.id} (claude: own held); work on another file or wait`);
+    proves('ollama', 'locks.shell');
   }, 120_000);
 
   it('a Codex failure (RUST_BACKTRACE=1) is reported by its error line, not by backtrace frames', async () => {

@@ -5,6 +5,7 @@ import type { AgentEventInput } from '../../shared/agents';
 import { qwenPreset } from '../../electron/core/agents/presets/qwen';
 import { keepFixture, parseJsonLines } from './agent-clis';
 import { fileContents, FREE, FREE_CONTENT, gitChanges, heldReason, loggedHookCalls, presetScene, requireCli, runLaunch, TARGET } from './harness';
+import { proves } from '../helpers/proves';
 
 // The real Qwen Code, started the way the app starts it (qwenPreset.launch: `qwen --prompt=… --yolo
 // --output-format stream-json` with the session's own QWEN_HOME), in a session's worktree, with the
@@ -63,5 +64,6 @@ describe.sequential('the Qwen Code preset with the real CLI', () => {
     } finally {
       await scene.close();
     }
+    proves('qwen', ['headless', 'locks.edit', 'status', 'events']);
   }, 180_000);
 });

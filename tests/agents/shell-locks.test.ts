@@ -13,6 +13,7 @@ import { REPO_ROOT } from '../helpers/cli';
 import type { Script } from '../support/model-server/index';
 import type { AgentName } from './agent-clis';
 import { heldReason, loggedHookCalls, presetScene, requireCli, runLaunch, TARGET, type PresetScene } from './harness';
+import { proves } from '../helpers/proves';
 
 // Issue 12, item 11: a write through the agent's SHELL tool to a file another session holds is
 // stopped (the lock hook reads the command line) or, where the command line cannot tell, undone
@@ -66,6 +67,7 @@ describe.sequential('writes through the shell tool to a file another session hol
         expect(scene.contexts).toContainEqual(expect.objectContaining({ status: 'blocked', blockedOn: TARGET, blockedReason: heldReason(scene.holder) }));
         expect(await scene.council.locks.who(TARGET, { cwd: scene.repo.root })).toMatchObject({ sessionId: scene.holder.id });
         expect(loggedHookCalls(scene.hookLog).filter((c) => c.kind === 'pre-tool').length).toBeGreaterThanOrEqual(1);
+        proves(cli, 'locks.shell');
       }, 120_000);
 
       // Copilot CLI (1.0.102, prompt mode) refuses this `node -e` command by its own permission
@@ -77,6 +79,7 @@ describe.sequential('writes through the shell tool to a file another session hol
         const told = `council undid part of that command: ${HELD_EXISTING} is being edited by session ${scene.holder.id} (codex: add auth) (its content was put back); work on another file or wait`;
         expect(results.join('\n')).toContain(JSON.stringify(told).slice(1, -1));
         expect(scene.contexts).toContainEqual(expect.objectContaining({ status: 'blocked', blockedOn: HELD_EXISTING, blockedReason: told }));
+        proves(cli, 'locks.undo');
       }, 120_000);
     });
   }

@@ -10,6 +10,7 @@ import { REPO_ROOT } from '../helpers/cli';
 import { makeRepo, type TestRepo } from '../helpers/repo';
 import { startModelServer, type ModelServer, type RecordedRequest, type Script, type ToolResult } from '../support/model-server/index';
 import { launchContext, requireCli, runLaunch, testUser } from '../agents/harness';
+import { proves } from '../helpers/proves';
 
 /**
  * Issue 15 with the real Claude Code, started by the app's own agent manager (the preset's
@@ -167,6 +168,7 @@ describe.sequential("Claude Code with council's MCP tools", () => {
     expect(manager.store.latest(a.id)?.id).toBe(resumed.id);
     expect(manager.inbox.list(a.id).filter((m) => m.state === 'held')).toEqual([expect.objectContaining({ text: expect.stringContaining('Thanks!') })]);
     expect(server.errors).toEqual([]);
+    proves('claude', 'mcp');
   }, 400_000);
 
   it("fail closed: with council's MCP server crashing at start, the pre-edit hook still denies a write to a held file", async () => {

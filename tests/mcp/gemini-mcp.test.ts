@@ -8,6 +8,7 @@ import { MessageLog } from '../../electron/core/coordination/messages';
 import { makeRepo } from '../helpers/repo';
 import { startModelServer, type ModelServer, type ToolResult } from '../support/model-server/index';
 import { launchContext, requireCli, runLaunch, testUser } from '../agents/harness';
+import { proves } from '../helpers/proves';
 
 /**
  * Issue 15 with the real Gemini CLI, launched as the app launches it (the preset merges council's
@@ -64,5 +65,6 @@ describe('Gemini CLI with council\'s MCP tools', () => {
     const { Inbox } = await import('../../electron/core/agents/inbox');
     expect(new Inbox(council.ws.paths).pending(holder.id)).toEqual([expect.objectContaining({ from: `session:${writer.id}`, text: expect.stringContaining('may I have src/api.ts?') })]);
     expect(new MessageLog(council.ws.paths).all()).toEqual([expect.objectContaining({ from: writer.id, to: holder.id, text: 'may I have src/api.ts?' })]);
+    proves('gemini', 'mcp');
   }, 180_000);
 });

@@ -9,6 +9,7 @@ import { Inbox } from '../../electron/core/agents/inbox';
 import { makeRepo } from '../helpers/repo';
 import { startModelServer, type ModelServer, type ScriptStep } from '../support/model-server/index';
 import { launchContext, requireCli, runLaunch, testUser } from '../agents/harness';
+import { proves } from '../helpers/proves';
 
 /**
  * Issue 15 with the real Qwen Code and Copilot CLI, launched as the app launches them (Qwen: council's
@@ -91,5 +92,6 @@ describe.sequential.each(cases)('$cli with council\'s MCP tools', ({ cli, preset
     // The message is in the holder's inbox and the repository's log.
     expect(new Inbox(council.ws.paths).pending(holder.id)).toEqual([expect.objectContaining({ from: `session:${writer.id}`, text: expect.stringContaining('may I have src/api.ts?') })]);
     expect(new MessageLog(council.ws.paths).all()).toEqual([expect.objectContaining({ from: writer.id, to: holder.id, text: 'may I have src/api.ts?' })]);
+    proves(preset.id, 'mcp');
   }, 240_000);
 });
