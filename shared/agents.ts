@@ -22,6 +22,14 @@ export type RunMode = z.infer<typeof RunModeSchema>;
 export const LOCK_ENFORCEMENT = ['enforced', 'advisory'] as const;
 export type LockEnforcement = (typeof LOCK_ENFORCEMENT)[number];
 
+/**
+ * The cells of the support matrix (README "What each preset is proven to do") and how each stands
+ * for a preset: proven by a test with the real CLI, with a stand-in only, claimed without a passing
+ * test ("not proven"), or not claimed. Generated from the tests' results (`npm run matrix`).
+ */
+export const SUPPORT_CELLS = ['headless', 'interactive', 'resume', 'events', 'locks', 'mcp', 'status', 'firstWrite'] as const;
+export const CELL_STATES = ['proven', 'stand-in', 'not proven', 'no'] as const;
+
 /** A preset as detected on this machine (`council agents`, the new-session dialog). */
 export const AgentPresetInfoSchema = z.object({
   id: AgentPresetIdSchema,
@@ -42,6 +50,8 @@ export const AgentPresetInfoSchema = z.object({
   noMcp: z._default(z.nullable(z.string()), null),
   /** Set when the preset was not run for real on this build (why, in words): "not verified on this build". */
   unverified: z.optional(z.string()),
+  /** Each support-matrix cell's standing on this build (what `council agents` may claim). */
+  support: z.optional(z.record(z.enum(SUPPORT_CELLS), z.enum(CELL_STATES))),
 });
 export type AgentPresetInfo = z.infer<typeof AgentPresetInfoSchema>;
 

@@ -113,6 +113,34 @@ function versionCell(p: AgentPresetInfo): string {
 /** A reason as a sentence (its first letter a capital). */
 const sentence = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
+const CELL_WORDS: Record<string, string> = { headless: 'headless', interactive: 'interactive', resume: 'resume', events: 'structured events', locks: 'locks', mcp: 'MCP', status: 'status', firstWrite: 'first write' };
+
+/**
+ * A preset's locks as `council agents` shows them: never more than the support matrix (the README's
+ * table, generated from the tests): "enforced" only when a test of this build proved it.
+ */
+export function locksClaim(p: Pick<AgentPresetInfo, 'locks' | 'support'>): string {
+  return claimed(p.locks, p.support?.locks);
+}
+
+/** The MCP column: "yes" only when a test of this build proved the preset's agent gets council's tools. */
+export function mcpClaim(p: Pick<AgentPresetInfo, 'noMcp' | 'support'>): string {
+  return p.noMcp ? 'none' : claimed('yes', p.support?.mcp);
+}
+
+function claimed(word: string, state: string | undefined): string {
+  if (state === 'proven') return word;
+  return `${word} (${state === 'stand-in' ? 'stand-in only' : 'not proven'})`;
+}
+
+/** The NOTE column: not verified on this build, and which claims no test of this build proved. */
+export function presetNote(p: Pick<AgentPresetInfo, 'unverified' | 'support'>): string {
+  const unproven = Object.entries(p.support ?? {})
+    .filter(([cell, state]) => state === 'not proven' && cell !== 'locks' && cell !== 'mcp')
+    .map(([cell]) => CELL_WORDS[cell] ?? cell);
+  return [p.unverified ? 'not verified on this build' : '', unproven.length ? `not proven: ${unproven.join(', ')}` : ''].filter(Boolean).join('; ');
+}
+
 export function agentCommands(program: Command, session: Command, door: Door): void {
   program
     .command('agents')
@@ -125,7 +153,7 @@ export function agentCommands(program: Command, session: Command, door: Door): v
             table(
               // MCP: whether the preset's agent gets council's tools (`council mcp`: peers, claims, conflicts, messages).
               ['PRESET', 'VERSION', 'LOCKS', 'MCP', 'PATH', 'NOTE'],
-              presets.map((p) => [p.id, versionCell(p), p.locks, p.noMcp ? 'none' : 'yes', p.path ?? '-', p.unverified ? 'not verified on this build' : '']),
+              presets.map((p) => [p.id, versionCell(p), locksClaim(p), mcpClaim(p), p.path ?? '-', presetNote(p)]),
             ),
             ...presets.filter((p) => p.unverified).map((p) => `\n${p.id}: not verified on this build. ${p.unverified}.`),
             ...presets.filter((p) => p.noMcp).map((p) => `\n${p.id}: no MCP tools. ${sentence(p.noMcp ?? '')}.`),

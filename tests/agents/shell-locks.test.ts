@@ -26,6 +26,8 @@ type ShellCli = AgentName | 'qwen' | 'copilot';
 const PRESETS: Record<ShellCli, AgentPreset> = { claude: claudePreset, codex: codexPreset, gemini: geminiPreset, qwen: qwenPreset, copilot: copilotPreset };
 const HELD_EXISTING = 'README.md';
 const ORIGINAL = '# demo\n';
+/** Copilot's command for a write its command line does not show: a script of the project's. */
+const SCRIPT = 'write-held.cjs';
 
 /** Claude Code asks before a Bash command in headless mode; this user allows Bash, as one who lets it run commands does. */
 function allowClaudeBash(scene: PresetScene): void {
@@ -34,9 +36,10 @@ function allowClaudeBash(scene: PresetScene): void {
   writeFileSync(file, JSON.stringify({ ...settings, permissions: { allow: ['Bash'] } }, null, 2));
 }
 
-async function run(cli: ShellCli, script: Script): Promise<{ scene: PresetScene; results: string[] }> {
+async function run(cli: ShellCli, script: Script, prepare?: (scene: PresetScene) => void): Promise<{ scene: PresetScene; results: string[] }> {
   const scene = await presetScene(cli, { script });
   if (cli === 'claude') allowClaudeBash(scene);
+  prepare?.(scene);
   await scene.council.locks.acquire(HELD_EXISTING, scene.holder.id, { cwd: scene.repo.root });
   try {
     const launch = await PRESETS[cli].launch(scene.ctx);
@@ -70,11 +73,13 @@ describe.sequential('writes through the shell tool to a file another session hol
         proves(cli, 'locks.shell');
       }, 120_000);
 
-      // Copilot CLI (1.0.102, prompt mode) refuses this `node -e` command by its own permission
-      // rules before it runs: the undo after a shell command is not proven for Copilot here.
-      it.skipIf(cli === 'copilot')(`${cli}: a write the command line does not show (node -e) is undone after the command, and the agent is told`, async () => {
-        const write = `${process.execPath} -e "require('fs').writeFileSync('${HELD_EXISTING}', 'mine\\\\n')"`;
-        const { scene, results } = await run(cli, [{ shell: write }, { text: 'Done.' }]);
+      // Copilot CLI (1.0.102, prompt mode) refuses an inline `node -e` program by its own rules
+      // before it runs; it runs a project's script: `node write-held.cjs`, which the test puts in
+      // the worktree first. Neither command line names the held file.
+      it(`${cli}: a write the command line does not show (${cli === 'copilot' ? 'a script' : 'node -e'}) is undone after the command, and the agent is told`, async () => {
+        const write = cli === 'copilot' ? `node ${SCRIPT}` : `${process.execPath} -e "require('fs').writeFileSync('${HELD_EXISTING}', 'mine\\\\n')"`;
+        const putScript = (scene: PresetScene): void => writeFileSync(path.join(scene.writer.worktreePath, SCRIPT), `require('fs').writeFileSync(${JSON.stringify(HELD_EXISTING)}, 'mine\\n');\n`);
+        const { scene, results } = await run(cli, [{ shell: write }, { text: 'Done.' }], cli === 'copilot' ? putScript : undefined);
         expect(readFileSync(path.join(scene.writer.worktreePath, HELD_EXISTING), 'utf8')).toBe(ORIGINAL);
         const told = `council undid part of that command: ${HELD_EXISTING} is being edited by session ${scene.holder.id} (codex: add auth) (its content was put back); work on another file or wait`;
         expect(results.join('\n')).toContain(JSON.stringify(told).slice(1, -1));

@@ -13,6 +13,8 @@ import { geminiPreset } from './gemini';
 import { ollamaPreset } from './ollama';
 import { opencodePreset } from './opencode';
 import { qwenPreset } from './qwen';
+import { supportStates, type MatrixRow } from './support';
+import generatedMatrix from './support-matrix.json';
 
 /** Every preset, in the order the new-session dialog lists them. */
 export const PRESETS: Record<AgentPresetId, AgentPreset> = {
@@ -56,6 +58,7 @@ export async function detectPreset(preset: AgentPreset, settings: Settings, env:
     modes: preset.modes,
     noMcp: preset.noMcp ?? null,
     ...(preset.unverified ? { unverified: preset.unverified } : {}),
+    support: supportStates(generatedMatrix as MatrixRow[], preset),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { AgentPresetId } from '../../../../shared/agents';
-import { AGENT_PRESET_IDS } from '../../../../shared/agents';
+import { AGENT_PRESET_IDS, CELL_STATES, SUPPORT_CELLS } from '../../../../shared/agents';
 import type { AgentPreset } from '../types';
 
 /**
@@ -12,7 +12,7 @@ import type { AgentPreset } from '../types';
  * proof shows as "not proven", never as yes.
  */
 
-export const SUPPORT_CELLS = ['headless', 'interactive', 'resume', 'events', 'locks', 'mcp', 'status', 'firstWrite'] as const;
+export { CELL_STATES, SUPPORT_CELLS };
 export type SupportCell = (typeof SUPPORT_CELLS)[number];
 
 /** The README's column titles. */
@@ -80,7 +80,6 @@ export function presetClaims(preset: AgentPreset): Record<SupportCell, Claim | n
 }
 
 /** How a cell stands: proven with the real CLI, with a stand-in only, claimed without a passing proof, not claimed. */
-export const CELL_STATES = ['proven', 'stand-in', 'not proven', 'no'] as const;
 export type CellState = (typeof CELL_STATES)[number];
 
 export interface MatrixCell {
@@ -133,4 +132,11 @@ export function supportMatrix(presets: Record<AgentPresetId, AgentPreset>, recor
     const cells = Object.fromEntries(SUPPORT_CELLS.map((cell) => [cell, matrixCell(claims[cell], mine)])) as Record<SupportCell, MatrixCell>;
     return { preset: id, label: preset.label, unverified: Boolean(preset.unverified), cells };
   });
+}
+
+/** Each cell's standing for a preset, from a generated matrix (support-matrix.json); a preset missing from it: all not proven. */
+export function supportStates(matrix: readonly MatrixRow[], preset: AgentPreset): Record<SupportCell, CellState> {
+  const row = matrix.find((r) => r.preset === preset.id);
+  const claims = presetClaims(preset);
+  return Object.fromEntries(SUPPORT_CELLS.map((cell) => [cell, row?.cells[cell]?.state ?? (claims[cell] ? 'not proven' : 'no')])) as Record<SupportCell, CellState>;
 }
