@@ -73,7 +73,9 @@ describe.sequential('the Ollama preset with the real Codex --oss', () => {
     expect(readFileSync(path.join(s.session.worktreePath, 'hello.txt'), 'utf8')).toBe('hello\n');
     expect(s.ollama.requests.map((r) => r.path)).not.toContain('/api/pull');
     expect(s.server.requests.filter((r) => r.kind === 'turn').map((r) => (r.body as { model?: string }).model)).toEqual(['qwen3-coder:latest', 'qwen3-coder:latest']);
-    proves('ollama', ['headless', 'firstWrite']);
+    // Codex's --json, parsed into events by the manager: the answer ends the run.
+    expect(s.manager.events(s.session.id)).toContainEqual(expect.objectContaining({ kind: 'done', text: 'Done: wrote hello.txt.' }));
+    proves('ollama', ['headless', 'firstWrite', 'events']);
   }, 120_000);
 
   it('a shell write to a file another session holds is refused by the lock hook (locks enforced)', async () => {

@@ -6,6 +6,8 @@ import { agentRunningIn } from '../../electron/core/agents/run-store';
 import { Council } from '../../electron/core/council';
 import { claudeWrites, isAlive, useScript, waitUntil } from '../agents/fake-agents';
 import { council, councilAsync, councilJson, REPO_ROOT } from '../helpers/cli';
+import type { MatrixRow } from '../../electron/core/agents/presets/support';
+import generatedMatrix from '../../electron/core/agents/presets/support-matrix.json';
 import { gitSync, makeRepo, tempDir, writeIn } from '../helpers/repo';
 
 // The agent verbs of the real `council` CLI (a separate OS process each), with the fake agent as
@@ -41,14 +43,25 @@ describe('council agents', () => {
     expect([...byId.values()].filter((p) => p.unverified).map((p) => p.id)).toEqual(['aider', 'auto-claude']);
     const text = council(['agents'], { cwd: root, env: { PATH: '/usr/bin:/bin' } });
     expect(text.stdout).toMatch(/PRESET\s+VERSION\s+LOCKS\s+MCP\s+PATH\s+NOTE/);
-    expect(text.stdout).toMatch(/^aider\s+missing\s+advisory\s+none\s+-\s+not verified on this build$/m);
-    expect(text.stdout).toMatch(/^auto-claude\s+missing\s+advisory\s+none\s+-\s+not verified on this build$/m);
+    expect(text.stdout).toMatch(/^aider\s+missing\s+advisory \(stand-in only\)\s+none\s+-\s+not verified on this build/m);
+    expect(text.stdout).toMatch(/^auto-claude\s+missing\s+advisory \(not proven\)\s+none\s+-\s+not verified on this build/m);
+    // Issue 16, item 3: no more than the support matrix (generated from the tests) proves.
+    const shown: Record<string, string> = { proven: '', 'stand-in': ' (stand-in only)', 'not proven': ' (not proven)', no: ' (not proven)' };
+    const pattern = (text: string): string => text.replace(/[()]/g, '\\$&');
+    for (const p of byId.values()) {
+      const row = (generatedMatrix as MatrixRow[]).find((r) => r.preset === p.id);
+      expect(p.support, p.id).toEqual(Object.fromEntries(Object.entries(row?.cells ?? {}).map(([cell, c]) => [cell, c.state])));
+      const line = text.stdout.split('\n').find((l) => l.startsWith(`${p.id} `)) ?? '';
+      const locks = `${p.locks}${shown[p.support?.locks ?? 'not proven']}`;
+      const mcp = p.noMcp ? 'none' : `yes${shown[p.support?.mcp ?? 'not proven']}`;
+      expect(line, p.id).toMatch(new RegExp(`^${p.id}\\s+(no answer|\\S+)\\s+${pattern(locks)}\\s+${pattern(mcp)}\\s+[-/]`)); // then its PATH
+    }
     expect(text.stdout).toContain('auto-claude: not verified on this build. Auto-Claude needs Python packages from PyPI');
-    expect(text.stdout).toMatch(new RegExp(`^codex\\s+\\S+\\s+enforced\\s+yes\\s+${path.join(REPO_ROOT, 'node_modules', '.bin', 'codex').replace(/[.]/g, '\\.')}\\s*$`, 'm'));
+    expect(text.stdout).toMatch(new RegExp(`^codex\\s+\\S+\\s+enforced\\s+yes\\s+${path.join(REPO_ROOT, 'node_modules', '.bin', 'codex').replace(/[.]/g, '\\.')}(\\s|$)`, 'm'));
     // Which presets' agents get no MCP tools from council (their preset's noMcp), and why, in the JSON and the table.
     expect([...byId.values()].filter((p) => p.noMcp !== null).map((p) => p.id)).toEqual(['aider', 'auto-claude', 'custom']);
     expect([...byId.values()].filter((p) => p.noMcp === null).map((p) => p.id)).toEqual(['claude', 'codex', 'gemini', 'opencode', 'qwen', 'copilot', 'ollama']);
-    expect(text.stdout).toMatch(/^custom\s+\S+\s+\S+\s+none\s/m);
+    expect(text.stdout).toMatch(/^custom\s+\S+\s+advisory\s+none\s/m);
     expect(text.stdout).toContain("aider: no MCP tools. Aider has no MCP client: its agent does not get council's tools (peers, claims, conflicts, messages).");
     expect(text.stdout).toContain('custom: no MCP tools. A custom command gets no MCP server from council');
     expect(text.stdout).not.toMatch(/^(claude|codex|gemini|opencode|qwen|copilot|ollama): no MCP tools/m);
