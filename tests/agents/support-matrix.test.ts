@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { locksClaim, presetNote } from '../../electron/cli/agents';
+import { locksClaim, mcpClaim, presetNote } from '../../electron/cli/agents';
 import { PRESETS } from '../../electron/core/agents/presets/index';
 import { presetClaims, supportMatrix, supportStates, type ProofRecord } from '../../electron/core/agents/presets/support';
 import { cellText, differences, renderTable } from '../../scripts/support-matrix';
@@ -52,7 +52,10 @@ describe('the support matrix', () => {
     expect(locksClaim({ locks: 'enforced', support: { ...none, locks: 'proven' } })).toBe('enforced');
     expect(locksClaim({ locks: 'advisory', support: { ...none, locks: 'stand-in' } })).toBe('advisory (stand-in only)');
     expect(locksClaim({ locks: 'enforced' })).toBe('enforced (not proven)');
-    expect(presetNote({ support: { ...none, headless: 'proven', locks: 'not proven' } })).toBe('not proven: interactive, resume, structured events, MCP, status, first write');
+    expect(mcpClaim({ noMcp: null, support: none })).toBe('yes (not proven)');
+    expect(mcpClaim({ noMcp: null, support: { ...none, mcp: 'proven' } })).toBe('yes');
+    expect(mcpClaim({ noMcp: 'no MCP client', support: none })).toBe('none');
+    expect(presetNote({ support: { ...none, headless: 'proven', locks: 'not proven' } })).toBe('not proven: interactive, resume, structured events, status, first write');
     expect(presetNote({ unverified: 'PyPI', support: supportStates([], PRESETS.aider) })).toBe('not verified on this build; not proven: headless, interactive, status, first write');
   });
 });

@@ -12,6 +12,7 @@ import { COUNCIL_BIN, REPO_ROOT } from '../helpers/cli';
 import { makeRepo } from '../helpers/repo';
 import { startModelServer, type ModelServer, type RecordedRequest, type ToolResult } from '../support/model-server/index';
 import { launchContext, requireCli, runLaunch, testCouncilCommand, testUser } from '../agents/harness';
+import { proves } from '../helpers/proves';
 
 /**
  * Issue 15 with the real Codex CLI (0.169), launched as the app launches it (the preset's
@@ -126,6 +127,7 @@ describe("Codex with council's MCP tools", () => {
     // The message is in the holder's inbox and the repository's log.
     expect(new Inbox(council.ws.paths).pending(holder.id)).toEqual([expect.objectContaining({ from: `session:${writer.id}`, text: expect.stringContaining('may I have src/api.ts?') })]);
     expect(new MessageLog(council.ws.paths).all()).toEqual([expect.objectContaining({ from: writer.id, to: holder.id, text: 'may I have src/api.ts?' })]);
+    proves('codex', 'mcp');
   }, 200_000);
 
   it('waits for council\'s server before its first model request, so a first tool_search finds it even when the server is slow to start', async () => {

@@ -9,6 +9,7 @@ import { REPO_ROOT } from '../helpers/cli';
 import { makeRepo } from '../helpers/repo';
 import { startModelServer, type ModelServer, type ToolResult } from '../support/model-server/index';
 import { launchContext, requireCli, runLaunch, testUser } from '../agents/harness';
+import { proves } from '../helpers/proves';
 
 /**
  * Issue 15 with the real opencode (1.18), launched as the app launches it (council's MCP server in
@@ -79,5 +80,6 @@ describe("opencode with council's MCP tools", () => {
     expect(council.locks.list().map((l) => `${l.path}:${l.sessionId}`)).toEqual([`${API}:${holder.id}`]);
     expect(new Inbox(council.ws.paths).pending(holder.id)).toEqual([expect.objectContaining({ from: `session:${writer.id}`, text: expect.stringContaining('may I have src/api.ts?') })]);
     expect(new MessageLog(council.ws.paths).all()).toEqual([expect.objectContaining({ from: writer.id, to: holder.id, text: 'may I have src/api.ts?' })]);
+    proves('opencode', 'mcp');
   }, 240_000);
 });
