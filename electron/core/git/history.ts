@@ -1,12 +1,12 @@
 import { git } from './git';
-import { parseLeftRight, parseRevListParents } from './parse';
+import { parseCount, parseLeftRight, parseRevListParents } from './parse';
 
 /** Questions about the commit graph: counts, ancestry, merge bases, commit lists and dates. */
 
 /** How many commits `tip` has that `notIn` does not. */
 export async function countCommits(cwd: string, tip: string, notIn: string): Promise<number> {
   const out = await git(['rev-list', '--count', tip, '--not', notIn], { cwd });
-  return Number(out.stdout.trim());
+  return parseCount(out.stdout, 'rev-list --count');
 }
 
 /** `git rev-list --left-right --count <left>...<right>` → [only in left, only in right]. */

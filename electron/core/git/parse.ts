@@ -1,6 +1,7 @@
 /**
  * Pure parsers of git's machine-readable output (`-z`, porcelain). No I/O; each has its own tests.
  */
+import { CouncilError } from '../errors';
 
 export interface WorktreeEntry {
   path: string;
@@ -139,8 +140,22 @@ export function parseNumstat(output: string): NumstatEntry[] {
 
 /** `git rev-list --left-right --count A...B` → [left, right]. */
 export function parseLeftRight(output: string): [number, number] {
-  const [left, right] = output.trim().split(/\s+/).map(Number);
-  return [left ?? 0, right ?? 0];
+  const [left, right, ...rest] = output.trim().split(/\s+/);
+  // git always prints two counts: anything else is not an answer, never "0 ahead, 0 behind".
+  if (rest.length > 0 || !isCount(left) || !isCount(right)) throw new CouncilError('git-failed', `git rev-list --left-right --count printed ${JSON.stringify(output.slice(0, 80))}, not two counts`);
+  return [Number(left), Number(right)];
+}
+
+/** A count git printed: digits only (an empty answer is not 0). */
+export function isCount(text: string | undefined): text is string {
+  return text !== undefined && /^\d+$/.test(text);
+}
+
+/** One count git printed (rev-list --count, cat-file -s); an empty or garbled answer throws. */
+export function parseCount(output: string, what: string): number {
+  const text = output.trim();
+  if (!isCount(text)) throw new CouncilError('git-failed', `git ${what} printed ${JSON.stringify(output.slice(0, 80))}, not a count`);
+  return Number(text);
 }
 
 export interface RawNumstatEntry {

@@ -1,5 +1,6 @@
 import { DIFF_CONTEXT_LINES } from '../../../shared/commands/diff';
 import { git, gitBytes } from './git';
+import { parseCount } from './parse';
 
 /** What the review diff asks of git: whole patches, the session's commits, and blobs. */
 
@@ -29,7 +30,7 @@ export async function emptyTree(cwd: string): Promise<string> {
 /** The size of `<commit>:<path>`, or null when that commit has no such file. */
 export async function blobSize(cwd: string, commit: string, rel: string): Promise<number | null> {
   const out = await git(['cat-file', '-s', `${commit}:${rel}`], { cwd, okExitCodes: [128] });
-  return out.exitCode === 0 ? Number(out.stdout.trim()) : null;
+  return out.exitCode === 0 ? parseCount(out.stdout, 'cat-file -s') : null;
 }
 
 /** The bytes of `<commit>:<path>`. */

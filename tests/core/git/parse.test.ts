@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   parseDiffTree,
   parseDiffTreeStdin,
+  parseCount,
   parseLeftRight,
   parseNulList,
   parseNumstat,
@@ -112,6 +113,12 @@ describe('git output parsers, on output from real git', () => {
 
   it('parses rev-list --left-right --count', () => {
     expect(parseLeftRight('3\t5\n')).toEqual([3, 5]);
+  });
+
+  it('refuses an empty or garbled count instead of reading it as 0 (a lost answer is not "0 ahead")', () => {
+    for (const bad of ['', '\n', '3\n', '3\tx\n', '1\t2\t3\n']) expect(() => parseLeftRight(bad), JSON.stringify(bad)).toThrow(/not two counts/);
+    expect(parseCount('12\n', 'rev-list --count')).toBe(12);
+    for (const bad of ['', ' \n', '-1', '1.5']) expect(() => parseCount(bad, 'rev-list --count'), JSON.stringify(bad)).toThrow(/not a count/);
   });
 });
 
