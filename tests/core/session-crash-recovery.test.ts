@@ -243,6 +243,25 @@ describe('reconcile after a session remove was killed', () => {
     expect(gitSync(repo.root, 'show', `refs/council/archive/${s!.id}-20260101T000000Z:draft.txt`)).toBe('not committed');
   });
 
+  it('killed inside git update-ref -d with packed-refs.lock left (branch there, or already gone): the removal is finished and the lock taken over', async () => {
+    for (const branchGone of [false, true]) {
+      const repo = makeRepo();
+      const council = Council.open(repo.root);
+      const [s] = await council.createSessions({ task: `packed-refs lock ${branchGone}` });
+      await leaveIn(council, s!.id, 'removing');
+      if (branchGone) gitSync(repo.root, 'update-ref', '-d', `refs/heads/${s!.branch}`);
+      const lock = path.join(repo.root, '.git', 'packed-refs.lock');
+      writeFileSync(lock, '');
+
+      const report = await council.reconcile();
+      expect(report.finishedRemoving).toEqual([s!.id]);
+      expect(existsSync(lock)).toBe(false);
+      expect(existsSync(s!.worktreePath)).toBe(false);
+      expect(gitSync(repo.root, 'for-each-ref', `refs/heads/${s!.branch}`)).toBe('');
+      expect(await checkAgreement(council.ws)).toEqual([]);
+    }
+  }, 30_000);
+
   it('killed inside git update-ref -d of the branch (its lock left, empty): the removal is finished and the lock gone', async () => {
     const repo = makeRepo();
     const council = Council.open(repo.root);

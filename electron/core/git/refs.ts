@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { CouncilError } from '../errors';
 import { git } from './git';
@@ -123,9 +123,53 @@ export async function createRef(cwd: string, ref: string, commit: string, reason
   await git(['update-ref', '-m', reason, ref, commit, ''], { cwd });
 }
 
-/** Deletes `ref` if it still points at `expected`; anything else (it moved, it is locked) throws. */
-export async function deleteRef(cwd: string, ref: string, expected: string): Promise<void> {
-  await git(['update-ref', '-d', ref, expected], { cwd });
+/**
+ * Deletes `ref` if it still points at `expected`; anything else (it moved, it is locked) throws.
+ * A deletion takes `packed-refs.lock`: a git killed inside one (a removal stopped with Ctrl+C or
+ * SIGKILL) leaves that lock, and then no ref of the repository can be deleted by anyone. With
+ * `commonDir`, a lock left that way — unchanged for longer than git itself would wait for it — is
+ * taken over and the deletion tried once more; a lock that changes is someone's git at work and stays.
+ */
+export async function deleteRef(cwd: string, ref: string, expected: string, commonDir?: string): Promise<void> {
+  const args = ['update-ref', '-d', ref, expected];
+  const out = await git(args, { cwd, okExitCodes: [1, 128] });
+  if (out.exitCode === 0) return;
+  if (commonDir !== undefined && /packed-refs\.lock': File exists/.test(out.stderr) && (await dropStaleLock(path.join(commonDir, 'packed-refs.lock')))) {
+    await git(args, { cwd });
+    return;
+  }
+  throw new CouncilError('git-failed', `git update-ref failed: ${out.stderr.trim() || `exit status ${out.exitCode}`}`, { args, exitCode: out.exitCode, stderr: out.stderr });
+}
+
+/** git waits up to 1 s for a busy packed-refs.lock (core.packedRefsTimeout): one unchanged for this
+ * long was left by a git that is gone. */
+export const STALE_GIT_LOCK_MS = 3000;
+
+/** Deletes a git lock file that stays unchanged (same file, size and time) for STALE_GIT_LOCK_MS;
+ * true when it is gone (deleted here, or by its owner meanwhile). */
+export async function dropStaleLock(file: string, staleMs = STALE_GIT_LOCK_MS): Promise<boolean> {
+  const look = (): string | null => {
+    try {
+      const s = statSync(file, { bigint: true });
+      return `${s.ino}:${s.size}:${s.mtimeNs}`;
+    } catch {
+      return null;
+    }
+  };
+  const first = look();
+  if (first === null) return true;
+  for (let waited = 0; waited < staleMs; waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = look();
+    if (now === null) return true;
+    if (now !== first) return false;
+  }
+  try {
+    unlinkSync(file);
+  } catch {
+    // its owner finished meanwhile
+  }
+  return true;
 }
 
 /** Deletes `ref` if it still points at `expected`: false when git refused (moved, locked, gone). */

@@ -5,7 +5,7 @@ import { ContextStore } from '../context/context';
 import { mergeBase } from '../git/history';
 import { snapshotTree } from '../git/index-file';
 import type { WorktreeEntry } from '../git/parse';
-import { branchCommit, branchRef, currentBranch, forEachRef, resolveCommit } from '../git/refs';
+import { branchCommit, branchRef, currentBranch, dropStaleLock, forEachRef, resolveCommit } from '../git/refs';
 import { addWorktree, listWorktrees as gitWorktrees, pruneWorktrees } from '../git/worktree';
 import { withWorktreeAdmin } from '../git/worktree-admin';
 import { FileLocks } from '../locks/file-locks';
@@ -158,6 +158,9 @@ async function reconcileSession(ws: Workspace, session: Session, entry: Worktree
   if (session.state === 'removing') {
     if (await removalLosesNothing(ws, session, tip)) {
       dropDeletionLockOfBranch(ws, session, tip);
+      // A removal killed inside `git update-ref -d` can leave packed-refs.lock even when the branch
+      // is already gone: taken over once it stays unchanged longer than git would wait for it.
+      if (!tip && existsSync(path.join(ws.repo.commonDir, 'packed-refs.lock'))) await dropStaleLock(path.join(ws.repo.commonDir, 'packed-refs.lock'));
       await deleteSessionGitState(ws, session, tip);
       // The branch already gone: the removal was deleting the folder when it stopped.
       if (!tip) await removeRemnantFolder(ws, session);

@@ -101,7 +101,7 @@ export async function deleteSessionGitState(ws: Workspace, session: Session, exp
     if (expectedTip && tip !== expectedTip) {
       throw conflict(`session ${session.id}'s branch ${session.branch} moved while it was being removed (a new commit); nothing was deleted — look at it, then remove it again`);
     }
-    await deleteRef(cwd, branchRef(session.branch), tip);
+    await deleteRef(cwd, branchRef(session.branch), tip, ws.repo.commonDir);
   }
   await withWorktreeAdmin(ws, `remove session ${session.id}`, async () => {
     if (existsSync(session.worktreePath)) {

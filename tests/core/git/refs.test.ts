@@ -1,7 +1,7 @@
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { currentBranch, readBranchCommit, refsInFiles } from '../../../electron/core/git/refs';
+import { currentBranch, deleteRef, readBranchCommit, refsInFiles } from '../../../electron/core/git/refs';
 import { gitSync, makeRepo, tempDir } from '../../helpers/repo';
 
 describe('reading refs from git’s files', () => {
@@ -43,4 +43,42 @@ describe('reading refs from git’s files', () => {
     // No readable config: git is asked.
     expect(refsInFiles(path.join(files, 'missing'))).toBe(false);
   });
+});
+
+describe('deleting a ref when a killed git left packed-refs.lock', () => {
+  function scene() {
+    const repo = makeRepo();
+    gitSync(repo.root, 'branch', 'doomed');
+    const tip = gitSync(repo.root, 'rev-parse', 'doomed').trim();
+    const lock = path.join(repo.root, '.git', 'packed-refs.lock');
+    writeFileSync(lock, ''); // what a git killed inside `update-ref -d` leaves
+    return { repo, tip, lock };
+  }
+
+  it('takes the lock over once it has stayed unchanged longer than git would wait, and deletes the ref', async () => {
+    const { repo, tip, lock } = scene();
+    const started = Date.now();
+    await deleteRef(repo.root, 'refs/heads/doomed', tip, path.join(repo.root, '.git'));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2900);
+    expect(existsSync(lock)).toBe(false);
+    expect(gitSync(repo.root, 'branch', '--list', 'doomed')).toBe('');
+  }, 20_000);
+
+  it('leaves a lock that changes (someone\'s git at work) and refuses, and refuses at once without the repository\'s git dir', async () => {
+    const { repo, tip, lock } = scene();
+    await expect(deleteRef(repo.root, 'refs/heads/doomed', tip)).rejects.toThrow(/packed-refs\.lock': File exists/);
+    let n = 0;
+    const busy = setInterval(() => {
+      n++;
+      appendFileSync(lock, `${n}\n`);
+      utimesSync(lock, new Date(), new Date());
+    }, 150);
+    try {
+      await expect(deleteRef(repo.root, 'refs/heads/doomed', tip, path.join(repo.root, '.git'))).rejects.toThrow(/packed-refs\.lock': File exists/);
+    } finally {
+      clearInterval(busy);
+    }
+    expect(existsSync(lock)).toBe(true);
+    expect(gitSync(repo.root, 'rev-parse', 'doomed').trim()).toBe(tip);
+  }, 20_000);
 });
