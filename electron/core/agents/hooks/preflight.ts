@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { CouncilError } from '../../errors';
+import { runBriefly, type BriefRun } from '../runner/run-briefly';
 import { PRE_TOOL_TIMEOUT_SECONDS } from './command';
 import { PROBE_FIELD, probeReason } from './probe';
 
@@ -76,42 +76,9 @@ export function forgetLockHookChecks(): void {
   passed.clear();
 }
 
-interface ProbeRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
-  error: Error | null;
-}
-
-function run(check: LockHookCheck, input: string): Promise<ProbeRun> {
-  const timeoutMs = check.timeoutMs ?? PRE_TOOL_TIMEOUT_SECONDS * 1000;
-  return new Promise((resolve) => {
-    // As the CLIs run hooks: through a shell (sh -c on Unix), in the agent's folder and environment.
-    const child = spawn(check.command, { shell: true, cwd: check.cwd, env: check.env, stdio: ['pipe', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    let error: Error | null = null;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        if (child.pid !== undefined) process.kill(process.platform === 'win32' ? child.pid : -child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }, timeoutMs);
-    child.stdout.on('data', (chunk: Buffer) => (stdout = (stdout + chunk.toString('utf8')).slice(0, 64 * 1024)));
-    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(0, 64 * 1024)));
-    child.stdin.on('error', () => undefined); // a hook that never reads its stdin
-    child.on('error', (err) => (error = err));
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, timedOut, error });
-    });
-    child.stdin.end(input);
-  });
+/** As the CLIs run hooks: through a shell (sh -c on Unix), in the agent's folder and environment. */
+function run(check: LockHookCheck, input: string): Promise<BriefRun> {
+  return runBriefly(check.command, [], { shell: true, cwd: check.cwd, env: check.env, input, timeoutMs: check.timeoutMs ?? PRE_TOOL_TIMEOUT_SECONDS * 1000 });
 }
 
 async function runProbe(check: LockHookCheck): Promise<void> {
@@ -128,7 +95,7 @@ async function runProbe(check: LockHookCheck): Promise<void> {
   if (ok) return;
 
   const what = result.error
-    ? `could not be run (${result.error.message})`
+    ? `could not be run (${result.error})`
     : result.timedOut
       ? `gave no answer within ${(check.timeoutMs ?? PRE_TOOL_TIMEOUT_SECONDS * 1000) / 1000} s`
       : result.signal

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AgentOverride } from '../../../../shared/agents';
 import { lookupProgram } from '../runner/find-program';
+import { runBriefly } from '../runner/run-briefly';
 import type { Detection } from '../types';
 import { appBinDirs } from './app-bin';
 
@@ -46,55 +46,6 @@ export function missingProgram(spec: Pick<ProgramSpec, 'id' | 'label' | 'binary'
     return `${spec.label} (preset custom): ${where}. Fix the command template: \`council settings set customCommand '<program> {task}'\` (in the app: Settings → Agents → Custom agent command).`;
   }
   return `${spec.label} (preset ${spec.id}): ${where}. Install it (${spec.install}), or set its path: \`council settings set agents.${spec.id}.path /path/to/${path.basename(spec.binary)} --user\` (in the app: Settings → Agents → ${spec.settingsLabel ?? spec.label} → Program path).`;
-}
-
-export interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
-  error: string | null;
-}
-
-/**
- * Runs a program briefly (argument array, no shell), with a timeout that kills it and everything it
- * started (its own process group): a CLI whose child keeps the output pipe open must not hold the
- * answer past the timeout.
- */
-export function runBriefly(file: string, args: string[], options: { env: Record<string, string | undefined>; timeoutMs?: number; cwd?: string }): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const finish = (result: Omit<RunResult, 'stdout' | 'stderr'>) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve({ ...result, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
-    };
-    const child = spawn(file, args, { env: options.env as NodeJS.ProcessEnv, cwd: options.cwd, detached: process.platform !== 'win32', windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const killAll = () => {
-      try {
-        if (child.pid !== undefined) process.kill(process.platform === 'win32' ? child.pid : -child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    };
-    const keep = (into: Buffer[]) => (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > 1024 * 1024) return;
-      into.push(chunk);
-    };
-    child.stdout.on('data', keep(out));
-    child.stderr.on('data', keep(err));
-    const timer = setTimeout(() => {
-      killAll();
-      finish({ code: null, timedOut: true, error: null });
-    }, options.timeoutMs ?? 5000);
-    child.on('error', (e) => finish({ code: null, timedOut: false, error: e.message }));
-    child.on('close', (code) => finish({ code, timedOut: false, error: null }));
-  });
 }
 
 /** The first thing that looks like a version number in a CLI's `--version` output. */
