@@ -160,7 +160,7 @@ async function reconcileSession(ws: Workspace, session: Session, entry: Worktree
       dropDeletionLockOfBranch(ws, session, tip);
       // A removal killed inside `git update-ref -d` can leave packed-refs.lock even when the branch
       // is already gone: taken over once it stays unchanged longer than git would wait for it.
-      if (!tip && existsSync(path.join(ws.repo.commonDir, 'packed-refs.lock'))) await dropStaleLock(path.join(ws.repo.commonDir, 'packed-refs.lock'));
+      if (!tip) await dropStaleLock(path.join(ws.repo.commonDir, 'packed-refs.lock'));
       await deleteSessionGitState(ws, session, tip);
       // The branch already gone: the removal was deleting the folder when it stopped.
       if (!tip) await removeRemnantFolder(ws, session);
