@@ -88,6 +88,8 @@ function environment(extra: Readonly<Record<string, string>> | undefined): Recor
  * before the output is read, and a 50 ms wall-clock grace once returned git's answer empty
  * ("0 ahead, 0 behind", a clean status, no git dir) — a false "merged" on the board. */
 const EXIT_GRACE_MS = 200;
+/** However long something git started keeps writing to its pipes, the answer comes this long after git's exit. */
+const EXIT_GRACE_MAX_MS = 5000;
 
 interface GitExit {
   /** null when a signal ended git. */
@@ -158,11 +160,13 @@ function run(args: readonly string[], call: GitCall, env: Record<string, string>
     /** After the exit: settle once the streams have been quiet for the grace period and the loop
      * has polled the pipes after that (a setImmediate runs after the poll phase), never on a timer
      * that fired before anything was read. */
+    let exitedAt = 0;
     const waitForStreams = (): void => {
+      exitedAt ||= performance.now();
       const seen = chunks;
       grace = setTimeout(() => {
         setImmediate(() => {
-          if (chunks !== seen) waitForStreams();
+          if (chunks !== seen && performance.now() - exitedAt < EXIT_GRACE_MAX_MS) waitForStreams();
           else settle(null);
         });
       }, EXIT_GRACE_MS);

@@ -137,6 +137,15 @@ describe('git(): the one runner', () => {
     }
   });
 
+  it('ends within seconds when a background child of a hook keeps writing to its output', async () => {
+    const repo = makeRepo();
+    hook(repo.root, 'post-commit', 'echo from-hook; (for i in $(seq 1 300); do echo tick; sleep 0.1; done &)');
+    const started = performance.now();
+    const out = await git(['commit', '--allow-empty', '-m', 'x'], { cwd: repo.root });
+    expect(out.stdout + out.stderr).toContain('from-hook');
+    expect(performance.now() - started).toBeLessThan(9000);
+  }, 20_000);
+
   it('still ends when a background child of a hook keeps its output open', async () => {
     const repo = makeRepo();
     hook(repo.root, 'post-commit', 'echo from-hook; (sleep 30 &) ');
