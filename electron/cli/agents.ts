@@ -104,10 +104,10 @@ export async function createWithAgent(face: Face, o: { task: string; agent?: str
   out.done({ sessions, runs }, () => [sessionTable(sessions), note].filter(Boolean).join('\n'));
 }
 
-/** What the VERSION column says: a program that is there but slow or failing to answer is not "missing". */
+/** What the VERSION column says: a program that is there but slow to answer, or cannot start for another reason (its server down, its --version failing), is not "missing" (the reason is printed below the table). */
 function versionCell(p: AgentPresetInfo): string {
   if (p.available) return p.version ?? (p.warning ? 'no answer' : '?');
-  return p.path === null ? 'missing' : 'error';
+  return p.path === null ? 'missing' : 'unavailable';
 }
 
 /** A reason as a sentence (its first letter a capital). */

@@ -23,7 +23,7 @@ async function repoWithScript(script: Record<string, unknown>[]): Promise<{ root
 describe('council agents', () => {
   it('lists every preset with what was found, and how to fix what was not', async () => {
     const { root, c } = await repoWithScript([]);
-    await c.ws.updateSettings({ agents: { aider: { path: '/nowhere/aider' } } });
+    await c.ws.updateSettings({ agents: { aider: { path: '/nowhere/aider' }, ollama: { host: 'http://127.0.0.1:9' } } });
     const result = councilJson<AgentPresetInfo[]>(['agents'], { cwd: root, env: { PATH: '/usr/bin:/bin' } });
     expect(result.code).toBe(0);
     if (!result.result.ok) throw new Error(result.result.error.message);
@@ -45,6 +45,9 @@ describe('council agents', () => {
     expect(text.stdout).toMatch(/PRESET\s+VERSION\s+LOCKS\s+MCP\s+PATH\s+NOTE/);
     expect(text.stdout).toMatch(/^aider\s+missing\s+advisory \(stand-in only\)\s+none\s+-\s+not verified on this build/m);
     expect(text.stdout).toMatch(/^auto-claude\s+missing\s+advisory \(not proven\)\s+none\s+-\s+not verified on this build/m);
+    // Its driver is there, its server is not: not "missing" — unavailable, the reason under the table.
+    expect(text.stdout).toMatch(/^ollama\s+unavailable\s/m);
+    expect(text.stdout).toContain('no Ollama server at http://127.0.0.1:9');
     // Issue 16, item 3: no more than the support matrix (generated from the tests) proves.
     const shown: Record<string, string> = { proven: '', 'stand-in': ' (stand-in only)', 'not proven': ' (not proven)', no: ' (not proven)' };
     const pattern = (text: string): string => text.replace(/[()]/g, '\\$&');
