@@ -6,6 +6,7 @@ import { useStore } from '../../lib/create-store';
 import { capitalize } from '../../lib/format';
 import { loadPresets, presetsStore } from '../../app/stores/presets-store';
 import { STRATEGY_HELP } from '../../models/queue-model';
+import { HostsSettings } from './HostsSettings';
 import { agentFieldText, FIELD_TEXT, SECTIONS, type FieldText } from './field-text';
 import { effectiveLine, formFor, inheritedValue, NONE, scopeChange, showValue, SOURCE_WORDS, type ScopeForm } from './scope-form';
 import { refreshSettings, saveSettings, settingsStore } from '../../app/stores/settings-store';
@@ -125,6 +126,7 @@ export function SettingsScreen() {
           ) : null}
         </div>
       </form>
+      <HostsSettings />
     </section>
   );
 }
