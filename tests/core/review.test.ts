@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Session } from '../../shared/models';
@@ -167,9 +167,15 @@ describe('request changes and re-review', () => {
     await addComment(council, session.id, { path: 'src/hello.ts', startLine: 5, body: 'Name this constant better.' });
     await addComment(council, session.id, { path: 'src/hello.ts', startLine: 1, body: 'Export a default too?' });
 
-    // No agent yet: refused, nothing changes.
+    // No agent yet: refused, nothing changes — not even a snapshot ref left behind for the
+    // worktree as it was at the refused send (it moved since the comments).
+    const refsNow = () => gitSync(root, 'for-each-ref', '--format=%(refname)', `refs/council/review/${session.id}/`).split('\n').filter(Boolean).sort();
+    const refsBefore = refsNow();
+    writeFileSync(path.join(session.worktreePath, 'src', 'unsent.ts'), 'export const unsent = 1;\n');
     await expect(requestChanges(council, session.id, 'Close.')).rejects.toThrow('has no agent yet');
     expect(readReview(council.ws.paths, session.id)?.comments.every((c) => c.round === null)).toBe(true);
+    expect(refsNow()).toEqual(refsBefore);
+    rmSync(path.join(session.worktreePath, 'src', 'unsent.ts'));
 
     await useScript(council, 'claude', [{ echoStdin: true }]);
     const manager = await council.agents();

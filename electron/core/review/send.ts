@@ -38,7 +38,9 @@ export async function requestChanges(council: Council, ref: string, summary?: st
   const snap = await takeSnapshot(council, session, 'request changes');
   // Before sending: the agent's "working" that follows must count as after the request.
   const requestedAt = new Date().toISOString();
-  const sent = await sendFollowUp(await council.agents(), session.id, message, delivery).catch((error: unknown) => {
+  const sent = await sendFollowUp(await council.agents(), session.id, message, delivery).catch(async (error: unknown) => {
+    // Refused: nothing names the snapshot just taken; its ref goes (the comments' own stay).
+    await dropUnusedRefs(council, session.id);
     throw reviewNotSent(error, session.id, delivery.from);
   });
   const { delivered, run } = sent;
@@ -69,7 +71,12 @@ export async function requestChanges(council: Council, ref: string, summary?: st
 export async function approve(council: Council, ref: string, options: { merge?: boolean; enqueue?: (sessionId: string) => Promise<QueueEntry> } = {}): Promise<{ review: ReviewView; entry: QueueEntry | null }> {
   const session = reviewableSession(council, ref);
   const snap = await takeSnapshot(council, session, 'approval');
-  const entry = options.merge ? await (options.enqueue ?? ((id) => council.queue.enqueue(id)))(session.id) : null;
+  const entry = options.merge
+    ? await (options.enqueue ?? ((id) => council.queue.enqueue(id)))(session.id).catch(async (error: unknown) => {
+        await dropUnusedRefs(council, session.id);
+        throw error;
+      })
+    : null;
   await updateReview(council.ws.paths, session.id, (current) => ({
     next: { ...current, status: 'approved', approval: { at: new Date().toISOString(), snapshot: snap.commit, queueEntryId: entry?.id ?? null } },
     result: null,
