@@ -226,6 +226,24 @@ describe.skipIf(unavailable !== null).sequential('messages in the app', () => {
     // The nav's count clears once the store hears of the read (the shared-state watch): it may show 1 a moment.
     await expect.poll(() => page.getByTestId('nav-messages-unread').count(), { timeout: 10_000 }).toBe(0);
     await screenshot(page, 'messages-feed');
+
+    // A long message (a pasted log, a review quoting code) is folded to its first lines, so it does
+    // not push the others out of view; one click shows it whole, another folds it again.
+    const long = ['Test log of the failing run:', ...Array.from({ length: 39 }, (_, i) => `  at step ${i + 1}: ok`)].join('\n');
+    const sent = cli(['send', interactive.id, '--from', headless.id, '-m', long], { cwd: repo.root });
+    expect(sent.code, sent.stderr).toBe(0);
+    const folded = page.locator('[data-testid="messages-feed"] .message', { hasText: 'Test log of the failing run:' });
+    await folded.waitFor({ timeout: 10_000 });
+    const text = folded.locator('.message-text');
+    expect(await text.textContent()).toBe(long.split('\n').slice(0, 8).join('\n'));
+    const fold = folded.locator('.message-fold');
+    expect(await fold.textContent()).toBe('Show all (32 more lines)');
+    await screenshot(page, 'messages-feed-folded');
+    await fold.click();
+    expect(await text.textContent()).toBe(long);
+    expect(await fold.getAttribute('aria-expanded')).toBe('true');
+    await fold.click();
+    expect(await text.textContent()).toBe(long.split('\n').slice(0, 8).join('\n'));
   }, 90_000);
 });
 

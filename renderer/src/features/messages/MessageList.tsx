@@ -1,9 +1,10 @@
-import { memo, useEffect, useRef, type RefObject } from 'react';
+import { memo, useEffect, useRef, useState, type RefObject } from 'react';
 import type { CouncilMessage } from '../../../../shared/council';
 import { SUPERVISOR } from '../../../../shared/council';
 import { Relative } from '../../components/TimeSince';
 import { openSession } from '../../app/navigation';
 import { deliveryLabel, deliverySummary, party } from '../../models/messages-model';
+import { messagePreview } from '../../models/message-preview';
 
 /**
  * Messages, newest last: who → whom, when, how its delivery stands (each session's, in the
@@ -90,7 +91,7 @@ const MessageItem = memo(function MessageItem({ message: m, tasks, self, fresh }
           <Relative at={m.at} />
         </span>
       </div>
-      <p className="message-text">{m.text}</p>
+      <MessageText id={m.id} text={m.text} />
       {detail.length > 1 ? (
         <ul className="message-deliveries">
           {detail.map((d) => {
@@ -106,6 +107,23 @@ const MessageItem = memo(function MessageItem({ message: m, tasks, self, fresh }
     </li>
   );
 });
+
+/** The text, a long one folded to its first lines with a button to show the rest. */
+function MessageText({ id, text }: { id: string; text: string }) {
+  const [open, setOpen] = useState(false);
+  const preview = messagePreview(text);
+  if (preview === null) return <p className="message-text">{text}</p>;
+  return (
+    <>
+      <p className="message-text" data-testid={`message-text-${id}`} data-folded={!open || undefined}>
+        {open ? text : preview.head}
+      </p>
+      <button type="button" className="link-button message-fold" data-testid={`message-fold-${id}`} aria-expanded={open} onClick={() => setOpen(!open)}>
+        {open ? 'Show less' : `Show all (${preview.hiddenLines} more line${preview.hiddenLines === 1 ? '' : 's'})`}
+      </button>
+    </>
+  );
+}
 
 function Who({ who, tasks, self }: { who: string; tasks: ReadonlyMap<string, string>; self: string | undefined }) {
   if (who === self) return <span className="message-party">this session</span>;
