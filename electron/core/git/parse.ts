@@ -42,6 +42,9 @@ export function parseWorktreeList(output: string): WorktreeEntry[] {
     else if (key === 'prunable') current.prunable = true;
   }
   if (current) entries.push(current);
+  // git always lists the main worktree: an empty list is a lost answer, never "no worktrees" (which
+  // the crash repair would read as every session's worktree gone).
+  if (entries.length === 0) throw new CouncilError('git-failed', `git worktree list printed ${JSON.stringify(output.slice(0, 80))}, not even the main worktree`);
   return entries;
 }
 
@@ -149,6 +152,13 @@ export function parseLeftRight(output: string): [number, number] {
 /** A count git printed: digits only (an empty answer is not 0). */
 export function isCount(text: string | undefined): text is string {
   return text !== undefined && /^\d+$/.test(text);
+}
+
+/** One object id git printed (rev-parse --verify): 40 or 64 hex digits; an empty or garbled answer throws. */
+export function parseObjectId(output: string, what: string): string {
+  const text = output.trim();
+  if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(text)) throw new CouncilError('git-failed', `git ${what} printed ${JSON.stringify(output.slice(0, 80))}, not an object id`);
+  return text;
 }
 
 /** One count git printed (rev-list --count, cat-file -s); an empty or garbled answer throws. */

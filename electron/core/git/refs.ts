@@ -2,6 +2,7 @@ import { readFileSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { CouncilError } from '../errors';
 import { git } from './git';
+import { parseObjectId } from './parse';
 
 /** The branch the main checkout is on (read from its HEAD file), or null when detached. */
 export function currentBranch(commonDir: string): string | null {
@@ -65,7 +66,7 @@ export function readBranchCommit(commonDir: string, branch: string): string | nu
 /** The commit a ref points at, or null when it does not exist. */
 export async function resolveCommit(cwd: string, ref: string): Promise<string | null> {
   const out = await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], { cwd, okExitCodes: [1, 128] });
-  return out.exitCode === 0 ? out.stdout.trim() : null;
+  return out.exitCode === 0 ? parseObjectId(out.stdout, `rev-parse ${ref}`) : null;
 }
 
 export const branchRef = (branch: string): string => `refs/heads/${branch}`;
@@ -87,18 +88,18 @@ export async function branchCommit(commonDir: string, cwd: string, branch: strin
 
 /** The commit HEAD is on (fails when HEAD is unborn). */
 export async function headCommit(cwd: string): Promise<string> {
-  return (await git(['rev-parse', '--verify', 'HEAD'], { cwd })).stdout.trim();
+  return parseObjectId((await git(['rev-parse', '--verify', 'HEAD'], { cwd })).stdout, 'rev-parse HEAD');
 }
 
 /** A commit's first parent, or null when it has none (or is unknown). */
 export async function firstParent(cwd: string, commit: string): Promise<string | null> {
   const out = await git(['rev-parse', '--verify', '--quiet', `${commit}^1`], { cwd, okExitCodes: [1, 128] });
-  return out.exitCode === 0 ? out.stdout.trim() : null;
+  return out.exitCode === 0 ? parseObjectId(out.stdout, `rev-parse ${commit}^1`) : null;
 }
 
 /** The tree of a commit. */
 export async function treeOf(cwd: string, commit: string): Promise<string> {
-  return (await git(['rev-parse', '--verify', `${commit}^{tree}`], { cwd })).stdout.trim();
+  return parseObjectId((await git(['rev-parse', '--verify', `${commit}^{tree}`], { cwd })).stdout, `rev-parse ${commit}^{tree}`);
 }
 
 /** The full name of the branch HEAD is on (refs/heads/…), or null when detached. */
@@ -109,7 +110,9 @@ export async function symbolicHead(cwd: string): Promise<string | null> {
 
 /** The git dir of the worktree at `cwd`, asked of git. */
 export async function absoluteGitDir(cwd: string): Promise<string> {
-  return (await git(['rev-parse', '--absolute-git-dir'], { cwd })).stdout.trim();
+  const dir = (await git(['rev-parse', '--absolute-git-dir'], { cwd })).stdout.trim();
+  if (!path.isAbsolute(dir)) throw new CouncilError('git-failed', `git rev-parse --absolute-git-dir printed ${JSON.stringify(dir.slice(0, 80))} in ${cwd}, not a folder`);
+  return dir;
 }
 
 /** `git for-each-ref --format=<format> <pattern>`: one line per ref. */

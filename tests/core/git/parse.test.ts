@@ -14,6 +14,7 @@ import {
   parseStagedEntries,
   parseStatusV2,
   parseWorktreeList,
+  parseObjectId,
 } from '../../../electron/core/git/parse';
 import { gitSync, makeRepo, tempDir } from '../../helpers/repo';
 
@@ -41,6 +42,12 @@ describe('git output parsers, on output from real git', () => {
     expect(byName.get('with space')?.head).toMatch(/^[0-9a-f]{40}$/);
     expect(byName.get('detached')).toMatchObject({ branch: null, detached: true, locked: true });
     expect(byName.get('gone')).toMatchObject({ prunable: true, locked: false });
+    // An empty answer (a lost one: git always lists the main worktree) is an error, not "none".
+    expect(() => parseWorktreeList('')).toThrow('git worktree list printed "", not even the main worktree');
+    expect(() => parseObjectId('', 'rev-parse HEAD')).toThrow('git rev-parse HEAD printed "", not an object id');
+    expect(() => parseObjectId('HEAD\n', 'rev-parse HEAD')).toThrow('not an object id');
+    expect(parseObjectId(`${'a'.repeat(40)}\n`, 'x')).toBe('a'.repeat(40));
+    expect(parseObjectId('b'.repeat(64), 'x')).toBe('b'.repeat(64));
   });
 
   it('parses status --porcelain=v2 -z: changed, renamed, untracked, paths with spaces and newlines', () => {
