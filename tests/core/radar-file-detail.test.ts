@@ -61,7 +61,7 @@ describe('the radar by file, on real git', () => {
     expect(a.pairs.map((p) => [p.a, p.b].sort().join(' ')).sort()).toEqual([[s1.id, s2.id], [s1.id, s3.id], [s2.id, s3.id]].map((p) => p.sort().join(' ')).sort());
     // src/b.ts is s4 against main, and only that: no session is blamed for it.
     expect(groups.conflicting[3]!.pairs).toEqual([expect.objectContaining({ a: s4.id, b: 'base', withBase: true, kind: 'content' })]);
-    expect(radarSummary(result)).toBe('4 files would conflict between 4 sessions; 1 session would conflict with main, which moved since it started');
+    expect(radarSummary(result)).toBe('3 files would conflict between 4 sessions; 1 session would conflict with main in 1 file: main moved since it started');
     expect(groups.quiet).toEqual([]);
   });
 

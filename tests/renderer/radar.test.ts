@@ -137,12 +137,12 @@ describe('the radar by file', () => {
   });
 
   it('says what it found in plain words, a conflict with the base as one', () => {
-    expect(radarSummary(sample)).toBe('3 files would conflict between 2 sessions; 1 session would conflict with main, which moved since it started');
+    expect(radarSummary(sample)).toBe('2 files would conflict between 2 sessions; 1 session would conflict with main in 1 file: main moved since it started');
     expect(radarSummary(radar([]))).toBe('No conflict predicted: no two sessions change the same files');
     const sharing = sample.pairs.filter((pair) => pair.conflicts.length === 0);
     expect(radarSummary(radar(sharing))).toBe('No conflict predicted; 1 file is changed by more than one side but should merge cleanly');
     expect(radarSummary(radar(sample.pairs.slice(0, 1)))).toBe('2 files would conflict between 2 sessions');
-    expect(radarSummary(radar(sample.pairs.slice(1, 2)))).toBe('1 file would conflict: 1 session would conflict with main, which moved since it started');
+    expect(radarSummary(radar(sample.pairs.slice(1, 2)))).toBe('1 session would conflict with main in 1 file: main moved since it started');
     expect(radarSummary(sample, 'aa11')).toBe('No conflict predicted; 1 file is changed by more than one side but should merge cleanly');
   });
 

@@ -124,9 +124,10 @@ export function computeFacts(radar: Radar): string {
 }
 
 /**
- * What the radar found, in plain words: "3 files would conflict between 4 sessions; 1 session
- * would conflict with main, which moved since it started". A conflict with the base is told as
- * one: no other session is blamed for it. (How it was computed is computeFacts, shown small.)
+ * What the radar found, in plain words: "2 files would conflict between 4 sessions; 1 session
+ * would conflict with main in 1 file: main moved since it started". A conflict with the base is
+ * told as one: no other session is blamed for it, nor is its file counted among the sessions'.
+ * (How it was computed is computeFacts, in the tooltip of "checked".)
  */
 export function radarSummary(radar: Radar, focus: string | null = null): string {
   const groups = groupByFile(radar, focus);
@@ -137,12 +138,17 @@ export function radarSummary(radar: Radar, focus: string | null = null): string 
     return `No conflict predicted; ${plural(shared, 'file')} ${shared === 1 ? 'is' : 'are'} changed by more than one side but should merge cleanly`;
   }
   const betweenSessions = new Set(groups.conflicting.flatMap((row) => row.pairs.filter((p) => !p.withBase).flatMap((p) => [p.a, p.b])));
+  const sessionFiles = groups.conflicting.filter((row) => row.pairs.some((p) => !p.withBase)).length;
   const againstBase = new Set(groups.conflicting.flatMap((row) => row.againstBase));
-  const files = plural(groups.conflicting.length, 'file');
-  const first = betweenSessions.size > 0 ? `${files} would conflict between ${plural(betweenSessions.size, 'session')}` : `${files} would conflict`;
-  if (againstBase.size === 0) return first;
-  const n = againstBase.size;
-  return `${first}${betweenSessions.size > 0 ? ';' : ':'} ${plural(n, 'session')} would conflict with ${base}, which moved since ${n === 1 ? 'it' : 'they'} started`;
+  const baseFiles = groups.conflicting.filter((row) => row.againstBase.length > 0).length;
+  // Each clause counts its own files: a conflict with the base is never counted as one between sessions.
+  const parts: string[] = [];
+  if (sessionFiles > 0) parts.push(`${plural(sessionFiles, 'file')} would conflict between ${plural(betweenSessions.size, 'session')}`);
+  if (baseFiles > 0) {
+    const n = againstBase.size;
+    parts.push(`${plural(n, 'session')} would conflict with ${base} in ${plural(baseFiles, 'file')}: ${base} moved since ${n === 1 ? 'it' : 'they'} started`);
+  }
+  return parts.join('; ');
 }
 
 /** A conflict's kind as a clause after "and": "changed the same lines". */

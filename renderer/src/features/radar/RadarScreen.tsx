@@ -4,7 +4,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { Relative } from '../../components/TimeSince';
 import { Unavailable } from '../../components/Unavailable';
 import { useStore } from '../../lib/create-store';
-import { plural } from '../../lib/format';
+import { capitalize, plural } from '../../lib/format';
 import { sessionsStore } from '../../app/stores/sessions-store';
 import { MergeButton } from '../queue/SessionMergeControls';
 import { computeFacts, radarSummary, groupByFile } from '../../models/radar-model';
@@ -68,12 +68,9 @@ export function RadarScreen({ focus }: { focus: string | null }) {
             <span data-testid="radar-summary" className="radar-summary">
               {radarSummary(radar, focus)}.
             </span>{' '}
-            <span className="muted">
+            {/* How it was computed (pairs recomputed, time) is for the curious: in the tooltip, not in the sentence. */}
+            <span className="muted" data-testid="radar-checked" title={capitalize(computeFacts(radar))}>
               Compared with <span className="mono">{radar.base.branch}</span> at <span className="mono">{radar.base.commit.slice(0, 7)}</span>, checked <Relative at={radar.computedAt} />
-              <span className="radar-timing" data-testid="radar-timing">
-                {' '}
-                · {computeFacts(radar)}
-              </span>
             </span>
           </p>
           <ErrorMessage message={error !== null ? `Could not refresh the radar: ${error}` : null} testId="radar-error" />
