@@ -137,7 +137,13 @@ describe.skipIf(unavailable !== null)('merging from the app', () => {
     expect(await entryOf(plain).locator('[data-testid^="queue-resolve-"]').count()).toBe(0);
     expect(await entryOf(plain).locator('[data-testid^="queue-retry-"]').count()).toBe(1);
     expect(await entryOf(agented).locator('[data-testid^="queue-resolve-"]').count()).toBe(1);
+    // Without an agent, the entry says what to do instead, and leads to the session.
+    expect(await entryOf(plain).locator('[data-testid^="queue-no-agent-"]').textContent()).toContain('No agent in this session to resolve them. Open the session and use Update from base…');
+    expect(await entryOf(agented).locator('[data-testid^="queue-no-agent-"]').count()).toBe(0);
     await screenshot(page, 'queue-parked-resolve');
+    await entryOf(plain).locator('[data-testid^="queue-open-session-"]').click();
+    await expect.poll(() => page.evaluate(() => location.hash)).toContain(`#/session/${plain.id}/diff`);
+    await page.getByTestId('nav-queue').click();
 
     expect(cli('session', 'remove', plain.id, '--force').code).toBe(0);
     await expect.poll(() => entryOf(plain).locator(`[data-testid^="queue-session-gone-"]`).count(), { timeout: 15_000 }).toBe(1);

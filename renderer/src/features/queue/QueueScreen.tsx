@@ -430,6 +430,16 @@ const EntryItem = memo(function EntryItem({ repo, entry, focused, onError, posit
               })}
             </ul>
           ) : null}
+          {entry.files.length > 0 && session !== undefined && !session.agent ? (
+            // "Resolve with agent" needs an agent; say what this session can do instead.
+            <p className="queue-hint muted" data-testid={`queue-no-agent-${id}`}>
+              No agent in this session to resolve them.{' '}
+              <button type="button" className="link-button" data-testid={`queue-open-session-${id}`} onClick={() => openSession(entry.sessionId, 'diff')}>
+                Open the session
+              </button>{' '}
+              and use <strong>Update from base…</strong> to bring the base in and resolve the files there (or start an agent with a follow-up), then Retry.
+            </p>
+          ) : null}
         </div>
       ) : null}
 
