@@ -1,0 +1,186 @@
+import { appendFileSync, existsSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { AgentPresetId, AgentRun } from '../../shared/agents';
+import type { Session } from '../../shared/models';
+import { sendFollowUp } from '../../electron/core/agents/follow-up';
+import { AgentManager } from '../../electron/core/agents/manager';
+import { descendants, isAlive } from '../../electron/core/agents/runner/process-tree';
+import { Council } from '../../electron/core/council';
+import { REPO_ROOT } from '../helpers/cli';
+import { proves } from '../helpers/proves';
+import { makeRepo, type TestRepo } from '../helpers/repo';
+import { startModelServer, type ModelServer, type RecordedRequest, type Script } from '../support/model-server/index';
+import { CONTENT, FREE, FREE_CONTENT, loggedHookCalls, requireCli, TARGET, testUser, type PresetCli, type TestUser } from './harness';
+
+// The interactive agents of Codex and opencode, started by the agent manager as the app starts
+// them (their TUI in a pseudo-terminal, the session's task as the first prompt, council's hooks
+// and environment in place), against the scripted model server: the agent works in the session's
+// worktree; a follow-up typed into its terminal the way the app types one (sendFollowUp →
+// typeFollowUp) reaches the model; the model's write lands in the worktree and never in the main
+// checkout; a write to a file another session holds is denied (Codex: its PreToolUse hook) or
+// flagged (opencode: advisory); stopping the session leaves no process of the agent behind.
+// Everything waits on what can be observed (the model server's requests, the screen, the files),
+// never on fixed sleeps.
+
+const TASK = 'Say that you are ready.';
+const FOLLOW_UP = `Now create ${FREE} (and touch ${TARGET} too).`;
+/** Turn 1 (the task) answers in words; turn 2 (the follow-up) writes the held file, then the free one. */
+const SCRIPT: Script = [{ text: 'Ready when you are.' }, { write: { path: TARGET, content: CONTENT } }, { write: { path: FREE, content: FREE_CONTENT } }, { text: `Done: wrote ${FREE}.` }];
+
+let server: ModelServer | null = null;
+let manager: AgentManager | null = null;
+afterEach(async () => {
+  await manager?.stopAll();
+  manager = null;
+  await server?.close();
+  server = null;
+});
+
+beforeAll(() => {
+  // The hooks run this checkout's CLI bundle.
+  process.env.COUNCIL_CLI = path.join(REPO_ROOT, 'out', 'cli', 'council.cjs');
+});
+
+/** Everything readable in a request body, flattened (prompts sit in differently shaped JSON per protocol). */
+function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(textOf).join('\n');
+  if (value && typeof value === 'object') return Object.values(value).map(textOf).join('\n');
+  return '';
+}
+
+async function until(what: string, check: () => boolean, detail: () => string, ms = 120_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms / 1000} s waiting for ${what}\n${detail()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The visible text of a terminal stream: escape sequences dropped, so words can be looked for. */
+function plain(screen: string): string {
+  // eslint-disable-next-line no-control-regex
+  return screen.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, ' ').replace(/\x1b\][^\x07\x1b]*(\x07|\x1b\\)/g, '').replace(/\x1b[()][0-9A-B]/g, '');
+}
+
+/** The working folder of a live process (Linux /proc), or null when it is gone. */
+function cwdOf(pid: number): string | null {
+  try {
+    return readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    return null;
+  }
+}
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}
+
+interface Interactive {
+  repo: TestRepo;
+  council: Council;
+  holder: Session;
+  me: Session;
+  user: TestUser;
+  hookLog: string;
+  run: AgentRun;
+  screen(): string;
+}
+
+/** A repository with a peer holding TARGET, and a session for `cli` whose agent the manager starts interactively. */
+async function startInteractive(cli: PresetCli & AgentPresetId, prepare: (user: TestUser, me: Session, repo: TestRepo) => void = () => {}): Promise<Interactive> {
+  requireCli(cli);
+  server = await startModelServer(SCRIPT);
+  const repo = makeRepo();
+  const council = Council.open(repo.root);
+  await council.ws.updateSettings({ agents: { [cli]: { path: path.join(REPO_ROOT, 'node_modules', '.bin', cli) } } });
+  const user = testUser(cli, server.url);
+  const hookLog = path.join(user.home, 'hook-calls.jsonl');
+  user.env.COUNCIL_HOOK_LOG = hookLog;
+  const [holder] = (await council.createSessions({ task: 'add auth', agent: 'codex' })) as [Session];
+  await council.locks.acquire(TARGET, holder.id, { cwd: repo.root });
+  const [me] = (await council.createSessions({ task: TASK, agent: cli })) as [Session];
+  prepare(user, me, repo);
+  manager = new AgentManager(council, { env: { ...user.env, TERM: 'xterm-256color' }, userHome: user.home, stopGraceMs: 1000 });
+  let screen = '';
+  manager.attach(me.id, (_run, chunk) => (screen += chunk.data));
+  const run = await manager.start(me.id, { mode: 'interactive' });
+  return { repo, council, holder, me, user, hookLog, run, screen: () => screen };
+}
+
+const turns = (): RecordedRequest[] => (server?.requests ?? []).filter((r) => r.kind === 'turn');
+
+/**
+ * The shared part of the proof, once the agent's TUI is up: it works in the worktree; its first
+ * turn (the task) is answered; the follow-up, typed into its terminal as the app types one, reaches
+ * the model; the model's write of the free file lands in the worktree only; the write of the held
+ * file does not land (enforced) or is flagged (advisory); stop leaves no process behind.
+ */
+async function proveInteractive(s: Interactive, cli: AgentPresetId, options: { turnEnded: () => boolean; heldFile: 'denied' | 'flagged' }): Promise<void> {
+  const detail = () => `screen:\n${plain(s.screen()).slice(-3000)}\nrequests: ${(server?.requests ?? []).map((r) => `${r.kind} ${r.url} ${r.answered?.kind ?? ''}`).join(', ')}\nerrors: ${server?.errors.join('; ')}`;
+  const pid = s.run.pid as number;
+  expect(s.run).toMatchObject({ mode: 'interactive', preset: cli, state: 'running' });
+
+  // 1. The task, given as its first prompt, reaches the model from the session's worktree.
+  await until('the first model turn', () => turns().length >= 1, detail);
+  expect(textOf(turns()[0]!.body)).toContain(TASK);
+  expect(cwdOf(pid)).toBe(realpathSync(s.me.worktreePath));
+  const tree = await descendants(pid);
+  for (const child of tree) expect([realpathSync(s.me.worktreePath), null], `${child} ${commandLine(child)}`).toContain(cwdOf(child));
+  await until('the first turn to end', () => options.turnEnded() && plain(s.screen()).includes('Ready when you are.'), detail);
+
+  // 2. The follow-up, typed into its terminal by the app's delivery, is the next prompt the model gets.
+  const sent = await sendFollowUp(manager!, s.me.id, FOLLOW_UP);
+  expect(sent.delivered).toBe('terminal');
+  await until('the follow-up at the model', () => turns().some((t) => textOf(t.body).includes(FOLLOW_UP)), detail);
+  expect(textOf(turns()[0]!.body)).not.toContain(FOLLOW_UP);
+
+  // 3. The model writes the held file, then the free one: the free one lands in the worktree.
+  const free = path.join(s.me.worktreePath, FREE);
+  await until(`${FREE} in the worktree`, () => existsSync(free), detail);
+  await until('the end of the script', () => turns().some((t) => t.answered?.kind === 'text' && t.answered.text.startsWith('Done')), detail);
+  expect(readFileSync(free, 'utf8')).toBe(FREE_CONTENT);
+  // Never in the main checkout.
+  expect(existsSync(path.join(s.repo.root, FREE))).toBe(false);
+  expect(existsSync(path.join(s.repo.root, TARGET))).toBe(false);
+  expect(server!.errors).toEqual([]);
+
+  // 4. The held file.
+  const held = path.join(s.me.worktreePath, TARGET);
+  const holderLock = await s.council.locks.who(TARGET, { cwd: s.repo.root });
+  expect(holderLock).toMatchObject({ sessionId: s.holder.id });
+  if (options.heldFile === 'denied') {
+    expect(existsSync(held)).toBe(false);
+    const denial = server!.toolResults().find((r) => r.text.includes(`${TARGET} is being edited by session ${s.holder.id}`));
+    expect(denial, JSON.stringify(server!.toolResults())).toBeDefined();
+  } else {
+    // Advisory: no hook could stop it; the watcher flags the clash in the session's context.
+    await until('the clash flagged', () => s.council.context.get(s.me.id).clashes?.some((c) => c.path === TARGET) === true, () => JSON.stringify(s.council.context.get(s.me.id)));
+  }
+
+  // 5. Stop: the agent and everything it started are gone.
+  const before = [pid, ...(await descendants(pid))];
+  const stopped = (await manager!.stop(s.me.id)) as AgentRun;
+  expect(stopped).toMatchObject({ state: 'stopped' });
+  expect(before.filter(isAlive).map((p) => `${p} ${commandLine(p)}`)).toEqual([]);
+}
+
+describe.sequential('interactive Codex and opencode in a PTY, as the app starts them (real CLIs)', () => {
+  it('codex: works in the worktree, takes a typed follow-up, its write lands there, the held file is denied, stop leaves nothing', async () => {
+    // A user who has used Codex in this repository before: they trusted it (Codex asks once per
+    // repository, and a worktree counts as its repository's root) and answered its offer of a newer
+    // model; Codex saved both answers in their config, as here.
+    const s = await startInteractive('codex', (user, _me, repo) => {
+      appendFileSync(path.join(user.home, '.codex', 'config.toml'), `[projects.${JSON.stringify(realpathSync(repo.root))}]\ntrust_level = "trusted"\n[notice.model_migrations]\n"gpt-5.5" = "gpt-6-sol"\n`);
+    });
+    const detail = () => `screen:\n${plain(s.screen()).slice(-4000)}\nrequests: ${(server?.requests ?? []).map((r) => `${r.kind} ${r.url} ${r.answered?.kind ?? ''}`).join(', ')}`;
+    // Codex's Stop hook (council's) says when a turn has ended and the TUI waits for the next prompt.
+    await proveInteractive(s, 'codex', { turnEnded: () => loggedHookCalls(s.hookLog).some((c) => c.kind === 'stop'), heldFile: 'denied' });
+    proves('codex', 'interactive');
+  }, 300_000);
+});
