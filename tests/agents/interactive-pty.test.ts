@@ -50,7 +50,7 @@ function textOf(value: unknown): string {
   return '';
 }
 
-async function until(what: string, check: () => boolean, detail: () => string, ms = 120_000): Promise<void> {
+async function until(what: string, check: () => boolean, detail: () => string, ms = 180_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${ms / 1000} s waiting for ${what}\n${detail()}`);
@@ -159,6 +159,8 @@ async function proveInteractive(s: Interactive, cli: AgentPresetId, options: { t
     const denial = server!.toolResults().find((r) => r.text.includes(`${TARGET} is being edited by session ${s.holder.id}`));
     expect(denial, JSON.stringify(server!.toolResults())).toBeDefined();
   } else {
+    // Advisory: the write went through (nothing could stop it), into the worktree only.
+    await until(`${TARGET} in the worktree`, () => existsSync(held), detail);
     // Advisory: no hook could stop it; the watcher flags the clash in the session's context.
     await until('the clash flagged', () => s.council.context.get(s.me.id).clashes?.some((c) => c.path === TARGET) === true, () => JSON.stringify(s.council.context.get(s.me.id)));
   }
@@ -183,4 +185,12 @@ describe.sequential('interactive Codex and opencode in a PTY, as the app starts 
     await proveInteractive(s, 'codex', { turnEnded: () => loggedHookCalls(s.hookLog).some((c) => c.kind === 'stop'), heldFile: 'denied' });
     proves('codex', 'interactive');
   }, 300_000);
+
+  it('opencode: works in the worktree, takes a typed follow-up, its write lands there, the held file is flagged, stop leaves nothing', async () => {
+    const s = await startInteractive('opencode');
+    // opencode has no hooks to say a turn ended; its TUI takes a prompt typed while it is busy too
+    // (it queues it), so the first answer on its screen is enough.
+    await proveInteractive(s, 'opencode', { turnEnded: () => turns().some((t) => t.answered?.kind === 'text'), heldFile: 'flagged' });
+    proves('opencode', 'interactive');
+  }, 600_000);
 });
