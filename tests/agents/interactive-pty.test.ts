@@ -11,6 +11,7 @@ import { REPO_ROOT } from '../helpers/cli';
 import { proves } from '../helpers/proves';
 import { makeRepo, type TestRepo } from '../helpers/repo';
 import { startModelServer, type ModelServer, type RecordedRequest, type Script } from '../support/model-server/index';
+import { type FakeOllama, startFakeOllama } from './fake-ollama';
 import { CONTENT, FREE, FREE_CONTENT, loggedHookCalls, requireCli, TARGET, testUser, type PresetCli, type TestUser } from './harness';
 
 // The interactive agents of Codex and opencode, started by the agent manager as the app starts
@@ -23,6 +24,7 @@ import { CONTENT, FREE, FREE_CONTENT, loggedHookCalls, requireCli, TARGET, testU
 // Everything waits on what can be observed (the model server's requests, the screen, the files),
 // never on fixed sleeps.
 
+const REPL_AGENT = path.join(REPO_ROOT, 'tests', 'agents', 'fixtures', 'repl-agent.mjs');
 const TASK = 'Say that you are ready.';
 const FOLLOW_UP = `Now create ${FREE} (and touch ${TARGET} too).`;
 /** Turn 1 (the task) answers in words; turn 2 (the follow-up) writes the held file, then the free one. */
@@ -92,25 +94,45 @@ interface Interactive {
   screen(): string;
 }
 
-/** A repository with a peer holding TARGET, and a session for `cli` whose agent the manager starts interactively. */
-async function startInteractive(cli: PresetCli & AgentPresetId, prepare: (user: TestUser, me: Session, repo: TestRepo) => void = () => {}): Promise<Interactive> {
-  requireCli(cli);
-  server = await startModelServer(SCRIPT);
+/** A repository with a peer holding TARGET, and a session for `preset` whose agent the manager starts interactively. */
+async function startInteractive(
+  preset: AgentPresetId,
+  options: {
+    /** The real CLI (a devDependency, at the settings' path), or the user's own command (custom preset). */
+    cli: PresetCli | { customCommand: (serverUrl: string) => string };
+    script?: Script;
+    settings?: (serverUrl: string) => Promise<Record<string, unknown>> | Record<string, unknown>;
+    prepare?: (user: TestUser, me: Session, repo: TestRepo) => void;
+  },
+): Promise<Interactive> {
+  const cli = options.cli;
+  if (typeof cli === 'string') requireCli(cli);
+  server = await startModelServer(options.script ?? SCRIPT);
   const repo = makeRepo();
   const council = Council.open(repo.root);
-  await council.ws.updateSettings({ agents: { [cli]: { path: path.join(REPO_ROOT, 'node_modules', '.bin', cli) } } });
-  const user = testUser(cli, server.url);
+  const own = options.settings ? await options.settings(server.url) : {};
+  if (typeof cli === 'string') await council.ws.updateSettings({ agents: { [preset]: { path: path.join(REPO_ROOT, 'node_modules', '.bin', cli), ...own } } });
+  else await council.ws.updateSettings({ customCommand: cli.customCommand(server.url), agents: { [preset]: own } });
+  // The custom command's user has no agent CLI of ours set up: Codex's user (an unused config) stands in.
+  const user = testUser(typeof cli === 'string' ? cli : 'codex', server.url);
   const hookLog = path.join(user.home, 'hook-calls.jsonl');
   user.env.COUNCIL_HOOK_LOG = hookLog;
   const [holder] = (await council.createSessions({ task: 'add auth', agent: 'codex' })) as [Session];
   await council.locks.acquire(TARGET, holder.id, { cwd: repo.root });
-  const [me] = (await council.createSessions({ task: TASK, agent: cli })) as [Session];
-  prepare(user, me, repo);
+  const [me] = (await council.createSessions({ task: TASK, agent: preset })) as [Session];
+  options.prepare?.(user, me, repo);
   manager = new AgentManager(council, { env: { ...user.env, TERM: 'xterm-256color' }, userHome: user.home, stopGraceMs: 1000 });
   let screen = '';
   manager.attach(me.id, (_run, chunk) => (screen += chunk.data));
   const run = await manager.start(me.id, { mode: 'interactive' });
   return { repo, council, holder, me, user, hookLog, run, screen: () => screen };
+}
+
+/** A user who has used Codex in this repository before: they trusted it (Codex asks once per
+ * repository, and a worktree counts as its repository's root) and answered its offer of a newer
+ * model; Codex saved both answers in their config, as here. */
+function codexUsedHereBefore(user: TestUser, _me: Session, repo: TestRepo): void {
+  appendFileSync(path.join(user.home, '.codex', 'config.toml'), `[projects.${JSON.stringify(realpathSync(repo.root))}]\ntrust_level = "trusted"\n[notice.model_migrations]\n"gpt-5.5" = "gpt-6-sol"\n`);
 }
 
 const turns = (): RecordedRequest[] => (server?.requests ?? []).filter((r) => r.kind === 'turn');
@@ -156,8 +178,8 @@ async function proveInteractive(s: Interactive, cli: AgentPresetId, options: { t
   expect(holderLock).toMatchObject({ sessionId: s.holder.id });
   if (options.heldFile === 'denied') {
     expect(existsSync(held)).toBe(false);
-    const denial = server!.toolResults().find((r) => r.text.includes(`${TARGET} is being edited by session ${s.holder.id}`));
-    expect(denial, JSON.stringify(server!.toolResults())).toBeDefined();
+    // The lock hook's reason went back to the model.
+    expect(turns().map((t) => JSON.stringify(t.body)).join('\n')).toContain(`${TARGET} is being edited by session ${s.holder.id} (codex: add auth)`);
   } else {
     // Advisory: the write went through (nothing could stop it), into the worktree only.
     await until(`${TARGET} in the worktree`, () => existsSync(held), detail);
@@ -174,23 +196,53 @@ async function proveInteractive(s: Interactive, cli: AgentPresetId, options: { t
 
 describe.sequential('interactive Codex and opencode in a PTY, as the app starts them (real CLIs)', () => {
   it('codex: works in the worktree, takes a typed follow-up, its write lands there, the held file is denied, stop leaves nothing', async () => {
-    // A user who has used Codex in this repository before: they trusted it (Codex asks once per
-    // repository, and a worktree counts as its repository's root) and answered its offer of a newer
-    // model; Codex saved both answers in their config, as here.
-    const s = await startInteractive('codex', (user, _me, repo) => {
-      appendFileSync(path.join(user.home, '.codex', 'config.toml'), `[projects.${JSON.stringify(realpathSync(repo.root))}]\ntrust_level = "trusted"\n[notice.model_migrations]\n"gpt-5.5" = "gpt-6-sol"\n`);
-    });
-    const detail = () => `screen:\n${plain(s.screen()).slice(-4000)}\nrequests: ${(server?.requests ?? []).map((r) => `${r.kind} ${r.url} ${r.answered?.kind ?? ''}`).join(', ')}`;
+    const s = await startInteractive('codex', { cli: 'codex', prepare: codexUsedHereBefore });
     // Codex's Stop hook (council's) says when a turn has ended and the TUI waits for the next prompt.
     await proveInteractive(s, 'codex', { turnEnded: () => loggedHookCalls(s.hookLog).some((c) => c.kind === 'stop'), heldFile: 'denied' });
     proves('codex', 'interactive');
   }, 300_000);
 
   it('opencode: works in the worktree, takes a typed follow-up, its write lands there, the held file is flagged, stop leaves nothing', async () => {
-    const s = await startInteractive('opencode');
+    const s = await startInteractive('opencode', { cli: 'opencode' });
     // opencode has no hooks to say a turn ended; its TUI takes a prompt typed while it is busy too
     // (it queues it), so the first answer on its screen is enough.
     await proveInteractive(s, 'opencode', { turnEnded: () => turns().some((t) => t.answered?.kind === 'text'), heldFile: 'flagged' });
     proves('opencode', 'interactive');
+  }, 600_000);
+
+  it('ollama (Codex --oss): works in the worktree, takes a typed follow-up, its shell write lands there, the held file is denied, stop leaves nothing', async () => {
+    // Codex --oss has no apply_patch: its writes are shell commands (the lock hook reads their files).
+    const script: Script = [{ text: 'Ready when you are.' }, { shell: `printf '%s\\n' 'export const x = 42;' > ${TARGET}` }, { shell: `printf '%s\\n' 'export const y = 7;' > ${FREE}` }, { text: `Done: wrote ${FREE}.` }];
+    let ollama: FakeOllama | null = null;
+    try {
+      const s = await startInteractive('ollama', {
+        cli: 'codex',
+        script,
+        // The user's Ollama (a fake one: its API in front of the scripted model) and the default model.
+        settings: async (serverUrl) => {
+          ollama = await startFakeOllama({ models: ['qwen3-coder:latest'], modelServer: serverUrl });
+          return { host: ollama.url };
+        },
+        prepare: codexUsedHereBefore,
+      });
+      await proveInteractive(s, 'ollama', { turnEnded: () => loggedHookCalls(s.hookLog).some((c) => c.kind === 'stop'), heldFile: 'denied' });
+      expect(turns().map((t) => (t.body as { model?: string }).model)).toContain('qwen3-coder:latest');
+      expect((ollama as FakeOllama | null)?.requests.map((r) => r.path)).not.toContain('/api/pull');
+    } finally {
+      await (ollama as FakeOllama | null)?.close();
+    }
+    proves('ollama', 'interactive');
+  }, 600_000);
+
+  it("custom (a user's own REPL agent): runs in the worktree, takes a typed follow-up, its write lands there, the held file is flagged, stop leaves nothing", async () => {
+    // The user's own agent: a REPL reading lines in its terminal (tests/agents/fixtures/repl-agent.mjs),
+    // the task as its argument, its model server in their environment.
+    const s = await startInteractive('custom', {
+      cli: { customCommand: () => `${JSON.stringify(process.execPath)} ${JSON.stringify(REPL_AGENT)} {task}` },
+      settings: (serverUrl) => ({ env: { REPL_AGENT_BASE_URL: `${serverUrl}/v1` } }),
+    });
+    // Its prompt, drawn again after the answer, says it waits for the next line.
+    await proveInteractive(s, 'custom', { turnEnded: () => /Ready when you are\.[\s\S]*repl> /.test(plain(s.screen())), heldFile: 'flagged' });
+    proves('custom', 'interactive');
   }, 600_000);
 });

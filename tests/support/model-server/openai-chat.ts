@@ -17,6 +17,8 @@ import { type Action, extract, pickTool, type ScriptSource, type ToolResult } fr
  * - Copilot CLI: its system prompt says "Current working directory: <cwd>"; tools `create {path,
  *   file_text}` (the file must not exist), `edit {path, old_str, new_str}`, `view {path}`,
  *   `bash {command, description}`.
+ * - The custom preset's test agent (tests/agents/fixtures/repl-agent.mjs): "You are a REPL agent",
+ *   "Current working directory: <cwd>"; one tool, `write_file {file_path, content}`.
  */
 export function openaiChatHandler(script: ScriptSource): ProtocolHandler {
   const conversation = new Conversation(script, { readBeforeOverwrite: false, canRead: true });
@@ -27,7 +29,7 @@ export function openaiChatHandler(script: ScriptSource): ProtocolHandler {
       const toolResults = newToolResults(messages);
       const tools: string[] = Array.isArray(exchange.body?.tools) ? exchange.body.tools.map((t: { function?: { name?: string } }) => t.function?.name ?? '') : [];
       const system = messages.filter((m) => m.role === 'system').map((m) => textOf(m.content)).join('\n');
-      const main = /^You are Qwen Code\b/.test(system.trimStart()) || /^You are the GitHub Copilot CLI\b/.test(system.trimStart());
+      const main = /^You are (Qwen Code|the GitHub Copilot CLI|a REPL agent)\b/.test(system.trimStart());
       if (tools.length === 0 || !main) {
         reply(exchange, { kind: 'text', text: 'Scripted side answer.' }, tools, '');
         return { protocol: 'openai-chat', kind: 'side', toolResults };
