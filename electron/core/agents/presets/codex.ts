@@ -1,4 +1,5 @@
 import { codexHookArgs } from '../hooks/codex';
+import { codexConfigFile, codexStartupPrompt } from './codex-startup';
 import { codexMcpArgs, councilMcpServer } from '../hooks/mcp';
 import { hookCommandLine } from '../hooks/command';
 import { programPreset, agentEnv, modelArgs, overrideArgs, resolveProgram, resumeId, taskText } from './launch';
@@ -33,6 +34,9 @@ export const codexPreset: AgentPreset = programPreset(SPEC, {
     // Positionals after `--`: [SESSION_ID] [PROMPT].
     const positionals = [...(resume ? [resume] : []), ...(task !== null ? [task] : [])];
     if (positionals.length > 0) args.push('--', ...positionals);
-    return { command, args, env: agentEnv(ctx), cwd: ctx.session.worktreePath, parser: null, lockHook: hookCommandLine(ctx.council, 'pre-tool', 'codex') };
+    const env = agentEnv(ctx);
+    // Its "Trust this folder?" question comes first in a repository it was never trusted in (codex-startup.ts).
+    const startupPrompt = ctx.mode === 'interactive' ? codexStartupPrompt(codexConfigFile(env, ctx.userHome), ctx.session.worktreePath, ctx.repoRoot) : null;
+    return { command, args, env, cwd: ctx.session.worktreePath, parser: null, lockHook: hookCommandLine(ctx.council, 'pre-tool', 'codex'), ...(startupPrompt ? { startupPrompt } : {}) };
   },
 });
