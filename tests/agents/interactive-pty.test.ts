@@ -4,7 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentPresetId, AgentRun } from '../../shared/agents';
 import type { Session } from '../../shared/models';
 import { sendFollowUp } from '../../electron/core/agents/follow-up';
-import { AgentManager } from '../../electron/core/agents/manager';
+import { AgentManager, bracketedPasteAfter } from '../../electron/core/agents/manager';
 import { descendants, isAlive } from '../../electron/core/agents/runner/process-tree';
 import { Council } from '../../electron/core/council';
 import { REPO_ROOT } from '../helpers/cli';
@@ -156,7 +156,8 @@ async function proveInteractive(s: Interactive, cli: AgentPresetId, options: { t
   for (const child of tree) expect([realpathSync(s.me.worktreePath), null], `${child} ${commandLine(child)}`).toContain(cwdOf(child));
   await until('the first turn to end', () => options.turnEnded() && plain(s.screen()).includes('Ready when you are.'), detail);
 
-  // 2. The follow-up, typed into its terminal by the app's delivery, is the next prompt the model gets.
+  // 2. The follow-up, typed into its terminal by the app's delivery, is the next prompt the model gets
+  // (pasted, when the program asked for bracketed paste: Codex does).
   const sent = await sendFollowUp(manager!, s.me.id, FOLLOW_UP);
   expect(sent.delivered).toBe('terminal');
   await until('the follow-up at the model', () => turns().some((t) => textOf(t.body).includes(FOLLOW_UP)), detail);
@@ -193,6 +194,16 @@ async function proveInteractive(s: Interactive, cli: AgentPresetId, options: { t
   expect(stopped).toMatchObject({ state: 'stopped' });
   expect(before.filter(isAlive).map((p) => `${p} ${commandLine(p)}`)).toEqual([]);
 }
+
+describe('bracketed paste, tracked as a terminal tracks it', () => {
+  it('the last switch in the output wins; output without one leaves it as it was', () => {
+    expect(bracketedPasteAfter('x\x1b[?2004hy', false)).toBe(true);
+    expect(bracketedPasteAfter('\x1b[?2004h…\x1b[?2004l', true)).toBe(false);
+    expect(bracketedPasteAfter('\x1b[?2004l…\x1b[?2004h', false)).toBe(true);
+    expect(bracketedPasteAfter('plain output', true)).toBe(true);
+    expect(bracketedPasteAfter('plain output', false)).toBe(false);
+  });
+});
 
 describe.sequential('interactive Codex and opencode in a PTY, as the app starts them (real CLIs)', () => {
   it('codex: works in the worktree, takes a typed follow-up, its write lands there, the held file is denied, stop leaves nothing', async () => {

@@ -90,10 +90,27 @@ interface LiveRun {
   ownEvents: Set<string>;
   /** Interactive: stops following the events the agent's hooks append. */
   stopEvents: (() => void) | null;
+  /** Interactive: the program turned bracketed paste on (ESC[?2004h) and not off again, as a terminal tracks it. */
+  bracketedPaste?: boolean;
+  /** The end of its output so far: a mode switch split between two chunks is still seen. */
+  outputTail?: string;
+}
+
+const PASTE_ON = '\x1b[?2004h';
+const PASTE_OFF = '\x1b[?2004l';
+
+/** Whether bracketed paste is on after `text` (its last switch wins), or `was` when it has none. */
+export function bracketedPasteAfter(text: string, was: boolean): boolean {
+  const on = text.lastIndexOf(PASTE_ON);
+  const off = text.lastIndexOf(PASTE_OFF);
+  return on === off ? was : on > off;
 }
 
 /** Between a follow-up's text and the Enter that submits it: a TUI that takes a burst of input as a
- * paste would otherwise take the Enter as part of it (a new line in its prompt, not a submit). */
+ * paste would otherwise take the Enter as part of it (a new line in its prompt, not a submit).
+ * A program that asked for bracketed paste gets the text as a paste (typeFollowUp), so no guessing
+ * is left to it (Codex takes an Enter within 120 ms of a burst of keys as a new line; under load
+ * the burst and the Enter arrive together). */
 export const SUBMIT_AFTER_MS = 80;
 
 /** How often a pending start-up prompt's answer is looked for (a small file read). */
@@ -297,6 +314,11 @@ export class AgentManager {
     }
 
     proc.output.subscribe((chunk) => {
+      if (mode === 'interactive') {
+        const text = (live.outputTail ?? '') + chunk.data;
+        live.bracketedPaste = bracketedPasteAfter(text, live.bracketedPaste === true);
+        live.outputTail = text.slice(-(PASTE_ON.length - 1));
+      }
       for (const listener of this.outputListeners.get(session.id) ?? []) listener(live.run, chunk);
     });
     if (mode === 'headless') {
@@ -663,7 +685,10 @@ export class AgentManager {
    */
   async typeFollowUp(ref: string, text: string): Promise<boolean> {
     const id = this.session(ref).id;
-    if (!this.write(id, text)) return false;
+    // Pasted the way a terminal pastes when the program asked for it (its own paste handling, no
+    // key-burst guessing; a new line in the text stays in its prompt), typed as keys otherwise.
+    const paste = this.live.get(id)?.bracketedPaste === true;
+    if (!this.write(id, paste ? `\x1b[200~${text}\x1b[201~` : text)) return false;
     await new Promise((resolve) => setTimeout(resolve, SUBMIT_AFTER_MS));
     return this.write(id, '\r');
   }
