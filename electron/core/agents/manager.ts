@@ -109,8 +109,8 @@ export function bracketedPasteAfter(text: string, was: boolean): boolean {
 /** Between a follow-up's text and the Enter that submits it: a TUI that takes a burst of input as a
  * paste would otherwise take the Enter as part of it (a new line in its prompt, not a submit).
  * A program that asked for bracketed paste gets the text as a paste (typeFollowUp), so no guessing
- * is left to it (Codex takes an Enter within 120 ms of a burst of keys as a new line; under load
- * the burst and the Enter arrive together). */
+ * is left to it (seen with Codex under load: the text and the Enter read as one burst, the Enter
+ * became part of the prompt and the follow-up was never submitted). */
 export const SUBMIT_AFTER_MS = 80;
 
 /** How often a pending start-up prompt's answer is looked for (a small file read). */
