@@ -49,6 +49,8 @@ const mcpApart = {
 };
 await build({ ...common, entryPoints: [path.join(root, 'electron/cli/entry.ts')], outfile: path.join(root, 'out/cli/council.cjs'), plugins: [mcpApart] });
 await build({ ...common, entryPoints: [path.join(root, 'electron/cli/mcp-server.ts')], outfile: path.join(root, 'out/cli/mcp.cjs') });
+// What runs on a host (issue 17): its sessions' agents, snapshots and worktrees (core/hosts/remote-side.ts).
+await build({ ...common, entryPoints: [path.join(root, 'electron/cli/remote.ts')], outfile: path.join(root, 'out/cli/remote.cjs') });
 const hot = await build({ ...common, entryPoints: [path.join(root, 'electron/cli/hot.ts')], outfile: path.join(root, 'out/cli/hot.cjs'), metafile: true });
 writeFileSync(path.join(root, 'out/cli/hot.meta.json'), JSON.stringify(hot.metafile));
 // The launcher (bin/council.cjs: the lean entry for the hooks and lock verbs, the V8 code cache)

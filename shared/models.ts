@@ -32,6 +32,12 @@ export const SessionSchema = z.object({
   /** While `creating` or `removing`: the process doing it, and since when. Reconcile leaves such a
    * record alone while that process lives (another process may be creating it right now). */
   busy: z.optional(z.object({ pid: z.int(), since: z.string() })),
+  /**
+   * A session on another machine (issue 17): the host's SSH name, its worktree there and the clone
+   * it belongs to there. `worktreePath` is then the home's read-only mirror of that worktree, synced
+   * from the host's snapshots, which every reader at home (diff, radar, queue) reads as usual.
+   */
+  host: z.optional(z.object({ name: nonEmpty(), path: nonEmpty(), repo: nonEmpty() })),
 });
 export type Session = z.infer<typeof SessionSchema>;
 

@@ -71,6 +71,10 @@ function session(value: unknown, at: string): Session {
     if (typeof busy.pid !== 'number' || !Number.isSafeInteger(busy.pid)) fail(`${at}.busy.pid`, 'expected an integer');
     out.busy = { pid: busy.pid as number, since: string(busy.since, `${at}.busy.since`) };
   }
+  if (s.host !== undefined) {
+    const host = object(s.host, `${at}.host`);
+    out.host = { name: nonEmpty(host.name, `${at}.host.name`), path: nonEmpty(host.path, `${at}.host.path`), repo: nonEmpty(host.repo, `${at}.host.repo`) };
+  }
   return out;
 }
 

@@ -77,12 +77,12 @@ const startedNote = (preset: string, ready: number): string => `${preset} starte
  * headless in the background (`--headless`), or checked and then run here, in this terminal —
  * the terminal being this face's own.
  */
-export async function createWithAgent(face: Face, o: { task: string; agent?: string; base?: string; count: number; headless?: boolean; start: boolean }): Promise<void> {
+export async function createWithAgent(face: Face, o: { task: string; agent?: string; base?: string; count: number; headless?: boolean; start: boolean; host?: string }): Promise<void> {
   const { out, call, repo } = face;
   const run = !o.agent || !o.start ? 'no' : o.headless ? 'background' : 'here';
   // More than one interactive agent is the core's refusal; no terminal here is this face's.
   if (run === 'here' && o.count <= 1 && !process.stdin.isTTY) throw invalidInput('an interactive agent needs a terminal; use --headless here (or the app)');
-  const launched = await call('sessions.launch', { repo: repo(), task: o.task, agent: o.agent ?? null, ...(o.base !== undefined ? { base: o.base } : {}), count: o.count, run });
+  const launched = await call('sessions.launch', { repo: repo(), task: o.task, agent: o.agent ?? null, ...(o.base !== undefined ? { base: o.base } : {}), count: o.count, run, ...(o.host !== undefined ? { host: o.host } : {}) });
   const { sessions } = launched;
   const failures = Object.values(launched.setupFailures);
   if (run === 'no') {

@@ -52,13 +52,14 @@ export function sessionCommands(program: Command, door: Door): Command {
     .option('-n, --count <n>', 'how many sessions on this task', '1')
     .option('--headless', 'run the agent in the background with structured output (default: interactive, in this terminal)')
     .option('--no-start', 'with --agent: create the sessions but do not start the agent')
+    .option('--host <name>', 'make the sessions on a host added with `council host add` (the agent runs there, headless)')
     .action(
       door(async (face, options) => {
-        const opts = options as { task: string; agent?: string; base?: string; count: string; headless?: boolean; start: boolean };
+        const opts = options as { task: string; agent?: string; base?: string; count: string; headless?: boolean; start: boolean; host?: string };
         const count = Number(opts.count);
         if (!/^\d+$/.test(opts.count)) throw invalidInput(`--count must be a whole number, not "${opts.count}"`);
         baseOption(opts.base);
-        await createWithAgent(face, { task: opts.task, agent: opts.agent, base: opts.base, count, headless: opts.headless, start: opts.start });
+        await createWithAgent(face, { task: opts.task, agent: opts.agent, base: opts.base, count, headless: opts.headless, start: opts.start, host: opts.host });
       }),
     );
 

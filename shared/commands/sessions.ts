@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { CONTEXT_STATUSES, ChangedFileSchema, FileConflictSchema, FileDiffSchema, RemoveResultSchema, RemovedSessionSchema, SessionContextViewSchema, SessionSchema, SessionStatsSchema, SessionWorkSchema, TaskSummarySchema } from '../models';
 import { RunModeSchema, RunResultSchema } from '../agents';
 import { branch, path, repo, id } from './fields';
+import { HostNameSchema } from './hosts';
 
 /** Sessions (a worktree and branch each) and their shared context. */
 
@@ -23,6 +24,8 @@ export const sessionCommands = {
       count: z.optional(z.int().check(z.gte(1), z.lte(50))),
       /** With an agent preset: how it runs (default interactive). The agent starts at once. */
       mode: z.optional(RunModeSchema),
+      /** An added host (`council host add`): the session's worktree and agent are there (issue 17). */
+      host: z.optional(HostNameSchema),
     }),
     output: z.array(SessionSchema),
   },
@@ -106,6 +109,8 @@ export const sessionCommands = {
       count: z.optional(z.int().check(z.gte(1), z.lte(50))),
       run: z.optional(z.enum(['no', 'here', 'background', 'wait'])),
       concurrency: z.optional(z.int().check(z.gte(1), z.lte(50))),
+      /** An added host: the sessions' worktrees and agents are there (issue 17). */
+      host: z.optional(HostNameSchema),
     }),
     output: z.object({
       sessions: z.array(SessionSchema),

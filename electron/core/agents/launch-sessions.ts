@@ -22,6 +22,8 @@ export interface LaunchOptions {
   startAgent?: boolean;
   /** Each line the setup command prints, per session. */
   onSetupOutput?: (sessionId: string, text: string) => void;
+  /** An added host: the sessions are made there (issue 17). */
+  host?: string;
 }
 
 export async function bootstrapSession(manager: AgentManager, session: Session, onOutput?: (text: string) => void): Promise<void> {
@@ -75,11 +77,13 @@ export async function requireLaunchable(manager: AgentManager, presetId: string)
 export async function createAndBootstrap(manager: AgentManager, options: LaunchOptions): Promise<{ sessions: Session[]; setupFailures: Map<string, string> }> {
   // An unknown preset, or one that cannot start here, is refused before anything is created.
   if (options.agent) presetFor(options.agent);
-  if (options.agent && options.startAgent) await requireLaunchable(manager, options.agent);
-  const sessions = await manager.council.createSessions({ task: options.task, agent: options.agent, base: options.base, count: options.count ?? 1 });
+  // On a host, the agent's program is the host's: it is found there when it starts.
+  if (options.agent && options.startAgent && !options.host) await requireLaunchable(manager, options.agent);
+  const sessions = await manager.council.createSessions({ task: options.task, agent: options.agent, base: options.base, count: options.count ?? 1, ...(options.host ? { host: options.host } : {}) });
   const setupFailures = new Map<string, string>();
   await Promise.all(
-    sessions.map((session) =>
+    // A remote session's folder at home is a mirror of the host's: nothing is set up in it (issue 17).
+    sessions.filter((session) => !session.host).map((session) =>
       bootstrapSession(manager, session, (text) => options.onSetupOutput?.(session.id, text)).catch((err: Error) => {
         setupFailures.set(session.id, err.message);
       }),

@@ -51,7 +51,7 @@ const PASS_THROUGH = [
 ] as const;
 
 /** Variables we set ourselves on some calls (through `GitCall.env`). */
-const OWN = ['GIT_INDEX_FILE', 'GIT_TERMINAL_PROMPT', 'GIT_OPTIONAL_LOCKS', 'GIT_MERGE_AUTOEDIT', 'LC_ALL'] as const;
+const OWN = ['GIT_INDEX_FILE', 'GIT_SSH_VARIANT', 'GIT_TERMINAL_PROMPT', 'GIT_OPTIONAL_LOCKS', 'GIT_MERGE_AUTOEDIT', 'LC_ALL'] as const;
 
 /** Never handed to git: we never want an editor or a pager to start (every call is non-interactive). */
 const DROPPED = new Set(['EDITOR', 'VISUAL', 'PAGER', 'SSH_ASKPASS', 'PREFIX']);

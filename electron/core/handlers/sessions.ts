@@ -30,10 +30,10 @@ function cards(council: Council): SessionCard[] {
 export function sessionHandlers({ repos, background }: HandlerDeps) {
   return {
     'sessions.list': async ({ repo }) => cards(await repos.open(repo)),
-    'sessions.create': async ({ repo, task, agent, base, count, mode }) => {
+    'sessions.create': async ({ repo, task, agent, base, count, mode, host }) => {
       const council = await repos.open(repo);
       const manager = await council.agents();
-      const { sessions, setupFailures } = await createAndBootstrap(manager, { task, agent: agent ?? null, base, count, startAgent: Boolean(agent) });
+      const { sessions, setupFailures } = await createAndBootstrap(manager, { task, agent: agent ?? null, base, count, startAgent: Boolean(agent), host });
       if (!agent) return sessions;
       // Started in the background: the dialog closes at once, each card follows its run.
       for (const s of sessions) {
@@ -44,14 +44,15 @@ export function sessionHandlers({ repos, background }: HandlerDeps) {
       }
       return sessions;
     },
-    'sessions.launch': async ({ repo, task, agent, base, count, run = 'no', concurrency }, ctx) => {
+    'sessions.launch': async ({ repo, task, agent, base, count, run = 'no', concurrency, host }, ctx) => {
       const council = await repos.open(repo);
       if (run !== 'no' && (agent === undefined || agent === null)) throw invalidInput(`run "${run}" needs an agent: name its preset`);
       if (run === 'here' && (count ?? 1) > 1) throw invalidInput('interactive agents run one per terminal: use --headless for --count above 1 (or the app, which shows each terminal)');
       // An agent named as "" is no preset (refused, naming the presets), not "no agent".
       const preset = agent === undefined || agent === null ? null : presetFor(agent).id;
       const manager = await council.agents();
-      const { sessions, setupFailures } = await createAndBootstrap(manager, { task, agent: preset, base, count, startAgent: run !== 'no' });
+      if (host && run === 'here') throw invalidInput(`an agent on ${host} runs headless for now: use --headless (or --no-start)`);
+      const { sessions, setupFailures } = await createAndBootstrap(manager, { task, agent: preset, base, count, startAgent: run !== 'no', host });
       const ready = sessions.filter((s) => !setupFailures.has(s.id)).map((s) => s.id);
       const settings = council.ws.settings();
       let results: RunResult[] | null = null;

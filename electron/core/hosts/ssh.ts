@@ -23,6 +23,11 @@ export interface SshOptions {
   /** Written to the remote command's stdin, then closed. */
   stdin?: string;
   env?: NodeJS.ProcessEnv;
+  /**
+   * A ControlMaster socket (hosts/control.ts): the first ssh to the host opens the connection and
+   * keeps it (ControlPersist), later ones ride it without a new handshake.
+   */
+  controlPath?: string | null;
 }
 
 export interface SshResult {
@@ -33,6 +38,9 @@ export interface SshResult {
 
 /** Why an ssh connection failed, as `details.problem` of the error. */
 export type SshProblem = 'refused' | 'unreachable' | 'unknown-name' | 'key-refused' | 'host-key' | 'timeout' | 'no-ssh' | 'ssh-failed';
+
+/** How long an idle ControlMaster connection is kept after its last use. */
+export const CONTROL_PERSIST_SECONDS = 120;
 
 /** A word for a POSIX shell (the remote login shell, or `sh`): single-quoted, quotes escaped. */
 export function posixQuote(word: string): string {
@@ -54,6 +62,7 @@ export function sshArgs(host: string, remote: readonly string[], options: SshOpt
     '-o', `ConnectTimeout=${options.connectTimeoutSeconds ?? defaultConnectTimeout(env)}`,
     '-o', 'ServerAliveInterval=10',
     '-o', 'ServerAliveCountMax=3',
+    ...(options.controlPath ? ['-o', 'ControlMaster=auto', '-o', `ControlPath=${options.controlPath}`, '-o', `ControlPersist=${CONTROL_PERSIST_SECONDS}`] : []),
     '-T',
     '--',
     host,

@@ -9,6 +9,7 @@ import type { Workspace } from '../workspace';
 import { writeInitialContext } from '../context/context';
 import { clearHalfMadeWorktree, dropLockOfUnfinishedBranch } from './half-made';
 import { newSessionIds, sessionBranch, taskSlug } from './naming';
+import { createOnHost, hostFor, remotePlaces, removeOnHost, type HostContext } from '../hosts/remote-session';
 
 export interface CreateSessionOptions {
   task: string;
@@ -17,6 +18,8 @@ export interface CreateSessionOptions {
   base?: string;
   /** How many sessions on the same task (default 1). */
   count?: number;
+  /** An added host (issue 17): the work happens there, in a worktree of the host's clone. */
+  host?: string;
 }
 
 export const TASK_MAX_LENGTH = 4000;
@@ -52,7 +55,7 @@ async function resolveBase(ws: Workspace, requested: string | undefined): Promis
 
 /** Creates one session: registry entry first (as `creating`), then git, then `ready`. A process
  * killed in between leaves a `creating` record that reconcile finishes or rolls back. */
-async function createOne(ws: Workspace, task: string, agent: string | null, base: { branch: string; commit: string }): Promise<Session> {
+async function createOne(ws: Workspace, task: string, agent: string | null, base: { branch: string; commit: string }, host: HostContext | null): Promise<Session> {
   const slug = taskSlug(task);
   const [root, candidates] = await Promise.all([ws.worktreeRoot(), newSessionIds(8)]);
   const session = await ws.registry.update((file) => {
@@ -81,10 +84,21 @@ async function createOne(ws: Workspace, task: string, agent: string | null, base
     await rollback(ws, session);
     throw err;
   }
+  let place: Session['host'];
+  if (host) {
+    try {
+      place = await createOnHost(ws, host, session);
+    } catch (err) {
+      // What got made on the host holds no work yet (the base commit only).
+      await removeOnHost(ws, { ...session, host: remotePlaces(ws, host, session) }, null).catch(() => undefined);
+      await rollback(ws, session);
+      throw err;
+    }
+  }
   writeInitialContext(ws.paths, session);
   return ws.registry.update((file) => {
     const { busy: _done, ...made } = session;
-    const ready: Session = { ...made, state: 'ready' };
+    const ready: Session = { ...made, state: 'ready', ...(place ? { host: place } : {}) };
     return { next: { ...file, sessions: { ...file.sessions, [session.id]: ready } }, result: ready };
   });
 }
@@ -93,6 +107,7 @@ async function createOne(ws: Workspace, task: string, agent: string | null, base
  * work yet: the branch still points at the base commit; see half-made.ts), then the registry entry. */
 export async function rollback(ws: Workspace, session: Session): Promise<void> {
   const cwd = ws.repo.mainRoot;
+  if (session.host) await removeOnHost(ws, session, null).catch(() => undefined);
   await withWorktreeAdmin(ws, `roll back session ${session.id}`, async () => {
     await clearHalfMadeWorktree(ws, session);
     dropLockOfUnfinishedBranch(ws, session);
@@ -113,7 +128,9 @@ export async function createSessions(ws: Workspace, options: CreateSessionOption
   const { task, count } = validate(options);
   const base = await resolveBase(ws, options.base);
   const agent = options.agent ?? null;
-  const results = await Promise.allSettled(Array.from({ length: count }, () => createOne(ws, task, agent, base)));
+  // Checked before anything is made: an unknown host, or one without this council's runtime.
+  const host = options.host ? hostFor(options.host) : null;
+  const results = await Promise.allSettled(Array.from({ length: count }, () => createOne(ws, task, agent, base, host)));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
     // All or nothing: a partial batch would leave the caller unsure what exists.

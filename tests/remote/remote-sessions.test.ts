@@ -1,0 +1,94 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CommandOutput } from '../../shared/contract';
+import type { Session } from '../../shared/models';
+import { closeControl, controlPath } from '../../electron/core/hosts/control';
+import { council, councilJson, REPO_ROOT } from '../helpers/cli';
+import { makeRepo, type TestRepo } from '../helpers/repo';
+import { sshdUnavailable, startSshd, type SshServer } from '../helpers/sshd';
+
+/**
+ * Issue 17, second slice: sessions on a host, against a real OpenSSH server (tests/helpers/sshd.ts:
+ * Debian's sshd on 127.0.0.1, logging in a second local user that stands for the remote machine),
+ * through the real `council` CLI as its own process.
+ */
+
+const unavailable = sshdUnavailable();
+if (unavailable) console.warn(`\n⚠ tests/remote/remote-sessions.test.ts is SKIPPED: ${unavailable}\n`);
+
+describe.skipIf(unavailable !== null)('remote sessions over a real OpenSSH server', () => {
+  let server: SshServer;
+  let env: Record<string, string>;
+  let repo: TestRepo;
+
+  beforeAll(async () => {
+    server = await startSshd();
+    env = { COUNCIL_SSH_CONFIG: server.config, COUNCIL_CLI: path.join(REPO_ROOT, 'out', 'cli', 'council.cjs') };
+    process.env.COUNCIL_SSH_CONFIG = server.config;
+    process.env.COUNCIL_CLI = env.COUNCIL_CLI!;
+    repo = makeRepo();
+    const added = councilJson<CommandOutput<'host.add'>>(['host', 'add', 'remote'], { cwd: repo.root, env });
+    if (!added.result.ok) throw new Error(`host add failed: ${added.result.error.message}`);
+  }, 120_000);
+
+  afterAll(async () => {
+    closeControl('remote');
+    await server?.stop();
+  });
+
+  const value = <T>(args: string[]): T => {
+    const done = councilJson<T>(args, { cwd: repo.root, env });
+    if (!done.result.ok) throw new Error(`council ${args.join(' ')} failed (exit ${done.code}): ${done.result.error.message}\n${done.stderr}`);
+    return done.result.value;
+  };
+  /** Runs a command on the host as the remote user (tests only: a command line). */
+  const onHost = (command: string): string => {
+    const ran = server.ssh('remote', command);
+    if (ran.status !== 0) throw new Error(`on the host: ${command} failed (${ran.status}): ${ran.stderr}`);
+    return ran.stdout;
+  };
+
+  it('session create --host makes the worktree on the host, from a clone there, and records where', () => {
+    const [session] = value<Session[]>(['session', 'create', '--task', 'remote work', '--host', 'remote']) as [Session];
+    expect(session.host).toMatchObject({ name: 'remote' });
+    const place = session.host!;
+    expect(place.path.startsWith(path.join(server.home, '.council', 'worktrees') + '/')).toBe(true);
+    expect(place.repo).toMatch(new RegExp(`^${server.home}/\\.council/repos/demo-[0-9a-f]{12}\\.git$`));
+    // On the host, as the remote user: the worktree, on the session's branch at the base commit, owned by that user.
+    const base = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo.root, encoding: 'utf8' }).trim();
+    expect(onHost(`git -C ${place.path} rev-parse --abbrev-ref HEAD`).trim()).toBe(session.branch);
+    expect(onHost(`git -C ${place.path} rev-parse HEAD`).trim()).toBe(base);
+    expect(onHost(`cat ${place.path}/src/a.ts`)).toBe('export const a = 1;\n');
+    expect(statSync(place.path).uid).toBe(statSync(server.home).uid);
+    expect(onHost(`git -C ${place.repo} rev-parse --is-bare-repository`).trim()).toBe('true');
+    // At home: the session is listed like any other, its folder a mirror at the base commit.
+    expect(existsSync(path.join(session.worktreePath, 'src', 'a.ts'))).toBe(true);
+    const listed = value<Session[]>(['session', 'list']);
+    expect(listed.map((s) => s.id)).toContain(session.id);
+    // One connection per host: its ControlMaster socket is in the user's council folder.
+    const socket = controlPath('remote', { ...process.env, ...env });
+    expect(statSync(socket).isSocket()).toBe(true);
+    expect(socket.length).toBeLessThan(104);
+  });
+
+  it('an unknown host, or one that is down: a clear error naming the host and the fix, and no session left', () => {
+    const before = value<Session[]>(['session', 'list']).length;
+    const unknown = council(['session', 'create', '--task', 'x', '--host', 'nowhere'], { cwd: repo.root, env });
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('no host named nowhere is added: add it first with `council host add nowhere`');
+
+    // A host added, then down (its record renamed to the alias of a port nothing listens on).
+    const hosts = value<CommandOutput<'host.list'>>(['host', 'list']);
+    const file = JSON.parse(readFileSync(hosts.file, 'utf8')) as { hosts: { name: string }[] };
+    const copy = { ...file.hosts[0]!, name: 'remote-down' };
+    execFileSync('node', ['-e', `const fs=require('fs');const f=JSON.parse(fs.readFileSync(process.argv[1],'utf8'));f.hosts.push(JSON.parse(process.argv[2]));fs.writeFileSync(process.argv[1],JSON.stringify(f))`, hosts.file, JSON.stringify(copy)]);
+    const down = council(['session', 'create', '--task', 'x', '--host', 'remote-down'], { cwd: repo.root, env });
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain('remote-down refused the connection');
+    expect(down.stderr).toContain('`ssh remote-down true`');
+    expect(value<Session[]>(['session', 'list']).length).toBe(before);
+    expect(execFileSync('git', ['branch', '--list', 'council/*'], { cwd: repo.root, encoding: 'utf8' }).trim().split('\n')).toHaveLength(before);
+  });
+});
