@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandOutput } from '../../shared/contract';
@@ -7,6 +7,11 @@ import type { Session } from '../../shared/models';
 import { closeControl, controlPath } from '../../electron/core/hosts/control';
 import { council, councilJson, REPO_ROOT } from '../helpers/cli';
 import { makeRepo, type TestRepo } from '../helpers/repo';
+import { AgentManager } from '../../electron/core/agents/manager';
+import { Council } from '../../electron/core/council';
+import { reviewDiff } from '../../electron/core/sessions/review-diff';
+import { claudeWrites, useScript, waitUntil } from '../agents/fake-agents';
+import type { AgentEvent, AgentRun } from '../../shared/agents';
 import { sshdUnavailable, startSshd, type SshServer } from '../helpers/sshd';
 
 /**
@@ -91,4 +96,76 @@ describe.skipIf(unavailable !== null)('remote sessions over a real OpenSSH serve
     expect(value<Session[]>(['session', 'list']).length).toBe(before);
     expect(execFileSync('git', ['branch', '--list', 'council/*'], { cwd: repo.root, encoding: 'utf8' }).trim().split('\n')).toHaveLength(before);
   });
+
+  /** Processes of the remote user that are ours: working in, or started from, this server's home (sshd's own aside). */
+  function hostProcesses(): string[] {
+    const pids = onHost('ps -u council-remote -o pid=').split('\n').map((l) => l.trim()).filter(Boolean);
+    const ours: string[] = [];
+    for (const pid of pids) {
+      let cmd = '';
+      let cwd = '';
+      try {
+        cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+        cwd = readlinkSync(`/proc/${pid}/cwd`);
+      } catch {
+        continue; // ended meanwhile
+      }
+      if (cmd.startsWith('sshd') || cmd.startsWith('ps ')) continue;
+      if (cwd.startsWith(server.home) || cmd.includes(server.home)) ours.push(`${pid} ${cmd} (in ${cwd})`);
+    }
+    return ours;
+  }
+
+  const changedAtHome = async (c: Council, id: string): Promise<string[]> => (await reviewDiff(c.ws, c.session(id), { kind: 'base' })).files.map((f) => f.path);
+
+  it('the agent runs on the host: its events are parsed at home, its edit is in diff.get at home', async () => {
+    const c = Council.open(repo.root);
+    await useScript(c, 'claude', claudeWrites('src/remote.ts', 'export const r = 1;\n'));
+    const events: AgentEvent[] = [];
+    const manager = new AgentManager(c, { stopGraceMs: 1000, listener: { event: (_run, e) => events.push(e) } });
+    const [s] = await c.createSessions({ task: 'remote agent', agent: 'claude', host: 'remote' });
+    await manager.start(s!.id, { mode: 'headless' });
+    const ended = (await manager.waitForEnd(s!.id)) as AgentRun;
+    expect(ended, JSON.stringify(ended)).toMatchObject({ state: 'done', exitCode: 0, filesTouched: ['src/remote.ts'], costUsd: 0.0123, agentSessionId: 'fake-session-1' });
+    expect(events.map((e) => e.kind)).toEqual(expect.arrayContaining(['started', 'tool', 'file-changed', 'done']));
+    // Written on the host, by the remote user, in the session's worktree there.
+    const there = path.join(s!.host!.path, 'src', 'remote.ts');
+    expect(onHost(`cat ${there}`)).toBe('export const r = 1;\n');
+    expect(statSync(there).uid).toBe(statSync(server.home).uid);
+    // Seen at home as any session's uncommitted work: diff.get, and the mirror's file.
+    const diff = await reviewDiff(c.ws, c.session(s!.id), { kind: 'base' });
+    expect(diff.files.map((f) => [f.path, f.kind])).toEqual([['src/remote.ts', 'untracked']]);
+    expect(diff.files[0]!.patch).toContain('+export const r = 1;');
+    expect(readFileSync(path.join(s!.worktreePath, 'src', 'remote.ts'), 'utf8')).toBe('export const r = 1;\n');
+    expect(hostProcesses()).toEqual([]);
+  }, 120_000);
+
+  it('an edit on the host shows in diff.get at home while the agent runs; stop leaves no process on the host', async () => {
+    const c = Council.open(repo.root);
+    const script = [
+      { claude: 'init', sessionId: 'fake-long' },
+      { spawnChild: { pidFile: '.grandchild.pid' } },
+      { sleep: 300 },
+      { write: { path: 'src/live.ts', content: 'export const live = 1;\n' } },
+      { sleep: 120_000 },
+    ];
+    await useScript(c, 'claude', script);
+    const manager = new AgentManager(c, { stopGraceMs: 1000 });
+    const [s] = await c.createSessions({ task: 'remote long', agent: 'claude', host: 'remote' });
+    await manager.start(s!.id, { mode: 'headless' });
+    const deadline = Date.now() + 60_000;
+    while (!(await changedAtHome(c, s!.id)).includes('src/live.ts')) {
+      if (Date.now() > deadline) throw new Error(`src/live.ts never showed at home; host processes: ${hostProcesses().join('; ')}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(readFileSync(path.join(s!.worktreePath, 'src', 'live.ts'), 'utf8')).toBe('export const live = 1;\n');
+    // The agent, its grandchild (in a session of its own) and the runtime are there now.
+    const running = hostProcesses();
+    expect(running.some((p) => p.includes('fake-agent.mjs')), running.join('\n')).toBe(true);
+    expect(running.length).toBeGreaterThanOrEqual(3);
+    const stopped = (await manager.stop(s!.id)) as AgentRun;
+    expect(stopped.state).toBe('stopped');
+    await waitUntil(() => hostProcesses().length === 0, `no process of ours on the host (left: ${hostProcesses().join('; ')})`, 15_000);
+    expect(manager.liveRun(s!.id)).toBeNull();
+  }, 120_000);
 });

@@ -24,6 +24,7 @@ import { followRunEvents } from './hooks/run-events';
 import { TerminalSizes } from './runner/terminal-sizes';
 import { Inbox } from './inbox';
 import { InboxDelivery } from './inbox-delivery';
+import { remoteRun, type RemoteRun } from './remote-run';
 
 /**
  * Starts, watches and stops the agents of one repository's sessions, in this process. Every run
@@ -94,6 +95,8 @@ interface LiveRun {
   bracketedPaste?: boolean;
   /** The end of its output so far: a mode switch split between two chunks is still seen. */
   outputTail?: string;
+  /** A remote session's run: the agent is on its host, reached over SSH (remote-run.ts). */
+  remote?: RemoteRun | null;
 }
 
 const PASTE_ON = '\x1b[?2004h';
@@ -213,8 +216,10 @@ export class AgentManager {
       userHome: this.options.userHome ?? os.homedir(),
       resume,
     });
+    // A remote session's agent runs on its host (issue 17), through ssh.
+    const remote = session.host ? remoteRun(this.council.ws, session, launch, userEnv, mode) : null;
     // The lock hook must run before the agent does: a hook that cannot is an "allow" in every CLI.
-    if (launch.lockHook) {
+    if (launch.lockHook && !remote) {
       await checkLockHook({ command: launch.lockHook, env: launch.env, cwd: launch.cwd, files: council.argv, label: `${preset.label} (preset ${preset.id})` });
     }
 
@@ -243,7 +248,7 @@ export class AgentManager {
       denials: 0,
       outputBytes: 0,
     });
-    const parser = mode === 'headless' ? (launch.parser ?? (hasParser(preset.id, settings.agents[preset.id]?.driver) ? createParser(preset.id, { worktree: session.worktreePath, driver: settings.agents[preset.id]?.driver }) : null)) : null;
+    const parser = mode === 'headless' ? (launch.parser ?? (hasParser(preset.id, settings.agents[preset.id]?.driver) ? createParser(preset.id, { worktree: remote?.worktree ?? session.worktreePath, driver: settings.agents[preset.id]?.driver }) : null)) : null;
     let resolveEnded!: (run: AgentRun) => void;
     const live: LiveRun = {
       run,
@@ -259,6 +264,7 @@ export class AgentManager {
       advisory: null,
       ownEvents: new Set(),
       stopEvents: null,
+      remote,
     };
     if ((preset.locksFor?.(settings.agents[preset.id] ?? {}) ?? preset.locks) === 'advisory') {
       live.advisory = new AdvisoryLocks(this.council, session, async (clash) => {
@@ -288,11 +294,12 @@ export class AgentManager {
 
     try {
       live.process = await startAgentProcess({
-        command: launch.command,
-        args: launch.args,
-        cwd: launch.cwd,
-        env: launch.env,
+        command: remote?.command ?? launch.command,
+        args: remote?.args ?? launch.args,
+        cwd: remote ? privateDir : launch.cwd,
+        env: remote ? userEnv : launch.env,
         mode: mode === 'interactive' ? 'pty' : 'pipe',
+        ...(remote ? { stdin: 'pipe' as const } : {}),
         // Headless: the terminal view shows rendered events and stderr, not the raw JSON stream.
         rawOutput: mode === 'interactive',
         ...this.sizes.startSize(session.id),
@@ -306,6 +313,12 @@ export class AgentManager {
       return ended;
     }
     const proc = live.process;
+    if (remote) {
+      remote.onProblem = (text) => {
+        if (!proc.output.isClosed) proc.output.append(`${text}\r\n`);
+      };
+      proc.write(remote.specLine);
+    }
     live.run = await this.patch(live, { state: 'running', pid: proc.pid });
     this.apply(live, { kind: 'started', agentSessionId: null, model: null }, false);
     if (asksFirst) {
@@ -330,6 +343,7 @@ export class AgentManager {
         for (const event of parser.line(line)) this.apply(live, event, true);
       });
       proc.onStderrLine((line) => {
+        if (remote?.handles(line)) return;
         live.stderrGist.push(line);
         if (!proc.output.isClosed) proc.output.append(`${line}\r\n`);
         for (const event of parser?.errorLine?.(line) ?? []) this.apply(live, event, true);
@@ -342,6 +356,8 @@ export class AgentManager {
     void proc.exited.then(async (exit) => {
       if (watchdog) clearTimeout(watchdog);
       for (const event of parser?.end?.() ?? []) this.apply(live, event, true);
+      // The host's last snapshot is home before the run is over.
+      if (remote) await remote.settled();
       const ended = await this.finish(live, exit);
       resolveEnded(ended);
     });
@@ -428,6 +444,14 @@ export class AgentManager {
     if (live) {
       live.stopping = true;
       this.store.requestStop(live.run);
+      if (live.remote && live.process) {
+        // On the host: its runtime stops the agent's tree and sends the last snapshot; ssh is
+        // stopped only if that does not end in time (closing the channel stops the agent too).
+        const grace = this.options.stopGraceMs ?? 3000;
+        live.process.write('stop\n');
+        const ended = await Promise.race([live.ended.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), grace + 5000).unref())]);
+        if (ended) return live.ended;
+      }
       await live.process?.stop({ graceMs: this.options.stopGraceMs ?? 3000 });
       return live.ended;
     }

@@ -1,3 +1,5 @@
+import { readdirSync, rmdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { git } from './git';
 
 /**
@@ -17,12 +19,38 @@ export async function fetchRefs(cwd: string, url: string, refspecs: readonly str
 }
 
 /**
- * Makes the worktree's files those of `tree`, given that they are now those of `shownTree`: files
- * of `shownTree` that `tree` lacks are deleted, the others written. The index is left at `tree`.
+ * Makes the worktree's files those of `tree`, given that they are now those of `shownTree`: only
+ * the paths that differ between the two are written or deleted (a watcher of the folder sees just
+ * those). The index then holds them as staged: `resetIndex` after.
  */
-export async function layTree(cwd: string, shownTree: string, tree: string): Promise<void> {
-  await git(['read-tree', shownTree], { cwd });
-  await git(['read-tree', '-u', '--reset', tree], { cwd });
+export async function layTree(cwd: string, shownTree: string, tree: string): Promise<string[]> {
+  const out = await git(['diff-tree', '-r', '-z', '--no-renames', '--name-status', shownTree, tree], { cwd });
+  const fields = out.stdout.split('\0');
+  const write: string[] = [];
+  const gone: string[] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const status = fields[i] as string;
+    const file = fields[i + 1] as string;
+    if (status === 'D') gone.push(file);
+    else write.push(file);
+  }
+  for (const file of gone) {
+    const full = path.join(cwd, file);
+    rmSync(full, { force: true });
+    // Folders it leaves empty go too, as git would leave them.
+    for (let dir = path.dirname(full); dir.length > cwd.length && dir.startsWith(cwd); dir = path.dirname(dir)) {
+      try {
+        if (readdirSync(dir).length) break;
+        rmdirSync(dir);
+      } catch {
+        break;
+      }
+    }
+  }
+  if (write.length) {
+    await git(['checkout', '--no-overlay', tree, '--pathspec-from-file=-', '--pathspec-file-nul'], { cwd, input: `${write.join('\0')}\0` });
+  }
+  return [...write, ...gone];
 }
 
 /** The index back to HEAD, the files untouched (`git reset` mixed). */
