@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandOutput } from '../../shared/contract';
@@ -102,8 +102,8 @@ describe.skipIf(unavailable !== null)('remote sessions over a real OpenSSH serve
     const pids = onHost('ps -u council-remote -o pid=').split('\n').map((l) => l.trim()).filter(Boolean);
     const ours: string[] = [];
     for (const pid of pids) {
-      let cmd = '';
-      let cwd = '';
+      let cmd: string;
+      let cwd: string;
       try {
         cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
         cwd = readlinkSync(`/proc/${pid}/cwd`);
