@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandOutput } from '../../shared/contract';
 import type { Session } from '../../shared/models';
 import { closeControl, controlPath } from '../../electron/core/hosts/control';
+import { hostsFile } from '../../electron/core/hosts/store';
 import { council, councilJson, REPO_ROOT } from '../helpers/cli';
 import { makeRepo, type TestRepo } from '../helpers/repo';
 import { AgentManager } from '../../electron/core/agents/manager';
@@ -36,6 +37,10 @@ describe.skipIf(unavailable !== null)('remote sessions over a real OpenSSH serve
     repo = makeRepo();
     const added = councilJson<CommandOutput<'host.add'>>(['host', 'add', 'remote'], { cwd: repo.root, env });
     if (!added.result.ok) throw new Error(`host add failed: ${added.result.error.message}`);
+    // A host that was added and is down now: remote's record under the alias of a port nothing listens on.
+    const file = JSON.parse(readFileSync(hostsFile(), 'utf8')) as { version: 1; hosts: { name: string }[] };
+    file.hosts.push({ ...file.hosts[0]!, name: 'remote-down' });
+    writeFileSync(hostsFile(), JSON.stringify(file));
   }, 120_000);
 
   afterAll(async () => {
@@ -84,11 +89,7 @@ describe.skipIf(unavailable !== null)('remote sessions over a real OpenSSH serve
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toContain('no host named nowhere is added: add it first with `council host add nowhere`');
 
-    // A host added, then down (its record renamed to the alias of a port nothing listens on).
-    const hosts = value<CommandOutput<'host.list'>>(['host', 'list']);
-    const file = JSON.parse(readFileSync(hosts.file, 'utf8')) as { hosts: { name: string }[] };
-    const copy = { ...file.hosts[0]!, name: 'remote-down' };
-    execFileSync('node', ['-e', `const fs=require('fs');const f=JSON.parse(fs.readFileSync(process.argv[1],'utf8'));f.hosts.push(JSON.parse(process.argv[2]));fs.writeFileSync(process.argv[1],JSON.stringify(f))`, hosts.file, JSON.stringify(copy)]);
+    // A host added, then down (remote-down: see beforeAll).
     const down = council(['session', 'create', '--task', 'x', '--host', 'remote-down'], { cwd: repo.root, env });
     expect(down.code).toBe(1);
     expect(down.stderr).toContain('remote-down refused the connection');
@@ -167,5 +168,58 @@ describe.skipIf(unavailable !== null)('remote sessions over a real OpenSSH serve
     expect(stopped.state).toBe('stopped');
     await waitUntil(() => hostProcesses().length === 0, `no process of ours on the host (left: ${hostProcesses().join('; ')})`, 15_000);
     expect(manager.liveRun(s!.id)).toBeNull();
+  }, 120_000);
+
+  it("remove fetches the host's work home first (archive ref), then removes the worktree there; a host that cannot be reached: refused, nothing removed", async () => {
+    const c = Council.open(repo.root);
+    const commit = ['git', '-c', 'user.name=Remote', '-c', 'user.email=remote@council.invalid'];
+    await useScript(c, 'claude', [
+      { claude: 'init', sessionId: 'fake-commit' },
+      { write: { path: 'src/committed.ts', content: 'export const c = 1;\n' } },
+      { run: [...commit, 'add', 'src/committed.ts'] },
+      { run: [...commit, 'commit', '-q', '-m', 'remote commit'] },
+      { claude: 'write', path: 'src/loose.ts', content: 'export const loose = 1;\n' },
+      { claude: 'result', text: 'done' },
+    ]);
+    const manager = new AgentManager(c, { stopGraceMs: 1000 });
+    const [s] = await c.createSessions({ task: 'remote to remove', agent: 'claude', host: 'remote' });
+    await manager.start(s!.id, { mode: 'headless' });
+    expect(((await manager.waitForEnd(s!.id)) as AgentRun).state).toBe('done');
+    const place = s!.host!;
+    const hostTip = onHost(`git -C ${place.path} rev-parse HEAD`).trim();
+    // At home: the host's commit is the branch's, its loose file uncommitted work.
+    expect(execFileSync('git', ['rev-parse', s!.branch], { cwd: repo.root, encoding: 'utf8' }).trim()).toBe(hostTip);
+    expect(await changedAtHome(c, s!.id)).toEqual(['src/committed.ts', 'src/loose.ts']);
+
+    // The host gets one more edit after the run (by hand there): removal fetches it first.
+    onHost(`printf 'late\\n' > ${place.path}/late.txt`);
+    const refused = c.removeSession(s!.id);
+    await expect(refused).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('1 unmerged commit and uncommitted changes in 2 files') });
+    expect(onHost(`test -d ${place.path} && echo there`).trim()).toBe('there');
+
+    // A host that cannot be reached: refused with its name, the session and its worktree there kept.
+    await c.ws.registry.update((file) => ({ next: { ...file, sessions: { ...file.sessions, [s!.id]: { ...file.sessions[s!.id]!, host: { ...place, name: 'remote-down' } } } }, result: undefined }));
+    await expect(c.removeSession(s!.id, { force: true })).rejects.toMatchObject({
+      code: 'command-failed',
+      message: expect.stringMatching(/^session [0-9a-f]+'s work is on remote-down, and it could not be fetched from there: nothing was removed .*remote-down refused the connection.*`ssh remote-down true`/),
+    });
+    expect(c.session(s!.id)).toMatchObject({ state: 'ready', host: { name: 'remote-down' } });
+    expect(existsSync(s!.worktreePath)).toBe(true);
+    await c.ws.registry.update((file) => ({ next: { ...file, sessions: { ...file.sessions, [s!.id]: { ...file.sessions[s!.id]!, host: place } } }, result: undefined }));
+
+    const removed = await c.removeSession(s!.id, { force: true });
+    expect(removed.archivedAs).toMatch(/^refs\/council\/archive\//);
+    // The archive holds the host's commit and everything uncommitted there, the late edit included.
+    const show = (file: string) => execFileSync('git', ['show', `${removed.archivedAs}:${file}`], { cwd: repo.root, encoding: 'utf8' });
+    expect(show('src/committed.ts')).toBe('export const c = 1;\n');
+    expect(show('src/loose.ts')).toBe('export const loose = 1;\n');
+    expect(show('late.txt')).toBe('late\n');
+    expect(execFileSync('git', ['rev-parse', `${removed.archivedAs}^1`], { cwd: repo.root, encoding: 'utf8' }).trim()).toBe(hostTip);
+    // On the host: worktree, branch and snapshot ref gone; at home: the session and its folder.
+    expect(onHost(`test -e ${place.path} || echo gone`).trim()).toBe('gone');
+    expect(onHost(`git -C ${place.repo} for-each-ref --format='%(refname)' refs/heads/${s!.branch} refs/council/snapshot/${s!.id}`).trim()).toBe('');
+    expect(existsSync(s!.worktreePath)).toBe(false);
+    expect(c.ws.registry.find(s!.id)).toBeUndefined();
+    expect(hostProcesses()).toEqual([]);
   }, 120_000);
 });

@@ -2,7 +2,8 @@ import { existsSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { Session } from '../../../shared/models';
 import { ContextStore } from '../context/context';
-import { conflict } from '../errors';
+import { conflict, CouncilError } from '../errors';
+import { removeOnHost, syncHome } from '../hosts/remote-session';
 import { snapshotWorktree } from '../git/index-file';
 import { listWorktrees, pruneWorktrees, removeWorktree } from '../git/worktree';
 import { withWorktreeAdmin } from '../git/worktree-admin';
@@ -42,6 +43,17 @@ export async function removeSession(ws: Workspace, idOrPrefix: string, options: 
   // Marked first, so that from now on the session takes no new locks (agents' hooks are refused)
   // while we look at its work.
   await setState(ws, session, 'removing');
+  // A remote session's work is on its host: fetched home first (its folder here then holds it),
+  // or nothing is removed (issue 17).
+  let fromHost: { commit: string; tree: string } | null = null;
+  if (session.host) {
+    try {
+      fromHost = await syncHome(ws, session);
+    } catch (err) {
+      await setState(ws, session, 'ready');
+      throw hostUnreachable(session, err);
+    }
+  }
   const work = await inspectWork(ws, session);
   const hasWork = work.unmergedCommits > 0 || work.uncommitted.length > 0;
   if (hasWork && !options.force) {
@@ -55,12 +67,25 @@ export async function removeSession(ws: Workspace, idOrPrefix: string, options: 
   let archivedCommit: string | null = null;
   if (hasWork) {
     archivedCommit = work.branchTip;
-    if (work.uncommitted.length > 0 && work.worktreeExists) {
+    if (work.uncommitted.length > 0 && fromHost) {
+      // The host's own snapshot: its uncommitted work on top of its HEAD, as fetched.
+      archivedCommit = fromHost.commit;
+    } else if (work.uncommitted.length > 0 && work.worktreeExists) {
       archivedCommit = await snapshotWorktree(session.worktreePath, `council: uncommitted work of session ${session.id} (${session.task}), kept at removal`);
     }
     if (archivedCommit) {
       archivedAs = archiveRef(session.id, new Date());
       await createRef(ws.repo.mainRoot, archivedAs, archivedCommit, `council: archive of session ${session.id}`);
+    }
+  }
+  if (session.host) {
+    // Its work is home (merged, or archived above): the worktree on the host goes first, unless
+    // something changed there since it was fetched.
+    try {
+      await removeOnHost(ws, session, fromHost?.tree ?? null);
+    } catch (err) {
+      await setState(ws, session, 'ready');
+      throw hostUnreachable(session, err);
     }
   }
   await deleteSessionGitState(ws, session, work.branchTip);
@@ -77,6 +102,17 @@ export async function removeSession(ws: Workspace, idOrPrefix: string, options: 
     // the log is a convenience: the removal is done, and its work (if any) is under archivedAs
   }
   return { id: session.id, branch: session.branch, worktreePath: session.worktreePath, archivedAs, archivedCommit, locksReleased };
+}
+
+/** A host that could not be reached (or refused) while removing: nothing was removed, and why. */
+function hostUnreachable(session: Session, err: unknown): Error {
+  if (!(err instanceof CouncilError) || err.code !== 'command-failed') return err as Error;
+  const host = session.host?.name ?? '?';
+  return new CouncilError(
+    'command-failed',
+    `session ${session.id}'s work is on ${host}, and it could not be fetched from there: nothing was removed (its worktree on ${host} may hold the only copy). ${err.message}; then remove it again`,
+    { ...(err.details ?? {}), host, session: session.id },
+  );
 }
 
 async function setState(ws: Workspace, session: Session, state: Session['state']): Promise<void> {
