@@ -58,12 +58,25 @@ export async function resetIndex(cwd: string): Promise<void> {
   await git(['reset', '-q'], { cwd });
 }
 
-/** Sets `ref` to `commit`, whatever it was. */
-export async function setRef(cwd: string, ref: string, commit: string, reason: string): Promise<void> {
-  await git(['update-ref', '-m', reason, ref, commit], { cwd });
-}
-
 /** Deletes `ref` if it exists. */
 export async function dropRef(cwd: string, ref: string): Promise<void> {
   await git(['update-ref', '-d', ref], { cwd, okExitCodes: [1, 128] });
+}
+
+/** Several revisions at once, in order; null when one of them does not exist. */
+export async function revParseAll(cwd: string, revs: readonly string[]): Promise<string[] | null> {
+  const out = await git(['rev-parse', ...revs], { cwd, okExitCodes: [128] });
+  return out.exitCode === 0 ? out.stdout.trim().split('\n') : null;
+}
+
+/**
+ * Moves refs as one transaction (`update-ref --stdin`): each to `next`, only from `old` when given
+ * (false, nothing moved, when one of them is elsewhere).
+ */
+export async function moveRefs(cwd: string, moves: readonly { ref: string; next: string; old?: string }[], reason: string): Promise<boolean> {
+  const input = ['start', ...moves.map((m) => `update ${m.ref} ${m.next}${m.old ? ` ${m.old}` : ''}`), 'prepare', 'commit', ''].join('\n');
+  const out = await git(['update-ref', '-m', reason, '--stdin'], { cwd, input, okExitCodes: [1, 128] });
+  if (out.exitCode === 0) return true;
+  if (/is at .* but expected|cannot lock ref/i.test(out.stderr)) return false;
+  throw new Error(`git update-ref --stdin failed: ${out.stderr.trim()}`);
 }

@@ -5,8 +5,8 @@ import { version } from '../../../package.json';
 import type { Host } from '../../../shared/commands/hosts';
 import type { Session } from '../../../shared/models';
 import { CouncilError, notFound } from '../errors';
-import { dropRef, fetchRefs, layTree, pushRefs, resetIndex, setRef } from '../git/remote';
-import { firstParent, resolveCommit, treeOf, updateRefCas } from '../git/refs';
+import { dropRef, fetchRefs, layTree, moveRefs, pushRefs, resetIndex, revParseAll } from '../git/remote';
+import { resolveCommit } from '../git/refs';
 import type { Workspace } from '../workspace';
 import { gitSshEnv, hostSsh, hostUrl } from './control';
 import type { RemoteOp, Snapshot } from './remote-side';
@@ -152,7 +152,7 @@ export function syncHome(ws: Workspace, session: Session, snapshot?: string): Pr
     }
     const ref = snapshotRef(session.id);
     const cwd = ws.repo.mainRoot;
-    if ((await resolveCommit(cwd, ref)) !== commit) {
+    if (snapshot || (await resolveCommit(cwd, ref)) !== commit) {
       await fetchRefs(cwd, hostUrl(place.name, place.repo), [`+${ref}:${ref}`], gitSshEnv(place.name));
     }
     const tree = await applyToMirror(ws, session, commit);
@@ -163,22 +163,24 @@ export function syncHome(ws: Workspace, session: Session, snapshot?: string): Pr
 /** Lays a fetched snapshot into the home's mirror worktree: branch at its parent (the host's HEAD), files as in its tree. */
 async function applyToMirror(ws: Workspace, session: Session, commit: string): Promise<string> {
   const cwd = session.worktreePath;
-  const tree = await treeOf(cwd, commit);
-  const head = await firstParent(cwd, commit);
-  if (!head) throw new CouncilError('internal', `the snapshot ${commit} of session ${session.id} has no parent`);
-  const shown = (await resolveCommit(cwd, mirrorRef(session.id))) ?? 'HEAD';
-  if (shown === commit) return tree;
-  // The index as the mirror's files are now (what was laid last), so that files gone from the new
-  // snapshot leave the folder; then the files as the snapshot has them; then the branch at the
-  // host's HEAD and the index at it (uncommitted work reads as uncommitted, as on the host).
-  await layTree(cwd, await treeOf(cwd, shown), tree);
   const branch = `refs/heads/${session.branch}`;
-  const tip = await resolveCommit(cwd, branch);
-  if (tip && tip !== head && !(await updateRefCas(cwd, branch, head, tip, `council: ${session.id} as on ${placeOf(session).name}`))) {
+  // What the folder shows: the last snapshot laid (the mirror ref), or at first its branch.
+  const wanted = [`${commit}^{tree}`, `${commit}^1`, branch];
+  const read = (await revParseAll(cwd, [...wanted, `${mirrorRef(session.id)}^{commit}`, `${mirrorRef(session.id)}^{tree}`])) ?? [...((await revParseAll(cwd, wanted)) ?? []), '', ''];
+  const [tree, head, tip, shown, laidTree] = read;
+  if (!tree || !head || !tip) throw new CouncilError('internal', `the snapshot ${commit} of session ${session.id} could not be read`);
+  if (shown === commit) return tree;
+  const shownTree = laidTree || (await revParseAll(cwd, [`${tip}^{tree}`]))?.[0];
+  if (!shownTree) throw new CouncilError('internal', `session ${session.id}'s branch could not be read`);
+  // Only the paths that differ between what the folder shows and the snapshot are written or
+  // deleted; then the branch at the host's HEAD and the index at it (uncommitted work reads as
+  // uncommitted, as on the host).
+  await layTree(cwd, shownTree, tree);
+  const moves = [{ ref: mirrorRef(session.id), next: commit }, ...(tip !== head ? [{ ref: branch, next: head, old: tip }] : [])];
+  if (!(await moveRefs(cwd, moves, `council: ${session.id} as on ${placeOf(session).name}`))) {
     throw new CouncilError('conflict', `session ${session.id}'s branch moved at home while its work was fetched from ${placeOf(session).name}; try again`);
   }
   await resetIndex(cwd);
-  await setRef(cwd, mirrorRef(session.id), commit, `council: ${session.id} mirrored`);
   return tree;
 }
 
