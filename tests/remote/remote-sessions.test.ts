@@ -222,4 +222,18 @@ describe.skipIf(unavailable !== null)('remote sessions over a real OpenSSH serve
     expect(c.ws.registry.find(s!.id)).toBeUndefined();
     expect(hostProcesses()).toEqual([]);
   }, 120_000);
+
+  it('council session create --host --agent --headless: the background run is on the host, its edit in diff.get at home', async () => {
+    const c = Council.open(repo.root);
+    await useScript(c, 'claude', claudeWrites('src/cli.ts', 'export const cli = 1;\n'));
+    const made = council(['--json', 'session', 'create', '--task', 'remote from the cli', '--host', 'remote', '--agent', 'claude', '--headless'], { cwd: repo.root, env });
+    expect(made.code, made.stderr).toBe(0);
+    const id = (JSON.parse(made.stdout) as { value: { sessions: Session[] } }).value.sessions[0]!.id;
+    const reader = new AgentManager(c);
+    await waitUntil(() => reader.runs(id)[0]?.state === 'done' || reader.runs(id)[0]?.state === 'failed', 'the background run to end', 60_000);
+    expect(reader.runs(id)[0]).toMatchObject({ state: 'done', filesTouched: ['src/cli.ts'] });
+    expect(onHost(`cat ${c.session(id).host!.path}/src/cli.ts`)).toBe('export const cli = 1;\n');
+    expect(await changedAtHome(c, id)).toEqual(['src/cli.ts']);
+    await waitUntil(() => hostProcesses().length === 0, 'no process of ours on the host', 15_000);
+  }, 120_000);
 });
