@@ -236,4 +236,20 @@ describe.skipIf(unavailable !== null)('remote sessions over a real OpenSSH serve
     expect(await changedAtHome(c, id)).toEqual(['src/cli.ts']);
     await waitUntil(() => hostProcesses().length === 0, 'no process of ours on the host', 15_000);
   }, 120_000);
+
+  it('merge --wait from home: the uncommitted work is committed on the host, fetched, and merged into the base through the queue', () => {
+    const [s] = value<Session[]>(['session', 'create', '--task', 'remote merge', '--host', 'remote']) as [Session];
+    const place = s.host!;
+    onHost(`mkdir -p ${place.path}/docs && printf 'from the host\\n' > ${place.path}/docs/host.md`);
+    const merged = council(['merge', s.id, '--wait', '--no-gate'], { cwd: repo.root, env });
+    expect(merged.code, merged.stderr).toBe(0);
+    // Committed there (with the home's identity), and that commit is in main at home.
+    const hostHead = onHost(`git -C ${place.path} rev-parse HEAD`).trim();
+    expect(onHost(`git -C ${place.path} log -1 --format=%an%n%s`).trim()).toBe('Council Test\nremote merge');
+    expect(onHost(`git -C ${place.path} status --porcelain`).trim()).toBe('');
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo.root, encoding: 'utf8' }).trim();
+    expect(git('show', 'main:docs/host.md')).toBe('from the host');
+    expect(() => git('merge-base', '--is-ancestor', hostHead, 'main')).not.toThrow();
+    expect(git('rev-parse', s.branch)).toBe(hostHead);
+  }, 120_000);
 });

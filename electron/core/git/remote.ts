@@ -80,3 +80,10 @@ export async function moveRefs(cwd: string, moves: readonly { ref: string; next:
   if (/is at .* but expected|cannot lock ref/i.test(out.stderr)) return false;
   throw new Error(`git update-ref --stdin failed: ${out.stderr.trim()}`);
 }
+
+/** The identity commits made here get (user.name / user.email), or null when one is not set. */
+export async function gitIdentity(cwd: string): Promise<{ name: string; email: string } | null> {
+  const read = async (key: string): Promise<string> => (await git(['config', '--get', key], { cwd, okExitCodes: [1] })).stdout.trim();
+  const [name, email] = await Promise.all([read('user.name'), read('user.email')]);
+  return name && email ? { name, email } : null;
+}

@@ -50,6 +50,8 @@ export function queueHandlers({ repos, background }: HandlerDeps) {
     'queue.merge': async ({ repo, id, strategy, gate, message, wait }, ctx) => {
       const council = await repos.open(repo);
       const session = council.session(id);
+      // A remote session's work is on its host: brought home first, so the queue sees all of it (issue 17).
+      if (session.host) await (await import('../hosts/remote-session')).syncHome(council.ws, session);
       const entry = await council.queue.enqueue(session.id, { strategy, gate, message });
       const baseBranch = session.baseBranch;
       if (!wait) {

@@ -199,3 +199,15 @@ export async function removeOnHost(ws: Workspace, session: Session, expectTree: 
   await dropRef(ws.repo.mainRoot, mirrorRef(session.id)).catch(() => undefined);
   await dropRef(ws.repo.mainRoot, snapshotRef(session.id)).catch(() => undefined);
 }
+
+/**
+ * Commits everything in the session's worktree on the host (what `session commit` and the merge
+ * queue do to a local one), then brings it home: the branch at home is the host's new HEAD.
+ */
+export async function commitOnHost(ws: Workspace, session: Session, message: string, author: { name: string; email: string } | null): Promise<{ commit: string | null; files: number }> {
+  const place = placeOf(session);
+  const ctx = hostFor(place.name);
+  const done = await remoteOp<{ commit: string | null; files: number; snapshot: Snapshot }>(ctx, { op: 'commit', path: place.path, id: session.id, message, author });
+  await syncHome(ws, session, done.snapshot.commit);
+  return { commit: done.commit, files: done.files };
+}

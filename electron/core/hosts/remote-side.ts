@@ -23,6 +23,7 @@ export type RemoteOp =
   | { op: 'prepare'; repo: string }
   | { op: 'add-worktree'; repo: string; path: string; branch: string }
   | { op: 'snapshot'; path: string; id: string }
+  | { op: 'commit'; path: string; id: string; message: string; author: { name: string; email: string } | null }
   | { op: 'remove'; repo: string; path: string; branch: string; id: string; expectTree: string | null };
 
 export interface RunSpec {
@@ -98,6 +99,19 @@ export function runOp(op: RemoteOp): unknown {
     }
     case 'snapshot':
       return snapshot(op.path, op.id);
+    case 'commit': {
+      // Everything in the worktree, as `council session commit` does at home; then a fresh snapshot.
+      const who = op.author ? { GIT_AUTHOR_NAME: op.author.name, GIT_AUTHOR_EMAIL: op.author.email, GIT_COMMITTER_NAME: op.author.name, GIT_COMMITTER_EMAIL: op.author.email } : IDENTITY;
+      const env = { ...process.env, ...who };
+      git(['add', '-A'], op.path, env);
+      const staged = git(['diff', '--cached', '--name-only', '-z'], op.path).split('\0').filter(Boolean).length;
+      let commit: string | null = null;
+      if (staged > 0) {
+        git(['commit', '-q', '--no-verify', '-m', op.message], op.path, env);
+        commit = git(['rev-parse', 'HEAD'], op.path);
+      }
+      return { commit, files: staged, snapshot: snapshot(op.path, op.id) };
+    }
     case 'remove': {
       if (existsSync(op.path)) {
         // Home fetched the work first; anything new since then is not removed.

@@ -22,6 +22,12 @@ export async function commitSession(ws: Workspace, idOrPrefix: string, message: 
   const session = ws.registry.resolve(idOrPrefix);
   const text = message.trim();
   if (!text) throw invalidInput('the commit message is empty');
+  if (session.host) {
+    // Its worktree is on its host (issue 17): committed there, then fetched home.
+    const { commitOnHost } = await import('../hosts/remote-session');
+    const { gitIdentity } = await import('../git/remote');
+    return { id: session.id, ...(await commitOnHost(ws, session, text, await gitIdentity(ws.repo.mainRoot))) };
+  }
   const status = await worktreeStatus(session.worktreePath);
   if (status.length === 0) return { id: session.id, commit: null, files: 0 };
   const cwd = session.worktreePath;
