@@ -42,6 +42,17 @@ export default defineConfig({
       },
     },
     server: { fs: { allow: [root] } },
+    // The diff's tokenizer worker (renderer/src/features/diff/tokenize-worker.ts) has no DOM: the
+    // entity decoder refractor uses takes its plain build there (its "browser" one needs `document`).
+    worker: {
+      plugins: () => [
+        {
+          name: 'worker-without-dom',
+          enforce: 'pre' as const,
+          resolveId: (id: string) => (id === 'decode-named-character-reference' ? fromRoot('node_modules/decode-named-character-reference/index.js') : null),
+        },
+      ],
+    },
   },
 });
 

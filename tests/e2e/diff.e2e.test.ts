@@ -126,6 +126,10 @@ describe.skipIf(unavailable !== null)('the review diff', () => {
     await expect.poll(() => app_.locator('.diff-code-edit').allTextContents(), { timeout: 10_000 }).toEqual(expect.arrayContaining(['utf8', 'latin1', '30', '45']));
     await expect.poll(() => app_.locator('.token.keyword').count()).toBeGreaterThan(2);
     expect(await app_.locator('.token.string').count()).toBeGreaterThan(0);
+    // Tokenized in the worker, off the page's main thread (none fell back to the page).
+    const where = await page.evaluate(() => performance.getEntriesByName('diff.highlight').map((e) => ((e as PerformanceMeasure).detail as { where: string }).where));
+    expect(where.length).toBeGreaterThan(0);
+    expect(new Set(where)).toEqual(new Set(['worker']));
     // Its one hunk reaches the file's end (the last line changed): no "more lines below" is offered.
     expect(await app_.getByTestId('diff-hunk-src/app.ts').count()).toBe(1);
     expect(await app_.getByTestId('diff-expand-down-src/app.ts').count()).toBe(0);

@@ -1,5 +1,5 @@
 import { markEdits, tokenize, type HunkData, type HunkTokens, type TokenizeEnhancer } from 'react-diff-view';
-import { compactLines, expandTokens } from './compact-lines';
+import { compactLines, expandTokens, type Compacted } from './compact-lines';
 
 /**
  * Tokens for a chunk of a file's hunks: word-level edits inside git's −/+ blocks (markEdits by
@@ -43,28 +43,42 @@ let runs = 0;
 /** The time spent tokenizing so far (ms) and how many chunks. */
 export const highlightCost = () => ({ ms: spent, chunks: runs });
 
-export function tokensFor(hunks: HunkData[], language: string | null, highlighter: Highlighter | null): HunkTokens | null {
-  const started = performance.now();
-  let tokens: HunkTokens | null;
+/** A chunk's tokens with its lines renumbered 1..n per side (compact-lines.ts; also what the worker computes), or null. */
+export function compactTokens(hunks: HunkData[], language: string | null, highlighter: Highlighter | null): { tokens: HunkTokens; compacted: Compacted } | null {
   try {
     // Lines renumbered from 1 (compact-lines.ts): the cost is the chunk's own lines, wherever it sits in the file.
     const compacted = compactLines(hunks);
     const enhancers: TokenizeEnhancer[] = [markEdits(compacted.hunks, { type: 'line' })];
-    const compactTokens =
+    const tokens =
       language !== null && highlighter !== null && highlighter.registered(language)
         ? tokenize(compacted.hunks, { highlight: true, refractor: highlighter as never, language, enhancers })
         : tokenize(compacted.hunks, { enhancers });
-    tokens = expandTokens(compactTokens, compacted);
+    return { tokens, compacted };
   } catch {
-    tokens = null;
+    return null;
   }
-  const took = performance.now() - started;
+}
+
+/** Adds a tokenizing run to the cost (ms), in the worker or on the page, where a person or a bench can read it. */
+export function noteHighlight(took: number, where: 'worker' | 'page', at = performance.now() - took): void {
   spent += took;
   runs += 1;
   try {
-    performance.measure('diff.highlight', { start: started, duration: took });
+    performance.measure('diff.highlight', { start: at, duration: took, detail: { where } });
   } catch {
     // An old engine without measure options: the running total still counts.
   }
+}
+
+export function tokensFor(hunks: HunkData[], language: string | null, highlighter: Highlighter | null): HunkTokens | null {
+  const started = performance.now();
+  const done = compactTokens(hunks, language, highlighter);
+  let tokens: HunkTokens | null;
+  try {
+    tokens = done === null ? null : expandTokens(done.tokens, done.compacted);
+  } catch {
+    tokens = null;
+  }
+  noteHighlight(performance.now() - started, 'page', started);
   return tokens;
 }
