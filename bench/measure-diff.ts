@@ -86,7 +86,8 @@ async function scrollFloor(ui: UiHarness, height: number): Promise<ScrollResult>
     await page.waitForTimeout(300);
     return await scrollThrough(page);
   } finally {
-    await context.close();
+    // Not masking the error that brought us here (a browser gone under load closes its contexts too).
+    await context.close().catch(() => undefined);
   }
 }
 
@@ -187,7 +188,8 @@ export async function measureDiff(cfg: BenchConfig, ui: UiHarness, council: Coun
     await page.screenshot({ path: path.join(cfg.tmp, '..', 'measure-diff-failure.png') }).catch(() => undefined);
     throw error;
   } finally {
-    await context.close();
+    // Not masking the error that brought us here (a browser gone under load closes its contexts too).
+    await context.close().catch(() => undefined);
     handlers['diff.get'] = handle;
   }
   const o = summarize(opens);
