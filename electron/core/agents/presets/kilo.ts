@@ -4,6 +4,8 @@ import { hookCommandLine } from '../hooks/command';
 import { councilMcpServer, opencodeMcp } from '../hooks/mcp';
 import { createParser } from '../parsers/index';
 import { agentEnv, modelArgs, modelTimeoutMs, overrideArgs, programPreset, resolveProgram, resumeId, taskText } from './launch';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { opencodeModelServer, withCouncilMcp } from './opencode';
 import type { AgentPreset, Launch, LaunchContext } from '../types';
 import type { ProgramSpec } from './detect';
@@ -87,7 +89,7 @@ export const kiloPreset: AgentPreset = programPreset(SPEC, {
     const plugin = prepareKiloPlugin(ctx.privateDir, ctx.council, { userPermissions: userLockedPermissions(own) });
     // The plugin, the locked permissions and the MCP server all go into KILO_CONFIG_CONTENT (opencode's config, under Kilo's name).
     const env = withCouncilMcp(withKiloPlugin(inherited, own, plugin), opencodeMcp(councilMcpServer(ctx)), 'KILO_CONFIG_CONTENT');
-    const modelServer = opencodeModelServer(env, 'KILO_CONFIG_CONTENT');
+    const modelServer = opencodeModelServer(env, 'KILO_CONFIG_CONTENT') ?? kiloModelServer(env, ctx.userHome);
     return {
       command,
       args,
@@ -100,3 +102,38 @@ export const kiloPreset: AgentPreset = programPreset(SPEC, {
     };
   },
 });
+
+/** Kilo's global config files, in the order it reads them (later ones win). */
+const GLOBAL_CONFIG_FILES = ['config.json', 'kilo.json', 'kilo.jsonc', 'opencode.json', 'opencode.jsonc'];
+
+/**
+ * The base URL of the model's provider from the user's global Kilo config files
+ * ($XDG_CONFIG_HOME/kilo or ~/.config/kilo, and KILO_CONFIG), with the inline config on top: for
+ * the failure that names the server. Null when it is not there (a project's config, a built-in
+ * provider) or a file is not plain JSON (a JSONC file with comments is skipped).
+ */
+export function kiloModelServer(env: Record<string, string>, userHome: string): string | null {
+  const dir = path.join(env.XDG_CONFIG_HOME?.trim() || path.join(env.HOME?.trim() || userHome, '.config'), 'kilo');
+  const files = [...GLOBAL_CONFIG_FILES.map((name) => path.join(dir, name)), ...(env.KILO_CONFIG?.trim() ? [env.KILO_CONFIG.trim()] : [])];
+  const merged: { model?: unknown; provider: Record<string, unknown> } = { provider: {} };
+  const add = (config: unknown) => {
+    if (config === null || typeof config !== 'object' || Array.isArray(config)) return;
+    const c = config as { model?: unknown; provider?: unknown };
+    if (typeof c.model === 'string') merged.model = c.model;
+    if (c.provider !== null && typeof c.provider === 'object' && !Array.isArray(c.provider)) Object.assign(merged.provider, c.provider);
+  };
+  for (const file of files) {
+    try {
+      if (existsSync(file)) add(JSON.parse(readFileSync(file, 'utf8')));
+    } catch {
+      // not plain JSON: Kilo reads it, we do not
+    }
+  }
+  try {
+    if (env.KILO_CONFIG_CONTENT) add(JSON.parse(env.KILO_CONFIG_CONTENT));
+  } catch {
+    // checked by the launch
+  }
+  return opencodeModelServer({ KILO_CONFIG_CONTENT: JSON.stringify(merged) }, 'KILO_CONFIG_CONTENT');
+}
+
