@@ -210,15 +210,16 @@ describe.sequential('the Kilo Code preset with the real CLI', () => {
     proves('kilo', 'firstWrite');
   }, 300_000);
 
-  it('a dead model server: failed within modelTimeoutSeconds (10 s) plus start-up, the reason naming the server', async () => {
+  it("a dead model server: failed within modelTimeoutSeconds (10 s) plus Kilo's start-up allowance (60 s), the reason naming the server", async () => {
     const dead = await deadServerUrl();
     const s = await managed(dead, 'say hi', { modelTimeoutSeconds: 10 });
     const started = Date.now();
     await s.manager.start(s.session.id, { mode: 'headless' });
     const run = (await s.manager.waitForEnd(s.session.id)) as AgentRun;
     expect(run.state).toBe('failed');
-    expect(run.reason).toBe(`Kilo Code got no answer from its model server at ${dead}/v1 within 10 s; check that the server runs and can be reached (agents.kilo.modelTimeoutSeconds sets this limit)`);
-    expect(Date.now() - started).toBeLessThan(60_000);
+    // Kilo retries a refused connection on its own for about a minute and a half, saying nothing.
+    expect(run.reason).toBe(`Kilo Code got no answer from its model server at ${dead}/v1 within 70 s; check that the server runs and can be reached (agents.kilo.modelTimeoutSeconds sets this limit)`);
+    expect(Date.now() - started).toBeLessThan(90_000);
   }, 180_000);
 
   it.runIf(process.platform === 'linux')('stop during its shell command leaves no process of its tree behind', async () => {

@@ -29,12 +29,21 @@ import type { ProgramSpec } from './detect';
  *
  * Its model: whatever the user configured (a provider in their config, or in their own
  * KILO_CONFIG_CONTENT). A dead model server: Kilo retries on its own (about a minute and a half
- * measured), so the run has agents.kilo.modelTimeoutSeconds (default 60 s) to show the model's
- * first answer, or it is stopped and fails naming the server (the manager's answer watchdog).
+ * measured), so the run has its start-up allowance (KILO_STARTUP_ALLOWANCE_MS, 60 s) plus
+ * agents.kilo.modelTimeoutSeconds (default 60 s) to show the model's first answer, or it is
+ * stopped and fails naming the server (the manager's answer watchdog).
  *
  * Not done: the digest of the session's peers (Kilo has no hook that adds context to a prompt
  * the way Claude's UserPromptSubmit does; a plugin could, through its chat hooks, not tried).
  */
+
+/**
+ * Kilo's start-up before its first model request, added to agents.kilo.modelTimeoutSeconds for the
+ * answer watchdog (which counts from the spawn): ~20 s idle, over 60 s measured on a busy 2-core
+ * machine (it indexes and snapshots the worktree first) — with the 60 s default alone a healthy
+ * run failed there as if its model server were dead.
+ */
+export const KILO_STARTUP_ALLOWANCE_MS = 60_000;
 
 // `kilo --version` starts the 170 MB native binary through a Node wrapper: 5–9 s measured on a busy 2-core machine.
 const SPEC: ProgramSpec = { id: 'kilo', label: 'Kilo Code', binary: 'kilo', install: 'npm i -g @kilocode/cli', versionTimeoutMs: 15_000 };
@@ -97,7 +106,7 @@ export const kiloPreset: AgentPreset = programPreset(SPEC, {
       cwd: worktree,
       parser: ctx.mode === 'headless' ? createParser('kilo', { worktree, modelServer }) : null,
       lockHook: hookCommandLine(ctx.council, 'pre-tool', 'kilo'),
-      answerDeadlineMs: modelTimeoutMs(ctx),
+      answerDeadlineMs: modelTimeoutMs(ctx) + KILO_STARTUP_ALLOWANCE_MS,
       modelServer,
     };
   },
