@@ -6,7 +6,7 @@ import { SessionIdSchema } from './ids';
  * normalized events every CLI's structured output and hooks are mapped to.
  */
 
-export const AGENT_PRESET_IDS = ['claude', 'codex', 'gemini', 'opencode', 'qwen', 'copilot', 'aider', 'ollama', 'auto-claude', 'custom'] as const;
+export const AGENT_PRESET_IDS = ['claude', 'codex', 'gemini', 'opencode', 'qwen', 'copilot', 'kilo', 'aider', 'ollama', 'auto-claude', 'custom'] as const;
 export const AgentPresetIdSchema = z.enum(AGENT_PRESET_IDS);
 export type AgentPresetId = z.infer<typeof AgentPresetIdSchema>;
 

@@ -121,6 +121,7 @@ export const PRESET_SETTING_FIELDS: Record<AgentPresetId, readonly AgentSettingF
   opencode: ['path', 'model', 'modelTimeoutSeconds', 'args', 'env'],
   qwen: ['path', 'model', 'modelTimeoutSeconds', 'args', 'env'],
   copilot: ['path', 'model', 'modelTimeoutSeconds', 'args', 'env'],
+  kilo: ['path', 'model', 'modelTimeoutSeconds', 'args', 'env'],
   aider: ['path', 'model', 'args', 'env'],
   ollama: ['path', 'model', 'driver', 'host', 'args', 'env', 'digest'],
   'auto-claude': ['path', 'args', 'env'],

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach } from 'vitest';
 import type { Session } from '../../shared/models';
 import { Council } from '../../electron/core/council';
@@ -69,7 +70,7 @@ export function writeResult(server: ModelServer): ToolResult {
 }
 
 /** Fails loudly, naming the fix, when a CLI is not installed (never a silent skip). */
-export function requireCli(name: AgentName | 'opencode' | 'qwen' | 'copilot'): void {
+export function requireCli(name: AgentName | 'opencode' | 'qwen' | 'copilot' | 'kilo'): void {
   const bin = path.join(REPO_ROOT, 'node_modules', '.bin', name);
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`npm install\` (the agent CLIs are devDependencies).`);
 }
@@ -221,6 +222,24 @@ export function testUser(cli: PresetCli, serverUrl: string): TestUser {
       mkdirSync(env[name], { recursive: true });
     }
     env.OPENCODE_CONFIG_CONTENT = JSON.stringify(opencodeConfig(serverUrl));
+  } else if (cli === 'kilo') {
+    // Kilo Code (an opencode fork) keeps its state under the XDG folders too; its model is the same
+    // custom provider, in the user's own config file (~/.config/kilo/kilo.json). Their own plugin
+    // there touches userHookMarker when the session goes idle, beside council's.
+    for (const [name, dir] of [['XDG_CONFIG_HOME', '.config'], ['XDG_DATA_HOME', '.local/share'], ['XDG_CACHE_HOME', '.cache'], ['XDG_STATE_HOME', '.local/state']] as const) {
+      env[name] = path.join(home, dir);
+      mkdirSync(env[name], { recursive: true });
+    }
+    // No update check, no model list from the internet (offline anyway: it only logs the failure).
+    Object.assign(env, { KILO_DISABLE_AUTOUPDATE: '1', KILO_DISABLE_MODELS_FETCH: '1', KILO_DISABLE_SHARE: '1' });
+    const plugin = path.join(home, '.config', 'kilo', 'user-plugin.js');
+    writeText(plugin, `import { writeFileSync } from 'node:fs';\nexport const UserStop = async () => ({ event: async ({ event }) => { if (event.type === 'session.idle') writeFileSync(${JSON.stringify(userHookMarker)}, 'ran\\n'); } });\n`);
+    const config = path.join(home, '.config', 'kilo', 'kilo.json');
+    writeText(config, `${JSON.stringify({ ...opencodeConfig(serverUrl), $schema: 'https://app.kilo.ai/config.json', plugin: [pathToFileURL(plugin).href] }, null, 2)}\n`);
+    configFiles.push(config, plugin);
+    // Kilo's one-time migration of a user's config (it adds `"permission": {"bash": "allow"}` to
+    // their kilo.json on its first run, then leaves this marker): a user who has run Kilo before.
+    writeText(path.join(home, '.config', 'kilo', '.bash-permission-migrated'), '');
   } else {
     env.GOOGLE_GEMINI_BASE_URL = serverUrl;
     const settings = path.join(home, '.gemini', 'settings.json');
@@ -247,7 +266,7 @@ export function testUser(cli: PresetCli, serverUrl: string): TestUser {
 }
 
 /** A CLI the preset tests run for real: the three with hooks, opencode, Qwen Code and Copilot CLI. */
-export type PresetCli = AgentName | 'opencode' | 'qwen' | 'copilot';
+export type PresetCli = AgentName | 'opencode' | 'qwen' | 'copilot' | 'kilo';
 
 /** Copilot CLI's cache folder in tests (see testUser). */
 export const COPILOT_TEST_CACHE = path.join(os.tmpdir(), 'council-test-copilot-cache');

@@ -201,7 +201,7 @@ describe('command lines', () => {
 });
 
 describe('detection of every preset', () => {
-  it('answers for all ten at once without hanging, each missing one naming its install command', async () => {
+  it('answers for all eleven at once without hanging, each missing one naming its install command', async () => {
     const presets = await detectPresets({ ...DEFAULT_SETTINGS, agents: { ollama: { host: await deadServerUrl() } } }, { PATH: '/nowhere', COUNCIL_APP_BIN: '' });
     expect(presets.filter((p) => p.available)).toEqual([]);
     const problems = Object.fromEntries(presets.map((p) => [p.id, p.problem]));
@@ -210,6 +210,7 @@ describe('detection of every preset', () => {
     expect(problems.opencode).toContain('npm i -g opencode-ai');
     expect(problems.qwen).toContain('npm i -g @qwen-code/qwen-code');
     expect(problems.copilot).toContain('npm i -g @github/copilot');
+    expect(problems.kilo).toContain('npm i -g @kilocode/cli');
     expect(problems.aider).toContain('pipx install aider-chat');
     expect(problems['auto-claude']).toContain('github.com/AndyMik90/Auto-Claude');
     expect(presets.map((p) => [p.id, p.locks])).toEqual([
@@ -219,6 +220,7 @@ describe('detection of every preset', () => {
       ['opencode', 'advisory'],
       ['qwen', 'enforced'],
       ['copilot', 'enforced'],
+      ['kilo', 'enforced'],
       ['aider', 'advisory'],
       ['ollama', 'enforced'],
       ['auto-claude', 'advisory'],

@@ -28,11 +28,13 @@ describe('council agents', () => {
     expect(result.code).toBe(0);
     if (!result.result.ok) throw new Error(result.result.error.message);
     const byId = new Map(result.result.value.map((p) => [p.id, p]));
-    expect([...byId.keys()]).toEqual(['claude', 'codex', 'gemini', 'opencode', 'qwen', 'copilot', 'aider', 'ollama', 'auto-claude', 'custom']);
+    expect([...byId.keys()]).toEqual(['claude', 'codex', 'gemini', 'opencode', 'qwen', 'copilot', 'kilo', 'aider', 'ollama', 'auto-claude', 'custom']);
     expect(byId.get('aider')).toMatchObject({ available: false, problem: expect.stringContaining('the configured path /nowhere/aider (agents.aider.path) is not an executable file') });
     // Not on PATH, but in the app's own node_modules/.bin (issue 12, item 14: `council serve` from a
     // shell without it on PATH found no agent at all).
     expect(byId.get('codex')).toMatchObject({ available: true, path: path.join(REPO_ROOT, 'node_modules', '.bin', 'codex'), version: expect.stringMatching(/^\d+\.\d+/) });
+    // Kilo Code (@kilocode/cli, a devDependency) is found the same way; its --version may be slow to answer (a warning, still available).
+    expect(byId.get('kilo')).toMatchObject({ label: 'Kilo Code', available: true, locks: 'enforced', noMcp: null, path: path.join(REPO_ROOT, 'node_modules', '.bin', 'kilo') });
     expect(byId.get('auto-claude')).toMatchObject({
       available: false,
       problem: expect.stringContaining(`"auto-claude" is not on PATH (/usr/bin:/bin) nor in the app's own ${path.join(REPO_ROOT, 'node_modules', '.bin')}.`),
@@ -63,11 +65,11 @@ describe('council agents', () => {
     expect(text.stdout).toMatch(new RegExp(`^codex\\s+\\S+\\s+enforced\\s+yes\\s+${path.join(REPO_ROOT, 'node_modules', '.bin', 'codex').replace(/[.]/g, '\\.')}(\\s|$)`, 'm'));
     // Which presets' agents get no MCP tools from council (their preset's noMcp), and why, in the JSON and the table.
     expect([...byId.values()].filter((p) => p.noMcp !== null).map((p) => p.id)).toEqual(['aider', 'auto-claude', 'custom']);
-    expect([...byId.values()].filter((p) => p.noMcp === null).map((p) => p.id)).toEqual(['claude', 'codex', 'gemini', 'opencode', 'qwen', 'copilot', 'ollama']);
+    expect([...byId.values()].filter((p) => p.noMcp === null).map((p) => p.id)).toEqual(['claude', 'codex', 'gemini', 'opencode', 'qwen', 'copilot', 'kilo', 'ollama']);
     expect(text.stdout).toMatch(/^custom\s+\S+\s+advisory\s+none\s/m);
     expect(text.stdout).toContain("aider: no MCP tools. Aider has no MCP client: its agent does not get council's tools (peers, claims, conflicts, messages).");
     expect(text.stdout).toContain('custom: no MCP tools. A custom command gets no MCP server from council');
-    expect(text.stdout).not.toMatch(/^(claude|codex|gemini|opencode|qwen|copilot|ollama): no MCP tools/m);
+    expect(text.stdout).not.toMatch(/^(claude|codex|gemini|opencode|qwen|copilot|kilo|ollama): no MCP tools/m);
   });
 });
 

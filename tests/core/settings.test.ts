@@ -79,7 +79,7 @@ describe('validation', () => {
       [{ concurrency: 0 }, 'concurrency: 0 is not allowed; it takes a whole number from 1 to 64'],
       [{ concurrency: '8' }, 'concurrency: "8" is not allowed; it takes a whole number from 1 to 64'],
       [{ removeAfterMerge: 'yes' }, 'removeAfterMerge: "yes" is not allowed; it takes true or false'],
-      [{ defaultAgent: 'vim' }, 'defaultAgent: "vim" is not allowed; it takes one of claude, codex, gemini, opencode, qwen, copilot, aider, ollama, auto-claude, custom, or empty for none'],
+      [{ defaultAgent: 'vim' }, 'defaultAgent: "vim" is not allowed; it takes one of claude, codex, gemini, opencode, qwen, copilot, kilo, aider, ollama, auto-claude, custom, or empty for none'],
       [{ 'agents.claude.args': '--verbose' }, 'agents.claude.args: "--verbose" is not allowed; it takes a list of arguments (at most 100)'],
       [{ 'agents.claude.env': { 'BAD NAME': '1' } }, 'agents.claude.env: {"BAD NAME":"1"} is not allowed; it takes NAME=value pairs'],
       [{ 'agents.claude.host': 'http://x' }, 'the claude preset has the fields agents.claude.path, agents.claude.model, agents.claude.modelTimeoutSeconds, agents.claude.args, agents.claude.env'],

@@ -10,7 +10,7 @@ import { shellWriteTargets } from './shell-writes';
  * real payloads of each CLI).
  */
 
-export const HOOK_AGENTS = ['claude', 'codex', 'gemini', 'qwen', 'copilot'] as const;
+export const HOOK_AGENTS = ['claude', 'codex', 'gemini', 'qwen', 'copilot', 'kilo'] as const;
 export type HookAgent = (typeof HOOK_AGENTS)[number];
 
 export function isHookAgent(value: string): value is HookAgent {
@@ -40,6 +40,12 @@ const CODEX_EDIT_TOOLS = new Set(['apply_patch']);
 const QWEN_EDIT_TOOLS = new Set(['write_file', 'edit']);
 /** Copilot CLI: `create` and `edit`, both with an absolute `path`. */
 const COPILOT_EDIT_TOOLS = new Set(['create', 'edit']);
+/**
+ * Kilo Code (an opencode fork; its council plugin sends Claude-shaped payloads, hooks/kilo.ts):
+ * `write`, `edit`, `multiedit` with an absolute `filePath`; `apply_patch` / `patch` with
+ * `patchText` (Codex's patch format).
+ */
+export const KILO_EDIT_TOOLS: ReadonlySet<string> = new Set(['write', 'edit', 'multiedit', 'apply_patch', 'patch']);
 
 /**
  * The shell tools, by the name each CLI's hooks report: Claude Code's Bash; Codex's exec_command
@@ -52,6 +58,9 @@ export const SHELL_TOOLS: Record<HookAgent, ReadonlySet<string>> = {
   gemini: new Set(['run_shell_command']),
   qwen: new Set(['run_shell_command']),
   copilot: new Set(['bash']),
+  // Kilo's background_process runs a command too (its `start` and `restart` actions; hooks/kilo.ts
+  // asks only for those).
+  kilo: new Set(['bash', 'background_process']),
 };
 
 /**
@@ -146,6 +155,13 @@ export function parseHookPayload(agent: HookAgent, payload: unknown): HookTarget
     files = [text(input.file_path, 'tool_input.file_path')];
   } else if (agent === 'copilot' && COPILOT_EDIT_TOOLS.has(tool)) {
     files = [text(input.path, 'tool_input.path')];
+  } else if (agent === 'kilo' && KILO_EDIT_TOOLS.has(tool)) {
+    if (tool === 'apply_patch' || tool === 'patch') {
+      files = patchFiles(text(input.patchText, 'tool_input.patchText'));
+      if (files.length === 0) throw new HookPayloadError('the patch text names no file');
+    } else {
+      files = [text(input.filePath, 'tool_input.filePath')];
+    }
   }
   return { cwd, tool, files: [...new Set(files.map(resolve))], shell: false };
 }

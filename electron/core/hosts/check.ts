@@ -21,6 +21,7 @@ export const AGENT_BINARIES: readonly { preset: string; binary: string }[] = [
   { preset: 'opencode', binary: 'opencode' },
   { preset: 'qwen', binary: 'qwen' },
   { preset: 'copilot', binary: 'copilot' },
+  { preset: 'kilo', binary: 'kilo' },
   { preset: 'aider', binary: 'aider' },
   { preset: 'ollama', binary: 'ollama' },
 ];

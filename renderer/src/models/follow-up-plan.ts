@@ -18,9 +18,9 @@ export type FollowUpPlan =
   | { kind: 'start'; action: string; placeholder: string; preset: AgentPresetId | null; why: string | null };
 
 /** Presets that can continue their own conversation with a new prompt (they have `resumes` in the core). */
-export const RESUMING_PRESETS: readonly AgentPresetId[] = ['claude', 'codex', 'gemini', 'opencode', 'qwen', 'copilot'];
+export const RESUMING_PRESETS: readonly AgentPresetId[] = ['claude', 'codex', 'gemini', 'opencode', 'qwen', 'copilot', 'kilo'];
 
-const LABELS: Partial<Record<AgentPresetId, string>> = { claude: 'Claude Code', codex: 'Codex', gemini: 'Gemini CLI', opencode: 'opencode', qwen: 'Qwen Code', copilot: 'Copilot CLI', aider: 'Aider', ollama: 'Ollama', 'auto-claude': 'Auto-Claude', custom: 'the custom agent' };
+const LABELS: Partial<Record<AgentPresetId, string>> = { claude: 'Claude Code', codex: 'Codex', gemini: 'Gemini CLI', opencode: 'opencode', qwen: 'Qwen Code', copilot: 'Copilot CLI', kilo: 'Kilo Code', aider: 'Aider', ollama: 'Ollama', 'auto-claude': 'Auto-Claude', custom: 'the custom agent' };
 export const presetLabel = (preset: AgentPresetId | null): string => (preset === null ? 'an agent' : (LABELS[preset] ?? preset));
 
 export function followUpPlan(run: AgentRun | undefined, sessionAgent: string | null, chosen: AgentPresetId | null = null): FollowUpPlan {

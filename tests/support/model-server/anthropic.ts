@@ -26,10 +26,12 @@ export function anthropicHandler(script: ScriptSource): ProtocolHandler {
         reply(exchange, { kind: 'text', text: 'Scripted side answer.' }, tools, '');
         return { protocol: 'anthropic', kind: 'side', toolResults };
       }
-      // Claude Code: "Primary working directory: <path>"; opencode: "Working directory: <path>".
+      // Claude Code: "Primary working directory: <path>"; opencode: "Working directory: <path>";
+      // Kilo Code: "Working directory: <path>" in the <environment_details> of its first user message.
       const system = textOf(body.system);
-      const cwd = extract(system, /Primary working directory:\s*(.+)/) ?? extract(system, /Working directory:\s*(.+)/);
-      if (!cwd) throw new Error('No "Primary working directory:" (Claude Code) or "Working directory:" (opencode) in the system prompt.');
+      const firstUser = textOf(messages.find((m) => m.role === 'user')?.content);
+      const cwd = extract(system, /Primary working directory:\s*(.+)/) ?? extract(system, /Working directory:\s*(.+)/) ?? extract(firstUser, /<environment_details>[\s\S]*?Working directory:\s*(.+)/);
+      if (!cwd) throw new Error('No "Primary working directory:" (Claude Code) or "Working directory:" (opencode, Kilo Code) in the system prompt or the first user message.');
       const modelTurns = messages.filter((m) => m.role === 'assistant').length;
       const action = conversation.next(cwd, modelTurns);
       if (!answerFailure(exchange, action)) reply(exchange, action, tools, cwd);

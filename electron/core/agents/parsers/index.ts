@@ -5,6 +5,7 @@ import { ClaudeParser } from './claude';
 import { CodexParser } from './codex';
 import { CopilotParser } from './copilot';
 import { GeminiParser } from './gemini';
+import { KiloParser } from './kilo';
 import { OpencodeParser } from './opencode';
 import { QwenParser } from './qwen';
 
@@ -21,7 +22,7 @@ import { QwenParser } from './qwen';
  *   from its exit status.
  */
 
-export const PARSER_PRESETS = ['claude', 'codex', 'gemini', 'opencode', 'qwen', 'copilot', 'aider'] as const;
+export const PARSER_PRESETS = ['claude', 'codex', 'gemini', 'opencode', 'qwen', 'copilot', 'aider', 'kilo'] as const;
 export type ParserPreset = (typeof PARSER_PRESETS)[number];
 export type OllamaDriver = NonNullable<AgentOverride['driver']>;
 
@@ -42,6 +43,7 @@ const parsers: Record<ParserPreset, (options: ParserOptions) => OutputParser> = 
   qwen: (o) => new QwenParser(o.worktree, o.modelServer ?? null),
   copilot: (o) => new CopilotParser(o.worktree, o.modelServer ?? null),
   aider: (o) => new AiderParser(o.worktree),
+  kilo: (o) => new KiloParser(o.worktree, o.modelServer ?? null),
 };
 
 /** Which output format a preset prints headless; null when it has none we parse. */

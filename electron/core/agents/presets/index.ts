@@ -10,6 +10,7 @@ import { codexPreset } from './codex';
 import { copilotPreset } from './copilot';
 import { customPreset } from './custom';
 import { geminiPreset } from './gemini';
+import { kiloPreset } from './kilo';
 import { ollamaPreset } from './ollama';
 import { opencodePreset } from './opencode';
 import { qwenPreset } from './qwen';
@@ -24,6 +25,7 @@ export const PRESETS: Record<AgentPresetId, AgentPreset> = {
   opencode: opencodePreset,
   qwen: qwenPreset,
   copilot: copilotPreset,
+  kilo: kiloPreset,
   aider: aiderPreset,
   ollama: ollamaPreset,
   'auto-claude': autoClaudePreset,

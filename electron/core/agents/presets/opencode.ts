@@ -33,11 +33,12 @@ export const opencodePreset: AgentPreset = programPreset(SPEC, {
 
 /**
  * The base URL of the provider of the model opencode will use, from OPENCODE_CONFIG_CONTENT (the
- * user's, or the Ollama preset's); null when it is configured elsewhere (its config files).
+ * user's, or the Ollama preset's; Kilo Code's KILO_CONFIG_CONTENT, same shape, with `key`); null
+ * when it is configured elsewhere (its config files).
  */
-export function opencodeModelServer(env: Record<string, string>): string | null {
+export function opencodeModelServer(env: Record<string, string>, key: 'OPENCODE_CONFIG_CONTENT' | 'KILO_CONFIG_CONTENT' = 'OPENCODE_CONFIG_CONTENT'): string | null {
   try {
-    const config = JSON.parse(env.OPENCODE_CONFIG_CONTENT ?? '') as { model?: unknown; provider?: Record<string, { options?: { baseURL?: unknown } }> };
+    const config = JSON.parse(env[key] ?? '') as { model?: unknown; provider?: Record<string, { options?: { baseURL?: unknown } }> };
     const provider = typeof config.model === 'string' ? config.model.split('/')[0] : undefined;
     const url = provider ? config.provider?.[provider]?.options?.baseURL : undefined;
     return typeof url === 'string' ? url : null;
@@ -50,13 +51,15 @@ export function opencodeModelServer(env: Record<string, string>): string | null 
  * council's MCP server (hooks/mcp.ts) in the `mcp` key of the config opencode gets in
  * OPENCODE_CONFIG_CONTENT (merged by opencode over the user's config files, whose own servers stay):
  * added to the user's own inline config when they set one, which is otherwise kept as it is.
+ * Kilo Code (an opencode fork) takes the same config in KILO_CONFIG_CONTENT (`key`).
  */
-export function withCouncilMcp(env: Record<string, string>, mcp: Record<string, unknown>): Record<string, string> {
+export function withCouncilMcp(env: Record<string, string>, mcp: Record<string, unknown>, key: 'OPENCODE_CONFIG_CONTENT' | 'KILO_CONFIG_CONTENT' = 'OPENCODE_CONFIG_CONTENT'): Record<string, string> {
   if (Object.keys(mcp).length === 0) return env;
   let config: Record<string, unknown> = {};
-  if (env.OPENCODE_CONFIG_CONTENT?.trim()) {
+  const inline = env[key];
+  if (inline?.trim()) {
     try {
-      const parsed = JSON.parse(env.OPENCODE_CONFIG_CONTENT) as unknown;
+      const parsed = JSON.parse(inline) as unknown;
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return env;
       config = parsed as Record<string, unknown>;
     } catch {
@@ -64,5 +67,5 @@ export function withCouncilMcp(env: Record<string, string>, mcp: Record<string, 
     }
   }
   const own = config.mcp !== null && typeof config.mcp === 'object' && !Array.isArray(config.mcp) ? (config.mcp as Record<string, unknown>) : {};
-  return { ...env, OPENCODE_CONFIG_CONTENT: JSON.stringify({ ...config, mcp: { ...own, ...mcp } }) };
+  return { ...env, [key]: JSON.stringify({ ...config, mcp: { ...own, ...mcp } }) };
 }

@@ -56,6 +56,7 @@ const DECLARED: Record<AgentPresetId, Declared> = {
   opencode: { events: '--format json', status: '--format json + the watcher', locks: ['locks.flagged'] },
   qwen: { events: 'stream-json', status: 'hooks + stream-json', locks: ENFORCED_ALL },
   copilot: { events: '--output-format json', status: 'hooks + --output-format json', locks: ENFORCED_ALL },
+  kilo: { events: '--format json', status: 'plugin hooks + --format json', locks: ENFORCED_ALL },
   aider: { events: null, status: 'its text output + the watcher', locks: ['locks.flagged'] },
   // Through Codex --oss (the default driver): Codex's only edit tool there is its shell.
   ollama: { events: 'Codex --json', status: 'hooks + Codex --json', locks: ['locks.shell'] },
