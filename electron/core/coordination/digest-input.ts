@@ -96,7 +96,9 @@ export function deliverDigest(state: Pick<RepoState, 'paths'>, request: Delivery
     if (current.off) return { next: null, result: null };
     const last = current.conversations[key];
     const digest = renderDigest(input, last ? new Set(last.conflicts) : null);
-    const entry = { fingerprint: digest.fingerprint, conflicts: digest.conflictKeys, at: (request.now ?? new Date()).toISOString(), ...(request.inputs ? { inputs: request.inputs } : {}) };
+    // The radar version the conflict notice last checked stays: every conflict it had told is in
+    // the digest's list too (a hint only: another version makes the notice look again).
+    const entry = { fingerprint: digest.fingerprint, conflicts: digest.conflictKeys, at: (request.now ?? new Date()).toISOString(), ...(request.inputs ? { inputs: request.inputs } : {}), ...(last?.radar ? { radar: last.radar } : {}) };
     if (!request.fresh && last && last.fingerprint === digest.fingerprint) {
       // Nothing to tell; remember the inputs' version, so that the next unchanged prompt is answered from it alone.
       return { next: request.inputs && last.inputs !== request.inputs ? { ...current, conversations: { ...current.conversations, [key]: { ...last, inputs: request.inputs } } } : null, result: null };

@@ -23,6 +23,10 @@ export interface DeliveredDigest {
   /** The version of what the digest was made from (digestInputsKey), when known: unchanged, the
    * hook answers without building the peers view. */
   inputs?: string;
+  /** The stored radar's file version whose conflicts with this session this conversation has all
+   * been told (the conflict notice after each tool call, conflict-notice.ts): unchanged, that hook
+   * answers without reading the radar. */
+  radar?: string;
 }
 
 export interface DigestStateFile {
@@ -52,6 +56,7 @@ export function readDigestState(paths: StatePaths, sessionId: string): DigestSta
         conflicts: Array.isArray(entry.conflicts) ? entry.conflicts.filter((c): c is string => typeof c === 'string') : [],
         at: typeof entry.at === 'string' ? entry.at : '',
         ...(typeof entry.inputs === 'string' ? { inputs: entry.inputs } : {}),
+        ...(typeof entry.radar === 'string' ? { radar: entry.radar } : {}),
       };
     }
   }
