@@ -57,7 +57,7 @@ const mcpServer = {
 
 // The lock hook's line ends in `|| exit 2`: a hook that cannot run still denies (hooks/command.ts).
 const hookLine = (kind: string, agent: string) =>
-  `ELECTRON_RUN_AS_NODE='1' '/Applications/CLI Council.app/Contents/MacOS/CLI Council' '/opt/it'\\''s/council.cjs' 'hook' '${kind}' '--agent' '${agent}'${kind === 'pre-tool' ? ' || exit 2' : kind === 'digest' ? ' || true' : ''}`;
+  `ELECTRON_RUN_AS_NODE='1' '/Applications/CLI Council.app/Contents/MacOS/CLI Council' '/opt/it'\\''s/council.cjs' 'hook' '${kind}' '--agent' '${agent}'${kind === 'pre-tool' ? ' || exit 2' : kind === 'digest' || kind === 'notice' ? ' || true' : ''}`;
 
 describe('the hook command line', () => {
   it('is read back by sh as exactly the argv and environment it was built from', () => {
@@ -89,7 +89,11 @@ describe('Claude Code preset launch', () => {
     expect(settings).toEqual({
       hooks: {
         PreToolUse: [{ matcher: edit, hooks: [{ type: 'command', command: hookLine('pre-tool', 'claude'), timeout: 15 }] }],
-        PostToolUse: [{ matcher: edit, hooks: [{ type: 'command', command: hookLine('post-tool', 'claude'), timeout: 10 }] }],
+        PostToolUse: [
+          { matcher: edit, hooks: [{ type: 'command', command: hookLine('post-tool', 'claude'), timeout: 10 }] },
+          // After every tool call: a newly predicted conflict, told within the turn.
+          { hooks: [{ type: 'command', command: hookLine('notice', 'claude'), timeout: 10 }] },
+        ],
         Notification: [{ hooks: [{ type: 'command', command: hookLine('notify', 'claude'), timeout: 10 }] }],
         Stop: [{ hooks: [{ type: 'command', command: hookLine('stop', 'claude'), timeout: 10 }] }],
         UserPromptSubmit: [
@@ -115,6 +119,7 @@ describe('Claude Code preset launch', () => {
     const settings = JSON.parse(launch.args[launch.args.indexOf('--settings') + 1] as string) as { hooks: Record<string, { hooks: { command: string }[] }[]> };
     expect(Object.keys(settings.hooks).sort()).toEqual(['Notification', 'PostToolUse', 'PreToolUse', 'Stop', 'UserPromptSubmit']);
     expect(settings.hooks.UserPromptSubmit?.[0]?.hooks.map((h) => h.command)).toEqual([hookLine('prompt', 'claude')]);
+    expect(settings.hooks.PostToolUse?.flatMap((g) => g.hooks.map((h) => h.command))).toEqual([hookLine('post-tool', 'claude')]); // no conflict notice either
     const codex = await codexPreset.launch(ctx('codex', { override: { path: bin('codex'), digest: false } }));
     expect(codex.args.join(' ')).not.toContain("'digest'");
   });
