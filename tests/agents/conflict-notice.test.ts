@@ -10,16 +10,18 @@ import { makeRepo, tempDir, writeIn } from '../helpers/repo';
 import { startModelServer, type ModelServer, type RecordedRequest } from '../support/model-server/index';
 import { loggedHookCalls, requireCli, testUser, type PresetCli } from './harness';
 
-// A conflict the radar predicts while an agent is mid-turn reaches it at its next tool boundary
-// (`council hook notice` on Claude Code's PostToolUse, Gemini CLI's AfterTool), not only at its
-// next prompt: the real CLI, started by the agent manager, against the scripted model server.
+// A conflict the radar predicts while an agent is mid-turn reaches it at its next tool boundary,
+// not only at its next prompt: the real CLIs, started by the agent manager, against the scripted
+// model server. `council hook notice` runs on Claude Code's and Codex's PostToolUse, Gemini CLI's
+// AfterTool and Copilot CLI's postToolUse; Qwen Code runs its UserPromptSubmit hook (the digest)
+// before every model request, so there the digest tells it, marked NEW.
 //   1. session A (a peer) has changed src/a.ts; B's agent changes it too, then runs a shell
 //      command that waits until the test has run the radar (as the app runs it after a change);
-//   2. the model request after that command carries the notice: A's task, what it is doing, the
-//      file, and how to reach it; the request before it does not;
+//   2. a model request of the same turn after that carries the notice: A's task, what it is doing,
+//      the file, and how to reach it; no request before the radar does;
 //   3. B's next tool call adds no second copy (the one in the history stays).
 
-const CLIS: PresetCli[] = ['claude', 'gemini'];
+const CLIS: PresetCli[] = (process.env.NOTICE_CLIS?.split(',') as PresetCli[] | undefined) ?? ['claude', 'codex', 'gemini', 'copilot', 'qwen'];
 const NOTICE = '[council] NEW predicted conflict';
 
 const servers: ModelServer[] = [];
@@ -46,12 +48,15 @@ describe.sequential('a newly predicted conflict is told mid-turn, at the next to
   });
 
   for (const cli of CLIS) {
-    it(`${cli}: the request after the radar found the conflict carries the notice; the next one adds none`, async () => {
+    it(`${cli}: a request of the same turn after the radar found the conflict carries it; the next one adds none`, async () => {
       const flag = path.join(tempDir('council-notice-'), 'radar-done');
       const server = await startModelServer([
+        // Qwen Code overwrites only a file read in this conversation.
+        ...(cli === 'qwen' ? [{ read: { path: 'src/a.ts' } }] : []),
         { write: { path: 'src/a.ts', content: 'export const a = "mine";\n' } },
         { shell: `while [ ! -f '${flag}' ]; do sleep 0.2; done; echo radar done` },
-        { read: { path: 'README.md' } },
+        { shell: 'echo next step' },
+        { shell: 'echo last step' },
         { text: 'Done.' },
       ]);
       servers.push(server);
@@ -69,6 +74,8 @@ describe.sequential('a newly predicted conflict is told mid-turn, at the next to
       writeIn(peer.worktreePath, 'src/a.ts', 'export const a = "auth";\n');
       await council.context.update(peer.id, { status: 'working', currentFile: 'src/a.ts' }, { cwd: repo.root });
       const [me] = (await council.createSessions({ task: 'Change src/a.ts.', agent: cli })) as [Session];
+      // What tells it: the notice, or (Qwen) the digest's conflict line marked NEW.
+      const marker = cli === 'qwen' ? `- NEW with ${peer.id}` : NOTICE;
 
       await manager.start(me.id, { mode: 'headless' });
       // Mid-turn: once the agent runs its waiting command (its write is done), the radar runs.
@@ -84,26 +91,32 @@ describe.sequential('a newly predicted conflict is told mid-turn, at the next to
       expect(run, run.reason ?? '').toMatchObject({ state: 'done' });
       expect(server.errors).toEqual([]);
 
+      // One turn: the requests from the write to the final answer.
       const turns = server.requests.filter((r: RecordedRequest) => r.kind === 'turn');
-      const shellAt = turns.findIndex((r) => r.answered?.kind === 'shell');
-      const readAt = turns.findIndex((r) => r.answered?.kind === 'read' && r.answered.path === 'README.md');
-      expect(shellAt).toBeGreaterThan(0);
-      expect(readAt).toBe(shellAt + 1);
-      const beforeRadar = textOf(turns[shellAt]?.body);
-      const afterRadar = textOf(turns[readAt]?.body);
-      const afterNext = textOf(turns[readAt + 1]?.body);
-      // Not before the radar ran; in the request right after the command, once, saying who and how to reach it.
-      expect(count(beforeRadar, NOTICE)).toBe(0);
-      expect(count(afterRadar, NOTICE)).toBe(1);
-      const notice = afterRadar.slice(afterRadar.indexOf(NOTICE), afterRadar.indexOf(NOTICE) + 600);
-      expect(notice).toContain(`session ${peer.id} (codex, working on src/a.ts), whose task is "add auth": it changes src/a.ts too (content conflict predicted with your changes)`);
-      expect(notice).toContain(`council send ${peer.id} -m`);
-      // The next tool boundary tells nothing new: the copy in the history only.
-      expect(turns[readAt + 1]?.answered?.kind).toBe('text');
-      expect(count(afterNext, NOTICE)).toBe(1);
-      // The notice hook ran after every tool call (read and write, the command, the read).
-      const notices = loggedHookCalls(hookLog).filter((c) => c.kind === 'notice');
-      expect(notices.length).toBeGreaterThanOrEqual(3);
+      const waitAt = turns.findIndex((r) => r.answered?.kind === 'shell');
+      const lastAt = turns.findIndex((r) => r.answered?.kind === 'text');
+      expect(turns.map((t) => t.answered?.kind)).toEqual([...(cli === 'qwen' ? ['read'] : []), ...(cli === 'claude' ? ['read'] : []), 'write', 'shell', 'shell', 'shell', 'text']);
+      const told = turns.map((t) => count(textOf(t.body), marker));
+      // Not before the radar ran (the request that started the waiting command was sent before it).
+      expect(told.slice(0, waitAt + 1).every((n) => n === 0), String(told)).toBe(true);
+      // In a request of the same turn after it, before the last step: Claude Code, Codex, Gemini
+      // CLI and Qwen Code the very next request; Copilot CLI runs no postToolUse for the waiting
+      // command (it notifies instead), so its next completed tool call tells it.
+      const first = told.findIndex((n) => n > 0);
+      expect(first, String(told)).toBe(waitAt + (cli === 'copilot' ? 2 : 1));
+      expect(first).toBeLessThan(lastAt);
+      // Told once: every later request holds that one copy (the history), no second.
+      expect(told.slice(first), String(told)).toEqual(told.slice(first).map(() => 1));
+      const text = textOf(turns[first]?.body);
+      const says =
+        cli === 'qwen'
+          ? [`- NEW with ${peer.id} (codex, working on src/a.ts): "add auth": conflict in src/a.ts (content)`, 'council send ID -m']
+          : [`session ${peer.id} (codex, working on src/a.ts), whose task is "add auth": it changes src/a.ts too (content conflict predicted with your changes)`, `council send ${peer.id} -m`];
+      const told1 = text.slice(text.indexOf(marker), text.indexOf(marker) + 900);
+      for (const part of says) expect(told1).toContain(part);
+      // The notice hook ran after each tool call (Qwen Code has none: its digest runs before each request).
+      const notices = loggedHookCalls(hookLog).filter((c) => c.kind === 'notice').length;
+      expect(cli === 'qwen' ? notices === 0 : notices >= 3, `notice hook calls: ${notices}`).toBe(true);
     }, 300_000);
   }
 });
