@@ -1,6 +1,7 @@
 import { hookSession } from '../core/agents/lock-hook';
 import { isHookAgent, HOOK_AGENTS, normalizedPayload } from '../core/agents/hook-payload';
 import { conflictNotice } from '../core/coordination/conflict-notice';
+import { answerAndExit } from './hook-output';
 import { RepoState } from '../core/state/repo-state';
 import { logPayload, readStdin } from './hook-pre-tool';
 
@@ -31,7 +32,7 @@ export async function noticeHook(agent: string | undefined): Promise<void> {
       return;
     }
     if (output) {
-      process.stdout.write(output, exit);
+      answerAndExit(output);
       return;
     }
     exit();

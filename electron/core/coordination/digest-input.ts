@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { PeerConflict } from '../../../shared/council';
 import type { Session, SessionContext } from '../../../shared/models';
 import { FileLocks } from '../locks/file-locks';
@@ -42,16 +43,19 @@ export function digestInputOf(view: DigestView): DigestInput {
   };
 }
 
-/** A session's record as the context store reads it: missing or bad, its default (context.ts initial). */
-function contextRecord(state: RepoState, session: Session): Pick<SessionContext, 'sessionId' | 'agent' | 'task' | 'status' | 'currentFile'> {
-  const raw = readJsonOrNull(contextFile(state.paths, session.id), LegacyContextCheck);
+/** A session's record as the context store reads it: missing or bad, its default (context.ts initial).
+ * `folder`: the context folder with a trailing separator — the file is `folder + id + '.json'`, as
+ * contextFile gives it for a registry id (hex), without path.join's normalizing for each of 100 sessions. */
+function contextRecord(folder: string, session: Session): Pick<SessionContext, 'sessionId' | 'agent' | 'task' | 'status' | 'currentFile'> {
+  const raw = readJsonOrNull(`${folder}${session.id}.json`, LegacyContextCheck);
   return raw ? contextOf(raw) : { sessionId: session.id, agent: session.agent, task: session.task, status: 'idle', currentFile: null };
 }
 
 /** The peers view of session `ref` as a digest needs it (peers.ts peersView, without the settings or zod). */
 export function digestView(state: RepoState, ref: string): DigestView {
   const me = state.registry.resolve(ref).id;
-  const all = state.registry.all().map((s) => contextRecord(state, s));
+  const folder = `${path.dirname(contextFile(state.paths, me))}${path.sep}`;
+  const all = state.registry.all().map((s) => contextRecord(folder, s));
   const lockedBy = new Map<string, string[]>();
   for (const lock of new FileLocks(state).list()) {
     const list = lockedBy.get(lock.sessionId) ?? [];
