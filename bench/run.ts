@@ -21,6 +21,7 @@ import { FOLLOW_UP_FULL, FOLLOW_UP_QUICK, measureFollowUp } from './measure-foll
 import { MCP_FULL, MCP_QUICK, measureMcp } from './measure-mcp';
 import { measureLockCli } from './measure-lock-cli';
 import { DIGEST_HOOK_FULL, DIGEST_HOOK_QUICK, digestWorld, measureDigestHook } from './measure-digest-hook';
+import { measureNoticeHook, NOTICE_HOOK_FULL, NOTICE_HOOK_QUICK } from './measure-notice-hook';
 import { measureLockInProcess } from './measure-lock-inprocess';
 import { measureSessionCreate } from './measure-session-create';
 import { measureUiBoard } from './measure-ui-board';
@@ -141,6 +142,9 @@ async function main(): Promise<number> {
     cfg.log('14. the digest hook as a process at 100 sessions vs node -e 0, and the digest size');
     const digest = await digestWorld(cfg);
     rows.push(...(await idleThenLoaded(cfg, async (c) => measureDigestHook(c, digest.me, quick ? DIGEST_HOOK_QUICK : DIGEST_HOOK_FULL))));
+
+    cfg.log('15. the conflict notice hook (after every tool call) as a process at 100 sessions vs node -e 0');
+    rows.push(...(await idleThenLoaded(cfg, async (c) => measureNoticeHook(c, digest.me, quick ? NOTICE_HOOK_QUICK : NOTICE_HOOK_FULL))));
 
     cfg.print(renderSummary(rows, [
       'pass/fail applies the targets above to the LOADED figures; "info" rows have no target of their own; "(miss)" marks an idle figure that missed',

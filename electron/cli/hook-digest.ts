@@ -1,5 +1,6 @@
 import { deliverDigest, digestInputOf, digestView } from '../core/coordination/digest-input';
 import { checkDigest, hookInput } from './hook-digest-lean';
+import { answerAndExit } from './hook-output';
 
 /**
  * `council hook digest --agent claude|codex|gemini|qwen|copilot`: run by the agent CLIs when a
@@ -40,7 +41,7 @@ export async function digestHook(agent: string | undefined): Promise<void> {
       return;
     }
     if (output) {
-      process.stdout.write(output, exit);
+      answerAndExit(output);
       return;
     }
     exit();

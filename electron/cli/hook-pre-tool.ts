@@ -3,6 +3,7 @@ import { PRE_TOOL_DEADLINE_MS } from '../core/agents/hooks/command';
 import { probeNonce, probeReason } from '../core/agents/hooks/probe';
 import { isHookAgent, HOOK_AGENTS } from '../core/agents/hook-payload';
 import { decideLockHook } from '../core/agents/lock-hook';
+import { readHookStdin } from './hook-stdin';
 
 /**
  * `council hook pre-tool --agent claude|codex|gemini|qwen|copilot`: the lock hook each agent CLI runs before
@@ -96,19 +97,9 @@ function failClosedOnAnyExit(): void {
   });
 }
 
-/**
- * The whole of stdin. Through process.stdin (a net.Socket for the agent CLIs' pipes and socket
- * pairs, ~3 ms of loading), not fs.read on fd 0: a read still waiting in libuv's thread pool when
- * the deadline answers would keep the process from exiting (Node joins the pool at exit), and a
- * hook the CLI has to kill counts as "allow".
- */
+/** The whole of stdin (./hook-stdin.ts: non-blocking reads on fd 0, the deadline still fires). */
 export function readStdin(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    process.stdin.on('data', (chunk: Buffer) => chunks.push(chunk));
-    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    process.stdin.on('error', reject);
-  });
+  return readHookStdin();
 }
 
 /**

@@ -86,6 +86,14 @@ export function hookCommands(program: Command): void {
       const { digestHook } = await import('./hook-digest');
       await digestHook(opts.agent);
     });
+  hook
+    .command('notice')
+    .description('after each tool call: tells the agent a conflict the radar newly predicts between its session and another (who, doing what, how to reach it), once; never blocks the agent')
+    .option('-a, --agent <name>', `which CLI sends the payload: ${HOOK_AGENTS.join('|')}`)
+    .action(async (opts: { agent?: string }) => {
+      const { noticeHook } = await import('./hook-notice');
+      await noticeHook(opts.agent);
+    });
   for (const [kind, description] of STATUS_HOOKS) {
     hook
       .command(kind)

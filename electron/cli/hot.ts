@@ -17,10 +17,10 @@ import type { LockArgs, LockVerb } from './locks';
  * (shared/record-checks.ts), must not pay before every agent edit.
  */
 
-type Hot = { kind: 'lock'; verb: LockVerb; args: LockArgs; json: boolean; repo: string | undefined } | { kind: 'pre-tool'; agent: string | undefined } | { kind: 'digest'; agent: string | undefined };
+type Hot = { kind: 'lock'; verb: LockVerb; args: LockArgs; json: boolean; repo: string | undefined } | { kind: 'pre-tool'; agent: string | undefined } | { kind: 'digest'; agent: string | undefined } | { kind: 'notice'; agent: string | undefined };
 
-/** The hooks run on the lean entry: the lock hook (before every edit) and the digest (before every prompt). */
-const HOT_HOOKS = new Set(['pre-tool', 'digest']);
+/** The hooks run on the lean entry: the lock hook (before every edit), the digest (before every prompt), the conflict notice (after every tool call). */
+const HOT_HOOKS = new Set(['pre-tool', 'digest', 'notice']);
 
 /** The options each hot verb takes (long name → short name or null), and whether it takes a path. */
 const LOCK_OPTIONS: Record<LockVerb, { path: boolean; options: Record<string, string | null> }> = {
@@ -72,6 +72,7 @@ export function parseHot(argv: readonly string[]): Hot | null {
   // The hook finds its repository from the payload's cwd: --repo means nothing to it, as in the full CLI.
   if (group === 'hook' && verb === 'pre-tool' && rest.length === 0) return { kind: 'pre-tool', agent: values.get('agent') };
   if (group === 'hook' && verb === 'digest' && rest.length === 0) return { kind: 'digest', agent: values.get('agent') };
+  if (group === 'hook' && verb === 'notice' && rest.length === 0) return { kind: 'notice', agent: values.get('agent') };
   if (group !== 'lock' || !isLockVerb(verb) || rest.length !== (LOCK_OPTIONS[verb].path ? 1 : 0)) return null;
   return {
     kind: 'lock',
@@ -96,6 +97,11 @@ export async function runHot(argv: readonly string[]): Promise<number | null> {
     // from the records read without zod (core/coordination/digest-input.ts).
     const { digestHook } = await import('./hook-digest');
     await digestHook(hot.agent);
+    return 0; // not reached: the hook ends the process
+  }
+  if (hot.kind === 'notice') {
+    const { noticeHook } = await import('./hook-notice');
+    await noticeHook(hot.agent);
     return 0; // not reached: the hook ends the process
   }
   const [{ leanLockCaller, LOCK_VERBS, lockRepo }, { createOutput, reportFailure, writeAll }] = await Promise.all([import('./locks'), import('./output')]);

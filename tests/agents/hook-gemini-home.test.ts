@@ -9,7 +9,7 @@ import { tempDir } from '../helpers/repo';
 
 const council = { argv: ['/opt/council app/node', '/opt/council app/council.cjs'], env: { ELECTRON_RUN_AS_NODE: '1' } };
 // The lock hook's line ends in `|| exit 2`: a hook that cannot run still denies (hooks/command.ts).
-const command = (kind: string) => `ELECTRON_RUN_AS_NODE='1' '/opt/council app/node' '/opt/council app/council.cjs' 'hook' '${kind}' '--agent' 'gemini'${kind === 'pre-tool' ? ' || exit 2' : kind === 'digest' ? ' || true' : ''}`;
+const command = (kind: string) => `ELECTRON_RUN_AS_NODE='1' '/opt/council app/node' '/opt/council app/council.cjs' 'hook' '${kind}' '--agent' 'gemini'${kind === 'pre-tool' ? ' || exit 2' : kind === 'digest' || kind === 'notice' ? ' || true' : ''}`;
 
 const USER_SETTINGS = `{
   // mine
@@ -59,7 +59,11 @@ describe("the session's Gemini home", () => {
       { matcher: 'run_shell_command', hooks: [{ type: 'command', command: 'audit.sh', timeout: 5000 }] },
       { matcher: 'write_file|replace|run_shell_command', hooks: [{ type: 'command', name: 'council-pre-tool', command: command('pre-tool'), timeout: 15_000 }] },
     ]);
-    expect(settings.hooks.AfterTool).toEqual([{ matcher: 'write_file|replace|run_shell_command', hooks: [{ type: 'command', name: 'council-post-tool', command: command('post-tool'), timeout: 10_000 }] }]);
+    expect(settings.hooks.AfterTool).toEqual([
+      { matcher: 'write_file|replace|run_shell_command', hooks: [{ type: 'command', name: 'council-post-tool', command: command('post-tool'), timeout: 10_000 }] },
+      // After every tool call: a newly predicted conflict, appended to the tool's result.
+      { hooks: [{ type: 'command', name: 'council-notice', command: command('notice'), timeout: 10_000 }] },
+    ]);
     expect(commandOf(settings, 'Notification')).toBe(command('notify'));
     expect(commandOf(settings, 'BeforeAgent')).toBe(command('prompt'));
     // The digest (council/digest.ts): at the start, and before each prompt beside the status hook.
@@ -108,6 +112,7 @@ describe("the session's Gemini home", () => {
     const off = settingsOf(prepareGeminiHome({ privateDir: tempDir('council-private-'), userGeminiHome: empty, council, choices: { digest: false } }));
     expect(Object.keys(off.hooks).sort()).toEqual(['AfterAgent', 'AfterTool', 'BeforeAgent', 'BeforeTool', 'Notification']);
     expect(JSON.stringify(off.hooks)).not.toContain("'digest'");
+    expect(JSON.stringify(off.hooks)).not.toContain("'notice'");
 
     const broken = userHome();
     writeFileSync(path.join(broken, '.gemini', 'settings.json'), '{"general": ');

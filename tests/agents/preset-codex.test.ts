@@ -58,7 +58,7 @@ describe.sequential('the Codex preset with the real CLI', () => {
       const calls = loggedHookCalls(scene.hookLog);
       // The digest hooks (start and prompt) run beside the status hooks, in no fixed order with them.
       expect(calls.filter((c) => c.kind === 'digest').map((c) => String(c.payload.hook_event_name)).sort()).toEqual(['UserPromptSubmit', 'SessionStart'].sort());
-      expect(calls.filter((c) => c.kind !== 'digest').map((c) => `${c.kind}:${String(c.payload.hook_event_name)}`)).toEqual(['prompt:UserPromptSubmit', 'pre-tool:PreToolUse', 'pre-tool:PreToolUse', 'post-tool:PostToolUse', 'stop:Stop']);
+      expect(calls.filter((c) => c.kind !== 'digest' && c.kind !== 'notice').map((c) => `${c.kind}:${String(c.payload.hook_event_name)}`)).toEqual(['prompt:UserPromptSubmit', 'pre-tool:PreToolUse', 'pre-tool:PreToolUse', 'post-tool:PostToolUse', 'stop:Stop']);
       for (const kind of ['post-tool', 'stop', 'prompt']) keepFixture(`codex-${kind}-payload.json`, calls.find((c) => c.kind === kind)?.payload ?? {});
     } finally {
       await scene.close();

@@ -57,7 +57,7 @@ const mcpServer = {
 
 // The lock hook's line ends in `|| exit 2`: a hook that cannot run still denies (hooks/command.ts).
 const hookLine = (kind: string, agent: string) =>
-  `ELECTRON_RUN_AS_NODE='1' '/Applications/CLI Council.app/Contents/MacOS/CLI Council' '/opt/it'\\''s/council.cjs' 'hook' '${kind}' '--agent' '${agent}'${kind === 'pre-tool' ? ' || exit 2' : kind === 'digest' ? ' || true' : ''}`;
+  `ELECTRON_RUN_AS_NODE='1' '/Applications/CLI Council.app/Contents/MacOS/CLI Council' '/opt/it'\\''s/council.cjs' 'hook' '${kind}' '--agent' '${agent}'${kind === 'pre-tool' ? ' || exit 2' : kind === 'digest' || kind === 'notice' ? ' || true' : ''}`;
 
 describe('the hook command line', () => {
   it('is read back by sh as exactly the argv and environment it was built from', () => {
@@ -89,7 +89,11 @@ describe('Claude Code preset launch', () => {
     expect(settings).toEqual({
       hooks: {
         PreToolUse: [{ matcher: edit, hooks: [{ type: 'command', command: hookLine('pre-tool', 'claude'), timeout: 15 }] }],
-        PostToolUse: [{ matcher: edit, hooks: [{ type: 'command', command: hookLine('post-tool', 'claude'), timeout: 10 }] }],
+        PostToolUse: [
+          { matcher: edit, hooks: [{ type: 'command', command: hookLine('post-tool', 'claude'), timeout: 10 }] },
+          // After every tool call: a newly predicted conflict, told within the turn.
+          { hooks: [{ type: 'command', command: hookLine('notice', 'claude'), timeout: 10 }] },
+        ],
         Notification: [{ hooks: [{ type: 'command', command: hookLine('notify', 'claude'), timeout: 10 }] }],
         Stop: [{ hooks: [{ type: 'command', command: hookLine('stop', 'claude'), timeout: 10 }] }],
         UserPromptSubmit: [
@@ -115,8 +119,10 @@ describe('Claude Code preset launch', () => {
     const settings = JSON.parse(launch.args[launch.args.indexOf('--settings') + 1] as string) as { hooks: Record<string, { hooks: { command: string }[] }[]> };
     expect(Object.keys(settings.hooks).sort()).toEqual(['Notification', 'PostToolUse', 'PreToolUse', 'Stop', 'UserPromptSubmit']);
     expect(settings.hooks.UserPromptSubmit?.[0]?.hooks.map((h) => h.command)).toEqual([hookLine('prompt', 'claude')]);
+    expect(settings.hooks.PostToolUse?.flatMap((g) => g.hooks.map((h) => h.command))).toEqual([hookLine('post-tool', 'claude')]); // no conflict notice either
     const codex = await codexPreset.launch(ctx('codex', { override: { path: bin('codex'), digest: false } }));
     expect(codex.args.join(' ')).not.toContain("'digest'");
+    expect(codex.args.join(' ')).not.toContain("'notice'");
   });
 
   it('interactive: the TUI with the task as its first prompt; resume: --resume=<id>', async () => {
@@ -138,7 +144,8 @@ describe('Codex preset launch', () => {
     '-c',
     `hooks.PreToolUse=[{matcher="^(apply_patch|Bash|exec_command|shell|shell_command|local_shell)$",hooks=[{type="command",command=${JSON.stringify(hookLine('pre-tool', 'codex'))},timeout=15}]}]`,
     '-c',
-    `hooks.PostToolUse=[{matcher="^(apply_patch|Bash|exec_command|shell|shell_command|local_shell)$",hooks=[{type="command",command=${JSON.stringify(hookLine('post-tool', 'codex'))},timeout=10}]}]`,
+    // After each tool call the status and the conflict notice (a conflict newly predicted, told within the turn).
+    `hooks.PostToolUse=[{matcher="^(apply_patch|Bash|exec_command|shell|shell_command|local_shell)$",hooks=[{type="command",command=${JSON.stringify(hookLine('post-tool', 'codex'))},timeout=10},{type="command",command=${JSON.stringify(hookLine('notice', 'codex'))},timeout=10}]}]`,
     '-c',
     `hooks.PermissionRequest=[{hooks=[{type="command",command=${JSON.stringify(hookLine('notify', 'codex'))},timeout=10}]}]`,
     '-c',
@@ -285,7 +292,11 @@ describe('copilot preset: command lines and its hook plugin', () => {
       version: 1,
       hooks: {
         preToolUse: [{ type: 'command', bash: hookLine('pre-tool', 'copilot'), timeoutSec: 15, matcher: 'create|edit|bash' }],
-        postToolUse: [{ type: 'command', bash: hookLine('post-tool', 'copilot'), timeoutSec: 10, matcher: 'create|edit|bash' }],
+        postToolUse: [
+          { type: 'command', bash: hookLine('post-tool', 'copilot'), timeoutSec: 10, matcher: 'create|edit|bash' },
+          // After every tool call: a newly predicted conflict, told within the turn.
+          { type: 'command', bash: hookLine('notice', 'copilot'), timeoutSec: 10 },
+        ],
         notification: [{ type: 'command', bash: hookLine('notify', 'copilot'), timeoutSec: 10 }],
         // …and the digest of the session's peers, with each prompt (hooks/copilot.ts: not on sessionStart).
         userPromptSubmitted: [
@@ -306,6 +317,7 @@ describe('copilot preset: command lines and its hook plugin', () => {
     const hooks = JSON.parse(readFileSync(path.join(context.privateDir, 'copilot-plugin', 'hooks', 'hooks.json'), 'utf8')) as { hooks: Record<string, unknown> };
     expect(hooks.hooks.userPromptSubmitted).toEqual([{ type: 'command', bash: hookLine('prompt', 'copilot'), timeoutSec: 10 }]);
     expect(JSON.stringify(hooks)).not.toContain("'digest'");
+    expect(JSON.stringify(hooks)).not.toContain("'notice'");
   });
 
   it('COUNCIL_MCP=off in the preset\'s environment (or council\'s) leaves the MCP server out', async () => {

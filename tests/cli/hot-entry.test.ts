@@ -103,11 +103,11 @@ describe('the hot path at run time', () => {
   const edit = (worktree: string, file: string) =>
     JSON.stringify({ cwd: worktree, hook_event_name: 'PreToolUse', tool_name: 'Edit', tool_input: { file_path: path.join(worktree, file), old_string: 'a', new_string: 'b' }, tool_use_id: 'toolu_1' });
 
-  it("runs the hook and the lock verbs without loading the full CLI, node:crypto, or (but for the hook's stdin) net", () => {
+  it('runs the hook and the lock verbs without loading the full CLI, node:crypto, or net', () => {
     // Each of Node's own modules below costs milliseconds of start-up: node:crypto ~5, net and its
-    // streams ~3 (the hook reads its payload through process.stdin, a net.Socket: see readStdin).
+    // streams ~3 (the hook reads its payload from fd 0 made non-blocking, not through process.stdin: cli/hook-stdin.ts).
     for (const [args, options, heavy] of [
-      [['hook', 'pre-tool', '--agent', 'claude'], { cwd: a.worktreePath, input: edit(a.worktreePath, 'src/a.ts'), env: { COUNCIL_SESSION_ID: a.id } }, /^NativeModule (crypto|child_process|http)$/],
+      [['hook', 'pre-tool', '--agent', 'claude'], { cwd: a.worktreePath, input: edit(a.worktreePath, 'src/a.ts'), env: { COUNCIL_SESSION_ID: a.id } }, /^NativeModule (crypto|child_process|http|net)$/],
       [['lock', 'acquire', 'README.md', '--session', a.id], { cwd: repo.root }, /^NativeModule (crypto|child_process|http|net)$/],
       [['lock', 'who', 'src/a.ts'], { cwd: repo.root }, /^NativeModule (crypto|child_process|http|net)$/],
       [['--json', 'lock', 'release', 'README.md', '-s', a.id], { cwd: repo.root }, /^NativeModule (crypto|child_process|http|net)$/],

@@ -1,11 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Session } from '../../shared/models';
 import { Council } from '../../electron/core/council';
 import { renderDigest } from '../../electron/core/coordination/digest';
 import { digestInputOf, digestView } from '../../electron/core/coordination/digest-input';
+import { digestStateFile, readDigestState } from '../../electron/core/coordination/digest-state';
 import { peersView } from '../../electron/core/coordination/peers';
+import { RACY_MS } from '../../electron/core/state/dir-version';
 import { saveRadar } from '../../electron/core/radar/stored';
 import { RepoState } from '../../electron/core/state/repo-state';
 import { contextFile } from '../../electron/core/state/paths';
@@ -118,5 +121,71 @@ describe('the digest hook’s zod-free view', () => {
     const files = JSON.parse(readFileSync(out, 'utf8')) as string[];
     expect(files.some((file) => file.endsWith('/hot.cjs'))).toBe(true);
     expect(files.filter((file) => file.endsWith('/out/cli/council.cjs') || file.includes('/zod/'))).toEqual([]);
+  });
+});
+
+describe('the digest hook’s inputs key (told again exactly when something changed)', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const hook = (me: Session, conversation: string): string => {
+    const run = spawnSync(process.execPath, [COUNCIL_BIN, 'hook', 'digest', '--agent', 'claude'], {
+      cwd: me.worktreePath,
+      env: { ...process.env, COUNCIL_SESSION_ID: me.id, COUNCIL_HOOK_DEBUG: '1' },
+      input: JSON.stringify({ session_id: conversation, cwd: me.worktreePath, hook_event_name: 'UserPromptSubmit', prompt: 'go on' }),
+      encoding: 'utf8',
+    });
+    expect(run.stderr).toBe('');
+    return run.stdout === '' ? '' : (JSON.parse(run.stdout) as { hookSpecificOutput: { additionalContext: string } }).hookSpecificOutput.additionalContext;
+  };
+
+  it('another process’s lock taken or released is told at the next prompt, within the racy window and past it; nothing else is resent', async () => {
+    const repo = makeRepo();
+    const council = Council.open(repo.root);
+    const [me, other] = (await council.createSessions({ task: 'inputs key', agent: 'claude', count: 2 })) as [Session, Session];
+    expect(hook(me, 'c1')).toContain(other.id);
+    expect(hook(me, 'c1')).toBe('');
+    // Within the racy window of the lock folder's change (the hook runs at once after it)…
+    const holder = Council.open(repo.root);
+    await holder.locks.acquire('src/a.ts', other.id, { cwd: repo.root });
+    expect(hook(me, 'c1')).toContain('holds src/a.ts');
+    expect(hook(me, 'c1')).toBe('');
+    // …and past it: the folder's version alone must tell the change.
+    await sleep(RACY_MS + 100);
+    expect(hook(me, 'c1')).toBe(''); // settled: the key changes form (folder version), the digest is the same: not resent
+    expect(hook(me, 'c1')).toBe('');
+    await holder.locks.acquire('src/b.ts', other.id, { cwd: repo.root });
+    await sleep(RACY_MS + 100);
+    expect(hook(me, 'c1')).toContain('holds src/a.ts, src/b.ts');
+    await sleep(RACY_MS + 100);
+    expect(hook(me, 'c1')).toBe('');
+    await holder.locks.release('src/a.ts', other.id, { cwd: repo.root });
+    await sleep(RACY_MS + 100);
+    const after = hook(me, 'c1');
+    expect(after).toContain('holds src/b.ts');
+    expect(after).not.toContain('src/a.ts');
+    // A peer's context changed past the window: told; the session's own record changing: not resent.
+    await holder.context.update(other.id, { status: 'blocked', currentFile: 'src/b.ts' }, { cwd: repo.root });
+    await sleep(RACY_MS + 100);
+    expect(hook(me, 'c1')).toContain('blocked');
+    await holder.context.update(me.id, { status: 'working', currentFile: 'README.md' }, { cwd: repo.root });
+    expect(hook(me, 'c1')).toBe('');
+  });
+
+  it('keeps the session’s digest state small: a hash per conversation, and a long key of an older version dropped', async () => {
+    const repo = makeRepo();
+    const council = Council.open(repo.root);
+    const sessions = await council.createSessions({ task: 'state size', agent: 'claude', count: 12 });
+    const me = sessions[0] as Session;
+    for (const s of sessions.slice(1)) await council.locks.acquire(`src/${s.id}.ts`, s.id, { cwd: repo.root });
+    const file = digestStateFile(council.ws.paths, me.id);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify({ off: false, conversations: { old: { fingerprint: 'x', conflicts: [], at: '2026-01-01T00:00:00.000Z', inputs: 'v'.repeat(5000) } } }));
+    for (let i = 0; i < 5; i++) expect(hook(me, `conv-${i}`)).toContain(sessions[1]?.id);
+    const state = readDigestState(council.ws.paths, me.id);
+    expect(Object.keys(state.conversations).sort()).toEqual(['conv-0', 'conv-1', 'conv-2', 'conv-3', 'conv-4', 'old']);
+    for (const [id, entry] of Object.entries(state.conversations)) {
+      if (id === 'old') expect(entry.inputs).toBeUndefined();
+      else expect(entry.inputs).toMatch(/^[0-9a-f]{28}$/);
+    }
+    expect(statSync(file).size).toBeLessThan(3_000);
   });
 });

@@ -110,10 +110,11 @@ const REAL_PROCESS: Record<string, string> = {
   'hook stop': 'ends the process itself (process.exit)',
   'hook prompt': 'ends the process itself (process.exit)',
   'hook digest': 'ends the process itself (process.exit)',
+  'hook notice': 'ends the process itself (process.exit)',
 };
 
 /** Verbs that never open the repository, so a bad --repo is no defect for them (serve takes any, in the page). */
-const IGNORES_REPO = new Set(['serve', 'hook pre-tool', 'hook post-tool', 'hook notify', 'hook stop', 'hook prompt', 'hook digest', 'host add', 'host list', 'host check', 'host remove']);
+const IGNORES_REPO = new Set(['serve', 'hook pre-tool', 'hook post-tool', 'hook notify', 'hook stop', 'hook prompt', 'hook digest', 'hook notice', 'host add', 'host list', 'host check', 'host remove']);
 
 // ── Bad values ────────────────────────────────────────────────────────────────────────────────
 
@@ -563,7 +564,7 @@ describe('fuzz: the verbs that cannot run in this process, as real processes', (
     }, 2);
   }, timeLimit(PRE_TOOL_RUNS, 1000));
 
-  for (const kind of ['post-tool', 'notify', 'stop', 'prompt']) {
+  for (const kind of ['post-tool', 'notify', 'stop', 'prompt', 'notice']) {
     it(`council hook ${kind}: ${STATUS_HOOK_RUNS} malformed stdin payloads as REAL PROCESSES → fails open, silently, by design (exit 0, no output), state unchanged`, async () => {
       const inputs = fc.sample(hookInput(kind).filter((i) => !i.usageError), { numRuns: STATUS_HOOK_RUNS, seed: SEED });
       await processBatch(`council hook ${kind}`, inputs, runHook, (_input, outcome) => {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { PeerConflict } from '../../../shared/council';
 import type { Session, SessionContext } from '../../../shared/models';
 import { FileLocks } from '../locks/file-locks';
@@ -42,16 +43,19 @@ export function digestInputOf(view: DigestView): DigestInput {
   };
 }
 
-/** A session's record as the context store reads it: missing or bad, its default (context.ts initial). */
-function contextRecord(state: RepoState, session: Session): Pick<SessionContext, 'sessionId' | 'agent' | 'task' | 'status' | 'currentFile'> {
-  const raw = readJsonOrNull(contextFile(state.paths, session.id), LegacyContextCheck);
+/** A session's record as the context store reads it: missing or bad, its default (context.ts initial).
+ * `folder`: the context folder with a trailing separator — the file is `folder + id + '.json'`, as
+ * contextFile gives it for a registry id (hex), without path.join's normalizing for each of 100 sessions. */
+function contextRecord(folder: string, session: Session): Pick<SessionContext, 'sessionId' | 'agent' | 'task' | 'status' | 'currentFile'> {
+  const raw = readJsonOrNull(`${folder}${session.id}.json`, LegacyContextCheck);
   return raw ? contextOf(raw) : { sessionId: session.id, agent: session.agent, task: session.task, status: 'idle', currentFile: null };
 }
 
 /** The peers view of session `ref` as a digest needs it (peers.ts peersView, without the settings or zod). */
 export function digestView(state: RepoState, ref: string): DigestView {
   const me = state.registry.resolve(ref).id;
-  const all = state.registry.all().map((s) => contextRecord(state, s));
+  const folder = `${path.dirname(contextFile(state.paths, me))}${path.sep}`;
+  const all = state.registry.all().map((s) => contextRecord(folder, s));
   const lockedBy = new Map<string, string[]>();
   for (const lock of new FileLocks(state).list()) {
     const list = lockedBy.get(lock.sessionId) ?? [];
@@ -96,7 +100,9 @@ export function deliverDigest(state: Pick<RepoState, 'paths'>, request: Delivery
     if (current.off) return { next: null, result: null };
     const last = current.conversations[key];
     const digest = renderDigest(input, last ? new Set(last.conflicts) : null);
-    const entry = { fingerprint: digest.fingerprint, conflicts: digest.conflictKeys, at: (request.now ?? new Date()).toISOString(), ...(request.inputs ? { inputs: request.inputs } : {}) };
+    // The radar version the conflict notice last checked stays: every conflict it had told is in
+    // the digest's list too (a hint only: another version makes the notice look again).
+    const entry = { fingerprint: digest.fingerprint, conflicts: digest.conflictKeys, at: (request.now ?? new Date()).toISOString(), ...(request.inputs ? { inputs: request.inputs } : {}), ...(last?.radar ? { radar: last.radar } : {}) };
     if (!request.fresh && last && last.fingerprint === digest.fingerprint) {
       // Nothing to tell; remember the inputs' version, so that the next unchanged prompt is answered from it alone.
       return { next: request.inputs && last.inputs !== request.inputs ? { ...current, conversations: { ...current.conversations, [key]: { ...last, inputs: request.inputs } } } : null, result: null };

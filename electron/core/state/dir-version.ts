@@ -20,6 +20,25 @@ export const RACY_MS = 100;
 /** The same where timestamps are whole seconds (some filesystems): older than two of them. */
 export const RACY_COARSE_MS = 2_500;
 
+/**
+ * The folder's version now, if it may be trusted (its last change is older than the racy window at
+ * the time of the stat); null when it changed too recently to be sure of, or cannot be read. For a
+ * version kept beyond one process (the digest hook remembers one per conversation): a later change
+ * by anyone always gives another version.
+ */
+export function settledFolderVersion(dir: string, now: () => number = Date.now): string | null {
+  const before = now(); // taken before the stat: the age below is never overstated
+  try {
+    const s = statSync(dir, { bigint: true });
+    const changedNs = s.ctimeNs > s.mtimeNs ? s.ctimeNs : s.mtimeNs;
+    const coarse = s.ctimeNs % 1_000_000_000n === 0n || s.mtimeNs % 1_000_000_000n === 0n;
+    if (before - Number(changedNs / 1_000_000n) <= (coarse ? RACY_COARSE_MS : RACY_MS)) return null;
+    return `${s.ino}:${s.ctimeNs}:${s.mtimeNs}:${s.size}:${s.nlink}`;
+  } catch {
+    return null;
+  }
+}
+
 export class DirectoryVersion {
   /** The folder's version when its files were last all read, if it may be trusted; else null. */
   private trusted: string | null = null;
@@ -35,20 +54,8 @@ export class DirectoryVersion {
    * remembers the folder as of before that read).
    */
   unchanged(): boolean {
-    const before = this.now(); // taken before the stat: the age below is never overstated
-    let key: string;
-    let changedMs: number;
-    try {
-      const s = statSync(this.dir, { bigint: true });
-      key = `${s.ino}:${s.ctimeNs}:${s.mtimeNs}:${s.size}:${s.nlink}`;
-      const changedNs = s.ctimeNs > s.mtimeNs ? s.ctimeNs : s.mtimeNs;
-      const coarse = s.ctimeNs % 1_000_000_000n === 0n || s.mtimeNs % 1_000_000_000n === 0n;
-      changedMs = Number(changedNs / 1_000_000n);
-      if (before - changedMs <= (coarse ? RACY_COARSE_MS : RACY_MS)) {
-        this.trusted = null;
-        return false;
-      }
-    } catch {
+    const key = settledFolderVersion(this.dir, this.now);
+    if (key === null) {
       this.trusted = null;
       return false;
     }

@@ -43,7 +43,9 @@ export function claudeHookSettings(council: CouncilCommand, options: HookChoices
   return {
     hooks: {
       PreToolUse: group(['pre-tool'], CLAUDE_EDIT_MATCHER),
-      PostToolUse: group(['post-tool'], CLAUDE_EDIT_MATCHER),
+      // After every tool call (no matcher): a conflict the radar newly predicts with another
+      // session, told within the turn (hookSpecificOutput.additionalContext; `council hook notice`).
+      PostToolUse: [...group(['post-tool'], CLAUDE_EDIT_MATCHER), ...(choices.digest ? group(['notice']) : [])],
       Notification: group(['notify']),
       Stop: group(['stop']),
       // The digest of the session's peers: its stdout JSON (hookSpecificOutput.additionalContext)

@@ -40,7 +40,8 @@ export function codexHookArgs(council: CouncilCommand, choices: HookChoices = { 
   // hookSpecificOutput.additionalContext to the model's context (Codex 0.169).
   const events: [string, HookKind[], string | null][] = [
     ['PreToolUse', ['pre-tool'], CODEX_EDIT_MATCHER],
-    ['PostToolUse', ['post-tool'], CODEX_EDIT_MATCHER],
+    // After each tool call (all Codex has: patches, shell commands) also the conflict notice (`council hook notice`).
+    ['PostToolUse', choices.digest ? ['post-tool', 'notice'] : ['post-tool'], CODEX_EDIT_MATCHER],
     ['PermissionRequest', ['notify'], null],
     ['UserPromptSubmit', choices.digest ? ['prompt', 'digest'] : ['prompt'], null],
     ['Stop', ['stop'], null],

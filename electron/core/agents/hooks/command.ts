@@ -12,9 +12,9 @@ import type { CouncilCommand } from '../types';
  * `council hook <kind>`: pre-tool decides (fails closed); digest adds the session's digest of its
  * peers to the agent's context (fails open, council/digest.ts); the others only report status (fail open).
  */
-export const HOOK_KINDS = ['pre-tool', 'post-tool', 'notify', 'stop', 'prompt', 'digest'] as const;
+export const HOOK_KINDS = ['pre-tool', 'post-tool', 'notify', 'stop', 'prompt', 'digest', 'notice'] as const;
 export type HookKind = (typeof HOOK_KINDS)[number];
-export type StatusHookKind = Exclude<HookKind, 'pre-tool' | 'digest'>;
+export type StatusHookKind = Exclude<HookKind, 'pre-tool' | 'digest' | 'notice'>;
 
 export function isHookKind(value: string): value is HookKind {
   return (HOOK_KINDS as readonly string[]).includes(value);
@@ -67,6 +67,6 @@ export function hookCommandLine(council: CouncilCommand, kind: HookKind, agent: 
   if (kind === 'pre-tool') return `${line} || exit 2`;
   // The digest fails open even when it cannot start (its bundle gone or older than the app):
   // Claude Code refuses the user's prompt when a UserPromptSubmit hook exits non-zero that way.
-  if (kind === 'digest') return `${line} || true`;
+  if (kind === 'digest' || kind === 'notice') return `${line} || true`;
   return line;
 }

@@ -57,7 +57,8 @@ export function copilotHooks(council: CouncilCommand, choices: HookChoices = {})
     }));
   return {
     preToolUse: hook('pre-tool', COPILOT_EDIT_MATCHER),
-    postToolUse: hook('post-tool', COPILOT_EDIT_MATCHER),
+    // After every tool call: a newly predicted conflict (`council hook notice`, a top-level additionalContext).
+    postToolUse: [...hook('post-tool', COPILOT_EDIT_MATCHER), ...(digest ? hook('notice') : [])],
     notification: hook('notify'),
     userPromptSubmitted: hook(digest ? ['prompt', 'digest'] : ['prompt']),
     agentStop: hook('stop'),

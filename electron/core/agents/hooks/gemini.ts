@@ -46,7 +46,8 @@ export function geminiHooks(council: CouncilCommand, choices: HookChoices = { di
   ];
   return {
     BeforeTool: group(['pre-tool'], GEMINI_EDIT_MATCHER),
-    AfterTool: group(['post-tool'], GEMINI_EDIT_MATCHER),
+    // After every tool call: a newly predicted conflict, appended to the tool's result for the model (`council hook notice`).
+    AfterTool: [...group(['post-tool'], GEMINI_EDIT_MATCHER), ...(choices.digest ? group(['notice']) : [])],
     Notification: group(['notify']),
     // The digest (council/digest.ts): Gemini appends BeforeAgent's hookSpecificOutput.additionalContext
     // to the prompt (kept in the history), and SessionStart's to the first prompt.
