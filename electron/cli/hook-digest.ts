@@ -1,6 +1,6 @@
 import { deliverDigest, digestInputOf, digestView } from '../core/coordination/digest-input';
 import { checkDigest, hookInput } from './hook-digest-lean';
-import { answerAndExit } from './hook-output';
+import { contextAnswer, runFailOpenHook } from './hook-output';
 
 /**
  * `council hook digest --agent claude|codex|gemini|qwen|copilot`: run by the agent CLIs when a
@@ -30,36 +30,13 @@ function eventName(payload: Record<string, unknown>): string {
 }
 
 export async function digestHook(agent: string | undefined): Promise<void> {
-  let done = false;
-  const finish = (err?: unknown, output?: string): void => {
-    if (done) return;
-    done = true;
-    clearTimeout(timer);
-    const exit = () => process.exit(0);
-    if (err !== undefined && process.env.COUNCIL_HOOK_DEBUG === '1') {
-      process.stderr.write(`council hook digest: ${err instanceof Error ? err.message : String(err)}\n`, exit);
-      return;
-    }
-    if (output) {
-      answerAndExit(output);
-      return;
-    }
-    exit();
-  };
-  const value = Number(process.env.COUNCIL_HOOK_DEADLINE_MS);
-  const timer = setTimeout(() => finish(new Error('gave up at the deadline')), Number.isFinite(value) && value > 0 ? Math.min(value, DIGEST_DEADLINE_MS) : DIGEST_DEADLINE_MS);
-  try {
+  await runFailOpenHook('digest', DIGEST_DEADLINE_MS, async () => {
     const input = await hookInput(agent);
     const check = checkDigest(agent, input);
-    if (check.kind === 'nothing') return finish();
+    if (check.kind === 'nothing') return null;
     // Something may have changed: the peers view as a digest needs it (the contexts, the locks, the stored radar).
     const { state, sessionId, conversation, fresh, inputs, payload } = check;
     const text = await deliverDigest(state, { sessionId, conversation, fresh, inputs }, digestInputOf(digestView(state, sessionId)));
-    if (text === null) return finish();
-    // Copilot CLI reads only a top-level additionalContext (hooks/copilot.ts); the others Claude's shape.
-    const answer = agent === 'copilot' ? { additionalContext: text } : { hookSpecificOutput: { hookEventName: eventName(payload), additionalContext: text } };
-    finish(undefined, `${JSON.stringify(answer)}\n`);
-  } catch (err) {
-    finish(err);
-  }
+    return text === null ? null : contextAnswer(agent ?? '', eventName(payload), text);
+  });
 }

@@ -1,7 +1,7 @@
 import { hookSession } from '../core/agents/lock-hook';
 import { isHookAgent, HOOK_AGENTS, normalizedPayload } from '../core/agents/hook-payload';
 import { conflictNotice } from '../core/coordination/conflict-notice';
-import { answerAndExit } from './hook-output';
+import { contextAnswer, runFailOpenHook } from './hook-output';
 import { RepoState } from '../core/state/repo-state';
 import { logPayload, readStdin } from './hook-pre-tool';
 
@@ -21,25 +21,7 @@ const NOTICE_DEADLINE_MS = 3_000;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export async function noticeHook(agent: string | undefined): Promise<void> {
-  let done = false;
-  const finish = (err?: unknown, output?: string): void => {
-    if (done) return;
-    done = true;
-    clearTimeout(timer);
-    const exit = () => process.exit(0);
-    if (err !== undefined && process.env.COUNCIL_HOOK_DEBUG === '1') {
-      process.stderr.write(`council hook notice: ${err instanceof Error ? err.message : String(err)}\n`, exit);
-      return;
-    }
-    if (output) {
-      answerAndExit(output);
-      return;
-    }
-    exit();
-  };
-  const value = Number(process.env.COUNCIL_HOOK_DEADLINE_MS);
-  const timer = setTimeout(() => finish(new Error('gave up at the deadline')), Number.isFinite(value) && value > 0 ? Math.min(value, NOTICE_DEADLINE_MS) : NOTICE_DEADLINE_MS);
-  try {
+  await runFailOpenHook('notice', NOTICE_DEADLINE_MS, async () => {
     const input = await readStdin();
     logPayload('notice', agent, input);
     if (!agent || !isHookAgent(agent)) throw new Error(`unknown agent "${agent ?? ''}" (expected ${HOOK_AGENTS.join(', ')})`);
@@ -47,14 +29,11 @@ export async function noticeHook(agent: string | undefined): Promise<void> {
     if (!isObject(payload) || typeof payload.cwd !== 'string' || !payload.cwd) throw new Error('the hook input has no cwd');
     const state = RepoState.open(payload.cwd);
     const session = hookSession({ ws: state }, process.env, payload.cwd);
-    if (!session) return finish();
+    if (!session) return null;
     const conversation = typeof payload.session_id === 'string' ? payload.session_id : '';
     const text = await conflictNotice(state, { sessionId: session.id, conversation });
-    if (text === null) return finish();
+    if (text === null) return null;
     const event = typeof payload.hook_event_name === 'string' && payload.hook_event_name ? payload.hook_event_name : agent === 'gemini' ? 'AfterTool' : 'PostToolUse';
-    const answer = agent === 'copilot' ? { additionalContext: text } : { hookSpecificOutput: { hookEventName: event, additionalContext: text } };
-    finish(undefined, `${JSON.stringify(answer)}\n`);
-  } catch (err) {
-    finish(err);
-  }
+    return contextAnswer(agent, event, text);
+  });
 }

@@ -75,7 +75,7 @@ export function HostsSettings() {
   };
 
   return (
-    <div className="settings-group hosts-settings" data-testid="hosts-settings">
+    <div className="settings-group settings-panel hosts-settings" data-testid="hosts-settings">
       <h2 className="settings-section" id="hosts-heading">
         Machines (SSH hosts)
       </h2>
