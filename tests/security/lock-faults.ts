@@ -122,6 +122,19 @@ export function injectFault(kind: 'throw' | 'reject' | 'exit-0' | 'sigkill'): st
     sigkill: "process.kill(process.pid, 'SIGKILL')",
   }[kind];
   const file = path.join(tempDir('council-fault-'), `${kind}.cjs`);
-  writeFileSync(file, `process.stdin.once('resume', () => setImmediate(() => { ${action}; }));\n`);
+  // Fired once the hook starts reading its payload, i.e. mid-hook, after its guards are in place:
+  // hooks read fd 0 themselves (cli/hook-stdin.ts: fstatSync(0) first), never touching
+  // process.stdin (whose getter would itself start reading fd 0) unless that read is impossible.
+  writeFileSync(
+    file,
+    [
+      "const fs = require('node:fs');",
+      'const fstatSync = fs.fstatSync;',
+      'let fired = false;',
+      `const fire = () => { if (!fired) { fired = true; setImmediate(() => { ${action}; }); } };`,
+      'fs.fstatSync = function (fd, ...rest) { if (fd === 0) fire(); return fstatSync.call(this, fd, ...rest); };',
+      '',
+    ].join('\n'),
+  );
   return `--require=${file}`;
 }
