@@ -107,6 +107,7 @@ describe.skipIf(unavailable !== null)('a session on an SSH host, from the app', 
     expect(await page.getByTestId('session-remote-worktree').textContent()).toBe(session.host!.path);
     expect(await page.getByTestId('session-worktree').textContent()).toBe(session.worktreePath);
     await page.getByTestId('copy-remote-worktree').waitFor();
+    await screenshot(page, 'remote-session-header');
 
     // The agent's edit, made on the host, is in the session's diff at home.
     await page.getByTestId('tab-diff').click();

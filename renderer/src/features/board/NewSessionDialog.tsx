@@ -71,7 +71,7 @@ export function NewSessionDialog({ repo, onClose }: { repo: string; onClose: () 
     if (withAgent) void refreshRuns();
     notify({
       tone: 'success',
-      title: withAgent ? `Started ${plural(created.length, `${chosen.label} session`)}` : `Created ${plural(created.length, 'session')}`,
+      title: `${withAgent ? `Started ${plural(created.length, `${chosen.label} session`)}` : `Created ${plural(created.length, 'session')}`}${host !== '' ? ` on ${host}` : ''}`,
       detail: created.map((s) => s.branch).join(', '),
       ...(created.length > 1 ? { action: { label: 'Compare them', run: () => openCompare(created.map((s) => s.id)) } } : {}),
     });
@@ -107,6 +107,8 @@ export function NewSessionDialog({ repo, onClose }: { repo: string; onClose: () 
             What the agent is asked to do. Ctrl+Enter creates.
           </p>
         </div>
+
+        <WhereField hosts={hosts} value={host} disabled={busy} onChange={(next) => set({ host: next })} />
 
         <fieldset className="field fieldset">
           <legend className="field-label">Agent</legend>
@@ -151,8 +153,6 @@ export function NewSessionDialog({ repo, onClose }: { repo: string; onClose: () 
           ) : null}
           {listed && !agentTouched && !presets.refreshing ? <DefaultAgentNote problem={defaultAgentProblem(presets.presets, defaultAgent)} /> : null}
         </fieldset>
-
-        <WhereField hosts={hosts} value={host} disabled={busy} onChange={(next) => set({ host: next })} />
 
         <div className="field-row">
           <fieldset className="field fieldset field-mode" disabled={!withAgent || busy}>

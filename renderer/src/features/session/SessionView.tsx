@@ -158,7 +158,7 @@ function SessionHeader({ card, repo }: { card: SessionCard; repo: string }) {
           <dd>{session.agent ?? context.agent ?? '—'}</dd>
         </div>
         <div className="fact-wide">
-          <dt>Worktree</dt>
+          <dt>{session.host ? 'Mirror here' : 'Worktree'}</dt>
           <dd className="mono fact-with-copy">
             <span data-testid="session-worktree" title={session.worktreePath}>
               {session.worktreePath}
@@ -167,7 +167,7 @@ function SessionHeader({ card, repo }: { card: SessionCard; repo: string }) {
           </dd>
         </div>
         {session.host ? (
-          <div className="fact-wide">
+          <div className="fact-wide fact-remote">
             <dt>On {session.host.name}</dt>
             <dd className="mono fact-with-copy">
               <span data-testid="session-remote-worktree" title={`The worktree on ${session.host.name}; the one above is its mirror here`}>
