@@ -11,7 +11,7 @@ import { createAgentEvents, describeEvent, matchesFilter } from '../../renderer/
 import { needsInputNotice, newlyNeedingInput, runEndNotice } from '../../renderer/src/features/agents/run-notices';
 import { formatCost, formatTokens, isPresetId, mergeRuns, pickNewer, runActions, runChipLabel, runFacts, runSummary } from '../../renderer/src/models/run-model';
 import { bestOfGroups, checkSummary, describePick, describeWork, liveRun } from '../../renderer/src/models/compare-groups';
-import { buildCreateInput, defaultAgentProblem, initialPreset, modeFor, presetStatus, submitLabel, type NewSessionForm } from '../../renderer/src/features/board/new-session-form';
+import { buildCreateInput, defaultAgentProblem, hostModeProblem, initialPreset, modeFor, modeWhere, presetStatus, submitLabel, type NewSessionForm } from '../../renderer/src/features/board/new-session-form';
 import { dismissNotice, notices, notify } from '../../renderer/src/components/notices';
 import { inlineStyles } from '../../renderer/src/lib/csp';
 import type { CouncilApi } from '../../renderer/src/env';
@@ -242,6 +242,23 @@ describe('new-session form', () => {
     expect(submitLabel(form())).toBe('Start claude');
     expect(submitLabel(form({ count: '3' }))).toBe('Start 3 × claude (best of 3)');
     expect(submitLabel(form({ agent: '', count: '2' }))).toBe('Create 2 sessions');
+  });
+
+  it('on a host (issue 17): headless only, the reason said, the host passed to the core', () => {
+    expect(modeWhere(presets[0], 'interactive', '')).toBe('interactive');
+    expect(modeWhere(presets[0], 'interactive', 'buildbox')).toBe('headless');
+    expect(hostModeProblem('buildbox', 'interactive')).toBe('An agent on buildbox runs headless for now: an interactive terminal over SSH is not built yet.');
+    expect(hostModeProblem('buildbox', 'headless')).toBeNull();
+    expect(hostModeProblem('', 'interactive')).toBeNull();
+    expect(buildCreateInput('/r', form({ host: 'buildbox', mode: 'headless' }))).toEqual({
+      ok: true,
+      input: { repo: '/r', task: 'Add login', agent: 'claude', count: 1, mode: 'headless', host: 'buildbox' },
+    });
+    expect(buildCreateInput('/r', form({ host: 'buildbox', mode: 'interactive' }))).toEqual({ ok: false, error: hostModeProblem('buildbox', 'interactive') });
+    // No agent: a plain worktree on the host, no mode.
+    expect(buildCreateInput('/r', form({ host: 'buildbox', agent: '' }))).toEqual({ ok: true, input: { repo: '/r', task: 'Add login', agent: null, count: 1, host: 'buildbox' } });
+    expect(buildCreateInput('/r', form({ host: '' }))).toMatchObject({ ok: true, input: { mode: 'interactive' } });
+    expect(buildCreateInput('/r', form({ host: '' }))).not.toHaveProperty('input.host');
   });
 });
 

@@ -1,3 +1,4 @@
+import { HostTag } from '../../components/HostTag';
 import { useEffect, useMemo, useState } from 'react';
 import type { RemovedSession } from '../../../../shared/models';
 import { call } from '../../api';
@@ -70,6 +71,7 @@ function Group({ section, current, tab }: { section: AttentionSection; current: 
               <span className="attention-task">{card.session.task}</span>
               <span className="attention-meta">
                 <StatusChip status={card.context.status} />
+                <HostTag session={card.session} testId={`attention-host-${card.session.id}`} />
                 <ReviewChip sessionId={card.session.id} testId={`attention-review-${card.session.id}`} />
                 <UnreadBadge sessionId={card.session.id} testId={`attention-unread-${card.session.id}`} />
                 <span className="mono muted">{card.session.id}</span>

@@ -10,24 +10,27 @@ import { plural } from '../../lib/format';
 import { loadPresets, presetsStore } from '../../app/stores/presets-store';
 import { refreshRuns } from '../../app/stores/runs-store';
 import { settingsStore } from '../../app/stores/settings-store';
-import { buildCreateInput, defaultAgentProblem, initialPreset, MAX_COUNT, modeFor, submitLabel, type NewSessionForm } from './new-session-form';
+import { buildCreateInput, defaultAgentProblem, hostModeProblem, initialPreset, MAX_COUNT, modeWhere, submitLabel, type NewSessionForm } from './new-session-form';
+import { WhereField, useHosts } from './WhereField';
 import { PresetPicker } from './PresetPicker';
 import { refreshSessions } from '../../app/stores/sessions-store';
 
 /**
  * Creates sessions (`sessions.create`): a task; an agent preset (detected version, or why it cannot
  * run), interactive or headless; how many (more than one is a best-of-N run of the same task, to
- * compare and keep one); a base branch (default: the main checkout's). With a preset the core
+ * compare and keep one); a base branch (default: the main checkout's); where (this machine or an
+ * added SSH host, issue 17: headless only there). With a preset the core
  * starts the agent at once; "No agent" is a plain worktree. Ctrl/Cmd+Enter submits, Escape closes;
  * the core's error stays in the dialog.
  */
 export function NewSessionDialog({ repo, onClose }: { repo: string; onClose: () => void }) {
   const presets = useStore(presetsStore);
   const defaultAgent = useStore(settingsStore).settings?.defaultAgent ?? null;
-  const [form, setForm] = useState<NewSessionForm>({ task: '', agent: '', base: '', count: '1', mode: 'interactive' });
+  const [form, setForm] = useState<NewSessionForm>({ task: '', agent: '', base: '', count: '1', mode: 'interactive', host: '' });
   const [agentTouched, setAgentTouched] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const hosts = useHosts();
   const ids = { task: useId(), agent: useId(), base: useId(), count: useId(), error: useId(), help: useId() };
   const set = (patch: Partial<NewSessionForm>) => setForm((previous) => ({ ...previous, ...patch }));
 
@@ -44,11 +47,13 @@ export function NewSessionDialog({ repo, onClose }: { repo: string; onClose: () 
   const withAgent = chosen !== undefined;
   const listed = presets.status === 'ready';
   const many = Number(form.count) > 1;
+  const host = form.host ?? '';
+  const mode = modeWhere(chosen, form.mode, host);
 
   const submit = async (event?: FormEvent) => {
     event?.preventDefault();
     if (busy) return;
-    const built = buildCreateInput(repo, { ...form, mode: modeFor(chosen, form.mode) });
+    const built = buildCreateInput(repo, { ...form, mode });
     if (!built.ok) {
       setError(built.error);
       return;
@@ -66,7 +71,7 @@ export function NewSessionDialog({ repo, onClose }: { repo: string; onClose: () 
     if (withAgent) void refreshRuns();
     notify({
       tone: 'success',
-      title: withAgent ? `Started ${plural(created.length, `${chosen.label} session`)}` : `Created ${plural(created.length, 'session')}`,
+      title: `${withAgent ? `Started ${plural(created.length, `${chosen.label} session`)}` : `Created ${plural(created.length, 'session')}`}${host !== '' ? ` on ${host}` : ''}`,
       detail: created.map((s) => s.branch).join(', '),
       ...(created.length > 1 ? { action: { label: 'Compare them', run: () => openCompare(created.map((s) => s.id)) } } : {}),
     });
@@ -102,6 +107,8 @@ export function NewSessionDialog({ repo, onClose }: { repo: string; onClose: () 
             What the agent is asked to do. Ctrl+Enter creates.
           </p>
         </div>
+
+        <WhereField hosts={hosts} value={host} disabled={busy} onChange={(next) => set({ host: next })} />
 
         <fieldset className="field fieldset">
           <legend className="field-label">Agent</legend>
@@ -151,21 +158,26 @@ export function NewSessionDialog({ repo, onClose }: { repo: string; onClose: () 
           <fieldset className="field fieldset field-mode" disabled={!withAgent || busy}>
             <legend className="field-label">Mode</legend>
             <div className="segmented" role="radiogroup" aria-label="Mode">
-              {(['interactive', 'headless'] as RunMode[]).map((mode) => (
-                <label key={mode} className={`segment${modeFor(chosen, form.mode) === mode ? ' is-checked' : ''}`}>
+              {(['interactive', 'headless'] as RunMode[]).map((option) => (
+                <label key={option} className={`segment${mode === option ? ' is-checked' : ''}`} title={hostModeProblem(host, option) ?? undefined}>
                   <input
                     type="radio"
                     name="run-mode"
-                    value={mode}
-                    data-testid={`new-session-mode-${mode}`}
-                    checked={modeFor(chosen, form.mode) === mode}
-                    disabled={chosen !== undefined && chosen.modes.length > 0 && !chosen.modes.includes(mode)}
-                    onChange={() => set({ mode })}
+                    value={option}
+                    data-testid={`new-session-mode-${option}`}
+                    checked={mode === option}
+                    disabled={(chosen !== undefined && chosen.modes.length > 0 && !chosen.modes.includes(option)) || hostModeProblem(host, option) !== null}
+                    onChange={() => set({ mode: option })}
                   />
-                  {mode}
+                  {option}
                 </label>
               ))}
             </div>
+            {withAgent && host !== '' ? (
+              <p className="field-help" data-testid="new-session-mode-host">
+                {hostModeProblem(host, 'interactive')}
+              </p>
+            ) : null}
           </fieldset>
           <div className="field field-narrow">
             <label htmlFor={ids.count} className="field-label">
@@ -202,11 +214,11 @@ export function NewSessionDialog({ repo, onClose }: { repo: string; onClose: () 
         <p className="field-help" data-testid="new-session-summary">
           {!withAgent
             ? many
-              ? `${form.count} worktrees for the same task, no agent started.`
-              : 'A worktree and branch; no agent is started.'
-            : modeFor(chosen, form.mode) === 'interactive'
+              ? `${form.count} worktrees for the same task${host !== '' ? ` on ${host}` : ''}, no agent started.`
+              : `A worktree and branch${host !== '' ? ` on ${host}` : ''}; no agent is started.`
+            : mode === 'interactive'
               ? `The agent starts at once in a terminal you can type into${many ? `, in each of ${form.count} sessions: best of ${form.count}, to compare and keep one` : ''}.`
-              : `The agent runs on its own until done${many ? `, in each of ${form.count} sessions: best of ${form.count}, to compare and keep one` : ''}.`}
+              : `The agent runs on its own until done${host !== '' ? ` on ${host}` : ''}${many ? `, in each of ${form.count} sessions: best of ${form.count}, to compare and keep one` : ''}.`}
         </p>
         <ErrorMessage message={error} testId="new-session-error" id={ids.error} />
         <div className="dialog-actions">

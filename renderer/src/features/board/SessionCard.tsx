@@ -1,3 +1,4 @@
+import { HostTag } from '../../components/HostTag';
 import { memo, useCallback, useRef, type MouseEvent } from 'react';
 import type { SessionCard as SessionCardData } from '../../../../shared/contract';
 import { openSession } from '../../app/navigation';
@@ -58,6 +59,7 @@ export const SessionCard = memo(function SessionCard({ card, index }: { card: Se
           </span>
         ) : null}
         {session.state !== 'ready' ? <span className="state-badge">{session.state}</span> : null}
+        <HostTag session={session} testId={`session-card-host-${id}`} />
         <CardRun id={id} status={context.status} />
         <span className="card-elapsed">
           <Elapsed since={session.createdAt} label="Running for" />

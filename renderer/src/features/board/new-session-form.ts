@@ -44,6 +44,24 @@ export interface NewSessionForm {
   base: string;
   count: string;
   mode: RunMode;
+  /** An added host's SSH name (issue 17); '' or absent: this machine. */
+  host?: string;
+}
+
+/**
+ * Why a mode cannot be used on a host, or null. The core starts a remote agent headless only
+ * (sessions.launch refuses `run: here` with a host; the run itself refuses any other mode there).
+ */
+export function hostModeProblem(host: string, mode: RunMode): string | null {
+  if (host === '' || mode === 'headless') return null;
+  return `An agent on ${host} runs headless for now: an interactive terminal over SSH is not built yet.`;
+}
+
+/** The mode the dialog sends: `modeFor`, and headless on a host (the only mode that runs there). */
+export function modeWhere(preset: AgentPresetInfo | undefined, wanted: RunMode, host: string): RunMode {
+  if (host === '') return modeFor(preset, wanted);
+  // A preset without a headless mode keeps its own, and buildCreateInput says why it cannot run there.
+  return modeFor(preset, 'headless');
 }
 
 export type CreateInput = CommandInput<'sessions.create'>;
@@ -58,6 +76,11 @@ export function buildCreateInput(repo: string, form: NewSessionForm): { ok: true
   }
   const agent = form.agent.trim();
   const base = form.base.trim();
+  const host = form.host ?? '';
+  if (host !== '' && isPresetId(agent)) {
+    const problem = hostModeProblem(host, form.mode);
+    if (problem !== null) return { ok: false, error: problem };
+  }
   return {
     ok: true,
     input: {
@@ -67,6 +90,7 @@ export function buildCreateInput(repo: string, form: NewSessionForm): { ok: true
       ...(base === '' ? {} : { base }),
       count,
       ...(isPresetId(agent) ? { mode: form.mode } : {}),
+      ...(host === '' ? {} : { host }),
     },
   };
 }

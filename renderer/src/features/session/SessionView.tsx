@@ -1,3 +1,4 @@
+import { HostTag } from '../../components/HostTag';
 import { lazy, Suspense, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { SessionCard } from '../../../../shared/contract';
 import { navigate, openSession, type SessionTab } from '../../app/navigation';
@@ -121,6 +122,7 @@ function SessionHeader({ card, repo }: { card: SessionCard; repo: string }) {
         <BackButton />
         <StatusChip status={context.status} testId="session-view-status" />
         {context.stale ? <span className="stale-badge">stale</span> : null}
+        <HostTag session={session} testId="session-host" />
         <span className="muted">
           <Elapsed since={session.createdAt} label="Running for" />
         </span>
@@ -156,7 +158,7 @@ function SessionHeader({ card, repo }: { card: SessionCard; repo: string }) {
           <dd>{session.agent ?? context.agent ?? '—'}</dd>
         </div>
         <div className="fact-wide">
-          <dt>Worktree</dt>
+          <dt>{session.host ? 'Mirror here' : 'Worktree'}</dt>
           <dd className="mono fact-with-copy">
             <span data-testid="session-worktree" title={session.worktreePath}>
               {session.worktreePath}
@@ -164,6 +166,17 @@ function SessionHeader({ card, repo }: { card: SessionCard; repo: string }) {
             <CopyButton text={session.worktreePath} label="Copy the worktree's path" testId="copy-worktree" />
           </dd>
         </div>
+        {session.host ? (
+          <div className="fact-wide fact-remote">
+            <dt>On {session.host.name}</dt>
+            <dd className="mono fact-with-copy">
+              <span data-testid="session-remote-worktree" title={`The worktree on ${session.host.name}; the one above is its mirror here`}>
+                {session.host.path}
+              </span>
+              <CopyButton text={session.host.path} label={`Copy the worktree's path on ${session.host.name}`} testId="copy-remote-worktree" />
+            </dd>
+          </div>
+        ) : null}
       </dl>
       <RunControls repo={repo} session={session} status={context.status} />
     </header>
