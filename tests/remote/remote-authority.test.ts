@@ -54,9 +54,9 @@ describe.skipIf(unavailable !== null)('remote hooks ask the home (one authority)
    * Runs the lock hook on the host as an agent's hook runs it: the runtime there, the payload on
    * stdin. Asynchronously: the home answering it is this test's process.
    */
-  function hookOnHost(vars: Record<string, string>, payload: unknown, cwd: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  function hookOnHost(vars: Record<string, string>, payload: unknown, cwd: string, kind = 'pre-tool'): Promise<{ status: number | null; stdout: string; stderr: string }> {
     const assignments = Object.entries(vars).map(([k, v]) => `${k}=${q(v)}`).join(' ');
-    const line = `cd ${q(cwd)} && printf '%s' ${q(JSON.stringify(payload))} | ${assignments} node ${q(`${runtimeDir()}/launch.cjs`)} hook pre-tool --agent claude`;
+    const line = `cd ${q(cwd)} && printf '%s' ${q(JSON.stringify(payload))} | ${assignments} node ${q(`${runtimeDir()}/launch.cjs`)} hook ${kind} --agent claude`;
     return new Promise((resolve, reject) => {
       const child = spawn('ssh', ['-F', server.config, '-o', 'BatchMode=yes', 'remote', line], { stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
@@ -68,7 +68,7 @@ describe.skipIf(unavailable !== null)('remote hooks ask the home (one authority)
     });
   }
 
-  it("a lock held at home refuses the remote agent's write; a write it is allowed locks the file at home, which then refuses a local claim; its status reaches home", async () => {
+  it("a lock held at home refuses the remote agent's write; a write it is allowed locks the file at home, which then refuses a local claim", async () => {
     const c = Council.open(repo.root);
     const [local] = await c.createSessions({ task: 'local holder' });
     // The local session holds src/a.ts, through the real CLI.
@@ -100,6 +100,8 @@ describe.skipIf(unavailable !== null)('remote hooks ask the home (one authority)
     expect(preTool).toContain(`${server.home}/.council/runtime/`);
     expect(preTool).toContain("'hook' 'pre-tool' '--agent' 'claude' || exit 2");
     expect(JSON.stringify(settings)).not.toContain(REPO_ROOT);
+    // council's MCP server is not started there (it would read a repository that is at home).
+    expect(argv).not.toContain('--mcp-config');
     expect(ended.filesTouched).toEqual(['src/mine.ts']);
 
     // The other write went through and its lock is the remote session's, at home.
@@ -110,11 +112,11 @@ describe.skipIf(unavailable !== null)('remote hooks ask the home (one authority)
     const claim = council(['lock', 'acquire', 'src/mine.ts', '--session', local!.id], { cwd: repo.root, env });
     expect(claim.code).not.toBe(0);
     expect(`${claim.stdout}${claim.stderr}`).toContain(remote!.id);
-    // Status from the host's PostToolUse hook reached the home's context: working on src/mine.ts.
+    // The home's context shows it working on src/mine.ts (the status hook's own route is proven below).
     expect(c.context.get(remote!.id)).toMatchObject({ currentFile: 'src/mine.ts' });
   }, 180_000);
 
-  it('home unreachable: the hook on the host refuses (no socket; a socket nobody serves; a request for another session)', async () => {
+  it('home unreachable: the hook on the host refuses (no socket; a socket nobody serves; a request for another session; after the run stopped); a status hook reaches the home context', async () => {
     const c = Council.open(repo.root);
     const [s] = await c.createSessions({ task: 'remote unreachable', host: 'remote' });
     const payload = { session_id: 'x', cwd: s!.host!.path, hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: { file_path: `${s!.host!.path}/src/b.ts`, content: 'x' } };
@@ -148,6 +150,10 @@ describe.skipIf(unavailable !== null)('remote hooks ask the home (one authority)
     const own = await hookOnHost({ COUNCIL_AUTHORITY: live, COUNCIL_SESSION_ID: r!.id }, { ...payload, cwd: r!.host!.path, tool_input: { file_path: `${r!.host!.path}/src/b.ts`, content: 'x' } }, r!.host!.path);
     expect(own.status, own.stderr).toBe(0);
     expect(council(['lock', 'who', 'src/b.ts', '--json'], { cwd: repo.root, env }).stdout).toContain(r!.id);
+    // A status hook on the host (a question to the user) reaches the home's context.
+    const notify = await hookOnHost({ COUNCIL_AUTHORITY: live, COUNCIL_SESSION_ID: r!.id }, { session_id: 'x', cwd: r!.host!.path, hook_event_name: 'Notification', message: 'a question from the host' }, r!.host!.path, 'notify');
+    expect(notify.status, notify.stderr).toBe(0);
+    expect(c.context.get(r!.id)).toMatchObject({ status: 'needs-input', message: 'a question from the host' });
     // The run stops: its forward goes with it, and the same hook then fails closed.
     await manager.stop(r!.id);
     await waitUntil(() => sockets().length === 0, 'the forwarded socket removed on the host', 15_000);

@@ -210,7 +210,9 @@ export class AgentManager {
       repoRoot: this.council.ws.repo.mainRoot,
       task: resume && followUp === undefined ? `${task}\n\n(Continue: an earlier run of this task was interrupted; its work so far is in this folder.)` : task,
       mode,
-      env: { ...userEnv, ...sessionEnv },
+      // council's MCP server reads the repository it serves, which is at home: not started on a
+      // host yet (its tools would need the home authority too).
+      env: { ...userEnv, ...sessionEnv, ...(session.host ? { COUNCIL_MCP: 'off' } : {}) },
       override: settings.agents[preset.id] ?? {},
       customTemplate: settings.customCommand,
       council,
