@@ -161,4 +161,21 @@ describe.skipIf(unavailable !== null)('remote hooks ask the home (one authority)
     expect(after.status).toBe(2);
     expect(after.stderr).toContain("council's home cannot be reached");
   }, 180_000);
+
+  it("the lock hook's self-test runs on the host before the agent: a runtime there that cannot start the hook refuses the start, nothing runs", async () => {
+    const c = Council.open(repo.root);
+    await useScript(c, 'claude', [{ claude: 'init', sessionId: 'fake-never' }, { write: { path: 'src/never.ts', content: 'x' } }]);
+    const manager = new AgentManager(c, { stopGraceMs: 1000 });
+    const [s] = await c.createSessions({ task: 'remote broken hook', agent: 'claude', host: 'remote' });
+    const launch = `${runtimeDir()}/launch.cjs`;
+    onHost(`mv ${q(launch)} ${q(`${launch}.away`)}`);
+    try {
+      await expect(manager.start(s!.id, { mode: 'headless' })).rejects.toThrow(/Claude Code \(preset claude\) on remote was not started: its lock hook does not work/);
+    } finally {
+      onHost(`mv ${q(`${launch}.away`)} ${q(launch)}`);
+    }
+    expect(onHost(`test -e ${q(`${s!.host!.path}/src/never.ts`)} && echo there || echo absent`).trim()).toBe('absent');
+    // No forward left behind on the host, no socket at home serving it.
+    expect(onHost('ls ~/.council/ | grep "^a-[0-9a-f]*$" || true').trim()).toBe('');
+  }, 120_000);
 });

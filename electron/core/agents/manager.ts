@@ -24,7 +24,7 @@ import { followRunEvents } from './hooks/run-events';
 import { TerminalSizes } from './runner/terminal-sizes';
 import { Inbox } from './inbox';
 import { InboxDelivery } from './inbox-delivery';
-import { hostCouncilCommand, remoteAuthoritySocket, remoteRun, type RemoteRun } from './remote-run';
+import { hostCouncilCommand, hostHookRunner, remoteAuthoritySocket, remoteRun, type RemoteRun } from './remote-run';
 import { serveAuthority, type Authority } from '../hosts/authority';
 
 /**
@@ -231,8 +231,13 @@ export class AgentManager {
       throw err;
     }
     // The lock hook must run before the agent does: a hook that cannot is an "allow" in every CLI.
-    if (launch.lockHook && !remote) {
-      await checkLockHook({ command: launch.lockHook, env: launch.env, cwd: launch.cwd, files: council.argv, label: `${preset.label} (preset ${preset.id})` });
+    // On a host: the same self-test, run there (hostHookRunner).
+    if (launch.lockHook) {
+      const runner = session.host ? hostHookRunner(session, launch.lockHook, { COUNCIL_SESSION_ID: session.id }) : undefined;
+      await checkLockHook({ command: launch.lockHook, env: launch.env, cwd: launch.cwd, files: council.argv, label: `${preset.label} (preset ${preset.id})${session.host ? ` on ${session.host.name}` : ''}`, ...(runner ? { runner } : {}) }).catch((err: unknown) => {
+        authority?.close();
+        throw err;
+      });
     }
 
     const now = new Date().toISOString();

@@ -5,7 +5,8 @@ import { SIGNAL, type RunSpec } from '../hosts/remote-side';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { AUTHORITY_ENV } from './hooks/authority-client';
-import { sshArgs } from '../hosts/ssh';
+import { posixQuote, runSsh, sshArgs } from '../hosts/ssh';
+import type { BriefRun } from './runner/run-briefly';
 import type { CouncilCommand } from './types';
 import type { Workspace } from '../workspace';
 import type { Launch } from './types';
@@ -123,4 +124,26 @@ export function remoteRun(ws: Workspace, session: Session, launch: Launch, userE
 function withForward(args: string[], authority: RemoteAuthority): string[] {
   const at = args.indexOf('--');
   return [...args.slice(0, at), '-o', 'ControlMaster=no', '-o', 'ControlPath=none', '-o', 'ExitOnForwardFailure=yes', '-o', 'StreamLocalBindUnlink=yes', '-R', `${authority.remoteSocket}:${authority.homeSocket}`, ...args.slice(at)];
+}
+
+/**
+ * The lock hook's self-test (hooks/preflight.ts) run on the host, as the agent there will run it:
+ * `sh -c '<hook line>'` in the session's worktree, with the variables council adds, over the
+ * host's ControlMaster. The probe is answered before the hook asks home, so this proves that the
+ * host's node and runtime start the hook, not the forward (which fails closed on its own).
+ */
+export function hostHookRunner(session: Session, command: string, env: Record<string, string>): (input: string) => Promise<BriefRun> {
+  if (!session.host) throw new Error('hostHookRunner: not a remote session');
+  const place = session.host;
+  const ctx = hostFor(place.name);
+  const assignments = Object.entries(env).filter(([name]) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)).map(([name, value]) => posixQuote(`${name}=${value}`));
+  const remote = ['cd', posixQuote(place.path), '&&', 'env', ...assignments, 'sh', '-c', posixQuote(command)];
+  return async (input) => {
+    try {
+      const r = await runSsh(place.name, remote, { ...ctx.ssh, stdin: input, timeoutMs: 30_000 });
+      return { code: r.code, signal: null, stdout: r.stdout, stderr: r.stderr, timedOut: false, error: r.code === 255 ? `ssh to ${place.name} failed: ${r.stderr.trim().split('\n').pop() ?? ''}` : null };
+    } catch (err) {
+      return { code: null, signal: null, stdout: '', stderr: '', timedOut: true, error: (err as Error).message };
+    }
+  };
 }
