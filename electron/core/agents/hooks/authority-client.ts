@@ -1,11 +1,9 @@
-import { connect } from 'node:net';
-
 /**
  * The hook's side of the home authority (issue 17): an agent of a remote session runs its hooks on
  * the host, where there is no repository of locks or context to read. Its environment names a Unix
  * socket (COUNCIL_AUTHORITY) that ssh forwards to the home (`ssh -R`, hosts/authority.ts); the hook
- * sends its request there, one JSON line, and reads one JSON line back. Plain `net`: this runs in
- * the lean hook bundle.
+ * sends its request there, one JSON line, and reads one JSON line back. `net` is loaded only then:
+ * the lean hook bundle a local hook runs must not pay for it (tests/cli/hot-entry.test.ts).
  */
 
 export const AUTHORITY_ENV = 'COUNCIL_AUTHORITY';
@@ -15,7 +13,8 @@ export type AuthorityRequest =
   | { v: 1; session: string; kind: 'status'; hook: string; agent: string; payload: unknown };
 
 /** Sends one request; rejects on anything but one JSON answer within `timeoutMs`. */
-export function askAuthority<T>(socket: string, request: AuthorityRequest, timeoutMs: number): Promise<T> {
+export async function askAuthority<T>(socket: string, request: AuthorityRequest, timeoutMs: number): Promise<T> {
+  const { connect } = await import('node:net');
   return new Promise((resolve, reject) => {
     let input = '';
     let done = false;
