@@ -2,7 +2,8 @@ import { appendFileSync, writeSync } from 'node:fs';
 import { PRE_TOOL_DEADLINE_MS } from '../core/agents/hooks/command';
 import { probeNonce, probeReason } from '../core/agents/hooks/probe';
 import { isHookAgent, HOOK_AGENTS } from '../core/agents/hook-payload';
-import { decideLockHook } from '../core/agents/lock-hook';
+import { decideLockHook, type HookDecision } from '../core/agents/lock-hook';
+import { askAuthority, AUTHORITY_ENV } from '../core/agents/hooks/authority-client';
 import { readHookStdin } from './hook-stdin';
 
 /**
@@ -138,11 +139,34 @@ export async function preToolHook(agent: string | undefined): Promise<void> {
       return;
     }
     logPayload('pre-tool', agent, input);
-    const decision = await decideLockHook(agent, payload);
+    const authority = process.env[AUTHORITY_ENV]?.trim();
+    const decision = authority ? await decideAtHome(authority, agent, payload) : await decideLockHook(agent, payload);
     clearTimeout(timer);
     answer(decision.decision === 'allow' ? null : decision.reason);
   } catch (err) {
     clearTimeout(timer);
     answer(`the council lock hook could not check this edit, so it is refused: ${messageOf(err)}`);
   }
+}
+
+/**
+ * A remote session's hook (issue 17): the decision is the home's, asked through the socket ssh
+ * forwards there (COUNCIL_AUTHORITY). Fails closed: no socket, a refusal, no answer in time, or an
+ * answer that is not a decision all deny, naming home and the connection.
+ */
+async function decideAtHome(socket: string, agent: string, payload: unknown): Promise<HookDecision> {
+  const session = process.env.COUNCIL_SESSION_ID?.trim() ?? '';
+  const refuse = (why: string): HookDecision => ({
+    decision: 'deny',
+    reason: `council's home cannot be reached over the SSH connection (${why}), so this edit is refused: locks are decided at home; try again once the connection is back`,
+  });
+  let answer: { decision?: unknown; reason?: unknown };
+  try {
+    answer = await askAuthority(socket, { v: 1, session, kind: 'pre-tool', agent, payload }, Math.max(500, deadlineMs() - 1000));
+  } catch (err) {
+    return refuse(messageOf(err));
+  }
+  if (answer.decision === 'allow') return { decision: 'allow' };
+  if (answer.decision === 'deny') return { decision: 'deny', reason: typeof answer.reason === 'string' ? answer.reason : 'home refused this edit' };
+  return refuse('home answered something that is not a decision');
 }

@@ -4,6 +4,7 @@ import { recordHookStatus } from '../core/agents/hooks/status';
 import { isHookAgent, HOOK_AGENTS } from '../core/agents/hook-payload';
 import { guardShellCall } from '../core/agents/lock-hook';
 import { logPayload, preToolHook, readStdin } from './hook-pre-tool';
+import { askAuthority, AUTHORITY_ENV } from '../core/agents/hooks/authority-client';
 
 /**
  * `council hook …`: the agents' hooks. `pre-tool`, the lock hook, is its own module
@@ -37,6 +38,14 @@ export async function statusHook(kind: StatusHookKind, agent: string | undefined
     logPayload(kind, agent, input);
     if (!agent || !isHookAgent(agent)) throw new Error(`unknown agent "${agent ?? ''}" (expected ${HOOK_AGENTS.join(', ')})`);
     const payload: unknown = JSON.parse(input);
+    // A remote session's hook (issue 17): home records the status (no repository here).
+    const authority = process.env[AUTHORITY_ENV]?.trim();
+    if (authority) {
+      await askAuthority(authority, { v: 1, session: process.env.COUNCIL_SESSION_ID?.trim() ?? '', kind: 'status', hook: kind, agent, payload }, STATUS_DEADLINE_MS - 500);
+      clearTimeout(timer);
+      finish();
+      return;
+    }
     // After a shell command: a file another session holds that it changed is put back, and the
     // agent is told (all three CLIs show a post-tool hook's {"decision":"block","reason"} to the
     // model; tests/agents/shell-locks.test.ts). The session is then blocked, not "working".

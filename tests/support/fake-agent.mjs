@@ -16,6 +16,10 @@
 //   {"claude": "write", "path", "content", "deny"?}       an `assistant` tool_use Write with an absolute
 //       file_path, then writes the file (relative to cwd) and a `user` tool_result; with "deny": "<reason>"
 //       the file is left alone and the tool_result is an error with that reason (as after a hook's exit 2)
+//       With "hooks": true it runs the PreToolUse (and, once allowed, PostToolUse) hooks of its
+//       `--settings '<json>'` argument first, as Claude Code does: each matching hook's command through
+//       `sh -c` with the hook's JSON on stdin; an exit 2 refuses the write, its reason (the JSON
+//       `reason` on stdout, else stderr) in the tool_result
 //   {"claude": "result", "text"?, "error"?, "subtype"?, "costUsd"?}   the final `result` line
 //   {"write": {"path", "content"}}    writes a file relative to cwd (folders created)
 //   {"rename": {"from", "to"}}        renames a file (relative to cwd): an editor's atomic write
@@ -185,11 +189,17 @@ function claudeLines(step) {
       const filePath = path.resolve(step.path);
       const id = `toolu_fake_${++claude.tools}`;
       const call = assistant({ type: 'tool_use', id, name: 'Write', input: { file_path: filePath, content: step.content } });
+      const denied = step.hooks ? runClaudeHooks('PreToolUse', { file_path: filePath, content: step.content }) : null;
+      if (denied !== null) {
+        claude.denials.push({ tool_name: 'Write', tool_use_id: id, tool_input: { file_path: filePath, content: step.content } });
+        return [call, toolResult(id, `PreToolUse:Write hook error: ${denied}`, true)];
+      }
       if (step.deny !== undefined) {
         claude.denials.push({ tool_name: 'Write', tool_use_id: id, tool_input: { file_path: filePath, content: step.content } });
         return [call, toolResult(id, `PreToolUse:Write hook error: ${step.deny}`, true)];
       }
       writeFile(step.path, step.content);
+      if (step.hooks) runClaudeHooks('PostToolUse', { file_path: filePath, content: step.content });
       return [call, toolResult(id, `File created successfully at: ${filePath}`, false)];
     }
     case 'result': {
@@ -212,6 +222,29 @@ function claudeLines(step) {
     default:
       return fail(`unknown claude step: ${JSON.stringify(step.claude)}`);
   }
+}
+
+/** Runs the hooks of `--settings` for one event of a Write (see "hooks" above); the reason of a refusal, or null. */
+function runClaudeHooks(event, toolInput) {
+  const at = process.argv.indexOf('--settings');
+  const settings = at === -1 ? {} : JSON.parse(process.argv[at + 1]);
+  const payload = JSON.stringify({ session_id: claude.sessionId, transcript_path: '', cwd: process.cwd(), permission_mode: 'acceptEdits', hook_event_name: event, tool_name: 'Write', tool_input: toolInput });
+  for (const group of settings.hooks?.[event] ?? []) {
+    if (group.matcher && !new RegExp(`^(${group.matcher})$`).test('Write')) continue;
+    for (const hook of group.hooks ?? []) {
+      const ran = spawnSync('sh', ['-c', hook.command], { input: payload, encoding: 'utf8', timeout: (hook.timeout ?? 60) * 1000 });
+      if (event === 'PreToolUse' && ran.status === 2) {
+        let reason = ran.stderr.trim();
+        try {
+          reason = JSON.parse(ran.stdout).reason ?? reason;
+        } catch {
+          // stderr then
+        }
+        return reason;
+      }
+    }
+  }
+  return null;
 }
 
 function writeFile(file, content) {

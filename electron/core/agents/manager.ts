@@ -24,7 +24,8 @@ import { followRunEvents } from './hooks/run-events';
 import { TerminalSizes } from './runner/terminal-sizes';
 import { Inbox } from './inbox';
 import { InboxDelivery } from './inbox-delivery';
-import { remoteRun, type RemoteRun } from './remote-run';
+import { hostCouncilCommand, hostHookRunner, remoteAuthoritySocket, remoteRun, type RemoteRun } from './remote-run';
+import { serveAuthority, type Authority } from '../hosts/authority';
 
 /**
  * Starts, watches and stops the agents of one repository's sessions, in this process. Every run
@@ -202,13 +203,16 @@ export class AgentManager {
     mkdirSync(privateDir, { recursive: true });
     const sessionEnv = await sessionEnvironment({ session, repoRoot: this.council.ws.repo.mainRoot });
     // Checked before anything starts: a hook that cannot start counts as "allow" in every CLI.
-    const council = councilCommand();
+    // A remote session's hooks run on its host: they start the runtime there (issue 17).
+    const council = session.host ? hostCouncilCommand(session) : councilCommand();
     const launch: Launch = await preset.launch({
       session,
       repoRoot: this.council.ws.repo.mainRoot,
       task: resume && followUp === undefined ? `${task}\n\n(Continue: an earlier run of this task was interrupted; its work so far is in this folder.)` : task,
       mode,
-      env: { ...userEnv, ...sessionEnv },
+      // council's MCP server reads the repository it serves, which is at home: not started on a
+      // host yet (its tools would need the home authority too).
+      env: { ...userEnv, ...sessionEnv, ...(session.host ? { COUNCIL_MCP: 'off' } : {}) },
       override: settings.agents[preset.id] ?? {},
       customTemplate: settings.customCommand,
       council,
@@ -217,10 +221,23 @@ export class AgentManager {
       resume,
     });
     // A remote session's agent runs on its host (issue 17), through ssh.
-    const remote = session.host ? remoteRun(this.council.ws, session, launch, userEnv, mode) : null;
+    // Its hooks ask the home, through a socket its ssh forwards there (hosts/authority.ts).
+    const authority: Authority | null = session.host && mode === 'headless' ? await serveAuthority(this.council, session) : null;
+    let remote: RemoteRun | null;
+    try {
+      remote = session.host ? remoteRun(this.council.ws, session, launch, userEnv, mode, authority ? { homeSocket: authority.socket, remoteSocket: remoteAuthoritySocket(session) } : null) : null;
+    } catch (err) {
+      authority?.close();
+      throw err;
+    }
     // The lock hook must run before the agent does: a hook that cannot is an "allow" in every CLI.
-    if (launch.lockHook && !remote) {
-      await checkLockHook({ command: launch.lockHook, env: launch.env, cwd: launch.cwd, files: council.argv, label: `${preset.label} (preset ${preset.id})` });
+    // On a host: the same self-test, run there (hostHookRunner).
+    if (launch.lockHook) {
+      const runner = session.host ? hostHookRunner(session, launch.lockHook, { COUNCIL_SESSION_ID: session.id }) : undefined;
+      await checkLockHook({ command: launch.lockHook, env: launch.env, cwd: launch.cwd, files: council.argv, label: `${preset.label} (preset ${preset.id})${session.host ? ` on ${session.host.name}` : ''}`, ...(runner ? { runner } : {}) }).catch((err: unknown) => {
+        authority?.close();
+        throw err;
+      });
     }
 
     const now = new Date().toISOString();
@@ -308,6 +325,7 @@ export class AgentManager {
     } catch (err) {
       const reason = `${preset.label} (preset ${preset.id}) could not start: ${(err as Error).message}`;
       live.outcome = { state: 'failed', reason };
+      authority?.close();
       const ended = await this.finish(live, { code: null, signal: null });
       resolveEnded(ended);
       return ended;
@@ -358,6 +376,7 @@ export class AgentManager {
       for (const event of parser?.end?.() ?? []) this.apply(live, event, true);
       // The host's last snapshot is home before the run is over.
       if (remote) await remote.settled();
+      authority?.close();
       const ended = await this.finish(live, exit);
       resolveEnded(ended);
     });

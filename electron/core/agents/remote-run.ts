@@ -2,7 +2,12 @@ import type { Session } from '../../../shared/models';
 import { invalidInput } from '../errors';
 import { hostFor, remoteCommand, syncHome } from '../hosts/remote-session';
 import { SIGNAL, type RunSpec } from '../hosts/remote-side';
-import { sshArgs } from '../hosts/ssh';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { AUTHORITY_ENV } from './hooks/authority-client';
+import { posixQuote, runSsh, sshArgs } from '../hosts/ssh';
+import type { BriefRun } from './runner/run-briefly';
+import type { CouncilCommand } from './types';
 import type { Workspace } from '../workspace';
 import type { Launch } from './types';
 
@@ -39,17 +44,47 @@ function addedEnv(launchEnv: Record<string, string>, userEnv: Record<string, str
   return out;
 }
 
-export function remoteRun(ws: Workspace, session: Session, launch: Launch, userEnv: Record<string, string>, mode: string): RemoteRun {
+/**
+ * How the agent's hooks start `council` on the host: the host's node and the runtime there
+ * (launch.cjs, which hands the lock hook to the lean bundle), never a path of the home's.
+ */
+export function hostCouncilCommand(session: Session): CouncilCommand {
+  if (!session.host) throw new Error('hostCouncilCommand: not a remote session');
+  const ctx = hostFor(session.host.name);
+  return { argv: [ctx.node, path.posix.join(path.posix.dirname(ctx.remoteJs), 'launch.cjs')], env: {} };
+}
+
+/**
+ * The socket the agent's hooks reach home through, on the host: in the remote user's ~/.council/,
+ * a short name of its own per run (sshd does not remove a stale one by default; remote.cjs does at
+ * the end of the run).
+ */
+export function remoteAuthoritySocket(session: Session): string {
+  if (!session.host) throw new Error('remoteAuthoritySocket: not a remote session');
+  const ctx = hostFor(session.host.name);
+  return path.posix.join(ctx.host.check.home, '.council', `a-${randomBytes(6).toString('hex')}`);
+}
+
+export interface RemoteAuthority {
+  /** The home's socket (hosts/authority.ts). */
+  homeSocket: string;
+  /** Where the host's end of the forward is (remoteAuthoritySocket). */
+  remoteSocket: string;
+}
+
+export function remoteRun(ws: Workspace, session: Session, launch: Launch, userEnv: Record<string, string>, mode: string, authority: RemoteAuthority | null = null): RemoteRun {
   const place = session.host;
   if (!place) throw new Error('remoteRun: not a remote session');
   if (mode !== 'headless') throw invalidInput(`session ${session.id} is on ${place.name}: its agent runs headless for now (an interactive terminal over SSH is not built yet)`);
   const ctx = hostFor(place.name);
-  const spec: RunSpec = { id: session.id, cwd: place.path, command: launch.command, args: launch.args, env: addedEnv(launch.env, userEnv, session, place.path) };
+  const env = addedEnv(launch.env, userEnv, session, place.path);
+  if (authority) env[AUTHORITY_ENV] = authority.remoteSocket;
+  const spec: RunSpec = { id: session.id, cwd: place.path, command: launch.command, args: launch.args, env };
   let chain: Promise<void> = Promise.resolve();
   let latest: string | null = null;
   const run: RemoteRun = {
     command: 'ssh',
-    args: sshArgs(place.name, remoteCommand(ctx, 'run'), ctx.ssh),
+    args: authority ? withForward(sshArgs(place.name, remoteCommand(ctx, 'run'), { ...ctx.ssh, controlPath: null }), authority) : sshArgs(place.name, remoteCommand(ctx, 'run'), ctx.ssh),
     worktree: place.path,
     specLine: `${JSON.stringify(spec)}\n`,
     handles(line) {
@@ -77,4 +112,38 @@ export function remoteRun(ws: Workspace, session: Session, launch: Launch, userE
     settled: () => chain,
   };
   return run;
+}
+
+/**
+ * The run's own connection, with the home's authority socket forwarded to the host (`-R
+ * remote:home`). Not over the ControlMaster: a forward asked through it would stay with the master
+ * after the run; on a connection of its own it lives and dies with the run, so once the run's
+ * connection is gone the hooks there find no socket and refuse every edit. A forward that cannot
+ * be set up ends the connection (ExitOnForwardFailure).
+ */
+function withForward(args: string[], authority: RemoteAuthority): string[] {
+  const at = args.indexOf('--');
+  return [...args.slice(0, at), '-o', 'ControlMaster=no', '-o', 'ControlPath=none', '-o', 'ExitOnForwardFailure=yes', '-o', 'StreamLocalBindUnlink=yes', '-R', `${authority.remoteSocket}:${authority.homeSocket}`, ...args.slice(at)];
+}
+
+/**
+ * The lock hook's self-test (hooks/preflight.ts) run on the host, as the agent there will run it:
+ * `sh -c '<hook line>'` in the session's worktree, with the variables council adds, over the
+ * host's ControlMaster. The probe is answered before the hook asks home, so this proves that the
+ * host's node and runtime start the hook, not the forward (which fails closed on its own).
+ */
+export function hostHookRunner(session: Session, command: string, env: Record<string, string>): (input: string) => Promise<BriefRun> {
+  if (!session.host) throw new Error('hostHookRunner: not a remote session');
+  const place = session.host;
+  const ctx = hostFor(place.name);
+  const assignments = Object.entries(env).filter(([name]) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)).map(([name, value]) => posixQuote(`${name}=${value}`));
+  const remote = ['cd', posixQuote(place.path), '&&', 'env', ...assignments, 'sh', '-c', posixQuote(command)];
+  return async (input) => {
+    try {
+      const r = await runSsh(place.name, remote, { ...ctx.ssh, stdin: input, timeoutMs: 30_000 });
+      return { code: r.code, signal: null, stdout: r.stdout, stderr: r.stderr, timedOut: false, error: r.code === 255 ? `ssh to ${place.name} failed: ${r.stderr.trim().split('\n').pop() ?? ''}` : null };
+    } catch (err) {
+      return { code: null, signal: null, stdout: '', stderr: '', timedOut: true, error: (err as Error).message };
+    }
+  };
 }

@@ -263,6 +263,8 @@ export function runAgent(spec: RunSpec, stdin: NodeJS.ReadableStream, say: (valu
       for (const p of descendants(pid)) signal(p, 'SIGKILL');
       signal(-pid, 'SIGKILL');
       snap();
+      // The end of the forwarded socket the hooks reached home through (sshd may leave it).
+      if (spec.env.COUNCIL_AUTHORITY) rmSync(spec.env.COUNCIL_AUTHORITY, { force: true });
       say({ exit: code, signal: sig });
       resolve(code ?? (sig === 'SIGKILL' ? 137 : 143));
     });

@@ -32,6 +32,8 @@ export interface LockHookCheck {
   /** Who is being checked, for the error ("Claude Code (preset claude)"). */
   label: string;
   timeoutMs?: number;
+  /** Runs the command line with `input` on stdin somewhere else (a remote session's host); default: here, through sh. */
+  runner?: (input: string) => Promise<BriefRun>;
 }
 
 /** Per-session variables (sessions/bootstrap.ts, the Gemini preset's home, PWD = the worktree): they change nothing about whether the hook can run. */
@@ -60,6 +62,8 @@ function cacheKey(check: LockHookCheck): string {
 
 /** Throws a CouncilError naming what is wrong when the lock hook does not answer its probe. */
 export function checkLockHook(check: LockHookCheck): Promise<void> {
+  // Run elsewhere (a host): its programs cannot be watched from here, so it is never remembered.
+  if (check.runner) return runProbe(check);
   const key = cacheKey(check);
   const known = passed.get(key);
   if (known) return known;
@@ -78,6 +82,7 @@ export function forgetLockHookChecks(): void {
 
 /** As the CLIs run hooks: through a shell (sh -c on Unix), in the agent's folder and environment. */
 function run(check: LockHookCheck, input: string): Promise<BriefRun> {
+  if (check.runner) return check.runner(input);
   return runBriefly(check.command, [], { shell: true, cwd: check.cwd, env: check.env, input, timeoutMs: check.timeoutMs ?? PRE_TOOL_TIMEOUT_SECONDS * 1000 });
 }
 

@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import path from 'node:path';
+import type { Session } from '../../../shared/models';
+import type { Council } from '../council';
+import { isHookAgent } from '../agents/hook-payload';
+import { decideLockHook, type HookDecision } from '../agents/lock-hook';
+import type { AuthorityRequest } from '../agents/hooks/authority-client';
+import type { StatusHookKind } from '../agents/hooks/command';
+import { controlDir } from './control';
+
+/**
+ * The home's side of a remote run's hooks (issue 17): one authority for locks and context. For each
+ * remote run the home serves a Unix socket (beside the ControlMasters, private to this user) that
+ * the agent's ssh forwards to the host (`ssh -R`, agents/remote-run.ts). A hook on the host sends
+ * one JSON line (hooks/authority-client.ts) and gets one back, decided here by the same code a local
+ * hook runs (decideLockHook, recordHookStatus) against the home repository, for this run's session
+ * only: a request naming any other session is refused. Paths in the payload name the host's
+ * worktree; they are read as the same paths in the session's folder at home (its mirror).
+ */
+
+export interface Authority {
+  /** The socket at home (what `ssh -R` forwards to). */
+  socket: string;
+  close(): void;
+}
+
+/** Every string in `value` with the host's worktree path replaced by the home's. */
+export function toHomePaths(value: unknown, hostRoot: string, homeRoot: string): unknown {
+  const escaped = hostRoot.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`${escaped}(?=/|$|[^A-Za-z0-9._-])`, 'g');
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return v.includes(hostRoot) ? v.replace(pattern, homeRoot) : v;
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value);
+}
+
+const STATUS_KINDS = new Set(['post-tool', 'notify', 'stop', 'prompt']);
+
+/** Answers one request (never throws: anything unexpected is a denial). */
+export async function answerRequest(council: Council, session: Session, line: string): Promise<unknown> {
+  let request: AuthorityRequest;
+  try {
+    request = JSON.parse(line) as AuthorityRequest;
+  } catch {
+    return { decision: 'deny', reason: 'home could not read the hook request (not JSON)' };
+  }
+  const place = session.host;
+  if (!place) return { decision: 'deny', reason: `session ${session.id} is not a remote session` };
+  if (request?.session !== session.id) {
+    return { decision: 'deny', reason: `this connection serves session ${session.id} only, not ${JSON.stringify(request?.session ?? null)}` };
+  }
+  if (!isHookAgent(String(request.agent))) return { decision: 'deny', reason: `unknown agent ${JSON.stringify(request.agent)}` };
+  const payload = toHomePaths(request.payload, place.path, session.worktreePath);
+  const env = { COUNCIL_SESSION_ID: session.id };
+  if (request.kind === 'pre-tool') {
+    try {
+      return await decideLockHook(request.agent as never, payload, { council, env });
+    } catch (err) {
+      return { decision: 'deny', reason: `the council lock hook could not check this edit at home, so it is refused: ${(err as Error).message}` } satisfies HookDecision;
+    }
+  }
+  if (request.kind === 'status' && STATUS_KINDS.has(request.hook)) {
+    try {
+      // Loaded on first use: the status hook's schemas are not needed for a lock decision.
+      const { recordHookStatus } = await import('../agents/hooks/status');
+      await recordHookStatus(request.agent as never, request.hook as StatusHookKind, payload, { council, env });
+      return { ok: true };
+    } catch (err) {
+      return { ok: false, message: (err as Error).message };
+    }
+  }
+  return { decision: 'deny', reason: `unknown request ${JSON.stringify((request as { kind?: unknown }).kind ?? null)}` };
+}
+
+/** Serves the authority for one remote run of `session`; close() when the run ends. */
+export function serveAuthority(council: Council, session: Session): Promise<Authority> {
+  const socket = path.join(controlDir(), `a-${randomBytes(6).toString('hex')}`);
+  const conns = new Set<Socket>();
+  const server: Server = createServer((conn) => {
+    conns.add(conn);
+    conn.on('close', () => conns.delete(conn));
+    conn.on('error', () => undefined);
+    conn.setEncoding('utf8');
+    let input = '';
+    let answered = false;
+    conn.on('data', (chunk: string) => {
+      input += chunk;
+      const nl = input.indexOf('\n');
+      if (nl === -1 || answered) {
+        if (input.length > 16 * 1024 * 1024) conn.destroy();
+        return;
+      }
+      answered = true;
+      void answerRequest(council, session, input.slice(0, nl)).then((answer) => conn.end(`${JSON.stringify(answer)}\n`));
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(socket, () => {
+      server.off('error', reject);
+      resolve({
+        socket,
+        close() {
+          server.close();
+          for (const c of conns) c.destroy();
+          rmSync(socket, { force: true });
+        },
+      });
+    });
+  });
+}
