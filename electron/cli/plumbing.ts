@@ -15,4 +15,5 @@ export const PLUMBING_VERBS: Readonly<Record<string, string>> = {
   'hook stop': "an agent CLI's status hook: reads the hook payload on stdin, fails open, ends the process itself",
   'hook prompt': "an agent CLI's status hook: reads the hook payload on stdin, fails open, ends the process itself",
   'hook digest': "an agent CLI's context hook: reads the hook payload on stdin, prints the session's digest of its peers when it changed, fails open, ends the process itself",
+  'hook notice': "an agent CLI's post-tool context hook: reads the hook payload on stdin, prints a conflict the radar newly predicts with another session, fails open, ends the process itself",
 };
