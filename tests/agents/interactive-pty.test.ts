@@ -4,7 +4,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentPresetId, AgentRun } from '../../shared/agents';
 import type { Session } from '../../shared/models';
 import { sendFollowUp } from '../../electron/core/agents/follow-up';
-import { AgentManager, bracketedPasteAfter } from '../../electron/core/agents/manager';
+import { AgentManager } from '../../electron/core/agents/manager';
+import { bracketedPasteAfter, PasteTracker } from '../../electron/core/agents/terminal-input';
 import { descendants, isAlive } from '../../electron/core/agents/runner/process-tree';
 import { Council } from '../../electron/core/council';
 import { REPO_ROOT } from '../helpers/cli';
@@ -202,6 +203,17 @@ describe('bracketed paste, tracked as a terminal tracks it', () => {
     expect(bracketedPasteAfter('\x1b[?2004l…\x1b[?2004h', false)).toBe(true);
     expect(bracketedPasteAfter('plain output', true)).toBe(true);
     expect(bracketedPasteAfter('plain output', false)).toBe(false);
+  });
+
+  it('sees a switch split across two chunks of output', () => {
+    const tracker = new PasteTracker();
+    tracker.feed('prompt> \x1b[?20');
+    expect(tracker.on).toBe(false);
+    tracker.feed('04h');
+    expect(tracker.on).toBe(true);
+    tracker.feed('…\x1b[?2004');
+    tracker.feed('l done');
+    expect(tracker.on).toBe(false);
   });
 });
 

@@ -26,6 +26,7 @@ import { Inbox } from './inbox';
 import { InboxDelivery } from './inbox-delivery';
 import { hostCouncilCommand, hostHookRunner, remoteAuthoritySocket, remoteRun, type RemoteRun } from './remote-run';
 import { serveAuthority, type Authority } from '../hosts/authority';
+import { followUpKeys, PasteTracker, SUBMIT_AFTER_MS } from './terminal-input';
 
 /**
  * Starts, watches and stops the agents of one repository's sessions, in this process. Every run
@@ -92,30 +93,11 @@ interface LiveRun {
   ownEvents: Set<string>;
   /** Interactive: stops following the events the agent's hooks append. */
   stopEvents: (() => void) | null;
-  /** Interactive: the program turned bracketed paste on (ESC[?2004h) and not off again, as a terminal tracks it. */
-  bracketedPaste?: boolean;
-  /** The end of its output so far: a mode switch split between two chunks is still seen. */
-  outputTail?: string;
+  /** Interactive: whether the program turned bracketed paste on (terminal-input.ts). */
+  paste?: PasteTracker;
   /** A remote session's run: the agent is on its host, reached over SSH (remote-run.ts). */
   remote?: RemoteRun | null;
 }
-
-const PASTE_ON = '\x1b[?2004h';
-const PASTE_OFF = '\x1b[?2004l';
-
-/** Whether bracketed paste is on after `text` (its last switch wins), or `was` when it has none. */
-export function bracketedPasteAfter(text: string, was: boolean): boolean {
-  const on = text.lastIndexOf(PASTE_ON);
-  const off = text.lastIndexOf(PASTE_OFF);
-  return on === off ? was : on > off;
-}
-
-/** Between a follow-up's text and the Enter that submits it: a TUI that takes a burst of input as a
- * paste would otherwise take the Enter as part of it (a new line in its prompt, not a submit).
- * A program that asked for bracketed paste gets the text as a paste (typeFollowUp), so no guessing
- * is left to it (seen with Codex under load: the text and the Enter read as one burst, the Enter
- * became part of the prompt and the follow-up was never submitted). */
-export const SUBMIT_AFTER_MS = 80;
 
 /** How often a pending start-up prompt's answer is looked for (a small file read). */
 const STARTUP_POLL_MS = 250;
@@ -345,11 +327,7 @@ export class AgentManager {
     }
 
     proc.output.subscribe((chunk) => {
-      if (mode === 'interactive') {
-        const text = (live.outputTail ?? '') + chunk.data;
-        live.bracketedPaste = bracketedPasteAfter(text, live.bracketedPaste === true);
-        live.outputTail = text.slice(-(PASTE_ON.length - 1));
-      }
+      if (mode === 'interactive') (live.paste ??= new PasteTracker()).feed(chunk.data);
       for (const listener of this.outputListeners.get(session.id) ?? []) listener(live.run, chunk);
     });
     if (mode === 'headless') {
@@ -728,10 +706,7 @@ export class AgentManager {
    */
   async typeFollowUp(ref: string, text: string): Promise<boolean> {
     const id = this.session(ref).id;
-    // Pasted the way a terminal pastes when the program asked for it (its own paste handling, no
-    // key-burst guessing; a new line in the text stays in its prompt), typed as keys otherwise.
-    const paste = this.live.get(id)?.bracketedPaste === true;
-    if (!this.write(id, paste ? `\x1b[200~${text}\x1b[201~` : text)) return false;
+    if (!this.write(id, followUpKeys(text, this.live.get(id)?.paste?.on === true))) return false;
     await new Promise((resolve) => setTimeout(resolve, SUBMIT_AFTER_MS));
     return this.write(id, '\r');
   }
