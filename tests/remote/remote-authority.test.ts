@@ -1,15 +1,14 @@
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandOutput } from '../../shared/contract';
 import { closeControl } from '../../electron/core/hosts/control';
-import { council, councilJson, REPO_ROOT } from '../helpers/cli';
-import { makeRepo, type TestRepo } from '../helpers/repo';
+import { council, REPO_ROOT } from '../helpers/cli';
+import type { TestRepo } from '../helpers/repo';
 import { AgentManager } from '../../electron/core/agents/manager';
 import { Council } from '../../electron/core/council';
 import { useScript, waitUntil } from '../agents/fake-agents';
 import type { AgentEvent, AgentRun } from '../../shared/agents';
-import { sshdUnavailable, startSshd, type SshServer } from '../helpers/sshd';
+import { sshdUnavailable, type SshServer } from '../helpers/sshd';
+import { remoteScene } from '../helpers/remote-scene';
 
 /**
  * Issue 17, item 3: one authority for locks and context. A remote session's agent runs its hooks on
@@ -28,13 +27,7 @@ describe.skipIf(unavailable !== null)('remote hooks ask the home (one authority)
   let repo: TestRepo;
 
   beforeAll(async () => {
-    server = await startSshd();
-    env = { COUNCIL_SSH_CONFIG: server.config, COUNCIL_CLI: path.join(REPO_ROOT, 'out', 'cli', 'council.cjs') };
-    process.env.COUNCIL_SSH_CONFIG = server.config;
-    process.env.COUNCIL_CLI = env.COUNCIL_CLI!;
-    repo = makeRepo();
-    const added = councilJson<CommandOutput<'host.add'>>(['host', 'add', 'remote'], { cwd: repo.root, env });
-    if (!added.result.ok) throw new Error(`host add failed: ${added.result.error.message}`);
+    ({ server, env, repo } = await remoteScene());
   }, 120_000);
 
   afterAll(async () => {

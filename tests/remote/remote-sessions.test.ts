@@ -2,18 +2,18 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandOutput } from '../../shared/contract';
 import type { Session } from '../../shared/models';
 import { closeControl, controlPath } from '../../electron/core/hosts/control';
 import { hostsFile } from '../../electron/core/hosts/store';
-import { council, councilJson, REPO_ROOT } from '../helpers/cli';
-import { makeRepo, type TestRepo } from '../helpers/repo';
+import { council, councilJson } from '../helpers/cli';
+import type { TestRepo } from '../helpers/repo';
 import { AgentManager } from '../../electron/core/agents/manager';
 import { Council } from '../../electron/core/council';
 import { reviewDiff } from '../../electron/core/sessions/review-diff';
 import { claudeWrites, useScript, waitUntil } from '../agents/fake-agents';
 import type { AgentEvent, AgentRun } from '../../shared/agents';
-import { sshdUnavailable, startSshd, type SshServer } from '../helpers/sshd';
+import { sshdUnavailable, type SshServer } from '../helpers/sshd';
+import { remoteScene } from '../helpers/remote-scene';
 
 /**
  * Issue 17, second slice: sessions on a host, against a real OpenSSH server (tests/helpers/sshd.ts:
@@ -30,13 +30,7 @@ describe.skipIf(unavailable !== null)('remote sessions over a real OpenSSH serve
   let repo: TestRepo;
 
   beforeAll(async () => {
-    server = await startSshd();
-    env = { COUNCIL_SSH_CONFIG: server.config, COUNCIL_CLI: path.join(REPO_ROOT, 'out', 'cli', 'council.cjs') };
-    process.env.COUNCIL_SSH_CONFIG = server.config;
-    process.env.COUNCIL_CLI = env.COUNCIL_CLI!;
-    repo = makeRepo();
-    const added = councilJson<CommandOutput<'host.add'>>(['host', 'add', 'remote'], { cwd: repo.root, env });
-    if (!added.result.ok) throw new Error(`host add failed: ${added.result.error.message}`);
+    ({ server, env, repo } = await remoteScene());
     // A host that was added and is down now: remote's record under the alias of a port nothing listens on.
     const file = JSON.parse(readFileSync(hostsFile(), 'utf8')) as { version: 1; hosts: { name: string }[] };
     file.hosts.push({ ...file.hosts[0]!, name: 'remote-down' });
