@@ -13,7 +13,7 @@ import { logPayload, readStdin } from './hook-pre-tool';
 
 export type DigestCheck =
   | { kind: 'nothing' }
-  | { kind: 'render'; state: RepoState; sessionId: string; conversation: string; fresh: boolean; inputs: string; payload: Record<string, unknown> };
+  | { kind: 'render'; state: RepoState; sessionId: string; conversation: string; fresh: boolean; inputs: string; versions: Map<string, string>; payload: Record<string, unknown> };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -40,7 +40,8 @@ export function checkDigest(agent: string | undefined, input: string): DigestChe
   const fresh = source === 'clear' || source === 'compact' || (agent === 'gemini' && source === 'resume');
   const told = readDigestState(state.paths, session.id);
   if (told.off) return { kind: 'nothing' };
-  const inputs = digestInputsKey(state.paths, session.id);
+  const versions = new Map<string, string>(); // the context files' versions, for the view's records (digest-records.ts)
+  const inputs = digestInputsKey(state.paths, session.id, Date.now, versions);
   if (!fresh && told.conversations[conversation || 'default']?.inputs === inputs) return { kind: 'nothing' };
-  return { kind: 'render', state, sessionId: session.id, conversation, fresh, inputs, payload };
+  return { kind: 'render', state, sessionId: session.id, conversation, fresh, inputs, versions, payload };
 }

@@ -35,8 +35,8 @@ export async function digestHook(agent: string | undefined): Promise<void> {
     const check = checkDigest(agent, input);
     if (check.kind === 'nothing') return null;
     // Something may have changed: the peers view as a digest needs it (the contexts, the locks, the stored radar).
-    const { state, sessionId, conversation, fresh, inputs, payload } = check;
-    const text = await deliverDigest(state, { sessionId, conversation, fresh, inputs }, digestInputOf(digestView(state, sessionId)));
+    const { state, sessionId, conversation, fresh, inputs, versions, payload } = check;
+    const text = await deliverDigest(state, { sessionId, conversation, fresh, inputs }, digestInputOf(digestView(state, sessionId, versions)));
     return text === null ? null : contextAnswer(agent ?? '', eventName(payload), text);
   });
 }

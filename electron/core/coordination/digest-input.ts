@@ -1,11 +1,13 @@
 import path from 'node:path';
 import type { PeerConflict } from '../../../shared/council';
-import type { Session, SessionContext } from '../../../shared/models';
+import type { Session } from '../../../shared/models';
 import { FileLocks } from '../locks/file-locks';
+import { settledFolderVersion } from '../state/dir-version';
 import { readJsonOrNull } from '../state/json-store';
 import { contextFile } from '../state/paths';
 import type { RepoState } from '../state/repo-state';
 import { contextOf, LegacyContextCheck, StoredRadarCheck } from '../state/state-checks';
+import { DigestRecords, type ContextPick } from './digest-records';
 import { renderDigest, type DigestConflict, type DigestInput } from './digest';
 import { updateDigestState } from './digest-state';
 import { conflictsOf } from './peer-conflicts';
@@ -46,22 +48,47 @@ export function digestInputOf(view: DigestView): DigestInput {
 /** A session's record as the context store reads it: missing or bad, its default (context.ts initial).
  * `folder`: the context folder with a trailing separator — the file is `folder + id + '.json'`, as
  * contextFile gives it for a registry id (hex), without path.join's normalizing for each of 100 sessions. */
-function contextRecord(folder: string, session: Session): Pick<SessionContext, 'sessionId' | 'agent' | 'task' | 'status' | 'currentFile'> {
-  const raw = readJsonOrNull(`${folder}${session.id}.json`, LegacyContextCheck);
-  return raw ? contextOf(raw) : { sessionId: session.id, agent: session.agent, task: session.task, status: 'idle', currentFile: null };
+function contextRecord(records: DigestRecords, folder: string, session: Session, versions: ReadonlyMap<string, string> | undefined): ContextPick {
+  const name = `${session.id}.json`;
+  const record = records.context(folder, name, versions?.get(name), pickContext);
+  return record ?? { sessionId: session.id, agent: session.agent, task: session.task, status: 'idle', currentFile: null };
 }
 
-/** The peers view of session `ref` as a digest needs it (peers.ts peersView, without the settings or zod). */
-export function digestView(state: RepoState, ref: string): DigestView {
+/** A context file's text as the digest takes it (context.ts's reading: legacy statuses), or null when corrupt or foreign. */
+function pickContext(text: string): ContextPick | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const checked = LegacyContextCheck.safeParse(value);
+  if (!checked.success) return null;
+  const { sessionId, agent, task, status, currentFile } = contextOf(checked.data);
+  return { sessionId, agent, task, status, currentFile };
+}
+
+/**
+ * The peers view of session `ref` as a digest needs it (peers.ts peersView, without the settings or
+ * zod). Its records are read through the ones the digest hooks keep (digest-records.ts): only those
+ * that changed since are read again. `versions`: the context files' versions digestInputsKey has
+ * just taken (else each is stat'ed here).
+ */
+export function digestView(state: RepoState, ref: string, versions?: ReadonlyMap<string, string>): DigestView {
   const me = state.registry.resolve(ref).id;
   const folder = `${path.dirname(contextFile(state.paths, me))}${path.sep}`;
-  const all = state.registry.all().map((s) => contextRecord(folder, s));
+  const records = DigestRecords.read(state.paths);
+  const all = state.registry.all().map((s) => contextRecord(records, folder, s, versions));
   const lockedBy = new Map<string, string[]>();
-  for (const lock of new FileLocks(state).list()) {
+  const locks = new FileLocks(state);
+  const settled = settledFolderVersion(locks.dir);
+  const locksKey = settled === null ? null : `${settled}|${state.registry.version}`;
+  for (const lock of records.lockList(locksKey, () => locks.list())) {
     const list = lockedBy.get(lock.sessionId) ?? [];
     list.push(lock.path);
     lockedBy.set(lock.sessionId, list);
   }
+  records.save();
   const stored = readJsonOrNull(state.paths.radar, StoredRadarCheck);
   const files = new Map<string, string[]>();
   if (stored) for (const s of stored.radar.sessions) files.set(s.sessionId, s.files);

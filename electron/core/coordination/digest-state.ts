@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { byText } from '../../../shared/order';
 import { settledFolderVersion } from '../state/dir-version';
+import { statVersion } from './digest-records';
 import { fileVersion, withMutex, writeJson } from '../state/json-store';
 import type { StatePaths } from '../state/paths';
 
@@ -100,8 +101,10 @@ export function setDigestOff(paths: StatePaths, sessionId: string, off: boolean)
  * out, kept per conversation, made the session's digest state a 220 KB file that every hook read
  * and rewrote. Every record is replaced by a rename (a new inode), so a changed one never hashes
  * the same but by a 2^-106 chance.
+ * `versions`, when given, receives each context file's version (name → digest-records.ts
+ * statVersion) for the view built next, so that it need not stat them again.
  */
-export function digestInputsKey(paths: StatePaths, sessionId: string, now: () => number = Date.now): string {
+export function digestInputsKey(paths: StatePaths, sessionId: string, now: () => number = Date.now, versions?: Map<string, string>): string {
   const hash = new KeyHash();
   hash.text(fileVersion(paths.registry));
   hash.text(fileVersion(paths.radar));
@@ -123,6 +126,7 @@ export function digestInputsKey(paths: StatePaths, sessionId: string, now: () =>
       hash.text(name);
       try {
         const s = statSync(prefix + name);
+        if (versions && dir === paths.contextDir) versions.set(name, statVersion(s)); // the view's records are taken by these (digest-records.ts)
         hash.number(s.ino);
         hash.number(s.ctimeMs * 1000);
         hash.number(s.mtimeMs * 1000);
