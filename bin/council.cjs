@@ -4,6 +4,8 @@
 // - `council lock …` and `council hook pre-tool` first go to the lean bundle out/cli/hot.cjs
 //   (electron/cli/hot.ts: the lock domain alone, no commander, no git); it answers null for any
 //   spelling it does not handle, and the full CLI (out/cli/council.cjs) runs it;
+// - `council hook digest --agent NAME` (before every prompt) goes to out/cli/digest.cjs, the
+//   digest hook alone (electron/cli/digest-entry.ts), when it is there;
 // - V8's code cache spares re-compiling a bundle on every run: Node ≥ 22 has it built in
 //   (module.enableCompileCache); on Node 20 `loadCached` below keeps it. Not the v8-compile-cache
 //   package: it loads node:crypto to hash the whole bundle and rewrites its cache on every run
@@ -93,9 +95,18 @@ function full() {
   loadCached(bundle);
 }
 
+/** The lean bundle for these arguments: the digest hook's own (as the agents' hooks spell it), else hot.cjs. */
+function lean() {
+  if (argv.length === 4 && argv[0] === 'hook' && argv[1] === 'digest' && argv[2] === '--agent') {
+    const digest = path.join(dir, 'digest.cjs');
+    if (fs.existsSync(digest)) return digest;
+  }
+  return path.join(dir, 'hot.cjs');
+}
+
 const first = group();
-const hot = path.join(dir, 'hot.cjs');
-if ((first === 'lock' || first === 'hook') && fs.existsSync(hot)) {
+const hot = first === 'lock' || first === 'hook' ? lean() : null;
+if (hot !== null && fs.existsSync(hot)) {
   loadCached(hot)
     .runHot(argv)
     .then(

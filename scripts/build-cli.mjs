@@ -1,6 +1,7 @@
-// Bundles the `council` CLI into CommonJS files: out/cli/council.cjs (the whole CLI) and
+// Bundles the `council` CLI into CommonJS files: out/cli/council.cjs (the whole CLI),
 // out/cli/hot.cjs (electron/cli/hot.ts: `council lock …` and `council hook pre-tool`, which run
-// before every agent edit, with the lock domain alone; bin/council.cjs tries it first for them).
+// before every agent edit, with the lock domain alone; bin/council.cjs tries it first for them) and
+// out/cli/digest.cjs (the digest hook alone, before every prompt).
 // One file each matters: resolving and loading hundreds of module files would cost more than the
 // work itself. The hot bundle's metafile (out/cli/hot.meta.json) lists every module it holds, so a
 // test can keep heavy ones out (tests/cli/hot-entry.test.ts).
@@ -53,6 +54,10 @@ await build({ ...common, entryPoints: [path.join(root, 'electron/cli/mcp-server.
 await build({ ...common, entryPoints: [path.join(root, 'electron/cli/remote.ts')], outfile: path.join(root, 'out/cli/remote.cjs') });
 const hot = await build({ ...common, entryPoints: [path.join(root, 'electron/cli/hot.ts')], outfile: path.join(root, 'out/cli/hot.cjs'), metafile: true });
 writeFileSync(path.join(root, 'out/cli/hot.meta.json'), JSON.stringify(hot.metafile));
+// The digest hook alone (electron/cli/digest-entry.ts), before every prompt: bin/council.cjs runs
+// `council hook digest --agent NAME` from it when it is there (hot.cjs answers it otherwise).
+const digest = await build({ ...common, entryPoints: [path.join(root, 'electron/cli/digest-entry.ts')], outfile: path.join(root, 'out/cli/digest.cjs'), metafile: true });
+writeFileSync(path.join(root, 'out/cli/digest.meta.json'), JSON.stringify(digest.metafile));
 // The launcher (bin/council.cjs: the lean entry for the hooks and lock verbs, the V8 code cache)
 // beside the bundles, as out/cli/launch.cjs: what the agents' hooks run (core/agents/council-command.ts).
 copyFileSync(path.join(root, 'bin/council.cjs'), path.join(root, 'out/cli/launch.cjs'));

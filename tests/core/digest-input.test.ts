@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Session } from '../../shared/models';
@@ -12,7 +12,7 @@ import { RACY_MS } from '../../electron/core/state/dir-version';
 import { saveRadar } from '../../electron/core/radar/stored';
 import { RepoState } from '../../electron/core/state/repo-state';
 import { contextFile } from '../../electron/core/state/paths';
-import { COUNCIL_BIN } from '../helpers/cli';
+import { COUNCIL_BIN, REPO_ROOT } from '../helpers/cli';
 import { makeRepo } from '../helpers/repo';
 
 /**
@@ -117,10 +117,43 @@ describe('the digest hook’s zod-free view', () => {
     const told = (JSON.parse(run.stdout) as { hookSpecificOutput: { hookEventName: string; additionalContext: string } }).hookSpecificOutput;
     expect(told.hookEventName).toBe('SessionStart');
     expect(told.additionalContext).toContain(`${holder.id} (claude, idle): "hook path"; holds src/x.ts`);
-    const { readFileSync } = await import('node:fs');
     const files = JSON.parse(readFileSync(out, 'utf8')) as string[];
-    expect(files.some((file) => file.endsWith('/hot.cjs'))).toBe(true);
-    expect(files.filter((file) => file.endsWith('/out/cli/council.cjs') || file.includes('/zod/'))).toEqual([]);
+    // Its own bundle (out/cli/digest.cjs), not the lock verbs' hot.cjs nor the full CLI.
+    expect(files.some((file) => file.endsWith('/out/cli/digest.cjs'))).toBe(true);
+    expect(files.filter((file) => file.endsWith('/out/cli/hot.cjs') || file.endsWith('/out/cli/council.cjs') || file.includes('/zod/'))).toEqual([]);
+  });
+
+  it('the digest bundle holds the digest alone: no zod, no lock verbs, no commander, no Council (esbuild metafile of out/cli/digest.cjs)', () => {
+    // What the bundle holds: the inputs with bytes in its output (esbuild lists the modules it shook out entirely too).
+    const meta = JSON.parse(readFileSync(path.join(REPO_ROOT, 'out', 'cli', 'digest.meta.json'), 'utf8')) as { outputs: Record<string, { entryPoint?: string; inputs: Record<string, { bytesInOutput: number }> }> };
+    const output = Object.values(meta.outputs).find((o) => o.entryPoint !== undefined);
+    const inputs = Object.entries(output?.inputs ?? {})
+      .filter(([, input]) => input.bytesInOutput > 0)
+      .map(([file]) => file.replace(/^(\.\.\/)+main\//, ''));
+    expect(inputs).toContain('electron/cli/digest-entry.ts');
+    expect(inputs).toContain('electron/core/coordination/digest-records.ts');
+    const heavy = inputs.filter((file) => /(^|\/)node_modules\/(zod|commander)\/|^electron\/cli\/(hot|locks|output|main|commands)\.ts$|^electron\/core\/(council|workspace)\.ts$|^shared\/(contract|commands\/)/.test(file));
+    expect(heavy).toEqual([]);
+  });
+
+  it('any other spelling of the digest hook still gets its answer from the lock verbs’ lean bundle', async () => {
+    const repo = makeRepo();
+    const council = Council.open(repo.root);
+    const [holder, me] = (await council.createSessions({ task: 'hook path', agent: 'claude', count: 2 })) as [Session, Session];
+    await council.locks.acquire('src/x.ts', holder.id, { cwd: repo.root });
+    const probe = `${repo.root}/../probe-${process.pid}.cjs`;
+    const out = `${repo.root}/../loaded-${process.pid}.json`;
+    writeFileSync(probe, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(Object.keys(require.cache))));\n`);
+    const run = spawnSync(process.execPath, ['--require', probe, COUNCIL_BIN, 'hook', 'digest', '--agent=claude'], {
+      cwd: me.worktreePath,
+      env: { ...process.env, COUNCIL_SESSION_ID: me.id, COUNCIL_HOOK_DEBUG: '1' },
+      input: JSON.stringify({ session_id: 'conv-1', cwd: me.worktreePath, hook_event_name: 'SessionStart', source: 'startup' }),
+      encoding: 'utf8',
+    });
+    expect(run.stderr).toBe('');
+    expect((JSON.parse(run.stdout) as { hookSpecificOutput: { additionalContext: string } }).hookSpecificOutput.additionalContext).toContain('holds src/x.ts');
+    const files = JSON.parse(readFileSync(out, 'utf8')) as string[];
+    expect(files.filter((file) => /\/out\/cli\/(hot|digest|council)\.cjs$/.test(file)).map((file) => path.basename(file))).toEqual(['hot.cjs']);
   });
 });
 
