@@ -21,6 +21,7 @@ describe.skipIf(unavailable !== null)("the new-session dialog shows the chosen h
   let repo: TestRepo;
   let server: SshServer;
   let bin: string;
+  let env: Record<string, string>;
 
   beforeAll(async () => {
     server = await startSshd();
@@ -31,7 +32,7 @@ describe.skipIf(unavailable !== null)("the new-session dialog shows the chosen h
       chmodSync(path.join(bin, name), 0o755);
     }
     server.aliasWithPath('agents-box', `${bin}:/usr/local/bin:/usr/bin:/bin`);
-    const env = { COUNCIL_SSH_CONFIG: server.config, COUNCIL_HOSTS_FILE: path.join(tempDir('council-hosts-dlg-'), 'hosts.json'), COUNCIL_CLI: path.join(REPO_ROOT, 'out', 'cli', 'council.cjs') };
+    env = { COUNCIL_SSH_CONFIG: server.config, COUNCIL_HOSTS_FILE: path.join(tempDir('council-hosts-dlg-'), 'hosts.json'), COUNCIL_CLI: path.join(REPO_ROOT, 'out', 'cli', 'council.cjs') };
     for (const name of ['remote', 'agents-box']) {
       const added = councilJson<CommandOutput<'host.add'>>(['host', 'add', name], { cwd: repo.root, env });
       if (!added.result.ok) throw new Error(`host add ${name} failed: ${added.result.error.message}\n${added.stderr}`);
@@ -76,5 +77,33 @@ describe.skipIf(unavailable !== null)("the new-session dialog shows the chosen h
     await page.getByTestId('new-session-where').selectOption('');
     await expect.poll(() => option('codex').textContent()).toContain('not on PATH');
     expect(await page.getByTestId('new-session-presets-host').count()).toBe(0);
+  }, 120_000);
+
+  it('Settings → Machines: removing a host a session lives on is refused, naming the session and the fix; once it is removed, the host goes with its clone', async () => {
+    const { page } = app;
+    const made = councilJson<{ id: string; host: { repo: string } }[]>(['session', 'create', '--task', 'lives on remote', '--host', 'remote'], { cwd: repo.root, env });
+    if (!made.result.ok) throw new Error(made.result.error.message);
+    const [session] = made.result.value;
+    await page.keyboard.press('Escape');
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('host-row-remote').waitFor();
+    await page.getByTestId('host-remove-remote').click();
+    expect(await page.getByTestId('remove-host-dialog').textContent()).toContain('refused, with nothing removed, while a session still lives there');
+    await page.getByTestId('remove-host-confirm').click();
+    await expect.poll(() => page.getByTestId('remove-host-error').textContent(), { timeout: 60_000 }).toContain(`remote still has sessions on it: session ${session!.id}`);
+    expect(await page.getByTestId('remove-host-error').textContent()).toContain('Remove or merge them first');
+    // Not a connection problem: no "forget" offered.
+    expect(await page.getByTestId('remove-host-forget').count()).toBe(0);
+    await screenshot(page, 'remote-host-remove-refused');
+    await page.getByTestId('remove-host-cancel').click();
+    expect(server.ssh('remote', `test -f ${session!.host.repo}/HEAD && echo kept`).stdout.trim()).toBe('kept');
+
+    const removed = councilJson(['session', 'remove', session!.id], { cwd: repo.root, env });
+    expect(removed.result.ok, JSON.stringify(removed.result)).toBe(true);
+    await page.getByTestId('host-remove-remote').click();
+    await page.getByTestId('remove-host-confirm').click();
+    await expect.poll(() => page.getByTestId('host-removed').textContent(), { timeout: 60_000 }).toContain("Removed remote and council's runtime, clones and worktrees there");
+    await expect.poll(() => page.getByTestId('host-row-remote').count()).toBe(0);
+    expect(server.ssh('remote', `test -e ${session!.host.repo} && echo kept || echo gone`).stdout.trim()).toBe('gone');
   }, 120_000);
 });

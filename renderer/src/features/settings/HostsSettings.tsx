@@ -201,7 +201,7 @@ function RemoveHostDialog({ host, onClose, onRemoved }: { host: Host; onClose: (
             {' '}
             (<span className="mono">{host.runtime.dir}</span>)
           </>
-        ) : null}{' '}
+        ) : null}
         , the clones and worktrees council made there (<span className="mono">~/.council/repos</span>, <span className="mono">~/.council/worktrees</span>), and forgets the host. Nothing else on that machine is touched.
         It is refused, with nothing removed, while a session still lives there or a branch there holds work that is not here yet.
       </p>
