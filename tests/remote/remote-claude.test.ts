@@ -141,5 +141,13 @@ describe.skipIf(unavailable !== null)('the real Claude Code on a host', () => {
     await expect(manager.start(s.id, { mode: 'headless' })).rejects.toThrow(/Claude Code \(preset claude\) is not installed on remote: its last check \(.+\) found no `claude` on the PATH a non-interactive `ssh remote` command gets \(.+\)\. Install it there on that PATH \(npm i -g @anthropic-ai\/claude-code\), then run `council host check remote`/);
     expect(manager.liveRun(s.id)).toBeNull();
     expect(await manager.waitForEnd(s.id)).toBeNull();
+    // `session create --agent claude --host remote`: refused before anything is made.
+    const before = c.listSessions().length;
+    const created = council(['session', 'create', '--task', 'never made', '--agent', 'claude', '--headless', '--host', 'remote'], { cwd: repo.root, env });
+    expect(created.code).not.toBe(0);
+    expect(created.stderr).toContain('Claude Code (preset claude) is not installed on remote: its last check');
+    expect(created.stderr).toContain('Nothing was created.');
+    expect(c.listSessions().length).toBe(before);
+    expect(c.listSessions().some((x) => x.task === 'never made')).toBe(false);
   }, 120_000);
 });

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { AgentPresetInfo } from '../../shared/agents';
 import type { Host } from '../../shared/commands/hosts';
 import { AGENT_BINARIES } from '../../electron/core/hosts/check';
-import { HOST_CHECKED_PRESETS, presetsOnHost } from '../../renderer/src/models/host-presets';
+import { HOST_CHECKED_BINARIES, presetsOnHost } from '../../renderer/src/models/host-presets';
 
-const preset = (id: AgentPresetInfo['id'], available: boolean, binary = id): AgentPresetInfo => ({
+const preset = (id: AgentPresetInfo['id'], available: boolean, binary: string = id): AgentPresetInfo => ({
   id,
   label: id,
   binary,
@@ -51,7 +51,7 @@ describe('presets on a host (the new-session dialog with a host chosen)', () => 
     expect(custom!.status).toBe("not checked on buildbox: its program must be on that machine's PATH");
   });
 
-  it('knows the presets the host check looks for (the core list)', () => {
-    expect([...HOST_CHECKED_PRESETS].sort()).toEqual(AGENT_BINARIES.map((a) => a.preset).sort());
+  it('knows the programs the host check looks for (the core list)', () => {
+    expect([...HOST_CHECKED_BINARIES].sort()).toEqual(AGENT_BINARIES.map((a) => a.binary).sort());
   });
 });

@@ -58,7 +58,11 @@ function addedEnv(launchEnv: Record<string, string>, userEnv: Record<string, str
  */
 export function hostProgram(session: Session): NonNullable<LaunchContext['locate']> {
   if (!session.host) throw new Error('hostProgram: not a remote session');
-  const name = session.host.name;
+  return hostProgramOn(session.host.name);
+}
+
+/** hostProgram for a host by name (before a session there exists: the check before a create). */
+export function hostProgramOn(name: string): NonNullable<LaunchContext['locate']> {
   const check = hostFor(name).host.check;
   return (spec, configuredPath) => {
     const found = check.agents.find((a) => a.binary === spec.binary);
@@ -66,7 +70,7 @@ export function hostProgram(session: Session): NonNullable<LaunchContext['locate
     if (configuredPath) return configuredPath;
     if (!AGENT_BINARIES.some((a) => a.binary === spec.binary)) return spec.binary;
     throw notFound(
-      `${spec.label} (preset ${spec.id}) is not installed on ${name}: its last check (${check.checkedAt}) found no \`${spec.binary}\` on the PATH a non-interactive \`ssh ${name}\` command gets (${check.path || 'empty'}). Install it there on that PATH (${spec.install}), then run \`council host check ${name}\`.`,
+      `${spec.label} (preset ${spec.id}) is not installed on ${name}: its last check (${check.checkedAt}) found no \`${spec.binary}\` on the PATH a non-interactive \`ssh ${name}\` command gets (${check.path || 'empty'}). Install it there on that PATH${spec.install ? ` (${spec.install})` : ''}, then run \`council host check ${name}\`.`,
       { host: name, preset: spec.id },
     );
   };

@@ -11,8 +11,8 @@ import type { Host } from '../../../shared/commands/hosts';
  * Claude) is left to the host's PATH, unchecked.
  */
 
-/** The presets whose program the host check looks for (electron/core/hosts/check.ts AGENT_BINARIES). */
-export const HOST_CHECKED_PRESETS: readonly string[] = ['claude', 'codex', 'gemini', 'opencode', 'qwen', 'copilot', 'kilo', 'aider', 'ollama'];
+/** The programs the host check looks for (electron/core/hosts/check.ts AGENT_BINARIES). */
+export const HOST_CHECKED_BINARIES: readonly string[] = ['claude', 'codex', 'gemini', 'opencode', 'qwen', 'copilot', 'kilo', 'aider', 'ollama'];
 
 export interface HostPreset {
   preset: AgentPresetInfo;
@@ -23,14 +23,15 @@ export interface HostPreset {
 export function presetsOnHost(presets: readonly AgentPresetInfo[], host: Host, paths: Readonly<Record<string, string | undefined>>): HostPreset[] {
   const name = host.name;
   return presets.map((preset) => {
-    const found = host.check.agents.find((agent) => agent.preset === preset.id);
+    // By program, as the core finds it (the Ollama preset runs its driver, e.g. codex).
+    const found = host.check.agents.find((agent) => agent.binary === preset.binary);
     const onHost = { ...preset, version: null, warning: null };
     if (found) return { preset: { ...onHost, binary: found.binary, path: found.path, available: true, problem: null }, status: `${found.path} on ${name}` };
     const configured = paths[preset.id];
     if (configured) {
       return { preset: { ...onHost, binary: configured, path: configured, available: true, problem: null }, status: `${configured} on ${name} (the program path in Settings; its last check found no ${preset.binary} on its PATH)` };
     }
-    if (!HOST_CHECKED_PRESETS.includes(preset.id)) {
+    if (!HOST_CHECKED_BINARIES.includes(preset.binary)) {
       return { preset: { ...onHost, path: null }, status: preset.available ? `not checked on ${name}: its program must be on that machine's PATH` : `${preset.problem ?? 'cannot run'}` };
     }
     const problem = `not on ${name}: its last check found no ${preset.binary} on the PATH an ssh command gets there. Install it on ${name}, then check the host again (Settings → Machines)`;
