@@ -73,10 +73,16 @@ export function sessionCommands(program: Command, door: Door): Command {
         out.done(sessions, () =>
           sessions.length === 0
             ? 'No sessions yet. Create one with: council session create --task "…"'
-            : table(
-                ['ID', 'STATUS', 'AGENT', 'BRANCH', 'TASK'],
-                cards.map(({ session: s, context }) => [s.id, s.state === 'ready' ? context.status : s.state, s.agent ?? '-', s.branch, s.task]),
-              ),
+            : cards.some((c) => c.session.host)
+              ? // Where each runs, once any session is on a host (issue 17).
+                table(
+                  ['ID', 'STATUS', 'WHERE', 'AGENT', 'BRANCH', 'TASK'],
+                  cards.map(({ session: s, context }) => [s.id, s.state === 'ready' ? context.status : s.state, s.host ? `on ${s.host.name}` : 'here', s.agent ?? '-', s.branch, s.task]),
+                )
+              : table(
+                  ['ID', 'STATUS', 'AGENT', 'BRANCH', 'TASK'],
+                  cards.map(({ session: s, context }) => [s.id, s.state === 'ready' ? context.status : s.state, s.agent ?? '-', s.branch, s.task]),
+                ),
         );
       }),
     );

@@ -90,7 +90,7 @@ export function hostCommands(program: Command, door: Door): void {
 
   host
     .command('remove')
-    .description("remove council's runtime from the host (only ours) and forget the host")
+    .description("remove council's runtime, clones and worktrees folder from the host (refused while sessions live there or work there is not at home) and forget the host")
     .argument('<name>', 'the SSH name, as it was added')
     .option('--forget', 'only forget the host; touch nothing on it (a machine that is gone)')
     .action(
@@ -100,7 +100,10 @@ export function hostCommands(program: Command, door: Door): void {
         out.done(result, () =>
           forget
             ? `Host ${result.name} forgotten; nothing was changed on it (council's runtime, if any, is in ~/.council/runtime there).`
-            : `Host ${result.name} removed${result.removed.length ? `, and council's runtime with it: ${result.removed.join(', ')}` : ' (no runtime of council was there)'}.`,
+            : [
+                `Host ${result.name} removed${result.removed.length ? `, and council's runtime with it: ${result.removed.join(', ')}` : ' (no runtime of council was there)'}.`,
+                ...(result.clones.length ? [`Removed council's clones and worktrees folder there: ${result.clones.join(', ')}`] : []),
+              ].join('\n'),
         );
       }),
     );

@@ -96,6 +96,8 @@ export interface SshServer {
   log(): string;
   /** Makes a Host alias whose sessions get `PATH` (e.g. one without node). */
   aliasWithPath(alias: string, PATH: string): void;
+  /** Makes a Host alias whose sessions get these variables (PATH among them), as a user's profile on that machine sets them. */
+  aliasWithEnv(alias: string, env: Record<string, string>): void;
   /** Runs `ssh -F config ALIAS command` (a command line for the remote shell: tests only). */
   ssh(alias: string, command: string): { status: number | null; stdout: string; stderr: string };
   /** A folder owned by the remote user, inside its home (for fake programs on a PATH). */
@@ -191,6 +193,13 @@ export async function startSshd(): Promise<SshServer> {
       const key = path.join(dir, `alias_${++aliases}_key`);
       const pub = keygen(key, `council-test-${alias}`);
       appendFileSync(authorized, `environment="PATH=${PATH}" ${pub}\n`);
+      appendFileSync(config, `\n${block(alias, key)}`);
+    },
+    aliasWithEnv(alias, env) {
+      const key = path.join(dir, `alias_${++aliases}_key`);
+      const pub = keygen(key, `council-test-${alias}`);
+      const options = Object.entries(env).map(([name, value]) => `environment="${name}=${value.replace(/["\\]/g, '\\$&')}"`);
+      appendFileSync(authorized, `${options.join(',')} ${pub}\n`);
       appendFileSync(config, `\n${block(alias, key)}`);
     },
     ssh(alias, command) {

@@ -174,7 +174,7 @@ describe.skipIf(unavailable !== null)('hosts over a real OpenSSH server', () => 
 
   it('remove deletes only our runtime on the host and forgets the host; a host that is down needs --forget', () => {
     const removed = run<CommandOutput<'host.remove'>>(['host', 'remove', 'remote']);
-    expect(removed.result, removed.stderr).toEqual({ ok: true, value: { name: 'remote', removed: [runtimeDir], forgotten: true } });
+    expect(removed.result, removed.stderr).toEqual({ ok: true, value: { name: 'remote', removed: [runtimeDir], clones: [], forgotten: true } });
     expect(existsSync(runtimeDir)).toBe(false);
     // The folder that is not ours stays (and so its parents).
     expect(existsSync(path.join(server.home, '.council', 'runtime', 'not-ours', 'keep.txt'))).toBe(true);

@@ -1,3 +1,4 @@
+import { hostProgramOn } from './remote-run';
 import type { RunMode } from '../../../shared/agents';
 import type { Session } from '../../../shared/models';
 import { CouncilError } from '../errors';
@@ -73,12 +74,26 @@ export async function requireLaunchable(manager: AgentManager, presetId: string)
   if (!info.available) throw new CouncilError('not-found', `${info.problem ?? `${info.label} (preset ${info.id}) cannot start here.`} Nothing was created.`);
 }
 
+function requireOnHost(manager: AgentManager, presetId: string, host: string): void {
+  const preset = presetFor(presetId);
+  try {
+    hostProgramOn(host)({ id: preset.id, label: preset.label, binary: preset.binary, install: '' }, manager.council.ws.settings().agents[preset.id]?.path);
+  } catch (err) {
+    if (err instanceof CouncilError && err.code === 'not-found' && (err.details as { preset?: unknown } | undefined)?.preset) {
+      throw new CouncilError('not-found', `${err.message} Nothing was created.`, err.details);
+    }
+    throw err;
+  }
+}
+
 /** Creates the sessions and bootstraps each. Returns them with the bootstrap failures by id. */
 export async function createAndBootstrap(manager: AgentManager, options: LaunchOptions): Promise<{ sessions: Session[]; setupFailures: Map<string, string> }> {
   // An unknown preset, or one that cannot start here, is refused before anything is created.
   if (options.agent) presetFor(options.agent);
-  // On a host, the agent's program is the host's: it is found there when it starts.
+  // On a host, the agent's program is the host's: refused here when the host's last check did not
+  // find it there (and no program path is set), before anything is made (remote-run.ts hostProgramOn).
   if (options.agent && options.startAgent && !options.host) await requireLaunchable(manager, options.agent);
+  if (options.agent && options.startAgent && options.host) requireOnHost(manager, options.agent, options.host);
   const sessions = await manager.council.createSessions({ task: options.task, agent: options.agent, base: options.base, count: options.count ?? 1, ...(options.host ? { host: options.host } : {}) });
   const setupFailures = new Map<string, string>();
   await Promise.all(

@@ -24,7 +24,7 @@ import { followRunEvents } from './hooks/run-events';
 import { TerminalSizes } from './runner/terminal-sizes';
 import { Inbox } from './inbox';
 import { InboxDelivery } from './inbox-delivery';
-import { hostCouncilCommand, hostHookRunner, remoteAuthoritySocket, remoteRun, type RemoteRun } from './remote-run';
+import { hostCouncilCommand, hostHookRunner, hostProgram, remoteAuthoritySocket, remoteRun, type RemoteRun } from './remote-run';
 import { serveAuthority, type Authority } from '../hosts/authority';
 import { followUpKeys, PasteTracker, SUBMIT_AFTER_MS } from './terminal-input';
 
@@ -201,6 +201,8 @@ export class AgentManager {
       privateDir,
       userHome: this.options.userHome ?? os.homedir(),
       resume,
+      // A remote session's program is the host's (issue 17).
+      ...(session.host ? { locate: hostProgram(session) } : {}),
     });
     // A remote session's agent runs on its host (issue 17), through ssh.
     // Its hooks ask the home, through a socket its ssh forwards there (hosts/authority.ts).

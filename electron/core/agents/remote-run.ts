@@ -1,5 +1,6 @@
 import type { Session } from '../../../shared/models';
-import { invalidInput } from '../errors';
+import { invalidInput, notFound } from '../errors';
+import { AGENT_BINARIES } from '../hosts/check';
 import { hostFor, remoteCommand, syncHome } from '../hosts/remote-session';
 import { SIGNAL, type RunSpec } from '../hosts/remote-side';
 import { randomBytes } from 'node:crypto';
@@ -9,7 +10,7 @@ import { posixQuote, runSsh, sshArgs } from '../hosts/ssh';
 import type { BriefRun } from './runner/run-briefly';
 import type { CouncilCommand } from './types';
 import type { Workspace } from '../workspace';
-import type { Launch } from './types';
+import type { Launch, LaunchContext } from './types';
 
 /**
  * A remote session's agent (issue 17), as the manager starts it: `ssh HOST node remote.cjs run`
@@ -40,8 +41,39 @@ function addedEnv(launchEnv: Record<string, string>, userEnv: Record<string, str
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(launchEnv)) if (userEnv[key] !== value) out[key] = value;
   out.COUNCIL_WORKTREE = worktree;
+  // The launch's PWD names the home's mirror; on the host the agent works in the host's worktree
+  // (a CLI that takes its folder from PWD, like opencode, would otherwise look for the home's path).
+  out.PWD = worktree;
   out.COUNCIL_SESSION_ID = session.id;
   return out;
+}
+
+/**
+ * Where a remote session's program is (LaunchContext.locate): on its host, as the host's last check
+ * found it (`council host add|check` lists the agent CLIs on the PATH an ssh command gets there),
+ * never this machine's PATH — the home need not have the CLI at all. An agent CLI the check did not
+ * find there runs from the settings' program path when one is set (a path as the host sees it,
+ * e.g. a machine that shares it); otherwise it is refused before anything starts, naming the host
+ * and the fix. A program the check does not look for (a custom command) is left to the host's PATH.
+ */
+export function hostProgram(session: Session): NonNullable<LaunchContext['locate']> {
+  if (!session.host) throw new Error('hostProgram: not a remote session');
+  return hostProgramOn(session.host.name);
+}
+
+/** hostProgram for a host by name (before a session there exists: the check before a create). */
+export function hostProgramOn(name: string): NonNullable<LaunchContext['locate']> {
+  const check = hostFor(name).host.check;
+  return (spec, configuredPath) => {
+    const found = check.agents.find((a) => a.binary === spec.binary);
+    if (found) return found.path;
+    if (configuredPath) return configuredPath;
+    if (!AGENT_BINARIES.some((a) => a.binary === spec.binary)) return spec.binary;
+    throw notFound(
+      `${spec.label} (preset ${spec.id}) is not installed on ${name}: its last check (${check.checkedAt}) found no \`${spec.binary}\` on the PATH a non-interactive \`ssh ${name}\` command gets (${check.path || 'empty'}). Install it there on that PATH${spec.install ? ` (${spec.install})` : ''}, then run \`council host check ${name}\`.`,
+      { host: name, preset: spec.id },
+    );
+  };
 }
 
 /**

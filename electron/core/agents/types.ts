@@ -35,6 +35,11 @@ export interface LaunchContext {
   userHome: string;
   /** Resume the CLI's own conversation, when the preset supports it and an id is known. */
   resume: { agentSessionId: string | null } | null;
+  /**
+   * A remote session's program lookup (issue 17): its program is the host's, found from the host's
+   * last check (agents/remote-run.ts hostProgram), not on this machine's PATH. Absent: here.
+   */
+  locate?: (spec: { id: string; label: string; binary: string; install: string }, configuredPath: string | undefined) => string;
 }
 
 export interface Launch {

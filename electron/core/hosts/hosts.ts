@@ -2,6 +2,7 @@ import type { CommandOutput } from '../../../shared/contract';
 import type { Host, HostCheck } from '../../../shared/commands/hosts';
 import { notFound } from '../errors';
 import { checkHost } from './check';
+import { removeHostClones } from './host-removal';
 import { installRuntime, localRuntime, removeRuntimes, type LocalRuntime } from './runtime';
 import type { SshOptions } from './ssh';
 import { HostStore } from './store';
@@ -67,9 +68,13 @@ export class Hosts {
     if (!this.store.get(name)) {
       throw notFound(`no host named ${name} is kept: \`council host list\` shows the hosts (to remove council's runtime from a host that is not listed, add it first)`, { host: name });
     }
+    const host = this.store.get(name);
+    // Council's clones and worktrees there first: refused (nothing removed) while a session lives
+    // there or a ref there holds work that is not at home (host-removal.ts).
+    const clones = forget || !host?.check.node.path ? [] : await removeHostClones(name, host.check.node.path, this.options.ssh);
     const removed = forget ? [] : await removeRuntimes(name, this.options.ssh);
     await this.store.remove(name);
-    return { name, removed, forgotten: true };
+    return { name, removed, clones, forgotten: true };
   }
 }
 

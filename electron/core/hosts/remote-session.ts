@@ -77,6 +77,15 @@ export async function remoteOp<T>(ctx: HostContext, op: RemoteOp): Promise<T> {
   return answer.value as T;
 }
 
+/** The home repository's git folder, as a clone on a host records it (its `council.home`). */
+function homeGitDir(ws: Workspace): string {
+  try {
+    return realpathSync(ws.repo.commonDir);
+  } catch {
+    return path.resolve(ws.repo.commonDir);
+  }
+}
+
 /** The repository's name on hosts: stable per home repository (its git folder), readable. */
 export function repoId(ws: Workspace): string {
   let dir = ws.repo.commonDir;
@@ -110,7 +119,7 @@ async function push(ws: Workspace, place: NonNullable<Session['host']>, refspecs
  */
 export async function createOnHost(ws: Workspace, ctx: HostContext, session: Session): Promise<NonNullable<Session['host']>> {
   const place = remotePlaces(ws, ctx, session);
-  await remoteOp(ctx, { op: 'prepare', repo: place.repo });
+  await remoteOp(ctx, { op: 'prepare', repo: place.repo, home: homeGitDir(ws) });
   await push(ws, place, [`+${session.baseCommit}:refs/heads/${session.branch}`]);
   await remoteOp(ctx, { op: 'add-worktree', repo: place.repo, path: place.path, branch: session.branch });
   return place;

@@ -20,7 +20,7 @@ import path from 'node:path';
 export const SIGNAL = '\u001e\u001fcouncil-remote ';
 
 export type RemoteOp =
-  | { op: 'prepare'; repo: string }
+  | { op: 'prepare'; repo: string; home?: string }
   | { op: 'add-worktree'; repo: string; path: string; branch: string }
   | { op: 'snapshot'; path: string; id: string }
   | { op: 'commit'; path: string; id: string; message: string; author: { name: string; email: string } | null }
@@ -86,11 +86,11 @@ export function runOp(op: RemoteOp): unknown {
   switch (op.op) {
     case 'prepare': {
       mkdirSync(path.dirname(op.repo), { recursive: true });
-      if (!existsSync(path.join(op.repo, 'HEAD'))) {
-        git(['init', '--bare', '-q', op.repo], path.dirname(op.repo));
-        return { created: true };
-      }
-      return { created: false };
+      const created = !existsSync(path.join(op.repo, 'HEAD'));
+      if (created) git(['init', '--bare', '-q', op.repo], path.dirname(op.repo));
+      // The home repository it serves (`council host remove` checks that the clone's work is there).
+      if (op.home) git(['config', 'council.home', op.home], op.repo);
+      return { created };
     }
     case 'add-worktree': {
       mkdirSync(path.dirname(op.path), { recursive: true });

@@ -73,6 +73,9 @@ async function createOne(ws: Workspace, task: string, agent: string | null, base
       state: 'creating',
       busy: { pid: process.pid, since: new Date().toISOString() },
     };
+    // Where it is being made is known now (remotePlaces is a pure function of the session): listed
+    // with its host while it is `creating`, and a rollback of a killed creation cleans the host too.
+    if (host) s.host = remotePlaces(ws, host, s);
     return { next: { ...file, sessions: { ...file.sessions, [id]: s } }, result: s };
   });
   try {
@@ -89,8 +92,7 @@ async function createOne(ws: Workspace, task: string, agent: string | null, base
     try {
       place = await createOnHost(ws, host, session);
     } catch (err) {
-      // What got made on the host holds no work yet (the base commit only).
-      await removeOnHost(ws, { ...session, host: remotePlaces(ws, host, session) }, null).catch(() => undefined);
+      // What got made on the host holds no work yet (the base commit only): rollback removes it.
       await rollback(ws, session);
       throw err;
     }

@@ -27,6 +27,8 @@ export function programPreset(spec: ProgramSpec, options: { locks: LockEnforceme
 
 /** The program's absolute path (the settings' path wins over PATH), or an error naming the fix. */
 export function resolveProgram(spec: ProgramSpec, ctx: LaunchContext): string {
+  // A remote session's program is found on its host, not here (issue 17).
+  if (ctx.locate) return ctx.locate(spec, ctx.override.path);
   const wanted = ctx.override.path ?? spec.binary;
   const env = { ...ctx.env, ...ctx.override.env };
   const found = findProgram(wanted, env);

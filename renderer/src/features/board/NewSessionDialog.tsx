@@ -12,6 +12,8 @@ import { refreshRuns } from '../../app/stores/runs-store';
 import { settingsStore } from '../../app/stores/settings-store';
 import { buildCreateInput, defaultAgentProblem, hostModeProblem, initialPreset, MAX_COUNT, modeWhere, submitLabel, type NewSessionForm } from './new-session-form';
 import { WhereField, useHosts } from './WhereField';
+import { presetsOnHost } from '../../models/host-presets';
+import { Relative } from '../../components/TimeSince';
 import { PresetPicker } from './PresetPicker';
 import { refreshSessions } from '../../app/stores/sessions-store';
 
@@ -43,16 +45,25 @@ export function NewSessionDialog({ repo, onClose }: { repo: string; onClose: () 
     setForm((previous) => ({ ...previous, agent: initialPreset(presets.presets, defaultAgent) ?? '' }));
   }, [presets, defaultAgent, agentTouched]);
 
-  const chosen = presets.presets.find((preset) => preset.id === form.agent);
+  const host = form.host ?? '';
+  const settings = useStore(settingsStore).settings;
+  // With a host chosen, its agents as its last check found them, not this machine's (issue 17).
+  const hostRecord = host !== '' && hosts.status === 'ready' ? hosts.hosts.find((h) => h.name === host) : undefined;
+  const onHost = hostRecord ? presetsOnHost(presets.presets, hostRecord, Object.fromEntries(Object.entries(settings?.agents ?? {}).map(([id, o]) => [id, o.path]))) : null;
+  const shown = onHost ? onHost.map((p) => p.preset) : presets.presets;
+  const chosen = shown.find((preset) => preset.id === form.agent);
   const withAgent = chosen !== undefined;
   const listed = presets.status === 'ready';
   const many = Number(form.count) > 1;
-  const host = form.host ?? '';
   const mode = modeWhere(chosen, form.mode, host);
 
   const submit = async (event?: FormEvent) => {
     event?.preventDefault();
     if (busy) return;
+    if (chosen && !chosen.available) {
+      setError(`${chosen.label}: ${chosen.problem ?? 'it cannot run there'}`);
+      return;
+    }
     const built = buildCreateInput(repo, { ...form, mode });
     if (!built.ok) {
       setError(built.error);
@@ -114,7 +125,8 @@ export function NewSessionDialog({ repo, onClose }: { repo: string; onClose: () 
           <legend className="field-label">Agent</legend>
           {listed ? (
             <PresetPicker
-              presets={presets.presets}
+              presets={shown}
+              {...(onHost ? { statusOf: (preset) => onHost.find((p) => p.preset.id === preset.id)?.status ?? '' } : {})}
               value={form.agent}
               disabled={busy}
               onChange={(agent) => {
@@ -146,7 +158,12 @@ export function NewSessionDialog({ repo, onClose }: { repo: string; onClose: () 
               Looking for agents on this machine…
             </p>
           )}
-          {listed && presets.refreshing ? (
+          {listed && hostRecord ? (
+            <p className="field-help" data-testid="new-session-presets-host">
+              The agent CLIs on {hostRecord.name}, as its last check found them: <Relative at={hostRecord.check.checkedAt} />.
+            </p>
+          ) : null}
+          {listed && presets.refreshing && !hostRecord ? (
             <p className="field-help" aria-busy="true" data-testid="new-session-presets-refreshing">
               Checking the agents on this machine again…
             </p>

@@ -5,7 +5,20 @@ import { presetStatus } from './new-session-form';
  * The agent presets as radio buttons: each with its detected version, or — greyed, not selectable,
  * but readable — why it cannot run here. "No agent" makes a plain worktree.
  */
-export function PresetPicker({ presets, value, onChange, disabled }: { presets: readonly AgentPresetInfo[]; value: string; onChange: (id: string) => void; disabled: boolean }) {
+export function PresetPicker({
+  presets,
+  value,
+  onChange,
+  disabled,
+  statusOf = presetStatus,
+}: {
+  presets: readonly AgentPresetInfo[];
+  value: string;
+  onChange: (id: string) => void;
+  disabled: boolean;
+  /** What is said beside each (default: this machine's detection; on a host, its last check). */
+  statusOf?: (preset: AgentPresetInfo) => string;
+}) {
   return (
     <div className="preset-list" role="radiogroup" aria-label="Agent" data-testid="new-session-presets">
       <PresetOption id="" label="No agent" status="A plain worktree: run an agent in it yourself" checked={value === ''} available onChange={onChange} disabled={disabled} />
@@ -14,7 +27,7 @@ export function PresetPicker({ presets, value, onChange, disabled }: { presets: 
           key={preset.id}
           id={preset.id}
           label={preset.label}
-          status={presetStatus(preset)}
+          status={statusOf(preset)}
           checked={value === preset.id}
           available={preset.available}
           badge={preset.available && preset.locks === 'advisory' ? 'advisory locks' : null}

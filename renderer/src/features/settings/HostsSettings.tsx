@@ -171,7 +171,9 @@ export function HostsSettings() {
 }
 
 /**
- * Removing a host takes council's runtime off it (only folders with our manifest) and forgets it.
+ * Removing a host takes council's runtime off it (only folders with our manifest), and the clones
+ * and worktrees folder council made there, and forgets it; the core refuses while sessions live
+ * there or work there is not at home (the error names them and the fix).
  * When the host cannot be reached, the dialog says so and offers to only forget it.
  */
 function RemoveHostDialog({ host, onClose, onRemoved }: { host: Host; onClose: () => void; onRemoved: (message: string) => Promise<void> }) {
@@ -187,7 +189,8 @@ function RemoveHostDialog({ host, onClose, onRemoved }: { host: Host; onClose: (
       return;
     }
     const removed = result.value.removed.length;
-    await onRemoved(forget ? `Forgot ${host.name} (nothing touched there)` : `Removed ${host.name}${removed ? ` and council's runtime there` : ''}`);
+    const clones = result.value.clones.length;
+    await onRemoved(forget ? `Forgot ${host.name} (nothing touched there)` : `Removed ${host.name}${removed || clones ? ` and council's ${[removed ? 'runtime' : '', clones ? 'clones and worktrees' : ''].filter(Boolean).join(', ')} there` : ''}`);
   };
   const unreachable = error !== null && removalCannotReach(error);
   return (
@@ -198,8 +201,9 @@ function RemoveHostDialog({ host, onClose, onRemoved }: { host: Host; onClose: (
             {' '}
             (<span className="mono">{host.runtime.dir}</span>)
           </>
-        ) : null}{' '}
-        and forgets the host. Nothing else on that machine is touched.
+        ) : null}
+        , the clones and worktrees council made there (<span className="mono">~/.council/repos</span>, <span className="mono">~/.council/worktrees</span>), and forgets the host. Nothing else on that machine is touched.
+        It is refused, with nothing removed, while a session still lives there or a branch there holds work that is not here yet.
       </p>
       <ErrorMessage message={error?.message ?? null} testId="remove-host-error" />
       {unreachable ? (
