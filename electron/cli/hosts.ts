@@ -16,6 +16,7 @@ function facts(check: HostCheck): string {
     `  git:     ${check.git.version ?? '-'} (${check.git.path ?? 'missing'})`,
     `  node:    ${check.node.version ?? '-'} (${check.node.path ?? 'missing'})`,
     `  agents:  ${agents}`,
+    `  tmux:    ${check.tmux?.ok ? `${check.tmux.version ?? '-'} (${check.tmux.path ?? ''}): interactive agents there survive a dropped connection` : `${check.tmux?.path ? `${check.tmux.version ?? '?'}, too old` : 'missing'}: an interactive agent there ends when the connection drops (install tmux there to keep it)`}`,
     `  home:    ${check.home}`,
   ].join('\n');
 }
