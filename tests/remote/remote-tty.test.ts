@@ -120,7 +120,9 @@ describe.skipIf(unavailable !== null)('interactive agents on a host (ssh -tt, tm
     await expect(manager.reattach(id)).rejects.toThrow(/connected already/);
     // (tmux redraws the screen on attach: the earlier lines are on it.)
     const seen = output.length;
-    await waitUntil(() => output.slice(seen).includes('echo: first line'), 'the screen redrawn after attaching', 30_000);
+    await waitUntil(() => output.slice(seen).includes('echo: first line'), 'the screen redrawn after attaching', 30_000).catch((err: Error) => {
+      throw new Error(`${err.message}; after attaching: ${JSON.stringify(output.slice(seen).slice(-1500))}`);
+    });
     expect(await manager.typeFollowUp(id, 'after reattach')).toBe(true);
     await waitUntil(() => typedOnHost(place).includes('after reattach'), 'the line typed after re-attaching read by the same agent', 30_000);
     expect(agentProcesses(id)).toContain(agentPid);
@@ -138,7 +140,7 @@ describe.skipIf(unavailable !== null)('interactive agents on a host (ssh -tt, tm
   it('no tmux on the host: the check says an interactive agent there ends with the connection; it runs on the connection and ends with it, nothing left there', async () => {
     // The host under an alias whose PATH has node, git and sh but no tmux.
     const bin = server.remoteDir('bin-notmux');
-    for (const program of ['node', 'git', 'sh', 'env', 'grep', 'cat', 'readlink', 'uname']) symlinkSync(`/usr/bin/${program}`, path.join(bin, program));
+    for (const program of ['node', 'git', 'git-receive-pack', 'git-upload-pack', 'sh', 'env', 'grep', 'cat', 'readlink', 'uname']) symlinkSync(`/usr/bin/${program}`, path.join(bin, program));
     server.aliasWithPath('remote-notmux', bin);
     const added = councilJson<CommandOutput<'host.add'>>(['host', 'add', 'remote-notmux'], { cwd: repo.root, env });
     if (!added.result.ok) throw new Error(added.result.error.message);

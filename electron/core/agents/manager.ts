@@ -778,6 +778,12 @@ export class AgentManager {
     if (!live.held) throw new CouncilError('conflict', `session ${session.id}'s terminal on ${session.host?.name ?? 'its host'} is connected already`);
     const tty = live.tty;
     live.held = false;
+    const now = await tty.beforeAttach();
+    if (now && !now.alive) {
+      // It ended there while nobody was attached: the run ends as it did.
+      await live.settle?.(now.exit ? { code: now.exit.code, signal: now.exit.signal } : { code: null, signal: null });
+      return live.ended;
+    }
     let proc: AgentProcess;
     try {
       proc = await startAgentProcess({

@@ -40,6 +40,8 @@ export interface RemoteTty {
   follow(): void;
   /** The agent on the host: running, how it ended; null when the host cannot be asked. */
   status(): Promise<TtyStatus | null>;
+  /** status(), and the dropped connection's forwarded socket there removed (attachArgs forwards it anew). */
+  beforeAttach(): Promise<TtyStatus | null>;
   /** Ends the agent on the host (its tree, its tmux session); false when the host cannot be asked. */
   stop(graceMs: number): Promise<boolean>;
   /** Stops following, then fetches the host's last work home. */
@@ -127,6 +129,15 @@ export function remoteTty(ws: Workspace, session: Session, launch: Launch, userE
     setTimeout(() => child.kill('SIGTERM'), 2000).unref();
   };
 
+  const askStatus = async (arg: unknown): Promise<TtyStatus | null> => {
+    try {
+      const r = await runSsh(place.name, runtimeWords(ctx, 'tty-status', arg), { ...ctx.ssh, timeoutMs: 20_000 });
+      return lastJson<TtyStatus>(r.stdout);
+    } catch {
+      return null;
+    }
+  };
+
   const tty: RemoteTty = {
     command: 'ssh',
     args: terminalArgs(ctx, words, options.authority),
@@ -161,14 +172,8 @@ export function remoteTty(ws: Workspace, session: Session, launch: Launch, userE
         if (watcher === child) watcher = null;
       });
     },
-    async status() {
-      try {
-        const r = await runSsh(place.name, runtimeWords(ctx, 'tty-status', who), { ...ctx.ssh, timeoutMs: 20_000 });
-        return lastJson<TtyStatus>(r.stdout);
-      } catch {
-        return null;
-      }
-    },
+    status: () => askStatus(who),
+    beforeAttach: () => askStatus({ ...who, ...(options.authority ? { unlink: options.authority.remoteSocket } : {}) }),
     async stop(graceMs) {
       try {
         const r = await runSsh(place.name, runtimeWords(ctx, 'tty-stop', { ...who, graceMs }), { ...ctx.ssh, timeoutMs: graceMs + 30_000 });

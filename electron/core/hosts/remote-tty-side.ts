@@ -316,7 +316,10 @@ export function ttyMain(argv: string[]): boolean {
         return true;
       }
       case 'tty-status': {
-        const { id, tmux: program } = decode<{ id: string; tmux: string | null }>(arg);
+        const { id, tmux: program, unlink } = decode<{ id: string; tmux: string | null; unlink?: string }>(arg);
+        // Before attaching again: the forwarded authority socket of the dropped connection, which
+        // sshd leaves behind (a new forward to the same path would fail). Only a socket of ours.
+        if (unlink && path.dirname(unlink) === path.join(process.env.HOME || os.homedir(), '.council') && /^a-[0-9a-f]+$/.test(path.basename(unlink))) rmSync(unlink, { force: true });
         process.stdout.write(`${JSON.stringify({ ok: true, value: status(id, program) })}\n`);
         return true;
       }
