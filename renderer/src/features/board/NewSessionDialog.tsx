@@ -175,11 +175,6 @@ export function NewSessionDialog({ repo, onClose }: { repo: string; onClose: () 
                 </label>
               ))}
             </div>
-            {terminalNote !== null ? (
-              <p className="field-help" data-testid="new-session-mode-host">
-                {terminalNote}
-              </p>
-            ) : null}
           </fieldset>
           <div className="field field-narrow">
             <label htmlFor={ids.count} className="field-label">
@@ -213,6 +208,11 @@ export function NewSessionDialog({ repo, onClose }: { repo: string; onClose: () 
             />
           </div>
         </div>
+        {terminalNote !== null ? (
+          <p className="field-help" data-testid="new-session-mode-host">
+            {terminalNote}
+          </p>
+        ) : null}
         <p className="field-help" data-testid="new-session-summary">
           {!withAgent
             ? many
