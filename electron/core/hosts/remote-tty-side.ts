@@ -82,7 +82,7 @@ const tmuxHas = (program: string, id: string): boolean => tmux(program, ['has-se
 /** Every process below `root` (Linux /proc). */
 function descendants(root: number): number[] {
   const children = new Map<number, number[]>();
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = readdirSync('/proc').filter((n) => /^\d+$/.test(n));
   } catch {
