@@ -146,7 +146,7 @@ describe.skipIf(unavailable !== null)('interactive agents on a host (ssh -tt, tm
     if (!added.result.ok) throw new Error(added.result.error.message);
     expect(added.result.value.host.check.tmux).toEqual({ path: null, version: null, ok: false });
     const checked = council(['host', 'check', 'remote-notmux'], { cwd: repo.root, env });
-    expect(checked.stdout).toContain('tmux:    missing: an interactive agent there ends when the connection drops (install tmux there to keep it)');
+    expect(checked.stdout).toContain('tmux:    tmux is not installed on remote-notmux: an interactive agent there ends when the connection drops (install tmux there');
     const withTmux = councilJson<CommandOutput<'host.check'>>(['host', 'check', 'remote'], { cwd: repo.root, env });
     expect(withTmux.result).toMatchObject({ ok: true, value: { check: { tmux: { path: '/usr/bin/tmux', ok: true } } } });
 
