@@ -80,7 +80,11 @@ describe.skipIf(unavailable !== null)('interactive agents on a host (ssh -tt, tm
     const id = s!.id;
     const place = s!.host!.path;
     let output = '';
-    manager.attach(id, (_run, chunk) => (output += chunk.data));
+    const seqs: number[] = [];
+    manager.attach(id, (_run, chunk) => {
+      output += chunk.data;
+      seqs.push(chunk.seq);
+    });
 
     const run = await manager.start(id, { mode: 'interactive' });
     expect(run.mode).toBe('interactive');
@@ -90,6 +94,12 @@ describe.skipIf(unavailable !== null)('interactive agents on a host (ssh -tt, tm
     const [agentPid] = agentProcesses(id);
     expect(agentPid).toBeGreaterThan(0);
     expect(onHost(`readlink /proc/${agentPid}/cwd`).trim()).toBe(place);
+    // The terminal's size at home reaches the agent's tmux window there.
+    const size = (): string => onHost(`tmux -S ~/.council/tty/tmux list-windows -t '=council-${id}' -F '#{window_width}x#{window_height}'`).trim();
+    expect(manager.resize(id, 100, 40)).toBe(true);
+    await waitUntil(() => size() === '100x40', 'the tmux window resized to 100x40', 30_000).catch((err: Error) => {
+      throw new Error(`${err.message}: it is ${size()}`);
+    });
 
     // A follow-up typed from the app (the terminal input path) reaches the agent there.
     expect(await manager.typeFollowUp(id, 'go ahead')).toBe(true);
@@ -126,6 +136,8 @@ describe.skipIf(unavailable !== null)('interactive agents on a host (ssh -tt, tm
     expect(await manager.typeFollowUp(id, 'after reattach')).toBe(true);
     await waitUntil(() => typedOnHost(place).includes('after reattach'), 'the line typed after re-attaching read by the same agent', 30_000);
     expect(agentProcesses(id)).toContain(agentPid);
+    // The re-attached terminal's chunks number on from the first one's (a terminal view skips a number it has seen).
+    expect(seqs.every((seq, i) => i === 0 || seq > seqs[i - 1]!)).toBe(true);
 
     // Stop: nothing of it left on the host; its work stays there and at home.
     const stopped = (await manager.stop(id)) as AgentRun;
@@ -172,5 +184,37 @@ describe.skipIf(unavailable !== null)('interactive agents on a host (ssh -tt, tm
     await waitUntil(() => agentProcesses(id).length === 0, 'no process of the agent left on the host', 15_000);
     // Its work came home.
     expect(readFileSync(path.join(s!.worktreePath, 'typed.jsonl'), 'utf8')).toContain('hello there');
+
+    // Started again and stopped: nothing of it left there either.
+    output = '';
+    await manager.start(id, { mode: 'interactive' });
+    await waitUntil(() => output.includes('ready'), 'the agent started again', 60_000);
+    expect(agentProcesses(id).length).toBeGreaterThan(0);
+    expect(((await manager.stop(id)) as AgentRun).state).toBe('stopped');
+    expect(agentProcesses(id)).toEqual([]);
+  }, 300_000);
+
+  it('tmux on the host, home gone (its process ended while the agent ran there): the next start of the manager ends the agent there, nothing left', async () => {
+    const c = Council.open(repo.root);
+    await useScript(c, 'claude', [{ claude: 'init', sessionId: 'fake-orphan' }, { print: 'ready\n' }, { stampStdin: 'typed.jsonl' }]);
+    const events: AgentEvent[] = [];
+    const first = new AgentManager(c, { stopGraceMs: 1000, listener: { event: (_run, e) => events.push(e) } });
+    const [s] = await c.createSessions({ task: 'remote orphan', agent: 'claude', host: 'remote' });
+    const id = s!.id;
+    let output = '';
+    first.attach(id, (_run, chunk) => (output += chunk.data));
+    await first.start(id, { mode: 'interactive' });
+    await waitUntil(() => output.includes('ready'), 'the agent in the terminal at home', 60_000);
+    process.kill(first.liveRun(id)!.pid!, 'SIGKILL');
+    await waitUntil(() => events.some((e) => e.kind === 'message' && e.text.includes('attach again')), 'the run held', 60_000);
+    expect(agentProcesses(id).length).toBeGreaterThan(0);
+
+    // Another manager (as after a restart of the app) finds the run without its process.
+    const next = new AgentManager(c, { stopGraceMs: 1000 });
+    const marked = await next.reconcile();
+    expect(marked.map((r) => r.sessionId)).toContain(id);
+    expect(agentProcesses(id)).toEqual([]);
+    expect(tmuxHas(id)).toBe(false);
+    await first.stop(id);
   }, 300_000);
 });

@@ -27,7 +27,7 @@ import { InboxDelivery } from './inbox-delivery';
 import { hostCouncilCommand, hostHookRunner, remoteAuthoritySocket, remoteRun, type RemoteRun } from './remote-run';
 import { serveAuthority, type Authority } from '../hosts/authority';
 import { followUpKeys, PasteTracker, SUBMIT_AFTER_MS } from './terminal-input';
-import { mayStillRun, remoteTty, type RemoteTty } from './remote-tty';
+import { mayStillRun, remoteTty, stopRemoteTerminal, type RemoteTty } from './remote-tty';
 import type { AgentExit } from './runner/agent-process';
 
 /**
@@ -226,6 +226,9 @@ export class AgentManager {
       authority?.close();
       throw err;
     }
+    // No run of the session is live (checked above): an agent of it that tmux still holds on the
+    // host is an orphan of a home process that is gone, ended before the new one starts there.
+    if (tty) await stopRemoteTerminal(session);
     // The lock hook must run before the agent does: a hook that cannot is an "allow" in every CLI.
     // On a host: the same self-test, run there (hostHookRunner).
     if (launch.lockHook) {
@@ -594,6 +597,8 @@ export class AgentManager {
       // Only what is provably the agent (a process working in the session's worktree): the pid
       // may have been reused by something unrelated since.
       if (run.pid && isAlive(run.pid) && this.worksIn(run.pid, run.sessionId)) await killTree(run.pid, { graceMs: 1000 });
+      // An interactive agent on a host that tmux kept running there (remote-tty.ts): ended there too.
+      if (run.mode === 'interactive') await stopRemoteTerminal(this.council.ws.registry.find(run.sessionId));
       const updated = await this.store.update(run, (current) =>
         isLive(current) ? { ...current, state: 'interrupted', endedAt: new Date().toISOString(), reason: `the process that ran it (pid ${current.hostPid}) is gone; its work is in the worktree — resume to continue` } : current,
       );

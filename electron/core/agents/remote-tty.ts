@@ -84,6 +84,23 @@ function lastJson<T>(stdout: string): T | null {
   }
 }
 
+/**
+ * Ends whatever of the session's interactive agent still runs on its host (its tree, its tmux
+ * session), with no run of this process behind it: one left by a home process that is gone. Never
+ * throws; false when it is not a remote session or the host could not be asked.
+ */
+export async function stopRemoteTerminal(session: Session | null | undefined, graceMs = 1000): Promise<boolean> {
+  if (!session?.host) return false;
+  try {
+    const ctx = hostFor(session.host.name);
+    const tmux = ctx.host.check.tmux?.ok ? ctx.host.check.tmux.path : null;
+    const r = await runSsh(session.host.name, runtimeWords(ctx, 'tty-stop', { id: session.id, tmux, graceMs }), { ...ctx.ssh, timeoutMs: graceMs + 30_000 });
+    return lastJson<unknown>(r.stdout) !== null;
+  } catch {
+    return false;
+  }
+}
+
 export interface RemoteTtyOptions {
   authority: RemoteAuthority | null;
   cols?: number;
