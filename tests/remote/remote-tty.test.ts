@@ -7,10 +7,11 @@ import { closeControl } from '../../electron/core/hosts/control';
 import { AgentManager } from '../../electron/core/agents/manager';
 import { Council } from '../../electron/core/council';
 import { reviewDiff } from '../../electron/core/sessions/review-diff';
-import { council, councilJson } from '../helpers/cli';
+import { council, councilJson, REPO_ROOT } from '../helpers/cli';
 import type { TestRepo } from '../helpers/repo';
 import { useScript, waitUntil } from '../agents/fake-agents';
 import { sshdUnavailable, type SshServer } from '../helpers/sshd';
+import { startModelServer } from '../support/model-server/index';
 import { remoteScene } from '../helpers/remote-scene';
 
 /**
@@ -20,7 +21,8 @@ import { remoteScene } from '../helpers/remote-scene';
  * without tmux on the connection's own terminal. The agent is the fake Claude (tests/support/
  * fake-agent.mjs), which runs its --settings hooks through sh as Claude Code does: the lock hook on
  * the host asks the home over the forwarded socket. What is typed at home is read by the agent
- * there (it stamps each line into a file of its worktree).
+ * there (it stamps each line into a file of its worktree). A user's own REPL agent
+ * (tests/agents/fixtures/repl-agent.mjs) against the scripted model server runs there the same way.
  */
 
 const unavailable = sshdUnavailable() ?? (existsSync('/usr/bin/tmux') ? null : 'no tmux at /usr/bin/tmux (install the Debian package tmux; .ci/run does)');
@@ -192,6 +194,42 @@ describe.skipIf(unavailable !== null)('interactive agents on a host (ssh -tt, tm
     expect(agentProcesses(id).length).toBeGreaterThan(0);
     expect(((await manager.stop(id)) as AgentRun).state).toBe('stopped');
     expect(agentProcesses(id)).toEqual([]);
+  }, 300_000);
+
+  it("a user's own REPL agent (custom preset) on the host with tmux, against the scripted model server: its first answer is on the terminal at home, a typed follow-up makes it write there, the write comes home, the held file is flagged; stop leaves nothing", async () => {
+    const model = await startModelServer([{ text: 'Ready when you are.' }, { write: { path: 'src/a.ts', content: 'export const a = 3;\n' } }, { write: { path: 'src/repl.ts', content: 'export const repl = 1;\n' } }, { text: 'Done: wrote src/repl.ts.' }]);
+    try {
+      const c = Council.open(repo.root);
+      const [holder] = await c.createSessions({ task: 'holds src/a.ts' });
+      await c.locks.acquire('src/a.ts', holder!.id, { cwd: repo.root });
+      const repl = path.join(REPO_ROOT, 'tests', 'agents', 'fixtures', 'repl-agent.mjs');
+      await c.ws.updateSettings({ customCommand: `${JSON.stringify(process.execPath)} ${JSON.stringify(repl)} {task}`, agents: { custom: { env: { REPL_AGENT_BASE_URL: `${model.url}/v1` } } } });
+      const events: AgentEvent[] = [];
+      const manager = new AgentManager(c, { stopGraceMs: 1000, listener: { event: (_run, e) => events.push(e) } });
+      const [s] = await c.createSessions({ task: 'Say that you are ready.', agent: 'custom', host: 'remote' });
+      const id = s!.id;
+      let output = '';
+      manager.attach(id, (_run, chunk) => (output += chunk.data));
+      await manager.start(id, { mode: 'interactive' });
+      await waitUntil(() => /Ready when you are\.[\s\S]*repl> /.test(output), 'the first answer and the prompt again, on the terminal at home', 90_000).catch((err: Error) => {
+        throw new Error(`${err.message}: ${JSON.stringify(output.slice(-1500))}`);
+      });
+      expect(tmuxHas(id)).toBe(true);
+      expect(await manager.typeFollowUp(id, 'Now create src/repl.ts (and touch src/a.ts too).')).toBe(true);
+      await waitUntil(() => output.includes('Done: wrote src/repl.ts.'), 'the follow-up answered', 90_000);
+      expect(onHost(`cat ${s!.host!.path}/src/repl.ts`)).toBe('export const repl = 1;\n');
+      await waitUntil(() => existsSync(path.join(s!.worktreePath, 'src/repl.ts')), 'src/repl.ts home', 30_000);
+      // No pre-edit hook: the held file's edit is flagged at home (advisory locks, from the mirror).
+      await waitUntil(() => events.some((e) => e.kind === 'message' && e.text.includes('edited src/a.ts, which') && e.text.includes('has no pre-edit hook')), 'the held file flagged', 30_000).catch((err: Error) => {
+        throw new Error(`${err.message}: ${JSON.stringify(events)}`);
+      });
+      expect(model.requests.some((r) => JSON.stringify(r).includes('Now create src/repl.ts'))).toBe(true);
+      expect(((await manager.stop(id)) as AgentRun).state).toBe('stopped');
+      expect(agentProcesses(id)).toEqual([]);
+      expect(tmuxHas(id)).toBe(false);
+    } finally {
+      await model.close();
+    }
   }, 300_000);
 
   it('tmux on the host, home gone (its process ended while the agent ran there): the next start of the manager ends the agent there, nothing left', async () => {
