@@ -197,11 +197,11 @@ describe.skipIf(unavailable !== null)('interactive agents on a host (ssh -tt, tm
   }, 300_000);
 
   it("a user's own REPL agent (custom preset) on the host with tmux, against the scripted model server: its first answer is on the terminal at home, a typed follow-up makes it write there, the write comes home, the held file is flagged; stop leaves nothing", async () => {
-    const model = await startModelServer([{ text: 'Ready when you are.' }, { write: { path: 'src/a.ts', content: 'export const a = 3;\n' } }, { write: { path: 'src/repl.ts', content: 'export const repl = 1;\n' } }, { text: 'Done: wrote src/repl.ts.' }]);
+    const model = await startModelServer([{ text: 'Ready when you are.' }, { write: { path: 'src/held.ts', content: 'export const held = 3;\n' } }, { write: { path: 'src/repl.ts', content: 'export const repl = 1;\n' } }, { text: 'Done: wrote src/repl.ts.' }]);
     try {
       const c = Council.open(repo.root);
-      const [holder] = await c.createSessions({ task: 'holds src/a.ts' });
-      await c.locks.acquire('src/a.ts', holder!.id, { cwd: repo.root });
+      const [holder] = await c.createSessions({ task: 'holds src/held.ts' });
+      await c.locks.acquire('src/held.ts', holder!.id, { cwd: repo.root });
       const repl = path.join(REPO_ROOT, 'tests', 'agents', 'fixtures', 'repl-agent.mjs');
       await c.ws.updateSettings({ customCommand: `${JSON.stringify(process.execPath)} ${JSON.stringify(repl)} {task}`, agents: { custom: { env: { REPL_AGENT_BASE_URL: `${model.url}/v1` } } } });
       const events: AgentEvent[] = [];
@@ -215,12 +215,12 @@ describe.skipIf(unavailable !== null)('interactive agents on a host (ssh -tt, tm
         throw new Error(`${err.message}: ${JSON.stringify(output.slice(-1500))}`);
       });
       expect(tmuxHas(id)).toBe(true);
-      expect(await manager.typeFollowUp(id, 'Now create src/repl.ts (and touch src/a.ts too).')).toBe(true);
+      expect(await manager.typeFollowUp(id, 'Now create src/repl.ts (and touch src/held.ts too).')).toBe(true);
       await waitUntil(() => output.includes('Done: wrote src/repl.ts.'), 'the follow-up answered', 90_000);
       expect(onHost(`cat ${s!.host!.path}/src/repl.ts`)).toBe('export const repl = 1;\n');
       await waitUntil(() => existsSync(path.join(s!.worktreePath, 'src/repl.ts')), 'src/repl.ts home', 30_000);
       // No pre-edit hook: the held file's edit is flagged at home (advisory locks, from the mirror).
-      await waitUntil(() => events.some((e) => e.kind === 'message' && e.text.includes('edited src/a.ts, which') && e.text.includes('has no pre-edit hook')), 'the held file flagged', 30_000).catch((err: Error) => {
+      await waitUntil(() => events.some((e) => e.kind === 'message' && e.text.includes('edited src/held.ts, which') && e.text.includes('has no pre-edit hook')), 'the held file flagged', 30_000).catch((err: Error) => {
         throw new Error(`${err.message}: ${JSON.stringify(events)}`);
       });
       expect(model.requests.some((r) => JSON.stringify(r).includes('Now create src/repl.ts'))).toBe(true);
