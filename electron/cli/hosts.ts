@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Host, HostCheck } from '../../shared/commands/hosts';
 import type { Door } from './core-call';
 import { ago, table } from './output';
+import { tmuxNote } from '../core/hosts/check';
 
 /**
  * `council host add|list|check|remove` (issue 17): other machines over SSH, each verb a face over
@@ -16,6 +17,7 @@ function facts(check: HostCheck): string {
     `  git:     ${check.git.version ?? '-'} (${check.git.path ?? 'missing'})`,
     `  node:    ${check.node.version ?? '-'} (${check.node.path ?? 'missing'})`,
     `  agents:  ${agents}`,
+    `  tmux:    ${check.tmux?.ok ? `${check.tmux.version ?? '-'} (${check.tmux.path ?? ''}): interactive agents there survive a dropped connection` : (tmuxNote(check) ?? '')}`,
     `  home:    ${check.home}`,
   ].join('\n');
 }

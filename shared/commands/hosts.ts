@@ -51,6 +51,11 @@ export const HostCheckSchema = z.object({
   git: HostToolSchema,
   node: HostToolSchema,
   agents: z.array(HostAgentSchema),
+  /**
+   * tmux there: it holds an interactive agent's terminal, so a dropped connection does not end the
+   * agent (home attaches again). Absent in a check made before council looked for it.
+   */
+  tmux: z.optional(HostToolSchema),
   /** Council runtimes found there (normally none or one). */
   runtimes: z.array(HostRuntimeSchema),
   checkedAt: z.string(),

@@ -61,7 +61,7 @@ describe.skipIf(unavailable !== null)('a session on an SSH host, from the app', 
     return run.result.value;
   };
 
-  it('the dialog offers the host (headless only, saying why); the session runs there, tagged with the host, its edit in the diff at home', async () => {
+  it('the dialog offers the host (either mode, saying what tmux there means for an interactive agent); the session runs there, tagged with the host, its edit in the diff at home', async () => {
     const { page } = app;
     await openRepo(page, repo.root);
     await page.getByTestId('new-session-button').click();
@@ -75,10 +75,12 @@ describe.skipIf(unavailable !== null)('a session on an SSH host, from the app', 
     expect(await where.inputValue()).toBe('');
     expect(await where.locator('option').allTextContents()).toEqual(['This machine', 'remote (SSH)']);
     await where.selectOption('remote');
-    // On the host, interactive cannot be chosen, and the dialog says why (what the core refuses).
-    expect(await page.getByTestId('new-session-mode-interactive').isDisabled()).toBe(true);
-    expect(await page.getByTestId('new-session-mode-headless').isChecked()).toBe(true);
-    expect(await page.getByTestId('new-session-mode-host').textContent()).toBe('An agent on remote runs headless for now: an interactive terminal over SSH is not built yet.');
+    // On the host, both modes; interactive says what tmux there (found by the host's check) means.
+    expect(await page.getByTestId('new-session-mode-interactive').isDisabled()).toBe(false);
+    expect(await page.getByTestId('new-session-mode-host').textContent()).toBe('Its terminal on remote is held by tmux: a dropped connection leaves the agent running there, to attach again.');
+    await screenshot(page, 'remote-new-session-interactive');
+    await page.getByTestId('new-session-mode-headless').check();
+    expect(await page.getByTestId('new-session-mode-host').count()).toBe(0);
     expect(await page.getByTestId('new-session-where-help').textContent()).toContain('The worktree and the agent are on remote');
     expect(await page.getByTestId('new-session-summary').textContent()).toBe('The agent runs on its own until done on remote.');
     await screenshot(page, 'remote-new-session');

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { HostNameSchema } from '../../shared/commands/hosts';
-import { atLeast, checkScript, parseCheck, parseVersion, problemsOf } from '../../electron/core/hosts/check';
+import { atLeast, checkScript, parseCheck, parseVersion, problemsOf, tmuxNote } from '../../electron/core/hosts/check';
 import { removerScript } from '../../electron/core/hosts/runtime';
 import { posixQuote, sshArgs } from '../../electron/core/hosts/ssh';
 
@@ -32,6 +32,8 @@ describe('a host check, read and judged', () => {
       'system Linux x86_64',
       'git-path /usr/bin/git',
       'git-version git version 2.37.1',
+      'tmux-path /usr/bin/tmux',
+      'tmux-version tmux 2.5',
       'agent claude /home/ci/.local/bin/claude',
       'agent not-ours /x',
       'runtime /home/ci/.council/runtime/0.1.0\t{"council":"runtime","version":"0.1.0","build":"abcd"}',
@@ -47,10 +49,14 @@ describe('a host check, read and judged', () => {
       path: '/usr/local/bin:/usr/bin:/bin',
       git: { path: '/usr/bin/git', version: '2.37.1', ok: false },
       node: { path: null, version: null, ok: false },
+      tmux: { path: '/usr/bin/tmux', version: '2.5.0', ok: false },
       agents: [{ preset: 'claude', binary: 'claude', path: '/home/ci/.local/bin/claude' }],
       runtimes: [{ version: '0.1.0', build: 'abcd', dir: '/home/ci/.council/runtime/0.1.0' }],
       checkedAt: '2026-12-07T00:00:00.000Z',
     });
+    // tmux too old: not a problem, a note (an interactive agent there ends with the connection).
+    expect(tmuxNote(check)).toBe('tmux on ci is 2.5.0, older than 2.6: an interactive agent there ends when the connection drops (install tmux there, e.g. `sudo apt install tmux`, to keep it running and attach again)');
+    expect(tmuxNote({ ...check, tmux: { path: '/usr/bin/tmux', version: '3.3.0', ok: true } })).toBeNull();
     const problems = problemsOf(check);
     expect(problems).toHaveLength(2);
     expect(problems[0]).toContain('git on ci is 2.37.1 (/usr/bin/git); council needs 2.38 or newer');

@@ -11,7 +11,7 @@ import { createAgentEvents, describeEvent, matchesFilter } from '../../renderer/
 import { needsInputNotice, newlyNeedingInput, runEndNotice } from '../../renderer/src/features/agents/run-notices';
 import { formatCost, formatTokens, isPresetId, mergeRuns, pickNewer, runActions, runChipLabel, runFacts, runSummary } from '../../renderer/src/models/run-model';
 import { bestOfGroups, checkSummary, describePick, describeWork, liveRun } from '../../renderer/src/models/compare-groups';
-import { buildCreateInput, defaultAgentProblem, hostModeProblem, initialPreset, modeFor, modeWhere, presetStatus, submitLabel, type NewSessionForm } from '../../renderer/src/features/board/new-session-form';
+import { buildCreateInput, defaultAgentProblem, hostTerminalNote, initialPreset, modeFor, modeWhere, presetStatus, submitLabel, type NewSessionForm } from '../../renderer/src/features/board/new-session-form';
 import { dismissNotice, notices, notify } from '../../renderer/src/components/notices';
 import { inlineStyles } from '../../renderer/src/lib/csp';
 import type { CouncilApi } from '../../renderer/src/env';
@@ -244,17 +244,21 @@ describe('new-session form', () => {
     expect(submitLabel(form({ agent: '', count: '2' }))).toBe('Create 2 sessions');
   });
 
-  it('on a host (issue 17): headless only, the reason said, the host passed to the core', () => {
-    expect(modeWhere(presets[0], 'interactive', '')).toBe('interactive');
-    expect(modeWhere(presets[0], 'interactive', 'buildbox')).toBe('headless');
-    expect(hostModeProblem('buildbox', 'interactive')).toBe('An agent on buildbox runs headless for now: an interactive terminal over SSH is not built yet.');
-    expect(hostModeProblem('buildbox', 'headless')).toBeNull();
-    expect(hostModeProblem('', 'interactive')).toBeNull();
+  it('on a host (issue 17): either mode, what tmux there means for an interactive agent said, the host passed to the core', () => {
+    expect(modeWhere(presets[0], 'interactive')).toBe('interactive');
+    expect(hostTerminalNote('buildbox', 'interactive', true)).toBe('Its terminal on buildbox is held by tmux: a dropped connection leaves the agent running there, to attach again.');
+    expect(hostTerminalNote('buildbox', 'interactive', false)).toBe('buildbox has no tmux: an interactive agent there ends when the connection drops (install tmux there to keep it running).');
+    expect(hostTerminalNote('buildbox', 'interactive', undefined)).toContain('did not look for tmux');
+    expect(hostTerminalNote('buildbox', 'headless', false)).toBeNull();
+    expect(hostTerminalNote('', 'interactive', false)).toBeNull();
     expect(buildCreateInput('/r', form({ host: 'buildbox', mode: 'headless' }))).toEqual({
       ok: true,
       input: { repo: '/r', task: 'Add login', agent: 'claude', count: 1, mode: 'headless', host: 'buildbox' },
     });
-    expect(buildCreateInput('/r', form({ host: 'buildbox', mode: 'interactive' }))).toEqual({ ok: false, error: hostModeProblem('buildbox', 'interactive') });
+    expect(buildCreateInput('/r', form({ host: 'buildbox', mode: 'interactive' }))).toEqual({
+      ok: true,
+      input: { repo: '/r', task: 'Add login', agent: 'claude', count: 1, mode: 'interactive', host: 'buildbox' },
+    });
     // No agent: a plain worktree on the host, no mode.
     expect(buildCreateInput('/r', form({ host: 'buildbox', agent: '' }))).toEqual({ ok: true, input: { repo: '/r', task: 'Add login', agent: null, count: 1, host: 'buildbox' } });
     expect(buildCreateInput('/r', form({ host: '' }))).toMatchObject({ ok: true, input: { mode: 'interactive' } });

@@ -27,6 +27,8 @@ import { InboxDelivery } from './inbox-delivery';
 import { hostCouncilCommand, hostHookRunner, hostProgram, remoteAuthoritySocket, remoteRun, type RemoteRun } from './remote-run';
 import { serveAuthority, type Authority } from '../hosts/authority';
 import { followUpKeys, PasteTracker, SUBMIT_AFTER_MS } from './terminal-input';
+import { mayStillRun, remoteTty, stopRemoteTerminal, type RemoteTty } from './remote-tty';
+import type { AgentExit } from './runner/agent-process';
 
 /**
  * Starts, watches and stops the agents of one repository's sessions, in this process. Every run
@@ -97,6 +99,14 @@ interface LiveRun {
   paste?: PasteTracker;
   /** A remote session's run: the agent is on its host, reached over SSH (remote-run.ts). */
   remote?: RemoteRun | null;
+  /** A remote session's interactive run: its terminal is on the host (remote-tty.ts). */
+  tty?: RemoteTty | null;
+  /** tty: the connection dropped and tmux holds the agent there; `reattach` connects again. */
+  held?: boolean;
+  /** tty: what the run's end does (the last work fetched home, the run recorded); kept for a re-attached terminal. */
+  settle?: (exit: AgentExit) => Promise<void>;
+  /** tty: chunks of earlier terminals of this run (a re-attached terminal numbers on from them). */
+  seqBase?: number;
 }
 
 /** How often a pending start-up prompt's answer is looked for (a small file read). */
@@ -206,14 +216,21 @@ export class AgentManager {
     });
     // A remote session's agent runs on its host (issue 17), through ssh.
     // Its hooks ask the home, through a socket its ssh forwards there (hosts/authority.ts).
-    const authority: Authority | null = session.host && mode === 'headless' ? await serveAuthority(this.council, session) : null;
+    // An interactive one runs on a terminal there, through `ssh -tt` (remote-tty.ts).
+    const authority: Authority | null = session.host ? await serveAuthority(this.council, session) : null;
     let remote: RemoteRun | null;
+    let tty: RemoteTty | null;
     try {
-      remote = session.host ? remoteRun(this.council.ws, session, launch, userEnv, mode, authority ? { homeSocket: authority.socket, remoteSocket: remoteAuthoritySocket(session) } : null) : null;
+      const forward = authority ? { homeSocket: authority.socket, remoteSocket: remoteAuthoritySocket(session) } : null;
+      remote = session.host && mode === 'headless' ? remoteRun(this.council.ws, session, launch, userEnv, mode, forward) : null;
+      tty = session.host && mode === 'interactive' ? remoteTty(this.council.ws, session, launch, userEnv, { authority: forward, ...this.sizes.startSize(session.id) }) : null;
     } catch (err) {
       authority?.close();
       throw err;
     }
+    // No run of the session is live (checked above): an agent of it that tmux still holds on the
+    // host is an orphan of a home process that is gone, ended before the new one starts there.
+    if (tty) await stopRemoteTerminal(session);
     // The lock hook must run before the agent does: a hook that cannot is an "allow" in every CLI.
     // On a host: the same self-test, run there (hostHookRunner).
     if (launch.lockHook) {
@@ -266,6 +283,7 @@ export class AgentManager {
       ownEvents: new Set(),
       stopEvents: null,
       remote,
+      tty,
     };
     if ((preset.locksFor?.(settings.agents[preset.id] ?? {}) ?? preset.locks) === 'advisory') {
       live.advisory = new AdvisoryLocks(this.council, session, async (clash) => {
@@ -284,7 +302,8 @@ export class AgentManager {
     // An interactive agent that first asks the person something ("trust this folder?") needs input,
     // not work, until that is answered.
     const started = `${preset.label} started (${mode})`;
-    const asksFirst = mode === 'interactive' ? (launch.startupPrompt ?? null) : null;
+    // (Read from the CLI's state at home: not known for an agent on a host, which asks in its terminal.)
+    const asksFirst = mode === 'interactive' && !session.host ? (launch.startupPrompt ?? null) : null;
     await this.context(session.id, asksFirst ? { status: 'needs-input', agent: preset.id, message: asksFirst.message, currentFile: null } : { status: 'working', agent: preset.id, message: started, currentFile: null });
     live.watching = this.watch(live, session);
     await live.watching;
@@ -295,10 +314,10 @@ export class AgentManager {
 
     try {
       live.process = await startAgentProcess({
-        command: remote?.command ?? launch.command,
-        args: remote?.args ?? launch.args,
-        cwd: remote ? privateDir : launch.cwd,
-        env: remote ? userEnv : launch.env,
+        command: remote?.command ?? tty?.command ?? launch.command,
+        args: remote?.args ?? tty?.args ?? launch.args,
+        cwd: remote || tty ? privateDir : launch.cwd,
+        env: remote || tty ? userEnv : launch.env,
         mode: mode === 'interactive' ? 'pty' : 'pipe',
         ...(remote ? { stdin: 'pipe' as const } : {}),
         // Headless: the terminal view shows rendered events and stderr, not the raw JSON stream.
@@ -320,6 +339,13 @@ export class AgentManager {
         if (!proc.output.isClosed) proc.output.append(`${text}\r\n`);
       };
       proc.write(remote.specLine);
+    }
+    if (tty) {
+      tty.onProblem = (text) => {
+        const now = live.process;
+        if (now && !now.output.isClosed) now.output.append(`\r\n${text}\r\n`);
+      };
+      tty.follow();
     }
     live.run = await this.patch(live, { state: 'running', pid: proc.pid });
     this.apply(live, { kind: 'started', agentSessionId: null, model: null }, false);
@@ -351,15 +377,17 @@ export class AgentManager {
       setTimeout(() => proc.write(launch.initialInput ?? ''), 500).unref();
     }
     const watchdog = mode === 'headless' && parser?.answered && launch.answerDeadlineMs ? this.answerWatchdog(live, parser, launch, preset.label, preset.id) : null;
-    void proc.exited.then(async (exit) => {
+    live.settle = async (exit) => {
       if (watchdog) clearTimeout(watchdog);
       for (const event of parser?.end?.() ?? []) this.apply(live, event, true);
       // The host's last snapshot is home before the run is over.
       if (remote) await remote.settled();
+      if (tty) await tty.settled();
       authority?.close();
       const ended = await this.finish(live, exit);
       resolveEnded(ended);
-    });
+    };
+    void proc.exited.then((exit) => (tty ? this.terminalEnded(live, proc, exit) : live.settle?.(exit)));
     return live.run;
   }
 
@@ -443,6 +471,19 @@ export class AgentManager {
     if (live) {
       live.stopping = true;
       this.store.requestStop(live.run);
+      if (live.tty) {
+        // On the host: its runtime ends the agent's tree and its tmux session; the terminal's
+        // connection then ends on its own (or is stopped below), and the last work comes home.
+        const grace = this.options.stopGraceMs ?? 3000;
+        await live.tty.stop(grace);
+        if (live.held) {
+          live.held = false;
+          await live.settle?.({ code: null, signal: null });
+          return live.ended;
+        }
+        const ended = await Promise.race([live.ended.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), grace + 5000).unref())]);
+        if (ended) return live.ended;
+      }
       if (live.remote && live.process) {
         // On the host: its runtime stops the agent's tree and sends the last snapshot; ssh is
         // stopped only if that does not end in time (closing the channel stops the agent too).
@@ -496,7 +537,7 @@ export class AgentManager {
     const live = this.live.get(session.id);
     if (live?.process) {
       const snap = live.process.output.snapshot();
-      return { run: live.run, seq: snap.seq, data: snap.data, truncated: snap.truncated, unsubscribe };
+      return { run: live.run, seq: snap.seq + (live.seqBase ?? 0), data: snap.data, truncated: snap.truncated, unsubscribe };
     }
     const run = this.store.latest(session.id);
     if (!run) return { run, seq: 0, data: '', truncated: false, unsubscribe };
@@ -558,6 +599,8 @@ export class AgentManager {
       // Only what is provably the agent (a process working in the session's worktree): the pid
       // may have been reused by something unrelated since.
       if (run.pid && isAlive(run.pid) && this.worksIn(run.pid, run.sessionId)) await killTree(run.pid, { graceMs: 1000 });
+      // An interactive agent on a host that tmux kept running there (remote-tty.ts): ended there too.
+      if (run.mode === 'interactive') await stopRemoteTerminal(this.council.ws.registry.find(run.sessionId));
       const updated = await this.store.update(run, (current) =>
         isLive(current) ? { ...current, state: 'interrupted', endedAt: new Date().toISOString(), reason: `the process that ran it (pid ${current.hostPid}) is gone; its work is in the worktree — resume to continue` } : current,
       );
@@ -700,6 +743,81 @@ export class AgentManager {
     // Follow-ups queued while it ran: the agent goes on with them (a stopped one does not).
     void this.delivery.resumeAfter(ended).catch(() => undefined);
     return ended;
+  }
+
+  /**
+   * A remote interactive run's terminal connection ended. Stopped, or the agent ended there: the
+   * run ends. The connection dropped while tmux holds the agent on the host (it still runs there,
+   * or the host cannot be asked): the run stays live, held, until `reattach` connects a terminal
+   * again (or it is stopped).
+   */
+  private async terminalEnded(live: LiveRun, proc: AgentProcess, exit: AgentExit): Promise<void> {
+    if (live.process !== proc || !live.tty) return;
+    const host = this.council.ws.registry.find(live.run.sessionId)?.host?.name ?? 'the host';
+    if (!live.stopping && !this.store.stopRequested(live.run) && mayStillRun(exit)) {
+      const now = live.tty.held ? await live.tty.status() : null;
+      if (live.tty.held && (now === null || now.alive) && !live.stopping) {
+        live.held = true;
+        live.seqBase = (live.seqBase ?? 0) + proc.output.snapshot().seq;
+        const text = `the connection to ${host} ended; the agent goes on there (held by tmux) — attach again to see it`;
+        this.apply(live, { kind: 'message', text }, true);
+        await this.context(live.run.sessionId, { message: text }).catch(() => undefined);
+        return;
+      }
+      if (now?.exit) exit = { code: now.exit.code, signal: now.exit.signal };
+      else if (!live.tty.held && !live.outcome) {
+        live.outcome = { state: 'failed', reason: `the connection to ${host} ended, and the agent there ended with it (without tmux on ${host}, its terminal is the connection's: install tmux there to keep it running)` };
+      }
+    }
+    await live.settle?.(exit);
+  }
+
+  /**
+   * Connects a terminal again to a remote session's interactive agent that tmux holds on its host
+   * after the connection dropped (issue 17): a new `ssh -tt` attaches to its tmux session, the
+   * terminal view and typed input go on as before, the host's work is followed again. For the
+   * reconnect logic (hosts/reconnect.ts) and `council session attach`.
+   */
+  async reattach(ref: string): Promise<AgentRun> {
+    const session = this.session(ref);
+    const live = this.live.get(session.id);
+    if (!live?.tty) throw invalidInput(`session ${session.id} has no interactive agent on a host run by this process: nothing to attach to`);
+    if (!live.held) throw new CouncilError('conflict', `session ${session.id}'s terminal on ${session.host?.name ?? 'its host'} is connected already`);
+    const tty = live.tty;
+    live.held = false;
+    const now = await tty.beforeAttach();
+    if (now && !now.alive) {
+      // It ended there while nobody was attached: the run ends as it did.
+      await live.settle?.(now.exit ? { code: now.exit.code, signal: now.exit.signal } : { code: null, signal: null });
+      return live.ended;
+    }
+    let proc: AgentProcess;
+    try {
+      proc = await startAgentProcess({
+        command: 'ssh',
+        args: tty.attachArgs(),
+        cwd: path.join(this.council.ws.paths.agents, session.id),
+        env: this.userEnv(),
+        mode: 'pty',
+        rawOutput: true,
+        ...this.sizes.startSize(session.id),
+        logFile: this.store.logFile(live.run),
+      });
+    } catch (err) {
+      live.held = true;
+      throw new CouncilError('command-failed', `could not attach to session ${session.id}'s agent on ${session.host?.name ?? 'its host'}: ${(err as Error).message}`);
+    }
+    live.process = proc;
+    live.paste = undefined;
+    const base = live.seqBase ?? 0;
+    proc.output.subscribe((chunk) => {
+      (live.paste ??= new PasteTracker()).feed(chunk.data);
+      for (const listener of this.outputListeners.get(session.id) ?? []) listener(live.run, { ...chunk, seq: chunk.seq + base });
+    });
+    tty.follow();
+    live.run = await this.patch(live, { pid: proc.pid });
+    void proc.exited.then((exit) => this.terminalEnded(live, proc, exit));
+    return live.run;
   }
 
   /**

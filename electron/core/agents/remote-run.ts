@@ -37,7 +37,7 @@ export interface RemoteRun {
 }
 
 /** Variables council adds to the user's environment (the preset's, the session's), as the host gets them. */
-function addedEnv(launchEnv: Record<string, string>, userEnv: Record<string, string>, session: Session, worktree: string): Record<string, string> {
+export function addedEnv(launchEnv: Record<string, string>, userEnv: Record<string, string>, session: Session, worktree: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(launchEnv)) if (userEnv[key] !== value) out[key] = value;
   out.COUNCIL_WORKTREE = worktree;
@@ -153,7 +153,7 @@ export function remoteRun(ws: Workspace, session: Session, launch: Launch, userE
  * connection is gone the hooks there find no socket and refuse every edit. A forward that cannot
  * be set up ends the connection (ExitOnForwardFailure).
  */
-function withForward(args: string[], authority: RemoteAuthority): string[] {
+export function withForward(args: string[], authority: RemoteAuthority): string[] {
   const at = args.indexOf('--');
   return [...args.slice(0, at), '-o', 'ControlMaster=no', '-o', 'ControlPath=none', '-o', 'ExitOnForwardFailure=yes', '-o', 'StreamLocalBindUnlink=yes', '-R', `${authority.remoteSocket}:${authority.homeSocket}`, ...args.slice(at)];
 }

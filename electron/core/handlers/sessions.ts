@@ -51,7 +51,7 @@ export function sessionHandlers({ repos, background }: HandlerDeps) {
       // An agent named as "" is no preset (refused, naming the presets), not "no agent".
       const preset = agent === undefined || agent === null ? null : presetFor(agent).id;
       const manager = await council.agents();
-      if (host && run === 'here') throw invalidInput(`an agent on ${host} runs headless for now: use --headless (or --no-start)`);
+      if (host && run === 'here') throw invalidInput(`an interactive agent on ${host} runs in the app's terminal, not the CLI's, for now: use --headless here (or --no-start, or the app)`);
       const { sessions, setupFailures } = await createAndBootstrap(manager, { task, agent: preset, base, count, startAgent: run !== 'no', host });
       const ready = sessions.filter((s) => !setupFailures.has(s.id)).map((s) => s.id);
       const settings = council.ws.settings();

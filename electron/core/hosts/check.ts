@@ -12,6 +12,8 @@ import { posixQuote, sshOrThrow, type SshOptions } from './ssh';
 /** What council needs on a host: `git merge-tree --write-tree` (2.38), the runtime's Node (package.json engines). */
 export const MIN_GIT = [2, 38, 0] as const;
 export const MIN_NODE = [20, 19, 0] as const;
+/** tmux for interactive agents there (remote-tty-side.ts: exact `=name` targets, `prefix None`). */
+export const MIN_TMUX = [2, 6, 0] as const;
 
 /** The agent CLIs looked for on the host's PATH (the presets' programs). */
 export const AGENT_BINARIES: readonly { preset: string; binary: string }[] = [
@@ -36,6 +38,7 @@ export function checkScript(): string {
     'if command -v uname >/dev/null 2>&1; then printf "system %s\\n" "$(uname -sm 2>/dev/null)"; fi',
     'if p=$(command -v git 2>/dev/null); then printf "git-path %s\\n" "$p"; printf "git-version %s\\n" "$(git --version 2>&1)"; fi',
     'if p=$(command -v node 2>/dev/null); then printf "node-path %s\\n" "$p"; printf "node-version %s\\n" "$(node --version 2>&1)"; fi',
+    'if p=$(command -v tmux 2>/dev/null); then printf "tmux-path %s\\n" "$p"; printf "tmux-version %s\\n" "$(tmux -V 2>&1)"; fi',
     `for a in ${agents}; do if p=$(command -v "$a" 2>/dev/null); then printf "agent %s %s\\n" "$a" "$p"; fi; done`,
     'for d in "$HOME"/.council/runtime/*; do',
     '  if [ -f "$d/runtime.json" ]; then line=; IFS= read -r line < "$d/runtime.json" || [ -n "$line" ]; printf "runtime %s\\t%s\\n" "$d" "$line"; fi',
@@ -99,6 +102,7 @@ export function parseCheck(name: string, stdout: string, now = new Date()): Host
     path: facts.get('path') ?? '',
     git: tool(facts.get('git-path'), facts.get('git-version'), MIN_GIT),
     node: tool(facts.get('node-path'), facts.get('node-version'), MIN_NODE),
+    tmux: tool(facts.get('tmux-path'), facts.get('tmux-version'), MIN_TMUX),
     agents,
     runtimes,
     checkedAt: now.toISOString(),
@@ -129,6 +133,17 @@ export function problemsOf(check: HostCheck): string[] {
   if (!check.node.path) problems.push(`Node.js is not installed on ${name} (no \`node\` on ${where}): install Node ${MIN_NODE.slice(0, 2).join('.')} or newer there, on that PATH (e.g. /usr/local/bin)`);
   else if (!check.node.ok) problems.push(`Node.js on ${name} is ${check.node.version ?? 'of an unknown version'} (${check.node.path}); council needs ${MIN_NODE.slice(0, 2).join('.')} or newer: update Node there`);
   return problems;
+}
+
+/**
+ * What works less well on the host without tmux (nothing keeps council from running there): an
+ * interactive agent there runs on the connection's terminal, so it ends when the connection drops.
+ * null when tmux is there.
+ */
+export function tmuxNote(check: HostCheck): string | null {
+  if (check.tmux?.ok) return null;
+  const what = check.tmux?.path ? `tmux on ${check.name} is ${check.tmux.version ?? 'of an unknown version'}, older than ${MIN_TMUX.slice(0, 2).join('.')}` : `tmux is not installed on ${check.name}`;
+  return `${what}: an interactive agent there ends when the connection drops (install tmux there, e.g. \`sudo apt install tmux\`, to keep it running and attach again)`;
 }
 
 /** Checks a host over one SSH connection; throws a clear error when it cannot be reached or lacks git or Node. */

@@ -10,7 +10,7 @@ import { plural } from '../../lib/format';
 import { loadPresets, presetsStore } from '../../app/stores/presets-store';
 import { refreshRuns } from '../../app/stores/runs-store';
 import { settingsStore } from '../../app/stores/settings-store';
-import { buildCreateInput, defaultAgentProblem, hostModeProblem, initialPreset, MAX_COUNT, modeWhere, submitLabel, type NewSessionForm } from './new-session-form';
+import { buildCreateInput, defaultAgentProblem, hostTerminalNote, initialPreset, MAX_COUNT, modeWhere, submitLabel, type NewSessionForm } from './new-session-form';
 import { WhereField, useHosts } from './WhereField';
 import { presetsOnHost } from '../../models/host-presets';
 import { Relative } from '../../components/TimeSince';
@@ -55,7 +55,9 @@ export function NewSessionDialog({ repo, onClose }: { repo: string; onClose: () 
   const withAgent = chosen !== undefined;
   const listed = presets.status === 'ready';
   const many = Number(form.count) > 1;
-  const mode = modeWhere(chosen, form.mode, host);
+  const mode = modeWhere(chosen, form.mode);
+  const hostTmux = hostRecord?.check.tmux?.ok;
+  const terminalNote = withAgent ? hostTerminalNote(host, mode, hostTmux) : null;
 
   const submit = async (event?: FormEvent) => {
     event?.preventDefault();
@@ -176,25 +178,20 @@ export function NewSessionDialog({ repo, onClose }: { repo: string; onClose: () 
             <legend className="field-label">Mode</legend>
             <div className="segmented" role="radiogroup" aria-label="Mode">
               {(['interactive', 'headless'] as RunMode[]).map((option) => (
-                <label key={option} className={`segment${mode === option ? ' is-checked' : ''}`} title={hostModeProblem(host, option) ?? undefined}>
+                <label key={option} className={`segment${mode === option ? ' is-checked' : ''}`}>
                   <input
                     type="radio"
                     name="run-mode"
                     value={option}
                     data-testid={`new-session-mode-${option}`}
                     checked={mode === option}
-                    disabled={(chosen !== undefined && chosen.modes.length > 0 && !chosen.modes.includes(option)) || hostModeProblem(host, option) !== null}
+                    disabled={chosen !== undefined && chosen.modes.length > 0 && !chosen.modes.includes(option)}
                     onChange={() => set({ mode: option })}
                   />
                   {option}
                 </label>
               ))}
             </div>
-            {withAgent && host !== '' ? (
-              <p className="field-help" data-testid="new-session-mode-host">
-                {hostModeProblem(host, 'interactive')}
-              </p>
-            ) : null}
           </fieldset>
           <div className="field field-narrow">
             <label htmlFor={ids.count} className="field-label">
@@ -228,6 +225,11 @@ export function NewSessionDialog({ repo, onClose }: { repo: string; onClose: () 
             />
           </div>
         </div>
+        {terminalNote !== null ? (
+          <p className="field-help" data-testid="new-session-mode-host">
+            {terminalNote}
+          </p>
+        ) : null}
         <p className="field-help" data-testid="new-session-summary">
           {!withAgent
             ? many

@@ -49,19 +49,20 @@ export interface NewSessionForm {
 }
 
 /**
- * Why a mode cannot be used on a host, or null. The core starts a remote agent headless only
- * (sessions.launch refuses `run: here` with a host; the run itself refuses any other mode there).
+ * What an interactive agent on a host depends on (issue 17), or null for this machine or a headless
+ * run: with tmux there its terminal outlives a dropped connection; without, it ends with it.
+ * `tmux`: the host's last check found it (undefined: that check did not look for it).
  */
-export function hostModeProblem(host: string, mode: RunMode): string | null {
-  if (host === '' || mode === 'headless') return null;
-  return `An agent on ${host} runs headless for now: an interactive terminal over SSH is not built yet.`;
+export function hostTerminalNote(host: string, mode: RunMode, tmux: boolean | undefined): string | null {
+  if (host === '' || mode !== 'interactive') return null;
+  if (tmux === true) return `Its terminal on ${host} is held by tmux: a dropped connection leaves the agent running there, to attach again.`;
+  if (tmux === false) return `${host} has no tmux: an interactive agent there ends when the connection drops (install tmux there to keep it running).`;
+  return `${host}'s last check did not look for tmux: without it, an interactive agent there ends when the connection drops (check the host again in Settings → Machines).`;
 }
 
-/** The mode the dialog sends: `modeFor`, and headless on a host (the only mode that runs there). */
-export function modeWhere(preset: AgentPresetInfo | undefined, wanted: RunMode, host: string): RunMode {
-  if (host === '') return modeFor(preset, wanted);
-  // A preset without a headless mode keeps its own, and buildCreateInput says why it cannot run there.
-  return modeFor(preset, 'headless');
+/** The mode the dialog sends: `modeFor` (an agent on a host runs either way, issue 17). */
+export function modeWhere(preset: AgentPresetInfo | undefined, wanted: RunMode): RunMode {
+  return modeFor(preset, wanted);
 }
 
 export type CreateInput = CommandInput<'sessions.create'>;
@@ -77,10 +78,6 @@ export function buildCreateInput(repo: string, form: NewSessionForm): { ok: true
   const agent = form.agent.trim();
   const base = form.base.trim();
   const host = form.host ?? '';
-  if (host !== '' && isPresetId(agent)) {
-    const problem = hostModeProblem(host, form.mode);
-    if (problem !== null) return { ok: false, error: problem };
-  }
   return {
     ok: true,
     input: {
