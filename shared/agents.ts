@@ -83,10 +83,25 @@ export type AgentEventKind = AgentEvent['kind'];
 export type AgentEventInput = AgentEvent extends infer E ? (E extends AgentEvent ? Omit<E, 'at'> : never) : never;
 
 /** One run of an agent in a session. A session has at most one live run; earlier runs are kept. */
-export const RUN_STATES = ['starting', 'running', 'done', 'failed', 'stopped', 'interrupted'] as const;
+/** `disconnected`: a remote session's agent still runs on its host, home lost the connection and reconnects (issue 17). */
+export const RUN_STATES = ['starting', 'running', 'done', 'failed', 'stopped', 'interrupted', 'disconnected'] as const;
 export const RunStateSchema = z.enum(RUN_STATES);
 export type RunState = z.infer<typeof RunStateSchema>;
-export const LIVE_RUN_STATES: readonly RunState[] = ['starting', 'running'];
+export const LIVE_RUN_STATES: readonly RunState[] = ['starting', 'running', 'disconnected'];
+
+/** A remote run's connection to its host while it is (or was last) disconnected. */
+export const RunConnectionSchema = z.object({
+  host: z.string(),
+  /** When the connection dropped (ISO). */
+  droppedAt: z.string(),
+  /** Reconnection attempts since. */
+  attempt: z.int(),
+  /** When the next attempt is made (ISO); null while one is under way. */
+  nextAttemptAt: z.nullable(z.string()),
+  /** What the last attempt or the drop said. */
+  error: z.nullable(z.string()),
+});
+export type RunConnection = z.infer<typeof RunConnectionSchema>;
 
 export const RunIdSchema = z.string().check(z.regex(/^[0-9a-f]{8,16}$/, 'a run id is 8 to 16 hex digits'));
 
@@ -122,6 +137,8 @@ export const AgentRunSchema = z.object({
   denials: z.int(),
   /** The output log's size in bytes when it ended (the log itself is beside the run record). */
   outputBytes: z.int(),
+  /** A remote run whose connection dropped (state `disconnected`); absent otherwise. */
+  connection: z.optional(z.nullable(RunConnectionSchema)),
 });
 export type AgentRun = z.infer<typeof AgentRunSchema>;
 

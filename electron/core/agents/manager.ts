@@ -24,7 +24,7 @@ import { followRunEvents } from './hooks/run-events';
 import { TerminalSizes } from './runner/terminal-sizes';
 import { Inbox } from './inbox';
 import { InboxDelivery } from './inbox-delivery';
-import { hostCouncilCommand, hostHookRunner, hostProgram, remoteAuthoritySocket, remoteRun, type RemoteRun } from './remote-run';
+import { hostCouncilCommand, hostHookRunner, hostProgram, remoteAuthoritySocket, remoteRun, remoteStateFile, type RemoteRun, type RemoteStartOptions } from './remote-run';
 import { serveAuthority, type Authority } from '../hosts/authority';
 import { followUpKeys, PasteTracker, SUBMIT_AFTER_MS } from './terminal-input';
 import { mayStillRun, remoteTty, stopRemoteTerminal, type RemoteTty } from './remote-tty';
@@ -313,18 +313,20 @@ export class AgentManager {
     if (mode === 'interactive') this.delivery.watch();
 
     try {
-      live.process = await startAgentProcess({
-        command: remote?.command ?? tty?.command ?? launch.command,
-        args: remote?.args ?? tty?.args ?? launch.args,
-        cwd: remote || tty ? privateDir : launch.cwd,
-        env: remote || tty ? userEnv : launch.env,
-        mode: mode === 'interactive' ? 'pty' : 'pipe',
-        ...(remote ? { stdin: 'pipe' as const } : {}),
-        // Headless: the terminal view shows rendered events and stderr, not the raw JSON stream.
-        rawOutput: mode === 'interactive',
-        ...this.sizes.startSize(session.id),
-        logFile: this.store.logFile(run),
-      });
+      // On a host, headless: the agent runs detached there and is followed over reconnecting ssh (hosts/remote-attach.ts).
+      live.process = remote
+        ? await remote.start(this.remoteStartOptions(live, privateDir, userEnv, remote.host))
+        : await startAgentProcess({
+            command: tty?.command ?? launch.command,
+            args: tty?.args ?? launch.args,
+            cwd: tty ? privateDir : launch.cwd,
+            env: tty ? userEnv : launch.env,
+            mode: mode === 'interactive' ? 'pty' : 'pipe',
+            // Headless: the terminal view shows rendered events and stderr, not the raw JSON stream.
+            rawOutput: mode === 'interactive',
+            ...this.sizes.startSize(session.id),
+            logFile: this.store.logFile(run),
+          });
     } catch (err) {
       const reason = `${preset.label} (preset ${preset.id}) could not start: ${(err as Error).message}`;
       live.outcome = { state: 'failed', reason };
@@ -338,7 +340,6 @@ export class AgentManager {
       remote.onProblem = (text) => {
         if (!proc.output.isClosed) proc.output.append(`${text}\r\n`);
       };
-      proc.write(remote.specLine);
     }
     if (tty) {
       tty.onProblem = (text) => {
@@ -347,7 +348,7 @@ export class AgentManager {
       };
       tty.follow();
     }
-    live.run = await this.patch(live, { state: 'running', pid: proc.pid });
+    live.run = await this.patch(live, { state: live.run.state === 'disconnected' ? 'disconnected' : 'running', pid: proc.pid });
     this.apply(live, { kind: 'started', agentSessionId: null, model: null }, false);
     if (asksFirst) {
       this.apply(live, { kind: 'needs-input', text: asksFirst.message }, true);
@@ -389,6 +390,32 @@ export class AgentManager {
     };
     void proc.exited.then((exit) => (tty ? this.terminalEnded(live, proc, exit) : live.settle?.(exit)));
     return live.run;
+  }
+
+  /** How a remote run is followed: its connection's changes move the run between running and disconnected. */
+  private remoteStartOptions(live: LiveRun, privateDir: string, userEnv: Record<string, string>, host: string): RemoteStartOptions {
+    return {
+      cwd: privateDir,
+      env: userEnv,
+      logFile: this.store.logFile(live.run),
+      stateFile: remoteStateFile(this.store, live.run),
+      stopRequested: () => this.store.stopRequested(live.run),
+      onLink: (link) => {
+        if (live.finishing || !isLive(live.run)) return;
+        const pid = live.process?.pid || live.run.pid;
+        if (link.connected) {
+          if (live.run.state === 'disconnected') {
+            void this.patch(live, { state: 'running', connection: null, pid });
+            if (live.process && !live.process.output.isClosed) live.process.output.append(`council: reconnected to ${host}\r\n`);
+          }
+          return;
+        }
+        if (link.droppedAt === null) return;
+        const connection = { host, droppedAt: link.droppedAt, attempt: link.attempt, nextAttemptAt: link.nextAttemptAt, error: link.error };
+        if (live.run.state !== 'disconnected' && live.process && !live.process.output.isClosed) live.process.output.append(`council: the connection to ${host} dropped; the agent goes on there — reconnecting\r\n`);
+        void this.patch(live, { state: 'disconnected', connection, pid });
+      },
+    };
   }
 
   /** Starts the worktree watcher of a run; true once it is in place, false when it could not start. */

@@ -1,9 +1,14 @@
 import type { Session } from '../../../shared/models';
 import { invalidInput, notFound } from '../errors';
 import { AGENT_BINARIES } from '../hosts/check';
+import type { AgentRun } from '../../../shared/agents';
+import type { RunStore } from './run-store';
 import { hostFor, remoteCommand, syncHome } from '../hosts/remote-session';
 import { SIGNAL, type RunSpec } from '../hosts/remote-side';
 import { randomBytes } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { attachRemote, type RemoteProcess } from '../hosts/remote-attach';
+import { DEFAULT_BACKOFF, type BackoffOptions, type LinkState } from '../hosts/reconnect';
 import path from 'node:path';
 import { AUTHORITY_ENV } from './hooks/authority-client';
 import { posixQuote, runSsh, sshArgs } from '../hosts/ssh';
@@ -24,6 +29,14 @@ import type { Launch, LaunchContext } from './types';
 export interface RemoteRun {
   command: string;
   args: string[];
+  /** The host's name. */
+  host: string;
+  /** The run's folder on the host (remote-detached.ts), where the agent runs detached from ssh. */
+  dir: string;
+  /** Where the hooks there reach home (null: no authority). */
+  remoteSocket: string | null;
+  /** Starts the agent on the host, detached, and follows it (remote-attach.ts): what the manager runs. */
+  start(options: RemoteStartOptions): Promise<RemoteProcess>;
   /** The worktree on the host (the paths the agent's events name). */
   worktree: string;
   /** The first line to write to the process's stdin. */
@@ -34,6 +47,80 @@ export interface RemoteRun {
   settled(): Promise<void>;
   /** What went wrong on the way (a snapshot that could not be fetched), for the run's log. */
   onProblem?: (text: string) => void;
+}
+
+export interface RemoteStartOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  logFile: string;
+  onLink(state: LinkState): void;
+  stopRequested(): boolean;
+  /** Where the offsets are kept (beside the run's record), for a reattach after home restarts. */
+  stateFile: string;
+}
+
+/** What a live remote run keeps beside its record at home: enough to reattach after a restart. */
+export interface RemoteRunState {
+  host: string;
+  dir: string;
+  remoteSocket: string | null;
+  out: number;
+  err: number;
+}
+
+/** Beside the run's record at home. */
+export function remoteStateFile(store: RunStore, run: Pick<AgentRun, 'sessionId' | 'id'>): string {
+  return store.recordFile(run).replace(/\.json$/, '.remote');
+}
+
+export function writeRemoteState(file: string, state: RemoteRunState): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, JSON.stringify(state));
+  renameSync(temp, file);
+}
+
+export function readRemoteState(file: string): RemoteRunState | null {
+  try {
+    const value = JSON.parse(readFileSync(file, 'utf8')) as RemoteRunState;
+    return typeof value.dir === 'string' && typeof value.host === 'string' && Number.isInteger(value.out) && Number.isInteger(value.err) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The ssh argv of one attach: the run's own connection with the authority forward, else the ControlMaster. */
+function attachArgs(host: string, ctx: ReturnType<typeof hostFor>, authority: RemoteAuthority | null): string[] {
+  return authority ? withForward(sshArgs(host, remoteCommand(ctx, 'attach'), { ...ctx.ssh, controlPath: null }), authority) : sshArgs(host, remoteCommand(ctx, 'attach'), ctx.ssh);
+}
+
+/**
+ * Follows a remote run again after home restarted (the agent went on on the host): from the
+ * offsets kept beside its record, the authority served anew (its socket forwarded to the same
+ * place on the host, where the agent's hooks look).
+ */
+export function reattachRemote(state: RemoteRunState, options: RemoteStartOptions, authority: RemoteAuthority | null): Promise<RemoteProcess> {
+  const ctx = hostFor(state.host);
+  return attachRemote({
+    host: state.host,
+    sshArgs: attachArgs(state.host, ctx, authority && state.remoteSocket ? { homeSocket: authority.homeSocket, remoteSocket: state.remoteSocket } : null),
+    env: options.env,
+    cwd: options.cwd,
+    dir: state.dir,
+    start: null,
+    offsets: { out: state.out, err: state.err },
+    logFile: options.logFile,
+    onOffsets: (o) => writeRemoteState(options.stateFile, { ...state, ...o }),
+    onLink: options.onLink,
+    stopRequested: options.stopRequested,
+    reattach: true,
+    ...(backoffFromEnv() ? { backoff: backoffFromEnv() as BackoffOptions } : {}),
+  });
+}
+
+/** COUNCIL_RECONNECT_MAX_MS caps the backoff (tests; a slow link wanting quicker tries). */
+function backoffFromEnv(): BackoffOptions | null {
+  const max = Number(process.env.COUNCIL_RECONNECT_MAX_MS);
+  return Number.isInteger(max) && max >= 100 ? { ...DEFAULT_BACKOFF, firstMs: Math.min(DEFAULT_BACKOFF.firstMs, max), maxMs: max } : null;
 }
 
 /** Variables council adds to the user's environment (the preset's, the session's), as the host gets them. */
@@ -114,7 +201,28 @@ export function remoteRun(ws: Workspace, session: Session, launch: Launch, userE
   const spec: RunSpec = { id: session.id, cwd: place.path, command: launch.command, args: launch.args, env };
   let chain: Promise<void> = Promise.resolve();
   let latest: string | null = null;
+  const dir = path.posix.join(ctx.host.check.home, '.council', 'sessions', session.id, `run-${randomBytes(6).toString('hex')}`);
   const run: RemoteRun = {
+    host: place.name,
+    dir,
+    remoteSocket: authority?.remoteSocket ?? null,
+    start(options) {
+      const state: RemoteRunState = { host: place.name, dir, remoteSocket: authority?.remoteSocket ?? null, out: 0, err: 0 };
+      writeRemoteState(options.stateFile, state);
+      return attachRemote({
+        host: place.name,
+        sshArgs: attachArgs(place.name, ctx, authority),
+        env: options.env,
+        cwd: options.cwd,
+        dir,
+        start: spec,
+        logFile: options.logFile,
+        onOffsets: (o) => writeRemoteState(options.stateFile, { ...state, ...o }),
+        onLink: options.onLink,
+        stopRequested: options.stopRequested,
+        ...(backoffFromEnv() ? { backoff: backoffFromEnv() as BackoffOptions } : {}),
+      });
+    },
     command: 'ssh',
     args: authority ? withForward(sshArgs(place.name, remoteCommand(ctx, 'run'), { ...ctx.ssh, controlPath: null }), authority) : sshArgs(place.name, remoteCommand(ctx, 'run'), ctx.ssh),
     worktree: place.path,

@@ -56,7 +56,7 @@ export function hostFor(name: string, store = new HostStore()): HostContext {
 }
 
 /** The words of the fixed remote command: the host's node running our runtime's remote.cjs. */
-export function remoteCommand(ctx: HostContext, mode: 'op' | 'run'): string[] {
+export function remoteCommand(ctx: HostContext, mode: 'op' | 'run' | 'attach'): string[] {
   return [posixQuote(ctx.node), posixQuote(ctx.remoteJs), mode];
 }
 

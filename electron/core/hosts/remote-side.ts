@@ -174,12 +174,20 @@ const signal = (pid: number, sig: NodeJS.Signals): void => {
   }
 };
 
+/** A detached run's outputs (supervise): stdout a file, stderr lines to the log, stop by a signal. */
+export interface DetachedIo {
+  stdout: number;
+  stderr(chunk: Buffer): void;
+  onStop(fn: () => void): void;
+}
+
 /** Runs the agent (see the file's comment); resolves with the exit code to leave with. */
-export function runAgent(spec: RunSpec, stdin: NodeJS.ReadableStream, say: (value: unknown) => void): Promise<number> {
+export function runAgent(spec: RunSpec, stdin: NodeJS.ReadableStream | null, say: (value: unknown) => void, io?: DetachedIo): Promise<number> {
   return new Promise((resolve) => {
     let child: ChildProcess;
     try {
-      child = spawn(spec.command, spec.args, { cwd: spec.cwd, env: { ...process.env, ...spec.env }, detached: true, stdio: ['ignore', 'inherit', 'inherit'] });
+      child = spawn(spec.command, spec.args, { cwd: spec.cwd, env: { ...process.env, ...spec.env }, detached: true, stdio: ['ignore', io ? io.stdout : 'inherit', io ? 'pipe' : 'inherit'] });
+      if (io) child.stderr?.on('data', (d: Buffer) => io.stderr(d));
     } catch (err) {
       say({ error: String((err as Error).message) });
       resolve(127);
@@ -238,9 +246,10 @@ export function runAgent(spec: RunSpec, stdin: NodeJS.ReadableStream, say: (valu
         signal(-pid, 'SIGKILL');
       }, graceMs).unref();
     };
+    io?.onStop(() => killAll(3000));
     let input = '';
-    stdin.setEncoding?.('utf8');
-    stdin.on('data', (d: string) => {
+    stdin?.setEncoding?.('utf8');
+    stdin?.on('data', (d: string) => {
       input += d;
       let nl: number;
       while ((nl = input.indexOf('\n')) !== -1) {
@@ -250,8 +259,8 @@ export function runAgent(spec: RunSpec, stdin: NodeJS.ReadableStream, say: (valu
       }
     });
     // Home is gone (the SSH channel closed): nothing may keep running here for it.
-    stdin.on('end', () => killAll(1000));
-    stdin.on('error', () => killAll(1000));
+    stdin?.on('end', () => killAll(1000));
+    stdin?.on('error', () => killAll(1000));
     child.on('error', (err) => {
       say({ error: err.message });
     });
