@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { appendFileSync, chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -100,6 +100,15 @@ export interface SshServer {
   aliasWithEnv(alias: string, env: Record<string, string>): void;
   /** Runs `ssh -F config ALIAS command` (a command line for the remote shell: tests only). */
   ssh(alias: string, command: string): { status: number | null; stdout: string; stderr: string };
+  /**
+   * Kills every ssh client process of this server here (its connections drop): those started with
+   * its config file, and those naming one of `markers` (a ControlMaster's socket path); how many.
+   */
+  dropClients(markers?: string[]): number;
+  /** Stops listening (the host is down for new connections; established ones stay until dropped). */
+  pause(): Promise<void>;
+  /** Listens again, on the same port. */
+  resume(): Promise<void>;
   /** A folder owned by the remote user, inside its home (for fake programs on a PATH). */
   remoteDir(name: string): string;
   stop(): Promise<void>;
@@ -169,18 +178,32 @@ export async function startSshd(): Promise<SshServer> {
   writeFileSync(config, [block('remote', clientKey), block('remote-wrong-key', wrongKey), block('remote-down', clientKey, downPort)].join('\n'));
 
   let log = '';
-  const child: ChildProcess = spawn(SSHD, ['-D', '-e', '-f', sshdConfig], { stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr?.setEncoding('utf8').on('data', (d: string) => (log += d));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 20_000;
-  while (!(await listening(port))) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`sshd ended at start (${child.exitCode ?? child.signalCode}):\n${log}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`sshd did not listen on 127.0.0.1:${port} within 20 s:\n${log}`);
+  let child!: ChildProcess;
+  let exited!: Promise<void>;
+  const launch = async (): Promise<void> => {
+    if (child && child.exitCode === null && child.signalCode === null) return; // listening already
+    child = spawn(SSHD, ['-D', '-e', '-f', sshdConfig], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => (log += d));
+    const started = child;
+    exited = new Promise<void>((resolve) => started.once('exit', () => resolve()));
+    const deadline = Date.now() + 20_000;
+    while (!(await listening(port))) {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`sshd ended at start (${child.exitCode ?? child.signalCode}):\n${log}`);
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`sshd did not listen on 127.0.0.1:${port} within 20 s:\n${log}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
     }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  };
+  const halt = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  };
+  await launch();
 
   let aliases = 0;
   return {
@@ -211,12 +234,31 @@ export async function startSshd(): Promise<SshServer> {
       chownSync(made, user.uid, user.gid);
       return made;
     },
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    dropClients(markers = []) {
+      // Every ssh client of this server (the runs' own connections, the ControlMaster, git's): by their -F file.
+      let killed = 0;
+      for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+        let argv: string[];
+        try {
+          argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        } catch {
+          continue;
+        }
+        if (!/(^|\/)ssh(:|$)/.test(argv[0] ?? '') && !(argv[0] ?? '').startsWith('ssh:')) continue;
+        if (!argv.some((a) => a.includes(config) || markers.some((m) => a.includes(m)))) continue;
+        try {
+          process.kill(Number(pid), 'SIGKILL');
+          killed++;
+        } catch {
+          // gone
+        }
       }
+      return killed;
+    },
+    pause: halt,
+    resume: launch,
+    async stop() {
+      await halt();
       rmSync(home, { recursive: true, force: true });
       rmSync(dir, { recursive: true, force: true });
     },

@@ -88,9 +88,16 @@ export function readRemoteState(file: string): RemoteRunState | null {
   }
 }
 
-/** The ssh argv of one attach: the run's own connection with the authority forward, else the ControlMaster. */
-function attachArgs(host: string, ctx: ReturnType<typeof hostFor>, authority: RemoteAuthority | null): string[] {
-  return authority ? withForward(sshArgs(host, remoteCommand(ctx, 'attach'), { ...ctx.ssh, controlPath: null }), authority) : sshArgs(host, remoteCommand(ctx, 'attach'), ctx.ssh);
+/**
+ * One attach's connection: the run's own, with the authority forwarded to a fresh socket beside
+ * the agent's (`remoteSocket`, a link the attach moves to it); without an authority, the ControlMaster.
+ */
+function attachConnection(host: string, ctx: ReturnType<typeof hostFor>, authority: RemoteAuthority | null): () => { sshArgs: string[]; authority?: { link: string; socket: string } } {
+  return () => {
+    if (!authority) return { sshArgs: sshArgs(host, remoteCommand(ctx, 'attach'), ctx.ssh) };
+    const socket = `${authority.remoteSocket}-${randomBytes(3).toString('hex')}`;
+    return { sshArgs: withForward(sshArgs(host, remoteCommand(ctx, 'attach'), { ...ctx.ssh, controlPath: null }), { ...authority, remoteSocket: socket }), authority: { link: authority.remoteSocket, socket } };
+  };
 }
 
 /**
@@ -102,7 +109,7 @@ export function reattachRemote(state: RemoteRunState, options: RemoteStartOption
   const ctx = hostFor(state.host);
   return attachRemote({
     host: state.host,
-    sshArgs: attachArgs(state.host, ctx, authority && state.remoteSocket ? { homeSocket: authority.homeSocket, remoteSocket: state.remoteSocket } : null),
+    connection: attachConnection(state.host, ctx, authority && state.remoteSocket ? { homeSocket: authority.homeSocket, remoteSocket: state.remoteSocket } : null),
     env: options.env,
     cwd: options.cwd,
     dir: state.dir,
@@ -211,7 +218,7 @@ export function remoteRun(ws: Workspace, session: Session, launch: Launch, userE
       writeRemoteState(options.stateFile, state);
       return attachRemote({
         host: place.name,
-        sshArgs: attachArgs(place.name, ctx, authority),
+        connection: attachConnection(place.name, ctx, authority),
         env: options.env,
         cwd: options.cwd,
         dir,

@@ -23,8 +23,8 @@ export interface Offsets {
 
 export interface RemoteAttachOptions {
   host: string;
-  /** ssh's argv (without `ssh`) for one attach (its own forward, `remote.cjs attach`). */
-  sshArgs: string[];
+  /** ssh's argv (without `ssh`) for one attach (its own forward, `remote.cjs attach`), and where that forward lands. */
+  connection(): { sshArgs: string[]; authority?: AttachSpec['authority'] };
   env: NodeJS.ProcessEnv;
   cwd: string;
   /** The run's folder on the host. */
@@ -66,7 +66,8 @@ export function attachRemote(options: RemoteAttachOptions): Promise<RemoteProces
   const wantsStop = (): boolean => stopWanted || options.stopRequested?.() === true;
 
   const connect = (): Link => {
-    const ssh = spawn('ssh', options.sshArgs, { env: options.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const how = options.connection();
+    const ssh = spawn('ssh', how.sshArgs, { env: options.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     child = ssh;
     let isUp = false;
     let finished = false;
@@ -78,7 +79,7 @@ export function attachRemote(options: RemoteAttachOptions): Promise<RemoteProces
       rejectUp = reject;
     });
     up.catch(() => undefined);
-    const spec: AttachSpec = { dir: options.dir, out: offsets.out, err: offsets.err, ...(options.start ? { start: options.start } : {}) };
+    const spec: AttachSpec = { dir: options.dir, out: offsets.out, err: offsets.err, ...(options.start ? { start: options.start } : {}), ...(how.authority ? { authority: how.authority } : {}) };
     ssh.stdin.on('error', () => undefined);
     ssh.stdin.write(`${JSON.stringify(spec)}\n`);
     let pending: Buffer = Buffer.alloc(0);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readlinkSync, readSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { runAgent, SIGNAL, type RunSpec } from './remote-side';
 
@@ -28,6 +28,13 @@ export interface AttachSpec {
   err: number;
   /** Start the agent (when it has not been started in DIR yet). */
   start?: RunSpec;
+  /**
+   * The home's authority as this connection forwards it: `socket` (a fresh path per connection,
+   * never a stale one left by a dropped connection, which sshd would not bind over), pointed to by
+   * `link` (the agent's COUNCIL_AUTHORITY), which the attach moves to it. While no connection is up,
+   * the link points at a socket nobody serves: the hooks there refuse.
+   */
+  authority?: { link: string; socket: string };
 }
 
 export type AttachFrame =
@@ -114,6 +121,10 @@ export function attachEntry(): void {
       } else if (line === 'stop') stopAgent(spec);
       else if (line === 'done') {
         rmSync(spec.dir, { recursive: true, force: true });
+        if (spec.authority) {
+          rmSync(spec.authority.link, { force: true });
+          rmSync(spec.authority.socket, { force: true });
+        }
         process.exit(0);
       }
     }
@@ -154,6 +165,7 @@ function attach(spec: AttachSpec): void {
       child.unref();
     }
   }
+  if (spec.authority) pointAuthority(spec.authority.link, spec.authority.socket);
   const frame = (value: AttachFrame): boolean => process.stdout.write(`${JSON.stringify(value)}\n`);
   frame({ k: 'attached', supervisor: supervisorPid(spec.dir) });
   const offsets = { o: spec.out, e: spec.err };
@@ -222,6 +234,21 @@ function attach(spec: AttachSpec): void {
     setTimeout(tick, 50);
   };
   tick();
+}
+
+/** Moves the link to this connection's socket (atomically) and removes the socket it pointed to before. */
+function pointAuthority(link: string, socket: string): void {
+  let before: string | null = null;
+  try {
+    before = readlinkSync(link);
+  } catch {
+    // none yet, or not a link (a socket of an older runtime): replaced below
+  }
+  const temp = `${link}.${process.pid}`;
+  rmSync(temp, { force: true });
+  symlinkSync(socket, temp);
+  renameSync(temp, link);
+  if (before && before !== socket) rmSync(before, { force: true });
 }
 
 function statSafe(file: string): number | null {
