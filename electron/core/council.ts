@@ -284,7 +284,8 @@ export class Council {
     const [manager, feed, watch, shells] = await Promise.all([this.agentManager, this.radarFeed, this.watchers, this.shellManager].map((p) => p?.catch(() => null) ?? null));
     (feed as RadarFeed | null)?.stop();
     await Promise.all([
-      (manager as AgentManager | null)?.stopAll(),
+      // A remote agent runs on on its host; the next home to open the repository follows it again.
+      (manager as AgentManager | null)?.stopAll({ keepRemote: true }),
       (watch as RepositoryWatch | null)?.close(),
       (shells as import('./shells/shell-manager').ShellManager | null)?.stopAll(),
     ]);

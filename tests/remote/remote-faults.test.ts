@@ -141,6 +141,44 @@ describe.skipIf(unavailable !== null)('a remote run survives its connection', ()
     expect(existsSync(path.join(server.home, '.council', 'sessions', s!.id)) ? readdirSync(path.join(server.home, '.council', 'sessions', s!.id)) : []).toEqual([]);
   }, 180_000);
 
+  it('council closed while the remote agent runs: the agent goes on there; the next home to open the repository follows it again, from where the last one stopped', async () => {
+    const first = Council.open(repo.root);
+    const script: unknown[] = [{ claude: 'init', sessionId: 'fake-restart' }];
+    for (let i = 1; i <= 4; i++) {
+      script.push({ claude: 'text', text: `part ${i} of 4` }, { claude: 'write', path: `src/part${i}.ts`, content: `export const part${i} = ${i};\n` }, { stderr: `part ${i} written\n` });
+      if (i === 2) script.push(gateStep('closed'));
+    }
+    script.push({ claude: 'result', text: 'finished without a home', costUsd: 0.75 });
+    await useScript(first, 'claude', script as never);
+    const [s] = await first.createSessions({ task: 'remote restart', agent: 'claude', host: 'remote' });
+    const before = await first.agents();
+    const run = await before.start(s!.id, { mode: 'headless' });
+    await waitUntil(() => before.store.events(run).some((e) => JSON.stringify(e).includes('part 2 of 4')), 'part 2', 60_000);
+    // The app quits: its agents are stopped, but the remote one is let go, running on on its host.
+    await first.close();
+    expect(before.liveRun(s!.id)).toBeNull();
+    expect(hostProcesses().some((p) => p.includes('fake-agent.mjs')), hostProcesses().join('\n')).toBe(true);
+    // It goes on with no home following (past the gate, the rest of its edits).
+    open('closed');
+    await waitUntil(() => existsSync(path.join(s!.host!.path, 'src', 'part4.ts')), 'part 4 written on the host', 30_000);
+
+    // The app opens the repository again: the run is followed again, not marked interrupted.
+    const second = Council.open(repo.root);
+    await second.adoptRuns();
+    const after = await second.agents();
+    expect(after.liveRun(s!.id)?.id).toBe(run.id);
+    const ended = (await after.waitForEnd(s!.id)) as AgentRun;
+    expect(ended, JSON.stringify(ended)).toMatchObject({ id: run.id, state: 'done', exitCode: 0, costUsd: 0.75, hostPid: process.pid });
+    const parts = after.store.events(ended).map((e) => JSON.stringify(e)).filter((e) => /part \d of 4/.test(e));
+    for (let i = 1; i <= 4; i++) expect(parts.filter((t) => t.includes(`part ${i} of 4`)), parts.join('\n')).toHaveLength(1);
+    const log = readFileSync(after.store.logFile(ended), 'utf8');
+    for (let i = 1; i <= 4; i++) expect(log.split(`part ${i} written\r\n`).length - 1, log).toBe(1);
+    const files = ['src/part1.ts', 'src/part2.ts', 'src/part3.ts', 'src/part4.ts'];
+    expect((await changedAtHome(second, s!.id)).sort()).toEqual(files);
+    await waitUntil(() => hostProcesses().length === 0, `no process of ours on the host (left: ${hostProcesses().join('; ')})`, 15_000);
+    await second.close();
+  }, 180_000);
+
   it('the host down while the run is live: it stays disconnected, attempts counting (seen through the CLI), hooks there refuse edits; back when sshd returns, and it finishes', async () => {
     process.env.COUNCIL_RECONNECT_MAX_MS = '3000';
     const c = Council.open(repo.root);

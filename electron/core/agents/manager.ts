@@ -24,7 +24,8 @@ import { followRunEvents } from './hooks/run-events';
 import { TerminalSizes } from './runner/terminal-sizes';
 import { Inbox } from './inbox';
 import { InboxDelivery } from './inbox-delivery';
-import { hostCouncilCommand, hostHookRunner, hostProgram, remoteAuthoritySocket, remoteRun, remoteStateFile, type RemoteRun, type RemoteStartOptions } from './remote-run';
+import { hostCouncilCommand, hostHookRunner, hostProgram, readRemoteState, reattachedRun, remoteAuthoritySocket, remoteRun, remoteStateFile, type RemoteRun, type RemoteStartOptions } from './remote-run';
+import type { RemoteProcess } from '../hosts/remote-attach';
 import { serveAuthority, type Authority } from '../hosts/authority';
 import { followUpKeys, PasteTracker, SUBMIT_AFTER_MS } from './terminal-input';
 import { mayStillRun, remoteTty, stopRemoteTerminal, type RemoteTty } from './remote-tty';
@@ -107,6 +108,8 @@ interface LiveRun {
   settle?: (exit: AgentExit) => Promise<void>;
   /** tty: chunks of earlier terminals of this run (a re-attached terminal numbers on from them). */
   seqBase?: number;
+  /** The home's authority its hooks reach (a remote run's). */
+  authority?: Authority | null;
 }
 
 /** How often a pending start-up prompt's answer is looked for (a small file read). */
@@ -284,6 +287,7 @@ export class AgentManager {
       stopEvents: null,
       remote,
       tty,
+      authority,
     };
     if ((preset.locksFor?.(settings.agents[preset.id] ?? {}) ?? preset.locks) === 'advisory') {
       live.advisory = new AdvisoryLocks(this.council, session, async (clash) => {
@@ -360,19 +364,7 @@ export class AgentManager {
       for (const listener of this.outputListeners.get(session.id) ?? []) listener(live.run, chunk);
     });
     if (mode === 'headless') {
-      proc.onStdoutLine((line) => {
-        if (!parser || parser.showsRaw) {
-          if (!proc.output.isClosed) proc.output.append(`${line}\r\n`);
-          if (!parser) return;
-        }
-        for (const event of parser.line(line)) this.apply(live, event, true);
-      });
-      proc.onStderrLine((line) => {
-        if (remote?.handles(line)) return;
-        live.stderrGist.push(line);
-        if (!proc.output.isClosed) proc.output.append(`${line}\r\n`);
-        for (const event of parser?.errorLine?.(line) ?? []) this.apply(live, event, true);
-      });
+      this.followHeadless(live, proc, parser, remote);
     } else if (launch.initialInput) {
       // Typed once the program had a moment to draw its prompt.
       setTimeout(() => proc.write(launch.initialInput ?? ''), 500).unref();
@@ -416,6 +408,23 @@ export class AgentManager {
         void this.patch(live, { state: 'disconnected', connection, pid });
       },
     };
+  }
+
+  /** A headless run's output: stdout parsed into events, stderr shown (a remote run's own lines taken out). */
+  private followHeadless(live: LiveRun, proc: AgentProcess, parser: OutputParser | null, remote: RemoteRun | null | undefined): void {
+    proc.onStdoutLine((line) => {
+      if (!parser || parser.showsRaw) {
+        if (!proc.output.isClosed) proc.output.append(`${line}\r\n`);
+        if (!parser) return;
+      }
+      for (const event of parser.line(line)) this.apply(live, event, true);
+    });
+    proc.onStderrLine((line) => {
+      if (remote?.handles(line)) return;
+      live.stderrGist.push(line);
+      if (!proc.output.isClosed) proc.output.append(`${line}\r\n`);
+      for (const event of parser?.errorLine?.(line) ?? []) this.apply(live, event, true);
+    });
   }
 
   /** Starts the worktree watcher of a run; true once it is in place, false when it could not start. */
@@ -623,6 +632,8 @@ export class AgentManager {
     const marked: AgentRun[] = [];
     for (const run of this.store.latestPerSession()) {
       if (!isLive(run) || this.live.has(run.sessionId) || this.hostAlive(run)) continue;
+      // A remote agent goes on on its host while no home follows it: followed again (issue 17).
+      if (await this.adoptRemote(run).catch(() => false)) continue;
       // Only what is provably the agent (a process working in the session's worktree): the pid
       // may have been reused by something unrelated since.
       if (run.pid && isAlive(run.pid) && this.worksIn(run.pid, run.sessionId)) await killTree(run.pid, { graceMs: 1000 });
@@ -640,10 +651,95 @@ export class AgentManager {
     return marked;
   }
 
-  /** Stops every agent this process runs (app quit). */
-  async stopAll(): Promise<void> {
+  /**
+   * Stops every agent this process runs (app quit). `keepRemote`: a remote agent is let go instead,
+   * running on on its host, and reattached by the next home to open the repository (reconcile).
+   */
+  async stopAll(options: { keepRemote?: boolean } = {}): Promise<void> {
     this.delivery.stop();
-    await Promise.all([...this.live.values()].map((live) => this.stop(live.run.sessionId).catch(() => null)));
+    await Promise.all([...this.live.values()].map((live) => (options.keepRemote && live.remote && live.process ? this.release(live) : this.stop(live.run.sessionId).catch(() => null))));
+  }
+
+  /** Lets a remote run go without stopping it (stopAll keepRemote). */
+  private async release(live: LiveRun): Promise<void> {
+    live.finishing = true;
+    live.stopEvents?.();
+    if (live.stopWatch) await live.stopWatch().catch(() => undefined);
+    await live.advisory?.close().catch(() => undefined);
+    await (live.process as RemoteProcess).release();
+    live.authority?.close();
+    this.live.delete(live.run.sessionId);
+  }
+
+  /**
+   * Follows a remote run again whose home process is gone (the app closed or crashed while the
+   * agent ran on its host): from the offsets kept beside its record, taken over under the record's
+   * mutex (one home only). False when it is not a remote run that can be (the run is then marked
+   * interrupted as any other).
+   */
+  private async adoptRemote(found: AgentRun): Promise<boolean> {
+    const session = this.council.ws.registry.find(found.sessionId);
+    if (!session?.host || found.mode !== 'headless') return false;
+    const state = readRemoteState(remoteStateFile(this.store, found));
+    if (!state || state.host !== session.host.name) return false;
+    const authority = state.remoteSocket ? await serveAuthority(this.council, session) : null;
+    let remote: RemoteRun;
+    try {
+      remote = reattachedRun(this.council.ws, session, state, authority?.socket ?? null);
+    } catch {
+      authority?.close();
+      return false;
+    }
+    const droppedAt = new Date().toISOString();
+    const taken = await this.store.update(found, (current) =>
+      isLive(current) && !this.hostAlive(current)
+        ? { ...current, hostPid: process.pid, state: 'disconnected', connection: { host: state.host, droppedAt, attempt: 0, nextAttemptAt: null, error: `home (pid ${current.hostPid}) stopped following it; reattaching` } }
+        : current,
+    );
+    if (taken.hostPid !== process.pid) {
+      authority?.close();
+      return isLive(taken);
+    }
+    const settings = this.council.ws.settings();
+    const parser = hasParser(taken.preset, settings.agents[taken.preset]?.driver) ? createParser(taken.preset, { worktree: remote.worktree, driver: settings.agents[taken.preset]?.driver }) : null;
+    let resolveEnded!: (run: AgentRun) => void;
+    const live: LiveRun = {
+      run: taken,
+      process: null,
+      stopWatch: null,
+      watching: Promise.resolve(false),
+      finishing: false,
+      outcome: null,
+      stopping: false,
+      ended: new Promise((resolve) => (resolveEnded = resolve)),
+      stderrGist: new StderrGist(),
+      lastFileNote: 0,
+      advisory: null,
+      ownEvents: new Set(),
+      stopEvents: null,
+      remote,
+      authority,
+    };
+    this.live.set(session.id, live);
+    this.emitRun(taken);
+    live.watching = this.watch(live, session);
+    const proc = await remote.start(this.remoteStartOptions(live, path.join(this.council.ws.paths.agents, session.id), this.userEnv(), state.host));
+    live.process = proc;
+    remote.onProblem = (text) => {
+      if (!proc.output.isClosed) proc.output.append(`${text}\r\n`);
+    };
+    proc.output.append(`council: following the agent on ${state.host} again\r\n`);
+    proc.output.subscribe((chunk) => {
+      for (const listener of this.outputListeners.get(session.id) ?? []) listener(live.run, chunk);
+    });
+    this.followHeadless(live, proc, parser, remote);
+    void proc.exited.then(async (exit) => {
+      for (const event of parser?.end?.() ?? []) this.apply(live, event, true);
+      await remote.settled();
+      authority?.close();
+      resolveEnded(await this.finish(live, exit));
+    });
+    return true;
   }
 
   /** Whether `pid` works inside the session's worktree (Linux: its cwd); false when unknown. */

@@ -105,7 +105,7 @@ function attachConnection(host: string, ctx: ReturnType<typeof hostFor>, authori
  * offsets kept beside its record, the authority served anew (its socket forwarded to the same
  * place on the host, where the agent's hooks look).
  */
-export function reattachRemote(state: RemoteRunState, options: RemoteStartOptions, authority: RemoteAuthority | null): Promise<RemoteProcess> {
+function reattachRemote(state: RemoteRunState, options: RemoteStartOptions, authority: RemoteAuthority | null): Promise<RemoteProcess> {
   const ctx = hostFor(state.host);
   return attachRemote({
     host: state.host,
@@ -206,11 +206,8 @@ export function remoteRun(ws: Workspace, session: Session, launch: Launch, userE
   const env = addedEnv(launch.env, userEnv, session, place.path);
   if (authority) env[AUTHORITY_ENV] = authority.remoteSocket;
   const spec: RunSpec = { id: session.id, cwd: place.path, command: launch.command, args: launch.args, env };
-  let chain: Promise<void> = Promise.resolve();
-  let latest: string | null = null;
   const dir = path.posix.join(ctx.host.check.home, '.council', 'sessions', session.id, `run-${randomBytes(6).toString('hex')}`);
-  const run: RemoteRun = {
-    host: place.name,
+  return buildRun(ws, session, {
     dir,
     remoteSocket: authority?.remoteSocket ?? null,
     start(options) {
@@ -232,8 +229,34 @@ export function remoteRun(ws: Workspace, session: Session, launch: Launch, userE
     },
     command: 'ssh',
     args: authority ? withForward(sshArgs(place.name, remoteCommand(ctx, 'run'), { ...ctx.ssh, controlPath: null }), authority) : sshArgs(place.name, remoteCommand(ctx, 'run'), ctx.ssh),
-    worktree: place.path,
     specLine: `${JSON.stringify(spec)}\n`,
+  });
+}
+
+/**
+ * A remote run home follows again after it restarted (the agent went on on the host): from its
+ * state kept beside the run's record, with the authority served anew.
+ */
+export function reattachedRun(ws: Workspace, session: Session, state: RemoteRunState, homeSocket: string | null): RemoteRun {
+  return buildRun(ws, session, {
+    dir: state.dir,
+    remoteSocket: state.remoteSocket,
+    start: (options) => reattachRemote(state, options, homeSocket && state.remoteSocket ? { homeSocket, remoteSocket: state.remoteSocket } : null),
+    command: 'ssh',
+    args: [],
+    specLine: '',
+  });
+}
+
+function buildRun(ws: Workspace, session: Session, parts: Pick<RemoteRun, 'dir' | 'remoteSocket' | 'start' | 'command' | 'args' | 'specLine'>): RemoteRun {
+  const place = session.host;
+  if (!place) throw new Error('remoteRun: not a remote session');
+  let chain: Promise<void> = Promise.resolve();
+  let latest: string | null = null;
+  const run: RemoteRun = {
+    ...parts,
+    host: place.name,
+    worktree: place.path,
     handles(line) {
       if (!line.startsWith(SIGNAL)) return false;
       let said: { snapshot?: string; snapshotError?: string; watchError?: string; error?: string };

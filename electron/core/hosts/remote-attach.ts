@@ -47,6 +47,11 @@ type LineListener = (line: string) => void;
 
 export interface RemoteProcess extends AgentProcess {
   readonly link: LinkState;
+  /**
+   * Home lets go (it is closing) without stopping the agent: no more attaching, the connection
+   * closed; `exited` never settles. The next home to open the repository reattaches.
+   */
+  release(): Promise<void>;
 }
 
 export function attachRemote(options: RemoteAttachOptions): Promise<RemoteProcess> {
@@ -160,7 +165,9 @@ export function attachRemote(options: RemoteAttachOptions): Promise<RemoteProces
     failFirst: options.reattach !== true,
     ...(options.backoff ? { backoff: options.backoff } : {}),
   });
+  let released = false;
   const end = (value: AgentExit): void => {
+    if (released) return;
     void output.close().then(() => resolveExited(value));
   };
   void reconnector.run().then(
@@ -194,6 +201,12 @@ export function attachRemote(options: RemoteAttachOptions): Promise<RemoteProces
       stopWanted = true;
       sendStop();
       return true;
+    },
+    async release() {
+      released = true;
+      reconnector.cancel();
+      child?.kill('SIGTERM');
+      await output.close();
     },
     endInput: () => false,
     resize: () => false,
