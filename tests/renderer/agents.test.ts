@@ -9,7 +9,7 @@ import type { EventPayload, SessionCard } from '../../shared/contract';
 import type { Result } from '../../shared/errors';
 import { createAgentEvents, describeEvent, matchesFilter } from '../../renderer/src/features/agents/agent-events';
 import { needsInputNotice, newlyNeedingInput, runEndNotice } from '../../renderer/src/features/agents/run-notices';
-import { formatCost, formatTokens, isPresetId, mergeRuns, pickNewer, runActions, runChipLabel, runFacts, runSummary } from '../../renderer/src/models/run-model';
+import { connectionText, formatCost, formatTokens, isPresetId, mergeRuns, pickNewer, runActions, runChipLabel, runFacts, runSummary } from '../../renderer/src/models/run-model';
 import { bestOfGroups, checkSummary, describePick, describeWork, liveRun } from '../../renderer/src/models/compare-groups';
 import { buildCreateInput, defaultAgentProblem, hostTerminalNote, initialPreset, modeFor, modeWhere, presetStatus, submitLabel, type NewSessionForm } from '../../renderer/src/features/board/new-session-form';
 import { dismissNotice, notices, notify } from '../../renderer/src/components/notices';
@@ -82,6 +82,14 @@ describe('runs', () => {
     expect(runFacts(failed)).toEqual(['exit 1', '2 denials', 'attempt 2', '$0.42']);
     expect(runSummary(failed)).toBe('failed: no API key · $0.42');
     expect(runSummary(run())).toBe('running');
+    // A remote run whose connection dropped (issue 17): live (Stop offered), worded as disconnected, never failed.
+    const dropped = new Date(2026, 11, 7, 14, 2, 11).toISOString();
+    const away = run({ state: 'disconnected', connection: { host: 'build-box', droppedAt: dropped, attempt: 3, nextAttemptAt: new Date(Date.parse(dropped) + 9000).toISOString(), error: 'build-box refused the connection' } });
+    expect(connectionText(away, Date.parse(dropped) + 5000)).toBe('the connection to build-box dropped at 14:02:11; reconnecting (attempt 3, next in 4 s); the agent goes on there');
+    expect(runSummary(away, Date.parse(dropped) + 5000)).toBe('disconnected: the connection to build-box dropped at 14:02:11; reconnecting (attempt 3, next in 4 s); the agent goes on there');
+    expect(connectionText({ ...away, connection: { ...away.connection!, nextAttemptAt: null } }, 0)).toContain('reconnecting (attempt 3, trying now)');
+    expect(runActions(away, true)).toEqual({ start: false, stop: true, resume: false });
+    expect(connectionText(run({ state: 'running', connection: null }))).toBeNull();
     expect(isPresetId('claude')).toBe(true);
     expect(isPresetId('my-bot')).toBe(false);
     expect(isPresetId(null)).toBe(false);

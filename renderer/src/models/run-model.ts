@@ -91,7 +91,23 @@ export function runFacts(run: AgentRun): string[] {
 }
 
 /** One line for a card or a notice: "running", "failed: no API key", "done · $0.42". */
-export function runSummary(run: AgentRun): string {
+/**
+ * A disconnected remote run in plain words (issue 17): "the connection to build-box dropped at
+ * 14:02:11; reconnecting (attempt 3, next in 4 s)". null when the run is not disconnected.
+ */
+export function connectionText(run: AgentRun, now: number = Date.now()): string | null {
+  const c = run.connection;
+  if (run.state !== 'disconnected' || !c) return null;
+  const at = new Date(c.droppedAt);
+  const clock = Number.isNaN(at.getTime()) ? c.droppedAt : [at.getHours(), at.getMinutes(), at.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+  const next = c.nextAttemptAt === null ? 'trying now' : `next in ${Math.max(0, Math.ceil((Date.parse(c.nextAttemptAt) - now) / 1000))} s`;
+  const attempt = c.attempt > 0 ? `attempt ${c.attempt}, ${next}` : next;
+  return `the connection to ${c.host} dropped at ${clock}; reconnecting (${attempt}); the agent goes on there`;
+}
+
+export function runSummary(run: AgentRun, now: number = Date.now()): string {
+  const connection = connectionText(run, now);
+  if (connection !== null) return `disconnected: ${connection}`;
   const head = run.reason !== null && run.state !== 'done' ? `${run.state}: ${run.reason}` : run.state;
   const cost = formatCost(run.costUsd);
   return cost !== null && !isLive(run) ? `${head} · ${cost}` : head;

@@ -8,7 +8,7 @@ import { notify } from '../../components/notices';
 import { useStore } from '../../lib/create-store';
 import { formatTimestamp } from '../../lib/format';
 import { loadPresets, presetsStore } from '../../app/stores/presets-store';
-import { isPresetId, runActions, runChipLabel, runFacts } from '../../models/run-model';
+import { connectionText, isPresetId, runActions, runChipLabel, runFacts } from '../../models/run-model';
 import { RunStateChip } from './RunStateChip';
 import { followUpNotice, followUpPlan } from '../../models/follow-up-plan';
 import { applyRun, useRun } from '../../app/stores/runs-store';
@@ -59,7 +59,7 @@ export function RunControls({ repo, session, status }: { repo: string; session: 
           state={run?.state ?? 'none'}
           label={run && status !== undefined ? (runChipLabel(run, status) ?? undefined) : undefined}
           testId="run-state"
-          title={run ? `Started ${formatTimestamp(run.startedAt)}` : undefined}
+          title={run ? (connectionText(run) ?? `Started ${formatTimestamp(run.startedAt)}`) : undefined}
         />
         {run !== undefined ? (
           <>
@@ -103,6 +103,11 @@ export function RunControls({ repo, session, status }: { repo: string; session: 
           </button>
         ) : null}
       </div>
+      {run !== undefined && connectionText(run) !== null ? (
+        <p className="run-reason run-reason-disconnected" data-testid="run-connection">
+          Disconnected: {connectionText(run)}
+        </p>
+      ) : null}
       {run !== undefined && run.reason !== null && run.state !== 'done' ? (
         <p className={`run-reason run-reason-${run.state}`} data-testid="run-reason">
           {run.state === 'interrupted' ? 'Interrupted' : run.state === 'stopped' ? 'Stopped' : 'Failed'}: {run.reason}
