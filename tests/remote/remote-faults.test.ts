@@ -179,6 +179,24 @@ describe.skipIf(unavailable !== null)('a remote run survives its connection', ()
     await second.close();
   }, 180_000);
 
+  it("the agent gone on the host without an end (the host restarted): the run fails saying so, it does not wait forever", async () => {
+    const c = Council.open(repo.root);
+    await useScript(c, 'claude', [{ claude: 'init', sessionId: 'fake-lost' }, { claude: 'text', text: 'working' }, { sleep: 120_000 }] as never);
+    const events: AgentEvent[] = [];
+    const manager = new AgentManager(c, { stopGraceMs: 1000, listener: record([], events) });
+    const [s] = await c.createSessions({ task: 'remote lost', agent: 'claude', host: 'remote' });
+    await manager.start(s!.id, { mode: 'headless' });
+    await waitUntil(() => events.some((e) => JSON.stringify(e).includes('working')), 'the agent to work', 60_000);
+    // As a reboot would: the runtime's supervisor and the agent killed at once, no exit recorded.
+    const ours = hostProcesses().filter((p) => p.includes(' supervise ') || p.includes('fake-agent.mjs'));
+    expect(ours.length, hostProcesses().join('\n')).toBeGreaterThanOrEqual(2);
+    for (const p of ours) process.kill(Number(p.split(' ')[0]), 'SIGKILL');
+    const ended = (await manager.waitForEnd(s!.id)) as AgentRun;
+    expect(ended.state).toBe('failed');
+    expect(ended.reason).toContain(`on remote: the runtime that ran the agent on this host`);
+    expect(ended.reason).toContain(`ended without recording the agent's exit`);
+  }, 120_000);
+
   it('the host down while the run is live: it stays disconnected, attempts counting (seen through the CLI), hooks there refuse edits; back when sshd returns, and it finishes', async () => {
     process.env.COUNCIL_RECONNECT_MAX_MS = '3000';
     const c = Council.open(repo.root);
