@@ -157,6 +157,8 @@ describe.skipIf(unavailable !== null)('a remote run survives its connection', ()
     // The app quits: its agents are stopped, but the remote one is let go, running on on its host.
     await first.close();
     expect(before.liveRun(s!.id)).toBeNull();
+    // Recorded as followed by no process, disconnected, saying why.
+    expect(before.store.get(s!.id, run.id)).toMatchObject({ state: 'disconnected', hostPid: 0, connection: { host: 'remote', attempt: 0, error: expect.stringContaining('council closed; the agent runs on on remote') } });
     expect(hostProcesses().some((p) => p.includes('fake-agent.mjs')), hostProcesses().join('\n')).toBe(true);
     // It goes on with no home following (past the gate, the rest of its edits).
     open('closed');
@@ -178,6 +180,21 @@ describe.skipIf(unavailable !== null)('a remote run survives its connection', ()
     await waitUntil(() => hostProcesses().length === 0, `no process of ours on the host (left: ${hostProcesses().join('; ')})`, 15_000);
     await second.close();
   }, 180_000);
+
+  it('council closed while the remote agent runs, then `council session stop` from the CLI: the agent there is stopped, the run recorded stopped', async () => {
+    const first = Council.open(repo.root);
+    await useScript(first, 'claude', [{ claude: 'init', sessionId: 'fake-stop' }, { claude: 'text', text: 'long work' }, { sleep: 120_000 }] as never);
+    const [s] = await first.createSessions({ task: 'remote stop while closed', agent: 'claude', host: 'remote' });
+    const manager = await first.agents();
+    const run = await manager.start(s!.id, { mode: 'headless' });
+    await waitUntil(() => manager.store.events(run).some((e) => JSON.stringify(e).includes('long work')), 'the agent to work', 60_000);
+    await first.close();
+    expect(hostProcesses().some((p) => p.includes('fake-agent.mjs'))).toBe(true);
+    const stopped = councilJson<AgentRun>(['session', 'stop', s!.id], { cwd: repo.root, env });
+    if (!stopped.result.ok) throw new Error(`${stopped.result.error.message}\n${stopped.stderr}`);
+    expect(stopped.result.value).toMatchObject({ id: run.id, state: 'stopped', reason: 'stopped by the user' });
+    await waitUntil(() => hostProcesses().length === 0, `no process of ours on the host (left: ${hostProcesses().join('; ')})`, 15_000);
+  }, 120_000);
 
   it("the agent gone on the host without an end (the host restarted): the run fails saying so, it does not wait forever", async () => {
     const c = Council.open(repo.root);

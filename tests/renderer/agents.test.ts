@@ -88,6 +88,8 @@ describe('runs', () => {
     expect(connectionText(away, Date.parse(dropped) + 5000)).toBe('the connection to build-box dropped at 14:02:11; reconnecting (attempt 3, next in 4 s); the agent goes on there');
     expect(runSummary(away, Date.parse(dropped) + 5000)).toBe('disconnected: the connection to build-box dropped at 14:02:11; reconnecting (attempt 3, next in 4 s); the agent goes on there');
     expect(connectionText({ ...away, connection: { ...away.connection!, nextAttemptAt: null } }, 0)).toContain('reconnecting (attempt 3, trying now)');
+    const closed = 'council closed; the agent runs on on build-box, and is followed again when the repository is opened';
+    expect(connectionText({ ...away, connection: { ...away.connection!, attempt: 0, nextAttemptAt: null, error: closed } })).toBe(closed);
     expect(runActions(away, true)).toEqual({ start: false, stop: true, resume: false });
     expect(connectionText(run({ state: 'running', connection: null }))).toBeNull();
     expect(isPresetId('claude')).toBe(true);

@@ -533,6 +533,8 @@ export class AgentManager {
     }
     const run = this.store.latest(session.id);
     if (!run || !isLive(run)) return run;
+    // A remote agent no home follows (the app closed) runs on on its host: followed here, then stopped there.
+    if (!this.hostAlive(run) && (await this.reattach(run).catch(() => false)) && this.live.has(session.id)) return this.stop(ref);
     this.store.requestStop(run);
     if (run.pid) await killTree(run.pid, { graceMs: this.options.stopGraceMs ?? 3000 });
     if (!this.hostAlive(run)) return this.store.update(run, (current) => ({ ...current, state: 'stopped', endedAt: new Date().toISOString(), reason: 'stopped by the user' }));
@@ -669,6 +671,14 @@ export class AgentManager {
     await (live.process as RemoteProcess).release();
     live.authority?.close();
     this.live.delete(live.run.sessionId);
+    // No process follows it now (hostPid 0): the next home to open the repository, or a stop, takes it over.
+    const host = live.remote?.host ?? '?';
+    const released = await this.store
+      .update(live.run, (current) =>
+        isLive(current) ? { ...current, hostPid: 0, state: 'disconnected', connection: { host, droppedAt: new Date().toISOString(), attempt: 0, nextAttemptAt: null, error: `council closed; the agent runs on on ${host}, and is followed again when the repository is opened` } } : current,
+      )
+      .catch(() => null);
+    if (released) this.emitRun(released);
   }
 
   /**

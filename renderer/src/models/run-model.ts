@@ -98,6 +98,8 @@ export function runFacts(run: AgentRun): string[] {
 export function connectionText(run: AgentRun, now: number = Date.now()): string | null {
   const c = run.connection;
   if (run.state !== 'disconnected' || !c) return null;
+  // Not a drop: no home follows it (the app closed), or one is taking it over.
+  if (c.attempt === 0 && c.nextAttemptAt === null && c.error !== null) return c.error;
   const at = new Date(c.droppedAt);
   const clock = Number.isNaN(at.getTime()) ? c.droppedAt : [at.getHours(), at.getMinutes(), at.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
   const next = c.nextAttemptAt === null ? 'trying now' : `next in ${Math.max(0, Math.ceil((Date.parse(c.nextAttemptAt) - now) / 1000))} s`;
