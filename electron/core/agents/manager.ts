@@ -534,7 +534,7 @@ export class AgentManager {
     const run = this.store.latest(session.id);
     if (!run || !isLive(run)) return run;
     // A remote agent no home follows (the app closed) runs on on its host: followed here, then stopped there.
-    if (!this.hostAlive(run) && (await this.reattach(run).catch(() => false)) && this.live.has(session.id)) return this.stop(ref);
+    if (!this.hostAlive(run) && (await this.adoptRemote(run).catch(() => false)) && this.live.has(session.id)) return this.stop(ref);
     this.store.requestStop(run);
     if (run.pid) await killTree(run.pid, { graceMs: this.options.stopGraceMs ?? 3000 });
     if (!this.hostAlive(run)) return this.store.update(run, (current) => ({ ...current, state: 'stopped', endedAt: new Date().toISOString(), reason: 'stopped by the user' }));
