@@ -8,6 +8,7 @@
  * once untimed first; COUNCIL_BENCH_RENDERER=<dir> measures another build (paired comparisons).
  *   PASSES=2 npx tsx bench/scroll-probe.ts
  */
+import { writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { makeDiffSession } from './measure-diff';
 import { runStandaloneIfMain } from './standalone';
@@ -105,9 +106,11 @@ async function probe(cfg: BenchConfig): Promise<SummaryRow[]> {
     if (process.env.SCROLL_JS) cfg.print(`SCROLL_JS: ${String(await page.evaluate(process.env.SCROLL_JS))}`);
     const passes = Number(process.env.PASSES ?? 3);
     for (let pass = 0; pass < passes; pass++) {
-      await ui.browser.startTracing(page, { categories: ['devtools.timeline', 'blink', 'disabled-by-default-devtools.timeline'] });
+      await ui.browser.startTracing(page, { categories: ['devtools.timeline', 'blink', 'disabled-by-default-devtools.timeline', ...(process.env.TRACE_MORE ? process.env.TRACE_MORE.split(',') : [])] });
       const s = await scroll(page);
       const trace = (await ui.browser.stopTracing()).toString('utf8');
+      // TRACE_OUT=<prefix>: each pass's trace kept as <prefix>-<pass>.json (for a closer look at one frame).
+      if (process.env.TRACE_OUT) writeFileSync(`${process.env.TRACE_OUT}-${pass}.json`, trace);
       const gaps = [...s.gaps].sort((a, b) => b - a);
       const nodes = (await page.evaluate('document.getElementsByTagName("*").length')) as number;
       cfg.print(`pass ${pass}: ${s.frames} frames, longest gaps ${gaps.slice(0, 5).map((g) => g.toFixed(0)).join(' ')} ms, ${gaps.filter((g) => g > 50).length} over 50; ${nodes} elements`);

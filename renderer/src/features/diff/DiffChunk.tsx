@@ -1,4 +1,5 @@
-import { memo, startTransition, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { flushSync } from 'react-dom';
 import { Diff, findChangeByNewLineNumber, findChangeByOldLineNumber, getChangeKey, type GutterOptions, type HunkData, type HunkTokens } from 'react-diff-view';
 import { DIFF_CONTEXT_LINES, type DiffFile } from '../../../../shared/commands/diff';
 import { offersMoreBelow } from '../../models/diff-expand';
@@ -17,6 +18,7 @@ export const DiffChunk = memo(function DiffChunk({
   chunk,
   allHunks,
   last,
+  skippable,
   sourceLines,
   mode,
   expand,
@@ -26,6 +28,8 @@ export const DiffChunk = memo(function DiffChunk({
   chunk: Chunk;
   allHunks: HunkData[];
   last: boolean;
+  /** One of several chunks: skipped by layout and paint while off screen (a file of one chunk has that on its body). */
+  skippable: boolean;
   /** The old side's length once read (null: not yet; until then the patch tells whether the last hunk reached the file's end). */
   sourceLines: number | null;
   mode: DiffMode;
@@ -45,7 +49,7 @@ export const DiffChunk = memo(function DiffChunk({
     const cancel = schedule(async () => {
       const computed = await chunkTokens(chunk, file.path);
       return () => {
-        if (live) startTransition(() => setTokens(computed));
+        if (live) flushSync(() => setTokens(computed));
       };
     });
     return () => {
@@ -91,7 +95,7 @@ export const DiffChunk = memo(function DiffChunk({
   const moreBelow = last && lastHunk !== undefined && offersMoreBelow(lastHunk, sourceLines, DIFF_CONTEXT_LINES);
   return (
     // Skipped by layout and paint while off screen (a 5,000-line file is ~100 of these), sized by what it last measured.
-    <div className="diff-chunk" style={{ containIntrinsicSize: `auto ${chunk.rows * ROW_PX}px` }}>
+    <div className={skippable ? 'diff-chunk diff-chunk-skippable' : 'diff-chunk'} style={skippable ? { containIntrinsicSize: `auto ${chunk.rows * ROW_PX}px` } : undefined}>
       <Diff
         viewType={mode}
         diffType="modify"

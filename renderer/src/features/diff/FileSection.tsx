@@ -1,4 +1,5 @@
-import { memo, startTransition, useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { DiffFile } from '../../../../shared/commands/diff';
 import 'react-diff-view/style/index.css';
 import type { DiffMode } from './diff-mode-store';
@@ -48,7 +49,9 @@ export const FileSection = memo(function FileSection({
     let cancel: (() => void) | null = null;
     const stop = tracker.observeNear(el, (isNear) => {
       cancel?.();
-      // Parsed in this task, its first chunk's tokens in the next, then it renders (a transition: React yields while rendering).
+      // Parsed in this task, its first chunk's tokens in the next, then it renders and is committed
+      // in a task of its own (flushSync): as a transition, several files that came near while React
+      // was busy were rendered and committed together, one long task in the middle of a scroll.
       cancel = isNear
         ? schedule(async () => {
             const first = parsedFile(file).chunks[0];
@@ -56,7 +59,7 @@ export const FileSection = memo(function FileSection({
               await nextTask();
               await chunkTokens(first, file.path);
             }
-            return () => startTransition(() => setNear(true));
+            return () => flushSync(() => setNear(true));
           }, 'mount')
         : null;
     });
@@ -67,6 +70,10 @@ export const FileSection = memo(function FileSection({
   }, [near, file, tracker]);
 
   const estimate = open && !near ? Math.min(rowsOf(file), 4000) * ROW_PX : undefined;
+  // One level of content-visibility per file: a file of several chunks has it on each chunk
+  // (DiffChunk), any other on its body. Nested, a body and its chunk were unlocked one after the
+  // other as they came near, and Chromium ran a frame's style, layout and pre-paint twice.
+  const skippable = near && parsedFile(file).chunks.length <= 1;
   return (
     <section
       ref={ref}
@@ -80,7 +87,7 @@ export const FileSection = memo(function FileSection({
       <FileHeader file={file} open={open} onToggleOpen={() => setOpen(!open)} viewed={viewed} onToggleViewed={onToggleViewed} actions={slots.renderFileActions?.(file)} />
       {open && (
         <div
-          className={near ? 'diff-file-body diff-file-body-rendered' : 'diff-file-body'}
+          className={skippable ? 'diff-file-body diff-file-body-rendered' : 'diff-file-body'}
           // Rendered, it is skipped by layout and paint while off screen (content-visibility), sized
           // by what it last measured: a page of 300 files no longer lays out every file on a scroll.
           style={estimate === undefined ? { containIntrinsicSize: `auto ${Math.min(rowsOf(file), 4000) * ROW_PX}px` } : { height: `${estimate}px` }}

@@ -1,4 +1,5 @@
-import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import { expandFromRawCode, type HunkData } from 'react-diff-view';
 import type { DiffFile } from '../../../../shared/commands/diff';
 import { plural } from '../../lib/format';
@@ -25,7 +26,8 @@ export function TextBody({ file, patch, mode, io, slots }: { file: DiffFile; pat
 
   const chunks = useMemo(() => (hunks === original ? prepared.chunks : chunkHunks(hunks, CHUNK_ROWS)), [hunks, original, prepared]);
   // While the end of what is rendered is near the view, the next chunk: its tokens in a task of the
-  // frame queue, then it renders once, highlighted, as a transition (React yields while rendering).
+  // frame queue, then it renders once, highlighted, committed in that task alone (flushSync: one
+  // chunk's rows, never several batched into one commit).
   const [shown, setShown] = useState(1);
   const [wantMore, setWantMore] = useState(false);
   const sentinel = useRef<HTMLDivElement>(null);
@@ -40,7 +42,7 @@ export function TextBody({ file, patch, mode, io, slots }: { file: DiffFile; pat
     if (!wantMore || next === undefined) return;
     return schedule(async () => {
       await chunkTokens(next, file.path);
-      return () => startTransition(() => setShown((n) => Math.max(n, shown + 1)));
+      return () => flushSync(() => setShown((n) => Math.max(n, shown + 1)));
     }, 'mount');
   }, [wantMore, shown, chunks, file.path]);
 
@@ -73,7 +75,7 @@ export function TextBody({ file, patch, mode, io, slots }: { file: DiffFile; pat
   return (
     <div className="diff-scroll">
       {chunks.slice(0, shown).map((chunk, i) => (
-        <DiffChunk key={chunk.key} file={file} chunk={chunk} allHunks={hunks} last={i === chunks.length - 1} sourceLines={sourceLines} mode={mode} expand={canExpand ? expand : null} slots={slots} />
+        <DiffChunk key={chunk.key} file={file} chunk={chunk} allHunks={hunks} last={i === chunks.length - 1} skippable={several} sourceLines={sourceLines} mode={mode} expand={canExpand ? expand : null} slots={slots} />
       ))}
       {shown < chunks.length && (
         <div ref={sentinel} className="diff-note muted diff-more" style={{ height: `${Math.min(2000, (chunks.length - shown) * CHUNK_ROWS) * ROW_PX}px` }}>
