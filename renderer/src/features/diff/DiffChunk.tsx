@@ -1,11 +1,10 @@
-import { memo, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { flushSync } from 'react-dom';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useState, type ReactNode } from 'react';
 import { Diff, findChangeByNewLineNumber, findChangeByOldLineNumber, getChangeKey, type GutterOptions, type HunkData, type HunkTokens } from 'react-diff-view';
 import { DIFF_CONTEXT_LINES, type DiffFile } from '../../../../shared/commands/diff';
 import { offersMoreBelow } from '../../models/diff-expand';
 import type { DiffMode } from './diff-mode-store';
 import type { DiffSlots } from './diff-slots';
-import { schedule } from './frame-queue';
+import { commitTracker, schedule } from './frame-queue';
 import { cachedTokens, chunkTokens, hunksOf } from './chunk-tokens';
 import type { Chunk } from './hunk-chunks';
 import { hunkRows, type Expand } from './HunkRows';
@@ -39,6 +38,9 @@ export const DiffChunk = memo(function DiffChunk({
   const hunks = useMemo(() => hunksOf(chunk), [chunk]);
   // Ready before it mounted (chunk-tokens.ts): rendered once, highlighted; otherwise highlighted in a task of its own.
   const [tokens, setTokens] = useState<HunkTokens | null>(() => cachedTokens(chunk) ?? null);
+  const commit = useMemo(commitTracker, []);
+  useLayoutEffect(() => commit.done(), [tokens, commit]);
+  useEffect(() => commit.done, [commit]);
   useEffect(() => {
     const ready = cachedTokens(chunk);
     if (ready !== undefined) {
@@ -48,15 +50,14 @@ export const DiffChunk = memo(function DiffChunk({
     let live = true;
     const cancel = schedule(async () => {
       const computed = await chunkTokens(chunk, file.path);
-      return () => {
-        if (live) flushSync(() => setTokens(computed));
-      };
+      // No tokens (plain text) changes nothing: no commit to wait for.
+      return () => (live && computed !== null ? commit.start(() => setTokens(computed)) : undefined);
     });
     return () => {
       live = false;
       cancel();
     };
-  }, [chunk, file.path]);
+  }, [chunk, file.path, commit]);
 
   const { selectable, gutterEvents, selectedChanges } = useLineSelection(file, hunks, allHunks, slots);
 

@@ -1,5 +1,4 @@
-import { memo, useEffect, useRef, useState } from 'react';
-import { flushSync } from 'react-dom';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { DiffFile } from '../../../../shared/commands/diff';
 import 'react-diff-view/style/index.css';
 import type { DiffMode } from './diff-mode-store';
@@ -7,7 +6,7 @@ import type { DiffSlots, SectionIo } from './diff-slots';
 import { FileBody } from './FileBody';
 import { FileHeader } from './FileHeader';
 import { chunkTokens } from './chunk-tokens';
-import { nextTask, schedule } from './frame-queue';
+import { commitTracker, nextTask, schedule } from './frame-queue';
 import { parsedFile } from './parsed-files';
 import type { SectionTracker } from './section-tracker';
 import { ROW_PX } from './sizes';
@@ -43,15 +42,19 @@ export const FileSection = memo(function FileSection({
   useEffect(() => setOpen(!viewed), [viewed]);
 
   // Rendered once it comes near the view: one file per task, so a fast scroll never renders many in one frame.
+  const commit = useMemo(commitTracker, []);
+  useLayoutEffect(() => {
+    if (near) commit.done();
+  }, [near, commit]);
+  useEffect(() => commit.done, [commit]);
   useEffect(() => {
     const el = ref.current;
     if (el === null || near) return;
     let cancel: (() => void) | null = null;
     const stop = tracker.observeNear(el, (isNear) => {
       cancel?.();
-      // Parsed in this task, its first chunk's tokens in the next, then it renders and is committed
-      // in a task of its own (flushSync): as a transition, several files that came near while React
-      // was busy were rendered and committed together, one long task in the middle of a scroll.
+      // Parsed in this task, its first chunk's tokens in the next, then it renders (a transition:
+      // React yields while rendering); the queue's next piece waits until it is committed.
       cancel = isNear
         ? schedule(async () => {
             const first = parsedFile(file).chunks[0];
@@ -59,7 +62,7 @@ export const FileSection = memo(function FileSection({
               await nextTask();
               await chunkTokens(first, file.path);
             }
-            return () => flushSync(() => setNear(true));
+            return () => commit.start(() => setNear(true));
           }, 'mount')
         : null;
     });
@@ -67,7 +70,7 @@ export const FileSection = memo(function FileSection({
       stop();
       cancel?.();
     };
-  }, [near, file, tracker]);
+  }, [near, file, tracker, commit]);
 
   const estimate = open && !near ? Math.min(rowsOf(file), 4000) * ROW_PX : undefined;
   // One level of content-visibility per file: a file of several chunks has it on each chunk

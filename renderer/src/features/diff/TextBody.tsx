@@ -1,5 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { flushSync } from 'react-dom';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { expandFromRawCode, type HunkData } from 'react-diff-view';
 import type { DiffFile } from '../../../../shared/commands/diff';
 import { plural } from '../../lib/format';
@@ -7,7 +6,7 @@ import { DiffChunk } from './DiffChunk';
 import type { DiffMode } from './diff-mode-store';
 import type { DiffSlots, SectionIo } from './diff-slots';
 import { chunkTokens } from './chunk-tokens';
-import { schedule } from './frame-queue';
+import { commitTracker, schedule } from './frame-queue';
 import { chunkHunks } from './hunk-chunks';
 import { observeNear } from './near-view';
 import { parsedFile } from './parsed-files';
@@ -26,9 +25,12 @@ export function TextBody({ file, patch, mode, io, slots }: { file: DiffFile; pat
 
   const chunks = useMemo(() => (hunks === original ? prepared.chunks : chunkHunks(hunks, CHUNK_ROWS)), [hunks, original, prepared]);
   // While the end of what is rendered is near the view, the next chunk: its tokens in a task of the
-  // frame queue, then it renders once, highlighted, committed in that task alone (flushSync: one
-  // chunk's rows, never several batched into one commit).
+  // frame queue, then it renders once, highlighted, as a transition (React yields while rendering);
+  // the queue's next piece waits until it is committed.
   const [shown, setShown] = useState(1);
+  const commit = useMemo(commitTracker, []);
+  useLayoutEffect(() => commit.done(), [shown, commit]);
+  useEffect(() => commit.done, [commit]);
   const [wantMore, setWantMore] = useState(false);
   const sentinel = useRef<HTMLDivElement>(null);
   const several = chunks.length > 1;
@@ -42,9 +44,9 @@ export function TextBody({ file, patch, mode, io, slots }: { file: DiffFile; pat
     if (!wantMore || next === undefined) return;
     return schedule(async () => {
       await chunkTokens(next, file.path);
-      return () => flushSync(() => setShown((n) => Math.max(n, shown + 1)));
+      return () => commit.start(() => setShown((n) => Math.max(n, shown + 1)));
     }, 'mount');
-  }, [wantMore, shown, chunks, file.path]);
+  }, [wantMore, shown, chunks, file.path, commit]);
 
   const expand = useCallback(
     async (start: number, end: number) => {

@@ -1,10 +1,17 @@
+import { startTransition } from 'react';
+
 /**
  * Heavy work of the diff one piece per task, so the page paints and scrolls between pieces: the
  * longest frame is one piece's work (a file's first rows, one chunk's tokens), never a whole file's
  * or the whole diff's. Mounting what comes into view goes before tokenizing what is already shown.
  */
-type Task = () => Promise<(() => void) | void> | (() => void) | void;
+/** A piece of work; what it returns is its commit, run at once (it may return a promise: committed). */
+type Commit = () => Promise<void> | void;
+type Task = () => Promise<Commit | void> | Commit | void;
 export type Priority = 'mount' | 'tokens';
+
+/** The longest a piece waits for the one before it to be committed. */
+const COMMIT_WAIT_MS = 250;
 
 const queues: Record<Priority, { task: Task; cancelled: boolean }[]> = { mount: [], tokens: [] };
 let running = false;
@@ -23,7 +30,11 @@ async function drain(): Promise<void> {
       if (item === undefined) break;
       if (item.cancelled) continue;
       const commit = await item.task();
-      if (!item.cancelled) commit?.();
+      // The next piece waits until React committed this one (a transition, rendered in slices):
+      // otherwise the pieces that came near meanwhile were rendered and committed together, one long
+      // task in the middle of a scroll. Not forever: a commit that never comes frees the queue.
+      const committed = item.cancelled ? undefined : commit?.();
+      if (committed) await Promise.race([committed, new Promise<void>((resolve) => setTimeout(resolve, COMMIT_WAIT_MS))]);
       await nextTask();
     }
   } finally {
@@ -50,5 +61,28 @@ export function afterFrame(callback: () => void): () => void {
   return () => {
     cancelAnimationFrame(frame);
     if (timer !== null) clearTimeout(timer);
+  };
+}
+
+/**
+ * A commit that resolves once React committed the state it set (a transition, rendered in slices):
+ * `start` sets the state in a transition and returns the promise; `done` is called from a layout
+ * effect when the state is in the DOM (or the component unmounts).
+ */
+export function commitTracker(): { start: (set: () => void) => Promise<void>; done: () => void } {
+  let resolve: (() => void) | null = null;
+  return {
+    start(set) {
+      resolve?.();
+      const wait = new Promise<void>((r) => {
+        resolve = r;
+      });
+      startTransition(set);
+      return wait;
+    },
+    done() {
+      resolve?.();
+      resolve = null;
+    },
   };
 }
