@@ -57,25 +57,43 @@ const Tree = memo(function Tree({ files, current, viewed, onSelect }: { files: D
   const toggle = (path: string) => setCollapsed((c) => (c.has(path) ? new Set([...c].filter((p) => p !== path)) : new Set([...c, path])));
   return (
     <nav className="file-list diff-tree" aria-label={`Changed files (${files.length})`} data-testid="diff-tree">
-      <ul>
-        {rows.map((row) =>
-          row.type === 'folder' ? (
-            <li key={`d:${row.path}`}>
-              <button type="button" className="file-item tree-folder" data-depth={row.depth} data-testid={`diff-folder-${row.path}`} aria-expanded={!row.collapsed} onClick={() => toggle(row.path)}>
-                <span className="tree-indent" data-depth={row.depth} />
-                <span className="tree-caret">{row.collapsed ? '▸' : '▾'}</span>
-                <span className="file-path mono">{row.name}/</span>
-                {row.collapsed && <span className="muted tree-count">{row.files}</span>}
-              </button>
-            </li>
-          ) : (
-            <FileRow key={`f:${row.path}`} ref={row.path === current ? currentRef : undefined} file={row.file} name={row.name} depth={row.depth} isCurrent={row.path === current} isViewed={isViewed(viewed, row.file)} onSelect={onSelect} />
-          ),
-        )}
-      </ul>
+      {groupsOf(rows).map((group) => (
+        <ul key={group.key} className="tree-group" style={{ containIntrinsicSize: `auto ${group.rows.length * TREE_ROW_PX}px` }}>
+          {group.rows.map((row) =>
+            row.type === 'folder' ? (
+              <li key={`d:${row.path}`}>
+                <button type="button" className="file-item tree-folder" data-depth={row.depth} data-testid={`diff-folder-${row.path}`} aria-expanded={!row.collapsed} onClick={() => toggle(row.path)}>
+                  <span className="tree-indent" data-depth={row.depth} />
+                  <span className="tree-caret">{row.collapsed ? '▸' : '▾'}</span>
+                  <span className="file-path mono">{row.name}/</span>
+                  {row.collapsed && <span className="muted tree-count">{row.files}</span>}
+                </button>
+              </li>
+            ) : (
+              <FileRow key={`f:${row.path}`} ref={row.path === current ? currentRef : undefined} file={row.file} name={row.name} depth={row.depth} isCurrent={row.path === current} isViewed={isViewed(viewed, row.file)} onSelect={onSelect} />
+            ),
+          )}
+        </ul>
+      ))}
     </nav>
   );
 });
+
+/**
+ * The tree's rows in groups, each skipped by paint while out of the tree's sight (content-visibility):
+ * the tree stays in view beside the diff, and Chromium repainted all its ~300 rows on most frames
+ * of a scroll (3-4 ms each); groups, not rows, so Chromium's own observer watches a dozen elements.
+ */
+const TREE_GROUP_ROWS = 24;
+const TREE_ROW_PX = 26;
+function groupsOf<T extends { path: string }>(rows: readonly T[]): { key: string; rows: T[] }[] {
+  const groups: { key: string; rows: T[] }[] = [];
+  for (let i = 0; i < rows.length; i += TREE_GROUP_ROWS) {
+    const part = rows.slice(i, i + TREE_GROUP_ROWS);
+    groups.push({ key: String(i), rows: part });
+  }
+  return groups;
+}
 
 const FileRow = memo(function FileRow({
   ref,
