@@ -1,5 +1,5 @@
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
-import { useStore, type Store } from '../../lib/create-store';
+import { memo, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import type { Store } from '../../lib/create-store';
 import type { DiffFile } from '../../../../shared/commands/diff';
 import { buildTree, foldersOf, treeRows } from '../../models/diff-tree';
 import { isViewed, type ViewedMarks } from '../../models/diff-viewed';
@@ -22,41 +22,56 @@ export const FileTree = memo(function FileTree({
   // After the diff's first paint: the first file's rows do not wait for hundreds of tree rows.
   const [ready, setReady] = useState(false);
   useEffect(() => afterFrame(() => setReady(true)), []);
-  const now = useStore(current);
   if (!ready) return <nav className="file-list diff-tree" aria-label={`Changed files (${files.length})`} data-testid="diff-tree" aria-busy="true" />;
-  return <Tree files={files} current={now} viewed={viewed} onSelect={onSelect} />;
+  return <Tree files={files} current={current} viewed={viewed} onSelect={onSelect} />;
 });
 
-const Tree = memo(function Tree({ files, current, viewed, onSelect }: { files: DiffFile[]; current: string | null; viewed: ViewedMarks; onSelect: (path: string) => void }) {
+/**
+ * The tree does not re-render when the file being read changes (on most frames of a fast scroll):
+ * the two rows whose mark changes do (each row reads the store), and the current row is kept in
+ * sight from the store's listener.
+ */
+const Tree = memo(function Tree({ files, current, viewed, onSelect }: { files: DiffFile[]; current: Store<string | null>; viewed: ViewedMarks; onSelect: (path: string) => void }) {
   const tree = useMemo(() => buildTree(files), [files]);
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const rows = useMemo(() => treeRows(tree, collapsed), [tree, collapsed]);
-  const currentRef = useRef<HTMLLIElement>(null);
+  const navRef = useRef<HTMLElement>(null);
 
   // The current file's folders open, and its row stays in sight.
   useEffect(() => {
-    if (current === null) return;
-    const closed = foldersOf(current).filter((f) => collapsed.has(f));
-    if (closed.length) setCollapsed((c) => new Set([...c].filter((f) => !closed.includes(f))));
-    // Into the tree's own scroll box only (scrollIntoView would move the page too). Read in the next
-    // frame, with the layout the frame makes anyway: read here, in the scroll's observer callback, it
-    // forced a layout of the whole diff (20–40 ms) in the middle of a scroll.
-    const frame = requestAnimationFrame(() => {
-      const row = currentRef.current;
-      const box = row?.closest('nav');
-      if (row && box) {
-        const r = row.getBoundingClientRect();
-        const b = box.getBoundingClientRect();
-        if (r.top < b.top) box.scrollTop -= b.top - r.top;
-        else if (r.bottom > b.bottom) box.scrollTop += r.bottom - b.bottom;
-      }
-    });
-    return () => cancelAnimationFrame(frame);
+    let frame: number | null = null;
+    const follow = () => {
+      const path = current.get();
+      if (path === null) return;
+      const folders = foldersOf(path);
+      setCollapsed((c) => (folders.some((f) => c.has(f)) ? new Set([...c].filter((f) => !folders.includes(f))) : c));
+      // Into the tree's own scroll box only (scrollIntoView would move the page too). Read in the next
+      // frame, with the layout the frame makes anyway: read in the scroll's callback, it forced a
+      // layout of the whole diff (20–40 ms) in the middle of a scroll.
+      if (frame !== null) cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => {
+        frame = null;
+        const box = navRef.current;
+        const row = box?.querySelector<HTMLElement>('[aria-current="true"]');
+        if (row && box) {
+          const r = row.getBoundingClientRect();
+          const b = box.getBoundingClientRect();
+          if (r.top < b.top) box.scrollTop -= b.top - r.top;
+          else if (r.bottom > b.bottom) box.scrollTop += r.bottom - b.bottom;
+        }
+      });
+    };
+    follow();
+    const stop = current.subscribe(follow);
+    return () => {
+      stop();
+      if (frame !== null) cancelAnimationFrame(frame);
+    };
   }, [current]);
 
   const toggle = (path: string) => setCollapsed((c) => (c.has(path) ? new Set([...c].filter((p) => p !== path)) : new Set([...c, path])));
   return (
-    <nav className="file-list diff-tree" aria-label={`Changed files (${files.length})`} data-testid="diff-tree">
+    <nav ref={navRef} className="file-list diff-tree" aria-label={`Changed files (${files.length})`} data-testid="diff-tree">
       {groupsOf(rows).map((group) => (
         <ul key={group.key} className="tree-group" style={{ containIntrinsicSize: `auto ${group.rows.length * TREE_ROW_PX}px` }}>
           {group.rows.map((row) =>
@@ -70,7 +85,7 @@ const Tree = memo(function Tree({ files, current, viewed, onSelect }: { files: D
                 </button>
               </li>
             ) : (
-              <FileRow key={`f:${row.path}`} ref={row.path === current ? currentRef : undefined} file={row.file} name={row.name} depth={row.depth} isCurrent={row.path === current} isViewed={isViewed(viewed, row.file)} onSelect={onSelect} />
+              <FileRow key={`f:${row.path}`} file={row.file} name={row.name} depth={row.depth} current={current} isViewed={isViewed(viewed, row.file)} onSelect={onSelect} />
             ),
           )}
         </ul>
@@ -96,24 +111,24 @@ function groupsOf<T extends { path: string }>(rows: readonly T[]): { key: string
 }
 
 const FileRow = memo(function FileRow({
-  ref,
   file,
   name,
   depth,
-  isCurrent,
+  current,
   isViewed: viewed,
   onSelect,
 }: {
-  ref?: React.Ref<HTMLLIElement>;
   file: DiffFile;
   name: string;
   depth: number;
-  isCurrent: boolean;
+  /** The file being read: this row re-renders only when it becomes or stops being it. */
+  current: Store<string | null>;
   isViewed: boolean;
   onSelect: (path: string) => void;
 }) {
+  const isCurrent = useSyncExternalStore(current.subscribe, () => current.get() === file.path, () => current.get() === file.path);
   return (
-    <li ref={ref}>
+    <li>
       <button
         type="button"
         className="file-item"
