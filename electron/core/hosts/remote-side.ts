@@ -136,7 +136,7 @@ export function runOp(op: RemoteOp): unknown {
 }
 
 /** Every process below `root` (Linux /proc; elsewhere only the group is reached). */
-function descendants(root: number): number[] {
+export function descendants(root: number): number[] {
   let entries: string[];
   try {
     entries = readdirSync('/proc').filter((n) => /^\d+$/.test(n));

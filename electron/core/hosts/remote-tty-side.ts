@@ -1,8 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SIGNAL, snapshot } from './remote-side';
+import { descendants, SIGNAL, snapshot } from './remote-side';
 
 /**
  * An interactive agent on a host (issue 17), the host's side: what `remote.cjs tty…` does, under
@@ -78,35 +78,6 @@ function tmux(program: string, args: string[], stdio: 'pipe' | 'inherit' = 'pipe
 }
 
 const tmuxHas = (program: string, id: string): boolean => tmux(program, ['has-session', '-t', `=${ttyName(id)}`]).status === 0;
-
-/** Every process below `root` (Linux /proc). */
-function descendants(root: number): number[] {
-  const children = new Map<number, number[]>();
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc').filter((n) => /^\d+$/.test(n));
-  } catch {
-    return [];
-  }
-  for (const name of entries) {
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
-    } catch {
-      // ended meanwhile
-    }
-  }
-  const out: number[] = [];
-  const queue = [root];
-  while (queue.length) {
-    for (const child of children.get(queue.shift() as number) ?? []) {
-      out.push(child);
-      queue.push(child);
-    }
-  }
-  return out;
-}
 
 const signal = (pid: number, sig: NodeJS.Signals | 0): boolean => {
   try {
