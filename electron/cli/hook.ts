@@ -92,6 +92,9 @@ export function hookCommands(program: Command): void {
     .description("when a conversation starts and before each prompt: adds the session's digest of its peers to the agent's context, only when it changed; never blocks the agent")
     .option('-a, --agent <name>', `which CLI sends the payload: ${HOOK_AGENTS.join('|')}`)
     .action(async (opts: { agent?: string }) => {
+      const { answeredAtHome, remoteHook } = await import('./hook-remote');
+      const home = answeredAtHome();
+      if (home) return remoteHook('digest', opts.agent, home);
       const { digestHook } = await import('./hook-digest');
       await digestHook(opts.agent);
     });
@@ -100,6 +103,9 @@ export function hookCommands(program: Command): void {
     .description('after each tool call: tells the agent a conflict the radar newly predicts between its session and another (who, doing what, how to reach it), once; never blocks the agent')
     .option('-a, --agent <name>', `which CLI sends the payload: ${HOOK_AGENTS.join('|')}`)
     .action(async (opts: { agent?: string }) => {
+      const { answeredAtHome, remoteHook } = await import('./hook-remote');
+      const home = answeredAtHome();
+      if (home) return remoteHook('notice', opts.agent, home);
       const { noticeHook } = await import('./hook-notice');
       await noticeHook(opts.agent);
     });

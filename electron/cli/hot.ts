@@ -92,6 +92,12 @@ export async function runHot(argv: readonly string[]): Promise<number | null> {
     await preToolHook(hot.agent);
     return 0; // not reached: the hook ends the process with its decision
   }
+  if ((hot.kind === 'digest' || hot.kind === 'notice') && process.env.COUNCIL_AUTHORITY?.trim()) {
+    // A remote session's hook on its host: answered by home (issue 17, ./hook-remote.ts).
+    const { remoteHook } = await import('./hook-remote');
+    await remoteHook(hot.kind, hot.agent, process.env.COUNCIL_AUTHORITY.trim());
+    return 0; // not reached: the hook ends the process
+  }
   if (hot.kind === 'digest') {
     // Answered here in both cases: nothing changed (file versions alone), or the digest rendered
     // from the records read without zod (core/coordination/digest-input.ts).

@@ -22,6 +22,14 @@ export function mcpCommand(program: Command): void {
       const { repo } = program.opts<GlobalOptions>();
       const session = (options.session ?? process.env.COUNCIL_SESSION_ID ?? '').trim();
       if (!session) throw invalidInput('council mcp serves one session: pass --session ID or set COUNCIL_SESSION_ID (the app sets it for every agent it starts)');
+      // A remote session's agent on its host (issue 17): the server is the home's, reached through
+      // the socket its run's ssh forwards; this process only relays (./mcp-proxy.ts).
+      const home = process.env.COUNCIL_AUTHORITY?.trim();
+      if (home) {
+        const { runMcpProxy } = await import('./mcp-proxy');
+        await runMcpProxy(home, session);
+        return;
+      }
       const { runMcpServer } = await import('./mcp-server');
       await runMcpServer({ repo: repoPath(repo), session });
     });

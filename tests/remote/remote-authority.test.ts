@@ -93,8 +93,8 @@ describe.skipIf(unavailable !== null)('remote hooks ask the home (one authority)
     expect(preTool).toContain(`${server.home}/.council/runtime/`);
     expect(preTool).toContain("'hook' 'pre-tool' '--agent' 'claude' || exit 2");
     expect(JSON.stringify(settings)).not.toContain(REPO_ROOT);
-    // council's MCP server is not started there (it would read a repository that is at home).
-    expect(argv).not.toContain('--mcp-config');
+    // council's MCP server there is the host's runtime too (a relay to the home's, tests/remote/remote-context.test.ts).
+    expect(JSON.parse(argv[argv.indexOf('--mcp-config') + 1]!).mcpServers.council.args[0]).toContain(`${server.home}/.council/runtime/`);
     expect(ended.filesTouched).toEqual(['src/mine.ts']);
 
     // The other write went through and its lock is the remote session's, at home.

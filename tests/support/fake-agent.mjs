@@ -21,6 +21,13 @@
 //       `sh -c` with the hook's JSON on stdin; an exit 2 refuses the write, its reason (the JSON
 //       `reason` on stdout, else stderr) in the tool_result
 //   {"claude": "result", "text"?, "error"?, "subtype"?, "costUsd"?}   the final `result` line
+//   {"claude": "hook", "event", "to", "payload"?}   runs every hook of `--settings` for that event
+//       (SessionStart, UserPromptSubmit, PostToolUse, …) as Claude Code does (sh -c, the JSON on stdin:
+//       session_id, cwd, hook_event_name, plus "payload"), and appends {event, status, stdout} for
+//       each to the file "to" (relative to cwd)
+//   {"claude": "mcp", "tool", "arguments"?, "to"}   starts the `council` server of `--mcp-config` (its
+//       command, args and env over ours), initializes it, calls the tool, and appends
+//       {tool, result} or {tool, error} (one JSON line) to the file "to"; ends the server
 //   {"write": {"path", "content"}}    writes a file relative to cwd (folders created)
 //   {"rename": {"from", "to"}}        renames a file (relative to cwd): an editor's atomic write
 //   {"sleep": ms}
@@ -48,6 +55,7 @@
 //   {"stampStdin": "file"}            like echoStdin, and appends {"line", "at"} for each line read to
 //       the file, "at" the wall-clock time in ms (fractional) when the line was read
 //   {"printEnv": "NAME"}              "NAME=<value>\n" (empty when unset)
+//   {"waitFor": "file"}               waits until the file (relative to cwd) exists (a test's cue)
 // A malformed script or an unknown step: a message on stderr and exit 2.
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -202,6 +210,11 @@ function claudeLines(step) {
       if (step.hooks) runClaudeHooks('PostToolUse', { file_path: filePath, content: step.content });
       return [call, toolResult(id, `File created successfully at: ${filePath}`, false)];
     }
+    case 'hook':
+      runEventHooks(step.event, step.to, step.payload ?? {});
+      return [];
+    case 'mcp':
+      return callMcpTool(step).then(() => []);
     case 'result': {
       const error = step.error === true;
       return [
@@ -222,6 +235,57 @@ function claudeLines(step) {
     default:
       return fail(`unknown claude step: ${JSON.stringify(step.claude)}`);
   }
+}
+
+/** Runs every hook of `--settings` for `event`, each result appended to `to` (the "hook" step). */
+function runEventHooks(event, to, extra) {
+  const at = process.argv.indexOf('--settings');
+  const settings = at === -1 ? {} : JSON.parse(process.argv[at + 1]);
+  const payload = JSON.stringify({ session_id: claude.sessionId, transcript_path: '', cwd: process.cwd(), hook_event_name: event, ...extra });
+  for (const group of settings.hooks?.[event] ?? []) {
+    for (const hook of group.hooks ?? []) {
+      const ran = spawnSync('sh', ['-c', hook.command], { input: payload, encoding: 'utf8', timeout: (hook.timeout ?? 60) * 1000 });
+      appendFileSync(path.resolve(to), `${JSON.stringify({ event, command: hook.command, status: ran.status, stdout: ran.stdout })}\n`);
+    }
+  }
+}
+
+/** Calls one tool of the `council` MCP server of `--mcp-config` (the "mcp" step), over newline-delimited JSON-RPC. */
+async function callMcpTool(step) {
+  const at = process.argv.indexOf('--mcp-config');
+  if (at === -1) {
+    appendFileSync(path.resolve(step.to), `${JSON.stringify({ tool: step.tool, error: 'no --mcp-config' })}\n`);
+    return;
+  }
+  const server = JSON.parse(process.argv[at + 1]).mcpServers.council;
+  const child = spawn(server.command, server.args ?? [], { env: { ...process.env, ...(server.env ?? {}) }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const waiting = new Map();
+  let buffer = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk) => {
+    buffer += chunk;
+    let nl;
+    while ((nl = buffer.indexOf('\n')) !== -1) {
+      const message = JSON.parse(buffer.slice(0, nl));
+      buffer = buffer.slice(nl + 1);
+      waiting.get(message.id)?.(message);
+    }
+  });
+  const ended = new Promise((resolve) => child.on('close', () => resolve({ error: { message: 'the MCP server ended' } })));
+  const request = (id, method, params) => {
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id, method, params })}\n`);
+    return Promise.race([new Promise((resolve) => waiting.set(id, resolve)), ended]);
+  };
+  let record;
+  const init = await request(1, 'initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'fake-agent', version: '0.0.1' } });
+  if (init.error) record = { tool: step.tool, error: init.error.message };
+  else {
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
+    const called = await request(2, 'tools/call', { name: step.tool, arguments: step.arguments ?? {} });
+    record = called.error ? { tool: step.tool, error: called.error.message } : { tool: step.tool, result: called.result };
+  }
+  appendFileSync(path.resolve(step.to), `${JSON.stringify(record)}\n`);
+  child.stdin.end();
+  child.kill();
 }
 
 /** Runs the hooks of `--settings` for one event of a Write (see "hooks" above); the reason of a refusal, or null. */
@@ -258,7 +322,7 @@ async function runStep(step) {
   if ('print' in step) return write(process.stdout, String(step.print));
   if ('stderr' in step) return write(process.stderr, String(step.stderr));
   if ('json' in step) return write(process.stdout, `${JSON.stringify(step.json)}\n`);
-  if ('claude' in step) return write(process.stdout, claudeLines(step).map((line) => `${JSON.stringify(line)}\n`).join(''));
+  if ('claude' in step) return write(process.stdout, (await claudeLines(step)).map((line) => `${JSON.stringify(line)}\n`).join(''));
   if ('write' in step) return writeFile(step.write.path, step.write.content);
   if ('rename' in step) return renameSync(path.resolve(step.rename.from), path.resolve(step.rename.to));
   if ('sleep' in step) return new Promise((resolve) => setTimeout(resolve, step.sleep));
@@ -296,6 +360,10 @@ async function runStep(step) {
     return undefined;
   }
   if ('printArgv' in step) return write(process.stdout, `${JSON.stringify(process.argv.slice(2))}\n`);
+  if ('waitFor' in step) {
+    while (!existsSync(path.resolve(step.waitFor))) await new Promise((resolve) => setTimeout(resolve, 50));
+    return undefined;
+  }
   if ('printEnv' in step) return write(process.stdout, `${step.printEnv}=${process.env[step.printEnv] ?? ''}\n`);
   // The terminal's size as the agent sees it when it starts drawing (interactive runs).
   if ('printSize' in step) return write(process.stdout, `size ${process.stdout.columns}x${process.stdout.rows}\n`);

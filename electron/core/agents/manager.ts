@@ -198,16 +198,17 @@ export class AgentManager {
     mkdirSync(privateDir, { recursive: true });
     const sessionEnv = await sessionEnvironment({ session, repoRoot: this.council.ws.repo.mainRoot });
     // Checked before anything starts: a hook that cannot start counts as "allow" in every CLI.
-    // A remote session's hooks run on its host: they start the runtime there (issue 17).
-    const council = session.host ? hostCouncilCommand(session) : councilCommand();
+    // A remote session's hooks run on its host: they start the runtime there (issue 17), and they
+    // and council's MCP server there reach home through the socket its ssh forwards.
+    const remoteSocket = session.host ? remoteAuthoritySocket(session) : null;
+    const council = session.host ? hostCouncilCommand(session, remoteSocket) : councilCommand();
     const launch: Launch = await preset.launch({
       session,
       repoRoot: this.council.ws.repo.mainRoot,
       task: resume && followUp === undefined ? `${task}\n\n(Continue: an earlier run of this task was interrupted; its work so far is in this folder.)` : task,
       mode,
-      // council's MCP server reads the repository it serves, which is at home: not started on a
-      // host yet (its tools would need the home authority too).
-      env: { ...userEnv, ...sessionEnv, ...(session.host ? { COUNCIL_MCP: 'off' } : {}) },
+      // On a host, council's MCP server is a relay to the home's (cli/mcp-proxy.ts).
+      env: { ...userEnv, ...sessionEnv },
       override: settings.agents[preset.id] ?? {},
       customTemplate: settings.customCommand,
       council,
@@ -224,7 +225,7 @@ export class AgentManager {
     let remote: RemoteRun | null;
     let tty: RemoteTty | null;
     try {
-      const forward = authority ? { homeSocket: authority.socket, remoteSocket: remoteAuthoritySocket(session) } : null;
+      const forward = authority && remoteSocket ? { homeSocket: authority.socket, remoteSocket } : null;
       remote = session.host && mode === 'headless' ? remoteRun(this.council.ws, session, launch, userEnv, mode, forward) : null;
       tty = session.host && mode === 'interactive' ? remoteTty(this.council.ws, session, launch, userEnv, { authority: forward, ...this.sizes.startSize(session.id) }) : null;
     } catch (err) {

@@ -174,10 +174,12 @@ export function hostProgramOn(name: string): NonNullable<LaunchContext['locate']
  * How the agent's hooks start `council` on the host: the host's node and the runtime there
  * (launch.cjs, which hands the lock hook to the lean bundle), never a path of the home's.
  */
-export function hostCouncilCommand(session: Session): CouncilCommand {
+export function hostCouncilCommand(session: Session, authoritySocket: string | null = null): CouncilCommand {
   if (!session.host) throw new Error('hostCouncilCommand: not a remote session');
   const ctx = hostFor(session.host.name);
-  return { argv: [ctx.node, path.posix.join(path.posix.dirname(ctx.remoteJs), 'launch.cjs')], env: {} };
+  // The socket to home goes with the command itself: an agent CLI may start its MCP servers with
+  // a reduced environment (Codex does), and `council mcp` there needs it (cli/mcp-proxy.ts).
+  return { argv: [ctx.node, path.posix.join(path.posix.dirname(ctx.remoteJs), 'launch.cjs')], env: authoritySocket ? { [AUTHORITY_ENV]: authoritySocket } : {} };
 }
 
 /**

@@ -9,6 +9,8 @@ import { decideLockHook, type HookDecision } from '../agents/lock-hook';
 import type { AuthorityRequest } from '../agents/hooks/authority-client';
 import type { StatusHookKind } from '../agents/hooks/command';
 import { controlDir } from './control';
+import { runHookAtHome } from './authority-hook';
+import { serveMcpAtHome } from './authority-mcp';
 
 /**
  * The home's side of a remote run's hooks (issue 17): one authority for locks and context. For each
@@ -43,9 +45,9 @@ const STATUS_KINDS = new Set(['post-tool', 'notify', 'stop', 'prompt']);
 
 /** Answers one request (never throws: anything unexpected is a denial). */
 export async function answerRequest(council: Council, session: Session, line: string): Promise<unknown> {
-  let request: AuthorityRequest;
+  let request: Exclude<AuthorityRequest, { kind: 'mcp' }>;
   try {
-    request = JSON.parse(line) as AuthorityRequest;
+    request = JSON.parse(line) as typeof request;
   } catch {
     return { decision: 'deny', reason: 'home could not read the hook request (not JSON)' };
   }
@@ -55,6 +57,10 @@ export async function answerRequest(council: Council, session: Session, line: st
     return { decision: 'deny', reason: `this connection serves session ${session.id} only, not ${JSON.stringify(request?.session ?? null)}` };
   }
   if (!isHookAgent(String(request.agent))) return { decision: 'deny', reason: `unknown agent ${JSON.stringify(request.agent)}` };
+  if (request.kind === 'hook') {
+    // Any other hook (the digest, the notice): the home's own `council hook` run for the host (authority-hook.ts).
+    return runHookAtHome(session, String(request.hook), request.agent, typeof request.stdin === 'string' ? request.stdin : '');
+  }
   const payload = toHomePaths(request.payload, place.path, session.worktreePath);
   const env = { COUNCIL_SESSION_ID: session.id };
   if (request.kind === 'pre-tool') {
@@ -77,6 +83,15 @@ export async function answerRequest(council: Council, session: Session, line: st
   return { decision: 'deny', reason: `unknown request ${JSON.stringify((request as { kind?: unknown }).kind ?? null)}` };
 }
 
+/** Whether a request line asks for the MCP stream (kind "mcp"). */
+function isMcpRequest(line: string): boolean {
+  try {
+    return (JSON.parse(line) as { kind?: unknown } | null)?.kind === 'mcp';
+  } catch {
+    return false;
+  }
+}
+
 /** Serves the authority for one remote run of `session`; close() when the run ends. */
 export function serveAuthority(council: Council, session: Session): Promise<Authority> {
   const socket = path.join(controlDir(), `a-${randomBytes(6).toString('hex')}`);
@@ -96,6 +111,18 @@ export function serveAuthority(council: Council, session: Session): Promise<Auth
         return;
       }
       answered = true;
+      const first = input.slice(0, nl);
+      if (isMcpRequest(first)) {
+        // From here on the connection is an MCP stream, relayed to the home's `council mcp` (authority-mcp.ts).
+        conn.removeAllListeners('data');
+        const asked = (JSON.parse(first) as { session?: unknown }).session;
+        if (asked !== session.id) {
+          conn.end(`${JSON.stringify({ councilError: `this connection serves session ${session.id} only, not ${JSON.stringify(asked ?? null)}` })}\n`);
+          return;
+        }
+        serveMcpAtHome(session, council.ws.repo.mainRoot, conn, input.slice(nl + 1));
+        return;
+      }
       void answerRequest(council, session, input.slice(0, nl)).then((answer) => conn.end(`${JSON.stringify(answer)}\n`));
     });
   });

@@ -1,0 +1,162 @@
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeControl } from '../../electron/core/hosts/control';
+import { council } from '../helpers/cli';
+import type { TestRepo } from '../helpers/repo';
+import { AgentManager } from '../../electron/core/agents/manager';
+import { Council } from '../../electron/core/council';
+import { useScript, waitUntil } from '../agents/fake-agents';
+import type { AgentRun } from '../../shared/agents';
+import { sshdUnavailable, type SshServer } from '../helpers/sshd';
+import { remoteScene } from '../helpers/remote-scene';
+
+/**
+ * Issue 17, item 3: the rest of the council's powers for an agent on a host, answered by home
+ * through the socket the run's ssh forwards. The fake agent runs on the host as Claude Code would:
+ * the digest hooks of its --settings (SessionStart), and council's MCP server of its --mcp-config,
+ * which there is a relay to the home's `council mcp` for the session. Real OpenSSH server, real
+ * runtime on the host, real `council` CLI at home for the supervisor's side.
+ */
+
+const unavailable = sshdUnavailable();
+if (unavailable) console.warn(`\n⚠ tests/remote/remote-context.test.ts is SKIPPED: ${unavailable}\n`);
+
+interface ToolRecord {
+  tool: string;
+  result?: { content: { type: string; text: string }[]; isError?: boolean };
+  error?: string;
+}
+
+describe.skipIf(unavailable !== null)("a remote agent's context, MCP tools and messages come from home", () => {
+  let server: SshServer;
+  let env: Record<string, string>;
+  let repo: TestRepo;
+
+  beforeAll(async () => {
+    ({ server, env, repo } = await remoteScene());
+  }, 120_000);
+
+  afterAll(async () => {
+    closeControl('remote');
+    await server?.stop();
+  });
+
+  const onHost = (command: string): string => {
+    const ran = server.ssh('remote', command);
+    if (ran.status !== 0) throw new Error(`on the host: ${command} failed (${ran.status}): ${ran.stderr}`);
+    return ran.stdout;
+  };
+  const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+  const runtimeDir = (): string => onHost('ls -d ~/.council/runtime/*/').trim().split('\n')[0]!.replace(/\/$/, '');
+  const lines = <T>(text: string): T[] => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
+
+  /** Runs `node launch.cjs <args>` of the host's runtime there, stdin given; asynchronously (home may be this process). */
+  function onHostAsync(vars: Record<string, string>, args: string, stdin: string, cwd: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+    const assignments = Object.entries(vars).map(([k, v]) => `${k}=${q(v)}`).join(' ');
+    const line = `cd ${q(cwd)} && printf '%s' ${q(stdin)} | ${assignments} node ${q(`${runtimeDir()}/launch.cjs`)} ${args}`;
+    return new Promise((resolve, reject) => {
+      const child = spawn('ssh', ['-F', server.config, '-o', 'BatchMode=yes', 'remote', line], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      child.on('error', reject);
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
+    });
+  }
+
+  it("the digest printed on the host names home's peers; MCP tools called there answer with home's sessions and locks; a supervisor's message reaches the agent", async () => {
+    const c = Council.open(repo.root);
+    const [local] = await c.createSessions({ task: 'local holder of the parser' });
+    const held = council(['lock', 'acquire', 'src/a.ts', '--session', local!.id], { cwd: repo.root, env });
+    expect(held.code, held.stderr).toBe(0);
+
+    await useScript(c, 'claude', [
+      { claude: 'init', sessionId: 'fake-context' },
+      { argvTo: 'argv.jsonl' },
+      { claude: 'hook', event: 'SessionStart', to: 'digest.jsonl', payload: { source: 'startup' } },
+      { claude: 'mcp', tool: 'peers', to: 'mcp.jsonl' },
+      { claude: 'mcp', tool: 'who_owns', arguments: { path: 'src/a.ts' }, to: 'mcp.jsonl' },
+      { print: 'waiting for the cue\n' },
+      { waitFor: 'cue' },
+      { claude: 'mcp', tool: 'read_inbox', to: 'mcp.jsonl' },
+      { claude: 'result', text: 'done' },
+    ]);
+    const manager = new AgentManager(c, { stopGraceMs: 1000 });
+    const [remote] = await c.createSessions({ task: 'remote reader', agent: 'claude', host: 'remote' });
+    const wt = remote!.host!.path;
+    await manager.start(remote!.id, { mode: 'headless' });
+    await waitUntil(() => manager.store.logSize(manager.store.latest(remote!.id)!) > 0 && onHost(`cat ${q(`${wt}/mcp.jsonl`)} 2>/dev/null || true`).trim().split('\n').length >= 2, 'the agent on the host called two tools', 90_000);
+
+    // The supervisor sends a message from the CLI (another process) while the agent runs on the host.
+    const sent = council(['send', remote!.id, '-m', 'please leave src/a.ts alone, use src/b.ts'], { cwd: repo.root, env });
+    expect(sent.code, sent.stderr).toBe(0);
+    onHost(`touch ${q(`${wt}/cue`)}`);
+    const ended = (await manager.waitForEnd(remote!.id)) as AgentRun;
+    expect(ended.state, JSON.stringify(ended)).toBe('done');
+
+    // The digest hook ran on the host (the host's runtime) and printed home's digest: its peers.
+    const digests = lines<{ command: string; status: number; stdout: string }>(onHost(`cat ${q(`${wt}/digest.jsonl`)}`));
+    expect(digests).toHaveLength(1);
+    expect(digests[0]!.command).toContain(`${server.home}/.council/runtime/`);
+    expect(digests[0]!.status).toBe(0);
+    const told = JSON.parse(digests[0]!.stdout) as { hookSpecificOutput: { hookEventName: string; additionalContext: string } };
+    expect(told.hookSpecificOutput.hookEventName).toBe('SessionStart');
+    expect(told.hookSpecificOutput.additionalContext).toContain(local!.id);
+    expect(told.hookSpecificOutput.additionalContext).toContain('local holder of the parser');
+
+    // council's MCP server was given to the agent there, as the host's runtime (not a home path).
+    const argv = JSON.parse(onHost(`cat ${q(`${wt}/argv.jsonl`)}`)) as string[];
+    const mcpConfig = JSON.parse(argv[argv.indexOf('--mcp-config') + 1]!) as { mcpServers: { council: { command: string; args: string[]; env: Record<string, string> } } };
+    expect(mcpConfig.mcpServers.council.args[0]).toContain(`${server.home}/.council/runtime/`);
+    expect(mcpConfig.mcpServers.council.env.COUNCIL_AUTHORITY).toMatch(new RegExp(`^${server.home}/\\.council/a-[0-9a-f]+$`));
+
+    const calls = lines<ToolRecord>(onHost(`cat ${q(`${wt}/mcp.jsonl`)}`));
+    expect(calls.map((r) => r.tool)).toEqual(['peers', 'who_owns', 'read_inbox']);
+    for (const r of calls) expect(r.result?.isError ?? false, JSON.stringify(r)).toBe(false);
+    const [peers, who, inbox] = calls.map((r) => r.result!.content[0]!.text);
+    // home's sessions: this one is itself, the local one its peer.
+    expect(peers).toContain(`You are session ${remote!.id}.`);
+    expect(peers).toContain(local!.id);
+    expect(peers).toContain('local holder of the parser');
+    // home's locks.
+    expect(who).toContain(`src/a.ts is locked by session ${local!.id}`);
+    // the supervisor's message, read by the agent on the host at its next tool call.
+    expect(inbox).toContain('please leave src/a.ts alone, use src/b.ts');
+  }, 240_000);
+
+  it('home unreachable: the lock hook denies, the digest prints nothing, an MCP call errors saying home cannot be reached', async () => {
+    const c = Council.open(repo.root);
+    const [s] = await c.createSessions({ task: 'remote cut off', host: 'remote' });
+    const wt = s!.host!.path;
+    const vars = { COUNCIL_AUTHORITY: `${server.home}/.council/a-gone`, COUNCIL_SESSION_ID: s!.id };
+
+    const write = { session_id: 'x', cwd: wt, hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: { file_path: `${wt}/src/z.ts`, content: 'x' } };
+    const lock = await onHostAsync(vars, 'hook pre-tool --agent claude', JSON.stringify(write), wt);
+    expect(lock.status).toBe(2);
+    expect(lock.stderr).toContain("council's home cannot be reached over the SSH connection");
+
+    for (const kind of ['digest', 'notice']) {
+      const hook = await onHostAsync({ ...vars, COUNCIL_HOOK_DEBUG: '1' }, `hook ${kind} --agent claude`, JSON.stringify({ session_id: 'x', cwd: wt, hook_event_name: 'SessionStart', source: 'startup' }), wt);
+      expect(hook.status, kind).toBe(0);
+      expect(hook.stdout, kind).toBe('');
+      // (why, only with COUNCIL_HOOK_DEBUG=1: the home, not some local failure)
+      expect(hook.stderr, kind).toContain('the socket is not there');
+    }
+
+    const rpc = [
+      { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '0' } } },
+      { jsonrpc: '2.0', method: 'notifications/initialized' },
+      { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'peers', arguments: {} } },
+    ]
+      .map((m) => JSON.stringify(m))
+      .join('\n');
+    const mcp = await onHostAsync(vars, `--repo /nowhere mcp --session ${s!.id}`, `${rpc}\n`, wt);
+    expect(mcp.status, mcp.stderr).toBe(0);
+    const answers = lines<{ id: number; error?: { message: string }; result?: { isError: boolean; content: { text: string }[] } }>(mcp.stdout);
+    expect(answers.map((a) => a.id)).toEqual([1, 2]);
+    expect(answers[0]!.error!.message).toContain("council's home cannot be reached over the SSH connection (the socket is not there");
+    expect(answers[1]!.result!.isError).toBe(true);
+    expect(answers[1]!.result!.content[0]!.text).toContain("council's home cannot be reached over the SSH connection");
+  }, 120_000);
+});
