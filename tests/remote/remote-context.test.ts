@@ -125,6 +125,29 @@ describe.skipIf(unavailable !== null)("a remote agent's context, MCP tools and m
     expect(inbox).toContain('please leave src/a.ts alone, use src/b.ts');
   }, 240_000);
 
+  it("a supervisor's message the agent did not read while it ran resumes its conversation on the host once it ends", async () => {
+    const c = Council.open(repo.root);
+    await useScript(c, 'claude', [{ claude: 'init', sessionId: 'fake-resume' }, { argvTo: 'runs.jsonl' }, { waitFor: 'cue' }, { claude: 'result', text: 'done' }]);
+    const manager = new AgentManager(c, { stopGraceMs: 1000 });
+    const [remote] = await c.createSessions({ task: 'remote resumed', agent: 'claude', host: 'remote' });
+    const wt = remote!.host!.path;
+    const first = await manager.start(remote!.id, { mode: 'headless' });
+    await waitUntil(() => onHost(`cat ${q(`${wt}/runs.jsonl`)} 2>/dev/null || true`).trim() !== '', 'the agent started on the host', 60_000);
+    const sent = council(['send', remote!.id, '-m', 'also write the changelog', '--json'], { cwd: repo.root, env });
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(sent.stdout).toContain('queued');
+    onHost(`touch ${q(`${wt}/cue`)}`);
+    await waitUntil(() => manager.store.latest(remote!.id)?.id !== first.id, 'a second run', 60_000);
+    const second = (await manager.waitForEnd(remote!.id)) as AgentRun;
+    expect(second).toMatchObject({ state: 'done', task: 'also write the changelog' });
+    // It ran on the host, continuing the conversation the first run reported.
+    const runs = lines<string[]>(onHost(`cat ${q(`${wt}/runs.jsonl`)}`));
+    expect(runs).toHaveLength(2);
+    expect(runs[0]!.some((a) => a.startsWith('--resume'))).toBe(false);
+    expect(runs[1]).toContain('--resume=fake-resume');
+    expect(manager.inbox.list(remote!.id).map((m) => m.state)).toEqual(['resumed']);
+  }, 180_000);
+
   it('home unreachable: the lock hook denies, the digest prints nothing, an MCP call errors saying home cannot be reached', async () => {
     const c = Council.open(repo.root);
     const [s] = await c.createSessions({ task: 'remote cut off', host: 'remote' });
