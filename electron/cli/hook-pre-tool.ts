@@ -5,6 +5,7 @@ import { isHookAgent, HOOK_AGENTS } from '../core/agents/hook-payload';
 import { decideLockHook, type HookDecision } from '../core/agents/lock-hook';
 import { askAuthority, AUTHORITY_ENV } from '../core/agents/hooks/authority-client';
 import { readHookStdin } from './hook-stdin';
+import type { HeldFile } from '../core/agents/shell-guard';
 
 /**
  * `council hook pre-tool --agent claude|codex|gemini|qwen|copilot`: the lock hook each agent CLI runs before
@@ -160,13 +161,31 @@ async function decideAtHome(socket: string, agent: string, payload: unknown): Pr
     decision: 'deny',
     reason: `council's home cannot be reached over the SSH connection (${why}), so this edit is refused: locks are decided at home; try again once the connection is back`,
   });
-  let answer: { decision?: unknown; reason?: unknown };
+  let answer: { decision?: unknown; reason?: unknown; guard?: unknown };
   try {
     answer = await askAuthority(socket, { v: 1, session, kind: 'pre-tool', agent, payload }, Math.max(500, deadlineMs() - 1000));
   } catch (err) {
     return refuse(messageOf(err));
   }
-  if (answer.decision === 'allow') return { decision: 'allow' };
+  if (answer.decision === 'allow') {
+    // A shell command: the files others hold are copied here first, for the post-tool guard (shell-guard.ts).
+    if (Array.isArray(answer.guard)) await copyGuardOnHost(session, payload, answer.guard as HeldFile[]);
+    return { decision: 'allow' };
+  }
   if (answer.decision === 'deny') return { decision: 'deny', reason: typeof answer.reason === 'string' ? answer.reason : 'home refused this edit' };
   return refuse('home answered something that is not a decision');
+}
+
+/** The host's worktree of this session (set for the agent by home), else the payload's folder. */
+export function hostWorktree(payload: unknown): string {
+  const cwd = (payload as { cwd?: unknown } | null)?.cwd;
+  const root = process.env.COUNCIL_WORKTREE?.trim() || (typeof cwd === 'string' ? cwd : '');
+  if (!root) throw new Error('neither COUNCIL_WORKTREE nor the payload names the worktree');
+  return root;
+}
+
+/** Throws when the copies cannot be made: the edit is then refused, as locally. */
+async function copyGuardOnHost(session: string, payload: unknown, held: HeldFile[]): Promise<void> {
+  const [{ homedir }, guard] = await Promise.all([import('node:os'), import('../core/agents/shell-guard')]);
+  guard.copyHeldFiles(await guard.hostGuardDir(homedir(), session, guard.toolCallId(payload)), hostWorktree(payload), held);
 }

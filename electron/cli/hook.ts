@@ -41,8 +41,18 @@ export async function statusHook(kind: StatusHookKind, agent: string | undefined
     // A remote session's hook (issue 17): home records the status (no repository here).
     const authority = process.env[AUTHORITY_ENV]?.trim();
     if (authority) {
-      await askAuthority(authority, { v: 1, session: process.env.COUNCIL_SESSION_ID?.trim() ?? '', kind: 'status', hook: kind, agent, payload }, STATUS_DEADLINE_MS - 500);
+      const session = process.env.COUNCIL_SESSION_ID?.trim() ?? '';
+      // After a shell command: the guard's copies are on this host (hook-pre-tool.ts copyGuardOnHost).
+      const undone = kind === 'post-tool' ? await undoOnHost(session, payload) : null;
+      await askAuthority(authority, { v: 1, session, kind: 'status', hook: kind, agent, payload, ...(undone ? { blocked: undone } : {}) }, STATUS_DEADLINE_MS - 500).catch((err: unknown) => {
+        // What was undone is told to the agent even when home cannot be reached.
+        if (!undone) throw err;
+      });
       clearTimeout(timer);
+      if (undone) {
+        process.stdout.write(`${JSON.stringify(undoneAnswer(agent, undone.reason))}\n`, () => finish());
+        return;
+      }
       finish();
       return;
     }
@@ -55,13 +65,7 @@ export async function statusHook(kind: StatusHookKind, agent: string | undefined
     if (undone !== null) {
       // Qwen Code appends a PostToolUse hook's hookSpecificOutput.additionalContext to the tool's
       // result (it ignores decision/reason there); Copilot CLI documents a top-level additionalContext.
-      const told =
-        agent === 'qwen'
-          ? { decision: 'block', reason: undone, hookSpecificOutput: { hookEventName: 'PostToolUse', additionalContext: undone } }
-          : agent === 'copilot'
-            ? { decision: 'block', reason: undone, additionalContext: undone }
-            : { decision: 'block', reason: undone };
-      process.stdout.write(`${JSON.stringify(told)}\n`, () => finish());
+      process.stdout.write(`${JSON.stringify(undoneAnswer(agent, undone))}\n`, () => finish());
       return;
     }
     finish();
@@ -69,6 +73,25 @@ export async function statusHook(kind: StatusHookKind, agent: string | undefined
     clearTimeout(timer);
     finish(err);
   }
+}
+
+/** What a post-tool hook answers after it undid part of a shell command, as each CLI reads it. */
+function undoneAnswer(agent: string, undone: string): Record<string, unknown> {
+  // Qwen Code appends a PostToolUse hook's hookSpecificOutput.additionalContext to the tool's
+  // result (it ignores decision/reason there); Copilot CLI documents a top-level additionalContext.
+  return agent === 'qwen'
+    ? { decision: 'block', reason: undone, hookSpecificOutput: { hookEventName: 'PostToolUse', additionalContext: undone } }
+    : agent === 'copilot'
+      ? { decision: 'block', reason: undone, additionalContext: undone }
+      : { decision: 'block', reason: undone };
+}
+
+/** A remote session's post-tool guard, on its host: the held files the command changed put back. */
+async function undoOnHost(session: string, payload: unknown): Promise<{ path: string; reason: string } | null> {
+  const [{ homedir }, guard, { hostWorktree }] = await Promise.all([import('node:os'), import('../core/agents/shell-guard'), import('./hook-pre-tool')]);
+  const undone = guard.undoFromCopies(await guard.hostGuardDir(homedir(), session, guard.toolCallId(payload)), hostWorktree(payload));
+  if (undone.length === 0) return null;
+  return { path: undone[0]!.path, reason: guard.undoneReason(undone, (u) => u.who ?? `session ${u.holder}`) };
 }
 
 const STATUS_HOOKS: [StatusHookKind, string][] = [

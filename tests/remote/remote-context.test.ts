@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeControl } from '../../electron/core/hosts/control';
 import { council } from '../helpers/cli';
@@ -124,6 +126,35 @@ describe.skipIf(unavailable !== null)("a remote agent's context, MCP tools and m
     // the supervisor's message, read by the agent on the host at its next tool call.
     expect(inbox).toContain('please leave src/a.ts alone, use src/b.ts');
   }, 240_000);
+
+  it("a shell command on the host that changed a file a home session holds is undone on the host, and the agent told why", async () => {
+    const c = Council.open(repo.root);
+    const [local] = await c.createSessions({ task: 'local owner of b' });
+    const held = council(['lock', 'acquire', 'src/b.ts', '--session', local!.id], { cwd: repo.root, env });
+    expect(held.code, held.stderr).toBe(0);
+    // A write no reading of the command's text finds (node -e): the pre-tool hook lets it run.
+    const sneaky = `node -e "require('fs').writeFileSync('src/b.ts', 'overwritten\\n')"`;
+    await useScript(c, 'claude', [{ claude: 'init', sessionId: 'fake-guard' }, { claude: 'bash', command: sneaky, hooks: true, to: 'bash.jsonl' }, { waitFor: 'cue' }, { claude: 'result', text: 'done' }]);
+    const manager = new AgentManager(c, { stopGraceMs: 1000 });
+    const [remote] = await c.createSessions({ task: 'remote shell', agent: 'claude', host: 'remote' });
+    await manager.start(remote!.id, { mode: 'headless' });
+    // Home shows the remote session blocked on it (until its run ends).
+    await waitUntil(() => c.context.get(remote!.id)?.status === 'blocked', 'the remote session blocked at home', 60_000);
+    expect(c.context.get(remote!.id), JSON.stringify(c.context.get(remote!.id))).toMatchObject({ status: 'blocked', blockedOn: 'src/b.ts' });
+    onHost(`touch ${q(`${remote!.host!.path}/cue`)}`);
+    const ended = (await manager.waitForEnd(remote!.id)) as AgentRun;
+    expect(ended.state, JSON.stringify(ended)).toBe('done');
+    // Put back on the host, where the command ran.
+    expect(onHost(`cat ${q(`${remote!.host!.path}/src/b.ts`)}`)).toBe('export const b = 2;\n');
+    // The agent was told (its tool's result), naming the holder as home knows it.
+    const told = lines<{ result: string; isError: boolean }>(onHost(`cat ${q(`${remote!.host!.path}/bash.jsonl`)}`));
+    expect(told).toHaveLength(1);
+    expect(told[0]!.isError).toBe(true);
+    expect(told[0]!.result).toContain(`council undid part of that command: src/b.ts is being edited by session ${local!.id} (local owner of b) (its content was put back)`);
+    // The copies were kept on the host (and removed), none at home.
+    expect(existsSync(path.join(c.ws.paths.agents, remote!.id, 'shell-guard'))).toBe(false);
+    expect(onHost(`ls -A ~/.council/guard/${remote!.id}/`).trim()).toBe('');
+  }, 180_000);
 
   it("a supervisor's message the agent did not read while it ran resumes its conversation on the host once it ends", async () => {
     const c = Council.open(repo.root);

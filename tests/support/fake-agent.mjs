@@ -21,6 +21,10 @@
 //       `sh -c` with the hook's JSON on stdin; an exit 2 refuses the write, its reason (the JSON
 //       `reason` on stdout, else stderr) in the tool_result
 //   {"claude": "result", "text"?, "error"?, "subtype"?, "costUsd"?}   the final `result` line
+//   {"claude": "bash", "command", "hooks"?, "to"?}   an `assistant` tool_use Bash; with "hooks" its PreToolUse
+//       hooks first (a refusal skips it), the command through sh -c, then its PostToolUse hooks, whose
+//       {"decision":"block","reason"} is added to the tool_result (flagged as an error); with "to" the
+//       tool_result ({result, isError}) is also appended to that file
 //   {"claude": "hook", "event", "to", "payload"?}   runs every hook of `--settings` for that event
 //       (SessionStart, UserPromptSubmit, PostToolUse, …) as Claude Code does (sh -c, the JSON on stdin:
 //       session_id, cwd, hook_event_name, plus "payload"), and appends {event, status, stdout} for
@@ -210,7 +214,17 @@ function claudeLines(step) {
       if (step.hooks) runClaudeHooks('PostToolUse', { file_path: filePath, content: step.content });
       return [call, toolResult(id, `File created successfully at: ${filePath}`, false)];
     }
+    case 'bash': {
+      // A Bash tool call: PreToolUse (a refusal skips the command), the command through sh -c in
+      // cwd, then PostToolUse, whose {"decision":"block","reason"} joins the tool's result.
+      claude.turns++;
+      const id = `toolu_fake_${++claude.tools}`;
+      const input = { command: step.command };
+      // Out before its hooks run, as Claude Code streams it.
+      return write(process.stdout, `${JSON.stringify(assistant({ type: 'tool_use', id, name: 'Bash', input }))}\n`).then(() => bashCall(step, id, input));
+    }
     case 'hook':
+
       runEventHooks(step.event, step.to, step.payload ?? {});
       return [];
     case 'mcp':
@@ -235,6 +249,20 @@ function claudeLines(step) {
     default:
       return fail(`unknown claude step: ${JSON.stringify(step.claude)}`);
   }
+}
+
+/** The rest of a "bash" step once its tool_use is out: hooks, the command, the tool_result. */
+function bashCall(step, id, input) {
+  const denied = step.hooks ? runClaudeHooks('PreToolUse', input, 'Bash', id) : null;
+  if (denied !== null) {
+    claude.denials.push({ tool_name: 'Bash', tool_use_id: id, tool_input: input });
+    return [toolResult(id, `PreToolUse:Bash hook error: ${denied}`, true)];
+  }
+  const ran = spawnSync('sh', ['-c', step.command], { encoding: 'utf8' });
+  const blocked = step.hooks ? runClaudeHooks('PostToolUse', input, 'Bash', id) : null;
+  const result = blocked !== null ? `${ran.stdout}PostToolUse:Bash hook: ${blocked}` : ran.stdout;
+  if (step.to) appendFileSync(path.resolve(step.to), `${JSON.stringify({ result, isError: blocked !== null })}\n`);
+  return [toolResult(id, result, blocked !== null)];
 }
 
 /** Runs every hook of `--settings` for `event`, each result appended to `to` (the "hook" step). */
@@ -289,12 +317,12 @@ async function callMcpTool(step) {
 }
 
 /** Runs the hooks of `--settings` for one event of a Write (see "hooks" above); the reason of a refusal, or null. */
-function runClaudeHooks(event, toolInput) {
+function runClaudeHooks(event, toolInput, tool = 'Write', toolUseId = undefined) {
   const at = process.argv.indexOf('--settings');
   const settings = at === -1 ? {} : JSON.parse(process.argv[at + 1]);
-  const payload = JSON.stringify({ session_id: claude.sessionId, transcript_path: '', cwd: process.cwd(), permission_mode: 'acceptEdits', hook_event_name: event, tool_name: 'Write', tool_input: toolInput });
+  const payload = JSON.stringify({ session_id: claude.sessionId, transcript_path: '', cwd: process.cwd(), permission_mode: 'acceptEdits', hook_event_name: event, tool_name: tool, tool_input: toolInput, ...(toolUseId ? { tool_use_id: toolUseId } : {}) });
   for (const group of settings.hooks?.[event] ?? []) {
-    if (group.matcher && !new RegExp(`^(${group.matcher})$`).test('Write')) continue;
+    if (group.matcher && !new RegExp(`^(${group.matcher})$`).test(tool)) continue;
     for (const hook of group.hooks ?? []) {
       const ran = spawnSync('sh', ['-c', hook.command], { input: payload, encoding: 'utf8', timeout: (hook.timeout ?? 60) * 1000 });
       if (event === 'PreToolUse' && ran.status === 2) {
@@ -305,6 +333,14 @@ function runClaudeHooks(event, toolInput) {
           // stderr then
         }
         return reason;
+      }
+      if (event === 'PostToolUse') {
+        try {
+          const told = JSON.parse(ran.stdout);
+          if (told.decision === 'block') return told.reason;
+        } catch {
+          // nothing said
+        }
       }
     }
   }

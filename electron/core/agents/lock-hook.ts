@@ -5,14 +5,15 @@ import type { Session } from '../../../shared/models';
 import { openLockScope, type LockScope } from '../locks/repo-locks';
 import { realpathOfExisting, safeRealpath } from '../locks/lock-paths';
 import { parseHookPayload, type HookAgent } from './hook-payload';
-import { snapshotHeldFiles, toolCallId, undoHeldChanges } from './shell-guard';
+import { heldByOthers, snapshotHeldFiles, toolCallId, undoHeldChanges, undoneReason, type HeldFile } from './shell-guard';
 
 /**
  * The lock hook's decision: before an agent edits files, take a lock on each for its session; if
  * another session holds one, refuse the edit with a reason the model can act on.
  */
 
-export type HookDecision = { decision: 'allow' } | { decision: 'deny'; reason: string };
+/** `guard`: for a remote session's shell command, the files others hold, for its host to copy (shell-guard.ts). */
+export type HookDecision = { decision: 'allow'; guard?: HeldFile[] } | { decision: 'deny'; reason: string };
 
 export interface LockHookOptions {
   /** The hook's environment (COUNCIL_SESSION_ID); default process.env. */
@@ -20,6 +21,8 @@ export interface LockHookOptions {
   /** An already-open repository (a Council, in tests); default: the lock domain of the repository
    * that contains the payload's cwd, which loads no git, agent, merge or radar code. */
   council?: LockScope;
+  /** A remote session's hook (issue 17): the shell guard's copies are kept on its host, not here. */
+  guardOnHost?: boolean;
 }
 
 const ALLOW: HookDecision = { decision: 'allow' };
@@ -132,6 +135,7 @@ export async function decideLockHook(agent: HookAgent, payload: unknown, options
   if (claim.ok) {
     // A shell command may write more than its text shows: the post-tool guard compares the files
     // other sessions hold against this copy and puts back what it changed (shell-guard.ts).
+    if (target.shell && options.guardOnHost) return { decision: 'allow', guard: heldByOthers(council, session.id).map((h) => ({ ...h, who: describe(council, h.holder) })) };
     if (target.shell) await snapshotHeldFiles(council, session, toolCallId(payload));
     return ALLOW;
   }
@@ -148,7 +152,7 @@ export async function decideLockHook(agent: HookAgent, payload: unknown, options
  * through, `council hook post-tool`, makes it `working` again). The decision stands whatever
  * happens here: a context that cannot be written must not turn a denial into an allow or a crash.
  */
-async function recordDenial(council: LockScope, sessionId: string, file: string, reason: string): Promise<void> {
+export async function recordDenial(council: LockScope, sessionId: string, file: string, reason: string): Promise<void> {
   try {
     await (await council.contextStore()).markBlocked(sessionId, reason, file, { cwd: council.ws.repo.mainRoot });
   } catch {
@@ -169,8 +173,7 @@ export async function guardShellCall(agent: HookAgent, payload: unknown, options
   if (!session) return null;
   const undone = await undoHeldChanges(council, session, toolCallId(payload));
   if (undone.length === 0) return null;
-  const what = undone.map((u) => `${u.path} is being edited by ${describe(council, u.holder)} (${u.action === 'restored' ? 'its content was put back' : 'the file your command created was removed'})`);
-  const reason = `council undid part of that command: ${what.join('; ')}; work on another file or wait`;
+  const reason = undoneReason(undone, (u) => describe(council, u.holder));
   await recordDenial(council, session.id, (undone[0] as { path: string }).path, reason);
   return reason;
 }

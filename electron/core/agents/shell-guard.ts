@@ -20,6 +20,7 @@ interface Entry {
   /** Repository-relative (the lock's path). */
   path: string;
   holder: string;
+  who?: string;
   /** The copy's file name in the call's folder, or null when the file did not exist. */
   copy: string | null;
 }
@@ -42,15 +43,44 @@ export function toolCallId(payload: unknown): string | null {
   return typeof id === 'string' && id.trim() !== '' ? id : null;
 }
 
+/** A file another session holds: repository-relative, its holder, and (for a host) how to name the holder. */
+export interface HeldFile {
+  path: string;
+  holder: string;
+  who?: string;
+}
+
+/** The files sessions other than `sessionId` hold. */
+export function heldByOthers(council: LockScope, sessionId: string): HeldFile[] {
+  return council.locks
+    .list()
+    .filter((lock) => lock.sessionId !== sessionId)
+    .map((lock) => ({ path: lock.path, holder: lock.sessionId }));
+}
+
 /** Before a shell command: copies of the files other sessions hold, as they are in this worktree. */
 export async function snapshotHeldFiles(council: LockScope, session: Session, callId: string | null): Promise<number> {
-  const dir = await callDir(council, session, callId);
+  return copyHeldFiles(await callDir(council, session, callId), session.worktreePath, heldByOthers(council, session.id));
+}
+
+/**
+ * The guard of a remote session's shell command runs on its host (issue 17): home says which files
+ * others hold (with the pre-tool hook's answer), the host keeps the copies and compares them after
+ * the command, in a folder of the runtime's (~/.council/guard/<session>/<call>/).
+ */
+export async function hostGuardDir(home: string, sessionId: string, callId: string | null): Promise<string> {
+  const { createHash } = await import('node:crypto');
+  const key = createHash('sha256').update(callId ?? 'shell').digest('hex').slice(0, 16);
+  return path.join(home, '.council', 'guard', sessionId.replace(/[^A-Za-z0-9_-]/g, '_'), key);
+}
+
+/** Copies the held files as they are in `worktree` into `dir` (replacing what was there); how many. */
+export function copyHeldFiles(dir: string, worktree: string, held: readonly HeldFile[]): number {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const entries: Entry[] = [];
-  for (const lock of council.locks.list()) {
-    if (lock.sessionId === session.id) continue;
-    const file = path.join(session.worktreePath, lock.path);
+  for (const lock of held) {
+    const file = path.join(worktree, lock.path);
     let content: Buffer | null;
     try {
       content = readFileSync(file);
@@ -60,7 +90,7 @@ export async function snapshotHeldFiles(council: LockScope, session: Session, ca
     if (content !== null && content.length > MAX_COPY_BYTES) continue;
     const copy = content === null ? null : `${entries.length}.copy`;
     if (copy !== null && content !== null) writeFileSync(path.join(dir, copy), content);
-    entries.push({ path: lock.path, holder: lock.sessionId, copy });
+    entries.push({ path: lock.path, holder: lock.holder, ...(lock.who ? { who: lock.who } : {}), copy });
   }
   const tmp = path.join(dir, `${MANIFEST}.tmp`);
   writeFileSync(tmp, JSON.stringify(entries));
@@ -73,8 +103,16 @@ export interface Undone {
   path: string;
   /** The session that holds it. */
   holder: string;
+  /** How the holder is named to the agent (copied on a host: home said it). */
+  who?: string;
   /** What was done: the old content put back, or a file the command created removed. */
   action: 'restored' | 'removed';
+}
+
+/** What the agent is told after its command was partly undone (`name` names a holder). */
+export function undoneReason(undone: readonly Undone[], name: (u: Undone) => string): string {
+  const what = undone.map((u) => `${u.path} is being edited by ${name(u)} (${u.action === 'restored' ? 'its content was put back' : 'the file your command created was removed'})`);
+  return `council undid part of that command: ${what.join('; ')}; work on another file or wait`;
 }
 
 /**
@@ -82,14 +120,18 @@ export interface Undone {
  * are removed. Returns what was undone (empty when nothing was, or when no snapshot was taken).
  */
 export async function undoHeldChanges(council: LockScope, session: Session, callId: string | null): Promise<Undone[]> {
-  const dir = await callDir(council, session, callId);
+  return undoFromCopies(await callDir(council, session, callId), session.worktreePath);
+}
+
+/** After a shell command: puts back, in `worktree`, every copied file it changed; removes the copies. */
+export function undoFromCopies(dir: string, worktree: string): Undone[] {
   const manifest = path.join(dir, MANIFEST);
   if (!existsSync(manifest)) return [];
   const undone: Undone[] = [];
   try {
     const entries = JSON.parse(readFileSync(manifest, 'utf8')) as Entry[];
     for (const entry of entries) {
-      const file = path.join(session.worktreePath, entry.path);
+      const file = path.join(worktree, entry.path);
       const before = entry.copy === null ? null : readFileSync(path.join(dir, entry.copy));
       let now: Buffer | null;
       try {
@@ -101,11 +143,11 @@ export async function undoHeldChanges(council: LockScope, session: Session, call
       if (before !== null && now !== null && before.equals(now)) continue;
       if (before === null) {
         unlinkSync(file);
-        undone.push({ path: entry.path, holder: entry.holder, action: 'removed' });
+        undone.push({ path: entry.path, holder: entry.holder, ...(entry.who ? { who: entry.who } : {}), action: 'removed' });
       } else {
         mkdirSync(path.dirname(file), { recursive: true });
         writeFileSync(file, before);
-        undone.push({ path: entry.path, holder: entry.holder, action: 'restored' });
+        undone.push({ path: entry.path, holder: entry.holder, ...(entry.who ? { who: entry.who } : {}), action: 'restored' });
       }
     }
   } finally {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Session } from '../../../shared/models';
 import type { Council } from '../council';
 import { isHookAgent } from '../agents/hook-payload';
-import { decideLockHook, type HookDecision } from '../agents/lock-hook';
+import { decideLockHook, recordDenial, type HookDecision } from '../agents/lock-hook';
 import type { AuthorityRequest } from '../agents/hooks/authority-client';
 import type { StatusHookKind } from '../agents/hooks/command';
 import { controlDir } from './control';
@@ -65,7 +65,8 @@ export async function answerRequest(council: Council, session: Session, line: st
   const env = { COUNCIL_SESSION_ID: session.id };
   if (request.kind === 'pre-tool') {
     try {
-      return await decideLockHook(request.agent as never, payload, { council, env });
+      // A shell command's guard copies are kept on the host: home answers which files others hold.
+      return await decideLockHook(request.agent as never, payload, { council, env, guardOnHost: true });
     } catch (err) {
       return { decision: 'deny', reason: `the council lock hook could not check this edit at home, so it is refused: ${(err as Error).message}` } satisfies HookDecision;
     }
@@ -73,6 +74,12 @@ export async function answerRequest(council: Council, session: Session, line: st
   if (request.kind === 'status' && STATUS_KINDS.has(request.hook)) {
     try {
       // Loaded on first use: the status hook's schemas are not needed for a lock decision.
+      // After a shell command the host partly undid (a held file it changed put back): blocked, as locally.
+      const blocked = request.hook === 'post-tool' ? request.blocked : undefined;
+      if (blocked && typeof blocked.path === 'string' && typeof blocked.reason === 'string') {
+        await recordDenial(council, session.id, blocked.path, blocked.reason);
+        return { ok: true };
+      }
       const { recordHookStatus } = await import('../agents/hooks/status');
       await recordHookStatus(request.agent as never, request.hook as StatusHookKind, payload, { council, env });
       return { ok: true };

@@ -10,7 +10,7 @@ export const AUTHORITY_ENV = 'COUNCIL_AUTHORITY';
 
 export type AuthorityRequest =
   | { v: 1; session: string; kind: 'pre-tool'; agent: string; payload: unknown }
-  | { v: 1; session: string; kind: 'status'; hook: string; agent: string; payload: unknown }
+  | { v: 1; session: string; kind: 'status'; hook: string; agent: string; payload: unknown; blocked?: { path: string; reason: string } }
   /** Any other hook, run at home as it runs locally: its stdin in, its stdout and exit status back (hosts/authority-hook.ts). */
   | { v: 1; session: string; kind: 'hook'; hook: string; agent: string; stdin: string }
   /** Council's MCP server for the session: after this line the connection carries the MCP stream both ways (hosts/authority-mcp.ts). */
