@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeControl } from '../../electron/core/hosts/control';
@@ -126,6 +126,39 @@ describe.skipIf(unavailable !== null)("a remote agent's context, MCP tools and m
     // the supervisor's message, read by the agent on the host at its next tool call.
     expect(inbox).toContain('please leave src/a.ts alone, use src/b.ts');
   }, 240_000);
+
+  it('a conflict the radar at home predicts with the remote agent reaches it mid-turn on the host (the notice hook, answered by home)', async () => {
+    const c = Council.open(repo.root);
+    // A local peer that changed src/a.ts, at work on it.
+    const [peer] = await c.createSessions({ task: 'add auth', agent: 'codex' });
+    writeFileSync(path.join(peer!.worktreePath, 'src/a.ts'), 'export const a = "auth";\n');
+    await c.context.update(peer!.id, { status: 'working', currentFile: 'src/a.ts' }, { cwd: repo.root });
+    await useScript(c, 'claude', [
+      { claude: 'init', sessionId: 'fake-notice' },
+      { claude: 'write', path: 'src/a.ts', content: 'export const a = "mine";\n', hooks: true },
+      { waitFor: 'cue' },
+      { claude: 'hook', event: 'PostToolUse', to: 'after-tool.jsonl', payload: { tool_name: 'Bash', tool_input: { command: 'echo next' } } },
+      { claude: 'result', text: 'done' },
+    ]);
+    const manager = new AgentManager(c, { stopGraceMs: 1000 });
+    const [remote] = await c.createSessions({ task: 'change a remotely', agent: 'claude', host: 'remote' });
+    await manager.start(remote!.id, { mode: 'headless' });
+    // The host's edit is home (its snapshot in the mirror); the radar at home then predicts the conflict.
+    await waitUntil(() => existsSync(path.join(remote!.worktreePath, 'src/a.ts')) && readFileSync(path.join(remote!.worktreePath, 'src/a.ts'), 'utf8').includes('mine'), "the host's edit at home", 60_000);
+    const radar = await (await c.radar()).compute();
+    expect(radar.pairs).toContainEqual(expect.objectContaining({ conflicts: [expect.objectContaining({ path: 'src/a.ts', kind: 'content' })] }));
+    onHost(`touch ${q(`${remote!.host!.path}/cue`)}`);
+    const ended = (await manager.waitForEnd(remote!.id)) as AgentRun;
+    expect(ended.state, JSON.stringify(ended)).toBe('done');
+    const ran = lines<{ command: string; status: number; stdout: string }>(onHost(`cat ${q(`${remote!.host!.path}/after-tool.jsonl`)}`));
+    const notice = ran.find((r) => r.command.includes("'hook' 'notice'"));
+    expect(notice, JSON.stringify(ran)).toBeDefined();
+    expect(notice!.status).toBe(0);
+    const told = (JSON.parse(notice!.stdout) as { hookSpecificOutput: { hookEventName: string; additionalContext: string } }).hookSpecificOutput;
+    expect(told.hookEventName).toBe('PostToolUse');
+    expect(told.additionalContext).toContain('[council] NEW predicted conflict');
+    expect(told.additionalContext).toContain(`session ${peer!.id} (codex, working on src/a.ts), whose task is "add auth": it changes src/a.ts too (content conflict predicted with your changes)`);
+  }, 180_000);
 
   it("a shell command on the host that changed a file a home session holds is undone on the host, and the agent told why", async () => {
     const c = Council.open(repo.root);

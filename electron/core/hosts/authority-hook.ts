@@ -36,6 +36,21 @@ export function swapRoot(text: string, from: string, to: string): string {
   return text.replace(new RegExp(`${escaped}(?=/|$|[^A-Za-z0-9._-])`, 'g'), to);
 }
 
+/**
+ * The payload with its `cwd` set to the session's folder at home: the hook opens the repository
+ * there, so a host cannot point it at another folder of the home's. Not JSON: as it is (the hook
+ * then fails open).
+ */
+function pinnedInput(stdin: string, worktree: string): string {
+  try {
+    const payload = JSON.parse(stdin) as unknown;
+    if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return stdin;
+    return JSON.stringify({ ...(payload as Record<string, unknown>), cwd: worktree });
+  } catch {
+    return stdin;
+  }
+}
+
 export function runHookAtHome(session: Session, hook: string, agent: string, stdin: string): Promise<HookAnswer> {
   const place = session.host;
   if (!place) return Promise.resolve({ code: null, stdout: '', error: `session ${session.id} is not a remote session` });
@@ -67,6 +82,6 @@ export function runHookAtHome(session: Session, hook: string, agent: string, std
     child.on('error', (err) => done({ code: null, stdout: '', error: err.message }));
     child.on('close', (code) => done({ code, stdout: swapRoot(stdout, session.worktreePath, place.path) }));
     child.stdin.on('error', () => undefined);
-    child.stdin.end(swapRoot(stdin, place.path, session.worktreePath));
+    child.stdin.end(pinnedInput(swapRoot(stdin, place.path, session.worktreePath), session.worktreePath));
   });
 }
