@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeControl } from '../../electron/core/hosts/control';
+import { serveAuthority } from '../../electron/core/hosts/authority';
 import { council } from '../helpers/cli';
 import type { TestRepo } from '../helpers/repo';
 import { AgentManager } from '../../electron/core/agents/manager';
@@ -211,6 +213,59 @@ describe.skipIf(unavailable !== null)("a remote agent's context, MCP tools and m
     expect(runs[1]).toContain('--resume=fake-resume');
     expect(manager.inbox.list(remote!.id).map((m) => m.state)).toEqual(['resumed']);
   }, 180_000);
+
+  it("council's MCP relay answers 'home cannot be reached' while the forward is gone, and works again on the next call once it is back (a new server at home, initialized as the agent did)", async () => {
+    const c = Council.open(repo.root);
+    const [s] = await c.createSessions({ task: 'relay across a drop', host: 'remote' });
+    // The relay as the agent's CLI starts it, here (what it reaches is all that matters): its socket a
+    // link, pointed at one authority, then none, then a new one — as a forward re-established would be.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'council-relay-'));
+    const link = path.join(dir, 'a-link');
+    const first = await serveAuthority(c, s!);
+    symlinkSync(first.socket, link);
+    const relay = spawn(process.execPath, [env.COUNCIL_CLI!, 'mcp', '--session', s!.id], { env: { ...process.env, COUNCIL_AUTHORITY: link }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const answers = new Map<number, { result?: { isError?: boolean; content: { text: string }[] }; error?: { message: string } }>();
+    let buffer = '';
+    relay.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      buffer += chunk;
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) !== -1) {
+        const m = JSON.parse(buffer.slice(0, nl)) as { id: number };
+        buffer = buffer.slice(nl + 1);
+        answers.set(m.id, m as never);
+      }
+    });
+    const ask = async (id: number, method: string, params: unknown) => {
+      relay.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id, method, params })}\n`);
+      await waitUntil(() => answers.has(id), `answer ${id}`, 30_000);
+      return answers.get(id)!;
+    };
+    const whoOwns = (id: number) => ask(id, 'tools/call', { name: 'who_owns', arguments: { path: 'src/a.ts' } });
+    try {
+      expect((await ask(1, 'initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '0' } })).result).toBeDefined();
+      relay.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
+      expect((await whoOwns(2)).result!.content[0]!.text).toBe('Nobody holds src/a.ts: it is free.');
+      // The forward goes: the call in flight or the next one is answered at once, saying so.
+      first.close();
+      rmSync(link);
+      const cut = await whoOwns(3);
+      expect(cut.result!.isError).toBe(true);
+      expect(cut.result!.content[0]!.text).toContain("council's home cannot be reached over the SSH connection");
+      // Back (a new authority at the same place): the next call reaches a new server at home.
+      const second = await serveAuthority(c, s!);
+      try {
+        symlinkSync(second.socket, link);
+        const back = await whoOwns(4);
+        expect(back.result?.isError ?? false, JSON.stringify(back)).toBe(false);
+        expect(back.result!.content[0]!.text).toBe('Nobody holds src/a.ts: it is free.');
+      } finally {
+        second.close();
+      }
+    } finally {
+      relay.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('home unreachable: the lock hook denies, the digest prints nothing, an MCP call errors saying home cannot be reached', async () => {
     const c = Council.open(repo.root);
