@@ -27,7 +27,11 @@ export async function remoteHook(kind: string, agent: string | undefined, socket
     const session = process.env.COUNCIL_SESSION_ID?.trim() ?? '';
     const answer = await askAuthority<HookAnswer>(socket, { v: 1, session, kind: 'hook', hook: kind, agent: agent ?? '', stdin }, REMOTE_DEADLINE_MS - 500);
     if (answer.error) throw new Error(`home: ${answer.error}`);
-    if (answer.code !== 0) throw new Error(`the ${kind} hook at home ended with ${answer.code}`);
-    return typeof answer.stdout === 'string' && answer.stdout ? answer.stdout : null;
+    const said = typeof answer.stderr === 'string' && answer.stderr.trim() ? `: ${answer.stderr.trim()}` : '';
+    if (answer.code !== 0) throw new Error(`the ${kind} hook at home ended with ${answer.code}${said}`);
+    if (typeof answer.stdout === 'string' && answer.stdout) return answer.stdout;
+    // Nothing to tell; with COUNCIL_HOOK_DEBUG=1 here, why (what the hook at home said).
+    if (said) throw new Error(`home${said}`);
+    return null;
   });
 }

@@ -131,35 +131,44 @@ describe.skipIf(unavailable !== null)("a remote agent's context, MCP tools and m
 
   it('a conflict the radar at home predicts with the remote agent reaches it mid-turn on the host (the notice hook, answered by home)', async () => {
     const c = Council.open(repo.root);
-    // A local peer that changed src/a.ts, at work on it.
+    // A local peer that changed README.md (a file no other test here locks), at work on it.
     const [peer] = await c.createSessions({ task: 'add auth', agent: 'codex' });
-    writeFileSync(path.join(peer!.worktreePath, 'src/a.ts'), 'export const a = "auth";\n');
-    await c.context.update(peer!.id, { status: 'working', currentFile: 'src/a.ts' }, { cwd: repo.root });
+    writeFileSync(path.join(peer!.worktreePath, 'README.md'), '# auth\n');
+    await c.context.update(peer!.id, { status: 'working', currentFile: 'README.md' }, { cwd: repo.root });
     await useScript(c, 'claude', [
       { claude: 'init', sessionId: 'fake-notice' },
-      { claude: 'write', path: 'src/a.ts', content: 'export const a = "mine";\n', hooks: true },
+      { claude: 'write', path: 'README.md', content: '# mine\n', hooks: true },
+      // (its hooks have run: the notice after the write, before the radar knew)
+      { write: { path: 'wrote', content: '' } },
       { waitFor: 'cue' },
       { claude: 'hook', event: 'PostToolUse', to: 'after-tool.jsonl', payload: { tool_name: 'Bash', tool_input: { command: 'echo next' } } },
       { claude: 'result', text: 'done' },
     ]);
+    // (the hooks say why they print nothing, on stderr)
+    await c.ws.updateSettings({ agents: { ...c.ws.settings().agents, claude: { ...c.ws.settings().agents.claude, env: { ...c.ws.settings().agents.claude?.env, COUNCIL_HOOK_DEBUG: '1' } } } });
     const manager = new AgentManager(c, { stopGraceMs: 1000 });
     const [remote] = await c.createSessions({ task: 'change a remotely', agent: 'claude', host: 'remote' });
     await manager.start(remote!.id, { mode: 'headless' });
+    await waitUntil(() => onHost(`test -e ${q(`${remote!.host!.path}/wrote`)} && echo yes || true`).trim() === 'yes', "the write's hooks done on the host", 60_000);
     // The host's edit is home (its snapshot in the mirror); the radar at home then predicts the conflict.
-    await waitUntil(() => existsSync(path.join(remote!.worktreePath, 'src/a.ts')) && readFileSync(path.join(remote!.worktreePath, 'src/a.ts'), 'utf8').includes('mine'), "the host's edit at home", 60_000);
+    await waitUntil(() => readFileSync(path.join(remote!.worktreePath, 'README.md'), 'utf8').includes('mine'), "the host's edit at home", 60_000).catch((err: Error) => {
+      const run = manager.store.latest(remote!.id);
+      throw new Error(`${err.message}: on the host ${JSON.stringify(onHost(`cat ${q(`${remote!.host!.path}/README.md`)}`))}, locks ${JSON.stringify(c.locks.list())}, run ${JSON.stringify(run)}, log ${run ? readFileSync(manager.store.logFile(run), 'utf8').slice(-1500) : ''}`);
+    });
     const radar = await (await c.radar()).compute();
-    expect(radar.pairs).toContainEqual(expect.objectContaining({ conflicts: [expect.objectContaining({ path: 'src/a.ts', kind: 'content' })] }));
+    expect(radar.pairs).toContainEqual(expect.objectContaining({ conflicts: [expect.objectContaining({ path: 'README.md', kind: 'content' })] }));
     onHost(`touch ${q(`${remote!.host!.path}/cue`)}`);
     const ended = (await manager.waitForEnd(remote!.id)) as AgentRun;
     expect(ended.state, JSON.stringify(ended)).toBe('done');
-    const ran = lines<{ command: string; status: number; stdout: string }>(onHost(`cat ${q(`${remote!.host!.path}/after-tool.jsonl`)}`));
+    const ran = lines<{ command: string; status: number; stdout: string; stderr: string }>(onHost(`cat ${q(`${remote!.host!.path}/after-tool.jsonl`)}`));
     const notice = ran.find((r) => r.command.includes("'hook' 'notice'"));
     expect(notice, JSON.stringify(ran)).toBeDefined();
     expect(notice!.status).toBe(0);
+    expect(notice!.stdout, notice!.stderr).not.toBe('');
     const told = (JSON.parse(notice!.stdout) as { hookSpecificOutput: { hookEventName: string; additionalContext: string } }).hookSpecificOutput;
     expect(told.hookEventName).toBe('PostToolUse');
     expect(told.additionalContext).toContain('[council] NEW predicted conflict');
-    expect(told.additionalContext).toContain(`session ${peer!.id} (codex, working on src/a.ts), whose task is "add auth": it changes src/a.ts too (content conflict predicted with your changes)`);
+    expect(told.additionalContext).toContain(`session ${peer!.id} (codex, working on README.md), whose task is "add auth": it changes README.md too (content conflict predicted with your changes)`);
   }, 180_000);
 
   it("a shell command on the host that changed a file a home session holds is undone on the host, and the agent told why", async () => {
@@ -240,11 +249,11 @@ describe.skipIf(unavailable !== null)("a remote agent's context, MCP tools and m
       await waitUntil(() => answers.has(id), `answer ${id}`, 30_000);
       return answers.get(id)!;
     };
-    const whoOwns = (id: number) => ask(id, 'tools/call', { name: 'who_owns', arguments: { path: 'src/a.ts' } });
+    const whoOwns = (id: number) => ask(id, 'tools/call', { name: 'who_owns', arguments: { path: 'src/relay.ts' } });
     try {
       expect((await ask(1, 'initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '0' } })).result).toBeDefined();
       relay.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
-      expect((await whoOwns(2)).result!.content[0]!.text).toBe('Nobody holds src/a.ts: it is free.');
+      expect((await whoOwns(2)).result!.content[0]!.text).toBe('Nobody holds src/relay.ts: it is free.');
       // The forward goes: the call in flight or the next one is answered at once, saying so.
       first.close();
       rmSync(link);
@@ -257,7 +266,7 @@ describe.skipIf(unavailable !== null)("a remote agent's context, MCP tools and m
         symlinkSync(second.socket, link);
         const back = await whoOwns(4);
         expect(back.result?.isError ?? false, JSON.stringify(back)).toBe(false);
-        expect(back.result!.content[0]!.text).toBe('Nobody holds src/a.ts: it is free.');
+        expect(back.result!.content[0]!.text).toBe('Nobody holds src/relay.ts: it is free.');
       } finally {
         second.close();
       }

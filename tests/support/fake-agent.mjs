@@ -27,7 +27,7 @@
 //       tool_result ({result, isError}) is also appended to that file
 //   {"claude": "hook", "event", "to", "payload"?}   runs every hook of `--settings` for that event
 //       (SessionStart, UserPromptSubmit, PostToolUse, …) as Claude Code does (sh -c, the JSON on stdin:
-//       session_id, cwd, hook_event_name, plus "payload"), and appends {event, status, stdout} for
+//       session_id, cwd, hook_event_name, plus "payload"), and appends {event, status, stdout, stderr} for
 //       each to the file "to" (relative to cwd)
 //   {"claude": "mcp", "tool", "arguments"?, "to"}   starts the `council` server of `--mcp-config` (its
 //       command, args and env over ours), initializes it, calls the tool, and appends
@@ -273,7 +273,7 @@ function runEventHooks(event, to, extra) {
   for (const group of settings.hooks?.[event] ?? []) {
     for (const hook of group.hooks ?? []) {
       const ran = spawnSync('sh', ['-c', hook.command], { input: payload, encoding: 'utf8', timeout: (hook.timeout ?? 60) * 1000 });
-      appendFileSync(path.resolve(to), `${JSON.stringify({ event, command: hook.command, status: ran.status, stdout: ran.stdout })}\n`);
+      appendFileSync(path.resolve(to), `${JSON.stringify({ event, command: hook.command, status: ran.status, stdout: ran.stdout, stderr: ran.stderr })}\n`);
     }
   }
 }

@@ -25,6 +25,8 @@ export interface HookAnswer {
   /** The hook's exit status at home (null: it did not end by itself in time). */
   code: number | null;
   stdout: string;
+  /** What it said on stderr (its COUNCIL_HOOK_DEBUG=1 reasons, for the host's own debug output). */
+  stderr?: string;
   /** Why the hook was not run (nothing on stdout then). */
   error?: string;
 }
@@ -62,10 +64,11 @@ export function runHookAtHome(session: Session, hook: string, agent: string, std
     return Promise.resolve({ code: null, stdout: '', error: (err as Error).message });
   }
   const [program, ...pre] = council.argv as [string, ...string[]];
-  const env: NodeJS.ProcessEnv = { ...process.env, ...council.env, COUNCIL_SESSION_ID: session.id };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...council.env, COUNCIL_SESSION_ID: session.id, COUNCIL_HOOK_DEBUG: '1' };
   delete env[AUTHORITY_ENV];
   return new Promise((resolve) => {
     let stdout = '';
+    let stderr = '';
     let settled = false;
     const done = (answer: HookAnswer): void => {
       if (settled) return;
@@ -73,14 +76,15 @@ export function runHookAtHome(session: Session, hook: string, agent: string, std
       clearTimeout(timer);
       resolve(answer);
     };
-    const child = spawn(program, [...pre, 'hook', hook, '--agent', agent], { cwd: session.worktreePath, env, stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = spawn(program, [...pre, 'hook', hook, '--agent', agent], { cwd: session.worktreePath, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       done({ code: null, stdout: '', error: `the ${hook} hook did not end within ${HOME_HOOK_LIMIT_MS} ms at home` });
     }, HOME_HOOK_LIMIT_MS);
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.on('error', (err) => done({ code: null, stdout: '', error: err.message }));
-    child.on('close', (code) => done({ code, stdout: swapRoot(stdout, session.worktreePath, place.path) }));
+    child.on('close', (code) => done({ code, stdout: swapRoot(stdout, session.worktreePath, place.path), ...(stderr ? { stderr: swapRoot(stderr, session.worktreePath, place.path) } : {}) }));
     child.stdin.on('error', () => undefined);
     child.stdin.end(pinnedInput(swapRoot(stdin, place.path, session.worktreePath), session.worktreePath));
   });
