@@ -95,9 +95,13 @@ function full() {
   loadCached(bundle);
 }
 
-/** The lean bundle for these arguments: the digest hook's own (as the agents' hooks spell it), else hot.cjs. */
+/**
+ * The lean bundle for these arguments: the digest hook's own (as the agents' hooks spell it), else
+ * hot.cjs — which also answers a remote session's digest on its host (COUNCIL_AUTHORITY: asked of
+ * home, electron/cli/hook-remote.ts).
+ */
 function lean() {
-  if (argv.length === 4 && argv[0] === 'hook' && argv[1] === 'digest' && argv[2] === '--agent') {
+  if (argv.length === 4 && argv[0] === 'hook' && argv[1] === 'digest' && argv[2] === '--agent' && !process.env.COUNCIL_AUTHORITY) {
     const digest = path.join(dir, 'digest.cjs');
     if (fs.existsSync(digest)) return digest;
   }
