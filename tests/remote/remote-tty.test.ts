@@ -2,8 +2,8 @@ import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandOutput } from '../../shared/contract';
-import type { AgentEvent, AgentRun } from '../../shared/agents';
-import { closeControl } from '../../electron/core/hosts/control';
+import type { AgentEvent, AgentRun, RunState } from '../../shared/agents';
+import { closeControl, controlPath } from '../../electron/core/hosts/control';
 import { AgentManager } from '../../electron/core/agents/manager';
 import { Council } from '../../electron/core/council';
 import { reviewDiff } from '../../electron/core/sessions/review-diff';
@@ -71,13 +71,22 @@ describe.skipIf(unavailable !== null)('interactive agents on a host (ssh -tt, tm
     return ran.status === 0 ? ran.stdout.trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { line: string }).line) : [];
   };
 
-  it('tmux on the host: typed text reaches the agent there, its write is in the worktree there and home, a held file is refused by home; a dropped connection leaves it running, re-attach goes on, stop leaves nothing there', async () => {
+  it('tmux on the host: typed text reaches the agent there, its write is in the worktree there and home, a held file is refused by home; a dropped connection leaves it running, the run disconnected, and re-attaches by itself once the host answers; stop leaves nothing there', async () => {
     const c = Council.open(repo.root);
     const [local] = await c.createSessions({ task: 'local holder' });
     expect(council(['lock', 'acquire', 'src/a.ts', '--session', local!.id], { cwd: repo.root, env }).code).toBe(0);
     await useScript(c, 'claude', script);
     const events: AgentEvent[] = [];
-    const manager = new AgentManager(c, { stopGraceMs: 1000, listener: { event: (_run, e) => events.push(e) } });
+    const states: RunState[] = [];
+    const manager = new AgentManager(c, {
+      stopGraceMs: 1000,
+      listener: {
+        event: (_run, e) => events.push(e),
+        run: (r) => {
+          if (r.sessionId === id && states[states.length - 1] !== r.state) states.push(r.state);
+        },
+      },
+    });
     const [s] = await c.createSessions({ task: 'remote interactive', agent: 'claude', host: 'remote' });
     const id = s!.id;
     const place = s!.host!.path;
@@ -117,27 +126,44 @@ describe.skipIf(unavailable !== null)('interactive agents on a host (ssh -tt, tm
     expect(await manager.typeFollowUp(id, 'first line')).toBe(true);
     await waitUntil(() => typedOnHost(place).includes('first line'), 'the typed line read by the agent there', 30_000);
 
-    // The connection drops (its ssh at home is killed): tmux keeps the agent running there.
+    // The connection drops (every ssh client of the host at home is killed) while the host takes
+    // no new connection: tmux keeps the agent running there; the run is disconnected, and tries
+    // again with backoff.
     const sshPid = manager.liveRun(id)!.pid!;
-    process.kill(sshPid, 'SIGKILL');
-    await waitUntil(() => events.some((e) => e.kind === 'message' && e.text.includes('attach again')), 'the run held, not ended', 60_000);
-    expect(manager.liveRun(id)?.state).toBe('running');
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await server.pause();
+    try {
+      expect(server.dropClients([controlPath('remote')])).toBeGreaterThan(0);
+      await waitUntil(() => manager.liveRun(id)?.state === 'disconnected', `the run disconnected (states: ${states.join(' → ')})`, 60_000);
+      await waitUntil(() => (manager.liveRun(id)?.connection?.attempt ?? 0) >= 2, 'a failed attempt while the host is down', 60_000);
+      // Through the contract, as the CLI and the UI read the run.
+      const seen = councilJson<{ run: AgentRun }>(['session', 'logs', id], { cwd: repo.root, env });
+      if (!seen.result.ok) throw new Error(seen.result.error.message);
+      expect(seen.result.value.run.state).toBe('disconnected');
+      expect(seen.result.value.run.connection).toMatchObject({ host: 'remote', attempt: expect.any(Number) });
+      expect(seen.result.value.run.connection!.error).toContain('remote');
+      expect(events.some((e) => e.kind === 'message' && e.text.includes('held by tmux') && e.text.includes('reconnecting'))).toBe(true);
+    } finally {
+      await server.resume();
+    }
     expect(agentProcesses(id)).toContain(agentPid);
     expect(tmuxHas(id)).toBe(true);
 
-    // Attach again: what is typed reaches the same agent.
-    const again = await manager.reattach(id);
+    // The host answers again: a new terminal attaches by itself, and what is typed reaches the same agent.
+    const seen = output.length;
+    await waitUntil(() => manager.liveRun(id)?.state === 'running', `re-attached by itself (states: ${states.join(' → ')})`, 90_000);
+    const again = manager.liveRun(id)!;
     expect(again.pid).not.toBe(sshPid);
+    expect(again.connection ?? null).toBeNull();
+    expect(states.slice(states.indexOf('disconnected'))).toContain('running');
     await expect(manager.reattach(id)).rejects.toThrow(/connected already/);
     // (tmux redraws the screen on attach: the earlier lines are on it.)
-    const seen = output.length;
     await waitUntil(() => output.slice(seen).includes('echo: first line'), 'the screen redrawn after attaching', 30_000).catch((err: Error) => {
       throw new Error(`${err.message}; after attaching: ${JSON.stringify(output.slice(seen).slice(-1500))}`);
     });
     expect(await manager.typeFollowUp(id, 'after reattach')).toBe(true);
     await waitUntil(() => typedOnHost(place).includes('after reattach'), 'the line typed after re-attaching read by the same agent', 30_000);
     expect(agentProcesses(id)).toContain(agentPid);
+    expect(events.some((e) => e.kind === 'message' && e.text.includes('reconnected to remote'))).toBe(true);
     // The re-attached terminal's chunks number on from the first one's (a terminal view skips a number it has seen).
     expect(seqs.every((seq, i) => i === 0 || seq > seqs[i - 1]!)).toBe(true);
 
@@ -244,7 +270,7 @@ describe.skipIf(unavailable !== null)('interactive agents on a host (ssh -tt, tm
     await first.start(id, { mode: 'interactive' });
     await waitUntil(() => output.includes('ready'), 'the agent in the terminal at home', 60_000);
     process.kill(first.liveRun(id)!.pid!, 'SIGKILL');
-    await waitUntil(() => events.some((e) => e.kind === 'message' && e.text.includes('attach again')), 'the run held', 60_000);
+    await waitUntil(() => events.some((e) => e.kind === 'message' && e.text.includes('reconnecting')), 'the run held (disconnected)', 60_000);
     expect(agentProcesses(id).length).toBeGreaterThan(0);
 
     // Another manager (as after a restart of the app) finds the run without its process.

@@ -28,7 +28,9 @@ import { hostCouncilCommand, hostHookRunner, hostProgram, readRemoteState, reatt
 import type { RemoteProcess } from '../hosts/remote-attach';
 import { serveAuthority, type Authority } from '../hosts/authority';
 import { followUpKeys, PasteTracker, SUBMIT_AFTER_MS } from './terminal-input';
-import { mayStillRun, remoteTty, stopRemoteTerminal, type RemoteTty } from './remote-tty';
+import { remoteTty, stopRemoteTerminal, type RemoteTty } from './remote-tty';
+import { followTerminal, type TerminalLink } from './remote-terminal';
+import type { LinkState } from '../hosts/reconnect';
 import type { AgentExit } from './runner/agent-process';
 
 /**
@@ -102,8 +104,8 @@ interface LiveRun {
   remote?: RemoteRun | null;
   /** A remote session's interactive run: its terminal is on the host (remote-tty.ts). */
   tty?: RemoteTty | null;
-  /** tty: the connection dropped and tmux holds the agent there; `reattach` connects again. */
-  held?: boolean;
+  /** tty: its terminal's connection, re-attached after a drop while tmux holds the agent there (remote-terminal.ts). */
+  link?: TerminalLink | null;
   /** tty: what the run's end does (the last work fetched home, the run recorded); kept for a re-attached terminal. */
   settle?: (exit: AgentExit) => Promise<void>;
   /** tty: chunks of earlier terminals of this run (a re-attached terminal numbers on from them). */
@@ -381,7 +383,8 @@ export class AgentManager {
       const ended = await this.finish(live, exit);
       resolveEnded(ended);
     };
-    void proc.exited.then((exit) => (tty ? this.terminalEnded(live, proc, exit) : live.settle?.(exit)));
+    if (tty) live.link = this.followTerminal(live, tty, proc);
+    else void proc.exited.then((exit) => live.settle?.(exit));
     return live.run;
   }
 
@@ -393,22 +396,31 @@ export class AgentManager {
       logFile: this.store.logFile(live.run),
       stateFile: remoteStateFile(this.store, live.run),
       stopRequested: () => this.store.stopRequested(live.run),
-      onLink: (link) => {
-        if (live.finishing || !isLive(live.run)) return;
-        const pid = live.process?.pid || live.run.pid;
-        if (link.connected) {
-          if (live.run.state === 'disconnected') {
-            void this.patch(live, { state: 'running', connection: null, pid });
-            if (live.process && !live.process.output.isClosed) live.process.output.append(`council: reconnected to ${host}\r\n`);
-          }
-          return;
-        }
-        if (link.droppedAt === null) return;
-        const connection = { host, droppedAt: link.droppedAt, attempt: link.attempt, nextAttemptAt: link.nextAttemptAt, error: link.error };
-        if (live.run.state !== 'disconnected' && live.process && !live.process.output.isClosed) live.process.output.append(`council: the connection to ${host} dropped; the agent goes on there — reconnecting\r\n`);
-        void this.patch(live, { state: 'disconnected', connection, pid });
-      },
+      onLink: (link) => this.linkChanged(live, host, link),
     };
+  }
+
+  /**
+   * A remote run's connection changed (headless or interactive): the run moves between running and
+   * disconnected. `inOutput`: said in its output too (not into an interactive agent's screen).
+   */
+  private linkChanged(live: LiveRun, host: string, link: LinkState, inOutput = true): void {
+    if (live.finishing || !isLive(live.run)) return;
+    const pid = live.process?.pid || live.run.pid;
+    const say = (text: string): void => {
+      if (inOutput && live.process && !live.process.output.isClosed) live.process.output.append(text);
+    };
+    if (link.connected) {
+      if (live.run.state === 'disconnected') {
+        void this.patch(live, { state: 'running', connection: null, pid });
+        say(`council: reconnected to ${host}\r\n`);
+      }
+      return;
+    }
+    if (link.droppedAt === null) return;
+    const connection = { host, droppedAt: link.droppedAt, attempt: link.attempt, nextAttemptAt: link.nextAttemptAt, error: link.error };
+    if (live.run.state !== 'disconnected') say(`council: the connection to ${host} dropped; the agent goes on there — reconnecting\r\n`);
+    void this.patch(live, { state: 'disconnected', connection, pid });
   }
 
   /** A headless run's output: stdout parsed into events, stderr shown (a remote run's own lines taken out). */
@@ -513,9 +525,9 @@ export class AgentManager {
         // connection then ends on its own (or is stopped below), and the last work comes home.
         const grace = this.options.stopGraceMs ?? 3000;
         await live.tty.stop(grace);
-        if (live.held) {
-          live.held = false;
-          await live.settle?.({ code: null, signal: null });
+        if (live.link && !live.link.connected) {
+          // Disconnected: no terminal to end; no more attempts, and the run ends.
+          live.link.cancel();
           return live.ended;
         }
         const ended = await Promise.race([live.ended.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), grace + 5000).unref())]);
@@ -880,77 +892,72 @@ export class AgentManager {
   }
 
   /**
-   * A remote interactive run's terminal connection ended. Stopped, or the agent ended there: the
-   * run ends. The connection dropped while tmux holds the agent on the host (it still runs there,
-   * or the host cannot be asked): the run stays live, held, until `reattach` connects a terminal
-   * again (or it is stopped).
+   * Follows a remote interactive run's terminal connection (remote-terminal.ts): a drop while tmux
+   * holds the agent on the host makes the run disconnected, and a new terminal attaches by itself
+   * once the host answers again (backoff as a headless run's); the agent's end, a stop, or a drop
+   * without tmux ends the run.
    */
-  private async terminalEnded(live: LiveRun, proc: AgentProcess, exit: AgentExit): Promise<void> {
-    if (live.process !== proc || !live.tty) return;
-    const host = this.council.ws.registry.find(live.run.sessionId)?.host?.name ?? 'the host';
-    if (!live.stopping && !this.store.stopRequested(live.run) && mayStillRun(exit)) {
-      const now = live.tty.held ? await live.tty.status() : null;
-      if (live.tty.held && (now === null || now.alive) && !live.stopping) {
-        live.held = true;
-        live.seqBase = (live.seqBase ?? 0) + proc.output.snapshot().seq;
-        const text = `the connection to ${host} ended; the agent goes on there (held by tmux) — attach again to see it`;
-        this.apply(live, { kind: 'message', text }, true);
-        await this.context(live.run.sessionId, { message: text }).catch(() => undefined);
-        return;
-      }
-      if (now?.exit) exit = { code: now.exit.code, signal: now.exit.signal };
-      else if (!live.tty.held && !live.outcome) {
-        live.outcome = { state: 'failed', reason: `the connection to ${host} ended, and the agent there ended with it (without tmux on ${host}, its terminal is the connection's: install tmux there to keep it running)` };
-      }
-    }
-    await live.settle?.(exit);
+  private followTerminal(live: LiveRun, tty: RemoteTty, first: AgentProcess | null): TerminalLink {
+    const session = this.session(live.run.sessionId);
+    const host = session.host?.name ?? 'the host';
+    return followTerminal({
+      host,
+      tty,
+      first,
+      stopping: () => live.stopping || this.store.stopRequested(live.run),
+      attach: () => this.attachTerminal(live, tty),
+      onLink: (state) => {
+        if (!state.connected && state.droppedAt !== null && live.run.state !== 'disconnected') {
+          const text = `the connection to ${host} dropped; the agent goes on there (held by tmux) — reconnecting`;
+          this.apply(live, { kind: 'message', text }, true);
+          void this.context(live.run.sessionId, { message: text }).catch(() => undefined);
+        }
+        if (state.connected && live.run.state === 'disconnected' && isLive(live.run)) this.apply(live, { kind: 'message', text: `reconnected to ${host}: the terminal is attached to the agent again` }, true);
+        this.linkChanged(live, host, state, false);
+      },
+      onEnd: (exit, failed) => {
+        if (failed && !live.outcome) live.outcome = { state: 'failed', reason: failed };
+        void live.settle?.(exit);
+      },
+    });
+  }
+
+  /** A new terminal on a remote interactive agent that tmux holds on its host: a new `ssh -tt` attaching to its tmux session, the view and input going on. */
+  private async attachTerminal(live: LiveRun, tty: RemoteTty): Promise<AgentProcess> {
+    const sessionId = live.run.sessionId;
+    const proc = await startAgentProcess({
+      command: 'ssh',
+      args: tty.attachArgs(),
+      cwd: path.join(this.council.ws.paths.agents, sessionId),
+      env: this.userEnv(),
+      mode: 'pty',
+      rawOutput: true,
+      ...this.sizes.startSize(sessionId),
+      logFile: this.store.logFile(live.run),
+    });
+    // The new terminal's chunks number on from the earlier ones' (a terminal view skips a number it has seen).
+    live.seqBase = (live.seqBase ?? 0) + (live.process?.output.snapshot().seq ?? 0);
+    live.process = proc;
+    live.paste = undefined;
+    const base = live.seqBase;
+    proc.output.subscribe((chunk) => {
+      (live.paste ??= new PasteTracker()).feed(chunk.data);
+      for (const listener of this.outputListeners.get(sessionId) ?? []) listener(live.run, { ...chunk, seq: chunk.seq + base });
+    });
+    live.run = await this.patch(live, { pid: proc.pid });
+    return proc;
   }
 
   /**
-   * Connects a terminal again to a remote session's interactive agent that tmux holds on its host
-   * after the connection dropped (issue 17): a new `ssh -tt` attaches to its tmux session, the
-   * terminal view and typed input go on as before, the host's work is followed again. For the
-   * reconnect logic (hosts/reconnect.ts) and `council session attach`.
+   * Attaches a remote session's interactive agent again now, without waiting out the backoff
+   * (it re-attaches by itself too: remote-terminal.ts). Resolves once that attempt is made.
    */
   async reattach(ref: string): Promise<AgentRun> {
     const session = this.session(ref);
     const live = this.live.get(session.id);
-    if (!live?.tty) throw invalidInput(`session ${session.id} has no interactive agent on a host run by this process: nothing to attach to`);
-    if (!live.held) throw new CouncilError('conflict', `session ${session.id}'s terminal on ${session.host?.name ?? 'its host'} is connected already`);
-    const tty = live.tty;
-    live.held = false;
-    const now = await tty.beforeAttach();
-    if (now && !now.alive) {
-      // It ended there while nobody was attached: the run ends as it did.
-      await live.settle?.(now.exit ? { code: now.exit.code, signal: now.exit.signal } : { code: null, signal: null });
-      return live.ended;
-    }
-    let proc: AgentProcess;
-    try {
-      proc = await startAgentProcess({
-        command: 'ssh',
-        args: tty.attachArgs(),
-        cwd: path.join(this.council.ws.paths.agents, session.id),
-        env: this.userEnv(),
-        mode: 'pty',
-        rawOutput: true,
-        ...this.sizes.startSize(session.id),
-        logFile: this.store.logFile(live.run),
-      });
-    } catch (err) {
-      live.held = true;
-      throw new CouncilError('command-failed', `could not attach to session ${session.id}'s agent on ${session.host?.name ?? 'its host'}: ${(err as Error).message}`);
-    }
-    live.process = proc;
-    live.paste = undefined;
-    const base = live.seqBase ?? 0;
-    proc.output.subscribe((chunk) => {
-      (live.paste ??= new PasteTracker()).feed(chunk.data);
-      for (const listener of this.outputListeners.get(session.id) ?? []) listener(live.run, { ...chunk, seq: chunk.seq + base });
-    });
-    tty.follow();
-    live.run = await this.patch(live, { pid: proc.pid });
-    void proc.exited.then((exit) => this.terminalEnded(live, proc, exit));
+    if (!live?.tty || !live.link) throw invalidInput(`session ${session.id} has no interactive agent on a host run by this process: nothing to attach to`);
+    if (live.link.connected) throw new CouncilError('conflict', `session ${session.id}'s terminal on ${session.host?.name ?? 'its host'} is connected already`);
+    await live.link.retryNow();
     return live.run;
   }
 
