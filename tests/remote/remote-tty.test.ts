@@ -258,27 +258,57 @@ describe.skipIf(unavailable !== null)('interactive agents on a host (ssh -tt, tm
     }
   }, 300_000);
 
-  it('tmux on the host, home gone (its process ended while the agent ran there): the next start of the manager ends the agent there, nothing left', async () => {
+  it('tmux on the host, the app closed while the agent ran there (Council.close keeps remote agents): the next home adopts it, disconnected, then attached again by itself; typed text reaches the same agent; stop leaves nothing', async () => {
     const c = Council.open(repo.root);
-    await useScript(c, 'claude', [{ claude: 'init', sessionId: 'fake-orphan' }, { print: 'ready\n' }, { stampStdin: 'typed.jsonl' }]);
-    const events: AgentEvent[] = [];
-    const first = new AgentManager(c, { stopGraceMs: 1000, listener: { event: (_run, e) => events.push(e) } });
-    const [s] = await c.createSessions({ task: 'remote orphan', agent: 'claude', host: 'remote' });
+    await useScript(c, 'claude', [{ claude: 'init', sessionId: 'fake-adopt' }, { print: 'ready\n' }, { stampStdin: 'typed.jsonl' }]);
+    const first = new AgentManager(c, { stopGraceMs: 1000 });
+    const [s] = await c.createSessions({ task: 'remote adopted', agent: 'claude', host: 'remote' });
     const id = s!.id;
+    const place = s!.host!.path;
     let output = '';
     first.attach(id, (_run, chunk) => (output += chunk.data));
     await first.start(id, { mode: 'interactive' });
     await waitUntil(() => output.includes('ready'), 'the agent in the terminal at home', 60_000);
-    process.kill(first.liveRun(id)!.pid!, 'SIGKILL');
-    await waitUntil(() => events.some((e) => e.kind === 'message' && e.text.includes('reconnecting')), 'the run held (disconnected)', 60_000);
-    expect(agentProcesses(id).length).toBeGreaterThan(0);
+    expect(await first.typeFollowUp(id, 'before close')).toBe(true);
+    await waitUntil(() => typedOnHost(place).includes('before close'), 'the typed line read there', 30_000);
+    const [agentPid] = agentProcesses(id);
+    expect(agentPid).toBeGreaterThan(0);
 
-    // Another manager (as after a restart of the app) finds the run without its process.
-    const next = new AgentManager(c, { stopGraceMs: 1000 });
+    // The app closes (as Council.close does): the agent is let go, running on in tmux there.
+    await first.stopAll({ keepRemote: true });
+    const released = first.store.latest(id)!;
+    expect(released).toMatchObject({ state: 'disconnected', hostPid: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(agentProcesses(id)).toContain(agentPid);
+    expect(tmuxHas(id)).toBe(true);
+
+    // The next home opens the repository: the run is adopted, not ended.
+    const c2 = Council.open(repo.root);
+    const states: RunState[] = [];
+    const next = new AgentManager(c2, {
+      stopGraceMs: 1000,
+      listener: {
+        run: (r) => {
+          if (r.sessionId === id && states[states.length - 1] !== r.state) states.push(r.state);
+        },
+      },
+    });
+    let after = '';
+    next.attach(id, (_run, chunk) => (after += chunk.data));
     const marked = await next.reconcile();
-    expect(marked.map((r) => r.sessionId)).toContain(id);
+    expect(marked.map((r) => r.sessionId)).not.toContain(id);
+    expect(states[0]).toBe('disconnected');
+    await waitUntil(() => next.liveRun(id)?.state === 'running', `attached again by itself (states: ${states.join(' → ')})`, 60_000);
+    expect(next.liveRun(id)!.hostPid).toBe(process.pid);
+    await waitUntil(() => after.includes('echo: before close'), 'the screen redrawn by tmux', 30_000).catch((err: Error) => {
+      throw new Error(`${err.message}: ${JSON.stringify(after.slice(-1500))}`);
+    });
+    expect(await next.typeFollowUp(id, 'after adoption')).toBe(true);
+    await waitUntil(() => typedOnHost(place).includes('after adoption'), 'the line typed after adoption read by the same agent', 30_000);
+    expect(agentProcesses(id)).toContain(agentPid);
+
+    expect(((await next.stop(id)) as AgentRun).state).toBe('stopped');
     expect(agentProcesses(id)).toEqual([]);
     expect(tmuxHas(id)).toBe(false);
-    await first.stop(id);
   }, 300_000);
 });

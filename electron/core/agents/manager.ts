@@ -28,7 +28,7 @@ import { hostCouncilCommand, hostHookRunner, hostProgram, readRemoteState, reatt
 import type { RemoteProcess } from '../hosts/remote-attach';
 import { serveAuthority, type Authority } from '../hosts/authority';
 import { followUpKeys, PasteTracker, SUBMIT_AFTER_MS } from './terminal-input';
-import { remoteTty, stopRemoteTerminal, type RemoteTty } from './remote-tty';
+import { readTtyState, reattachedTty, remoteTty, stopRemoteTerminal, ttyStateFile, writeTtyState, type RemoteTty } from './remote-tty';
 import { followTerminal, type TerminalLink } from './remote-terminal';
 import type { LinkState } from '../hosts/reconnect';
 import type { AgentExit } from './runner/agent-process';
@@ -106,6 +106,8 @@ interface LiveRun {
   tty?: RemoteTty | null;
   /** tty: its terminal's connection, re-attached after a drop while tmux holds the agent there (remote-terminal.ts). */
   link?: TerminalLink | null;
+  /** Let go without stopping (stopAll keepRemote): its terminal's end is not the run's. */
+  released?: boolean;
   /** tty: what the run's end does (the last work fetched home, the run recorded); kept for a re-attached terminal. */
   settle?: (exit: AgentExit) => Promise<void>;
   /** tty: chunks of earlier terminals of this run (a re-attached terminal numbers on from them). */
@@ -272,6 +274,8 @@ export class AgentManager {
       denials: 0,
       outputBytes: 0,
     });
+    // What a later home needs to attach to it again (adoptTerminal).
+    if (tty) writeTtyState(ttyStateFile(this.store.recordFile(run)), tty.state);
     const parser = mode === 'headless' ? (launch.parser ?? (hasParser(preset.id, settings.agents[preset.id]?.driver) ? createParser(preset.id, { worktree: remote?.worktree ?? session.worktreePath, driver: settings.agents[preset.id]?.driver }) : null)) : null;
     let resolveEnded!: (run: AgentRun) => void;
     const live: LiveRun = {
@@ -547,7 +551,7 @@ export class AgentManager {
     const run = this.store.latest(session.id);
     if (!run || !isLive(run)) return run;
     // A remote agent no home follows (the app closed) runs on on its host: followed here, then stopped there.
-    if (!this.hostAlive(run) && (await this.adoptRemote(run).catch(() => false)) && this.live.has(session.id)) return this.stop(ref);
+    if (!this.hostAlive(run) && (await this.adopt(run)) && this.live.has(session.id)) return this.stop(ref);
     this.store.requestStop(run);
     if (run.pid) await killTree(run.pid, { graceMs: this.options.stopGraceMs ?? 3000 });
     if (!this.hostAlive(run)) return this.store.update(run, (current) => ({ ...current, state: 'stopped', endedAt: new Date().toISOString(), reason: 'stopped by the user' }));
@@ -648,7 +652,7 @@ export class AgentManager {
     for (const run of this.store.latestPerSession()) {
       if (!isLive(run) || this.live.has(run.sessionId) || this.hostAlive(run)) continue;
       // A remote agent goes on on its host while no home follows it: followed again (issue 17).
-      if (await this.adoptRemote(run).catch(() => false)) continue;
+      if (await this.adopt(run)) continue;
       // Only what is provably the agent (a process working in the session's worktree): the pid
       // may have been reused by something unrelated since.
       if (run.pid && isAlive(run.pid) && this.worksIn(run.pid, run.sessionId)) await killTree(run.pid, { graceMs: 1000 });
@@ -672,7 +676,7 @@ export class AgentManager {
    */
   async stopAll(options: { keepRemote?: boolean } = {}): Promise<void> {
     this.delivery.stop();
-    await Promise.all([...this.live.values()].map((live) => (options.keepRemote && live.remote && live.process ? this.release(live) : this.stop(live.run.sessionId).catch(() => null))));
+    await Promise.all([...this.live.values()].map((live) => (options.keepRemote && (live.remote || live.tty?.held) && (live.process || live.link) ? this.release(live) : this.stop(live.run.sessionId).catch(() => null))));
   }
 
   /** Lets a remote run go without stopping it (stopAll keepRemote). */
@@ -681,11 +685,19 @@ export class AgentManager {
     live.stopEvents?.();
     if (live.stopWatch) await live.stopWatch().catch(() => undefined);
     await live.advisory?.close().catch(() => undefined);
-    await (live.process as RemoteProcess).release();
+    if (live.tty) {
+      // Interactive, held by tmux there: its terminal here ends, the agent goes on in tmux.
+      live.released = true;
+      live.link?.cancel();
+      await live.process?.stop({ graceMs: 500 }).catch(() => undefined);
+      await live.tty.settled().catch(() => undefined);
+    } else {
+      await (live.process as RemoteProcess).release();
+    }
     live.authority?.close();
     this.live.delete(live.run.sessionId);
     // No process follows it now (hostPid 0): the next home to open the repository, or a stop, takes it over.
-    const host = live.remote?.host ?? '?';
+    const host = live.remote?.host ?? live.tty?.state.host ?? '?';
     const released = await this.store
       .update(live.run, (current) =>
         isLive(current) ? { ...current, hostPid: 0, state: 'disconnected', connection: { host, droppedAt: new Date().toISOString(), attempt: 0, nextAttemptAt: null, error: `council closed; the agent runs on on ${host}, and is followed again when the repository is opened` } } : current,
@@ -762,6 +774,80 @@ export class AgentManager {
       authority?.close();
       resolveEnded(await this.finish(live, exit));
     });
+    return true;
+  }
+
+  /** A remote run no home follows, followed here again (headless or interactive); false when it cannot be. */
+  private async adopt(run: AgentRun): Promise<boolean> {
+    return (await this.adoptRemote(run).catch(() => false)) || (await this.adoptTerminal(run).catch(() => false));
+  }
+
+  /**
+   * An interactive agent on a host whose home process is gone (the app closed or crashed) that
+   * tmux still holds there: taken over (the run's record, under its mutex) disconnected, and its
+   * terminal attached again by remote-terminal.ts. False when it is not one (ended there, no tmux).
+   */
+  private async adoptTerminal(found: AgentRun): Promise<boolean> {
+    const session = this.council.ws.registry.find(found.sessionId);
+    if (!session?.host || found.mode !== 'interactive') return false;
+    const state = readTtyState(ttyStateFile(this.store.recordFile(found)));
+    if (!state || state.host !== session.host.name) return false;
+    const authority = state.remoteSocket ? await serveAuthority(this.council, session) : null;
+    let tty: RemoteTty;
+    try {
+      tty = reattachedTty(this.council.ws, session, authority && state.remoteSocket ? { homeSocket: authority.socket, remoteSocket: state.remoteSocket } : null);
+    } catch {
+      authority?.close();
+      return false;
+    }
+    const there = tty.held ? await tty.status() : null;
+    if (!tty.held || (there !== null && !there.alive)) {
+      authority?.close();
+      return false;
+    }
+    const taken = await this.store.update(found, (current) =>
+      isLive(current) && !this.hostAlive(current)
+        ? { ...current, hostPid: process.pid, state: 'disconnected', connection: { host: state.host, droppedAt: new Date().toISOString(), attempt: 0, nextAttemptAt: null, error: `home (pid ${current.hostPid}) stopped following it; reattaching` } }
+        : current,
+    );
+    if (taken.hostPid !== process.pid) {
+      authority?.close();
+      return isLive(taken);
+    }
+    let resolveEnded!: (run: AgentRun) => void;
+    const live: LiveRun = {
+      run: taken,
+      process: null,
+      stopWatch: null,
+      watching: Promise.resolve(false),
+      finishing: false,
+      outcome: null,
+      stopping: false,
+      ended: new Promise((resolve) => (resolveEnded = resolve)),
+      stderrGist: new StderrGist(),
+      lastFileNote: 0,
+      advisory: null,
+      ownEvents: new Set(),
+      stopEvents: null,
+      tty,
+      authority,
+    };
+    this.live.set(session.id, live);
+    this.emitRun(taken);
+    live.watching = this.watch(live, session);
+    await live.watching;
+    live.stopEvents = followRunEvents(this.store.eventsFile(taken), live.ownEvents, (event) => this.hookEvent(live, event));
+    this.delivery.watch();
+    tty.onProblem = (text) => {
+      const now = live.process;
+      if (now && !now.output.isClosed) now.output.append(`\r\n${text}\r\n`);
+    };
+    live.settle = async (exit) => {
+      await tty.settled();
+      authority?.close();
+      resolveEnded(await this.finish(live, exit));
+    };
+    live.link = this.followTerminal(live, tty, null);
     return true;
   }
 
@@ -916,6 +1002,7 @@ export class AgentManager {
         this.linkChanged(live, host, state, false);
       },
       onEnd: (exit, failed) => {
+        if (live.released) return;
         if (failed && !live.outcome) live.outcome = { state: 'failed', reason: failed };
         void live.settle?.(exit);
       },

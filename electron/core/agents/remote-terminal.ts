@@ -121,7 +121,7 @@ export function followTerminal(options: TerminalLinkOptions): TerminalLink {
 
   return {
     get connected() {
-      return reconnector.state.connected || (reconnector.state.droppedAt === null && end === null);
+      return reconnector.state.connected;
     },
     retryNow() {
       const done = new Promise<void>((resolve) => waiters.push(resolve));

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Session } from '../../../shared/models';
 import { hostFor, syncHome, type HostContext } from '../hosts/remote-session';
 import { SIGNAL } from '../hosts/remote-side';
@@ -27,6 +28,8 @@ import type { Launch } from './types';
  */
 
 export interface RemoteTty {
+  /** What a later home needs to attach to the agent again (kept beside the run's record: ttyStateFile). */
+  state: RemoteTtyState;
   command: string;
   /** The first connection's ssh arguments (starts the agent, attaches to it). */
   args: string[];
@@ -48,6 +51,31 @@ export interface RemoteTty {
   settled(): Promise<void>;
   /** What went wrong on the way (a snapshot that could not be fetched), for the run's terminal. */
   onProblem?: (text: string) => void;
+}
+
+/** Beside a remote interactive run's record: its host, and where its hooks there find the home's authority. */
+export interface RemoteTtyState {
+  host: string;
+  remoteSocket: string | null;
+}
+
+export function ttyStateFile(recordFile: string): string {
+  return recordFile.replace(/\.json$/, '.tty');
+}
+
+export function writeTtyState(file: string, state: RemoteTtyState): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, JSON.stringify(state));
+  renameSync(temp, file);
+}
+
+export function readTtyState(file: string): RemoteTtyState | null {
+  try {
+    const value = JSON.parse(readFileSync(file, 'utf8')) as RemoteTtyState;
+    return typeof value.host === 'string' && (value.remoteSocket === null || typeof value.remoteSocket === 'string') ? value : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The exit of the first connection's ssh when the connection itself failed or dropped. */
@@ -119,6 +147,23 @@ export function remoteTty(ws: Workspace, session: Session, launch: Launch, userE
   if ((words[3] ?? '').length > SPEC_MAX) {
     throw new Error(`the agent's command line for ${place.name} is too long for an interactive start there (${Math.round((words[3] ?? '').length / 1024)} KB): shorten the task, or run it headless`);
   }
+  return ttyOf(ws, session, ctx, tmux, words, options.authority);
+}
+
+/**
+ * The interactive agent a home process that is gone started on the session's host (issue 17): to
+ * attach to it again (its tmux session there), with the authority served anew at the same place.
+ */
+export function reattachedTty(ws: Workspace, session: Session, authority: RemoteAuthority | null): RemoteTty {
+  if (!session.host) throw new Error('reattachedTty: not a remote session');
+  const ctx = hostFor(session.host.name);
+  const tmux = ctx.host.check.tmux?.ok ? ctx.host.check.tmux.path : null;
+  return ttyOf(ws, session, ctx, tmux, null, authority);
+}
+
+function ttyOf(ws: Workspace, session: Session, ctx: HostContext, tmux: string | null, words: string[] | null, authority: RemoteAuthority | null): RemoteTty {
+  const place = session.host as NonNullable<Session['host']>;
+  const options = { authority };
   const who = { id: session.id, tmux };
 
   let watcher: ChildProcess | null = null;
@@ -156,8 +201,9 @@ export function remoteTty(ws: Workspace, session: Session, launch: Launch, userE
   };
 
   const tty: RemoteTty = {
+    state: { host: place.name, remoteSocket: authority?.remoteSocket ?? null },
     command: 'ssh',
-    args: terminalArgs(ctx, words, options.authority),
+    args: words ? terminalArgs(ctx, words, authority) : [],
     worktree: place.path,
     held: tmux !== null,
     attachArgs: () => terminalArgs(ctx, runtimeWords(ctx, 'tty-attach', who), options.authority),
