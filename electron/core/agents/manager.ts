@@ -28,8 +28,8 @@ import { hostCouncilCommand, hostHookRunner, hostProgram, readRemoteState, reatt
 import type { RemoteProcess } from '../hosts/remote-attach';
 import { serveAuthority, type Authority } from '../hosts/authority';
 import { followUpKeys, PasteTracker, SUBMIT_AFTER_MS } from './terminal-input';
-import { readTtyState, reattachedTty, remoteTty, stopRemoteTerminal, ttyStateFile, writeTtyState, type RemoteTty } from './remote-tty';
-import { followTerminal, type TerminalLink } from './remote-terminal';
+import { remoteTty, stopRemoteTerminal, ttyStateFile, writeTtyState, type RemoteTty } from './remote-tty';
+import { adoptableTerminal, followTerminal, type TerminalLink } from './remote-terminal';
 import type { LinkState } from '../hosts/reconnect';
 import type { AgentExit } from './runner/agent-process';
 
@@ -114,6 +114,14 @@ interface LiveRun {
   seqBase?: number;
   /** The home's authority its hooks reach (a remote run's). */
   authority?: Authority | null;
+}
+
+/** A run this process follows, from its record (the rest set as it goes). */
+function newLive(run: AgentRun, extra: Partial<LiveRun>): { live: LiveRun; resolveEnded: (run: AgentRun) => void } {
+  let resolveEnded!: (run: AgentRun) => void;
+  const ended = new Promise<AgentRun>((resolve) => (resolveEnded = resolve));
+  const live: LiveRun = { run, process: null, stopWatch: null, watching: Promise.resolve(false), finishing: false, outcome: null, stopping: false, ended, stderrGist: new StderrGist(), lastFileNote: 0, advisory: null, ownEvents: new Set(), stopEvents: null, ...extra };
+  return { live, resolveEnded };
 }
 
 /** How often a pending start-up prompt's answer is looked for (a small file read). */
@@ -277,25 +285,7 @@ export class AgentManager {
     // What a later home needs to attach to it again (adoptTerminal).
     if (tty) writeTtyState(ttyStateFile(this.store.recordFile(run)), tty.state);
     const parser = mode === 'headless' ? (launch.parser ?? (hasParser(preset.id, settings.agents[preset.id]?.driver) ? createParser(preset.id, { worktree: remote?.worktree ?? session.worktreePath, driver: settings.agents[preset.id]?.driver }) : null)) : null;
-    let resolveEnded!: (run: AgentRun) => void;
-    const live: LiveRun = {
-      run,
-      process: null,
-      stopWatch: null,
-      watching: Promise.resolve(false),
-      finishing: false,
-      outcome: null,
-      stopping: false,
-      ended: new Promise((resolve) => (resolveEnded = resolve)),
-      stderrGist: new StderrGist(),
-      lastFileNote: 0,
-      advisory: null,
-      ownEvents: new Set(),
-      stopEvents: null,
-      remote,
-      tty,
-      authority,
-    };
+    const { live, resolveEnded } = newLive(run, { remote, tty, authority });
     if ((preset.locksFor?.(settings.agents[preset.id] ?? {}) ?? preset.locks) === 'advisory') {
       live.advisory = new AdvisoryLocks(this.council, session, async (clash) => {
         const text = `edited ${clash.path}, which ${clash.holder} holds — ${preset.id} has no pre-edit hook, so this could not be stopped; coordinate before merging`;
@@ -737,24 +727,7 @@ export class AgentManager {
     }
     const settings = this.council.ws.settings();
     const parser = hasParser(taken.preset, settings.agents[taken.preset]?.driver) ? createParser(taken.preset, { worktree: remote.worktree, driver: settings.agents[taken.preset]?.driver }) : null;
-    let resolveEnded!: (run: AgentRun) => void;
-    const live: LiveRun = {
-      run: taken,
-      process: null,
-      stopWatch: null,
-      watching: Promise.resolve(false),
-      finishing: false,
-      outcome: null,
-      stopping: false,
-      ended: new Promise((resolve) => (resolveEnded = resolve)),
-      stderrGist: new StderrGist(),
-      lastFileNote: 0,
-      advisory: null,
-      ownEvents: new Set(),
-      stopEvents: null,
-      remote,
-      authority,
-    };
+    const { live, resolveEnded } = newLive(taken, { remote, authority });
     this.live.set(session.id, live);
     this.emitRun(taken);
     live.watching = this.watch(live, session);
@@ -790,48 +763,19 @@ export class AgentManager {
   private async adoptTerminal(found: AgentRun): Promise<boolean> {
     const session = this.council.ws.registry.find(found.sessionId);
     if (!session?.host || found.mode !== 'interactive') return false;
-    const state = readTtyState(ttyStateFile(this.store.recordFile(found)));
-    if (!state || state.host !== session.host.name) return false;
-    const authority = state.remoteSocket ? await serveAuthority(this.council, session) : null;
-    let tty: RemoteTty;
-    try {
-      tty = reattachedTty(this.council.ws, session, authority && state.remoteSocket ? { homeSocket: authority.socket, remoteSocket: state.remoteSocket } : null);
-    } catch {
-      authority?.close();
-      return false;
-    }
-    const there = tty.held ? await tty.status() : null;
-    if (!tty.held || (there !== null && !there.alive)) {
-      authority?.close();
-      return false;
-    }
+    const adoptable = await adoptableTerminal(this.council, session, ttyStateFile(this.store.recordFile(found)));
+    if (!adoptable) return false;
+    const { tty, authority, host } = adoptable;
     const taken = await this.store.update(found, (current) =>
       isLive(current) && !this.hostAlive(current)
-        ? { ...current, hostPid: process.pid, state: 'disconnected', connection: { host: state.host, droppedAt: new Date().toISOString(), attempt: 0, nextAttemptAt: null, error: `home (pid ${current.hostPid}) stopped following it; reattaching` } }
+        ? { ...current, hostPid: process.pid, state: 'disconnected', connection: { host, droppedAt: new Date().toISOString(), attempt: 0, nextAttemptAt: null, error: `home (pid ${current.hostPid}) stopped following it; reattaching` } }
         : current,
     );
     if (taken.hostPid !== process.pid) {
       authority?.close();
       return isLive(taken);
     }
-    let resolveEnded!: (run: AgentRun) => void;
-    const live: LiveRun = {
-      run: taken,
-      process: null,
-      stopWatch: null,
-      watching: Promise.resolve(false),
-      finishing: false,
-      outcome: null,
-      stopping: false,
-      ended: new Promise((resolve) => (resolveEnded = resolve)),
-      stderrGist: new StderrGist(),
-      lastFileNote: 0,
-      advisory: null,
-      ownEvents: new Set(),
-      stopEvents: null,
-      tty,
-      authority,
-    };
+    const { live, resolveEnded } = newLive(taken, { tty, authority });
     this.live.set(session.id, live);
     this.emitRun(taken);
     live.watching = this.watch(live, session);

@@ -1,5 +1,8 @@
+import type { Session } from '../../../shared/models';
+import type { Council } from '../council';
+import { serveAuthority, type Authority } from '../hosts/authority';
 import { Reconnector, type BackoffOptions, type Link, type LinkState } from '../hosts/reconnect';
-import { mayStillRun, type RemoteTty } from './remote-tty';
+import { mayStillRun, readTtyState, reattachedTty, type RemoteTty } from './remote-tty';
 import type { AgentExit, AgentProcess } from './runner/agent-process';
 
 /**
@@ -132,4 +135,25 @@ export function followTerminal(options: TerminalLinkOptions): TerminalLink {
       reconnector.cancel();
     },
   };
+}
+
+/**
+ * The interactive agent on a host a home process that is gone left running (the app closed or
+ * crashed): from the state kept beside its run's record (`stateFile`), with the authority served
+ * anew. Null when there is none to adopt: no state, another host, no tmux there (it ended with its
+ * connection), or the host says it ended.
+ */
+export async function adoptableTerminal(council: Council, session: Session, stateFile: string): Promise<{ tty: RemoteTty; authority: Authority | null; host: string } | null> {
+  const state = readTtyState(stateFile);
+  if (!session.host || !state || state.host !== session.host.name) return null;
+  const authority = state.remoteSocket ? await serveAuthority(council, session) : null;
+  try {
+    const tty = reattachedTty(council.ws, session, authority && state.remoteSocket ? { homeSocket: authority.socket, remoteSocket: state.remoteSocket } : null);
+    const there = tty.held ? await tty.status() : null;
+    if (tty.held && (there === null || there.alive)) return { tty, authority, host: state.host };
+  } catch {
+    // not one to adopt
+  }
+  authority?.close();
+  return null;
 }
