@@ -77,7 +77,7 @@ describe.skipIf(unavailable !== null)('a session on an SSH host, from the app', 
     await where.selectOption('remote');
     // On the host, both modes; interactive says what tmux there (found by the host's check) means.
     expect(await page.getByTestId('new-session-mode-interactive').isDisabled()).toBe(false);
-    expect(await page.getByTestId('new-session-mode-host').textContent()).toBe('Its terminal on remote is held by tmux: a dropped connection leaves the agent running there, to attach again.');
+    expect(await page.getByTestId('new-session-mode-host').textContent()).toBe('Its terminal on remote is held by tmux: a dropped connection leaves the agent running there, and council attaches again by itself.');
     await screenshot(page, 'remote-new-session-interactive');
     await page.getByTestId('new-session-mode-headless').check();
     expect(await page.getByTestId('new-session-mode-host').count()).toBe(0);

@@ -256,7 +256,7 @@ describe('new-session form', () => {
 
   it('on a host (issue 17): either mode, what tmux there means for an interactive agent said, the host passed to the core', () => {
     expect(modeWhere(presets[0], 'interactive')).toBe('interactive');
-    expect(hostTerminalNote('buildbox', 'interactive', true)).toBe('Its terminal on buildbox is held by tmux: a dropped connection leaves the agent running there, to attach again.');
+    expect(hostTerminalNote('buildbox', 'interactive', true)).toBe('Its terminal on buildbox is held by tmux: a dropped connection leaves the agent running there, and council attaches again by itself.');
     expect(hostTerminalNote('buildbox', 'interactive', false)).toBe('buildbox has no tmux: an interactive agent there ends when the connection drops (install tmux there to keep it running).');
     expect(hostTerminalNote('buildbox', 'interactive', undefined)).toContain('did not look for tmux');
     expect(hostTerminalNote('buildbox', 'headless', false)).toBeNull();

@@ -55,7 +55,7 @@ export interface NewSessionForm {
  */
 export function hostTerminalNote(host: string, mode: RunMode, tmux: boolean | undefined): string | null {
   if (host === '' || mode !== 'interactive') return null;
-  if (tmux === true) return `Its terminal on ${host} is held by tmux: a dropped connection leaves the agent running there, to attach again.`;
+  if (tmux === true) return `Its terminal on ${host} is held by tmux: a dropped connection leaves the agent running there, and council attaches again by itself.`;
   if (tmux === false) return `${host} has no tmux: an interactive agent there ends when the connection drops (install tmux there to keep it running).`;
   return `${host}'s last check did not look for tmux: without it, an interactive agent there ends when the connection drops (check the host again in Settings → Machines).`;
 }
