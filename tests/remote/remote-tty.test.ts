@@ -311,4 +311,25 @@ describe.skipIf(unavailable !== null)('interactive agents on a host (ssh -tt, tm
     expect(agentProcesses(id)).toEqual([]);
     expect(tmuxHas(id)).toBe(false);
   }, 300_000);
+
+  it('tmux on the host, the app closed: a stop from another home (as `council session stop` does) takes the run over and ends the agent there, nothing left', async () => {
+    const c = Council.open(repo.root);
+    await useScript(c, 'claude', [{ claude: 'init', sessionId: 'fake-released-stop' }, { print: 'ready\n' }, { stampStdin: 'typed.jsonl' }]);
+    const first = new AgentManager(c, { stopGraceMs: 1000 });
+    const [s] = await c.createSessions({ task: 'remote released then stopped', agent: 'claude', host: 'remote' });
+    const id = s!.id;
+    let output = '';
+    first.attach(id, (_run, chunk) => (output += chunk.data));
+    await first.start(id, { mode: 'interactive' });
+    await waitUntil(() => output.includes('ready'), 'the agent in the terminal at home', 60_000);
+    await first.stopAll({ keepRemote: true });
+    expect(first.store.latest(id)).toMatchObject({ state: 'disconnected', hostPid: 0 });
+    expect(agentProcesses(id).length).toBeGreaterThan(0);
+
+    const other = new AgentManager(Council.open(repo.root), { stopGraceMs: 1000 });
+    const stopped = (await other.stop(id)) as AgentRun;
+    expect(stopped.state).toBe('stopped');
+    expect(agentProcesses(id)).toEqual([]);
+    expect(tmuxHas(id)).toBe(false);
+  }, 300_000);
 });
