@@ -5,6 +5,7 @@ import type { CommandOutput } from '../../shared/contract';
 import type { AgentEvent, AgentRun, RunState } from '../../shared/agents';
 import { closeControl, controlPath } from '../../electron/core/hosts/control';
 import { AgentManager } from '../../electron/core/agents/manager';
+import { sendFollowUp } from '../../electron/core/agents/follow-up';
 import { Council } from '../../electron/core/council';
 import { reviewDiff } from '../../electron/core/sessions/review-diff';
 import { council, councilJson, REPO_ROOT } from '../helpers/cli';
@@ -142,6 +143,13 @@ describe.skipIf(unavailable !== null)('interactive agents on a host (ssh -tt, tm
       expect(seen.result.value.run.connection).toMatchObject({ host: 'remote', attempt: expect.any(Number) });
       expect(seen.result.value.run.connection!.error).toContain('remote');
       expect(events.some((e) => e.kind === 'message' && e.text.includes('held by tmux') && e.text.includes('reconnecting'))).toBe(true);
+      // What is typed meanwhile is not written into the dropped terminal: a follow-up waits in the
+      // inbox and is typed once the terminal is back (below).
+      expect(manager.write(id, 'lost?\r')).toBe(false);
+      const queued = await sendFollowUp(manager, id, 'while away');
+      expect(queued.delivered).toBe('queued');
+      expect(queued.note).toContain('typed into claude');
+      expect(manager.inbox.pending(id).map((m) => m.text)).toEqual(['while away']);
     } finally {
       await server.resume();
     }
@@ -160,6 +168,8 @@ describe.skipIf(unavailable !== null)('interactive agents on a host (ssh -tt, tm
     await waitUntil(() => output.slice(seen).includes('echo: first line'), 'the screen redrawn after attaching', 30_000).catch((err: Error) => {
       throw new Error(`${err.message}; after attaching: ${JSON.stringify(output.slice(seen).slice(-1500))}`);
     });
+    await waitUntil(() => typedOnHost(place).includes('while away'), 'the follow-up sent while disconnected, typed after re-attaching', 30_000);
+    expect(manager.inbox.pending(id)).toEqual([]);
     expect(await manager.typeFollowUp(id, 'after reattach')).toBe(true);
     await waitUntil(() => typedOnHost(place).includes('after reattach'), 'the line typed after re-attaching read by the same agent', 30_000);
     expect(agentProcesses(id)).toContain(agentPid);

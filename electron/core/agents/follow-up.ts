@@ -110,6 +110,9 @@ export async function sendFollowUp(manager: AgentManager, ref: string, text: str
     if (run.mode === 'headless') {
       return { delivered: 'queued', run, inboxId: message.id, note: `${run.preset} runs headless and reads no input: it will be resumed with this follow-up when its run ${run.id} ends` };
     }
+    if (run.state === 'disconnected') {
+      return { delivered: 'queued', run, inboxId: message.id, note: `the connection to ${run.connection?.host ?? "the agent's host"} dropped: kept, and typed into ${run.preset}'s terminal when it reconnects` };
+    }
     const until = Date.now() + (options.waitMs ?? 3000);
     for (;;) {
       const now = manager.inbox.get(session.id, message.id);

@@ -152,7 +152,8 @@ export class AgentManager {
     this.delivery = new InboxDelivery(this.inbox, {
       takerOf: (sessionId) => {
         const live = this.live.get(sessionId);
-        return live && live.run.mode === 'interactive' && live.process && !live.finishing ? live.run.id : null;
+        // (a dropped remote terminal takes nothing: its follow-ups wait here until it reconnects)
+        return live && live.run.mode === 'interactive' && live.process && !live.finishing && live.run.state !== 'disconnected' ? live.run.id : null;
       },
       liveSessions: () => this.live.keys(),
       type: (sessionId, text) => this.typeFollowUp(sessionId, text),
@@ -556,7 +557,8 @@ export class AgentManager {
 
   write(ref: string, data: string): boolean {
     const live = this.live.get(this.session(ref).id);
-    if (!live?.process || live.run.mode !== 'interactive') return false;
+    // A remote terminal whose connection dropped would swallow what is typed.
+    if (!live?.process || live.run.mode !== 'interactive' || live.run.state === 'disconnected') return false;
     live.process.write(data);
     return true;
   }
