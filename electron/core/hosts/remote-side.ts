@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, watch, type FSWatcher } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
+import { copyIndexFile } from '../git/index-copy';
 
 /**
  * What runs on a host (issue 17), as out/cli/remote.cjs of council's runtime there
@@ -67,7 +68,9 @@ export function snapshot(worktree: string, id: string): Snapshot {
   const gitDir = git(['rev-parse', '--absolute-git-dir'], worktree);
   const index = path.join(gitDir, 'council-snapshot-index');
   try {
-    copyFileSync(path.join(gitDir, 'index'), index);
+    // With the index's own time stamp: a plain copy (newer) would make git trust the stat data of a
+    // file rewritten in the second of its checkout with the same size, and leave that edit out.
+    copyIndexFile(path.join(gitDir, 'index'), index);
   } catch {
     rmSync(index, { force: true });
   }
