@@ -22,6 +22,7 @@ import { MCP_FULL, MCP_QUICK, measureMcp } from './measure-mcp';
 import { measureLockCli } from './measure-lock-cli';
 import { DIGEST_HOOK_FULL, DIGEST_HOOK_QUICK, digestWorld, measureDigestHook } from './measure-digest-hook';
 import { measureNoticeHook, NOTICE_HOOK_FULL, NOTICE_HOOK_QUICK } from './measure-notice-hook';
+import { measureRemote, REMOTE_FULL, REMOTE_QUICK, remoteWorld } from './measure-remote';
 import { measureLockInProcess } from './measure-lock-inprocess';
 import { measureSessionCreate } from './measure-session-create';
 import { measureUiBoard } from './measure-ui-board';
@@ -35,6 +36,7 @@ import { generateRepo } from './repo-gen';
 import { renderSummary, type BenchConfig, type SummaryRow } from './result';
 import { formatMs, renderTable } from './table';
 import { startUi, uiUnavailable } from './ui-harness';
+import { sshdUnavailable } from '../tests/helpers/sshd';
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
@@ -145,6 +147,18 @@ async function main(): Promise<number> {
 
     cfg.log('15. the conflict notice hook (after every tool call) as a process at 100 sessions vs node -e 0');
     rows.push(...(await idleThenLoaded(cfg, async (c) => measureNoticeHook(c, digest.me, quick ? NOTICE_HOOK_QUICK : NOTICE_HOOK_FULL))));
+
+    const noSshd = sshdUnavailable();
+    if (noSshd) cfg.log(`16. SKIPPED the remote-session measurements (no real sshd to stand for the host): ${noSshd}`);
+    else {
+      cfg.log('16. remote sessions over a real sshd: create on the host vs local, edit on the host → diff at home, the lock hook from the host');
+      const world = await remoteWorld();
+      try {
+        rows.push(...(await idleThenLoaded(cfg, (c) => measureRemote(c, world, quick ? REMOTE_QUICK : REMOTE_FULL))));
+      } finally {
+        await world.stop();
+      }
+    }
 
     cfg.print(renderSummary(rows, [
       'pass/fail applies the targets above to the LOADED figures; "info" rows have no target of their own; "(miss)" marks an idle figure that missed',
