@@ -1,6 +1,6 @@
 /**
  * The diff's tokens computed in a worker (tokenize-worker.ts → chunk-tokens.ts): what the worker
- * posts (compact tokens and the real line numbers, through a structured clone, as postMessage
+ * posts (compact tokens as JSON and the real line numbers, through a structured clone, as postMessage
  * copies them) put back at the real lines equals the main thread's own tokens for the same chunk —
  * syntax colour and word edits — for a chunk deep in a long modified file.
  */
@@ -28,8 +28,9 @@ describe('tokens from the worker', () => {
     for (const chunk of [chunks[1]!, chunks[Math.floor(chunks.length / 2)]!, chunks[chunks.length - 1]!]) {
       const hunks = chunk.parts.map((p) => p.hunk);
       const done = compactTokens(structuredClone(hunks), 'typescript', highlighter)!;
-      const posted = structuredClone({ tokens: done.tokens, old: done.compacted.old, new: done.compacted.new });
-      const fromWorker = expandTokens(posted.tokens, { hunks: [], old: posted.old, new: posted.new });
+      // As the worker posts them: the tokens as JSON, the line numbers as they are.
+      const posted = structuredClone({ tokens: JSON.stringify(done.tokens), old: done.compacted.old, new: done.compacted.new });
+      const fromWorker = expandTokens(JSON.parse(posted.tokens) as typeof done.tokens, { hunks: [], old: posted.old, new: posted.new });
       const here = tokensFor(hunks, 'typescript', highlighter)!;
       expect(fromWorker).toEqual(here);
       // Real content: a word edit mark and syntax colour on the chunk's last changed line.
@@ -43,7 +44,7 @@ describe('tokens from the worker', () => {
   it('a plain-text file (no language): word edits only, the same both ways', () => {
     const hunks = chunkHunks(modified(400), CHUNK_ROWS)[2]!.parts.map((p) => p.hunk);
     const done = compactTokens(structuredClone(hunks), null, null)!;
-    const posted = structuredClone(done);
-    expect(expandTokens(posted.tokens, posted.compacted)).toEqual(tokensFor(hunks, null, null));
+    const posted = structuredClone({ ...done, tokens: JSON.stringify(done.tokens) });
+    expect(expandTokens(JSON.parse(posted.tokens) as typeof done.tokens, posted.compacted)).toEqual(tokensFor(hunks, null, null));
   });
 });

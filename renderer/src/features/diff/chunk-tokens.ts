@@ -69,7 +69,7 @@ function inWorker(w: Worker, hunks: HunkData[], language: string | null): Promis
 function putBack(answer: TokenizeAnswer): HunkTokens | null {
   if (answer.tokens === null) return null;
   try {
-    return expandTokens(answer.tokens, { hunks: [], old: answer.old, new: answer.new });
+    return expandTokens(JSON.parse(answer.tokens) as HunkTokens, { hunks: [], old: answer.old, new: answer.new });
   } catch {
     return null;
   }

@@ -49,7 +49,8 @@ export function expandTokens(tokens: HunkTokens, compacted: Compacted): HunkToke
     const out: HunkTokens['old'] = [];
     real.forEach((n, i) => {
       const line = lines[i];
-      if (line === undefined) return;
+      // (a line without tokens: a hole, or null once the tokens went through JSON)
+      if (line === undefined || line === null) return;
       renumber(line);
       out[n - 1] = line;
     });
