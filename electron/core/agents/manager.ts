@@ -717,12 +717,7 @@ export class AgentManager {
       authority?.close();
       return false;
     }
-    const droppedAt = new Date().toISOString();
-    const taken = await this.store.update(found, (current) =>
-      isLive(current) && !this.hostAlive(current)
-        ? { ...current, hostPid: process.pid, state: 'disconnected', connection: { host: state.host, droppedAt, attempt: 0, nextAttemptAt: null, error: `home (pid ${current.hostPid}) stopped following it; reattaching` } }
-        : current,
-    );
+    const taken = await this.takeOver(found, state.host);
     if (taken.hostPid !== process.pid) {
       authority?.close();
       return isLive(taken);
@@ -752,6 +747,19 @@ export class AgentManager {
     return true;
   }
 
+  /**
+   * Makes this process the one following a remote run no home follows (under the record's mutex:
+   * one home only), disconnected until it is attached; the record as it is now (another home's pid
+   * when one took it first).
+   */
+  private takeOver(found: AgentRun, host: string): Promise<AgentRun> {
+    return this.store.update(found, (current) =>
+      isLive(current) && !this.hostAlive(current)
+        ? { ...current, hostPid: process.pid, state: 'disconnected', connection: { host, droppedAt: new Date().toISOString(), attempt: 0, nextAttemptAt: null, error: `home (pid ${current.hostPid}) stopped following it; reattaching` } }
+        : current,
+    );
+  }
+
   /** A remote run no home follows, followed here again (headless or interactive); false when it cannot be. */
   private async adopt(run: AgentRun): Promise<boolean> {
     return (await this.adoptRemote(run).catch(() => false)) || (await this.adoptTerminal(run).catch(() => false));
@@ -768,11 +776,7 @@ export class AgentManager {
     const adoptable = await adoptableTerminal(this.council, session, ttyStateFile(this.store.recordFile(found)));
     if (!adoptable) return false;
     const { tty, authority, host } = adoptable;
-    const taken = await this.store.update(found, (current) =>
-      isLive(current) && !this.hostAlive(current)
-        ? { ...current, hostPid: process.pid, state: 'disconnected', connection: { host, droppedAt: new Date().toISOString(), attempt: 0, nextAttemptAt: null, error: `home (pid ${current.hostPid}) stopped following it; reattaching` } }
-        : current,
-    );
+    const taken = await this.takeOver(found, host);
     if (taken.hostPid !== process.pid) {
       authority?.close();
       return isLive(taken);

@@ -184,6 +184,46 @@ export interface DetachedIo {
   onStop(fn: () => void): void;
 }
 
+/**
+ * Snapshots the worktree whenever it changes (a burst of edits is one snapshot, `settleMs` after the
+ * first), telling each new snapshot's commit through `say`. `now`: one at once (the run's end).
+ */
+export function watchSnapshots(cwd: string, id: string, say: (value: unknown) => void, settleMs: number): { now(): void; close(): void } {
+  let timer: NodeJS.Timeout | null = null;
+  let last = '';
+  const snap = (): void => {
+    timer = null;
+    try {
+      const s = snapshot(cwd, id);
+      if (s.commit !== last) {
+        last = s.commit;
+        say({ snapshot: s.commit });
+      }
+    } catch (err) {
+      say({ snapshotError: String((err as Error).message).slice(0, 500) });
+    }
+  };
+  let watcher: FSWatcher | null = null;
+  try {
+    watcher = watch(cwd, { recursive: true }, (_event, file) => {
+      const name = String(file ?? '');
+      if (name === '.git' || name.startsWith(`.git${path.sep}`)) return;
+      if (!timer) timer = setTimeout(snap, settleMs);
+    });
+    watcher.on('error', () => undefined);
+  } catch (err) {
+    say({ watchError: String((err as Error).message) });
+  }
+  return {
+    now: snap,
+    close: () => {
+      watcher?.close();
+      if (timer) clearTimeout(timer);
+      timer = null;
+    },
+  };
+}
+
 /** Runs the agent (see the file's comment); resolves with the exit code to leave with. */
 export function runAgent(spec: RunSpec, stdin: NodeJS.ReadableStream | null, say: (value: unknown) => void, io?: DetachedIo): Promise<number> {
   return new Promise((resolve) => {
@@ -200,44 +240,7 @@ export function runAgent(spec: RunSpec, stdin: NodeJS.ReadableStream | null, say
     let killing = false;
     const pid = child.pid ?? 0;
     say({ pid });
-    const settle = spec.settleMs ?? 40;
-    let timer: NodeJS.Timeout | null = null;
-    let snapping = false;
-    let again = false;
-    let last = '';
-    const snap = (): void => {
-      timer = null;
-      if (snapping) {
-        again = true;
-        return;
-      }
-      snapping = true;
-      try {
-        const s = snapshot(spec.cwd, spec.id);
-        if (s.commit !== last) {
-          last = s.commit;
-          say({ snapshot: s.commit });
-        }
-      } catch (err) {
-        say({ snapshotError: String((err as Error).message).slice(0, 500) });
-      }
-      snapping = false;
-      if (again) {
-        again = false;
-        timer = setTimeout(snap, settle);
-      }
-    };
-    let watcher: FSWatcher | null = null;
-    try {
-      watcher = watch(spec.cwd, { recursive: true }, (_event, file) => {
-        const name = String(file ?? '');
-        if (name === '.git' || name.startsWith(`.git${path.sep}`)) return;
-        if (!timer) timer = setTimeout(snap, settle);
-      });
-      watcher.on('error', () => undefined);
-    } catch (err) {
-      say({ watchError: String((err as Error).message) });
-    }
+    const snaps = watchSnapshots(spec.cwd, spec.id, say, spec.settleMs ?? 40);
     const killAll = (graceMs: number): void => {
       if (killing || ended) return;
       killing = true;
@@ -269,12 +272,11 @@ export function runAgent(spec: RunSpec, stdin: NodeJS.ReadableStream | null, say
     });
     child.on('close', (code, sig) => {
       ended = true;
-      if (timer) clearTimeout(timer);
-      watcher?.close();
+      snaps.close();
       // Whatever the agent left behind in the background goes with it.
       for (const p of descendants(pid)) signal(p, 'SIGKILL');
       signal(-pid, 'SIGKILL');
-      snap();
+      snaps.now();
       // The end of the forwarded socket the hooks reached home through (sshd may leave it).
       if (spec.env.COUNCIL_AUTHORITY) rmSync(spec.env.COUNCIL_AUTHORITY, { force: true });
       say({ exit: code, signal: sig });

@@ -1,8 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { descendants, SIGNAL, snapshot } from './remote-side';
+import { descendants, SIGNAL, watchSnapshots } from './remote-side';
 
 /**
  * An interactive agent on a host (issue 17), the host's side: what `remote.cjs tty…` does, under
@@ -210,38 +210,10 @@ function status(id: string, tmuxPath: string | null): TtyStatus {
 
 /** Snapshots the worktree on every change (edits in a burst are one), told on stdout, until stdin ends. */
 function watchWorktree(id: string, cwd: string): void {
-  const say = (value: unknown): void => {
-    process.stdout.write(`${SIGNAL}${JSON.stringify(value)}\n`);
-  };
-  let last = '';
-  let timer: NodeJS.Timeout | null = null;
-  const snap = (): void => {
-    timer = null;
-    try {
-      const s = snapshot(cwd, id);
-      if (s.commit !== last) {
-        last = s.commit;
-        say({ snapshot: s.commit });
-      }
-    } catch (err) {
-      say({ snapshotError: String((err as Error).message).slice(0, 500) });
-    }
-  };
-  let watcher: FSWatcher | null = null;
-  try {
-    watcher = watch(cwd, { recursive: true }, (_event, name) => {
-      const f = String(name ?? '');
-      if (f === '.git' || f.startsWith(`.git${path.sep}`)) return;
-      if (!timer) timer = setTimeout(snap, 60);
-    });
-    watcher.on('error', () => undefined);
-  } catch (err) {
-    say({ watchError: String((err as Error).message) });
-  }
-  say({ watching: true });
+  const snaps = watchSnapshots(cwd, id, (value) => process.stdout.write(`${SIGNAL}${JSON.stringify(value)}\n`), 60);
+  process.stdout.write(`${SIGNAL}${JSON.stringify({ watching: true })}\n`);
   const end = (): void => {
-    watcher?.close();
-    if (timer) clearTimeout(timer);
+    snaps.close();
     process.exit(0);
   };
   process.stdin.on('end', end);
