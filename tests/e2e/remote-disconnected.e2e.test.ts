@@ -52,6 +52,8 @@ describe.skipIf(unavailable !== null)('a disconnected remote run, in the app', (
       connection: { host: 'build-box', droppedAt, attempt: 3, nextAttemptAt: new Date(Date.now() + 600_000).toISOString(), error: 'build-box refused the connection' },
     };
     new RunStore(c.ws.paths).write(run);
+    // As the agent's hooks left it before the connection dropped: at work (not idle beside a live run).
+    await c.context.update(s!.id, { status: 'working', agent: 'claude', message: 'running the tests' }, { cwd: repo.root });
 
     app = await openApp();
     const { page } = app;
