@@ -61,6 +61,8 @@ export function attachRemote(options: RemoteAttachOptions): Promise<RemoteProces
   const offsets: Offsets = { ...(options.offsets ?? { out: 0, err: 0 }) };
   let child: ChildProcessWithoutNullStreams | null = null;
   let stopWanted = false;
+  /** Let go (release): what still comes in is neither shown nor counted, so the next home streams it from the offsets kept. */
+  let released = false;
   let exit: AgentExit | null = null;
   let resolveExited!: (exit: AgentExit) => void;
   const exited = new Promise<AgentExit>((resolve) => (resolveExited = resolve));
@@ -119,6 +121,8 @@ export function attachRemote(options: RemoteAttachOptions): Promise<RemoteProces
       }
     };
     ssh.stdout.on('data', (chunk: Buffer) => {
+      // After a release its output is closed: a line taken now would be lost and its offset kept.
+      if (released) return;
       const all = pending.length ? Buffer.concat([pending, chunk]) : chunk;
       let start = 0;
       let nl: number;
@@ -165,7 +169,6 @@ export function attachRemote(options: RemoteAttachOptions): Promise<RemoteProces
     failFirst: options.reattach !== true,
     ...(options.backoff ? { backoff: options.backoff } : {}),
   });
-  let released = false;
   const end = (value: AgentExit): void => {
     if (released) return;
     void output.close().then(() => resolveExited(value));
