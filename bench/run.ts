@@ -28,7 +28,7 @@ import { measureSessionCreate } from './measure-session-create';
 import { measureUiBoard } from './measure-ui-board';
 import { measureUiAttention } from './measure-ui-attention';
 import { measureUiDiff } from './measure-ui-diff';
-import { makeDiffSession, measureDiff } from './measure-diff';
+import { makeDiffSession, measureDiff, SCROLL_PASSES } from './measure-diff';
 import { MERGE_FULL, MERGE_QUICK, measureMerge } from './merge';
 import { measureOutputBurst } from './output-burst';
 import { measureRadar, RADAR_FULL, RADAR_QUICK } from './radar';
@@ -114,7 +114,7 @@ async function main(): Promise<number> {
         rows.push(...(await idleThenLoaded(cfg, (c) => measureUiDiff(c, ui, council, small, COUNTS.uiDiff))));
         cfg.log('7b. the review diff of a session changing 300 files (one of 5,000 lines): open, scroll, highlight');
         const reviewed = await makeDiffSession(cfg);
-        rows.push(...(await idleThenLoaded(cfg, (c) => measureDiff(c, ui, reviewed.council, reviewed.session, quick ? 3 : 9))));
+        rows.push(...(await idleThenLoaded(cfg, (c) => measureDiff(c, ui, reviewed.council, reviewed.session, quick ? 3 : 9, quick ? 1 : SCROLL_PASSES))));
       } finally {
         await ui.close();
       }

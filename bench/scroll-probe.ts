@@ -5,12 +5,12 @@
  * thread's CPU per frame (thread time, so other processes on the machine do not blur it), the
  * longest task's CPU and the steps that took it. SCROLL_CSS=<css> is added to the page first (to
  * try a style change without a build); SCROLL_JS=<expression> is evaluated in it; WARM=1 scrolls
- * once untimed first; COUNCIL_BENCH_RENDERER=<dir> measures another build (paired comparisons).
+ * once untimed first; STATIC=1 scrolls measure-diff's static floor page instead; COUNCIL_BENCH_RENDERER=<dir> measures another build (paired comparisons).
  *   PASSES=2 npx tsx bench/scroll-probe.ts
  */
 import { writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { makeDiffSession } from './measure-diff';
+import { makeDiffSession, showStaticPage } from './measure-diff';
 import { runStandaloneIfMain } from './standalone';
 import { startUi, RENDERER_DIR } from './ui-harness';
 import type { BenchConfig, SummaryRow } from './result';
@@ -100,6 +100,8 @@ async function probe(cfg: BenchConfig): Promise<SummaryRow[]> {
     await page.getByTestId(`session-card-${session.id}`).click();
     await page.locator('.diff-files > .diff-file:first-child table.diff-table').waitFor({ timeout: 30_000 });
     await page.waitForTimeout(1500);
+    // STATIC=1 (or STATIC=<px>): the same passes over measure-diff's floor, a static page as tall as the scrolled diff.
+    if (process.env.STATIC) await showStaticPage(page, Number(process.env.STATIC) > 1 ? Number(process.env.STATIC) : 142_000);
     // Through the CSSOM (a constructed sheet): the page's CSP refuses an added <style>.
     if (process.env.SCROLL_CSS) await page.evaluate((css) => { const sheet = new CSSStyleSheet(); sheet.replaceSync(css); document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet]; }, process.env.SCROLL_CSS);
     if (process.env.WARM) { await scroll(page); await page.waitForTimeout(1000); }

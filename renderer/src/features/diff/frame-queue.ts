@@ -19,12 +19,23 @@ let running = false;
 /** Resolves in a task of its own (inside a queued task: the rest of it runs after the page could paint). */
 export const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
+/**
+ * The main thread's time for pieces in one frame: past it, the next piece waits for the next frame.
+ * Pieces back to back in tasks of their own still filled the time between two frames (several
+ * mounts and commits in one, 20-60 ms on a busy machine), and a frame waits for the task it is due in.
+ */
+const FRAME_BUDGET_MS = 8;
+
+/** Resolves in a task right after the next frame was produced. */
+const nextFrame = () => new Promise<void>((resolve) => afterFrame(resolve));
+
 async function drain(): Promise<void> {
   if (running) return;
   running = true;
   try {
     // Never in the caller's task (an observer's callback, React's effects): each piece in its own.
     await nextTask();
+    let since = performance.now();
     for (;;) {
       const item = queues.mount.shift() ?? queues.tokens.shift();
       if (item === undefined) break;
@@ -35,7 +46,12 @@ async function drain(): Promise<void> {
       // task in the middle of a scroll. Not forever: a commit that never comes frees the queue.
       const committed = item.cancelled ? undefined : commit?.();
       if (committed) await Promise.race([committed, new Promise<void>((resolve) => setTimeout(resolve, COMMIT_WAIT_MS))]);
-      await nextTask();
+      if (performance.now() - since < FRAME_BUDGET_MS) {
+        await nextTask();
+      } else {
+        await nextFrame();
+        since = performance.now();
+      }
     }
   } finally {
     running = false;
