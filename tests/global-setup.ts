@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { isAlive } from '../electron/core/agents/runner/process-tree';
 import { REPO_ROOT } from './helpers/cli';
 
 /** The prefix of a run's temp folder: `<tmp>/council-run-<pid of the vitest process>-XXXXXX`. */
@@ -20,7 +21,7 @@ export function runTempFolder(): () => void {
   const base = os.tmpdir();
   for (const name of readdirSync(base)) {
     const pid = Number(/^council-run-(\d+)-/.exec(name)?.[1] ?? NaN);
-    if (!Number.isInteger(pid) || pid === process.pid || alive(pid)) continue;
+    if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue;
     rmSync(path.join(base, name), { recursive: true, force: true, maxRetries: 3 });
   }
   const dir = mkdtempSync(path.join(base, `${RUN_PREFIX}${process.pid}-`));
@@ -36,15 +37,6 @@ export function runTempFolder(): () => void {
     }
     rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**
