@@ -92,7 +92,7 @@ export function hostCommands(program: Command, door: Door): void {
 
   host
     .command('remove')
-    .description("remove council's runtime, clones and worktrees folder from the host (refused while sessions live there or work there is not at home) and forget the host")
+    .description("remove council's runtime, clones, worktrees folder and run logs from the host (refused while sessions live there or work there is not at home) and forget the host")
     .argument('<name>', 'the SSH name, as it was added')
     .option('--forget', 'only forget the host; touch nothing on it (a machine that is gone)')
     .action(
@@ -104,7 +104,7 @@ export function hostCommands(program: Command, door: Door): void {
             ? `Host ${result.name} forgotten; nothing was changed on it (council's runtime, if any, is in ~/.council/runtime there).`
             : [
                 `Host ${result.name} removed${result.removed.length ? `, and council's runtime with it: ${result.removed.join(', ')}` : ' (no runtime of council was there)'}.`,
-                ...(result.clones.length ? [`Removed council's clones and worktrees folder there: ${result.clones.join(', ')}`] : []),
+                ...(result.clones.length ? [`Removed council's clones, worktrees folder and run logs there: ${result.clones.join(', ')}`] : []),
               ].join('\n'),
         );
       }),

@@ -112,14 +112,15 @@ export const hostCommands = {
   },
   /**
    * Removes council's runtime from the host (only ours: folders of ~/.council/runtime holding our
-   * manifest), the clones council made there per repository (~/.council/repos) and its worktrees
-   * folder, and forgets the host. Refused, nothing removed, while a session lives on the host or a
+   * manifest), the clones council made there per repository (~/.council/repos), its worktrees
+   * folder and what runs left there (~/.council/sessions, guard, tty: logs and scratch, no work),
+   * and forgets the host. Refused, nothing removed, while a session lives on the host or a
    * ref in a clone there holds commits that are not at home (each named, with the fix). `forget`:
    * only forget it, touching nothing there (a host that is gone for good).
    */
   'host.remove': {
     input: z.strictObject({ name: HostNameSchema, forget: z.optional(z.boolean()) }),
-    /** removed: the runtime folders; clones: the clones and the worktrees folder removed there. */
+    /** removed: the runtime folders; clones: the clones, the worktrees folder and the run folders removed there. */
     output: z.object({ name: HostNameSchema, removed: z.array(z.string()), clones: z.array(z.string()), forgotten: z.boolean() }),
   },
 } as const;

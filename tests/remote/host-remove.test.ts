@@ -87,8 +87,11 @@ describe.skipIf(unavailable !== null)('council host remove on a real OpenSSH ser
     // 3. The fix the message gives, as the user runs it (their ssh reaches the host by its name).
     execFileSync('git', fetch.split(' ').slice(1), { cwd: repo.root, env: { ...process.env, GIT_SSH_COMMAND: `ssh -F ${server.config}` } });
     expect(execFileSync('git', ['rev-parse', 'refs/heads/host-only'], { cwd: repo.root, encoding: 'utf8' }).trim()).toBe(stray);
+    // What runs there leave behind (a headless run's output, the shell guard's copies, the tmux socket folder).
+    onHost('mkdir -p ~/.council/sessions/0123ab/run-1 ~/.council/guard/0123ab/call-1 ~/.council/tty && echo line > ~/.council/sessions/0123ab/run-1/out.log');
     const done = value<CommandOutput<'host.remove'>>(['host', 'remove', 'remote']);
-    expect(done.clones).toEqual([place.repo, path.posix.join(server.home, '.council', 'worktrees')]);
+    expect(done.clones).toEqual([place.repo, ...['worktrees', 'sessions', 'guard', 'tty'].map((f) => path.posix.join(server.home, '.council', f))]);
+    for (const folder of ['sessions', 'guard', 'tty']) expect(there(folder)).toBe(false);
     expect(done.removed).toHaveLength(1);
     expect(there('repos')).toBe(false);
     expect(there('worktrees')).toBe(false);

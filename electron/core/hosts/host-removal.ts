@@ -6,8 +6,8 @@ import { posixQuote, sshOrThrow, type SshOptions } from './ssh';
 
 /**
  * What `council host remove` takes off a host besides the runtime (issue 17): the clones council
- * made there per repository (~/.council/repos/<repo-id>.git) and the worktrees folder
- * (~/.council/worktrees). Never work that is not at home:
+ * made there per repository (~/.council/repos/<repo-id>.git), the worktrees folder
+ * (~/.council/worktrees) and what runs left there (RUN_FOLDERS). Never work that is not at home:
  *
  * - a session whose worktree is on the host (any folder under ~/.council/worktrees/<repo-id>/, or a
  *   worktree a clone lists) refuses the removal, naming it and the fix: remove or merge it first
@@ -79,7 +79,14 @@ for (const id of list(path.join(root, 'worktrees'))) {
 const INVENTORY = `${LIST}process.stdout.write(JSON.stringify({ council: 'inventory', home: os.homedir(), clones, folders }) + '\\n');
 `;
 
-/** The second pass: removes the clones named (each only if its digest is unchanged and no worktree folder appeared), then the empty folders. */
+/**
+ * The runtime's run folders under ~/.council there: `sessions` (headless runs' output and exit,
+ * remote-detached.ts), `guard` (the shell guard's copies, shell-guard.ts), `tty` (the private tmux
+ * server's socket, remote-tty-side.ts).
+ */
+export const RUN_FOLDERS = ['sessions', 'guard', 'tty'] as const;
+
+/** The second pass: removes the clones named (each only if its digest is unchanged and no worktree folder appeared), then the empty folders and the run folders. */
 export function removalScript(expected: { repo: string; digest: string }[]): string {
   return `'use strict';
 const expected = ${JSON.stringify(expected)};
@@ -95,6 +102,12 @@ for (const e of expected) { if (now.has(e.repo)) { fs.rmSync(e.repo, { recursive
 for (const dir of [path.join(root, 'worktrees'), path.join(root, 'repos')]) {
   for (const name of list(dir)) { try { fs.rmdirSync(path.join(dir, name)); } catch {} }
   try { fs.rmdirSync(dir); if (dir.endsWith('worktrees')) removed.push(dir); } catch {}
+}
+// What runs there left behind, no work in it (a session's work is in its worktree, all gone by now):
+// the output logs of headless runs, the shell guard's copies, the tmux socket folder.
+for (const name of ${JSON.stringify(RUN_FOLDERS)}) {
+  const dir = path.join(root, name);
+  if (fs.existsSync(dir)) { fs.rmSync(dir, { recursive: true, force: true }); removed.push(dir); }
 }
 process.stdout.write(JSON.stringify({ council: 'removed', ok: true, removed }) + '\\n');
 `;

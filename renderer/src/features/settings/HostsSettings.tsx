@@ -171,8 +171,8 @@ export function HostsSettings() {
 }
 
 /**
- * Removing a host takes council's runtime off it (only folders with our manifest), and the clones
- * and worktrees folder council made there, and forgets it; the core refuses while sessions live
+ * Removing a host takes council's runtime off it (only folders with our manifest), and the clones,
+ * worktrees folder and run logs council made there, and forgets it; the core refuses while sessions live
  * there or work there is not at home (the error names them and the fix).
  * When the host cannot be reached, the dialog says so and offers to only forget it.
  */
@@ -202,7 +202,7 @@ function RemoveHostDialog({ host, onClose, onRemoved }: { host: Host; onClose: (
             (<span className="mono">{host.runtime.dir}</span>)
           </>
         ) : null}
-        , the clones and worktrees council made there (<span className="mono">~/.council/repos</span>, <span className="mono">~/.council/worktrees</span>), and forgets the host. Nothing else on that machine is touched.
+        , the clones and worktrees council made there (<span className="mono">~/.council/repos</span>, <span className="mono">~/.council/worktrees</span>), its agents' run logs there, and forgets the host. Nothing else on that machine is touched.
         It is refused, with nothing removed, while a session still lives there or a branch there holds work that is not here yet.
       </p>
       <ErrorMessage message={error?.message ?? null} testId="remove-host-error" />
