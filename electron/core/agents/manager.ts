@@ -19,19 +19,16 @@ import { renderEvent } from './render-event';
 import type { Launch, OutputParser, StartupPrompt } from './types';
 import { watchActivity } from './worktree-activity';
 import { AdvisoryLocks } from './advisory-locks';
-import { StderrGist } from './failure-reason';
 import { followRunEvents } from './hooks/run-events';
 import { TerminalSizes } from './runner/terminal-sizes';
 import { Inbox } from './inbox';
 import { InboxDelivery } from './inbox-delivery';
-import { hostCouncilCommand, hostHookRunner, hostProgram, readRemoteState, reattachedRun, remoteAuthoritySocket, remoteRun, remoteStateFile, type RemoteRun, type RemoteStartOptions } from './remote-run';
-import type { RemoteProcess } from '../hosts/remote-attach';
+import { hostCouncilCommand, hostHookRunner, hostProgram, remoteAuthoritySocket, remoteRun, type RemoteRun } from './remote-run';
 import { serveAuthority, type Authority } from '../hosts/authority';
 import { followUpKeys, PasteTracker, SUBMIT_AFTER_MS } from './terminal-input';
 import { remoteTty, stopRemoteTerminal, ttyStateFile, writeTtyState, type RemoteTty } from './remote-tty';
-import { adoptableTerminal, followTerminal, type TerminalLink } from './remote-terminal';
-import type { LinkState } from '../hosts/reconnect';
-import type { AgentExit } from './runner/agent-process';
+import { newLive, type LiveRun } from './live-run';
+import { RemoteRuns } from './remote-runs';
 
 /**
  * Starts, watches and stops the agents of one repository's sessions, in this process. Every run
@@ -74,56 +71,6 @@ export interface ManagerOptions {
   rows?: number;
 }
 
-interface LiveRun {
-  run: AgentRun;
-  process: AgentProcess | null;
-  stopWatch: (() => Promise<void>) | null;
-  /** Resolves true once the worktree watcher is in place, false when it never will be. */
-  watching: Promise<boolean>;
-  /** finish() has begun: a watcher that becomes ready from now on is stopped, not kept. */
-  finishing: boolean;
-  outcome: { state: 'done' | 'failed'; reason: string | null } | null;
-  /** The outcome was decided here (the answer watchdog stopped the agent): what the dying CLI prints
-   * after that (Copilot may print a `result` with exit code 0 on SIGTERM) does not change it. */
-  outcomeFinal?: boolean;
-  stopping: boolean;
-  ended: Promise<AgentRun>;
-  /** What stderr says went wrong, kept apart from backtraces and other noise (failure-reason.ts). */
-  stderrGist: StderrGist;
-  /** Last time the watcher moved the context's current file (throttled). */
-  lastFileNote: number;
-  /** Advisory locks of a preset without a pre-edit hook (null when its hooks enforce the locks). */
-  advisory: AdvisoryLocks | null;
-  /** Interactive: event lines this process appended itself (the follower skips them). */
-  ownEvents: Set<string>;
-  /** Interactive: stops following the events the agent's hooks append. */
-  stopEvents: (() => void) | null;
-  /** Interactive: whether the program turned bracketed paste on (terminal-input.ts). */
-  paste?: PasteTracker;
-  /** A remote session's run: the agent is on its host, reached over SSH (remote-run.ts). */
-  remote?: RemoteRun | null;
-  /** A remote session's interactive run: its terminal is on the host (remote-tty.ts). */
-  tty?: RemoteTty | null;
-  /** tty: its terminal's connection, re-attached after a drop while tmux holds the agent there (remote-terminal.ts). */
-  link?: TerminalLink | null;
-  /** Let go without stopping (stopAll keepRemote): its terminal's end is not the run's. */
-  released?: boolean;
-  /** tty: what the run's end does (the last work fetched home, the run recorded); kept for a re-attached terminal. */
-  settle?: (exit: AgentExit) => Promise<void>;
-  /** tty: chunks of earlier terminals of this run (a re-attached terminal numbers on from them). */
-  seqBase?: number;
-  /** The home's authority its hooks reach (a remote run's). */
-  authority?: Authority | null;
-}
-
-/** A run this process follows, from its record (the rest set as it goes). */
-function newLive(run: AgentRun, extra: Partial<LiveRun>): { live: LiveRun; resolveEnded: (run: AgentRun) => void } {
-  let resolveEnded!: (run: AgentRun) => void;
-  const ended = new Promise<AgentRun>((resolve) => (resolveEnded = resolve));
-  const live: LiveRun = { run, process: null, stopWatch: null, watching: Promise.resolve(false), finishing: false, outcome: null, stopping: false, ended, stderrGist: new StderrGist(), lastFileNote: 0, advisory: null, ownEvents: new Set(), stopEvents: null, ...extra };
-  return { live, resolveEnded };
-}
-
 /** How often a pending start-up prompt's answer is looked for (a small file read). */
 const STARTUP_POLL_MS = 250;
 
@@ -142,6 +89,8 @@ export class AgentManager {
   /** Follow-ups for the sessions' agents from other processes (`council send`), and their delivery here. */
   readonly inbox: Inbox;
   private readonly delivery: InboxDelivery;
+  /** The runs on other machines: their connection, letting them go, adopting them again (remote-runs.ts). */
+  private readonly remote: RemoteRuns;
 
   constructor(
     readonly council: Council,
@@ -160,6 +109,25 @@ export class AgentManager {
       resume: (sessionId, followUp) => this.start(sessionId, { followUp }),
     });
     this.sizes = new TerminalSizes({ cols: options.cols ?? 120, rows: options.rows ?? 32 });
+    this.remote = new RemoteRuns({
+      council,
+      store: this.store,
+      live: this.live,
+      sizes: this.sizes,
+      delivery: this.delivery,
+      session: (ref) => this.session(ref),
+      userEnv: () => this.userEnv(),
+      listeners: (sessionId) => this.outputListeners.get(sessionId) ?? [],
+      patch: (live, changes) => this.patch(live, changes),
+      apply: (live, input, record) => this.apply(live, input, record),
+      context: (sessionId, update) => this.context(sessionId, update),
+      finish: (live, exit) => this.finish(live, exit),
+      watch: (live, session) => this.watch(live, session),
+      followHeadless: (live, proc, parser, remote) => this.followHeadless(live, proc, parser, remote),
+      hookEvent: (live, event) => this.hookEvent(live, event),
+      emitRun: (run) => this.emitRun(run),
+      hostAlive: (run) => this.hostAlive(run),
+    });
   }
 
   private session(ref: string): Session {
@@ -317,7 +285,7 @@ export class AgentManager {
     try {
       // On a host, headless: the agent runs detached there and is followed over reconnecting ssh (hosts/remote-attach.ts).
       live.process = remote
-        ? await remote.start(this.remoteStartOptions(live, privateDir, userEnv, remote.host))
+        ? await remote.start(this.remote.startOptions(live, privateDir, userEnv, remote.host))
         : await startAgentProcess({
             command: tty?.command ?? launch.command,
             args: tty?.args ?? launch.args,
@@ -378,44 +346,9 @@ export class AgentManager {
       const ended = await this.finish(live, exit);
       resolveEnded(ended);
     };
-    if (tty) live.link = this.followTerminal(live, tty, proc);
+    if (tty) live.link = this.remote.followTerminal(live, tty, proc);
     else void proc.exited.then((exit) => live.settle?.(exit));
     return live.run;
-  }
-
-  /** How a remote run is followed: its connection's changes move the run between running and disconnected. */
-  private remoteStartOptions(live: LiveRun, privateDir: string, userEnv: Record<string, string>, host: string): RemoteStartOptions {
-    return {
-      cwd: privateDir,
-      env: userEnv,
-      logFile: this.store.logFile(live.run),
-      stateFile: remoteStateFile(this.store, live.run),
-      stopRequested: () => this.store.stopRequested(live.run),
-      onLink: (link) => this.linkChanged(live, host, link),
-    };
-  }
-
-  /**
-   * A remote run's connection changed (headless or interactive): the run moves between running and
-   * disconnected. `inOutput`: said in its output too (not into an interactive agent's screen).
-   */
-  private linkChanged(live: LiveRun, host: string, link: LinkState, inOutput = true): void {
-    if (live.finishing || !isLive(live.run)) return;
-    const pid = live.process?.pid || live.run.pid;
-    const say = (text: string): void => {
-      if (inOutput && live.process && !live.process.output.isClosed) live.process.output.append(text);
-    };
-    if (link.connected) {
-      if (live.run.state === 'disconnected') {
-        void this.patch(live, { state: 'running', connection: null, pid });
-        say(`council: reconnected to ${host}\r\n`);
-      }
-      return;
-    }
-    if (link.droppedAt === null) return;
-    const connection = { host, droppedAt: link.droppedAt, attempt: link.attempt, nextAttemptAt: link.nextAttemptAt, error: link.error };
-    if (live.run.state !== 'disconnected') say(`council: the connection to ${host} dropped; the agent goes on there — reconnecting\r\n`);
-    void this.patch(live, { state: 'disconnected', connection, pid });
   }
 
   /** A headless run's output: stdout parsed into events, stderr shown (a remote run's own lines taken out). */
@@ -542,7 +475,7 @@ export class AgentManager {
     const run = this.store.latest(session.id);
     if (!run || !isLive(run)) return run;
     // A remote agent no home follows (the app closed) runs on on its host: followed here, then stopped there.
-    if (!this.hostAlive(run) && (await this.adopt(run)) && this.live.has(session.id)) return this.stop(ref);
+    if (!this.hostAlive(run) && (await this.remote.adopt(run)) && this.live.has(session.id)) return this.stop(ref);
     this.store.requestStop(run);
     if (run.pid) await killTree(run.pid, { graceMs: this.options.stopGraceMs ?? 3000 });
     if (!this.hostAlive(run)) return this.store.update(run, (current) => ({ ...current, state: 'stopped', endedAt: new Date().toISOString(), reason: 'stopped by the user' }));
@@ -644,7 +577,7 @@ export class AgentManager {
     for (const run of this.store.latestPerSession()) {
       if (!isLive(run) || this.live.has(run.sessionId) || this.hostAlive(run)) continue;
       // A remote agent goes on on its host while no home follows it: followed again (issue 17).
-      if (await this.adopt(run)) continue;
+      if (await this.remote.adopt(run)) continue;
       // Only what is provably the agent (a process working in the session's worktree): the pid
       // may have been reused by something unrelated since.
       if (run.pid && isAlive(run.pid) && this.worksIn(run.pid, run.sessionId)) await killTree(run.pid, { graceMs: 1000 });
@@ -668,137 +601,7 @@ export class AgentManager {
    */
   async stopAll(options: { keepRemote?: boolean } = {}): Promise<void> {
     this.delivery.stop();
-    await Promise.all([...this.live.values()].map((live) => (options.keepRemote && (live.remote || live.tty?.held) && (live.process || live.link) ? this.release(live) : this.stop(live.run.sessionId).catch(() => null))));
-  }
-
-  /** Lets a remote run go without stopping it (stopAll keepRemote). */
-  private async release(live: LiveRun): Promise<void> {
-    live.finishing = true;
-    live.stopEvents?.();
-    if (live.stopWatch) await live.stopWatch().catch(() => undefined);
-    await live.advisory?.close().catch(() => undefined);
-    if (live.tty) {
-      // Interactive, held by tmux there: its terminal here ends, the agent goes on in tmux.
-      live.released = true;
-      live.link?.cancel();
-      await live.process?.stop({ graceMs: 500 }).catch(() => undefined);
-      await live.tty.settled().catch(() => undefined);
-    } else {
-      await (live.process as RemoteProcess).release();
-    }
-    live.authority?.close();
-    this.live.delete(live.run.sessionId);
-    // No process follows it now (hostPid 0): the next home to open the repository, or a stop, takes it over.
-    const host = live.remote?.host ?? live.tty?.state.host ?? '?';
-    const released = await this.store
-      .update(live.run, (current) =>
-        isLive(current) ? { ...current, hostPid: 0, state: 'disconnected', connection: { host, droppedAt: new Date().toISOString(), attempt: 0, nextAttemptAt: null, error: `council closed; the agent runs on on ${host}, and is followed again when the repository is opened` } } : current,
-      )
-      .catch(() => null);
-    if (released) this.emitRun(released);
-  }
-
-  /**
-   * Follows a remote run again whose home process is gone (the app closed or crashed while the
-   * agent ran on its host): from the offsets kept beside its record, taken over under the record's
-   * mutex (one home only). False when it is not a remote run that can be (the run is then marked
-   * interrupted as any other).
-   */
-  private async adoptRemote(found: AgentRun): Promise<boolean> {
-    const session = this.council.ws.registry.find(found.sessionId);
-    if (!session?.host || found.mode !== 'headless') return false;
-    const state = readRemoteState(remoteStateFile(this.store, found));
-    if (!state || state.host !== session.host.name) return false;
-    const authority = state.remoteSocket ? await serveAuthority(this.council, session) : null;
-    let remote: RemoteRun;
-    try {
-      remote = reattachedRun(this.council.ws, session, state, authority?.socket ?? null);
-    } catch {
-      authority?.close();
-      return false;
-    }
-    const taken = await this.takeOver(found, state.host);
-    if (taken.hostPid !== process.pid) {
-      authority?.close();
-      return isLive(taken);
-    }
-    const settings = this.council.ws.settings();
-    const parser = hasParser(taken.preset, settings.agents[taken.preset]?.driver) ? createParser(taken.preset, { worktree: remote.worktree, driver: settings.agents[taken.preset]?.driver }) : null;
-    const { live, resolveEnded } = newLive(taken, { remote, authority });
-    this.live.set(session.id, live);
-    this.emitRun(taken);
-    live.watching = this.watch(live, session);
-    const proc = await remote.start(this.remoteStartOptions(live, path.join(this.council.ws.paths.agents, session.id), this.userEnv(), state.host));
-    live.process = proc;
-    remote.onProblem = (text) => {
-      if (!proc.output.isClosed) proc.output.append(`${text}\r\n`);
-    };
-    proc.output.append(`council: following the agent on ${state.host} again\r\n`);
-    proc.output.subscribe((chunk) => {
-      for (const listener of this.outputListeners.get(session.id) ?? []) listener(live.run, chunk);
-    });
-    this.followHeadless(live, proc, parser, remote);
-    void proc.exited.then(async (exit) => {
-      for (const event of parser?.end?.() ?? []) this.apply(live, event, true);
-      await remote.settled();
-      authority?.close();
-      resolveEnded(await this.finish(live, exit));
-    });
-    return true;
-  }
-
-  /**
-   * Makes this process the one following a remote run no home follows (under the record's mutex:
-   * one home only), disconnected until it is attached; the record as it is now (another home's pid
-   * when one took it first).
-   */
-  private takeOver(found: AgentRun, host: string): Promise<AgentRun> {
-    return this.store.update(found, (current) =>
-      isLive(current) && !this.hostAlive(current)
-        ? { ...current, hostPid: process.pid, state: 'disconnected', connection: { host, droppedAt: new Date().toISOString(), attempt: 0, nextAttemptAt: null, error: `home (pid ${current.hostPid}) stopped following it; reattaching` } }
-        : current,
-    );
-  }
-
-  /** A remote run no home follows, followed here again (headless or interactive); false when it cannot be. */
-  private async adopt(run: AgentRun): Promise<boolean> {
-    return (await this.adoptRemote(run).catch(() => false)) || (await this.adoptTerminal(run).catch(() => false));
-  }
-
-  /**
-   * An interactive agent on a host whose home process is gone (the app closed or crashed) that
-   * tmux still holds there: taken over (the run's record, under its mutex) disconnected, and its
-   * terminal attached again by remote-terminal.ts. False when it is not one (ended there, no tmux).
-   */
-  private async adoptTerminal(found: AgentRun): Promise<boolean> {
-    const session = this.council.ws.registry.find(found.sessionId);
-    if (!session?.host || found.mode !== 'interactive') return false;
-    const adoptable = await adoptableTerminal(this.council, session, ttyStateFile(this.store.recordFile(found)));
-    if (!adoptable) return false;
-    const { tty, authority, host } = adoptable;
-    const taken = await this.takeOver(found, host);
-    if (taken.hostPid !== process.pid) {
-      authority?.close();
-      return isLive(taken);
-    }
-    const { live, resolveEnded } = newLive(taken, { tty, authority });
-    this.live.set(session.id, live);
-    this.emitRun(taken);
-    live.watching = this.watch(live, session);
-    await live.watching;
-    live.stopEvents = followRunEvents(this.store.eventsFile(taken), live.ownEvents, (event) => this.hookEvent(live, event));
-    this.delivery.watch();
-    tty.onProblem = (text) => {
-      const now = live.process;
-      if (now && !now.output.isClosed) now.output.append(`\r\n${text}\r\n`);
-    };
-    live.settle = async (exit) => {
-      await tty.settled();
-      authority?.close();
-      resolveEnded(await this.finish(live, exit));
-    };
-    live.link = this.followTerminal(live, tty, null);
-    return true;
+    await Promise.all([...this.live.values()].map((live) => (options.keepRemote && (live.remote || live.tty?.held) && (live.process || live.link) ? this.remote.release(live) : this.stop(live.run.sessionId).catch(() => null))));
   }
 
   /** Whether `pid` works inside the session's worktree (Linux: its cwd); false when unknown. */
@@ -928,74 +731,11 @@ export class AgentManager {
   }
 
   /**
-   * Follows a remote interactive run's terminal connection (remote-terminal.ts): a drop while tmux
-   * holds the agent on the host makes the run disconnected, and a new terminal attaches by itself
-   * once the host answers again (backoff as a headless run's); the agent's end, a stop, or a drop
-   * without tmux ends the run.
-   */
-  private followTerminal(live: LiveRun, tty: RemoteTty, first: AgentProcess | null): TerminalLink {
-    const session = this.session(live.run.sessionId);
-    const host = session.host?.name ?? 'the host';
-    return followTerminal({
-      host,
-      tty,
-      first,
-      stopping: () => live.stopping || this.store.stopRequested(live.run),
-      attach: () => this.attachTerminal(live, tty),
-      onLink: (state) => {
-        if (!state.connected && state.droppedAt !== null && live.run.state !== 'disconnected') {
-          const text = `the connection to ${host} dropped; the agent goes on there (held by tmux) — reconnecting`;
-          this.apply(live, { kind: 'message', text }, true);
-          void this.context(live.run.sessionId, { message: text }).catch(() => undefined);
-        }
-        if (state.connected && live.run.state === 'disconnected' && isLive(live.run)) this.apply(live, { kind: 'message', text: `reconnected to ${host}: the terminal is attached to the agent again` }, true);
-        this.linkChanged(live, host, state, false);
-      },
-      onEnd: (exit, failed) => {
-        if (live.released) return;
-        if (failed && !live.outcome) live.outcome = { state: 'failed', reason: failed };
-        void live.settle?.(exit);
-      },
-    });
-  }
-
-  /** A new terminal on a remote interactive agent that tmux holds on its host: a new `ssh -tt` attaching to its tmux session, the view and input going on. */
-  private async attachTerminal(live: LiveRun, tty: RemoteTty): Promise<AgentProcess> {
-    const sessionId = live.run.sessionId;
-    const proc = await startAgentProcess({
-      command: 'ssh',
-      args: tty.attachArgs(),
-      cwd: path.join(this.council.ws.paths.agents, sessionId),
-      env: this.userEnv(),
-      mode: 'pty',
-      rawOutput: true,
-      ...this.sizes.startSize(sessionId),
-      logFile: this.store.logFile(live.run),
-    });
-    // The new terminal's chunks number on from the earlier ones' (a terminal view skips a number it has seen).
-    live.seqBase = (live.seqBase ?? 0) + (live.process?.output.snapshot().seq ?? 0);
-    live.process = proc;
-    live.paste = undefined;
-    const base = live.seqBase;
-    proc.output.subscribe((chunk) => {
-      (live.paste ??= new PasteTracker()).feed(chunk.data);
-      for (const listener of this.outputListeners.get(sessionId) ?? []) listener(live.run, { ...chunk, seq: chunk.seq + base });
-    });
-    live.run = await this.patch(live, { pid: proc.pid });
-    return proc;
-  }
-
-  /**
    * Attaches a remote session's interactive agent again now, without waiting out the backoff
    * (it re-attaches by itself too: remote-terminal.ts). Resolves once that attempt is made.
    */
-  async reattach(ref: string): Promise<AgentRun> {
-    const session = this.session(ref);
-    const live = this.live.get(session.id);
-    if (!live?.tty || !live.link) throw invalidInput(`session ${session.id} has no interactive agent on a host run by this process: nothing to attach to`);
-    if (live.link.connected) throw new CouncilError('conflict', `session ${session.id}'s terminal on ${session.host?.name ?? 'its host'} is connected already`);
-    await live.link.retryNow();
-    return live.run;
+  reattach(ref: string): Promise<AgentRun> {
+    return this.remote.reattach(ref);
   }
 
   /**
