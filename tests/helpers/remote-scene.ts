@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { closeControl } from '../../electron/core/hosts/control';
 import type { CommandOutput } from '../../shared/contract';
 import { councilJson, REPO_ROOT } from './cli';
 import { makeRepo, type TestRepo } from './repo';
@@ -25,4 +27,28 @@ export async function remoteScene(): Promise<RemoteScene> {
   const added = councilJson<CommandOutput<'host.add'>>(['host', 'add', 'remote'], { cwd: repo.root, env });
   if (!added.result.ok) throw new Error(`host add failed: ${added.result.error.message}`);
   return { server, env, repo };
+}
+
+/**
+ * The scene for the calling describe block: made before its tests (handed to `use`), the ssh
+ * ControlMaster closed and the server stopped after them.
+ */
+export function useRemoteScene(use: (scene: RemoteScene) => void): void {
+  let server: SshServer | undefined;
+  beforeAll(async () => {
+    const scene = await remoteScene();
+    server = scene.server;
+    use(scene);
+  }, 120_000);
+  afterAll(async () => {
+    closeControl('remote');
+    await server?.stop();
+  });
+}
+
+/** Runs `command` on the host (as its user, through `alias`), its stdout; throws with its stderr when it fails. */
+export function runOnHost(server: SshServer, command: string, alias = 'remote'): string {
+  const ran = server.ssh(alias, command);
+  if (ran.status !== 0) throw new Error(`on the host: ${command} failed (${ran.status}): ${ran.stderr}`);
+  return ran.stdout;
 }

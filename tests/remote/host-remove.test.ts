@@ -1,13 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CommandOutput } from '../../shared/contract';
 import type { Session } from '../../shared/models';
-import { closeControl } from '../../electron/core/hosts/control';
 import { council, councilJson } from '../helpers/cli';
 import type { TestRepo } from '../helpers/repo';
-import { remoteScene } from '../helpers/remote-scene';
+import { useRemoteScene, runOnHost } from '../helpers/remote-scene';
 import { sshdUnavailable, type SshServer } from '../helpers/sshd';
 
 /**
@@ -24,20 +23,9 @@ describe.skipIf(unavailable !== null)('council host remove on a real OpenSSH ser
   let env: Record<string, string>;
   let repo: TestRepo;
 
-  beforeAll(async () => {
-    ({ server, env, repo } = await remoteScene());
-  }, 120_000);
+  useRemoteScene((scene) => ({ server, env, repo } = scene));
 
-  afterAll(async () => {
-    closeControl('remote');
-    await server?.stop();
-  });
-
-  const onHost = (command: string): string => {
-    const ran = server.ssh('remote', command);
-    if (ran.status !== 0) throw new Error(`on the host: ${command} failed (${ran.status}): ${ran.stderr}`);
-    return ran.stdout;
-  };
+  const onHost = (command: string): string => runOnHost(server, command);
   const value = <T>(args: string[]): T => {
     const done = councilJson<T>(args, { cwd: repo.root, env });
     if (!done.result.ok) throw new Error(`council ${args.join(' ')} failed (exit ${done.code}): ${done.result.error.message}\n${done.stderr}`);

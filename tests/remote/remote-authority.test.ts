@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeControl } from '../../electron/core/hosts/control';
+import { describe, expect, it } from 'vitest';
 import { council, REPO_ROOT } from '../helpers/cli';
 import type { TestRepo } from '../helpers/repo';
 import { AgentManager } from '../../electron/core/agents/manager';
@@ -8,7 +7,7 @@ import { Council } from '../../electron/core/council';
 import { useScript, waitUntil } from '../agents/fake-agents';
 import type { AgentEvent, AgentRun } from '../../shared/agents';
 import { sshdUnavailable, type SshServer } from '../helpers/sshd';
-import { remoteScene } from '../helpers/remote-scene';
+import { useRemoteScene, runOnHost } from '../helpers/remote-scene';
 
 /**
  * Issue 17, item 3: one authority for locks and context. A remote session's agent runs its hooks on
@@ -26,20 +25,9 @@ describe.skipIf(unavailable !== null)('remote hooks ask the home (one authority)
   let env: Record<string, string>;
   let repo: TestRepo;
 
-  beforeAll(async () => {
-    ({ server, env, repo } = await remoteScene());
-  }, 120_000);
+  useRemoteScene((scene) => ({ server, env, repo } = scene));
 
-  afterAll(async () => {
-    closeControl('remote');
-    await server?.stop();
-  });
-
-  const onHost = (command: string): string => {
-    const ran = server.ssh('remote', command);
-    if (ran.status !== 0) throw new Error(`on the host: ${command} failed (${ran.status}): ${ran.stderr}`);
-    return ran.stdout;
-  };
+  const onHost = (command: string): string => runOnHost(server, command);
   const runtimeDir = (): string => onHost('ls -d ~/.council/runtime/*/').trim().split('\n')[0]!.replace(/\/$/, '');
   const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 

@@ -7,7 +7,7 @@ import { AgentManager } from '../../electron/core/agents/manager';
 import { Council } from '../../electron/core/council';
 import type { AgentRun } from '../../shared/agents';
 import { sshdUnavailable, type SshServer } from '../helpers/sshd';
-import { remoteScene } from '../helpers/remote-scene';
+import { remoteScene, runOnHost } from '../helpers/remote-scene';
 import { requireCli } from '../agents/harness';
 import { startModelServer, type ModelServer, type ToolResult } from '../support/model-server/index';
 
@@ -40,11 +40,7 @@ describe.skipIf(unavailable !== null)("Claude Code on a host calls council's MCP
     await server?.stop();
   });
 
-  const onHost = (command: string): string => {
-    const ran = server.ssh('remote', command);
-    if (ran.status !== 0) throw new Error(`on the host: ${command} failed (${ran.status}): ${ran.stderr}`);
-    return ran.stdout;
-  };
+  const onHost = (command: string): string => runOnHost(server, command);
 
   it('who_owns and peers from the host name the home session that holds src/a.ts', async () => {
     model = await startModelServer([tool('who_owns', { path: 'src/a.ts' }), tool('peers'), { text: 'Asked the council.' }]);

@@ -12,7 +12,7 @@ import { closeControl } from '../../electron/core/hosts/control';
 import { reviewDiff } from '../../electron/core/sessions/review-diff';
 import { COUNCIL_BIN, council, councilJson, REPO_ROOT } from '../helpers/cli';
 import type { TestRepo } from '../helpers/repo';
-import { remoteScene } from '../helpers/remote-scene';
+import { remoteScene, runOnHost } from '../helpers/remote-scene';
 import { sshdUnavailable, type SshServer } from '../helpers/sshd';
 import { holderLine } from '../helpers/holder-line';
 import { pathWithoutNodeModules } from '../e2e/browser';
@@ -66,11 +66,7 @@ describe.skipIf(unavailable !== null)('the real Claude Code on a host', () => {
     await server?.stop();
   });
 
-  const onHost = (command: string): string => {
-    const ran = server.ssh(HOST, command);
-    if (ran.status !== 0) throw new Error(`on the host: ${command} failed (${ran.status}): ${ran.stderr}`);
-    return ran.stdout;
-  };
+  const onHost = (command: string): string => runOnHost(server, command, HOST);
 
   it("host add lists the host's claude; a session there runs it headless: its write is in the host's worktree and the diff at home, a file a local session holds is refused with council's reason, and the host's lock then refuses the local session", async () => {
     // The check finds Claude Code where the host user has it.

@@ -2,8 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeControl } from '../../electron/core/hosts/control';
+import { describe, expect, it } from 'vitest';
 import { serveAuthority } from '../../electron/core/hosts/authority';
 import { council } from '../helpers/cli';
 import type { TestRepo } from '../helpers/repo';
@@ -12,7 +11,7 @@ import { Council } from '../../electron/core/council';
 import { useScript, waitUntil } from '../agents/fake-agents';
 import type { AgentRun } from '../../shared/agents';
 import { sshdUnavailable, type SshServer } from '../helpers/sshd';
-import { remoteScene } from '../helpers/remote-scene';
+import { useRemoteScene, runOnHost } from '../helpers/remote-scene';
 
 /**
  * Issue 17, item 3: the rest of the council's powers for an agent on a host, answered by home
@@ -36,20 +35,9 @@ describe.skipIf(unavailable !== null)("a remote agent's context, MCP tools and m
   let env: Record<string, string>;
   let repo: TestRepo;
 
-  beforeAll(async () => {
-    ({ server, env, repo } = await remoteScene());
-  }, 120_000);
+  useRemoteScene((scene) => ({ server, env, repo } = scene));
 
-  afterAll(async () => {
-    closeControl('remote');
-    await server?.stop();
-  });
-
-  const onHost = (command: string): string => {
-    const ran = server.ssh('remote', command);
-    if (ran.status !== 0) throw new Error(`on the host: ${command} failed (${ran.status}): ${ran.stderr}`);
-    return ran.stdout;
-  };
+  const onHost = (command: string): string => runOnHost(server, command);
   const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
   const runtimeDir = (): string => onHost('ls -d ~/.council/runtime/*/').trim().split('\n')[0]!.replace(/\/$/, '');
   const lines = <T>(text: string): T[] => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);

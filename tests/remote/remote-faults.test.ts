@@ -9,7 +9,7 @@ import { reviewDiff } from '../../electron/core/sessions/review-diff';
 import { useScript, waitUntil } from '../agents/fake-agents';
 import { councilJson } from '../helpers/cli';
 import type { TestRepo } from '../helpers/repo';
-import { remoteScene } from '../helpers/remote-scene';
+import { remoteScene, runOnHost } from '../helpers/remote-scene';
 import { sshdUnavailable, type SshServer } from '../helpers/sshd';
 
 /**
@@ -46,11 +46,7 @@ describe.skipIf(unavailable !== null)('a remote run survives its connection', ()
     await server?.stop();
   });
 
-  const onHost = (command: string): string => {
-    const ran = server.ssh('remote', command);
-    if (ran.status !== 0) throw new Error(`on the host: ${command} failed (${ran.status}): ${ran.stderr}`);
-    return ran.stdout;
-  };
+  const onHost = (command: string): string => runOnHost(server, command);
 
   /** The remote user's processes that are ours (started from or working in this server's home), sshd aside. */
   function hostProcesses(): string[] {

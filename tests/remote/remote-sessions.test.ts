@@ -13,7 +13,7 @@ import { reviewDiff } from '../../electron/core/sessions/review-diff';
 import { claudeWrites, useScript, waitUntil } from '../agents/fake-agents';
 import type { AgentEvent, AgentRun } from '../../shared/agents';
 import { sshdUnavailable, type SshServer } from '../helpers/sshd';
-import { remoteScene } from '../helpers/remote-scene';
+import { remoteScene, runOnHost } from '../helpers/remote-scene';
 
 /**
  * Issue 17, second slice: sessions on a host, against a real OpenSSH server (tests/helpers/sshd.ts:
@@ -48,11 +48,7 @@ describe.skipIf(unavailable !== null)('remote sessions over a real OpenSSH serve
     return done.result.value;
   };
   /** Runs a command on the host as the remote user (tests only: a command line). */
-  const onHost = (command: string): string => {
-    const ran = server.ssh('remote', command);
-    if (ran.status !== 0) throw new Error(`on the host: ${command} failed (${ran.status}): ${ran.stderr}`);
-    return ran.stdout;
-  };
+  const onHost = (command: string): string => runOnHost(server, command);
 
   it('session create --host makes the worktree on the host, from a clone there, and records where', () => {
     const [session] = value<Session[]>(['session', 'create', '--task', 'remote work', '--host', 'remote']) as [Session];

@@ -13,7 +13,7 @@ import type { TestRepo } from '../helpers/repo';
 import { useScript, waitUntil } from '../agents/fake-agents';
 import { sshdUnavailable, type SshServer } from '../helpers/sshd';
 import { startModelServer } from '../support/model-server/index';
-import { remoteScene } from '../helpers/remote-scene';
+import { remoteScene, runOnHost } from '../helpers/remote-scene';
 
 /**
  * Issue 17, item 2: an interactive agent on a host. The session's terminal at home runs `ssh -tt`
@@ -54,11 +54,7 @@ describe.skipIf(unavailable !== null)('interactive agents on a host (ssh -tt, tm
     await server?.stop();
   });
 
-  const onHost = (command: string, alias = 'remote'): string => {
-    const ran = server.ssh(alias, command);
-    if (ran.status !== 0) throw new Error(`on the host: ${command} failed (${ran.status}): ${ran.stderr}`);
-    return ran.stdout;
-  };
+  const onHost = (command: string, alias = 'remote'): string => runOnHost(server, command, alias);
   /** The host user's processes that are the session's agent (or started by it): their environment names the session. Asked as that user, there. */
   const agentProcesses = (sessionId: string): number[] =>
     onHost(`grep -l -a 'COUNCIL_SESSION_ID=${sessionId}' /proc/[0-9]*/environ 2>/dev/null || true`)
