@@ -140,6 +140,23 @@ describe('terminal stream', () => {
     expect(h.stream.store.get().inputError).toBeNull();
   });
 
+  it("says a dropped connection, not a stopped agent, when a remote run's keys were not sent; clears it once reconnected", async () => {
+    const h = harness();
+    void h.stream.attach();
+    await h.attachAnswer('aaaa0001', 0, '');
+    const dropped: AgentRun = { ...run('aaaa0001'), state: 'disconnected', connection: { host: 'build-box', droppedAt: '2026-01-01T10:05:00Z', attempt: 2, nextAttemptAt: null, error: 'connection refused' } };
+    h.stream.noteRun(dropped);
+    h.stream.input('y');
+    h.next('agent.input').resolve({ ok: true, value: { written: false } });
+    await settle();
+    expect(h.stream.store.get().inputError).toBe('the connection to build-box dropped (the agent goes on there): keystrokes were not sent — type them again once it reconnects');
+    // Another run's record changes nothing here.
+    h.stream.noteRun({ ...run('bbbb0002'), state: 'running' });
+    expect(h.stream.store.get().inputError).not.toBeNull();
+    h.stream.noteRun({ ...dropped, state: 'running', connection: null });
+    expect(h.stream.store.get().inputError).toBeNull();
+  });
+
   it('sends the size when it changes and after each attach; detaches when stopped', async () => {
     const h = harness();
     h.stream.resize(120, 40);

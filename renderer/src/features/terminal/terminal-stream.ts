@@ -55,6 +55,12 @@ export interface TerminalStreamDeps {
 /** Re-attaching this many times in a row without one chunk in order means the stream is broken. */
 const MAX_REATTACH_IN_A_ROW = 5;
 
+/** Why keystrokes were not delivered: a remote run whose connection dropped goes on on its host (they can be typed again once it is back). */
+function notSent(run: AgentRun | null): string {
+  if (run?.state === 'disconnected') return `the connection to ${run.connection?.host ?? 'the host'} dropped (the agent goes on there): keystrokes were not sent — type them again once it reconnects`;
+  return 'the agent is not running: keystrokes were not sent';
+}
+
 export function createTerminalStream(repo: string, id: string, deps: TerminalStreamDeps) {
   const store = createStore<TerminalStreamState>({ status: 'attaching', error: null, run: null, runId: null, seq: 0, truncated: false, inputError: null });
   const patch = (next: Partial<TerminalStreamState>) => store.set((state) => ({ ...state, ...next }));
@@ -149,7 +155,7 @@ export function createTerminalStream(repo: string, id: string, deps: TerminalStr
   // Input: strictly in order, one request at a time.
   const keys = createInputQueue(async (data) => {
     const result = await deps.invoke('agent.input', { repo, id, data });
-    const problem = !result.ok ? result.error.message : result.value.written ? null : 'the agent is not running: keystrokes were not sent';
+    const problem = !result.ok ? result.error.message : result.value.written ? null : notSent(store.get().run);
     if (problem !== store.get().inputError) patch({ inputError: problem });
     return problem === null;
   }, () => stopped);
@@ -175,7 +181,10 @@ export function createTerminalStream(repo: string, id: string, deps: TerminalStr
     handleOutput,
     /** The run as the runs store has it: keeps the header of the terminal current. */
     noteRun(run: AgentRun | undefined) {
-      if (run !== undefined && run.id === store.get().runId) patch({ run });
+      if (run === undefined || run.id !== store.get().runId) return;
+      // Reconnected: what was said of the dropped connection is over (the next keys go through).
+      const before = store.get();
+      patch({ run, ...(before.run?.state === 'disconnected' && run.state !== 'disconnected' && before.inputError !== null ? { inputError: null } : {}) });
     },
     input(data: string) {
       if (stopped || data === '') return;
