@@ -26,6 +26,8 @@ import { addWatches, probeReport, RENDERER_DIR, rendererBuild, startUi, uiUnavai
 export const DIFF_OPEN_P50_TARGET_MS = 300;
 export const DIFF_FRAME_TARGET_MS = 50;
 const FILES = 300;
+/** The diff's first file's rows: the diff is open once they are in the page. */
+const FIRST_TABLE = '.diff-files > .diff-file:first-child table.diff-table';
 const BIG_LINES = 5000;
 
 /** A repository of 300 files and a session that changed them all, one a new 5,000-line file. */
@@ -146,7 +148,24 @@ export async function measureDiff(cfg: BenchConfig, ui: UiHarness, council: Coun
   };
   const { context, page } = await ui.newPage();
   const scrolls: ScrollResult[] = [];
-  let longFrames!: LongFrame[];
+  /** Long-animation-frame entries of the scroll passes only (not of the clicks that open the diff between them). */
+  const longFrames: LongFrame[] = [];
+  const card = () => page.getByTestId(`session-card-${session.id}`);
+  const openDiff = async () => {
+    await card().click();
+    await page.locator(FIRST_TABLE).waitFor({ timeout: 30_000 });
+  };
+  const leaveDiff = async () => {
+    await page.getByTestId('nav-board').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="diff-tab"]') === null);
+  };
+  const scrollPass = async () => {
+    const before = (await probeReport(page)).longFrames.length;
+    scrolls.push(await scrollThrough(page));
+    // An observer's entries arrive after their frame.
+    await page.waitForTimeout(100);
+    longFrames.push(...(await probeReport(page)).longFrames.slice(before));
+  };
   let highlight!: { n: number; total: number; max: number; inWorker: number };
   let files!: number;
   let traced: string[] = [];
@@ -155,19 +174,17 @@ export async function measureDiff(cfg: BenchConfig, ui: UiHarness, council: Coun
     const url = new URL(ui.host.url);
     url.hash = `#/board?repo=${encodeURIComponent(repo)}`;
     await page.goto(url.toString());
-    await page.getByTestId(`session-card-${session.id}`).waitFor({ timeout: 30_000 });
+    await card().waitFor({ timeout: 30_000 });
     // One untimed open first (warm-up): the timed rounds are not the page's very first open (the idle
     // run comes first; without it its figures were a cold start's: code compiled, highlighter loaded).
-    await page.getByTestId(`session-card-${session.id}`).click();
-    await page.locator('.diff-files > .diff-file:first-child table.diff-table').waitFor({ timeout: 30_000 });
+    await openDiff();
     for (let round = 0; round < rounds; round++) {
-      await page.getByTestId('nav-board').click();
-      await page.waitForFunction(() => document.querySelector('[data-testid="diff-tab"]') === null);
+      await leaveDiff();
       const name = `diff-open-${round}`;
-      await addWatches(page, [{ name, selector: '.diff-files > .diff-file:first-child table.diff-table', count: 1 }]);
+      await addWatches(page, [{ name, selector: FIRST_TABLE, count: 1 }]);
       const before = (await probeReport(page)).clicks.length;
       const hostBefore = hostTimes.length;
-      await page.getByTestId(`session-card-${session.id}`).click();
+      await card().click();
       await page.waitForFunction((mark) => (window as unknown as { __councilBench: { marks: Record<string, number> } }).__councilBench.marks[mark] !== undefined, `${name}:frame`, { timeout: 30_000 });
       const report = await probeReport(page);
       const click = report.clicks.slice(before)[0];
@@ -183,29 +200,19 @@ export async function measureDiff(cfg: BenchConfig, ui: UiHarness, council: Coun
       }
     }
     files = await page.locator('[data-testid="diff-tree"] [data-testid^="diff-file-"]').count();
-    const framesBefore = (await probeReport(page)).longFrames.length;
     // COUNCIL_BENCH_TRACE=<file>: a Chromium trace of the scroll, and where its long tasks' time went.
     const tracePath = process.env.COUNCIL_BENCH_TRACE;
     if (tracePath) await ui.browser.startTracing(page, { path: tracePath, categories: (process.env.COUNCIL_BENCH_TRACE_CATEGORIES ?? 'devtools.timeline,blink').split(',') });
-    scrolls.push(await scrollThrough(page));
+    await scrollPass();
     if (tracePath) traced = traceSummary((await ui.browser.stopTracing()).toString('utf8'));
-    // The long frames of the scroll passes only (not those of the clicks that open the diff between
-    // them); an observer's entries arrive after their frame.
-    await page.waitForTimeout(100);
-    longFrames = (await probeReport(page)).longFrames.slice(framesBefore);
     highlight = await highlightEntries(page);
     // More passes, each on the diff opened afresh (its files rendered again as they come near): one
     // pass's longest frame on a busy machine is as much the scheduler's luck as the page's.
     for (let pass = 1; pass < scrollPasses; pass++) {
-      await page.getByTestId('nav-board').click();
-      await page.waitForFunction(() => document.querySelector('[data-testid="diff-tab"]') === null);
-      await page.getByTestId(`session-card-${session.id}`).click();
-      await page.locator('.diff-files > .diff-file:first-child table.diff-table').waitFor({ timeout: 30_000 });
+      await leaveDiff();
+      await openDiff();
       await page.waitForTimeout(500);
-      const before = (await probeReport(page)).longFrames.length;
-      scrolls.push(await scrollThrough(page));
-      await page.waitForTimeout(100);
-      longFrames.push(...(await probeReport(page)).longFrames.slice(before));
+      await scrollPass();
     }
     for (let pass = 0; pass < scrollPasses; pass++) floors.push(await scrollFloor(ui, scrolls[0]!.height));
   } catch (error) {
