@@ -20,8 +20,8 @@ const RUN_PREFIX = 'council-run-';
 export function runTempFolder(): () => void {
   const base = os.tmpdir();
   for (const name of readdirSync(base)) {
-    const pid = Number(/^council-run-(\d+)-/.exec(name)?.[1] ?? NaN);
-    if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue;
+    const pid = name.startsWith(RUN_PREFIX) ? Number(name.slice(RUN_PREFIX.length).split('-')[0]) : NaN;
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
     rmSync(path.join(base, name), { recursive: true, force: true, maxRetries: 3 });
   }
   const dir = mkdtempSync(path.join(base, `${RUN_PREFIX}${process.pid}-`));
@@ -39,12 +39,23 @@ export function runTempFolder(): () => void {
   };
 }
 
+/** The run's temp folder, then the builds the tests run; its teardown removes the folder. */
+export default async function setup(): Promise<() => void> {
+  const removeTemp = runTempFolder();
+  try {
+    await buildForTests();
+  } catch (error) {
+    removeTemp(); // no teardown follows a setup that failed
+    throw error;
+  }
+  return removeTemp;
+}
+
 /**
  * Builds, once per run, the CLI bundle (so CLI and cross-process tests run the same file users
  * run) and the cross-process test workers (plain Node programs on the real core).
  */
-export default async function setup(): Promise<() => void> {
-  const removeTemp = runTempFolder();
+async function buildForTests(): Promise<void> {
   execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'build-cli.mjs'), '--quiet'], { stdio: 'inherit' });
   const workers = path.join(REPO_ROOT, 'tests', 'workers');
   const entries = readdirSync(workers).filter((f) => f.endsWith('.ts'));
@@ -58,5 +69,4 @@ export default async function setup(): Promise<() => void> {
     target: 'node20',
     logLevel: 'warning',
   });
-  return removeTemp;
 }
