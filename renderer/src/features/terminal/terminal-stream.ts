@@ -183,8 +183,8 @@ export function createTerminalStream(repo: string, id: string, deps: TerminalStr
     noteRun(run: AgentRun | undefined) {
       if (run === undefined || run.id !== store.get().runId) return;
       // Reconnected: what was said of the dropped connection is over (the next keys go through).
-      const before = store.get();
-      patch({ run, ...(before.run?.state === 'disconnected' && run.state !== 'disconnected' && before.inputError !== null ? { inputError: null } : {}) });
+      const reconnected = store.get().run?.state === 'disconnected' && run.state !== 'disconnected';
+      patch(reconnected ? { run, inputError: null } : { run });
     },
     input(data: string) {
       if (stopped || data === '') return;
