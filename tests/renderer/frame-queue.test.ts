@@ -77,4 +77,35 @@ describe('the diff work queue', () => {
     });
     expect(ran).toEqual(['kept']);
   });
+
+  it('while the page flings, no piece runs; once it rests they do, except those cancelled meanwhile', async () => {
+    const { schedule } = await import('../../renderer/src/features/diff/frame-queue');
+    const { pageScrollSpeed, SETTLE_MS } = await import('../../renderer/src/features/diff/scroll-speed');
+    const scroll = pageScrollSpeed();
+    // A fling: 600 px a frame, kept up by a scroll event every frame until told to stop.
+    let y = 0;
+    const fling = setInterval(() => scroll.sample((y += 600), performance.now()), FRAME_MS);
+    await new Promise((resolve) => setTimeout(resolve, FRAME_MS * 3));
+    expect(scroll.flinging(performance.now())).toBe(true);
+    const ran: { piece: string; at: number }[] = [];
+    const passed = schedule(() => {
+      ran.push({ piece: 'passed by', at: performance.now() });
+    }, 'mount');
+    const done = new Promise<void>((resolve) => {
+      schedule(() => {
+        ran.push({ piece: 'in view', at: performance.now() });
+        resolve();
+      }, 'mount');
+    });
+    await new Promise((resolve) => setTimeout(resolve, FRAME_MS * 8));
+    expect(ran).toEqual([]);
+    // The section it was for left the view during the fling.
+    passed();
+    clearInterval(fling);
+    const stopped = performance.now();
+    await done;
+    expect(ran.map((r) => r.piece)).toEqual(['in view']);
+    // Not before the page rested (a timer's slack below it at most).
+    expect(ran[0]!.at - stopped).toBeGreaterThanOrEqual(SETTLE_MS - FRAME_MS - 2);
+  });
 });

@@ -1,4 +1,5 @@
 import { startTransition } from 'react';
+import { pageScrollSpeed } from './scroll-speed';
 
 /**
  * Heavy work of the diff one piece per task, so the page paints and scrolls between pieces: the
@@ -36,10 +37,19 @@ async function drain(): Promise<void> {
     // Never in the caller's task (an observer's callback, React's effects): each piece in its own.
     await nextTask();
     let since = performance.now();
+    const scroll = pageScrollSpeed();
     for (;;) {
       const item = queues.mount.shift() ?? queues.tokens.shift();
       if (item === undefined) break;
       if (item.cancelled) continue;
+      // While the page flings, what a piece would render goes by unread, and rendering it holds up
+      // the scroll's frames (scroll-speed.ts): the piece waits; a section that left the view
+      // meanwhile has cancelled its piece by the time the scroll slows.
+      if (scroll.flinging(performance.now())) {
+        await scroll.settled(performance.now());
+        since = performance.now();
+        if (item.cancelled) continue;
+      }
       const commit = await item.task();
       // The next piece waits until React committed this one (a transition, rendered in slices):
       // otherwise the pieces that came near meanwhile were rendered and committed together, one long
