@@ -1,0 +1,115 @@
+/**
+ * Scrolling a long review diff in the real renderer (Chromium): files passed by a fling are not
+ * rendered on the way (the work queue waits while the page flings), the files in view are rendered
+ * once it stops, and a skim below the fling speed renders files while it scrolls.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Session } from '../../shared/models';
+import { councilJson } from '../helpers/cli';
+import { makeRepo, writeIn, type TestRepo } from '../helpers/repo';
+import { browserUnavailable, openApp, openRepo, type Harness } from './browser';
+
+const unavailable = browserUnavailable();
+const FILES = 120;
+
+interface Seen {
+  /** Sections rendered before the scroll began, or in the view where it began. */
+  before: string[];
+  /** Each section seen in the view during the scroll, and whether it was rendered at some frame it was in view. */
+  inView: Record<string, boolean>;
+  frames: number;
+}
+
+/** Scrolls the page `px` a frame from `from` to `to` (or the bottom), noting each frame which sections are in the view and rendered. */
+function scrollNoting(px: number, from: number, to: number): Promise<Seen> {
+  return new Promise((resolve) => {
+    const sections = () => [...document.querySelectorAll<HTMLElement>('.diff-file')];
+    window.scrollTo(0, from);
+    const inViewNow = (s: HTMLElement) => {
+      const r = s.getBoundingClientRect();
+      return r.bottom > 0 && r.top < window.innerHeight;
+    };
+    const before = sections().filter((s) => s.dataset.rendered === 'true' || inViewNow(s)).map((s) => s.dataset.path ?? '');
+    const inView: Record<string, boolean> = {};
+    let frames = 0;
+    const step = () => {
+      frames++;
+      for (const s of sections()) {
+        if (!inViewNow(s)) continue;
+        const path = s.dataset.path ?? '';
+        inView[path] = (inView[path] ?? false) || s.dataset.rendered === 'true';
+      }
+      const end = Math.min(to, document.documentElement.scrollHeight - window.innerHeight);
+      if (window.scrollY >= end - 1) {
+        resolve({ before, inView, frames });
+        return;
+      }
+      window.scrollBy(0, px);
+      requestAnimationFrame(step);
+    };
+    requestAnimationFrame(step);
+  });
+}
+
+describe.skipIf(unavailable !== null)('scrolling a long review diff', () => {
+  let app: Harness;
+  let repo: TestRepo;
+  let s: Session;
+
+  beforeAll(async () => {
+    repo = makeRepo({ 'README.md': '# demo\n' });
+    const created = councilJson<Session[]>(['session', 'create', '--task', 'Touch many files', '--no-start'], { cwd: repo.root });
+    if (!created.result.ok) throw new Error(created.result.error.message);
+    s = (created.result.value as Session[])[0]!;
+    for (let i = 0; i < FILES; i++) {
+      writeIn(s.worktreePath, `src/mod-${String(i).padStart(3, '0')}.ts`, Array.from({ length: 12 }, (_, j) => `export const value${i}_${j} = ${i * j};`).join('\n') + '\n');
+    }
+    app = await openApp();
+    await openRepo(app.page, repo.root);
+    await app.page.getByTestId(`session-open-${s.id}`).click();
+    await app.page.getByTestId('diff-tab').waitFor();
+    await app.page.waitForFunction((n) => document.querySelectorAll('.diff-file').length === n, FILES, { timeout: 20_000 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('a fling renders none of the files it passes; the files where it stops render once it rests', async () => {
+    const { page } = app;
+    const seen = (await page.evaluate(`(${scrollNoting.toString()})(600, 0, 1e9)`)) as Seen;
+    const passed = Object.keys(seen.inView).filter((p) => !seen.before.includes(p));
+    expect(seen.frames).toBeGreaterThan(15);
+    expect(passed.length).toBeGreaterThan(40);
+    // Rendered while in view during the fling: at most those of the first frame or two (before two
+    // scroll events could tell a fling), never the files further on.
+    const renderedOnTheWay = passed.filter((p) => seen.inView[p]);
+    expect(renderedOnTheWay.length, renderedOnTheWay.join(', ')).toBeLessThanOrEqual(2);
+    // At rest at the bottom: the last file is rendered, with its rows.
+    const last = page.getByTestId('diff-section-src/mod-119.ts');
+    await expect.poll(() => last.getAttribute('data-rendered'), { timeout: 5_000 }).toBe('true');
+    await expect.poll(() => last.textContent()).toContain('export const value119_11 = 1309;');
+  });
+
+  it('a skim below the fling speed renders the files as it passes them', async () => {
+    const { page } = app;
+    // The diff opened afresh: only the files at its top rendered.
+    await page.getByTestId('nav-board').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="diff-tab"]') === null);
+    await page.getByTestId(`session-open-${s.id}`).click();
+    await page.waitForFunction((n) => document.querySelectorAll('.diff-file').length === n, FILES, { timeout: 20_000 });
+    expect(await page.getByTestId('diff-section-src/mod-040.ts').getAttribute('data-rendered')).toBe('false');
+    // 60 px a frame through the middle of the diff (far from where the fling stopped).
+    const middle = (await page.evaluate(() => {
+      const el = document.querySelector<HTMLElement>('[data-path="src/mod-040.ts"]');
+      return el === null ? 0 : el.getBoundingClientRect().top + window.scrollY;
+    })) as number;
+    expect(middle).toBeGreaterThan(1000);
+    const seen = (await page.evaluate(`(${scrollNoting.toString()})(60, ${middle}, ${middle + 4000})`)) as Seen;
+    const passed = Object.keys(seen.inView).filter((p) => !seen.before.includes(p));
+    expect(passed.length).toBeGreaterThan(5);
+    // Each was rendered while still in view, the scroll going on.
+    const never = passed.filter((p) => !seen.inView[p]);
+    expect(never.length, `not rendered while in view: ${never.join(', ')}`).toBeLessThanOrEqual(1);
+  });
+});
