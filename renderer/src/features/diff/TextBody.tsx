@@ -10,7 +10,7 @@ import { commitTracker, schedule } from './frame-queue';
 import { chunkHunks } from './hunk-chunks';
 import { observeNear } from './near-view';
 import { parsedFile } from './parsed-files';
-import { CHUNK_ROWS, ROW_PX } from './sizes';
+import { CHUNK_ROWS, MORE_ROWS_MAX, ROW_PX } from './sizes';
 
 /** A text file's hunks, in chunks rendered one per frame while the end of what is shown is near the view; more context on request. */
 export function TextBody({ file, patch, mode, io, slots }: { file: DiffFile; patch: string; mode: DiffMode; io: SectionIo; slots: DiffSlots }) {
@@ -73,6 +73,7 @@ export function TextBody({ file, patch, mode, io, slots }: { file: DiffFile; pat
       </p>
     );
   }
+  const rowsBelow = chunks.slice(shown).reduce((n, c) => n + c.rows, 0);
   const canExpand = file.kind !== 'added' && file.kind !== 'untracked' && file.kind !== 'deleted';
   return (
     <div className="diff-scroll">
@@ -80,8 +81,8 @@ export function TextBody({ file, patch, mode, io, slots }: { file: DiffFile; pat
         <DiffChunk key={chunk.key} file={file} chunk={chunk} allHunks={hunks} last={i === chunks.length - 1} skippable={several} sourceLines={sourceLines} mode={mode} expand={canExpand ? expand : null} slots={slots} />
       ))}
       {shown < chunks.length && (
-        <div ref={sentinel} className="diff-note muted diff-more" style={{ height: `${Math.min(2000, (chunks.length - shown) * CHUNK_ROWS) * ROW_PX}px` }}>
-          {plural(chunks.slice(shown).reduce((n, c) => n + c.rows, 0), 'more line')} below: shown as you scroll.
+        <div ref={sentinel} className="diff-note muted diff-more" style={{ height: `${Math.min(MORE_ROWS_MAX, rowsBelow) * ROW_PX}px` }}>
+          {plural(rowsBelow, 'more line')} below: shown as you scroll.
         </div>
       )}
       {expandError !== null && <p className="error-text diff-note">{expandError}</p>}
