@@ -18,9 +18,14 @@ import { addWatches, probeReport, RENDERER_DIR, rendererBuild, startUi, uiUnavai
  *   open: a click on the session's card (it opens on its diff) → the first file's first rows painted (the frame after they are in
  *         the DOM), beside the baseline of the same run: raw `git diff` of the same change (what any
  *         diff view must at least wait for) and the host's `diff.get` round trip;
- *   scroll: the whole diff scrolled through, 600 px a frame, top to bottom, three times (the diff
+ *   fling: the whole diff scrolled through, 600 px a frame, top to bottom, three times (the diff
  *         opened afresh for each): the longest frame of all (requestAnimationFrame gaps, and
- *         Chromium's long-animation-frame entries), beside a static page scrolled the same way;
+ *         Chromium's long-animation-frame entries), beside a static page scrolled the same way.
+ *         That is a fling: files wait while the page flings (scroll-speed.ts) and render where it
+ *         rests, so it measures the scroll itself;
+ *   skim: 150 px a frame (below the fling speed, files render as they come into view) over the
+ *         first 20,000 px (the 5,000-line file) and the last 20,000 px (small files), three times:
+ *         the frames in which files render, beside the static page skimmed the same way;
  *   highlight: the time spent tokenizing (word edits and syntax colour, `diff.highlight` entries).
  */
 export const DIFF_OPEN_P50_TARGET_MS = 300;
@@ -51,29 +56,64 @@ interface ScrollResult {
   frames: number;
   longestRaf: number;
   over50: number;
+  /** The frames over 50 ms: their place in the pass (0: the first timed frame) and length (ms). */
+  over50At: [number, number][];
   height: number;
 }
 
-/** Scrolls the page to the bottom, 600 px a frame, recording the gaps between frames. */
-async function scrollThrough(page: Page): Promise<ScrollResult> {
+/** A fling: 600 px a frame, top to bottom (faster than FLING_PX a frame: files wait until it rests). */
+export const FLING = { step: 600, from: 0, to: Number.POSITIVE_INFINITY } as const;
+/** Skimming: 150 px a frame (below the fling speed: files render as they come into view). */
+export const SKIM_PX = 150;
+/** The skim's stretches: the first 20,000 px (the 5,000-line file) and the last 20,000 px (small files). */
+export const SKIM_STRETCH_PX = 20_000;
+
+interface Stretch {
+  step: number;
+  /** Where the scroll begins (px; negative: that far above the bottom). */
+  from: number;
+  /** Where it ends (px; negative: that far above the bottom; beyond the bottom: the bottom). */
+  to: number;
+}
+
+/** Scrolls the page over a stretch, `step` px a frame, recording the gaps between frames. */
+async function scrollThrough(page: Page, stretch: Stretch = FLING): Promise<ScrollResult> {
+  const to = Number.isFinite(stretch.to) ? stretch.to : 1e12;
   return (await page.evaluate(`new Promise((resolve) => {
+    const max = () => document.documentElement.scrollHeight - window.innerHeight;
+    const at = (y) => (y < 0 ? max() + y : y);
     const gaps = [];
+    window.scrollTo(0, at(${stretch.from}));
     let last = performance.now();
-    window.scrollTo(0, 0);
     const step = () => {
       const now = performance.now();
       gaps.push(now - last);
       last = now;
-      const max = document.documentElement.scrollHeight - window.innerHeight;
-      if (window.scrollY >= max - 1 && gaps.length > 5) {
-        resolve({ frames: gaps.length, longestRaf: Math.max(...gaps.slice(1)), over50: gaps.slice(1).filter((g) => g > 50).length, height: document.documentElement.scrollHeight });
+      const end = Math.min(at(${to}), max());
+      if (window.scrollY >= end - 1 && gaps.length > 5) {
+        const timed = gaps.slice(1);
+        resolve({ frames: gaps.length, longestRaf: Math.max(...timed), over50: timed.filter((g) => g > 50).length, over50At: timed.map((g, i) => [i, Math.round(g)]).filter(([, g]) => g > 50), height: document.documentElement.scrollHeight });
         return;
       }
-      window.scrollBy(0, 600);
+      window.scrollBy(0, ${stretch.step});
       requestAnimationFrame(step);
     };
     requestAnimationFrame(step);
   })`)) as ScrollResult;
+}
+
+/** Both skim stretches, one after the other (a jump between them: not a fling), as one result. */
+async function skimThrough(page: Page): Promise<ScrollResult> {
+  const top = await scrollThrough(page, { step: SKIM_PX, from: 0, to: SKIM_STRETCH_PX });
+  await page.waitForTimeout(300);
+  const bottom = await scrollThrough(page, { step: SKIM_PX, from: -SKIM_STRETCH_PX, to: Number.POSITIVE_INFINITY });
+  return {
+    frames: top.frames + bottom.frames,
+    longestRaf: Math.max(top.longestRaf, bottom.longestRaf),
+    over50: top.over50 + bottom.over50,
+    over50At: [...top.over50At, ...bottom.over50At.map(([i, g]): [number, number] => [top.frames + i, g])],
+    height: bottom.height,
+  };
 }
 
 /**
@@ -81,11 +121,11 @@ async function scrollThrough(page: Page): Promise<ScrollResult> {
  * row height, a coloured word in each, no script), scrolled the same way in the same browser under
  * the same load. No diff view can scroll with shorter frames than this page does here.
  */
-async function scrollFloor(ui: UiHarness, height: number): Promise<ScrollResult> {
+async function scrollFloor(ui: UiHarness, height: number, how: (page: Page) => Promise<ScrollResult> = scrollThrough): Promise<ScrollResult> {
   const { context, page } = await ui.newPage();
   try {
     await showStaticPage(page, height);
-    return await scrollThrough(page);
+    return await how(page);
   } finally {
     // Not masking the error that brought us here (a browser gone under load closes its contexts too).
     await context.close().catch(() => undefined);
@@ -159,13 +199,16 @@ export async function measureDiff(cfg: BenchConfig, ui: UiHarness, council: Coun
     await page.getByTestId('nav-board').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="diff-tab"]') === null);
   };
-  const scrollPass = async () => {
+  const scrollPass = async (how: (page: Page) => Promise<ScrollResult> = scrollThrough, into: ScrollResult[] = scrolls, frames: LongFrame[] = longFrames) => {
     const before = (await probeReport(page)).longFrames.length;
-    scrolls.push(await scrollThrough(page));
+    into.push(await how(page));
     // An observer's entries arrive after their frame.
     await page.waitForTimeout(100);
-    longFrames.push(...(await probeReport(page)).longFrames.slice(before));
+    frames.push(...(await probeReport(page)).longFrames.slice(before));
   };
+  const skims: ScrollResult[] = [];
+  const skimFrames: LongFrame[] = [];
+  const skimFloors: ScrollResult[] = [];
   let highlight!: { n: number; total: number; max: number; inWorker: number };
   let files!: number;
   let traced: string[] = [];
@@ -214,7 +257,15 @@ export async function measureDiff(cfg: BenchConfig, ui: UiHarness, council: Coun
       await page.waitForTimeout(500);
       await scrollPass();
     }
+    // Skimming, below the fling speed: the files render during the scroll (each pass on the diff opened afresh).
+    for (let pass = 0; pass < scrollPasses; pass++) {
+      await leaveDiff();
+      await openDiff();
+      await page.waitForTimeout(500);
+      await scrollPass(skimThrough, skims, skimFrames);
+    }
     for (let pass = 0; pass < scrollPasses; pass++) floors.push(await scrollFloor(ui, scrolls[0]!.height));
+    for (let pass = 0; pass < scrollPasses; pass++) skimFloors.push(await scrollFloor(ui, skims[0]!.height, skimThrough));
   } catch (error) {
     await page.screenshot({ path: path.join(cfg.tmp, '..', 'measure-diff-failure.png') }).catch(() => undefined);
     throw error;
@@ -234,7 +285,12 @@ export async function measureDiff(cfg: BenchConfig, ui: UiHarness, council: Coun
   const over50 = scrolls.reduce((n, s) => n + (s.over50 ?? 0), 0);
   const floorLongest = Math.max(...floors.map((f) => f.longestRaf));
   const floorOver50 = floors.reduce((n, f) => n + f.over50, 0);
-  const perPass = (list: readonly ScrollResult[]) => list.map((s) => `${formatMs(s.longestRaf)}${s.over50 ? ` (${s.over50} over)` : ''}`).join(', ');
+  const perPass = (list: readonly ScrollResult[]) => list.map((s) => `${formatMs(s.longestRaf)}${s.over50 ? ` (${s.over50} over: ${s.over50At.map(([i, g]) => `frame ${i} ${g} ms`).join(', ')})` : ''}`).join(', ');
+  const skim = skims[0]!;
+  const skimLongest = Math.max(...skims.map((s) => s.longestRaf), ...skimFrames.map((f) => f.duration));
+  const skimOver50 = skims.reduce((n, s) => n + s.over50, 0);
+  const skimFloorLongest = Math.max(...skimFloors.map((f) => f.longestRaf));
+  const skimFloorOver50 = skimFloors.reduce((n, f) => n + f.over50, 0);
   const passes = `${scrolls.length} pass${scrolls.length === 1 ? '' : 'es'}`;
   cfg.print(
     renderTable(
@@ -250,10 +306,13 @@ export async function measureDiff(cfg: BenchConfig, ui: UiHarness, council: Coun
       ],
       [
         `renderer: ${rendererBuild()}`,
-        `scroll top → bottom (${scroll.height ?? '?'} px, 600 px a frame, ${scroll.frames ?? '?'} frames), ${passes}, each on the diff opened afresh: longest frame per pass ${perPass(scrolls)}; long-animation-frame entries: ${longFrames.length} (longest ${formatMs(Math.max(0, ...longFrames.map((f) => f.duration)))})`,
+        `fling top → bottom (${scroll.height ?? '?'} px, ${FLING.step} px a frame, ${scroll.frames ?? '?'} frames; files wait while the page flings and render where it rests), ${passes}, each on the diff opened afresh: longest frame per pass ${perPass(scrolls)}; long-animation-frame entries: ${longFrames.length} (longest ${formatMs(Math.max(0, ...longFrames.map((f) => f.duration)))})`,
         `baseline: a static page of the same height (text rows, no script) scrolled the same way here, ${passes}: longest frame per pass ${perPass(floors)}`,
+        `skim (${SKIM_PX} px a frame, below the fling speed: files render as they come into view) over the first and the last ${SKIM_STRETCH_PX.toLocaleString('en-US')} px (${skim.frames} frames), ${passes}, each on the diff opened afresh: longest frame per pass ${perPass(skims)}; long-animation-frame entries: ${skimFrames.length} (longest ${formatMs(Math.max(0, ...skimFrames.map((f) => f.duration)))})`,
+        `baseline: the static page skimmed the same way here, ${passes}: longest frame per pass ${perPass(skimFloors)}`,
         'the timed opens follow one untimed open (warm-up) of the same diff in the same page',
         ...attribution(longFrames),
+        ...(skimFrames.length ? ['  skim:', ...attribution(skimFrames)] : []),
         ...traced,
         `highlight (word edits + syntax, refractor): ${highlight.n} chunks (${highlight.inWorker} in the worker, off the page's main thread), ${formatMs(highlight.total)} in all, longest chunk ${formatMs(highlight.max)}`,
       ],
@@ -269,12 +328,20 @@ export async function measureDiff(cfg: BenchConfig, ui: UiHarness, council: Coun
       pass: o.p50 <= DIFF_OPEN_P50_TARGET_MS,
     },
     {
-      measurement: `review diff, ${files} files: longest frame scrolling through`,
+      measurement: `review diff, ${files} files: longest frame flinging top → bottom (${FLING.step} px a frame)`,
       ours: `longest ${formatMs(longest)} (${over50} frames over 50 ms in ${passes})`,
       baseline: `static page of the same height: longest ${formatMs(floorLongest)} (${floorOver50} over 50 ms in ${passes}); highlight ${formatMs(highlight.total)} in ${highlight.n} chunks (${highlight.inWorker} in the worker)`,
       value: formatMs(longest),
       target: `≤ ${formatMs(DIFF_FRAME_TARGET_MS)}`,
       pass: longest <= DIFF_FRAME_TARGET_MS,
+    },
+    {
+      measurement: `review diff, ${files} files: longest frame skimming (${SKIM_PX} px a frame, files rendering)`,
+      ours: `longest ${formatMs(skimLongest)} (${skimOver50} frames over 50 ms in ${passes})`,
+      baseline: `static page skimmed the same way: longest ${formatMs(skimFloorLongest)} (${skimFloorOver50} over 50 ms in ${passes})`,
+      value: formatMs(skimLongest),
+      target: `≤ ${formatMs(DIFF_FRAME_TARGET_MS)}`,
+      pass: skimLongest <= DIFF_FRAME_TARGET_MS,
     },
   ];
 }
