@@ -36,7 +36,7 @@ export default defineConfig({
       outDir: fromRoot('out/renderer'),
       // electron-vite leaves the renderer unminified by default; minified it is ~60% smaller,
       // which is load time for the browser host and for every window.
-      minify: true,
+      minify: process.env.NO_MINIFY ? false : true,
       rolldownOptions: {
         input: { index: fromRoot('renderer/index.html') },
       },

@@ -8,8 +8,9 @@
  * once untimed first; STATIC=1 scrolls measure-diff's static floor page instead; COUNCIL_BENCH_RENDERER=<dir> measures another build (paired comparisons).
  *   PASSES=2 npx tsx bench/scroll-probe.ts
  */
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
+import { BackgroundLoad } from './load';
 import { makeDiffSession, showStaticPage } from './measure-diff';
 import { runStandaloneIfMain } from './standalone';
 import { startUi, RENDERER_DIR } from './ui-harness';
@@ -19,11 +20,12 @@ interface TraceEvent { name: string; ph: string; ts: number; dur?: number; tdur?
 
 async function scroll(page: Page): Promise<{ frames: number; gaps: number[] }> {
   return (await page.evaluate(`new Promise((resolve) => {
-    const gaps = []; let last = performance.now(); window.scrollTo(0, 0);
+    const from = ${Number(process.env.FROM ?? 0)};
+    const gaps = []; let last = performance.now(); window.scrollTo(0, from < 0 ? document.documentElement.scrollHeight - window.innerHeight + from : from);
     const step = () => { const now = performance.now(); gaps.push(now - last); last = now;
-      const max = document.documentElement.scrollHeight - window.innerHeight;
+      const max = Math.min(${Number(process.env.LIMIT ?? 1e9)}, document.documentElement.scrollHeight - window.innerHeight);
       if (window.scrollY >= max - 1 && gaps.length > 5) { resolve({ frames: gaps.length, gaps: gaps.slice(1) }); return; }
-      window.scrollBy(0, 600); requestAnimationFrame(step); };
+      window.scrollBy(0, ${Number(process.env.STEP ?? 600)}); requestAnimationFrame(step); };
     requestAnimationFrame(step); })`)) as { frames: number; gaps: number[] };
 }
 
@@ -86,9 +88,128 @@ function analyse(json: string): string[] {
   ];
 }
 
+/** CPU (ms) of every thread of every Chromium process, by "<process type>/<thread name>". */
+function chromiumCpu(): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let cmd: string;
+    try {
+      cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (!cmd.includes('chromium')) continue;
+    const type = /--type=([a-z-]+)/.exec(cmd)?.[1] ?? 'browser';
+    let tids: string[];
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tids) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const key = `${pid} ${type}/${name}`;
+        out.set(key, (out.get(key) ?? 0) + ((Number(f[11]) + Number(f[12])) * 1000) / 100);
+      } catch {
+        // gone
+      }
+    }
+  }
+  return out;
+}
+
+function cpuDelta(before: Map<string, number>, after: Map<string, number>): string[] {
+  const d = new Map<string, number>();
+  for (const [k, v] of after) {
+    const key = k.slice(k.indexOf(' ') + 1);
+    d.set(key, (d.get(key) ?? 0) + v - (before.get(k) ?? 0));
+  }
+  const total = [...d.values()].reduce((n, v) => n + v, 0);
+  return [`  chromium cpu ${total.toFixed(0)} ms: ${[...d].filter(([, v]) => v >= 20).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}`];
+}
+
+interface Loaf { startTime: number; duration: number; renderStart: number; styleAndLayoutStart: number; blockingDuration: number; firstUIEventTimestamp: number; scripts: { startTime: number; duration: number; executionStart: number; forcedStyleAndLayoutDuration: number; invoker: string; invokerType: string; sourceFunctionName: string; sourceURL: string; sourceCharPosition: number; pauseDuration: number }[] }
+
+function loafLines(entries: Loaf[]): string[] {
+  const f = (n: number) => n.toFixed(1);
+  return entries.flatMap((e) => [
+    `  LoAF ${f(e.duration)} ms at ${f(e.startTime)}: render at +${f(e.renderStart ? e.renderStart - e.startTime : -1)}, style/layout at +${f(e.styleAndLayoutStart ? e.styleAndLayoutStart - e.startTime : -1)} (${f(e.startTime + e.duration - (e.styleAndLayoutStart || e.startTime + e.duration))} ms to the end)`,
+    ...e.scripts.map((s) => `      script +${f(s.startTime - e.startTime)} ${f(s.duration)} ms (forced layout ${f(s.forcedStyleAndLayoutDuration)}, paused ${f(s.pauseDuration)}) ${s.invokerType} ${s.invoker} ${s.sourceFunctionName} ${s.sourceURL.slice(s.sourceURL.lastIndexOf('/') + 1)}:${s.sourceCharPosition}`),
+  ]);
+}
+
+interface JsProfile { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] }[]; samples: number[]; timeDeltas: number[] }
+
+/** The functions on the stack in a window of a profile (µs, the profile's clock), by samples (inclusive). */
+function windowFunctions(profile: JsProfile & { startTime: number }, from: number, to: number): string[] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const incl = new Map<string, number>();
+  let t = profile.startTime;
+  let n = 0;
+  profile.samples.forEach((id, i) => {
+    t += profile.timeDeltas[i] ?? 0;
+    if (t < from || t > to) return;
+    n++;
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const cf = byId.get(at)?.callFrame;
+      if (cf === undefined) continue;
+      const key = `${cf.functionName || '(anon)'}:${cf.lineNumber}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      incl.set(key, (incl.get(key) ?? 0) + 1);
+    }
+  });
+  return [`${n} samples`, ...[...incl].filter(([k]) => !/^\((root|program|idle)\)/.test(k)).sort((a, b) => b[1] - a[1]).slice(0, 30).map(([k, c]) => `${k} ${c}`)];
+}
+
+/** A JS CPU profile's functions by self time (and the total sampled). */
+function profileSummary(profile: JsProfile, top = 25): string[] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const dt = profile.timeDeltas[i] ?? 0;
+    const cf = byId.get(id)?.callFrame;
+    if (cf === undefined) return;
+    total += dt;
+    const key = `${cf.functionName || '(anonymous)'} ${cf.url.slice(cf.url.lastIndexOf('/') + 1)}:${cf.lineNumber}:${cf.columnNumber}`;
+    self.set(key, (self.get(key) ?? 0) + dt);
+  });
+  const idle = self.get('(idle) :-1:-1') ?? 0;
+  // Inclusive: each sample counted once for every distinct function on its stack.
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const incl = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const dt = profile.timeDeltas[i] ?? 0;
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const cf = byId.get(at)?.callFrame;
+      if (cf === undefined) continue;
+      const key = `${cf.functionName || '(anonymous)'} ${cf.url.slice(cf.url.lastIndexOf('/') + 1)}:${cf.lineNumber}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      incl.set(key, (incl.get(key) ?? 0) + dt);
+    }
+  });
+  const inclLines = [...incl].filter(([k]) => !k.startsWith('(idle)') && !k.startsWith('(root)') && !k.startsWith('(program)')).sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.INCL ?? 0)).map(([k, us]) => `    incl ${(us / 1000).toFixed(1)} ms ${k}`);
+  return [`  sampled ${(total / 1000).toFixed(0)} ms, of which idle ${(idle / 1000).toFixed(0)} ms; by self time:`, ...[...self].filter(([k]) => !k.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, us]) => `    ${(us / 1000).toFixed(1)} ms ${k}`), ...inclLines];
+}
+
 async function probe(cfg: BenchConfig): Promise<SummaryRow[]> {
   const { council, session } = await makeDiffSession(cfg);
   const ui = await startUi(cfg, process.env.COUNCIL_BENCH_RENDERER ?? RENDERER_DIR);
+  let load: BackgroundLoad | null = null;
+  // The session view asks which agent CLIs are installed, and the first ask starts each one's
+  // `--version` (a second of CPU each): asked here first, so it is not running during the passes.
+  const handlers = ui.host.core.handlers as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  await handlers['agents.list']?.({ repo: council.ws.repo.mainRoot });
   try {
     const { page } = await ui.newPage();
     page.on('worker', (w) => cfg.print(`worker started: ${w.url()}`));
@@ -106,8 +227,47 @@ async function probe(cfg: BenchConfig): Promise<SummaryRow[]> {
     if (process.env.SCROLL_CSS) await page.evaluate((css) => { const sheet = new CSSStyleSheet(); sheet.replaceSync(css); document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet]; }, process.env.SCROLL_CSS);
     if (process.env.WARM) { await scroll(page); await page.waitForTimeout(1000); }
     if (process.env.SCROLL_JS) cfg.print(`SCROLL_JS: ${String(await page.evaluate(process.env.SCROLL_JS))}`);
+    // MOUSE=x,y: the pointer moved there before the passes (over the page, Chromium hit-tests it after each scroll).
+    if (process.env.MOUSE) { const [x, y] = process.env.MOUSE.split(',').map(Number); await page.mouse.move(x ?? 0, y ?? 0); }
     const passes = Number(process.env.PASSES ?? 3);
+    // LOAD=1: the passes under the bench's background load.
+    load = process.env.LOAD ? await BackgroundLoad.start() : null;
     for (let pass = 0; pass < passes; pass++) {
+      // LOAF=1: the long animation frames of the pass (over 40 ms), each with its scripts, from the page itself.
+      if (process.env.LOAF) await page.evaluate(`window.__loaf = []; new PerformanceObserver((l) => { for (const e of l.getEntries()) if (e.duration > 40) window.__loaf.push(e.toJSON()); }).observe({ type: 'long-animation-frame' })`);
+      // CPU=1: what every Chromium thread used during the pass (from /proc, no trace: nothing added to the page's work).
+      if (process.env.CPU) {
+        const before = chromiumCpu();
+        const s = await scroll(page);
+        const after = chromiumCpu();
+        const gaps = [...s.gaps].sort((a, b) => b - a);
+        cfg.print(`pass ${pass}: ${s.frames} frames, longest gaps ${gaps.slice(0, 5).map((g) => g.toFixed(0)).join(' ')} ms, ${gaps.filter((g) => g > 50).length} over 50, ${s.gaps.reduce((n, g) => n + g, 0).toFixed(0)} ms in all; over 40 at frames ${s.gaps.map((g, i) => (g > 40 ? `${i}:${g.toFixed(0)}` : '')).filter(Boolean).join(' ')}`);
+        cfg.print(cpuDelta(before, after).join('\n'));
+        if (process.env.LOAF) cfg.print(loafLines((await page.evaluate('window.__loaf')) as Loaf[]).join('\n'));
+        await page.waitForTimeout(500);
+        continue;
+      }
+      // PROFILE=1: a JS CPU profile of the pass instead of a trace, its functions by self time.
+      if (process.env.PROFILE) {
+        const cdp = await page.context().newCDPSession(page);
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+        if (process.env.LOAF) await page.evaluate(`window.__loaf = []; new PerformanceObserver((l) => { for (const e of l.getEntries()) if (e.duration > 40) window.__loaf.push(e.toJSON()); }).observe({ type: 'long-animation-frame' })`);
+        await cdp.send('Profiler.start');
+        const t0 = (await page.evaluate('performance.now()')) as number;
+        const s = await scroll(page);
+        const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: JsProfile & { startTime: number } };
+        if (process.env.LOAF) {
+          for (const e of (await page.evaluate('window.__loaf')) as Loaf[]) {
+            cfg.print(loafLines([e]).join('\n'));
+            for (const sc of e.scripts.filter((x) => x.duration > 20)) cfg.print(`        in it: ${windowFunctions(profile, profile.startTime + (sc.startTime - t0) * 1000, profile.startTime + (sc.startTime + sc.duration - t0) * 1000).join(', ')}`);
+          }
+        }
+        cfg.print(`pass ${pass}: ${s.frames} frames, longest gaps ${[...s.gaps].sort((a, b) => b - a).slice(0, 5).map((g) => g.toFixed(0)).join(' ')} ms`);
+        cfg.print(profileSummary(profile).join('\n'));
+        await page.waitForTimeout(500);
+        continue;
+      }
       await ui.browser.startTracing(page, { categories: ['devtools.timeline', 'blink', 'disabled-by-default-devtools.timeline', ...(process.env.TRACE_MORE ? process.env.TRACE_MORE.split(',') : [])] });
       const s = await scroll(page);
       const trace = (await ui.browser.stopTracing()).toString('utf8');
@@ -123,6 +283,7 @@ async function probe(cfg: BenchConfig): Promise<SummaryRow[]> {
     }
   } finally {
     await ui.close();
+    await load?.stop();
   }
   return [];
 }
