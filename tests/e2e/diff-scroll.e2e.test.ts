@@ -59,6 +59,17 @@ describe.skipIf(unavailable !== null)('scrolling a long review diff', () => {
   let repo: TestRepo;
   let s: Session;
 
+  /** The session's diff opened (afresh, from the board, when it is open already): only the files at its top rendered. */
+  const openDiff = async () => {
+    const { page } = app;
+    if ((await page.getByTestId('diff-tab').count()) > 0) {
+      await page.getByTestId('nav-board').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="diff-tab"]') === null);
+    }
+    await page.getByTestId(`session-open-${s.id}`).click();
+    await page.waitForFunction((n) => document.querySelectorAll('.diff-file').length === n, FILES, { timeout: 20_000 });
+  };
+
   beforeAll(async () => {
     repo = makeRepo({ 'README.md': '# demo\n' });
     const created = councilJson<Session[]>(['session', 'create', '--task', 'Touch many files', '--no-start'], { cwd: repo.root });
@@ -70,9 +81,7 @@ describe.skipIf(unavailable !== null)('scrolling a long review diff', () => {
     }
     app = await openApp();
     await openRepo(app.page, repo.root);
-    await app.page.getByTestId(`session-open-${s.id}`).click();
-    await app.page.getByTestId('diff-tab').waitFor();
-    await app.page.waitForFunction((n) => document.querySelectorAll('.diff-file').length === n, FILES, { timeout: 20_000 });
+    await openDiff();
   }, 60_000);
 
   afterAll(async () => {
@@ -103,11 +112,7 @@ describe.skipIf(unavailable !== null)('scrolling a long review diff', () => {
 
   it('a skim below the fling speed renders the files as it passes them', async () => {
     const { page } = app;
-    // The diff opened afresh: only the files at its top rendered.
-    await page.getByTestId('nav-board').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid="diff-tab"]') === null);
-    await page.getByTestId(`session-open-${s.id}`).click();
-    await page.waitForFunction((n) => document.querySelectorAll('.diff-file').length === n, FILES, { timeout: 20_000 });
+    await openDiff();
     expect(await page.getByTestId('diff-section-src/mod-040.ts').getAttribute('data-rendered')).toBe('false');
     // 60 px a frame through the middle of the diff (far from where the fling stopped).
     const middle = (await page.evaluate(() => {
@@ -125,10 +130,7 @@ describe.skipIf(unavailable !== null)('scrolling a long review diff', () => {
 
   it('a long file not rendered yet is as tall as it renders: a jump to it lands where aimed', async () => {
     const { page } = app;
-    await page.getByTestId('nav-board').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid="diff-tab"]') === null);
-    await page.getByTestId(`session-open-${s.id}`).click();
-    await page.waitForFunction((n) => document.querySelectorAll('.diff-file').length === n, FILES, { timeout: 20_000 });
+    await openDiff();
     const long = page.getByTestId(`diff-section-${LONG}`);
     expect(await long.getAttribute('data-rendered')).toBe('false');
     const placeholder = (await long.boundingBox())?.height ?? 0;

@@ -1,9 +1,8 @@
 /**
  * How fast the page scrolls, for the diff's work queue (frame-queue.ts). While the page flings (a
  * scrollbar dragged, a hard flick: more than FLING_PX from one scroll event to the next, or faster
- * than FLING_PX_PER_MS), the files it
- * passes go by before anyone could read them, and rendering each one is main-thread work that holds
- * up the scroll's own frames. The queue waits while it flings and goes on once the scroll slows
+ * than FLING_PX_PER_MS), the files it passes go by before anyone could read them, and rendering each
+ * one is main-thread work that holds up the scroll's own frames. The queue waits while it flings and goes on once the scroll slows
  * below that or stops (SETTLE_MS without a scroll event): then what is near the view is
  * rendered — the sections passed on the way have left the view, and their pieces were cancelled.
  *
@@ -32,16 +31,11 @@ export interface ScrollSpeed {
   settled(at: number): Promise<void>;
 }
 
-interface Timers {
-  setTimeout: (callback: () => void, ms: number) => unknown;
-  clearTimeout: (handle: unknown) => void;
-}
-
-export function createScrollSpeed(timers: Timers = { setTimeout: (cb, ms) => setTimeout(cb, ms), clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) }): ScrollSpeed {
+export function createScrollSpeed(): ScrollSpeed {
   let lastY = 0;
   let lastAt = Number.NEGATIVE_INFINITY;
   let fast = false;
-  let restTimer: unknown = null;
+  let restTimer: ReturnType<typeof setTimeout> | null = null;
   const waiting = new Set<() => void>();
 
   const release = () => {
@@ -66,8 +60,8 @@ export function createScrollSpeed(timers: Timers = { setTimeout: (cb, ms) => set
       else if (dt > 0) fast = moved > FLING_PX || moved / dt > FLING_PX_PER_MS;
       lastY = y;
       lastAt = at;
-      if (restTimer !== null) timers.clearTimeout(restTimer);
-      restTimer = timers.setTimeout(rest, SETTLE_MS);
+      if (restTimer !== null) clearTimeout(restTimer);
+      restTimer = setTimeout(rest, SETTLE_MS);
       if (!isFlinging(at)) release();
     },
     flinging: isFlinging,
