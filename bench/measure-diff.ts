@@ -59,6 +59,9 @@ interface ScrollResult {
   /** The frames over 50 ms: their place in the pass (0: the first timed frame) and length (ms). */
   over50At: [number, number][];
   height: number;
+  /** The page's clock (performance.now) when the pass began and ended: where its long frames fell. */
+  startedAt: number;
+  endedAt: number;
 }
 
 /** A fling: 600 px a frame, top to bottom (faster than FLING_PX a frame: files wait until it rests). */
@@ -84,7 +87,8 @@ async function scrollThrough(page: Page, stretch: Stretch = FLING): Promise<Scro
     const at = (y) => (y < 0 ? max() + y : y);
     const gaps = [];
     window.scrollTo(0, at(${stretch.from}));
-    let last = performance.now();
+    const startedAt = performance.now();
+    let last = startedAt;
     const step = () => {
       const now = performance.now();
       gaps.push(now - last);
@@ -92,7 +96,7 @@ async function scrollThrough(page: Page, stretch: Stretch = FLING): Promise<Scro
       const end = Math.min(at(${to}), max());
       if (window.scrollY >= end - 1 && gaps.length > 5) {
         const timed = gaps.slice(1);
-        resolve({ frames: gaps.length, longestRaf: Math.max(...timed), over50: timed.filter((g) => g > 50).length, over50At: timed.map((g, i) => [i, Math.round(g)]).filter(([, g]) => g > 50), height: document.documentElement.scrollHeight });
+        resolve({ frames: gaps.length, longestRaf: Math.max(...timed), over50: timed.filter((g) => g > 50).length, over50At: timed.map((g, i) => [i, Math.round(g)]).filter(([, g]) => g > 50), height: document.documentElement.scrollHeight, startedAt, endedAt: performance.now() });
         return;
       }
       window.scrollBy(0, ${stretch.step});
@@ -113,6 +117,8 @@ async function skimThrough(page: Page): Promise<ScrollResult> {
     over50: top.over50 + bottom.over50,
     over50At: [...top.over50At, ...bottom.over50At.map(([i, g]): [number, number] => [top.frames + i, g])],
     height: bottom.height,
+    startedAt: top.startedAt,
+    endedAt: bottom.endedAt,
   };
 }
 
@@ -140,14 +146,18 @@ export async function showStaticPage(page: Page, height: number): Promise<void> 
 }
 
 /** Where the long frames' time went while scrolling: the longest first, each with its longest scripts (LoAF attribution). */
-export function attribution(frames: readonly LongFrame[], top = 6): string[] {
+/** A long frame, with where it fell in its scroll pass (ms from the pass's start, and the pass's length). */
+export type PassFrame = LongFrame & { inPass?: { at: number; of: number } };
+
+export function attribution(frames: readonly PassFrame[], top = 6): string[] {
   return [...frames]
     .sort((a, b) => b.duration - a.duration)
     .slice(0, top)
     .map((f) => {
       const scripts = f.scripts.slice(0, 3).map((s) => `${s.invoker} ${s.source} ${formatMs(s.duration)}${s.forcedStyleAndLayout > 1 ? ` (forced layout ${formatMs(s.forcedStyleAndLayout)})` : ''}`);
       const scripted = f.scripts.reduce((n, s) => n + s.duration, 0);
-      return `  long frame ${formatMs(f.duration)}: scripts ${formatMs(scripted)}, style+layout+paint ${formatMs(f.styleAndLayout)}${scripts.length ? ` — ${scripts.join('; ')}` : ''}`;
+      const where = f.inPass ? ` at ${Math.round(f.inPass.at)} ms of the pass's ${Math.round(f.inPass.of)}` : '';
+      return `  long frame ${formatMs(f.duration)}${where}: scripts ${formatMs(scripted)}, style+layout+paint ${formatMs(f.styleAndLayout)}${scripts.length ? ` — ${scripts.join('; ')}` : ''}`;
     });
 }
 
@@ -189,7 +199,7 @@ export async function measureDiff(cfg: BenchConfig, ui: UiHarness, council: Coun
   const { context, page } = await ui.newPage();
   const scrolls: ScrollResult[] = [];
   /** Long-animation-frame entries of the scroll passes only (not of the clicks that open the diff between them). */
-  const longFrames: LongFrame[] = [];
+  const longFrames: PassFrame[] = [];
   const card = () => page.getByTestId(`session-card-${session.id}`);
   const openDiff = async () => {
     await card().click();
@@ -199,15 +209,16 @@ export async function measureDiff(cfg: BenchConfig, ui: UiHarness, council: Coun
     await page.getByTestId('nav-board').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="diff-tab"]') === null);
   };
-  const scrollPass = async (how: (page: Page) => Promise<ScrollResult> = scrollThrough, into: ScrollResult[] = scrolls, frames: LongFrame[] = longFrames) => {
+  const scrollPass = async (how: (page: Page) => Promise<ScrollResult> = scrollThrough, into: ScrollResult[] = scrolls, frames: PassFrame[] = longFrames) => {
     const before = (await probeReport(page)).longFrames.length;
-    into.push(await how(page));
+    const result = await how(page);
+    into.push(result);
     // An observer's entries arrive after their frame.
     await page.waitForTimeout(100);
-    frames.push(...(await probeReport(page)).longFrames.slice(before));
+    frames.push(...(await probeReport(page)).longFrames.slice(before).map((f) => ({ ...f, inPass: { at: f.start - result.startedAt, of: result.endedAt - result.startedAt } })));
   };
   const skims: ScrollResult[] = [];
-  const skimFrames: LongFrame[] = [];
+  const skimFrames: PassFrame[] = [];
   const skimFloors: ScrollResult[] = [];
   let highlight!: { n: number; total: number; max: number; inWorker: number };
   let files!: number;
