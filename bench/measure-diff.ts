@@ -59,7 +59,7 @@ interface ScrollResult {
   /** The frames over 50 ms: their place in the pass (0: the first timed frame) and length (ms). */
   over50At: [number, number][];
   height: number;
-  /** The page's clock (performance.now) when the pass began and ended: where its long frames fell. */
+  /** When the pass began and ended (epoch ms on the page's clock, as the long frames' start): where they fell. */
   startedAt: number;
   endedAt: number;
 }
@@ -87,8 +87,8 @@ async function scrollThrough(page: Page, stretch: Stretch = FLING): Promise<Scro
     const at = (y) => (y < 0 ? max() + y : y);
     const gaps = [];
     window.scrollTo(0, at(${stretch.from}));
-    const startedAt = performance.now();
-    let last = startedAt;
+    const startedAt = performance.timeOrigin + performance.now();
+    let last = performance.now();
     const step = () => {
       const now = performance.now();
       gaps.push(now - last);
@@ -96,7 +96,7 @@ async function scrollThrough(page: Page, stretch: Stretch = FLING): Promise<Scro
       const end = Math.min(at(${to}), max());
       if (window.scrollY >= end - 1 && gaps.length > 5) {
         const timed = gaps.slice(1);
-        resolve({ frames: gaps.length, longestRaf: Math.max(...timed), over50: timed.filter((g) => g > 50).length, over50At: timed.map((g, i) => [i, Math.round(g)]).filter(([, g]) => g > 50), height: document.documentElement.scrollHeight, startedAt, endedAt: performance.now() });
+        resolve({ frames: gaps.length, longestRaf: Math.max(...timed), over50: timed.filter((g) => g > 50).length, over50At: timed.map((g, i) => [i, Math.round(g)]).filter(([, g]) => g > 50), height: document.documentElement.scrollHeight, startedAt, endedAt: performance.timeOrigin + performance.now() });
         return;
       }
       window.scrollBy(0, ${stretch.step});
