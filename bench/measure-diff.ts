@@ -24,7 +24,7 @@ import { addWatches, probeReport, RENDERER_DIR, rendererBuild, startUi, uiUnavai
  *         That is a fling: files wait while the page flings (scroll-speed.ts) and render where it
  *         rests, so it measures the scroll itself;
  *   skim: 150 px a frame (below the fling speed, files render as they come into view) over the
- *         first 20,000 px (the 5,000-line file) and the last 20,000 px (small files), three times:
+ *         first 20,000 px (small files) and the last 20,000 px (the 5,000-line file, the last in the tree's order), three times:
  *         the frames in which files render, beside the static page skimmed the same way;
  *   highlight: the time spent tokenizing (word edits and syntax colour, `diff.highlight` entries).
  */
@@ -68,7 +68,7 @@ interface ScrollResult {
 export const FLING = { step: 600, from: 0, to: Number.POSITIVE_INFINITY } as const;
 /** Skimming: 150 px a frame (below the fling speed: files render as they come into view). */
 export const SKIM_PX = 150;
-/** The skim's stretches: the first 20,000 px (the 5,000-line file) and the last 20,000 px (small files). */
+/** The skim's stretches: the first 20,000 px (small files) and the last 20,000 px (the 5,000-line file, the last in the tree's order). */
 export const SKIM_STRETCH_PX = 20_000;
 
 interface Stretch {
