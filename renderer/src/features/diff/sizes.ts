@@ -17,7 +17,7 @@ export const MORE_ROWS_MAX = 2000;
  * The rows a file's body first takes on the page: its first chunk, then the placeholder for the
  * rest (MORE_ROWS_MAX at most). A section not rendered yet is this tall, so rendering it does not
  * move the page: a 5,000-line file's placeholder was 4,000 rows and it rendered as 2,040, and a
- * jump into it ended 34,000 px further up than where it was aimed.
+ * jump into it ended 17,000 px further up than where it was aimed.
  */
 export function firstRows(rows: number): number {
   return rows <= CHUNK_ROWS ? rows : CHUNK_ROWS + Math.min(MORE_ROWS_MAX, rows - CHUNK_ROWS);
