@@ -36,7 +36,8 @@ export default defineConfig({
       outDir: fromRoot('out/renderer'),
       // electron-vite leaves the renderer unminified by default; minified it is ~60% smaller,
       // which is load time for the browser host and for every window.
-      minify: process.env.NO_MINIFY ? false : true,
+      // NO_MINIFY=1: readable names in profiles (bench/scroll-probe.ts PROFILE=1).
+      minify: !process.env.NO_MINIFY,
       rolldownOptions: {
         input: { index: fromRoot('renderer/index.html') },
       },

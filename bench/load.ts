@@ -23,16 +23,18 @@ export const LOAD_DESCRIPTION = `${LOAD_PROCESSES} node processes spinning \`for
 
 export type Condition = 'idle' | 'loaded';
 
-/** CPU (ms) a process has used so far, from /proc/<pid>/stat (null off Linux or once it is gone). */
-function cpuMsOf(pid: number): number | null {
+/** CPU (ms) a process or thread has used so far, from its stat file (`/proc/<pid>/stat`, `/proc/<pid>/task/<tid>/stat`; null off Linux or once it is gone). */
+export function cpuMsOfStat(file: string): number | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(file, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, USER_HZ 100
   } catch {
     return null;
   }
 }
+
+const cpuMsOf = (pid: number): number | null => cpuMsOfStat(`/proc/${pid}/stat`);
 
 export class BackgroundLoad {
   private readonly startedAt = performance.now();

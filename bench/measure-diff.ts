@@ -10,7 +10,7 @@ import { runStandaloneIfMain } from './standalone';
 import { summarize } from './stats';
 import { traceSummary } from './trace-frames';
 import { formatMs, renderTable } from './table';
-import { addWatches, probeReport, RENDERER_DIR, rendererBuild, startUi, uiUnavailable, type LongFrame, type UiHarness } from './ui-harness';
+import { addWatches, detectAgentsFirst, probeReport, RENDERER_DIR, rendererBuild, startUi, uiUnavailable, type LongFrame, type UiHarness } from './ui-harness';
 
 /**
  * Issue 14, item 3: the review diff of a session that changed 300 files, one of them a new
@@ -169,6 +169,7 @@ export const SCROLL_PASSES = 3;
 
 export async function measureDiff(cfg: BenchConfig, ui: UiHarness, council: Council, session: Session, rounds: number, scrollPasses = SCROLL_PASSES): Promise<SummaryRow[]> {
   const repo = council.ws.repo.mainRoot;
+  await detectAgentsFirst(ui, repo);
   const opens: number[] = [];
   const gets: number[] = [];
   const waits: number[] = [];
@@ -292,16 +293,13 @@ export async function measureDiff(cfg: BenchConfig, ui: UiHarness, council: Coun
   const g = summarize(gets);
   const r = summarize(raw);
   const scroll = scrolls[0]!;
-  const longest = Math.max(...scrolls.map((s) => s.longestRaf ?? Number.NaN), ...longFrames.map((f) => f.duration));
-  const over50 = scrolls.reduce((n, s) => n + (s.over50 ?? 0), 0);
-  const floorLongest = Math.max(...floors.map((f) => f.longestRaf));
-  const floorOver50 = floors.reduce((n, f) => n + f.over50, 0);
+  // The longest frame of a set of passes (late frames and long-animation-frame entries alike) and the frames over 50 ms.
+  const worst = (list: readonly ScrollResult[], frames: readonly LongFrame[] = []) => ({
+    longest: Math.max(...list.map((s) => s.longestRaf), ...frames.map((f) => f.duration)),
+    over50: list.reduce((n, s) => n + s.over50, 0),
+  });
   const perPass = (list: readonly ScrollResult[]) => list.map((s) => `${formatMs(s.longestRaf)}${s.over50 ? ` (${s.over50} over: ${s.over50At.map(([i, g]) => `frame ${i} ${g} ms`).join(', ')})` : ''}`).join(', ');
   const skim = skims[0]!;
-  const skimLongest = Math.max(...skims.map((s) => s.longestRaf), ...skimFrames.map((f) => f.duration));
-  const skimOver50 = skims.reduce((n, s) => n + s.over50, 0);
-  const skimFloorLongest = Math.max(...skimFloors.map((f) => f.longestRaf));
-  const skimFloorOver50 = skimFloors.reduce((n, f) => n + f.over50, 0);
   const passes = `${scrolls.length} pass${scrolls.length === 1 ? '' : 'es'}`;
   cfg.print(
     renderTable(
@@ -329,6 +327,14 @@ export async function measureDiff(cfg: BenchConfig, ui: UiHarness, council: Coun
       ],
     ),
   );
+  const frameRow = (what: string, ours: { longest: number; over50: number }, floor: { longest: number; over50: number }, floorName: string, more = ''): SummaryRow => ({
+    measurement: `review diff, ${files} files: ${what}`,
+    ours: `longest ${formatMs(ours.longest)} (${ours.over50} frames over 50 ms in ${passes})`,
+    baseline: `${floorName}: longest ${formatMs(floor.longest)} (${floor.over50} over 50 ms in ${passes})${more}`,
+    value: formatMs(ours.longest),
+    target: `≤ ${formatMs(DIFF_FRAME_TARGET_MS)}`,
+    pass: ours.longest <= DIFF_FRAME_TARGET_MS,
+  });
   return [
     {
       measurement: `review diff, ${files} files: open → first file painted (p50)`,
@@ -338,22 +344,8 @@ export async function measureDiff(cfg: BenchConfig, ui: UiHarness, council: Coun
       target: `≤ ${formatMs(DIFF_OPEN_P50_TARGET_MS)}`,
       pass: o.p50 <= DIFF_OPEN_P50_TARGET_MS,
     },
-    {
-      measurement: `review diff, ${files} files: longest frame flinging top → bottom (${FLING.step} px a frame)`,
-      ours: `longest ${formatMs(longest)} (${over50} frames over 50 ms in ${passes})`,
-      baseline: `static page of the same height: longest ${formatMs(floorLongest)} (${floorOver50} over 50 ms in ${passes}); highlight ${formatMs(highlight.total)} in ${highlight.n} chunks (${highlight.inWorker} in the worker)`,
-      value: formatMs(longest),
-      target: `≤ ${formatMs(DIFF_FRAME_TARGET_MS)}`,
-      pass: longest <= DIFF_FRAME_TARGET_MS,
-    },
-    {
-      measurement: `review diff, ${files} files: longest frame skimming (${SKIM_PX} px a frame, files rendering)`,
-      ours: `longest ${formatMs(skimLongest)} (${skimOver50} frames over 50 ms in ${passes})`,
-      baseline: `static page skimmed the same way: longest ${formatMs(skimFloorLongest)} (${skimFloorOver50} over 50 ms in ${passes})`,
-      value: formatMs(skimLongest),
-      target: `≤ ${formatMs(DIFF_FRAME_TARGET_MS)}`,
-      pass: skimLongest <= DIFF_FRAME_TARGET_MS,
-    },
+    frameRow(`longest frame flinging top → bottom (${FLING.step} px a frame)`, worst(scrolls, longFrames), worst(floors), `static page of the same height`, `; highlight ${formatMs(highlight.total)} in ${highlight.n} chunks (${highlight.inWorker} in the worker)`),
+    frameRow(`longest frame skimming (${SKIM_PX} px a frame, files rendering)`, worst(skims, skimFrames), worst(skimFloors), 'static page skimmed the same way'),
   ];
 }
 

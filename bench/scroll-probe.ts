@@ -6,14 +6,22 @@
  * longest task's CPU and the steps that took it. SCROLL_CSS=<css> is added to the page first (to
  * try a style change without a build); SCROLL_JS=<expression> is evaluated in it; WARM=1 scrolls
  * once untimed first; STATIC=1 scrolls measure-diff's static floor page instead; COUNCIL_BENCH_RENDERER=<dir> measures another build (paired comparisons).
+ * Instead of a trace: CPU=1 prints every Chromium thread's CPU over the pass (from /proc: nothing
+ * added to the page's work), PROFILE=1 a JS profile by self time (INCL=<n>: and inclusive); both
+ * with the pass's long animation frames (PROFILE=1: the functions sampled in their long scripts;
+ * an unminified renderer names them: NO_MINIFY=1 electron-vite build --outDir <dir>, then
+ * COUNCIL_BENCH_RENDERER=<dir>/renderer). LOAD=1 runs the passes under the bench's load; STEP=<px>
+ * a frame (600), FROM=<px> (negative: from the bottom) and LIMIT=<px> the stretch; MOUSE=x,y moves
+ * the pointer first. The agent CLIs' detection is asked before the passes (it starts each one).
  *   PASSES=2 npx tsx bench/scroll-probe.ts
+ *   PASSES=1 CPU=1 LOAD=1 STEP=150 LIMIT=20000 npx tsx bench/scroll-probe.ts
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { BackgroundLoad } from './load';
-import { makeDiffSession, showStaticPage } from './measure-diff';
+import { BackgroundLoad, cpuMsOfStat } from './load';
+import { attribution, makeDiffSession, showStaticPage } from './measure-diff';
 import { runStandaloneIfMain } from './standalone';
-import { startUi, RENDERER_DIR } from './ui-harness';
+import { detectAgentsFirst, probeReport, startUi, RENDERER_DIR, type LongFrame } from './ui-harness';
 import type { BenchConfig, SummaryRow } from './result';
 
 interface TraceEvent { name: string; ph: string; ts: number; dur?: number; tdur?: number; pid: number; tid: number; args?: { name?: string } }
@@ -88,10 +96,17 @@ function analyse(json: string): string[] {
   ];
 }
 
-/** CPU (ms) of every thread of every Chromium process, by "<process type>/<thread name>". */
+/** CPU (ms) of every thread of every Chromium process, by "<pid> <process type>/<thread name>". */
 function chromiumCpu(): Map<string, number> {
   const out = new Map<string, number>();
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+  const list = (dir: string) => {
+    try {
+      return readdirSync(dir);
+    } catch {
+      return []; // gone
+    }
+  };
+  for (const pid of list('/proc').filter((d) => /^\d+$/.test(d))) {
     let cmd: string;
     try {
       cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
@@ -100,27 +115,23 @@ function chromiumCpu(): Map<string, number> {
     }
     if (!cmd.includes('chromium')) continue;
     const type = /--type=([a-z-]+)/.exec(cmd)?.[1] ?? 'browser';
-    let tids: string[];
-    try {
-      tids = readdirSync(`/proc/${pid}/task`);
-    } catch {
-      continue;
-    }
-    for (const tid of tids) {
+    for (const tid of list(`/proc/${pid}/task`)) {
+      let name: string;
       try {
         const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        const key = `${pid} ${type}/${name}`;
-        out.set(key, (out.get(key) ?? 0) + ((Number(f[11]) + Number(f[12])) * 1000) / 100);
+        name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       } catch {
-        // gone
+        continue;
       }
+      const ms = cpuMsOfStat(`/proc/${pid}/task/${tid}/stat`);
+      const key = `${pid} ${type}/${name}`;
+      if (ms !== null) out.set(key, (out.get(key) ?? 0) + ms);
     }
   }
   return out;
 }
 
+/** What each kind of Chromium thread used between two readings (threads of one name in one kind of process added up). */
 function cpuDelta(before: Map<string, number>, after: Map<string, number>): string[] {
   const d = new Map<string, number>();
   for (const [k, v] of after) {
@@ -131,85 +142,77 @@ function cpuDelta(before: Map<string, number>, after: Map<string, number>): stri
   return [`  chromium cpu ${total.toFixed(0)} ms: ${[...d].filter(([, v]) => v >= 20).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}`];
 }
 
-interface Loaf { startTime: number; duration: number; renderStart: number; styleAndLayoutStart: number; blockingDuration: number; firstUIEventTimestamp: number; scripts: { startTime: number; duration: number; executionStart: number; forcedStyleAndLayoutDuration: number; invoker: string; invokerType: string; sourceFunctionName: string; sourceURL: string; sourceCharPosition: number; pauseDuration: number }[] }
-
-function loafLines(entries: Loaf[]): string[] {
-  const f = (n: number) => n.toFixed(1);
-  return entries.flatMap((e) => [
-    `  LoAF ${f(e.duration)} ms at ${f(e.startTime)}: render at +${f(e.renderStart ? e.renderStart - e.startTime : -1)}, style/layout at +${f(e.styleAndLayoutStart ? e.styleAndLayoutStart - e.startTime : -1)} (${f(e.startTime + e.duration - (e.styleAndLayoutStart || e.startTime + e.duration))} ms to the end)`,
-    ...e.scripts.map((s) => `      script +${f(s.startTime - e.startTime)} ${f(s.duration)} ms (forced layout ${f(s.forcedStyleAndLayoutDuration)}, paused ${f(s.pauseDuration)}) ${s.invokerType} ${s.invoker} ${s.sourceFunctionName} ${s.sourceURL.slice(s.sourceURL.lastIndexOf('/') + 1)}:${s.sourceCharPosition}`),
-  ]);
+interface JsProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] }[];
+  samples: number[];
+  timeDeltas: number[];
+  /** µs, the profile's clock. */
+  startTime: number;
 }
 
-interface JsProfile { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] }[]; samples: number[]; timeDeltas: number[] }
+const callKey = (cf: JsProfile['nodes'][number]['callFrame']) => `${cf.functionName || '(anonymous)'} ${cf.url.slice(cf.url.lastIndexOf('/') + 1)}:${cf.lineNumber}`;
+const notRuntime = ([k]: [string, number]) => !/^\((root|program|idle|garbage collector)\)/.test(k);
 
-/** The functions on the stack in a window of a profile (µs, the profile's clock), by samples (inclusive). */
-function windowFunctions(profile: JsProfile & { startTime: number }, from: number, to: number): string[] {
+/** The profile's time (µs) by function, self and inclusive (a sample counted once for every distinct function on its stack), over the samples in [from, to] (µs, the profile's clock; all by default). */
+function profileTimes(profile: JsProfile, from = Number.NEGATIVE_INFINITY, to = Number.POSITIVE_INFINITY): { self: Map<string, number>; inclusive: Map<string, number>; sampled: number } {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const incl = new Map<string, number>();
-  let t = profile.startTime;
-  let n = 0;
-  profile.samples.forEach((id, i) => {
-    t += profile.timeDeltas[i] ?? 0;
-    if (t < from || t > to) return;
-    n++;
-    const seen = new Set<string>();
-    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-      const cf = byId.get(at)?.callFrame;
-      if (cf === undefined) continue;
-      const key = `${cf.functionName || '(anon)'}:${cf.lineNumber}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      incl.set(key, (incl.get(key) ?? 0) + 1);
-    }
-  });
-  return [`${n} samples`, ...[...incl].filter(([k]) => !/^\((root|program|idle)\)/.test(k)).sort((a, b) => b[1] - a[1]).slice(0, 30).map(([k, c]) => `${k} ${c}`)];
-}
-
-/** A JS CPU profile's functions by self time (and the total sampled). */
-function profileSummary(profile: JsProfile, top = 25): string[] {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<string, number>();
-  let total = 0;
+  const inclusive = new Map<string, number>();
+  let t = profile.startTime;
+  let sampled = 0;
   profile.samples.forEach((id, i) => {
     const dt = profile.timeDeltas[i] ?? 0;
-    const cf = byId.get(id)?.callFrame;
-    if (cf === undefined) return;
-    total += dt;
-    const key = `${cf.functionName || '(anonymous)'} ${cf.url.slice(cf.url.lastIndexOf('/') + 1)}:${cf.lineNumber}:${cf.columnNumber}`;
-    self.set(key, (self.get(key) ?? 0) + dt);
-  });
-  const idle = self.get('(idle) :-1:-1') ?? 0;
-  // Inclusive: each sample counted once for every distinct function on its stack.
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const incl = new Map<string, number>();
-  profile.samples.forEach((id, i) => {
-    const dt = profile.timeDeltas[i] ?? 0;
+    t += dt;
+    const leaf = byId.get(id)?.callFrame;
+    if (t < from || t > to || leaf === undefined) return;
+    sampled += dt;
+    self.set(callKey(leaf), (self.get(callKey(leaf)) ?? 0) + dt);
     const seen = new Set<string>();
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const cf = byId.get(at)?.callFrame;
-      if (cf === undefined) continue;
-      const key = `${cf.functionName || '(anonymous)'} ${cf.url.slice(cf.url.lastIndexOf('/') + 1)}:${cf.lineNumber}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      incl.set(key, (incl.get(key) ?? 0) + dt);
+      if (cf === undefined || seen.has(callKey(cf))) continue;
+      seen.add(callKey(cf));
+      inclusive.set(callKey(cf), (inclusive.get(callKey(cf)) ?? 0) + dt);
     }
   });
-  const inclLines = [...incl].filter(([k]) => !k.startsWith('(idle)') && !k.startsWith('(root)') && !k.startsWith('(program)')).sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.INCL ?? 0)).map(([k, us]) => `    incl ${(us / 1000).toFixed(1)} ms ${k}`);
-  return [`  sampled ${(total / 1000).toFixed(0)} ms, of which idle ${(idle / 1000).toFixed(0)} ms; by self time:`, ...[...self].filter(([k]) => !k.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, us]) => `    ${(us / 1000).toFixed(1)} ms ${k}`), ...inclLines];
+  return { self, inclusive, sampled };
+}
+
+const topTimes = (times: Map<string, number>, n: number, prefix: string) =>
+  [...times].filter(notRuntime).sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, us]) => `${prefix}${(us / 1000).toFixed(1)} ms ${k}`);
+
+/** A JS CPU profile's functions by self time (and by inclusive time, INCL=<n> of them). */
+function profileSummary(profile: JsProfile, top = 25): string[] {
+  const { self, inclusive, sampled } = profileTimes(profile);
+  return [
+    `  sampled ${(sampled / 1000).toFixed(0)} ms, of which idle ${((self.get('(idle) :-1') ?? 0) / 1000).toFixed(0)}, native (program) ${((self.get('(program) :-1') ?? 0) / 1000).toFixed(0)}, GC ${((self.get('(garbage collector) :-1') ?? 0) / 1000).toFixed(0)} ms; by self time:`,
+    ...topTimes(self, top, '    '),
+    ...topTimes(inclusive, Number(process.env.INCL ?? 0), '    incl '),
+  ];
+}
+
+/** Each long animation frame of the pass with its longest scripts, and (PROFILE=1) the functions sampled in the scripts over 20 ms. */
+function longFrameLines(frames: readonly LongFrame[], profile: JsProfile | null, profileStartEpochMs: number): string[] {
+  return frames.flatMap((f) => [
+    ...attribution([f], 1),
+    ...(profile === null
+      ? []
+      : f.scripts
+          .filter((sc) => sc.duration > 20)
+          .map((sc) => {
+            const from = profile.startTime + (sc.start - profileStartEpochMs) * 1000;
+            return `      in ${sc.source}: ${topTimes(profileTimes(profile, from, from + sc.duration * 1000).inclusive, 20, '').join(', ')}`;
+          })),
+  ]);
 }
 
 async function probe(cfg: BenchConfig): Promise<SummaryRow[]> {
   const { council, session } = await makeDiffSession(cfg);
   const ui = await startUi(cfg, process.env.COUNCIL_BENCH_RENDERER ?? RENDERER_DIR);
   let load: BackgroundLoad | null = null;
-  // The session view asks which agent CLIs are installed, and the first ask starts each one's
-  // `--version` (a second of CPU each): asked here first, so it is not running during the passes.
-  const handlers = ui.host.core.handlers as Record<string, (...args: unknown[]) => Promise<unknown>>;
-  await handlers['agents.list']?.({ repo: council.ws.repo.mainRoot });
+  await detectAgentsFirst(ui, council.ws.repo.mainRoot);
   try {
     const { page } = await ui.newPage();
     page.on('worker', (w) => cfg.print(`worker started: ${w.url()}`));
@@ -233,8 +236,8 @@ async function probe(cfg: BenchConfig): Promise<SummaryRow[]> {
     // LOAD=1: the passes under the bench's background load.
     load = process.env.LOAD ? await BackgroundLoad.start() : null;
     for (let pass = 0; pass < passes; pass++) {
-      // LOAF=1: the long animation frames of the pass (over 40 ms), each with its scripts, from the page itself.
-      if (process.env.LOAF) await page.evaluate(`window.__loaf = []; new PerformanceObserver((l) => { for (const e of l.getEntries()) if (e.duration > 40) window.__loaf.push(e.toJSON()); }).observe({ type: 'long-animation-frame' })`);
+      // CPU=1 and PROFILE=1 print the pass's long animation frames (the harness's own observer) too.
+      const framesBefore = (await probeReport(page)).longFrames.length;
       // CPU=1: what every Chromium thread used during the pass (from /proc, no trace: nothing added to the page's work).
       if (process.env.CPU) {
         const before = chromiumCpu();
@@ -243,8 +246,9 @@ async function probe(cfg: BenchConfig): Promise<SummaryRow[]> {
         const gaps = [...s.gaps].sort((a, b) => b - a);
         cfg.print(`pass ${pass}: ${s.frames} frames, longest gaps ${gaps.slice(0, 5).map((g) => g.toFixed(0)).join(' ')} ms, ${gaps.filter((g) => g > 50).length} over 50, ${s.gaps.reduce((n, g) => n + g, 0).toFixed(0)} ms in all; over 40 at frames ${s.gaps.map((g, i) => (g > 40 ? `${i}:${g.toFixed(0)}` : '')).filter(Boolean).join(' ')}`);
         cfg.print(cpuDelta(before, after).join('\n'));
-        if (process.env.LOAF) cfg.print(loafLines((await page.evaluate('window.__loaf')) as Loaf[]).join('\n'));
-        await page.waitForTimeout(500);
+        await page.waitForTimeout(100);
+        for (const line of longFrameLines((await probeReport(page)).longFrames.slice(framesBefore), null, 0)) cfg.print(line);
+        await page.waitForTimeout(400);
         continue;
       }
       // PROFILE=1: a JS CPU profile of the pass instead of a trace, its functions by self time.
@@ -252,20 +256,15 @@ async function probe(cfg: BenchConfig): Promise<SummaryRow[]> {
         const cdp = await page.context().newCDPSession(page);
         await cdp.send('Profiler.enable');
         await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-        if (process.env.LOAF) await page.evaluate(`window.__loaf = []; new PerformanceObserver((l) => { for (const e of l.getEntries()) if (e.duration > 40) window.__loaf.push(e.toJSON()); }).observe({ type: 'long-animation-frame' })`);
         await cdp.send('Profiler.start');
-        const t0 = (await page.evaluate('performance.now()')) as number;
+        const startedAt = (await page.evaluate('performance.timeOrigin + performance.now()')) as number;
         const s = await scroll(page);
-        const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: JsProfile & { startTime: number } };
-        if (process.env.LOAF) {
-          for (const e of (await page.evaluate('window.__loaf')) as Loaf[]) {
-            cfg.print(loafLines([e]).join('\n'));
-            for (const sc of e.scripts.filter((x) => x.duration > 20)) cfg.print(`        in it: ${windowFunctions(profile, profile.startTime + (sc.startTime - t0) * 1000, profile.startTime + (sc.startTime + sc.duration - t0) * 1000).join(', ')}`);
-          }
-        }
+        const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: JsProfile };
+        await page.waitForTimeout(100);
         cfg.print(`pass ${pass}: ${s.frames} frames, longest gaps ${[...s.gaps].sort((a, b) => b - a).slice(0, 5).map((g) => g.toFixed(0)).join(' ')} ms`);
+        for (const line of longFrameLines((await probeReport(page)).longFrames.slice(framesBefore), profile, startedAt)) cfg.print(line);
         cfg.print(profileSummary(profile).join('\n'));
-        await page.waitForTimeout(500);
+        await page.waitForTimeout(400);
         continue;
       }
       await ui.browser.startTracing(page, { categories: ['devtools.timeline', 'blink', 'disabled-by-default-devtools.timeline', ...(process.env.TRACE_MORE ? process.env.TRACE_MORE.split(',') : [])] });

@@ -62,6 +62,8 @@ export interface LongFrameScript {
   invokerType: string;
   /** `function@file:char` (the build is minified: the file and position say where). */
   source: string;
+  /** When it began (epoch ms on the page's clock, as the frame's start). */
+  start: number;
   duration: number;
   /** Style and layout forced by the script itself (a layout read after a write). */
   forcedStyleAndLayout: number;
@@ -177,7 +179,7 @@ const PROBE = String.raw`(() => {
       for (const e of list.getEntries()) {
         // Where the frame's time went (Long Animation Frame attribution): its scripts, longest
         // first, and the style + layout + paint part after them.
-        const scripts = (e.scripts || []).map((s) => ({ invoker: s.invoker, invokerType: s.invokerType, source: (s.sourceFunctionName || '') + '@' + String(s.sourceURL || '').split('/').pop() + ':' + s.sourceCharPosition, duration: s.duration, forcedStyleAndLayout: s.forcedStyleAndLayoutDuration || 0 }));
+        const scripts = (e.scripts || []).map((s) => ({ invoker: s.invoker, invokerType: s.invokerType, source: (s.sourceFunctionName || '') + '@' + String(s.sourceURL || '').split('/').pop() + ':' + s.sourceCharPosition, start: performance.timeOrigin + s.startTime, duration: s.duration, forcedStyleAndLayout: s.forcedStyleAndLayoutDuration || 0 }));
         scripts.sort((a, b) => b.duration - a.duration);
         const end = e.startTime + e.duration;
         probe.longFrames.push({
@@ -214,6 +216,16 @@ export function ensureRendererBuilt(cfg: BenchConfig): void {
   cfg.log('no built renderer in out/renderer: running electron-vite build');
   const run = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   if (run.status !== 0) throw new Error(`electron-vite build failed (exit ${String(run.status)})`);
+}
+
+/**
+ * The session view asks which agent CLIs are installed, and the host's first ask starts each one's
+ * `--version` at once (~8 Node programs, up to a core for seconds; remembered after): asked here
+ * before a measurement, so it does not run during one (a scroll pass measured it once).
+ */
+export async function detectAgentsFirst(ui: UiHarness, repo: string): Promise<void> {
+  const handlers = ui.host.core.handlers as Record<string, ((input: unknown) => Promise<unknown>) | undefined>;
+  await handlers['agents.list']?.({ repo });
 }
 
 /** Which renderer build the UI measurements ran against (it is rebuilt only when missing). */
