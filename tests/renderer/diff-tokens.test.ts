@@ -87,4 +87,18 @@ describe('chunk tokens', () => {
     expect(last).toBeLessThan(first * 3 + 2);
     expect(oldWay).toBeGreaterThan(last * 5);
   });
+
+  it('marks words between the n-th removed and the n-th added line of a block, not the lines next to each other', () => {
+    const [hunk] = parseDiff('diff --git a/x.ts b/x.ts\n--- a/x.ts\n+++ b/x.ts\n@@ -1,3 +1,3 @@\n-const a = alpha;\n-const b = beta;\n+const a = ALPHA;\n+const b = zoo;\n const c = 1;\n')[0]!.hunks;
+    const tokens = tokensFor([hunk!], null, null)!;
+    // The text inside word-edit marks, per line.
+    const edited = (nodes: unknown): string =>
+      (nodes as { type: string; value?: string; children?: unknown[] }[]).map((n) => (n.type === 'edit' ? plain(n.children ?? []) : n.children ? edited(n.children) : '')).join('|');
+    const plain = (nodes: unknown[]): string => (nodes as { value?: string; children?: unknown[] }[]).map((n) => n.value ?? plain(n.children ?? [])).join('');
+    const marks = (side: 'old' | 'new', line: number) => edited(tokens[side][line - 1]).split('|').filter(Boolean).join(' ');
+    expect(marks('old', 1)).toBe('alpha');
+    expect(marks('new', 1)).toBe('ALPHA');
+    expect(marks('old', 2)).toBe('beta');
+    expect(marks('new', 2)).toBe('zoo');
+  });
 });
