@@ -225,7 +225,11 @@ async function probe(cfg: BenchConfig): Promise<SummaryRow[]> {
     await page.locator('.diff-files > .diff-file:first-child table.diff-table').waitFor({ timeout: 30_000 });
     await page.waitForTimeout(1500);
     // STATIC=1 (or STATIC=<px>): the same passes over measure-diff's floor, a static page as tall as the scrolled diff.
-    if (process.env.STATIC) await showStaticPage(page, Number(process.env.STATIC) > 1 ? Number(process.env.STATIC) : 142_000);
+    // (on a blank page: the app's page refuses the floor's inline styles, its CSP)
+    if (process.env.STATIC) {
+      await page.goto('about:blank');
+      await showStaticPage(page, Number(process.env.STATIC) > 1 ? Number(process.env.STATIC) : 142_000);
+    }
     // Through the CSSOM (a constructed sheet): the page's CSP refuses an added <style>.
     if (process.env.SCROLL_CSS) await page.evaluate((css) => { const sheet = new CSSStyleSheet(); sheet.replaceSync(css); document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet]; }, process.env.SCROLL_CSS);
     if (process.env.WARM) { await scroll(page); await page.waitForTimeout(1000); }

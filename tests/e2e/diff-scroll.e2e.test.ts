@@ -128,7 +128,7 @@ describe.skipIf(unavailable !== null)('scrolling a long review diff', () => {
     expect(never.length, `not rendered while in view: ${never.join(', ')}`).toBeLessThanOrEqual(1);
   });
 
-  it('a long file not rendered yet is as tall as it renders: a jump to it lands where aimed', async () => {
+  it('a file not rendered yet is as tall as it renders: a jump to a long one lands where aimed', async () => {
     const { page } = app;
     await openDiff();
     const long = page.getByTestId(`diff-section-${LONG}`);
@@ -137,15 +137,44 @@ describe.skipIf(unavailable !== null)('scrolling a long review diff', () => {
     await page.getByTestId(`diff-file-${LONG}`).click();
     await expect.poll(() => long.getAttribute('data-rendered'), { timeout: 5_000 }).toBe('true');
     await expect.poll(() => long.textContent()).toContain('export const long0 = 0;');
-    // Read at once: its height, and the chunks (40 rows each) rendered so far. Each chunk rendered
-    // after the first adds its rows while the "more below" note stays at its 2,000 rows.
-    const { height, chunks } = await long.evaluate((el) => ({ height: el.getBoundingClientRect().height, chunks: el.querySelectorAll('.diff-chunk').length }));
-    const grown = (chunks - 1) * 40 * 19;
-    // The placeholder was the first chunk and the note (a few header rows apart at most); it was
-    // 3,006 rows against 2,040 before (18,000 px taller than the file first renders).
-    expect(Math.abs(height - grown - placeholder), `placeholder ${placeholder} px, rendered ${height} px with ${chunks} chunks`).toBeLessThan(100);
+    // Rendered, it is its chunks (40 rows each) near the view and the others' placeholders, each as
+    // tall as its rows: the whole file as tall as its placeholder was (3,001 rows and a header; the
+    // build before rendered its first chunk and a 2,000-row "more below" note, and before that its
+    // placeholder was 3,006 rows against 2,040 rendered).
+    const height = await long.evaluate((el) => el.getBoundingClientRect().height);
+    expect(placeholder).toBeGreaterThan(3000 * 18.75);
+    expect(Math.abs(height - placeholder), `placeholder ${placeholder} px, rendered ${height} px`).toBeLessThan(2);
     const top = (await long.boundingBox())?.y ?? -1;
     expect(top).toBeGreaterThanOrEqual(0);
     expect(top).toBeLessThan(200);
+    // Small files too: each as tall before and after it renders (their body read from the patch:
+    // 12 added lines under one hunk header; the build before sized them as 18 rows).
+    const heights = () => page.locator('.diff-file').evaluateAll((els) => els.map((el) => ({ path: (el as HTMLElement).dataset.path ?? '', rendered: (el as HTMLElement).dataset.rendered === 'true', height: el.getBoundingClientRect().height })));
+    const waiting = (await heights()).filter((h) => !h.rendered && h.path !== LONG);
+    expect(waiting.length).toBeGreaterThan(50);
+    expect(waiting.some((h) => h.path === 'src/mod-095.ts')).toBe(true);
+    await page.getByTestId('diff-file-src/mod-095.ts').click();
+    await page.waitForFunction(() => ['src/mod-095.ts', 'src/mod-097.ts'].every((p) => document.querySelector<HTMLElement>(`[data-path="${p}"]`)?.dataset.rendered === 'true'), undefined, { timeout: 5_000 });
+    const after = new Map((await heights()).filter((h) => h.rendered).map((h) => [h.path, h.height]));
+    const compared = waiting.filter((h) => after.has(h.path));
+    expect(compared.length).toBeGreaterThan(3);
+    for (const h of compared) expect(Math.abs(after.get(h.path)! - h.height), `${h.path}: ${h.height} px waiting, ${after.get(h.path)} px rendered`).toBeLessThan(2);
+  });
+
+  it('a jump to the end of a long file renders the chunks there, not those before them', async () => {
+    const { page } = app;
+    await openDiff();
+    const long = page.getByTestId(`diff-section-${LONG}`);
+    expect(await long.getAttribute('data-rendered')).toBe('false');
+    // Its last rows brought into view at once, as a scroll bar dragged there would.
+    await long.evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().bottom + window.scrollY - window.innerHeight));
+    await expect.poll(() => long.textContent(), { timeout: 5_000 }).toContain('export const long2999 = 2999;');
+    const { rendered, waiting } = await long.evaluate((el) => ({ rendered: el.querySelectorAll('.diff-chunk').length, waiting: el.querySelectorAll('.diff-chunk-placeholder').length }));
+    // 75 chunks: the first, and a few near its end (the view and 1,200 px either side).
+    expect(rendered + waiting).toBe(75);
+    expect(rendered, `${rendered} chunks rendered`).toBeLessThan(14);
+    expect(await long.textContent()).not.toContain('export const long1500 = 1500;');
+    // Where the rows are not rendered yet, their hunk headers are in place: the file's one header here.
+    expect(await long.locator('[data-hunk-header]').count()).toBe(1);
   });
 });

@@ -9,7 +9,7 @@ import { cachedTokens, chunkTokens, hunksOf } from './chunk-tokens';
 import type { Chunk } from './hunk-chunks';
 import { hunkRows, type Expand } from './HunkRows';
 import { lineOfChange, useLineSelection } from './line-selection';
-import { ROW_PX } from './sizes';
+import { chunkLayout } from './sizes';
 
 /** One chunk of a file's hunks as a table of its own: highlighted in a task of its own, its widgets, its line selection. */
 export const DiffChunk = memo(function DiffChunk({
@@ -96,7 +96,7 @@ export const DiffChunk = memo(function DiffChunk({
   const moreBelow = last && lastHunk !== undefined && offersMoreBelow(lastHunk, sourceLines, DIFF_CONTEXT_LINES);
   return (
     // Skipped by layout and paint while off screen (a 5,000-line file is ~100 of these), sized by what it last measured.
-    <div className={skippable ? 'diff-chunk diff-chunk-skippable' : 'diff-chunk'} style={skippable ? { containIntrinsicSize: `auto ${chunk.rows * ROW_PX}px` } : undefined}>
+    <div className={skippable ? 'diff-chunk diff-chunk-skippable' : 'diff-chunk'} style={skippable ? { containIntrinsicSize: `auto ${chunkLayout(chunk, mode).heightPx}px` } : undefined}>
       <Diff
         viewType={mode}
         diffType="modify"

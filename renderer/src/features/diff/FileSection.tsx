@@ -9,10 +9,14 @@ import { chunkTokens } from './chunk-tokens';
 import { commitTracker, nextTask, schedule } from './frame-queue';
 import { parsedFile } from './parsed-files';
 import type { SectionTracker } from './section-tracker';
-import { firstRows, ROW_PX } from './sizes';
+import { patchHeightPx, ROW_PX } from './sizes';
 
 
-const rowsOf = (file: DiffFile) => (file.insertions ?? 0) + (file.deletions ?? 0) + 6;
+/**
+ * How tall a file's body renders, before it is rendered: its hunks' rows and headers read from the
+ * patch (a held-back, binary or empty file: its note's two rows).
+ */
+const estimatePx = (file: DiffFile, mode: DiffMode) => Math.max(2 * ROW_PX, file.binary || file.patch === null ? 0 : patchHeightPx(file.patch, mode));
 
 /** One file of the diff: its header (viewed mark, actions) and its body, rendered once near the view. */
 export const FileSection = memo(function FileSection({
@@ -72,7 +76,8 @@ export const FileSection = memo(function FileSection({
     };
   }, [near, file, tracker, commit]);
 
-  const estimate = open && !near ? firstRows(rowsOf(file)) * ROW_PX : undefined;
+  const estimated = useMemo(() => estimatePx(file, mode), [file, mode]);
+  const estimate = open && !near ? estimated : undefined;
   // One level of content-visibility per file: a file of several chunks has it on each chunk
   // (DiffChunk), any other on its body. Nested, a body and its chunk were unlocked one after the
   // other as they came near, and Chromium ran a frame's style, layout and pre-paint twice.
@@ -93,7 +98,7 @@ export const FileSection = memo(function FileSection({
           className={skippable ? 'diff-file-body diff-file-body-rendered' : 'diff-file-body'}
           // Rendered, it is skipped by layout and paint while off screen (content-visibility), sized
           // by what it last measured: a page of 300 files no longer lays out every file on a scroll.
-          style={estimate === undefined ? { containIntrinsicSize: `auto ${firstRows(rowsOf(file)) * ROW_PX}px` } : { height: `${estimate}px` }}
+          style={estimate === undefined ? { containIntrinsicSize: `auto ${estimated}px` } : { height: `${estimate}px` }}
         >
           {near && <FileBody file={file} mode={mode} io={io} slots={slots} />}
         </div>

@@ -1,18 +1,20 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { expandFromRawCode, type HunkData } from 'react-diff-view';
 import type { DiffFile } from '../../../../shared/commands/diff';
-import { plural } from '../../lib/format';
 import { DiffChunk } from './DiffChunk';
 import type { DiffMode } from './diff-mode-store';
 import type { DiffSlots, SectionIo } from './diff-slots';
-import { chunkTokens } from './chunk-tokens';
-import { commitTracker, schedule } from './frame-queue';
-import { chunkHunks } from './hunk-chunks';
-import { observeNear } from './near-view';
+import { ChunkPlaceholder } from './ChunkPlaceholder';
+import { commitTracker } from './frame-queue';
+import { chunkHunks, overlaps, spanOf, type Chunk, type LineSpan } from './hunk-chunks';
 import { parsedFile } from './parsed-files';
-import { CHUNK_ROWS, MORE_ROWS_MAX, ROW_PX } from './sizes';
+import { CHUNK_ROWS } from './sizes';
 
-/** A text file's hunks, in chunks rendered one per frame while the end of what is shown is near the view; more context on request. */
+/**
+ * A text file's hunks, in chunks: each rendered once it comes near the view (one per piece of the
+ * frame queue), as tall as it will be until then, so a long file is laid out whole from the start and
+ * a jump anywhere in it renders what is there; more context on request.
+ */
 export function TextBody({ file, patch, mode, io, slots }: { file: DiffFile; patch: string; mode: DiffMode; io: SectionIo; slots: DiffSlots }) {
   const prepared = parsedFile(file);
   const parsed = prepared.data;
@@ -24,29 +26,14 @@ export function TextBody({ file, patch, mode, io, slots }: { file: DiffFile; pat
   const [expandError, setExpandError] = useState<string | null>(null);
 
   const chunks = useMemo(() => (hunks === original ? prepared.chunks : chunkHunks(hunks, CHUNK_ROWS)), [hunks, original, prepared]);
-  // While the end of what is rendered is near the view, the next chunk: its tokens in a task of the
-  // frame queue, then it renders once, highlighted, as a transition (React yields while rendering);
-  // the queue's next piece waits until it is committed.
-  const [shown, setShown] = useState(1);
+  // The chunks rendered: the first at once (its tokens were made while the file mounted), each other
+  // once it comes near the view (ChunkPlaceholder); the lines they showed, so that a chunk cut anew
+  // (more context shown) that holds lines already shown renders at once too.
+  const [shownLines, setShownLines] = useState<readonly LineSpan[]>(() => (chunks[0] === undefined ? [] : [spanOf(chunks[0])]));
   const commit = useMemo(commitTracker, []);
-  useLayoutEffect(() => commit.done(), [shown, commit]);
+  useLayoutEffect(() => commit.done(), [shownLines, commit]);
   useEffect(() => commit.done, [commit]);
-  const [wantMore, setWantMore] = useState(false);
-  const sentinel = useRef<HTMLDivElement>(null);
-  const several = chunks.length > 1;
-  useEffect(() => {
-    const el = sentinel.current;
-    if (el === null || !several) return;
-    return observeNear(el, setWantMore);
-  }, [several]);
-  useEffect(() => {
-    const next = chunks[shown];
-    if (!wantMore || next === undefined) return;
-    return schedule(async () => {
-      await chunkTokens(next, file.path);
-      return () => commit.start(() => setShown((n) => Math.max(n, shown + 1)));
-    }, 'mount');
-  }, [wantMore, shown, chunks, file.path, commit]);
+  const show = useCallback((chunk: Chunk) => commit.start(() => setShownLines((spans) => [...spans, spanOf(chunk)])), [commit]);
 
   const expand = useCallback(
     async (start: number, end: number) => {
@@ -73,17 +60,16 @@ export function TextBody({ file, patch, mode, io, slots }: { file: DiffFile; pat
       </p>
     );
   }
-  const rowsBelow = chunks.slice(shown).reduce((n, c) => n + c.rows, 0);
   const canExpand = file.kind !== 'added' && file.kind !== 'untracked' && file.kind !== 'deleted';
+  const several = chunks.length > 1;
   return (
     <div className="diff-scroll">
-      {chunks.slice(0, shown).map((chunk, i) => (
-        <DiffChunk key={chunk.key} file={file} chunk={chunk} allHunks={hunks} last={i === chunks.length - 1} skippable={several} sourceLines={sourceLines} mode={mode} expand={canExpand ? expand : null} slots={slots} />
-      ))}
-      {shown < chunks.length && (
-        <div ref={sentinel} className="diff-note muted diff-more" style={{ height: `${Math.min(MORE_ROWS_MAX, rowsBelow) * ROW_PX}px` }}>
-          {plural(rowsBelow, 'more line')} below: shown as you scroll.
-        </div>
+      {chunks.map((chunk, i) =>
+        i === 0 || shownLines.some((span) => overlaps(span, spanOf(chunk))) ? (
+          <DiffChunk key={chunk.key} file={file} chunk={chunk} allHunks={hunks} last={i === chunks.length - 1} skippable={several} sourceLines={sourceLines} mode={mode} expand={canExpand ? expand : null} slots={slots} />
+        ) : (
+          <ChunkPlaceholder key={chunk.key} chunk={chunk} path={file.path} mode={mode} show={show} />
+        ),
       )}
       {expandError !== null && <p className="error-text diff-note">{expandError}</p>}
     </div>

@@ -75,3 +75,29 @@ export function linesText(hunks: readonly HunkData[], side: 'old' | 'new', start
 export function rangeOf(anchor: number, line: number): { startLine: number; endLine: number } {
   return { startLine: Math.min(anchor, line), endLine: Math.max(anchor, line) };
 }
+
+/** The lines a chunk shows on each side, first to last (null: none on that side). */
+export interface LineSpan {
+  old: readonly [number, number] | null;
+  new: readonly [number, number] | null;
+}
+
+const spans = new WeakMap<Chunk, LineSpan>();
+
+export function spanOf(chunk: Chunk): LineSpan {
+  let span = spans.get(chunk);
+  if (span === undefined) {
+    const side = (lineOf: (c: ChangeData) => number | null): LineSpan['old'] => {
+      const lines = chunk.parts.flatMap((p) => p.hunk.changes.map(lineOf)).filter((n): n is number => n !== null);
+      return lines.length === 0 ? null : [Math.min(...lines), Math.max(...lines)];
+    };
+    span = { old: side(oldLine), new: side(newLine) };
+    spans.set(chunk, span);
+  }
+  return span;
+}
+
+const sideOverlaps = (a: LineSpan['old'], b: LineSpan['old']) => a !== null && b !== null && a[0] <= b[1] && b[0] <= a[1];
+
+/** Whether two chunks show a line in common (on either side). */
+export const overlaps = (a: LineSpan, b: LineSpan): boolean => sideOverlaps(a.old, b.old) || sideOverlaps(a.new, b.new);

@@ -1,0 +1,69 @@
+/**
+ * How tall a file's hunks and a chunk of them render, worked out before they render (sizes.ts): a
+ * file waits as tall as it will be, so rendering it, or a jump into it, does not move the page
+ * (tests/e2e/diff-scroll checks the figures against Chromium's own layout).
+ */
+import { parseDiff } from 'react-diff-view';
+import { describe, expect, it } from 'vitest';
+import { chunkHunks, overlaps, spanOf } from '../../renderer/src/features/diff/hunk-chunks';
+import { chunkLayout, HUNK_HEADER_PX, patchHeightPx, ROW_PX } from '../../renderer/src/features/diff/sizes';
+
+/** Two hunks: one of 3 context lines around 2 removed and 3 added lines, one of 1 removed line between 2 context lines. */
+const PATCH = [
+  'diff --git a/x.ts b/x.ts',
+  'index 1111111..2222222 100644',
+  '--- a/x.ts',
+  '+++ b/x.ts',
+  '@@ -1,5 +1,6 @@',
+  ' one',
+  '-two',
+  '-three',
+  '+TWO',
+  '+THREE',
+  '+three and a half',
+  ' four',
+  ' five',
+  '@@ -20,3 +21,2 @@ function later() {',
+  ' twenty',
+  '-twenty-one',
+  ' twenty-two',
+  '\\ No newline at end of file',
+  '',
+].join('\n');
+
+describe('a file’s height before it renders', () => {
+  it('unified: a row for each line and a header for each hunk; file headers and "no newline" notes are no rows', () => {
+    expect(patchHeightPx(PATCH, 'unified')).toBe(11 * ROW_PX + 2 * HUNK_HEADER_PX);
+  });
+
+  it('split: a run of removed lines beside the added lines after it (the longer of the two)', () => {
+    // one, two|TWO, three|THREE, -|three and a half, four, five; twenty, twenty-one|-, twenty-two
+    expect(patchHeightPx(PATCH, 'split')).toBe(9 * ROW_PX + 2 * HUNK_HEADER_PX);
+  });
+
+  it('a patch with no hunks (a rename, a mode change) has no rows', () => {
+    expect(patchHeightPx('diff --git a/a b/b\nsimilarity index 100%\nrename from a\nrename to b\n', 'unified')).toBe(0);
+  });
+
+  it('a file cut in chunks is as tall, chunk by chunk, as the whole; each hunk header where it falls', () => {
+    const hunks = parseDiff(PATCH)[0]!.hunks;
+    const chunks = chunkHunks(hunks, 4);
+    expect(chunks.length).toBeGreaterThan(2);
+    const sum = (mode: 'unified' | 'split') => chunks.reduce((px, c) => px + chunkLayout(c, mode).heightPx, 0);
+    expect(sum('unified')).toBeCloseTo(patchHeightPx(PATCH, 'unified'), 6);
+    // Split, a removed run cut from its added lines by a chunk's end is no longer beside them: a row more.
+    expect(sum('split')).toBeCloseTo(patchHeightPx(PATCH, 'split') + ROW_PX, 6);
+    const headers = chunks.flatMap((c) => chunkLayout(c, 'unified').headers.map((h) => h.text));
+    expect(headers).toEqual(['@@ -1,5 +1,6 @@', '@@ -20,3 +21,2 @@ function later() {']);
+    // The first chunk opens with its hunk's header; the rows under it follow it.
+    expect(chunkLayout(chunks[0]!, 'unified')).toEqual({ heightPx: HUNK_HEADER_PX + 4 * ROW_PX, headers: [{ topPx: 0, text: '@@ -1,5 +1,6 @@' }] });
+  });
+
+  it('two cuts of the same lines overlap; chunks of different lines do not', () => {
+    const hunks = parseDiff(PATCH)[0]!.hunks;
+    const small = chunkHunks(hunks, 4);
+    const large = chunkHunks(hunks, 40);
+    expect(overlaps(spanOf(small[0]!), spanOf(large[0]!))).toBe(true);
+    expect(overlaps(spanOf(small[0]!), spanOf(small[small.length - 1]!))).toBe(false);
+  });
+});
