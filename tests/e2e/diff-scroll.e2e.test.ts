@@ -14,6 +14,9 @@ const unavailable = browserUnavailable();
 const FILES = 121;
 /** A long file among the small ones (3,000 lines: rendered a chunk at a time). */
 const LONG = 'src/mod-060-long.ts';
+const BLOCK_OLD = ['// a block', 'export const a = compute(1);', 'export const b = compute(2);', 'export const c = compute(3);', '// end', ''].join('\n');
+/** A small file whose lines wrap (100–210 characters). */
+const WRAPPED = 96;
 
 interface Seen {
   /** Sections rendered before the scroll began, or in the view where it began. */
@@ -58,6 +61,8 @@ describe.skipIf(unavailable !== null)('scrolling a long review diff', () => {
   let app: Harness;
   let repo: TestRepo;
   let s: Session;
+  /** A session that rewrites a block of three lines (the split view's test). */
+  let blockSession: Session;
 
   /** The session's diff opened (afresh, from the board, when it is open already): only the files at its top rendered. */
   const openDiff = async () => {
@@ -71,14 +76,20 @@ describe.skipIf(unavailable !== null)('scrolling a long review diff', () => {
   };
 
   beforeAll(async () => {
-    repo = makeRepo({ 'README.md': '# demo\n' });
+    repo = makeRepo({ 'README.md': '# demo\n', 'src/block.ts': BLOCK_OLD });
     const created = councilJson<Session[]>(['session', 'create', '--task', 'Touch many files', '--no-start'], { cwd: repo.root });
     if (!created.result.ok) throw new Error(created.result.error.message);
     s = (created.result.value as Session[])[0]!;
     writeIn(s.worktreePath, LONG, Array.from({ length: 3000 }, (_, j) => `export const long${j} = ${j};`).join('\n') + '\n');
     for (let i = 0; i < FILES - 1; i++) {
-      writeIn(s.worktreePath, `src/mod-${String(i).padStart(3, '0')}.ts`, Array.from({ length: 12 }, (_, j) => `export const value${i}_${j} = ${i * j};`).join('\n') + '\n');
+      // (one with lines long enough to wrap, two or three rows each)
+      const line = (j: number) => (i === WRAPPED ? `export const value${i}_${j} = '${'wrapped '.repeat(8 + 4 * j).slice(0, 100 + 10 * j)}';` : `export const value${i}_${j} = ${i * j};`);
+      writeIn(s.worktreePath, `src/mod-${String(i).padStart(3, '0')}.ts`, Array.from({ length: 12 }, (_, j) => line(j)).join('\n') + '\n');
     }
+    const other = councilJson<Session[]>(['session', 'create', '--task', 'Rewrite a block', '--no-start'], { cwd: repo.root });
+    if (!other.result.ok) throw new Error(other.result.error.message);
+    blockSession = (other.result.value as Session[])[0]!;
+    writeIn(blockSession.worktreePath, 'src/block.ts', BLOCK_OLD.replace(/compute/g, 'recompute'));
     app = await openApp();
     await openRepo(app.page, repo.root);
     await openDiff();
@@ -148,7 +159,8 @@ describe.skipIf(unavailable !== null)('scrolling a long review diff', () => {
     expect(top).toBeGreaterThanOrEqual(0);
     expect(top).toBeLessThan(200);
     // Small files too: each as tall before and after it renders (their body read from the patch:
-    // 12 added lines under one hunk header; the build before sized them as 18 rows).
+    // 12 added lines under one hunk header, long lines as the rows they wrap to; the build before
+    // sized them as 18 rows).
     const heights = () => page.locator('.diff-file').evaluateAll((els) => els.map((el) => ({ path: (el as HTMLElement).dataset.path ?? '', rendered: (el as HTMLElement).dataset.rendered === 'true', height: el.getBoundingClientRect().height })));
     const waiting = (await heights()).filter((h) => !h.rendered && h.path !== LONG);
     expect(waiting.length).toBeGreaterThan(50);
@@ -158,6 +170,7 @@ describe.skipIf(unavailable !== null)('scrolling a long review diff', () => {
     const after = new Map((await heights()).filter((h) => h.rendered).map((h) => [h.path, h.height]));
     const compared = waiting.filter((h) => after.has(h.path));
     expect(compared.length).toBeGreaterThan(3);
+    expect(compared.map((h) => h.path)).toContain(`src/mod-0${WRAPPED}.ts`);
     for (const h of compared) expect(Math.abs(after.get(h.path)! - h.height), `${h.path}: ${h.height} px waiting, ${after.get(h.path)} px rendered`).toBeLessThan(2);
   });
 
@@ -176,5 +189,30 @@ describe.skipIf(unavailable !== null)('scrolling a long review diff', () => {
     expect(await long.textContent()).not.toContain('export const long1500 = 1500;');
     // Where the rows are not rendered yet, their hunk headers are in place: the file's one header here.
     expect(await long.locator('[data-hunk-header]').count()).toBe(1);
+  });
+
+  it('split, a block of removed lines sits beside the added lines that replace it, row by row', async () => {
+    const { page } = app;
+    await page.getByTestId('nav-board').click();
+    await page.getByTestId(`session-open-${blockSession.id}`).click();
+    const section = page.getByTestId('diff-section-src/block.ts');
+    await expect.poll(() => section.locator('table.diff-unified').count(), { timeout: 10_000 }).toBe(1);
+    await page.getByTestId('diff-mode-split').click();
+    try {
+      await expect.poll(() => section.locator('table.diff-split').count()).toBe(1);
+      const rows = await section.locator('tr.diff-line').evaluateAll((trs) => trs.map((tr) => tr.textContent ?? ''));
+      // git's block: three removed lines, then three added; shown as three rows, each old beside new
+      // (react-diff-view alone set a removed line beside an added one only when it came right before
+      // it: a staircase of five rows, one of them a pair).
+      for (const name of ['a', 'b', 'c']) {
+        const row = rows.filter((r) => r.includes(`export const ${name} = `));
+        expect(row, rows.join('\n')).toHaveLength(1);
+        expect(row[0]).toContain('recompute');
+        expect(row[0]!.replace('recompute', '')).toContain('compute');
+      }
+      expect(rows).toHaveLength(5);
+    } finally {
+      await page.getByTestId('diff-mode-unified').click();
+    }
   });
 });

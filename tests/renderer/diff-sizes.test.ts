@@ -41,6 +41,16 @@ describe('a file’s height before it renders', () => {
     expect(patchHeightPx(PATCH, 'split')).toBe(9 * ROW_PX + 2 * HUNK_HEADER_PX);
   });
 
+  it('a long line counts the rows it wraps to (tabs as 8 characters); split, the taller of two lines side by side', () => {
+    const patch = ['@@ -1,2 +1,2 @@', ` ${'c'.repeat(25)}`, `-${'r'.repeat(9)}`, `+\t${'a'.repeat(12)}`, ''].join('\n');
+    // 10 characters a row: the context line 3 rows, the removed 1, the added (8 + 12) 2.
+    expect(patchHeightPx(patch, 'unified', 10)).toBe(6 * ROW_PX + HUNK_HEADER_PX);
+    expect(patchHeightPx(patch, 'split', 10)).toBe(5 * ROW_PX + HUNK_HEADER_PX);
+    const hunks = parseDiff(`--- a/x\n+++ b/x\n${patch}`)[0]!.hunks;
+    expect(chunkLayout(chunkHunks(hunks, 40)[0]!, 'unified', 10).heightPx).toBe(6 * ROW_PX + HUNK_HEADER_PX);
+    expect(chunkLayout(chunkHunks(hunks, 40)[0]!, 'split', 10).heightPx).toBe(5 * ROW_PX + HUNK_HEADER_PX);
+  });
+
   it('a patch with no hunks (a rename, a mode change) has no rows', () => {
     expect(patchHeightPx('diff --git a/a b/b\nsimilarity index 100%\nrename from a\nrename to b\n', 'unified')).toBe(0);
   });

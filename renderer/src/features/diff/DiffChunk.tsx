@@ -1,4 +1,4 @@
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useState, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Diff, findChangeByNewLineNumber, findChangeByOldLineNumber, getChangeKey, type GutterOptions, type HunkData, type HunkTokens } from 'react-diff-view';
 import { DIFF_CONTEXT_LINES, type DiffFile } from '../../../../shared/commands/diff';
 import { offersMoreBelow } from '../../models/diff-expand';
@@ -9,7 +9,7 @@ import { cachedTokens, chunkTokens, hunksOf } from './chunk-tokens';
 import type { Chunk } from './hunk-chunks';
 import { hunkRows, type Expand } from './HunkRows';
 import { lineOfChange, useLineSelection } from './line-selection';
-import { chunkLayout } from './sizes';
+import { chunkLayout, noteColumns } from './sizes';
 
 /** One chunk of a file's hunks as a table of its own: highlighted in a task of its own, its widgets, its line selection. */
 export const DiffChunk = memo(function DiffChunk({
@@ -60,6 +60,12 @@ export const DiffChunk = memo(function DiffChunk({
   }, [chunk, file.path, commit]);
 
   const { selectable, gutterEvents, selectedChanges } = useLineSelection(file, hunks, allHunks, slots);
+  // How many characters a row of code holds here (once per window width): the sizes of what is not
+  // rendered yet count the rows its long lines wrap to.
+  const box = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    if (box.current !== null) noteColumns(box.current, mode);
+  }, [mode]);
 
   const renderGutter = useCallback(
     ({ change, side, renderDefault, inHoverState }: GutterOptions) => (
@@ -96,7 +102,7 @@ export const DiffChunk = memo(function DiffChunk({
   const moreBelow = last && lastHunk !== undefined && offersMoreBelow(lastHunk, sourceLines, DIFF_CONTEXT_LINES);
   return (
     // Skipped by layout and paint while off screen (a 5,000-line file is ~100 of these), sized by what it last measured.
-    <div className={skippable ? 'diff-chunk diff-chunk-skippable' : 'diff-chunk'} style={skippable ? { containIntrinsicSize: `auto ${chunkLayout(chunk, mode).heightPx}px` } : undefined}>
+    <div ref={box} className={skippable ? 'diff-chunk diff-chunk-skippable' : 'diff-chunk'} style={skippable ? { containIntrinsicSize: `auto ${chunkLayout(chunk, mode).heightPx}px` } : undefined}>
       <Diff
         viewType={mode}
         diffType="modify"
@@ -108,7 +114,7 @@ export const DiffChunk = memo(function DiffChunk({
         gutterEvents={gutterEvents as never}
         className={`diff-table diff-${mode}`}
       >
-        {() => hunkRows({ file, chunk, allHunks, expand, moreBelow, slots }) as never}
+        {() => hunkRows({ file, chunk, allHunks, mode, expand, moreBelow, slots }) as never}
       </Diff>
     </div>
   );

@@ -3,7 +3,8 @@ import { Decoration, getCollapsedLinesCountBetween, Hunk, type HunkData } from '
 import type { DiffFile } from '../../../../shared/commands/diff';
 import { plural } from '../../lib/format';
 import type { DiffSlots } from './diff-slots';
-import type { Chunk } from './hunk-chunks';
+import type { DiffMode } from './diff-mode-store';
+import { sideBySide, type Chunk } from './hunk-chunks';
 
 export type Expand = (start: number, end: number) => Promise<void>;
 
@@ -16,9 +17,10 @@ export function hunkPatchOf(hunk: HunkData): string {
 /**
  * A chunk's rows for react-diff-view's <Diff>: each hunk part, a hunk's first part under git's
  * header (with "more context above" when lines are hidden there, and the hunk's actions), and after
- * the file's last chunk "more lines below" when `moreBelow` says there are.
+ * the file's last chunk "more lines below" when `moreBelow` says there are. Split, each block of
+ * removed and added lines side by side (sideBySide).
  */
-export function hunkRows({ file, chunk, allHunks, expand, moreBelow, slots }: { file: DiffFile; chunk: Chunk; allHunks: readonly HunkData[]; expand: Expand | null; moreBelow: boolean; slots: DiffSlots }): ReactNode[] {
+export function hunkRows({ file, chunk, allHunks, mode, expand, moreBelow, slots }: { file: DiffFile; chunk: Chunk; allHunks: readonly HunkData[]; mode: DiffMode; expand: Expand | null; moreBelow: boolean; slots: DiffSlots }): ReactNode[] {
   const rows: ReactNode[] = [];
   chunk.parts.forEach((part, i) => {
     if (part.header !== null) {
@@ -46,7 +48,7 @@ export function hunkRows({ file, chunk, allHunks, expand, moreBelow, slots }: { 
         </Decoration>,
       );
     }
-    rows.push(<Hunk key={`c-${part.index}-${i}-${part.hunk.oldStart}-${part.hunk.newStart}`} hunk={part.hunk} />);
+    rows.push(<Hunk key={`c-${part.index}-${i}-${part.hunk.oldStart}-${part.hunk.newStart}`} hunk={mode === 'split' ? sideBySide(part.hunk) : part.hunk} />);
   });
   const lastHunk = allHunks[allHunks.length - 1];
   if (moreBelow && expand !== null && lastHunk !== undefined) {

@@ -101,3 +101,36 @@ const sideOverlaps = (a: LineSpan['old'], b: LineSpan['old']) => a !== null && b
 
 /** Whether two chunks show a line in common (on either side). */
 export const overlaps = (a: LineSpan, b: LineSpan): boolean => sideOverlaps(a.old, b.old) || sideOverlaps(a.new, b.new);
+
+const sideBySideCache = new WeakMap<HunkData, HunkData>();
+
+/**
+ * The hunk's changes ordered for the split view: each run of removed lines interleaved with the
+ * added lines after it (the n-th removed line, then the n-th added one), so the split view, which
+ * sets a removed line beside an added line only when the added one comes right after it, shows
+ * git's block side by side instead of a staircase (the removed lines, then the added ones below).
+ */
+export function sideBySide(hunk: HunkData): HunkData {
+  let out = sideBySideCache.get(hunk);
+  if (out === undefined) {
+    const changes: ChangeData[] = [];
+    const { changes: all } = hunk;
+    for (let i = 0; i < all.length; ) {
+      if (all[i]!.type !== 'delete') {
+        changes.push(all[i++]!);
+        continue;
+      }
+      const removed: ChangeData[] = [];
+      while (i < all.length && all[i]!.type === 'delete') removed.push(all[i++]!);
+      const added: ChangeData[] = [];
+      while (i < all.length && all[i]!.type === 'insert') added.push(all[i++]!);
+      for (let n = 0; n < Math.max(removed.length, added.length); n++) {
+        if (n < removed.length) changes.push(removed[n]!);
+        if (n < added.length) changes.push(added[n]!);
+      }
+    }
+    out = { ...hunk, changes };
+    sideBySideCache.set(hunk, out);
+  }
+  return out;
+}

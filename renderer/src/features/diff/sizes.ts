@@ -21,58 +21,101 @@ export const HUNK_HEADER_PX = 21.4375;
 type Kind = ' ' | '+' | '-';
 
 /**
- * Counts the rows lines take, line by line: unified, one each; split, a run of removed lines beside
- * the added lines right after it (the longer of the two), context one each.
+ * The characters a code cell holds on one row, per view, and the window width it was measured at
+ * (lines wrap: `pre-wrap`, broken anywhere). Unknown (Infinity) until a table has rendered: no line
+ * counted as wrapped.
+ */
+const columns: Record<DiffMode, { cols: number; width: number }> = { unified: { cols: Infinity, width: -1 }, split: { cols: Infinity, width: -1 } };
+
+/** The characters a code cell of `mode` holds on one row (Infinity: not measured yet). */
+export const columnsOf = (mode: DiffMode): number => columns[mode].cols;
+
+/**
+ * Measures, from a rendered table of `mode`, how many characters its code cells hold on one row
+ * (once per window width: cheap to call after each table renders).
+ */
+export function noteColumns(table: HTMLElement, mode: DiffMode): void {
+  if (columns[mode].width === window.innerWidth) return;
+  const cell = table.querySelector<HTMLElement>('td.diff-code:not(.diff-code-omit)');
+  const ctx = document.createElement('canvas').getContext('2d');
+  if (cell === null || ctx === null) return;
+  const style = getComputedStyle(cell);
+  const inner = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  ctx.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  const ch = ctx.measureText('0'.repeat(50)).width / 50;
+  if (!(inner > 0) || !(ch > 0)) return;
+  columns[mode] = { cols: Math.max(1, Math.floor(inner / ch)), width: window.innerWidth };
+}
+
+/** A tab's width in characters (the browser's default tab-size). */
+const TAB = 8;
+
+/** The rows a line of `length` characters (`tabs` of them tabs) takes in a cell of `cols` characters. */
+const rowsOfLine = (length: number, tabs: number, cols: number) => Math.max(1, Math.ceil((length + tabs * (TAB - 1)) / cols));
+
+/**
+ * Counts the rows lines take: unified, each line its rows; split, the n-th removed line of a run
+ * beside the n-th added line after it (sideBySide in hunk-chunks.ts), the taller of the two.
  */
 class RowCounter {
   rows = 0;
-  private removed = 0;
-  private added = 0;
-  constructor(private readonly mode: DiffMode) {}
-  line(kind: Kind): void {
+  private removed: number[] = [];
+  private added: number[] = [];
+  constructor(
+    private readonly mode: DiffMode,
+    private readonly cols: number,
+  ) {}
+  line(kind: Kind, length: number, tabs: number): void {
+    const rows = rowsOfLine(length, tabs, this.cols);
     if (this.mode === 'unified') {
-      this.rows++;
+      this.rows += rows;
       return;
     }
     if (kind === '-') {
-      if (this.added > 0) this.flush();
-      this.removed++;
+      if (this.added.length > 0) this.flush();
+      this.removed.push(rows);
     } else if (kind === '+') {
-      this.added++;
+      this.added.push(rows);
     } else {
       this.flush();
-      this.rows++;
+      this.rows += rows;
     }
   }
   flush(): number {
-    this.rows += Math.max(this.removed, this.added);
-    this.removed = 0;
-    this.added = 0;
+    for (let n = 0; n < Math.max(this.removed.length, this.added.length); n++) this.rows += Math.max(this.removed[n] ?? 0, this.added[n] ?? 0);
+    this.removed = [];
+    this.added = [];
     return this.rows;
   }
 }
 
+const tabsIn = (text: string, from: number, to: number): number => {
+  let tabs = 0;
+  for (let at = text.indexOf('\t', from); at !== -1 && at < to; at = text.indexOf('\t', at + 1)) tabs++;
+  return tabs;
+};
+
 /**
  * The height (px) of a file's hunks once rendered, read from its patch text (no parse): its lines'
- * rows and its hunks' headers. A file not rendered yet waits as tall as this, so rendering it, or a
- * jump to it, does not move the page.
+ * rows (wrapped at `cols` characters) and its hunks' headers. A file not rendered yet waits as tall
+ * as this, so rendering it, or a jump to it, does not move the page.
  */
-export function patchHeightPx(patch: string, mode: DiffMode): number {
-  const rows = new RowCounter(mode);
+export function patchHeightPx(patch: string, mode: DiffMode, cols = columnsOf(mode)): number {
+  const rows = new RowCounter(mode, cols);
   let headers = 0;
   let inHunks = false;
   let at = 0;
   while (at < patch.length) {
-    const end = patch.indexOf('\n', at);
+    const found = patch.indexOf('\n', at);
+    const end = found === -1 ? patch.length : found;
     const first = patch[at];
     if (first === '@' && patch.startsWith('@@', at)) {
       rows.flush();
       headers++;
       inHunks = true;
     } else if (inHunks && (first === ' ' || first === '+' || first === '-')) {
-      rows.line(first);
+      rows.line(first, end - at - 1, tabsIn(patch, at, end));
     }
-    if (end === -1) break;
     at = end + 1;
   }
   return rows.flush() * ROW_PX + headers * HUNK_HEADER_PX;
@@ -84,7 +127,7 @@ const kindOf = (change: ChangeData): Kind => (change.type === 'insert' ? '+' : c
  * One chunk of a file's hunks once rendered: its height (px), and where in it each of git's hunk
  * headers is (a chunk not rendered yet waits as tall, its headers in their places).
  */
-export function chunkLayout(chunk: Chunk, mode: DiffMode): { heightPx: number; headers: { topPx: number; text: string }[] } {
+export function chunkLayout(chunk: Chunk, mode: DiffMode, cols = columnsOf(mode)): { heightPx: number; headers: { topPx: number; text: string }[] } {
   let px = 0;
   const headers: { topPx: number; text: string }[] = [];
   for (const part of chunk.parts) {
@@ -92,8 +135,8 @@ export function chunkLayout(chunk: Chunk, mode: DiffMode): { heightPx: number; h
       headers.push({ topPx: px, text: part.header });
       px += HUNK_HEADER_PX;
     }
-    const rows = new RowCounter(mode);
-    for (const change of part.hunk.changes) rows.line(kindOf(change));
+    const rows = new RowCounter(mode, cols);
+    for (const change of part.hunk.changes) rows.line(kindOf(change), change.content.length, tabsIn(change.content, 0, change.content.length));
     px += rows.flush() * ROW_PX;
   }
   return { heightPx: px, headers };
