@@ -89,9 +89,10 @@ class RowCounter {
   }
 }
 
+/** The tabs in `text` from `from` to `to` (a loop over the line: indexOf looked past its end, to the patch's, for every line without a tab — 10 ms for a 5,000-line file). */
 const tabsIn = (text: string, from: number, to: number): number => {
   let tabs = 0;
-  for (let at = text.indexOf('\t', from); at !== -1 && at < to; at = text.indexOf('\t', at + 1)) tabs++;
+  for (let at = from; at < to; at++) if (text.charCodeAt(at) === 9) tabs++;
   return tabs;
 };
 
