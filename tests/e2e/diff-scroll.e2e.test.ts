@@ -63,6 +63,8 @@ describe.skipIf(unavailable !== null)('scrolling a long review diff', () => {
   let s: Session;
   /** A session that rewrites a block of three lines (the split view's test). */
   let blockSession: Session;
+  /** A session whose second file is long and its lines wrap (rendered at once when its diff opens). */
+  let wideSession: Session;
 
   /** The session's diff opened (afresh, from the board, when it is open already): only the files at its top rendered. */
   const openDiff = async () => {
@@ -90,6 +92,11 @@ describe.skipIf(unavailable !== null)('scrolling a long review diff', () => {
     if (!other.result.ok) throw new Error(other.result.error.message);
     blockSession = (other.result.value as Session[])[0]!;
     writeIn(blockSession.worktreePath, 'src/block.ts', BLOCK_OLD.replace(/compute/g, 'recompute'));
+    const wide = councilJson<Session[]>(['session', 'create', '--task', 'Add a wide table', '--no-start'], { cwd: repo.root });
+    if (!wide.result.ok) throw new Error(wide.result.error.message);
+    wideSession = (wide.result.value as Session[])[0]!;
+    writeIn(wideSession.worktreePath, 'a-first.ts', 'export const first = 1;\n');
+    writeIn(wideSession.worktreePath, 'b-wide.ts', Array.from({ length: 400 }, (_, j) => `export const wide${j} = '${'w'.repeat(120)}';`).join('\n') + '\n');
     app = await openApp();
     await openRepo(app.page, repo.root);
     await openDiff();
@@ -214,5 +221,24 @@ describe.skipIf(unavailable !== null)('scrolling a long review diff', () => {
     } finally {
       await page.getByTestId('diff-mode-unified').click();
     }
+  });
+
+  it('the first diff opened in a page: a long file rendered at once waits, chunk by chunk, as tall as its wrapped lines', async () => {
+    const { page } = app;
+    // A fresh page on the board (reloaded there: no diff rendered before this one, nothing measured);
+    // both files of this diff render in its first commit.
+    await page.getByTestId('nav-board').click();
+    await page.reload();
+    await page.getByTestId(`session-open-${wideSession.id}`).click();
+    const wide = page.getByTestId('diff-section-b-wide.ts');
+    await expect.poll(() => wide.getAttribute('data-rendered'), { timeout: 10_000 }).toBe('true');
+    await page.waitForTimeout(300);
+    const before = await wide.evaluate((el) => el.getBoundingClientRect().height);
+    // Each line is two rows: 400 lines, 800 rows.
+    expect(before).toBeGreaterThan(790 * 18.75);
+    await wide.evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().bottom + window.scrollY - window.innerHeight));
+    await expect.poll(() => wide.textContent(), { timeout: 5_000 }).toContain('export const wide399 = ');
+    const after = await wide.evaluate((el) => el.getBoundingClientRect().height);
+    expect(Math.abs(after - before), `waiting ${before} px, rendered ${after} px`).toBeLessThan(2);
   });
 });

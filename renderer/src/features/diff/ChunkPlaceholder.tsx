@@ -5,6 +5,7 @@ import { schedule } from './frame-queue';
 import type { Chunk } from './hunk-chunks';
 import { observeNear } from './near-view';
 import { chunkLayout, HUNK_HEADER_PX } from './sizes';
+import { useColumns } from './wrap-columns-store';
 
 /**
  * A chunk of a file's hunks not rendered yet: as tall as it will render, git's hunk headers in their
@@ -13,6 +14,7 @@ import { chunkLayout, HUNK_HEADER_PX } from './sizes';
  */
 export const ChunkPlaceholder = memo(function ChunkPlaceholder({ chunk, path, mode, show }: { chunk: Chunk; path: string; mode: DiffMode; show: (chunk: Chunk) => Promise<void> }) {
   const ref = useRef<HTMLDivElement>(null);
+  const cols = useColumns(mode);
   useEffect(() => {
     const el = ref.current;
     if (el === null) return;
@@ -31,7 +33,7 @@ export const ChunkPlaceholder = memo(function ChunkPlaceholder({ chunk, path, mo
       cancel?.();
     };
   }, [chunk, path, show]);
-  const { heightPx, headers } = chunkLayout(chunk, mode);
+  const { heightPx, headers } = chunkLayout(chunk, mode, cols);
   return (
     <div ref={ref} className="diff-chunk-placeholder" data-testid={`diff-chunk-placeholder-${path}`} style={{ height: `${heightPx}px` }}>
       {headers.map(({ topPx, text }) => (

@@ -9,7 +9,8 @@ import { cachedTokens, chunkTokens, hunksOf } from './chunk-tokens';
 import type { Chunk } from './hunk-chunks';
 import { hunkRows, type Expand } from './HunkRows';
 import { lineOfChange, useLineSelection } from './line-selection';
-import { chunkLayout, noteColumns } from './sizes';
+import { chunkLayout } from './sizes';
+import { noteColumns } from './wrap-columns-store';
 
 /** One chunk of a file's hunks as a table of its own: highlighted in a task of its own, its widgets, its line selection. */
 export const DiffChunk = memo(function DiffChunk({

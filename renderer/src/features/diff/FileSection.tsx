@@ -10,13 +10,14 @@ import { commitTracker, nextTask, schedule } from './frame-queue';
 import { parsedFile } from './parsed-files';
 import type { SectionTracker } from './section-tracker';
 import { patchHeightPx, ROW_PX } from './sizes';
+import { useColumns } from './wrap-columns-store';
 
 
 /**
  * How tall a file's body renders, before it is rendered: its hunks' rows and headers read from the
  * patch (a held-back, binary or empty file: its note's two rows).
  */
-const estimatePx = (file: DiffFile, mode: DiffMode) => Math.max(2 * ROW_PX, file.binary || file.patch === null ? 0 : patchHeightPx(file.patch, mode));
+const estimatePx = (file: DiffFile, mode: DiffMode, cols: number) => Math.max(2 * ROW_PX, file.binary || file.patch === null ? 0 : patchHeightPx(file.patch, mode, cols));
 
 /** One file of the diff: its header (viewed mark, actions) and its body, rendered once near the view. */
 export const FileSection = memo(function FileSection({
@@ -76,7 +77,8 @@ export const FileSection = memo(function FileSection({
     };
   }, [near, file, tracker, commit]);
 
-  const estimated = useMemo(() => estimatePx(file, mode), [file, mode]);
+  const cols = useColumns(mode);
+  const estimated = useMemo(() => estimatePx(file, mode, cols), [file, mode, cols]);
   const estimate = open && !near ? estimated : undefined;
   // One level of content-visibility per file: a file of several chunks has it on each chunk
   // (DiffChunk), any other on its body. Nested, a body and its chunk were unlocked one after the

@@ -1,6 +1,7 @@
 import type { ChangeData } from 'react-diff-view';
 import type { DiffMode } from './diff-mode-store';
 import type { Chunk } from './hunk-chunks';
+import { columnsOf } from './wrap-columns-store';
 
 /**
  * Rows per table: a chunk is tokenized in one task and rendered in another (a transition), so its
@@ -19,33 +20,6 @@ export const HUNK_HEADER_PX = 21.4375;
 
 /** A line of a hunk: context, added or removed. */
 type Kind = ' ' | '+' | '-';
-
-/**
- * The characters a code cell holds on one row, per view, and the window width it was measured at
- * (lines wrap: `pre-wrap`, broken anywhere). Unknown (Infinity) until a table has rendered: no line
- * counted as wrapped.
- */
-const columns: Record<DiffMode, { cols: number; width: number }> = { unified: { cols: Infinity, width: -1 }, split: { cols: Infinity, width: -1 } };
-
-/** The characters a code cell of `mode` holds on one row (Infinity: not measured yet). */
-export const columnsOf = (mode: DiffMode): number => columns[mode].cols;
-
-/**
- * Measures, from a rendered table of `mode`, how many characters its code cells hold on one row
- * (once per window width: cheap to call after each table renders).
- */
-export function noteColumns(table: HTMLElement, mode: DiffMode): void {
-  if (columns[mode].width === window.innerWidth) return;
-  const cell = table.querySelector<HTMLElement>('td.diff-code:not(.diff-code-omit)');
-  const ctx = document.createElement('canvas').getContext('2d');
-  if (cell === null || ctx === null) return;
-  const style = getComputedStyle(cell);
-  const inner = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
-  ctx.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
-  const ch = ctx.measureText('0'.repeat(50)).width / 50;
-  if (!(inner > 0) || !(ch > 0)) return;
-  columns[mode] = { cols: Math.max(1, Math.floor(inner / ch)), width: window.innerWidth };
-}
 
 /** A tab's width in characters (the browser's default tab-size). */
 const TAB = 8;
