@@ -108,4 +108,33 @@ describe('the diff work queue', () => {
     // Not before the page rested (a timer's slack below it at most).
     expect(ran[0]!.at - stopped).toBeGreaterThanOrEqual(SETTLE_MS - FRAME_MS - 2);
   });
+
+  it('after a piece that committed something, the next starts only once a frame was produced (it is laid out and painted first)', async () => {
+    const { schedule } = await import('../../renderer/src/features/diff/frame-queue');
+    const ran: { piece: string; frame: number }[] = [];
+    const done = new Promise<void>((resolve) => {
+      // Quick pieces (1 ms): without a commit, two share a frame; after one that committed, never.
+      schedule(() => {
+        ran.push({ piece: 'plain 1', frame });
+        busy(1);
+      }, 'mount');
+      schedule(() => {
+        ran.push({ piece: 'plain 2', frame });
+        busy(1);
+      }, 'mount');
+      schedule(() => {
+        ran.push({ piece: 'committing', frame });
+        busy(1);
+        return () => Promise.resolve();
+      }, 'mount');
+      schedule(() => {
+        ran.push({ piece: 'next', frame });
+        resolve();
+      }, 'mount');
+    });
+    await done;
+    const at = new Map(ran.map((r) => [r.piece, r.frame]));
+    expect(at.get('plain 2')).toBe(at.get('plain 1'));
+    expect(at.get('next')!).toBeGreaterThan(at.get('committing')!);
+  });
 });

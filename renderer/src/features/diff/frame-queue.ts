@@ -59,11 +59,13 @@ async function drain(): Promise<void> {
       // task in the middle of a scroll. Not forever: a commit that never comes frees the queue.
       const committed = item.cancelled ? undefined : commit?.();
       if (committed) await Promise.race([committed, new Promise<void>((resolve) => setTimeout(resolve, COMMIT_WAIT_MS))]);
-      if (performance.now() - since < FRAME_BUDGET_MS) {
-        await nextTask();
-      } else {
+      // What it committed is laid out and painted in the next frame: the next piece (a request to
+      // the tokenizer's worker, whose thread would take the CPU that frame needs) starts after it.
+      if (committed || performance.now() - since >= FRAME_BUDGET_MS) {
         await nextFrame();
         since = performance.now();
+      } else {
+        await nextTask();
       }
     }
   } finally {
