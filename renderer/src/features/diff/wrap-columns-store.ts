@@ -2,9 +2,9 @@ import { createStore, useStoreSelector } from '../../lib/create-store';
 import type { DiffMode } from './diff-mode-store';
 
 /**
- * The characters a code cell holds on one row, per view, and the window width it was measured at
- * (lines wrap: `pre-wrap`, broken anywhere). Unknown (Infinity) until a table has rendered: no line
- * counted as wrapped. A store: what waits re-sizes itself once it is known (the first files of the
+ * The characters a code cell holds on one row, per view (lines wrap: `pre-wrap`, broken anywhere).
+ * Unknown (Infinity) until a table has rendered: no line counted as wrapped. Measured again when a
+ * table renders at another window width (a resize alone does not re-measure). A store: what waits re-sizes itself once it is known (the first files of the
  * first diff opened render in the same commit as the waiting ones, before any table was measured).
  */
 export const wrapColumns = createStore<Record<DiffMode, number>>({ unified: Infinity, split: Infinity });
