@@ -1,9 +1,10 @@
-import { markEdits, tokenize, type ChangeData, type HunkData, type HunkTokens, type TokenizeEnhancer } from 'react-diff-view';
+import { markEdits, tokenize, type HunkData, type HunkTokens, type TokenizeEnhancer } from 'react-diff-view';
 import { compactLines, expandTokens, type Compacted } from './compact-lines';
+import { sideBySide } from './hunk-chunks';
 
 /**
  * Tokens for a chunk of a file's hunks: word-level edits inside git's −/+ blocks (markEdits by
- * line, pairedBlocks: the n-th removed line of a block against its n-th added line, so a block that adds far more
+ * line, in sideBySide's order: the n-th removed line of a block against its n-th added line, so a block that adds far more
  * than it removes marks only the lines that have a counterpart) and syntax colour (refractor, loaded lazily). The time spent is added
  * up where a person or a bench can read it: `highlightCost()` and performance entries named
  * `diff.highlight`.
@@ -43,48 +44,16 @@ let runs = 0;
 /** The time spent tokenizing so far (ms) and how many chunks. */
 export const highlightCost = () => ({ ms: spent, chunks: runs });
 
-/**
- * Each −/+ block's changes in pairs, its n-th removed line right before its n-th added one, for
- * markEdits by line: react-diff-view compares a removed line only with the added line right after
- * it, so in a block of two removed then two added lines it compared the second removed line with the
- * first added one (marking words that had not changed) and the others not at all. Only the order the
- * enhancer reads changes; the rows render from the hunks as they are.
- */
-export function pairedBlocks(hunks: readonly HunkData[]): HunkData[] {
-  return hunks.map((hunk) => {
-    const changes: ChangeData[] = [];
-    let removed: ChangeData[] = [];
-    let added: ChangeData[] = [];
-    const flush = () => {
-      for (let i = 0; i < Math.max(removed.length, added.length); i++) {
-        if (removed[i]) changes.push(removed[i]!);
-        if (added[i]) changes.push(added[i]!);
-      }
-      removed = [];
-      added = [];
-    };
-    for (const change of hunk.changes) {
-      if (change.type === 'delete') {
-        if (added.length > 0) flush();
-        removed.push(change);
-      } else if (change.type === 'insert') {
-        added.push(change);
-      } else {
-        flush();
-        changes.push(change);
-      }
-    }
-    flush();
-    return { ...hunk, changes };
-  });
-}
-
 /** A chunk's tokens with its lines renumbered 1..n per side (compact-lines.ts; also what the worker computes), or null. */
 export function compactTokens(hunks: HunkData[], language: string | null, highlighter: Highlighter | null): { tokens: HunkTokens; compacted: Compacted } | null {
   try {
     // Lines renumbered from 1 (compact-lines.ts): the cost is the chunk's own lines, wherever it sits in the file.
     const compacted = compactLines(hunks);
-    const enhancers: TokenizeEnhancer[] = [markEdits(pairedBlocks(compacted.hunks), { type: 'line' })];
+    // Each block's n-th removed line right before its n-th added one (sideBySide, the split view's
+    // order): markEdits by line compares a removed line only with the added line right after it, so
+    // in a block of two and two it compared the second removed line with the first added one. Only
+    // the order the enhancer reads changes; the rows render from the hunks as they are.
+    const enhancers: TokenizeEnhancer[] = [markEdits(compacted.hunks.map(sideBySide), { type: 'line' })];
     const tokens =
       language !== null && highlighter !== null && highlighter.registered(language)
         ? tokenize(compacted.hunks, { highlight: true, refractor: highlighter as never, language, enhancers })
