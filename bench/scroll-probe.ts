@@ -4,7 +4,7 @@
  * top → bottom PASSES times, 600 px a frame, under a Chromium trace, and prints per pass the main
  * thread's CPU per frame (thread time, so other processes on the machine do not blur it), the
  * longest task's CPU and the steps that took it. SCROLL_CSS=<css> is added to the page first (to
- * try a style change without a build); SCROLL_JS=<expression> is evaluated in it; WARM=1 scrolls
+ * try a style change without a build); SCROLL_JS=<expression> is evaluated in it (AFTER_JS=<expression> after each traced pass); WARM=1 scrolls
  * once untimed first; STATIC=1 scrolls measure-diff's static floor page instead; COUNCIL_BENCH_RENDERER=<dir> measures another build (paired comparisons).
  * Instead of a trace: CPU=1 prints every Chromium thread's CPU over the pass (from /proc: nothing
  * added to the page's work), PROFILE=1 a JS profile by self time (INCL=<n>: and inclusive); both
@@ -281,6 +281,7 @@ async function probe(cfg: BenchConfig): Promise<SummaryRow[]> {
       cfg.print(`pass ${pass}: ${s.frames} frames, longest gaps ${gaps.slice(0, 5).map((g) => g.toFixed(0)).join(' ')} ms, ${gaps.filter((g) => g > 50).length} over 50; ${nodes} elements`);
       cfg.print(analyse(trace).join('\n'));
       const hl = (await page.evaluate(`(() => { const e = performance.getEntriesByName('diff.highlight'); return { n: e.length, total: e.reduce((s, x) => s + x.duration, 0), where: e.map((x) => x.detail && x.detail.where).join(",").slice(0, 200) }; })()`)) as { n: number; total: number; where: string };
+      if (process.env.AFTER_JS) cfg.print(`  AFTER_JS: ${String(await page.evaluate(process.env.AFTER_JS))}`);
       cfg.print(`  highlight: ${hl.n} chunks, ${hl.total.toFixed(0)} ms; where: ${hl.where}`);
       await page.waitForTimeout(500);
     }
