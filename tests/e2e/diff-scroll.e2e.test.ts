@@ -15,6 +15,8 @@ const FILES = 121;
 /** A long file among the small ones (3,000 lines: rendered a chunk at a time). */
 const LONG = 'src/mod-060-long.ts';
 const BLOCK_OLD = ['// a block', 'export const a = compute(1);', 'export const b = compute(2);', 'export const c = compute(3);', '// end', ''].join('\n');
+/** 60 lines, of which lines 6–55 are a block rewritten whole (50 rows side by side: longer than a chunk). */
+const rewritten = (word: string) => Array.from({ length: 60 }, (_, i) => (i >= 5 && i < 55 ? `export const v${i} = '${word}-${i}-end';` : `// line ${i}`)).join('\n') + '\n';
 /** A small file whose lines wrap (100–210 characters). */
 const WRAPPED = 96;
 
@@ -78,7 +80,7 @@ describe.skipIf(unavailable !== null)('scrolling a long review diff', () => {
   };
 
   beforeAll(async () => {
-    repo = makeRepo({ 'README.md': '# demo\n', 'src/block.ts': BLOCK_OLD });
+    repo = makeRepo({ 'README.md': '# demo\n', 'src/block.ts': BLOCK_OLD, 'src/rewrite.ts': rewritten('old') });
     const created = councilJson<Session[]>(['session', 'create', '--task', 'Touch many files', '--no-start'], { cwd: repo.root });
     if (!created.result.ok) throw new Error(created.result.error.message);
     s = (created.result.value as Session[])[0]!;
@@ -92,6 +94,7 @@ describe.skipIf(unavailable !== null)('scrolling a long review diff', () => {
     if (!other.result.ok) throw new Error(other.result.error.message);
     blockSession = (other.result.value as Session[])[0]!;
     writeIn(blockSession.worktreePath, 'src/block.ts', BLOCK_OLD.replace(/compute/g, 'recompute'));
+    writeIn(blockSession.worktreePath, 'src/rewrite.ts', rewritten('new'));
     const wide = councilJson<Session[]>(['session', 'create', '--task', 'Add a wide table', '--no-start'], { cwd: repo.root });
     if (!wide.result.ok) throw new Error(wide.result.error.message);
     wideSession = (wide.result.value as Session[])[0]!;
@@ -218,6 +221,18 @@ describe.skipIf(unavailable !== null)('scrolling a long review diff', () => {
         expect(row[0]!.replace('recompute', '')).toContain('compute');
       }
       expect(rows).toHaveLength(5);
+      // A block of 50 rewritten lines, longer than a chunk (40 rows): cut between one row and the
+      // next, each old line still beside its new one (the build before cut it by the unified view's
+      // lines: 37 removed lines alone, the rest paired one chunk later with the wrong added lines).
+      const rewrite = page.getByTestId('diff-section-src/rewrite.ts');
+      await expect.poll(() => rewrite.locator('table.diff-split').count(), { timeout: 10_000 }).toBe(2);
+      const pairs = await rewrite.locator('tr.diff-line').evaluateAll((trs) => trs.map((tr) => tr.textContent ?? ''));
+      for (let i = 5; i < 55; i++) {
+        const row = pairs.filter((r) => r.includes(`old-${i}-end`));
+        expect(row, pairs.join('\n')).toHaveLength(1);
+        expect(row[0], pairs.join('\n')).toContain(`new-${i}-end`);
+      }
+      expect(pairs).toHaveLength(56);
     } finally {
       await page.getByTestId('diff-mode-unified').click();
     }

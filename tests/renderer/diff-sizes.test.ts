@@ -5,7 +5,7 @@
  */
 import { parseDiff } from 'react-diff-view';
 import { describe, expect, it } from 'vitest';
-import { chunkHunks, overlaps, spanOf } from '../../renderer/src/features/diff/hunk-chunks';
+import { chunkHunks, overlaps, spanOf, type Chunk } from '../../renderer/src/features/diff/hunk-chunks';
 import { chunkLayout, HUNK_HEADER_PX, patchHeightPx, ROW_PX } from '../../renderer/src/features/diff/sizes';
 
 /** Two hunks: one of 3 context lines around 2 removed and 3 added lines, one of 1 removed line between 2 context lines. */
@@ -55,18 +55,47 @@ describe('a file’s height before it renders', () => {
     expect(patchHeightPx('diff --git a/a b/b\nsimilarity index 100%\nrename from a\nrename to b\n', 'unified')).toBe(0);
   });
 
-  it('a file cut in chunks is as tall, chunk by chunk, as the whole; each hunk header where it falls', () => {
+  it('a file cut in chunks is as tall, chunk by chunk, as the whole, in either view; each hunk header where it falls', () => {
     const hunks = parseDiff(PATCH)[0]!.hunks;
+    for (const rows of [2, 3, 4, 5]) {
+      const sum = (mode: 'unified' | 'split') => chunkHunks(hunks, rows, mode).reduce((px, c) => px + chunkLayout(c, mode).heightPx, 0);
+      expect(chunkHunks(hunks, rows).length).toBeGreaterThan(2);
+      expect(sum('unified')).toBeCloseTo(patchHeightPx(PATCH, 'unified'), 6);
+      // Split, cut from the split view's own order (the build before cut a removed run from the added
+      // lines beside it, which then no longer sat beside them: a row more).
+      expect(sum('split'), `${rows} rows a chunk`).toBeCloseTo(patchHeightPx(PATCH, 'split'), 6);
+    }
     const chunks = chunkHunks(hunks, 4);
-    expect(chunks.length).toBeGreaterThan(2);
-    const sum = (mode: 'unified' | 'split') => chunks.reduce((px, c) => px + chunkLayout(c, mode).heightPx, 0);
-    expect(sum('unified')).toBeCloseTo(patchHeightPx(PATCH, 'unified'), 6);
-    // Split, a removed run cut from its added lines by a chunk's end is no longer beside them: a row more.
-    expect(sum('split')).toBeCloseTo(patchHeightPx(PATCH, 'split') + ROW_PX, 6);
     const headers = chunks.flatMap((c) => chunkLayout(c, 'unified').headers.map((h) => h.text));
     expect(headers).toEqual(['@@ -1,5 +1,6 @@', '@@ -20,3 +21,2 @@ function later() {']);
     // The first chunk opens with its hunk's header; the rows under it follow it.
     expect(chunkLayout(chunks[0]!, 'unified')).toEqual({ heightPx: HUNK_HEADER_PX + 4 * ROW_PX, headers: [{ topPx: 0, text: '@@ -1,5 +1,6 @@' }] });
+  });
+
+  it('a chunk ends before a block of removed and added lines that fits in one, not inside it; split, never between a removed line and the added one beside it', () => {
+    const hunks = parseDiff(PATCH)[0]!.hunks;
+    const lines = (c: Chunk) => c.parts.flatMap((p) => p.hunk.changes.map((ch) => `${ch.type === 'insert' ? '+' : ch.type === 'delete' ? '-' : ' '}${ch.content}`));
+    // Unified, 5 rows a chunk (and the header): the header and "one", then the block (5 rows) whole in
+    // the next (the build before cut it after "+THREE": the next chunk's word marks had no "two" or
+    // "three" to mark "three and a half" against).
+    const unified = chunkHunks(hunks, 5);
+    expect(lines(unified[0]!)).toEqual([' one']);
+    expect(lines(unified[1]!).slice(0, 5)).toEqual(['-two', '-three', '+TWO', '+THREE', '+three and a half']);
+    // Split, 3 rows a chunk: the block is 3 rows side by side, whole in one chunk, in sideBySide's order.
+    const split = chunkHunks(hunks, 3, 'split');
+    expect(lines(split[0]!)).toEqual([' one']);
+    expect(lines(split[1]!)).toEqual(['-two', '+TWO', '-three', '+THREE', '+three and a half']);
+    // A block too long for a chunk is cut, split only between one row and the next.
+    for (const rows of [1, 2, 4]) {
+      const cut = chunkHunks(hunks, rows, 'split');
+      for (let i = 1; i < cut.length; i++) {
+        const end = lines(cut[i - 1]!).at(-1)!;
+        const next = lines(cut[i]!)[0]!;
+        expect(`${end} | ${next}`).not.toMatch(/^-.* \| \+/);
+      }
+    }
+    // A chunk still holds at most its rows (and a header) where no block needs more.
+    for (const c of chunkHunks(hunks, 5)) expect(c.rows).toBeLessThanOrEqual(6);
   });
 
   it('two cuts of the same lines overlap; chunks of different lines do not', () => {

@@ -62,7 +62,7 @@ export const FileSection = memo(function FileSection({
       // React yields while rendering); the queue's next piece waits until it is committed.
       cancel = isNear
         ? schedule(async () => {
-            const first = parsedFile(file).chunks[0];
+            const first = parsedFile(file).chunks(mode)[0];
             if (first !== undefined) {
               await nextTask();
               await chunkTokens(first, file.path);
@@ -75,7 +75,7 @@ export const FileSection = memo(function FileSection({
       stop();
       cancel?.();
     };
-  }, [near, file, tracker, commit]);
+  }, [near, file, mode, tracker, commit]);
 
   const cols = useColumns(mode);
   const estimated = useMemo(() => estimatePx(file, mode, cols), [file, mode, cols]);
@@ -83,7 +83,7 @@ export const FileSection = memo(function FileSection({
   // One level of content-visibility per file: a file of several chunks has it on each chunk
   // (DiffChunk), any other on its body. Nested, a body and its chunk were unlocked one after the
   // other as they came near, and Chromium ran a frame's style, layout and pre-paint twice.
-  const skippable = near && parsedFile(file).chunks.length <= 1;
+  const skippable = near && parsedFile(file).chunks(mode).length <= 1;
   return (
     <section
       ref={ref}

@@ -25,7 +25,7 @@ export function TextBody({ file, patch, mode, io, slots }: { file: DiffFile; pat
   const [sourceLines, setSourceLines] = useState<number | null>(null);
   const [expandError, setExpandError] = useState<string | null>(null);
 
-  const chunks = useMemo(() => (hunks === original ? prepared.chunks : chunkHunks(hunks, CHUNK_ROWS)), [hunks, original, prepared]);
+  const chunks = useMemo(() => (hunks === original ? prepared.chunks(mode) : chunkHunks(hunks, CHUNK_ROWS, mode)), [hunks, original, prepared, mode]);
   // The chunks rendered: the first at once (its tokens were made while the file mounted), each other
   // once it comes near the view (ChunkPlaceholder); the lines they showed, so that a chunk cut anew
   // (more context shown) that holds lines already shown renders at once too.

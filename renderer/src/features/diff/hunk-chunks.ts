@@ -1,7 +1,8 @@
 import type { ChangeData, HunkData } from 'react-diff-view';
+import type { DiffMode } from './diff-mode-store';
 
 /**
- * A file's hunks cut into chunks of at most `maxRows` rows, each rendered (and highlighted) as its
+ * A file's hunks cut into chunks of about `maxRows` rows, each rendered (and highlighted) as its
  * own table in its own frame, so a 5,000-line change never holds the page for one long frame. A hunk
  * longer than a chunk is cut into parts; only a hunk's first part carries git's header.
  */
@@ -31,7 +32,53 @@ export function partOf(hunk: HunkData, changes: ChangeData[]): HunkData {
   return { ...hunk, oldStart: firstOld ?? hunk.oldStart, newStart: firstNew ?? hunk.newStart, oldLines, newLines, changes };
 }
 
-export function chunkHunks(hunks: readonly HunkData[], maxRows: number): Chunk[] {
+/**
+ * A hunk's changes as the units a chunk's end may fall between, each with the rows it takes: in
+ * unified view each line; in split view (changes in sideBySide's order) a removed line and the added
+ * line beside it are one unit of one row. `block` numbers the block (a run of changed lines between
+ * context lines: git's removed lines, then its added ones) a unit is in when that block both removes
+ * and adds lines (null otherwise: nothing in it to pair).
+ */
+interface Unit {
+  from: number;
+  to: number;
+  rows: number;
+  block: number | null;
+}
+
+function unitsOf(changes: readonly ChangeData[], mode: DiffMode): Unit[] {
+  const units: Unit[] = [];
+  let blocks = 0;
+  for (let i = 0; i < changes.length; ) {
+    if (changes[i]!.type === 'normal') {
+      units.push({ from: i, to: i + 1, rows: 1, block: null });
+      i++;
+      continue;
+    }
+    const first = units.length;
+    const kinds = new Set<ChangeData['type']>();
+    while (i < changes.length && changes[i]!.type !== 'normal') {
+      const pair = mode === 'split' && changes[i]!.type === 'delete' && changes[i + 1]?.type === 'insert';
+      units.push({ from: i, to: i + (pair ? 2 : 1), rows: 1, block: null });
+      kinds.add(changes[i]!.type);
+      if (pair) kinds.add('insert');
+      i += pair ? 2 : 1;
+    }
+    if (kinds.size === 2) {
+      for (let u = first; u < units.length; u++) units[u]!.block = blocks;
+      blocks++;
+    }
+  }
+  return units;
+}
+
+/**
+ * A file's hunks cut in chunks of about `maxRows` rows for one view (split: in sideBySide's order).
+ * A chunk never ends between a removed line and the added line beside it, and a block of removed
+ * and added lines that fits in a chunk is not cut at all: it starts the next chunk instead. Across
+ * a cut neither the split view nor the word marks (highlighted chunk by chunk) could pair its lines.
+ */
+export function chunkHunks(hunks: readonly HunkData[], maxRows: number, mode: DiffMode = 'unified'): Chunk[] {
   const chunks: Chunk[] = [];
   let parts: HunkPart[] = [];
   let rows = 0;
@@ -42,16 +89,42 @@ export function chunkHunks(hunks: readonly HunkData[], maxRows: number): Chunk[]
     parts = [];
     rows = 0;
   };
-  hunks.forEach((hunk, index) => {
-    let at = 0;
-    while (at < hunk.changes.length || (at === 0 && hunk.changes.length === 0)) {
+  hunks.forEach((original, index) => {
+    const hunk = mode === 'split' ? sideBySide(original) : original;
+    if (hunk.changes.length === 0) {
       if (rows >= maxRows) close();
-      const take = Math.max(1, maxRows - rows);
-      const changes = hunk.changes.slice(at, at + take);
-      parts.push({ hunk: at === 0 && changes.length === hunk.changes.length ? hunk : partOf(hunk, changes), header: at === 0 ? hunk.content : null, index });
-      rows += changes.length + (at === 0 ? 1 : 0);
-      at += changes.length;
-      if (changes.length === 0) break;
+      parts.push({ hunk, header: hunk.content, index });
+      rows += 1;
+      return;
+    }
+    const units = unitsOf(hunk.changes, mode);
+    const blockRows = new Map<number, number>();
+    for (const u of units) if (u.block !== null) blockRows.set(u.block, (blockRows.get(u.block) ?? 0) + u.rows);
+    let at = 0;
+    while (at < units.length) {
+      if (rows >= maxRows) close();
+      const room = Math.max(1, maxRows - rows);
+      let end = at;
+      let taken = 0;
+      while (end < units.length && (end === at || taken + units[end]!.rows <= room)) taken += units[end++]!.rows;
+      const cut = units[end]?.block ?? null;
+      if (cut !== null && units[end - 1]!.block === cut && (blockRows.get(cut) ?? 0) <= maxRows) {
+        let start = end - 1;
+        while (start > at && units[start - 1]!.block === cut) start--;
+        if (start > at) {
+          end = start;
+        } else if (parts.length > 0) {
+          close();
+          continue;
+        }
+      }
+      const from = units[at]!.from;
+      const to = units[end - 1]!.to;
+      const changes = hunk.changes.slice(from, to);
+      parts.push({ hunk: from === 0 && to === hunk.changes.length ? hunk : partOf(hunk, changes), header: at === 0 ? hunk.content : null, index });
+      for (let u = at; u < end; u++) rows += units[u]!.rows;
+      if (at === 0) rows += 1;
+      at = end;
     }
   });
   close();
