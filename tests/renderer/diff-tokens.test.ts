@@ -4,11 +4,11 @@
  * colour and word edits), and a chunk near the end of a 6,000-line file costs about what the first
  * chunk does, not 100 times more.
  */
-import { markEdits, parseDiff, tokenize, type HunkData } from 'react-diff-view';
+import { markEdits, parseDiff, tokenize, type HunkData, type HunkTokens } from 'react-diff-view';
 import { describe, expect, it } from 'vitest';
 import { compactLines } from '../../renderer/src/features/diff/compact-lines';
 import { tokensFor } from '../../renderer/src/features/diff/highlight';
-import { chunkHunks } from '../../renderer/src/features/diff/hunk-chunks';
+import { chunkHunks, tokenHunksOf } from '../../renderer/src/features/diff/hunk-chunks';
 import { highlighter } from '../../renderer/src/features/diff/refractor-setup';
 
 const LINES = 6000;
@@ -35,6 +35,14 @@ const rendered = (nodes: unknown): unknown =>
     : nodes;
 
 const reference = (hunks: HunkData[]) => tokenize(hunks, { highlight: true, refractor: highlighter as never, language: 'typescript', enhancers: [markEdits(hunks, { type: 'line' })] });
+
+/** The text inside word-edit marks of a line, the marks joined by spaces. */
+function marksOf(tokens: HunkTokens, side: 'old' | 'new', line: number): string {
+  const plain = (nodes: unknown[]): string => (nodes as { value?: string; children?: unknown[] }[]).map((n) => n.value ?? plain(n.children ?? [])).join('');
+  const edited = (nodes: unknown): string =>
+    (nodes as { type: string; value?: string; children?: unknown[] }[]).map((n) => (n.type === 'edit' ? plain(n.children ?? []) : n.children ? edited(n.children) : '')).join('|');
+  return edited(tokens[side][line - 1] ?? []).split('|').filter(Boolean).join(' ');
+}
 
 describe('chunk tokens', () => {
   it('renumbers each side from 1, in order, gaps dropped', () => {
@@ -91,14 +99,33 @@ describe('chunk tokens', () => {
   it('marks words between the n-th removed and the n-th added line of a block, not the lines next to each other', () => {
     const [hunk] = parseDiff('diff --git a/x.ts b/x.ts\n--- a/x.ts\n+++ b/x.ts\n@@ -1,3 +1,3 @@\n-const a = alpha;\n-const b = beta;\n+const a = ALPHA;\n+const b = zoo;\n const c = 1;\n')[0]!.hunks;
     const tokens = tokensFor([hunk!], null, null)!;
-    // The text inside word-edit marks, per line.
-    const edited = (nodes: unknown): string =>
-      (nodes as { type: string; value?: string; children?: unknown[] }[]).map((n) => (n.type === 'edit' ? plain(n.children ?? []) : n.children ? edited(n.children) : '')).join('|');
-    const plain = (nodes: unknown[]): string => (nodes as { value?: string; children?: unknown[] }[]).map((n) => n.value ?? plain(n.children ?? [])).join('');
-    const marks = (side: 'old' | 'new', line: number) => edited(tokens[side][line - 1]).split('|').filter(Boolean).join(' ');
+    const marks = (side: 'old' | 'new', line: number) => marksOf(tokens, side, line);
     expect(marks('old', 1)).toBe('alpha');
     expect(marks('new', 1)).toBe('ALPHA');
     expect(marks('old', 2)).toBe('beta');
     expect(marks('new', 2)).toBe('zoo');
+  });
+
+  it('a block longer than a chunk: each chunk marks its lines against their own counterparts, in either view', () => {
+    // 50 lines rewritten whole ("old-k" → "new-k"), lines 6–55 of 60: cut by chunks of 40 rows.
+    const lines = (word: string) => Array.from({ length: 50 }, (_, k) => `export const v${k} = '${word}-${k}';`);
+    const patch = ['--- a/x.ts', '+++ b/x.ts', '@@ -3,53 +3,53 @@', ' // 3', ' // 4', ' // 5', ...lines('old').map((l) => `-${l}`), ...lines('new').map((l) => `+${l}`), ' // 56', ' // 57', ' // 58', ''].join('\n');
+    const hunks = parseDiff(patch)[0]!.hunks;
+    for (const mode of ['unified', 'split'] as const) {
+      const chunks = chunkHunks(hunks, 40, mode);
+      expect(chunks.length, mode).toBeGreaterThan(1);
+      let checked = 0;
+      for (const chunk of chunks) {
+        const tokens = tokensFor(tokenHunksOf(chunk), null, null)!;
+        for (const c of chunk.parts.flatMap((p) => p.hunk.changes)) {
+          if (c.type === 'normal') continue;
+          const side = c.type === 'delete' ? 'old' : 'new';
+          // Only the word that changed (the build before, unified: removed line 42 against added line 6, "42" and "old" marked).
+          expect(marksOf(tokens, side, c.lineNumber), `${mode}: ${c.content}`).toBe(side);
+          checked++;
+        }
+      }
+      expect(checked, mode).toBe(100);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import type { HunkData, HunkTokens } from 'react-diff-view';
 import { expandTokens } from './compact-lines';
 import { languageOf, loadHighlighter, noteHighlight, tokensFor } from './highlight';
-import type { Chunk } from './hunk-chunks';
+import { tokenHunksOf, type Chunk } from './hunk-chunks';
 import type { TokenizeAnswer, TokenizeRequest } from './tokenize-worker';
 
 /**
@@ -91,7 +91,7 @@ async function computeTokens(chunk: Chunk, path: string): Promise<HunkTokens | n
   const language = languageOf(path);
   const w = tokenizer();
   if (w !== null) {
-    const answer = await inWorker(w, hunksOf(chunk), language);
+    const answer = await inWorker(w, tokenHunksOf(chunk), language);
     const again = cache.get(chunk);
     if (again !== undefined) return again;
     if (answer !== null) {
@@ -104,7 +104,7 @@ async function computeTokens(chunk: Chunk, path: string): Promise<HunkTokens | n
   const highlighter = language === null ? null : await loadHighlighter();
   const again = cache.get(chunk);
   if (again !== undefined) return again;
-  const tokens = tokensFor(hunksOf(chunk), language, highlighter);
+  const tokens = tokensFor(tokenHunksOf(chunk), language, highlighter);
   cache.set(chunk, tokens);
   return tokens;
 }

@@ -8,6 +8,8 @@ import type { DiffMode } from './diff-mode-store';
  */
 export interface HunkPart {
   hunk: HunkData;
+  /** The whole hunk this is a part of (in the chunk's view order; `hunk` itself when not cut). */
+  whole: HunkData;
   /** git's `@@ … @@` line, on a hunk's first part only. */
   header: string | null;
   /** The index of the hunk this part belongs to, in the file. */
@@ -93,7 +95,7 @@ export function chunkHunks(hunks: readonly HunkData[], maxRows: number, mode: Di
     const hunk = mode === 'split' ? sideBySide(original) : original;
     if (hunk.changes.length === 0) {
       if (rows >= maxRows) close();
-      parts.push({ hunk, header: hunk.content, index });
+      parts.push({ hunk, whole: hunk, header: hunk.content, index });
       rows += 1;
       return;
     }
@@ -121,7 +123,7 @@ export function chunkHunks(hunks: readonly HunkData[], maxRows: number, mode: Di
       const from = units[at]!.from;
       const to = units[end - 1]!.to;
       const changes = hunk.changes.slice(from, to);
-      parts.push({ hunk: from === 0 && to === hunk.changes.length ? hunk : partOf(hunk, changes), header: at === 0 ? hunk.content : null, index });
+      parts.push({ hunk: from === 0 && to === hunk.changes.length ? hunk : partOf(hunk, changes), whole: hunk, header: at === 0 ? hunk.content : null, index });
       for (let u = at; u < end; u++) rows += units[u]!.rows;
       if (at === 0) rows += 1;
       at = end;
@@ -129,6 +131,77 @@ export function chunkHunks(hunks: readonly HunkData[], maxRows: number, mode: Di
   });
   close();
   return chunks;
+}
+
+/** A hunk's blocks (runs of changed lines between context lines): each one's removed and added lines, and where each changed line is in its block. */
+interface Blocks {
+  blocks: { removed: ChangeData[]; added: ChangeData[] }[];
+  at: Map<ChangeData, { block: number; n: number }>;
+}
+
+const blocksCache = new WeakMap<HunkData, Blocks>();
+
+function blocksOf(hunk: HunkData): Blocks {
+  let found = blocksCache.get(hunk);
+  if (found === undefined) {
+    found = { blocks: [], at: new Map() };
+    let current: Blocks['blocks'][number] | null = null;
+    for (const c of hunk.changes) {
+      if (c.type === 'normal') {
+        current = null;
+        continue;
+      }
+      if (current === null) {
+        current = { removed: [], added: [] };
+        found.blocks.push(current);
+      }
+      const side = c.type === 'delete' ? current.removed : current.added;
+      found.at.set(c, { block: found.blocks.length - 1, n: side.length });
+      side.push(c);
+    }
+    blocksCache.set(hunk, found);
+  }
+  return found;
+}
+
+/**
+ * The hunks a chunk's tokens are made from: its own, with each changed line's counterpart in its
+ * block (the n-th removed line's n-th added line, and the other way) added where a cut left it in
+ * another chunk, each pair side by side (sideBySide's order). The word marks pair lines by that
+ * order: from the chunk's lines alone, a block longer than a chunk was marked against the wrong
+ * lines (in unified view, removed line 42 against added line 6). The added lines' tokens are not
+ * shown: rows look their tokens up by line number.
+ */
+export function tokenHunksOf(chunk: Chunk): HunkData[] {
+  return chunk.parts.map((part) => {
+    if (part.hunk === part.whole) return part.hunk;
+    const { blocks, at } = blocksOf(part.whole);
+    const wanted = new Map<number, Set<number>>();
+    for (const c of part.hunk.changes) {
+      const where = at.get(c);
+      if (where === undefined) continue;
+      let ns = wanted.get(where.block);
+      if (ns === undefined) wanted.set(where.block, (ns = new Set()));
+      ns.add(where.n);
+    }
+    const changes: ChangeData[] = [];
+    for (const c of part.hunk.changes) {
+      const where = at.get(c);
+      if (where === undefined) {
+        changes.push(c);
+        continue;
+      }
+      const ns = wanted.get(where.block);
+      if (ns === undefined) continue; // (emitted at the block's first line)
+      wanted.delete(where.block);
+      const block = blocks[where.block]!;
+      for (const n of [...ns].sort((x, y) => x - y)) {
+        if (block.removed[n] !== undefined) changes.push(block.removed[n]);
+        if (block.added[n] !== undefined) changes.push(block.added[n]);
+      }
+    }
+    return partOf(part.whole, changes);
+  });
 }
 
 /** The text of lines `start`–`end` on one side of the file's hunks (for a line selection). */
