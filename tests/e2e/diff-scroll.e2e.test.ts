@@ -256,4 +256,35 @@ describe.skipIf(unavailable !== null)('scrolling a long review diff', () => {
     const after = await wide.evaluate((el) => el.getBoundingClientRect().height);
     expect(Math.abs(after - before), `waiting ${before} px, rendered ${after} px`).toBeLessThan(2);
   });
+
+  it('the window resized: what waits re-sizes to the new width, as tall as it then renders', async () => {
+    const { page } = app;
+    await page.getByTestId('nav-board').click();
+    await page.getByTestId(`session-open-${wideSession.id}`).click();
+    const wide = page.getByTestId('diff-section-b-wide.ts');
+    await expect.poll(() => wide.getAttribute('data-rendered'), { timeout: 10_000 }).toBe('true');
+    await page.waitForTimeout(300);
+    const wideAt1280 = await wide.evaluate((el) => el.getBoundingClientRect().height);
+    try {
+      // Narrower: each 133-character line now wraps to three rows (the build before re-measured only
+      // when a table rendered at the new width: until then the chunks waiting kept the old two rows).
+      await page.setViewportSize({ width: 1000, height: 800 });
+      await page.waitForTimeout(300);
+      const before = await wide.evaluate((el) => el.getBoundingClientRect().height);
+      expect(before, `${wideAt1280} px at 1280 wide`).toBeGreaterThan(wideAt1280 + 100 * 18.75);
+      expect(await wide.locator('[data-testid="diff-chunk-placeholder-b-wide.ts"]').count()).toBeGreaterThan(5);
+      await wide.evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().bottom + window.scrollY - window.innerHeight));
+      await expect.poll(() => wide.textContent(), { timeout: 5_000 }).toContain('export const wide399 = ');
+      // Every chunk rendered, one by one from the end up: the whole file as tall as it waited.
+      for (let y = 0; y < 20 && (await wide.locator('[data-testid="diff-chunk-placeholder-b-wide.ts"]').count()) > 0; y++) {
+        await page.mouse.wheel(0, -1500);
+        await page.waitForTimeout(150);
+      }
+      expect(await wide.locator('[data-testid="diff-chunk-placeholder-b-wide.ts"]').count()).toBe(0);
+      const after = await wide.evaluate((el) => el.getBoundingClientRect().height);
+      expect(Math.abs(after - before), `waiting ${before} px, rendered ${after} px`).toBeLessThan(2);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
 });
