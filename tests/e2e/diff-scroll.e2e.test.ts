@@ -201,6 +201,39 @@ describe.skipIf(unavailable !== null)('scrolling a long review diff', () => {
     expect(await long.locator('[data-hunk-header]').count()).toBe(1);
   });
 
+  it('a file jumped to is held in place while the page settles, until the reader scrolls by key', async () => {
+    const { page } = app;
+    await openDiff();
+    // A file above the one jumped to growing (as files render while the page settles) re-aims the page at it.
+    const grow = () =>
+      page.evaluate(() => {
+        const above = document.querySelector<HTMLElement>('[data-path="src/mod-100.ts"]');
+        const extra = document.createElement('div');
+        extra.style.height = '300px';
+        above?.append(extra);
+      });
+    await page.getByTestId('diff-file-src/mod-100.ts').click();
+    // A click in the diff (where the keys then scroll: the page, not the tree), then `j`: the next file.
+    await page.getByTestId('diff-section-src/mod-100.ts').locator('.diff-hunk-text').first().click();
+    await page.keyboard.press('j');
+    const topOf = () => page.getByTestId('diff-section-src/mod-101.ts').evaluate((el) => Math.round(el.getBoundingClientRect().top));
+    await page.waitForTimeout(100);
+    const aimed = await topOf();
+    expect(aimed).toBeLessThan(200);
+    await grow();
+    await page.waitForTimeout(100);
+    expect(await topOf()).toBe(aimed);
+    // Page Down: the reader moves on; a file above growing then no longer pulls them back to it
+    // (the build before let go only on a wheel: back at the file's top). Where they read stays put.
+    await page.keyboard.press('PageDown');
+    await page.waitForTimeout(200);
+    const read = await topOf();
+    expect(read).toBeLessThan(aimed - 300);
+    await grow();
+    await page.waitForTimeout(200);
+    expect(await topOf()).toBe(read);
+  });
+
   it('split, a block of removed lines sits beside the added lines that replace it, row by row', async () => {
     const { page } = app;
     await page.getByTestId('nav-board').click();

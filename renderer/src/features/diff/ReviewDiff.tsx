@@ -98,15 +98,19 @@ export function ReviewDiff({ files, mode, viewed, onToggleViewed, io, handle, on
     if (container === null) return;
     const resized = new ResizeObserver(go);
     resized.observe(container);
-    const timer = setTimeout(() => resized.disconnect(), 1000);
-    const onWheel = () => settle.current?.();
-    window.addEventListener('wheel', onWheel, { once: true, passive: true });
-    settle.current = () => {
+    // Until the person scrolls on their own: a wheel, a key (Page Down, Space, arrows), a press (the
+    // scroll bar dragged, a touch). Pulled back to the file after that, they would lose their place.
+    const byHand = ['wheel', 'keydown', 'pointerdown', 'touchstart'] as const;
+    const stop = () => settle.current?.();
+    for (const type of byHand) window.addEventListener(type, stop, { passive: true, capture: true });
+    const timer = setTimeout(stop, 1000);
+    const cleanup = () => {
       resized.disconnect();
       clearTimeout(timer);
-      window.removeEventListener('wheel', onWheel);
-      settle.current = null;
+      for (const type of byHand) window.removeEventListener(type, stop, { capture: true });
+      if (settle.current === cleanup) settle.current = null;
     };
+    settle.current = cleanup;
   }, [setCurrent]);
   const settle = useRef<(() => void) | null>(null);
   useEffect(() => () => settle.current?.(), []);
