@@ -2,6 +2,7 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectProgram } from '../../electron/core/agents/presets/detect';
+import { versionCacheFile } from '../../electron/core/agents/presets/version-cache';
 import type { AgentPresetInfo } from '../../shared/agents';
 import type { Session } from '../../shared/models';
 import { council, councilJson } from '../helpers/cli';
@@ -45,6 +46,36 @@ describe('agent version detection', () => {
     expect((await detectProgram(spec, options)).problem).toMatch(/--version` failed with exit 3/);
     expect(cli.runs()).toBe(2);
   });
+});
+
+describe('versions kept across runs', () => {
+  it('a version answered is not asked again by the next process (`council agents`), until the program file changes; a failure is asked each time', async () => {
+    const repo = makeRepo();
+    const dir = tempDir();
+    const cli = fakeCli(dir, '4.5.6');
+    expect(council(['settings', 'set', 'agents.claude.path', cli.file], { cwd: repo.root }).code).toBe(0);
+    const claude = () => {
+      const listed = councilJson<AgentPresetInfo[]>(['agents'], { cwd: repo.root });
+      if (!listed.result.ok) throw new Error(listed.result.error.message);
+      return listed.result.value.find((p) => p.id === 'claude');
+    };
+    expect(claude()).toMatchObject({ path: cli.file, version: '4.5.6', available: true });
+    expect(claude()).toMatchObject({ version: '4.5.6', available: true });
+    // Two processes, one run of the program (the build before: one in each).
+    expect(cli.runs()).toBe(1);
+    const cache = JSON.parse(readFileSync(versionCacheFile(), 'utf8')) as { programs: Record<string, { version: string | null }> };
+    expect(Object.entries(cache.programs).filter(([k]) => k.startsWith(`${cli.file}\0`)).map(([, v]) => v.version)).toEqual(['4.5.6']);
+    // Upgraded: asked again.
+    fakeCli(dir, '4.5.70');
+    expect(claude()).toMatchObject({ version: '4.5.70' });
+    expect(cli.runs()).toBe(2);
+    // Failing: asked again by each process, never kept.
+    const failing = fakeCli(tempDir(), '0.0.1', 2);
+    expect(council(['settings', 'set', 'agents.claude.path', failing.file], { cwd: repo.root }).code).toBe(0);
+    expect(claude()).toMatchObject({ available: false, problem: expect.stringContaining('failed with exit 2') });
+    expect(claude()).toMatchObject({ available: false });
+    expect(failing.runs()).toBe(2);
+  }, 60_000);
 });
 
 describe('an agent CLI slow to say its version (a machine busy running agents)', () => {

@@ -24,6 +24,9 @@ export function isolateGitEnvironment(): string {
   // real user's.
   delete process.env.COUNCIL_USER_SETTINGS;
   delete process.env.XDG_CONFIG_HOME;
+  // Agent CLIs' versions kept across runs (presets/version-cache.ts): under this HOME's ~/.cache.
+  delete process.env.COUNCIL_VERSION_CACHE;
+  delete process.env.XDG_CACHE_HOME;
   // Hosts (issue 17): the user's hosts file under this HOME too, and ssh's own config unless a test names one.
   delete process.env.COUNCIL_HOSTS_FILE;
   delete process.env.COUNCIL_SSH_CONFIG;

@@ -6,6 +6,7 @@ import { lookupProgram } from '../runner/find-program';
 import { runBriefly } from '../runner/run-briefly';
 import type { Detection } from '../types';
 import { appBinDirs } from './app-bin';
+import { cachedVersion, keepVersion } from './version-cache';
 
 /**
  * Finding an agent's program and asking its version. Never through a shell, never without a
@@ -72,8 +73,9 @@ export interface ProgramSpec {
 /**
  * Answers of `--version` that worked, by program file: the same file (inode, size, modification
  * time) answers the same, so the new-session dialog does not start every agent CLI each time it
- * opens (a Node-based CLI takes a second or more to say its version). An upgrade replaces the
- * file and is asked again; a failure is never remembered.
+ * opens (a Node-based CLI takes a second or more to say its version), nor each run of the app or
+ * of `council agents` (version-cache.ts keeps them on disk). An upgrade replaces the file and is
+ * asked again; a failure is never remembered (no answer in time only in this process).
  */
 const versions = new Map<string, Promise<Detection>>();
 
@@ -94,11 +96,19 @@ export async function detectProgram(spec: ProgramSpec, options: { env: Record<st
   const key = found ? programKey(found, spec.versionArgs ?? ['--version']) : null;
   const known = key ? versions.get(key) : undefined;
   if (known) return known;
+  const kept = key && found ? cachedVersion(key, options.env) : undefined;
+  if (key && found && kept !== undefined) {
+    const answer = Promise.resolve({ path: found, version: kept, problem: null });
+    versions.set(key, answer);
+    return answer;
+  }
   const asked = askProgram(spec, options, found);
   if (key) {
     versions.set(key, asked);
     void asked.then((d) => {
       if (d.problem !== null) versions.delete(key);
+      // (no answer in time: remembered in this process, as a failure is not, but not kept on disk)
+      else if (d.warning === undefined) void keepVersion(key, d.version, options.env);
     });
   }
   return asked;
