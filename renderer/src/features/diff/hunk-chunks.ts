@@ -35,41 +35,28 @@ export function partOf(hunk: HunkData, changes: ChangeData[]): HunkData {
 }
 
 /**
- * A hunk's changes as the units a chunk's end may fall between, each with the rows it takes: in
- * unified view each line; in split view (changes in sideBySide's order) a removed line and the added
- * line beside it are one unit of one row. `block` numbers the block (a run of changed lines between
+ * A hunk's changes as the units a chunk's end may fall between, each one row: in unified view
+ * each line; in split view (changes in sideBySide's order) a removed line and the added line beside
+ * it together. `block` numbers the block (a run of changed lines between
  * context lines: git's removed lines, then its added ones) a unit is in when that block both removes
  * and adds lines (null otherwise: nothing in it to pair).
  */
 interface Unit {
   from: number;
   to: number;
-  rows: number;
   block: number | null;
 }
 
-function unitsOf(changes: readonly ChangeData[], mode: DiffMode): Unit[] {
+function unitsOf(hunk: HunkData, mode: DiffMode): Unit[] {
+  const { blocks, at } = blocksOf(hunk);
+  const { changes } = hunk;
   const units: Unit[] = [];
-  let blocks = 0;
   for (let i = 0; i < changes.length; ) {
-    if (changes[i]!.type === 'normal') {
-      units.push({ from: i, to: i + 1, rows: 1, block: null });
-      i++;
-      continue;
-    }
-    const first = units.length;
-    const kinds = new Set<ChangeData['type']>();
-    while (i < changes.length && changes[i]!.type !== 'normal') {
-      const pair = mode === 'split' && changes[i]!.type === 'delete' && changes[i + 1]?.type === 'insert';
-      units.push({ from: i, to: i + (pair ? 2 : 1), rows: 1, block: null });
-      kinds.add(changes[i]!.type);
-      if (pair) kinds.add('insert');
-      i += pair ? 2 : 1;
-    }
-    if (kinds.size === 2) {
-      for (let u = first; u < units.length; u++) units[u]!.block = blocks;
-      blocks++;
-    }
+    const where = at.get(changes[i]!);
+    const mixed = where !== undefined && blocks[where.block]!.removed.length > 0 && blocks[where.block]!.added.length > 0;
+    const pair = mode === 'split' && changes[i]!.type === 'delete' && changes[i + 1]?.type === 'insert';
+    units.push({ from: i, to: i + (pair ? 2 : 1), block: mixed ? where.block : null });
+    i += pair ? 2 : 1;
   }
   return units;
 }
@@ -99,16 +86,14 @@ export function chunkHunks(hunks: readonly HunkData[], maxRows: number, mode: Di
       rows += 1;
       return;
     }
-    const units = unitsOf(hunk.changes, mode);
+    const units = unitsOf(hunk, mode);
     const blockRows = new Map<number, number>();
-    for (const u of units) if (u.block !== null) blockRows.set(u.block, (blockRows.get(u.block) ?? 0) + u.rows);
+    for (const u of units) if (u.block !== null) blockRows.set(u.block, (blockRows.get(u.block) ?? 0) + 1);
     let at = 0;
     while (at < units.length) {
       if (rows >= maxRows) close();
       const room = Math.max(1, maxRows - rows);
-      let end = at;
-      let taken = 0;
-      while (end < units.length && (end === at || taken + units[end]!.rows <= room)) taken += units[end++]!.rows;
+      let end = Math.min(units.length, at + room);
       const cut = units[end]?.block ?? null;
       if (cut !== null && units[end - 1]!.block === cut && (blockRows.get(cut) ?? 0) <= maxRows) {
         let start = end - 1;
@@ -124,8 +109,7 @@ export function chunkHunks(hunks: readonly HunkData[], maxRows: number, mode: Di
       const to = units[end - 1]!.to;
       const changes = hunk.changes.slice(from, to);
       parts.push({ hunk: from === 0 && to === hunk.changes.length ? hunk : partOf(hunk, changes), whole: hunk, header: at === 0 ? hunk.content : null, index });
-      for (let u = at; u < end; u++) rows += units[u]!.rows;
-      if (at === 0) rows += 1;
+      rows += end - at + (at === 0 ? 1 : 0);
       at = end;
     }
   });
