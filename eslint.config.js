@@ -75,6 +75,15 @@ const noGitRunner = {
     },
   ],
 };
+/**
+ * zod/mini everywhere (its functions, tree-shaken, in the CLI's and hooks' bundles): the classic
+ * 'zod' imported by one module of the core broke the CLI bundle as it loaded (`council mcp`: "t is
+ * not a constructor", every agent's council MCP server down).
+ */
+const zodMiniOnly = {
+  paths: [{ name: 'zod', message: "Import zod/mini (`import * as z from 'zod/mini'`), as every module here does: the classic 'zod' beside it broke the CLI bundle." }],
+  patterns: [],
+};
 const sharedMessage =
   'shared/ may import only zod and other shared/ files: no Node built-ins, Electron, React, other packages or folders.';
 const onlyZodInShared = {
@@ -151,7 +160,7 @@ export default defineConfig(
   {
     files: ['shared/**'],
     rules: {
-      'no-restricted-imports': restrictImports(onlyZodInShared),
+      'no-restricted-imports': restrictImports(onlyZodInShared, zodMiniOnly),
       'no-restricted-globals': ['error', ...domGlobals, ...nodeGlobals],
       'no-restricted-syntax': noIpcRendererAccess,
     },
@@ -159,7 +168,7 @@ export default defineConfig(
   {
     files: ['electron/core/**'],
     rules: {
-      'no-restricted-imports': restrictImports(noElectron, noRenderer, noMainOrPreload, noCli, noGitRunner),
+      'no-restricted-imports': restrictImports(noElectron, noRenderer, noMainOrPreload, noCli, noGitRunner, zodMiniOnly),
       'no-restricted-globals': ['error', ...domGlobals],
       'no-restricted-syntax': noIpcRendererAccess,
     },
@@ -167,13 +176,13 @@ export default defineConfig(
   {
     files: ['electron/core/git/**'],
     rules: {
-      'no-restricted-imports': restrictImports(noElectron, noRenderer, noMainOrPreload, noCli),
+      'no-restricted-imports': restrictImports(noElectron, noRenderer, noMainOrPreload, noCli, zodMiniOnly),
     },
   },
   {
     files: ['electron/cli/**'],
     rules: {
-      'no-restricted-imports': restrictImports(noElectron, noRenderer, noMainOrPreload, noGitRunner),
+      'no-restricted-imports': restrictImports(noElectron, noRenderer, noMainOrPreload, noGitRunner, zodMiniOnly),
       'no-restricted-globals': ['error', ...domGlobals],
       'no-restricted-syntax': noIpcRendererAccess,
     },
@@ -181,7 +190,7 @@ export default defineConfig(
   {
     files: ['electron/host/**'],
     rules: {
-      'no-restricted-imports': restrictImports(noElectron, noRenderer, noMainOrPreloadButCsp, noCli, noGitRunner),
+      'no-restricted-imports': restrictImports(noElectron, noRenderer, noMainOrPreloadButCsp, noCli, noGitRunner, zodMiniOnly),
       'no-restricted-globals': ['error', ...domGlobals],
       'no-restricted-syntax': noIpcRendererAccess,
     },
@@ -189,7 +198,7 @@ export default defineConfig(
   {
     files: ['electron/main/**'],
     rules: {
-      'no-restricted-imports': restrictImports(noRenderer, noIpcRendererImport, noGitRunner),
+      'no-restricted-imports': restrictImports(noRenderer, noIpcRendererImport, noGitRunner, zodMiniOnly),
       'no-restricted-globals': ['error', ...domGlobals],
       'no-restricted-syntax': noIpcRendererAccess,
     },
@@ -198,7 +207,7 @@ export default defineConfig(
     files: ['electron/preload/**'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      'no-restricted-imports': restrictImports(noRenderer, noGitRunner),
+      'no-restricted-imports': restrictImports(noRenderer, noGitRunner, zodMiniOnly),
     },
   },
   {
@@ -212,7 +221,7 @@ export default defineConfig(
     files: ['renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      'no-restricted-imports': restrictImports(noElectronFolder, noNodeBuiltins),
+      'no-restricted-imports': restrictImports(noElectronFolder, noNodeBuiltins, zodMiniOnly),
       'no-restricted-globals': ['error', ...nodeGlobals],
       'no-restricted-syntax': noIpcRendererAccess,
     },

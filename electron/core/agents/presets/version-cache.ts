@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { readJsonOrNull, withMutex, writeJson } from '../../state/json-store';
 
 /**
@@ -15,7 +15,7 @@ import { readJsonOrNull, withMutex, writeJson } from '../../state/json-store';
 
 const CacheSchema = z.object({
   version: z.literal(1),
-  programs: z.record(z.string(), z.object({ version: z.string().nullable(), at: z.string() })),
+  programs: z.record(z.string(), z.object({ version: z.nullable(z.string()), at: z.string() })),
 });
 type Cache = z.infer<typeof CacheSchema>;
 
