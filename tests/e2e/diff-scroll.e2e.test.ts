@@ -17,6 +17,8 @@ const LONG = 'src/mod-060-long.ts';
 const BLOCK_OLD = ['// a block', 'export const a = compute(1);', 'export const b = compute(2);', 'export const c = compute(3);', '// end', ''].join('\n');
 /** 60 lines, of which lines 6–55 are a block rewritten whole (50 rows side by side: longer than a chunk). */
 const rewritten = (word: string) => Array.from({ length: 60 }, (_, i) => (i >= 5 && i < 55 ? `export const v${i} = '${word}-${i}-end';` : `// line ${i}`)).join('\n') + '\n';
+/** 900 lines; changed, every 30th line is (30 hunks of 7 lines: several chunks, hidden lines between the hunks). */
+const spread = (changed: boolean) => Array.from({ length: 900 }, (_, i) => `export const s${i} = ${i}${changed && i % 30 === 15 ? ' + 1' : ''};`).join('\n') + '\n';
 /** A small file whose lines wrap (100–210 characters). */
 const WRAPPED = 96;
 
@@ -80,7 +82,7 @@ describe.skipIf(unavailable !== null)('scrolling a long review diff', () => {
   };
 
   beforeAll(async () => {
-    repo = makeRepo({ 'README.md': '# demo\n', 'src/block.ts': BLOCK_OLD, 'src/rewrite.ts': rewritten('old') });
+    repo = makeRepo({ 'README.md': '# demo\n', 'src/block.ts': BLOCK_OLD, 'src/rewrite.ts': rewritten('old'), 'src/spread.ts': spread(false) });
     const created = councilJson<Session[]>(['session', 'create', '--task', 'Touch many files', '--no-start'], { cwd: repo.root });
     if (!created.result.ok) throw new Error(created.result.error.message);
     s = (created.result.value as Session[])[0]!;
@@ -95,6 +97,7 @@ describe.skipIf(unavailable !== null)('scrolling a long review diff', () => {
     blockSession = (other.result.value as Session[])[0]!;
     writeIn(blockSession.worktreePath, 'src/block.ts', BLOCK_OLD.replace(/compute/g, 'recompute'));
     writeIn(blockSession.worktreePath, 'src/rewrite.ts', rewritten('new'));
+    writeIn(blockSession.worktreePath, 'src/spread.ts', spread(true));
     const wide = councilJson<Session[]>(['session', 'create', '--task', 'Add a wide table', '--no-start'], { cwd: repo.root });
     if (!wide.result.ok) throw new Error(wide.result.error.message);
     wideSession = (wide.result.value as Session[])[0]!;
@@ -232,6 +235,52 @@ describe.skipIf(unavailable !== null)('scrolling a long review diff', () => {
     await grow();
     await page.waitForTimeout(200);
     expect(await topOf()).toBe(read);
+  });
+
+  it('more context in a file of several chunks: the chunks shown stay shown, the lines asked for appear', async () => {
+    const { page } = app;
+    await page.getByTestId('nav-board').click();
+    await page.getByTestId(`session-open-${blockSession.id}`).click();
+    const spreadFile = page.getByTestId('diff-section-src/spread.ts');
+    await page.getByTestId('diff-file-src/spread.ts').click();
+    await expect.poll(() => spreadFile.getAttribute('data-rendered'), { timeout: 10_000 }).toBe('true');
+    await page.waitForTimeout(1100); // (the jump's hold on the file, while the page settles, over)
+    // Into its middle (hunk 16 of 30, in a chunk after the first), once rendered there.
+    await spreadFile.evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY + el.getBoundingClientRect().height / 2 - 200));
+    const waitingInView = () =>
+      spreadFile.locator('[data-testid="diff-chunk-placeholder-src/spread.ts"]').evaluateAll((els) => els.filter((el) => {
+        const r = el.getBoundingClientRect();
+        return r.bottom > 0 && r.top < window.innerHeight;
+      }).length);
+    await expect.poll(waitingInView, { timeout: 5_000 }).toBe(0);
+    expect(await spreadFile.locator('.diff-chunk').count()).toBeGreaterThan(1);
+    // A hunk header in view with lines hidden above it: show them all.
+    const button = (await spreadFile.getByTestId('diff-expand-all-src/spread.ts').evaluateAll((els) => els.map((el, i) => ({ i, top: el.getBoundingClientRect().top })))).find((b) => b.top > 100 && b.top < 600);
+    expect(button).toBeDefined();
+    const hiddenLine = await spreadFile.getByTestId('diff-expand-all-src/spread.ts').nth(button!.i).evaluate((el) => {
+      const header = el.closest('[data-hunk-header]')?.querySelector('.diff-hunk-text')?.textContent ?? '';
+      return Number(/@@ -(\d+)/.exec(header)?.[1] ?? 0) - 5;
+    });
+    expect(hiddenLine).toBeGreaterThan(30);
+    expect(await spreadFile.textContent()).not.toContain(`export const s${hiddenLine - 1} = ${hiddenLine - 1};`);
+    // Each frame from the click on: nothing in view goes back to waiting (the chunks, cut anew, that
+    // hold lines already shown render at once).
+    const seen = (await page.evaluate(async (at) => {
+      const buttons = [...document.querySelectorAll<HTMLElement>('[data-testid="diff-expand-all-src/spread.ts"]')];
+      buttons[at]!.click();
+      let most = 0;
+      for (let f = 0; f < 30; f++) {
+        await new Promise((r) => requestAnimationFrame(r));
+        const waiting = [...document.querySelectorAll('[data-testid="diff-chunk-placeholder-src/spread.ts"]')].filter((el) => {
+          const r = el.getBoundingClientRect();
+          return r.bottom > 0 && r.top < window.innerHeight;
+        }).length;
+        most = Math.max(most, waiting);
+      }
+      return most;
+    }, button!.i)) as number;
+    expect(seen).toBe(0);
+    await expect.poll(() => spreadFile.textContent()).toContain(`export const s${hiddenLine - 1} = ${hiddenLine - 1};`);
   });
 
   it('split, a block of removed lines sits beside the added lines that replace it, row by row', async () => {
