@@ -35,11 +35,10 @@ export function partOf(hunk: HunkData, changes: ChangeData[]): HunkData {
 }
 
 /**
- * A hunk's changes as the units a chunk's end may fall between, each one row: in unified view
- * each line; in split view (changes in sideBySide's order) a removed line and the added line beside
- * it together. `block` numbers the block (a run of changed lines between
- * context lines: git's removed lines, then its added ones) a unit is in when that block both removes
- * and adds lines (null otherwise: nothing in it to pair).
+ * A hunk's changes as the units a chunk's end may fall between, each one row: in unified view each
+ * line; in split view (changes in sideBySide's order) a removed line and the added line beside it
+ * together. `block`: the block (blocksOf) the unit is in, when that block both removes and adds
+ * lines (null otherwise: nothing in it to pair).
  */
 interface Unit {
   from: number;
