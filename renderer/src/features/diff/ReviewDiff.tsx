@@ -15,6 +15,8 @@ const SECTIONS_PER_FRAME = 25;
 
 /** Where the reading line is: below the app's sticky bars. */
 const READING_LINE_PX = READING_TOP_PX;
+/** Keys that scroll the page (a jump's hold on its file ends on them). */
+const SCROLL_KEYS = new Set(['PageDown', 'PageUp', ' ', 'ArrowDown', 'ArrowUp', 'Home', 'End']);
 
 export interface ReviewDiffHandle {
   jump: (path: string) => void;
@@ -98,16 +100,24 @@ export function ReviewDiff({ files, mode, viewed, onToggleViewed, io, handle, on
     if (container === null) return;
     const resized = new ResizeObserver(go);
     resized.observe(container);
-    // Until the person scrolls on their own: a wheel, a key (Page Down, Space, arrows), a press (the
-    // scroll bar dragged, a touch). Pulled back to the file after that, they would lose their place.
-    const byHand = ['wheel', 'keydown', 'pointerdown', 'touchstart'] as const;
+    // Until the person scrolls on their own: a wheel, a touch, a key that scrolls. Pulled back to the
+    // file after that, they would lose their place. (Not any press: a click in the diff, on "Show
+    // diff" say, is no scroll, and what it opens may push the file down. A drag of the page's scroll
+    // bar gives the page no event to tell it by.)
     const stop = () => settle.current?.();
-    for (const type of byHand) window.addEventListener(type, stop, { passive: true, capture: true });
+    const onKey = (event: KeyboardEvent) => {
+      if (SCROLL_KEYS.has(event.key)) stop();
+    };
+    window.addEventListener('wheel', stop, { passive: true, capture: true });
+    window.addEventListener('touchstart', stop, { passive: true, capture: true });
+    window.addEventListener('keydown', onKey, { capture: true });
     const timer = setTimeout(stop, 1000);
     const cleanup = () => {
       resized.disconnect();
       clearTimeout(timer);
-      for (const type of byHand) window.removeEventListener(type, stop, { capture: true });
+      window.removeEventListener('wheel', stop, { capture: true });
+      window.removeEventListener('touchstart', stop, { capture: true });
+      window.removeEventListener('keydown', onKey, { capture: true });
       if (settle.current === cleanup) settle.current = null;
     };
     settle.current = cleanup;
