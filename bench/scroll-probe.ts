@@ -4,7 +4,8 @@
  * top → bottom PASSES times, 600 px a frame, under a Chromium trace, and prints per pass the main
  * thread's CPU per frame (thread time, so other processes on the machine do not blur it), the
  * longest task's CPU and the steps that took it. SCROLL_CSS=<css> is added to the page first (to
- * try a style change without a build); SCROLL_JS=<expression> is evaluated in it (AFTER_JS=<expression> after each traced pass); WARM=1 scrolls
+ * try a style change without a build); SCROLL_JS=<expression> is evaluated in it, and
+ * AFTER_JS=<expression> after each traced pass (what the page noted during it); WARM=1 scrolls
  * once untimed first; STATIC=1 scrolls measure-diff's static floor page instead; COUNCIL_BENCH_RENDERER=<dir> measures another build (paired comparisons).
  * Instead of a trace: CPU=1 prints every Chromium thread's CPU over the pass (from /proc: nothing
  * added to the page's work), PROFILE=1 a JS profile by self time (INCL=<n>: and inclusive); both
